@@ -1,0 +1,91 @@
+"""The ``nq57`` command: ``nq57 data`` (coverage, validation, geographies) and ``nq57 run`` (reports).
+
+Every user error prints one line to stderr and exits with status 2; nothing is written first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import Nq57Error
+
+
+def _data_command(args: argparse.Namespace) -> int:
+    from . import data
+
+    if args.rehash:
+        changed = data.rehash()
+        print("checksums updated: " + (", ".join(changed) or "none changed"))
+    pkg = data.load_package(extra_observations=args.extra_observations, extra_sources=args.extra_sources)
+    if args.geos:
+        geo = pkg.geography.copy()
+        geo["system"] = [("34 (from 2025-07-01)" if str(vf) != "NaT" else "63 (until 2025-06-30)" if str(vt) != "NaT"
+                          else ("nation" if lvl == "nation" else "63 and 34"))
+                         for vf, vt, lvl in zip(geo["valid_from"], geo["valid_to"], geo["level"])]
+        print(geo[["geo_id", "code", "name_vi", "name_en", "system"]].to_string(index=False))
+        return 0
+    summary = data.coverage_summary(pkg)
+    if args.geo:
+        geo_id = data.resolve_geo(args.geo, pkg)
+        summary = summary[summary["geo_id"] == geo_id]
+    print(f"nq57 data package {pkg.version}  sha256 {pkg.checksum[:16]}  "
+          f"{len(pkg.observations)} observations, {len(pkg.targets)} targets, {len(pkg.sources)} sources, "
+          f"{len(pkg.indicators)} indicators, {len(pkg.geography)} geographies")
+    if pkg.extra_files:
+        print("merged with: " + ", ".join(pkg.extra_files))
+    if args.format == "csv":
+        summary.to_csv(sys.stdout, index=False)
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
+            print(summary.drop(columns=["sources"]).to_string(index=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nq57", description=__doc__.splitlines()[0])
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"nq57 {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_data = sub.add_parser("data", help="validate the data package and print its coverage")
+    p_data.add_argument("--geo", help="only this geography (id or name)")
+    p_data.add_argument("--geos", action="store_true", help="list the geographies and their ids")
+    p_data.add_argument("--format", choices=("table", "csv"), default="table")
+    p_data.add_argument("--extra-observations", action="append", metavar="FILE",
+                        help="your own observations (CSV or Excel, same schema); repeatable")
+    p_data.add_argument("--extra-sources", action="append", metavar="FILE",
+                        help="sources cited by your observations (CSV or Excel); repeatable")
+    p_data.add_argument("--rehash", action="store_true",
+                        help="recompute the checksums in data/datapackage.json after editing data files")
+    p_data.set_defaults(func=_data_command)
+
+    try:
+        from . import runner
+    except ImportError:  # the runner is optional until the report notebooks exist
+        runner = None
+    if runner is not None:
+        p_run = sub.add_parser("run", help="run report notebooks into reports/")
+        runner.add_arguments(p_run)
+        p_run.set_defaults(func=runner.main)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except Nq57Error as exc:
+        print(f"nq57: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nq57: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

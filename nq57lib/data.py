@@ -1,0 +1,786 @@
+"""Load the data package with its provenance, validate it, and answer questions about it.
+
+The single source of truth for every table's columns, types and constraints is
+``data/datapackage.json`` (a Frictionless data package). This module builds its pandera schemas
+from that descriptor, so ``frictionless validate`` and ``load_package`` enforce the same rules.
+
+Row numbers in errors count the header as row 1, as a spreadsheet shows them.
+
+Main entry points:
+
+- ``load_package()`` -> ``DataPackage`` with typed DataFrames (observations, sources, indicators,
+  targets, geography, mergers), validated and merged with any researcher-supplied observations.
+- ``series(pkg, geo_id, indicator_id)`` -> the best observation per year, with provenance and
+  series-break segments.
+- ``merged_series(pkg, new_geo_id, indicator_id)`` -> a boundary-consistent series for a unit
+  created by the 2025 merger: the computed sum of its old units beside the published aggregate.
+- ``resolve_geo(text)``, ``available_geos(notebook)``, ``data_checksum()``, ``coverage_summary()``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import json
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from . import config
+from .errors import DataError, ParameterError
+from .provenance import sha256_file
+
+TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets")
+
+# The best-observation rule (data/README.md): the producer's tier first, then the newer release,
+# then the firmer status; the source id breaks remaining ties so the choice is deterministic.
+TIER_ORDER = ("statistics_office", "ministry", "government_portal", "major_newspaper", "other")
+STATUS_ORDER = ("official", "preliminary", "estimate", "plan")
+MERGER_DATE = pd.Timestamp("2025-07-01")
+MERGER_YEAR = 2025  # years before this are pre-merger for annual figures of the new units
+
+
+@dataclass(frozen=True)
+class DataPackage:
+    """The validated tables of the data package, plus where they came from."""
+
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    geography: pd.DataFrame
+    mergers: pd.DataFrame
+    version: str
+    checksum: str
+    extra_files: tuple[str, ...] = ()
+
+    def indicator(self, indicator_id: str) -> pd.Series:
+        """Metadata row of one indicator (raises ParameterError if unknown)."""
+        check_indicator(self, indicator_id)
+        return self.indicators.set_index("indicator_id").loc[indicator_id]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading and validating files
+# --------------------------------------------------------------------------------------------
+
+def read_descriptor(root: Path | None = None) -> dict:
+    """Return the parsed ``datapackage.json`` of ``root`` (default: the shipped ``data/``)."""
+    path = Path(root or config.DATA_DIR) / "datapackage.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(path, "file not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(path, f"not valid UTF-8 JSON ({exc})") from None
+
+
+def _resource(descriptor: dict, name: str) -> dict:
+    for resource in descriptor["resources"]:
+        if resource["name"] == name:
+            return resource
+    raise DataError("datapackage.json", f"no resource named {name!r}")
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    if not raw.strip():
+        raise DataError(path, "file is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        raise DataError(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                        row=row) from None
+    return text.removeprefix("\ufeff")
+
+
+def _rows_from_csv(path: Path, text: str) -> tuple[list[str], list[list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records = [rec for rec in reader]
+    except csv.Error as exc:
+        raise DataError(path, f"malformed CSV ({exc}); is the file truncated?", row=reader.line_num) from None
+    records = [rec for rec in records if rec]  # tolerate blank lines
+    return records[0], records[1:]
+
+
+def _rows_from_excel(path: Path, sheet: str) -> tuple[list[str], list[list[str]]]:
+    try:
+        book = pd.read_excel(path, sheet_name=None, dtype=str, header=None, keep_default_na=False)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise DataError(path, f"cannot read Excel workbook ({type(exc).__name__}: {exc})") from None
+    frame = book.get(sheet, next(iter(book.values())) if len(book) == 1 else None)
+    if frame is None:
+        raise DataError(path, f"no sheet named {sheet!r} (sheets: {', '.join(book)})")
+    if frame.empty:
+        raise DataError(path, "sheet is empty")
+    values = frame.astype(str).replace("nan", "").values.tolist()
+    return [str(c).strip() for c in values[0]], values[1:]
+
+
+def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
+    """Read one table file (CSV, or an Excel sheet named like the resource) and validate it.
+
+    Returns a typed DataFrame with extra ``_row`` (the file's row number, header = 1) and ``_file``
+    columns, kept so cross-table errors can name the file and row. Raises ``DataError`` naming file, row and column.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, "file not found")
+    fields = resource["schema"]["fields"]
+    names = [f["name"] for f in fields]
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        header, records = _rows_from_excel(path, resource["name"])
+    else:
+        header, records = _rows_from_csv(path, _decode(path, path.read_bytes()))
+    missing = [n for n in names if n not in header]
+    extra = [h for h in header if h not in names]
+    if missing:
+        raise DataError(path, f"missing column(s): {', '.join(missing)}", row=1, column=missing[0])
+    if extra:
+        raise DataError(path, f"unexpected column(s): {', '.join(extra)} (expected: {', '.join(names)})",
+                        row=1, column=extra[0])
+    if len(set(header)) != len(header):
+        raise DataError(path, "duplicate column names in header", row=1)
+    for number, record in enumerate(records, start=2):
+        if len(record) != len(header):
+            raise DataError(path, f"expected {len(header)} fields, found {len(record)}; is the file truncated?",
+                            row=number)
+    frame = pd.DataFrame(records, columns=header, dtype=object)[names]
+    frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v).replace({"": None})
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    for field in fields:  # booleans first: pandas would turn the string "false" into True
+        if field["type"] == "boolean":
+            frame[field["name"]] = _coerce_bool(path, frame[field["name"]], field["name"])
+    try:
+        typed = _pandera_schema(resource).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise _first_failure(path, exc.failure_cases, names) from None
+    _check_primary_key(path, typed, resource["schema"].get("primaryKey") or [])
+    typed = typed.copy()
+    typed["_row"] = typed.index.to_numpy()
+    typed["_file"] = str(path)
+    return typed.reset_index(drop=True)
+
+
+def _check_primary_key(path: Path, frame: pd.DataFrame, key: list[str]) -> None:
+    """Reject a row whose key repeats an earlier row's, naming both rows."""
+    if len(key) < 2:  # single-column keys are declared unique and checked by pandera
+        return
+    dupes = frame[frame.duplicated(subset=key, keep="first")]
+    if not dupes.empty:
+        later = dupes.index[0]
+        values = tuple(frame.loc[later, key])
+        first = frame.index[(frame[key] == frame.loc[later, key]).all(axis=1)][0]
+        raise DataError(path, f"duplicate key ({', '.join(key)}) = {values}; the same key is on row {first}",
+                        row=int(later))
+
+
+def _coerce_bool(path: Path, column: pd.Series, name: str) -> pd.Series:
+    mapping = {"true": True, "false": False}
+    for row, value in column.items():
+        if value is not None and str(value).lower() not in mapping:
+            raise DataError(path, f"expected true or false, got {value!r}", row=int(row), column=name)
+    return column.map(lambda v: None if v is None else mapping[str(v).lower()]).astype("boolean")
+
+
+_DTYPES = {"string": str, "integer": "Int64", "number": "Float64", "date": "datetime64[ns]"}
+
+
+@functools.lru_cache(maxsize=None)
+def _schema_cache(resource_json: str) -> pa.DataFrameSchema:
+    resource = json.loads(resource_json)
+    columns = {}
+    for field in resource["schema"]["fields"]:
+        cons = field.get("constraints", {})
+        checks = []
+        if "enum" in cons:
+            checks.append(pa.Check.isin(cons["enum"]))
+        if "pattern" in cons:
+            checks.append(pa.Check.str_matches(cons["pattern"]))
+        if "minimum" in cons:
+            checks.append(pa.Check.ge(cons["minimum"]))
+        if "maximum" in cons:
+            checks.append(pa.Check.le(cons["maximum"]))
+        if field.get("format") == "uri":
+            checks.append(pa.Check.str_matches(r"^https?://\S+$", error="must be an http(s) URL"))
+        if field["type"] == "number":
+            checks.append(pa.Check(lambda s: np.isfinite(s.astype("float64")), element_wise=False,
+                                   error="must be a finite number"))
+        dtype = "boolean" if field["type"] == "boolean" else _DTYPES[field["type"]]
+        columns[field["name"]] = pa.Column(dtype, checks=checks, nullable=not cons.get("required", False),
+                                           unique=cons.get("unique", False), coerce=True)
+    return pa.DataFrameSchema(columns, strict=True, name=resource["name"])
+
+
+def _pandera_schema(resource: dict) -> pa.DataFrameSchema:
+    return _schema_cache(json.dumps(resource, sort_keys=True))
+
+
+def _explain(check: str, case) -> str:
+    if check.startswith("coerce_dtype") or check.startswith("dtype"):
+        kind = {"Int64": "an integer", "Float64": "a number", "datetime64[ns]": "a date (YYYY-MM-DD)"}
+        wanted = next((v for k, v in kind.items() if k in check), check)
+        return f"expected {wanted}, got {case!r}"
+    if check == "not_nullable":
+        return "a value is required"
+    if check.startswith("isin"):
+        return f"{case!r} is not one of {check[5:-1]}"
+    if check.startswith("str_matches"):
+        return f"{case!r} does not match the pattern {check[12:-1]}"
+    if check in ("field_uniqueness", "unique") or "uniqueness" in check:
+        return f"duplicate value {case!r} (must be unique)"
+    if check.startswith("greater_than_or_equal_to"):
+        return f"{case!r} is below the minimum {check.split('(')[1][:-1]}"
+    if check.startswith("less_than_or_equal_to"):
+        return f"{case!r} is above the maximum {check.split('(')[1][:-1]}"
+    return f"{check}: {case!r}"
+
+
+def _first_failure(path: Path, cases: pd.DataFrame, names: list[str]) -> DataError:
+    located = cases[cases["index"].notna()].copy()
+    if located.empty:
+        first = cases.iloc[0]
+        return DataError(path, _explain(str(first["check"]), first["failure_case"]),
+                         column=None if first["column"] is None else str(first["column"]))
+    order = {n: i for i, n in enumerate(names)}
+    located["_col"] = located["column"].map(lambda c: order.get(c, -1))
+    located["_idx"] = located["index"].astype(int)
+    first = located.sort_values(["_idx", "_col"]).iloc[0]
+    more = len(located) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    column = first["column"] if first["column"] in order else None
+    if first["schema_context"] == "DataFrameSchema" and "uniqueness" in str(first["check"]):
+        return DataError(path, f"duplicate key: another row has the same values in the key columns{suffix}",
+                         row=int(first["_idx"]), column=column)
+    return DataError(path, _explain(str(first["check"]), first["failure_case"]) + suffix,
+                     row=int(first["_idx"]), column=column)
+
+
+def _verify_hash(path: Path, resource: dict) -> None:
+    expected = resource.get("hash")
+    if not expected:
+        return
+    algorithm, _, digest = expected.partition(":")
+    if algorithm != "sha256":
+        raise DataError(path, f"unsupported hash {expected!r} in datapackage.json (use sha256:<hex>)")
+    if sha256_file(path) != digest:
+        raise DataError(path, "contents do not match the sha256 checksum in datapackage.json; if you edited "
+                              "the file on purpose, run `nq57 data --rehash`")
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-table checks
+# --------------------------------------------------------------------------------------------
+
+def _check_refs(frame: pd.DataFrame, column: str, known: Iterable[str], what: str) -> None:
+    known = set(known)
+    bad = frame[frame[column].notna() & ~frame[column].isin(known)]
+    if not bad.empty:
+        row = bad.iloc[0]
+        hint = difflib.get_close_matches(str(row[column]), sorted(known), n=1)
+        tip = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise DataError(row["_file"], f"unknown {what} {row[column]!r}{tip}", row=int(row["_row"]), column=column)
+
+
+def _check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, value_cols: Sequence[str]) -> None:
+    meta = indicators.set_index("indicator_id")
+    joined = frame.join(meta[["unit", "concepts", "lower_bound", "upper_bound"]]
+                        .rename(columns={"unit": "unit_indicator"}), on="indicator_id")
+    bad_unit = joined[joined["unit"] != joined["unit_indicator"]]
+    if not bad_unit.empty:
+        row = bad_unit.iloc[0]
+        raise DataError(row["_file"], f"unit {row['unit']!r} differs from indicator {row['indicator_id']}'s unit "
+                              f"{row['unit_indicator']!r}", row=int(row["_row"]), column="unit")
+    allowed = joined["concepts"].str.split("|")
+    has_concept = joined["concept"].notna()
+    bad_concept = joined[has_concept & ~pd.Series([c in a for c, a in zip(joined["concept"], allowed)],
+                                                  index=joined.index)]
+    if not bad_concept.empty:
+        row = bad_concept.iloc[0]
+        raise DataError(row["_file"], f"concept {row['concept']!r} is not one of indicator {row['indicator_id']}'s "
+                              f"concepts ({row['concepts']})", row=int(row["_row"]), column="concept")
+    for column in value_cols:
+        values = joined[column].astype("Float64")
+        low, high = joined["lower_bound"].astype("Float64"), joined["upper_bound"].astype("Float64")
+        outside = values.notna() & ((low.notna() & (values < low)) | (high.notna() & (values > high)))
+        if outside.any():
+            row = joined[outside.fillna(False)].iloc[0]
+            raise DataError(row["_file"], f"value {row[column]:g} is outside the bounds of {row['indicator_id']} "
+                                  f"[{_fmt_bound(row['lower_bound'])}, {_fmt_bound(row['upper_bound'])}]",
+                            row=int(row["_row"]), column=column)
+
+
+def _fmt_bound(value) -> str:
+    return "" if pd.isna(value) else f"{value:g}"
+
+
+def _check_package(t: dict[str, pd.DataFrame]) -> None:
+    """Checks across tables: ids resolve, units and concepts match the indicator, values within bounds."""
+    source_ids = set(t["sources"]["source_id"])
+    geo_ids = set(t["geography"]["geo_id"])
+    indicator_ids = set(t["indicators"]["indicator_id"])
+    ind = t["indicators"]
+    for col in ("numerator_id", "denominator_id"):
+        _check_refs(ind, col, indicator_ids, "indicator")
+    for concepts, row in zip(ind["concepts"], ind["_row"]):
+        if not all(c and c.replace("_", "").isalnum() and c == c.lower() for c in concepts.split("|")):
+            raise DataError(ind["_file"].iloc[0], f"concepts {concepts!r} must be lowercase ids separated by |",
+                            row=int(row), column="concepts")
+    _check_refs(t["geography"], "source_id", source_ids, "source id")
+    for col in ("new_geo_id", "old_geo_id"):
+        _check_refs(t["mergers"], col, geo_ids, "geography id")
+    _check_refs(t["mergers"], "source_id", source_ids, "source id")
+    for name in ("observations", "targets"):
+        frame = t[name]
+        _check_refs(frame, "geo_id", geo_ids, "geography id")
+        _check_refs(frame, "indicator_id", indicator_ids, "indicator id")
+        _check_refs(frame, "source_id", source_ids, "source id")
+    _check_against_indicators(t["observations"], ind, ["value"])
+    _check_against_indicators(t["targets"], ind, ["value", "value_high"])
+    targets = t["targets"]
+    between = targets["comparator"] == "between"
+    bad = targets[between & (targets["value_high"].isna() | (targets["value_high"] < targets["value"]))]
+    if not bad.empty:
+        raise DataError(bad.iloc[0]["_file"], "comparator 'between' needs value_high >= value",
+                        row=int(bad.iloc[0]["_row"]), column="value_high")
+    bad = targets[targets["from_year"].notna() & (targets["from_year"] > targets["year"])]
+    if not bad.empty:
+        raise DataError(bad.iloc[0]["_file"], "from_year is after year", row=int(bad.iloc[0]["_row"]),
+                        column="from_year")
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+
+def _split_env(name: str) -> tuple[str, ...]:
+    return tuple(p for p in os.environ.get(name, "").split(os.pathsep) if p.strip())
+
+
+def _as_tuple(paths) -> tuple[str, ...]:
+    if paths is None:
+        return ()
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    return tuple(str(Path(p)) for p in paths)
+
+
+def load_package(root: str | Path | None = None, *, extra_observations=None, extra_sources=None,
+                 use_env: bool = True) -> DataPackage:
+    """Load and validate the data package, merged with researcher-supplied files.
+
+    ``extra_observations`` / ``extra_sources``: path(s) to CSV or Excel files in the schema of
+    ``observations`` / ``sources``; with ``use_env`` the environment variables
+    ``NQ57_EXTRA_OBSERVATIONS`` and ``NQ57_EXTRA_SOURCES`` (os.pathsep-separated) add more.
+    Extra files are validated exactly like the shipped ones; a key that duplicates a shipped
+    observation is an error. Nothing is returned unless everything validates.
+    Results are cached per (files, modification times), so repeated calls are cheap.
+    """
+    root = Path(root or config.DATA_DIR).resolve()
+    obs = _as_tuple(extra_observations) + (_split_env(config.ENV_EXTRA_OBSERVATIONS) if use_env else ())
+    src = _as_tuple(extra_sources) + (_split_env(config.ENV_EXTRA_SOURCES) if use_env else ())
+    stamp = tuple(_mtime(p) for p in (root / "datapackage.json", *[root / f"{t}.csv" for t in TABLES], *obs, *src))
+    return _load_cached(str(root), obs, src, stamp)
+
+
+def _mtime(path) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+        return str(path), st.st_mtime_ns, st.st_size
+    except OSError:
+        return str(path), -1, -1
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(root: str, extra_obs: tuple[str, ...], extra_src: tuple[str, ...], _stamp) -> DataPackage:
+    root_path = Path(root)
+    descriptor = read_descriptor(root_path)
+    tables = {}
+    for name in TABLES:
+        resource = _resource(descriptor, name)
+        path = root_path / resource["path"]
+        if path.is_file():
+            _verify_hash(path, resource)
+        tables[name] = read_table(path, resource)
+    for kind, files in (("sources", extra_src), ("observations", extra_obs)):
+        resource = _resource(descriptor, kind)
+        for file in files:
+            extra = read_table(file, resource)
+            key = resource["schema"]["primaryKey"]
+            combined = pd.concat([tables[kind], extra], ignore_index=True)
+            dupes = combined[combined.duplicated(subset=key, keep="first")]
+            dupes = dupes[dupes.index >= len(tables[kind])]
+            if not dupes.empty:
+                raise DataError(file, f"duplicate key ({', '.join(key)}) already in the data",
+                                row=int(dupes.iloc[0]["_row"]))
+            tables[kind] = combined
+    _check_package(tables)
+    return DataPackage(**tables, version=str(descriptor.get("version", "")),
+                       checksum=data_checksum(root_path, extra_obs + extra_src),
+                       extra_files=extra_obs + extra_src)
+
+
+def data_checksum(root: str | Path | None = None, extra_files: Sequence[str] = ()) -> str:
+    """SHA-256 over datapackage.json and every table file (and any extra files), in a fixed order.
+
+    This is the data vintage fingerprint printed in every report header and run manifest.
+    """
+    import hashlib
+
+    root = Path(root or config.DATA_DIR)
+    digest = hashlib.sha256()
+    files = [root / "datapackage.json"] + [root / f"{t}.csv" for t in TABLES] + [Path(p) for p in extra_files]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(bytes.fromhex(sha256_file(path)) if path.is_file() else b"missing")
+    return digest.hexdigest()
+
+
+def rehash(root: str | Path | None = None) -> dict[str, str]:
+    """Recompute each resource's ``hash`` (and ``bytes``) in datapackage.json after an edit."""
+    root = Path(root or config.DATA_DIR)
+    descriptor = read_descriptor(root)
+    changed = {}
+    for resource in descriptor["resources"]:
+        path = root / resource["path"]
+        new = f"sha256:{sha256_file(path)}"
+        if resource.get("hash") != new:
+            changed[resource["name"]] = new
+        resource["hash"], resource["bytes"] = new, path.stat().st_size
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    tmp = root / ".datapackage.json.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, root / "datapackage.json")
+    return changed
+
+
+# --------------------------------------------------------------------------------------------
+# Geography
+# --------------------------------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    """Lowercase ASCII form for matching names: 'Vĩnh Phúc' -> 'vinh-phuc', 'TP.HCM' -> 'tp-hcm'."""
+    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in text).split())
+
+
+def _geo_lookup(pkg: DataPackage) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    geo = pkg.geography
+    # Lower priority first; later assignments win: aliases < names < slug < geo_id.
+    for _, row in geo.iterrows():
+        for alias in (row["aliases"] if isinstance(row["aliases"], str) else "").split("|"):
+            if alias.strip():
+                lookup.setdefault(_fold(alias), row["geo_id"])
+    for _, row in geo.iterrows():
+        for name in (row["name_vi"], row["name_en"]):
+            lookup.setdefault(_fold(name), row["geo_id"])
+    current = geo[geo["valid_to"].isna()]  # a slug shared by an old and a new unit: id wins below
+    for _, row in current.iterrows():
+        lookup[_fold(row["slug"])] = lookup.get(_fold(row["slug"]), row["geo_id"])
+    for geo_id in geo["geo_id"]:
+        lookup[geo_id] = geo_id
+    return lookup
+
+
+def resolve_geo(text, pkg: DataPackage | None = None, *, name: str = "geo") -> str:
+    """Return the geo_id for an id, slug, or name (any case, with or without diacritics).
+
+    Raises ``ParameterError`` naming ``name`` with a "did you mean" suggestion otherwise.
+    Old and new Phu Tho are told apart by id: 'phu-tho' is the old province, 'phu-tho-2025' the new.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ParameterError(name, f"expected a geography id or name, got {text!r}")
+    if "\x00" in text or "/" in text or "\\" in text:
+        raise ParameterError(name, f"not a geography id: {text!r}")
+    pkg = pkg or load_package()
+    lookup = _geo_lookup(pkg)
+    key = _fold(text)
+    if key in lookup:
+        return lookup[key]
+    hint = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
+    suggestion = f"; did you mean '{lookup[hint[0]]}'?" if hint else "; run `nq57 data --geos` for the list"
+    raise ParameterError(name, f"unknown geography {text!r}{suggestion}")
+
+
+def check_indicator(pkg: DataPackage, indicator_id: str, *, name: str = "indicator") -> str:
+    """Return ``indicator_id`` if known, else raise ParameterError with a suggestion."""
+    from .errors import check_choice
+
+    return check_choice(name, indicator_id, list(pkg.indicators["indicator_id"]))
+
+
+def geo_row(pkg: DataPackage, geo_id: str) -> pd.Series:
+    """Geography metadata of one unit."""
+    rows = pkg.geography[pkg.geography["geo_id"] == geo_id]
+    if rows.empty:
+        resolve_geo(geo_id, pkg)  # raises with a suggestion
+    return rows.iloc[0]
+
+
+def geo_name(pkg: DataPackage, geo_id: str, lang: str = "en") -> str:
+    """Display name: Vietnamese with diacritics for 'vi', English otherwise; new units marked."""
+    row = geo_row(pkg, geo_id)
+    name = row["name_vi"] if lang == "vi" else row["name_en"]
+    if pd.notna(row["valid_from"]):
+        name += " (từ 07/2025)" if lang == "vi" else " (from 07/2025)"
+    elif pd.notna(row["valid_to"]) and row["geo_id"] in set(pkg.mergers["old_geo_id"]):
+        name += " (đến 06/2025)" if lang == "vi" else " (until 06/2025)"
+    return name
+
+
+def old_units(pkg: DataPackage, new_geo_id: str) -> list[str]:
+    """The old provinces merged into a 2025 unit (empty for units not created by a merger)."""
+    m = pkg.mergers
+    return sorted(m.loc[m["new_geo_id"] == new_geo_id, "old_geo_id"])
+
+
+def successor(pkg: DataPackage, old_geo_id: str) -> str | None:
+    """The 2025 unit an old province was merged into, if any."""
+    m = pkg.mergers
+    hit = m.loc[m["old_geo_id"] == old_geo_id, "new_geo_id"]
+    return None if hit.empty else str(hit.iloc[0])
+
+
+def units(pkg: DataPackage, system: str) -> list[str]:
+    """geo_ids of the provinces in one system: '63' (until 30 June 2025) or '34' (from 1 July 2025)."""
+    geo = pkg.geography[pkg.geography["level"] == "province"]
+    if system == "63":
+        return sorted(geo.loc[geo["valid_from"].isna(), "geo_id"])
+    if system == "34":
+        return sorted(geo.loc[geo["valid_to"].isna(), "geo_id"])
+    raise ParameterError("system", f"expected '63' or '34', got {system!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Observations and series
+# --------------------------------------------------------------------------------------------
+
+def observations_for(pkg: DataPackage, geo_id: str, indicator_id: str) -> pd.DataFrame:
+    """Every observation (all vintages and sources) of one geography and indicator, with provenance."""
+    check_indicator(pkg, indicator_id)
+    obs = pkg.observations
+    picked = obs[(obs["geo_id"] == geo_id) & (obs["indicator_id"] == indicator_id)]
+    src = pkg.sources[["source_id", "publisher", "title", "url", "tier"]].rename(
+        columns={"tier": "publisher_tier", "published": "source_published"})
+    out = picked.merge(src, on="source_id", how="left")
+    out["tier"] = out["attributed_to"].fillna(out["publisher_tier"])
+    return out.drop(columns=["_row"]).reset_index(drop=True)
+
+
+def rank_observations(frame: pd.DataFrame) -> pd.DataFrame:
+    """Order candidate observations best-first per year by the documented rule.
+
+    tier of the producer (statistics office > ministry > government portal > major newspaper >
+    other), then newer release (``published``, unknown last), then firmer status (official >
+    preliminary > estimate > plan), then source id.
+    """
+    ranked = frame.assign(
+        _tier=frame["tier"].map({t: i for i, t in enumerate(TIER_ORDER)}),
+        _status=frame["status"].map({s: i for i, s in enumerate(STATUS_ORDER)}),
+        _pub=frame["published"].fillna(""),
+    )
+    ranked = ranked.sort_values(["year", "_tier", "_pub", "_status", "source_id"],
+                                ascending=[True, True, False, True, True], kind="mergesort")
+    return ranked.drop(columns=["_tier", "_status", "_pub"])
+
+
+def default_concept(pkg: DataPackage, indicator_id: str, available: Iterable[str]) -> str | None:
+    """The first of the indicator's declared concepts that has data."""
+    present = set(available)
+    for concept in pkg.indicator(indicator_id)["concepts"].split("|"):
+        if concept in present:
+            return concept
+    return None
+
+
+def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None = None,
+           statuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """One geography's indicator by year: the best observation per year, provenance kept.
+
+    ``concept`` defaults to the first of the indicator's concepts that has data (definitions are
+    never mixed in one series). ``statuses`` restricts the candidates (e.g. exclude 'plan').
+    Columns: year, value, unit, status, concept, published, source_id, publisher, tier, url, note,
+    derivation, n_candidates, segment. ``segment`` increases at each known series break
+    (indicator ``series_break_year``): fit no trend across segments.
+    """
+    geo_id = resolve_geo(geo_id, pkg)
+    cands = observations_for(pkg, geo_id, indicator_id)
+    if statuses is not None:
+        cands = cands[cands["status"].isin(list(statuses))]
+    if concept is None:
+        concept = default_concept(pkg, indicator_id, cands["concept"])
+    elif concept not in pkg.indicator(indicator_id)["concepts"].split("|"):
+        raise ParameterError("concept", f"{concept!r} is not a concept of {indicator_id} "
+                                        f"({pkg.indicator(indicator_id)['concepts']})")
+    cands = cands[cands["concept"] == concept]
+    columns = ["year", "value", "unit", "status", "concept", "published", "source_id", "publisher", "tier",
+               "url", "note", "derivation", "rank_out_of", "n_candidates", "segment"]
+    if cands.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    ranked = rank_observations(cands)
+    best = ranked.groupby("year", sort=True).head(1).copy()
+    best["n_candidates"] = best["year"].map(ranked.groupby("year").size())
+    brk = pkg.indicator(indicator_id)["series_break_year"]
+    best["segment"] = 0 if pd.isna(brk) else (best["year"] >= int(brk)).astype(int)
+    best["value"] = best["value"].astype(float)
+    return best[columns].reset_index(drop=True)
+
+
+_STATUS_WEAKEST = {s: i for i, s in enumerate(STATUS_ORDER)}
+
+
+def merged_series(pkg: DataPackage, new_geo_id: str, indicator_id: str, concept: str | None = None,
+                  statuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """Boundary-consistent series for a unit created by the 2025 merger.
+
+    For each year, ``value_sum`` is the sum of the old units' best observations when the
+    indicator is additive and every old unit reports that year on the same concept; a ratio
+    (e.g. a share) is recomputed from its additive numerator and denominator, never averaged.
+    Otherwise ``value_sum`` is missing and ``reason`` says why. ``value_published`` is the new
+    unit's own best observation (e.g. a published 2024 aggregate). ``value`` is the computed sum
+    for years before the merger when available (boundary-consistent with the old units' series),
+    else the published value; ``basis`` says which.
+    """
+    new_geo_id = resolve_geo(new_geo_id, pkg)
+    parts = old_units(pkg, new_geo_id)
+    meta = pkg.indicator(indicator_id)
+    own = series(pkg, new_geo_id, indicator_id, concept, statuses)
+    if concept is None and not own.empty:
+        concept = own["concept"].iloc[0]
+    rows = {}
+    if parts:
+        if meta["is_additive"]:
+            rows = _sum_parts(pkg, parts, indicator_id, concept, statuses)
+        elif pd.notna(meta["numerator_id"]) and pd.notna(meta["denominator_id"]):
+            num = _sum_parts(pkg, parts, meta["numerator_id"], concept, statuses)
+            den = _sum_parts(pkg, parts, meta["denominator_id"], None, statuses)
+            for year in sorted(set(num) | set(den)):
+                n, d = num.get(year), den.get(year)
+                if n and d and n["value"] is not None and d["value"] not in (None, 0):
+                    rows[year] = {"value": 100.0 * n["value"] / d["value"], "status": _weaker(n["status"], d["status"]),
+                                  "sources": n["sources"] + ";" + d["sources"], "reason": ""}
+                else:
+                    missing = (n or {}).get("reason") or (d or {}).get("reason") or "parts missing"
+                    rows[year] = {"value": None, "status": None, "sources": "",
+                                  "reason": f"share combined only through its parts "
+                                            f"({meta['numerator_id']} / {meta['denominator_id']}): {missing}"}
+            if not rows:
+                rows = {None: {"reason": f"share combined only through its parts ({meta['numerator_id']} / "
+                                         f"{meta['denominator_id']}), which the old units do not report"}}
+        else:
+            rows = {None: {"reason": f"{indicator_id} is not additive and has no additive parts: "
+                                     "it cannot be combined across the merged provinces"}}
+    years = sorted({y for y in rows if y is not None} | set(own["year"].astype(int)))
+    general_reason = rows.get(None, {}).get("reason", "")
+    out = []
+    for year in years:
+        computed = rows.get(year, {})
+        published = own[own["year"] == year]
+        value_sum = computed.get("value")
+        value_pub = float(published["value"].iloc[0]) if not published.empty else None
+        use_sum = value_sum is not None and (year < MERGER_YEAR or value_pub is None)
+        out.append({
+            "year": year,
+            "value": value_sum if use_sum else value_pub,
+            "basis": "sum of old units" if use_sum else ("published for the new unit" if value_pub is not None else ""),
+            "value_sum": value_sum,
+            "value_published": value_pub,
+            "status": computed.get("status") if use_sum else (published["status"].iloc[0] if not published.empty else None),
+            "sources": computed.get("sources", "") if use_sum else (published["source_id"].iloc[0] if not published.empty else ""),
+            "reason": computed.get("reason") or ("" if year in rows else general_reason),
+        })
+    frame = pd.DataFrame(out, columns=["year", "value", "basis", "value_sum", "value_published", "status",
+                                       "sources", "reason"])
+    for col in ("value", "value_sum", "value_published"):
+        frame[col] = frame[col].astype(float)
+    frame.attrs["components"] = parts
+    frame.attrs["reason"] = general_reason
+    return frame
+
+
+def _weaker(a: str, b: str) -> str:
+    return a if _STATUS_WEAKEST[a] >= _STATUS_WEAKEST[b] else b
+
+
+def _sum_parts(pkg: DataPackage, parts: list[str], indicator_id: str, concept: str | None,
+               statuses) -> dict[int, dict]:
+    per_part = {p: series(pkg, p, indicator_id, concept, statuses) for p in parts}
+    concepts = {s["concept"].iloc[0] for s in per_part.values() if not s.empty}
+    years = sorted({int(y) for s in per_part.values() for y in s["year"]})
+    result = {}
+    for year in years:
+        values, statuses_seen, sources, missing = [], [], [], []
+        for part, s in per_part.items():
+            hit = s[s["year"] == year]
+            if hit.empty:
+                missing.append(part)
+            else:
+                values.append(float(hit["value"].iloc[0]))
+                statuses_seen.append(hit["status"].iloc[0])
+                sources.append(hit["source_id"].iloc[0])
+        if missing:
+            result[year] = {"value": None, "status": None, "sources": "",
+                            "reason": f"{indicator_id} {year} missing for {', '.join(missing)}"}
+        elif len(concepts) > 1:
+            result[year] = {"value": None, "status": None, "sources": "",
+                            "reason": f"old units report different concepts ({', '.join(sorted(concepts))})"}
+        else:
+            weakest = max(statuses_seen, key=_STATUS_WEAKEST.get)
+            result[year] = {"value": float(np.sum(values)), "status": weakest, "sources": ";".join(sources),
+                            "reason": ""}
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Summaries
+# --------------------------------------------------------------------------------------------
+
+def coverage_summary(pkg: DataPackage) -> pd.DataFrame:
+    """Per geography and indicator: observation count, years covered, concepts and sources."""
+    obs = pkg.observations
+    grouped = obs.groupby(["geo_id", "indicator_id"], sort=True)
+    out = grouped.agg(n_obs=("value", "size"), first_year=("year", "min"), last_year=("year", "max"),
+                      n_years=("year", "nunique"),
+                      concepts=("concept", lambda s: "|".join(sorted(set(s)))),
+                      sources=("source_id", lambda s: ";".join(sorted(set(s)))))
+    return out.reset_index()
+
+
+# What each report notebook needs from the data to run for a geography.
+NOTEBOOK_NEEDS = {
+    "digital_economy": ("de_share_pct",),
+    "budget_floor": ("grdp_current_bn_vnd",),
+    "scorecard": (),
+}
+
+
+def available_geos(notebook: str, pkg: DataPackage | None = None) -> dict[str, str | None]:
+    """For every geography: None if ``notebook`` can run for it, else the reason it is skipped.
+
+    A merged 2025 unit counts as having an indicator when any of its old units has it (the
+    notebook then builds the boundary-consistent series or a labelled assumption).
+    """
+    from .errors import check_choice
+
+    check_choice("notebook", notebook, list(NOTEBOOK_NEEDS))
+    pkg = pkg or load_package()
+    needs = NOTEBOOK_NEEDS[notebook]
+    obs = pkg.observations
+    have = obs.groupby("indicator_id")["geo_id"].agg(set).to_dict()
+    result = {}
+    for geo_id in pkg.geography["geo_id"]:
+        related = {geo_id, *old_units(pkg, geo_id)}
+        missing = [ind for ind in needs if not related & have.get(ind, set())]
+        result[geo_id] = None if not missing else f"no observations of {', '.join(missing)}"
+    return result

@@ -1,0 +1,1 @@
+"""Publication-quality figures. Import the submodule you need; matplotlib loads only then."""

@@ -1,0 +1,61 @@
+"""Provenance helpers that need no heavy imports: stable source ids and file checksums."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+_GENERIC_LABELS = {"vn", "com", "net", "org", "gov", "edu", "info", "co", "int", "io", "www", "m", "en"}
+
+
+def make_source_id(url: str) -> str:
+    """Return the stable id of the source at ``url``: ``<site label>-<8 hex of sha1(url)>``.
+
+    The label is the most specific non-generic part of the host name
+    (``en.nhandan.vn`` -> ``nhandan``, ``niengiam2019.thongkevinhphuc.gov.vn`` -> ``thongkevinhphuc``),
+    so ids stay readable, and the hash keeps two pages of one site apart. The same URL always
+    gives the same id, which is how sources transcribed from different research logs are merged.
+    """
+    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    labels = [p for p in host.split(".") if p and p not in _GENERIC_LABELS]
+    label = labels[-1] if labels else "source"
+    label = "".join(ch if ch.isalnum() else "-" for ch in label).strip("-") or "source"
+    return f"{label}-{hashlib.sha1(url.strip().encode('utf-8')).hexdigest()[:8]}"
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes (the checksum recorded in datapackage.json)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# Kinds of a number's origin, used in every output so a reader can tell them apart.
+OBSERVED = "observed"   # read from a public source in data/
+DERIVED = "derived"     # computed from observed numbers by stated arithmetic
+ASSUMED = "assumed"     # a scenario or model input chosen by the user (or our default)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One labelled input of a model run: its value, unit, kind and where it came from.
+
+    Projections and budget runs return their assumptions alongside the results, and reports
+    print them, so every number in a report is either observed, derived (with its derivation),
+    or an explicit assumption.
+    """
+
+    name: str
+    value: float
+    unit: str
+    kind: str  # OBSERVED, DERIVED or ASSUMED
+    label: str  # what it is, in plain words
+    basis: str = ""  # source id(s), derivation, or why this default was chosen
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "value": self.value, "unit": self.unit, "kind": self.kind,
+                "label": self.label, "basis": self.basis}

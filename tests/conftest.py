@@ -1,0 +1,116 @@
+"""Shared fixtures: a small, hand-made data package in the shipped schema.
+
+Tests of loading rules use this package (not the shipped data) so that they pin behaviour to
+values written here, and keep passing when the shipped data grows.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nq57lib import config
+
+HEADERS = {}
+for _res in json.loads((config.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
+    HEADERS[_res["name"]] = [f["name"] for f in _res["schema"]["fields"]]
+
+GEOGRAPHY = [
+    dict(geo_id="vn", code="", level="nation", kind="nation", name_vi="Việt Nam", name_en="Vietnam", slug="vn",
+         aliases="Viet Nam", source_id="src-geo"),
+    dict(geo_id="vinh-phuc", code="26", level="province", kind="province", name_vi="Vĩnh Phúc", name_en="Vinh Phuc",
+         slug="vinh-phuc", valid_to="2025-06-30", source_id="src-geo"),
+    dict(geo_id="phu-tho", code="25", level="province", kind="province", name_vi="Phú Thọ", name_en="Phu Tho",
+         slug="phu-tho", valid_to="2025-06-30", source_id="src-geo"),
+    dict(geo_id="hoa-binh", code="17", level="province", kind="province", name_vi="Hòa Bình", name_en="Hoa Binh",
+         slug="hoa-binh", valid_to="2025-06-30", aliases="Hoà Bình", source_id="src-geo"),
+    dict(geo_id="phu-tho-2025", code="25", level="province", kind="province", name_vi="Phú Thọ", name_en="Phu Tho",
+         slug="phu-tho", valid_from="2025-07-01", source_id="src-geo"),
+    dict(geo_id="ha-noi", code="01", level="province", kind="city", name_vi="Hà Nội", name_en="Hanoi", slug="ha-noi",
+         aliases="TP. Hà Nội|Ha Noi", source_id="src-geo"),
+]
+MERGERS = [dict(new_geo_id="phu-tho-2025", old_geo_id=o, source_id="src-geo")
+           for o in ("hoa-binh", "phu-tho", "vinh-phuc")]
+SOURCES = [
+    dict(source_id="src-geo", publisher="NA", title="Resolution 202/2025/QH15", url="https://example.org/202",
+         published="2025-06-12", tier="government_portal", language="vi"),
+    dict(source_id="src-gso", publisher="GSO", title="Yearbook", url="https://example.org/gso", published="2025-01",
+         tier="statistics_office", language="vi"),
+    dict(source_id="src-mic", publisher="MIC", title="DE report", url="https://example.org/mic", published="2023-09",
+         tier="ministry", language="vi"),
+    dict(source_id="src-press", publisher="Paper", title="News", url="https://example.org/news", published="2026-01-05",
+         tier="major_newspaper", language="vi"),
+    dict(source_id="src-press-old", publisher="Paper", title="Old news", url="https://example.org/old",
+         published="2024-12", tier="major_newspaper", language="vi"),
+]
+
+
+def _obs(geo, ind, year, value, unit, status="official", concept="standard", source="src-gso", published="2025-01",
+         **extra):
+    return dict(geo_id=geo, indicator_id=ind, year=year, value=value, unit=unit, status=status, concept=concept,
+                published=published, source_id=source, **extra)
+
+
+OBSERVATIONS = [
+    # National DE share, statistics-office concept, and a ministry estimate of another definition.
+    _obs("vn", "de_share_pct", 2022, 12.83, "% of GRDP", concept="nso"),
+    _obs("vn", "de_share_pct", 2022, 12.63, "% of GRDP", concept="nso", status="preliminary", source="src-press-old",
+         published="2024-01", attributed_to="statistics_office"),
+    _obs("vn", "de_share_pct", 2022, 14.26, "% of GRDP", concept="ministry", status="estimate", source="src-mic",
+         published="2023-09"),
+    _obs("vinh-phuc", "de_share_pct", 2022, 22.87, "% of GRDP", concept="ministry", status="estimate",
+         source="src-mic", published="2023-09"),
+    # GRDP: a newer press figure vs an older statistics-office figure (the tier wins).
+    _obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173140, "bn VND", status="preliminary", published="2025-04"),
+    _obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 172500, "bn VND", status="estimate", source="src-press",
+         published="2026-01-05"),
+    _obs("vinh-phuc", "grdp_current_bn_vnd", 2018, 94498, "bn VND", published="2019"),
+    _obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 118958, "bn VND", published="2020"),
+    _obs("phu-tho", "grdp_current_bn_vnd", 2024, 107300, "bn VND", status="preliminary", published="2025-04"),
+    _obs("hoa-binh", "grdp_current_bn_vnd", 2024, 72180, "bn VND", status="preliminary", published="2025-04"),
+    _obs("hoa-binh", "grdp_current_bn_vnd", 2019, 50993, "bn VND", published="2020"),
+    _obs("phu-tho-2025", "grdp_current_bn_vnd", 2024, 354600, "bn VND", status="estimate", source="src-press",
+         published="2026-01-05"),
+    _obs("phu-tho-2025", "grdp_current_bn_vnd", 2025, 412400, "bn VND", status="estimate", source="src-press",
+         published="2026-01-05"),
+    _obs("vinh-phuc", "grdp_growth_pct", 2024, 7.52, "% y/y", status="preliminary"),
+]
+TARGETS = [
+    dict(target_id="vn-de-2030", geo_id="vn", indicator_id="de_share_pct", comparator=">=", value=30, year=2030,
+         unit="% of GRDP", instrument="Resolution 57-NQ/TW", source_id="src-press"),
+    dict(target_id="vp-de-2030", geo_id="vinh-phuc", indicator_id="de_share_pct", comparator=">=", value=35,
+         year=2030, unit="% of GRDP", instrument="Provincial programme", source_id="src-press"),
+]
+
+
+def write_csv(path: Path, table: str, rows: list[dict]) -> Path:
+    """Write ``rows`` under the table's header (missing keys become empty cells)."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADERS[table])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in HEADERS[table]})
+    return path
+
+
+@pytest.fixture
+def mini_root(tmp_path: Path) -> Path:
+    """A small valid data package in ``tmp_path/data`` (no checksums recorded)."""
+    root = tmp_path / "data"
+    root.mkdir()
+    descriptor = json.loads((config.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        resource.pop("hash", None)
+        resource.pop("bytes", None)
+    (root / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    shutil.copy(config.DATA_DIR / "indicators.csv", root / "indicators.csv")
+    write_csv(root / "geography.csv", "geography", GEOGRAPHY)
+    write_csv(root / "mergers.csv", "mergers", MERGERS)
+    write_csv(root / "sources.csv", "sources", SOURCES)
+    write_csv(root / "observations.csv", "observations", OBSERVATIONS)
+    write_csv(root / "targets.csv", "targets", TARGETS)
+    return root

@@ -1,0 +1,304 @@
+"""Loading, validation, the best-observation rule, user files, merger sums, geography lookup."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from nq57lib import data
+from nq57lib.errors import DataError, ParameterError
+
+from conftest import HEADERS, OBSERVATIONS, _obs, write_csv
+
+
+def load(root, **kw):
+    return data.load_package(root, use_env=False, **kw)
+
+
+# ---------------------------------------------------------------- loading and types
+
+def test_loads_typed_tables(mini_root):
+    pkg = load(mini_root)
+    assert len(pkg.observations) == len(OBSERVATIONS)
+    assert str(pkg.observations["year"].dtype) == "Int64"
+    assert str(pkg.observations["value"].dtype) == "Float64"
+    assert str(pkg.indicators["is_additive"].dtype) == "boolean"
+    assert pkg.geography.loc[pkg.geography["geo_id"] == "vinh-phuc", "valid_to"].iloc[0] == pd.Timestamp("2025-06-30")
+    assert len(pkg.checksum) == 64
+
+
+def test_checksum_changes_with_data(mini_root):
+    before = data.data_checksum(mini_root)
+    with open(mini_root / "observations.csv", "a", encoding="utf-8") as fh:
+        fh.write("vn,grdp_growth_pct,2024,7.09,% y/y,official,standard,2025-01,src-gso,,,,\n")
+    assert data.data_checksum(mini_root) != before
+
+
+# ---------------------------------------------------------------- best observation
+
+def test_statistics_office_beats_newer_press(mini_root):
+    s = data.series(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
+    row = s[s["year"] == 2024].iloc[0]
+    assert row["value"] == 173140
+    assert row["source_id"] == "src-gso"
+    assert row["n_candidates"] == 2
+
+
+def test_attributed_tier_then_newer_release(mini_root):
+    # Both 2022 nso values are statistics-office figures (one relayed by the press); the newer release wins.
+    s = data.series(load(mini_root), "vn", "de_share_pct", concept="nso")
+    assert s.loc[s["year"] == 2022, "value"].item() == 12.83
+    assert s.loc[s["year"] == 2022, "tier"].item() == "statistics_office"
+
+
+def test_newer_release_wins_within_a_tier(mini_root):
+    extra = mini_root / "extra.csv"
+    write_csv(extra, "observations", [
+        _obs("vn", "de_share_pct", 2022, 12.90, "% of GRDP", concept="nso", published="2025-06", source="src-gso",
+             status="estimate"),
+    ])
+    # Same key as a shipped row except status; the newer release (2025-06 > 2025-01) wins despite weaker status.
+    s = data.series(load(mini_root, extra_observations=extra), "vn", "de_share_pct", concept="nso")
+    assert s.loc[s["year"] == 2022, "value"].item() == 12.90
+
+
+def test_definitions_are_never_mixed(mini_root):
+    pkg = load(mini_root)
+    nso = data.series(pkg, "vn", "de_share_pct")  # default concept: the first declared (nso)
+    ministry = data.series(pkg, "vn", "de_share_pct", concept="ministry")
+    assert set(nso["concept"]) == {"nso"} and nso["value"].tolist() == [12.83]
+    assert ministry["value"].tolist() == [14.26]
+    # Vinh Phuc has only the ministry measure, so that is its default.
+    assert data.series(pkg, "vinh-phuc", "de_share_pct")["concept"].tolist() == ["ministry"]
+
+
+def test_series_break_segments(mini_root):
+    s = data.series(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
+    assert dict(zip(s["year"], s["segment"])) == {2018: 0, 2019: 1, 2024: 1}
+
+
+def test_statuses_filter(mini_root):
+    s = data.series(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd", statuses=["estimate"])
+    assert s["value"].tolist() == [172500]
+
+
+def test_unknown_concept_is_rejected(mini_root):
+    with pytest.raises(ParameterError, match="parameter 'concept'"):
+        data.series(load(mini_root), "vn", "de_share_pct", concept="gso")
+
+
+def test_unknown_indicator_suggests(mini_root):
+    with pytest.raises(ParameterError, match="did you mean 'de_share_pct'"):
+        data.series(load(mini_root), "vn", "de_share_pc")
+
+
+# ---------------------------------------------------------------- user-supplied files
+
+def test_user_csv_is_merged(mini_root):
+    extra = write_csv(mini_root / "mine.csv", "observations", [
+        _obs("hoa-binh", "grdp_growth_pct", 2024, 9.0, "% y/y", status="estimate", source="src-press"),
+    ])
+    pkg = load(mini_root, extra_observations=extra)
+    assert len(pkg.observations) == len(OBSERVATIONS) + 1
+    assert data.series(pkg, "hoa-binh", "grdp_growth_pct")["value"].tolist() == [9.0]
+    assert pkg.extra_files == (str(extra),)
+
+
+def test_user_excel_with_own_sources(mini_root):
+    obs = pd.DataFrame([_obs("ha-noi", "grdp_growth_pct", 2024, 6.5, "% y/y", source="my-report")],
+                       columns=HEADERS["observations"])
+    src = pd.DataFrame([dict(source_id="my-report", publisher="Me", title="Field notes", url="https://example.org/me",
+                             tier="other", language="en")])
+    path = mini_root / "mine.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        obs.to_excel(writer, sheet_name="observations", index=False)
+    src_path = mini_root / "mine_sources.csv"
+    write_csv(src_path, "sources", src.to_dict("records"))
+    pkg = load(mini_root, extra_observations=path, extra_sources=src_path)
+    assert data.series(pkg, "ha-noi", "grdp_growth_pct")["source_id"].tolist() == ["my-report"]
+
+
+def test_user_file_from_environment(mini_root, monkeypatch):
+    extra = write_csv(mini_root / "env.csv", "observations", [
+        _obs("ha-noi", "grdp_growth_pct", 2023, 6.27, "% y/y")])
+    monkeypatch.setenv("NQ57_EXTRA_OBSERVATIONS", str(extra))
+    pkg = data.load_package(mini_root)
+    assert 2023 in data.series(pkg, "ha-noi", "grdp_growth_pct")["year"].tolist()
+
+
+def test_user_file_duplicating_shipped_key_is_rejected(mini_root):
+    extra = write_csv(mini_root / "dup.csv", "observations", [OBSERVATIONS[0]])
+    with pytest.raises(DataError, match=r"dup\.csv row 2: duplicate key"):
+        load(mini_root, extra_observations=extra)
+
+
+def test_user_file_with_unknown_source_names_its_row(mini_root):
+    extra = write_csv(mini_root / "bad.csv", "observations", [
+        _obs("ha-noi", "grdp_growth_pct", 2023, 6.27, "% y/y", source="nowhere")])
+    with pytest.raises(DataError, match=r"bad\.csv row 2 column 'source_id': unknown source id 'nowhere'"):
+        load(mini_root, extra_observations=extra)
+
+
+# ---------------------------------------------------------------- bad files
+
+def _rewrite(path, transform):
+    text = path.read_text(encoding="utf-8")
+    path.write_text(transform(text), encoding="utf-8")
+
+
+@pytest.mark.parametrize("mutate, pattern", [
+    (lambda t: t.replace("geo_id,indicator_id", "geo,indicator_id", 1),
+     r"observations\.csv row 1 column 'geo_id': missing column"),
+    (lambda t: t.replace(",note\n", ",note,extra\n", 1).replace("\n", ",\n").replace(",note,extra,\n", ",note,extra\n", 1),
+     r"observations\.csv row 1 column 'extra': unexpected column"),
+    (lambda t: t.replace(",2024,173140,", ",2024,lots,", 1), r"row \d+ column 'value': expected a number, got 'lots'"),
+    (lambda t: t.replace(",2024,173140,", ",20x4,173140,", 1), r"row \d+ column 'year': expected an integer"),
+    (lambda t: t.replace(",official,", ",final,", 1), r"row 2 column 'status': 'final' is not one of"),
+    (lambda t: t.replace(",12.83,", ",112.83,", 1), r"row 2 column 'value': value 112.83 is outside the bounds of de_share_pct \[0, 100\]"),
+    (lambda t: t.replace(",12.83,", ",inf,", 1), r"row 2 column 'value': .*finite"),
+    (lambda t: t.replace(",src-gso,", ",src-gzo,", 1), r"row 2 column 'source_id': unknown source id 'src-gzo'; did you mean 'src-gso'"),
+    (lambda t: t.replace("vinh-phuc,de_share_pct", "vinh-phucc,de_share_pct", 1), r"column 'geo_id': unknown geography id 'vinh-phucc'"),
+    (lambda t: t.replace("% of GRDP", "percent", 1), r"row 2 column 'unit': unit 'percent' differs from indicator de_share_pct"),
+    (lambda t: t.replace(",nso,", ",gso,", 1), r"row 2 column 'concept': concept 'gso' is not one of"),
+    (lambda t: t + t.splitlines()[1] + "\n", r"row 16: duplicate key .*same key is on row 2"),
+    (lambda t: t[: t.rindex(",")], r"row \d+: expected 13 fields, found 12; is the file truncated"),
+    (lambda t: t + '"vn,unclosed\n', r"observations\.csv.*(malformed CSV|expected 13 fields)"),
+    (lambda t: t.replace(",2025-01,", ",Jan 2025,", 1), r"row 2 column 'published': 'Jan 2025' does not match"),
+])
+def test_bad_observation_files(mini_root, mutate, pattern):
+    _rewrite(mini_root / "observations.csv", mutate)
+    with pytest.raises(DataError, match=pattern):
+        load(mini_root)
+
+
+def test_empty_file(mini_root):
+    (mini_root / "observations.csv").write_bytes(b"")
+    with pytest.raises(DataError, match=r"observations\.csv: file is empty"):
+        load(mini_root)
+
+
+def test_bad_encoding_names_the_row(mini_root):
+    raw = (mini_root / "observations.csv").read_bytes()
+    lines = raw.split(b"\n")
+    lines[3] = lines[3].replace(b"estimate", "estimaté".encode("cp1258"))
+    (mini_root / "observations.csv").write_bytes(b"\n".join(lines))
+    with pytest.raises(DataError, match=r"observations\.csv row 4: not valid UTF-8"):
+        load(mini_root)
+
+
+def test_bad_boolean_in_indicators(mini_root):
+    _rewrite(mini_root / "indicators.csv", lambda t: t.replace(",false,0,100,", ",nope,0,100,", 1))
+    with pytest.raises(DataError, match=r"indicators\.csv row 2 column 'is_additive': expected true or false"):
+        load(mini_root)
+
+
+def test_bad_target_between(mini_root):
+    _rewrite(mini_root / "targets.csv", lambda t: t.replace(",>=,30,", ",between,30,", 1))
+    with pytest.raises(DataError, match=r"targets\.csv row 2 column 'value_high': comparator 'between' needs"):
+        load(mini_root)
+
+
+def test_checksum_mismatch(mini_root):
+    data.rehash(mini_root)
+    load(mini_root)  # consistent after rehash
+    _rewrite(mini_root / "targets.csv", lambda t: t.replace(",30,", ",31,", 1))
+    with pytest.raises(DataError, match=r"targets\.csv: contents do not match the sha256 checksum"):
+        load(mini_root)
+
+
+def test_nothing_loaded_half_way(mini_root):
+    good = load(mini_root)
+    _rewrite(mini_root / "targets.csv", lambda t: t.replace("vp-de-2030,vinh-phuc", "vp-de-2030,atlantis", 1))
+    with pytest.raises(DataError):
+        load(mini_root)
+    assert len(good.targets) == 2  # an earlier result is untouched; no partial package is returned
+
+
+# ---------------------------------------------------------------- merger
+
+def test_merger_sum_when_every_old_unit_reports(mini_root):
+    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd")
+    row = m[m["year"] == 2024].iloc[0]
+    assert row["value_sum"] == 173140 + 107300 + 72180
+    assert row["value_published"] == 354600
+    assert row["value"] == row["value_sum"] and row["basis"] == "sum of old units"
+    assert row["status"] == "preliminary"
+
+
+def test_merger_year_missing_with_reason(mini_root):
+    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd")
+    row = m[m["year"] == 2019].iloc[0]
+    assert pd.isna(row["value"])
+    assert "missing for phu-tho" in row["reason"]
+
+
+def test_merger_post_merger_year_uses_published(mini_root):
+    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd")
+    row = m[m["year"] == 2025].iloc[0]
+    assert row["value"] == 412400 and row["basis"] == "published for the new unit"
+
+
+def test_share_combined_only_through_parts(mini_root):
+    m = data.merged_series(load(mini_root), "phu-tho-2025", "de_share_pct")
+    assert m["value"].isna().all()
+    assert "only through its parts" in m.attrs["reason"] or m["reason"].str.contains("only through its parts").all()
+
+
+def test_share_from_parts_when_available(mini_root):
+    extra = write_csv(mini_root / "parts.csv", "observations", [
+        _obs(g, "de_value_added_bn_vnd", 2024, v, "bn VND", concept="ministry", status="estimate")
+        for g, v in (("vinh-phuc", 40000), ("phu-tho", 10000), ("hoa-binh", 5000))])
+    m = data.merged_series(load(mini_root, extra_observations=extra), "phu-tho-2025", "de_share_pct",
+                           concept="ministry")
+    row = m[m["year"] == 2024].iloc[0]
+    assert row["value"] == pytest.approx(100 * 55000 / (173140 + 107300 + 72180))
+    assert row["status"] == "estimate"
+
+
+def test_non_additive_not_combined(mini_root):
+    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_growth_pct")
+    assert m.empty and "not additive" in m.attrs["reason"]
+
+
+# ---------------------------------------------------------------- geography
+
+@pytest.mark.parametrize("text, expected", [
+    ("vinh-phuc", "vinh-phuc"), ("Vĩnh Phúc", "vinh-phuc"), ("VINH PHUC", "vinh-phuc"), ("Hoà Bình", "hoa-binh"),
+    ("phu-tho", "phu-tho"), ("phu-tho-2025", "phu-tho-2025"), ("TP. Hà Nội", "ha-noi"), ("Viet Nam", "vn"),
+])
+def test_resolve_geo(mini_root, text, expected):
+    assert data.resolve_geo(text, load(mini_root)) == expected
+
+
+@pytest.mark.parametrize("text", ["vinh-phuk", "Vinh Phu"])
+def test_resolve_geo_suggests(mini_root, text):
+    with pytest.raises(ParameterError, match=r"parameter 'geo': unknown geography .*did you mean 'vinh-phuc'"):
+        data.resolve_geo(text, load(mini_root))
+
+
+@pytest.mark.parametrize("text", ["../etc/passwd", "/abs", "a\x00b", "", 7])
+def test_resolve_geo_rejects_non_ids(mini_root, text):
+    with pytest.raises(ParameterError, match="parameter 'geo'"):
+        data.resolve_geo(text, load(mini_root))
+
+
+def test_units_and_successors(mini_root):
+    pkg = load(mini_root)
+    assert data.old_units(pkg, "phu-tho-2025") == ["hoa-binh", "phu-tho", "vinh-phuc"]
+    assert data.successor(pkg, "vinh-phuc") == "phu-tho-2025"
+    assert data.units(pkg, "63") == ["ha-noi", "hoa-binh", "phu-tho", "vinh-phuc"]
+    assert data.units(pkg, "34") == ["ha-noi", "phu-tho-2025"]
+
+
+def test_available_geos(mini_root):
+    avail = data.available_geos("digital_economy", load(mini_root))
+    assert avail["vinh-phuc"] is None and avail["phu-tho-2025"] is None  # via its old unit
+    assert "no observations of de_share_pct" in avail["ha-noi"]
+
+
+def test_coverage_summary(mini_root):
+    summary = data.coverage_summary(load(mini_root))
+    row = summary[(summary["geo_id"] == "vinh-phuc") & (summary["indicator_id"] == "grdp_current_bn_vnd")].iloc[0]
+    assert (row["n_obs"], row["first_year"], row["last_year"], row["n_years"]) == (4, 2018, 2024, 3)

@@ -1,0 +1,61 @@
+"""Packaging and set-up: dependency lists agree, the package imports light, the layout holds."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+
+from nq57lib import config
+
+ROOT = config.PROJ_ROOT
+
+
+def _name_and_spec(requirement: str) -> tuple[str, str]:
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement)
+    return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    import yaml  # installed with papermill
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = dict(_name_and_spec(r) for r in project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        wanted.update(_name_and_spec(r) for r in extra)
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = dict(_name_and_spec(d) for d in env["dependencies"] if isinstance(d, str))
+    conda.pop("python"), conda.pop("pip")
+    assert conda == wanted
+
+
+def test_constraints_pin_every_dependency():
+    pins = dict(_name_and_spec(line) for line in (ROOT / "constraints.txt").read_text().splitlines()
+                if line and not line.startswith("#"))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = [_name_and_spec(r)[0] for r in project["dependencies"]]
+    names += [_name_and_spec(r)[0] for extra in project["optional-dependencies"].values() for r in extra]
+    unpinned = [n for n in names if not pins.get(n, "").startswith("==")]
+    assert unpinned == []
+
+
+def test_import_is_light():
+    code = "import sys, nq57lib; heavy = {'pandas', 'numpy', 'matplotlib', 'statsmodels'} & set(sys.modules); print(sorted(heavy))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_layout_and_ignored_reports():
+    for path in ("notebooks", "nq57lib", "data/datapackage.json", "reports/.gitkeep", "environment.yml",
+                 "README.md", "pyproject.toml", "benchmarks", ".ci/run", "Makefile", "constraints.txt"):
+        assert (ROOT / path).exists(), path
+    ignored = (ROOT / ".gitignore").read_text()
+    assert "reports/*" in ignored and "!reports/README.md" in ignored
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in readme and "make test" in ci
+    assert "make report" in readme
