@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     except Nq57Error as exc:
         print(f"nq57: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into e.g. `head`
+        return 0
     except KeyboardInterrupt:
         print("nq57: interrupted", file=sys.stderr)
         return 130

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-_GENERIC_LABELS = {"vn", "com", "net", "org", "gov", "edu", "info", "co", "int", "io", "www", "m", "en"}
+_GENERIC_LABELS = {"vn", "com", "net", "org", "gov", "edu", "info", "co", "int", "io", "tr", "www", "m", "en"}
 
 
 def make_source_id(url: str) -> str:
