@@ -1,0 +1,210 @@
+"""The digital-economy share figure: history, scenarios, Monte Carlo fan, targets and required paths.
+
+One figure answers the report's question at a glance: where the share stands (observed points, marked
+by how firm the source is), where each scenario takes it, how uncertain that is, and what the targets
+require. Every element is optional so a notebook can build the figure up layer by layer, and every
+label exists in English and Vietnamese (``lang``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from ..errors import ParameterError, check_choice
+from ..projection import ProjectionResult, SimulationResult, check_history
+from .common import LANGS, PALETTE, SERIES_STYLES, STATUS_MARKERS, add_footnote, label, new_figure
+
+_LABELS = {
+    "title": {"en": "Digital economy share of GDP/GRDP", "vi": "Tỷ trọng kinh tế số trong GDP/GRDP"},
+    "ylabel": {"en": "Share of GDP/GRDP (%)", "vi": "Tỷ trọng trong GDP/GRDP (%)"},
+    "observed_nso": {"en": "Observed: statistics office measure",
+                     "vi": "Thực tế: số liệu cơ quan thống kê"},
+    "observed_ministry": {"en": "Observed: ministry estimate", "vi": "Thực tế: ước tính của Bộ"},
+    "band_90": {"en": "Monte Carlo 5–95 %", "vi": "Mô phỏng Monte Carlo 5–95 %"},
+    "band_50": {"en": "Monte Carlo 25–75 %", "vi": "Mô phỏng Monte Carlo 25–75 %"},
+    "median": {"en": "Monte Carlo median", "vi": "Trung vị mô phỏng"},
+    "interval": {"en": "prediction interval", "vi": "khoảng dự báo"},
+    "required": {"en": "Required path (constant growth)", "vi": "Lộ trình cần thiết (tăng đều)"},
+    "scenarios_note": {"en": "Scenario lines are assumptions, not forecasts; the assumptions table lists "
+                             "every input.",
+                       "vi": "Các đường kịch bản là giả định, không phải dự báo; bảng giả định liệt kê mọi "
+                             "đầu vào."},
+    "mc_note": {"en": "Fan: {n:,} simulated paths (seed {seed}); quantiles of the share in each year.",
+                "vi": "Dải quạt: {n:,} đường mô phỏng (seed {seed}); phân vị của tỷ trọng theo từng "
+                      "năm."},
+    "unstated_note": {"en": "Targets marked * do not state their definition; they are compared with the "
+                            "'{concept}' series.",
+                      "vi": "Mục tiêu đánh dấu * không nêu định nghĩa; được so sánh với chuỗi "
+                            "'{concept}'."},
+    "different_note": {"en": "Targets marked ≠ are set on another definition than the '{concept}' series.",
+                       "vi": "Mục tiêu đánh dấu ≠ được đặt theo định nghĩa khác với chuỗi "
+                             "'{concept}'."},
+    "sources_line": {"en": "Sources: {items}.", "vi": "Nguồn: {items}."},
+}
+_CONCEPT_COLORS = {"nso": PALETTE["black"], "ministry": PALETTE["grey"]}
+# '=' targets are printed "about X" in their sources, hence the approximately-equal sign.
+_COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "≈", "between": ""}
+
+
+def _text(key: str, lang: str) -> str:
+    return label(key, lang, _LABELS)
+
+
+def plot_share_outlook(history: pd.DataFrame, *, projection: ProjectionResult | None = None,
+                       bands: SimulationResult | pd.DataFrame | None = None, geo_id: str | None = None,
+                       targets: pd.DataFrame | Iterable[dict] | None = None,
+                       required: pd.DataFrame | None = None,
+                       lang: str = "en", title: str | None = None, footnotes: Iterable[str] = ()):
+    """Draw the share's history, scenarios, fan chart, targets and required paths; return the Figure.
+
+    ``history`` follows the data contract of :mod:`nq57lib.projection` (both definitions may appear; each
+    is drawn as its own series, with a marker per source status). ``projection`` comes from
+    :func:`~nq57lib.projection.project`, ``bands`` from :func:`~nq57lib.projection.simulate` (its result
+    or its ``bands`` table; pass ``geo_id`` when it holds several geographies), ``required`` from
+    :func:`~nq57lib.projection.required_paths`, ``targets`` as in the data package. The footnote lists
+    the sources of the history, the definition caveats of the targets and any ``footnotes`` given.
+    """
+    lang = check_choice("lang", lang, LANGS)
+    frame = check_history(history)
+    band_table, band_note = _band_table(bands, geo_id, lang)
+    if projection is not None and not isinstance(projection, ProjectionResult):
+        raise ParameterError("projection", f"expected a ProjectionResult, got {type(projection).__name__}")
+    target_table = None if targets is None else pd.DataFrame(targets if not isinstance(targets, dict) else [targets])
+
+    fig, ax = new_figure(9.0, 5.2)
+    top = [frame["value"].max()]
+    if band_table is not None:
+        _draw_bands(ax, band_table, lang)
+        top.append(band_table["p95_share_pct"].max())
+    if projection is not None:
+        _draw_scenarios(ax, projection.table, lang)
+        top.append(projection.table["share_pct"].max())
+    if required is not None and not required.empty:
+        _draw_required(ax, required, lang)
+    definition_marks = {} if required is None else dict(zip(required["target_id"], required["definition_status"]))
+    if target_table is not None and not target_table.empty:
+        _draw_targets(ax, target_table, definition_marks, lang)
+        top.append(target_table["value"].max())
+    _draw_history(ax, frame, lang)
+
+    ax.set_ylim(0, min(100.0, max(top) * 1.12 + 1.0))
+    ax.set_xlabel(label("year", lang))
+    ax.set_ylabel(_text("ylabel", lang))
+    ax.set_title(title or _text("title", lang), loc="left")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], color=PALETTE["grey"], marker=m, linestyle="none", label=label(s, lang))
+                for s, m in STATUS_MARKERS.items() if "status" in frame and (frame["status"] == s).any()]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+    lines = [_sources_line(frame, lang), _text("scenarios_note", lang) if projection is not None else "", band_note]
+    lines += _definition_lines(required, lang)
+    lines += list(footnotes)
+    add_footnote(fig, lines, lang)
+    return fig
+
+
+def _band_table(bands: Any, geo_id: str | None, lang: str) -> tuple[pd.DataFrame | None, str]:
+    """The fan-chart rows of one geography, and the footnote line describing the simulation."""
+    if bands is None:
+        return None, ""
+    note = ""
+    if isinstance(bands, SimulationResult):
+        note = _text("mc_note", lang).format(n=bands.n_paths, seed=bands.seed)
+        bands = bands.bands
+    if not isinstance(bands, pd.DataFrame) or "p05_share_pct" not in bands.columns:
+        raise ParameterError("bands", "expected a SimulationResult or its bands table")
+    geos = sorted(bands["geo_id"].unique())
+    if geo_id is None:
+        if len(geos) != 1:
+            raise ParameterError("geo_id", f"bands hold several geographies ({', '.join(geos)}); choose one")
+        geo_id = geos[0]
+    check_choice("geo_id", geo_id, geos)
+    return bands[bands["geo_id"] == geo_id].sort_values("year"), note
+
+
+def _draw_bands(ax, bands: pd.DataFrame, lang: str) -> None:
+    color = PALETTE["sky"]
+    ax.fill_between(bands["year"], bands["p05_share_pct"], bands["p95_share_pct"], color=color, alpha=0.18,
+                    linewidth=0, label=_text("band_90", lang))
+    ax.fill_between(bands["year"], bands["p25_share_pct"], bands["p75_share_pct"], color=color, alpha=0.38,
+                    linewidth=0, label=_text("band_50", lang))
+    ax.plot(bands["year"], bands["p50_share_pct"], color=PALETTE["blue"], linewidth=0.8, alpha=0.8,
+            label=_text("median", lang))
+
+
+def _draw_scenarios(ax, table: pd.DataFrame, lang: str) -> None:
+    name_column = "scenario_vi" if lang == "vi" else "scenario"
+    for i, (_, path) in enumerate(table.groupby("scenario", sort=False)):
+        style = SERIES_STYLES[i % len(SERIES_STYLES)]
+        path = path.sort_values("year")
+        ax.plot(path["year"], path["share_pct"], linewidth=1.8, label=path[name_column].iloc[0], **style)
+        if path["share_lo_pct"].notna().any():
+            ax.fill_between(path["year"], path["share_lo_pct"], path["share_hi_pct"], color=style["color"],
+                            alpha=0.12, linewidth=0,
+                            label=f"{path[name_column].iloc[0]}: {_text('interval', lang)}")
+
+
+def _draw_required(ax, required: pd.DataFrame, lang: str) -> None:
+    for i, row in enumerate(required.itertuples()):
+        ax.plot([row.base_year, row.target_year], [row.base_share_pct, row.target_pct], color=PALETTE["grey"],
+                linestyle=(0, (1, 2)), linewidth=1.2, label=_text("required", lang) if i == 0 else None)
+
+
+def _draw_targets(ax, targets: pd.DataFrame, definition_marks: dict, lang: str) -> None:
+    """One star per target level and year; targets repeated by several documents share its label."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in targets.to_dict("records"):
+        high = row.get("value_high") if row.get("comparator") == "between" else None
+        groups.setdefault((row["year"], row["value"], None if pd.isna(high) else high), []).append(row)
+    for i, ((year, value, high), rows) in enumerate(groups.items()):
+        ax.plot(year, value, marker="*", markersize=13, color=PALETTE["vermillion"],
+                markeredgecolor=PALETTE["black"], linestyle="none", zorder=5,
+                label=label("target", lang) if i == 0 else None)
+        signs = "/".join(dict.fromkeys(_COMPARATOR_SIGNS.get(r.get("comparator"), "") for r in rows))
+        marks = "".join(dict.fromkeys({"unstated": "*", "different": "≠"}.get(
+            definition_marks.get(r.get("target_id")), "") for r in rows))
+        if high is not None:
+            ax.vlines(year, value, high, color=PALETTE["vermillion"], linewidth=2)
+            text = f"{value:g}–{high:g} %{marks}"
+        else:
+            text = f"{signs}{value:g} %{marks}"
+        ax.annotate(text, (year, value), textcoords="offset points", xytext=(6, 6), fontsize=8)
+
+
+def _draw_history(ax, frame: pd.DataFrame, lang: str) -> None:
+    for concept, rows in frame.groupby("concept", sort=True):
+        color = _CONCEPT_COLORS.get(concept, PALETTE["purple"])
+        key = f"observed_{concept}"
+        name = _text(key, lang) if key in _LABELS else f"{label('observed', lang)}: {concept}"
+        for k, (_, segment) in enumerate(rows.groupby("segment")):
+            segment = segment.sort_values("year")
+            ax.plot(segment["year"], segment["value"], color=color, linewidth=1.2,
+                    label=name if k == 0 else None, zorder=6)
+            statuses = segment["status"] if "status" in segment else pd.Series("official", index=segment.index)
+            for status, points in segment.groupby(statuses):
+                ax.plot(points["year"], points["value"], linestyle="none", color=color, markersize=6,
+                        marker=STATUS_MARKERS.get(status, "o"), markerfacecolor="white", zorder=7)
+
+
+def _sources_line(frame: pd.DataFrame, lang: str) -> str:
+    if "source_id" not in frame:
+        return ""
+    publishers = frame["publisher"] if "publisher" in frame else pd.Series("", index=frame.index)
+    items = []
+    for publisher, source_id in dict.fromkeys(zip(publishers, frame["source_id"])):
+        if isinstance(source_id, str) and source_id:
+            items.append(f"{publisher} ({source_id})" if isinstance(publisher, str) and publisher else source_id)
+    return _text("sources_line", lang).format(items="; ".join(items)) if items else ""
+
+
+def _definition_lines(required: pd.DataFrame | None, lang: str) -> list[str]:
+    if required is None or required.empty:
+        return []
+    concept = required["series_concept"].iloc[0]
+    statuses = set(required["definition_status"])
+    return [_text(f"{status}_note", lang).format(concept=concept)
+            for status in ("unstated", "different") if status in statuses]

@@ -1,0 +1,1242 @@
+"""Projection engine for a share indicator (the digital-economy share of GDP/GRDP) toward its targets.
+
+Why this module exists: the data are sparse (Vĩnh Phúc has one observed share, the nation six yearly
+statistics-office values), so the engine is scenario-driven and every output says what was observed,
+what was derived from observations, and what was assumed (:class:`nq57lib.provenance.Assumption`).
+
+Conventions used everywhere below:
+
+* shares are in percent (``share_pct``, 0–100); growth rates are in percent per year (``growth_pct``);
+  changes in percentage points per year are ``pp_per_year``;
+* a *history* is a DataFrame with one row per year and the columns ``year``, ``value`` (share, %),
+  ``concept`` (definition: ``nso`` = statistics office value-added measure, ``ministry`` = the ministry's
+  broader estimate) and ``segment`` (a series break starts a new segment), plus, when known, ``unit``,
+  ``status``, ``source_id`` and ``publisher``. Only one concept and the latest segment are ever fitted;
+* a *target* is a mapping (or a DataFrame row) with ``target_id``, ``geo_id``, ``indicator_id``,
+  ``concept`` (empty = unstated), ``comparator`` (``>=``, ``>``, ``<=``, ``<``, ``=``, ``between``),
+  ``value``, ``value_high`` (for ``between``) and ``year``. An '=' target ("about X") counts as met
+  once the share reaches X from its base side (see :func:`reached_comparator`).
+
+Every projection method keeps the share within [0, 100] by construction: relative-growth paths are capped
+at 100 (value added cannot exceed GDP), percentage-point paths are clipped to [0, 100], the logistic curve
+stays below its ceiling, and the statistical trend is fitted on the logit of the share.
+
+Every public function checks its arguments first and raises one :class:`nq57lib.errors.ParameterError`
+naming the bad argument, before any fitting or simulation runs.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError, check_choice, check_int, check_number
+from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
+
+# Indicators this engine projects: shares bounded by [0, 100].
+SHARE_INDICATORS = ("de_share_pct",)
+CONCEPT_LABELS = {
+    "nso": "statistics office value-added measure",
+    "ministry": "ministry's broader estimate",
+}
+COMPARATORS = (">=", ">", "<=", "<", "=", "between")
+METHODS = ("cagr", "pp", "logistic", "decomposition", "ets", "path")
+
+QUANTILES_PCT = (5, 25, 50, 75, 95)
+ETS_MIN_OBS = 6  # fewer points cannot identify level, trend, damping and noise at once
+ETS_INTERVAL_PCT = 90  # matches the 5-95 % Monte Carlo band, so the two can be read side by side
+LAST_YEAR = 2100  # a horizon beyond this is a typo, not a policy question
+
+# Monte Carlo memory guard. The simulation holds a float32 cube of paths x years x path shapes (at most
+# one shape per geography) plus one temporary of the same size, so peak memory is at most about 8 bytes
+# per path-year-geography: the cap of 60 million ~ 0.5 GB.
+MIN_PATHS = 100  # fewer paths give meaningless 5 % / 95 % quantiles
+MAX_PATHS = 1_000_000
+MAX_SIM_CELLS = 60_000_000
+
+# Default saturation ceiling of the logistic scenario. It cannot be estimated from a handful of points;
+# 75 % is an assumption chosen above the highest registered target (60 % for Vĩnh Phúc by 2045) so that
+# every target stays reachable in principle, and below 100 % because a whole economy is never digital.
+DEFAULT_CEILING_PCT = 75.0
+
+# Float tolerance for non-strict comparisons: a path aimed at 30 % may land on 29.99999999, and a growth
+# ratio of exactly 0.95 may come out as 0.9499999999.
+_TOL = 1e-9
+
+
+# --------------------------------------------------------------------------------------------------
+# Result types
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One projection scenario: a name, a method and its parameters.
+
+    Methods and their ``params`` (all rates in percent per year):
+
+    * ``cagr``: ``growth_pct`` -- constant relative growth of the share, capped at 100 %;
+    * ``pp``: ``pp_per_year`` -- constant change in percentage points, clipped to [0, 100];
+    * ``logistic``: ``growth_pct`` (relative growth at the base year) and ``ceiling_pct`` (saturation);
+    * ``decomposition``: ``de_growth_pct`` and ``grdp_growth_pct`` -- digital-economy value added and
+      GRDP grow at their own nominal rates; the share follows their ratio, capped at 100 %;
+    * ``ets``: optional ``damping`` (fixed phi in (0, 1); estimated if absent) -- damped-trend exponential
+      smoothing on logit(share / 100), fitted to the history (needs >= 6 observations);
+    * ``path``: ``points`` -- ((year, share_pct), ...) reached one after another at constant relative
+      growth from the base observation (used for the target path); the path ends at the last point.
+
+    ``basis`` says where the parameters come from; ``name_vi`` is the Vietnamese name shown in plots.
+    """
+
+    name: str
+    method: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    basis: str = ""
+    name_vi: str = ""
+
+    def __post_init__(self):
+        # A private copy: changing the caller's dict afterwards must not change a defined scenario.
+        # (A plain dict rather than a read-only proxy, so scenarios can be pickled and deep-copied.)
+        object.__setattr__(self, "params", dict(self.params))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The base observation of a geography and the pace (trend and noise) calibrated for it.
+
+    ``source`` is ``'own'`` when the pace comes from the geography's own series (>= 2 observations of
+    one concept in its latest segment) and ``'proxy'`` when it comes from the named proxy series;
+    ``definition_differs`` is True when that proxy is on another definition than the base observation.
+    ``log_growth_sd_pct`` is the standard deviation of one year's log growth (x100), known only with
+    >= 3 observations; ``trend_sd_pct`` and ``shock_sd_pct`` are the Monte Carlo inputs derived from it.
+    """
+
+    label: str
+    concept: str
+    base_year: int
+    base_share_pct: float
+    base_source_id: str
+    source: str
+    pace_label: str
+    pace_concept: str
+    pace_first_year: int
+    pace_last_year: int
+    pace_n_obs: int
+    growth_pct: float
+    pp_per_year: float
+    log_growth_sd_pct: float | None
+    trend_sd_pct: float | None
+    shock_sd_pct: float | None
+    definition_differs: bool
+    note: str
+    assumptions: tuple[Assumption, ...]
+
+
+@dataclass(frozen=True)
+class DefinitionCheck:
+    """Whether a series and a target are on the same definition; ``note`` is empty when they are."""
+
+    series_concept: str
+    target_concept: str | None
+    status: str  # 'same', 'unstated' or 'different'
+    note: str
+
+
+@dataclass(frozen=True)
+class ProjectionResult:
+    """Scenario paths in a tidy table, with the assumptions and notes that produced them.
+
+    ``table`` columns: scenario, scenario_vi, method, year, share_pct, share_lo_pct, share_hi_pct
+    (the ETS prediction interval; NaN for other methods), kind ('observed' for the base row that every
+    scenario starts from, 'projected' after it).
+    """
+
+    table: pd.DataFrame
+    assumptions: list[Assumption]
+    notes: list[str]
+    concept: str
+    base_year: int
+    base_share_pct: float
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Monte Carlo output.
+
+    ``bands``: geo_id, year, p05_share_pct ... p95_share_pct (one row per geography and year from its
+    base year). ``p_meet``: geo_id, target_id, target_year, comparator, target_pct, p_meet (share of
+    paths whose value in the target year satisfies the target). ``assumptions``: the inputs, labelled.
+    """
+
+    bands: pd.DataFrame
+    p_meet: pd.DataFrame
+    assumptions: list[Assumption]
+    n_paths: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class ProgressAssessment:
+    """Result of one progress-assessment method; ``category`` is 'insufficient data' when < 2 obs."""
+
+    method: str
+    category: str
+    score: float | None  # Eurostat: ratio of actual to required growth; UNSD: share of required change
+    actual_growth_pct: float | None
+    required_growth_pct: float | None
+    projected_pct: float | None
+    base_year: int | None
+    latest_year: int | None
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+# --------------------------------------------------------------------------------------------------
+# Argument checks
+# --------------------------------------------------------------------------------------------------
+
+
+def check_geo_id(geo_id: Any, known_geo_ids: Iterable[str]) -> str:
+    """Return ``geo_id`` if it is one of ``known_geo_ids``; otherwise raise with a "did you mean"."""
+    return check_choice("geo_id", geo_id, sorted(known_geo_ids))
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value == ""
+
+
+def check_history(history: Any, name: str = "history") -> pd.DataFrame:
+    """Validate a history frame and return a clean copy (year int, value float, concept str, segment int).
+
+    Shares must be finite numbers within [0, 100]; every row needs its concept; one row per year and
+    concept within a segment (the best observation is chosen before this engine sees the data).
+    """
+    if not isinstance(history, pd.DataFrame):
+        raise ParameterError(name, f"expected a pandas DataFrame, got {type(history).__name__}")
+    missing = [c for c in ("year", "value", "concept") if c not in history.columns]
+    if missing:
+        raise ParameterError(name, f"missing column(s) {', '.join(missing)}")
+    if history.empty:
+        raise ParameterError(name, "has no observations")
+    frame = history.copy()
+    if "segment" not in frame.columns:
+        frame["segment"] = 0
+    for column in ("year", "segment"):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if values.isna().any() or not np.all(np.mod(values, 1) == 0):
+            raise ParameterError(name, f"column '{column}' must hold whole numbers, got {frame[column].tolist()}")
+        frame[column] = values.astype(int)
+    values = pd.to_numeric(frame["value"], errors="coerce")
+    for year, raw, number in zip(frame["year"], frame["value"], values):
+        if pd.isna(number) or not math.isfinite(number):
+            raise ParameterError(name, f"year {year}: value {raw!r} is not a finite number")
+        if not 0.0 <= number <= 100.0:
+            raise ParameterError(name, f"year {year}: share {number:g} % is outside [0, 100]")
+    frame["value"] = values.astype(float)
+    if frame["concept"].map(_is_missing).any():
+        raise ParameterError(name, "column 'concept' has empty values; every observation needs its definition")
+    frame["concept"] = frame["concept"].astype(str)
+    duplicated = frame.duplicated(["concept", "segment", "year"])
+    if duplicated.any():
+        year = int(frame.loc[duplicated, "year"].iloc[0])
+        raise ParameterError(name, f"more than one observation of one concept for year {year}; pick the best first")
+    return frame
+
+
+def select_series(history: pd.DataFrame, concept: str | None = None, *, name: str = "history") -> pd.DataFrame:
+    """Return the observations that may be fitted together: one concept, the latest segment, by year.
+
+    With ``concept=None`` the history must hold a single concept; mixing the statistics office's and the
+    ministry's definitions in one trend would measure the gap between definitions, not growth.
+    """
+    frame = check_history(history, name)
+    concepts = sorted(frame["concept"].unique())
+    if concept is None:
+        if len(concepts) > 1:
+            raise ParameterError("concept", f"{name} holds several definitions ({', '.join(concepts)}); choose one")
+        concept = concepts[0]
+    else:
+        check_choice("concept", concept, concepts)
+    rows = frame[frame["concept"] == concept]
+    rows = rows[rows["segment"] == rows["segment"].max()]
+    return rows.sort_values("year").reset_index(drop=True)
+
+
+def _check_targets(targets: Any, name: str = "targets") -> pd.DataFrame:
+    """Validate targets (a DataFrame, one mapping, or an iterable of mappings) into a clean DataFrame."""
+    if isinstance(targets, pd.DataFrame):
+        frame = targets.copy()
+    elif isinstance(targets, Mapping):
+        frame = pd.DataFrame([dict(targets)])
+    elif isinstance(targets, Iterable) and not isinstance(targets, (str, bytes)):
+        rows = list(targets)
+        if not all(isinstance(row, Mapping) for row in rows):
+            raise ParameterError(name, "expected a DataFrame or mappings with target fields")
+        frame = pd.DataFrame([dict(row) for row in rows])
+    else:
+        raise ParameterError(name, f"expected a DataFrame or mappings, got {type(targets).__name__}")
+    if frame.empty:
+        raise ParameterError(name, "holds no targets")
+    missing = [c for c in ("target_id", "geo_id", "indicator_id", "comparator", "value", "year")
+               if c not in frame.columns]
+    if missing:
+        raise ParameterError(name, f"missing field(s) {', '.join(missing)}")
+    duplicated = frame["target_id"].duplicated()
+    if duplicated.any():
+        raise ParameterError(name, f"duplicate target_id {frame.loc[duplicated, 'target_id'].iloc[0]!r}")
+    for column in ("concept", "value_high"):
+        if column not in frame.columns:
+            frame[column] = None
+    records = []
+    for row in frame.to_dict("records"):
+        where = f"{name} ({row['target_id']})"
+        check_choice(f"{where}.indicator_id", row["indicator_id"], SHARE_INDICATORS)
+        comparator = check_choice(f"{where}.comparator", row["comparator"], COMPARATORS)
+        value = check_number(f"{where}.value", _plain(row["value"]), low=0, high=100)
+        high = None
+        if comparator == "between":
+            high = check_number(f"{where}.value_high", _plain(row["value_high"]), low=value, high=100)
+        year = check_int(f"{where}.year", _plain(row["year"]), low=1900, high=LAST_YEAR)
+        concept = None if _is_missing(row["concept"]) else str(row["concept"])
+        records.append({"target_id": str(row["target_id"]), "geo_id": str(row["geo_id"]),
+                        "indicator_id": row["indicator_id"], "concept": concept, "comparator": comparator,
+                        "value": value, "value_high": high, "year": year})
+    return pd.DataFrame.from_records(records)
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy scalars into Python numbers so the shared checks accept them (bool stays bool)."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _check_growth(name: str, value: Any) -> float:
+    """A growth rate in % per year: finite and above -100 % (a share cannot fall below zero)."""
+    return check_number(name, value, low=-100, low_open=True)
+
+
+def _check_end_year(end_year: Any, base_year: int) -> int:
+    end = check_int("end_year", end_year, high=LAST_YEAR)
+    if end <= base_year:
+        raise ParameterError("end_year", f"must be after the base year {base_year}, got {end}")
+    return end
+
+
+def _check_target_after_base(target: Mapping, base_year: int, name: str = "targets") -> None:
+    if target["year"] <= base_year:
+        raise ParameterError(name, f"target '{target['target_id']}' year {target['year']} is not after "
+                                   f"the base year {base_year} (latest observation)")
+
+
+# --------------------------------------------------------------------------------------------------
+# Formulas (pure, vectorised over numpy arrays)
+# --------------------------------------------------------------------------------------------------
+
+
+def required_growth_pct(base_share_pct: float, base_year: int, target_pct: float, target_year: int) -> float:
+    """Constant relative growth (% per year) taking the share from its base value to the target value.
+
+    ``((target / base) ** (1 / years) - 1) * 100``; e.g. 22.87 % in 2022 to 60 % in 2045 needs
+    ``(60 / 22.87) ** (1 / 23) - 1`` = 4.28 % a year.
+    """
+    base = check_number("base_share_pct", base_share_pct, low=0, low_open=True, high=100)
+    target = check_number("target_pct", target_pct, low=0, low_open=True, high=100)
+    years = _years_between(base_year, target_year)
+    return ((target / base) ** (1.0 / years) - 1.0) * 100.0
+
+
+def required_pp_per_year(base_share_pct: float, base_year: int, target_pct: float, target_year: int) -> float:
+    """Constant change in percentage points per year from the base value to the target value."""
+    base = check_number("base_share_pct", base_share_pct, low=0, high=100)
+    target = check_number("target_pct", target_pct, low=0, high=100)
+    return (target - base) / _years_between(base_year, target_year)
+
+
+def implied_de_growth_pct(share_growth_pct: float, grdp_growth_pct: float) -> float:
+    """Growth of digital-economy value added implied by a share growth and a GRDP growth (nominal, %).
+
+    share = DE / GRDP, so (1 + g_share) = (1 + g_de) / (1 + g_grdp) and g_de = (1 + g_share)(1 + g_grdp) - 1.
+    """
+    share = _check_growth("share_growth_pct", share_growth_pct) / 100.0
+    grdp = _check_growth("grdp_growth_pct", grdp_growth_pct) / 100.0
+    return ((1.0 + share) * (1.0 + grdp) - 1.0) * 100.0
+
+
+def _years_between(base_year: Any, target_year: Any) -> int:
+    base = check_int("base_year", base_year, low=1900, high=LAST_YEAR)
+    target = check_int("target_year", target_year, low=1900, high=LAST_YEAR)
+    if target <= base:
+        raise ParameterError("target_year", f"must be after the base year {base}, got {target}")
+    return target - base
+
+
+def cagr_path(base_share_pct: float, growth_pct: float, steps: np.ndarray) -> np.ndarray:
+    """Share after ``steps`` years of constant relative growth, capped at 100 %."""
+    steps = np.asarray(steps, dtype=float)
+    return np.minimum(100.0, base_share_pct * (1.0 + growth_pct / 100.0) ** steps)
+
+
+def pp_path(base_share_pct: float, pp_per_year: float, steps: np.ndarray) -> np.ndarray:
+    """Share after ``steps`` years of constant percentage-point change, clipped to [0, 100]."""
+    return np.clip(base_share_pct + pp_per_year * np.asarray(steps, dtype=float), 0.0, 100.0)
+
+
+def logistic_path(base_share_pct: float, growth_pct: float, ceiling_pct: float, steps: np.ndarray) -> np.ndarray:
+    """Logistic (S-curve) share through the base value, saturating at ``ceiling_pct``.
+
+    ``s(t) = K / (1 + (K / s0 - 1) * exp(-k t))``. The rate k is set so that the relative growth at the
+    base year equals ``growth_pct`` (in log terms: ``k (1 - s0 / K) = ln(1 + g)``), which makes the
+    logistic scenario the current pace bending toward a ceiling rather than a new, unexplained pace.
+    """
+    rate = math.log1p(growth_pct / 100.0) / (1.0 - base_share_pct / ceiling_pct)
+    steps = np.asarray(steps, dtype=float)
+    with np.errstate(over="ignore"):  # a steep decline overflows exp to inf, and K / inf is the right 0
+        return ceiling_pct / (1.0 + (ceiling_pct / base_share_pct - 1.0) * np.exp(-rate * steps))
+
+
+def decomposition_path(base_share_pct: float, de_growth_pct: float, grdp_growth_pct: float,
+                       steps: np.ndarray) -> np.ndarray:
+    """Share when digital-economy value added grows at g_de and GRDP at g_grdp; capped at 100 %."""
+    ratio = (1.0 + de_growth_pct / 100.0) / (1.0 + grdp_growth_pct / 100.0)
+    return np.minimum(100.0, base_share_pct * ratio ** np.asarray(steps, dtype=float))
+
+
+def points_path(base_year: int, base_share_pct: float, points: Sequence[tuple[int, float]],
+                years: np.ndarray) -> np.ndarray:
+    """Share moving at constant relative growth from the base to each point in turn (NaN after the last)."""
+    anchors = [(base_year, base_share_pct), *sorted(points)]
+    years = np.asarray(years, dtype=float)
+    out = np.full(years.shape, np.nan)
+    for (y0, s0), (y1, s1) in zip(anchors[:-1], anchors[1:]):
+        inside = (years >= y0) & (years <= y1)
+        out[inside] = s0 * (s1 / s0) ** ((years[inside] - y0) / (y1 - y0))
+        out[years == y1] = s1  # exactly the point, so a '>=' target on it is met without rounding luck
+    return np.minimum(out, 100.0)
+
+
+def meets_target(share_pct: Any, comparator: str, value: float, value_high: float | None = None) -> np.ndarray:
+    """Whether each share satisfies the target (vectorised). Strict comparators stay strict."""
+    share = np.asarray(share_pct, dtype=float)
+    if comparator == ">=":
+        return share >= value - _TOL
+    if comparator == ">":
+        return share > value
+    if comparator == "<=":
+        return share <= value + _TOL
+    if comparator == "<":
+        return share < value
+    if comparator == "=":
+        return np.abs(share - value) <= _TOL
+    if comparator == "between":
+        return (share >= value - _TOL) & (share <= value_high + _TOL)
+    raise ParameterError("comparator", f"unknown comparator {comparator!r}")
+
+
+def reached_comparator(comparator: str, value: float, base_share_pct: float) -> str:
+    """The comparator a path is checked with: '=' ("about X") means reaching X from the base side.
+
+    A continuous path or a simulated share is never exactly X, so an '=' target is read as a level to
+    reach: '>=' from below, '<=' from above (and '=' only when the base sits on it). Other comparators
+    are used as they are.
+    """
+    if comparator != "=" or base_share_pct == value:
+        return comparator
+    return ">=" if base_share_pct < value else "<="
+
+
+def _target_level(comparator: str, value: float, value_high: float | None, base_share_pct: float) -> float:
+    """The value a path must reach: the target value, or the nearer end of a 'between' range."""
+    if comparator == "between" and base_share_pct > value_high:
+        return value_high
+    return value
+
+
+# --------------------------------------------------------------------------------------------------
+# Definitions and calibration
+# --------------------------------------------------------------------------------------------------
+
+
+def check_definition(series_concept: str, target_concept: str | None) -> DefinitionCheck:
+    """Compare the definition of a series with the one a target was set on, and state any mismatch.
+
+    A target whose source does not say which measure it uses ('unstated') is compared anyway, with a
+    note, because refusing would leave most provincial targets without any assessment.
+    """
+    series_label = CONCEPT_LABELS.get(series_concept, series_concept)
+    if _is_missing(target_concept):
+        return DefinitionCheck(series_concept, None, "unstated",
+                               f"the target does not state its definition; it is compared with the "
+                               f"'{series_concept}' series ({series_label}), which holds only if it was set "
+                               f"on that measure")
+    if target_concept == series_concept:
+        return DefinitionCheck(series_concept, target_concept, "same", "")
+    target_label = CONCEPT_LABELS.get(target_concept, target_concept)
+    return DefinitionCheck(series_concept, target_concept, "different",
+                           f"the target is set on the '{target_concept}' definition ({target_label}) but the "
+                           f"series is '{series_concept}' ({series_label}): the comparison mixes definitions")
+
+
+def _pace(series: pd.DataFrame) -> dict:
+    """Trend pace of a fitted series: CAGR, pp/yr and the spread of yearly log growth.
+
+    The mean log growth per year telescopes to ln(last / first) / span, i.e. the endpoint CAGR. The
+    spread is estimated from each interval's deviation from that mean, scaled by its length (a gap of
+    several years counts as several yearly shocks); it needs >= 2 intervals (>= 3 observations).
+    """
+    years = series["year"].to_numpy(dtype=float)
+    values = series["value"].to_numpy(dtype=float)
+    if np.any(values <= 0):
+        raise ParameterError("history", "a share of 0 % has no relative growth rate; the pace cannot be fitted")
+    span = years[-1] - years[0]
+    mean_log = math.log(values[-1] / values[0]) / span
+    gaps = np.diff(years)
+    deviations = np.diff(np.log(values)) - mean_log * gaps
+    sd = float(np.sqrt(np.sum(deviations ** 2 / gaps) / (len(gaps) - 1))) if len(gaps) >= 2 else None
+    return {"growth_pct": math.expm1(mean_log) * 100.0, "pp_per_year": float((values[-1] - values[0]) / span),
+            "log_growth_sd_pct": None if sd is None else sd * 100.0, "span": span,
+            "first_year": int(years[0]), "last_year": int(years[-1]), "n_obs": len(values)}
+
+
+def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str = "own series",
+              proxy: pd.DataFrame | None = None, proxy_label: str | None = None) -> Calibration:
+    """Base observation and pace for one geography, from its own series or else from a named proxy.
+
+    Own series: used when it has >= 2 observations of ``concept`` in its latest segment. Otherwise the
+    pace comes from ``proxy`` (e.g. the national series), preferring the proxy's observations of the same
+    concept; if the proxy only has another concept, ``definition_differs`` is set and stated in ``note``.
+
+    Monte Carlo inputs: with the own series the trend uncertainty is the standard error of the mean pace
+    (sd / sqrt(span)). With a proxy it is one full yearly sd, an explicit assumption: a province's own
+    pace is unknown and may differ from the proxy's mean by about as much as one year differs from it.
+    """
+    own = select_series(history, concept)
+    concept = str(own["concept"].iloc[0])
+    base = own.iloc[-1]
+    base_year, base_share = int(base["year"]), float(base["value"])
+    base_source = str(base.get("source_id", "") or "")
+    if len(own) >= 2:
+        fitted, source, pace_label, differs = own, "own", label, False
+    else:
+        if proxy is None:
+            raise ParameterError("proxy", f"{label} has one '{concept}' observation ({base_year}); pass a proxy "
+                                          f"series (e.g. the national one) to calibrate its pace")
+        if not isinstance(proxy_label, str) or not proxy_label.strip():
+            raise ParameterError("proxy_label", "name the proxy series so the output can say which it is")
+        proxy_concepts = set(check_history(proxy, "proxy")["concept"])
+        fitted = select_series(proxy, concept if concept in proxy_concepts else None, name="proxy")
+        if len(fitted) < 2:
+            raise ParameterError("proxy", f"needs >= 2 observations of one definition, has {len(fitted)}")
+        source, pace_label = "proxy", proxy_label
+        differs = str(fitted["concept"].iloc[0]) != concept
+    pace = _pace(fitted)
+    pace_concept = str(fitted["concept"].iloc[0])
+    sd = pace["log_growth_sd_pct"]
+    trend_sd = None if sd is None else (sd / math.sqrt(pace["span"]) if source == "own" else sd)
+    period = f"{pace['first_year']}-{pace['last_year']}"
+    if source == "own":
+        note = f"pace from {label} ('{concept}', {pace['n_obs']} observations {period})"
+    else:
+        note = (f"{label} has one '{concept}' observation ({base_year}); pace taken from the proxy "
+                f"{proxy_label} ('{pace_concept}', {pace['n_obs']} observations {period})")
+        if differs:
+            note += f"; the proxy is on another definition ('{pace_concept}' vs '{concept}')"
+    pace_kind = DERIVED if source == "own" else ASSUMED
+    pace_basis = f"CAGR of {pace_label} ('{pace_concept}') {period}" + ("" if source == "own" else
+                                                                        f", applied to {label} as a proxy")
+    assumptions = [
+        Assumption("base_share_pct", base_share, "%", OBSERVED, f"latest observed share ({base_year})",
+                   f"'{concept}' concept, source {base_source or 'not given'}"),
+        Assumption("growth_pct", pace["growth_pct"], "% per year", pace_kind, "trend pace of the share",
+                   pace_basis),
+        Assumption("pp_per_year", pace["pp_per_year"], "pp per year", pace_kind,
+                   "trend change in percentage points", pace_basis.replace("CAGR", "mean yearly change")),
+    ]
+    if sd is not None:
+        assumptions.append(Assumption("trend_sd_pct", trend_sd, "% per year (log points)", pace_kind,
+                                      "uncertainty of the trend pace (Monte Carlo)",
+                                      f"sd of yearly log growth {sd:.2f} of {pace_label} "
+                                      + ("/ sqrt(span)" if source == "own" else "(full sd: proxy)")))
+        assumptions.append(Assumption("shock_sd_pct", sd, "% per year (log points)", pace_kind,
+                                      "year-to-year noise of the share (Monte Carlo)",
+                                      f"sd of yearly log growth of {pace_label} {period}"))
+    return Calibration(label=label, concept=concept, base_year=base_year, base_share_pct=base_share,
+                       base_source_id=base_source, source=source, pace_label=pace_label,
+                       pace_concept=pace_concept, pace_first_year=pace["first_year"],
+                       pace_last_year=pace["last_year"], pace_n_obs=pace["n_obs"],
+                       growth_pct=pace["growth_pct"], pp_per_year=pace["pp_per_year"],
+                       log_growth_sd_pct=sd, trend_sd_pct=trend_sd, shock_sd_pct=sd,
+                       definition_differs=differs, note=note, assumptions=tuple(assumptions))
+
+
+# --------------------------------------------------------------------------------------------------
+# Target analytics
+# --------------------------------------------------------------------------------------------------
+
+
+def _single_geo(targets: pd.DataFrame) -> None:
+    geos = sorted(targets["geo_id"].unique())
+    if len(geos) > 1:
+        raise ParameterError("targets", f"mixes geographies ({', '.join(geos)}); pass the targets of one")
+
+
+def required_paths(history: pd.DataFrame, targets: Any, *, concept: str | None = None,
+                   grdp_growth_pct: float | None = None) -> pd.DataFrame:
+    """Pace needed from the latest observation to each target, with the definition check.
+
+    Columns: target_id, comparator, target_pct, target_year, base_year, base_share_pct, years_left,
+    required_growth_pct, required_pp_per_year, grdp_growth_pct, implied_de_growth_pct (NaN without a
+    GRDP growth), already_met, series_concept, definition_status, definition_note. For a 'between'
+    target the pace is toward the nearer end of the range; for a strict '>' the pace reaches the
+    boundary value itself. Every target must fall after the latest observation.
+    """
+    series = select_series(history, concept)
+    frame = _check_targets(targets)
+    _single_geo(frame)
+    grdp = None if grdp_growth_pct is None else _check_growth("grdp_growth_pct", grdp_growth_pct)
+    base = series.iloc[-1]
+    base_year, base_share = int(base["year"]), float(base["value"])
+    series_concept = str(base["concept"])
+    for target in frame.to_dict("records"):
+        _check_target_after_base(target, base_year)
+    rows = []
+    for target in frame.to_dict("records"):
+        level = _target_level(target["comparator"], target["value"], target["value_high"], base_share)
+        growth = required_growth_pct(base_share, base_year, level, target["year"]) if base_share > 0 else math.nan
+        check = check_definition(series_concept, target["concept"])
+        rows.append({
+            "target_id": target["target_id"], "comparator": target["comparator"], "target_pct": level,
+            "target_year": target["year"], "base_year": base_year, "base_share_pct": base_share,
+            "years_left": target["year"] - base_year, "required_growth_pct": growth,
+            "required_pp_per_year": required_pp_per_year(base_share, base_year, level, target["year"]),
+            "grdp_growth_pct": math.nan if grdp is None else grdp,
+            "implied_de_growth_pct": math.nan if grdp is None or math.isnan(growth)
+            else implied_de_growth_pct(growth, grdp),
+            "already_met": bool(meets_target(base_share, reached_comparator(target["comparator"], target["value"],
+                                                                            base_share),
+                                             target["value"], target["value_high"])),
+            "series_concept": series_concept, "definition_status": check.status, "definition_note": check.note,
+        })
+    return pd.DataFrame(rows)
+
+
+def split_targets(targets: Any, base_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validated targets split into (after ``base_year``, due at or before it).
+
+    Paces, paths and probabilities need a target after the latest observation (the functions reject
+    any other); a target already due is compared with the observed value instead, which this split
+    makes explicit rather than dropping it silently.
+    """
+    frame = _check_targets(targets)
+    base = check_int("base_year", _plain(base_year), low=1900, high=LAST_YEAR)
+    later = frame["year"] > base
+    return frame[later].reset_index(drop=True), frame[~later].reset_index(drop=True)
+
+
+def target_path_points(targets: Any, base_year: int, base_share_pct: float) -> tuple[tuple[int, float], ...]:
+    """(year, share) points of the 'target path' scenario: each target's level, in year order.
+
+    Several targets in one year (registries often hold the same level from several documents) give
+    one point at the highest level: the most demanding for a share where higher is better.
+    """
+    frame = _check_targets(targets)
+    _single_geo(frame)
+    levels: dict[int, float] = {}
+    for target in frame.to_dict("records"):
+        _check_target_after_base(target, base_year)
+        level = _target_level(target["comparator"], target["value"], target["value_high"], base_share_pct)
+        levels[target["year"]] = max(level, levels.get(target["year"], level))
+    return tuple(sorted(levels.items()))
+
+
+def attainment_years(projection: ProjectionResult, targets: Any) -> pd.DataFrame:
+    """First year each scenario satisfies each target ('not within horizon' when it never does).
+
+    Columns: scenario, target_id, target_year, attained_year (nullable Int64), on_time (reached by the
+    target year), status ('already met' at the base year, 'reached', or 'not within horizon'),
+    definition_note.
+    """
+    if not isinstance(projection, ProjectionResult):
+        raise ParameterError("projection", f"expected a ProjectionResult, got {type(projection).__name__}")
+    frame = _check_targets(targets)
+    _single_geo(frame)
+    for target in frame.to_dict("records"):
+        _check_target_after_base(target, projection.base_year)
+    rows = []
+    for scenario, path in projection.table.groupby("scenario", sort=False):
+        path = path.sort_values("year")
+        for target in frame.to_dict("records"):
+            comparator = reached_comparator(target["comparator"], target["value"], projection.base_share_pct)
+            ok = meets_target(path["share_pct"].to_numpy(), comparator, target["value"], target["value_high"])
+            years = path["year"].to_numpy()[ok]
+            year = int(years[0]) if len(years) else None
+            status = ("not within horizon" if year is None
+                      else "already met" if year == projection.base_year else "reached")
+            rows.append({"scenario": scenario, "target_id": target["target_id"], "target_year": target["year"],
+                         "attained_year": year, "on_time": year is not None and year <= target["year"],
+                         "status": status,
+                         "definition_note": check_definition(projection.concept, target["concept"]).note})
+    out = pd.DataFrame(rows)
+    out["attained_year"] = out["attained_year"].astype("Int64")
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Scenario projection
+# --------------------------------------------------------------------------------------------------
+
+
+def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: int) -> list[Scenario]:
+    """Check every scenario's method and parameters before anything is projected."""
+    if isinstance(scenarios, Scenario):
+        scenarios = [scenarios]
+    if not isinstance(scenarios, Iterable) or isinstance(scenarios, (str, bytes, Mapping)):
+        raise ParameterError("scenarios", "expected a list of Scenario objects")
+    scenarios = list(scenarios)
+    if not scenarios or not all(isinstance(s, Scenario) for s in scenarios):
+        raise ParameterError("scenarios", "expected a non-empty list of Scenario objects")
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ParameterError("scenarios", "scenario names must be unique")
+    required = {"cagr": ("growth_pct",), "pp": ("pp_per_year",), "logistic": ("growth_pct", "ceiling_pct"),
+                "decomposition": ("de_growth_pct", "grdp_growth_pct"), "ets": (), "path": ("points",)}
+    for i, scenario in enumerate(scenarios):
+        where = f"scenarios[{i}]"
+        if not isinstance(scenario.name, str) or not scenario.name.strip():
+            raise ParameterError(f"{where}.name", "must be a non-empty string")
+        method = check_choice(f"{where}.method", scenario.method, METHODS)
+        params = scenario.params
+        missing = [p for p in required[method] if p not in params]
+        unknown = [p for p in params if p not in required[method] + (("damping",) if method == "ets" else ())]
+        if missing or unknown:
+            raise ParameterError(f"{where}.params", f"method '{method}' takes {list(required[method])}"
+                                                    f"; missing {missing}, unknown {unknown}")
+        for key in ("growth_pct", "de_growth_pct", "grdp_growth_pct"):
+            if key in params:
+                _check_growth(f"{where}.params.{key}", params[key])
+        if "pp_per_year" in params:
+            check_number(f"{where}.params.pp_per_year", params["pp_per_year"], low=-100, high=100)
+        if method == "logistic":
+            ceiling = check_number(f"{where}.params.ceiling_pct", params["ceiling_pct"], low=0, low_open=True,
+                                   high=100)
+            if ceiling <= base_share:
+                raise ParameterError(f"{where}.params.ceiling_pct",
+                                     f"must be above the base share {base_share:g} %, got {ceiling:g}")
+            if base_share <= 0:
+                raise ParameterError("history", "a logistic path cannot start from a share of 0 %")
+        if method in ("cagr", "decomposition") and base_share <= 0:
+            raise ParameterError("history", f"method '{method}' cannot grow a share of 0 %")
+        if method == "ets":
+            if "damping" in params:
+                check_number(f"{where}.params.damping", params["damping"], low=0, low_open=True, high=1,
+                             high_open=True)
+            if n_obs < ETS_MIN_OBS:
+                raise ParameterError(where, f"method 'ets' needs >= {ETS_MIN_OBS} observations of one definition "
+                                            f"in one segment; the series has {n_obs}")
+        if method == "path":
+            points = params["points"]
+            if not isinstance(points, Iterable) or not list(points):
+                raise ParameterError(f"{where}.params.points", "expected ((year, share_pct), ...)")
+            for point in points:
+                if not isinstance(point, Sequence) or len(point) != 2:
+                    raise ParameterError(f"{where}.params.points",
+                                         f"expected (year, share_pct) pairs, got {point!r}")
+                year, share = point
+                year = check_int(f"{where}.params.points year", _plain(year), high=LAST_YEAR)
+                if year <= base_year:
+                    raise ParameterError(f"{where}.params.points",
+                                         f"year {year} is not after the base year {base_year}")
+                check_number(f"{where}.params.points share_pct", _plain(share), low=0, low_open=True, high=100)
+    return scenarios
+
+
+def ets_forecast(series: pd.DataFrame, end_year: int, *, damping: float | None = None,
+                 interval_pct: float = ETS_INTERVAL_PCT) -> tuple[pd.DataFrame, list[Assumption], list[str]]:
+    """Damped-trend exponential smoothing on logit(share / 100), with its prediction interval.
+
+    ``series`` is one concept in one segment (see :func:`select_series`) with >= 6 consecutive yearly
+    observations strictly inside (0, 100). Returns (table of year, share_pct, share_lo_pct, share_hi_pct
+    for the years after the last observation, fitted parameters as assumptions, notes). The logit keeps
+    the forecast and its interval inside (0, 100).
+    """
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    series = select_series(series, name="series")
+    years = series["year"].to_numpy()
+    if len(years) < ETS_MIN_OBS:
+        raise ParameterError("series", f"needs >= {ETS_MIN_OBS} observations, has {len(years)}")
+    if np.any(np.diff(years) != 1):
+        raise ParameterError("series", f"needs consecutive years, got {years.tolist()}")
+    shares = series["value"].to_numpy(dtype=float)
+    if np.any((shares <= 0) | (shares >= 100)):
+        raise ParameterError("series", "the logit needs shares strictly between 0 and 100")
+    end = _check_end_year(end_year, int(years[-1]))
+    interval = check_number("interval_pct", interval_pct, low=0, low_open=True, high=100, high_open=True)
+    fraction = shares / 100.0
+    logit = pd.Series(np.log(fraction / (1.0 - fraction)))  # RangeIndex: statsmodels needs an index
+    model = ETSModel(logit, error="add", trend="add", damped_trend=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if damping is None:
+            fit = model.fit(disp=False)
+        else:
+            phi = check_number("damping", damping, low=0, low_open=True, high=1, high_open=True)
+            with model.fix_params({"damping_trend": phi}):
+                fit = model.fit(disp=False)
+    horizon = end - int(years[-1])
+    frame = fit.get_prediction(start=len(years), end=len(years) + horizon - 1).summary_frame(
+        alpha=1.0 - interval / 100.0)
+
+    def to_share(z):
+        return 100.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+    table = pd.DataFrame({"year": np.arange(years[-1] + 1, end + 1), "share_pct": to_share(frame["mean"]),
+                          "share_lo_pct": to_share(frame["pi_lower"]),
+                          "share_hi_pct": to_share(frame["pi_upper"])})
+    params = dict(zip(fit.model.param_names, fit.params))  # the model's names: a fixed one keeps its name
+    fitted = f"maximum likelihood on logit(share) of {len(years)} observations {years[0]}-{years[-1]}"
+    assumptions = [Assumption("ets_smoothing_level", float(params["smoothing_level"]), "", DERIVED,
+                              "ETS smoothing of the level (alpha)", fitted),
+                   Assumption("ets_smoothing_trend", float(params["smoothing_trend"]), "", DERIVED,
+                              "ETS smoothing of the trend (beta)", fitted),
+                   Assumption("ets_damping_trend", float(params["damping_trend"]), "",
+                              DERIVED if damping is None else ASSUMED, "ETS trend damping (phi)",
+                              fitted if damping is None else "fixed by the scenario")]
+    notes = [f"ETS fitted on {len(years)} points: a short series, so the {interval:g} % interval reflects "
+             f"in-sample noise only and understates the uncertainty of the trend"]
+    notes += [f"ETS fit warning: {w.message}" for w in caught]
+    return table, assumptions, notes
+
+
+def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
+            concept: str | None = None) -> ProjectionResult:
+    """Project the share from its latest observation under each scenario, year by year to ``end_year``.
+
+    Every scenario starts from the same base row (the latest observation of the chosen concept in the
+    latest segment, kind 'observed'); the following rows are 'projected'. Returns the tidy table with the
+    assumptions of every scenario (observed base, then each parameter, labelled with its basis).
+    """
+    series = select_series(history, concept)
+    base = series.iloc[-1]
+    base_year, base_share, concept = int(base["year"]), float(base["value"]), str(base["concept"])
+    end = _check_end_year(end_year, base_year)
+    checked = _check_scenarios(scenarios, base_share, base_year, len(series))
+    years = np.arange(base_year, end + 1)
+    steps = years - base_year
+    assumptions = [Assumption("base_share_pct", base_share, "%", OBSERVED, f"latest observed share ({base_year})",
+                              f"'{concept}' concept, source {base.get('source_id', '') or 'not given'}")]
+    notes: list[str] = []
+    frames = []
+    for scenario in checked:
+        p = scenario.params
+        low, high = np.full(len(years), np.nan), np.full(len(years), np.nan)
+        if scenario.method == "cagr":
+            share = cagr_path(base_share, p["growth_pct"], steps)
+        elif scenario.method == "pp":
+            share = pp_path(base_share, p["pp_per_year"], steps)
+        elif scenario.method == "logistic":
+            share = logistic_path(base_share, p["growth_pct"], p["ceiling_pct"], steps)
+        elif scenario.method == "decomposition":
+            share = decomposition_path(base_share, p["de_growth_pct"], p["grdp_growth_pct"], steps)
+        elif scenario.method == "path":
+            share = points_path(base_year, base_share, [(int(y), float(s)) for y, s in p["points"]], years)
+        else:  # ets
+            forecast, ets_assumptions, ets_notes = ets_forecast(series, end, damping=p.get("damping"))
+            share = np.concatenate([[base_share], forecast["share_pct"]])
+            low = np.concatenate([[np.nan], forecast["share_lo_pct"]])
+            high = np.concatenate([[np.nan], forecast["share_hi_pct"]])
+            assumptions += [_relabel(a, scenario) for a in ets_assumptions]
+            notes += [f"{scenario.name}: {n}" for n in ets_notes]
+        for key, value in p.items():
+            if key != "points":
+                assumptions.append(Assumption(f"{scenario.name}: {key}", float(value), _UNITS.get(key, ""),
+                                              ASSUMED, f"{scenario.name} ({scenario.method})", scenario.basis))
+        if scenario.method == "path":
+            for year, value in p["points"]:
+                assumptions.append(Assumption(f"{scenario.name}: share_pct {year}", float(value), "%", ASSUMED,
+                                              f"{scenario.name}: level in {year}", scenario.basis))
+        frame = pd.DataFrame({"scenario": scenario.name, "scenario_vi": scenario.name_vi or scenario.name,
+                              "method": scenario.method, "year": years, "share_pct": share,
+                              "share_lo_pct": low, "share_hi_pct": high,
+                              "kind": np.where(steps == 0, "observed", "projected")})
+        frames.append(frame.dropna(subset=["share_pct"]))
+    table = pd.concat(frames, ignore_index=True)
+    return ProjectionResult(table=table, assumptions=assumptions, notes=notes, concept=concept,
+                            base_year=base_year, base_share_pct=base_share)
+
+
+_UNITS = {"growth_pct": "% per year", "de_growth_pct": "% per year", "grdp_growth_pct": "% per year",
+          "pp_per_year": "pp per year", "ceiling_pct": "%", "damping": ""}
+
+
+def _relabel(assumption: Assumption, scenario: Scenario) -> Assumption:
+    return Assumption(f"{scenario.name}: {assumption.name}", assumption.value, assumption.unit, assumption.kind,
+                      assumption.label, assumption.basis)
+
+
+def default_scenarios(calibration: Calibration, *, targets: Any = None, reference: Calibration | None = None,
+                      reference_name_vi: str | None = None,
+                      ceiling_pct: float = DEFAULT_CEILING_PCT) -> list[Scenario]:
+    """The default scenario set for one geography, each with the reason it is there.
+
+    * 'current trend': the calibrated CAGR (own series, or the named proxy) held constant -- the
+      "nothing changes" baseline every assessment method compares against;
+    * '<reference> pace': the CAGR of a second series, e.g. the national ministry-definition series,
+      whose fast 2021-2024 growth is the pace official statements cite; shown so a reader sees what that
+      pace would mean here (skipped when ``reference`` is None or equals the current trend);
+    * 'logistic to <ceiling> % ceiling': the current pace at the base year, saturating at ``ceiling_pct``
+      (default 75 %, an assumption: see ``DEFAULT_CEILING_PCT``) -- growth of a share must slow as it
+      fills; skipped when the base share is already at or above the ceiling;
+    * 'target path': the constant-growth path through every target (when ``targets`` are given) -- the
+      pace the plans require, drawn as a scenario so attainment tables line up;
+    * 'damped trend (ETS)': only when the own series has >= 6 observations (the national series does).
+
+    ``reference_name_vi`` names the reference series in Vietnamese for plots (default: its English label).
+    """
+    if not isinstance(calibration, Calibration):
+        raise ParameterError("calibration", f"expected a Calibration, got {type(calibration).__name__}")
+    if reference is not None and not isinstance(reference, Calibration):
+        raise ParameterError("reference", f"expected a Calibration, got {type(reference).__name__}")
+    ceiling = check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
+    cal = calibration
+    scenarios = [Scenario("current trend", "cagr", {"growth_pct": cal.growth_pct}, cal.note, "xu hướng hiện tại")]
+    if reference is not None and not math.isclose(reference.growth_pct, cal.growth_pct, rel_tol=1e-9):
+        differs = reference.pace_concept != cal.concept
+        basis = (f"CAGR of {reference.pace_label} ('{reference.pace_concept}') {reference.pace_first_year}-"
+                 f"{reference.pace_last_year}" + (f"; another definition than the '{cal.concept}' base"
+                                                  if differs else ""))
+        scenarios.append(Scenario(f"{reference.pace_label} pace", "cagr", {"growth_pct": reference.growth_pct},
+                                  basis, f"tốc độ của {reference_name_vi or reference.pace_label}"))
+    if cal.base_share_pct < ceiling:
+        scenarios.append(Scenario(f"logistic to {ceiling:g} % ceiling", "logistic",
+                                  {"growth_pct": cal.growth_pct, "ceiling_pct": ceiling},
+                                  f"current pace at the base year; ceiling {ceiling:g} % is an assumption",
+                                  f"đường logistic đến trần {ceiling:g} %"))
+    if targets is not None:
+        points = target_path_points(targets, cal.base_year, cal.base_share_pct)
+        scenarios.append(Scenario("target path", "path", {"points": points},
+                                  "constant growth from the latest observation through each registered target",
+                                  "lộ trình đạt mục tiêu"))
+    if cal.source == "own" and cal.pace_n_obs >= ETS_MIN_OBS:
+        scenarios.append(Scenario("damped trend (ETS)", "ets", {},
+                                  f"exponential smoothing with damped trend on logit(share), {cal.pace_n_obs} obs",
+                                  "xu hướng tắt dần (ETS)"))
+    return scenarios
+
+
+# --------------------------------------------------------------------------------------------------
+# Monte Carlo
+# --------------------------------------------------------------------------------------------------
+
+_SIM_COLUMNS = ("geo_id", "base_year", "base_share_pct", "growth_pct", "trend_sd_pct", "shock_sd_pct")
+
+
+def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: float | None = None,
+                      trend_sd_pct: float | None = None, shock_sd_pct: float | None = None,
+                      ceiling_pct: float = 100.0) -> dict:
+    """One row of :func:`simulate` inputs from a calibration (each value overridable, e.g. a scenario pace).
+
+    ``basis`` carries the calibration's note into the simulation's assumptions, and says which values
+    were overridden.
+    """
+    if not isinstance(calibration, Calibration):
+        raise ParameterError("calibration", f"expected a Calibration, got {type(calibration).__name__}")
+    trend = calibration.trend_sd_pct if trend_sd_pct is None else trend_sd_pct
+    shock = calibration.shock_sd_pct if shock_sd_pct is None else shock_sd_pct
+    if trend is None or shock is None:
+        raise ParameterError("calibration", f"the pace of {calibration.pace_label} rests on 2 observations, too "
+                                            "few for its spread; pass trend_sd_pct and shock_sd_pct")
+    overridden = [name for name, value in (("growth_pct", growth_pct), ("trend_sd_pct", trend_sd_pct),
+                                           ("shock_sd_pct", shock_sd_pct)) if value is not None]
+    basis = calibration.note + (f"; set by the caller: {', '.join(overridden)}" if overridden else "")
+    return {"geo_id": geo_id, "base_year": calibration.base_year, "base_share_pct": calibration.base_share_pct,
+            "growth_pct": calibration.growth_pct if growth_pct is None else growth_pct,
+            "trend_sd_pct": trend, "shock_sd_pct": shock, "ceiling_pct": ceiling_pct, "basis": basis}
+
+
+def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
+    """Validate simulation inputs; an absent or empty ``ceiling_pct`` becomes 100 (no saturation)."""
+    frame = inputs.copy() if isinstance(inputs, pd.DataFrame) else None
+    if frame is None:
+        if isinstance(inputs, Mapping):
+            inputs = [inputs]
+        if not isinstance(inputs, Iterable) or isinstance(inputs, (str, bytes)):
+            raise ParameterError("inputs", f"expected a DataFrame or mappings, got {type(inputs).__name__}")
+        frame = pd.DataFrame([dict(row) for row in inputs])
+    if frame.empty:
+        raise ParameterError("inputs", "holds no geography")
+    missing = [c for c in _SIM_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ParameterError("inputs", f"missing column(s) {', '.join(missing)}")
+    duplicated = frame["geo_id"].duplicated()
+    if duplicated.any():
+        raise ParameterError("inputs", f"geography {frame.loc[duplicated, 'geo_id'].iloc[0]!r} appears twice")
+    if "ceiling_pct" not in frame.columns:
+        frame["ceiling_pct"] = 100.0
+    frame["ceiling_pct"] = frame["ceiling_pct"].map(lambda v: 100.0 if _is_missing(v) else v)
+    for row in frame.to_dict("records"):
+        where = f"inputs ({row['geo_id']})"
+        check_int(f"{where}.base_year", _plain(row["base_year"]), low=1900, high=LAST_YEAR)
+        check_number(f"{where}.base_share_pct", _plain(row["base_share_pct"]), low=0, low_open=True, high=100)
+        _check_growth(f"{where}.growth_pct", _plain(row["growth_pct"]))
+        check_number(f"{where}.trend_sd_pct", _plain(row["trend_sd_pct"]), low=0, high=100)
+        check_number(f"{where}.shock_sd_pct", _plain(row["shock_sd_pct"]), low=0, high=100)
+        ceiling = check_number(f"{where}.ceiling_pct", _plain(row["ceiling_pct"]), low=0, high=100)
+        if ceiling <= row["base_share_pct"]:
+            raise ParameterError(f"{where}.ceiling_pct", f"must be above the base share {row['base_share_pct']:g} %, "
+                                                         f"got {ceiling:g}")
+    frame["geo_id"] = frame["geo_id"].astype(str)
+    return frame.reset_index(drop=True)
+
+
+def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 57,
+             targets: Any = None) -> SimulationResult:
+    """Monte Carlo of the share for several geographies at once: yearly quantile bands and P(meet target).
+
+    Model (per geography g, on the log of the share): each path p draws its own trend pace
+    ``mu_g + tau_g * Z_p`` and, every year, a shock ``sigma_g * E_{y,p}``; the share is
+    ``min(ceiling_g, s0_g * exp(pace * t + sigma_g * sum of shocks since the base year))``. mu is
+    ln(1 + growth), tau and sigma are ``trend_sd_pct`` and ``shock_sd_pct`` / 100. The median path
+    equals the constant-growth path (capped).
+
+    ``inputs``: one row per geography with geo_id, base_year, base_share_pct, growth_pct, trend_sd_pct,
+    shock_sd_pct (see :func:`simulation_inputs`) and optionally ceiling_pct (a saturation cap, default
+    100 %: with a fast pace, uncapped constant growth reaches 100 % within two decades).
+
+    Common random numbers: Z and E are drawn once and shared by all geographies (E indexed by calendar
+    year). Each geography's distribution is exactly the one it would have alone, and its results are
+    identical whether it is run alone or in a batch (same seed, ``n_paths`` and ``end_year``); joint
+    statistics across geographies (e.g. "all provinces meet their targets") are therefore not meaningful
+    and are not reported.
+
+    Computation: one numpy cube of paths x years x *path shapes*, no Python loop over paths or years.
+    With ``scale_g`` = max(tau_g, sigma_g), log(share / s0) = mu_g t + scale_g W, where
+    W = (tau_g / scale_g) t Z + (sigma_g / scale_g) (shocks since the base year). Geographies with the
+    same base year and the same ratio tau / sigma -- every province calibrated on one proxy -- share one
+    W, so they share one slice of the cube; their quantiles are mu_g t + scale_g times the quantiles of W,
+    exactly, because that map is increasing. Quantiles (5/25/50/75/95, the 'inverted CDF' order
+    statistic) are taken on this log scale and mapped back to shares, also exact (a monotone map).
+    Memory guard: ``n_paths`` x years x geographies (the largest possible cube) must not exceed
+    ``MAX_SIM_CELLS``. ``p_meet`` is the share of paths whose value *in the target year* meets the target.
+    """
+    frame = _check_sim_inputs(inputs)
+    first_base = int(frame["base_year"].min())
+    end = _check_end_year(end_year, int(frame["base_year"].max()))
+    paths = check_int("n_paths", n_paths, low=MIN_PATHS, high=MAX_PATHS)
+    seed = check_int("seed", seed, low=0)
+    years = np.arange(first_base, end + 1)
+    cells = paths * len(years) * len(frame)
+    if cells > MAX_SIM_CELLS:
+        raise ParameterError("n_paths", f"{paths} paths x {len(years)} years x {len(frame)} geographies = "
+                                        f"{cells:,} cells exceeds the memory guard of {MAX_SIM_CELLS:,}")
+    checked_targets = _check_sim_targets(targets, frame, end)
+
+    base_years = frame["base_year"].to_numpy(dtype=int)
+    base_share = frame["base_share_pct"].to_numpy(dtype=float)
+    ceiling = frame["ceiling_pct"].to_numpy(dtype=float)
+    mu = np.log1p(frame["growth_pct"].to_numpy(dtype=float) / 100.0)
+    tau = frame["trend_sd_pct"].to_numpy(dtype=float) / 100.0
+    sigma = frame["shock_sd_pct"].to_numpy(dtype=float) / 100.0
+    scale = np.maximum(tau, sigma)
+    scale[scale == 0] = 1.0  # no uncertainty at all: W is 0 and the path is the constant-growth one
+    steps = years[None, :] - base_years[:, None]  # (geos, years); negative before a geography's base year
+
+    shapes = list(zip(base_years.tolist(), (tau / scale).tolist(), (sigma / scale).tolist()))
+    distinct = list(dict.fromkeys(shapes))  # one cube slice per distinct path shape, in input order
+    shape_of = np.array([distinct.index(shape) for shape in shapes])
+    shape_base = np.array([shape[0] for shape in distinct])
+    trend_weight = np.array([shape[1] for shape in distinct], dtype=np.float32)
+    shock_weight = np.array([shape[2] for shape in distinct], dtype=np.float32)
+    shape_steps = (years[None, :] - shape_base[:, None]).astype(np.float32)
+
+    rng = np.random.default_rng(seed)
+    pace_draw = rng.standard_normal(paths, dtype=np.float32)  # Z
+    # Yearly shocks E: row k is the shock of year end - k, drawn from the last year backward and summed
+    # from the end, so an earlier base year in the batch only appends draws and sums. The shocks between
+    # a base year b and a year y are after[b] - after[y]; they come from the same draws and the same float
+    # operations whatever else is in the batch, so a geography's results are bit-identical alone or not.
+    shocks = rng.standard_normal((len(years) - 1, paths), dtype=np.float32)
+    after = np.zeros((len(years), paths), dtype=np.float32)
+    np.cumsum(shocks, axis=0, out=after[1:])
+    after = after[::-1]  # after[i]: sum of the shocks of the years after years[i]
+
+    # W for every path shape, year and path: (shapes, years, paths), float32.
+    cube = after[shape_base - first_base][:, None, :] - after[None, :, :]
+    cube *= shock_weight[:, None, None]
+    cube += (trend_weight[:, None] * shape_steps)[:, :, None] * pace_draw[None, None, :]
+
+    def to_share(g: int, year_index: Any, w: np.ndarray) -> np.ndarray:
+        """Share of geography g from W values in the given year(s)."""
+        log_ratio = mu[g] * steps[g, year_index] + scale[g] * w.astype(float)
+        with np.errstate(over="ignore"):  # an overflow to inf is capped like any large share
+            return np.minimum(ceiling[g], base_share[g] * np.exp(log_ratio))
+
+    p_meet = []
+    for target in checked_targets:
+        g, y = target["row"], target["year"] - first_base
+        share = to_share(g, y, cube[shape_of[g], y])
+        comparator = reached_comparator(target["comparator"], target["value"], base_share[g])
+        met = meets_target(share, comparator, target["value"], target["value_high"])
+        p_meet.append({"geo_id": target["geo_id"], "target_id": target["target_id"],
+                       "target_year": target["year"], "comparator": target["comparator"],
+                       "target_pct": target["value"], "p_meet": float(np.mean(met))})
+
+    ranks = [(q * paths + 99) // 100 - 1 for q in QUANTILES_PCT]  # inverted-CDF order statistics
+    cube.partition(ranks, axis=-1)
+    w_quantiles = cube[:, :, ranks]  # (shapes, years, quantiles)
+    del cube
+    all_years = np.arange(len(years))[:, None]
+    shares = np.stack([to_share(g, all_years, w_quantiles[shape_of[g]]) for g in range(len(frame))])
+    geo_index, year_index = np.nonzero(steps >= 0)
+    bands = pd.DataFrame({"geo_id": frame["geo_id"].to_numpy()[geo_index], "year": years[year_index]})
+    for k, q in enumerate(QUANTILES_PCT):
+        bands[f"p{q:02d}_share_pct"] = shares[geo_index, year_index, k]
+
+    assumptions = [Assumption("n_paths", float(paths), "paths", ASSUMED, "Monte Carlo paths", f"seed {seed}")]
+    for row in frame.to_dict("records"):
+        for key, unit, label in (("base_share_pct", "%", "base share"),
+                                 ("growth_pct", "% per year", "mean trend pace"),
+                                 ("trend_sd_pct", "% per year (log points)", "sd of the trend pace"),
+                                 ("shock_sd_pct", "% per year (log points)", "sd of yearly shocks"),
+                                 ("ceiling_pct", "%", "saturation cap")):
+            assumptions.append(Assumption(f"{row['geo_id']}: {key}", float(row[key]), unit, ASSUMED, label,
+                                          str(row.get("basis", "") or "simulation input")))
+    p_meet_columns = ["geo_id", "target_id", "target_year", "comparator", "target_pct", "p_meet"]
+    return SimulationResult(bands=bands, p_meet=pd.DataFrame(p_meet, columns=p_meet_columns),
+                            assumptions=assumptions, n_paths=paths, seed=seed)
+
+
+def _check_sim_targets(targets: Any, frame: pd.DataFrame, end_year: int) -> list[dict]:
+    if targets is None:
+        return []
+    checked = _check_targets(targets)
+    rows = {geo: i for i, geo in enumerate(frame["geo_id"])}
+    out = []
+    for target in checked.to_dict("records"):
+        if target["geo_id"] not in rows:
+            raise ParameterError("targets", f"target '{target['target_id']}' is for geography "
+                                            f"'{target['geo_id']}', which has no simulation input")
+        g = rows[target["geo_id"]]
+        _check_target_after_base(target, int(frame.loc[g, "base_year"]))
+        if target["year"] > end_year:
+            raise ParameterError("end_year", f"must reach target '{target['target_id']}' year {target['year']}, "
+                                             f"got {end_year}")
+        out.append({**target, "row": g})
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Progress assessment
+# --------------------------------------------------------------------------------------------------
+
+
+def _check_observations(years: Any, values: Any) -> tuple[np.ndarray, np.ndarray]:
+    years_list, values_list = list(years), list(values)
+    if len(years_list) != len(values_list):
+        raise ParameterError("values", f"has {len(values_list)} items for {len(years_list)} years")
+    checked_years = [check_int("years", _plain(y), low=1900, high=LAST_YEAR) for y in years_list]
+    checked_values = [check_number("values", _plain(v), low=0, high=100) for v in values_list]
+    if len(set(checked_years)) != len(checked_years):
+        raise ParameterError("years", "must not repeat a year")
+    order = np.argsort(checked_years)
+    return np.asarray(checked_years)[order], np.asarray(checked_values, dtype=float)[order]
+
+
+def _check_assessment_target(target_pct: Any, comparator: Any, value_high: Any) -> tuple[float, str, float | None]:
+    target = check_number("target_pct", target_pct, low=0, high=100)
+    comparator = check_choice("comparator", comparator, COMPARATORS)
+    high = check_number("value_high", value_high, low=target, high=100) if comparator == "between" else None
+    return target, comparator, high
+
+
+def assess_eurostat(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
+                    comparator: str = ">=", value_high: float | None = None) -> ProgressAssessment:
+    """Eurostat SDG method for a quantified target: ratio R of actual to required growth.
+
+    Actual growth: CAGR from the first to the latest observation. Required growth: CAGR from the first
+    observation (the base year) to the target value in the target year. Categories: 'target already
+    met' (the latest value meets it); R >= 0.95 'significant progress'; 0.60 <= R < 0.95 'moderate
+    progress'; 0 <= R < 0.60 'insufficient progress'; R < 0 'moving away'. Fewer than 2 observations:
+    'insufficient data'. When the base already met the target but the latest value does not, the
+    required growth points the other way and the category is 'moving away' (no ratio).
+    """
+    obs_years, obs_values = _check_observations(years, values)
+    target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
+    check_int("target_year", target_year, low=1900, high=LAST_YEAR)
+    if len(obs_years) < 2:
+        return ProgressAssessment("eurostat", "insufficient data", None, None, None, None,
+                                  int(obs_years[0]) if len(obs_years) else None,
+                                  int(obs_years[-1]) if len(obs_years) else None,
+                                  "needs at least two observations of one definition")
+    base_year, latest_year = int(obs_years[0]), int(obs_years[-1])
+    base, latest = obs_values[0], obs_values[-1]
+    _years_between(base_year, target_year)
+    if base <= 0:
+        return ProgressAssessment("eurostat", "insufficient data", None, None, None, None, base_year, latest_year,
+                                  "a base share of 0 % has no growth rate")
+    actual = float(((latest / base) ** (1.0 / (latest_year - base_year)) - 1.0) * 100.0)
+    comparator = reached_comparator(comparator, target, base)
+    level = _target_level(comparator, target, high, base)
+    required = required_growth_pct(base, base_year, level, target_year) if level > 0 else -100.0
+    if bool(meets_target(latest, comparator, target, high)):
+        return ProgressAssessment("eurostat", "target already met", None, actual, required, None, base_year,
+                                  latest_year)
+    direction = 1.0 if level > latest else -1.0
+    if required * direction <= 0:
+        return ProgressAssessment("eurostat", "moving away", None, actual, required, None, base_year, latest_year,
+                                  "the base year already met the target; the latest value no longer does")
+    ratio = float(actual / required)
+    category = ("significant progress" if ratio >= 0.95 - _TOL else "moderate progress" if ratio >= 0.60 - _TOL
+                else "insufficient progress" if ratio >= 0 else "moving away")
+    return ProgressAssessment("eurostat", category, ratio, actual, required, None, base_year, latest_year)
+
+
+def assess_unsd(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
+                comparator: str = ">=", value_high: float | None = None) -> ProgressAssessment:
+    """UN Statistics Division progress-chart method: share of the required change the current pace delivers.
+
+    The latest value is carried to the target year at the current pace (CAGR over the observed period);
+    score = (projected - base) / (target - base), base being the first observation. Categories: 'target
+    already met'; score >= 0.95 'on track'; 0 <= score < 0.95 'off track'; score < 0 'moving away'.
+    (The UN chart splits the band below 0.95 further; only the 0.95 threshold is used here.) Fewer than
+    2 observations: 'insufficient data'. The target year must be after the latest observation.
+    """
+    obs_years, obs_values = _check_observations(years, values)
+    target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
+    target_year = check_int("target_year", target_year, low=1900, high=LAST_YEAR)
+    if len(obs_years) < 2:
+        return ProgressAssessment("unsd", "insufficient data", None, None, None, None,
+                                  int(obs_years[0]) if len(obs_years) else None,
+                                  int(obs_years[-1]) if len(obs_years) else None,
+                                  "needs at least two observations of one definition")
+    base_year, latest_year = int(obs_years[0]), int(obs_years[-1])
+    base, latest = obs_values[0], obs_values[-1]
+    if target_year <= latest_year:
+        raise ParameterError("target_year", f"must be after the latest observation {latest_year}, got {target_year}")
+    if base <= 0:
+        return ProgressAssessment("unsd", "insufficient data", None, None, None, None, base_year, latest_year,
+                                  "a base share of 0 % has no growth rate")
+    comparator = reached_comparator(comparator, target, base)
+    growth = float((latest / base) ** (1.0 / (latest_year - base_year)) - 1.0)
+    projected = float(min(100.0, latest * (1.0 + growth) ** (target_year - latest_year)))
+    if bool(meets_target(latest, comparator, target, high)):
+        return ProgressAssessment("unsd", "target already met", None, growth * 100.0, None, projected, base_year,
+                                  latest_year)
+    level = _target_level(comparator, target, high, base)
+    if level == base:
+        return ProgressAssessment("unsd", "moving away", None, growth * 100.0, None, projected, base_year,
+                                  latest_year, "the base year was at the target; the latest value no longer meets it")
+    score = float((projected - base) / (level - base))
+    category = "on track" if score >= 0.95 - _TOL else "off track" if score >= 0 else "moving away"
+    return ProgressAssessment("unsd", category, score, growth * 100.0, None, projected, base_year, latest_year)

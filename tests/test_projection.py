@@ -1,0 +1,636 @@
+"""Unit tests of nq57lib.projection: formulas pinned to worked examples, properties, bad input.
+
+Every expected number is computed here, independently of the library, from the public figures the
+project uses (national statistics-office and ministry series, Vĩnh Phúc 2022, the Resolution 57 and
+Vĩnh Phúc targets).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nq57lib import projection as pj
+from nq57lib.errors import ParameterError
+from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
+
+NSO = {2020: 12.66, 2021: 12.87, 2022: 12.83, 2023: 12.87, 2024: 13.17, 2025: 14.02}
+MINISTRY = {2021: 11.91, 2022: 14.26, 2023: 16.5, 2024: 18.3}
+
+
+def history(values: dict, concept: str, segment: int = 0, source_id: str = "src-1") -> pd.DataFrame:
+    return pd.DataFrame({"year": list(values), "value": list(values.values()), "unit": "% of GRDP",
+                         "status": "official", "concept": concept, "source_id": source_id,
+                         "publisher": "Publisher", "segment": segment})
+
+
+NATION = pd.concat([history(NSO, "nso", source_id="gso-1"), history(MINISTRY, "ministry", source_id="mic-1")],
+                   ignore_index=True)
+VINH_PHUC = history({2022: 22.87}, "ministry", source_id="itpc-1")
+
+
+def target(target_id, value, year, comparator=">=", geo_id="vinh-phuc", concept=None, value_high=None):
+    return {"target_id": target_id, "geo_id": geo_id, "indicator_id": "de_share_pct", "concept": concept,
+            "comparator": comparator, "value": value, "value_high": value_high, "year": year,
+            "unit": "% of GRDP", "instrument": "plan", "source_id": "src-t"}
+
+
+VP_TARGETS = [target("vp-2025", 25, 2025, ">"), target("vp-2030", 35, 2030), target("vp-2045", 60, 2045)]
+VN_TARGETS = [target("vn-2030", 30, 2030, geo_id="vietnam"), target("vn-2045", 50, 2045, geo_id="vietnam")]
+
+
+def cagr(first, last, years):
+    return ((last / first) ** (1 / years) - 1) * 100
+
+
+def first_year_at_or_above(start_year, start, growth_pct, level, end_year):
+    """Walk year by year (no closed form), as a reader would check a table by hand."""
+    share = start
+    for year in range(start_year, end_year + 1):
+        if share >= level:
+            return year
+        share = min(100.0, share * (1 + growth_pct / 100))
+    return None
+
+
+# ------------------------------------------------------------------------------ required paths
+
+
+def test_required_growth_and_pp_from_vinh_phuc_2022_to_60_pct_in_2045():
+    assert pj.required_growth_pct(22.87, 2022, 60, 2045) == pytest.approx(((60 / 22.87) ** (1 / 23) - 1) * 100)
+    assert pj.required_growth_pct(22.87, 2022, 60, 2045) == pytest.approx(4.2827, abs=1e-4)
+    assert pj.required_pp_per_year(22.87, 2022, 60, 2045) == pytest.approx((60 - 22.87) / 23)
+
+
+def test_implied_de_growth_combines_share_and_grdp_growth():
+    share_growth = ((60 / 22.87) ** (1 / 23) - 1) * 100
+    expected = ((1 + share_growth / 100) * 1.08 - 1) * 100
+    assert pj.implied_de_growth_pct(share_growth, 8.0) == pytest.approx(expected)
+    assert pj.implied_de_growth_pct(0.0, 7.0) == pytest.approx(7.0)  # a constant share grows with GRDP
+
+
+def test_required_paths_table_for_vinh_phuc():
+    table = pj.required_paths(VINH_PHUC, VP_TARGETS, grdp_growth_pct=8.0).set_index("target_id")
+    row = table.loc["vp-2025"]
+    assert row["required_growth_pct"] == pytest.approx(cagr(22.87, 25, 3))
+    assert row["required_pp_per_year"] == pytest.approx((25 - 22.87) / 3)
+    assert row["implied_de_growth_pct"] == pytest.approx(((1 + cagr(22.87, 25, 3) / 100) * 1.08 - 1) * 100)
+    assert table.loc["vp-2045", "required_growth_pct"] == pytest.approx(cagr(22.87, 60, 23))
+    assert table.loc["vp-2030", "years_left"] == 8
+    assert not table["already_met"].any()
+    assert set(table["definition_status"]) == {"unstated"}
+    assert "ministry" in table.loc["vp-2030", "definition_note"]
+
+
+def test_required_paths_without_grdp_growth_leaves_implied_growth_empty_and_flags_met_targets():
+    table = pj.required_paths(VINH_PHUC, [target("low", 20, 2030)])
+    assert math.isnan(table.loc[0, "implied_de_growth_pct"])
+    assert bool(table.loc[0, "already_met"])
+    assert table.loc[0, "required_growth_pct"] == pytest.approx(cagr(22.87, 20, 8))  # negative: room to fall
+
+
+def test_between_target_aims_at_the_nearer_end():
+    table = pj.required_paths(VINH_PHUC, [target("band", 30, 2030, "between", value_high=40)])
+    assert table.loc[0, "target_pct"] == 30
+    assert table.loc[0, "required_growth_pct"] == pytest.approx(cagr(22.87, 30, 8))
+
+
+# ------------------------------------------------------------------------------ definitions
+
+
+def test_definition_check_states_every_mismatch():
+    assert pj.check_definition("nso", "nso").status == "same"
+    assert pj.check_definition("nso", "nso").note == ""
+    unstated = pj.check_definition("ministry", None)
+    assert unstated.status == "unstated" and "does not state" in unstated.note and "ministry" in unstated.note
+    assert pj.check_definition("ministry", "").status == "unstated"
+    different = pj.check_definition("nso", "ministry")
+    assert different.status == "different"
+    assert "'ministry'" in different.note and "'nso'" in different.note
+
+
+def test_required_paths_records_a_target_set_on_another_definition():
+    table = pj.required_paths(NATION, [target("vn-2030", 30, 2030, geo_id="vietnam", concept="ministry")],
+                              concept="nso")
+    assert table.loc[0, "definition_status"] == "different"
+    assert table.loc[0, "series_concept"] == "nso"
+
+
+# ------------------------------------------------------------------------------ series and calibration
+
+
+def test_select_series_keeps_one_concept_and_the_latest_segment():
+    broken = pd.concat([history({2015: 5.0, 2016: 6.0}, "nso", segment=0),
+                        history({2019: 9.0, 2020: 9.5, 2021: 10.0}, "nso", segment=1)], ignore_index=True)
+    series = pj.select_series(broken)
+    assert series["year"].tolist() == [2019, 2020, 2021]
+    assert pj.select_series(NATION, "ministry")["value"].tolist() == list(MINISTRY.values())
+    with pytest.raises(ParameterError) as error:
+        pj.select_series(NATION)
+    assert error.value.name == "concept"
+
+
+def test_calibrate_own_national_series():
+    cal = pj.calibrate(NATION, concept="nso", label="nation (nso)")
+    assert cal.source == "own" and not cal.definition_differs
+    assert (cal.base_year, cal.base_share_pct) == (2025, 14.02)
+    assert cal.growth_pct == pytest.approx(cagr(12.66, 14.02, 5))
+    assert cal.pp_per_year == pytest.approx((14.02 - 12.66) / 5)
+    log_growth = [math.log(b / a) for a, b in zip(list(NSO.values()), list(NSO.values())[1:])]
+    assert cal.log_growth_sd_pct == pytest.approx(statistics.stdev(log_growth) * 100)
+    assert cal.trend_sd_pct == pytest.approx(statistics.stdev(log_growth) * 100 / math.sqrt(5))
+    kinds = {a.name: a.kind for a in cal.assumptions}
+    assert kinds["base_share_pct"] == OBSERVED and kinds["growth_pct"] == DERIVED
+
+
+def test_calibrate_sd_with_a_gap_counts_the_gap_as_several_years():
+    cal = pj.calibrate(history({2020: 10.0, 2021: 11.0, 2023: 12.0}, "nso"))
+    mean = math.log(12 / 10) / 3
+    deviations = [(math.log(11 / 10) - mean) ** 2 / 1, (math.log(12 / 11) - 2 * mean) ** 2 / 2]
+    assert cal.log_growth_sd_pct == pytest.approx(math.sqrt(sum(deviations) / 1) * 100)
+
+
+def test_calibrate_vinh_phuc_from_the_named_national_proxy():
+    cal = pj.calibrate(VINH_PHUC, label="Vĩnh Phúc", proxy=NATION, proxy_label="nation (ministry)")
+    assert cal.source == "proxy" and cal.pace_concept == "ministry" and not cal.definition_differs
+    assert (cal.base_year, cal.base_share_pct, cal.base_source_id) == (2022, 22.87, "itpc-1")
+    assert cal.growth_pct == pytest.approx(cagr(11.91, 18.3, 3))
+    assert "nation (ministry)" in cal.note and "proxy" in cal.note
+    assert cal.trend_sd_pct == cal.shock_sd_pct  # a proxy's pace is uncertain by a full yearly sd
+    assert {a.name: a.kind for a in cal.assumptions}["growth_pct"] == ASSUMED
+
+
+def test_calibrate_flags_a_proxy_on_another_definition():
+    cal = pj.calibrate(VINH_PHUC, proxy=history(NSO, "nso"), proxy_label="nation (nso)")
+    assert cal.definition_differs
+    assert cal.growth_pct == pytest.approx(cagr(12.66, 14.02, 5))
+    assert "another definition" in cal.note
+
+
+# ------------------------------------------------------------------------------ projection methods
+
+
+def test_path_formulas_match_hand_computation():
+    steps = np.array([0, 1, 2, 10])
+    np.testing.assert_allclose(pj.cagr_path(22.87, 10, steps), [22.87, 25.157, 27.6727, min(100, 22.87 * 1.1 ** 10)])
+    assert pj.cagr_path(50, 100, [2])[0] == 100  # capped
+    np.testing.assert_allclose(pj.pp_path(22.87, 1.5, steps), [22.87, 24.37, 25.87, 37.87])
+    assert pj.pp_path(5, -2, [10])[0] == 0  # clipped
+    np.testing.assert_allclose(pj.decomposition_path(20, 12, 7, steps), 20 * (1.12 / 1.07) ** steps)
+
+
+def test_logistic_path_starts_at_the_base_grows_at_the_given_pace_and_saturates():
+    s0, g, ceiling = 22.87, 10.0, 75.0
+    rate = math.log(1.1) / (1 - s0 / ceiling)
+    midpoint = math.log(ceiling / s0 - 1) / rate  # where an S-curve is at half its ceiling
+    path = pj.logistic_path(s0, g, ceiling, np.array([0.0, midpoint, 500.0]))
+    np.testing.assert_allclose(path, [s0, ceiling / 2, ceiling])
+    h = 1e-6  # relative growth at the base year equals ln(1 + g)
+    slope = (math.log(pj.logistic_path(s0, g, ceiling, [h])[0]) - math.log(s0)) / h
+    assert slope == pytest.approx(math.log(1.1), rel=1e-4)
+
+
+def test_target_path_passes_through_every_target():
+    points = pj.target_path_points(VP_TARGETS, 2022, 22.87)
+    assert points == ((2025, 25.0), (2030, 35.0), (2045, 60.0))
+    years = np.arange(2022, 2046)
+    path = pj.points_path(2022, 22.87, points, years)
+    assert path[years == 2027][0] == pytest.approx(25 * (35 / 25) ** (2 / 5))
+    assert path[years == 2045][0] == 60.0
+
+
+def test_target_path_takes_the_highest_level_of_one_year():
+    same_year = VP_TARGETS + [target("vp-2030-plan", 35, 2030, "="), target("vp-2030-high", 40, 2030)]
+    assert pj.target_path_points(same_year, 2022, 22.87) == ((2025, 25.0), (2030, 40.0), (2045, 60.0))
+
+
+def test_split_targets_separates_those_already_due():
+    later, due = pj.split_targets(VN_TARGETS + [target("vn-2025", 20, 2025, geo_id="vietnam")], 2025)
+    assert later["target_id"].tolist() == ["vn-2030", "vn-2045"] and due["target_id"].tolist() == ["vn-2025"]
+
+
+def test_project_table_and_assumptions():
+    scenarios = [pj.Scenario("fast", "cagr", {"growth_pct": 10}, "test"), pj.Scenario("pp", "pp", {"pp_per_year": 1})]
+    result = pj.project(VINH_PHUC, scenarios, 2030)
+    table = result.table
+    assert list(table.columns) == ["scenario", "scenario_vi", "method", "year", "share_pct", "share_lo_pct",
+                                   "share_hi_pct", "kind"]
+    fast = table[table["scenario"] == "fast"].set_index("year")
+    assert fast.loc[2022, "kind"] == "observed" and fast.loc[2023, "kind"] == "projected"
+    assert fast.loc[2030, "share_pct"] == pytest.approx(22.87 * 1.1 ** 8)
+    assert table[table["scenario"] == "pp"].set_index("year").loc[2030, "share_pct"] == pytest.approx(30.87)
+    names = [a.name for a in result.assumptions]
+    assert names[0] == "base_share_pct" and "fast: growth_pct" in names
+    assert result.assumptions[0].kind == OBSERVED
+
+
+def test_ets_scenario_matches_statsmodels_on_the_logit():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    result = pj.project(NATION, [pj.Scenario("ets", "ets")], 2030, concept="nso")
+    shares = np.array(list(NSO.values())) / 100
+    fit = ETSModel(pd.Series(np.log(shares / (1 - shares))), error="add", trend="add",
+                   damped_trend=True).fit(disp=False)
+    expected = 100 / (1 + np.exp(-np.asarray(fit.forecast(5))))
+    ets = result.table[result.table["kind"] == "projected"]
+    np.testing.assert_allclose(ets["share_pct"], expected, rtol=1e-9)
+    assert (ets["share_lo_pct"] < ets["share_pct"]).all() and (ets["share_pct"] < ets["share_hi_pct"]).all()
+    assert any("ets_damping_trend" in a.name for a in result.assumptions)
+    assert result.notes and "understates" in result.notes[0]
+
+
+def test_default_scenarios_for_vinh_phuc_and_the_nation():
+    vp = pj.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
+    nso = pj.calibrate(NATION, concept="nso", label="nation (nso)")
+    names = [s.name for s in pj.default_scenarios(vp, targets=VP_TARGETS, reference=nso)]
+    assert names == ["current trend", "nation (nso) pace", "logistic to 75 % ceiling", "target path"]
+    nation = pj.default_scenarios(nso, targets=VN_TARGETS, reference=pj.calibrate(NATION, concept="ministry",
+                                                                                  label="nation (ministry)"))
+    assert [s.method for s in nation] == ["cagr", "cagr", "logistic", "path", "ets"]
+    assert all(s.basis for s in nation)
+
+
+# ------------------------------------------------------------------------------ attainment
+
+
+def test_attainment_years_per_scenario():
+    vp = pj.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
+    nso_pace = cagr(12.66, 14.02, 5)
+    scenarios = [pj.Scenario("ministry pace", "cagr", {"growth_pct": vp.growth_pct}),
+                 pj.Scenario("nso pace", "cagr", {"growth_pct": nso_pace}),
+                 pj.Scenario("target path", "path", {"points": pj.target_path_points(VP_TARGETS, 2022, 22.87)})]
+    table = pj.attainment_years(pj.project(VINH_PHUC, scenarios, 2045), VP_TARGETS)
+    got = table.set_index(["scenario", "target_id"])
+    assert got.loc[("ministry pace", "vp-2030"), "attained_year"] == first_year_at_or_above(
+        2022, 22.87, vp.growth_pct, 35, 2045)
+    assert got.loc[("nso pace", "vp-2030"), "attained_year"] == first_year_at_or_above(2022, 22.87, nso_pace, 35, 2045)
+    assert not got.loc[("nso pace", "vp-2030"), "on_time"]
+    assert got.loc[("nso pace", "vp-2045"), "status"] == "not within horizon"
+    assert pd.isna(got.loc[("nso pace", "vp-2045"), "attained_year"])
+    # the target path lands exactly on 25 % in 2025, which does not meet "more than 25 %"
+    assert got.loc[("target path", "vp-2025"), "attained_year"] == 2026
+    assert got.loc[("target path", "vp-2030"), "attained_year"] == 2030
+    assert got.loc[("target path", "vp-2045"), "attained_year"] == 2045
+
+
+def test_an_about_target_counts_as_reached_from_the_base_side():
+    assert pj.reached_comparator("=", 35, 22.87) == ">="
+    assert pj.reached_comparator("=", 20, 22.87) == "<="
+    assert pj.reached_comparator(">", 25, 22.87) == ">"
+    result = pj.project(VINH_PHUC, [pj.Scenario("fast", "cagr", {"growth_pct": 10})], 2035)
+    row = pj.attainment_years(result, [target("about", 35, 2030, "=")]).iloc[0]
+    assert row["attained_year"] == first_year_at_or_above(2022, 22.87, 10, 35, 2035)
+    about = pj.simulate([one_geo()], 2035, n_paths=1000, targets=[target("a", 30, 2035, "=", geo_id="g")])
+    floor = pj.simulate([one_geo()], 2035, n_paths=1000, targets=[target("a", 30, 2035, ">=", geo_id="g")])
+    assert about.p_meet.loc[0, "p_meet"] == floor.p_meet.loc[0, "p_meet"] > 0
+
+
+def test_attainment_reports_a_target_already_met_at_the_base_year():
+    result = pj.project(VINH_PHUC, [pj.Scenario("flat", "pp", {"pp_per_year": 0})], 2030)
+    row = pj.attainment_years(result, [target("low", 20, 2030)]).iloc[0]
+    assert (row["status"], row["attained_year"], bool(row["on_time"])) == ("already met", 2022, True)
+
+
+# ------------------------------------------------------------------------------ Monte Carlo
+
+
+def one_geo(growth=3.0, trend_sd=1.0, shock_sd=2.0, geo="g", base_year=2025, share=20.0):
+    return {"geo_id": geo, "base_year": base_year, "base_share_pct": share, "growth_pct": growth,
+            "trend_sd_pct": trend_sd, "shock_sd_pct": shock_sd}
+
+
+def test_simulation_matches_the_closed_form_of_its_model():
+    # log share after t years ~ Normal(t ln(1+g), (tau t)^2 + sigma^2 t): quantiles and P(meet) in closed form
+    result = pj.simulate([one_geo()], 2035, n_paths=100_000, seed=1,
+                         targets=[target("t", 30, 2035, geo_id="g")])
+    t, mean = 10, 10 * math.log(1.03)
+    sd = math.sqrt((0.01 * t) ** 2 + 0.02 ** 2 * t)
+    last = result.bands.iloc[-1]
+    for q in pj.QUANTILES_PCT:
+        expected = 20 * math.exp(mean + NormalDist().inv_cdf(q / 100) * sd)
+        assert last[f"p{q:02d}_share_pct"] == pytest.approx(expected, rel=0.01)
+    p_expected = 1 - NormalDist(mean, sd).cdf(math.log(30 / 20))
+    assert result.p_meet.loc[0, "p_meet"] == pytest.approx(p_expected, abs=0.01)
+    first = result.bands.iloc[0]
+    assert first["year"] == 2025 and first["p05_share_pct"] == pytest.approx(20.0)
+
+
+def test_simulated_quantiles_are_inverted_cdf_order_statistics():
+    # Trend uncertainty only: after one year each path's share is s0 (1 + g) exp(tau Z). simulate() draws
+    # Z first from numpy's default generator, so the 5 % quantile is the 5th smallest Z of 100 paths.
+    z = np.sort(np.random.default_rng(3).standard_normal(100, dtype=np.float32).astype(float))
+    bands = pj.simulate([one_geo(growth=3, trend_sd=10, shock_sd=0)], 2026, n_paths=100, seed=3).bands
+    expected = [20 * 1.03 * math.exp(0.10 * z[rank]) for rank in (4, 24, 49, 74, 94)]
+    np.testing.assert_allclose(bands.iloc[1, 2:].astype(float), expected, rtol=1e-6)
+
+
+def test_simulation_without_uncertainty_is_the_cagr_path():
+    result = pj.simulate([one_geo(trend_sd=0, shock_sd=0)], 2030, n_paths=100)
+    np.testing.assert_allclose(result.bands["p50_share_pct"], 20 * 1.03 ** np.arange(6), rtol=1e-5)
+    np.testing.assert_allclose(result.bands["p05_share_pct"], result.bands["p95_share_pct"])
+
+
+def test_simulation_ceiling_caps_every_band():
+    capped = pj.simulate([{**one_geo(growth=15, share=40), "ceiling_pct": 75.0}], 2045, n_paths=1000).bands
+    free = pj.simulate([one_geo(growth=15, share=40)], 2045, n_paths=1000).bands
+    assert capped["p95_share_pct"].max() == 75.0 and free["p95_share_pct"].max() == 100.0
+    expected = free["p50_share_pct"].clip(upper=75.0)  # a cap is a monotone map: it commutes with quantiles
+    np.testing.assert_allclose(capped["p50_share_pct"], expected)
+
+
+def test_simulation_is_reproducible_and_independent_of_the_rest_of_the_batch():
+    a = one_geo(geo="a")
+    other = one_geo(geo="b", base_year=2020, growth=15, share=40)
+    same_shape = one_geo(geo="c", growth=12, trend_sd=2.0, shock_sd=4.0, share=30)  # a's sd ratio: shares a slice
+    alone = pj.simulate([a], 2045, n_paths=500, seed=7)
+    again = pj.simulate([a], 2045, n_paths=500, seed=7)
+    batch = pj.simulate([other, a, same_shape], 2045, n_paths=500, seed=7)
+    pd.testing.assert_frame_equal(alone.bands, again.bands)
+    for geo in (a, same_shape):
+        single = pj.simulate([geo], 2045, n_paths=500, seed=7).bands
+        in_batch = batch.bands[batch.bands["geo_id"] == geo["geo_id"]].reset_index(drop=True)
+        pd.testing.assert_frame_equal(single, in_batch)
+    assert not pj.simulate([a], 2045, n_paths=500, seed=8).bands.equals(alone.bands)
+    assert batch.bands.groupby("geo_id")["year"].min().to_dict() == {"a": 2025, "b": 2020, "c": 2025}
+
+
+def test_simulation_assumptions_name_every_input():
+    result = pj.simulate([one_geo(geo="vinh-phuc")], 2030, n_paths=200)
+    names = {a.name for a in result.assumptions}
+    assert {"n_paths", "vinh-phuc: growth_pct", "vinh-phuc: trend_sd_pct", "vinh-phuc: shock_sd_pct"} <= names
+
+
+def test_simulation_inputs_from_a_calibration():
+    cal = pj.calibrate(NATION, concept="nso")
+    row = pj.simulation_inputs(cal, "vietnam", growth_pct=5.0)
+    basis = row.pop("basis")
+    assert row == {"geo_id": "vietnam", "base_year": 2025, "base_share_pct": 14.02, "growth_pct": 5.0,
+                   "trend_sd_pct": cal.trend_sd_pct, "shock_sd_pct": cal.shock_sd_pct, "ceiling_pct": 100.0}
+    assert cal.note in basis and "growth_pct" in basis
+    two_points = pj.calibrate(history({2020: 10.0, 2021: 11.0}, "nso"))
+    with pytest.raises(ParameterError) as error:
+        pj.simulation_inputs(two_points, "x")
+    assert error.value.name == "calibration"
+
+
+# ------------------------------------------------------------------------------ progress assessment
+
+
+def test_eurostat_assessment_worked_examples():
+    nso = pj.assess_eurostat(list(NSO), list(NSO.values()), 30, 2030)
+    ratio = cagr(12.66, 14.02, 5) / cagr(12.66, 30, 10)
+    assert nso.score == pytest.approx(ratio) and nso.category == "insufficient progress"
+    assert nso.required_growth_pct == pytest.approx(cagr(12.66, 30, 10))
+    ministry = pj.assess_eurostat(list(MINISTRY), list(MINISTRY.values()), 30, 2030)
+    assert ministry.score == pytest.approx(cagr(11.91, 18.3, 3) / cagr(11.91, 30, 9))
+    assert ministry.category == "significant progress"
+
+
+@pytest.mark.parametrize("latest, category", [(15.0, "moderate progress"), (10.5, "insufficient progress"),
+                                              (9.0, "moving away"), (31.0, "target already met")])
+def test_eurostat_categories(latest, category):
+    ratio = cagr(10, latest, 5) / cagr(10, 30, 10)
+    result = pj.assess_eurostat([2020, 2025], [10, latest], 30, 2030)
+    assert result.category == category
+    if category != "target already met":
+        assert result.score == pytest.approx(ratio)
+
+
+def test_eurostat_ratio_thresholds_are_inclusive():
+    required = cagr(10, 30, 10)
+    latest = 10 * (1 + 0.95 * required / 100) ** 5  # actual growth exactly 95 % of the required growth
+    assert pj.assess_eurostat([2020, 2025], [10, latest], 30, 2030).category == "significant progress"
+    latest = 10 * (1 + 0.60 * required / 100) ** 5
+    assert pj.assess_eurostat([2020, 2025], [10, latest], 30, 2030).category == "moderate progress"
+
+
+@pytest.mark.parametrize("fraction, category", [(0.92, "moderate progress"), (0.58, "insufficient progress"),
+                                                (0.97, "significant progress"), (0.62, "moderate progress")])
+def test_eurostat_ratio_bands(fraction, category):
+    latest = 10 * (1 + fraction * cagr(10, 30, 10) / 100) ** 5  # actual growth = fraction of required growth
+    result = pj.assess_eurostat([2020, 2025], [10, latest], 30, 2030)
+    assert result.score == pytest.approx(fraction) and result.category == category
+
+
+def test_eurostat_handles_a_target_below_the_base():
+    # a "<=" target: both growth rates are negative and their ratio measures progress downward
+    result = pj.assess_eurostat([2020, 2025], [40, 35], 20, 2030, comparator="<=")
+    assert result.score == pytest.approx(cagr(40, 35, 5) / cagr(40, 20, 10))
+    assert result.category == "insufficient progress"
+    assert pj.assess_eurostat([2020, 2025], [40, 45], 20, 2030, comparator="<=").category == "moving away"
+
+
+def test_eurostat_needs_two_observations_and_notices_a_fall_below_a_met_target():
+    assert pj.assess_eurostat([2022], [22.87], 60, 2045).category == "insufficient data"
+    fallen = pj.assess_eurostat([2020, 2025], [32, 29], 30, 2030)
+    assert fallen.category == "moving away" and fallen.score is None
+
+
+def test_unsd_assessment_worked_examples():
+    nso = pj.assess_unsd(list(NSO), list(NSO.values()), 30, 2030)
+    projected = 14.02 * (1 + cagr(12.66, 14.02, 5) / 100) ** 5
+    assert nso.projected_pct == pytest.approx(projected)
+    assert nso.score == pytest.approx((projected - 12.66) / (30 - 12.66))
+    assert nso.category == "off track"
+    ministry = pj.assess_unsd(list(MINISTRY), list(MINISTRY.values()), 30, 2030)
+    assert ministry.projected_pct == pytest.approx(18.3 * (18.3 / 11.91) ** (6 / 3))
+    assert ministry.category == "on track"
+    assert pj.assess_unsd([2020, 2025], [12, 11], 30, 2030).category == "moving away"
+    assert pj.assess_unsd([2022], [22.87], 60, 2045).category == "insufficient data"
+    assert pj.assess_unsd([2020, 2025], [10, 31], 30, 2030).category == "target already met"
+
+
+def test_unsd_on_track_threshold_is_095():
+    # choose the latest value so that the score is exactly 0.95 at the 2030 target
+    base, level = 10.0, 30.0
+    projected = base + 0.95 * (level - base)
+    growth = (projected / base) ** (1 / 10)  # 2020 -> 2030 at one pace
+    latest = base * growth ** 5
+    assert pj.assess_unsd([2020, 2025], [base, latest], level, 2030).category == "on track"
+    assert pj.assess_unsd([2020, 2025], [base, latest * 0.999], level, 2030).category == "off track"
+
+
+# ------------------------------------------------------------------------------ properties
+
+shares = st.floats(0.5, 99.0)
+growths = st.floats(-60, 150)
+
+
+@settings(max_examples=60, deadline=None)
+@given(share=shares, growth=growths, pp=st.floats(-20, 20), ceiling_gap=st.floats(0.01, 1.0),
+       de=st.floats(-50, 100), grdp=st.floats(-50, 100))
+def test_every_method_keeps_the_share_within_0_and_100(share, growth, pp, ceiling_gap, de, grdp):
+    ceiling = share + (100 - share) * ceiling_gap
+    scenarios = [pj.Scenario("cagr", "cagr", {"growth_pct": growth}), pj.Scenario("pp", "pp", {"pp_per_year": pp}),
+                 pj.Scenario("logistic", "logistic", {"growth_pct": growth, "ceiling_pct": ceiling}),
+                 pj.Scenario("dec", "decomposition", {"de_growth_pct": de, "grdp_growth_pct": grdp})]
+    values = pj.project(history({2024: share}, "nso"), scenarios, 2100).table["share_pct"]
+    assert values.between(0, 100).all() and np.isfinite(values).all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(share=shares, growth=st.floats(-99, 500), trend_sd=st.floats(0, 100), shock_sd=st.floats(0, 100),
+       end_year=st.sampled_from([2026, 2045, 2100]))
+def test_simulated_bands_stay_within_0_and_100_and_are_ordered(share, growth, trend_sd, shock_sd, end_year):
+    bands = pj.simulate([one_geo(growth, trend_sd, shock_sd, share=share)], end_year, n_paths=200).bands
+    columns = [f"p{q:02d}_share_pct" for q in pj.QUANTILES_PCT]
+    values = bands[columns].to_numpy()
+    assert ((values >= 0) & (values <= 100)).all()
+    assert (np.diff(values, axis=1) >= 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(share=shares, slow=growths, extra=st.floats(0, 100), level=st.floats(1, 100),
+       method=st.sampled_from(["cagr", "logistic", "decomposition", "pp"]))
+def test_faster_growth_never_delays_attainment(share, slow, extra, level, method):
+    def scenario(name, rate):
+        params = {"cagr": {"growth_pct": rate}, "pp": {"pp_per_year": rate / 10},
+                  "logistic": {"growth_pct": rate, "ceiling_pct": 100.0},
+                  "decomposition": {"de_growth_pct": rate, "grdp_growth_pct": 6.0}}[method]
+        return pj.Scenario(name, method, params)
+
+    result = pj.project(history({2024: share}, "nso"), [scenario("slow", slow), scenario("fast", slow + extra)], 2060)
+    years = pj.attainment_years(result, [target("t", level, 2050)]).set_index("scenario")["attained_year"]
+    slow_year = math.inf if pd.isna(years["slow"]) else years["slow"]
+    fast_year = math.inf if pd.isna(years["fast"]) else years["fast"]
+    assert fast_year <= slow_year
+
+
+@settings(max_examples=20, deadline=None)
+@given(growth=st.floats(-20, 40), extra=st.floats(0.1, 30), seed=st.integers(0, 2**32 - 1))
+def test_faster_growth_never_lowers_the_simulated_probability_and_seeds_repeat(growth, extra, seed):
+    targets = [target("t", 35, 2040, geo_id="slow"), target("u", 35, 2040, geo_id="fast")]
+    inputs = [one_geo(growth, geo="slow"), one_geo(growth + extra, geo="fast")]
+    first = pj.simulate(inputs, 2040, n_paths=300, seed=seed, targets=targets)
+    second = pj.simulate(inputs, 2040, n_paths=300, seed=seed, targets=targets)
+    pd.testing.assert_frame_equal(first.p_meet, second.p_meet)
+    pd.testing.assert_frame_equal(first.bands, second.bands)
+    p = first.p_meet.set_index("geo_id")["p_meet"]
+    assert p["fast"] >= p["slow"]
+
+
+# ------------------------------------------------------------------------------ bad input
+
+
+def bad_history(value):
+    return history({2022: value}, "ministry")
+
+
+def scenario(**params):
+    method = params.pop("method", "cagr")
+    return [pj.Scenario("s", method, params)]
+
+
+BAD_INPUT = [
+    ("target year equals base year", lambda: pj.required_growth_pct(22.87, 2022, 60, 2022), "target_year"),
+    ("target year before base year", lambda: pj.required_pp_per_year(22.87, 2022, 60, 2020), "target_year"),
+    ("target share above 100", lambda: pj.required_growth_pct(22.87, 2022, 120, 2045), "target_pct"),
+    ("base share negative", lambda: pj.required_pp_per_year(-1, 2022, 60, 2045), "base_share_pct"),
+    ("base share NaN", lambda: pj.required_growth_pct(float("nan"), 2022, 60, 2045), "base_share_pct"),
+    ("base share a string", lambda: pj.required_growth_pct("22.87", 2022, 60, 2045), "base_share_pct"),
+    ("year a float", lambda: pj.required_growth_pct(22.87, 2022.0, 60, 2045), "base_year"),
+    ("year a bool", lambda: pj.required_growth_pct(22.87, 2022, 60, True), "target_year"),
+    ("share growth -100 %", lambda: pj.implied_de_growth_pct(-100, 7), "share_growth_pct"),
+    ("grdp growth below -100 %", lambda: pj.implied_de_growth_pct(5, -150), "grdp_growth_pct"),
+    ("grdp growth infinite", lambda: pj.required_paths(VINH_PHUC, VP_TARGETS, grdp_growth_pct=math.inf),
+     "grdp_growth_pct"),
+    ("history share above 100", lambda: pj.calibrate(bad_history(120.0)), "history"),
+    ("history share NaN", lambda: pj.select_series(bad_history(float("nan"))), "history"),
+    ("history share not numeric", lambda: pj.select_series(bad_history("abc")), "history"),
+    ("history infinite", lambda: pj.select_series(bad_history(math.inf)), "history"),
+    ("history not a DataFrame", lambda: pj.select_series([22.87]), "history"),
+    ("history without concept", lambda: pj.select_series(pd.DataFrame({"year": [2022], "value": [1.0]})),
+     "history"),
+    ("history duplicate year", lambda: pj.select_series(pd.concat([VINH_PHUC, VINH_PHUC])), "history"),
+    ("unknown concept", lambda: pj.select_series(NATION, "gso"), "concept"),
+    ("proxy missing", lambda: pj.calibrate(VINH_PHUC), "proxy"),
+    ("proxy unnamed", lambda: pj.calibrate(VINH_PHUC, proxy=NATION), "proxy_label"),
+    ("proxy with one observation", lambda: pj.calibrate(VINH_PHUC, proxy=VINH_PHUC, proxy_label="p"), "proxy"),
+    ("growth -100 %", lambda: pj.project(VINH_PHUC, scenario(growth_pct=-100), 2030),
+     "scenarios[0].params.growth_pct"),
+    ("growth infinite", lambda: pj.project(VINH_PHUC, scenario(growth_pct=math.inf), 2030),
+     "scenarios[0].params.growth_pct"),
+    ("growth a string", lambda: pj.project(VINH_PHUC, scenario(growth_pct="5"), 2030),
+     "scenarios[0].params.growth_pct"),
+    ("unknown method", lambda: pj.project(VINH_PHUC, scenario(method="linear", growth_pct=5), 2030),
+     "scenarios[0].method"),
+    ("missing parameter", lambda: pj.project(VINH_PHUC, scenario(method="logistic", growth_pct=5), 2030),
+     "scenarios[0].params"),
+    ("ceiling below base", lambda: pj.project(VINH_PHUC, scenario(method="logistic", growth_pct=5, ceiling_pct=20),
+                                              2030), "scenarios[0].params.ceiling_pct"),
+    ("ceiling above 100", lambda: pj.project(VINH_PHUC, scenario(method="logistic", growth_pct=5, ceiling_pct=120),
+                                             2030), "scenarios[0].params.ceiling_pct"),
+    ("ets on one observation", lambda: pj.project(VINH_PHUC, scenario(method="ets"), 2030), "scenarios[0]"),
+    ("path point before base", lambda: pj.project(VINH_PHUC, scenario(method="path", points=((2020, 30),)), 2030),
+     "scenarios[0].params.points"),
+    ("no scenarios", lambda: pj.project(VINH_PHUC, [], 2030), "scenarios"),
+    ("duplicate scenario names", lambda: pj.project(VINH_PHUC, scenario(growth_pct=1) * 2, 2030), "scenarios"),
+    ("end year equals base", lambda: pj.project(VINH_PHUC, scenario(growth_pct=1), 2022), "end_year"),
+    ("end year absurd", lambda: pj.project(VINH_PHUC, scenario(growth_pct=1), 3000), "end_year"),
+    ("end year a string", lambda: pj.project(VINH_PHUC, scenario(growth_pct=1), "2030"), "end_year"),
+    ("target year not after base", lambda: pj.required_paths(VINH_PHUC, [target("old", 20, 2022)]), "targets"),
+    ("target share above 100", lambda: pj.required_paths(VINH_PHUC, [target("x", 150, 2030)]), "targets (x).value"),
+    ("target comparator unknown", lambda: pj.required_paths(VINH_PHUC, [target("x", 30, 2030, "=>")]),
+     "targets (x).comparator"),
+    ("target indicator unknown", lambda: pj.required_paths(VINH_PHUC, [{**target("x", 30, 2030),
+                                                                        "indicator_id": "gdp_share"}]),
+     "targets (x).indicator_id"),
+    ("target between without high", lambda: pj.required_paths(VINH_PHUC, [target("x", 30, 2030, "between")]),
+     "targets (x).value_high"),
+    ("targets of two geographies", lambda: pj.required_paths(VINH_PHUC, VP_TARGETS + VN_TARGETS), "targets"),
+    ("unknown geography", lambda: pj.check_geo_id("vinh-phuk", ["vinh-phuc", "phu-tho-2025"]), "geo_id"),
+    ("zero paths", lambda: pj.simulate([one_geo()], 2045, n_paths=0), "n_paths"),
+    ("paths a float", lambda: pj.simulate([one_geo()], 2045, n_paths=1e5), "n_paths"),
+    ("absurd paths", lambda: pj.simulate([one_geo()], 2045, n_paths=10**9), "n_paths"),
+    ("cube over the memory guard", lambda: pj.simulate([one_geo(geo=str(i)) for i in range(40)], 2045,
+                                                       n_paths=100_000), "n_paths"),
+    ("negative seed", lambda: pj.simulate([one_geo()], 2045, seed=-1), "seed"),
+    ("simulation growth -100 %", lambda: pj.simulate([one_geo(growth=-100)], 2045), "inputs (g).growth_pct"),
+    ("simulation share 0", lambda: pj.simulate([one_geo(share=0)], 2045), "inputs (g).base_share_pct"),
+    ("simulation sd negative", lambda: pj.simulate([one_geo(trend_sd=-1)], 2045), "inputs (g).trend_sd_pct"),
+    ("simulation duplicate geography", lambda: pj.simulate([one_geo(), one_geo()], 2045), "inputs"),
+    ("simulation ceiling below base", lambda: pj.simulate([{**one_geo(), "ceiling_pct": 10}], 2045),
+     "inputs (g).ceiling_pct"),
+    ("simulation target for unknown geography", lambda: pj.simulate([one_geo()], 2045,
+                                                                    targets=[target("x", 30, 2030, geo_id="nowhere")]),
+     "targets"),
+    ("simulation target after horizon", lambda: pj.simulate([one_geo()], 2035,
+                                                            targets=[target("x", 30, 2045, geo_id="g")]), "end_year"),
+    ("eurostat target year before base", lambda: pj.assess_eurostat([2020, 2025], [10, 12], 30, 2019),
+     "target_year"),
+    ("eurostat share above 100", lambda: pj.assess_eurostat([2020, 2025], [10, 120], 30, 2030), "values"),
+    ("unsd target year not after latest", lambda: pj.assess_unsd([2020, 2025], [10, 12], 30, 2025), "target_year"),
+    ("unsd unknown comparator", lambda: pj.assess_unsd([2020, 2025], [10, 12], 30, 2030, comparator="gt"),
+     "comparator"),
+]
+
+
+@pytest.mark.parametrize("case, call, name", BAD_INPUT, ids=[case for case, _, _ in BAD_INPUT])
+def test_bad_input_is_rejected_naming_the_argument(case, call, name):
+    with pytest.raises(ParameterError) as error:
+        call()
+    assert error.value.name == name
+    assert name in str(error.value)
+
+
+def test_did_you_mean_for_a_misspelled_geography():
+    with pytest.raises(ParameterError, match="did you mean 'vinh-phuc'"):
+        pj.check_geo_id("vinh-phuk", ["vinh-phuc", "phu-tho-2025"])
+
+
+def test_bad_simulation_input_is_rejected_before_any_random_draw(monkeypatch):
+    def no_simulation(*args, **kwargs):
+        raise AssertionError("the simulation started before the arguments were checked")
+
+    monkeypatch.setattr(pj.np.random, "default_rng", no_simulation)
+    with pytest.raises(ParameterError):
+        pj.simulate([one_geo()], 2035, targets=[target("x", 30, 2045, geo_id="g")])
+    with pytest.raises(ParameterError):
+        pj.simulate([one_geo()], 2045, n_paths=10**9)
