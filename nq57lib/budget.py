@@ -1,0 +1,785 @@
+"""S&T budget arithmetic: what a spending floor (a share of budget expenditure) costs, year by year.
+
+Resolution 57-NQ/TW sets a national floor of at least 3 % of total state budget expenditure for
+science and technology, innovation and digital transformation; Vĩnh Phúc's steering committee was
+reported to set 15 % of the annual budget for research and high-tech application. This module turns
+such a floor into money: a budget path, the spending each scenario requires, its constant-price value,
+its share of GRDP, the gap to the status quo, cumulative totals per period, an absorption check, the
+national R&D target (2 % of GDP, more than 60 % of it from non-state sources) in VND, and a
+sensitivity table.
+
+Local budget and S&T spending figures are sparse, so every base value is an explicit input, and every
+result carries the list of ``Assumption`` records it used, each with its kind (observed, derived,
+assumed) and its basis (a source id, a derivation, or why a default was chosen). The functions take
+numbers, not the data package: notebooks read data/ and pass values in.
+
+Unit conventions, one per quantity:
+- money in bn VND (billion dong, "tỷ đồng"), current prices unless the column says ``_const``
+  (prices of the base year, converted with the deflator);
+- floors and targets in percent, in (0, 100]; a value below 1 (e.g. 0.15) is rejected as a likely
+  fraction, since no floor in the sources is below 1 %. Observed shares (the current S&T share,
+  GERD) are percent too but are not screened that way: real values below 1 % exist (0.65 %);
+- growth rates in percent per year, greater than -100.
+
+Scenarios (share of budget expenditure spent on S&T, year by year):
+- ``floor``: the current share before ``start_year``, the floor from ``start_year`` on;
+- ``ramp``: the current share up to ``start_year``, then a straight line to the floor, reached
+  exactly in ``ramp_year`` and kept afterwards;
+- ``status_quo``: the current share every year.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from numbers import Integral
+from types import MappingProxyType
+from typing import Any, ClassVar, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError, check_choice, check_int, check_number
+from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption, make_source_id
+
+SCENARIOS = ("floor", "ramp", "status_quo")
+GEOGRAPHIES = ("vinh-phuc", "vietnam")
+DEFAULT_PERIODS = ((2025, 2030), (2031, 2045))
+SENSITIVITY_FLOORS_PCT = (3.0, 5.0, 10.0, 15.0)
+# Round nominal growth rates bracketing the default nominal GRDP growth (about 11 % a year):
+# a sensitivity grid, not forecasts.
+SENSITIVITY_GROWTHS_PCT = (6.0, 8.0, 10.0, 12.0, 14.0)
+
+_KINDS = (OBSERVED, DERIVED, ASSUMED)
+_YEAR_RANGE = (1990, 2100)
+
+# Pages the default values were read from, as given in the project's research logs. Their ids match
+# data/sources.csv wherever it records the same URL, since both come from ``make_source_id``.
+SOURCE_URLS = {
+    "vp_st_plan": "https://thanhnienviet.vn/vinh-phuc-bo-tri-khoang-1000-ty-dong-moi-nam-cho-hoat-dong-"
+                  "nghien-cuu-khoa-hoc-cong-nghe-doi-moi-sang-tao-va-chuyen-doi-so-209250308094829306.htm",
+    "vp_grdp_2024": "https://m.docnhanh.vn/kinh-te/truoc-sap-nhap-bat-ngo-quy-mo-kinh-te-cua-vinh-phuc-"
+                    "phu-tho-hoa-binh-tintuc983855",
+    "vp_growth_2024": "https://tracuuquyhoach.com/tin-tuc/nam-2025-vinh-phuc-phan-dau-toc-do-tang-truong-"
+                      "kinh-te-dat-8-9-51102162",
+    "vn_floor_3pct": "https://vietnam.vn/de/chi-cho-phat-trien-khoa-hoc-cong-nghe-toi-thieu-3",
+    "vn_budget_2025_na": "https://vietnamnews.vn/economy/1666908/na-adopts-resolution-on-state-budget-"
+                         "estimates-for-2025.html",
+    "vn_budget_2025_mof": "https://news.laodong.vn/kinh-doanh/thu-ngan-sach-nha-nuoc-2025-tang-manh-vuot-"
+                          "du-toan-1596689.ldo",
+    "vn_st_share_2024": "https://daibieunhandan.vn/coi-troi-cho-khoa-hoc-cong-nghe-va-doi-moi-sang-tao-"
+                        "post398326.html",
+    "vn_gdp_2022": "https://cafef.vn/tai-chinh-ngan-hang-bao-hiem-va-bat-dong-san-dong-gop-bao-nhieu-vao-"
+                   "quy-mo-gdp-ca-nuoc-20230301162703589.chn",
+    "vn_gerd_most": "http://online.flipbuilder.com/tgord/kbfx/files/basic-html/page426.html",
+    "vn_gerd_uis": "https://statisticsoftheworld.com/country/VNM/GB.XPD.RSDV.GD.ZS",
+    "vn_rnd_target": "https://en.nhandan.vn/special/politburo-resolution-no-57-nq-tw-dated-december-22-2024-"
+                     "on-breakthroughs-in-the-development-of-science-technology-innovation-and-national-"
+                     "digital-transformation/index.html",
+    "vn_rnd_nonstate": "https://most.gov.vn/vn/tin-tuc/25244/bo-khoa-hoc-va-cong-nghe-ban-hanh-ke-hoach-"
+                       "thuc-hien-nghi-quyet-so-03-nq-cp-nam-2025-cua-chinh-phu.aspx",
+}
+
+
+def source_id(key: str) -> str:
+    """Return the data-package source id of the default source ``key`` (a key of ``SOURCE_URLS``)."""
+    return make_source_id(SOURCE_URLS[check_choice("key", key, SOURCE_URLS)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument checks shared by the input classes and the functions
+# ---------------------------------------------------------------------------------------------
+
+def _check_year(name: str, value: Any) -> int:
+    """A calendar year in 1990–2100; numpy integers (as read from a DataFrame) are accepted."""
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        value = int(value)
+    return check_int(name, value, low=_YEAR_RANGE[0], high=_YEAR_RANGE[1])
+
+
+def check_floor_pct(name: str, value: Any) -> float:
+    """Return a floor or target in percent, in (0, 100]; reject values that look like fractions.
+
+    Floors are percent everywhere in nq57 (15 means 15 %). A value below 1, such as 0.15, is almost
+    certainly the fraction convention, and accepting it would understate spending a hundredfold.
+    """
+    number = check_number(name, value, low=0.0, high=100.0, low_open=True)
+    if number < 1.0:
+        raise ParameterError(
+            name, f"got {number:g}, which looks like a fraction; give percent in (0, 100], "
+                  f"e.g. {number * 100:g} for {number * 100:g} %")
+    return number
+
+
+def _check_growth(name: str, value: Any) -> float:
+    return check_number(name, value, low=-100.0, low_open=True)
+
+
+def _check_periods(name: str, periods: Any, first_year: int, last_year: int) -> tuple[tuple[int, int], ...]:
+    """Periods are non-overlapping (first, last) year pairs inside the horizon, in order."""
+    if isinstance(periods, (str, bytes)) or not isinstance(periods, Sequence) or not periods:
+        raise ParameterError(name, f"expected a non-empty sequence of (first, last) years, got {periods!r}")
+    checked = []
+    for i, pair in enumerate(periods):
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ParameterError(f"{name}[{i}]", f"expected a (first, last) pair of years, got {pair!r}")
+        first, last = _check_year(f"{name}[{i}]", pair[0]), _check_year(f"{name}[{i}]", pair[1])
+        if not first_year <= first <= last <= last_year:
+            raise ParameterError(f"{name}[{i}]", f"({first}, {last}) must satisfy "
+                                                 f"{first_year} <= first <= last <= {last_year}")
+        if checked and first <= checked[-1][1]:
+            raise ParameterError(f"{name}[{i}]", f"({first}, {last}) overlaps or precedes {checked[-1]}")
+        checked.append((first, last))
+    return tuple(checked)
+
+
+def _check_bases(bases: Any, allowed: Mapping[str, Any]) -> Mapping[str, tuple[str, str]]:
+    if not isinstance(bases, Mapping):
+        raise ParameterError("bases", f"expected a mapping of input name -> (kind, basis), got {bases!r}")
+    for name, entry in bases.items():
+        check_choice("bases", name, allowed)
+        if (not isinstance(entry, tuple) or len(entry) != 2 or entry[0] not in _KINDS
+                or not isinstance(entry[1], str) or not entry[1].strip()):
+            raise ParameterError(f"bases[{name!r}]", f"expected (kind, basis) with kind in {_KINDS} and a "
+                                                     f"non-empty basis, got {entry!r}")
+    return MappingProxyType(dict(bases))
+
+
+def nominal_growth_pct(real_growth_pct: float, deflator_pct: float) -> float:
+    """Nominal growth in percent: (1 + real)(1 + deflator) - 1, the growth of a current-price aggregate."""
+    real = _check_growth("real_growth_pct", real_growth_pct)
+    deflator = _check_growth("deflator_pct", deflator_pct)
+    return ((1.0 + real / 100.0) * (1.0 + deflator / 100.0) - 1.0) * 100.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Labelled inputs: one frozen dataclass per model, validated in one place
+# ---------------------------------------------------------------------------------------------
+
+class _LabelledInputs:
+    """Shared behaviour of the input classes: assumption records and relabelling on change.
+
+    ``_INFO`` maps each numeric input to (unit, plain-words label); ``bases`` maps an input to
+    (kind, basis). An input without a recorded basis is reported as the caller's assumption.
+    """
+
+    _INFO: ClassVar[Mapping[str, tuple[str, str]]] = {}
+
+    def input_assumptions(self) -> list[Assumption]:
+        """One ``Assumption`` per numeric input that is set, in a fixed order."""
+        records = []
+        for name, (unit, text) in self._INFO.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            kind, basis = self.bases.get(name, (ASSUMED, "given by the caller; no basis recorded"))
+            records.append(Assumption(name, float(value), unit, kind, text, basis))
+        return records
+
+    def with_changes(self, **changes: Any):
+        """Return a copy with some inputs changed; a changed input becomes the caller's assumption.
+
+        This keeps provenance honest: a default's source no longer applies once its value is edited.
+        """
+        bases = dict(self.bases)
+        for name, value in changes.items():
+            if name in self._INFO and value != getattr(self, name):
+                old = getattr(self, name)
+                was = bases.get(name, (ASSUMED, "no basis recorded"))[1]
+                bases[name] = (ASSUMED, f"set by the caller (the default {old!r} had basis: {was})")
+        return replace(self, bases=bases, **changes)
+
+
+_BUDGET_INFO = {
+    "base_year": ("year", "Base year of the budget path; constant prices are this year's prices"),
+    "base_expenditure_bn_vnd": ("bn VND", "Budget expenditure in the base year"),
+    "floor_pct": ("% of budget expenditure", "S&T spending floor"),
+    "current_share_pct": ("% of budget expenditure", "Current (status-quo) S&T share of budget expenditure"),
+    "grdp_base_year": ("year", "Year of the base GRDP (GDP for the nation)"),
+    "grdp_base_bn_vnd": ("bn VND", "GRDP (GDP for the nation) at current prices in its base year"),
+    "real_growth_pct": ("% per year", "Real GRDP (GDP) growth, every future year"),
+    "deflator_pct": ("% per year", "GRDP (GDP) deflator growth, every future year"),
+    "budget_growth_pct": ("% per year", "Nominal growth of budget expenditure (own rate)"),
+    "start_year": ("year", "First year the floor applies; the ramp starts here"),
+    "ramp_year": ("year", "Year the ramp reaches the floor"),
+    "capacity_bn_vnd": ("bn VND per year", "Absorptive capacity: S&T spending judged usable in the base year"),
+    "capacity_growth_pct": ("% per year", "Nominal growth of the absorptive capacity"),
+}
+
+
+@dataclass(frozen=True)
+class BudgetInputs(_LabelledInputs):
+    """Everything one budget run needs; checked on construction, so a bad value fails before any work.
+
+    ``budget_growth_pct=None`` means budget expenditure grows with nominal GRDP,
+    (1 + real_growth_pct)(1 + deflator_pct) - 1. ``start_year=None`` means the base year.
+    ``capacity_bn_vnd=None`` skips the absorption check. ``bases`` records where each value comes
+    from: ``{"floor_pct": (OBSERVED, "source id ...")}``.
+    """
+
+    _INFO: ClassVar[Mapping[str, tuple[str, str]]] = _BUDGET_INFO
+
+    geography: str
+    base_year: int
+    base_expenditure_bn_vnd: float
+    floor_pct: float
+    current_share_pct: float
+    grdp_base_year: int
+    grdp_base_bn_vnd: float
+    real_growth_pct: float
+    deflator_pct: float
+    budget_growth_pct: float | None = None
+    start_year: int | None = None
+    ramp_year: int = 2030
+    end_year: int = 2045
+    capacity_bn_vnd: float | None = None
+    capacity_growth_pct: float = 0.0
+    periods: tuple[tuple[int, int], ...] = DEFAULT_PERIODS
+    bases: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        if not isinstance(self.geography, str) or not self.geography.strip():
+            raise ParameterError("geography", f"expected a non-empty name, got {self.geography!r}")
+        put("base_year", _check_year("base_year", self.base_year))
+        put("base_expenditure_bn_vnd", check_number("base_expenditure_bn_vnd", self.base_expenditure_bn_vnd, low=0.0))
+        put("floor_pct", check_floor_pct("floor_pct", self.floor_pct))
+        put("current_share_pct", check_number("current_share_pct", self.current_share_pct, low=0.0, high=100.0))
+        put("grdp_base_year", _check_year("grdp_base_year", self.grdp_base_year))
+        if self.grdp_base_year > self.base_year:
+            raise ParameterError("grdp_base_year",
+                                 f"must be <= base_year ({self.base_year}), got {self.grdp_base_year}")
+        put("grdp_base_bn_vnd", check_number("grdp_base_bn_vnd", self.grdp_base_bn_vnd, low=0.0, low_open=True))
+        put("real_growth_pct", _check_growth("real_growth_pct", self.real_growth_pct))
+        put("deflator_pct", _check_growth("deflator_pct", self.deflator_pct))
+        if self.budget_growth_pct is not None:
+            put("budget_growth_pct", _check_growth("budget_growth_pct", self.budget_growth_pct))
+        put("end_year", _check_year("end_year", self.end_year))
+        if self.end_year <= self.base_year:
+            raise ParameterError("end_year", f"must be after base_year ({self.base_year}), got {self.end_year}")
+        start = self.base_year if self.start_year is None else _check_year("start_year", self.start_year)
+        if not self.base_year <= start <= self.end_year:
+            raise ParameterError("start_year", f"must be within {self.base_year}–{self.end_year}, got {start}")
+        put("start_year", start)
+        put("ramp_year", _check_year("ramp_year", self.ramp_year))
+        if self.ramp_year < self.start_year:
+            raise ParameterError("ramp_year",
+                                 f"must not be before start_year ({self.start_year}), got {self.ramp_year}")
+        if self.ramp_year > self.end_year:
+            raise ParameterError("ramp_year", f"must be <= end_year ({self.end_year}), got {self.ramp_year}")
+        if self.capacity_bn_vnd is not None:
+            put("capacity_bn_vnd", check_number("capacity_bn_vnd", self.capacity_bn_vnd, low=0.0, low_open=True))
+        put("capacity_growth_pct", _check_growth("capacity_growth_pct", self.capacity_growth_pct))
+        put("periods", _check_periods("periods", self.periods, self.base_year, self.end_year))
+        put("bases", _check_bases(self.bases, self._INFO))
+
+    @property
+    def nominal_grdp_growth_pct(self) -> float:
+        return nominal_growth_pct(self.real_growth_pct, self.deflator_pct)
+
+    @property
+    def effective_budget_growth_pct(self) -> float:
+        """The growth rate the budget path uses: its own rate, or nominal GRDP growth."""
+        return self.nominal_grdp_growth_pct if self.budget_growth_pct is None else self.budget_growth_pct
+
+    def assumptions(self) -> list[Assumption]:
+        """The inputs as ``Assumption`` records, plus the derived nominal growth and budget rule."""
+        records = self.input_assumptions()
+        nominal = self.nominal_grdp_growth_pct
+        derivation = (f"(1 + {self.real_growth_pct:g} %) x (1 + {self.deflator_pct:g} %) - 1 "
+                      f"= {nominal:.4g} %")
+        records.append(Assumption("nominal_grdp_growth_pct", nominal, "% per year", DERIVED,
+                                  "Nominal GRDP (GDP) growth", derivation))
+        if self.budget_growth_pct is None:
+            basis = self.bases.get("budget_growth_pct", (ASSUMED, "no own budget growth rate given"))[1]
+            records.append(Assumption("budget_growth_pct", nominal, "% per year", ASSUMED,
+                                      "Nominal growth of budget expenditure, following nominal GRDP",
+                                      f"{basis}; value {derivation}"))
+        return records
+
+
+_RND_INFO = {
+    "gdp_base_year": ("year", "Year of the base GDP"),
+    "gdp_base_bn_vnd": ("bn VND", "GDP at current prices in its base year"),
+    "real_growth_pct": ("% per year", "Real GDP growth, every future year"),
+    "deflator_pct": ("% per year", "GDP deflator growth, every future year"),
+    "gerd_base_year": ("year", "Year of the latest observed R&D spending share"),
+    "gerd_base_pct_gdp": ("% of GDP", "Gross domestic expenditure on R&D (GERD) in its base year"),
+    "target_pct_gdp": ("% of GDP", "R&D spending target"),
+    "target_year": ("year", "Year of the R&D target"),
+    "nonstate_share_pct": ("% of GERD", "Minimum non-state share of R&D funding"),
+}
+
+
+@dataclass(frozen=True)
+class RndInputs(_LabelledInputs):
+    """Inputs of the national R&D view: a GDP path, the latest GERD share, the target and its split.
+
+    The required GERD share runs in a straight line from the observed share in ``gerd_base_year`` to
+    the target in ``target_year`` and stays at the target afterwards (the resolution sets no later
+    level). Years covered: ``first_year``..``end_year``.
+    """
+
+    _INFO: ClassVar[Mapping[str, tuple[str, str]]] = _RND_INFO
+
+    gdp_base_year: int
+    gdp_base_bn_vnd: float
+    real_growth_pct: float
+    deflator_pct: float
+    gerd_base_year: int
+    gerd_base_pct_gdp: float
+    target_pct_gdp: float = 2.0
+    target_year: int = 2030
+    nonstate_share_pct: float = 60.0
+    first_year: int = 2025
+    end_year: int = 2045
+    bases: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        put("gdp_base_year", _check_year("gdp_base_year", self.gdp_base_year))
+        put("gdp_base_bn_vnd", check_number("gdp_base_bn_vnd", self.gdp_base_bn_vnd, low=0.0, low_open=True))
+        put("real_growth_pct", _check_growth("real_growth_pct", self.real_growth_pct))
+        put("deflator_pct", _check_growth("deflator_pct", self.deflator_pct))
+        put("gerd_base_year", _check_year("gerd_base_year", self.gerd_base_year))
+        put("gerd_base_pct_gdp", check_number("gerd_base_pct_gdp", self.gerd_base_pct_gdp, low=0.0, high=100.0))
+        put("target_pct_gdp", check_floor_pct("target_pct_gdp", self.target_pct_gdp))
+        put("target_year", _check_year("target_year", self.target_year))
+        if self.target_year <= self.gerd_base_year:
+            raise ParameterError("target_year", f"must be after gerd_base_year ({self.gerd_base_year}), "
+                                                f"got {self.target_year}")
+        put("nonstate_share_pct", check_number("nonstate_share_pct", self.nonstate_share_pct, low=0.0, high=100.0))
+        put("first_year", _check_year("first_year", self.first_year))
+        earliest = max(self.gdp_base_year, self.gerd_base_year)
+        if self.first_year < earliest:
+            raise ParameterError("first_year", f"must be >= gdp_base_year and gerd_base_year ({earliest}), "
+                                               f"got {self.first_year}")
+        put("end_year", _check_year("end_year", self.end_year))
+        if self.end_year < self.first_year:
+            raise ParameterError("end_year", f"must be >= first_year ({self.first_year}), got {self.end_year}")
+        put("bases", _check_bases(self.bases, self._INFO))
+
+    def assumptions(self) -> list[Assumption]:
+        records = self.input_assumptions()
+        nominal = nominal_growth_pct(self.real_growth_pct, self.deflator_pct)
+        records.append(Assumption(
+            "nominal_gdp_growth_pct", nominal, "% per year", DERIVED, "Nominal GDP growth",
+            f"(1 + {self.real_growth_pct:g} %) x (1 + {self.deflator_pct:g} %) - 1 = {nominal:.4g} %"))
+        return records
+
+
+# ---------------------------------------------------------------------------------------------
+# Defaults for the two geographies with sourced figures
+# ---------------------------------------------------------------------------------------------
+
+_DEFLATOR_BASIS = ("round planning value, not a sourced figure: a moderate yearly price rise used only to "
+                   "grow current-price aggregates and to convert them to base-year prices; vary it")
+_RAMP_BASIS = "end of the 2025–2030 plan period; an assumed pace, not a decision found in the sources"
+
+
+def preset_inputs(geography: str = "vinh-phuc") -> BudgetInputs:
+    """Default budget inputs for ``geography`` ('vinh-phuc' or 'vietnam'), each value with its basis.
+
+    Vĩnh Phúc: budget expenditure implied by the 2025–2030 S&T plan (about 1,000 bn VND a year,
+    described as 3 % of budget spending), GRDP 2024, the 15 % provincial floor, and absorptive
+    capacity 350 bn VND a year (top of the 300–350 range judged realistic).
+    Vietnam: the NA's 2025 state budget expenditure estimate (over 2,540,000 bn VND), the 3 % floor,
+    the 2024 S&T share 0.65 %, GDP 2022; no absorption capacity is known, so none is checked.
+    """
+    geography = check_choice("geography", geography, GEOGRAPHIES)
+    plan = source_id("vp_st_plan")
+    if geography == "vinh-phuc":
+        return BudgetInputs(
+            geography="vinh-phuc", base_year=2025, base_expenditure_bn_vnd=1000.0 / 0.03, floor_pct=15.0,
+            current_share_pct=3.0, grdp_base_year=2024, grdp_base_bn_vnd=173140.0, real_growth_pct=7.52,
+            deflator_pct=3.5, budget_growth_pct=None, start_year=2025, ramp_year=2030, end_year=2045,
+            capacity_bn_vnd=350.0, capacity_growth_pct=0.0,
+            bases={
+                "base_year": (ASSUMED, "first year of the 2025–2030 S&T plan (QĐ 322/QĐ-UBND 26/02/2025)"),
+                "base_expenditure_bn_vnd": (DERIVED, (
+                    f"1,000 / 0.03 = 33,333 bn VND: Vĩnh Phúc plans about 1,000 bn VND a year of S&T "
+                    f"spending 2025–2030, described as 3 % of budget spending ({plan}, thanhnienviet.vn "
+                    f"report of QĐ 322/QĐ-UBND 26/02/2025); the plan's yearly average is used as the "
+                    f"2025 level")),
+                "floor_pct": (ASSUMED, (
+                    "provincial default: 'at least 15 % of the annual state budget for research and "
+                    "high-tech application', reported from the provincial steering committee meeting on "
+                    "Resolution 57 (news report, early 2025); that report is not yet in the research "
+                    "log with a URL, so verify it before citing")),
+                "current_share_pct": (OBSERVED, (
+                    f"the current plan's share, 3 % of budget spending ({plan}, report of QĐ 322/QĐ-UBND "
+                    f"26/02/2025); used as the status quo because actual S&T spending 2016–2024 is not "
+                    f"in the sources")),
+                "grdp_base_year": (OBSERVED, f"year of the GRDP figure ({source_id('vp_grdp_2024')})"),
+                "grdp_base_bn_vnd": (OBSERVED, (
+                    f"Vĩnh Phúc GRDP 2024, current prices, preliminary ({source_id('vp_grdp_2024')}, "
+                    f"citing the provincial statistics office)")),
+                "real_growth_pct": (ASSUMED, (
+                    f"Vĩnh Phúc's real GRDP growth in 2024, 7.52 % ({source_id('vp_growth_2024')}), "
+                    f"held constant every year: a scenario assumption, not a forecast")),
+                "deflator_pct": (ASSUMED, _DEFLATOR_BASIS),
+                "budget_growth_pct": (ASSUMED, "budget expenditure assumed to grow with nominal GRDP"),
+                "start_year": (ASSUMED, "floor applied from 2025, the year the steering committee met"),
+                "ramp_year": (ASSUMED, _RAMP_BASIS),
+                "capacity_bn_vnd": (OBSERVED, (
+                    f"top of the 300–350 bn VND a year judged realistic to absorb ({plan}, report of "
+                    f"QĐ 322/QĐ-UBND 26/02/2025)")),
+                "capacity_growth_pct": (ASSUMED, (
+                    "the source gives one level for 2025–2030 and no path; held flat in nominal terms, "
+                    "so the check after 2030 is indicative only")),
+            })
+    return BudgetInputs(
+        geography="vietnam", base_year=2025, base_expenditure_bn_vnd=2540000.0, floor_pct=3.0,
+        current_share_pct=0.65, grdp_base_year=2022, grdp_base_bn_vnd=9513300.0, real_growth_pct=7.0,
+        deflator_pct=3.5, budget_growth_pct=None, start_year=2025, ramp_year=2030, end_year=2045,
+        capacity_bn_vnd=None,
+        bases={
+            "base_year": (ASSUMED, "first year of the floor (2025)"),
+            "base_expenditure_bn_vnd": (OBSERVED, (
+                f"total state budget expenditure 2025, NA resolution, plan: 'over' 2,540,000 bn VND, so a "
+                f"lower bound ({source_id('vn_budget_2025_na')}); the MoF full-year estimate is 3,059,100 "
+                f"bn VND ({source_id('vn_budget_2025_mof')})")),
+            "floor_pct": (OBSERVED, (
+                f"at least 3 % of total annual state budget expenditure for S&T, innovation and digital "
+                f"transformation ({source_id('vn_floor_3pct')}, on the Government action programme)")),
+            "current_share_pct": (OBSERVED, (
+                f"S&T share of total state budget expenditure 2024, 0.65 %, NA committee estimate "
+                f"({source_id('vn_st_share_2024')}); S&T only, a narrower scope than the 3 % floor")),
+            "grdp_base_year": (OBSERVED, f"year of the GDP figure ({source_id('vn_gdp_2022')})"),
+            "grdp_base_bn_vnd": (OBSERVED, (
+                f"GDP 2022, current prices, preliminary ({source_id('vn_gdp_2022')}, citing the "
+                f"statistics office)")),
+            "real_growth_pct": (ASSUMED, (
+                "round planning value for real GDP growth, close to recent years' growth; not a "
+                "forecast and not a sourced projection")),
+            "deflator_pct": (ASSUMED, _DEFLATOR_BASIS),
+            "budget_growth_pct": (ASSUMED, "state budget expenditure assumed to grow with nominal GDP"),
+            "start_year": (OBSERVED, f"the floor applies from 2025 ({source_id('vn_floor_3pct')})"),
+            "ramp_year": (ASSUMED, _RAMP_BASIS + "; a counterfactual, since the floor applies from 2025"),
+        })
+
+
+def preset_rnd_inputs() -> RndInputs:
+    """Default national R&D inputs: GDP 2022, GERD 0.53 % of GDP (2019, MOST survey), 2 % by 2030, > 60 %
+    non-state. The UIS value (0.42 % in 2021) is the internationally comparable alternative."""
+    gdp = source_id("vn_gdp_2022")
+    return RndInputs(
+        gdp_base_year=2022, gdp_base_bn_vnd=9513300.0, real_growth_pct=7.0, deflator_pct=3.5,
+        gerd_base_year=2019, gerd_base_pct_gdp=0.53, target_pct_gdp=2.0, target_year=2030,
+        nonstate_share_pct=60.0, first_year=2025, end_year=2045,
+        bases={
+            "gdp_base_year": (OBSERVED, f"year of the GDP figure ({gdp})"),
+            "gdp_base_bn_vnd": (OBSERVED, f"GDP 2022, current prices, preliminary ({gdp}, citing the statistics "
+                                          f"office)"),
+            "real_growth_pct": (ASSUMED, ("round planning value for real GDP growth, close to recent years' "
+                                          "growth; not a forecast and not a sourced projection")),
+            "deflator_pct": (ASSUMED, _DEFLATOR_BASIS),
+            "gerd_base_year": (OBSERVED, f"latest year of the MOST national R&D survey series "
+                                         f"({source_id('vn_gerd_most')})"),
+            "gerd_base_pct_gdp": (OBSERVED, (
+                f"GERD 0.53 % of GDP in 2019, MOST national R&D survey ({source_id('vn_gerd_most')}); "
+                f"the UIS series gives 0.42 % for 2021 ({source_id('vn_gerd_uis')})")),
+            "target_pct_gdp": (OBSERVED, f"R&D spending 2 % of GDP by 2030, Resolution 57 "
+                                         f"({source_id('vn_rnd_target')})"),
+            "target_year": (OBSERVED, f"Resolution 57 target year ({source_id('vn_rnd_target')})"),
+            "nonstate_share_pct": (OBSERVED, (
+                f"more than 60 % of R&D funding from non-state sources by 2030 "
+                f"({source_id('vn_rnd_nonstate')}); 60 % is the boundary, so the public figure is a ceiling")),
+        })
+
+
+# ---------------------------------------------------------------------------------------------
+# The arithmetic (numpy arrays; one function per quantity)
+# ---------------------------------------------------------------------------------------------
+
+def _check_scenarios(scenarios: Any) -> tuple[str, ...]:
+    if isinstance(scenarios, str):
+        scenarios = (scenarios,)
+    if not isinstance(scenarios, Sequence) or not scenarios:
+        raise ParameterError("scenarios", f"expected a non-empty sequence of names from {SCENARIOS}, got {scenarios!r}")
+    checked = [check_choice("scenarios", name, SCENARIOS) for name in scenarios]
+    return tuple(dict.fromkeys(checked))
+
+
+def _share_path_pct(years: np.ndarray, scenario: str, *, floor_pct: float, current_share_pct: float,
+                   start_year: int, ramp_year: int) -> np.ndarray:
+    """Share of budget expenditure spent on S&T in each year under ``scenario`` (see module doc).
+
+    The ramp is set to the floor itself from ``ramp_year`` on (not interpolated), so it reaches the
+    floor exactly, with no rounding residue.
+    """
+    scenario = check_choice("scenario", scenario, SCENARIOS)
+    years = np.asarray(years)
+    current = np.full(years.shape, float(current_share_pct))
+    if scenario == "status_quo":
+        return current
+    if scenario == "floor":
+        return np.where(years >= start_year, float(floor_pct), current)
+    progress = np.clip((years - start_year) / max(ramp_year - start_year, 1), 0.0, 1.0)
+    ramp = current_share_pct + (floor_pct - current_share_pct) * progress
+    return np.where(years >= ramp_year, float(floor_pct), ramp)
+
+
+def _growth_path(base: float, growth_pct: float, years: np.ndarray, base_year: int) -> np.ndarray:
+    """``base`` compounded at ``growth_pct`` a year from ``base_year`` to each of ``years``."""
+    return base * (1.0 + growth_pct / 100.0) ** (years - base_year)
+
+
+def _scenario_arrays(inputs: BudgetInputs, scenario: str, years: np.ndarray,
+                     expenditure: np.ndarray) -> dict[str, np.ndarray]:
+    """Spending, status quo and gap arrays of one scenario (current and base-year prices)."""
+    price_index = _growth_path(1.0, inputs.deflator_pct, years, inputs.base_year)
+    share = _share_path_pct(years, scenario, floor_pct=inputs.floor_pct, current_share_pct=inputs.current_share_pct,
+                           start_year=inputs.start_year, ramp_year=inputs.ramp_year)
+    spending = share / 100.0 * expenditure
+    status_quo = inputs.current_share_pct / 100.0 * expenditure
+    return {"share_of_budget_pct": share, "spending_bn_vnd": spending,
+            "spending_const_bn_vnd": spending / price_index, "status_quo_spending_bn_vnd": status_quo,
+            "gap_to_status_quo_bn_vnd": spending - status_quo,
+            "gap_to_status_quo_const_bn_vnd": (spending - status_quo) / price_index}
+
+
+def _period_labels(years: np.ndarray, periods: tuple[tuple[int, int], ...]) -> pd.Series:
+    labels = pd.Series(pd.NA, index=range(len(years)), dtype="string")
+    for first, last in periods:
+        labels[(years >= first) & (years <= last)] = f"{first}–{last}"
+    return labels
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    """One budget run: the inputs, a tidy yearly table, period totals, and the assumptions used.
+
+    ``yearly`` has one row per (scenario, year); ``periods`` one row per (scenario, period).
+    """
+
+    inputs: BudgetInputs
+    yearly: pd.DataFrame
+    periods: pd.DataFrame
+    assumptions: tuple[Assumption, ...]
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.yearly["scenario"]))
+
+    def years_above_capacity(self, scenario: str) -> list[int]:
+        """Years in which ``scenario`` requires more than the absorptive capacity ([] if none set)."""
+        scenario = check_choice("scenario", scenario, self.scenarios)
+        rows = self.yearly[(self.yearly["scenario"] == scenario) & self.yearly["is_above_capacity"].fillna(False)]
+        return [int(y) for y in rows["year"]]
+
+    def assumptions_table(self) -> pd.DataFrame:
+        return pd.DataFrame([a.as_dict() for a in self.assumptions])
+
+
+def run_budget(inputs: BudgetInputs, scenarios: Sequence[str] = SCENARIOS) -> BudgetResult:
+    """Compute every scenario's yearly spending and period totals from ``inputs``.
+
+    Columns of ``yearly``: scenario, year, period, expenditure_bn_vnd, grdp_bn_vnd, price_index
+    (base year = 1), share_of_budget_pct, spending_bn_vnd, spending_const_bn_vnd (base-year prices),
+    share_of_grdp_pct, status_quo_spending_bn_vnd, gap_to_status_quo_bn_vnd,
+    gap_to_status_quo_const_bn_vnd, cumulative_spending_bn_vnd and cumulative_gap_bn_vnd (running
+    sums from the base year), capacity_bn_vnd, spending_to_capacity_ratio, is_above_capacity.
+    """
+    if not isinstance(inputs, BudgetInputs):
+        raise ParameterError("inputs", f"expected BudgetInputs, got {type(inputs).__name__}")
+    scenarios = _check_scenarios(scenarios)
+    years = np.arange(inputs.base_year, inputs.end_year + 1)
+    expenditure = _growth_path(inputs.base_expenditure_bn_vnd, inputs.effective_budget_growth_pct, years,
+                               inputs.base_year)
+    grdp = _growth_path(inputs.grdp_base_bn_vnd, inputs.nominal_grdp_growth_pct, years, inputs.grdp_base_year)
+    price_index = _growth_path(1.0, inputs.deflator_pct, years, inputs.base_year)
+    if inputs.capacity_bn_vnd is None:
+        capacity = np.full(years.shape, np.nan)
+    else:
+        capacity = _growth_path(inputs.capacity_bn_vnd, inputs.capacity_growth_pct, years, inputs.base_year)
+    period = _period_labels(years, inputs.periods)
+
+    frames = []
+    for scenario in scenarios:
+        arrays = _scenario_arrays(inputs, scenario, years, expenditure)
+        spending = arrays["spending_bn_vnd"]
+        frame = pd.DataFrame({"scenario": scenario, "year": years, "period": period,
+                              "expenditure_bn_vnd": expenditure, "grdp_bn_vnd": grdp, "price_index": price_index})
+        for name in ("share_of_budget_pct", "spending_bn_vnd", "spending_const_bn_vnd"):
+            frame[name] = arrays[name]
+        frame["share_of_grdp_pct"] = spending / grdp * 100.0
+        for name in ("status_quo_spending_bn_vnd", "gap_to_status_quo_bn_vnd", "gap_to_status_quo_const_bn_vnd"):
+            frame[name] = arrays[name]
+        frame["cumulative_spending_bn_vnd"] = np.cumsum(spending)
+        frame["cumulative_gap_bn_vnd"] = np.cumsum(arrays["gap_to_status_quo_bn_vnd"])
+        frame["capacity_bn_vnd"] = capacity
+        frame["spending_to_capacity_ratio"] = spending / capacity
+        frame["is_above_capacity"] = pd.array(
+            [pd.NA if math.isnan(c) else bool(s > c) for s, c in zip(spending, capacity)], dtype="boolean")
+        frames.append(frame)
+    yearly = pd.concat(frames, ignore_index=True)
+    yearly["scenario"] = yearly["scenario"].astype("string")
+    return BudgetResult(inputs=inputs, yearly=yearly, periods=_summarize_periods(yearly, inputs.periods),
+                        assumptions=tuple(inputs.assumptions()))
+
+
+def _summarize_periods(yearly: pd.DataFrame, periods: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """Period totals per scenario: sums of the yearly values, and the absorption summary.
+
+    Columns: scenario, period, first_year, last_year, n_years, cumulative_spending_bn_vnd,
+    cumulative_spending_const_bn_vnd, cumulative_status_quo_bn_vnd, cumulative_gap_bn_vnd,
+    n_years_above_capacity, first_year_above_capacity, max_spending_to_capacity_ratio.
+    """
+    rows = []
+    for scenario, group in yearly.groupby("scenario", sort=False):
+        for first, last in periods:
+            part = group[(group["year"] >= first) & (group["year"] <= last)]
+            has_capacity = part["capacity_bn_vnd"].notna().all()
+            above = part.loc[part["is_above_capacity"].fillna(False), "year"]
+            rows.append({
+                "scenario": scenario, "period": f"{first}–{last}", "first_year": first, "last_year": last,
+                "n_years": len(part),
+                "cumulative_spending_bn_vnd": part["spending_bn_vnd"].sum(),
+                "cumulative_spending_const_bn_vnd": part["spending_const_bn_vnd"].sum(),
+                "cumulative_status_quo_bn_vnd": part["status_quo_spending_bn_vnd"].sum(),
+                "cumulative_gap_bn_vnd": part["gap_to_status_quo_bn_vnd"].sum(),
+                "n_years_above_capacity": len(above) if has_capacity else pd.NA,
+                "first_year_above_capacity": int(above.min()) if has_capacity and len(above) else pd.NA,
+                "max_spending_to_capacity_ratio": part["spending_to_capacity_ratio"].max() if has_capacity else np.nan,
+            })
+    table = pd.DataFrame(rows)
+    for name in ("n_years_above_capacity", "first_year_above_capacity"):
+        table[name] = table[name].astype("Int64")
+    table["scenario"] = table["scenario"].astype("string")
+    table["period"] = table["period"].astype("string")
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Sensitivity: floor x budget growth
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Period totals for every (floor, budget growth) pair; the other inputs are ``inputs``."""
+
+    inputs: BudgetInputs
+    scenario: str
+    table: pd.DataFrame
+    assumptions: tuple[Assumption, ...]
+
+
+def _check_grid(name: str, values: Any, check) -> tuple[float, ...]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+        raise ParameterError(name, f"expected a non-empty sequence of numbers, got {values!r}")
+    return tuple(dict.fromkeys(check(f"{name}[{i}]", v) for i, v in enumerate(values)))
+
+
+def sensitivity_table(inputs: BudgetInputs, floors_pct: Sequence[float] = SENSITIVITY_FLOORS_PCT,
+                      budget_growths_pct: Sequence[float] = SENSITIVITY_GROWTHS_PCT,
+                      scenario: str = "floor") -> SensitivityResult:
+    """Period totals of ``scenario`` for each floor (percent) and nominal budget growth (% a year).
+
+    Every other input stays as in ``inputs``. Table columns: floor_pct, budget_growth_pct, period,
+    first_year, last_year, cumulative_spending_bn_vnd, cumulative_spending_const_bn_vnd,
+    cumulative_gap_bn_vnd, spending_last_year_bn_vnd, n_years_above_capacity.
+    """
+    if not isinstance(inputs, BudgetInputs):
+        raise ParameterError("inputs", f"expected BudgetInputs, got {type(inputs).__name__}")
+    floors = _check_grid("floors_pct", floors_pct, check_floor_pct)
+    growths = _check_grid("budget_growths_pct", budget_growths_pct, _check_growth)
+    scenario = check_choice("scenario", scenario, SCENARIOS)
+
+    years = np.arange(inputs.base_year, inputs.end_year + 1)
+    capacity = (None if inputs.capacity_bn_vnd is None
+                else _growth_path(inputs.capacity_bn_vnd, inputs.capacity_growth_pct, years, inputs.base_year))
+    rows = []
+    for growth in growths:
+        expenditure = _growth_path(inputs.base_expenditure_bn_vnd, growth, years, inputs.base_year)
+        for floor in floors:
+            arrays = _scenario_arrays(replace(inputs, floor_pct=floor), scenario, years, expenditure)
+            for first, last in inputs.periods:
+                mask = (years >= first) & (years <= last)
+                spending = arrays["spending_bn_vnd"][mask]
+                rows.append({
+                    "floor_pct": floor, "budget_growth_pct": growth, "period": f"{first}–{last}",
+                    "first_year": first, "last_year": last,
+                    "cumulative_spending_bn_vnd": spending.sum(),
+                    "cumulative_spending_const_bn_vnd": arrays["spending_const_bn_vnd"][mask].sum(),
+                    "cumulative_gap_bn_vnd": arrays["gap_to_status_quo_bn_vnd"][mask].sum(),
+                    "spending_last_year_bn_vnd": spending[-1],
+                    "n_years_above_capacity": pd.NA if capacity is None else int((spending > capacity[mask]).sum()),
+                })
+    table = pd.DataFrame(rows)
+    table["n_years_above_capacity"] = table["n_years_above_capacity"].astype("Int64")
+    table["period"] = table["period"].astype("string")
+    kept = [a for a in inputs.assumptions()
+            if a.name not in ("floor_pct", "budget_growth_pct", "nominal_grdp_growth_pct")]
+    return SensitivityResult(inputs=inputs, scenario=scenario, table=table, assumptions=tuple(kept))
+
+
+# ---------------------------------------------------------------------------------------------
+# National view: the 2 % R&D target and its public / non-state split
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RndResult:
+    """The national R&D path: one row per year, and the assumptions used."""
+
+    inputs: RndInputs
+    yearly: pd.DataFrame
+    assumptions: tuple[Assumption, ...]
+
+
+def rnd_target_path(inputs: RndInputs) -> RndResult:
+    """What the R&D target means in VND each year, and how it splits between public and non-state.
+
+    Columns: year, gdp_bn_vnd, price_index (first_year = 1), gerd_required_pct_gdp (straight line
+    from the observed share to the target, then held), gerd_required_bn_vnd,
+    gerd_required_const_bn_vnd (first-year prices), nonstate_rnd_min_bn_vnd (the non-state share
+    at its minimum), public_rnd_max_bn_vnd (the rest: a ceiling, because the non-state share must
+    exceed the minimum), gerd_at_base_share_bn_vnd (if the share stayed at its observed level),
+    gerd_gap_bn_vnd (required minus that).
+    """
+    if not isinstance(inputs, RndInputs):
+        raise ParameterError("inputs", f"expected RndInputs, got {type(inputs).__name__}")
+    years = np.arange(inputs.first_year, inputs.end_year + 1)
+    gdp = _growth_path(inputs.gdp_base_bn_vnd, nominal_growth_pct(inputs.real_growth_pct, inputs.deflator_pct),
+                       years, inputs.gdp_base_year)
+    price_index = _growth_path(1.0, inputs.deflator_pct, years, inputs.first_year)
+    progress = np.clip((years - inputs.gerd_base_year) / (inputs.target_year - inputs.gerd_base_year), 0.0, 1.0)
+    share = inputs.gerd_base_pct_gdp + (inputs.target_pct_gdp - inputs.gerd_base_pct_gdp) * progress
+    share = np.where(years >= inputs.target_year, inputs.target_pct_gdp, share)
+    required = share / 100.0 * gdp
+    at_base = inputs.gerd_base_pct_gdp / 100.0 * gdp
+    nonstate = inputs.nonstate_share_pct / 100.0 * required
+    yearly = pd.DataFrame({
+        "year": years, "gdp_bn_vnd": gdp, "price_index": price_index, "gerd_required_pct_gdp": share,
+        "gerd_required_bn_vnd": required, "gerd_required_const_bn_vnd": required / price_index,
+        "nonstate_rnd_min_bn_vnd": nonstate, "public_rnd_max_bn_vnd": required - nonstate,
+        "gerd_at_base_share_bn_vnd": at_base, "gerd_gap_bn_vnd": required - at_base,
+    })
+    records = inputs.assumptions()
+    records.append(Assumption(
+        "gerd_after_target_pct_gdp", inputs.target_pct_gdp, "% of GDP", ASSUMED,
+        "R&D share after the target year", "Resolution 57 sets no later level; held at the target"))
+    return RndResult(inputs=inputs, yearly=yearly, assumptions=tuple(records))
+
+
+def compare_public_rnd_with_floor(budget: BudgetResult, rnd: RndResult, scenario: str = "floor") -> pd.DataFrame:
+    """Set the public R&D ceiling beside the budget floor's spending, year by year.
+
+    The 3 % floor covers S&T, innovation and digital transformation together, so if public R&D alone
+    needs a large part of it (``public_rnd_share_of_floor_pct``), the rest of that scope gets little.
+    Columns: year, floor_spending_bn_vnd, public_rnd_max_bn_vnd, public_rnd_share_of_floor_pct.
+    """
+    if not isinstance(budget, BudgetResult):
+        raise ParameterError("budget", f"expected BudgetResult, got {type(budget).__name__}")
+    if not isinstance(rnd, RndResult):
+        raise ParameterError("rnd", f"expected RndResult, got {type(rnd).__name__}")
+    scenario = check_choice("scenario", scenario, budget.scenarios)
+    floor = budget.yearly.loc[budget.yearly["scenario"] == scenario, ["year", "spending_bn_vnd"]]
+    table = floor.rename(columns={"spending_bn_vnd": "floor_spending_bn_vnd"}).merge(
+        rnd.yearly[["year", "public_rnd_max_bn_vnd"]], on="year", how="inner")
+    table["public_rnd_share_of_floor_pct"] = table["public_rnd_max_bn_vnd"] / table["floor_spending_bn_vnd"] * 100.0
+    return table.reset_index(drop=True)

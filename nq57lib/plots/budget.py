@@ -1,0 +1,250 @@
+"""Figures of the S&T budget engine: required vs status-quo spending, cumulative gap, sensitivity.
+
+Each function takes a result of ``nq57lib.budget`` and returns a matplotlib ``Figure`` whose
+footnote lists the sources (data-package ids) and every assumption of the run, in English or
+Vietnamese, so a figure copied out of a report still says where its numbers come from.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from ..budget import SCENARIOS, BudgetResult, SensitivityResult
+from ..errors import ParameterError, check_choice
+from ..provenance import ASSUMED, DERIVED, OBSERVED, Assumption
+from .common import LANGS, PALETTE, SERIES_STYLES, add_footnote, label, new_figure
+
+_SOURCE_ID = re.compile(r"\b[a-z0-9][a-z0-9-]*-[0-9a-f]{8}\b")
+
+_GEO_NAMES = {"vinh-phuc": {"en": "Vĩnh Phúc", "vi": "Vĩnh Phúc"}, "vietnam": {"en": "Vietnam", "vi": "Việt Nam"}}
+
+_LABELS = {
+    "title_paths": {"en": "Required S&T spending vs status quo, {geo}",
+                    "vi": "Chi KH&CN theo mức sàn so với hiện trạng, {geo}"},
+    "title_gap": {"en": "Cumulative gap to the status quo since {year}, {geo}",
+                  "vi": "Chênh lệch lũy kế so với hiện trạng từ {year}, {geo}"},
+    "title_heat": {"en": "{metric}, {period}, {geo}", "vi": "{metric}, {period}, {geo}"},
+    "bn_current": {"en": "bn VND, current prices", "vi": "tỷ đồng, giá hiện hành"},
+    "bn_const": {"en": "bn VND, {year} prices", "vi": "tỷ đồng, giá năm {year}"},
+    "capacity": {"en": "Absorptive capacity", "vi": "Khả năng hấp thụ"},
+    "floor": {"en": "Floor {floor} % from {start}", "vi": "Mức sàn {floor} % từ {start}"},
+    "ramp": {"en": "Ramp to {floor} % by {ramp}", "vi": "Lộ trình lên {floor} % vào {ramp}"},
+    "status_quo": {"en": "Status quo {current} %", "vi": "Giữ tỷ lệ hiện tại {current} %"},
+    "growth_axis": {"en": "Budget expenditure growth, % a year (nominal)",
+                    "vi": "Tăng chi ngân sách, %/năm (danh nghĩa)"},
+    "floor_axis": {"en": "Floor, % of budget expenditure", "vi": "Mức sàn, % tổng chi ngân sách"},
+    "cumulative_spending_bn_vnd": {"en": "Cumulative required spending, bn VND",
+                                   "vi": "Tổng chi KH&CN cần có, tỷ đồng"},
+    "cumulative_spending_const_bn_vnd": {"en": "Cumulative required spending, bn VND at {year} prices",
+                                         "vi": "Tổng chi KH&CN cần có, tỷ đồng giá năm {year}"},
+    "cumulative_gap_bn_vnd": {"en": "Cumulative gap to the status quo, bn VND",
+                              "vi": "Chênh lệch lũy kế so với hiện trạng, tỷ đồng"},
+    "spending_last_year_bn_vnd": {"en": "Required spending in the period's last year, bn VND",
+                                  "vi": "Chi KH&CN cần có năm cuối giai đoạn, tỷ đồng"},
+    "sources_line": {"en": "Sources (ids in data/sources.csv): {ids}.",
+                     "vi": "Nguồn (mã trong data/sources.csv): {ids}."},
+    "observed_line": {"en": "Observed: {items}.", "vi": "Số liệu công bố: {items}."},
+    "derived_line": {"en": "Derived: {items}.", "vi": "Tính toán: {items}."},
+    "assumed_line": {"en": "Assumptions: {items}.", "vi": "Giả định: {items}."},
+    "heat_grid": {"en": "Grid of round values, not forecasts; other inputs as listed.",
+                  "vi": "Lưới giá trị tròn, không phải dự báo; các đầu vào khác như liệt kê."},
+}
+
+# Short names of the inputs for footnotes; ``Assumption.label`` (English, longer) is the fallback.
+_INPUT_NAMES = {
+    "base_year": {"en": "base year", "vi": "năm gốc"},
+    "base_expenditure_bn_vnd": {"en": "base-year budget expenditure", "vi": "chi ngân sách năm gốc"},
+    "floor_pct": {"en": "floor", "vi": "mức sàn"},
+    "current_share_pct": {"en": "current S&T share", "vi": "tỷ lệ chi KH&CN hiện tại"},
+    "grdp_base_year": {"en": "GRDP base year", "vi": "năm gốc GRDP"},
+    "grdp_base_bn_vnd": {"en": "base GRDP", "vi": "GRDP năm gốc"},
+    "real_growth_pct": {"en": "real growth", "vi": "tăng trưởng thực"},
+    "deflator_pct": {"en": "deflator", "vi": "chỉ số giảm phát"},
+    "budget_growth_pct": {"en": "budget growth", "vi": "tăng chi ngân sách"},
+    "nominal_grdp_growth_pct": {"en": "nominal growth", "vi": "tăng trưởng danh nghĩa"},
+    "start_year": {"en": "floor from", "vi": "áp dụng sàn từ"},
+    "ramp_year": {"en": "ramp reaches floor in", "vi": "lộ trình đạt sàn năm"},
+    "capacity_bn_vnd": {"en": "absorptive capacity", "vi": "khả năng hấp thụ"},
+    "capacity_growth_pct": {"en": "capacity growth", "vi": "tăng khả năng hấp thụ"},
+}
+_UNITS = {
+    "bn VND": {"en": " bn VND", "vi": " tỷ đồng"},
+    "bn VND per year": {"en": " bn VND/yr", "vi": " tỷ đồng/năm"},
+    "% per year": {"en": " %/yr", "vi": " %/năm"},
+    "% of budget expenditure": {"en": " %", "vi": " %"},
+    "year": {"en": "", "vi": ""},
+}
+
+HEATMAP_METRICS = ("cumulative_spending_bn_vnd", "cumulative_spending_const_bn_vnd", "cumulative_gap_bn_vnd",
+                   "spending_last_year_bn_vnd")
+
+
+def format_number(value: float, lang: str, decimals: int | None = None) -> str:
+    """Format a number for ``lang``: 33,333.5 in English, 33.333,5 in Vietnamese.
+
+    Without ``decimals``: none from 100 up, else up to two (trailing zeros dropped).
+    """
+    check_choice("lang", lang, LANGS)
+    if decimals is None:
+        text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def _text(key: str, lang: str, **values) -> str:
+    return label(key, lang, _LABELS).format(**values)
+
+
+def _geo_name(geography: str, lang: str) -> str:
+    return _GEO_NAMES.get(geography, {}).get(lang, geography)
+
+
+def _format_value(record: Assumption, lang: str) -> str:
+    if record.unit == "year":
+        return str(int(record.value))
+    unit = _UNITS.get(record.unit, {}).get(lang, f" {record.unit}")
+    return format_number(record.value, lang) + unit
+
+
+def footnote_lines(assumptions: Sequence[Assumption], lang: str) -> list[str]:
+    """Footnote lines: observed, derived and assumed inputs with their values, then the source ids."""
+    check_choice("lang", lang, LANGS)
+    lines = []
+    for kind, key in ((OBSERVED, "observed_line"), (DERIVED, "derived_line"), (ASSUMED, "assumed_line")):
+        items = [f"{_INPUT_NAMES.get(a.name, {}).get(lang, a.label)} {_format_value(a, lang)}"
+                 for a in assumptions if a.kind == kind]
+        if items:
+            lines.append(_text(key, lang, items="; ".join(items)))
+    ids = sorted({match for a in assumptions for match in _SOURCE_ID.findall(a.basis)})
+    if ids:
+        lines.append(_text("sources_line", lang, ids=", ".join(ids)))
+    return lines
+
+
+def _scenario_label(scenario: str, result: BudgetResult, lang: str) -> str:
+    inputs = result.inputs
+    return _text(scenario, lang, floor=format_number(inputs.floor_pct, lang),
+                 current=format_number(inputs.current_share_pct, lang),
+                 start=inputs.start_year, ramp=inputs.ramp_year)
+
+
+def _check_result(result) -> BudgetResult:
+    if not isinstance(result, BudgetResult):
+        raise ParameterError("result", f"expected a BudgetResult from run_budget, got {type(result).__name__}")
+    return result
+
+
+def _format_axes(ax, lang: str) -> None:
+    """Whole years on x; thousands separators of ``lang`` on y."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang, 0)))
+
+
+def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices: bool = False,
+                        scenarios: Sequence[str] | None = None):
+    """Required S&T spending per scenario against the status quo, with the absorptive capacity."""
+    check_choice("lang", lang, LANGS)
+    _check_result(result)
+    if not isinstance(constant_prices, bool):
+        raise ParameterError("constant_prices", f"expected True or False, got {constant_prices!r}")
+    chosen = result.scenarios if scenarios is None else scenarios
+    if isinstance(chosen, str) or not chosen:
+        raise ParameterError("scenarios", f"expected a non-empty sequence of scenario names, got {chosen!r}")
+    chosen = [check_choice("scenarios", s, result.scenarios) for s in chosen]
+
+    column = "spending_const_bn_vnd" if constant_prices else "spending_bn_vnd"
+    fig, ax = new_figure()
+    for scenario in chosen:
+        rows = result.yearly[result.yearly["scenario"] == scenario]
+        ax.plot(rows["year"], rows[column], label=_scenario_label(scenario, result, lang),
+                linewidth=2, **SERIES_STYLES[SCENARIOS.index(scenario)])
+    first = result.yearly[result.yearly["scenario"] == chosen[0]]
+    if first["capacity_bn_vnd"].notna().all():
+        capacity = first["capacity_bn_vnd"] / (first["price_index"] if constant_prices else 1.0)
+        ax.plot(first["year"], capacity, color=PALETTE["grey"], linestyle=(0, (1, 2)), linewidth=1.5,
+                label=_text("capacity", lang))
+    for _first, last in result.inputs.periods[:-1]:
+        ax.axvline(last + 0.5, color=PALETTE["grey"], linewidth=0.8, alpha=0.6)
+    geo = _geo_name(result.inputs.geography, lang)
+    ax.set_title(_text("title_paths", lang, geo=geo))
+    ax.set_xlabel(label("year", lang))
+    ax.set_ylabel(_text("bn_const", lang, year=result.inputs.base_year) if constant_prices
+                  else _text("bn_current", lang))
+    _format_axes(ax, lang)
+    ax.legend(loc="upper left")
+    add_footnote(fig, footnote_lines(result.assumptions, lang), lang)
+    return fig
+
+
+def plot_cumulative_gap(result: BudgetResult, lang: str = "en"):
+    """Running total of (scenario spending - status quo) from the base year, with period-end values."""
+    check_choice("lang", lang, LANGS)
+    _check_result(result)
+    scenarios = [s for s in result.scenarios if s != "status_quo"]
+    if not scenarios:
+        raise ParameterError("result", "has only the status quo, whose gap to itself is zero; run a floor or ramp")
+    period_ends = [last for _first, last in result.inputs.periods]
+    fig, ax = new_figure()
+    for scenario in scenarios:
+        rows = result.yearly[result.yearly["scenario"] == scenario]
+        style = SERIES_STYLES[SCENARIOS.index(scenario)]
+        ax.plot(rows["year"], rows["cumulative_gap_bn_vnd"], label=_scenario_label(scenario, result, lang),
+                linewidth=2, **style)
+        ends = rows[rows["year"].isin(period_ends)]
+        ax.scatter(ends["year"], ends["cumulative_gap_bn_vnd"], color=style["color"], zorder=3)
+        for year, value in zip(ends["year"], ends["cumulative_gap_bn_vnd"]):
+            ax.annotate(format_number(value, lang, 0), (year, value), textcoords="offset points",
+                        xytext=(-4, 6), ha="right", fontsize=8, color=style["color"])
+    ax.set_title(_text("title_gap", lang, year=result.inputs.base_year,
+                       geo=_geo_name(result.inputs.geography, lang)))
+    ax.set_xlabel(label("year", lang))
+    ax.set_ylabel(_text("bn_current", lang))
+    _format_axes(ax, lang)
+    ax.legend(loc="upper left")
+    add_footnote(fig, footnote_lines(result.assumptions, lang), lang)
+    return fig
+
+
+def plot_sensitivity_heatmap(sensitivity: SensitivityResult, lang: str = "en", period: str | None = None,
+                             metric: str = "cumulative_spending_bn_vnd"):
+    """Heat map of one metric over floor (rows) x budget growth (columns), each cell labelled.
+
+    ``period`` is a period label such as '2025–2030' (default: the first period).
+    """
+    check_choice("lang", lang, LANGS)
+    if not isinstance(sensitivity, SensitivityResult):
+        raise ParameterError("sensitivity", f"expected a SensitivityResult, got {type(sensitivity).__name__}")
+    metric = check_choice("metric", metric, HEATMAP_METRICS)
+    periods = list(dict.fromkeys(sensitivity.table["period"]))
+    period = periods[0] if period is None else check_choice("period", period, periods)
+
+    rows = sensitivity.table[sensitivity.table["period"] == period]
+    grid = rows.pivot(index="floor_pct", columns="budget_growth_pct", values=metric).sort_index()
+    values = grid.to_numpy(dtype=float)
+    fig, ax = new_figure(width=7.5, height=4.2)
+    image = ax.imshow(values, cmap="cividis", origin="lower", aspect="auto")
+    ax.grid(False)
+    ax.set_xticks(range(grid.shape[1]), [format_number(g, lang) for g in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [format_number(f, lang) for f in grid.index])
+    middle = (np.nanmin(values) + np.nanmax(values)) / 2.0
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            ax.text(j, i, format_number(values[i, j], lang, 0), ha="center", va="center", fontsize=8,
+                    color="black" if values[i, j] > middle else "white")
+    metric_label = _text(metric, lang, year=sensitivity.inputs.base_year)
+    colorbar = fig.colorbar(image, ax=ax)
+    colorbar.formatter = FuncFormatter(lambda v, _pos: format_number(v, lang, 0))
+    colorbar.update_ticks()
+    ax.set_title(_text("title_heat", lang, metric=metric_label, period=period,
+                       geo=_geo_name(sensitivity.inputs.geography, lang)))
+    ax.set_xlabel(_text("growth_axis", lang))
+    ax.set_ylabel(_text("floor_axis", lang))
+    add_footnote(fig, [_text("heat_grid", lang)] + footnote_lines(sensitivity.assumptions, lang), lang)
+    return fig

@@ -1,0 +1,137 @@
+"""Tests of nq57lib.plots.budget: the figures show the computed numbers, in both languages, with sources."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from nq57lib.budget import preset_inputs, run_budget, sensitivity_table, source_id
+from nq57lib.errors import ParameterError
+from nq57lib.plots.budget import (
+    footnote_lines, format_number, plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths,
+)
+
+RESULT = run_budget(preset_inputs("vinh-phuc"))
+NATIONAL = run_budget(preset_inputs("vietnam"))
+SENSITIVITY = sensitivity_table(preset_inputs("vinh-phuc"))
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def labelled_lines(ax) -> dict:
+    return {line.get_label(): line for line in ax.get_lines() if not line.get_label().startswith("_")}
+
+
+def figure_text(fig) -> str:
+    return "\n".join(t.get_text() for t in fig.texts)
+
+
+def test_format_number():
+    assert format_number(33333.333, "en") == "33,333"
+    assert format_number(33333.333, "vi") == "33.333"
+    assert format_number(7.52, "en") == "7.52"
+    assert format_number(7.52, "vi") == "7,52"
+    assert format_number(15.0, "en") == "15"
+    assert format_number(1234.5, "vi", 1) == "1.234,5"
+
+
+def test_spending_paths_show_the_computed_values():
+    fig = plot_spending_paths(RESULT, "en")
+    ax = fig.axes[0]
+    lines = labelled_lines(ax)
+    assert set(lines) == {"Floor 15 % from 2025", "Ramp to 15 % by 2030", "Status quo 3 %", "Absorptive capacity"}
+    floor = RESULT.yearly[RESULT.yearly["scenario"] == "floor"]
+    np.testing.assert_allclose(lines["Floor 15 % from 2025"].get_ydata(), floor["spending_bn_vnd"])
+    np.testing.assert_allclose(lines["Absorptive capacity"].get_ydata(), 350.0)
+    assert ax.get_title() == "Required S&T spending vs status quo, Vĩnh Phúc"
+    assert "current prices" in ax.get_ylabel()
+
+
+def test_spending_paths_in_constant_prices_and_vietnamese():
+    fig = plot_spending_paths(RESULT, "vi", constant_prices=True, scenarios=["floor", "status_quo"])
+    ax = fig.axes[0]
+    lines = labelled_lines(ax)
+    assert set(lines) == {"Mức sàn 15 % từ 2025", "Giữ tỷ lệ hiện tại 3 %", "Khả năng hấp thụ"}
+    floor = RESULT.yearly[RESULT.yearly["scenario"] == "floor"]
+    np.testing.assert_allclose(lines["Mức sàn 15 % từ 2025"].get_ydata(), floor["spending_const_bn_vnd"])
+    assert ax.get_ylabel() == "tỷ đồng, giá năm 2025"
+    assert "Chi KH&CN" in ax.get_title()
+    assert ax.yaxis.get_major_formatter()(40000, 0) == "40.000"
+
+
+def test_national_paths_have_no_capacity_line():
+    fig = plot_spending_paths(NATIONAL, "en")
+    assert set(labelled_lines(fig.axes[0])) == {"Floor 3 % from 2025", "Ramp to 3 % by 2030", "Status quo 0.65 %"}
+    assert "Vietnam" in fig.axes[0].get_title()
+
+
+def test_footnote_lists_sources_and_assumptions():
+    text = figure_text(plot_spending_paths(RESULT, "en"))
+    for key in ("vp_st_plan", "vp_grdp_2024", "vp_growth_2024"):
+        assert source_id(key) in text
+    assert "base-year budget expenditure 33,333 bn VND" in text
+    assert "deflator 3.5 %/yr" in text and "Assumptions:" in text
+    vi = footnote_lines(RESULT.assumptions, "vi")
+    assert any(line.startswith("Giả định:") and "7,52 %/năm" in line for line in vi)
+    assert any("33.333 tỷ đồng" in line for line in vi)
+
+
+def test_cumulative_gap_plots_the_running_gap():
+    fig = plot_cumulative_gap(RESULT, "en")
+    ax = fig.axes[0]
+    lines = labelled_lines(ax)
+    assert set(lines) == {"Floor 15 % from 2025", "Ramp to 15 % by 2030"}
+    ramp = RESULT.yearly[RESULT.yearly["scenario"] == "ramp"]
+    np.testing.assert_allclose(lines["Ramp to 15 % by 2030"].get_ydata(), ramp["cumulative_gap_bn_vnd"])
+    value_2030 = ramp.loc[ramp["year"] == 2030, "cumulative_gap_bn_vnd"].iloc[0]
+    assert format_number(value_2030, "en", 0) in [t.get_text() for t in ax.texts]
+    assert source_id("vp_st_plan") in figure_text(fig)
+
+
+def test_cumulative_gap_needs_a_scenario_besides_the_status_quo():
+    only = run_budget(preset_inputs("vinh-phuc"), scenarios=["status_quo"])
+    with pytest.raises(ParameterError) as caught:
+        plot_cumulative_gap(only)
+    assert caught.value.name == "result"
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_heatmap_cells_are_the_table_values(lang):
+    fig = plot_sensitivity_heatmap(SENSITIVITY, lang, period="2031–2045")
+    ax = fig.axes[0]
+    table = SENSITIVITY.table[SENSITIVITY.table["period"] == "2031–2045"]
+    shown = sorted(t.get_text() for t in ax.texts)
+    expected = sorted(format_number(v, lang, 0) for v in table["cumulative_spending_bn_vnd"])
+    assert shown == expected
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["3", "5", "10", "15"]
+    assert "2031–2045" in ax.get_title()
+    assert source_id("vp_st_plan") in figure_text(fig)
+
+
+def test_heatmap_other_metric():
+    fig = plot_sensitivity_heatmap(SENSITIVITY, "en", metric="cumulative_spending_const_bn_vnd")
+    assert "2025 prices" in fig.axes[0].get_title()
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: plot_spending_paths(RESULT, "fr"), "lang"),
+    (lambda: plot_spending_paths(RESULT, "en", constant_prices="yes"), "constant_prices"),
+    (lambda: plot_spending_paths(RESULT, "en", scenarios=["flor"]), "scenarios"),
+    (lambda: plot_spending_paths(RESULT, "en", scenarios="floor"), "scenarios"),
+    (lambda: plot_spending_paths(SENSITIVITY, "en"), "result"),
+    (lambda: plot_cumulative_gap(RESULT, "EN"), "lang"),
+    (lambda: plot_sensitivity_heatmap(SENSITIVITY, "en", period="2025-2030"), "period"),
+    (lambda: plot_sensitivity_heatmap(SENSITIVITY, "en", metric="spending"), "metric"),
+    (lambda: plot_sensitivity_heatmap(RESULT, "en"), "sensitivity"),
+])
+def test_bad_arguments_fail_before_a_figure_is_made(call, name):
+    before = plt.get_fignums()
+    with pytest.raises(ParameterError) as caught:
+        call()
+    assert caught.value.name == name
+    assert plt.get_fignums() == before
