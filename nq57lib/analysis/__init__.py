@@ -1,0 +1,116 @@
+"""Report builders: turn validated notebook parameters into everything a report shows.
+
+Each report notebook is thin: parameters, one ``build(P)`` call, then display. The builders
+(``analysis.share``, ``analysis.budget``, ``analysis.scorecard``) read the data package, call the
+pure engines (``nq57lib.projection``, ``nq57lib.budget``) and return a ``Report`` holding
+
+- ``tables``: the machine-readable results (tidy DataFrames, unit-bearing column names),
+- ``scalars``: named single results,
+- ``assumptions``: every input that was observed, derived or assumed, with its basis,
+- ``sources``: every source cited, with URL,
+- ``narrative``: Markdown paragraphs written from the numbers (never hard-coded prose),
+- ``figures``: named functions that draw a figure on demand.
+
+Everything here is testable without a kernel; the notebooks only arrange it on the page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import pandas as pd
+
+from ..provenance import Assumption
+
+ASSUMPTION_COLUMNS = ["name", "value", "unit", "kind", "label", "basis"]
+SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "tier"]
+
+
+@dataclass
+class Report:
+    """Everything one report notebook displays and saves."""
+
+    notebook: str
+    geo_id: str
+    lang: str
+    title: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scalars: dict[str, Any] = field(default_factory=dict)
+    assumptions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ASSUMPTION_COLUMNS))
+    sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
+    narrative: list[str] = field(default_factory=list)
+    figures: dict[str, Callable[[], Any]] = field(default_factory=dict)
+
+    def narrative_markdown(self) -> str:
+        return "\n\n".join(self.narrative)
+
+    def figure(self, name: str):
+        """Draw the named figure and return it (matplotlib Figure)."""
+        return self.figures[name]()
+
+    def results(self) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        """(tables, scalars) for ``nq57lib.report.save_results``: assumptions and sources included."""
+        tables = dict(self.tables)
+        tables["assumptions"] = self.assumptions
+        tables["sources"] = self.sources
+        return tables, dict(self.scalars)
+
+
+def assumptions_frame(records: Iterable[Assumption]) -> pd.DataFrame:
+    """Assumption records as a table, duplicates (same name, value and basis) removed, order kept."""
+    rows = [a.as_dict() for a in records]
+    frame = pd.DataFrame(rows, columns=ASSUMPTION_COLUMNS)
+    return frame.drop_duplicates(subset=["name", "value", "basis"]).reset_index(drop=True)
+
+
+def sources_frame(pkg, source_ids: Iterable[str]) -> pd.DataFrame:
+    """The cited sources (from ``pkg.sources``) among ``source_ids``, in id order."""
+    wanted = sorted({s for s in source_ids if isinstance(s, str) and s})
+    frame = pkg.sources[pkg.sources["source_id"].isin(wanted)][SOURCE_COLUMNS]
+    return frame.sort_values("source_id").reset_index(drop=True)
+
+
+def source_ids_in(*texts: Any) -> set[str]:
+    """Source ids of the package mentioned in free text (assumption bases, notes)."""
+    import re
+
+    found: set[str] = set()
+    for text in texts:
+        if isinstance(text, str):
+            found.update(re.findall(r"\b[a-z0-9][a-z0-9\-]*-[0-9a-f]{8}\b", text))
+    return found
+
+
+def fmt_number(value: Any, lang: str, decimals: int = 1) -> str:
+    """A number for prose: thousands grouped, '.' decimal in English, ',' decimal in Vietnamese."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{float(value):,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    return text
+
+
+def fmt_pct(value: Any, lang: str, decimals: int = 1) -> str:
+    """A percentage for prose ('22.9 %' / '22,9 %')."""
+    return f"{fmt_number(value, lang, decimals)} %"
+
+
+def pick(lang: str, en: str, vi: str) -> str:
+    """The English or Vietnamese variant of a sentence."""
+    return vi if lang == "vi" else en
+
+
+def comparator_text(comparator: str, value: float, value_high: float | None, lang: str, decimals: int = 1) -> str:
+    """A target condition in words, e.g. '≥ 35.0' or '40.0–50.0'."""
+    if comparator == "between":
+        return f"{fmt_number(value, lang, decimals)}–{fmt_number(value_high, lang, decimals)}"
+    symbol = {">=": "≥", "<=": "≤", "=": "≈"}.get(comparator, comparator)
+    return f"{symbol} {fmt_number(value, lang, decimals)}"
+
+
+def records_to_frame(rows: list[Mapping[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """A DataFrame with a fixed column order even when ``rows`` is empty."""
+    return pd.DataFrame(list(rows), columns=columns)

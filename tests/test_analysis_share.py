@@ -1,0 +1,121 @@
+"""The digital-economy report builder on the shipped data: history, assumptions, narrative, results."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from nq57lib import data
+from nq57lib.analysis import share
+from nq57lib.errors import ParameterError
+from nq57lib.params import Parameters
+
+DEFAULTS = dict(lang="en", horizon_year=2045, n_paths=2000, seed=57, proxy="", ceiling_pct=75.0, g_grdp_pct=7.0,
+                de_growth_pct=12.0, output_dir="")
+
+
+@pytest.fixture(scope="module")
+def pkg():
+    return data.load_package(use_env=False)
+
+
+def build(pkg, geo, **kw):
+    return share.build(Parameters("digital_economy", {**DEFAULTS, "geo": geo, **kw}), pkg)
+
+
+def test_vinh_phuc_starts_from_its_observed_ministry_share(pkg):
+    r = build(pkg, "vinh-phuc")
+    assert r.scalars["base_year"] == 2022 and r.scalars["base_share_pct"] == pytest.approx(22.87)
+    assert r.scalars["concept"] == "ministry" and not r.scalars["base_is_assumed"]
+    # one observation: the pace comes from the national series of the same definition, and says so
+    assert r.scalars["calibration_source"] == "proxy"
+    expected = ((18.3 / 11.91) ** (1 / 3) - 1) * 100  # national ministry estimate 2021 -> 2024
+    assert r.scalars["current_trend_growth_pct"] == pytest.approx(expected)
+
+
+def test_required_paths_pinned(pkg):
+    req = build(pkg, "vinh-phuc").tables["required_paths"].set_index("target_id")
+    row = req.loc["vinh-phuc-de-share-2045"]
+    assert row["required_growth_pct"] == pytest.approx(((60 / 22.87) ** (1 / 23) - 1) * 100)
+    assert row["required_pp_per_year"] == pytest.approx((60 - 22.87) / 23)
+    assert row["definition_status"] == "unstated"
+
+
+def test_progress_assessment_needs_two_observations(pkg):
+    assess = build(pkg, "vinh-phuc").tables["assessment"]
+    assert set(assess["category"]) == {"insufficient data"}
+    national = build(pkg, "vn").tables["assessment"]
+    assert "insufficient data" not in set(national["category"])
+
+
+def test_nation_uses_statistics_office_series_and_compares_due_targets(pkg):
+    r = build(pkg, "vn")
+    assert r.scalars["concept"] == "nso" and r.scalars["base_year"] == 2025
+    assert r.scalars["calibration_source"] == "own"
+    assert "damped trend (ETS)" in set(r.tables["scenarios"]["scenario"])
+    due = r.tables["targets_due"].set_index("target_id")
+    assert due.loc["vn-de-share-2025-d749", "verdict"] == "not met"  # 20 % by 2025 vs 14.02 % observed
+
+
+def test_merged_unit_base_is_a_labelled_assumption(pkg):
+    r = build(pkg, "phu-tho-2025")
+    assert r.scalars["base_is_assumed"]
+    base = r.assumptions[r.assumptions["name"] == "base_share_pct"]
+    assert list(base["kind"]) == ["assumed"]
+    grdp = {"vinh-phuc": 173140, "phu-tho": 107300, "hoa-binh": 72180}
+    shares = {"vinh-phuc": 22.87, "phu-tho": 14.26, "hoa-binh": 14.26}  # national ministry 2022 stands in
+    expected = sum(grdp[g] * shares[g] for g in grdp) / sum(grdp.values())
+    assert r.scalars["base_share_pct"] == pytest.approx(expected)
+    assert "ASSUMED: national 'ministry' share 2022" in base["basis"].iloc[0]
+    assert "**assumed**" in r.narrative_markdown()
+    assert set(r.tables["assessment"]["category"]) == {"insufficient data"}
+
+
+def test_every_cited_source_resolves(pkg):
+    for geo in ("vinh-phuc", "vn", "phu-tho-2025"):
+        r = build(pkg, geo)
+        assert set(r.sources["source_id"]) <= set(pkg.sources["source_id"])
+        assert r.sources["url"].str.startswith("http").all()
+        assert set(r.tables["history"]["source_id"]) - {""} <= set(r.sources["source_id"])
+
+
+def test_narrative_follows_numbers_and_language(pkg):
+    en = build(pkg, "vinh-phuc").narrative_markdown()
+    vi = build(pkg, "vinh-phuc", lang="vi").narrative_markdown()
+    assert "22.87 %" in en and "22,87 %" in vi
+    assert "Hiện trạng" in vi and "Where it stands" in en
+    assert "(set in 3 documents)" in en  # three documents give about 35 % by 2030
+
+
+def test_same_seed_same_results(pkg):
+    a = build(pkg, "vinh-phuc", seed=7).tables["probabilities"]
+    b = build(pkg, "vinh-phuc", seed=7).tables["probabilities"]
+    assert a.equals(b)
+
+
+def test_proxy_parameter_changes_calibration(pkg):
+    r = build(pkg, "bac-ninh", proxy="vn")
+    assert r.scalars["calibration_source"] == "proxy"
+    assert r.scalars["base_share_pct"] == pytest.approx(56.83)
+
+
+def test_geography_without_share_is_rejected(pkg):
+    with pytest.raises(ParameterError, match="parameter 'geo': no digital-economy share is observed for 'cao-bang'"):
+        build(pkg, "cao-bang")
+
+
+def test_figure_draws(pkg):
+    fig = build(pkg, "vn").figure("outlook")
+    assert fig.axes and fig.axes[0].get_title(loc="left").startswith("Digital economy share")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_results_tables_are_tidy(pkg):
+    tables, scalars = build(pkg, "vinh-phuc").results()
+    assert {"history", "scenarios", "required_paths", "attainment", "probabilities", "assumptions",
+            "sources"} <= set(tables)
+    assert all(isinstance(v, (int, float, str, bool)) for v in scalars.values())
+    assert not any(isinstance(v, float) and math.isnan(v) for v in scalars.values())
