@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import matplotlib
+import matplotlib.pyplot as plt  # the backend is the caller's: inline in a notebook, Agg when headless
 
-matplotlib.use("Agg", force=False)  # headless-safe; a notebook's inline backend still wins when set
-import matplotlib.pyplot as plt  # noqa: E402
-
-from ..errors import check_choice  # noqa: E402
+from ..errors import check_choice
 
 LANGS = ("en", "vi")
 

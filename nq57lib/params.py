@@ -1,0 +1,318 @@
+"""Notebook parameters: one declarative spec per report notebook, and the check that enforces it.
+
+Each report notebook has one cell tagged ``parameters`` of simple annotated literals (so
+``papermill --help-notebook`` lists them) and, right after it, one call::
+
+    P = validate_parameters("digital_economy", globals())
+
+which coerces and checks every value and returns them as ``P.geo``, ``P.horizon_year``, ... The
+runner calls the same function on the defaults plus the ``-p`` overrides *before* any kernel
+starts, so a bad value fails in well under a second with one line naming the parameter, instead of
+a traceback deep inside an executed notebook.
+
+The specs below are the single source of truth: ``parameters_cell(name)`` prints the parameters
+cell a notebook should carry, and ``compare_with_notebook`` reports any drift between a notebook's
+parameters cell and its spec (a test runs it on every notebook).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import config
+from .errors import ParameterError, check_choice, check_int, check_number
+
+# How a string parameter is checked. Values that end up in file or folder names must be plain names.
+TEXT = "text"            # free text shown in a report: no markup, no control characters
+CHOICE = "choice"        # one of ``choices``
+GEO = "geo"              # a geography, resolved to its canonical id (with a "did you mean")
+GEO_OR_EMPTY = "geo_or_empty"  # a geography, or "" for "let the engine choose"
+PATH = "path"            # a folder on disk (``output_dir``): no NUL or line breaks
+STRING_KINDS = (TEXT, CHOICE, GEO, GEO_OR_EMPTY, PATH)
+
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_MAX_TEXT = 200
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One notebook parameter: its type, default, help line and the bounds or choices it must meet.
+
+    ``low``/``high`` bound numbers (``low_open``/``high_open`` make a bound strict); ``after`` names
+    another parameter this one must be strictly greater than (a ramp year after the base year).
+    ``kind`` says how a ``str`` parameter is checked (see the module constants).
+    """
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple[str, ...] | None = None
+    kind: str = TEXT
+    after: str | None = None
+
+    def __post_init__(self):
+        """Catch mistakes in a spec when it is written, not when a notebook runs."""
+        if self.type not in (bool, int, float, str) or (self.type is str and self.kind not in STRING_KINDS):
+            raise ValueError(f"ParamSpec {self.name!r}: type must be bool, int, float or str (with a known kind)")
+        if self.kind == CHOICE and not self.choices:
+            raise ValueError(f"ParamSpec {self.name!r}: a choice needs its choices")
+        # papermill --help-notebook skips a parameters-cell line holding more than one '='.
+        if "=" in self.help or "\n" in self.help or (isinstance(self.default, str) and "=" in self.default):
+            raise ValueError(f"ParamSpec {self.name!r}: help and default must not contain '=' or a line break")
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` coerced to this parameter's type, or raise ``ParameterError``."""
+        if self.type is bool:
+            if not isinstance(value, bool):
+                raise ParameterError(self.name, f"expected True or False, got {type(value).__name__} {value!r}")
+            return value
+        if self.type is int:
+            return check_int(self.name, value, low=_as_int(self.low), high=_as_int(self.high))
+        if self.type is float:
+            return check_number(self.name, value, low=self.low, high=self.high,
+                                low_open=self.low_open, high_open=self.high_open)
+        return self._check_str(value)
+
+    def _check_str(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ParameterError(self.name, f"expected a string, got {type(value).__name__} {value!r}")
+        if "\x00" in value:
+            raise ParameterError(self.name, "must not contain a NUL character")
+        if self.kind == PATH:
+            if "\n" in value or "\r" in value:
+                raise ParameterError(self.name, "must not contain a line break")
+            return value
+        if any(ord(ch) < 32 for ch in value):
+            raise ParameterError(self.name, "must not contain control characters")
+        if len(value) > _MAX_TEXT:
+            raise ParameterError(self.name, f"must be at most {_MAX_TEXT} characters, got {len(value)}")
+        if self.kind == TEXT:
+            if "<" in value or ">" in value:
+                raise ParameterError(self.name, "must not contain '<' or '>' (no markup in report text)")
+            return value
+        if self.kind == CHOICE:
+            return check_choice(self.name, value, self.choices)
+        if self.kind == GEO_OR_EMPTY and value == "":
+            return value
+        check_plain_name(self.name, value)
+        return resolve_geo_param(self.name, value)
+
+
+def _as_int(bound: float | None) -> int | None:
+    return None if bound is None else int(bound)
+
+
+def check_plain_name(name: str, value: str) -> str:
+    """Reject values that could escape a folder when used in a file name (``../``, ``/abs``, NUL)."""
+    if (not value or "/" in value or "\\" in value or "\x00" in value or ".." in value
+            or value.startswith(".") or value != value.strip()):
+        raise ParameterError(name, f"must be a plain name (no '/', '\\', '..', NUL or leading dot), got {value!r}")
+    return value
+
+
+def resolve_geo_param(name: str, text: str) -> str:
+    """Canonical geography id for ``text``; the error names ``name`` (``geo`` or ``proxy``)."""
+    from .data import resolve_geo  # lazy: loading the geography table imports pandas
+
+    geo_id = resolve_geo(text, name=name)
+    if not _SAFE_NAME.match(geo_id):  # canonical ids are slugs; anything else must not reach a path
+        raise ParameterError(name, f"geography id {geo_id!r} is not a plain slug")
+    return geo_id
+
+
+def _common(*middle: ParamSpec) -> tuple[ParamSpec, ...]:
+    """Every report notebook takes ``geo`` and ``lang`` first and ``output_dir`` last."""
+    return (
+        ParamSpec("geo", str, config.DEFAULT_GEO, "geography id or name (list: nq57 data --geos)", kind=GEO),
+        ParamSpec("lang", str, "en", "language of labels and narrative: en or vi", choices=("en", "vi"), kind=CHOICE),
+        *middle,
+        ParamSpec("output_dir", str, "", 'folder for machine-readable results (empty: reports/scratch/...)', kind=PATH),
+    )
+
+
+# Notebook name -> its parameters, in the order of the notebook's parameters cell.
+# Defaults marked "scenario" are assumptions a reader can change; every report prints them.
+SPECS: dict[str, tuple[ParamSpec, ...]] = {
+    "digital_economy": _common(
+        ParamSpec("horizon_year", int, 2045, "last year projected", low=2030, high=2100),
+        ParamSpec("n_paths", int, 20_000, "Monte Carlo paths (memory grows with it)", low=1, high=1_000_000),
+        ParamSpec("seed", int, 57, "random seed: same seed, same results", low=0, high=2**63 - 1),
+        ParamSpec("proxy", str, "", "geography whose series calibrates the pace when the geography has "
+                  "< 2 observations (empty: the nation)", kind=GEO_OR_EMPTY),
+        ParamSpec("ceiling_pct", float, 75.0, "scenario: saturation ceiling of the logistic path and the "
+                  "simulated paths, % of GRDP", low=0, high=100, low_open=True),
+        ParamSpec("g_grdp_pct", float, 7.0, "scenario: GRDP growth, % a year (decomposition and implied "
+                  "digital-economy growth)", low=-100, high=100, low_open=True),
+        ParamSpec("de_growth_pct", float, 12.0, "scenario: digital-economy value-added growth, % a year "
+                  "(decomposition)", low=-100, high=100, low_open=True),
+    ),
+    "budget_floor": _common(
+        ParamSpec("floor_pct", float, 15.0, "S&T floor, % of budget expenditure", low=0, high=100, low_open=True),
+        ParamSpec("base_year", int, 2024, "year of the base expenditure", low=2000, high=2045),
+        ParamSpec("base_expenditure_bn_vnd", float, 0.0, "base budget expenditure, bn VND (0: from data)", low=0),
+        ParamSpec("budget_growth_pct", float, 7.0, "scenario: real budget growth, % a year",
+                  low=-100, high=100, low_open=True),
+        ParamSpec("deflator_pct", float, 3.5, "scenario: price deflator, % a year", low=-100, high=100, low_open=True),
+        ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2000, high=2100,
+                  after="base_year"),
+        ParamSpec("capacity_bn_vnd", float, 0.0, "absorption capacity, bn VND a year (0: no check)", low=0),
+    ),
+    "scorecard": _common(),
+}
+
+
+class Parameters(Mapping):
+    """Validated parameters of one notebook run, read as ``P.geo`` or ``P["geo"]``."""
+
+    def __init__(self, notebook: str, values: Mapping[str, Any]):
+        self.__dict__["notebook"] = notebook
+        self.__dict__["_values"] = dict(values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(f"notebook '{self.notebook}' has no parameter {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Parameters are read-only; change the parameters cell or pass -p instead")
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
+        return f"Parameters({self.notebook!r}, {inner})"
+
+    def __reduce__(self):  # picklable despite __getattr__
+        return (Parameters, (self.notebook, self._values))
+
+
+def spec_for(notebook: str) -> tuple[ParamSpec, ...]:
+    """The parameter specs of ``notebook``; an unknown name gets a "did you mean"."""
+    if notebook not in SPECS:
+        check_choice("notebook", notebook, sorted(SPECS))
+    return SPECS[notebook]
+
+
+def validate_parameters(notebook: str, namespace: Mapping[str, Any] | None = None, /,
+                        **values: Any) -> Parameters:
+    """Check and coerce the parameters of ``notebook``; return them as a read-only ``Parameters``.
+
+    ``namespace`` (usually ``globals()`` in a notebook) supplies the value of every parameter of
+    the spec and is otherwise ignored, so a notebook cannot forget to pass one. Keyword ``values``
+    override it; an unknown keyword is an error (with a "did you mean"). Parameters given by
+    neither take their default. Raises ``ParameterError`` naming the first bad parameter.
+    """
+    specs = spec_for(notebook)
+    names = [spec.name for spec in specs]
+    for name in values:
+        if name not in names:
+            hint = difflib.get_close_matches(name, names, n=1)
+            suffix = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(names)})"
+            raise ParameterError(name, f"unknown parameter of notebook '{notebook}'{suffix}")
+    if namespace is not None:
+        missing = [name for name in names if name not in namespace]
+        if missing:
+            raise ParameterError(missing[0], f"missing from the parameters cell of notebook '{notebook}'")
+    given = {name: namespace[name] for name in names} if namespace is not None else {}
+    given.update(values)
+    checked: dict[str, Any] = {}
+    for spec in specs:
+        checked[spec.name] = spec.check(given.get(spec.name, spec.default))
+    for spec in specs:
+        if spec.after is not None and not checked[spec.name] > checked[spec.after]:
+            raise ParameterError(spec.name, f"must be after {spec.after} ({checked[spec.after]}), "
+                                            f"got {checked[spec.name]}")
+    return Parameters(notebook, checked)
+
+
+def default_output_dir(params: Parameters) -> Path:
+    """Where results go when ``output_dir`` is "" (an interactive run in JupyterLab)."""
+    return Path(config.REPORTS_DIR) / "scratch" / params.notebook / params.geo
+
+
+def parameters_cell(notebook: str) -> str:
+    """The text of the ``parameters`` cell ``notebook`` should carry, generated from its spec."""
+    lines = []
+    for spec in spec_for(notebook):
+        literal = json.dumps(spec.default, ensure_ascii=False) if spec.type is str else repr(spec.default)
+        lines.append(f"{spec.name}: {spec.type.__name__} = {literal}  # {spec.help}")
+    return "\n".join(lines)
+
+
+def compare_with_notebook(notebook: str, path: str | Path) -> list[str]:
+    """Differences between the parameters cell of the notebook at ``path`` and the spec (empty: in sync).
+
+    Uses papermill's own inspection, i.e. exactly what ``papermill --help-notebook`` shows, and
+    checks names and order, declared types, defaults and that every parameter has a help comment.
+    """
+    import ast
+
+    import papermill
+
+    found = papermill.inspect_notebook(str(path))
+    specs = spec_for(notebook)
+    problems = []
+    if list(found) != [spec.name for spec in specs]:
+        problems.append(f"parameter names {list(found)} != spec {[s.name for s in specs]}")
+    for spec in specs:
+        info = found.get(spec.name)
+        if info is None:
+            continue
+        if info["inferred_type_name"] != spec.type.__name__:
+            problems.append(f"{spec.name}: type {info['inferred_type_name']!r} != spec {spec.type.__name__!r}")
+        try:
+            default = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError):
+            problems.append(f"{spec.name}: default {info['default']!r} is not a simple literal")
+            continue
+        if default != spec.default or type(default) is not type(spec.default):
+            problems.append(f"{spec.name}: default {default!r} != spec {spec.default!r}")
+        if not info["help"].strip():
+            problems.append(f"{spec.name}: no help comment")
+    return problems
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse one ``-p name=value`` the way papermill's ``-p`` does, plus quotes for literal strings.
+
+    ``True``/``False`` (any case) are booleans, ``None`` is None, integers and floats are numbers
+    (so ``nan`` and ``inf`` are floats, rejected later as non-finite), a value in matching single
+    or double quotes is that string verbatim (``-p horizon_year='"2030"'`` passes the string
+    "2030"), anything else is a string.
+    """
+    name, sep, raw = text.partition("=")
+    name = name.strip()
+    if not sep or not name:
+        raise ParameterError(name or text, f"expected name=value, got {text!r}")
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+        return name, raw[1:-1]
+    if raw.lower() in ("true", "false"):
+        return name, raw.lower() == "true"
+    if raw == "None":
+        return name, None
+    for convert in (int, float):
+        try:
+            return name, convert(raw)
+        except ValueError:
+            pass
+    return name, raw
+
