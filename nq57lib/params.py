@@ -45,7 +45,8 @@ class ParamSpec:
     """One notebook parameter: its type, default, help line and the bounds or choices it must meet.
 
     ``low``/``high`` bound numbers (``low_open``/``high_open`` make a bound strict); ``after`` names
-    another parameter this one must be strictly greater than (a ramp year after the base year).
+    another parameter this one must be strictly greater than (the end year after the start year),
+    ``not_before`` one it must not be smaller than (a ramp year not before the start year).
     ``kind`` says how a ``str`` parameter is checked (see the module constants).
     """
 
@@ -60,6 +61,7 @@ class ParamSpec:
     choices: tuple[str, ...] | None = None
     kind: str = TEXT
     after: str | None = None
+    not_before: str | None = None
 
     def __post_init__(self):
         """Catch mistakes in a spec when it is written, not when a notebook runs."""
@@ -158,15 +160,23 @@ SPECS: dict[str, tuple[ParamSpec, ...]] = {
                   "(decomposition)", low=-100, high=100, low_open=True),
     ),
     "budget_floor": _common(
-        ParamSpec("floor_pct", float, 15.0, "S&T floor, % of budget expenditure", low=0, high=100, low_open=True),
-        ParamSpec("base_year", int, 2024, "year of the base expenditure", low=2000, high=2045),
-        ParamSpec("base_expenditure_bn_vnd", float, 0.0, "base budget expenditure, bn VND (0: from data)", low=0),
-        ParamSpec("budget_growth_pct", float, 7.0, "scenario: real budget growth, % a year",
+        ParamSpec("floor_pct", float, 15.0, "S&T floor, % of budget expenditure (15: provincial, 3: national)",
+                  low=0, high=100, low_open=True),
+        ParamSpec("start_year", int, 2025, "first year the floor applies", low=2020, high=2045),
+        ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2020, high=2100,
+                  not_before="start_year"),
+        ParamSpec("end_year", int, 2045, "last year computed", low=2030, high=2100, after="start_year"),
+        ParamSpec("base_expenditure_bn_vnd", float, 0.0, "budget expenditure in the start year, bn VND (0: from data)",
+                  low=0),
+        ParamSpec("current_share_pct", float, 0.0, "status-quo S&T share of expenditure, % (0: from data)",
+                  low=0, high=100),
+        ParamSpec("real_growth_pct", float, 0.0, "scenario: real GRDP growth, % a year (0: latest observed)",
                   low=-100, high=100, low_open=True),
-        ParamSpec("deflator_pct", float, 3.5, "scenario: price deflator, % a year", low=-100, high=100, low_open=True),
-        ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2000, high=2100,
-                  after="base_year"),
-        ParamSpec("capacity_bn_vnd", float, 0.0, "absorption capacity, bn VND a year (0: no check)", low=0),
+        ParamSpec("deflator_pct", float, 3.5, "scenario: GRDP deflator, % a year", low=-100, high=100, low_open=True),
+        ParamSpec("budget_growth_pct", float, 0.0, "scenario: nominal budget growth, % a year (0: with nominal GRDP)",
+                  low=-100, high=100, low_open=True),
+        ParamSpec("capacity_bn_vnd", float, 0.0, "absorption capacity, bn VND a year (0: from data, else no check)",
+                  low=0),
     ),
     "scorecard": _common(),
 }
@@ -238,6 +248,9 @@ def validate_parameters(notebook: str, namespace: Mapping[str, Any] | None = Non
     for spec in specs:
         checked[spec.name] = spec.check(given.get(spec.name, spec.default))
     for spec in specs:
+        if spec.not_before is not None and checked[spec.name] < checked[spec.not_before]:
+            raise ParameterError(spec.name, f"must not be before {spec.not_before} ({checked[spec.not_before]}), "
+                                            f"got {checked[spec.name]}")
         if spec.after is not None and not checked[spec.name] > checked[spec.after]:
             raise ParameterError(spec.name, f"must be after {spec.after} ({checked[spec.after]}), "
                                             f"got {checked[spec.name]}")
@@ -262,7 +275,7 @@ def compare_with_notebook(notebook: str, path: str | Path) -> list[str]:
     """Differences between the parameters cell of the notebook at ``path`` and the spec (empty: in sync).
 
     Uses papermill's own inspection, i.e. exactly what ``papermill --help-notebook`` shows, and
-    checks names and order, declared types, defaults and that every parameter has a help comment.
+    checks names and order, declared types, defaults and help comments (the spec's help, word for word).
     """
     import ast
 
@@ -286,8 +299,9 @@ def compare_with_notebook(notebook: str, path: str | Path) -> list[str]:
             continue
         if default != spec.default or type(default) is not type(spec.default):
             problems.append(f"{spec.name}: default {default!r} != spec {spec.default!r}")
-        if not info["help"].strip():
-            problems.append(f"{spec.name}: no help comment")
+        if info["help"].strip() != spec.help:
+            problems.append(f"{spec.name}: help comment {info['help'].strip()!r} != spec {spec.help!r} "
+                            f"(regenerate the cell with parameters_cell)")
     return problems
 
 

@@ -111,9 +111,10 @@ HOSTILE = [
     ("budget_floor", {"floor_pct": -5}, "floor_pct"),
     ("budget_floor", {"base_expenditure_bn_vnd": -1}, "base_expenditure_bn_vnd"),
     ("budget_floor", {"base_expenditure_bn_vnd": float("inf")}, "base_expenditure_bn_vnd"),
-    ("budget_floor", {"base_year": 1999}, "base_year"),
-    ("budget_floor", {"ramp_year": 2020}, "ramp_year"),
-    ("budget_floor", {"ramp_year": 2024, "base_year": 2024}, "ramp_year"),
+    ("budget_floor", {"start_year": 1999}, "start_year"),
+    ("budget_floor", {"ramp_year": 2024}, "ramp_year"),
+    ("budget_floor", {"ramp_year": 2027, "start_year": 2028}, "ramp_year"),
+    ("budget_floor", {"end_year": 2030, "start_year": 2030}, "end_year"),
     ("budget_floor", {"budget_growth_pct": -100}, "budget_growth_pct"),
     ("budget_floor", {"deflator_pct": "3.5"}, "deflator_pct"),
     ("budget_floor", {"capacity_bn_vnd": float("nan")}, "capacity_bn_vnd"),
@@ -235,4 +236,4 @@ def test_compare_with_notebook_finds_drift(tmp_path):
     problems = params.compare_with_notebook("tiny", tmp_path / "drifted.ipynb")
     text = "\n".join(problems)
     assert "parameter names" in text and "n: type 'float'" in text and "n: default 3.0" in text
-    assert "title: no help comment" in text
+    assert "title: help comment '' != spec" in text

@@ -114,3 +114,71 @@ def comparator_text(comparator: str, value: float, value_high: float | None, lan
 def records_to_frame(rows: list[Mapping[str, Any]], columns: list[str]) -> pd.DataFrame:
     """A DataFrame with a fixed column order even when ``rows`` is empty."""
     return pd.DataFrame(list(rows), columns=columns)
+
+
+# --------------------------------------------------------------------------------------------
+# Display helpers for the notebooks (kept here so notebooks stay thin)
+# --------------------------------------------------------------------------------------------
+
+HEADINGS = {
+    "paths": {"en": "Required paths, attainment and probabilities", "vi": "Lộ trình cần thiết, thời điểm đạt và xác suất"},
+    "data": {"en": "Data and assumptions", "vi": "Số liệu và giả định"},
+    "budget": {"en": "Budget path and floor scenarios", "vi": "Lộ trình ngân sách và các kịch bản mức sàn"},
+    "sensitivity": {"en": "Sensitivity", "vi": "Phân tích độ nhạy"},
+    "targets": {"en": "Targets", "vi": "Các mục tiêu"},
+    "panels": {"en": "Cross-province comparison", "vi": "So sánh giữa các tỉnh"},
+}
+
+TABLE_CAPTIONS = {
+    "history": {"en": "Observed history (best observation per year)", "vi": "Số liệu quan sát (số liệu tốt nhất mỗi năm)"},
+    "targets": {"en": "Registered targets", "vi": "Các mục tiêu đã đăng ký"},
+    "required_paths": {"en": "Pace required from the latest observation", "vi": "Tốc độ cần thiết từ năm quan sát gần nhất"},
+    "attainment": {"en": "Year each scenario reaches each target", "vi": "Năm mỗi kịch bản đạt mục tiêu"},
+    "probabilities": {"en": "Probability of meeting each target (Monte Carlo)", "vi": "Xác suất đạt mục tiêu (Monte Carlo)"},
+    "assessment": {"en": "Progress assessment (Eurostat, UNSD)", "vi": "Đánh giá tiến độ (Eurostat, UNSD)"},
+    "targets_due": {"en": "Targets already due", "vi": "Mục tiêu đã đến hạn"},
+    "assumptions": {"en": "Every input: observed, derived or assumed", "vi": "Mọi đầu vào: quan sát, suy ra hay giả định"},
+    "sources": {"en": "Sources", "vi": "Nguồn"},
+}
+
+
+def heading(report: Report, key: str) -> Any:
+    """A Markdown section heading in the report's language, for ``display``."""
+    from IPython.display import Markdown
+
+    return Markdown(f"### {HEADINGS[key][report.lang]}")
+
+
+def table_view(report: Report, name: str, caption: str | None = None) -> Any:
+    """A readable view of one result table: captioned, index hidden, numbers rounded.
+
+    Values are HTML-escaped by the Styler, so text from data or parameters cannot inject markup.
+    """
+    frame = report.assumptions if name == "assumptions" else report.sources if name == "sources" \
+        else report.tables[name]
+    text = caption or TABLE_CAPTIONS.get(name, {}).get(report.lang, name)
+    if frame is None or frame.empty:
+        from IPython.display import Markdown
+
+        return Markdown(f"*{text}: " + pick(report.lang, "none.*", "không có.*"))
+    view = frame.copy()
+    for column in view.columns:
+        if view[column].dtype == object:
+            view[column] = view[column].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
+                                            else v)
+    floats = [c for c in view.columns if pd.api.types.is_float_dtype(view[c])]
+    styler = view.style.format(na_rep="", escape="html")  # integers (years, ranks) as they are
+    if floats:
+        styler = styler.format(subset=floats, precision=2, na_rep="", escape="html",
+                               thousands="." if report.lang == "vi" else ",",
+                               decimal="," if report.lang == "vi" else ".")
+    return styler.hide(axis="index").set_caption(text)
+
+
+def show(fig) -> None:
+    """Display a matplotlib figure once and free it (no duplicate at the end of the cell)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)

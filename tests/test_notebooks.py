@@ -1,0 +1,105 @@
+"""The report notebooks: paired text files in sync, parameters cells match their specs, and every
+notebook runs end to end through plain papermill with defaults and with other parameters."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill as pm
+import pytest
+
+from nq57lib import config
+from nq57lib.params import SPECS, compare_with_notebook
+from nq57lib.runner import pick_kernel
+
+NOTEBOOKS = sorted(SPECS)
+
+
+def _code_and_markdown(nb) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source.strip()) for c in nb.cells]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_py_and_ipynb_are_in_sync(name):
+    py = jupytext.read(config.NOTEBOOKS_DIR / f"{name}.py")
+    ipynb = nbformat.read(config.NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    assert _code_and_markdown(py) == _code_and_markdown(ipynb), \
+        f"run: .venv/bin/jupytext --sync notebooks/{name}.py"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_committed_without_outputs_and_one_parameters_cell(name):
+    nb = nbformat.read(config.NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert code.index(tagged[0]) == 0
+    assert "validate_parameters" in code[1].source  # validated right after injection
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_parameters_cell_matches_spec(name):
+    assert compare_with_notebook(name, config.NOTEBOOKS_DIR / f"{name}.ipynb") == []
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_help_notebook_lists_every_parameter(name):
+    exe = Path(sys.executable).with_name("papermill")
+    out = subprocess.run([str(exe), "--help-notebook", str(config.NOTEBOOKS_DIR / f"{name}.ipynb")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    for spec in SPECS[name]:
+        assert f"{spec.name}: {spec.type.__name__}" in out.stdout, spec.name
+        assert spec.help.split("(")[0].strip()[:30] in out.stdout.replace("\n", " "), spec.name
+
+
+def _execute(name: str, tmp_path: Path, **parameters):
+    out = tmp_path / f"{name}.ipynb"
+    results = tmp_path / "results"
+    pm.execute_notebook(str(config.NOTEBOOKS_DIR / f"{name}.ipynb"), str(out),
+                        parameters={**parameters, "output_dir": str(results)}, kernel_name=pick_kernel(None),
+                        cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, execution_timeout=300)
+    return nbformat.read(out, as_version=4), json.loads((results / "results.json").read_text(encoding="utf-8"))
+
+
+RUNS = [
+    ("digital_economy", {}),
+    ("digital_economy", {"geo": "phu-tho-2025", "lang": "vi", "n_paths": 500}),
+    ("digital_economy", {"geo": "vn", "horizon_year": 2050, "seed": 1, "n_paths": 500}),
+    ("budget_floor", {}),
+    ("budget_floor", {"geo": "vn", "floor_pct": 3.0, "lang": "vi"}),
+    ("budget_floor", {"geo": "phu-tho-2025", "ramp_year": 2028}),
+    ("scorecard", {}),
+    ("scorecard", {"geo": "phu-tho-2025", "lang": "vi"}),
+    ("scorecard", {"geo": "vn"}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, parameters", RUNS, ids=[f"{n}-{p.get('geo', 'default')}" for n, p in RUNS])
+def test_notebook_runs_through_plain_papermill(name, parameters, tmp_path):
+    nb, results = _execute(name, tmp_path, **parameters)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    expected_geo = parameters.get("geo", config.DEFAULT_GEO)
+    assert results["parameters"]["geo"] == expected_geo
+    assert results["notebook"] == name
+    assert results["tables"]["sources"]["n_rows"] > 0
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert images, "the report shows at least one figure"
+
+
+@pytest.mark.slow
+def test_bad_parameter_fails_in_the_validation_cell(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        _execute("digital_economy", tmp_path, geo="vinh-phuk")
+    assert "did you mean 'vinh-phuc'" in str(info.value)
+    nb = nbformat.read(tmp_path / "digital_economy.ipynb", as_version=4)
+    failed = [c for c in nb.cells if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)]
+    assert len(failed) == 1 and "validate_parameters" in failed[0].source
