@@ -55,7 +55,10 @@ display(heading(R, "budget"))
 show(R.figure("spending"))
 show(R.figure("cumulative_gap"))
 display(table_view(R, "periods"))
-display(table_view(R, "yearly"))
+display(table_view(R, "milestones"))
+display(table_view(R, "absorption"))
+if "rnd" in R.tables:
+    display(table_view(R, "rnd"))
 
 # %%
 display(heading(R, "sensitivity"))

@@ -42,14 +42,15 @@ display(Markdown(R.narrative_markdown()))
 
 # %%
 display(heading(R, "targets"))
-for name in R.tables:
-    if name.startswith("targets"):
-        display(table_view(R, name))
+display(table_view(R, "targets"))
+if "national_targets" in R.tables:
+    display(table_view(R, "national_targets"))
 
 # %%
 display(heading(R, "panels"))
 for name in R.figures:
     show(R.figure(name))
+    display(table_view(R, name))
 
 # %%
 display(heading(R, "data"))

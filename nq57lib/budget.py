@@ -1,24 +1,23 @@
 """S&T budget arithmetic: what a spending floor (a share of budget expenditure) costs, year by year.
 
-Resolution 57-NQ/TW sets a national floor of at least 3 % of total state budget expenditure for
-science and technology, innovation and digital transformation; Vĩnh Phúc's steering committee was
-reported to set 15 % of the annual budget for research and high-tech application. This module turns
-such a floor into money: a budget path, the spending each scenario requires, its constant-price value,
-its share of GRDP, the gap to the status quo, cumulative totals per period, an absorption check, the
-national R&D target (2 % of GDP, more than 60 % of it from non-state sources) in VND, and a
-sensitivity table.
+Resolution 57-NQ/TW sets a national floor on the share of state budget expenditure spent on science
+and technology, innovation and digital transformation, and an R&D target in percent of GDP with a
+minimum non-state share; provinces set their own floors. This module turns such a floor into money:
+a budget path, the spending each scenario requires, its constant-price value, its share of GRDP,
+the gap to the status quo, cumulative totals per period, an absorption check, the R&D target and
+its public / non-state split in VND, and a sensitivity table.
 
-Local budget and S&T spending figures are sparse, so every base value is an explicit input, and every
-result carries the list of ``Assumption`` records it used, each with its kind (observed, derived,
-assumed) and its basis (a source id, a derivation, or why a default was chosen). The functions take
-numbers, not the data package: notebooks read data/ and pass values in.
+It is a pure engine: every figure is an explicit input, and no figure from data/ is written here.
+``nq57lib.analysis.budget`` reads the data package, derives the inputs and records where each came
+from. Every result carries the list of ``Assumption`` records it used, each with its kind
+(observed, derived, assumed) and its basis (a source id, a derivation, or why a value was chosen).
 
 Unit conventions, one per quantity:
 - money in bn VND (billion dong, "tỷ đồng"), current prices unless the column says ``_const``
   (prices of the base year, converted with the deflator);
 - floors and targets in percent, in (0, 100]; a value below 1 (e.g. 0.15) is rejected as a likely
   fraction, since no floor in the sources is below 1 %. Observed shares (the current S&T share,
-  GERD) are percent too but are not screened that way: real values below 1 % exist (0.65 %);
+  GERD) are percent too but are not screened that way: real values below 1 % exist;
 - growth rates in percent per year, greater than -100.
 
 Scenarios (share of budget expenditure spent on S&T, year by year):
@@ -40,51 +39,17 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError, check_choice, check_int, check_number
-from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption, make_source_id
+from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 
 SCENARIOS = ("floor", "ramp", "status_quo")
-GEOGRAPHIES = ("vinh-phuc", "vietnam")
 DEFAULT_PERIODS = ((2025, 2030), (2031, 2045))
 SENSITIVITY_FLOORS_PCT = (3.0, 5.0, 10.0, 15.0)
-# Round nominal growth rates bracketing the default nominal GRDP growth (about 11 % a year):
-# a sensitivity grid, not forecasts.
+# Default grid of round nominal budget growth rates for ``sensitivity_table``: not forecasts.
+# Report builders centre their own grid on the run's growth rate.
 SENSITIVITY_GROWTHS_PCT = (6.0, 8.0, 10.0, 12.0, 14.0)
 
 _KINDS = (OBSERVED, DERIVED, ASSUMED)
 _YEAR_RANGE = (1990, 2100)
-
-# Pages the default values were read from, as given in the project's research logs. Their ids match
-# data/sources.csv wherever it records the same URL, since both come from ``make_source_id``.
-SOURCE_URLS = {
-    "vp_st_plan": "https://thanhnienviet.vn/vinh-phuc-bo-tri-khoang-1000-ty-dong-moi-nam-cho-hoat-dong-"
-                  "nghien-cuu-khoa-hoc-cong-nghe-doi-moi-sang-tao-va-chuyen-doi-so-209250308094829306.htm",
-    "vp_grdp_2024": "https://m.docnhanh.vn/kinh-te/truoc-sap-nhap-bat-ngo-quy-mo-kinh-te-cua-vinh-phuc-"
-                    "phu-tho-hoa-binh-tintuc983855",
-    "vp_growth_2024": "https://tracuuquyhoach.com/tin-tuc/nam-2025-vinh-phuc-phan-dau-toc-do-tang-truong-"
-                      "kinh-te-dat-8-9-51102162",
-    "vn_floor_3pct": "https://vietnam.vn/de/chi-cho-phat-trien-khoa-hoc-cong-nghe-toi-thieu-3",
-    "vn_budget_2025_na": "https://vietnamnews.vn/economy/1666908/na-adopts-resolution-on-state-budget-"
-                         "estimates-for-2025.html",
-    "vn_budget_2025_mof": "https://news.laodong.vn/kinh-doanh/thu-ngan-sach-nha-nuoc-2025-tang-manh-vuot-"
-                          "du-toan-1596689.ldo",
-    "vn_st_share_2024": "https://daibieunhandan.vn/coi-troi-cho-khoa-hoc-cong-nghe-va-doi-moi-sang-tao-"
-                        "post398326.html",
-    "vn_gdp_2022": "https://cafef.vn/tai-chinh-ngan-hang-bao-hiem-va-bat-dong-san-dong-gop-bao-nhieu-vao-"
-                   "quy-mo-gdp-ca-nuoc-20230301162703589.chn",
-    "vn_gerd_most": "http://online.flipbuilder.com/tgord/kbfx/files/basic-html/page426.html",
-    "vn_gerd_uis": "https://statisticsoftheworld.com/country/VNM/GB.XPD.RSDV.GD.ZS",
-    "vn_rnd_target": "https://en.nhandan.vn/special/politburo-resolution-no-57-nq-tw-dated-december-22-2024-"
-                     "on-breakthroughs-in-the-development-of-science-technology-innovation-and-national-"
-                     "digital-transformation/index.html",
-    "vn_rnd_nonstate": "https://most.gov.vn/vn/tin-tuc/25244/bo-khoa-hoc-va-cong-nghe-ban-hanh-ke-hoach-"
-                       "thuc-hien-nghi-quyet-so-03-nq-cp-nam-2025-cua-chinh-phu.aspx",
-}
-
-
-def source_id(key: str) -> str:
-    """Return the data-package source id of the default source ``key`` (a key of ``SOURCE_URLS``)."""
-    return make_source_id(SOURCE_URLS[check_choice("key", key, SOURCE_URLS)])
-
 
 # ---------------------------------------------------------------------------------------------
 # Argument checks shared by the input classes and the functions
@@ -285,8 +250,13 @@ class BudgetInputs(_LabelledInputs):
         return self.nominal_grdp_growth_pct if self.budget_growth_pct is None else self.budget_growth_pct
 
     def assumptions(self) -> list[Assumption]:
-        """The inputs as ``Assumption`` records, plus the derived nominal growth and budget rule."""
+        """The inputs as ``Assumption`` records, plus the derived nominal growth and budget rule.
+
+        Without a capacity, its growth rate is no input of the run and is left out.
+        """
         records = self.input_assumptions()
+        if self.capacity_bn_vnd is None:
+            records = [r for r in records if r.name != "capacity_growth_pct"]
         nominal = self.nominal_grdp_growth_pct
         derivation = (f"(1 + {self.real_growth_pct:g} %) x (1 + {self.deflator_pct:g} %) - 1 "
                       f"= {nominal:.4g} %")
@@ -330,9 +300,9 @@ class RndInputs(_LabelledInputs):
     deflator_pct: float
     gerd_base_year: int
     gerd_base_pct_gdp: float
-    target_pct_gdp: float = 2.0
-    target_year: int = 2030
-    nonstate_share_pct: float = 60.0
+    target_pct_gdp: float
+    target_year: int
+    nonstate_share_pct: float
     first_year: int = 2025
     end_year: int = 2045
     bases: Mapping[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
@@ -370,126 +340,6 @@ class RndInputs(_LabelledInputs):
             "nominal_gdp_growth_pct", nominal, "% per year", DERIVED, "Nominal GDP growth",
             f"(1 + {self.real_growth_pct:g} %) x (1 + {self.deflator_pct:g} %) - 1 = {nominal:.4g} %"))
         return records
-
-
-# ---------------------------------------------------------------------------------------------
-# Defaults for the two geographies with sourced figures
-# ---------------------------------------------------------------------------------------------
-
-_DEFLATOR_BASIS = ("round planning value, not a sourced figure: a moderate yearly price rise used only to "
-                   "grow current-price aggregates and to convert them to base-year prices; vary it")
-_RAMP_BASIS = "end of the 2025–2030 plan period; an assumed pace, not a decision found in the sources"
-
-
-def preset_inputs(geography: str = "vinh-phuc") -> BudgetInputs:
-    """Default budget inputs for ``geography`` ('vinh-phuc' or 'vietnam'), each value with its basis.
-
-    Vĩnh Phúc: budget expenditure implied by the 2025–2030 S&T plan (about 1,000 bn VND a year,
-    described as 3 % of budget spending), GRDP 2024, the 15 % provincial floor, and absorptive
-    capacity 350 bn VND a year (top of the 300–350 range judged realistic).
-    Vietnam: the NA's 2025 state budget expenditure estimate (over 2,540,000 bn VND), the 3 % floor,
-    the 2024 S&T share 0.65 %, GDP 2022; no absorption capacity is known, so none is checked.
-    """
-    geography = check_choice("geography", geography, GEOGRAPHIES)
-    plan = source_id("vp_st_plan")
-    if geography == "vinh-phuc":
-        return BudgetInputs(
-            geography="vinh-phuc", base_year=2025, base_expenditure_bn_vnd=1000.0 / 0.03, floor_pct=15.0,
-            current_share_pct=3.0, grdp_base_year=2024, grdp_base_bn_vnd=173140.0, real_growth_pct=7.52,
-            deflator_pct=3.5, budget_growth_pct=None, start_year=2025, ramp_year=2030, end_year=2045,
-            capacity_bn_vnd=350.0, capacity_growth_pct=0.0,
-            bases={
-                "base_year": (ASSUMED, "first year of the 2025–2030 S&T plan (QĐ 322/QĐ-UBND 26/02/2025)"),
-                "base_expenditure_bn_vnd": (DERIVED, (
-                    f"1,000 / 0.03 = 33,333 bn VND: Vĩnh Phúc plans about 1,000 bn VND a year of S&T "
-                    f"spending 2025–2030, described as 3 % of budget spending ({plan}, thanhnienviet.vn "
-                    f"report of QĐ 322/QĐ-UBND 26/02/2025); the plan's yearly average is used as the "
-                    f"2025 level")),
-                "floor_pct": (ASSUMED, (
-                    "provincial default: 'at least 15 % of the annual state budget for research and "
-                    "high-tech application', reported from the provincial steering committee meeting on "
-                    "Resolution 57 (news report, early 2025); that report is not yet in the research "
-                    "log with a URL, so verify it before citing")),
-                "current_share_pct": (OBSERVED, (
-                    f"the current plan's share, 3 % of budget spending ({plan}, report of QĐ 322/QĐ-UBND "
-                    f"26/02/2025); used as the status quo because actual S&T spending 2016–2024 is not "
-                    f"in the sources")),
-                "grdp_base_year": (OBSERVED, f"year of the GRDP figure ({source_id('vp_grdp_2024')})"),
-                "grdp_base_bn_vnd": (OBSERVED, (
-                    f"Vĩnh Phúc GRDP 2024, current prices, preliminary ({source_id('vp_grdp_2024')}, "
-                    f"citing the provincial statistics office)")),
-                "real_growth_pct": (ASSUMED, (
-                    f"Vĩnh Phúc's real GRDP growth in 2024, 7.52 % ({source_id('vp_growth_2024')}), "
-                    f"held constant every year: a scenario assumption, not a forecast")),
-                "deflator_pct": (ASSUMED, _DEFLATOR_BASIS),
-                "budget_growth_pct": (ASSUMED, "budget expenditure assumed to grow with nominal GRDP"),
-                "start_year": (ASSUMED, "floor applied from 2025, the year the steering committee met"),
-                "ramp_year": (ASSUMED, _RAMP_BASIS),
-                "capacity_bn_vnd": (OBSERVED, (
-                    f"top of the 300–350 bn VND a year judged realistic to absorb ({plan}, report of "
-                    f"QĐ 322/QĐ-UBND 26/02/2025)")),
-                "capacity_growth_pct": (ASSUMED, (
-                    "the source gives one level for 2025–2030 and no path; held flat in nominal terms, "
-                    "so the check after 2030 is indicative only")),
-            })
-    return BudgetInputs(
-        geography="vietnam", base_year=2025, base_expenditure_bn_vnd=2540000.0, floor_pct=3.0,
-        current_share_pct=0.65, grdp_base_year=2022, grdp_base_bn_vnd=9513300.0, real_growth_pct=7.0,
-        deflator_pct=3.5, budget_growth_pct=None, start_year=2025, ramp_year=2030, end_year=2045,
-        capacity_bn_vnd=None,
-        bases={
-            "base_year": (ASSUMED, "first year of the floor (2025)"),
-            "base_expenditure_bn_vnd": (OBSERVED, (
-                f"total state budget expenditure 2025, NA resolution, plan: 'over' 2,540,000 bn VND, so a "
-                f"lower bound ({source_id('vn_budget_2025_na')}); the MoF full-year estimate is 3,059,100 "
-                f"bn VND ({source_id('vn_budget_2025_mof')})")),
-            "floor_pct": (OBSERVED, (
-                f"at least 3 % of total annual state budget expenditure for S&T, innovation and digital "
-                f"transformation ({source_id('vn_floor_3pct')}, on the Government action programme)")),
-            "current_share_pct": (OBSERVED, (
-                f"S&T share of total state budget expenditure 2024, 0.65 %, NA committee estimate "
-                f"({source_id('vn_st_share_2024')}); S&T only, a narrower scope than the 3 % floor")),
-            "grdp_base_year": (OBSERVED, f"year of the GDP figure ({source_id('vn_gdp_2022')})"),
-            "grdp_base_bn_vnd": (OBSERVED, (
-                f"GDP 2022, current prices, preliminary ({source_id('vn_gdp_2022')}, citing the "
-                f"statistics office)")),
-            "real_growth_pct": (ASSUMED, (
-                "round planning value for real GDP growth, close to recent years' growth; not a "
-                "forecast and not a sourced projection")),
-            "deflator_pct": (ASSUMED, _DEFLATOR_BASIS),
-            "budget_growth_pct": (ASSUMED, "state budget expenditure assumed to grow with nominal GDP"),
-            "start_year": (OBSERVED, f"the floor applies from 2025 ({source_id('vn_floor_3pct')})"),
-            "ramp_year": (ASSUMED, _RAMP_BASIS + "; a counterfactual, since the floor applies from 2025"),
-        })
-
-
-def preset_rnd_inputs() -> RndInputs:
-    """Default national R&D inputs: GDP 2022, GERD 0.53 % of GDP (2019, MOST survey), 2 % by 2030, > 60 %
-    non-state. The UIS value (0.42 % in 2021) is the internationally comparable alternative."""
-    gdp = source_id("vn_gdp_2022")
-    return RndInputs(
-        gdp_base_year=2022, gdp_base_bn_vnd=9513300.0, real_growth_pct=7.0, deflator_pct=3.5,
-        gerd_base_year=2019, gerd_base_pct_gdp=0.53, target_pct_gdp=2.0, target_year=2030,
-        nonstate_share_pct=60.0, first_year=2025, end_year=2045,
-        bases={
-            "gdp_base_year": (OBSERVED, f"year of the GDP figure ({gdp})"),
-            "gdp_base_bn_vnd": (OBSERVED, f"GDP 2022, current prices, preliminary ({gdp}, citing the statistics "
-                                          f"office)"),
-            "real_growth_pct": (ASSUMED, ("round planning value for real GDP growth, close to recent years' "
-                                          "growth; not a forecast and not a sourced projection")),
-            "deflator_pct": (ASSUMED, _DEFLATOR_BASIS),
-            "gerd_base_year": (OBSERVED, f"latest year of the MOST national R&D survey series "
-                                         f"({source_id('vn_gerd_most')})"),
-            "gerd_base_pct_gdp": (OBSERVED, (
-                f"GERD 0.53 % of GDP in 2019, MOST national R&D survey ({source_id('vn_gerd_most')}); "
-                f"the UIS series gives 0.42 % for 2021 ({source_id('vn_gerd_uis')})")),
-            "target_pct_gdp": (OBSERVED, f"R&D spending 2 % of GDP by 2030, Resolution 57 "
-                                         f"({source_id('vn_rnd_target')})"),
-            "target_year": (OBSERVED, f"Resolution 57 target year ({source_id('vn_rnd_target')})"),
-            "nonstate_share_pct": (OBSERVED, (
-                f"more than 60 % of R&D funding from non-state sources by 2030 "
-                f"({source_id('vn_rnd_nonstate')}); 60 % is the boundary, so the public figure is a ceiling")),
-        })
 
 
 # ---------------------------------------------------------------------------------------------
@@ -719,7 +569,7 @@ def sensitivity_table(inputs: BudgetInputs, floors_pct: Sequence[float] = SENSIT
 
 
 # ---------------------------------------------------------------------------------------------
-# National view: the 2 % R&D target and its public / non-state split
+# National view: the R&D target (percent of GDP) and its public / non-state split
 # ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -762,14 +612,14 @@ def rnd_target_path(inputs: RndInputs) -> RndResult:
     records = inputs.assumptions()
     records.append(Assumption(
         "gerd_after_target_pct_gdp", inputs.target_pct_gdp, "% of GDP", ASSUMED,
-        "R&D share after the target year", "Resolution 57 sets no later level; held at the target"))
+        "R&D share after the target year", "the target sets no later level; held at the target"))
     return RndResult(inputs=inputs, yearly=yearly, assumptions=tuple(records))
 
 
 def compare_public_rnd_with_floor(budget: BudgetResult, rnd: RndResult, scenario: str = "floor") -> pd.DataFrame:
     """Set the public R&D ceiling beside the budget floor's spending, year by year.
 
-    The 3 % floor covers S&T, innovation and digital transformation together, so if public R&D alone
+    The national floor covers S&T, innovation and digital transformation together, so if public R&D alone
     needs a large part of it (``public_rnd_share_of_floor_pct``), the rest of that scope gets little.
     Columns: year, floor_spending_bn_vnd, public_rnd_max_bn_vnd, public_rnd_share_of_floor_pct.
     """

@@ -474,7 +474,19 @@ def _fold(text: str) -> str:
     return "-".join("".join(ch if ch.isalnum() else " " for ch in text).split())
 
 
+_LOOKUPS: dict[tuple, dict[str, str]] = {}
+
+
 def _geo_lookup(pkg: DataPackage) -> dict[str, str]:
+    """Folded name/alias/slug/id -> geo_id, built once per data vintage (lookups are frequent)."""
+    key = (pkg.checksum, pkg.extra_files)
+    if key not in _LOOKUPS:
+        _LOOKUPS.clear()  # one vintage at a time is enough
+        _LOOKUPS[key] = _build_geo_lookup(pkg)
+    return _LOOKUPS[key]
+
+
+def _build_geo_lookup(pkg: DataPackage) -> dict[str, str]:
     lookup: dict[str, str] = {}
     geo = pkg.geography
     # Lower priority first; later assignments win: aliases < names < slug < geo_id.

@@ -116,6 +116,18 @@ def geo_availability(notebook: str) -> dict[str, str | None]:
     return available_geos(notebook)
 
 
+def input_problem(params: Parameters) -> str | None:
+    """Why the report's builder cannot run with ``params`` (e.g. no budget base for a province), or None.
+
+    Asked before any kernel starts, so a geography without the inputs a notebook needs is skipped
+    with the builder's own one-line reason instead of failing inside a kernel. Notebooks without a
+    builder in ``nq57lib.analysis`` (test fixtures) have nothing to check.
+    """
+    from .analysis import input_problem as builder_problem
+
+    return builder_problem(params)
+
+
 def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any]
               ) -> tuple[list[Parameters], list[dict[str, str]]]:
     """Validated parameters of every (notebook, geography) to run, and the skipped pairs with why.
@@ -142,6 +154,8 @@ def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any]
                 continue
             seen.add(params.geo)
             why = availability.get(params.geo, "not in the data package")
+            if why is None:
+                why = input_problem(params)
             if why is not None:
                 skipped.append({"notebook": notebook, "geo": params.geo, "reason": why})
             else:

@@ -114,3 +114,20 @@ def mini_root(tmp_path: Path) -> Path:
     write_csv(root / "observations.csv", "observations", OBSERVATIONS)
     write_csv(root / "targets.csv", "targets", TARGETS)
     return root
+
+
+@pytest.fixture(scope="session")
+def report_run(tmp_path_factory):
+    """One real `nq57 run` of the default report set into a temporary reports folder.
+
+    Returns (reports_dir, manifest). Shared by the tests that inspect real reports (browser,
+    determinism, HTML provenance) so the kernels start once per test session.
+    """
+    from nq57lib.cli import main
+
+    reports_dir = tmp_path_factory.mktemp("reports")
+    status = main(["run", "--reports-dir", str(reports_dir), "--jobs", "2"])
+    assert status == 0, "the default report run failed; see the executed notebooks under " + str(reports_dir)
+    manifests = sorted(reports_dir.glob("runs/*/manifest.json"))
+    assert len(manifests) == 1
+    return reports_dir, json.loads(manifests[0].read_text(encoding="utf-8"))

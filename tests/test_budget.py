@@ -7,7 +7,6 @@ hand, or closed forms (geometric sums) where the library uses running sums.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -17,13 +16,11 @@ from hypothesis import strategies as st
 
 from nq57lib import budget
 from nq57lib.budget import (
-    SCENARIOS, BudgetInputs, compare_public_rnd_with_floor, nominal_growth_pct, preset_inputs,
-    preset_rnd_inputs, rnd_target_path, run_budget, sensitivity_table, source_id,
+    SCENARIOS, BudgetInputs, RndInputs, compare_public_rnd_with_floor, nominal_growth_pct, rnd_target_path,
+    run_budget, sensitivity_table,
 )
 from nq57lib.errors import ParameterError
-from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED, make_source_id
-
-SOURCE_ID = re.compile(r"\b[a-z0-9][a-z0-9-]*-[0-9a-f]{8}\b")
+from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
 
 
 def toy_inputs(**changes) -> BudgetInputs:
@@ -145,17 +142,58 @@ def test_budget_follows_nominal_grdp_when_no_own_rate():
     assert shares == pytest.approx(np.full(6, shares[0]))
 
 
-# ------------------------------------------------------------------ defaults: Vĩnh Phúc and the nation
+# ------------------------------------------------------------------ examples on the scale of Vĩnh Phúc and the nation
+# The engine takes explicit numbers; these inputs are test cases with round, province- and nation-sized
+# values (the builder in nq57lib.analysis.budget reads the real ones from data/, tested separately).
 
-class TestVinhPhucDefaults:
-    inputs = preset_inputs("vinh-phuc")
+PROVINCE_BASES = {
+    "base_expenditure_bn_vnd": (DERIVED, "1,000 / 0.03 = 33,333 bn VND (plan amount over plan share; test basis)"),
+    "grdp_base_bn_vnd": (OBSERVED, "GRDP of the base year (test basis)"),
+    "deflator_pct": (ASSUMED, "round planning value (test basis)"),
+}
+
+
+def province_inputs(**changes) -> BudgetInputs:
+    """Budget 1,000 / 0.03 in 2025 following GRDP 173,140 (2024) at 7.52 % real and 3.5 % prices;
+    floor 15 %, current share 3 %, capacity 350 bn VND a year."""
+    values = dict(geography="province", base_year=2025, base_expenditure_bn_vnd=1000.0 / 0.03, floor_pct=15.0,
+                  current_share_pct=3.0, grdp_base_year=2024, grdp_base_bn_vnd=173140.0, real_growth_pct=7.52,
+                  deflator_pct=3.5, budget_growth_pct=None, start_year=2025, ramp_year=2030, end_year=2045,
+                  capacity_bn_vnd=350.0, capacity_growth_pct=0.0, bases=PROVINCE_BASES)
+    values.update(changes)
+    return BudgetInputs(**values)
+
+
+def nation_inputs(**changes) -> BudgetInputs:
+    """State budget 2,540,000 in 2025 following GDP 9,513,300 (2022) at 7 % real and 3.5 % prices;
+    floor 3 %, current share 0.65 %, no capacity."""
+    values = dict(geography="nation", base_year=2025, base_expenditure_bn_vnd=2540000.0, floor_pct=3.0,
+                  current_share_pct=0.65, grdp_base_year=2022, grdp_base_bn_vnd=9513300.0, real_growth_pct=7.0,
+                  deflator_pct=3.5, budget_growth_pct=None, start_year=2025, ramp_year=2030, end_year=2045,
+                  capacity_bn_vnd=None)
+    values.update(changes)
+    return BudgetInputs(**values)
+
+
+def rnd_inputs(**changes) -> RndInputs:
+    """GDP 9,513,300 (2022), GERD 0.53 % of GDP in 2019, target 2 % by 2030, non-state share 60 %."""
+    values = dict(gdp_base_year=2022, gdp_base_bn_vnd=9513300.0, real_growth_pct=7.0, deflator_pct=3.5,
+                  gerd_base_year=2019, gerd_base_pct_gdp=0.53, target_pct_gdp=2.0, target_year=2030,
+                  nonstate_share_pct=60.0, first_year=2025, end_year=2045,
+                  bases={"gerd_base_pct_gdp": (OBSERVED, "survey value (test basis)")})
+    values.update(changes)
+    return RndInputs(**values)
+
+
+class TestProvincialExample:
+    inputs = province_inputs()
     result = run_budget(inputs)
     g = 1.0752 * 1.035  # nominal GRDP growth factor
 
-    def test_base_is_the_plan_divided_by_its_share(self):
+    def test_status_quo_is_the_plan(self):
         assert self.inputs.base_expenditure_bn_vnd == pytest.approx(33333.333333, rel=1e-9)
         status_quo_2025 = column(self.result, "status_quo", "spending_bn_vnd")[0]
-        assert status_quo_2025 == pytest.approx(1000.0)  # the plan itself
+        assert status_quo_2025 == pytest.approx(1000.0)  # 3 % of 1,000 / 0.03
 
     def test_required_spending(self):
         floor = column(self.result, "floor", "spending_bn_vnd")
@@ -181,30 +219,30 @@ class TestVinhPhucDefaults:
         assert self.result.years_above_capacity("status_quo") == list(range(2025, 2046))
         assert column(self.result, "floor", "spending_to_capacity_ratio")[0] == pytest.approx(5000 / 350)
 
-    def test_assumptions_have_a_basis(self):
+    def test_assumptions_carry_the_given_bases(self):
         by_name = {a.name: a for a in self.result.assumptions}
-        derived = by_name["base_expenditure_bn_vnd"]
-        assert derived.kind == DERIVED and "1,000 / 0.03 = 33,333 bn VND" in derived.basis
-        assert source_id("vp_st_plan") in derived.basis
-        assert by_name["deflator_pct"].kind == ASSUMED and "not a sourced figure" in by_name["deflator_pct"].basis
-        assert by_name["grdp_base_bn_vnd"].kind == OBSERVED and by_name["grdp_base_bn_vnd"].value == 173140
+        for name, (kind, basis) in PROVINCE_BASES.items():
+            assert (by_name[name].kind, by_name[name].basis) == (kind, basis)
+        assert by_name["grdp_base_bn_vnd"].value == 173140
+        assert by_name["nominal_grdp_growth_pct"].kind == DERIVED
         assert by_name["nominal_grdp_growth_pct"].value == pytest.approx(11.2832)
+        # An input without a basis is reported as the caller's assumption, never silently as data.
+        assert by_name["floor_pct"].kind == ASSUMED and "no basis recorded" in by_name["floor_pct"].basis
+        # Budget growth follows nominal GRDP: recorded with its value and rule.
+        assert by_name["budget_growth_pct"].value == pytest.approx(11.2832)
         for record in self.result.assumptions:
-            assert record.kind in (OBSERVED, DERIVED, ASSUMED)
-            assert record.basis and "no basis recorded" not in record.basis
-            if record.kind == OBSERVED:
-                assert SOURCE_ID.search(record.basis), record.name
+            assert record.kind in (OBSERVED, DERIVED, ASSUMED) and record.basis
 
 
-class TestNationalDefaults:
-    result = run_budget(preset_inputs("vietnam"))
-    rnd = rnd_target_path(preset_rnd_inputs())
+class TestNationalExample:
+    result = run_budget(nation_inputs())
+    rnd = rnd_target_path(rnd_inputs())
     gdp_factor = 1.07 * 1.035
 
     def test_floor_and_status_quo(self):
         assert column(self.result, "floor", "spending_bn_vnd")[0] == pytest.approx(76200.0)
         assert column(self.result, "status_quo", "spending_bn_vnd")[0] == pytest.approx(16510.0)
-        assert self.result.years_above_capacity("floor") == []  # no capacity known
+        assert self.result.years_above_capacity("floor") == []  # no capacity given
         assert self.result.periods["n_years_above_capacity"].isna().all()
 
     def test_rnd_target_in_vnd(self):
@@ -232,22 +270,27 @@ class TestNationalDefaults:
     def test_rnd_assumptions(self):
         names = {a.name: a for a in self.rnd.assumptions}
         gerd = names["gerd_base_pct_gdp"]
-        assert gerd.kind == OBSERVED and source_id("vn_gerd_most") in gerd.basis
+        assert (gerd.kind, gerd.basis) == (OBSERVED, "survey value (test basis)")
         assert names["gerd_after_target_pct_gdp"].kind == ASSUMED
+        assert names["nominal_gdp_growth_pct"].value == pytest.approx((self.gdp_factor - 1) * 100)
 
 
-def test_source_ids_match_the_data_package_rule():
-    for key, url in budget.SOURCE_URLS.items():
-        assert source_id(key) == make_source_id(url)
-    assert source_id("vp_st_plan").startswith("thanhnienviet-")
+def test_rnd_target_has_no_default():
+    # The target and its split are data (read by the report builder), never engine defaults.
+    with pytest.raises(TypeError):
+        RndInputs(gdp_base_year=2022, gdp_base_bn_vnd=1.0, real_growth_pct=7.0, deflator_pct=3.5,
+                  gerd_base_year=2019, gerd_base_pct_gdp=0.5)
 
 
 def test_with_changes_relabels_the_changed_input():
-    inputs = preset_inputs("vinh-phuc").with_changes(floor_pct=10.0, deflator_pct=3.5)
+    inputs = province_inputs().with_changes(floor_pct=10.0, deflator_pct=3.5)
     by_name = {a.name: a for a in inputs.assumptions()}
     assert by_name["floor_pct"].kind == ASSUMED and by_name["floor_pct"].basis.startswith("set by the caller")
-    assert by_name["deflator_pct"].basis.startswith("round planning value")  # unchanged value keeps its basis
+    assert by_name["deflator_pct"].basis == PROVINCE_BASES["deflator_pct"][1]  # unchanged value keeps its basis
     assert by_name["grdp_base_bn_vnd"].kind == OBSERVED
+    changed = province_inputs().with_changes(grdp_base_bn_vnd=180000.0)
+    record = {a.name: a for a in changed.assumptions()}["grdp_base_bn_vnd"]
+    assert record.kind == ASSUMED and "GRDP of the base year (test basis)" in record.basis
 
 
 def test_inputs_without_bases_are_labelled_as_the_callers():
@@ -259,7 +302,7 @@ def test_inputs_without_bases_are_labelled_as_the_callers():
 # ------------------------------------------------------------------ sensitivity
 
 def test_sensitivity_cell_and_grid():
-    result = sensitivity_table(preset_inputs("vinh-phuc"))
+    result = sensitivity_table(province_inputs())
     table = result.table
     assert len(table) == 4 * 5 * 2
     cell = table[(table["floor_pct"] == 3) & (table["budget_growth_pct"] == 6) & (table["period"] == "2025–2030")]
@@ -415,16 +458,8 @@ def test_bad_budget_inputs(change, name, fragment):
 ])
 def test_bad_rnd_inputs(change, name):
     with pytest.raises(ParameterError) as caught:
-        preset_rnd_inputs().with_changes(**change)
+        rnd_inputs().with_changes(**change)
     assert caught.value.name == name
-
-
-def test_unknown_geography_is_rejected_with_a_hint():
-    with pytest.raises(ParameterError, match="did you mean 'vinh-phuc'") as caught:
-        preset_inputs("vinh_phuc")
-    assert caught.value.name == "geography"
-    with pytest.raises(ParameterError):
-        preset_inputs("hanoi")
 
 
 def test_bad_function_arguments_fail_before_any_computation(monkeypatch):
@@ -457,7 +492,7 @@ def test_bad_scenario_in_result_methods():
         result.years_above_capacity("ramp")
     assert caught.value.name == "scenario"
     with pytest.raises(ParameterError):
-        compare_public_rnd_with_floor(result, rnd_target_path(preset_rnd_inputs()), scenario="ramp")
+        compare_public_rnd_with_floor(result, rnd_target_path(rnd_inputs()), scenario="ramp")
     with pytest.raises(ParameterError) as caught:
         compare_public_rnd_with_floor(result, "rnd")
     assert caught.value.name == "rnd"

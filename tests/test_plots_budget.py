@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nq57lib.budget import preset_inputs, run_budget, sensitivity_table, source_id
+from nq57lib.budget import BudgetInputs, run_budget, sensitivity_table
 from nq57lib.errors import ParameterError
 from nq57lib.plots.budget import (
     footnote_lines, format_number, plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths,
 )
+from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
 
-RESULT = run_budget(preset_inputs("vinh-phuc"))
-NATIONAL = run_budget(preset_inputs("vietnam"))
-SENSITIVITY = sensitivity_table(preset_inputs("vinh-phuc"))
+# Test inputs with source-id-shaped bases: the footnote must carry every id it is given.
+PLAN_ID, GRDP_ID, GROWTH_ID, FLOOR_ID = ("plan-0000000a", "grdp-0000000b", "growth-0000000c", "floor-0000000d")
+PROVINCE = BudgetInputs(
+    geography="vinh-phuc", base_year=2025, base_expenditure_bn_vnd=1000.0 / 0.03, floor_pct=15.0,
+    current_share_pct=3.0, grdp_base_year=2024, grdp_base_bn_vnd=173140.0, real_growth_pct=7.52,
+    deflator_pct=3.5, start_year=2025, ramp_year=2030, end_year=2045, capacity_bn_vnd=350.0,
+    bases={"base_expenditure_bn_vnd": (DERIVED, f"1,000 / 0.03 ({PLAN_ID})"),
+           "current_share_pct": (OBSERVED, f"plan share ({PLAN_ID})"),
+           "grdp_base_bn_vnd": (OBSERVED, f"GRDP 2024 ({GRDP_ID})"),
+           "real_growth_pct": (ASSUMED, f"growth 2024 held constant ({GROWTH_ID})"),
+           "deflator_pct": (ASSUMED, "round planning value")})
+NATION = BudgetInputs(
+    geography="vn", base_year=2025, base_expenditure_bn_vnd=2540000.0, floor_pct=3.0, current_share_pct=0.65,
+    grdp_base_year=2022, grdp_base_bn_vnd=9513300.0, real_growth_pct=7.0, deflator_pct=3.5, start_year=2025,
+    ramp_year=2030, end_year=2045, bases={"floor_pct": (OBSERVED, f"national floor ({FLOOR_ID})")})
+RESULT = run_budget(PROVINCE)
+NATIONAL = run_budget(NATION)
+SENSITIVITY = sensitivity_table(PROVINCE)
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +59,7 @@ def test_format_number():
 
 
 def test_spending_paths_show_the_computed_values():
-    fig = plot_spending_paths(RESULT, "en")
+    fig = plot_spending_paths(RESULT, "en", geo_name="Vĩnh Phúc")
     ax = fig.axes[0]
     lines = labelled_lines(ax)
     assert set(lines) == {"Floor 15 % from 2025", "Ramp to 15 % by 2030", "Status quo 3 %", "Absorptive capacity"}
@@ -65,15 +83,30 @@ def test_spending_paths_in_constant_prices_and_vietnamese():
 
 
 def test_national_paths_have_no_capacity_line():
-    fig = plot_spending_paths(NATIONAL, "en")
+    fig = plot_spending_paths(NATIONAL, "en", geo_name="Vietnam")
     assert set(labelled_lines(fig.axes[0])) == {"Floor 3 % from 2025", "Ramp to 3 % by 2030", "Status quo 0.65 %"}
     assert "Vietnam" in fig.axes[0].get_title()
 
 
+def test_title_falls_back_to_the_geography_id():
+    assert plot_spending_paths(NATIONAL, "en").axes[0].get_title().endswith(", vn")
+
+
+def test_comparison_floor_is_drawn_and_cited():
+    comparison = run_budget(replace(PROVINCE, floor_pct=3.0, bases={
+        **PROVINCE.bases, "floor_pct": (OBSERVED, f"national floor ({FLOOR_ID})")}), scenarios=["floor"])
+    fig = plot_spending_paths(RESULT, "vi", comparison=comparison, geo_name="Vĩnh Phúc")
+    lines = labelled_lines(fig.axes[0])
+    line = lines["So sánh: mức sàn 3 % từ 2025"]
+    np.testing.assert_allclose(line.get_ydata(), comparison.yearly["spending_bn_vnd"])
+    text = figure_text(fig)
+    assert FLOOR_ID in text and "mức sàn so sánh 3 %" in text
+
+
 def test_footnote_lists_sources_and_assumptions():
     text = figure_text(plot_spending_paths(RESULT, "en"))
-    for key in ("vp_st_plan", "vp_grdp_2024", "vp_growth_2024"):
-        assert source_id(key) in text
+    for source in (PLAN_ID, GRDP_ID, GROWTH_ID):
+        assert source in text
     assert "base-year budget expenditure 33,333 bn VND" in text
     assert "deflator 3.5 %/yr" in text and "Assumptions:" in text
     vi = footnote_lines(RESULT.assumptions, "vi")
@@ -90,11 +123,11 @@ def test_cumulative_gap_plots_the_running_gap():
     np.testing.assert_allclose(lines["Ramp to 15 % by 2030"].get_ydata(), ramp["cumulative_gap_bn_vnd"])
     value_2030 = ramp.loc[ramp["year"] == 2030, "cumulative_gap_bn_vnd"].iloc[0]
     assert format_number(value_2030, "en", 0) in [t.get_text() for t in ax.texts]
-    assert source_id("vp_st_plan") in figure_text(fig)
+    assert PLAN_ID in figure_text(fig)
 
 
 def test_cumulative_gap_needs_a_scenario_besides_the_status_quo():
-    only = run_budget(preset_inputs("vinh-phuc"), scenarios=["status_quo"])
+    only = run_budget(PROVINCE, scenarios=["status_quo"])
     with pytest.raises(ParameterError) as caught:
         plot_cumulative_gap(only)
     assert caught.value.name == "result"
@@ -102,7 +135,7 @@ def test_cumulative_gap_needs_a_scenario_besides_the_status_quo():
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_heatmap_cells_are_the_table_values(lang):
-    fig = plot_sensitivity_heatmap(SENSITIVITY, lang, period="2031–2045")
+    fig = plot_sensitivity_heatmap(SENSITIVITY, lang, period="2031–2045", geo_name="Vĩnh Phúc")
     ax = fig.axes[0]
     table = SENSITIVITY.table[SENSITIVITY.table["period"] == "2031–2045"]
     shown = sorted(t.get_text() for t in ax.texts)
@@ -110,7 +143,7 @@ def test_heatmap_cells_are_the_table_values(lang):
     assert shown == expected
     assert [t.get_text() for t in ax.get_yticklabels()] == ["3", "5", "10", "15"]
     assert "2031–2045" in ax.get_title()
-    assert source_id("vp_st_plan") in figure_text(fig)
+    assert PLAN_ID in figure_text(fig)
 
 
 def test_heatmap_other_metric():
@@ -128,6 +161,9 @@ def test_heatmap_other_metric():
     (lambda: plot_sensitivity_heatmap(SENSITIVITY, "en", period="2025-2030"), "period"),
     (lambda: plot_sensitivity_heatmap(SENSITIVITY, "en", metric="spending"), "metric"),
     (lambda: plot_sensitivity_heatmap(RESULT, "en"), "sensitivity"),
+    (lambda: plot_spending_paths(RESULT, "en", comparison=SENSITIVITY), "comparison"),
+    (lambda: plot_spending_paths(RESULT, "en", geo_name=""), "geo_name"),
+    (lambda: plot_cumulative_gap(RESULT, "en", geo_name=5), "geo_name"),
 ])
 def test_bad_arguments_fail_before_a_figure_is_made(call, name):
     before = plt.get_fignums()

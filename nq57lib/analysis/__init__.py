@@ -116,6 +116,33 @@ def records_to_frame(rows: list[Mapping[str, Any]], columns: list[str]) -> pd.Da
     return pd.DataFrame(list(rows), columns=columns)
 
 
+# The builder module of each report notebook, and the function that checks its inputs cheaply.
+BUILDERS = {"digital_economy": ("share", "share_history_for"), "budget_floor": ("budget", "budget_inputs"),
+            "scorecard": ("scorecard", None)}
+
+
+def input_problem(params, pkg=None) -> str | None:
+    """The one-line reason the builder of ``params.notebook`` cannot run with ``params``, or None.
+
+    Runs the builder's input step only (no projection, no simulation), so the runner can skip a
+    geography without the data a report needs before any kernel starts.
+    """
+    import importlib
+
+    from .. import data
+    from ..errors import Nq57Error
+
+    module_name, check = BUILDERS.get(getattr(params, "notebook", ""), (None, None))
+    if check is None:
+        return None
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    try:
+        getattr(module, check)(pkg or data.load_package(), params)
+    except Nq57Error as exc:
+        return str(exc)
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # Display helpers for the notebooks (kept here so notebooks stay thin)
 # --------------------------------------------------------------------------------------------
@@ -139,6 +166,19 @@ TABLE_CAPTIONS = {
     "targets_due": {"en": "Targets already due", "vi": "Mục tiêu đã đến hạn"},
     "assumptions": {"en": "Every input: observed, derived or assumed", "vi": "Mọi đầu vào: quan sát, suy ra hay giả định"},
     "sources": {"en": "Sources", "vi": "Nguồn"},
+    "national_targets": {"en": "National targets (Resolution 57 and related)", "vi": "Mục tiêu quốc gia (Nghị quyết 57 và liên quan)"},
+    "panel_de_share_ministry": {"en": "Digital-economy share of GRDP by province (ministry estimate)",
+                                "vi": "Tỷ trọng kinh tế số trong GRDP theo tỉnh (ước tính của Bộ)"},
+    "panel_dti_rank_basis_63": {"en": "DTI rank among 63 provinces", "vi": "Xếp hạng DTI trong 63 tỉnh"},
+    "panel_pii_rank_basis_63": {"en": "PII rank among 63 provinces", "vi": "Xếp hạng PII trong 63 tỉnh"},
+    "panel_pii_rank_basis_34": {"en": "PII rank among 34 units", "vi": "Xếp hạng PII trong 34 đơn vị"},
+    "yearly": {"en": "Yearly spending by scenario", "vi": "Chi tiêu hằng năm theo kịch bản"},
+    "milestones": {"en": "Spending by scenario in selected years (bn VND; full table in the results)",
+                   "vi": "Chi theo kịch bản ở một số năm (tỷ đồng; bảng đầy đủ trong tệp kết quả)"},
+    "periods": {"en": "Cumulative totals by period", "vi": "Tổng cộng dồn theo giai đoạn"},
+    "sensitivity": {"en": "Sensitivity: floor × budget growth", "vi": "Độ nhạy: mức sàn × tăng trưởng ngân sách"},
+    "absorption": {"en": "Absorption check", "vi": "Kiểm tra khả năng hấp thụ"},
+    "rnd": {"en": "R&D target: public and non-state spending", "vi": "Mục tiêu R&D: chi nhà nước và ngoài nhà nước"},
 }
 
 

@@ -137,6 +137,11 @@ def share_history(pkg: data.DataPackage, geo_id: str) -> tuple[pd.DataFrame, lis
                                     pkg.observations["indicator_id"] == INDICATOR, "geo_id"]))))
 
 
+def share_history_for(pkg: data.DataPackage, P) -> pd.DataFrame:
+    """``share_history`` for the parameters of a run (the runner's cheap input check)."""
+    return share_history(pkg, P.geo)[0]
+
+
 def _proxy_history(pkg: data.DataPackage, proxy_geo: str, concept: str) -> pd.DataFrame | None:
     proxy = data.series(pkg, proxy_geo, INDICATOR, concept=concept)
     if proxy.empty:

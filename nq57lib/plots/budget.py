@@ -2,12 +2,15 @@
 
 Each function takes a result of ``nq57lib.budget`` and returns a matplotlib ``Figure`` whose
 footnote lists the sources (data-package ids) and every assumption of the run, in English or
-Vietnamese, so a figure copied out of a report still says where its numbers come from.
+Vietnamese, so a figure copied out of a report still says where its numbers come from. Titles name
+the geography by ``geo_name`` (the caller's display name, e.g. from ``nq57lib.data.geo_name``);
+without it, the result's geography id is shown.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -19,8 +22,6 @@ from ..provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .common import LANGS, PALETTE, SERIES_STYLES, add_footnote, label, new_figure
 
 _SOURCE_ID = re.compile(r"\b[a-z0-9][a-z0-9-]*-[0-9a-f]{8}\b")
-
-_GEO_NAMES = {"vinh-phuc": {"en": "Vĩnh Phúc", "vi": "Vĩnh Phúc"}, "vietnam": {"en": "Vietnam", "vi": "Việt Nam"}}
 
 _LABELS = {
     "title_paths": {"en": "Required S&T spending vs status quo, {geo}",
@@ -34,6 +35,7 @@ _LABELS = {
     "floor": {"en": "Floor {floor} % from {start}", "vi": "Mức sàn {floor} % từ {start}"},
     "ramp": {"en": "Ramp to {floor} % by {ramp}", "vi": "Lộ trình lên {floor} % vào {ramp}"},
     "status_quo": {"en": "Status quo {current} %", "vi": "Giữ tỷ lệ hiện tại {current} %"},
+    "comparison": {"en": "Comparison: floor {floor} % from {start}", "vi": "So sánh: mức sàn {floor} % từ {start}"},
     "growth_axis": {"en": "Budget expenditure growth, % a year (nominal)",
                     "vi": "Tăng chi ngân sách, %/năm (danh nghĩa)"},
     "floor_axis": {"en": "Floor, % of budget expenditure", "vi": "Mức sàn, % tổng chi ngân sách"},
@@ -59,6 +61,8 @@ _INPUT_NAMES = {
     "base_year": {"en": "base year", "vi": "năm gốc"},
     "base_expenditure_bn_vnd": {"en": "base-year budget expenditure", "vi": "chi ngân sách năm gốc"},
     "floor_pct": {"en": "floor", "vi": "mức sàn"},
+    "comparison_floor_pct": {"en": "comparison floor", "vi": "mức sàn so sánh"},
+    "national_floor_pct": {"en": "national floor", "vi": "mức sàn quốc gia"},
     "current_share_pct": {"en": "current S&T share", "vi": "tỷ lệ chi KH&CN hiện tại"},
     "grdp_base_year": {"en": "GRDP base year", "vi": "năm gốc GRDP"},
     "grdp_base_bn_vnd": {"en": "base GRDP", "vi": "GRDP năm gốc"},
@@ -70,12 +74,23 @@ _INPUT_NAMES = {
     "ramp_year": {"en": "ramp reaches floor in", "vi": "lộ trình đạt sàn năm"},
     "capacity_bn_vnd": {"en": "absorptive capacity", "vi": "khả năng hấp thụ"},
     "capacity_growth_pct": {"en": "capacity growth", "vi": "tăng khả năng hấp thụ"},
+    "gdp_base_year": {"en": "GDP base year", "vi": "năm gốc GDP"},
+    "gdp_base_bn_vnd": {"en": "base GDP", "vi": "GDP năm gốc"},
+    "nominal_gdp_growth_pct": {"en": "nominal GDP growth", "vi": "tăng trưởng GDP danh nghĩa"},
+    "gerd_base_year": {"en": "GERD year", "vi": "năm số liệu GERD"},
+    "gerd_base_pct_gdp": {"en": "GERD", "vi": "chi cho R&D (GERD)"},
+    "target_pct_gdp": {"en": "R&D target", "vi": "mục tiêu R&D"},
+    "target_year": {"en": "target year", "vi": "năm mục tiêu"},
+    "nonstate_share_pct": {"en": "minimum non-state share", "vi": "tỷ lệ ngoài nhà nước tối thiểu"},
+    "gerd_after_target_pct_gdp": {"en": "GERD after the target year", "vi": "GERD sau năm mục tiêu"},
 }
 _UNITS = {
     "bn VND": {"en": " bn VND", "vi": " tỷ đồng"},
     "bn VND per year": {"en": " bn VND/yr", "vi": " tỷ đồng/năm"},
     "% per year": {"en": " %/yr", "vi": " %/năm"},
     "% of budget expenditure": {"en": " %", "vi": " %"},
+    "% of GDP": {"en": " % of GDP", "vi": " % GDP"},
+    "% of GERD": {"en": " % of GERD", "vi": " % GERD"},
     "year": {"en": "", "vi": ""},
 }
 
@@ -102,8 +117,13 @@ def _text(key: str, lang: str, **values) -> str:
     return label(key, lang, _LABELS).format(**values)
 
 
-def _geo_name(geography: str, lang: str) -> str:
-    return _GEO_NAMES.get(geography, {}).get(lang, geography)
+def _title_geo(result: BudgetResult | SensitivityResult, geo_name: str | None) -> str:
+    """The display name for titles: ``geo_name`` if given, else the inputs' geography id."""
+    if geo_name is None:
+        return result.inputs.geography
+    if not isinstance(geo_name, str) or not geo_name.strip():
+        raise ParameterError("geo_name", f"expected a non-empty display name, got {geo_name!r}")
+    return geo_name
 
 
 def _format_value(record: Assumption, lang: str) -> str:
@@ -148,8 +168,13 @@ def _format_axes(ax, lang: str) -> None:
 
 
 def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices: bool = False,
-                        scenarios: Sequence[str] | None = None):
-    """Required S&T spending per scenario against the status quo, with the absorptive capacity."""
+                        scenarios: Sequence[str] | None = None, geo_name: str | None = None,
+                        comparison: BudgetResult | None = None):
+    """Required S&T spending per scenario against the status quo, with the absorptive capacity.
+
+    ``comparison`` is another run on the same budget path (e.g. the national floor applied to a
+    province) whose ``floor`` scenario is drawn as one more line, so a reader sees both floors.
+    """
     check_choice("lang", lang, LANGS)
     _check_result(result)
     if not isinstance(constant_prices, bool):
@@ -158,6 +183,13 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
     if isinstance(chosen, str) or not chosen:
         raise ParameterError("scenarios", f"expected a non-empty sequence of scenario names, got {chosen!r}")
     chosen = [check_choice("scenarios", s, result.scenarios) for s in chosen]
+    if comparison is not None:
+        if not isinstance(comparison, BudgetResult) or "floor" not in comparison.scenarios:
+            raise ParameterError("comparison", "expected a BudgetResult with a 'floor' scenario")
+        if comparison.inputs.base_year != result.inputs.base_year:
+            raise ParameterError("comparison", f"must share the base year {result.inputs.base_year} "
+                                               f"(its constant prices), got {comparison.inputs.base_year}")
+    geo = _title_geo(result, geo_name)
 
     column = "spending_const_bn_vnd" if constant_prices else "spending_bn_vnd"
     fig, ax = new_figure()
@@ -165,6 +197,13 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
         rows = result.yearly[result.yearly["scenario"] == scenario]
         ax.plot(rows["year"], rows[column], label=_scenario_label(scenario, result, lang),
                 linewidth=2, **SERIES_STYLES[SCENARIOS.index(scenario)])
+    assumptions = list(result.assumptions)
+    if comparison is not None:
+        rows = comparison.yearly[comparison.yearly["scenario"] == "floor"]
+        ax.plot(rows["year"], rows[column], label=_scenario_label("comparison", comparison, lang),
+                linewidth=1.5, **SERIES_STYLES[len(SCENARIOS)])
+        assumptions += [replace(a, name="comparison_floor_pct") for a in comparison.assumptions
+                        if a.name == "floor_pct"]
     first = result.yearly[result.yearly["scenario"] == chosen[0]]
     if first["capacity_bn_vnd"].notna().all():
         capacity = first["capacity_bn_vnd"] / (first["price_index"] if constant_prices else 1.0)
@@ -172,21 +211,21 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
                 label=_text("capacity", lang))
     for _first, last in result.inputs.periods[:-1]:
         ax.axvline(last + 0.5, color=PALETTE["grey"], linewidth=0.8, alpha=0.6)
-    geo = _geo_name(result.inputs.geography, lang)
     ax.set_title(_text("title_paths", lang, geo=geo))
     ax.set_xlabel(label("year", lang))
     ax.set_ylabel(_text("bn_const", lang, year=result.inputs.base_year) if constant_prices
                   else _text("bn_current", lang))
     _format_axes(ax, lang)
     ax.legend(loc="upper left")
-    add_footnote(fig, footnote_lines(result.assumptions, lang), lang)
+    add_footnote(fig, footnote_lines(assumptions, lang), lang)
     return fig
 
 
-def plot_cumulative_gap(result: BudgetResult, lang: str = "en"):
+def plot_cumulative_gap(result: BudgetResult, lang: str = "en", geo_name: str | None = None):
     """Running total of (scenario spending - status quo) from the base year, with period-end values."""
     check_choice("lang", lang, LANGS)
     _check_result(result)
+    geo = _title_geo(result, geo_name)
     scenarios = [s for s in result.scenarios if s != "status_quo"]
     if not scenarios:
         raise ParameterError("result", "has only the status quo, whose gap to itself is zero; run a floor or ramp")
@@ -202,8 +241,7 @@ def plot_cumulative_gap(result: BudgetResult, lang: str = "en"):
         for year, value in zip(ends["year"], ends["cumulative_gap_bn_vnd"]):
             ax.annotate(format_number(value, lang, 0), (year, value), textcoords="offset points",
                         xytext=(-4, 6), ha="right", fontsize=8, color=style["color"])
-    ax.set_title(_text("title_gap", lang, year=result.inputs.base_year,
-                       geo=_geo_name(result.inputs.geography, lang)))
+    ax.set_title(_text("title_gap", lang, year=result.inputs.base_year, geo=geo))
     ax.set_xlabel(label("year", lang))
     ax.set_ylabel(_text("bn_current", lang))
     _format_axes(ax, lang)
@@ -213,7 +251,7 @@ def plot_cumulative_gap(result: BudgetResult, lang: str = "en"):
 
 
 def plot_sensitivity_heatmap(sensitivity: SensitivityResult, lang: str = "en", period: str | None = None,
-                             metric: str = "cumulative_spending_bn_vnd"):
+                             metric: str = "cumulative_spending_bn_vnd", geo_name: str | None = None):
     """Heat map of one metric over floor (rows) x budget growth (columns), each cell labelled.
 
     ``period`` is a period label such as '2025–2030' (default: the first period).
@@ -224,6 +262,7 @@ def plot_sensitivity_heatmap(sensitivity: SensitivityResult, lang: str = "en", p
     metric = check_choice("metric", metric, HEATMAP_METRICS)
     periods = list(dict.fromkeys(sensitivity.table["period"]))
     period = periods[0] if period is None else check_choice("period", period, periods)
+    geo = _title_geo(sensitivity, geo_name)
 
     rows = sensitivity.table[sensitivity.table["period"] == period]
     grid = rows.pivot(index="floor_pct", columns="budget_growth_pct", values=metric).sort_index()
@@ -242,8 +281,7 @@ def plot_sensitivity_heatmap(sensitivity: SensitivityResult, lang: str = "en", p
     colorbar = fig.colorbar(image, ax=ax)
     colorbar.formatter = FuncFormatter(lambda v, _pos: format_number(v, lang, 0))
     colorbar.update_ticks()
-    ax.set_title(_text("title_heat", lang, metric=metric_label, period=period,
-                       geo=_geo_name(sensitivity.inputs.geography, lang)))
+    ax.set_title(_text("title_heat", lang, metric=metric_label, period=period, geo=geo))
     ax.set_xlabel(_text("growth_axis", lang))
     ax.set_ylabel(_text("floor_axis", lang))
     add_footnote(fig, [_text("heat_grid", lang)] + footnote_lines(sensitivity.assumptions, lang), lang)

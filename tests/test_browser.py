@@ -1,0 +1,101 @@
+"""Reports open offline in a real browser: headless Chromium loads the index and one report of each
+notebook from disk with the network off, every figure renders, and no request leaves the machine.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them). Outside CI the test
+is skipped when they are missing; in CI (``CI`` set) their absence is a failure.
+One screenshot per notebook is saved under ``reports/test-artifacts/`` (or ``$NQ57_TEST_ARTIFACTS``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nq57lib import config
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = pytest.mark.slow
+
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's chromium and chromium-driver (see .ci/run)")
+    pytest.skip("headless Chromium not installed (apt-get install chromium chromium-driver)",
+                allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,2000",
+                # the network is off: any name resolves nowhere and any proxy connection is refused
+                "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
+                "--proxy-bypass-list=<-loopback>"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0})
+    yield driver
+    driver.quit()
+
+
+def _requested_urls(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def _open(driver, path: Path) -> dict:
+    driver.get_log("performance")  # drop earlier entries
+    driver.get(path.resolve().as_uri())
+    images = driver.execute_script(
+        "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.src.slice(0, 22)]);")
+    return {"images": images, "urls": _requested_urls(driver), "title": driver.title}
+
+
+def _assert_offline(result: dict) -> None:
+    remote = [u for u in result["urls"] if not u.startswith(("file:", "data:", "about:", "blob:"))]
+    assert remote == [], f"requests left the machine: {remote[:5]}"
+
+
+def test_index_and_reports_render_offline(browser, report_run):
+    reports_dir, manifest = report_run
+    index = _open(browser, reports_dir / "index.html")
+    _assert_offline(index)
+    links = browser.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
+    assert any(link and link.endswith("report.html") for link in links)
+
+    artifacts = Path(os.environ.get("NQ57_TEST_ARTIFACTS") or config.REPORTS_DIR / "test-artifacts")
+    artifacts.mkdir(parents=True, exist_ok=True)
+    seen = set()
+    for job in manifest["jobs"]:
+        if job["notebook"] in seen or job["status"] != "ok":
+            continue
+        seen.add(job["notebook"])
+        page = reports_dir / job["report_html"]
+        result = _open(browser, page)
+        _assert_offline(result)
+        assert result["images"], f"{page}: no figure"
+        broken = [i for i in result["images"] if not (i[0] and i[1] > 0)]
+        assert broken == [], f"{page}: figures that did not render: {broken}"
+        assert all(i[2].startswith("data:image/") for i in result["images"])  # embedded, not linked
+        body = browser.find_element("tag name", "body").text
+        assert "Traceback" not in body and "def " not in body  # no code, no errors shown
+        browser.save_screenshot(str(artifacts / f"{job['notebook']}.png"))
+    assert seen == {"digital_economy", "budget_floor", "scorecard"}
