@@ -165,10 +165,28 @@ def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
     except pa.errors.SchemaErrors as exc:
         raise _first_failure(path, exc.failure_cases, names) from None
     _check_primary_key(path, typed, resource["schema"].get("primaryKey") or [])
+    _check_no_markup(path, typed, [f["name"] for f in fields if f["type"] == "string"])
     typed = typed.copy()
     typed["_row"] = typed.index.to_numpy()
     typed["_file"] = str(path)
     return typed.reset_index(drop=True)
+
+
+_MARKUP = r"<\s*[A-Za-z/!?]"
+
+
+def _check_no_markup(path: Path, frame: pd.DataFrame, columns: list[str]) -> None:
+    """Reject text that looks like HTML markup: data strings end up in HTML reports.
+
+    Reports escape what they print, but a figure's text should never be markup in the first place
+    (a '<' before a number, as in '<5 %', is fine).
+    """
+    for column in columns:
+        hits = frame[column].astype("string").str.contains(_MARKUP, regex=True, na=False)
+        if hits.any():
+            row = hits[hits].index[0]
+            raise DataError(path, f"text looks like HTML markup: {frame.loc[row, column]!r}", row=int(row),
+                            column=column)
 
 
 def _check_primary_key(path: Path, frame: pd.DataFrame, key: list[str]) -> None:

@@ -128,6 +128,13 @@ def test_user_file_from_environment(mini_root, monkeypatch):
     assert 2023 in data.series(pkg, "ha-noi", "grdp_growth_pct")["year"].tolist()
 
 
+def test_user_file_with_markup_is_rejected(mini_root):
+    extra = write_csv(mini_root / "xss.csv", "observations", [
+        _obs("ha-noi", "grdp_growth_pct", 2023, 6.27, "% y/y", note="<script>alert(1)</script>")])
+    with pytest.raises(DataError, match=r"xss\.csv row 2 column 'note': text looks like HTML markup"):
+        load(mini_root, extra_observations=extra)
+
+
 def test_user_file_duplicating_shipped_key_is_rejected(mini_root):
     extra = write_csv(mini_root / "dup.csv", "observations", [OBSERVATIONS[0]])
     with pytest.raises(DataError, match=r"dup\.csv row 2: duplicate key"):
