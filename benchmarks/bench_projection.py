@@ -10,10 +10,10 @@ plain Python loop (one path, one geography, one year at a time) on a subset of p
 scaled linearly to the full path count (the loop's final sorting grows slightly faster than linearly, so
 the scaled time, and the ratio, are if anything understated).
 
-The data module (nq57lib.data) is not ready yet, so the inputs are built inline below from the figures
-transcribed in /work/shared/sources/national_and_provinces.md (section 2b/2c: national series; section
-3a: provincial 2022 shares, ministry definition, MIC report cited by ITPC). They are benchmark inputs;
-the reports read the same figures from data/ with their sources.
+Inputs come from the shipped data package, calibrated exactly as the digital-economy report does
+(``nq57lib.analysis.share.calibration_for``): the nation on its own statistics-office series, the
+provinces with one 2022 ministry-definition value on the national ministry series as proxy, and the
+new Phú Thọ on its labelled assumed base.
 """
 
 from __future__ import annotations
@@ -30,37 +30,27 @@ import pandas as pd
 from nq57lib import projection as pj
 
 END_YEAR = 2045
-NATION_NSO = {2020: 12.66, 2021: 12.87, 2022: 12.83, 2023: 12.87, 2024: 13.17, 2025: 14.02}
-NATION_MINISTRY = {2021: 11.91, 2022: 14.26, 2023: 16.5, 2024: 18.3}
-PROVINCES_2022 = {  # ministry definition, data year 2022
-    "bac-ninh": 56.83, "thai-nguyen": 42.92, "bac-giang": 42.13, "hai-phong": 29.48, "vinh-phuc": 22.87,
-    "da-nang": 19.76, "ho-chi-minh": 18.66, "ha-noi": 17.15, "tay-ninh": 5.78, "tien-giang": 5.73,
-    "binh-thuan": 5.16, "bac-lieu": 4.87, "quang-ngai": 4.21,
-}
-
-
-def series(values: dict, concept: str) -> pd.DataFrame:
-    return pd.DataFrame({"year": list(values), "value": list(values.values()), "concept": concept, "segment": 0})
+CEILING_PCT = 75.0  # the report's default ceiling (digital_economy parameter ceiling_pct)
 
 
 def build_inputs() -> tuple[pd.DataFrame, list[dict]]:
-    """Simulation inputs for the nation and the provinces, calibrated as the reports do."""
-    nation = pd.concat([series(NATION_NSO, "nso"), series(NATION_MINISTRY, "ministry")], ignore_index=True)
-    rows = [pj.simulation_inputs(pj.calibrate(nation, concept="nso", label="nation (nso)"), "vietnam")]
-    for geo_id, share in PROVINCES_2022.items():
-        cal = pj.calibrate(series({2022: share}, "ministry"), label=geo_id, proxy=nation,
-                           proxy_label="nation (ministry definition)")
-        rows.append(pj.simulation_inputs(cal, geo_id))
-    targets = [
-        {"target_id": "vp-2030", "geo_id": "vinh-phuc", "indicator_id": "de_share_pct", "comparator": ">=",
-         "value": 35.0, "year": 2030},
-        {"target_id": "vp-2045", "geo_id": "vinh-phuc", "indicator_id": "de_share_pct", "comparator": ">=",
-         "value": 60.0, "year": 2045},
-        {"target_id": "vn-2030", "geo_id": "vietnam", "indicator_id": "de_share_pct", "comparator": ">=",
-         "value": 30.0, "year": 2030},
-        {"target_id": "vn-2045", "geo_id": "vietnam", "indicator_id": "de_share_pct", "comparator": ">=",
-         "value": 50.0, "year": 2045},
-    ]
+    """Simulation inputs for every geography with a digital-economy share in data/, calibrated as the
+    report does (``nq57lib.analysis.share.calibration_for``), and their targets after the base year."""
+    from nq57lib import data
+    from nq57lib.analysis import share
+
+    pkg = data.load_package(use_env=False)
+    observed = sorted(set(pkg.observations.loc[pkg.observations["indicator_id"] == share.INDICATOR, "geo_id"]))
+    rows, targets = [], []
+    for geo_id in observed + ["phu-tho-2025"]:  # the merged unit runs on its labelled assumed base
+        _, _, cal, _ = share.calibration_for(pkg, geo_id)
+        if cal.trend_sd_pct is None:
+            continue
+        rows.append(pj.simulation_inputs(cal, geo_id, ceiling_pct=max(CEILING_PCT, cal.base_share_pct + 1)))
+        registered = share.geo_targets(pkg, geo_id)
+        if not registered.empty:
+            ahead, _ = pj.split_targets(registered, cal.base_year)
+            targets += ahead.to_dict("records")
     return pd.DataFrame(rows), targets
 
 
@@ -70,6 +60,7 @@ def simulate_with_a_loop(inputs: pd.DataFrame, targets: list[dict], n_paths: int
     first_year = int(inputs["base_year"].min())
     years = list(range(first_year, END_YEAR + 1))
     geos = inputs.to_dict("records")
+    base = {g["geo_id"]: g["base_share_pct"] for g in geos}
     values = {(g["geo_id"], year): [] for g in geos for year in years if year >= g["base_year"]}
     for _ in range(n_paths):
         pace_draw = rng.gauss(0.0, 1.0)
@@ -85,7 +76,9 @@ def simulate_with_a_loop(inputs: pd.DataFrame, targets: list[dict], n_paths: int
     for key, shares in values.items():
         shares.sort()
         bands[key] = [shares[(q * n_paths + 99) // 100 - 1] for q in pj.QUANTILES_PCT]
-    p_meet = {t["target_id"]: sum(s >= t["value"] for s in values[(t["geo_id"], t["year"])]) / n_paths
+    p_meet = {t["target_id"]: sum(bool(pj.meets_target(s, pj.reached_comparator(t["comparator"], t["value"], base[t["geo_id"]]),
+                                                         t["value"], t["value_high"]))
+                                  for s in values[(t["geo_id"], t["year"])]) / n_paths
               for t in targets}
     return {"bands": bands, "p_meet": p_meet}
 
@@ -109,15 +102,15 @@ def main() -> None:
 
     inputs, targets = build_inputs()
     years = END_YEAR - int(inputs["base_year"].min()) + 1
-    print(f"geographies: {len(inputs)} (nation + {len(inputs) - 1} provinces), years "
+    print(f"geographies: {len(inputs)} with a share in data/ ({', '.join(inputs['geo_id'])}), years "
           f"{int(inputs['base_year'].min())}-{END_YEAR} ({years}), paths {args.paths:,}: "
           f"{args.paths * years * len(inputs):,} path-years")
 
     ratio = inputs["trend_sd_pct"] / inputs["shock_sd_pct"]  # what, with the base year, makes a path shape
     shapes = len(inputs.assign(ratio=ratio)[["base_year", "ratio"]].drop_duplicates())
     result, vectorised = time_simulation(inputs, targets, args.paths, args.repeat)
-    print(f"vectorised: median {vectorised:.3f} s over {args.repeat} runs ({shapes} path shapes: the nation, "
-          f"and the provinces calibrated on one proxy)")
+    print(f"vectorised: median {vectorised:.3f} s over {args.repeat} runs ({shapes} path shapes: geographies "
+          f"calibrated on one series share one)")
     # Worst case: nudge every province's shock sd so that no two geographies share a path shape and the
     # cube holds every geography (the timing a user with heterogeneous inputs would see).
     distinct = inputs.assign(shock_sd_pct=inputs["shock_sd_pct"] * (1 + 1e-3 * np.arange(len(inputs))))
@@ -136,14 +129,15 @@ def main() -> None:
     # Same model, different random streams: the results must agree within Monte Carlo error.
     bands = result.bands.set_index(["geo_id", "year"])
     worst = 0.0
-    for geo_id in ("vietnam", "vinh-phuc", "bac-ninh", "quang-ngai"):
+    for geo_id in ("vn", "vinh-phuc", "bac-ninh", "quang-ngai"):
         for year in (2030, END_YEAR):
             median = bands.loc[(geo_id, year), "p50_share_pct"]
             worst = max(worst, abs(loop["bands"][(geo_id, year)][2] - median) / median)
     print(f"agreement: largest relative gap of the loop's medians (2030, 2045; 4 geographies) "
           f"to the vectorised ones: {worst:.1%}")
     for row in result.p_meet.itertuples():
-        print(f"  P(meet {row.target_id}): vectorised {row.p_meet:.3f}, loop {loop['p_meet'][row.target_id]:.3f}")
+        if row.geo_id in ("vn", "vinh-phuc", "phu-tho-2025"):
+            print(f"  P(meet {row.target_id}): vectorised {row.p_meet:.3f}, loop {loop['p_meet'][row.target_id]:.3f}")
 
 
 if __name__ == "__main__":

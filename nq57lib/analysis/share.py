@@ -149,6 +149,24 @@ def _proxy_history(pkg: data.DataPackage, proxy_geo: str, concept: str) -> pd.Da
     return None if proxy.empty else proxy[HISTORY_COLUMNS]
 
 
+def calibration_for(pkg: data.DataPackage, geo: str, proxy: str = ""):
+    """(history, base assumptions, calibration, proxy history) of one geography, as the report uses.
+
+    The pace comes from the geography's own series of its definition when it has >= 2 observations,
+    else from ``proxy`` (default: the nation) on the same definition. Shared by ``build`` and the
+    Monte Carlo benchmark, so both simulate exactly what the report shows.
+    """
+    history, base_assumptions = share_history(pkg, geo)
+    concept = str(history["concept"].iloc[-1])
+    own = history[history["concept"] == concept]
+    proxy_geo = proxy or NATION
+    proxy_hist = None if proxy_geo == geo else _proxy_history(pkg, proxy_geo, concept)
+    proxy_label = f"{data.geo_name(pkg, proxy_geo, 'en')} ({concept})"
+    cal = projection.calibrate(own[HISTORY_COLUMNS], concept=concept, label=data.geo_name(pkg, geo, "en"),
+                               proxy=proxy_hist, proxy_label=proxy_label)
+    return history, base_assumptions, cal, proxy_hist
+
+
 # --------------------------------------------------------------------------------------------
 # The report
 # --------------------------------------------------------------------------------------------
@@ -158,15 +176,9 @@ def build(P, pkg: data.DataPackage | None = None) -> Report:
     pkg = pkg or data.load_package()
     geo, lang = P.geo, P.lang
     name = data.geo_name(pkg, geo, lang)
-    history, base_assumptions = share_history(pkg, geo)
-    concept = str(history["concept"].iloc[-1])
+    history, base_assumptions, cal, proxy_hist = calibration_for(pkg, geo, P.proxy)
+    concept = cal.concept
     own = history[history["concept"] == concept]
-
-    proxy_geo = P.proxy or NATION
-    proxy_hist = None if proxy_geo == geo else _proxy_history(pkg, proxy_geo, concept)
-    proxy_label = f"{data.geo_name(pkg, proxy_geo, 'en')} ({concept})"
-    cal = projection.calibrate(own[HISTORY_COLUMNS], concept=concept, label=data.geo_name(pkg, geo, "en"),
-                               proxy=proxy_hist, proxy_label=proxy_label)
     other = "nso" if concept == "ministry" else "ministry"
     ref_hist = data.series(pkg, NATION, INDICATOR, concept=other)
     reference = None
