@@ -116,16 +116,23 @@ def geo_availability(notebook: str) -> dict[str, str | None]:
     return available_geos(notebook)
 
 
-def input_problem(params: Parameters) -> str | None:
+def input_problem(params: Parameters, overridden: set[str]) -> str | None:
     """Why the report's builder cannot run with ``params`` (e.g. no budget base for a province), or None.
 
-    Asked before any kernel starts, so a geography without the inputs a notebook needs is skipped
+    Asked before any kernel starts. A problem with a value the user set (``-p floor_pct=0.15``)
+    is the user's error: it is raised, so the run exits 2 with one line naming the parameter. Any
+    other problem (the data lack what the notebook needs for this geography) skips the geography
     with the builder's own one-line reason instead of failing inside a kernel. Notebooks without a
     builder in ``nq57lib.analysis`` (test fixtures) have nothing to check.
     """
-    from .analysis import input_problem as builder_problem
+    from .analysis import input_error
 
-    return builder_problem(params)
+    error = input_error(params)
+    if error is None:
+        return None
+    if isinstance(error, ParameterError) and error.name in overridden:
+        raise error
+    return str(error)
 
 
 def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any]
@@ -155,7 +162,7 @@ def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any]
             seen.add(params.geo)
             why = availability.get(params.geo, "not in the data package")
             if why is None:
-                why = input_problem(params)
+                why = input_problem(params, set(own))
             if why is not None:
                 skipped.append({"notebook": notebook, "geo": params.geo, "reason": why})
             else:

@@ -121,11 +121,11 @@ BUILDERS = {"digital_economy": ("share", "share_history_for"), "budget_floor": (
             "scorecard": ("scorecard", None)}
 
 
-def input_problem(params, pkg=None) -> str | None:
-    """The one-line reason the builder of ``params.notebook`` cannot run with ``params``, or None.
+def input_error(params, pkg=None):
+    """The error the builder of ``params.notebook`` would raise on its inputs, or None.
 
     Runs the builder's input step only (no projection, no simulation), so the runner can skip a
-    geography without the data a report needs before any kernel starts.
+    geography without the data a report needs, or reject a bad value, before any kernel starts.
     """
     import importlib
 
@@ -139,7 +139,7 @@ def input_problem(params, pkg=None) -> str | None:
     try:
         getattr(module, check)(pkg or data.load_package(), params)
     except Nq57Error as exc:
-        return str(exc)
+        return exc
     return None
 
 

@@ -1,0 +1,57 @@
+"""`nq57 run` on the real notebooks and data: bad input exits 2 with one line before any kernel starts,
+and geographies a report cannot serve are skipped with the reason."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+NQ57 = str(Path(sys.executable).with_name("nq57"))
+
+
+def run(*args, reports_dir):
+    start = time.perf_counter()
+    out = subprocess.run([NQ57, "run", "--reports-dir", str(reports_dir), *args], capture_output=True, text=True,
+                         timeout=300)
+    return out, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("args, name", [
+    (["--geo", "vinh-phuk"], "geo"),
+    (["--geo", "../../etc"], "geo"),
+    (["--notebook", "digital_economy", "-p", "n_paths=0"], "n_paths"),
+    (["--notebook", "digital_economy", "-p", "horizon_year=2045.5"], "horizon_year"),
+    (["--notebook", "digital_economy", "-p", "proxy=<b>x</b>"], "proxy"),
+    (["--notebook", "budget_floor", "-p", "floor_pct=0.15"], "floor_pct"),  # a fraction, not percent
+    (["--notebook", "budget_floor", "-p", "floor_pct=nan"], "floor_pct"),
+    (["--notebook", "budget_floor", "-p", "ramp_year=2020"], "ramp_year"),
+    (["--notebook", "scorecard", "-p", "lang=de"], "lang"),
+    (["--notebook", "budget_floor", "-p", "flor_pct=3"], "flor_pct"),
+    (["--notebook", "digital_economy", "-p", "output_dir=/tmp/x\x01"], "output_dir"),
+])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(args, name, tmp_path):
+    out, seconds = run(*args, reports_dir=tmp_path)
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"parameter '{name}'" in lines[0], out.stderr
+    assert not list(tmp_path.glob("runs/*")), "nothing is written for a rejected run"
+    assert seconds < 30  # no kernel was started
+
+
+def test_fraction_floor_message_says_what_to_write(tmp_path):
+    out, _ = run("--notebook", "budget_floor", "-p", "floor_pct=0.15", reports_dir=tmp_path)
+    assert "looks like a fraction" in out.stderr and "15" in out.stderr
+
+
+@pytest.mark.slow
+def test_geography_without_inputs_is_skipped_with_reason(tmp_path):
+    out, _ = run("--notebook", "budget_floor", "--geo", "cao-bang", reports_dir=tmp_path)
+    assert out.returncode == 0, out.stderr
+    manifest = json.loads(next(tmp_path.glob("runs/*/manifest.json")).read_text(encoding="utf-8"))
+    assert manifest["counts"]["skipped"] == 1 and manifest["jobs"] == []
+    assert "cao-bang" in manifest["skipped"][0]["geo"] and manifest["skipped"][0]["reason"]
