@@ -189,13 +189,42 @@ def heading(report: Report, key: str) -> Any:
     return Markdown(f"### {HEADINGS[key][report.lang]}")
 
 
+# Column headers for readers (machine-readable results keep the raw names).
+COLUMN_LABELS = {
+    "indicator": ("Indicator", "Chỉ tiêu"), "target": ("Target", "Mục tiêu"), "target_year": ("By", "Năm"),
+    "latest_value": ("Latest", "Mới nhất"), "latest_year": ("Year", "Năm số liệu"),
+    "latest_status": ("Status", "Tình trạng"), "required_growth_pct_per_year": ("Needed, % a year", "Cần, %/năm"),
+    "required_places_per_year": ("Needed, places a year", "Cần, bậc/năm"),
+    "assessment_text": ("Assessment", "Đánh giá"), "relation": ("Set by", "Đặt bởi"),
+    "latest_source_id": ("Source", "Nguồn"), "source_id": ("Source", "Nguồn"), "set_by": ("Set by", "Đặt bởi"),
+    "name": ("Input", "Đầu vào"), "value": ("Value", "Giá trị"), "unit": ("Unit", "Đơn vị"),
+    "kind": ("Kind", "Loại"), "label": ("What it is", "Nội dung"), "basis": ("Basis", "Căn cứ"),
+    "publisher": ("Publisher", "Cơ quan công bố"), "title": ("Title", "Tiêu đề"), "url": ("URL", "Địa chỉ"),
+    "published": ("Published", "Ngày công bố"), "tier": ("Tier", "Cấp nguồn"), "year": ("Year", "Năm"),
+    "scenario": ("Scenario", "Kịch bản"), "status": ("Status", "Tình trạng"),
+}
+
+# The columns a reader needs from wide tables (all columns stay in the results files).
+READER_COLUMNS = {
+    "targets": ["indicator", "target", "target_year", "latest_value", "latest_year", "latest_status",
+                "required_growth_pct_per_year", "required_places_per_year", "assessment_text", "set_by",
+                "latest_source_id"],
+    "national_targets": ["indicator", "target", "target_year", "latest_value", "latest_year",
+                         "required_growth_pct_per_year", "assessment_text", "latest_source_id"],
+    "sources": ["source_id", "publisher", "title", "url", "published", "tier"],
+}
+
+
 def table_view(report: Report, name: str, caption: str | None = None) -> Any:
-    """A readable view of one result table: captioned, index hidden, numbers rounded.
+    """A readable view of one result table: captioned, index hidden, numbers rounded, headers in
+    the report's language, and only the columns a reader needs (``READER_COLUMNS``).
 
     Values are HTML-escaped by the Styler, so text from data or parameters cannot inject markup.
     """
     frame = report.assumptions if name == "assumptions" else report.sources if name == "sources" \
         else report.tables[name]
+    if name in READER_COLUMNS and frame is not None:
+        frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
     text = caption or TABLE_CAPTIONS.get(name, {}).get(report.lang, name)
     if frame is None or frame.empty:
         from IPython.display import Markdown
@@ -206,6 +235,8 @@ def table_view(report: Report, name: str, caption: str | None = None) -> Any:
         if view[column].dtype == object:
             view[column] = view[column].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
                                             else v)
+    position = 1 if report.lang == "vi" else 0
+    view = view.rename(columns={c: COLUMN_LABELS[c][position] for c in view.columns if c in COLUMN_LABELS})
     floats = [c for c in view.columns if pd.api.types.is_float_dtype(view[c])]
     styler = view.style.format(na_rep="", escape="html")  # integers (years, ranks) as they are
     if floats:
