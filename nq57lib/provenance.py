@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# A source id as make_source_id writes it, for finding ids cited in free text (assumption bases).
+SOURCE_ID_PATTERN = r"\b[a-z0-9][a-z0-9\-]*-[0-9a-f]{8}\b"
+
 _GENERIC_LABELS = {"vn", "com", "net", "org", "gov", "edu", "info", "co", "int", "io", "tr", "www", "m", "en"}
 
 

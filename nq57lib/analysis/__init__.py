@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
-from ..provenance import Assumption
+from ..provenance import SOURCE_ID_PATTERN, Assumption
 
 ASSUMPTION_COLUMNS = ["name", "value", "unit", "kind", "label", "basis"]
 SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "tier"]
@@ -79,7 +79,7 @@ def source_ids_in(*texts: Any) -> set[str]:
     found: set[str] = set()
     for text in texts:
         if isinstance(text, str):
-            found.update(re.findall(r"\b[a-z0-9][a-z0-9\-]*-[0-9a-f]{8}\b", text))
+            found.update(re.findall(SOURCE_ID_PATTERN, text))
     return found
 
 

@@ -18,10 +18,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..budget import SCENARIOS, BudgetResult, SensitivityResult
 from ..errors import ParameterError, check_choice
-from ..provenance import ASSUMED, DERIVED, OBSERVED, Assumption
+from ..provenance import ASSUMED, DERIVED, OBSERVED, SOURCE_ID_PATTERN, Assumption
 from .common import LANGS, PALETTE, SERIES_STYLES, add_footnote, label, new_figure
 
-_SOURCE_ID = re.compile(r"\b[a-z0-9][a-z0-9-]*-[0-9a-f]{8}\b")
+_SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
 
 _LABELS = {
     "title_paths": {"en": "Required S&T spending vs status quo, {geo}",
