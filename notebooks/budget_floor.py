@@ -13,7 +13,7 @@
 #     name: nq57
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["remove_cell"]
 # # The S&T budget floor: what it costs, year by year, to 2030 and 2045
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW). Change the parameters below, or pass them with

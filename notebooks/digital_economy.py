@@ -13,7 +13,7 @@
 #     name: nq57
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["remove_cell"]
 # # Digital-economy share: where it stands, what the targets require, how likely they are
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW). Change the parameters below, or pass them with

@@ -13,7 +13,7 @@
 #     name: nq57
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["remove_cell"]
 # # Resolution 57 scorecard
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW): every registered target of a geography, with

@@ -40,8 +40,12 @@ def _data_command(args: argparse.Namespace) -> int:
         import pandas as pd
 
         with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
-            print(summary.drop(columns=["sources"]).to_string(index=False))
+            print(summary.to_string(index=False, formatters={"sources": _shorten}))
     return 0
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def build_parser() -> argparse.ArgumentParser:

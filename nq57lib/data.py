@@ -777,12 +777,13 @@ def _sum_parts(pkg: DataPackage, parts: list[str], indicator_id: str, concept: s
 # --------------------------------------------------------------------------------------------
 
 def coverage_summary(pkg: DataPackage) -> pd.DataFrame:
-    """Per geography and indicator: observation count, years covered, concepts and sources."""
+    """Per geography and indicator: observation count, years covered, concepts, number of sources and their ids."""
     obs = pkg.observations
     grouped = obs.groupby(["geo_id", "indicator_id"], sort=True)
     out = grouped.agg(n_obs=("value", "size"), first_year=("year", "min"), last_year=("year", "max"),
                       n_years=("year", "nunique"),
                       concepts=("concept", lambda s: "|".join(sorted(set(s)))),
+                      n_sources=("source_id", "nunique"),
                       sources=("source_id", lambda s: ";".join(sorted(set(s)))))
     return out.reset_index()
 

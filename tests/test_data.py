@@ -309,3 +309,4 @@ def test_coverage_summary(mini_root):
     summary = data.coverage_summary(load(mini_root))
     row = summary[(summary["geo_id"] == "vinh-phuc") & (summary["indicator_id"] == "grdp_current_bn_vnd")].iloc[0]
     assert (row["n_obs"], row["first_year"], row["last_year"], row["n_years"]) == (4, 2018, 2024, 3)
+    assert row["n_sources"] == 2 and row["sources"] == "src-gso;src-press"

@@ -30,6 +30,7 @@ def test_html_reports_hide_code_and_carry_provenance(report_run):
         assert checksum in page, job["report_html"]
         assert "validate_parameters" not in page and "import " not in page  # no code cells
         assert "Traceback" not in page
+        assert "Report notebook of" not in page  # the researchers' intro cell is tagged remove_cell
         assert external_references(page) == []
         assert page.count("data:image/png;base64,") >= 1
 
