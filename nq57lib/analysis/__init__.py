@@ -87,10 +87,9 @@ def fmt_number(value: Any, lang: str, decimals: int = 1) -> str:
     """A number for prose: thousands grouped, '.' decimal in English, ',' decimal in Vietnamese."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{float(value):,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
-    return text
+    from ..plots.common import format_number
+
+    return format_number(float(value), lang, decimals)
 
 
 def fmt_pct(value: Any, lang: str, decimals: int = 1) -> str:

@@ -337,11 +337,7 @@ class TargetData:
 
 
 class _SeriesCache:
-    """Series looked up once per data package: many targets share a geography, indicator and concept.
-
-    ``data.series`` is a pure function of the package, and a scorecard asks for the same national
-    series in every build, so the cache is shared by all builds on one package (see ``_cache_for``).
-    """
+    """Series looked up once per build: many targets share a geography, indicator and concept."""
 
     def __init__(self, pkg):
         self.pkg = pkg
@@ -361,20 +357,6 @@ class _SeriesCache:
             self._merged[key] = nqdata.merged_series(self.pkg, geo_id, indicator_id, concept,
                                                      statuses=OUTCOME_STATUSES)
         return self._merged[key]
-
-
-_CACHES: dict[str, _SeriesCache] = {}
-_MAX_CACHES = 4  # packages differ only when researchers add files; keep a few, drop the oldest
-
-
-def _cache_for(pkg) -> _SeriesCache:
-    """The series cache of a package, keyed by its checksum (which covers researcher-supplied files)."""
-    cache = _CACHES.get(pkg.checksum)
-    if cache is None:
-        if len(_CACHES) >= _MAX_CACHES:
-            _CACHES.pop(next(iter(_CACHES)))
-        cache = _CACHES[pkg.checksum] = _SeriesCache(pkg)
-    return cache
 
 
 def _merged_history(pkg, merged: pd.DataFrame, indicator_id: str, concept: str | None) -> pd.DataFrame:
@@ -1058,7 +1040,7 @@ def build(P, pkg=None) -> Report:
     geo_id, lang = P.geo, P.lang
     check_choice("lang", lang, ("en", "vi"))
     geo_id = nqdata.resolve_geo(geo_id, pkg, name="geo")
-    cache = _cache_for(pkg)
+    cache = _SeriesCache(pkg)
     as_of = as_of_year(pkg)
     targets = pkg.targets
     relations = related_geos(pkg, geo_id)

@@ -26,7 +26,6 @@ Choices, each stated in the report:
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import pandas as pd
 

@@ -19,7 +19,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from ..budget import SCENARIOS, BudgetResult, SensitivityResult
 from ..errors import ParameterError, check_choice
 from ..provenance import ASSUMED, DERIVED, OBSERVED, SOURCE_ID_PATTERN, Assumption
-from .common import LANGS, PALETTE, SERIES_STYLES, add_footnote, label, new_figure
+from .common import LANGS, PALETTE, SERIES_STYLES, add_footnote, format_number, label, new_figure
 
 _SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
 
@@ -96,21 +96,6 @@ _UNITS = {
 
 HEATMAP_METRICS = ("cumulative_spending_bn_vnd", "cumulative_spending_const_bn_vnd", "cumulative_gap_bn_vnd",
                    "spending_last_year_bn_vnd")
-
-
-def format_number(value: float, lang: str, decimals: int | None = None) -> str:
-    """Format a number for ``lang``: 33,333.5 in English, 33.333,5 in Vietnamese.
-
-    Without ``decimals``: none from 100 up, else up to two (trailing zeros dropped).
-    """
-    check_choice("lang", lang, LANGS)
-    if decimals is None:
-        text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
 
 
 def _text(key: str, lang: str, **values) -> str:

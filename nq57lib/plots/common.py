@@ -55,6 +55,22 @@ def label(key: str, lang: str, extra: dict | None = None) -> str:
     raise KeyError(f"no label {key!r}")
 
 
+def format_number(value: float, lang: str, decimals: int | None = None) -> str:
+    """Format a number for ``lang``: 33,333.5 in English, 33.333,5 in Vietnamese.
+
+    Without ``decimals``: none from 100 up, else up to two (trailing zeros dropped).
+    Every figure label and every report sentence formats numbers through this function.
+    """
+    check_choice("lang", lang, LANGS)
+    if decimals is None:
+        text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
 def apply_style() -> None:
     """Set rcParams for readable print output (sizes in points, light grid, no top/right spines)."""
     plt.rcParams.update({
