@@ -1,0 +1,135 @@
+"""GRDP growth assumptions shared by the digital-economy and budget-floor reports.
+
+Both reports need one nominal GRDP growth rate per geography: the digital-economy report to turn a
+share path into value-added growth, the budget report to grow GRDP and the budget. They take it
+from here, so the two reports never disagree about the economy they describe.
+
+The default real growth is a *medium-term mean*: the geometric mean of the latest
+``MEDIUM_TERM_YEARS`` observed annual rates up to the base year, naming the years, not one year's
+rate held for two decades. A unit created by the 2025 merger uses its own published rates and, for
+earlier years, the mean of its old units' rates weighted by their GRDP in current prices of the same
+year (a derived figure that says so). Nominal growth compounds real growth with a deflator:
+``(1 + real) * (1 + deflator) - 1``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import data
+from .budget import nominal_growth_pct
+from .errors import ParameterError
+from .provenance import ASSUMED, DERIVED, Assumption
+
+MEDIUM_TERM_YEARS = 5  # a plan period: long enough to smooth one shock year (2020, 2023), short enough to be current
+GROWTH_INDICATOR = "grdp_growth_pct"
+LEVEL_INDICATOR = "grdp_current_bn_vnd"
+
+
+@dataclass(frozen=True)
+class YearRate:
+    """One year's real growth rate and where it came from."""
+
+    year: int
+    rate_pct: float
+    basis: str  # "observed (source-id)" or the weighting that derived it
+
+
+@dataclass(frozen=True)
+class GrowthAssumption:
+    """Real growth, deflator and the nominal growth they imply, with their bases."""
+
+    geo_id: str
+    real_pct: float
+    deflator_pct: float
+    real_kind: str  # DERIVED (a mean of observed rates) or ASSUMED (set by the user)
+    real_basis: str
+    deflator_basis: str
+    years: tuple[int, ...] = ()  # the observed years averaged; empty when set by the user
+
+    @property
+    def nominal_pct(self) -> float:
+        return nominal_growth_pct(self.real_pct, self.deflator_pct)
+
+    def assumptions(self) -> list[Assumption]:
+        """The three labelled inputs (real, deflator, nominal) for an assumptions table."""
+        nominal_basis = (f"(1 + {self.real_pct:.4g} %) x (1 + {self.deflator_pct:.4g} %) - 1: real growth "
+                         f"compounded with the deflator")
+        return [
+            Assumption("real_growth_pct", self.real_pct, "% per year", self.real_kind,
+                       "real GRDP growth", self.real_basis),
+            Assumption("deflator_pct", self.deflator_pct, "% per year", ASSUMED, "GRDP deflator",
+                       self.deflator_basis),
+            Assumption("nominal_growth_pct", self.nominal_pct, "% per year", DERIVED,
+                       "nominal GRDP growth", nominal_basis),
+        ]
+
+
+def geometric_mean_pct(rates_pct) -> float:
+    """The constant rate that compounds to the same total as ``rates_pct`` (in % a year)."""
+    rates = [float(r) for r in rates_pct]
+    if not rates:
+        raise ValueError("no rates to average")
+    total = math.prod(1.0 + r / 100.0 for r in rates)
+    return (total ** (1.0 / len(rates)) - 1.0) * 100.0
+
+
+def yearly_real_growth(pkg: data.DataPackage, geo_id: str) -> list[YearRate]:
+    """Every year's real growth of a geography: observed, or derived from a merged unit's old units.
+
+    A year with the unit's own observation uses it. For a unit created by the 2025 merger, a year
+    without one uses the mean of the old units' rates weighted by their current-price GRDP of that
+    year, when every old unit reports both.
+    """
+    own = data.series(pkg, geo_id, GROWTH_INDICATOR)
+    rates = {int(r.year): YearRate(int(r.year), float(r.value), f"observed ({r.source_id})")
+             for r in own.itertuples() if pd.notna(r.value)}
+    parts = data.old_units(pkg, geo_id)
+    if parts:
+        growth = {p: data.series(pkg, p, GROWTH_INDICATOR).set_index("year")["value"] for p in parts}
+        level = {p: data.series(pkg, p, LEVEL_INDICATOR).set_index("year")["value"] for p in parts}
+        years = set.intersection(*(set(growth[p].index) & set(level[p].index) for p in parts))
+        for year in sorted(int(y) for y in years if int(y) not in rates):
+            weights = {p: float(level[p][year]) for p in parts}
+            mean = sum(float(growth[p][year]) * w for p, w in weights.items()) / sum(weights.values())
+            rates[year] = YearRate(year, mean, "old units' rates weighted by current-price GRDP ("
+                                   + ", ".join(parts) + ")")
+    return [rates[y] for y in sorted(rates)]
+
+
+def medium_term_real_growth(pkg: data.DataPackage, geo_id: str, up_to_year: int,
+                            n_years: int = MEDIUM_TERM_YEARS) -> tuple[float, list[YearRate]]:
+    """Geometric mean of the latest ``n_years`` annual real growth rates up to ``up_to_year``.
+
+    Fewer years are used when fewer exist (at least one); the years used are returned so that the
+    report can name them.
+    """
+    rates = [r for r in yearly_real_growth(pkg, geo_id) if r.year <= up_to_year][-n_years:]
+    if not rates:
+        raise ParameterError("real_growth_pct", f"no real GRDP growth for {geo_id} up to {up_to_year} in the "
+                                                f"data; set real_growth_pct")
+    return geometric_mean_pct(r.rate_pct for r in rates), rates
+
+
+def growth_assumption(pkg: data.DataPackage, geo_id: str, up_to_year: int, *, real_growth_pct: float = 0.0,
+                      deflator_pct: float, n_years: int = MEDIUM_TERM_YEARS) -> GrowthAssumption:
+    """The run's growth assumption: the user's real growth if non-zero, else the medium-term mean.
+
+    ``real_growth_pct`` 0 means "from data" (a papermill parameters cell cannot hold None).
+    """
+    deflator_basis = "set by the run (notebook parameter deflator_pct): a planning value, not an observation"
+    if real_growth_pct != 0:
+        return GrowthAssumption(geo_id, float(real_growth_pct), float(deflator_pct), ASSUMED,
+                                "set by the user (notebook parameter real_growth_pct)", deflator_basis)
+    mean, rates = medium_term_real_growth(pkg, geo_id, up_to_year, n_years)
+    listed = "; ".join(f"{r.year}: {r.rate_pct:.2f} % {r.basis}" for r in rates)
+    span = f"{rates[0].year}" if len(rates) == 1 else f"{rates[0].year}-{rates[-1].year}"
+    basis = (f"geometric mean of the observed real growth rates {span} ({listed}), held for every projected "
+             f"year: a medium-term assumption, not a forecast")
+    if len(rates) < n_years:
+        basis += f"; only {len(rates)} of the intended {n_years} years exist in the data"
+    return GrowthAssumption(geo_id, mean, float(deflator_pct), DERIVED, basis, deflator_basis,
+                            tuple(r.year for r in rates))
