@@ -123,9 +123,9 @@ def input_problem(params: Parameters, overridden: set[str]) -> str | None:
     is the user's error: it is raised, so the run exits 2 with one line naming the parameter. Any
     other problem (the data lack what the notebook needs for this geography) skips the geography
     with the builder's own one-line reason instead of failing inside a kernel. Notebooks without a
-    builder in ``nq57lib.analysis`` (test fixtures) have nothing to check.
+    builder in ``nq57lib.registry`` (test fixtures) have nothing to check.
     """
-    from .analysis import input_error
+    from .report_view import input_error
 
     error = input_error(params)
     if error is None:

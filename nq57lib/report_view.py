@@ -1,8 +1,9 @@
-"""Report builders: turn validated notebook parameters into everything a report shows.
+"""What a report shows: the ``Report`` container, its assumptions and sources tables, and the
+display helpers the notebooks use (``table_view``, ``heading``, ``show``).
 
-Each report notebook is thin: parameters, one ``build(P)`` call, then display. The builders
-(``analysis.share``, ``analysis.budget``, ``analysis.scorecard``) read the data package, call the
-pure engines (``nq57lib.projection``, ``nq57lib.budget``) and return a ``Report`` holding
+The notebook modules (``nq57lib.digital_economy``, ``nq57lib.budget_floor``, ``nq57lib.scorecard``)
+read the data package, call the pure engines (``nq57lib.share_projection``, ``nq57lib.monte_carlo``,
+``nq57lib.progress_assessment``, ``nq57lib.floor_cost``) and return a ``Report`` holding
 
 - ``tables``: the machine-readable results (tidy DataFrames, unit-bearing column names),
 - ``scalars``: named single results,
@@ -18,11 +19,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from ..provenance import SOURCE_ID_PATTERN, Assumption
+from .provenance import SOURCE_ID_PATTERN, Assumption
 
 ASSUMPTION_COLUMNS = ["name", "value", "unit", "kind", "label", "basis"]
 SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "tier"]
@@ -87,7 +88,7 @@ def fmt_number(value: Any, lang: str, decimals: int = 1) -> str:
     """A number for prose: thousands grouped, '.' decimal in English, ',' decimal in Vietnamese."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    from ..plots.common import format_number
+    from .charts.chart_style import format_number
 
     return format_number(float(value), lang, decimals)
 
@@ -110,11 +111,6 @@ def comparator_text(comparator: str, value: float, value_high: float | None, lan
     return f"{symbol} {fmt_number(value, lang, decimals)}"
 
 
-def records_to_frame(rows: list[Mapping[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """A DataFrame with a fixed column order even when ``rows`` is empty."""
-    return pd.DataFrame(list(rows), columns=columns)
-
-
 # The builder module of each report notebook, and the function that checks its inputs cheaply.
 BUILDERS = {"digital_economy": ("share", "share_history_for"), "budget_floor": ("budget", "budget_inputs"),
             "scorecard": ("scorecard", None)}
@@ -128,8 +124,8 @@ def input_error(params, pkg=None):
     """
     import importlib
 
-    from .. import data
-    from ..errors import Nq57Error
+    from . import data
+    from .errors import Nq57Error
 
     module_name, check = BUILDERS.get(getattr(params, "notebook", ""), (None, None))
     if check is None:

@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from ..errors import ParameterError, check_choice
-from .common import LANGS, PALETTE, add_footnote, label, new_figure
+from .chart_style import LANGS, PALETTE, add_footnote, label, new_figure
 
 _LABELS = {
     "geography": {"en": "This geography", "vi": "Địa phương đang xem"},

@@ -1,6 +1,6 @@
 """Report builder of the "budget_floor" notebook: what an S&T spending floor costs, read from data/.
 
-The engine (``nq57lib.budget``) takes explicit numbers. This module derives each of them from the
+The engine (``nq57lib.floor_cost``) takes explicit numbers. This module derives each of them from the
 data package and records its kind (observed, derived, assumed), its source ids and its derivation,
 so every figure in the report traces back to a source, a stated arithmetic or a labelled choice.
 
@@ -50,14 +50,14 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .. import data as D
-from ..budget import (
+from . import data
+from .floor_cost import (
     SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, compare_public_rnd_with_floor,
     nominal_growth_pct, rnd_target_path, run_budget, sensitivity_table,
 )
-from ..errors import ParameterError
-from ..provenance import ASSUMED, DERIVED, OBSERVED, Assumption
-from . import Report, assumptions_frame, fmt_number, fmt_pct, pick, source_ids_in, sources_frame
+from .errors import ParameterError
+from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
+from .report_view import Report, assumptions_frame, fmt_number, fmt_pct, pick, source_ids_in, sources_frame
 
 NOTEBOOK = "budget_floor"
 NATION = "vn"
@@ -135,13 +135,13 @@ def _grow(value: float, growth_pct: float, from_year: int, to_year: int) -> floa
 
 
 def _level(pkg, geo: str) -> str:
-    return "nation" if D.geo_row(pkg, geo)["level"] == "nation" else "province"
+    return "nation" if data.geo_row(pkg, geo)["level"] == "nation" else "province"
 
 
 def _target(pkg, target_id: str) -> pd.Series:
     rows = pkg.targets[pkg.targets["target_id"] == target_id]
     if rows.empty:
-        raise D.DataError("targets.csv", f"target {target_id!r} is missing; the budget report needs it")
+        raise data.DataError("targets.csv", f"target {target_id!r} is missing; the budget report needs it")
     return rows.iloc[0]
 
 
@@ -152,7 +152,7 @@ def _target_source(row: pd.Series) -> str:
 
 def _spec_default(name: str) -> Any:
     """The notebook's default of parameter ``name`` (to tell the unsourced default floor apart)."""
-    from ..params import spec_for
+    from .params import spec_for
 
     return next((s.default for s in spec_for(NOTEBOOK) if s.name == name), None)
 
@@ -163,8 +163,8 @@ def _spec_default(name: str) -> Any:
 
 def _grdp(pkg, geo: str, base_year: int) -> Derived:
     """Latest GRDP (GDP) level up to the base year; a merged unit's sum of old units or own figure."""
-    if D.old_units(pkg, geo):
-        merged = D.merged_series(pkg, geo, "grdp_current_bn_vnd")
+    if data.old_units(pkg, geo):
+        merged = data.merged_series(pkg, geo, "grdp_current_bn_vnd")
         row = _latest(merged, base_year)
         if row is not None:
             year, summed = int(row["year"]), row["basis"] == "sum of old units"
@@ -175,7 +175,7 @@ def _grdp(pkg, geo: str, base_year: int) -> Derived:
                      f"({row['status']}; {row['sources'].replace(';', ', ')}){also}")
             return Derived(float(row["value"]), DERIVED if summed else OBSERVED, basis, year, "merged")
     else:
-        row = _latest(D.series(pkg, geo, "grdp_current_bn_vnd"), base_year)
+        row = _latest(data.series(pkg, geo, "grdp_current_bn_vnd"), base_year)
         if row is not None:
             word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
             basis = f"{word} {int(row['year'])}, current prices, {_bn(row['value'])} bn VND ({_cite(row)})"
@@ -189,7 +189,7 @@ def _real_growth(pkg, geo: str, base_year: int, given_pct: float, end_year: int)
     if given_pct != 0:
         return Derived(float(given_pct), ASSUMED, "set by the user (notebook parameter real_growth_pct)",
                        rule="parameter")
-    row = _latest(D.series(pkg, geo, "grdp_growth_pct"), base_year)
+    row = _latest(data.series(pkg, geo, "grdp_growth_pct"), base_year)
     if row is None:
         raise ParameterError("real_growth_pct", f"no real GRDP growth for {geo} in the data; set real_growth_pct")
     value, year = float(row["value"]), int(row["year"])
@@ -232,10 +232,10 @@ def _budget_observations(pkg, geo: str, up_to: int, since: int | None) -> tuple[
     """Best budget-expenditure observation in [since, up_to] (outturns first) and the other figures of its year."""
     concept = _BUDGET_CONCEPT[_level(pkg, geo)]
     for statuses in (OUTTURN_STATUSES, None):
-        row = _latest(D.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=statuses),
+        row = _latest(data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=statuses),
                       up_to, since)
         if row is not None:
-            every = D.observations_for(pkg, geo, "budget_expenditure_bn_vnd")
+            every = data.observations_for(pkg, geo, "budget_expenditure_bn_vnd")
             others = every[(every["year"] == row["year"]) & (every["concept"] == concept)
                            & ~((every["source_id"] == row["source_id"]) & (every["status"] == row["status"]))]
             return row, others.sort_values("value")
@@ -283,7 +283,7 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
     if observed is not None:
         return _observed_base(observed, others, concept, base_year, growth_pct)
 
-    proxies = [old for old in D.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
+    proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if proxies:
         return _proxy_base(pkg, geo, proxies[0], base_year, grdp, growth_pct, deflator_pct)
     raise ParameterError("base_expenditure_bn_vnd",
@@ -338,7 +338,7 @@ def _proxy_base(pkg, geo: str, proxy: str, base_year: int, grdp: Derived, growth
              f"ratio as its old unit {proxy}, which has an S&T plan: {_bn(proxy_base)} / {_bn(proxy_grdp_base)} = "
              f"{ratio_pct:.2f} % ({proxy} budget: {proxy_basis}; {proxy} {proxy_grdp.basis}{grown}); times {geo} "
              f"{grdp.basis}{unit_grown}: {ratio_pct:.2f} % x {_bn(unit_grdp)} = {_bn(value)} bn VND")
-    name_en, name_vi = D.geo_name(pkg, proxy, "en"), D.geo_name(pkg, proxy, "vi")
+    name_en, name_vi = data.geo_name(pkg, proxy, "en"), data.geo_name(pkg, proxy, "vi")
     caveat = (f"Neither a budget figure nor an S&T plan of this unit is in the data: its budget is assumed to "
               f"bear {name_en}'s budget-to-GRDP ratio ({fmt_pct(ratio_pct, 'en', 2)}) and its status quo to be "
               f"{name_en}'s plan share.",
@@ -354,7 +354,7 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
     """Latest S&T share of budget expenditure: the concept with the latest year (first concept on ties)."""
     best = None
     for concept in pkg.indicator("st_expenditure_share_pct")["concepts"].split("|"):
-        row = _latest(D.series(pkg, geo, "st_expenditure_share_pct", concept=concept), up_to)
+        row = _latest(data.series(pkg, geo, "st_expenditure_share_pct", concept=concept), up_to)
         if row is not None and (best is None or row["year"] > best["year"]):
             best = row
     return best
@@ -487,7 +487,7 @@ def _check_years(P) -> None:
 def _derive(pkg, P) -> Derivation:
     """Derive every engine input for ``P`` from ``pkg`` (rules in the module docstring)."""
     _check_years(P)
-    geo = D.resolve_geo(P.geo, pkg)
+    geo = data.resolve_geo(P.geo, pkg)
     base_year, end_year = P.start_year, P.end_year
     grdp = _grdp(pkg, geo, base_year)
     real = _real_growth(pkg, geo, base_year, P.real_growth_pct, end_year)
@@ -557,10 +557,10 @@ def rnd_inputs(pkg, P) -> RndInputs:
 
 def _gerd(pkg, up_to: int) -> tuple[pd.Series, pd.Series | None]:
     """Latest national GERD (the indicator's default concept, the ministry survey) and the latest UIS value."""
-    gerd = _latest(D.series(pkg, NATION, "gerd_pct_gdp"), up_to)
+    gerd = _latest(data.series(pkg, NATION, "gerd_pct_gdp"), up_to)
     if gerd is None:
-        raise D.DataError("observations.csv", "no gerd_pct_gdp for vn; the R&D view needs it")
-    uis = None if gerd["concept"] == "uis" else _latest(D.series(pkg, NATION, "gerd_pct_gdp", concept="uis"), up_to)
+        raise data.DataError("observations.csv", "no gerd_pct_gdp for vn; the R&D view needs it")
+    uis = None if gerd["concept"] == "uis" else _latest(data.series(pkg, NATION, "gerd_pct_gdp", concept="uis"), up_to)
     return gerd, uis
 
 
@@ -694,7 +694,7 @@ def milestones(yearly: pd.DataFrame, first_year: int, last_year: int) -> pd.Data
 
 def build(P, pkg=None) -> Report:
     """Everything the budget_floor notebook shows for parameters ``P`` (see the module docstring)."""
-    pkg = pkg or D.load_package()
+    pkg = pkg or data.load_package()
     d = _derive(pkg, P)
     inputs, lang = d.inputs, P.lang
     main = run_budget(inputs)
@@ -729,8 +729,8 @@ def build(P, pkg=None) -> Report:
 
     assumptions = assumptions_frame(records)
     sources = sources_frame(pkg, source_ids_in(*assumptions["basis"]))
-    name = D.geo_name(pkg, d.geo, lang)
-    from ..plots.budget import plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths
+    name = data.geo_name(pkg, d.geo, lang)
+    from .charts.budget_floor_charts import plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths
 
     figures = {
         "spending": lambda: plot_spending_paths(main, lang, geo_name=name, comparison=national),
@@ -834,7 +834,7 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
                      f" Các số khác cho năm {base.year} trong dữ liệu: {listed}; mọi khoản chi dưới đây tỷ lệ thuận "
                      f"với số gốc.")
         return short, extra
-    proxy_name = D.geo_name(pkg, facts["proxy"], lang)
+    proxy_name = data.geo_name(pkg, facts["proxy"], lang)
     return pick(lang,
                 f"assumed: {proxy_name}'s budget-to-GRDP ratio of {fmt_pct(facts['ratio_pct'], lang, 2)} applied to "
                 f"this unit's GRDP of {_money(facts['unit_grdp_bn_vnd'], lang)} in {year}",
@@ -1024,7 +1024,7 @@ def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year:
 
 
 def _assumptions_paragraph(d: Derivation, lang: str, records: list[Assumption]) -> str:
-    from ..plots.budget import footnote_lines
+    from .charts.budget_floor_charts import footnote_lines
 
     unique = list({(a.name, a.value, a.basis): a for a in records}.values())
     lines = footnote_lines(unique, lang)

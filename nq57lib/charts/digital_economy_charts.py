@@ -14,8 +14,9 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..errors import ParameterError, check_choice
-from ..projection import ProjectionResult, SimulationResult, check_history
-from .common import LANGS, PALETTE, SERIES_STYLES, STATUS_MARKERS, add_footnote, label, new_figure
+from ..monte_carlo import SimulationResult
+from ..share_projection import ProjectionResult, check_history
+from .chart_style import LANGS, PALETTE, SERIES_STYLES, STATUS_MARKERS, add_footnote, label, new_figure
 
 _LABELS = {
     "title": {"en": "Digital economy share of GDP/GRDP", "vi": "Tỷ trọng kinh tế số trong GDP/GRDP"},
@@ -60,11 +61,11 @@ def plot_share_outlook(history: pd.DataFrame, *, projection: ProjectionResult | 
                        lang: str = "en", title: str | None = None, footnotes: Iterable[str] = ()):
     """Draw the share's history, scenarios, fan chart, targets and required paths; return the Figure.
 
-    ``history`` follows the data contract of :mod:`nq57lib.projection` (both definitions may appear; each
+    ``history`` follows the data contract of :mod:`nq57lib.share_projection` (both definitions may appear; each
     is drawn as its own series, with a marker per source status). ``projection`` comes from
-    :func:`~nq57lib.projection.project`, ``bands`` from :func:`~nq57lib.projection.simulate` (its result
+    :func:`~nq57lib.share_projection.project`, ``bands`` from :func:`~nq57lib.monte_carlo.simulate` (its result
     or its ``bands`` table; pass ``geo_id`` when it holds several geographies), ``required`` from
-    :func:`~nq57lib.projection.required_paths`, ``targets`` as in the data package. The footnote lists
+    :func:`~nq57lib.share_projection.required_paths`, ``targets`` as in the data package. The footnote lists
     the sources of the history, the definition caveats of the targets and any ``footnotes`` given.
     """
     lang = check_choice("lang", lang, LANGS)

@@ -1,6 +1,6 @@
 """Figures of the S&T budget engine: required vs status-quo spending, cumulative gap, sensitivity.
 
-Each function takes a result of ``nq57lib.budget`` and returns a matplotlib ``Figure`` whose
+Each function takes a result of ``nq57lib.floor_cost`` and returns a matplotlib ``Figure`` whose
 footnote lists the sources (data-package ids) and every assumption of the run, in English or
 Vietnamese, so a figure copied out of a report still says where its numbers come from. Titles name
 the geography by ``geo_name`` (the caller's display name, e.g. from ``nq57lib.data.geo_name``);
@@ -16,10 +16,10 @@ from typing import Sequence
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..budget import SCENARIOS, BudgetResult, SensitivityResult
+from ..floor_cost import SCENARIOS, BudgetResult, SensitivityResult
 from ..errors import ParameterError, check_choice
 from ..provenance import ASSUMED, DERIVED, OBSERVED, SOURCE_ID_PATTERN, Assumption
-from .common import LANGS, PALETTE, SERIES_STYLES, add_footnote, format_number, label, new_figure
+from .chart_style import LANGS, PALETTE, SERIES_STYLES, add_footnote, format_number, label, new_figure
 
 _SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
 
