@@ -50,7 +50,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from . import data
+from . import data, registry
 from .floor_cost import (
     SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, compare_public_rnd_with_floor,
     nominal_growth_pct, rnd_target_path, run_budget, sensitivity_table,
@@ -148,13 +148,6 @@ def _target(pkg, target_id: str) -> pd.Series:
 def _target_source(row: pd.Series) -> str:
     """'target-id: instrument, source-id' for a basis."""
     return f"{row['target_id']}: {row['instrument']}, {row['source_id']}"
-
-
-def _spec_default(name: str) -> Any:
-    """The notebook's default of parameter ``name`` (to tell the unsourced default floor apart)."""
-    from .params import spec_for
-
-    return next((s.default for s in spec_for(NOTEBOOK) if s.name == name), None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -441,7 +434,7 @@ def _floor(P, national: Derived) -> Derived:
     value = float(P.floor_pct)
     sourced = (f"the sourced national floor is {national.value:g} % ({national.facts['cite']}), run beside it "
                f"as a comparison")
-    if value == _spec_default("floor_pct"):
+    if value == registry.parameter_default(NOTEBOOK, "floor_pct"):
         basis = (f"notebook default: the provincial floor of {value:g} % of the annual budget for research and "
                  f"high-tech application named in the project's mission for Vĩnh Phúc; the research logs found no "
                  f"public source for it (data/README.md, 'What is missing'), so it is an unsourced assumption; "

@@ -14,7 +14,7 @@ Main entry points:
   series-break segments.
 - ``merged_series(pkg, new_geo_id, indicator_id)`` -> a boundary-consistent series for a unit
   created by the 2025 merger: the computed sum of its old units beside the published aggregate.
-- ``resolve_geo(text)``, ``available_geos(notebook)``, ``data_checksum()``, ``coverage_summary()``.
+- ``resolve_geo(text)``, ``data_checksum()``, ``coverage_summary()``.
 """
 
 from __future__ import annotations
@@ -786,32 +786,3 @@ def coverage_summary(pkg: DataPackage) -> pd.DataFrame:
                       n_sources=("source_id", "nunique"),
                       sources=("source_id", lambda s: ";".join(sorted(set(s)))))
     return out.reset_index()
-
-
-# What each report notebook needs from the data to run for a geography.
-NOTEBOOK_NEEDS = {
-    "digital_economy": ("de_share_pct",),
-    "budget_floor": ("grdp_current_bn_vnd",),
-    "scorecard": (),
-}
-
-
-def available_geos(notebook: str, pkg: DataPackage | None = None) -> dict[str, str | None]:
-    """For every geography: None if ``notebook`` can run for it, else the reason it is skipped.
-
-    A merged 2025 unit counts as having an indicator when any of its old units has it (the
-    notebook then builds the boundary-consistent series or a labelled assumption).
-    """
-    from .errors import check_choice
-
-    check_choice("notebook", notebook, list(NOTEBOOK_NEEDS))
-    pkg = pkg or load_package()
-    needs = NOTEBOOK_NEEDS[notebook]
-    obs = pkg.observations
-    have = obs.groupby("indicator_id")["geo_id"].agg(set).to_dict()
-    result = {}
-    for geo_id in pkg.geography["geo_id"]:
-        related = {geo_id, *old_units(pkg, geo_id)}
-        missing = [ind for ind in needs if not related & have.get(ind, set())]
-        result[geo_id] = None if not missing else f"no observations of {', '.join(missing)}"
-    return result

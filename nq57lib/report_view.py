@@ -111,33 +111,6 @@ def comparator_text(comparator: str, value: float, value_high: float | None, lan
     return f"{symbol} {fmt_number(value, lang, decimals)}"
 
 
-# The builder module of each report notebook, and the function that checks its inputs cheaply.
-BUILDERS = {"digital_economy": ("share", "share_history_for"), "budget_floor": ("budget", "budget_inputs"),
-            "scorecard": ("scorecard", None)}
-
-
-def input_error(params, pkg=None):
-    """The error the builder of ``params.notebook`` would raise on its inputs, or None.
-
-    Runs the builder's input step only (no projection, no simulation), so the runner can skip a
-    geography without the data a report needs, or reject a bad value, before any kernel starts.
-    """
-    import importlib
-
-    from . import data
-    from .errors import Nq57Error
-
-    module_name, check = BUILDERS.get(getattr(params, "notebook", ""), (None, None))
-    if check is None:
-        return None
-    module = importlib.import_module(f"{__name__}.{module_name}")
-    try:
-        getattr(module, check)(pkg or data.load_package(), params)
-    except Nq57Error as exc:
-        return exc
-    return None
-
-
 # --------------------------------------------------------------------------------------------
 # Display helpers for the notebooks (kept here so notebooks stay thin)
 # --------------------------------------------------------------------------------------------

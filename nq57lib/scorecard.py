@@ -433,22 +433,22 @@ def category_text(category: str, lang: str) -> str:
     return pick(lang, en, vi)
 
 
-def _definition_note(data: TargetData, stated: str | None, scope_mismatch: bool, lang: str) -> str:
+def _definition_note(found: TargetData, stated: str | None, scope_mismatch: bool, lang: str) -> str:
     if scope_mismatch:
         return pick(lang, "the target is a rank within a region; the observations are world ranks, so they are "
                           "shown for context and not compared",
                     "mục tiêu là thứ hạng trong khu vực; số liệu là thứ hạng thế giới nên chỉ để tham khảo, "
                     "không so sánh")
-    concept = _concept_text(data.concept, lang)
-    if data.definition_status == "unstated":
+    concept = _concept_text(found.concept, lang)
+    if found.definition_status == "unstated":
         return pick(lang, f"unstated definition: the target does not say which measure it uses; compared with the "
-                          f"'{data.concept}' series ({concept})",
+                          f"'{found.concept}' series ({concept})",
                     f"định nghĩa không được nêu: mục tiêu không nói dùng thước đo nào; được so sánh với chuỗi "
-                    f"'{data.concept}' ({concept})")
-    if data.definition_status == "different":
+                    f"'{found.concept}' ({concept})")
+    if found.definition_status == "different":
         return pick(lang, f"different definition: the target is set on '{stated}' but data exist only on "
-                          f"'{data.concept}' ({concept}); shown for context, not compared",
-                    f"khác định nghĩa: mục tiêu đặt theo '{stated}' nhưng chỉ có số liệu theo '{data.concept}' "
+                          f"'{found.concept}' ({concept}); shown for context, not compared",
+                    f"khác định nghĩa: mục tiêu đặt theo '{stated}' nhưng chỉ có số liệu theo '{found.concept}' "
                     f"({concept}); chỉ để tham khảo, không so sánh")
     return ""
 
@@ -466,9 +466,9 @@ def score_target(pkg, target: pd.Series, relation: str, as_of: int, lang: str, c
     meta = pkg.indicator(target["indicator_id"])
     kind = indicator_kind(meta["unit"], meta["direction"], meta["lower_bound"], meta["upper_bound"])
     stated = None if pd.isna(target["concept"]) else str(target["concept"])
-    data = target_data(pkg, geo_id, target, cache)
-    scope_mismatch = _is_regional_rank(kind, target["scope"]) and data.definition_status != "none"
-    history = data.history
+    found = target_data(pkg, geo_id, target, cache)
+    scope_mismatch = _is_regional_rank(kind, target["scope"]) and found.definition_status != "none"
+    history = found.history
     latest = history.iloc[-1] if not history.empty else None
     value = float(target["value"])
     high = None if pd.isna(target["value_high"]) else float(target["value_high"])
@@ -483,19 +483,19 @@ def score_target(pkg, target: pd.Series, relation: str, as_of: int, lang: str, c
         "target_year": target_year, "from_year": None if pd.isna(target["from_year"]) else int(target["from_year"]),
         "unit": target["unit"], "scope": None if pd.isna(target["scope"]) else target["scope"],
         "instrument": target["instrument"], "target_source_id": target["source_id"],
-        "series_concept": data.concept, "data_basis": data.basis,
+        "series_concept": found.concept, "data_basis": found.basis,
         "latest_year": None if latest is None else int(latest["year"]),
         "latest_value": None if latest is None else float(latest["value"]),
         "latest_status": None if latest is None else latest["status"],
         "latest_source_id": None if latest is None else latest["source_id"],
         "target_year_value": None, "n_obs": int(len(_latest_segment(history))),
-        "definition_status": data.definition_status,
-        "definition_note": _definition_note(data, stated, scope_mismatch, lang),
-        "data_reason": data.reason,
+        "definition_status": found.definition_status,
+        "definition_note": _definition_note(found, stated, scope_mismatch, lang),
+        "data_reason": found.reason,
         "required_growth_pct_per_year": None, "required_change_per_year": None, "required_places_per_year": None,
         "pace_note": "", "assessment_ratio": None, "assessment_method": "", "assessment_note": "",
     }
-    comparable = data.definition_status in ("same", "unstated") and not scope_mismatch
+    comparable = found.definition_status in ("same", "unstated") and not scope_mismatch
     category = _assess(row, kind, meta["direction"], history if comparable else None, value, high, target_year,
                        as_of, lang)
     row["assessment"] = category

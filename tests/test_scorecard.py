@@ -313,14 +313,14 @@ def test_merged_unit_without_own_data_uses_the_sum_of_its_old_provinces(pkg):
     hidden = dataclasses.replace(pkg, observations=obs[~own].reset_index(drop=True), checksum="test-merged-grdp")
     target = pd.Series({"target_id": "t", "geo_id": "phu-tho-2025", "indicator_id": "grdp_current_bn_vnd",
                         "concept": None})
-    data = sc.target_data(hidden, "phu-tho-2025", target, sc._SeriesCache(hidden))
-    assert data.basis == "merged series" and data.concept == "standard"
+    found = sc.target_data(hidden, "phu-tho-2025", target, sc._SeriesCache(hidden))
+    assert found.basis == "merged series" and found.concept == "standard"
     expected = {}
     for old in data.old_units(pkg, "phu-tho-2025"):
         for year, value in data.series(pkg, old, "grdp_current_bn_vnd").set_index("year")["value"].items():
             expected.setdefault(year, []).append(value)
     sums = {y: sum(v) for y, v in expected.items() if len(v) == 3}
-    assert sums and dict(zip(data.history["year"], data.history["value"])) == pytest.approx(sums)
+    assert sums and dict(zip(found.history["year"], found.history["value"])) == pytest.approx(sums)
 
 
 def test_province_without_targets_still_builds(pkg, build):
