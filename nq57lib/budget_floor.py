@@ -55,9 +55,11 @@ from .floor_cost import (
     SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, compare_public_rnd_with_floor,
     nominal_growth_pct, rnd_target_path, run_budget, sensitivity_table,
 )
+from .formatting import fmt_number, fmt_pct
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
-from .report_view import Report, assumptions_frame, fmt_number, fmt_pct, pick, source_ids_in, sources_frame
+from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
+from .text import pick
 
 NOTEBOOK = "budget_floor"
 NATION = "vn"
@@ -78,7 +80,6 @@ _CONCEPT_WORDS = {
     "local_excl_carryover": ("local budget expenditure (excluding carry-over)",
                              "chi ngân sách địa phương (không gồm chi chuyển nguồn)"),
 }
-_STATUS_VI = {"official": "chính thức", "preliminary": "sơ bộ", "estimate": "ước tính", "plan": "dự toán"}
 
 
 @dataclass(frozen=True)
@@ -763,7 +764,7 @@ def _relative(value: float, reference: float, lang: str) -> str:
 
 
 def _status(status: str, lang: str) -> str:
-    return pick(lang, status, _STATUS_VI.get(status, status))
+    return data.label("status", status, lang, default=status)
 
 
 def _narrative(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataFrame, periods: pd.DataFrame,
@@ -985,9 +986,8 @@ def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year:
     row = rnd_table[rnd_table["year"] == year].iloc[0]
     gerd, uis = _gerd(pkg, d.inputs.base_year)
     target, nonstate = _target(pkg, GERD_TARGET_ID), _target(pkg, NONSTATE_TARGET_ID)
-    concept_en = {"most_survey": "ministry R&D survey", "uis": "UNESCO UIS"}.get(gerd["concept"], gerd["concept"])
-    concept_vi = {"most_survey": "điều tra R&D của Bộ KH&CN", "uis": "UNESCO UIS"}.get(gerd["concept"],
-                                                                                     gerd["concept"])
+    concept_en = data.label("concept", gerd["concept"], "en", pkg, default=gerd["concept"])
+    concept_vi = data.label("concept", gerd["concept"], "vi", pkg, default=gerd["concept"])
     uis_text = "" if uis is None else pick(
         lang, f"; the internationally comparable UIS series gives {_share(uis['value'], lang)} for {int(uis['year'])}",
         f"; chuỗi UIS so sánh quốc tế cho {_share(uis['value'], lang)} năm {int(uis['year'])}")

@@ -38,7 +38,7 @@ from . import config
 from .errors import DataError, ParameterError
 from .provenance import sha256_file
 
-TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets")
+TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets", "labels")
 
 # The best-observation rule (data/README.md): the producer's tier first, then the newer release,
 # then the firmer status; the source id breaks remaining ties so the choice is deterministic.
@@ -61,6 +61,7 @@ class DataPackage:
     version: str
     checksum: str
     extra_files: tuple[str, ...] = ()
+    labels: pd.DataFrame | None = None  # reader-facing labels of statuses, concepts and units (labels.csv)
 
     def indicator(self, indicator_id: str) -> pd.Series:
         """Metadata row of one indicator (raises ParameterError if unknown)."""
@@ -786,3 +787,20 @@ def coverage_summary(pkg: DataPackage) -> pd.DataFrame:
                       n_sources=("source_id", "nunique"),
                       sources=("source_id", lambda s: ";".join(sorted(set(s)))))
     return out.reset_index()
+
+
+def label(kind: str, key: str, lang: str, pkg: DataPackage | None = None, default: str | None = None) -> str:
+    """The reader-facing label of a code in ``lang`` (``labels.csv``): e.g. ``label("status", "plan", "vi")``.
+
+    Returns ``default`` for a code without a label when one is given; otherwise raises KeyError.
+    """
+    from .errors import check_choice
+
+    check_choice("lang", lang, ("en", "vi"))
+    labels = (pkg or load_package()).labels
+    rows = labels[(labels["kind"] == kind) & (labels["key"] == key)] if labels is not None else labels
+    if rows is None or rows.empty:
+        if default is not None:
+            return default
+        raise KeyError(f"no {kind} label for {key!r} in labels.csv")
+    return str(rows.iloc[0][f"label_{lang}"])

@@ -30,23 +30,14 @@ import math
 import pandas as pd
 
 from . import data, monte_carlo, progress_assessment, share_projection
+from .formatting import comparator_text, fmt_number, fmt_pct
 from .errors import ParameterError
 from .provenance import ASSUMED, OBSERVED, Assumption
-from .report_view import Report, assumptions_frame, comparator_text, fmt_number, fmt_pct, pick, source_ids_in, sources_frame
+from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
+from .text import catalog, pick, t
 
 INDICATOR = "de_share_pct"
 NATION = "vn"
-CONCEPT_NAMES = {
-    "nso": {"en": "statistics office value-added measure", "vi": "số liệu giá trị tăng thêm của cơ quan thống kê"},
-    "ministry": {"en": "ministry's broader estimate", "vi": "ước tính rộng hơn của Bộ"},
-}
-CATEGORY_VI = {
-    "insufficient data": "không đủ số liệu", "target already met": "đã đạt mục tiêu",
-    "significant progress": "tiến bộ đáng kể", "moderate progress": "tiến bộ vừa phải",
-    "insufficient progress": "tiến bộ chưa đủ", "moving away": "đi ngược mục tiêu", "on track": "đúng hướng",
-    "off track": "chệch hướng", "met": "đạt", "not met": "không đạt",
-    "no observation for the target year": "không có số liệu năm mục tiêu",
-}
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
 
 
@@ -313,14 +304,15 @@ def _figure(report: Report, history, proj, sim, geo, ahead, required, lang):
 # --------------------------------------------------------------------------------------------
 
 def _category(text: str, lang: str) -> str:
-    return CATEGORY_VI.get(text, text) if lang == "vi" else text
+    key = f"common.assessment.{text.replace(' ', '_')}"
+    return t(key, lang) if key in catalog(lang) else text
 
 
 def narrative(report: Report, name: str, cal: share_projection.Calibration, notes: list[str], lang: str,
               sim_note: str) -> list[str]:
     """Markdown paragraphs in ``lang`` describing the results in ``report``."""
     t, s = report.tables, report.scalars
-    concept_name = CONCEPT_NAMES[s["concept"]][lang]
+    concept_name = data.label("concept", s["concept"], lang)
     out = []
     if s["base_is_assumed"]:
         out.append(pick(
@@ -345,7 +337,7 @@ def narrative(report: Report, name: str, cal: share_projection.Calibration, note
             f"theo định nghĩa này."))
     nat = t["national"]
     if not nat.empty:
-        parts = [f"{fmt_pct(r.share_pct, lang, 2)} ({CONCEPT_NAMES[r.concept][lang]}, {r.year})"
+        parts = [f"{fmt_pct(r.share_pct, lang, 2)} ({data.label('concept', r.concept, lang)}, {r.year})"
                  for r in nat.itertuples()]
         out.append(pick(lang, "For comparison, the nation stands at " + " and ".join(parts) + ".",
                         "Để so sánh, cả nước đạt " + " và ".join(parts) + "."))

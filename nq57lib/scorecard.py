@@ -57,12 +57,14 @@ import numpy as np
 import pandas as pd
 
 from . import data
+from .formatting import comparator_text, fmt_number
 from .errors import ParameterError, check_choice, check_int, check_number
 from .progress_assessment import ProgressAssessment, assess_eurostat, eurostat_category
 from .provenance import DERIVED, Assumption
 from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
                                target_level)
-from .report_view import Report, assumptions_frame, comparator_text, fmt_number, pick, source_ids_in, sources_frame
+from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
+from .text import pick
 
 NOTEBOOK = "scorecard"
 NATION = "vn"
@@ -128,18 +130,6 @@ _CONCEPT_TEXT = {
     "ministry": ("ministry estimate, broader definition", "ước tính của Bộ, định nghĩa rộng"),
     "basis_63": ("63-province basis", "xếp hạng trong 63 tỉnh, thành phố"),
     "basis_34": ("34-unit basis", "xếp hạng trong 34 tỉnh, thành phố"),
-}
-# Units in Vietnamese for target texts and prose; a unit not listed is shown as it is stored.
-_UNIT_VI = {
-    "% of GRDP": "% GRDP", "% of GDP": "% GDP", "% y/y": "%", "% per year": "%/năm",
-    "% of budget expenditure": "% chi ngân sách", "% of GERD": "% tổng chi NC&PT",
-    "% of GDP growth": "% tăng trưởng GDP", "% of enterprises": "% doanh nghiệp",
-    "% of people and businesses": "% người dân và doanh nghiệp", "% of patents": "% sáng chế",
-    "% of goods export value": "% kim ngạch xuất khẩu hàng hóa", "enterprises": "doanh nghiệp",
-    "organisations": "tổ chức", "industrial parks": "khu công nghiệp", "bn VND": "tỷ đồng",
-    "mn VND per person": "triệu đồng/người", "persons": "người", "times": "lần",
-    "per 10,000 people": "trên 1 vạn dân", "index 0-1": "(chỉ số 0–1)", "services": "dịch vụ",
-    "procedures": "thủ tục",
 }
 
 TARGET_COLUMNS = [
@@ -413,9 +403,9 @@ def _decimals_of(*values: Any) -> int:
 
 
 def unit_text(unit: str, lang: str) -> str:
-    """The unit in ``lang`` (Vietnamese from a small table; the stored unit otherwise)."""
+    """The unit in ``lang`` (Vietnamese from ``labels.csv`` of the data package; the stored unit otherwise)."""
     if lang == "vi":
-        return _UNIT_VI.get(unit, unit)
+        return data.label("unit", unit, "vi", default=unit)
     return "(index 0–1)" if unit == "index 0-1" else unit
 
 

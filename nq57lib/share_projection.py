@@ -37,13 +37,10 @@ import pandas as pd
 
 from .errors import ParameterError, check_choice, check_growth, check_int, check_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
+from .text import t
 
 # Indicators this engine projects: shares bounded by [0, 100].
 SHARE_INDICATORS = ("de_share_pct",)
-CONCEPT_LABELS = {
-    "nso": "statistics office value-added measure",
-    "ministry": "ministry's broader estimate",
-}
 COMPARATORS = (">=", ">", "<=", "<", "=", "between")
 METHODS = ("cagr", "pp", "logistic", "decomposition", "ets", "path")
 
@@ -423,13 +420,20 @@ def target_level(comparator: str, value: float, value_high: float | None, start:
 # --------------------------------------------------------------------------------------------------
 
 
+def _concept_label(concept: str) -> str:
+    """The English label of a definition (``labels.csv`` of the data package); the id when it has none."""
+    from .data import label  # lazy: the data package loads on first use
+
+    return label("concept", concept, "en", default=concept)
+
+
 def check_definition(series_concept: str, target_concept: str | None) -> DefinitionCheck:
     """Compare the definition of a series with the one a target was set on, and state any mismatch.
 
     A target whose source does not say which measure it uses ('unstated') is compared anyway, with a
     note, because refusing would leave most provincial targets without any assessment.
     """
-    series_label = CONCEPT_LABELS.get(series_concept, series_concept)
+    series_label = _concept_label(series_concept)
     if _is_missing(target_concept):
         return DefinitionCheck(series_concept, None, "unstated",
                                f"the target does not state its definition; it is compared with the "
@@ -437,7 +441,7 @@ def check_definition(series_concept: str, target_concept: str | None) -> Definit
                                f"on that measure")
     if target_concept == series_concept:
         return DefinitionCheck(series_concept, target_concept, "same", "")
-    target_label = CONCEPT_LABELS.get(target_concept, target_concept)
+    target_label = _concept_label(target_concept)
     return DefinitionCheck(series_concept, target_concept, "different",
                            f"the target is set on the '{target_concept}' definition ({target_label}) but the "
                            f"series is '{series_concept}' ({series_label}): the comparison mixes definitions")
@@ -865,26 +869,29 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         raise ParameterError("reference", f"expected a Calibration, got {type(reference).__name__}")
     ceiling = check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
     cal = calibration
-    scenarios = [Scenario("current trend", "cagr", {"growth_pct": cal.growth_pct}, cal.note, "xu hướng hiện tại")]
+    scenarios = [Scenario(t("common.scenario.current_trend", "en"), "cagr", {"growth_pct": cal.growth_pct}, cal.note,
+                          t("common.scenario.current_trend", "vi"))]
     if reference is not None and not math.isclose(reference.growth_pct, cal.growth_pct, rel_tol=1e-9):
         differs = reference.pace_concept != cal.concept
         basis = (f"CAGR of {reference.pace_label} ('{reference.pace_concept}') {reference.pace_first_year}-"
                  f"{reference.pace_last_year}" + (f"; another definition than the '{cal.concept}' base"
                                                   if differs else ""))
-        scenarios.append(Scenario(f"{reference.pace_label} pace", "cagr", {"growth_pct": reference.growth_pct},
-                                  basis, f"tốc độ của {reference_name_vi or reference.pace_label}"))
+        scenarios.append(Scenario(t("common.scenario.reference_pace", "en", reference=reference.pace_label), "cagr",
+                                  {"growth_pct": reference.growth_pct}, basis,
+                                  t("common.scenario.reference_pace", "vi",
+                                    reference=reference_name_vi or reference.pace_label)))
     if cal.base_share_pct < ceiling:
-        scenarios.append(Scenario(f"logistic to {ceiling:g} % ceiling", "logistic",
+        scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}"), "logistic",
                                   {"growth_pct": cal.growth_pct, "ceiling_pct": ceiling},
                                   f"current pace at the base year; ceiling {ceiling:g} % is an assumption",
-                                  f"đường logistic đến trần {ceiling:g} %"))
+                                  t("common.scenario.logistic", "vi", ceiling=f"{ceiling:g}")))
     if targets is not None:
         points = target_path_points(targets, cal.base_year, cal.base_share_pct)
-        scenarios.append(Scenario("target path", "path", {"points": points},
+        scenarios.append(Scenario(t("common.scenario.target_path", "en"), "path", {"points": points},
                                   "constant growth from the latest observation through each registered target",
-                                  "lộ trình đạt mục tiêu"))
+                                  t("common.scenario.target_path", "vi")))
     if cal.source == "own" and cal.pace_n_obs >= ETS_MIN_OBS:
-        scenarios.append(Scenario("damped trend (ETS)", "ets", {},
+        scenarios.append(Scenario(t("common.scenario.ets", "en"), "ets", {},
                                   f"exponential smoothing with damped trend on logit(share), {cal.pace_n_obs} obs",
-                                  "xu hướng tắt dần (ETS)"))
+                                  t("common.scenario.ets", "vi")))
     return scenarios

@@ -13,7 +13,8 @@ import pytest
 
 from nq57lib import data
 from nq57lib import budget_floor as B
-from nq57lib.report_view import fmt_number, source_ids_in
+from nq57lib.formatting import fmt_number
+from nq57lib.report_view import source_ids_in
 from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED

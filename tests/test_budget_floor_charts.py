@@ -10,8 +10,9 @@ import pytest
 
 from nq57lib.floor_cost import BudgetInputs, run_budget, sensitivity_table
 from nq57lib.errors import ParameterError
+from nq57lib.formatting import format_number
 from nq57lib.charts.budget_floor_charts import (
-    footnote_lines, format_number, plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths,
+    footnote_lines, plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths,
 )
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
 

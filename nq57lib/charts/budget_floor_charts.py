@@ -19,7 +19,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from ..floor_cost import SCENARIOS, BudgetResult, SensitivityResult
 from ..errors import ParameterError, check_choice
 from ..provenance import ASSUMED, DERIVED, OBSERVED, SOURCE_ID_PATTERN, Assumption
-from .chart_style import LANGS, PALETTE, SERIES_STYLES, add_footnote, format_number, label, new_figure
+from ..formatting import format_number
+from .chart_style import LANGS, PALETTE, SERIES_STYLES, add_footnote, label, new_figure
 
 _SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
 
