@@ -62,3 +62,9 @@ def pick(lang: str, en: str, vi: str) -> str:
     then this function goes.
     """
     return vi if lang == "vi" else en
+
+
+def bilingual(prefix: str) -> dict[str, dict[str, str]]:
+    """{entry: {"en": text, "vi": text}} of every key directly under ``prefix``, for label tables."""
+    en, vi = section(prefix, "en"), section(prefix, "vi")
+    return {key: {"en": en[key], "vi": vi[key]} for key in en}
