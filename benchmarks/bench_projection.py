@@ -1,4 +1,4 @@
-"""Benchmark: the vectorised Monte Carlo of nq57lib.projection against a straightforward per-path loop.
+"""Benchmark: the vectorised Monte Carlo of nq57lib.share_projection against a straightforward per-path loop.
 
 Run with the project's interpreter:  .venv/bin/python benchmarks/bench_projection.py [--paths N]
 
@@ -11,7 +11,7 @@ scaled linearly to the full path count (the loop's final sorting grows slightly 
 the scaled time, and the ratio, are if anything understated).
 
 Inputs come from the shipped data package, calibrated exactly as the digital-economy report does
-(``nq57lib.analysis.share.calibration_for``): the nation on its own statistics-office series, the
+(``nq57lib.digital_economy.calibration_for``): the nation on its own statistics-office series, the
 provinces with one 2022 ministry-definition value on the national ministry series as proxy, and the
 new Phú Thọ on its labelled assumed base.
 """
@@ -27,7 +27,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from nq57lib import projection as pj
+from nq57lib import monte_carlo as mc
+from nq57lib import share_projection as pj
 
 END_YEAR = 2045
 CEILING_PCT = 75.0  # the report's default ceiling (digital_economy parameter ceiling_pct)
@@ -35,9 +36,9 @@ CEILING_PCT = 75.0  # the report's default ceiling (digital_economy parameter ce
 
 def build_inputs() -> tuple[pd.DataFrame, list[dict]]:
     """Simulation inputs for every geography with a digital-economy share in data/, calibrated as the
-    report does (``nq57lib.analysis.share.calibration_for``), and their targets after the base year."""
+    report does (``nq57lib.digital_economy.calibration_for``), and their targets after the base year."""
     from nq57lib import data
-    from nq57lib.analysis import share
+    from nq57lib import digital_economy as share
 
     pkg = data.load_package(use_env=False)
     observed = sorted(set(pkg.observations.loc[pkg.observations["indicator_id"] == share.INDICATOR, "geo_id"]))
@@ -46,7 +47,7 @@ def build_inputs() -> tuple[pd.DataFrame, list[dict]]:
         _, _, cal, _ = share.calibration_for(pkg, geo_id)
         if cal.trend_sd_pct is None:
             continue
-        rows.append(pj.simulation_inputs(cal, geo_id, ceiling_pct=max(CEILING_PCT, cal.base_share_pct + 1)))
+        rows.append(mc.simulation_inputs(cal, geo_id, ceiling_pct=max(CEILING_PCT, cal.base_share_pct + 1)))
         registered = share.geo_targets(pkg, geo_id)
         if not registered.empty:
             ahead, _ = pj.split_targets(registered, cal.base_year)
@@ -75,7 +76,7 @@ def simulate_with_a_loop(inputs: pd.DataFrame, targets: list[dict], n_paths: int
     bands = {}
     for key, shares in values.items():
         shares.sort()
-        bands[key] = [shares[(q * n_paths + 99) // 100 - 1] for q in pj.QUANTILES_PCT]
+        bands[key] = [shares[(q * n_paths + 99) // 100 - 1] for q in mc.QUANTILES_PCT]
     p_meet = {t["target_id"]: sum(bool(pj.meets_target(s, pj.reached_comparator(t["comparator"], t["value"], base[t["geo_id"]]),
                                                          t["value"], t["value_high"]))
                                   for s in values[(t["geo_id"], t["year"])]) / n_paths
@@ -88,7 +89,7 @@ def time_simulation(inputs: pd.DataFrame, targets: list[dict], n_paths: int, rep
     times = []
     for run in range(repeat):
         start = time.perf_counter()
-        result = pj.simulate(inputs, END_YEAR, n_paths=n_paths, seed=57 + run, targets=targets)
+        result = mc.simulate(inputs, END_YEAR, n_paths=n_paths, seed=57 + run, targets=targets)
         times.append(time.perf_counter() - start)
     return result, statistics.median(times)
 

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from nq57lib import config
-from nq57lib.params import SPECS
+from nq57lib.registry import SPECS
 
 PROJ_ROOT = config.PROJ_ROOT
 BIN = Path(sys.executable).parent

@@ -18,7 +18,7 @@
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW). Change the parameters below, or pass them with
 # `papermill ... -p floor_pct 3` or `nq57 run --notebook budget_floor -p floor_pct=3`. All computation is
-# in `nq57lib.analysis.budget`; this notebook only arranges the results.
+# in `nq57lib.budget_floor`; this notebook only arranges the results.
 
 # %% tags=["parameters"]
 geo: str = "vinh-phuc"  # geography id or name (list: nq57 data --geos)
@@ -43,10 +43,11 @@ P = validate_parameters("budget_floor", globals())
 # %%
 from IPython.display import Markdown, display
 
-from nq57lib.analysis import budget, heading, show, table_view
+from nq57lib import budget_floor
+from nq57lib.report_view import heading, show, table_view
 from nq57lib.report import save_results
 
-R = budget.build(P)
+R = budget_floor.build(P)
 display(Markdown(f"## {R.title}"))
 display(Markdown(R.narrative_markdown()))
 

@@ -18,7 +18,7 @@
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW). Change the parameters below, or pass them with
 # `papermill ... -p geo vn` or `nq57 run --notebook digital_economy --geo vn`. All computation is in
-# `nq57lib.analysis.share`; this notebook only arranges the results.
+# `nq57lib.digital_economy`; this notebook only arranges the results.
 
 # %% tags=["parameters"]
 geo: str = "vinh-phuc"  # geography id or name (list: nq57 data --geos)
@@ -40,10 +40,11 @@ P = validate_parameters("digital_economy", globals())
 # %%
 from IPython.display import Markdown, display
 
-from nq57lib.analysis import heading, share, show, table_view
+from nq57lib import digital_economy
+from nq57lib.report_view import heading, show, table_view
 from nq57lib.report import save_results
 
-R = share.build(P)
+R = digital_economy.build(P)
 display(Markdown(f"## {R.title}"))
 display(Markdown(R.narrative_markdown()))
 

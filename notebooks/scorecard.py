@@ -18,7 +18,7 @@
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW): every registered target of a geography, with
 # the latest value, the pace it requires and an assessment, the national targets beside them, and
-# cross-province panels. All computation is in `nq57lib.analysis.scorecard`.
+# cross-province panels. All computation is in `nq57lib.scorecard`.
 
 # %% tags=["parameters"]
 geo: str = "vinh-phuc"  # geography id or name (list: nq57 data --geos)
@@ -33,7 +33,8 @@ P = validate_parameters("scorecard", globals())
 # %%
 from IPython.display import Markdown, display
 
-from nq57lib.analysis import heading, scorecard, show, table_view
+from nq57lib import scorecard
+from nq57lib.report_view import heading, show, table_view
 from nq57lib.report import save_results
 
 R = scorecard.build(P)

@@ -14,7 +14,7 @@ Main entry points:
   series-break segments.
 - ``merged_series(pkg, new_geo_id, indicator_id)`` -> a boundary-consistent series for a unit
   created by the 2025 merger: the computed sum of its old units beside the published aggregate.
-- ``resolve_geo(text)``, ``available_geos(notebook)``, ``data_checksum()``, ``coverage_summary()``.
+- ``resolve_geo(text)``, ``data_checksum()``, ``coverage_summary()``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from . import config
 from .errors import DataError, ParameterError
 from .provenance import sha256_file
 
-TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets")
+TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets", "labels")
 
 # The best-observation rule (data/README.md): the producer's tier first, then the newer release,
 # then the firmer status; the source id breaks remaining ties so the choice is deterministic.
@@ -61,6 +61,7 @@ class DataPackage:
     version: str
     checksum: str
     extra_files: tuple[str, ...] = ()
+    labels: pd.DataFrame | None = None  # reader-facing labels of statuses, concepts and units (labels.csv)
 
     def indicator(self, indicator_id: str) -> pd.Series:
         """Metadata row of one indicator (raises ParameterError if unknown)."""
@@ -788,30 +789,18 @@ def coverage_summary(pkg: DataPackage) -> pd.DataFrame:
     return out.reset_index()
 
 
-# What each report notebook needs from the data to run for a geography.
-NOTEBOOK_NEEDS = {
-    "digital_economy": ("de_share_pct",),
-    "budget_floor": ("grdp_current_bn_vnd",),
-    "scorecard": (),
-}
+def label(kind: str, key: str, lang: str, pkg: DataPackage | None = None, default: str | None = None) -> str:
+    """The reader-facing label of a code in ``lang`` (``labels.csv``): e.g. ``label("status", "plan", "vi")``.
 
-
-def available_geos(notebook: str, pkg: DataPackage | None = None) -> dict[str, str | None]:
-    """For every geography: None if ``notebook`` can run for it, else the reason it is skipped.
-
-    A merged 2025 unit counts as having an indicator when any of its old units has it (the
-    notebook then builds the boundary-consistent series or a labelled assumption).
+    Returns ``default`` for a code without a label when one is given; otherwise raises KeyError.
     """
     from .errors import check_choice
 
-    check_choice("notebook", notebook, list(NOTEBOOK_NEEDS))
-    pkg = pkg or load_package()
-    needs = NOTEBOOK_NEEDS[notebook]
-    obs = pkg.observations
-    have = obs.groupby("indicator_id")["geo_id"].agg(set).to_dict()
-    result = {}
-    for geo_id in pkg.geography["geo_id"]:
-        related = {geo_id, *old_units(pkg, geo_id)}
-        missing = [ind for ind in needs if not related & have.get(ind, set())]
-        result[geo_id] = None if not missing else f"no observations of {', '.join(missing)}"
-    return result
+    check_choice("lang", lang, ("en", "vi"))
+    labels = (pkg or load_package()).labels
+    rows = labels[(labels["kind"] == kind) & (labels["key"] == key)] if labels is not None else labels
+    if rows is None or rows.empty:
+        if default is not None:
+            return default
+        raise KeyError(f"no {kind} label for {key!r} in labels.csv")
+    return str(rows.iloc[0][f"label_{lang}"])

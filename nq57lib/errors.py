@@ -78,3 +78,8 @@ def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
     suffix = f"; did you mean '{hint[0]}'?" if hint else ""
     shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
     raise ParameterError(name, f"unknown value {value!r} (expected one of: {shown}){suffix}")
+
+
+def check_growth(name: str, value: Any) -> float:
+    """A growth rate in % per year: finite and above -100 % (nothing can shrink by 100 % or more)."""
+    return check_number(name, value, low=-100, low_open=True)

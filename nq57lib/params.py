@@ -10,7 +10,7 @@ runner calls the same function on the defaults plus the ``-p`` overrides *before
 starts, so a bad value fails in well under a second with one line naming the parameter, instead of
 a traceback deep inside an executed notebook.
 
-The specs below are the single source of truth: ``parameters_cell(name)`` prints the parameters
+The specs in ``nq57lib.registry`` are the single source of truth: ``parameters_cell(name)`` prints the parameters
 cell a notebook should carry, and ``compare_with_notebook`` reports any drift between a notebook's
 parameters cell and its spec (a test runs it on every notebook).
 """
@@ -133,55 +133,6 @@ def resolve_geo_param(name: str, text: str) -> str:
     return geo_id
 
 
-def _common(*middle: ParamSpec) -> tuple[ParamSpec, ...]:
-    """Every report notebook takes ``geo`` and ``lang`` first and ``output_dir`` last."""
-    return (
-        ParamSpec("geo", str, config.DEFAULT_GEO, "geography id or name (list: nq57 data --geos)", kind=GEO),
-        ParamSpec("lang", str, "en", "language of labels and narrative: en or vi", choices=("en", "vi"), kind=CHOICE),
-        *middle,
-        ParamSpec("output_dir", str, "", 'folder for machine-readable results (empty: reports/scratch/...)', kind=PATH),
-    )
-
-
-# Notebook name -> its parameters, in the order of the notebook's parameters cell.
-# Defaults marked "scenario" are assumptions a reader can change; every report prints them.
-SPECS: dict[str, tuple[ParamSpec, ...]] = {
-    "digital_economy": _common(
-        ParamSpec("horizon_year", int, 2045, "last year projected", low=2030, high=2100),
-        ParamSpec("n_paths", int, 20_000, "Monte Carlo paths (memory grows with it)", low=1, high=1_000_000),
-        ParamSpec("seed", int, 57, "random seed: same seed, same results", low=0, high=2**63 - 1),
-        ParamSpec("proxy", str, "", "geography whose series calibrates the pace when the geography has "
-                  "< 2 observations (empty: the nation)", kind=GEO_OR_EMPTY),
-        ParamSpec("ceiling_pct", float, 75.0, "scenario: saturation ceiling of the logistic path and the "
-                  "simulated paths, % of GRDP", low=0, high=100, low_open=True),
-        ParamSpec("g_grdp_pct", float, 7.0, "scenario: GRDP growth, % a year (decomposition and implied "
-                  "digital-economy growth)", low=-100, high=100, low_open=True),
-        ParamSpec("de_growth_pct", float, 12.0, "scenario: digital-economy value-added growth, % a year "
-                  "(decomposition)", low=-100, high=100, low_open=True),
-    ),
-    "budget_floor": _common(
-        ParamSpec("floor_pct", float, 15.0, "S&T floor, % of budget expenditure (15: provincial, 3: national)",
-                  low=0, high=100, low_open=True),
-        ParamSpec("start_year", int, 2025, "first year the floor applies", low=2020, high=2045),
-        ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2020, high=2100,
-                  not_before="start_year"),
-        ParamSpec("end_year", int, 2045, "last year computed", low=2030, high=2100, after="start_year"),
-        ParamSpec("base_expenditure_bn_vnd", float, 0.0, "budget expenditure in the start year, bn VND (0: from data)",
-                  low=0),
-        ParamSpec("current_share_pct", float, 0.0, "status-quo S&T share of expenditure, % (0: from data)",
-                  low=0, high=100),
-        ParamSpec("real_growth_pct", float, 0.0, "scenario: real GRDP growth, % a year (0: latest observed)",
-                  low=-100, high=100, low_open=True),
-        ParamSpec("deflator_pct", float, 3.5, "scenario: GRDP deflator, % a year", low=-100, high=100, low_open=True),
-        ParamSpec("budget_growth_pct", float, 0.0, "scenario: nominal budget growth, % a year (0: with nominal GRDP)",
-                  low=-100, high=100, low_open=True),
-        ParamSpec("capacity_bn_vnd", float, 0.0, "absorption capacity, bn VND a year (0: from data, else no check)",
-                  low=0),
-    ),
-    "scorecard": _common(),
-}
-
-
 class Parameters(Mapping):
     """Validated parameters of one notebook run, read as ``P.geo`` or ``P["geo"]``."""
 
@@ -216,7 +167,9 @@ class Parameters(Mapping):
 
 
 def spec_for(notebook: str) -> tuple[ParamSpec, ...]:
-    """The parameter specs of ``notebook``; an unknown name gets a "did you mean"."""
+    """The parameter specs of ``notebook`` (from ``nq57lib.registry``); an unknown name gets a "did you mean"."""
+    from .registry import SPECS  # the registry imports this module for ParamSpec
+
     if notebook not in SPECS:
         check_choice("notebook", notebook, sorted(SPECS))
     return SPECS[notebook]

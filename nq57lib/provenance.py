@@ -1,31 +1,14 @@
-"""Provenance helpers that need no heavy imports: stable source ids and file checksums."""
+"""Provenance helpers that need no heavy imports: the source-id pattern, assumption records and file checksums."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-# A source id as make_source_id writes it, for finding ids cited in free text (assumption bases).
+# A source id as data/sources.csv writes it, ``<site label>-<8 hex of sha1(url)>`` (e.g. ``nhandan-1a2b3c4d``),
+# for finding ids cited in free text (assumption bases).
 SOURCE_ID_PATTERN = r"\b[a-z0-9][a-z0-9\-]*-[0-9a-f]{8}\b"
-
-_GENERIC_LABELS = {"vn", "com", "net", "org", "gov", "edu", "info", "co", "int", "io", "tr", "www", "m", "en"}
-
-
-def make_source_id(url: str) -> str:
-    """Return the stable id of the source at ``url``: ``<site label>-<8 hex of sha1(url)>``.
-
-    The label is the most specific non-generic part of the host name
-    (``en.nhandan.vn`` -> ``nhandan``, ``niengiam2019.thongkevinhphuc.gov.vn`` -> ``thongkevinhphuc``),
-    so ids stay readable, and the hash keeps two pages of one site apart. The same URL always
-    gives the same id, which is how sources transcribed from different research logs are merged.
-    """
-    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
-    labels = [p for p in host.split(".") if p and p not in _GENERIC_LABELS]
-    label = labels[-1] if labels else "source"
-    label = "".join(ch if ch.isalnum() else "-" for ch in label).strip("-") or "source"
-    return f"{label}-{hashlib.sha1(url.strip().encode('utf-8')).hexdigest()[:8]}"
 
 
 def sha256_file(path: str | Path) -> str:

@@ -188,16 +188,6 @@ def _plain(name: str, value: Any) -> Any:
 # ---------------------------------------------------------------------------------------------
 # HTML report
 
-_HEADER_LABELS = {
-    "parameters": {"en": "Parameters", "vi": "Tham số"},
-    "data": {"en": "Data package version", "vi": "Phiên bản gói dữ liệu"},
-    "checksum": {"en": "Data checksum (SHA-256)", "vi": "Mã kiểm tra dữ liệu (SHA-256)"},
-    "extra": {"en": "Researcher-supplied data files", "vi": "Tệp dữ liệu do người dùng bổ sung"},
-    "package": {"en": "nq57lib version", "vi": "Phiên bản nq57lib"},
-    "run": {"en": "Run", "vi": "Lần chạy"},
-    "started": {"en": "Run started (UTC)", "vi": "Bắt đầu chạy (UTC)"},
-}
-
 _HEADER_CSS = """
 .nq57-provenance { font-family: system-ui, sans-serif; font-size: 13px; color: #333; background: #f6f6f6;
   border: 1px solid #ddd; border-radius: 4px; padding: 8px 14px; margin: 12px 0 20px 0; }
@@ -227,7 +217,9 @@ def provenance_header_html(title: str, parameters: Mapping[str, Any], data: Mapp
     lang = lang if lang in ("en", "vi") else "en"
 
     def label(key: str) -> str:
-        return html.escape(_HEADER_LABELS[key][lang])
+        from .text import t
+
+        return html.escape(t(f"report.page.{key}", lang))
 
     param_rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_text(v))}</td></tr>"
                          for k, v in parameters.items())

@@ -29,8 +29,9 @@ from typing import Any, Callable
 
 from . import config, report
 from .errors import ParameterError, check_choice
-from .params import SPECS, Parameters, parameters_cell, parse_override, spec_for, validate_parameters
+from .params import Parameters, parameters_cell, parse_override, spec_for, validate_parameters
 from .provenance import sha256_file
+from .registry import SPECS
 
 ALL_GEOS = "all"
 DEFAULT_TIMEOUT_S = 600.0
@@ -111,9 +112,9 @@ def parse_overrides(texts: list[str], notebooks: list[str]) -> dict[str, Any]:
 
 def geo_availability(notebook: str) -> dict[str, str | None]:
     """Every geography -> None if ``notebook`` has the data it needs there, else the reason not."""
-    from .data import available_geos  # lazy: loads the data package (pandas)
+    from . import registry
 
-    return available_geos(notebook)
+    return registry.available_geos(notebook)
 
 
 def input_problem(params: Parameters, overridden: set[str]) -> str | None:
@@ -123,9 +124,9 @@ def input_problem(params: Parameters, overridden: set[str]) -> str | None:
     is the user's error: it is raised, so the run exits 2 with one line naming the parameter. Any
     other problem (the data lack what the notebook needs for this geography) skips the geography
     with the builder's own one-line reason instead of failing inside a kernel. Notebooks without a
-    builder in ``nq57lib.analysis`` (test fixtures) have nothing to check.
+    builder in ``nq57lib.registry`` (test fixtures) have nothing to check.
     """
-    from .analysis import input_error
+    from .registry import input_error
 
     error = input_error(params)
     if error is None:

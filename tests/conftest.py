@@ -108,6 +108,7 @@ def mini_root(tmp_path: Path) -> Path:
         resource.pop("bytes", None)
     (root / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     shutil.copy(config.DATA_DIR / "indicators.csv", root / "indicators.csv")
+    shutil.copy(config.DATA_DIR / "labels.csv", root / "labels.csv")
     write_csv(root / "geography.csv", "geography", GEOGRAPHY)
     write_csv(root / "mergers.csv", "mergers", MERGERS)
     write_csv(root / "sources.csv", "sources", SOURCES)

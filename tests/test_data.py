@@ -299,7 +299,9 @@ def test_units_and_successors(mini_root):
 
 
 def test_available_geos(mini_root):
-    avail = data.available_geos("digital_economy", load(mini_root))
+    from nq57lib import registry
+
+    avail = registry.available_geos("digital_economy", load(mini_root))
     assert avail["vinh-phuc"] is None and avail["phu-tho-2025"] is None  # via its old unit
     assert "no observations of de_share_pct" in avail["ha-noi"]
 

@@ -14,7 +14,8 @@ import papermill as pm
 import pytest
 
 from nq57lib import config
-from nq57lib.params import SPECS, compare_with_notebook
+from nq57lib.params import compare_with_notebook
+from nq57lib.registry import SPECS
 from nq57lib.runner import pick_kernel
 
 NOTEBOOKS = sorted(SPECS)

@@ -24,7 +24,8 @@ import pytest
 
 from nq57lib import cli, config, report, runner
 from nq57lib.errors import ParameterError
-from nq57lib.params import SPECS
+from nq57lib import registry
+from nq57lib.registry import SPECS
 from nq57lib.provenance import sha256_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -52,6 +53,7 @@ def notebooks_dir(tmp_path_factory) -> Path:
 def fixture_env(notebooks_dir: Path):
     with pytest.MonkeyPatch.context() as mp:
         mp.setitem(sys.modules, "nq57lib.data", fixture_specs.fake_data_module())
+        mp.setattr(registry, "available_geos", fixture_specs.available_geos)
         # runner.main sets this to skip a slow import; undo it for the tests that follow
         mp.setitem(sys.modules, "rfc3987_syntax", sys.modules.get("rfc3987_syntax"))
         for name, spec in fixture_specs.FIXTURE_SPECS.items():

@@ -1,6 +1,6 @@
 """The Resolution 57 scorecard: every registered target of a geography, where it stands, and what it needs.
 
-``build(P)`` returns a :class:`~nq57lib.analysis.Report` with
+``build(P)`` returns a :class:`~nq57lib.report_view.Report` with
 
 - ``targets``: one row per target of the geography (for a merged 2025 unit also its old provinces'
   targets, for an old province also its successor's, marked in ``relation``), and, unless the
@@ -24,7 +24,7 @@ a number chosen by us):
 2. **As-of year.** A target year has passed when it is before the year of the newest publication
    date among the observations (the data vintage), so a report is reproducible from its data.
 3. **Assessment.**
-   - a value for the target year exists: 'met' / 'not met' (``projection.meets_target``);
+   - a value for the target year exists: 'met' / 'not met' (``share_projection.meets_target``);
    - the target year has passed without a value for it: 'no value for the target year';
    - a target over a period (``from_year``, e.g. "3 % every year 2025-2030" or "1,000 bn VND a
      year on average") is not judged on a single year: 'not assessed (period target)';
@@ -32,7 +32,7 @@ a number chosen by us):
      grow at a rate, so no pace or progress method applies: 'not assessed (growth-rate target)';
    - otherwise the Eurostat progress method on the latest segment of one concept: with >= 2
      observations, else 'insufficient data' (one observation) or 'no data' (none). Per kind:
-     *shares* (bounded 0-100) use ``projection.assess_eurostat`` directly; *counts and other
+     *shares* (bounded 0-100) use ``progress_assessment.assess_eurostat`` directly; *counts and other
      levels* use it on values rescaled into its 0-100 range, which changes nothing because the
      method compares compound growth rates, which do not depend on the unit (values must be > 0);
      *ranks* (lower is better) use :func:`assess_rank_pace`, the same ratio and thresholds on places
@@ -40,10 +40,10 @@ a number chosen by us):
      40th to 39th -2.5 %).
    An '=' target ("about X") is read as a level to reach in the indicator's good direction ('>='
    when higher is better, '<=' for ranks), or, for a neutral indicator, from the side of the first
-   observation (``projection.reached_comparator``).
+   observation (``share_projection.reached_comparator``).
 4. **Required pace** from the latest value to the target level (the target value, or the nearer end
    of a range): for shares and levels the constant relative growth (% a year) and the absolute
-   change per year (``projection.required_growth_pct`` / ``required_pp_per_year`` for shares, the
+   change per year (``share_projection.required_growth_pct`` / ``required_pp_per_year`` for shares, the
    same formulas in :func:`required_pace` for unbounded levels); for ranks the places to gain per
    year. None when the latest value already meets the target or the target year is not after it.
 """
@@ -56,21 +56,21 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import data as nqdata
-from ..errors import ParameterError, check_choice, check_int, check_number
-from ..projection import (ProgressAssessment, assess_eurostat, meets_target, reached_comparator,
-                          required_growth_pct, required_pp_per_year)
-from ..provenance import DERIVED, Assumption
-from . import Report, assumptions_frame, comparator_text, fmt_number, pick, source_ids_in, sources_frame
+from . import data
+from .formatting import comparator_text, fmt_number
+from .errors import ParameterError, check_choice, check_int, check_number
+from .progress_assessment import ProgressAssessment, assess_eurostat, eurostat_category
+from .provenance import DERIVED, Assumption
+from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
+                               target_level)
+from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
+from .text import pick
 
 NOTEBOOK = "scorecard"
 NATION = "vn"
 OUTCOME_STATUSES = ("official", "preliminary", "estimate")  # 'plan' is an intention, not an outcome
 RATE_UNITS = ("% y/y", "% per year")
 REGIONAL_SCOPES = ("southeast asia", "asean")
-# Thresholds of the Eurostat progress ratio, as in projection.assess_eurostat.
-SIGNIFICANT_RATIO = 0.95
-MODERATE_RATIO = 0.60
 
 # Assessment category -> group counted in the scalars.
 GROUPS = {
@@ -131,18 +131,6 @@ _CONCEPT_TEXT = {
     "basis_63": ("63-province basis", "xếp hạng trong 63 tỉnh, thành phố"),
     "basis_34": ("34-unit basis", "xếp hạng trong 34 tỉnh, thành phố"),
 }
-# Units in Vietnamese for target texts and prose; a unit not listed is shown as it is stored.
-_UNIT_VI = {
-    "% of GRDP": "% GRDP", "% of GDP": "% GDP", "% y/y": "%", "% per year": "%/năm",
-    "% of budget expenditure": "% chi ngân sách", "% of GERD": "% tổng chi NC&PT",
-    "% of GDP growth": "% tăng trưởng GDP", "% of enterprises": "% doanh nghiệp",
-    "% of people and businesses": "% người dân và doanh nghiệp", "% of patents": "% sáng chế",
-    "% of goods export value": "% kim ngạch xuất khẩu hàng hóa", "enterprises": "doanh nghiệp",
-    "organisations": "tổ chức", "industrial parks": "khu công nghiệp", "bn VND": "tỷ đồng",
-    "mn VND per person": "triệu đồng/người", "persons": "người", "times": "lần",
-    "per 10,000 people": "trên 1 vạn dân", "index 0-1": "(chỉ số 0–1)", "services": "dịch vụ",
-    "procedures": "thủ tục",
-}
 
 TARGET_COLUMNS = [
     "target_id", "relation", "relation_note", "set_by_geo_id", "set_by", "indicator_id", "indicator", "target",
@@ -183,7 +171,7 @@ def effective_comparator(comparator: str, target_value: float, direction: str, b
     """The comparator an '=' ("about X") target is judged with; others are returned unchanged.
 
     '>=' when higher is better, '<=' when lower is better, and for a neutral indicator the side of
-    ``base_value`` (the first observation), as ``projection.reached_comparator`` reads it.
+    ``base_value`` (the first observation), as ``share_projection.reached_comparator`` reads it.
     """
     if comparator != "=":
         return comparator
@@ -194,20 +182,13 @@ def effective_comparator(comparator: str, target_value: float, direction: str, b
     return reached_comparator(comparator, target_value, base_value)
 
 
-def target_level(comparator: str, value: float, value_high: float | None, latest: float) -> float:
-    """The level a path from ``latest`` must reach: the target value, or the nearer end of a range."""
-    if comparator == "between" and value_high is not None and latest > value_high:
-        return float(value_high)
-    return float(value)
-
-
 def required_pace(kind: str, latest: float, latest_year: int, level: float, target_year: int) -> dict:
     """Pace needed from the latest value to ``level`` in ``target_year``.
 
     Returns ``growth_pct`` (constant relative growth, % a year; None when a value is <= 0 or for
     ranks), ``change_per_year`` (absolute change in the indicator's unit; percentage points for a
     share) and ``places_per_year`` (ranks only: places to gain a year, positive = move up).
-    Shares use ``projection.required_growth_pct`` and ``required_pp_per_year``; unbounded levels the
+    Shares use ``share_projection.required_growth_pct`` and ``required_pp_per_year``; unbounded levels the
     same formulas here, because the projection functions check that values lie within 0-100.
     """
     check_choice("kind", kind, ("rank", "share", "level"))
@@ -226,16 +207,6 @@ def required_pace(kind: str, latest: float, latest_year: int, level: float, targ
                 "places_per_year": None}
     growth = ((level / latest) ** (1.0 / years) - 1.0) * 100.0 if latest > 0 and level > 0 else None
     return {"growth_pct": growth, "change_per_year": (level - latest) / years, "places_per_year": None}
-
-
-def _ratio_category(ratio: float) -> str:
-    """Eurostat category of a ratio of actual to required pace (thresholds as in assess_eurostat)."""
-    tol = 1e-9
-    if ratio >= SIGNIFICANT_RATIO - tol:
-        return "significant progress"
-    if ratio >= MODERATE_RATIO - tol:
-        return "moderate progress"
-    return "insufficient progress" if ratio >= 0 else "moving away"
 
 
 def assess_rank_pace(years: Sequence[int], ranks: Sequence[float], target_rank: float, target_year: int, *,
@@ -273,7 +244,7 @@ def assess_rank_pace(years: Sequence[int], ranks: Sequence[float], target_rank: 
         return ProgressAssessment("eurostat_rank_places", "moving away", None, actual, required, None, base_year,
                                   latest_year, "the first rank met the target; the latest no longer does")
     ratio = actual / required
-    return ProgressAssessment("eurostat_rank_places", _ratio_category(ratio), ratio, actual, required, None,
+    return ProgressAssessment("eurostat_rank_places", eurostat_category(ratio), ratio, actual, required, None,
                               base_year, latest_year)
 
 
@@ -347,14 +318,14 @@ class _SeriesCache:
     def own(self, geo_id: str, indicator_id: str, concept: str | None) -> pd.DataFrame:
         key = (geo_id, indicator_id, concept)
         if key not in self._own:
-            frame = nqdata.series(self.pkg, geo_id, indicator_id, concept, statuses=OUTCOME_STATUSES)
+            frame = data.series(self.pkg, geo_id, indicator_id, concept, statuses=OUTCOME_STATUSES)
             self._own[key] = frame.assign(basis="own series")
         return self._own[key]
 
     def merged(self, geo_id: str, indicator_id: str, concept: str | None) -> pd.DataFrame:
         key = (geo_id, indicator_id, concept)
         if key not in self._merged:
-            self._merged[key] = nqdata.merged_series(self.pkg, geo_id, indicator_id, concept,
+            self._merged[key] = data.merged_series(self.pkg, geo_id, indicator_id, concept,
                                                      statuses=OUTCOME_STATUSES)
         return self._merged[key]
 
@@ -375,9 +346,9 @@ def target_data(pkg, geo_id: str, target: pd.Series, cache: _SeriesCache) -> Tar
     indicator_id = target["indicator_id"]
     stated = None if pd.isna(target["concept"]) else str(target["concept"])
     frame, basis, reason = cache.own(geo_id, indicator_id, stated), "own series", ""
-    if frame.empty and nqdata.old_units(pkg, geo_id):
+    if frame.empty and data.old_units(pkg, geo_id):
         merged = cache.merged(geo_id, indicator_id, stated)
-        parts = [cache.own(old, indicator_id, stated) for old in nqdata.old_units(pkg, geo_id)]
+        parts = [cache.own(old, indicator_id, stated) for old in data.old_units(pkg, geo_id)]
         concept = stated or next((str(f["concept"].iloc[0]) for f in parts if not f.empty), None)
         frame = _merged_history(pkg, merged, indicator_id, concept)
         basis = "merged series"
@@ -432,9 +403,9 @@ def _decimals_of(*values: Any) -> int:
 
 
 def unit_text(unit: str, lang: str) -> str:
-    """The unit in ``lang`` (Vietnamese from a small table; the stored unit otherwise)."""
+    """The unit in ``lang`` (Vietnamese from ``labels.csv`` of the data package; the stored unit otherwise)."""
     if lang == "vi":
-        return _UNIT_VI.get(unit, unit)
+        return data.label("unit", unit, "vi", default=unit)
     return "(index 0–1)" if unit == "index 0-1" else unit
 
 
@@ -452,22 +423,22 @@ def category_text(category: str, lang: str) -> str:
     return pick(lang, en, vi)
 
 
-def _definition_note(data: TargetData, stated: str | None, scope_mismatch: bool, lang: str) -> str:
+def _definition_note(found: TargetData, stated: str | None, scope_mismatch: bool, lang: str) -> str:
     if scope_mismatch:
         return pick(lang, "the target is a rank within a region; the observations are world ranks, so they are "
                           "shown for context and not compared",
                     "mục tiêu là thứ hạng trong khu vực; số liệu là thứ hạng thế giới nên chỉ để tham khảo, "
                     "không so sánh")
-    concept = _concept_text(data.concept, lang)
-    if data.definition_status == "unstated":
+    concept = _concept_text(found.concept, lang)
+    if found.definition_status == "unstated":
         return pick(lang, f"unstated definition: the target does not say which measure it uses; compared with the "
-                          f"'{data.concept}' series ({concept})",
+                          f"'{found.concept}' series ({concept})",
                     f"định nghĩa không được nêu: mục tiêu không nói dùng thước đo nào; được so sánh với chuỗi "
-                    f"'{data.concept}' ({concept})")
-    if data.definition_status == "different":
+                    f"'{found.concept}' ({concept})")
+    if found.definition_status == "different":
         return pick(lang, f"different definition: the target is set on '{stated}' but data exist only on "
-                          f"'{data.concept}' ({concept}); shown for context, not compared",
-                    f"khác định nghĩa: mục tiêu đặt theo '{stated}' nhưng chỉ có số liệu theo '{data.concept}' "
+                          f"'{found.concept}' ({concept}); shown for context, not compared",
+                    f"khác định nghĩa: mục tiêu đặt theo '{stated}' nhưng chỉ có số liệu theo '{found.concept}' "
                     f"({concept}); chỉ để tham khảo, không so sánh")
     return ""
 
@@ -485,36 +456,36 @@ def score_target(pkg, target: pd.Series, relation: str, as_of: int, lang: str, c
     meta = pkg.indicator(target["indicator_id"])
     kind = indicator_kind(meta["unit"], meta["direction"], meta["lower_bound"], meta["upper_bound"])
     stated = None if pd.isna(target["concept"]) else str(target["concept"])
-    data = target_data(pkg, geo_id, target, cache)
-    scope_mismatch = _is_regional_rank(kind, target["scope"]) and data.definition_status != "none"
-    history = data.history
+    found = target_data(pkg, geo_id, target, cache)
+    scope_mismatch = _is_regional_rank(kind, target["scope"]) and found.definition_status != "none"
+    history = found.history
     latest = history.iloc[-1] if not history.empty else None
     value = float(target["value"])
     high = None if pd.isna(target["value_high"]) else float(target["value_high"])
     target_year = int(target["year"])
     row = {
         "target_id": target["target_id"], "relation": relation,
-        "relation_note": pick(lang, *_RELATION_TEXT[relation]).format(name=nqdata.geo_name(pkg, geo_id, lang)),
-        "set_by_geo_id": geo_id, "set_by": nqdata.geo_name(pkg, geo_id, lang),
+        "relation_note": pick(lang, *_RELATION_TEXT[relation]).format(name=data.geo_name(pkg, geo_id, lang)),
+        "set_by_geo_id": geo_id, "set_by": data.geo_name(pkg, geo_id, lang),
         "indicator_id": target["indicator_id"], "indicator": meta["name_vi"] if lang == "vi" else meta["name_en"],
         "target": target_text(target["comparator"], value, high, target["unit"], lang),
         "comparator": target["comparator"], "target_value": value, "target_value_high": high,
         "target_year": target_year, "from_year": None if pd.isna(target["from_year"]) else int(target["from_year"]),
         "unit": target["unit"], "scope": None if pd.isna(target["scope"]) else target["scope"],
         "instrument": target["instrument"], "target_source_id": target["source_id"],
-        "series_concept": data.concept, "data_basis": data.basis,
+        "series_concept": found.concept, "data_basis": found.basis,
         "latest_year": None if latest is None else int(latest["year"]),
         "latest_value": None if latest is None else float(latest["value"]),
         "latest_status": None if latest is None else latest["status"],
         "latest_source_id": None if latest is None else latest["source_id"],
         "target_year_value": None, "n_obs": int(len(_latest_segment(history))),
-        "definition_status": data.definition_status,
-        "definition_note": _definition_note(data, stated, scope_mismatch, lang),
-        "data_reason": data.reason,
+        "definition_status": found.definition_status,
+        "definition_note": _definition_note(found, stated, scope_mismatch, lang),
+        "data_reason": found.reason,
         "required_growth_pct_per_year": None, "required_change_per_year": None, "required_places_per_year": None,
         "pace_note": "", "assessment_ratio": None, "assessment_method": "", "assessment_note": "",
     }
-    comparable = data.definition_status in ("same", "unstated") and not scope_mismatch
+    comparable = found.definition_status in ("same", "unstated") and not scope_mismatch
     category = _assess(row, kind, meta["direction"], history if comparable else None, value, high, target_year,
                        as_of, lang)
     row["assessment"] = category
@@ -598,8 +569,8 @@ def scorecard_table(pkg, targets: pd.DataFrame, relations: dict[str, str], as_of
 def related_geos(pkg, geo_id: str) -> dict[str, str]:
     """The geography itself ('own') and the units whose targets are listed beside it, with their relation."""
     relations = {geo_id: "own"}
-    relations.update({old: "old unit" for old in nqdata.old_units(pkg, geo_id)})
-    after = nqdata.successor(pkg, geo_id)
+    relations.update({old: "old unit" for old in data.old_units(pkg, geo_id)})
+    after = data.successor(pkg, geo_id)
     if after:
         relations[after] = "successor"
     return relations
@@ -657,13 +628,9 @@ def panel_year(candidates: pd.DataFrame) -> int | None:
 
 
 def highlight_roles(pkg, geo_id: str) -> dict[str, str]:
-    """geo_id -> role for the panels: the geography, its old units (merged unit), its successor (old unit)."""
-    roles = {geo_id: "geography"}
-    roles.update({old: "old unit" for old in nqdata.old_units(pkg, geo_id)})
-    after = nqdata.successor(pkg, geo_id)
-    if after:
-        roles[after] = "successor"
-    return roles
+    """geo_id -> role for the panels: the same units as :func:`related_geos`, the geography itself
+    named 'geography' (the panels' legend word) instead of 'own'."""
+    return {geo: "geography" if relation == "own" else relation for geo, relation in related_geos(pkg, geo_id).items()}
 
 
 def panel_table(pkg, spec: PanelSpec, roles: dict[str, str], lang: str) -> pd.DataFrame:
@@ -677,7 +644,7 @@ def panel_table(pkg, spec: PanelSpec, roles: dict[str, str], lang: str) -> pd.Da
     year = panel_year(candidates)
     if year is None:
         return pd.DataFrame(columns=PANEL_COLUMNS)
-    ranked = nqdata.rank_observations(candidates[candidates["year"] == year])
+    ranked = data.rank_observations(candidates[candidates["year"] == year])
     best = ranked.groupby("geo_id", sort=False).head(1).copy()
     geo = pkg.geography.set_index("geo_id")
     best["level"] = best["geo_id"].map(geo["level"])
@@ -780,7 +747,7 @@ def _counts_sentence(counts: dict[str, int], lang: str) -> str:
 
 def narrative_targets(pkg, geo_id: str, rows: pd.DataFrame, counts: dict, as_of: int, lang: str) -> list[str]:
     """Paragraphs on the geography's own targets: counts, met / at risk, definitions, what is missing."""
-    name = nqdata.geo_name(pkg, geo_id, lang)
+    name = data.geo_name(pkg, geo_id, lang)
     if rows.empty:
         return [pick(lang,
                      f"**{name} has no registered targets** in the data package, so there is nothing to score "
@@ -865,16 +832,16 @@ def _missing_paragraph(rows: pd.DataFrame, lang: str, pkg) -> list[str]:
 def narrative_related(pkg, geo_id: str, related: pd.DataFrame, lang: str) -> list[str]:
     """A paragraph on the old units' or the successor's targets listed beside the geography's own."""
     out = []
-    name = nqdata.geo_name(pkg, geo_id, lang)
-    olds = nqdata.old_units(pkg, geo_id)
-    after = nqdata.successor(pkg, geo_id)
+    name = data.geo_name(pkg, geo_id, lang)
+    olds = data.old_units(pkg, geo_id)
+    after = data.successor(pkg, geo_id)
     if olds:
-        names = ", ".join(nqdata.geo_name(pkg, g, lang) for g in olds)
+        names = ", ".join(data.geo_name(pkg, g, lang) for g in olds)
         out.append(pick(lang, f"{name} was formed on 1 July 2025 from {names}.", f"{name} được thành lập ngày "
                                                                                   f"1/7/2025 từ {names}."))
     if after:
-        out.append(pick(lang, f"{name} was merged into {nqdata.geo_name(pkg, after, 'en')} on 1 July 2025.",
-                        f"{name} được hợp nhất vào {nqdata.geo_name(pkg, after, 'vi')} từ ngày 1/7/2025."))
+        out.append(pick(lang, f"{name} was merged into {data.geo_name(pkg, after, 'en')} on 1 July 2025.",
+                        f"{name} được hợp nhất vào {data.geo_name(pkg, after, 'vi')} từ ngày 1/7/2025."))
     if related.empty:
         if olds or after:
             out[-1] += pick(lang, " No targets of those units are registered.",
@@ -883,7 +850,7 @@ def narrative_related(pkg, geo_id: str, related: pd.DataFrame, lang: str) -> lis
     counts = count_assessments(related)
     per_unit = related.groupby("set_by_geo_id", sort=False).size()
     if olds:
-        by_unit = ", ".join(f"{nqdata.geo_name(pkg, g, lang)}: {n}" for g, n in per_unit.items())
+        by_unit = ", ".join(f"{data.geo_name(pkg, g, lang)}: {n}" for g, n in per_unit.items())
         out.append(pick(lang, f"The {_plural(counts['n_targets'], 'target', 'targets')} its old provinces set "
                               f"({by_unit}) are listed too, marked with the province that set them and compared "
                               f"with that province's own data: {_counts_sentence(counts, lang)}.",
@@ -906,7 +873,7 @@ def narrative_national(counts: dict[str, int], lang: str) -> str:
 
 
 def narrative_de_share(pkg, geo_id: str, latest: pd.Series | None, lang: str) -> str:
-    name = nqdata.geo_name(pkg, geo_id, lang)
+    name = data.geo_name(pkg, geo_id, lang)
     if latest is None:
         return pick(lang, f"No digital-economy share of {name} is in the data (on any definition).",
                     f"Không có số liệu tỷ trọng kinh tế số của {name} (theo bất kỳ định nghĩa nào).")
@@ -952,9 +919,9 @@ def narrative_panel(pkg, spec: PanelSpec, table: pd.DataFrame, geo_id: str, newe
 
 def _absence(pkg, spec: PanelSpec, geo_id: str, year: int, lang: str) -> str:
     """Why the geography is not in a panel: it did not exist in that unit system, or it is not in the data."""
-    name = nqdata.geo_name(pkg, geo_id, lang)
-    row = nqdata.geo_row(pkg, geo_id)
-    formed_later = pd.notna(row["valid_from"]) and (spec.concept != "basis_34" and year < nqdata.MERGER_YEAR)
+    name = data.geo_name(pkg, geo_id, lang)
+    row = data.geo_row(pkg, geo_id)
+    formed_later = pd.notna(row["valid_from"]) and (spec.concept != "basis_34" and year < data.MERGER_YEAR)
     merged_before = pd.notna(row["valid_to"]) and spec.concept == "basis_34"
     if formed_later:
         return pick(lang, f"{name} did not exist yet (formed on 1 July 2025).",
@@ -1026,7 +993,7 @@ def _panel_figure(table: pd.DataFrame, spec: PanelSpec, title: str, unit: str, p
     kind = "rank" if unit == "rank" else "value"
 
     def draw():
-        from ..plots.scorecard import plot_panel
+        from .charts.scorecard_charts import plot_panel
 
         return plot_panel(table, kind=kind, title=title, unit=unit_text(unit, lang), lang=lang, sources=sources,
                           footnotes=notes)
@@ -1036,10 +1003,10 @@ def _panel_figure(table: pd.DataFrame, spec: PanelSpec, title: str, unit: str, p
 
 def build(P, pkg=None) -> Report:
     """Build the scorecard report for ``P.geo`` in ``P.lang`` (see the module docstring for the rules)."""
-    pkg = pkg or nqdata.load_package()
+    pkg = pkg or data.load_package()
     geo_id, lang = P.geo, P.lang
     check_choice("lang", lang, ("en", "vi"))
-    geo_id = nqdata.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
     cache = _SeriesCache(pkg)
     as_of = as_of_year(pkg)
     targets = pkg.targets
@@ -1103,8 +1070,8 @@ def build(P, pkg=None) -> Report:
     if latest_de is not None:
         source_ids.add(latest_de["source_id"])
     source_ids |= source_ids_in(*table["definition_note"], *table["data_reason"])
-    title = pick(lang, f"Resolution 57 scorecard: {nqdata.geo_name(pkg, geo_id, 'en')}",
-                 f"Bảng theo dõi mục tiêu Nghị quyết 57: {nqdata.geo_name(pkg, geo_id, 'vi')}")
+    title = pick(lang, f"Resolution 57 scorecard: {data.geo_name(pkg, geo_id, 'en')}",
+                 f"Bảng theo dõi mục tiêu Nghị quyết 57: {data.geo_name(pkg, geo_id, 'vi')}")
     return Report(notebook=NOTEBOOK, geo_id=geo_id, lang=lang, title=title, tables=tables, scalars=scalars,
                   assumptions=assumptions, sources=sources_frame(pkg, source_ids), narrative=narrative,
                   figures=figures)

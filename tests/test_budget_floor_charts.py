@@ -1,4 +1,4 @@
-"""Tests of nq57lib.plots.budget: the figures show the computed numbers, in both languages, with sources."""
+"""Tests of nq57lib.charts.budget_floor_charts: the figures show the computed numbers, in both languages, with sources."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nq57lib.budget import BudgetInputs, run_budget, sensitivity_table
+from nq57lib.floor_cost import BudgetInputs, run_budget, sensitivity_table
 from nq57lib.errors import ParameterError
-from nq57lib.plots.budget import (
-    footnote_lines, format_number, plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths,
+from nq57lib.formatting import format_number
+from nq57lib.charts.budget_floor_charts import (
+    footnote_lines, plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths,
 )
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from nq57lib import data
-from nq57lib.analysis import share
+from nq57lib import digital_economy as share
 from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 

@@ -8,7 +8,7 @@ the gap to the status quo, cumulative totals per period, an absorption check, th
 its public / non-state split in VND, and a sensitivity table.
 
 It is a pure engine: every figure is an explicit input, and no figure from data/ is written here.
-``nq57lib.analysis.budget`` reads the data package, derives the inputs and records where each came
+``nq57lib.budget_floor`` reads the data package, derives the inputs and records where each came
 from. Every result carries the list of ``Assumption`` records it used, each with its kind
 (observed, derived, assumed) and its basis (a source id, a derivation, or why a value was chosen).
 
@@ -38,7 +38,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, check_choice, check_int, check_number
+from .errors import ParameterError, check_choice, check_growth, check_int, check_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 
 SCENARIOS = ("floor", "ramp", "status_quo")
@@ -76,10 +76,6 @@ def check_floor_pct(name: str, value: Any) -> float:
     return number
 
 
-def _check_growth(name: str, value: Any) -> float:
-    return check_number(name, value, low=-100.0, low_open=True)
-
-
 def _check_periods(name: str, periods: Any, first_year: int, last_year: int) -> tuple[tuple[int, int], ...]:
     """Periods are non-overlapping (first, last) year pairs inside the horizon, in order."""
     if isinstance(periods, (str, bytes)) or not isinstance(periods, Sequence) or not periods:
@@ -112,8 +108,8 @@ def _check_bases(bases: Any, allowed: Mapping[str, Any]) -> Mapping[str, tuple[s
 
 def nominal_growth_pct(real_growth_pct: float, deflator_pct: float) -> float:
     """Nominal growth in percent: (1 + real)(1 + deflator) - 1, the growth of a current-price aggregate."""
-    real = _check_growth("real_growth_pct", real_growth_pct)
-    deflator = _check_growth("deflator_pct", deflator_pct)
+    real = check_growth("real_growth_pct", real_growth_pct)
+    deflator = check_growth("deflator_pct", deflator_pct)
     return ((1.0 + real / 100.0) * (1.0 + deflator / 100.0) - 1.0) * 100.0
 
 
@@ -217,10 +213,10 @@ class BudgetInputs(_LabelledInputs):
             raise ParameterError("grdp_base_year",
                                  f"must be <= base_year ({self.base_year}), got {self.grdp_base_year}")
         put("grdp_base_bn_vnd", check_number("grdp_base_bn_vnd", self.grdp_base_bn_vnd, low=0.0, low_open=True))
-        put("real_growth_pct", _check_growth("real_growth_pct", self.real_growth_pct))
-        put("deflator_pct", _check_growth("deflator_pct", self.deflator_pct))
+        put("real_growth_pct", check_growth("real_growth_pct", self.real_growth_pct))
+        put("deflator_pct", check_growth("deflator_pct", self.deflator_pct))
         if self.budget_growth_pct is not None:
-            put("budget_growth_pct", _check_growth("budget_growth_pct", self.budget_growth_pct))
+            put("budget_growth_pct", check_growth("budget_growth_pct", self.budget_growth_pct))
         put("end_year", _check_year("end_year", self.end_year))
         if self.end_year <= self.base_year:
             raise ParameterError("end_year", f"must be after base_year ({self.base_year}), got {self.end_year}")
@@ -236,7 +232,7 @@ class BudgetInputs(_LabelledInputs):
             raise ParameterError("ramp_year", f"must be <= end_year ({self.end_year}), got {self.ramp_year}")
         if self.capacity_bn_vnd is not None:
             put("capacity_bn_vnd", check_number("capacity_bn_vnd", self.capacity_bn_vnd, low=0.0, low_open=True))
-        put("capacity_growth_pct", _check_growth("capacity_growth_pct", self.capacity_growth_pct))
+        put("capacity_growth_pct", check_growth("capacity_growth_pct", self.capacity_growth_pct))
         put("periods", _check_periods("periods", self.periods, self.base_year, self.end_year))
         put("bases", _check_bases(self.bases, self._INFO))
 
@@ -313,8 +309,8 @@ class RndInputs(_LabelledInputs):
 
         put("gdp_base_year", _check_year("gdp_base_year", self.gdp_base_year))
         put("gdp_base_bn_vnd", check_number("gdp_base_bn_vnd", self.gdp_base_bn_vnd, low=0.0, low_open=True))
-        put("real_growth_pct", _check_growth("real_growth_pct", self.real_growth_pct))
-        put("deflator_pct", _check_growth("deflator_pct", self.deflator_pct))
+        put("real_growth_pct", check_growth("real_growth_pct", self.real_growth_pct))
+        put("deflator_pct", check_growth("deflator_pct", self.deflator_pct))
         put("gerd_base_year", _check_year("gerd_base_year", self.gerd_base_year))
         put("gerd_base_pct_gdp", check_number("gerd_base_pct_gdp", self.gerd_base_pct_gdp, low=0.0, high=100.0))
         put("target_pct_gdp", check_floor_pct("target_pct_gdp", self.target_pct_gdp))
@@ -421,9 +417,6 @@ class BudgetResult:
         scenario = check_choice("scenario", scenario, self.scenarios)
         rows = self.yearly[(self.yearly["scenario"] == scenario) & self.yearly["is_above_capacity"].fillna(False)]
         return [int(y) for y in rows["year"]]
-
-    def assumptions_table(self) -> pd.DataFrame:
-        return pd.DataFrame([a.as_dict() for a in self.assumptions])
 
 
 def run_budget(inputs: BudgetInputs, scenarios: Sequence[str] = SCENARIOS) -> BudgetResult:
@@ -537,7 +530,7 @@ def sensitivity_table(inputs: BudgetInputs, floors_pct: Sequence[float] = SENSIT
     if not isinstance(inputs, BudgetInputs):
         raise ParameterError("inputs", f"expected BudgetInputs, got {type(inputs).__name__}")
     floors = _check_grid("floors_pct", floors_pct, check_floor_pct)
-    growths = _check_grid("budget_growths_pct", budget_growths_pct, _check_growth)
+    growths = _check_grid("budget_growths_pct", budget_growths_pct, check_growth)
     scenario = check_choice("scenario", scenario, SCENARIOS)
 
     years = np.arange(inputs.base_year, inputs.end_year + 1)

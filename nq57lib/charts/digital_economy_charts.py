@@ -14,36 +14,12 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..errors import ParameterError, check_choice
-from ..projection import ProjectionResult, SimulationResult, check_history
-from .common import LANGS, PALETTE, SERIES_STYLES, STATUS_MARKERS, add_footnote, label, new_figure
+from ..monte_carlo import SimulationResult
+from ..share_projection import ProjectionResult, check_history
+from ..text import bilingual
+from .chart_style import LANGS, PALETTE, SERIES_STYLES, STATUS_MARKERS, add_footnote, label, new_figure
 
-_LABELS = {
-    "title": {"en": "Digital economy share of GDP/GRDP", "vi": "Tỷ trọng kinh tế số trong GDP/GRDP"},
-    "ylabel": {"en": "Share of GDP/GRDP (%)", "vi": "Tỷ trọng trong GDP/GRDP (%)"},
-    "observed_nso": {"en": "Observed: statistics office measure",
-                     "vi": "Thực tế: số liệu cơ quan thống kê"},
-    "observed_ministry": {"en": "Observed: ministry estimate", "vi": "Thực tế: ước tính của Bộ"},
-    "band_90": {"en": "Monte Carlo 5–95 %", "vi": "Mô phỏng Monte Carlo 5–95 %"},
-    "band_50": {"en": "Monte Carlo 25–75 %", "vi": "Mô phỏng Monte Carlo 25–75 %"},
-    "median": {"en": "Monte Carlo median", "vi": "Trung vị mô phỏng"},
-    "interval": {"en": "prediction interval", "vi": "khoảng dự báo"},
-    "required": {"en": "Required path (constant growth)", "vi": "Lộ trình cần thiết (tăng đều)"},
-    "scenarios_note": {"en": "Scenario lines are assumptions, not forecasts; the assumptions table lists "
-                             "every input.",
-                       "vi": "Các đường kịch bản là giả định, không phải dự báo; bảng giả định liệt kê mọi "
-                             "đầu vào."},
-    "mc_note": {"en": "Fan: {n:,} simulated paths (seed {seed}); quantiles of the share in each year.",
-                "vi": "Dải quạt: {n:,} đường mô phỏng (seed {seed}); phân vị của tỷ trọng theo từng "
-                      "năm."},
-    "unstated_note": {"en": "Targets marked * do not state their definition; they are compared with the "
-                            "'{concept}' series.",
-                      "vi": "Mục tiêu đánh dấu * không nêu định nghĩa; được so sánh với chuỗi "
-                            "'{concept}'."},
-    "different_note": {"en": "Targets marked ≠ are set on another definition than the '{concept}' series.",
-                       "vi": "Mục tiêu đánh dấu ≠ được đặt theo định nghĩa khác với chuỗi "
-                             "'{concept}'."},
-    "sources_line": {"en": "Sources: {items}.", "vi": "Nguồn: {items}."},
-}
+_LABELS = bilingual("charts.digital_economy")
 _CONCEPT_COLORS = {"nso": PALETTE["black"], "ministry": PALETTE["grey"]}
 # '=' targets are printed "about X" in their sources, hence the approximately-equal sign.
 _COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "≈", "between": ""}
@@ -60,11 +36,11 @@ def plot_share_outlook(history: pd.DataFrame, *, projection: ProjectionResult | 
                        lang: str = "en", title: str | None = None, footnotes: Iterable[str] = ()):
     """Draw the share's history, scenarios, fan chart, targets and required paths; return the Figure.
 
-    ``history`` follows the data contract of :mod:`nq57lib.projection` (both definitions may appear; each
+    ``history`` follows the data contract of :mod:`nq57lib.share_projection` (both definitions may appear; each
     is drawn as its own series, with a marker per source status). ``projection`` comes from
-    :func:`~nq57lib.projection.project`, ``bands`` from :func:`~nq57lib.projection.simulate` (its result
+    :func:`~nq57lib.share_projection.project`, ``bands`` from :func:`~nq57lib.monte_carlo.simulate` (its result
     or its ``bands`` table; pass ``geo_id`` when it holds several geographies), ``required`` from
-    :func:`~nq57lib.projection.required_paths`, ``targets`` as in the data package. The footnote lists
+    :func:`~nq57lib.share_projection.required_paths`, ``targets`` as in the data package. The footnote lists
     the sources of the history, the definition caveats of the targets and any ``footnotes`` given.
     """
     lang = check_choice("lang", lang, LANGS)

@@ -1,6 +1,6 @@
 """Report builder of the "budget_floor" notebook: what an S&T spending floor costs, read from data/.
 
-The engine (``nq57lib.budget``) takes explicit numbers. This module derives each of them from the
+The engine (``nq57lib.floor_cost``) takes explicit numbers. This module derives each of them from the
 data package and records its kind (observed, derived, assumed), its source ids and its derivation,
 so every figure in the report traces back to a source, a stated arithmetic or a labelled choice.
 
@@ -50,14 +50,16 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .. import data as D
-from ..budget import (
+from . import data, registry
+from .floor_cost import (
     SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, compare_public_rnd_with_floor,
     nominal_growth_pct, rnd_target_path, run_budget, sensitivity_table,
 )
-from ..errors import ParameterError
-from ..provenance import ASSUMED, DERIVED, OBSERVED, Assumption
-from . import Report, assumptions_frame, fmt_number, fmt_pct, pick, source_ids_in, sources_frame
+from .formatting import fmt_number, fmt_pct
+from .errors import ParameterError
+from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
+from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
+from .text import pick
 
 NOTEBOOK = "budget_floor"
 NATION = "vn"
@@ -78,7 +80,6 @@ _CONCEPT_WORDS = {
     "local_excl_carryover": ("local budget expenditure (excluding carry-over)",
                              "chi ngân sách địa phương (không gồm chi chuyển nguồn)"),
 }
-_STATUS_VI = {"official": "chính thức", "preliminary": "sơ bộ", "estimate": "ước tính", "plan": "dự toán"}
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,13 @@ def _grow(value: float, growth_pct: float, from_year: int, to_year: int) -> floa
 
 
 def _level(pkg, geo: str) -> str:
-    return "nation" if D.geo_row(pkg, geo)["level"] == "nation" else "province"
+    return "nation" if data.geo_row(pkg, geo)["level"] == "nation" else "province"
 
 
 def _target(pkg, target_id: str) -> pd.Series:
     rows = pkg.targets[pkg.targets["target_id"] == target_id]
     if rows.empty:
-        raise D.DataError("targets.csv", f"target {target_id!r} is missing; the budget report needs it")
+        raise data.DataError("targets.csv", f"target {target_id!r} is missing; the budget report needs it")
     return rows.iloc[0]
 
 
@@ -150,21 +151,14 @@ def _target_source(row: pd.Series) -> str:
     return f"{row['target_id']}: {row['instrument']}, {row['source_id']}"
 
 
-def _spec_default(name: str) -> Any:
-    """The notebook's default of parameter ``name`` (to tell the unsourced default floor apart)."""
-    from ..params import spec_for
-
-    return next((s.default for s in spec_for(NOTEBOOK) if s.name == name), None)
-
-
 # --------------------------------------------------------------------------------------------
 # Derivation of each input
 # --------------------------------------------------------------------------------------------
 
 def _grdp(pkg, geo: str, base_year: int) -> Derived:
     """Latest GRDP (GDP) level up to the base year; a merged unit's sum of old units or own figure."""
-    if D.old_units(pkg, geo):
-        merged = D.merged_series(pkg, geo, "grdp_current_bn_vnd")
+    if data.old_units(pkg, geo):
+        merged = data.merged_series(pkg, geo, "grdp_current_bn_vnd")
         row = _latest(merged, base_year)
         if row is not None:
             year, summed = int(row["year"]), row["basis"] == "sum of old units"
@@ -175,7 +169,7 @@ def _grdp(pkg, geo: str, base_year: int) -> Derived:
                      f"({row['status']}; {row['sources'].replace(';', ', ')}){also}")
             return Derived(float(row["value"]), DERIVED if summed else OBSERVED, basis, year, "merged")
     else:
-        row = _latest(D.series(pkg, geo, "grdp_current_bn_vnd"), base_year)
+        row = _latest(data.series(pkg, geo, "grdp_current_bn_vnd"), base_year)
         if row is not None:
             word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
             basis = f"{word} {int(row['year'])}, current prices, {_bn(row['value'])} bn VND ({_cite(row)})"
@@ -189,7 +183,7 @@ def _real_growth(pkg, geo: str, base_year: int, given_pct: float, end_year: int)
     if given_pct != 0:
         return Derived(float(given_pct), ASSUMED, "set by the user (notebook parameter real_growth_pct)",
                        rule="parameter")
-    row = _latest(D.series(pkg, geo, "grdp_growth_pct"), base_year)
+    row = _latest(data.series(pkg, geo, "grdp_growth_pct"), base_year)
     if row is None:
         raise ParameterError("real_growth_pct", f"no real GRDP growth for {geo} in the data; set real_growth_pct")
     value, year = float(row["value"]), int(row["year"])
@@ -232,10 +226,10 @@ def _budget_observations(pkg, geo: str, up_to: int, since: int | None) -> tuple[
     """Best budget-expenditure observation in [since, up_to] (outturns first) and the other figures of its year."""
     concept = _BUDGET_CONCEPT[_level(pkg, geo)]
     for statuses in (OUTTURN_STATUSES, None):
-        row = _latest(D.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=statuses),
+        row = _latest(data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=statuses),
                       up_to, since)
         if row is not None:
-            every = D.observations_for(pkg, geo, "budget_expenditure_bn_vnd")
+            every = data.observations_for(pkg, geo, "budget_expenditure_bn_vnd")
             others = every[(every["year"] == row["year"]) & (every["concept"] == concept)
                            & ~((every["source_id"] == row["source_id"]) & (every["status"] == row["status"]))]
             return row, others.sort_values("value")
@@ -283,7 +277,7 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
     if observed is not None:
         return _observed_base(observed, others, concept, base_year, growth_pct)
 
-    proxies = [old for old in D.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
+    proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if proxies:
         return _proxy_base(pkg, geo, proxies[0], base_year, grdp, growth_pct, deflator_pct)
     raise ParameterError("base_expenditure_bn_vnd",
@@ -338,7 +332,7 @@ def _proxy_base(pkg, geo: str, proxy: str, base_year: int, grdp: Derived, growth
              f"ratio as its old unit {proxy}, which has an S&T plan: {_bn(proxy_base)} / {_bn(proxy_grdp_base)} = "
              f"{ratio_pct:.2f} % ({proxy} budget: {proxy_basis}; {proxy} {proxy_grdp.basis}{grown}); times {geo} "
              f"{grdp.basis}{unit_grown}: {ratio_pct:.2f} % x {_bn(unit_grdp)} = {_bn(value)} bn VND")
-    name_en, name_vi = D.geo_name(pkg, proxy, "en"), D.geo_name(pkg, proxy, "vi")
+    name_en, name_vi = data.geo_name(pkg, proxy, "en"), data.geo_name(pkg, proxy, "vi")
     caveat = (f"Neither a budget figure nor an S&T plan of this unit is in the data: its budget is assumed to "
               f"bear {name_en}'s budget-to-GRDP ratio ({fmt_pct(ratio_pct, 'en', 2)}) and its status quo to be "
               f"{name_en}'s plan share.",
@@ -354,7 +348,7 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
     """Latest S&T share of budget expenditure: the concept with the latest year (first concept on ties)."""
     best = None
     for concept in pkg.indicator("st_expenditure_share_pct")["concepts"].split("|"):
-        row = _latest(D.series(pkg, geo, "st_expenditure_share_pct", concept=concept), up_to)
+        row = _latest(data.series(pkg, geo, "st_expenditure_share_pct", concept=concept), up_to)
         if row is not None and (best is None or row["year"] > best["year"]):
             best = row
     return best
@@ -441,7 +435,7 @@ def _floor(P, national: Derived) -> Derived:
     value = float(P.floor_pct)
     sourced = (f"the sourced national floor is {national.value:g} % ({national.facts['cite']}), run beside it "
                f"as a comparison")
-    if value == _spec_default("floor_pct"):
+    if value == registry.parameter_default(NOTEBOOK, "floor_pct"):
         basis = (f"notebook default: the provincial floor of {value:g} % of the annual budget for research and "
                  f"high-tech application named in the project's mission for Vĩnh Phúc; the research logs found no "
                  f"public source for it (data/README.md, 'What is missing'), so it is an unsourced assumption; "
@@ -487,7 +481,7 @@ def _check_years(P) -> None:
 def _derive(pkg, P) -> Derivation:
     """Derive every engine input for ``P`` from ``pkg`` (rules in the module docstring)."""
     _check_years(P)
-    geo = D.resolve_geo(P.geo, pkg)
+    geo = data.resolve_geo(P.geo, pkg)
     base_year, end_year = P.start_year, P.end_year
     grdp = _grdp(pkg, geo, base_year)
     real = _real_growth(pkg, geo, base_year, P.real_growth_pct, end_year)
@@ -557,10 +551,10 @@ def rnd_inputs(pkg, P) -> RndInputs:
 
 def _gerd(pkg, up_to: int) -> tuple[pd.Series, pd.Series | None]:
     """Latest national GERD (the indicator's default concept, the ministry survey) and the latest UIS value."""
-    gerd = _latest(D.series(pkg, NATION, "gerd_pct_gdp"), up_to)
+    gerd = _latest(data.series(pkg, NATION, "gerd_pct_gdp"), up_to)
     if gerd is None:
-        raise D.DataError("observations.csv", "no gerd_pct_gdp for vn; the R&D view needs it")
-    uis = None if gerd["concept"] == "uis" else _latest(D.series(pkg, NATION, "gerd_pct_gdp", concept="uis"), up_to)
+        raise data.DataError("observations.csv", "no gerd_pct_gdp for vn; the R&D view needs it")
+    uis = None if gerd["concept"] == "uis" else _latest(data.series(pkg, NATION, "gerd_pct_gdp", concept="uis"), up_to)
     return gerd, uis
 
 
@@ -694,7 +688,7 @@ def milestones(yearly: pd.DataFrame, first_year: int, last_year: int) -> pd.Data
 
 def build(P, pkg=None) -> Report:
     """Everything the budget_floor notebook shows for parameters ``P`` (see the module docstring)."""
-    pkg = pkg or D.load_package()
+    pkg = pkg or data.load_package()
     d = _derive(pkg, P)
     inputs, lang = d.inputs, P.lang
     main = run_budget(inputs)
@@ -729,8 +723,8 @@ def build(P, pkg=None) -> Report:
 
     assumptions = assumptions_frame(records)
     sources = sources_frame(pkg, source_ids_in(*assumptions["basis"]))
-    name = D.geo_name(pkg, d.geo, lang)
-    from ..plots.budget import plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths
+    name = data.geo_name(pkg, d.geo, lang)
+    from .charts.budget_floor_charts import plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths
 
     figures = {
         "spending": lambda: plot_spending_paths(main, lang, geo_name=name, comparison=national),
@@ -770,7 +764,7 @@ def _relative(value: float, reference: float, lang: str) -> str:
 
 
 def _status(status: str, lang: str) -> str:
-    return pick(lang, status, _STATUS_VI.get(status, status))
+    return data.label("status", status, lang, default=status)
 
 
 def _narrative(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataFrame, periods: pd.DataFrame,
@@ -834,7 +828,7 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
                      f" Các số khác cho năm {base.year} trong dữ liệu: {listed}; mọi khoản chi dưới đây tỷ lệ thuận "
                      f"với số gốc.")
         return short, extra
-    proxy_name = D.geo_name(pkg, facts["proxy"], lang)
+    proxy_name = data.geo_name(pkg, facts["proxy"], lang)
     return pick(lang,
                 f"assumed: {proxy_name}'s budget-to-GRDP ratio of {fmt_pct(facts['ratio_pct'], lang, 2)} applied to "
                 f"this unit's GRDP of {_money(facts['unit_grdp_bn_vnd'], lang)} in {year}",
@@ -992,9 +986,8 @@ def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year:
     row = rnd_table[rnd_table["year"] == year].iloc[0]
     gerd, uis = _gerd(pkg, d.inputs.base_year)
     target, nonstate = _target(pkg, GERD_TARGET_ID), _target(pkg, NONSTATE_TARGET_ID)
-    concept_en = {"most_survey": "ministry R&D survey", "uis": "UNESCO UIS"}.get(gerd["concept"], gerd["concept"])
-    concept_vi = {"most_survey": "điều tra R&D của Bộ KH&CN", "uis": "UNESCO UIS"}.get(gerd["concept"],
-                                                                                     gerd["concept"])
+    concept_en = data.label("concept", gerd["concept"], "en", pkg, default=gerd["concept"])
+    concept_vi = data.label("concept", gerd["concept"], "vi", pkg, default=gerd["concept"])
     uis_text = "" if uis is None else pick(
         lang, f"; the internationally comparable UIS series gives {_share(uis['value'], lang)} for {int(uis['year'])}",
         f"; chuỗi UIS so sánh quốc tế cho {_share(uis['value'], lang)} năm {int(uis['year'])}")
@@ -1024,7 +1017,7 @@ def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year:
 
 
 def _assumptions_paragraph(d: Derivation, lang: str, records: list[Assumption]) -> str:
-    from ..plots.budget import footnote_lines
+    from .charts.budget_floor_charts import footnote_lines
 
     unique = list({(a.name, a.value, a.basis): a for a in records}.values())
     lines = footnote_lines(unique, lang)

@@ -1,6 +1,6 @@
 """Figures of the S&T budget engine: required vs status-quo spending, cumulative gap, sensitivity.
 
-Each function takes a result of ``nq57lib.budget`` and returns a matplotlib ``Figure`` whose
+Each function takes a result of ``nq57lib.floor_cost`` and returns a matplotlib ``Figure`` whose
 footnote lists the sources (data-package ids) and every assumption of the run, in English or
 Vietnamese, so a figure copied out of a report still says where its numbers come from. Titles name
 the geography by ``geo_name`` (the caller's display name, e.g. from ``nq57lib.data.geo_name``);
@@ -16,83 +16,20 @@ from typing import Sequence
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..budget import SCENARIOS, BudgetResult, SensitivityResult
+from ..floor_cost import SCENARIOS, BudgetResult, SensitivityResult
 from ..errors import ParameterError, check_choice
 from ..provenance import ASSUMED, DERIVED, OBSERVED, SOURCE_ID_PATTERN, Assumption
-from .common import LANGS, PALETTE, SERIES_STYLES, add_footnote, format_number, label, new_figure
+from ..formatting import format_number
+from ..text import bilingual
+from .chart_style import LANGS, PALETTE, SERIES_STYLES, add_footnote, label, new_figure
 
 _SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
 
-_LABELS = {
-    "title_paths": {"en": "Required S&T spending vs status quo, {geo}",
-                    "vi": "Chi KH&CN theo mức sàn so với hiện trạng, {geo}"},
-    "title_gap": {"en": "Cumulative gap to the status quo since {year}, {geo}",
-                  "vi": "Chênh lệch lũy kế so với hiện trạng từ {year}, {geo}"},
-    "title_heat": {"en": "{metric}, {period}, {geo}", "vi": "{metric}, {period}, {geo}"},
-    "bn_current": {"en": "bn VND, current prices", "vi": "tỷ đồng, giá hiện hành"},
-    "bn_const": {"en": "bn VND, {year} prices", "vi": "tỷ đồng, giá năm {year}"},
-    "capacity": {"en": "Absorptive capacity", "vi": "Khả năng hấp thụ"},
-    "floor": {"en": "Floor {floor} % from {start}", "vi": "Mức sàn {floor} % từ {start}"},
-    "ramp": {"en": "Ramp to {floor} % by {ramp}", "vi": "Lộ trình lên {floor} % vào {ramp}"},
-    "status_quo": {"en": "Status quo {current} %", "vi": "Giữ tỷ lệ hiện tại {current} %"},
-    "comparison": {"en": "Comparison: floor {floor} % from {start}", "vi": "So sánh: mức sàn {floor} % từ {start}"},
-    "growth_axis": {"en": "Budget expenditure growth, % a year (nominal)",
-                    "vi": "Tăng chi ngân sách, %/năm (danh nghĩa)"},
-    "floor_axis": {"en": "Floor, % of budget expenditure", "vi": "Mức sàn, % tổng chi ngân sách"},
-    "cumulative_spending_bn_vnd": {"en": "Cumulative required spending, bn VND",
-                                   "vi": "Tổng chi KH&CN cần có, tỷ đồng"},
-    "cumulative_spending_const_bn_vnd": {"en": "Cumulative required spending, bn VND at {year} prices",
-                                         "vi": "Tổng chi KH&CN cần có, tỷ đồng giá năm {year}"},
-    "cumulative_gap_bn_vnd": {"en": "Cumulative gap to the status quo, bn VND",
-                              "vi": "Chênh lệch lũy kế so với hiện trạng, tỷ đồng"},
-    "spending_last_year_bn_vnd": {"en": "Required spending in the period's last year, bn VND",
-                                  "vi": "Chi KH&CN cần có năm cuối giai đoạn, tỷ đồng"},
-    "sources_line": {"en": "Sources (ids in data/sources.csv): {ids}.",
-                     "vi": "Nguồn (mã trong data/sources.csv): {ids}."},
-    "observed_line": {"en": "Observed: {items}.", "vi": "Số liệu công bố: {items}."},
-    "derived_line": {"en": "Derived: {items}.", "vi": "Tính toán: {items}."},
-    "assumed_line": {"en": "Assumptions: {items}.", "vi": "Giả định: {items}."},
-    "heat_grid": {"en": "Grid of round values, not forecasts; other inputs as listed.",
-                  "vi": "Lưới giá trị tròn, không phải dự báo; các đầu vào khác như liệt kê."},
-}
+_LABELS = bilingual("charts.budget_floor")
 
 # Short names of the inputs for footnotes; ``Assumption.label`` (English, longer) is the fallback.
-_INPUT_NAMES = {
-    "base_year": {"en": "base year", "vi": "năm gốc"},
-    "base_expenditure_bn_vnd": {"en": "base-year budget expenditure", "vi": "chi ngân sách năm gốc"},
-    "floor_pct": {"en": "floor", "vi": "mức sàn"},
-    "comparison_floor_pct": {"en": "comparison floor", "vi": "mức sàn so sánh"},
-    "national_floor_pct": {"en": "national floor", "vi": "mức sàn quốc gia"},
-    "current_share_pct": {"en": "current S&T share", "vi": "tỷ lệ chi KH&CN hiện tại"},
-    "grdp_base_year": {"en": "GRDP base year", "vi": "năm gốc GRDP"},
-    "grdp_base_bn_vnd": {"en": "base GRDP", "vi": "GRDP năm gốc"},
-    "real_growth_pct": {"en": "real growth", "vi": "tăng trưởng thực"},
-    "deflator_pct": {"en": "deflator", "vi": "chỉ số giảm phát"},
-    "budget_growth_pct": {"en": "budget growth", "vi": "tăng chi ngân sách"},
-    "nominal_grdp_growth_pct": {"en": "nominal growth", "vi": "tăng trưởng danh nghĩa"},
-    "start_year": {"en": "floor from", "vi": "áp dụng sàn từ"},
-    "ramp_year": {"en": "ramp reaches floor in", "vi": "lộ trình đạt sàn năm"},
-    "capacity_bn_vnd": {"en": "absorptive capacity", "vi": "khả năng hấp thụ"},
-    "capacity_growth_pct": {"en": "capacity growth", "vi": "tăng khả năng hấp thụ"},
-    "gdp_base_year": {"en": "GDP base year", "vi": "năm gốc GDP"},
-    "gdp_base_bn_vnd": {"en": "base GDP", "vi": "GDP năm gốc"},
-    "nominal_gdp_growth_pct": {"en": "nominal GDP growth", "vi": "tăng trưởng GDP danh nghĩa"},
-    "gerd_base_year": {"en": "GERD year", "vi": "năm số liệu GERD"},
-    "gerd_base_pct_gdp": {"en": "GERD", "vi": "chi cho R&D (GERD)"},
-    "target_pct_gdp": {"en": "R&D target", "vi": "mục tiêu R&D"},
-    "target_year": {"en": "target year", "vi": "năm mục tiêu"},
-    "nonstate_share_pct": {"en": "minimum non-state share", "vi": "tỷ lệ ngoài nhà nước tối thiểu"},
-    "gerd_after_target_pct_gdp": {"en": "GERD after the target year", "vi": "GERD sau năm mục tiêu"},
-}
-_UNITS = {
-    "bn VND": {"en": " bn VND", "vi": " tỷ đồng"},
-    "bn VND per year": {"en": " bn VND/yr", "vi": " tỷ đồng/năm"},
-    "% per year": {"en": " %/yr", "vi": " %/năm"},
-    "% of budget expenditure": {"en": " %", "vi": " %"},
-    "% of GDP": {"en": " % of GDP", "vi": " % GDP"},
-    "% of GERD": {"en": " % of GERD", "vi": " % GERD"},
-    "year": {"en": "", "vi": ""},
-}
+_INPUT_NAMES = bilingual("charts.budget_floor.input_names")
+_UNITS = bilingual("charts.budget_floor.units")
 
 HEATMAP_METRICS = ("cumulative_spending_bn_vnd", "cumulative_spending_const_bn_vnd", "cumulative_gap_bn_vnd",
                    "spending_last_year_bn_vnd")
@@ -114,7 +51,7 @@ def _title_geo(result: BudgetResult | SensitivityResult, geo_name: str | None) -
 def _format_value(record: Assumption, lang: str) -> str:
     if record.unit == "year":
         return str(int(record.value))
-    unit = _UNITS.get(record.unit, {}).get(lang, f" {record.unit}")
+    unit = "" if record.unit == "year" else _UNITS.get(record.unit, {}).get(lang, f" {record.unit}")  # 2030, not 2030 year
     return format_number(record.value, lang) + unit
 
 

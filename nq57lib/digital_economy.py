@@ -3,7 +3,7 @@
 ``build(P)`` answers, for one geography: where does the share stand (on which definition, from
 which source), what paths do its targets require, when would each scenario reach them, how likely
 is that (Monte Carlo), and how is progress assessed (Eurostat and UNSD methods). It reads the data
-package and calls the pure engine in ``nq57lib.projection``.
+package and calls the pure engine in ``nq57lib.share_projection``.
 
 Choices, each stated in the report:
 
@@ -29,24 +29,15 @@ import math
 
 import pandas as pd
 
-from .. import data, projection
-from ..errors import ParameterError
-from ..provenance import ASSUMED, OBSERVED, Assumption
-from . import Report, assumptions_frame, comparator_text, fmt_number, fmt_pct, pick, source_ids_in, sources_frame
+from . import data, monte_carlo, progress_assessment, share_projection
+from .formatting import comparator_text, fmt_number, fmt_pct
+from .errors import ParameterError
+from .provenance import ASSUMED, OBSERVED, Assumption
+from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
+from .text import catalog, pick, t
 
 INDICATOR = "de_share_pct"
 NATION = "vn"
-CONCEPT_NAMES = {
-    "nso": {"en": "statistics office value-added measure", "vi": "số liệu giá trị tăng thêm của cơ quan thống kê"},
-    "ministry": {"en": "ministry's broader estimate", "vi": "ước tính rộng hơn của Bộ"},
-}
-CATEGORY_VI = {
-    "insufficient data": "không đủ số liệu", "target already met": "đã đạt mục tiêu",
-    "significant progress": "tiến bộ đáng kể", "moderate progress": "tiến bộ vừa phải",
-    "insufficient progress": "tiến bộ chưa đủ", "moving away": "đi ngược mục tiêu", "on track": "đúng hướng",
-    "off track": "chệch hướng", "met": "đạt", "not met": "không đạt",
-    "no observation for the target year": "không có số liệu năm mục tiêu",
-}
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
 
 
@@ -161,7 +152,7 @@ def calibration_for(pkg: data.DataPackage, geo: str, proxy: str = ""):
     proxy_geo = proxy or NATION
     proxy_hist = None if proxy_geo == geo else _proxy_history(pkg, proxy_geo, concept)
     proxy_label = f"{data.geo_name(pkg, proxy_geo, 'en')} ({concept})"
-    cal = projection.calibrate(own[HISTORY_COLUMNS], concept=concept, label=data.geo_name(pkg, geo, "en"),
+    cal = share_projection.calibrate(own[HISTORY_COLUMNS], concept=concept, label=data.geo_name(pkg, geo, "en"),
                                proxy=proxy_hist, proxy_label=proxy_label)
     return history, base_assumptions, cal, proxy_hist
 
@@ -182,22 +173,22 @@ def build(P, pkg: data.DataPackage | None = None) -> Report:
     ref_hist = data.series(pkg, NATION, INDICATOR, concept=other)
     reference = None
     if len(ref_hist) >= 2:
-        reference = projection.calibrate(ref_hist[HISTORY_COLUMNS], concept=other,
+        reference = share_projection.calibrate(ref_hist[HISTORY_COLUMNS], concept=other,
                                          label=f"Vietnam ({other})")
 
     targets = geo_targets(pkg, geo)
-    ahead, due = projection.split_targets(targets, cal.base_year) if not targets.empty else (targets, targets)
-    scenarios = projection.default_scenarios(cal, targets=ahead if not ahead.empty else None, reference=reference,
+    ahead, due = share_projection.split_targets(targets, cal.base_year) if not targets.empty else (targets, targets)
+    scenarios = share_projection.default_scenarios(cal, targets=ahead if not ahead.empty else None, reference=reference,
                                              reference_name_vi=f"Việt Nam ({other})", ceiling_pct=P.ceiling_pct)
-    scenarios.append(projection.Scenario(
+    scenarios.append(share_projection.Scenario(
         "decomposition", "decomposition", {"de_growth_pct": P.de_growth_pct, "grdp_growth_pct": P.g_grdp_pct},
         "digital-economy value added and GRDP growing at the report's scenario rates (parameters de_growth_pct, "
         "g_grdp_pct)", "phân rã (tăng trưởng KTS và GRDP)"))
-    proj = projection.project(own[HISTORY_COLUMNS], scenarios, P.horizon_year, concept=concept)
+    proj = share_projection.project(own[HISTORY_COLUMNS], scenarios, P.horizon_year, concept=concept)
 
-    required = (projection.required_paths(own[HISTORY_COLUMNS], ahead, concept=concept,
+    required = (share_projection.required_paths(own[HISTORY_COLUMNS], ahead, concept=concept,
                                           grdp_growth_pct=P.g_grdp_pct) if not ahead.empty else pd.DataFrame())
-    attainment = projection.attainment_years(proj, ahead) if not ahead.empty else pd.DataFrame()
+    attainment = share_projection.attainment_years(proj, ahead) if not ahead.empty else pd.DataFrame()
     sim, sim_note = _simulate(cal, geo, P, ahead)
     assessments = _assessments(own, ahead, base_assumptions)
     due_table = _due_targets(own, due)
@@ -239,13 +230,13 @@ def build(P, pkg: data.DataPackage | None = None) -> Report:
     return report
 
 
-def _simulate(cal: projection.Calibration, geo: str, P, ahead: pd.DataFrame):
+def _simulate(cal: share_projection.Calibration, geo: str, P, ahead: pd.DataFrame):
     if cal.trend_sd_pct is None or cal.shock_sd_pct is None:
         return None, {"en": "not run: the pace rests on two observations, too few to estimate its spread",
                       "vi": "không chạy: tốc độ chỉ dựa trên hai quan sát, quá ít để ước lượng độ phân tán"}
     ceiling = max(P.ceiling_pct, min(100.0, cal.base_share_pct + 1e-6))
-    inputs = projection.simulation_inputs(cal, geo, ceiling_pct=ceiling)
-    sim = projection.simulate([inputs], P.horizon_year, n_paths=P.n_paths, seed=P.seed,
+    inputs = monte_carlo.simulation_inputs(cal, geo, ceiling_pct=ceiling)
+    sim = monte_carlo.simulate([inputs], P.horizon_year, n_paths=P.n_paths, seed=P.seed,
                               targets=ahead if not ahead.empty else None)
     return sim, {"en": f"{P.n_paths:,} paths, seed {P.seed}, paths capped at the {ceiling:g} % ceiling",
                  "vi": f"{fmt_number(P.n_paths, 'vi', 0)} đường mô phỏng, seed {P.seed}, giới hạn ở trần "
@@ -255,7 +246,7 @@ def _simulate(cal: projection.Calibration, geo: str, P, ahead: pd.DataFrame):
 def _assessments(own: pd.DataFrame, ahead: pd.DataFrame, base_assumptions: list) -> pd.DataFrame:
     rows = []
     for target in ahead.to_dict("records"):
-        for method, fn in (("eurostat", projection.assess_eurostat), ("unsd", projection.assess_unsd)):
+        for method, fn in (("eurostat", progress_assessment.assess_eurostat), ("unsd", progress_assessment.assess_unsd)):
             if base_assumptions:  # an assumed base is not an observation: nothing to assess
                 rows.append({"target_id": target["target_id"], "method": method, "category": "insufficient data",
                              "score": math.nan, "note": "the base share is an assumption, not an observation"})
@@ -276,7 +267,7 @@ def _due_targets(own: pd.DataFrame, due: pd.DataFrame) -> pd.DataFrame:
             verdict, value = "no observation for the target year", math.nan
         else:
             value = float(hit["value"].iloc[0])
-            ok = projection.meets_target(value, target["comparator"], target["value"], target["value_high"])
+            ok = share_projection.meets_target(value, target["comparator"], target["value"], target["value_high"])
             verdict = "met" if bool(ok) else "not met"
         rows.append({"target_id": target["target_id"], "target_year": target["year"], "observed_pct": value,
                      "verdict": verdict})
@@ -296,7 +287,7 @@ def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
 
 
 def _figure(report: Report, history, proj, sim, geo, ahead, required, lang):
-    from ..plots.share import plot_share_outlook
+    from .charts.digital_economy_charts import plot_share_outlook
 
     notes = []
     if report.scalars["base_is_assumed"]:
@@ -313,14 +304,15 @@ def _figure(report: Report, history, proj, sim, geo, ahead, required, lang):
 # --------------------------------------------------------------------------------------------
 
 def _category(text: str, lang: str) -> str:
-    return CATEGORY_VI.get(text, text) if lang == "vi" else text
+    key = f"common.assessment.{text.replace(' ', '_')}"
+    return t(key, lang) if key in catalog(lang) else text
 
 
-def narrative(report: Report, name: str, cal: projection.Calibration, notes: list[str], lang: str,
+def narrative(report: Report, name: str, cal: share_projection.Calibration, notes: list[str], lang: str,
               sim_note: str) -> list[str]:
     """Markdown paragraphs in ``lang`` describing the results in ``report``."""
     t, s = report.tables, report.scalars
-    concept_name = CONCEPT_NAMES[s["concept"]][lang]
+    concept_name = data.label("concept", s["concept"], lang)
     out = []
     if s["base_is_assumed"]:
         out.append(pick(
@@ -345,7 +337,7 @@ def narrative(report: Report, name: str, cal: projection.Calibration, notes: lis
             f"theo định nghĩa này."))
     nat = t["national"]
     if not nat.empty:
-        parts = [f"{fmt_pct(r.share_pct, lang, 2)} ({CONCEPT_NAMES[r.concept][lang]}, {r.year})"
+        parts = [f"{fmt_pct(r.share_pct, lang, 2)} ({data.label('concept', r.concept, lang)}, {r.year})"
                  for r in nat.itertuples()]
         out.append(pick(lang, "For comparison, the nation stands at " + " and ".join(parts) + ".",
                         "Để so sánh, cả nước đạt " + " và ".join(parts) + "."))

@@ -1,4 +1,4 @@
-"""Shared figure style: colour-blind-safe palette, bilingual labels, source footnotes.
+"""Shared figure style: colour-blind-safe palette, labels in the report's language, source footnotes.
 
 Every nq57 figure uses ``new_figure`` and ``add_footnote`` so that units, titles and sources look
 the same in every report, in print (greyscale-distinguishable line styles) and on screen.
@@ -11,8 +11,8 @@ from typing import Iterable
 import matplotlib.pyplot as plt  # the backend is the caller's: inline in a notebook, Agg when headless
 
 from ..errors import check_choice
-
-LANGS = ("en", "vi")
+from ..formatting import LANGS
+from ..text import section
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -32,43 +32,18 @@ SERIES_STYLES = [
 # Marker per source status, so history points show how firm each figure is.
 STATUS_MARKERS = {"official": "o", "preliminary": "s", "estimate": "^", "plan": "D"}
 
-_COMMON_LABELS = {
-    "source": {"en": "Source", "vi": "Nguồn"},
-    "sources": {"en": "Sources", "vi": "Nguồn"},
-    "year": {"en": "Year", "vi": "Năm"},
-    "target": {"en": "Target", "vi": "Mục tiêu"},
-    "observed": {"en": "Observed", "vi": "Số liệu thực tế"},
-    "assumption": {"en": "Assumption", "vi": "Giả định"},
-    "official": {"en": "official", "vi": "chính thức"},
-    "preliminary": {"en": "preliminary", "vi": "sơ bộ"},
-    "estimate": {"en": "estimate", "vi": "ước tính"},
-    "plan": {"en": "plan", "vi": "kế hoạch"},
-}
-
-
 def label(key: str, lang: str, extra: dict | None = None) -> str:
-    """Return the label ``key`` in ``lang`` ('en' or 'vi'), looking in ``extra`` first."""
+    """Return the label ``key`` in ``lang`` ('en' or 'vi'): from ``extra`` first, then the ``[charts]``
+    section of the locale files, then the status labels of the data package (official, plan, ...)."""
     check_choice("lang", lang, LANGS)
-    for table in (extra or {}, _COMMON_LABELS):
-        if key in table:
-            return table[key][lang]
-    raise KeyError(f"no label {key!r}")
+    if extra and key in extra:
+        return extra[key][lang]
+    shared = section("charts", lang)
+    if key in shared:
+        return shared[key]
+    from ..data import label as data_label  # lazy: the data package loads pandas
 
-
-def format_number(value: float, lang: str, decimals: int | None = None) -> str:
-    """Format a number for ``lang``: 33,333.5 in English, 33.333,5 in Vietnamese.
-
-    Without ``decimals``: none from 100 up, else up to two (trailing zeros dropped).
-    Every figure label and every report sentence formats numbers through this function.
-    """
-    check_choice("lang", lang, LANGS)
-    if decimals is None:
-        text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return data_label("status", key, lang)
 
 
 def apply_style() -> None:

@@ -14,18 +14,10 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from ..errors import ParameterError, check_choice
-from .common import LANGS, PALETTE, add_footnote, label, new_figure
+from ..text import bilingual
+from .chart_style import LANGS, PALETTE, add_footnote, label, new_figure
 
-_LABELS = {
-    "geography": {"en": "This geography", "vi": "Địa phương đang xem"},
-    "old unit": {"en": "Old province (merged into it)", "vi": "Tỉnh cũ (đã hợp nhất vào)"},
-    "successor": {"en": "Successor unit (from 07/2025)", "vi": "Đơn vị kế thừa (từ 07/2025)"},
-    "nation": {"en": "Nation", "vi": "Cả nước"},
-    "other": {"en": "Other provinces", "vi": "Tỉnh, thành phố khác"},
-    "rank_axis": {"en": "Rank (1 = best; of {n})", "vi": "Thứ hạng (1 = cao nhất; trên {n})"},
-    "rank_axis_plain": {"en": "Rank (1 = best)", "vi": "Thứ hạng (1 = cao nhất)"},
-    "value_axis": {"en": "Value ({unit})", "vi": "Giá trị ({unit})"},
-}
+_LABELS = bilingual("charts.scorecard")
 # Role -> bar style. Vermillion and orange differ in hue and lightness; hatching keeps them apart in print.
 _STYLES = {
     "geography": {"color": PALETTE["vermillion"], "hatch": ""},

@@ -1,4 +1,4 @@
-"""Tests of nq57lib.budget: arithmetic pinned to hand-computed examples, properties, bad input.
+"""Tests of nq57lib.floor_cost: arithmetic pinned to hand-computed examples, properties, bad input.
 
 Expected values are computed here independently of the implementation: literal numbers worked out by
 hand, or closed forms (geometric sums) where the library uses running sums.
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nq57lib import budget
-from nq57lib.budget import (
+from nq57lib import floor_cost as budget
+from nq57lib.floor_cost import (
     SCENARIOS, BudgetInputs, RndInputs, compare_public_rnd_with_floor, nominal_growth_pct, rnd_target_path,
     run_budget, sensitivity_table,
 )
@@ -144,7 +144,7 @@ def test_budget_follows_nominal_grdp_when_no_own_rate():
 
 # ------------------------------------------------------------------ examples on the scale of Vĩnh Phúc and the nation
 # The engine takes explicit numbers; these inputs are test cases with round, province- and nation-sized
-# values (the builder in nq57lib.analysis.budget reads the real ones from data/, tested separately).
+# values (the builder in nq57lib.budget_floor reads the real ones from data/, tested separately).
 
 PROVINCE_BASES = {
     "base_expenditure_bn_vnd": (DERIVED, "1,000 / 0.03 = 33,333 bn VND (plan amount over plan share; test basis)"),

@@ -18,18 +18,18 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from nq57lib import data as nqdata  # noqa: E402
-from nq57lib import projection as pj  # noqa: E402
-from nq57lib.analysis import scorecard as sc  # noqa: E402
+from nq57lib import data  # noqa: E402
+from nq57lib import progress_assessment as pa  # noqa: E402
+from nq57lib import scorecard as sc  # noqa: E402
 from nq57lib.errors import ParameterError  # noqa: E402
 from nq57lib.params import Parameters  # noqa: E402
-from nq57lib.plots.common import PALETTE  # noqa: E402
-from nq57lib.plots.scorecard import plot_panel  # noqa: E402
+from nq57lib.charts.chart_style import PALETTE  # noqa: E402
+from nq57lib.charts.scorecard_charts import plot_panel  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def pkg():
-    return nqdata.load_package()
+    return data.load_package()
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_level_assessment_is_the_eurostat_ratio_on_compound_growth():
     assert result.score == pytest.approx(actual / required)
     assert result.category == ("significant progress" if actual / required >= 0.95 else "moderate progress")
     # Unit-free: the same shape scaled into shares gives the same result as assess_eurostat itself.
-    share = pj.assess_eurostat([2020, 2024], [1.0, 2.0], 10.0, 2030)
+    share = pa.assess_eurostat([2020, 2024], [1.0, 2.0], 10.0, 2030)
     assert result.score == pytest.approx(share.score) and result.category == share.category
     assert sc.assess_progress("level", [2020, 2024], [0.0, 5.0], ">=", 10, None, 2030).category == "insufficient data"
 
@@ -183,7 +183,7 @@ def test_vinh_phuc_met_and_not_met_from_the_target_year_value(pkg, build):
     dti_2022 = raw(pkg, "vinh-phuc", "dti_rank", "basis_63").set_index("year")["value"]
     r = row(report, "vinh-phuc-dti-top20-2022")
     assert r["target_year_value"] == dti_2022[2022] and (r["assessment"] == "met") == (dti_2022[2022] <= 20)
-    growth = nqdata.series(pkg, "vinh-phuc", "grdp_growth_pct").set_index("year")["value"]
+    growth = data.series(pkg, "vinh-phuc", "grdp_growth_pct").set_index("year")["value"]
     r23 = row(report, "vinh-phuc-grdp-growth-2023")
     assert r23["target_year_value"] == growth[2023]
     assert r23["assessment"] == ("met" if 8 <= growth[2023] <= 9.5 else "not met")
@@ -211,7 +211,7 @@ def test_vinh_phuc_rank_and_level_paces(pkg, build):
 def test_progress_is_measured_after_the_series_break(pkg, build):
     # GRDP per capita breaks in 2019 (GDP re-evaluation): the Eurostat base is the first value from 2019.
     assert int(pkg.indicator("grdp_per_capita_mn_vnd")["series_break_year"]) == 2019
-    s = nqdata.series(pkg, "vinh-phuc", "grdp_per_capita_mn_vnd", statuses=sc.OUTCOME_STATUSES)
+    s = data.series(pkg, "vinh-phuc", "grdp_per_capita_mn_vnd", statuses=sc.OUTCOME_STATUSES)
     after = s[s["year"] >= 2019].sort_values("year")
     base, latest = after.iloc[0], after.iloc[-1]
     actual = (latest["value"] / base["value"]) ** (1 / (latest["year"] - base["year"])) - 1
@@ -246,7 +246,7 @@ def test_vinh_phuc_panels_highlight_it_and_its_successor(pkg, build):
 def test_panel_rows_are_the_best_observation_per_unit(pkg, build):
     panel = build("vinh-phuc").tables["panel_pii_rank_basis_63"]
     for geo_id in panel["geo_id"]:
-        best = nqdata.series(pkg, geo_id, "pii_rank", "basis_63", statuses=sc.OUTCOME_STATUSES)
+        best = data.series(pkg, geo_id, "pii_rank", "basis_63", statuses=sc.OUTCOME_STATUSES)
         best = best[best["year"] == panel["year"].iloc[0]].iloc[0]
         got = panel[panel["geo_id"] == geo_id].iloc[0]
         assert (got["value"], got["source_id"]) == (best["value"], best["source_id"])
@@ -262,12 +262,12 @@ def test_nation_has_one_table_and_reads_its_targets(pkg, build):
     assert "national_targets" not in report.tables
     table = report.tables["targets"]
     assert set(table["target_id"]) == set(pkg.targets.loc[pkg.targets["geo_id"] == "vn", "target_id"])
-    nso = nqdata.series(pkg, "vn", "de_share_pct", "nso", statuses=sc.OUTCOME_STATUSES)
+    nso = data.series(pkg, "vn", "de_share_pct", "nso", statuses=sc.OUTCOME_STATUSES)
     r = row(report, "vn-de-share-2025-d749")
     assert r["target_year_value"] == nso.set_index("year")["value"][2025]
     assert r["assessment"] == ("met" if nso.set_index("year")["value"][2025] >= 20 else "not met")
     r30 = row(report, "vn-de-share-2030")
-    expected = pj.assess_eurostat(nso["year"].tolist(), nso["value"].tolist(), 30, 2030)
+    expected = pa.assess_eurostat(nso["year"].tolist(), nso["value"].tolist(), 30, 2030)
     assert (r30["assessment"], r30["assessment_ratio"]) == (expected.category, pytest.approx(expected.score))
     assert r30["definition_status"] == "unstated" and r30["series_concept"] == "nso"
     # A Southeast-Asian rank target is never compared with world ranks.
@@ -282,7 +282,7 @@ def test_merged_phu_tho_lists_own_and_old_units_targets(pkg, build):
     targets = pkg.targets
     assert set(table.loc[table["relation"] == "own", "target_id"]) == set(
         targets.loc[targets["geo_id"] == "phu-tho-2025", "target_id"])
-    olds = nqdata.old_units(pkg, "phu-tho-2025")
+    olds = data.old_units(pkg, "phu-tho-2025")
     assert set(table.loc[table["relation"] == "old unit", "target_id"]) == set(
         targets.loc[targets["geo_id"].isin(olds), "target_id"])
     vp = row(report, "vinh-phuc-de-share-2030")
@@ -313,14 +313,14 @@ def test_merged_unit_without_own_data_uses_the_sum_of_its_old_provinces(pkg):
     hidden = dataclasses.replace(pkg, observations=obs[~own].reset_index(drop=True), checksum="test-merged-grdp")
     target = pd.Series({"target_id": "t", "geo_id": "phu-tho-2025", "indicator_id": "grdp_current_bn_vnd",
                         "concept": None})
-    data = sc.target_data(hidden, "phu-tho-2025", target, sc._SeriesCache(hidden))
-    assert data.basis == "merged series" and data.concept == "standard"
+    found = sc.target_data(hidden, "phu-tho-2025", target, sc._SeriesCache(hidden))
+    assert found.basis == "merged series" and found.concept == "standard"
     expected = {}
-    for old in nqdata.old_units(pkg, "phu-tho-2025"):
-        for year, value in nqdata.series(pkg, old, "grdp_current_bn_vnd").set_index("year")["value"].items():
+    for old in data.old_units(pkg, "phu-tho-2025"):
+        for year, value in data.series(pkg, old, "grdp_current_bn_vnd").set_index("year")["value"].items():
             expected.setdefault(year, []).append(value)
     sums = {y: sum(v) for y, v in expected.items() if len(v) == 3}
-    assert sums and dict(zip(data.history["year"], data.history["value"])) == pytest.approx(sums)
+    assert sums and dict(zip(found.history["year"], found.history["value"])) == pytest.approx(sums)
 
 
 def test_province_without_targets_still_builds(pkg, build):

@@ -1,4 +1,4 @@
-"""Tests of nq57lib.analysis.budget on the shipped data package: every input is derived with its basis.
+"""Tests of nq57lib.budget_floor on the shipped data package: every input is derived with its basis.
 
 Expected values are recomputed here from the package tables (targets, best observations), not copied
 from the builder, so a change in a derivation rule or in the data shows up as a failure.
@@ -11,9 +11,10 @@ import json
 import matplotlib.pyplot as plt
 import pytest
 
-from nq57lib import data as D
-from nq57lib.analysis import budget as B
-from nq57lib.analysis import fmt_number, source_ids_in
+from nq57lib import data
+from nq57lib import budget_floor as B
+from nq57lib.formatting import fmt_number
+from nq57lib.report_view import source_ids_in
 from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
@@ -32,7 +33,7 @@ def params(**changes) -> Parameters:
 
 @pytest.fixture(scope="module")
 def pkg():
-    return D.load_package()
+    return data.load_package()
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_vinh_phuc_base_is_plan_amount_over_share(pkg, reports):
     for target_id in ("vinh-phuc-st-i-dt-budget-2025-2030", "vinh-phuc-st-i-dt-share-2025-2030"):
         assert target_id in base["basis"] and target(pkg, target_id)["source_id"] in base["basis"]
     # The cross-check names the latest observed local budget expenditure and its source.
-    observed = latest(D.series(pkg, "vinh-phuc", "budget_expenditure_bn_vnd", concept="local_excl_carryover"), 2025)
+    observed = latest(data.series(pkg, "vinh-phuc", "budget_expenditure_bn_vnd", concept="local_excl_carryover"), 2025)
     assert observed["source_id"] in base["basis"] and f"{observed['value']:,.0f}" in base["basis"]
     # Status quo: the plan's own share; capacity: the top of the absorption range.
     assert inputs.current_share_pct == target(pkg, "vinh-phuc-st-i-dt-share-2025-2030")["value"]
@@ -85,8 +86,8 @@ def test_vinh_phuc_base_is_plan_amount_over_share(pkg, reports):
 
 def test_vinh_phuc_grdp_and_growth_are_the_latest_observations(pkg):
     inputs = B.budget_inputs(pkg, params())
-    grdp = latest(D.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
-    growth = latest(D.series(pkg, "vinh-phuc", "grdp_growth_pct"), 2025)
+    grdp = latest(data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
+    growth = latest(data.series(pkg, "vinh-phuc", "grdp_growth_pct"), 2025)
     assert (inputs.grdp_base_year, inputs.grdp_base_bn_vnd) == (grdp["year"], grdp["value"])
     assert inputs.real_growth_pct == growth["value"]
     assert inputs.budget_growth_pct is None  # follows nominal GRDP
@@ -94,7 +95,7 @@ def test_vinh_phuc_grdp_and_growth_are_the_latest_observations(pkg):
 
 
 def test_nation_uses_the_observed_budget(pkg, reports):
-    estimates = D.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="state_total",
+    estimates = data.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="state_total",
                          statuses=["official", "preliminary", "estimate"])
     chosen = estimates[estimates["year"] == 2025].iloc[0]
     inputs = B.budget_inputs(pkg, params(geo="vn"))
@@ -102,7 +103,7 @@ def test_nation_uses_the_observed_budget(pkg, reports):
     base = record(reports["vn", "en"], "base_expenditure_bn_vnd")
     assert base["kind"] == OBSERVED and chosen["source_id"] in base["basis"]
     # The National Assembly's plan figure is named beside it, in the basis and in both narratives.
-    every = D.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
+    every = data.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
     plans = every[(every["year"] == 2025) & (every["status"] == "plan") & (every["concept"] == "state_total")]
     assert len(plans) >= 1
     for _, plan in plans.iterrows():
@@ -117,10 +118,10 @@ def test_nation_uses_the_observed_budget(pkg, reports):
 
 def test_merged_unit_uses_the_proxy_ratio(pkg, reports):
     # Recompute: Vĩnh Phúc's plan budget over its GRDP carried to 2025, times the new Phú Thọ's 2025 GRDP.
-    vp_grdp = latest(D.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
-    vp_growth = latest(D.series(pkg, "vinh-phuc", "grdp_growth_pct"), 2025)["value"]
+    vp_grdp = latest(data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
+    vp_growth = latest(data.series(pkg, "vinh-phuc", "grdp_growth_pct"), 2025)["value"]
     vp_grdp_2025 = vp_grdp["value"] * ((1 + vp_growth / 100) * 1.035) ** (2025 - vp_grdp["year"])
-    pt_grdp = D.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd").set_index("year").loc[2025, "value"]
+    pt_grdp = data.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd").set_index("year").loc[2025, "value"]
     expected = vinh_phuc_plan_base(pkg) / vp_grdp_2025 * pt_grdp
     inputs = B.budget_inputs(pkg, params(geo="phu-tho-2025"))
     assert inputs.base_expenditure_bn_vnd == pytest.approx(expected, rel=1e-9)
@@ -212,7 +213,7 @@ def test_absorption_and_rnd_results(pkg, reports):
     assert vn.scalars["public_rnd_max_2030_bn_vnd"] == rnd.loc[2030, "public_rnd_max_bn_vnd"]
     assert vn.scalars["public_rnd_share_of_national_floor_2030_pct"] == pytest.approx(
         rnd.loc[2030, "public_rnd_max_bn_vnd"] / vn.scalars["national_floor_2030_bn_vnd"] * 100)
-    gerd = latest(D.series(pkg, "vn", "gerd_pct_gdp"), 2025)
+    gerd = latest(data.series(pkg, "vn", "gerd_pct_gdp"), 2025)
     assert record(vn, "gerd_base_pct_gdp")["value"] == gerd["value"] and gerd["concept"] == "most_survey"
     assert "UIS" in record(vn, "gerd_base_pct_gdp")["basis"]
 
@@ -234,7 +235,7 @@ def test_narrative_states_the_key_numbers(reports, geo, lang):
     assert ("no public source" if lang == "en" else "chưa có nguồn công khai") in last
     if geo == "vn":
         assert fmt_number(s["public_rnd_max_2030_bn_vnd"], lang, 0) in text
-    assert report.title.endswith(D.geo_name(D.load_package(), geo, lang))
+    assert report.title.endswith(data.geo_name(data.load_package(), geo, lang))
 
 
 def test_figures_carry_source_footnotes(pkg, reports):

@@ -1,4 +1,4 @@
-"""Unit tests of nq57lib.projection: formulas pinned to worked examples, properties, bad input.
+"""Unit tests of nq57lib.share_projection: formulas pinned to worked examples, properties, bad input.
 
 Every expected number is computed here, independently of the library, from the public figures the
 project uses (national statistics-office and ministry series, Vĩnh Phúc 2022, the Resolution 57 and
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nq57lib import projection as pj
+from nq57lib import monte_carlo as mc
+from nq57lib import progress_assessment as pa
+from nq57lib import share_projection as pj
 from nq57lib.errors import ParameterError
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
 
@@ -287,8 +288,8 @@ def test_an_about_target_counts_as_reached_from_the_base_side():
     result = pj.project(VINH_PHUC, [pj.Scenario("fast", "cagr", {"growth_pct": 10})], 2035)
     row = pj.attainment_years(result, [target("about", 35, 2030, "=")]).iloc[0]
     assert row["attained_year"] == first_year_at_or_above(2022, 22.87, 10, 35, 2035)
-    about = pj.simulate([one_geo()], 2035, n_paths=1000, targets=[target("a", 30, 2035, "=", geo_id="g")])
-    floor = pj.simulate([one_geo()], 2035, n_paths=1000, targets=[target("a", 30, 2035, ">=", geo_id="g")])
+    about = mc.simulate([one_geo()], 2035, n_paths=1000, targets=[target("a", 30, 2035, "=", geo_id="g")])
+    floor = mc.simulate([one_geo()], 2035, n_paths=1000, targets=[target("a", 30, 2035, ">=", geo_id="g")])
     assert about.p_meet.loc[0, "p_meet"] == floor.p_meet.loc[0, "p_meet"] > 0
 
 
@@ -306,155 +307,7 @@ def one_geo(growth=3.0, trend_sd=1.0, shock_sd=2.0, geo="g", base_year=2025, sha
             "trend_sd_pct": trend_sd, "shock_sd_pct": shock_sd}
 
 
-def test_simulation_matches_the_closed_form_of_its_model():
-    # log share after t years ~ Normal(t ln(1+g), (tau t)^2 + sigma^2 t): quantiles and P(meet) in closed form
-    result = pj.simulate([one_geo()], 2035, n_paths=100_000, seed=1,
-                         targets=[target("t", 30, 2035, geo_id="g")])
-    t, mean = 10, 10 * math.log(1.03)
-    sd = math.sqrt((0.01 * t) ** 2 + 0.02 ** 2 * t)
-    last = result.bands.iloc[-1]
-    for q in pj.QUANTILES_PCT:
-        expected = 20 * math.exp(mean + NormalDist().inv_cdf(q / 100) * sd)
-        assert last[f"p{q:02d}_share_pct"] == pytest.approx(expected, rel=0.01)
-    p_expected = 1 - NormalDist(mean, sd).cdf(math.log(30 / 20))
-    assert result.p_meet.loc[0, "p_meet"] == pytest.approx(p_expected, abs=0.01)
-    first = result.bands.iloc[0]
-    assert first["year"] == 2025 and first["p05_share_pct"] == pytest.approx(20.0)
-
-
-def test_simulated_quantiles_are_inverted_cdf_order_statistics():
-    # Trend uncertainty only: after one year each path's share is s0 (1 + g) exp(tau Z). simulate() draws
-    # Z first from numpy's default generator, so the 5 % quantile is the 5th smallest Z of 100 paths.
-    z = np.sort(np.random.default_rng(3).standard_normal(100, dtype=np.float32).astype(float))
-    bands = pj.simulate([one_geo(growth=3, trend_sd=10, shock_sd=0)], 2026, n_paths=100, seed=3).bands
-    expected = [20 * 1.03 * math.exp(0.10 * z[rank]) for rank in (4, 24, 49, 74, 94)]
-    np.testing.assert_allclose(bands.iloc[1, 2:].astype(float), expected, rtol=1e-6)
-
-
-def test_simulation_without_uncertainty_is_the_cagr_path():
-    result = pj.simulate([one_geo(trend_sd=0, shock_sd=0)], 2030, n_paths=100)
-    np.testing.assert_allclose(result.bands["p50_share_pct"], 20 * 1.03 ** np.arange(6), rtol=1e-5)
-    np.testing.assert_allclose(result.bands["p05_share_pct"], result.bands["p95_share_pct"])
-
-
-def test_simulation_ceiling_caps_every_band():
-    capped = pj.simulate([{**one_geo(growth=15, share=40), "ceiling_pct": 75.0}], 2045, n_paths=1000).bands
-    free = pj.simulate([one_geo(growth=15, share=40)], 2045, n_paths=1000).bands
-    assert capped["p95_share_pct"].max() == 75.0 and free["p95_share_pct"].max() == 100.0
-    expected = free["p50_share_pct"].clip(upper=75.0)  # a cap is a monotone map: it commutes with quantiles
-    np.testing.assert_allclose(capped["p50_share_pct"], expected)
-
-
-def test_simulation_is_reproducible_and_independent_of_the_rest_of_the_batch():
-    a = one_geo(geo="a")
-    other = one_geo(geo="b", base_year=2020, growth=15, share=40)
-    same_shape = one_geo(geo="c", growth=12, trend_sd=2.0, shock_sd=4.0, share=30)  # a's sd ratio: shares a slice
-    alone = pj.simulate([a], 2045, n_paths=500, seed=7)
-    again = pj.simulate([a], 2045, n_paths=500, seed=7)
-    batch = pj.simulate([other, a, same_shape], 2045, n_paths=500, seed=7)
-    pd.testing.assert_frame_equal(alone.bands, again.bands)
-    for geo in (a, same_shape):
-        single = pj.simulate([geo], 2045, n_paths=500, seed=7).bands
-        in_batch = batch.bands[batch.bands["geo_id"] == geo["geo_id"]].reset_index(drop=True)
-        pd.testing.assert_frame_equal(single, in_batch)
-    assert not pj.simulate([a], 2045, n_paths=500, seed=8).bands.equals(alone.bands)
-    assert batch.bands.groupby("geo_id")["year"].min().to_dict() == {"a": 2025, "b": 2020, "c": 2025}
-
-
-def test_simulation_assumptions_name_every_input():
-    result = pj.simulate([one_geo(geo="vinh-phuc")], 2030, n_paths=200)
-    names = {a.name for a in result.assumptions}
-    assert {"n_paths", "vinh-phuc: growth_pct", "vinh-phuc: trend_sd_pct", "vinh-phuc: shock_sd_pct"} <= names
-
-
-def test_simulation_inputs_from_a_calibration():
-    cal = pj.calibrate(NATION, concept="nso")
-    row = pj.simulation_inputs(cal, "vietnam", growth_pct=5.0)
-    basis = row.pop("basis")
-    assert row == {"geo_id": "vietnam", "base_year": 2025, "base_share_pct": 14.02, "growth_pct": 5.0,
-                   "trend_sd_pct": cal.trend_sd_pct, "shock_sd_pct": cal.shock_sd_pct, "ceiling_pct": 100.0}
-    assert cal.note in basis and "growth_pct" in basis
-    two_points = pj.calibrate(history({2020: 10.0, 2021: 11.0}, "nso"))
-    with pytest.raises(ParameterError) as error:
-        pj.simulation_inputs(two_points, "x")
-    assert error.value.name == "calibration"
-
-
 # ------------------------------------------------------------------------------ progress assessment
-
-
-def test_eurostat_assessment_worked_examples():
-    nso = pj.assess_eurostat(list(NSO), list(NSO.values()), 30, 2030)
-    ratio = cagr(12.66, 14.02, 5) / cagr(12.66, 30, 10)
-    assert nso.score == pytest.approx(ratio) and nso.category == "insufficient progress"
-    assert nso.required_growth_pct == pytest.approx(cagr(12.66, 30, 10))
-    ministry = pj.assess_eurostat(list(MINISTRY), list(MINISTRY.values()), 30, 2030)
-    assert ministry.score == pytest.approx(cagr(11.91, 18.3, 3) / cagr(11.91, 30, 9))
-    assert ministry.category == "significant progress"
-
-
-@pytest.mark.parametrize("latest, category", [(15.0, "moderate progress"), (10.5, "insufficient progress"),
-                                              (9.0, "moving away"), (31.0, "target already met")])
-def test_eurostat_categories(latest, category):
-    ratio = cagr(10, latest, 5) / cagr(10, 30, 10)
-    result = pj.assess_eurostat([2020, 2025], [10, latest], 30, 2030)
-    assert result.category == category
-    if category != "target already met":
-        assert result.score == pytest.approx(ratio)
-
-
-def test_eurostat_ratio_thresholds_are_inclusive():
-    required = cagr(10, 30, 10)
-    latest = 10 * (1 + 0.95 * required / 100) ** 5  # actual growth exactly 95 % of the required growth
-    assert pj.assess_eurostat([2020, 2025], [10, latest], 30, 2030).category == "significant progress"
-    latest = 10 * (1 + 0.60 * required / 100) ** 5
-    assert pj.assess_eurostat([2020, 2025], [10, latest], 30, 2030).category == "moderate progress"
-
-
-@pytest.mark.parametrize("fraction, category", [(0.92, "moderate progress"), (0.58, "insufficient progress"),
-                                                (0.97, "significant progress"), (0.62, "moderate progress")])
-def test_eurostat_ratio_bands(fraction, category):
-    latest = 10 * (1 + fraction * cagr(10, 30, 10) / 100) ** 5  # actual growth = fraction of required growth
-    result = pj.assess_eurostat([2020, 2025], [10, latest], 30, 2030)
-    assert result.score == pytest.approx(fraction) and result.category == category
-
-
-def test_eurostat_handles_a_target_below_the_base():
-    # a "<=" target: both growth rates are negative and their ratio measures progress downward
-    result = pj.assess_eurostat([2020, 2025], [40, 35], 20, 2030, comparator="<=")
-    assert result.score == pytest.approx(cagr(40, 35, 5) / cagr(40, 20, 10))
-    assert result.category == "insufficient progress"
-    assert pj.assess_eurostat([2020, 2025], [40, 45], 20, 2030, comparator="<=").category == "moving away"
-
-
-def test_eurostat_needs_two_observations_and_notices_a_fall_below_a_met_target():
-    assert pj.assess_eurostat([2022], [22.87], 60, 2045).category == "insufficient data"
-    fallen = pj.assess_eurostat([2020, 2025], [32, 29], 30, 2030)
-    assert fallen.category == "moving away" and fallen.score is None
-
-
-def test_unsd_assessment_worked_examples():
-    nso = pj.assess_unsd(list(NSO), list(NSO.values()), 30, 2030)
-    projected = 14.02 * (1 + cagr(12.66, 14.02, 5) / 100) ** 5
-    assert nso.projected_pct == pytest.approx(projected)
-    assert nso.score == pytest.approx((projected - 12.66) / (30 - 12.66))
-    assert nso.category == "off track"
-    ministry = pj.assess_unsd(list(MINISTRY), list(MINISTRY.values()), 30, 2030)
-    assert ministry.projected_pct == pytest.approx(18.3 * (18.3 / 11.91) ** (6 / 3))
-    assert ministry.category == "on track"
-    assert pj.assess_unsd([2020, 2025], [12, 11], 30, 2030).category == "moving away"
-    assert pj.assess_unsd([2022], [22.87], 60, 2045).category == "insufficient data"
-    assert pj.assess_unsd([2020, 2025], [10, 31], 30, 2030).category == "target already met"
-
-
-def test_unsd_on_track_threshold_is_095():
-    # choose the latest value so that the score is exactly 0.95 at the 2030 target
-    base, level = 10.0, 30.0
-    projected = base + 0.95 * (level - base)
-    growth = (projected / base) ** (1 / 10)  # 2020 -> 2030 at one pace
-    latest = base * growth ** 5
-    assert pj.assess_unsd([2020, 2025], [base, latest], level, 2030).category == "on track"
-    assert pj.assess_unsd([2020, 2025], [base, latest * 0.999], level, 2030).category == "off track"
 
 
 # ------------------------------------------------------------------------------ properties
@@ -475,17 +328,6 @@ def test_every_method_keeps_the_share_within_0_and_100(share, growth, pp, ceilin
     assert values.between(0, 100).all() and np.isfinite(values).all()
 
 
-@settings(max_examples=25, deadline=None)
-@given(share=shares, growth=st.floats(-99, 500), trend_sd=st.floats(0, 100), shock_sd=st.floats(0, 100),
-       end_year=st.sampled_from([2026, 2045, 2100]))
-def test_simulated_bands_stay_within_0_and_100_and_are_ordered(share, growth, trend_sd, shock_sd, end_year):
-    bands = pj.simulate([one_geo(growth, trend_sd, shock_sd, share=share)], end_year, n_paths=200).bands
-    columns = [f"p{q:02d}_share_pct" for q in pj.QUANTILES_PCT]
-    values = bands[columns].to_numpy()
-    assert ((values >= 0) & (values <= 100)).all()
-    assert (np.diff(values, axis=1) >= 0).all()
-
-
 @settings(max_examples=40, deadline=None)
 @given(share=shares, slow=growths, extra=st.floats(0, 100), level=st.floats(1, 100),
        method=st.sampled_from(["cagr", "logistic", "decomposition", "pp"]))
@@ -501,19 +343,6 @@ def test_faster_growth_never_delays_attainment(share, slow, extra, level, method
     slow_year = math.inf if pd.isna(years["slow"]) else years["slow"]
     fast_year = math.inf if pd.isna(years["fast"]) else years["fast"]
     assert fast_year <= slow_year
-
-
-@settings(max_examples=20, deadline=None)
-@given(growth=st.floats(-20, 40), extra=st.floats(0.1, 30), seed=st.integers(0, 2**32 - 1))
-def test_faster_growth_never_lowers_the_simulated_probability_and_seeds_repeat(growth, extra, seed):
-    targets = [target("t", 35, 2040, geo_id="slow"), target("u", 35, 2040, geo_id="fast")]
-    inputs = [one_geo(growth, geo="slow"), one_geo(growth + extra, geo="fast")]
-    first = pj.simulate(inputs, 2040, n_paths=300, seed=seed, targets=targets)
-    second = pj.simulate(inputs, 2040, n_paths=300, seed=seed, targets=targets)
-    pd.testing.assert_frame_equal(first.p_meet, second.p_meet)
-    pd.testing.assert_frame_equal(first.bands, second.bands)
-    p = first.p_meet.set_index("geo_id")["p_meet"]
-    assert p["fast"] >= p["slow"]
 
 
 # ------------------------------------------------------------------------------ bad input
@@ -586,28 +415,28 @@ BAD_INPUT = [
      "targets (x).value_high"),
     ("targets of two geographies", lambda: pj.required_paths(VINH_PHUC, VP_TARGETS + VN_TARGETS), "targets"),
     ("unknown geography", lambda: pj.check_geo_id("vinh-phuk", ["vinh-phuc", "phu-tho-2025"]), "geo_id"),
-    ("zero paths", lambda: pj.simulate([one_geo()], 2045, n_paths=0), "n_paths"),
-    ("paths a float", lambda: pj.simulate([one_geo()], 2045, n_paths=1e5), "n_paths"),
-    ("absurd paths", lambda: pj.simulate([one_geo()], 2045, n_paths=10**9), "n_paths"),
-    ("cube over the memory guard", lambda: pj.simulate([one_geo(geo=str(i)) for i in range(40)], 2045,
+    ("zero paths", lambda: mc.simulate([one_geo()], 2045, n_paths=0), "n_paths"),
+    ("paths a float", lambda: mc.simulate([one_geo()], 2045, n_paths=1e5), "n_paths"),
+    ("absurd paths", lambda: mc.simulate([one_geo()], 2045, n_paths=10**9), "n_paths"),
+    ("cube over the memory guard", lambda: mc.simulate([one_geo(geo=str(i)) for i in range(40)], 2045,
                                                        n_paths=100_000), "n_paths"),
-    ("negative seed", lambda: pj.simulate([one_geo()], 2045, seed=-1), "seed"),
-    ("simulation growth -100 %", lambda: pj.simulate([one_geo(growth=-100)], 2045), "inputs (g).growth_pct"),
-    ("simulation share 0", lambda: pj.simulate([one_geo(share=0)], 2045), "inputs (g).base_share_pct"),
-    ("simulation sd negative", lambda: pj.simulate([one_geo(trend_sd=-1)], 2045), "inputs (g).trend_sd_pct"),
-    ("simulation duplicate geography", lambda: pj.simulate([one_geo(), one_geo()], 2045), "inputs"),
-    ("simulation ceiling below base", lambda: pj.simulate([{**one_geo(), "ceiling_pct": 10}], 2045),
+    ("negative seed", lambda: mc.simulate([one_geo()], 2045, seed=-1), "seed"),
+    ("simulation growth -100 %", lambda: mc.simulate([one_geo(growth=-100)], 2045), "inputs (g).growth_pct"),
+    ("simulation share 0", lambda: mc.simulate([one_geo(share=0)], 2045), "inputs (g).base_share_pct"),
+    ("simulation sd negative", lambda: mc.simulate([one_geo(trend_sd=-1)], 2045), "inputs (g).trend_sd_pct"),
+    ("simulation duplicate geography", lambda: mc.simulate([one_geo(), one_geo()], 2045), "inputs"),
+    ("simulation ceiling below base", lambda: mc.simulate([{**one_geo(), "ceiling_pct": 10}], 2045),
      "inputs (g).ceiling_pct"),
-    ("simulation target for unknown geography", lambda: pj.simulate([one_geo()], 2045,
+    ("simulation target for unknown geography", lambda: mc.simulate([one_geo()], 2045,
                                                                     targets=[target("x", 30, 2030, geo_id="nowhere")]),
      "targets"),
-    ("simulation target after horizon", lambda: pj.simulate([one_geo()], 2035,
+    ("simulation target after horizon", lambda: mc.simulate([one_geo()], 2035,
                                                             targets=[target("x", 30, 2045, geo_id="g")]), "end_year"),
-    ("eurostat target year before base", lambda: pj.assess_eurostat([2020, 2025], [10, 12], 30, 2019),
+    ("eurostat target year before base", lambda: pa.assess_eurostat([2020, 2025], [10, 12], 30, 2019),
      "target_year"),
-    ("eurostat share above 100", lambda: pj.assess_eurostat([2020, 2025], [10, 120], 30, 2030), "values"),
-    ("unsd target year not after latest", lambda: pj.assess_unsd([2020, 2025], [10, 12], 30, 2025), "target_year"),
-    ("unsd unknown comparator", lambda: pj.assess_unsd([2020, 2025], [10, 12], 30, 2030, comparator="gt"),
+    ("eurostat share above 100", lambda: pa.assess_eurostat([2020, 2025], [10, 120], 30, 2030), "values"),
+    ("unsd target year not after latest", lambda: pa.assess_unsd([2020, 2025], [10, 12], 30, 2025), "target_year"),
+    ("unsd unknown comparator", lambda: pa.assess_unsd([2020, 2025], [10, 12], 30, 2030, comparator="gt"),
      "comparator"),
 ]
 
@@ -625,12 +454,3 @@ def test_did_you_mean_for_a_misspelled_geography():
         pj.check_geo_id("vinh-phuk", ["vinh-phuc", "phu-tho-2025"])
 
 
-def test_bad_simulation_input_is_rejected_before_any_random_draw(monkeypatch):
-    def no_simulation(*args, **kwargs):
-        raise AssertionError("the simulation started before the arguments were checked")
-
-    monkeypatch.setattr(pj.np.random, "default_rng", no_simulation)
-    with pytest.raises(ParameterError):
-        pj.simulate([one_geo()], 2035, targets=[target("x", 30, 2045, geo_id="g")])
-    with pytest.raises(ParameterError):
-        pj.simulate([one_geo()], 2045, n_paths=10**9)

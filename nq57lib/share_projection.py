@@ -35,29 +35,19 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, check_choice, check_int, check_number
+from .errors import ParameterError, check_choice, check_growth, check_int, check_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
+from .text import t
 
 # Indicators this engine projects: shares bounded by [0, 100].
 SHARE_INDICATORS = ("de_share_pct",)
-CONCEPT_LABELS = {
-    "nso": "statistics office value-added measure",
-    "ministry": "ministry's broader estimate",
-}
 COMPARATORS = (">=", ">", "<=", "<", "=", "between")
 METHODS = ("cagr", "pp", "logistic", "decomposition", "ets", "path")
 
-QUANTILES_PCT = (5, 25, 50, 75, 95)
 ETS_MIN_OBS = 6  # fewer points cannot identify level, trend, damping and noise at once
 ETS_INTERVAL_PCT = 90  # matches the 5-95 % Monte Carlo band, so the two can be read side by side
 LAST_YEAR = 2100  # a horizon beyond this is a typo, not a policy question
 
-# Monte Carlo memory guard. The simulation holds a float32 cube of paths x years x path shapes (at most
-# one shape per geography) plus one temporary of the same size, so peak memory is at most about 8 bytes
-# per path-year-geography: the cap of 60 million ~ 0.5 GB.
-MIN_PATHS = 100  # fewer paths give meaningless 5 % / 95 % quantiles
-MAX_PATHS = 1_000_000
-MAX_SIM_CELLS = 60_000_000
 
 # Default saturation ceiling of the logistic scenario. It cannot be estimated from a handful of points;
 # 75 % is an assumption chosen above the highest registered target (60 % for Vĩnh Phúc by 2045) so that
@@ -162,40 +152,6 @@ class ProjectionResult:
     concept: str
     base_year: int
     base_share_pct: float
-
-
-@dataclass(frozen=True)
-class SimulationResult:
-    """Monte Carlo output.
-
-    ``bands``: geo_id, year, p05_share_pct ... p95_share_pct (one row per geography and year from its
-    base year). ``p_meet``: geo_id, target_id, target_year, comparator, target_pct, p_meet (share of
-    paths whose value in the target year satisfies the target). ``assumptions``: the inputs, labelled.
-    """
-
-    bands: pd.DataFrame
-    p_meet: pd.DataFrame
-    assumptions: list[Assumption]
-    n_paths: int
-    seed: int
-
-
-@dataclass(frozen=True)
-class ProgressAssessment:
-    """Result of one progress-assessment method; ``category`` is 'insufficient data' when < 2 obs."""
-
-    method: str
-    category: str
-    score: float | None  # Eurostat: ratio of actual to required growth; UNSD: share of required change
-    actual_growth_pct: float | None
-    required_growth_pct: float | None
-    projected_pct: float | None
-    base_year: int | None
-    latest_year: int | None
-    note: str = ""
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -322,11 +278,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _check_growth(name: str, value: Any) -> float:
-    """A growth rate in % per year: finite and above -100 % (a share cannot fall below zero)."""
-    return check_number(name, value, low=-100, low_open=True)
-
-
 def _check_end_year(end_year: Any, base_year: int) -> int:
     end = check_int("end_year", end_year, high=LAST_YEAR)
     if end <= base_year:
@@ -369,8 +320,8 @@ def implied_de_growth_pct(share_growth_pct: float, grdp_growth_pct: float) -> fl
 
     share = DE / GRDP, so (1 + g_share) = (1 + g_de) / (1 + g_grdp) and g_de = (1 + g_share)(1 + g_grdp) - 1.
     """
-    share = _check_growth("share_growth_pct", share_growth_pct) / 100.0
-    grdp = _check_growth("grdp_growth_pct", grdp_growth_pct) / 100.0
+    share = check_growth("share_growth_pct", share_growth_pct) / 100.0
+    grdp = check_growth("grdp_growth_pct", grdp_growth_pct) / 100.0
     return ((1.0 + share) * (1.0 + grdp) - 1.0) * 100.0
 
 
@@ -456,16 +407,24 @@ def reached_comparator(comparator: str, value: float, base_share_pct: float) -> 
     return ">=" if base_share_pct < value else "<="
 
 
-def _target_level(comparator: str, value: float, value_high: float | None, base_share_pct: float) -> float:
-    """The value a path must reach: the target value, or the nearer end of a 'between' range."""
-    if comparator == "between" and base_share_pct > value_high:
-        return value_high
-    return value
+def target_level(comparator: str, value: float, value_high: float | None, start: float) -> float:
+    """The level a path from ``start`` must reach: the target value, or the nearer end of a
+    'between' range (the upper end when ``start`` is above the range)."""
+    if comparator == "between" and value_high is not None and start > value_high:
+        return float(value_high)
+    return float(value)
 
 
 # --------------------------------------------------------------------------------------------------
 # Definitions and calibration
 # --------------------------------------------------------------------------------------------------
+
+
+def _concept_label(concept: str) -> str:
+    """The English label of a definition (``labels.csv`` of the data package); the id when it has none."""
+    from .data import label  # lazy: the data package loads on first use
+
+    return label("concept", concept, "en", default=concept)
 
 
 def check_definition(series_concept: str, target_concept: str | None) -> DefinitionCheck:
@@ -474,7 +433,7 @@ def check_definition(series_concept: str, target_concept: str | None) -> Definit
     A target whose source does not say which measure it uses ('unstated') is compared anyway, with a
     note, because refusing would leave most provincial targets without any assessment.
     """
-    series_label = CONCEPT_LABELS.get(series_concept, series_concept)
+    series_label = _concept_label(series_concept)
     if _is_missing(target_concept):
         return DefinitionCheck(series_concept, None, "unstated",
                                f"the target does not state its definition; it is compared with the "
@@ -482,7 +441,7 @@ def check_definition(series_concept: str, target_concept: str | None) -> Definit
                                f"on that measure")
     if target_concept == series_concept:
         return DefinitionCheck(series_concept, target_concept, "same", "")
-    target_label = CONCEPT_LABELS.get(target_concept, target_concept)
+    target_label = _concept_label(target_concept)
     return DefinitionCheck(series_concept, target_concept, "different",
                            f"the target is set on the '{target_concept}' definition ({target_label}) but the "
                            f"series is '{series_concept}' ({series_label}): the comparison mixes definitions")
@@ -604,7 +563,7 @@ def required_paths(history: pd.DataFrame, targets: Any, *, concept: str | None =
     series = select_series(history, concept)
     frame = _check_targets(targets)
     _single_geo(frame)
-    grdp = None if grdp_growth_pct is None else _check_growth("grdp_growth_pct", grdp_growth_pct)
+    grdp = None if grdp_growth_pct is None else check_growth("grdp_growth_pct", grdp_growth_pct)
     base = series.iloc[-1]
     base_year, base_share = int(base["year"]), float(base["value"])
     series_concept = str(base["concept"])
@@ -612,7 +571,7 @@ def required_paths(history: pd.DataFrame, targets: Any, *, concept: str | None =
         _check_target_after_base(target, base_year)
     rows = []
     for target in frame.to_dict("records"):
-        level = _target_level(target["comparator"], target["value"], target["value_high"], base_share)
+        level = target_level(target["comparator"], target["value"], target["value_high"], base_share)
         growth = required_growth_pct(base_share, base_year, level, target["year"]) if base_share > 0 else math.nan
         check = check_definition(series_concept, target["concept"])
         rows.append({
@@ -655,7 +614,7 @@ def target_path_points(targets: Any, base_year: int, base_share_pct: float) -> t
     levels: dict[int, float] = {}
     for target in frame.to_dict("records"):
         _check_target_after_base(target, base_year)
-        level = _target_level(target["comparator"], target["value"], target["value_high"], base_share_pct)
+        level = target_level(target["comparator"], target["value"], target["value_high"], base_share_pct)
         levels[target["year"]] = max(level, levels.get(target["year"], level))
     return tuple(sorted(levels.items()))
 
@@ -724,7 +683,7 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
                                                     f"; missing {missing}, unknown {unknown}")
         for key in ("growth_pct", "de_growth_pct", "grdp_growth_pct"):
             if key in params:
-                _check_growth(f"{where}.params.{key}", params[key])
+                check_growth(f"{where}.params.{key}", params[key])
         if "pp_per_year" in params:
             check_number(f"{where}.params.pp_per_year", params["pp_per_year"], low=-100, high=100)
         if method == "logistic":
@@ -910,333 +869,29 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         raise ParameterError("reference", f"expected a Calibration, got {type(reference).__name__}")
     ceiling = check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
     cal = calibration
-    scenarios = [Scenario("current trend", "cagr", {"growth_pct": cal.growth_pct}, cal.note, "xu hướng hiện tại")]
+    scenarios = [Scenario(t("common.scenario.current_trend", "en"), "cagr", {"growth_pct": cal.growth_pct}, cal.note,
+                          t("common.scenario.current_trend", "vi"))]
     if reference is not None and not math.isclose(reference.growth_pct, cal.growth_pct, rel_tol=1e-9):
         differs = reference.pace_concept != cal.concept
         basis = (f"CAGR of {reference.pace_label} ('{reference.pace_concept}') {reference.pace_first_year}-"
                  f"{reference.pace_last_year}" + (f"; another definition than the '{cal.concept}' base"
                                                   if differs else ""))
-        scenarios.append(Scenario(f"{reference.pace_label} pace", "cagr", {"growth_pct": reference.growth_pct},
-                                  basis, f"tốc độ của {reference_name_vi or reference.pace_label}"))
+        scenarios.append(Scenario(t("common.scenario.reference_pace", "en", reference=reference.pace_label), "cagr",
+                                  {"growth_pct": reference.growth_pct}, basis,
+                                  t("common.scenario.reference_pace", "vi",
+                                    reference=reference_name_vi or reference.pace_label)))
     if cal.base_share_pct < ceiling:
-        scenarios.append(Scenario(f"logistic to {ceiling:g} % ceiling", "logistic",
+        scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}"), "logistic",
                                   {"growth_pct": cal.growth_pct, "ceiling_pct": ceiling},
                                   f"current pace at the base year; ceiling {ceiling:g} % is an assumption",
-                                  f"đường logistic đến trần {ceiling:g} %"))
+                                  t("common.scenario.logistic", "vi", ceiling=f"{ceiling:g}")))
     if targets is not None:
         points = target_path_points(targets, cal.base_year, cal.base_share_pct)
-        scenarios.append(Scenario("target path", "path", {"points": points},
+        scenarios.append(Scenario(t("common.scenario.target_path", "en"), "path", {"points": points},
                                   "constant growth from the latest observation through each registered target",
-                                  "lộ trình đạt mục tiêu"))
+                                  t("common.scenario.target_path", "vi")))
     if cal.source == "own" and cal.pace_n_obs >= ETS_MIN_OBS:
-        scenarios.append(Scenario("damped trend (ETS)", "ets", {},
+        scenarios.append(Scenario(t("common.scenario.ets", "en"), "ets", {},
                                   f"exponential smoothing with damped trend on logit(share), {cal.pace_n_obs} obs",
-                                  "xu hướng tắt dần (ETS)"))
+                                  t("common.scenario.ets", "vi")))
     return scenarios
-
-
-# --------------------------------------------------------------------------------------------------
-# Monte Carlo
-# --------------------------------------------------------------------------------------------------
-
-_SIM_COLUMNS = ("geo_id", "base_year", "base_share_pct", "growth_pct", "trend_sd_pct", "shock_sd_pct")
-
-
-def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: float | None = None,
-                      trend_sd_pct: float | None = None, shock_sd_pct: float | None = None,
-                      ceiling_pct: float = 100.0) -> dict:
-    """One row of :func:`simulate` inputs from a calibration (each value overridable, e.g. a scenario pace).
-
-    ``basis`` carries the calibration's note into the simulation's assumptions, and says which values
-    were overridden.
-    """
-    if not isinstance(calibration, Calibration):
-        raise ParameterError("calibration", f"expected a Calibration, got {type(calibration).__name__}")
-    trend = calibration.trend_sd_pct if trend_sd_pct is None else trend_sd_pct
-    shock = calibration.shock_sd_pct if shock_sd_pct is None else shock_sd_pct
-    if trend is None or shock is None:
-        raise ParameterError("calibration", f"the pace of {calibration.pace_label} rests on 2 observations, too "
-                                            "few for its spread; pass trend_sd_pct and shock_sd_pct")
-    overridden = [name for name, value in (("growth_pct", growth_pct), ("trend_sd_pct", trend_sd_pct),
-                                           ("shock_sd_pct", shock_sd_pct)) if value is not None]
-    basis = calibration.note + (f"; set by the caller: {', '.join(overridden)}" if overridden else "")
-    return {"geo_id": geo_id, "base_year": calibration.base_year, "base_share_pct": calibration.base_share_pct,
-            "growth_pct": calibration.growth_pct if growth_pct is None else growth_pct,
-            "trend_sd_pct": trend, "shock_sd_pct": shock, "ceiling_pct": ceiling_pct, "basis": basis}
-
-
-def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
-    """Validate simulation inputs; an absent or empty ``ceiling_pct`` becomes 100 (no saturation)."""
-    frame = inputs.copy() if isinstance(inputs, pd.DataFrame) else None
-    if frame is None:
-        if isinstance(inputs, Mapping):
-            inputs = [inputs]
-        if not isinstance(inputs, Iterable) or isinstance(inputs, (str, bytes)):
-            raise ParameterError("inputs", f"expected a DataFrame or mappings, got {type(inputs).__name__}")
-        frame = pd.DataFrame([dict(row) for row in inputs])
-    if frame.empty:
-        raise ParameterError("inputs", "holds no geography")
-    missing = [c for c in _SIM_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ParameterError("inputs", f"missing column(s) {', '.join(missing)}")
-    duplicated = frame["geo_id"].duplicated()
-    if duplicated.any():
-        raise ParameterError("inputs", f"geography {frame.loc[duplicated, 'geo_id'].iloc[0]!r} appears twice")
-    if "ceiling_pct" not in frame.columns:
-        frame["ceiling_pct"] = 100.0
-    frame["ceiling_pct"] = frame["ceiling_pct"].map(lambda v: 100.0 if _is_missing(v) else v)
-    for row in frame.to_dict("records"):
-        where = f"inputs ({row['geo_id']})"
-        check_int(f"{where}.base_year", _plain(row["base_year"]), low=1900, high=LAST_YEAR)
-        check_number(f"{where}.base_share_pct", _plain(row["base_share_pct"]), low=0, low_open=True, high=100)
-        _check_growth(f"{where}.growth_pct", _plain(row["growth_pct"]))
-        check_number(f"{where}.trend_sd_pct", _plain(row["trend_sd_pct"]), low=0, high=100)
-        check_number(f"{where}.shock_sd_pct", _plain(row["shock_sd_pct"]), low=0, high=100)
-        ceiling = check_number(f"{where}.ceiling_pct", _plain(row["ceiling_pct"]), low=0, high=100)
-        if ceiling <= row["base_share_pct"]:
-            raise ParameterError(f"{where}.ceiling_pct", f"must be above the base share {row['base_share_pct']:g} %, "
-                                                         f"got {ceiling:g}")
-    frame["geo_id"] = frame["geo_id"].astype(str)
-    return frame.reset_index(drop=True)
-
-
-def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 57,
-             targets: Any = None) -> SimulationResult:
-    """Monte Carlo of the share for several geographies at once: yearly quantile bands and P(meet target).
-
-    Model (per geography g, on the log of the share): each path p draws its own trend pace
-    ``mu_g + tau_g * Z_p`` and, every year, a shock ``sigma_g * E_{y,p}``; the share is
-    ``min(ceiling_g, s0_g * exp(pace * t + sigma_g * sum of shocks since the base year))``. mu is
-    ln(1 + growth), tau and sigma are ``trend_sd_pct`` and ``shock_sd_pct`` / 100. The median path
-    equals the constant-growth path (capped).
-
-    ``inputs``: one row per geography with geo_id, base_year, base_share_pct, growth_pct, trend_sd_pct,
-    shock_sd_pct (see :func:`simulation_inputs`) and optionally ceiling_pct (a saturation cap, default
-    100 %: with a fast pace, uncapped constant growth reaches 100 % within two decades).
-
-    Common random numbers: Z and E are drawn once and shared by all geographies (E indexed by calendar
-    year). Each geography's distribution is exactly the one it would have alone, and its results are
-    identical whether it is run alone or in a batch (same seed, ``n_paths`` and ``end_year``); joint
-    statistics across geographies (e.g. "all provinces meet their targets") are therefore not meaningful
-    and are not reported.
-
-    Computation: one numpy cube of paths x years x *path shapes*, no Python loop over paths or years.
-    With ``scale_g`` = max(tau_g, sigma_g), log(share / s0) = mu_g t + scale_g W, where
-    W = (tau_g / scale_g) t Z + (sigma_g / scale_g) (shocks since the base year). Geographies with the
-    same base year and the same ratio tau / sigma -- every province calibrated on one proxy -- share one
-    W, so they share one slice of the cube; their quantiles are mu_g t + scale_g times the quantiles of W,
-    exactly, because that map is increasing. Quantiles (5/25/50/75/95, the 'inverted CDF' order
-    statistic) are taken on this log scale and mapped back to shares, also exact (a monotone map).
-    Memory guard: ``n_paths`` x years x geographies (the largest possible cube) must not exceed
-    ``MAX_SIM_CELLS``. ``p_meet`` is the share of paths whose value *in the target year* meets the target.
-    """
-    frame = _check_sim_inputs(inputs)
-    first_base = int(frame["base_year"].min())
-    end = _check_end_year(end_year, int(frame["base_year"].max()))
-    paths = check_int("n_paths", n_paths, low=MIN_PATHS, high=MAX_PATHS)
-    seed = check_int("seed", seed, low=0)
-    years = np.arange(first_base, end + 1)
-    cells = paths * len(years) * len(frame)
-    if cells > MAX_SIM_CELLS:
-        raise ParameterError("n_paths", f"{paths} paths x {len(years)} years x {len(frame)} geographies = "
-                                        f"{cells:,} cells exceeds the memory guard of {MAX_SIM_CELLS:,}")
-    checked_targets = _check_sim_targets(targets, frame, end)
-
-    base_years = frame["base_year"].to_numpy(dtype=int)
-    base_share = frame["base_share_pct"].to_numpy(dtype=float)
-    ceiling = frame["ceiling_pct"].to_numpy(dtype=float)
-    mu = np.log1p(frame["growth_pct"].to_numpy(dtype=float) / 100.0)
-    tau = frame["trend_sd_pct"].to_numpy(dtype=float) / 100.0
-    sigma = frame["shock_sd_pct"].to_numpy(dtype=float) / 100.0
-    scale = np.maximum(tau, sigma)
-    scale[scale == 0] = 1.0  # no uncertainty at all: W is 0 and the path is the constant-growth one
-    steps = years[None, :] - base_years[:, None]  # (geos, years); negative before a geography's base year
-
-    shapes = list(zip(base_years.tolist(), (tau / scale).tolist(), (sigma / scale).tolist()))
-    distinct = list(dict.fromkeys(shapes))  # one cube slice per distinct path shape, in input order
-    shape_of = np.array([distinct.index(shape) for shape in shapes])
-    shape_base = np.array([shape[0] for shape in distinct])
-    trend_weight = np.array([shape[1] for shape in distinct], dtype=np.float32)
-    shock_weight = np.array([shape[2] for shape in distinct], dtype=np.float32)
-    shape_steps = (years[None, :] - shape_base[:, None]).astype(np.float32)
-
-    rng = np.random.default_rng(seed)
-    pace_draw = rng.standard_normal(paths, dtype=np.float32)  # Z
-    # Yearly shocks E: row k is the shock of year end - k, drawn from the last year backward and summed
-    # from the end, so an earlier base year in the batch only appends draws and sums. The shocks between
-    # a base year b and a year y are after[b] - after[y]; they come from the same draws and the same float
-    # operations whatever else is in the batch, so a geography's results are bit-identical alone or not.
-    shocks = rng.standard_normal((len(years) - 1, paths), dtype=np.float32)
-    after = np.zeros((len(years), paths), dtype=np.float32)
-    np.cumsum(shocks, axis=0, out=after[1:])
-    after = after[::-1]  # after[i]: sum of the shocks of the years after years[i]
-
-    # W for every path shape, year and path: (shapes, years, paths), float32.
-    cube = after[shape_base - first_base][:, None, :] - after[None, :, :]
-    cube *= shock_weight[:, None, None]
-    cube += (trend_weight[:, None] * shape_steps)[:, :, None] * pace_draw[None, None, :]
-
-    def to_share(g: int, year_index: Any, w: np.ndarray) -> np.ndarray:
-        """Share of geography g from W values in the given year(s)."""
-        log_ratio = mu[g] * steps[g, year_index] + scale[g] * w.astype(float)
-        with np.errstate(over="ignore"):  # an overflow to inf is capped like any large share
-            return np.minimum(ceiling[g], base_share[g] * np.exp(log_ratio))
-
-    p_meet = []
-    for target in checked_targets:
-        g, y = target["row"], target["year"] - first_base
-        share = to_share(g, y, cube[shape_of[g], y])
-        comparator = reached_comparator(target["comparator"], target["value"], base_share[g])
-        met = meets_target(share, comparator, target["value"], target["value_high"])
-        p_meet.append({"geo_id": target["geo_id"], "target_id": target["target_id"],
-                       "target_year": target["year"], "comparator": target["comparator"],
-                       "target_pct": target["value"], "p_meet": float(np.mean(met))})
-
-    ranks = [(q * paths + 99) // 100 - 1 for q in QUANTILES_PCT]  # inverted-CDF order statistics
-    cube.partition(ranks, axis=-1)
-    w_quantiles = cube[:, :, ranks]  # (shapes, years, quantiles)
-    del cube
-    all_years = np.arange(len(years))[:, None]
-    shares = np.stack([to_share(g, all_years, w_quantiles[shape_of[g]]) for g in range(len(frame))])
-    geo_index, year_index = np.nonzero(steps >= 0)
-    bands = pd.DataFrame({"geo_id": frame["geo_id"].to_numpy()[geo_index], "year": years[year_index]})
-    for k, q in enumerate(QUANTILES_PCT):
-        bands[f"p{q:02d}_share_pct"] = shares[geo_index, year_index, k]
-
-    assumptions = [Assumption("n_paths", float(paths), "paths", ASSUMED, "Monte Carlo paths", f"seed {seed}")]
-    for row in frame.to_dict("records"):
-        for key, unit, label in (("base_share_pct", "%", "base share"),
-                                 ("growth_pct", "% per year", "mean trend pace"),
-                                 ("trend_sd_pct", "% per year (log points)", "sd of the trend pace"),
-                                 ("shock_sd_pct", "% per year (log points)", "sd of yearly shocks"),
-                                 ("ceiling_pct", "%", "saturation cap")):
-            assumptions.append(Assumption(f"{row['geo_id']}: {key}", float(row[key]), unit, ASSUMED, label,
-                                          str(row.get("basis", "") or "simulation input")))
-    p_meet_columns = ["geo_id", "target_id", "target_year", "comparator", "target_pct", "p_meet"]
-    return SimulationResult(bands=bands, p_meet=pd.DataFrame(p_meet, columns=p_meet_columns),
-                            assumptions=assumptions, n_paths=paths, seed=seed)
-
-
-def _check_sim_targets(targets: Any, frame: pd.DataFrame, end_year: int) -> list[dict]:
-    if targets is None:
-        return []
-    checked = _check_targets(targets)
-    rows = {geo: i for i, geo in enumerate(frame["geo_id"])}
-    out = []
-    for target in checked.to_dict("records"):
-        if target["geo_id"] not in rows:
-            raise ParameterError("targets", f"target '{target['target_id']}' is for geography "
-                                            f"'{target['geo_id']}', which has no simulation input")
-        g = rows[target["geo_id"]]
-        _check_target_after_base(target, int(frame.loc[g, "base_year"]))
-        if target["year"] > end_year:
-            raise ParameterError("end_year", f"must reach target '{target['target_id']}' year {target['year']}, "
-                                             f"got {end_year}")
-        out.append({**target, "row": g})
-    return out
-
-
-# --------------------------------------------------------------------------------------------------
-# Progress assessment
-# --------------------------------------------------------------------------------------------------
-
-
-def _check_observations(years: Any, values: Any) -> tuple[np.ndarray, np.ndarray]:
-    years_list, values_list = list(years), list(values)
-    if len(years_list) != len(values_list):
-        raise ParameterError("values", f"has {len(values_list)} items for {len(years_list)} years")
-    checked_years = [check_int("years", _plain(y), low=1900, high=LAST_YEAR) for y in years_list]
-    checked_values = [check_number("values", _plain(v), low=0, high=100) for v in values_list]
-    if len(set(checked_years)) != len(checked_years):
-        raise ParameterError("years", "must not repeat a year")
-    order = np.argsort(checked_years)
-    return np.asarray(checked_years)[order], np.asarray(checked_values, dtype=float)[order]
-
-
-def _check_assessment_target(target_pct: Any, comparator: Any, value_high: Any) -> tuple[float, str, float | None]:
-    target = check_number("target_pct", target_pct, low=0, high=100)
-    comparator = check_choice("comparator", comparator, COMPARATORS)
-    high = check_number("value_high", value_high, low=target, high=100) if comparator == "between" else None
-    return target, comparator, high
-
-
-def assess_eurostat(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
-                    comparator: str = ">=", value_high: float | None = None) -> ProgressAssessment:
-    """Eurostat SDG method for a quantified target: ratio R of actual to required growth.
-
-    Actual growth: CAGR from the first to the latest observation. Required growth: CAGR from the first
-    observation (the base year) to the target value in the target year. Categories: 'target already
-    met' (the latest value meets it); R >= 0.95 'significant progress'; 0.60 <= R < 0.95 'moderate
-    progress'; 0 <= R < 0.60 'insufficient progress'; R < 0 'moving away'. Fewer than 2 observations:
-    'insufficient data'. When the base already met the target but the latest value does not, the
-    required growth points the other way and the category is 'moving away' (no ratio).
-    """
-    obs_years, obs_values = _check_observations(years, values)
-    target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
-    check_int("target_year", target_year, low=1900, high=LAST_YEAR)
-    if len(obs_years) < 2:
-        return ProgressAssessment("eurostat", "insufficient data", None, None, None, None,
-                                  int(obs_years[0]) if len(obs_years) else None,
-                                  int(obs_years[-1]) if len(obs_years) else None,
-                                  "needs at least two observations of one definition")
-    base_year, latest_year = int(obs_years[0]), int(obs_years[-1])
-    base, latest = obs_values[0], obs_values[-1]
-    _years_between(base_year, target_year)
-    if base <= 0:
-        return ProgressAssessment("eurostat", "insufficient data", None, None, None, None, base_year, latest_year,
-                                  "a base share of 0 % has no growth rate")
-    actual = float(((latest / base) ** (1.0 / (latest_year - base_year)) - 1.0) * 100.0)
-    comparator = reached_comparator(comparator, target, base)
-    level = _target_level(comparator, target, high, base)
-    required = required_growth_pct(base, base_year, level, target_year) if level > 0 else -100.0
-    if bool(meets_target(latest, comparator, target, high)):
-        return ProgressAssessment("eurostat", "target already met", None, actual, required, None, base_year,
-                                  latest_year)
-    direction = 1.0 if level > latest else -1.0
-    if required * direction <= 0:
-        return ProgressAssessment("eurostat", "moving away", None, actual, required, None, base_year, latest_year,
-                                  "the base year already met the target; the latest value no longer does")
-    ratio = float(actual / required)
-    category = ("significant progress" if ratio >= 0.95 - _TOL else "moderate progress" if ratio >= 0.60 - _TOL
-                else "insufficient progress" if ratio >= 0 else "moving away")
-    return ProgressAssessment("eurostat", category, ratio, actual, required, None, base_year, latest_year)
-
-
-def assess_unsd(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
-                comparator: str = ">=", value_high: float | None = None) -> ProgressAssessment:
-    """UN Statistics Division progress-chart method: share of the required change the current pace delivers.
-
-    The latest value is carried to the target year at the current pace (CAGR over the observed period);
-    score = (projected - base) / (target - base), base being the first observation. Categories: 'target
-    already met'; score >= 0.95 'on track'; 0 <= score < 0.95 'off track'; score < 0 'moving away'.
-    (The UN chart splits the band below 0.95 further; only the 0.95 threshold is used here.) Fewer than
-    2 observations: 'insufficient data'. The target year must be after the latest observation.
-    """
-    obs_years, obs_values = _check_observations(years, values)
-    target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
-    target_year = check_int("target_year", target_year, low=1900, high=LAST_YEAR)
-    if len(obs_years) < 2:
-        return ProgressAssessment("unsd", "insufficient data", None, None, None, None,
-                                  int(obs_years[0]) if len(obs_years) else None,
-                                  int(obs_years[-1]) if len(obs_years) else None,
-                                  "needs at least two observations of one definition")
-    base_year, latest_year = int(obs_years[0]), int(obs_years[-1])
-    base, latest = obs_values[0], obs_values[-1]
-    if target_year <= latest_year:
-        raise ParameterError("target_year", f"must be after the latest observation {latest_year}, got {target_year}")
-    if base <= 0:
-        return ProgressAssessment("unsd", "insufficient data", None, None, None, None, base_year, latest_year,
-                                  "a base share of 0 % has no growth rate")
-    comparator = reached_comparator(comparator, target, base)
-    growth = float((latest / base) ** (1.0 / (latest_year - base_year)) - 1.0)
-    projected = float(min(100.0, latest * (1.0 + growth) ** (target_year - latest_year)))
-    if bool(meets_target(latest, comparator, target, high)):
-        return ProgressAssessment("unsd", "target already met", None, growth * 100.0, None, projected, base_year,
-                                  latest_year)
-    level = _target_level(comparator, target, high, base)
-    if level == base:
-        return ProgressAssessment("unsd", "moving away", None, growth * 100.0, None, projected, base_year,
-                                  latest_year, "the base year was at the target; the latest value no longer meets it")
-    score = float((projected - base) / (level - base))
-    category = "on track" if score >= 0.95 - _TOL else "off track" if score >= 0 else "moving away"
-    return ProgressAssessment("unsd", category, score, growth * 100.0, None, projected, base_year, latest_year)

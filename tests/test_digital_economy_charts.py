@@ -10,9 +10,10 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from nq57lib import projection as pj  # noqa: E402
+from nq57lib import monte_carlo as mc  # noqa: E402
+from nq57lib import share_projection as pj  # noqa: E402
 from nq57lib.errors import ParameterError  # noqa: E402
-from nq57lib.plots.share import plot_share_outlook  # noqa: E402
+from nq57lib.charts.digital_economy_charts import plot_share_outlook  # noqa: E402
 
 VINH_PHUC = pd.DataFrame({"year": [2022], "value": [22.87], "unit": ["% of GRDP"], "status": ["estimate"],
                           "concept": ["ministry"], "source_id": ["itpc-abc12345"],
@@ -30,7 +31,7 @@ def inputs():
     cal = pj.calibrate(VINH_PHUC, label="Vĩnh Phúc", proxy=NATION_MINISTRY, proxy_label="nation (ministry)")
     scenarios = pj.default_scenarios(cal, targets=TARGETS)
     projection = pj.project(VINH_PHUC, scenarios, 2045)
-    simulation = pj.simulate([pj.simulation_inputs(cal, "vinh-phuc")], 2045, n_paths=500, targets=TARGETS)
+    simulation = mc.simulate([mc.simulation_inputs(cal, "vinh-phuc")], 2045, n_paths=500, targets=TARGETS)
     return projection, simulation, pj.required_paths(VINH_PHUC, TARGETS)
 
 

@@ -1,0 +1,160 @@
+"""Progress toward a quantified target from observed values: the Eurostat and UNSD methods.
+
+Both methods, their categories and their thresholds are defined here once; the digital-economy report
+and the scorecard call this module.
+
+- Eurostat SDG method: ratio R of the actual to the required compound growth rate, both from the
+  first observation. R >= 0.95 'significant progress', 0.60 <= R < 0.95 'moderate progress',
+  0 <= R < 0.60 'insufficient progress', R < 0 'moving away' (:func:`eurostat_category`).
+- UN Statistics Division progress chart: share of the required change that the current pace
+  delivers by the target year. score >= 0.95 'on track', 0 <= score < 0.95 'off track', < 0
+  'moving away' (:func:`unsd_category`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import ParameterError, check_choice, check_int, check_number
+from .share_projection import (COMPARATORS, LAST_YEAR, _TOL, _plain, _years_between, meets_target,
+                               reached_comparator, required_growth_pct, target_level)
+
+# Eurostat thresholds of the ratio of actual to required growth.
+SIGNIFICANT_RATIO = 0.95
+MODERATE_RATIO = 0.60
+# UNSD threshold of the share of the required change delivered.
+ON_TRACK_SCORE = 0.95
+
+
+def eurostat_category(ratio: float) -> str:
+    """Eurostat category of a ratio of actual to required pace (growth rates or places a year)."""
+    if ratio >= SIGNIFICANT_RATIO - _TOL:
+        return "significant progress"
+    if ratio >= MODERATE_RATIO - _TOL:
+        return "moderate progress"
+    return "insufficient progress" if ratio >= 0 else "moving away"
+
+
+def unsd_category(score: float) -> str:
+    """UNSD category of the share of the required change the current pace delivers."""
+    return "on track" if score >= ON_TRACK_SCORE - _TOL else "off track" if score >= 0 else "moving away"
+
+
+@dataclass(frozen=True)
+class ProgressAssessment:
+    """Result of one progress-assessment method; ``category`` is 'insufficient data' when < 2 obs."""
+
+    method: str
+    category: str
+    score: float | None  # Eurostat: ratio of actual to required growth; UNSD: share of required change
+    actual_growth_pct: float | None
+    required_growth_pct: float | None
+    projected_pct: float | None
+    base_year: int | None
+    latest_year: int | None
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+
+def _check_observations(years: Any, values: Any) -> tuple[np.ndarray, np.ndarray]:
+    years_list, values_list = list(years), list(values)
+    if len(years_list) != len(values_list):
+        raise ParameterError("values", f"has {len(values_list)} items for {len(years_list)} years")
+    checked_years = [check_int("years", _plain(y), low=1900, high=LAST_YEAR) for y in years_list]
+    checked_values = [check_number("values", _plain(v), low=0, high=100) for v in values_list]
+    if len(set(checked_years)) != len(checked_years):
+        raise ParameterError("years", "must not repeat a year")
+    order = np.argsort(checked_years)
+    return np.asarray(checked_years)[order], np.asarray(checked_values, dtype=float)[order]
+
+
+def _check_assessment_target(target_pct: Any, comparator: Any, value_high: Any) -> tuple[float, str, float | None]:
+    target = check_number("target_pct", target_pct, low=0, high=100)
+    comparator = check_choice("comparator", comparator, COMPARATORS)
+    high = check_number("value_high", value_high, low=target, high=100) if comparator == "between" else None
+    return target, comparator, high
+
+
+def assess_eurostat(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
+                    comparator: str = ">=", value_high: float | None = None) -> ProgressAssessment:
+    """Eurostat SDG method for a quantified target: ratio R of actual to required growth.
+
+    Actual growth: CAGR from the first to the latest observation. Required growth: CAGR from the first
+    observation (the base year) to the target value in the target year. Categories: 'target already
+    met' (the latest value meets it); R >= 0.95 'significant progress'; 0.60 <= R < 0.95 'moderate
+    progress'; 0 <= R < 0.60 'insufficient progress'; R < 0 'moving away'. Fewer than 2 observations:
+    'insufficient data'. When the base already met the target but the latest value does not, the
+    required growth points the other way and the category is 'moving away' (no ratio).
+    """
+    obs_years, obs_values = _check_observations(years, values)
+    target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
+    check_int("target_year", target_year, low=1900, high=LAST_YEAR)
+    if len(obs_years) < 2:
+        return ProgressAssessment("eurostat", "insufficient data", None, None, None, None,
+                                  int(obs_years[0]) if len(obs_years) else None,
+                                  int(obs_years[-1]) if len(obs_years) else None,
+                                  "needs at least two observations of one definition")
+    base_year, latest_year = int(obs_years[0]), int(obs_years[-1])
+    base, latest = obs_values[0], obs_values[-1]
+    _years_between(base_year, target_year)
+    if base <= 0:
+        return ProgressAssessment("eurostat", "insufficient data", None, None, None, None, base_year, latest_year,
+                                  "a base share of 0 % has no growth rate")
+    actual = float(((latest / base) ** (1.0 / (latest_year - base_year)) - 1.0) * 100.0)
+    comparator = reached_comparator(comparator, target, base)
+    level = target_level(comparator, target, high, base)
+    required = required_growth_pct(base, base_year, level, target_year) if level > 0 else -100.0
+    if bool(meets_target(latest, comparator, target, high)):
+        return ProgressAssessment("eurostat", "target already met", None, actual, required, None, base_year,
+                                  latest_year)
+    direction = 1.0 if level > latest else -1.0
+    if required * direction <= 0:
+        return ProgressAssessment("eurostat", "moving away", None, actual, required, None, base_year, latest_year,
+                                  "the base year already met the target; the latest value no longer does")
+    ratio = float(actual / required)
+    return ProgressAssessment("eurostat", eurostat_category(ratio), ratio, actual, required, None, base_year, latest_year)
+
+
+def assess_unsd(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
+                comparator: str = ">=", value_high: float | None = None) -> ProgressAssessment:
+    """UN Statistics Division progress-chart method: share of the required change the current pace delivers.
+
+    The latest value is carried to the target year at the current pace (CAGR over the observed period);
+    score = (projected - base) / (target - base), base being the first observation. Categories: 'target
+    already met'; score >= 0.95 'on track'; 0 <= score < 0.95 'off track'; score < 0 'moving away'.
+    (The UN chart splits the band below 0.95 further; only the 0.95 threshold is used here.) Fewer than
+    2 observations: 'insufficient data'. The target year must be after the latest observation.
+    """
+    obs_years, obs_values = _check_observations(years, values)
+    target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
+    target_year = check_int("target_year", target_year, low=1900, high=LAST_YEAR)
+    if len(obs_years) < 2:
+        return ProgressAssessment("unsd", "insufficient data", None, None, None, None,
+                                  int(obs_years[0]) if len(obs_years) else None,
+                                  int(obs_years[-1]) if len(obs_years) else None,
+                                  "needs at least two observations of one definition")
+    base_year, latest_year = int(obs_years[0]), int(obs_years[-1])
+    base, latest = obs_values[0], obs_values[-1]
+    if target_year <= latest_year:
+        raise ParameterError("target_year", f"must be after the latest observation {latest_year}, got {target_year}")
+    if base <= 0:
+        return ProgressAssessment("unsd", "insufficient data", None, None, None, None, base_year, latest_year,
+                                  "a base share of 0 % has no growth rate")
+    comparator = reached_comparator(comparator, target, base)
+    growth = float((latest / base) ** (1.0 / (latest_year - base_year)) - 1.0)
+    projected = float(min(100.0, latest * (1.0 + growth) ** (target_year - latest_year)))
+    if bool(meets_target(latest, comparator, target, high)):
+        return ProgressAssessment("unsd", "target already met", None, growth * 100.0, None, projected, base_year,
+                                  latest_year)
+    level = target_level(comparator, target, high, base)
+    if level == base:
+        return ProgressAssessment("unsd", "moving away", None, growth * 100.0, None, projected, base_year,
+                                  latest_year, "the base year was at the target; the latest value no longer meets it")
+    score = float((projected - base) / (level - base))
+    return ProgressAssessment("unsd", unsd_category(score), score, growth * 100.0, None, projected, base_year, latest_year)

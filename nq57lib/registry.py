@@ -1,0 +1,151 @@
+"""The report notebooks, described once: parameters, steps module, data needs, input check.
+
+One entry per notebook in ``NOTEBOOKS``:
+
+- ``params``: the parameter specs (``nq57lib.params.ParamSpec``) in the order of the notebook's
+  ``parameters`` cell; ``params.parameters_cell`` prints that cell from them and a test checks
+  every notebook against them;
+- ``steps_module``: the ``nq57lib`` module holding the notebook's steps (named after the notebook);
+- ``data_needs``: the indicators a geography must have (itself or, for a merged unit, an old unit)
+  for the notebook to run there (:func:`available_geos`);
+- ``input_check``: the function of the steps module that checks a run's inputs cheaply, before any
+  kernel starts (:func:`input_error`), or None.
+
+``SPECS`` (notebook -> parameter specs) is the view the parameter machinery and the runner read.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from . import config
+from .errors import Nq57Error, check_choice
+from .params import CHOICE, GEO, GEO_OR_EMPTY, PATH, ParamSpec
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """What the library knows about one report notebook."""
+
+    name: str
+    params: tuple[ParamSpec, ...]
+    steps_module: str
+    data_needs: tuple[str, ...] = ()
+    input_check: str | None = None
+
+
+def _common(*middle: ParamSpec) -> tuple[ParamSpec, ...]:
+    """Every report notebook takes ``geo`` and ``lang`` first and ``output_dir`` last."""
+    return (
+        ParamSpec("geo", str, config.DEFAULT_GEO, "geography id or name (list: nq57 data --geos)", kind=GEO),
+        ParamSpec("lang", str, "en", "language of labels and narrative: en or vi", choices=("en", "vi"), kind=CHOICE),
+        *middle,
+        ParamSpec("output_dir", str, "", 'folder for machine-readable results (empty: reports/scratch/...)', kind=PATH),
+    )
+
+
+# Notebook name -> its parameters, in the order of the notebook's parameters cell.
+# Defaults marked "scenario" are assumptions a reader can change; every report prints them.
+_PARAMS: dict[str, tuple[ParamSpec, ...]] = {
+    "digital_economy": _common(
+        ParamSpec("horizon_year", int, 2045, "last year projected", low=2030, high=2100),
+        ParamSpec("n_paths", int, 20_000, "Monte Carlo paths (memory grows with it)", low=1, high=1_000_000),
+        ParamSpec("seed", int, 57, "random seed: same seed, same results", low=0, high=2**63 - 1),
+        ParamSpec("proxy", str, "", "geography whose series calibrates the pace when the geography has "
+                  "< 2 observations (empty: the nation)", kind=GEO_OR_EMPTY),
+        ParamSpec("ceiling_pct", float, 75.0, "scenario: saturation ceiling of the logistic path and the "
+                  "simulated paths, % of GRDP", low=0, high=100, low_open=True),
+        ParamSpec("g_grdp_pct", float, 7.0, "scenario: GRDP growth, % a year (decomposition and implied "
+                  "digital-economy growth)", low=-100, high=100, low_open=True),
+        ParamSpec("de_growth_pct", float, 12.0, "scenario: digital-economy value-added growth, % a year "
+                  "(decomposition)", low=-100, high=100, low_open=True),
+    ),
+    "budget_floor": _common(
+        ParamSpec("floor_pct", float, 15.0, "S&T floor, % of budget expenditure (15: provincial, 3: national)",
+                  low=0, high=100, low_open=True),
+        ParamSpec("start_year", int, 2025, "first year the floor applies", low=2020, high=2045),
+        ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2020, high=2100,
+                  not_before="start_year"),
+        ParamSpec("end_year", int, 2045, "last year computed", low=2030, high=2100, after="start_year"),
+        ParamSpec("base_expenditure_bn_vnd", float, 0.0, "budget expenditure in the start year, bn VND (0: from data)",
+                  low=0),
+        ParamSpec("current_share_pct", float, 0.0, "status-quo S&T share of expenditure, % (0: from data)",
+                  low=0, high=100),
+        ParamSpec("real_growth_pct", float, 0.0, "scenario: real GRDP growth, % a year (0: latest observed)",
+                  low=-100, high=100, low_open=True),
+        ParamSpec("deflator_pct", float, 3.5, "scenario: GRDP deflator, % a year", low=-100, high=100, low_open=True),
+        ParamSpec("budget_growth_pct", float, 0.0, "scenario: nominal budget growth, % a year (0: with nominal GRDP)",
+                  low=-100, high=100, low_open=True),
+        ParamSpec("capacity_bn_vnd", float, 0.0, "absorption capacity, bn VND a year (0: from data, else no check)",
+                  low=0),
+    ),
+    "scorecard": _common(),
+}
+
+
+NOTEBOOKS: dict[str, Notebook] = {
+    "digital_economy": Notebook("digital_economy", _PARAMS["digital_economy"], "nq57lib.digital_economy",
+                                data_needs=("de_share_pct",), input_check="share_history_for"),
+    "budget_floor": Notebook("budget_floor", _PARAMS["budget_floor"], "nq57lib.budget_floor",
+                             data_needs=("grdp_current_bn_vnd",), input_check="budget_inputs"),
+    "scorecard": Notebook("scorecard", _PARAMS["scorecard"], "nq57lib.scorecard"),
+}
+
+# Notebook name -> parameter specs. Test fixtures add their own notebooks here.
+SPECS: dict[str, tuple[ParamSpec, ...]] = {name: nb.params for name, nb in NOTEBOOKS.items()}
+
+
+def notebook(name: str) -> Notebook:
+    """The registry entry of notebook ``name``; an unknown name gets a "did you mean"."""
+    check_choice("notebook", name, list(NOTEBOOKS))
+    return NOTEBOOKS[name]
+
+
+def steps_module(name: str):
+    """The imported module holding the steps of notebook ``name``."""
+    return importlib.import_module(notebook(name).steps_module)
+
+
+def parameter_default(name: str, parameter: str) -> Any:
+    """The default of ``parameter`` in notebook ``name`` (None when it has no such parameter)."""
+    return next((spec.default for spec in SPECS[name] if spec.name == parameter), None)
+
+
+def available_geos(name: str, pkg=None) -> dict[str, str | None]:
+    """For every geography: None if notebook ``name`` can run for it, else the reason it is skipped.
+
+    A merged 2025 unit counts as having an indicator when any of its old units has it (the
+    notebook then builds the boundary-consistent series or a labelled assumption).
+    """
+    from . import data  # lazy: loads pandas
+
+    needs = notebook(name).data_needs
+    pkg = pkg or data.load_package()
+    have = pkg.observations.groupby("indicator_id")["geo_id"].agg(set).to_dict()
+    result = {}
+    for geo_id in pkg.geography["geo_id"]:
+        related = {geo_id, *data.old_units(pkg, geo_id)}
+        missing = [ind for ind in needs if not related & have.get(ind, set())]
+        result[geo_id] = None if not missing else f"no observations of {', '.join(missing)}"
+    return result
+
+
+def input_error(params, pkg=None) -> Nq57Error | None:
+    """The error the steps of ``params.notebook`` would raise on their inputs, or None.
+
+    Runs the notebook's input check only (no projection, no simulation), so the runner can skip a
+    geography without the data a report needs, or reject a bad value, before any kernel starts.
+    Notebooks outside the registry (test fixtures) have nothing to check.
+    """
+    entry = NOTEBOOKS.get(getattr(params, "notebook", ""))
+    if entry is None or entry.input_check is None:
+        return None
+    from . import data  # lazy: loads pandas
+
+    try:
+        getattr(steps_module(entry.name), entry.input_check)(pkg or data.load_package(), params)
+    except Nq57Error as exc:
+        return exc
+    return None

@@ -1,0 +1,146 @@
+"""What a report shows: the ``Report`` container, its assumptions and sources tables, and the
+display helpers the notebooks use (``table_view``, ``heading``, ``show``).
+
+The notebook modules (``nq57lib.digital_economy``, ``nq57lib.budget_floor``, ``nq57lib.scorecard``)
+read the data package, call the pure engines (``nq57lib.share_projection``, ``nq57lib.monte_carlo``,
+``nq57lib.progress_assessment``, ``nq57lib.floor_cost``) and return a ``Report`` holding
+
+- ``tables``: the machine-readable results (tidy DataFrames, unit-bearing column names),
+- ``scalars``: named single results,
+- ``assumptions``: every input that was observed, derived or assumed, with its basis,
+- ``sources``: every source cited, with URL,
+- ``narrative``: Markdown paragraphs written from the numbers (never hard-coded prose),
+- ``figures``: named functions that draw a figure on demand.
+
+Everything here is testable without a kernel; the notebooks only arrange it on the page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from .formatting import separators
+from .provenance import SOURCE_ID_PATTERN, Assumption
+from .text import section, t
+
+ASSUMPTION_COLUMNS = ["name", "value", "unit", "kind", "label", "basis"]
+SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "tier"]
+
+
+@dataclass
+class Report:
+    """Everything one report notebook displays and saves."""
+
+    notebook: str
+    geo_id: str
+    lang: str
+    title: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scalars: dict[str, Any] = field(default_factory=dict)
+    assumptions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ASSUMPTION_COLUMNS))
+    sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
+    narrative: list[str] = field(default_factory=list)
+    figures: dict[str, Callable[[], Any]] = field(default_factory=dict)
+
+    def narrative_markdown(self) -> str:
+        return "\n\n".join(self.narrative)
+
+    def figure(self, name: str):
+        """Draw the named figure and return it (matplotlib Figure)."""
+        return self.figures[name]()
+
+    def results(self) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        """(tables, scalars) for ``nq57lib.report.save_results``: assumptions and sources included."""
+        tables = dict(self.tables)
+        tables["assumptions"] = self.assumptions
+        tables["sources"] = self.sources
+        return tables, dict(self.scalars)
+
+
+def assumptions_frame(records: Iterable[Assumption]) -> pd.DataFrame:
+    """Assumption records as a table, duplicates (same name, value and basis) removed, order kept."""
+    rows = [a.as_dict() for a in records]
+    frame = pd.DataFrame(rows, columns=ASSUMPTION_COLUMNS)
+    return frame.drop_duplicates(subset=["name", "value", "basis"]).reset_index(drop=True)
+
+
+def sources_frame(pkg, source_ids: Iterable[str]) -> pd.DataFrame:
+    """The cited sources (from ``pkg.sources``) among ``source_ids``, in id order."""
+    wanted = sorted({s for s in source_ids if isinstance(s, str) and s})
+    frame = pkg.sources[pkg.sources["source_id"].isin(wanted)][SOURCE_COLUMNS]
+    return frame.sort_values("source_id").reset_index(drop=True)
+
+
+def source_ids_in(*texts: Any) -> set[str]:
+    """Source ids of the package mentioned in free text (assumption bases, notes)."""
+    import re
+
+    found: set[str] = set()
+    for text in texts:
+        if isinstance(text, str):
+            found.update(re.findall(SOURCE_ID_PATTERN, text))
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Display helpers for the notebooks (kept here so notebooks stay thin)
+# --------------------------------------------------------------------------------------------
+
+def heading(report: Report, key: str) -> Any:
+    """A Markdown section heading in the report's language, for ``display``."""
+    from IPython.display import Markdown
+
+    return Markdown(f"### {t(f'report.headings.{key}', report.lang)}")
+
+
+# The columns a reader needs from wide tables (all columns stay in the results files).
+READER_COLUMNS = {
+    "targets": ["indicator", "target", "target_year", "latest_value", "latest_year", "latest_status",
+                "required_growth_pct_per_year", "required_places_per_year", "assessment_text", "set_by",
+                "latest_source_id"],
+    "national_targets": ["indicator", "target", "target_year", "latest_value", "latest_year",
+                         "required_growth_pct_per_year", "assessment_text", "latest_source_id"],
+    "sources": ["source_id", "publisher", "title", "url", "published", "tier"],
+}
+
+
+def table_view(report: Report, name: str, caption: str | None = None) -> Any:
+    """A readable view of one result table: captioned, index hidden, numbers rounded, headers in
+    the report's language (``report.captions`` and ``report.columns`` in the locale files), and only the columns a reader needs (``READER_COLUMNS``).
+
+    Values are HTML-escaped by the Styler, so text from data or parameters cannot inject markup.
+    """
+    frame = report.assumptions if name == "assumptions" else report.sources if name == "sources" \
+        else report.tables[name]
+    if name in READER_COLUMNS and frame is not None:
+        frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
+    text = caption or section("report.captions", report.lang).get(name, name)
+    if frame is None or frame.empty:
+        from IPython.display import Markdown
+
+        return Markdown(f"*{text}: {t('report.none', report.lang)}*")
+    view = frame.copy()
+    for column in view.columns:
+        if view[column].dtype == object:
+            view[column] = view[column].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
+                                            else v)
+    headers = section("report.columns", report.lang)
+    view = view.rename(columns={c: headers[c] for c in view.columns if c in headers})
+    floats = [c for c in view.columns if pd.api.types.is_float_dtype(view[c])]
+    styler = view.style.format(na_rep="", escape="html")  # integers (years, ranks) as they are
+    if floats:
+        styler = styler.format(subset=floats, precision=2, na_rep="", escape="html", **separators(report.lang))
+    return styler.hide(axis="index").set_caption(text)
+
+
+def show(fig) -> None:
+    """Display a matplotlib figure once and free it (no duplicate at the end of the cell)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)

@@ -1,0 +1,70 @@
+"""Every user-facing word, by key: ``t("report.headings.data", "vi")`` -> "Số liệu và giả định".
+
+The words live in ``nq57lib/locale/en.toml`` and ``nq57lib/locale/vi.toml`` (read with the standard
+library's ``tomllib``), one file per language with the same keys; a test checks that every key is in
+both, non-empty, with the same ``{placeholders}``. Keys are dotted paths of TOML tables: the section
+(``common``, one per notebook, ``charts``, ``report``), sub-tables, then the entry.
+
+Concept, status and unit labels of the data live in the data package (``data/labels.csv``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import check_choice
+
+LANGS = ("en", "vi")
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = value
+    return flat
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict[str, str]:
+    """All texts of ``lang`` as a flat {dotted key: text} mapping (read once per process)."""
+    check_choice("lang", lang, LANGS)
+    with open(LOCALE_DIR / f"{lang}.toml", "rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def t(key: str, lang: str, /, **fmt: Any) -> str:
+    """The text of ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt`` when given."""
+    texts = catalog(lang)
+    if key not in texts:
+        raise KeyError(f"no text {key!r} in locale/{lang}.toml")
+    return texts[key].format(**fmt) if fmt else texts[key]
+
+
+def section(prefix: str, lang: str) -> dict[str, str]:
+    """{entry: text} of every key directly under ``prefix`` (e.g. ``report.columns``)."""
+    start = prefix + "."
+    return {key[len(start):]: text for key, text in catalog(lang).items()
+            if key.startswith(start) and "." not in key[len(start):]}
+
+
+def pick(lang: str, en: str, vi: str) -> str:
+    """The English or Vietnamese variant of a sentence written inline.
+
+    Transitional: the notebook modules still hold such pairs; they move into the locale files, and
+    then this function goes.
+    """
+    return vi if lang == "vi" else en
+
+
+def bilingual(prefix: str) -> dict[str, dict[str, str]]:
+    """{entry: {"en": text, "vi": text}} of every key directly under ``prefix``, for label tables."""
+    en, vi = section(prefix, "en"), section(prefix, "vi")
+    return {key: {"en": en[key], "vi": vi[key]} for key in en}

@@ -1,0 +1,98 @@
+"""Unit tests of nq57lib.progress_assessment: the Eurostat and UNSD methods pinned to worked examples and
+their thresholds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nq57lib import progress_assessment as pa
+
+from test_share_projection import MINISTRY, NSO, cagr  # noqa: E402
+
+
+def test_eurostat_assessment_worked_examples():
+    nso = pa.assess_eurostat(list(NSO), list(NSO.values()), 30, 2030)
+    ratio = cagr(12.66, 14.02, 5) / cagr(12.66, 30, 10)
+    assert nso.score == pytest.approx(ratio) and nso.category == "insufficient progress"
+    assert nso.required_growth_pct == pytest.approx(cagr(12.66, 30, 10))
+    ministry = pa.assess_eurostat(list(MINISTRY), list(MINISTRY.values()), 30, 2030)
+    assert ministry.score == pytest.approx(cagr(11.91, 18.3, 3) / cagr(11.91, 30, 9))
+    assert ministry.category == "significant progress"
+
+
+@pytest.mark.parametrize("latest, category", [(15.0, "moderate progress"), (10.5, "insufficient progress"),
+                                              (9.0, "moving away"), (31.0, "target already met")])
+def test_eurostat_categories(latest, category):
+    ratio = cagr(10, latest, 5) / cagr(10, 30, 10)
+    result = pa.assess_eurostat([2020, 2025], [10, latest], 30, 2030)
+    assert result.category == category
+    if category != "target already met":
+        assert result.score == pytest.approx(ratio)
+
+
+def test_eurostat_ratio_thresholds_are_inclusive():
+    required = cagr(10, 30, 10)
+    latest = 10 * (1 + 0.95 * required / 100) ** 5  # actual growth exactly 95 % of the required growth
+    assert pa.assess_eurostat([2020, 2025], [10, latest], 30, 2030).category == "significant progress"
+    latest = 10 * (1 + 0.60 * required / 100) ** 5
+    assert pa.assess_eurostat([2020, 2025], [10, latest], 30, 2030).category == "moderate progress"
+
+
+@pytest.mark.parametrize("fraction, category", [(0.92, "moderate progress"), (0.58, "insufficient progress"),
+                                                (0.97, "significant progress"), (0.62, "moderate progress")])
+def test_eurostat_ratio_bands(fraction, category):
+    latest = 10 * (1 + fraction * cagr(10, 30, 10) / 100) ** 5  # actual growth = fraction of required growth
+    result = pa.assess_eurostat([2020, 2025], [10, latest], 30, 2030)
+    assert result.score == pytest.approx(fraction) and result.category == category
+
+
+def test_eurostat_handles_a_target_below_the_base():
+    # a "<=" target: both growth rates are negative and their ratio measures progress downward
+    result = pa.assess_eurostat([2020, 2025], [40, 35], 20, 2030, comparator="<=")
+    assert result.score == pytest.approx(cagr(40, 35, 5) / cagr(40, 20, 10))
+    assert result.category == "insufficient progress"
+    assert pa.assess_eurostat([2020, 2025], [40, 45], 20, 2030, comparator="<=").category == "moving away"
+
+
+def test_eurostat_needs_two_observations_and_notices_a_fall_below_a_met_target():
+    assert pa.assess_eurostat([2022], [22.87], 60, 2045).category == "insufficient data"
+    fallen = pa.assess_eurostat([2020, 2025], [32, 29], 30, 2030)
+    assert fallen.category == "moving away" and fallen.score is None
+
+
+def test_unsd_assessment_worked_examples():
+    nso = pa.assess_unsd(list(NSO), list(NSO.values()), 30, 2030)
+    projected = 14.02 * (1 + cagr(12.66, 14.02, 5) / 100) ** 5
+    assert nso.projected_pct == pytest.approx(projected)
+    assert nso.score == pytest.approx((projected - 12.66) / (30 - 12.66))
+    assert nso.category == "off track"
+    ministry = pa.assess_unsd(list(MINISTRY), list(MINISTRY.values()), 30, 2030)
+    assert ministry.projected_pct == pytest.approx(18.3 * (18.3 / 11.91) ** (6 / 3))
+    assert ministry.category == "on track"
+    assert pa.assess_unsd([2020, 2025], [12, 11], 30, 2030).category == "moving away"
+    assert pa.assess_unsd([2022], [22.87], 60, 2045).category == "insufficient data"
+    assert pa.assess_unsd([2020, 2025], [10, 31], 30, 2030).category == "target already met"
+
+
+def test_unsd_on_track_threshold_is_095():
+    # choose the latest value so that the score is exactly 0.95 at the 2030 target
+    base, level = 10.0, 30.0
+    projected = base + 0.95 * (level - base)
+    growth = (projected / base) ** (1 / 10)  # 2020 -> 2030 at one pace
+    latest = base * growth ** 5
+    assert pa.assess_unsd([2020, 2025], [base, latest], level, 2030).category == "on track"
+    assert pa.assess_unsd([2020, 2025], [base, latest * 0.999], level, 2030).category == "off track"
+
+
+def test_category_thresholds_are_defined_once_and_shared_with_the_scorecard():
+    assert [pa.eurostat_category(r) for r in (0.95, 0.9499999999, 0.6, 0.59, 0.0, -0.01)] == [
+        "significant progress", "significant progress", "moderate progress", "insufficient progress",
+        "insufficient progress", "moving away"]
+    assert [pa.unsd_category(s) for s in (0.95, 0.94, 0.0, -0.01)] == ["on track", "off track", "off track",
+                                                                         "moving away"]
+    from nq57lib import scorecard
+
+    assert scorecard.eurostat_category is pa.eurostat_category
+    assert scorecard.assess_rank_pace([2020, 2024], [30, 22], 10, 2030).category == pa.eurostat_category(
+        (8 / 4) / (20 / 10))
