@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import data
-from .budget import nominal_growth_pct
+from .floor_cost import nominal_growth_pct
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, Assumption
 
