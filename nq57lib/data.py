@@ -643,7 +643,14 @@ def observations_for(pkg: DataPackage, geo_id: str, indicator_id: str) -> pd.Dat
     """
     check_indicator(pkg, indicator_id)
     obs = pkg.observations
-    picked = obs[(obs["geo_id"] == geo_id) & (obs["indicator_id"] == indicator_id)]
+    return with_provenance(pkg, obs[(obs["geo_id"] == geo_id) & (obs["indicator_id"] == indicator_id)])
+
+
+def with_provenance(pkg: DataPackage, picked: pd.DataFrame) -> pd.DataFrame:
+    """Observation rows (any selection of ``pkg.observations``) with the columns the rule needs.
+
+    See ``observations_for``; ``rank_observations`` ranks the result per (geography, year).
+    """
     src = pkg.sources[["source_id", "publisher", "title", "url", "tier", "kind", "producer", "published"]].rename(
         columns={"tier": "publisher_tier", "published": "source_published"})
     out = picked.merge(src, on="source_id", how="left")
@@ -659,16 +666,18 @@ def observations_for(pkg: DataPackage, geo_id: str, indicator_id: str) -> pd.Dat
 def rank_observations(frame: pd.DataFrame) -> pd.DataFrame:
     """Order candidate observations best-first per year by the documented rule (see ``series``).
 
-    ``frame`` is ``observations_for`` output (one concept). Adds ``rank`` (1 = best, per year) and
+    ``frame`` is ``observations_for`` / ``with_provenance`` output. Candidates compete per
+    (geography, concept, year). Adds ``rank`` (1 = best) and
     ``chosen_by`` on the winner of each year: the first rule step at which it beats the runner-up
     (``"only candidate"`` when alone; empty on the other rows).
     """
     keys = _rule_keys(frame)
     order = [col for col, _ in RULE_STEPS]
-    ranked = keys.sort_values(["year", *order], ascending=[True] * (1 + len(order)), kind="mergesort")
-    ranked["rank"] = ranked.groupby("year").cumcount() + 1
+    groups = [c for c in ("geo_id", "concept", "year") if c in frame.columns]
+    ranked = keys.sort_values([*groups, *order], kind="mergesort")
+    ranked["rank"] = ranked.groupby(groups).cumcount() + 1
     ranked["chosen_by"] = ""
-    for _, group in ranked.groupby("year", sort=False):
+    for _, group in ranked.groupby(groups, sort=False):
         first = group.index[0]
         if len(group) == 1:
             ranked.loc[first, "chosen_by"] = ONLY_CANDIDATE
@@ -688,11 +697,12 @@ def _rule_keys(frame: pd.DataFrame) -> pd.DataFrame:
     # A release is superseded when its producer released the same kind of figure (plan or outcome)
     # for that year later; an undated release yields to its producer's dated ones.
     is_plan = out["status"] == "plan"
-    latest = released.groupby([out["year"], out["producer"], is_plan]).transform("max")
+    group = [out[c] for c in ("geo_id", "concept") if c in out.columns] + [out["year"], out["producer"]]
+    latest = released.groupby([*group, is_plan]).transform("max")
     out["_superseded"] = (released < latest).astype(int)
     rounded = out["is_rounded"].fillna(False).astype(bool)
     # A rounded figure yields only to an unrounded one of the same producer and release ("its" highlight).
-    has_exact = (~rounded).groupby([out["year"], out["producer"], released]).transform("any")
+    has_exact = (~rounded).groupby([*group, released]).transform("any")
     out["_rounded"] = (rounded & has_exact).astype(int)
     out["_bound"] = out["comparator"].notna().astype(int)
     out["_release"] = released.map(_release_key)
