@@ -41,14 +41,15 @@ from .provenance import sha256_file
 
 TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets")
 
-# The best-observation rule (data/README.md, ``series``): a later revision of the same producer,
-# then the kind of publication, an unrounded figure over its rounded highlight, a point value over a bound,
+# The best-observation rule (data/README.md, ``series``): an outcome over a plan, a later revision
+# of the same producer, then the kind of publication, an unrounded figure over its rounded highlight, a point value over a bound,
 # the newer release, the producer's tier, the firmer status; the source id breaks remaining ties.
 KIND_ORDER = ("statistical_publication", "official_portal", "press", "other")
 TIER_ORDER = ("statistics_office", "ministry", "government_portal", "major_newspaper", "other")
 STATUS_ORDER = ("official", "preliminary", "estimate", "plan")
 # (sort column, words saying why the winner beat the runner-up at that step)
 RULE_STEPS = (
+    ("_plan", "outcome over plan"),
     ("_superseded", "later revision by the same producer"),
     ("_kind", "kind of publication"),
     ("_rounded", "unrounded figure over its rounded highlight"),
@@ -697,6 +698,7 @@ def _rule_keys(frame: pd.DataFrame) -> pd.DataFrame:
     # A release is superseded when its producer released the same kind of figure (plan or outcome)
     # for that year later; an undated release yields to its producer's dated ones.
     is_plan = out["status"] == "plan"
+    out["_plan"] = is_plan.astype(int)
     group = [out[c] for c in ("geo_id", "concept") if c in out.columns] + [out["year"], out["producer"]]
     latest = released.groupby([*group, is_plan]).transform("max")
     out["_superseded"] = (released < latest).astype(int)
@@ -745,6 +747,8 @@ def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None
     The best-observation rule (data/README.md) compares the candidates of a year step by step;
     the first step that separates them decides:
 
+    0. an outcome (official, preliminary, estimate) beats a plan (a budget estimate is an intention;
+       pass ``statuses=["plan"]`` for the plan series);
     1. a later revision by the same producer supersedes its earlier (and undated) releases of the
        same kind of figure (plan or outcome), whoever reposts it. The producer is
        ``sources.producer``, else the statistics office for its own releases and for figures
