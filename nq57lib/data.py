@@ -157,7 +157,9 @@ def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
         header, records = _rows_from_excel(path, resource["name"])
     else:
         header, records = _rows_from_csv(path, _decode(path, path.read_bytes()))
-    missing = [n for n in names if n not in header]
+    optional = {f["name"] for f in fields if not f.get("constraints", {}).get("required")}
+    # An optional column may be left out (files written before it existed); it reads as empty.
+    missing = [n for n in names if n not in header and n not in optional]
     extra = [h for h in header if h not in names]
     if missing:
         raise DataError(path, f"missing column(s): {', '.join(missing)}", row=1, column=missing[0])
@@ -170,7 +172,7 @@ def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
         if len(record) != len(header):
             raise DataError(path, f"expected {len(header)} fields, found {len(record)}; is the file truncated?",
                             row=number)
-    frame = pd.DataFrame(records, columns=header, dtype=object)[names]
+    frame = pd.DataFrame(records, columns=header, dtype=object).reindex(columns=names, fill_value="")
     frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v).replace({"": None})
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     for field in fields:  # booleans first: pandas would turn the string "false" into True

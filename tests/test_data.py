@@ -396,3 +396,14 @@ def test_merged_growth_is_not_computed_across_a_change_of_basis(mini_root):
     assert m.loc[2025, "basis"] == "published for the new unit"
     assert pd.isna(m.loc[2025, "growth_pct"])
     assert "basis changes from sum of old units (2024) to published for the new unit (2025)" in m.loc[2025, "reason"]
+
+
+def test_user_file_without_the_new_optional_columns_still_loads(mini_root):
+    # A researcher's file written before comparator / is_rounded existed: those columns read as empty.
+    header = [h for h in HEADERS["observations"] if h not in ("comparator", "is_rounded")]
+    path = mini_root / "old.csv"
+    path.write_text(",".join(header) + "\n" + "ha-noi,grdp_growth_pct,2024,6.5,% y/y,estimate,standard,2025,src-gso,,,,\n",
+                    encoding="utf-8")
+    pkg = load(mini_root, extra_observations=path)
+    row = data.series(pkg, "ha-noi", "grdp_growth_pct").iloc[0]
+    assert row["value"] == 6.5 and pd.isna(row["comparator"])
