@@ -219,3 +219,13 @@ def test_cli_data_audit_needs_geo_and_indicator():
     exe = Path(sys.executable).with_name("nq57")
     out = subprocess.run([str(exe), "data", "--audit", "--geo", "vn"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "--indicator" in out.stderr
+
+
+def test_scorecard_carries_the_unverified_reason(pkg):
+    from nq57lib.analysis import scorecard as sc
+    from nq57lib.params import Parameters
+
+    report = sc.build(Parameters("scorecard", {"geo": "vinh-phuc", "lang": "en", "output_dir": ""}), pkg)
+    rows = report.tables["targets"].set_index("target_id")["target_unverified_reason"]
+    assert "QĐ 843/QĐ-UBND was not found" in rows.loc["vinh-phuc-dti-top15-2030"]
+    assert rows.loc["vinh-phuc-de-share-2045"] == ""
