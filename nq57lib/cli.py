@@ -18,6 +18,8 @@ def _data_command(args: argparse.Namespace) -> int:
         changed = data.rehash()
         print("checksums updated: " + (", ".join(changed) or "none changed"))
     pkg = data.load_package(extra_observations=args.extra_observations, extra_sources=args.extra_sources)
+    if args.audit:
+        return _audit(pkg, args)
     if args.geos:
         geo = pkg.geography.copy()
         geo["system"] = [("34 (from 2025-07-01)" if str(vf) != "NaT" else "63 (until 2025-06-30)" if str(vt) != "NaT"
@@ -44,6 +46,27 @@ def _data_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(pkg, args: argparse.Namespace) -> int:
+    """Every candidate per year of one geography and indicator, which one won, and why."""
+    from . import data
+    from .errors import ParameterError
+
+    if not args.geo or not args.indicator:
+        raise ParameterError("--audit", "needs --geo and --indicator (e.g. nq57 data --audit --geo vinh-phuc "
+                                        "--indicator grdp_current_bn_vnd)")
+    table = data.audit(pkg, args.geo, args.indicator)
+    table["chosen"] = table["chosen"].map({True: "*", False: ""})
+    table = table.astype(object).where(table.notna(), "")
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.width", 250, "display.max_colwidth", 40):
+            print(table.to_string(index=False))
+    return 0
+
+
 def _shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -58,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_data = sub.add_parser("data", help="validate the data package and print its coverage")
     p_data.add_argument("--geo", help="only this geography (id or name)")
     p_data.add_argument("--geos", action="store_true", help="list the geographies and their ids")
+    p_data.add_argument("--indicator", help="indicator id (with --audit)")
+    p_data.add_argument("--audit", action="store_true",
+                        help="with --geo and --indicator: every candidate observation per year, which won, and why")
     p_data.add_argument("--format", choices=("table", "csv"), default="table")
     p_data.add_argument("--extra-observations", action="append", metavar="FILE",
                         help="your own observations (CSV or Excel, same schema); repeatable")

@@ -10,8 +10,9 @@ Main entry points:
 
 - ``load_package()`` -> ``DataPackage`` with typed DataFrames (observations, sources, indicators,
   targets, geography, mergers), validated and merged with any researcher-supplied observations.
-- ``series(pkg, geo_id, indicator_id)`` -> the best observation per year, with provenance and
-  series-break segments.
+- ``series(pkg, geo_id, indicator_id)`` -> the best observation per year, with provenance,
+  series-break segments and the step of the best-observation rule that chose it.
+- ``audit(pkg, geo_id, indicator_id)`` -> every candidate per year, ranked, with the winner and why.
 - ``merged_series(pkg, new_geo_id, indicator_id)`` -> a boundary-consistent series for a unit
   created by the 2025 merger: the computed sum of its old units beside the published aggregate.
 - ``resolve_geo(text)``, ``data_checksum()``, ``coverage_summary()``.
@@ -40,10 +41,25 @@ from .provenance import sha256_file
 
 TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets", "labels")
 
-# The best-observation rule (data/README.md): the producer's tier first, then the newer release,
-# then the firmer status; the source id breaks remaining ties so the choice is deterministic.
+# The best-observation rule (data/README.md, ``series``): an outcome over a plan, a later revision
+# of the same producer, then the kind of publication, an unrounded figure over its rounded highlight, a point value over a bound,
+# the newer release, the producer's tier, the firmer status; the source id breaks remaining ties.
+KIND_ORDER = ("statistical_publication", "official_portal", "press", "other")
 TIER_ORDER = ("statistics_office", "ministry", "government_portal", "major_newspaper", "other")
 STATUS_ORDER = ("official", "preliminary", "estimate", "plan")
+# (sort column, words saying why the winner beat the runner-up at that step)
+RULE_STEPS = (
+    ("_plan", "outcome over plan"),
+    ("_superseded", "later revision by the same producer"),
+    ("_kind", "kind of publication"),
+    ("_rounded", "unrounded figure over its rounded highlight"),
+    ("_bound", "point value over a bound"),
+    ("_release", "newer release"),
+    ("_tier", "producer's tier"),
+    ("_status", "firmer status"),
+    ("source_id", "source id (tie)"),
+)
+ONLY_CANDIDATE = "only candidate"
 MERGER_DATE = pd.Timestamp("2025-07-01")
 MERGER_YEAR = 2025  # years before this are pre-merger for annual figures of the new units
 
@@ -142,7 +158,9 @@ def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
         header, records = _rows_from_excel(path, resource["name"])
     else:
         header, records = _rows_from_csv(path, _decode(path, path.read_bytes()))
-    missing = [n for n in names if n not in header]
+    optional = {f["name"] for f in fields if not f.get("constraints", {}).get("required")}
+    # An optional column may be left out (files written before it existed); it reads as empty.
+    missing = [n for n in names if n not in header and n not in optional]
     extra = [h for h in header if h not in names]
     if missing:
         raise DataError(path, f"missing column(s): {', '.join(missing)}", row=1, column=missing[0])
@@ -155,7 +173,7 @@ def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
         if len(record) != len(header):
             raise DataError(path, f"expected {len(header)} fields, found {len(record)}; is the file truncated?",
                             row=number)
-    frame = pd.DataFrame(records, columns=header, dtype=object)[names]
+    frame = pd.DataFrame(records, columns=header, dtype=object).reindex(columns=names, fill_value="")
     frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v).replace({"": None})
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     for field in fields:  # booleans first: pandas would turn the string "false" into True
@@ -338,6 +356,27 @@ def _check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, val
                             row=int(row["_row"]), column=column)
 
 
+def _check_dates(sources: pd.DataFrame, observations: pd.DataFrame) -> None:
+    """Every source is dated or says why not; no official or preliminary figure for a year after its release."""
+    undated = sources[sources["published"].isna() & sources["date_note"].isna()]
+    if not undated.empty:
+        row = undated.iloc[0]
+        raise DataError(row["_file"], f"source {row['source_id']!r} has no publication date; give published "
+                                      "(at least the year) or say in date_note why it is unknown",
+                        row=int(row["_row"]), column="published")
+    released = observations["published"].fillna(
+        observations["source_id"].map(sources.drop_duplicates("source_id").set_index("source_id")["published"]))
+    release_year = pd.to_numeric(released.str[:4], errors="coerce")
+    early = observations[observations["status"].isin(["official", "preliminary"])
+                         & release_year.notna() & (observations["year"] > release_year)]
+    if not early.empty:
+        row = early.iloc[0]
+        raise DataError(row["_file"], f"{row['status']} figure for {row['year']} but its source was released in "
+                                      f"{int(release_year[early.index[0]])}: a figure cannot be observed before it "
+                                      "exists (use status estimate or plan, or fix the year)",
+                        row=int(row["_row"]), column="year")
+
+
 def _fmt_bound(value) -> str:
     return "" if pd.isna(value) else f"{value:g}"
 
@@ -363,6 +402,7 @@ def _check_package(t: dict[str, pd.DataFrame]) -> None:
         _check_refs(frame, "geo_id", geo_ids, "geography id")
         _check_refs(frame, "indicator_id", indicator_ids, "indicator id")
         _check_refs(frame, "source_id", source_ids, "source id")
+    _check_dates(t["sources"], t["observations"])
     _check_against_indicators(t["observations"], ind, ["value"])
     _check_against_indicators(t["targets"], ind, ["value", "value_high"])
     targets = t["targets"]
@@ -598,32 +638,97 @@ def units(pkg: DataPackage, system: str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 def observations_for(pkg: DataPackage, geo_id: str, indicator_id: str) -> pd.DataFrame:
-    """Every observation (all vintages and sources) of one geography and indicator, with provenance."""
+    """Every observation (all vintages and sources) of one geography and indicator, with provenance.
+
+    Adds the source's publisher, title, url, kind and ``producer`` (the source's producer, else
+    'statistics_office' for the office's own releases and figures attributed to it, else the publisher),
+    ``tier`` (the tier the figure is attributed to, else the publisher's) and ``released`` (the
+    observation's ``published``, else its source's).
+    """
     check_indicator(pkg, indicator_id)
     obs = pkg.observations
-    picked = obs[(obs["geo_id"] == geo_id) & (obs["indicator_id"] == indicator_id)]
-    src = pkg.sources[["source_id", "publisher", "title", "url", "tier"]].rename(
+    return with_provenance(pkg, obs[(obs["geo_id"] == geo_id) & (obs["indicator_id"] == indicator_id)])
+
+
+def with_provenance(pkg: DataPackage, picked: pd.DataFrame) -> pd.DataFrame:
+    """Observation rows (any selection of ``pkg.observations``) with the columns the rule needs.
+
+    See ``observations_for``; ``rank_observations`` ranks the result per (geography, year).
+    """
+    src = pkg.sources[["source_id", "publisher", "title", "url", "tier", "kind", "producer", "published"]].rename(
         columns={"tier": "publisher_tier", "published": "source_published"})
     out = picked.merge(src, on="source_id", how="left")
     out["tier"] = out["attributed_to"].fillna(out["publisher_tier"])
+    # One statistical system per geography: the statistics office's own releases and the figures
+    # attributed to it are vintages of one producer.
+    office = out["tier"].where(out["tier"] == "statistics_office")
+    out["producer"] = out["producer"].fillna(office).fillna(out["publisher"])
+    out["released"] = out["published"].fillna(out["source_published"])
     return out.drop(columns=["_row"]).reset_index(drop=True)
 
 
 def rank_observations(frame: pd.DataFrame) -> pd.DataFrame:
-    """Order candidate observations best-first per year by the documented rule.
+    """Order candidate observations best-first per year by the documented rule (see ``series``).
 
-    tier of the producer (statistics office > ministry > government portal > major newspaper >
-    other), then newer release (``published``, unknown last), then firmer status (official >
-    preliminary > estimate > plan), then source id.
+    ``frame`` is ``observations_for`` / ``with_provenance`` output. Candidates compete per
+    (geography, concept, year). Adds ``rank`` (1 = best) and
+    ``chosen_by`` on the winner of each year: the first rule step at which it beats the runner-up
+    (``"only candidate"`` when alone; empty on the other rows).
     """
-    ranked = frame.assign(
-        _tier=frame["tier"].map({t: i for i, t in enumerate(TIER_ORDER)}),
-        _status=frame["status"].map({s: i for i, s in enumerate(STATUS_ORDER)}),
-        _pub=frame["published"].fillna(""),
-    )
-    ranked = ranked.sort_values(["year", "_tier", "_pub", "_status", "source_id"],
-                                ascending=[True, True, False, True, True], kind="mergesort")
-    return ranked.drop(columns=["_tier", "_status", "_pub"])
+    keys = _rule_keys(frame)
+    order = [col for col, _ in RULE_STEPS]
+    groups = [c for c in ("geo_id", "concept", "year") if c in frame.columns]
+    ranked = keys.sort_values([*groups, *order], kind="mergesort")
+    ranked["rank"] = ranked.groupby(groups).cumcount() + 1
+    ranked["chosen_by"] = ""
+    for _, group in ranked.groupby(groups, sort=False):
+        first = group.index[0]
+        if len(group) == 1:
+            ranked.loc[first, "chosen_by"] = ONLY_CANDIDATE
+            continue
+        second = group.index[1]
+        ranked.loc[first, "chosen_by"] = next(
+            (words for col, words in RULE_STEPS if ranked.loc[first, col] != ranked.loc[second, col]),
+            "source id (tie)")
+    return ranked.drop(columns=order[:-1])
+
+
+def _rule_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sort keys of the rule, one column per step (smaller is better)."""
+    out = frame.copy()
+    out["_kind"] = out["kind"].map({k: i for i, k in enumerate(KIND_ORDER)}).fillna(len(KIND_ORDER))
+    released = out["released"].fillna("").map(_period_start)
+    # A release is superseded when its producer released the same kind of figure (plan or outcome)
+    # for that year later; an undated release yields to its producer's dated ones.
+    is_plan = out["status"] == "plan"
+    out["_plan"] = is_plan.astype(int)
+    group = [out[c] for c in ("geo_id", "concept") if c in out.columns] + [out["year"], out["producer"]]
+    latest = released.groupby([*group, is_plan]).transform("max")
+    out["_superseded"] = (released < latest).astype(int)
+    rounded = out["is_rounded"].fillna(False).astype(bool)
+    # A rounded figure yields only to an unrounded one of the same producer and release ("its" highlight).
+    has_exact = (~rounded).groupby([*group, released]).transform("any")
+    out["_rounded"] = (rounded & has_exact).astype(int)
+    out["_bound"] = out["comparator"].notna().astype(int)
+    out["_release"] = released.map(_release_key)
+    out["_tier"] = out["tier"].map({t: i for i, t in enumerate(TIER_ORDER)}).fillna(len(TIER_ORDER))
+    out["_status"] = out["status"].map({st: i for i, st in enumerate(STATUS_ORDER)})
+    return out
+
+
+def _period_start(date: str) -> str:
+    """'2021' -> '2021-01-01', '2021-12' -> '2021-12-01': a date of lower precision is the start of its period."""
+    if not date:
+        return ""
+    parts = date.split("-")
+    return "-".join(parts + ["01"] * (3 - len(parts)))
+
+
+def _release_key(date: str) -> str:
+    """Sort key making newer releases smaller; unknown dates sort last."""
+    if not date:
+        return "~"
+    return "".join(chr(ord("9") - int(ch) + ord("0")) if ch.isdigit() else ch for ch in date)
 
 
 def default_concept(pkg: DataPackage, indicator_id: str, available: Iterable[str]) -> str | None:
@@ -641,9 +746,32 @@ def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None
 
     ``concept`` defaults to the first of the indicator's concepts that has data (definitions are
     never mixed in one series). ``statuses`` restricts the candidates (e.g. exclude 'plan').
-    Columns: year, value, unit, status, concept, published, source_id, publisher, tier, url, note,
-    derivation, n_candidates, segment. ``segment`` increases at each known series break
-    (indicator ``series_break_year``): fit no trend across segments.
+
+    The best-observation rule (data/README.md) compares the candidates of a year step by step;
+    the first step that separates them decides:
+
+    0. an outcome (official, preliminary, estimate) beats a plan (a budget estimate is an intention;
+       pass ``statuses=["plan"]`` for the plan series);
+    1. a later revision by the same producer supersedes its earlier (and undated) releases of the
+       same kind of figure (plan or outcome), whoever reposts it. The producer is
+       ``sources.producer``, else the statistics office for its own releases and for figures
+       ``attributed_to`` it (a paper quoting the office reports the office's figure), else the
+       publisher;
+    2. kind of publication: the producer's own statistical publication (yearbook, statistics-office
+       release, an index's own results) > official portal > press > other sites;
+    3. an unrounded figure beats its rounded highlight (same producer and release, ``is_rounded``);
+    4. a point value beats a bound (``comparator`` set: "more than ...");
+    5. the newer release (``published`` of the observation, else of its source; unknown last);
+    6. the producer's tier (``attributed_to``, else the publisher's tier);
+    7. the firmer status (official > preliminary > estimate > plan);
+    8. the source id, so the choice is deterministic.
+
+    Columns: year, value, comparator, unit, status, concept, published (the release used by the
+    rule), source_id, publisher, kind, tier, url, note, derivation, rank_out_of, is_rounded,
+    n_candidates, chosen_by (the step that chose the row, or "only candidate"), segment.
+    ``comparator`` is empty for a point value and '>', '>=', '<' or '<=' when the only figure is a
+    bound: never treat such a row as a point value. ``segment`` increases at each known series
+    break (indicator ``series_break_year``): fit no trend across segments.
     """
     geo_id = resolve_geo(geo_id, pkg)
     cands = observations_for(pkg, geo_id, indicator_id)
@@ -655,17 +783,56 @@ def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None
         raise ParameterError("concept", f"{concept!r} is not a concept of {indicator_id} "
                                         f"({pkg.indicator(indicator_id)['concepts']})")
     cands = cands[cands["concept"] == concept]
-    columns = ["year", "value", "unit", "status", "concept", "published", "source_id", "publisher", "tier",
-               "url", "note", "derivation", "rank_out_of", "n_candidates", "segment"]
+    columns = ["year", "value", "comparator", "unit", "status", "concept", "published", "source_id", "publisher",
+               "kind", "tier", "url", "note", "derivation", "rank_out_of", "is_rounded", "n_candidates", "chosen_by",
+               "segment"]
     if cands.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     ranked = rank_observations(cands)
-    best = ranked.groupby("year", sort=True).head(1).copy()
+    best = ranked[ranked["rank"] == 1].copy()
     best["n_candidates"] = best["year"].map(ranked.groupby("year").size())
+    best["published"] = best["released"]
     brk = pkg.indicator(indicator_id)["series_break_year"]
     best["segment"] = 0 if pd.isna(brk) else (best["year"] >= int(brk)).astype(int)
     best["value"] = best["value"].astype(float)
     return best[columns].reset_index(drop=True)
+
+
+def audit(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None = None) -> pd.DataFrame:
+    """Every candidate observation per (concept, year), ranked by the rule of ``series``, with why.
+
+    One row per observation: concept, year, rank (1 = the one ``series`` returns), value,
+    comparator, status, released, source_id, kind, producer, tier, is_rounded, chosen (bool) and
+    ``why``: for the winner the step that chose it, for the others the step at which they lost to
+    the winner. ``concept`` restricts to one definition (default: all, each ranked separately).
+    """
+    geo_id = resolve_geo(geo_id, pkg)
+    cands = observations_for(pkg, geo_id, indicator_id)
+    if concept is not None:
+        cands = cands[cands["concept"] == concept]
+    columns = ["concept", "year", "rank", "value", "comparator", "status", "released", "source_id", "kind",
+               "producer", "tier", "is_rounded", "chosen", "why"]
+    frames = []
+    for _, group in cands.groupby("concept", sort=True):
+        keyed = _rule_keys(group)
+        ranked = rank_observations(group)
+        ranked["chosen"] = ranked["rank"] == 1
+        why = []
+        for index, row in ranked.iterrows():
+            if row["chosen"]:
+                why.append(row["chosen_by"])
+                continue
+            winner = ranked[(ranked["year"] == row["year"]) & ranked["chosen"]].index[0]
+            step = next((words for col, words in RULE_STEPS if keyed.loc[index, col] != keyed.loc[winner, col]),
+                        "source id (tie)")
+            why.append(f"lost on: {step}")
+        ranked["why"] = why
+        frames.append(ranked)
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    out = pd.concat(frames).sort_values(["concept", "year", "rank"], kind="mergesort")
+    out["value"] = out["value"].astype(float)
+    return out[columns].reset_index(drop=True)
 
 
 _STATUS_WEAKEST = {s: i for i, s in enumerate(STATUS_ORDER)}
@@ -681,7 +848,10 @@ def merged_series(pkg: DataPackage, new_geo_id: str, indicator_id: str, concept:
     Otherwise ``value_sum`` is missing and ``reason`` says why. ``value_published`` is the new
     unit's own best observation (e.g. a published 2024 aggregate). ``value`` is the computed sum
     for years before the merger when available (boundary-consistent with the old units' series),
-    else the published value; ``basis`` says which.
+    else the published value; ``basis`` says which. ``growth_pct`` is the change of ``value`` on the
+    previous listed year (% a year) only when both years are consecutive and on the same basis: across a
+    change of basis it is missing and ``reason`` says so (the sum of the old units and the new
+    unit's published aggregate are different measurements).
     """
     new_geo_id = resolve_geo(new_geo_id, pkg)
     parts = old_units(pkg, new_geo_id)
@@ -735,9 +905,26 @@ def merged_series(pkg: DataPackage, new_geo_id: str, indicator_id: str, concept:
                                        "sources", "reason"])
     for col in ("value", "value_sum", "value_published"):
         frame[col] = frame[col].astype(float)
+    _growth_on_one_basis(frame)
     frame.attrs["components"] = parts
     frame.attrs["reason"] = general_reason
     return frame
+
+
+def _growth_on_one_basis(frame: pd.DataFrame) -> None:
+    """Add ``growth_pct`` between consecutive years of one basis; name a change of basis in ``reason``."""
+    growth = [np.nan] * len(frame)
+    for i in range(1, len(frame)):
+        prev, cur = frame.iloc[i - 1], frame.iloc[i]
+        if cur["year"] != prev["year"] + 1 or pd.isna(cur["value"]) or pd.isna(prev["value"]) or not prev["value"]:
+            continue
+        if cur["basis"] != prev["basis"]:
+            note = (f"basis changes from {prev['basis']} ({int(prev['year'])}) to {cur['basis']} ({int(cur['year'])}): "
+                    "growth across the change is not computed")
+            frame.iloc[i, frame.columns.get_loc("reason")] = "; ".join(x for x in (cur["reason"], note) if x)
+            continue
+        growth[i] = 100.0 * (cur["value"] / prev["value"] - 1.0)
+    frame.insert(frame.columns.get_loc("basis") + 1, "growth_pct", pd.Series(growth, index=frame.index, dtype=float))
 
 
 def _weaker(a: str, b: str) -> str:

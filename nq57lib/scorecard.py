@@ -135,7 +135,7 @@ _CONCEPT_TEXT = {
 TARGET_COLUMNS = [
     "target_id", "relation", "relation_note", "set_by_geo_id", "set_by", "indicator_id", "indicator", "target",
     "comparator", "target_value", "target_value_high", "target_year", "from_year", "unit", "scope", "instrument",
-    "target_source_id", "series_concept", "data_basis", "latest_year", "latest_value", "latest_status",
+    "target_source_id", "target_unverified_reason", "series_concept", "data_basis", "latest_year", "latest_value", "latest_status",
     "latest_source_id", "target_year_value", "n_obs", "definition_status", "definition_note", "data_reason",
     "required_growth_pct_per_year", "required_change_per_year", "required_places_per_year", "pace_note",
     "assessment", "assessment_group", "assessment_text", "assessment_ratio", "assessment_method",
@@ -473,6 +473,7 @@ def score_target(pkg, target: pd.Series, relation: str, as_of: int, lang: str, c
         "target_year": target_year, "from_year": None if pd.isna(target["from_year"]) else int(target["from_year"]),
         "unit": target["unit"], "scope": None if pd.isna(target["scope"]) else target["scope"],
         "instrument": target["instrument"], "target_source_id": target["source_id"],
+        "target_unverified_reason": target.get("unverified_reason") if pd.notna(target.get("unverified_reason")) else "",
         "series_concept": found.concept, "data_basis": found.basis,
         "latest_year": None if latest is None else int(latest["year"]),
         "latest_value": None if latest is None else float(latest["value"]),
@@ -608,10 +609,7 @@ def panel_candidates(pkg, indicator_id: str, concept: str) -> pd.DataFrame:
     obs = pkg.observations
     picked = obs[(obs["indicator_id"] == indicator_id) & (obs["concept"] == concept)
                  & obs["status"].isin(OUTCOME_STATUSES)]
-    tiers = pkg.sources[["source_id", "tier"]].rename(columns={"tier": "publisher_tier"})
-    out = picked.merge(tiers, on="source_id", how="left")
-    out["tier"] = out["attributed_to"].fillna(out["publisher_tier"])
-    return out
+    return data.with_provenance(pkg, picked)
 
 
 def panel_year(candidates: pd.DataFrame) -> int | None:

@@ -37,15 +37,15 @@ MERGERS = [dict(new_geo_id="phu-tho-2025", old_geo_id=o, source_id="src-geo")
            for o in ("hoa-binh", "phu-tho", "vinh-phuc")]
 SOURCES = [
     dict(source_id="src-geo", publisher="NA", title="Resolution 202/2025/QH15", url="https://example.org/202",
-         published="2025-06-12", tier="government_portal", language="vi"),
+         published="2025-06-12", tier="government_portal", kind="official_portal", language="vi"),
     dict(source_id="src-gso", publisher="GSO", title="Yearbook", url="https://example.org/gso", published="2025-01",
-         tier="statistics_office", language="vi"),
+         tier="statistics_office", kind="statistical_publication", language="vi"),
     dict(source_id="src-mic", publisher="MIC", title="DE report", url="https://example.org/mic", published="2023-09",
-         tier="ministry", language="vi"),
+         tier="ministry", kind="statistical_publication", language="vi"),
     dict(source_id="src-press", publisher="Paper", title="News", url="https://example.org/news", published="2026-01-05",
-         tier="major_newspaper", language="vi"),
+         tier="major_newspaper", kind="press", language="vi"),
     dict(source_id="src-press-old", publisher="Paper", title="Old news", url="https://example.org/old",
-         published="2024-12", tier="major_newspaper", language="vi"),
+         published="2024-12", tier="major_newspaper", kind="press", language="vi"),
 ]
 
 

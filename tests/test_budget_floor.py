@@ -97,14 +97,17 @@ def test_vinh_phuc_grdp_and_growth_are_the_latest_observations(pkg):
 def test_nation_uses_the_observed_budget(pkg, reports):
     estimates = data.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="state_total",
                          statuses=["official", "preliminary", "estimate"])
-    chosen = estimates[estimates["year"] == 2025].iloc[0]
+    # No 2025 outturn is shipped (the MoF's 3,059.1 trillion full-year estimate has an unestablished scope and
+    # is not transcribed): the latest outturn within the look-back, 2024, is grown to the base year.
+    chosen = latest(estimates, 2025)
+    assert int(chosen["year"]) == 2024
     inputs = B.budget_inputs(pkg, params(geo="vn"))
-    assert inputs.base_expenditure_bn_vnd == chosen["value"]
+    assert inputs.base_expenditure_bn_vnd > chosen["value"]
     base = record(reports["vn", "en"], "base_expenditure_bn_vnd")
-    assert base["kind"] == OBSERVED and chosen["source_id"] in base["basis"]
-    # The National Assembly's plan figure is named beside it, in the basis and in both narratives.
+    assert base["kind"] == DERIVED and chosen["source_id"] in base["basis"]
+    # The plan figure of that year is named beside it, in the basis and in both narratives.
     every = data.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
-    plans = every[(every["year"] == 2025) & (every["status"] == "plan") & (every["concept"] == "state_total")]
+    plans = every[(every["year"] == 2024) & (every["status"] == "plan") & (every["concept"] == "state_total")]
     assert len(plans) >= 1
     for _, plan in plans.iterrows():
         assert plan["source_id"] in base["basis"]
@@ -258,7 +261,7 @@ def test_results_are_saved(reports, tmp_path):
     report = reports["vn", "en"]
     save_results(params(geo="vn", output_dir=str(tmp_path)), *report.results())
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    assert saved["scalars"]["base_expenditure_kind"] == OBSERVED
+    assert saved["scalars"]["base_expenditure_kind"] == DERIVED  # the 2024 outturn grown to 2025
     assert {"yearly", "periods", "sensitivity", "absorption", "rnd", "assumptions", "sources"} <= set(saved["tables"])
 
 

@@ -109,7 +109,7 @@ def test_user_excel_with_own_sources(mini_root):
     obs = pd.DataFrame([_obs("ha-noi", "grdp_growth_pct", 2024, 6.5, "% y/y", source="my-report")],
                        columns=HEADERS["observations"])
     src = pd.DataFrame([dict(source_id="my-report", publisher="Me", title="Field notes", url="https://example.org/me",
-                             tier="other", language="en")])
+                             published="2025", tier="other", kind="other", language="en")])
     path = mini_root / "mine.xlsx"
     with pd.ExcelWriter(path) as writer:
         obs.to_excel(writer, sheet_name="observations", index=False)
@@ -159,8 +159,8 @@ def _rewrite(path, transform):
      r"observations\.csv row 1 column 'geo_id': missing column"),
     (lambda t: t.replace(",note\n", ",note,extra\n", 1).replace("\n", ",\n").replace(",note,extra,\n", ",note,extra\n", 1),
      r"observations\.csv row 1 column 'extra': unexpected column"),
-    (lambda t: t.replace(",2024,173140,", ",2024,lots,", 1), r"row \d+ column 'value': expected a number, got 'lots'"),
-    (lambda t: t.replace(",2024,173140,", ",20x4,173140,", 1), r"row \d+ column 'year': expected an integer"),
+    (lambda t: t.replace(",2024,,173140,", ",2024,,lots,", 1), r"row \d+ column 'value': expected a number, got 'lots'"),
+    (lambda t: t.replace(",2024,,173140,", ",20x4,,173140,", 1), r"row \d+ column 'year': expected an integer"),
     (lambda t: t.replace(",official,", ",final,", 1), r"row 2 column 'status': 'final' is not one of"),
     (lambda t: t.replace(",12.83,", ",112.83,", 1), r"row 2 column 'value': value 112.83 is outside the bounds of de_share_pct \[0, 100\]"),
     (lambda t: t.replace(",12.83,", ",inf,", 1), r"row 2 column 'value': .*finite"),
@@ -169,8 +169,8 @@ def _rewrite(path, transform):
     (lambda t: t.replace("% of GRDP", "percent", 1), r"row 2 column 'unit': unit 'percent' differs from indicator de_share_pct"),
     (lambda t: t.replace(",nso,", ",gso,", 1), r"row 2 column 'concept': concept 'gso' is not one of"),
     (lambda t: t + t.splitlines()[1] + "\n", r"row 16: duplicate key .*same key is on row 2"),
-    (lambda t: t[: t.rindex(",")], r"row \d+: expected 13 fields, found 12; is the file truncated"),
-    (lambda t: t + '"vn,unclosed\n', r"observations\.csv.*(malformed CSV|expected 13 fields)"),
+    (lambda t: t[: t.rindex(",")], r"row \d+: expected 15 fields, found 14; is the file truncated"),
+    (lambda t: t + '"vn,unclosed\n', r"observations\.csv.*(malformed CSV|expected 15 fields)"),
     (lambda t: t.replace(",2025-01,", ",Jan 2025,", 1), r"row 2 column 'published': 'Jan 2025' does not match"),
 ])
 def test_bad_observation_files(mini_root, mutate, pattern):
@@ -311,3 +311,101 @@ def test_coverage_summary(mini_root):
     row = summary[(summary["geo_id"] == "vinh-phuc") & (summary["indicator_id"] == "grdp_current_bn_vnd")].iloc[0]
     assert (row["n_obs"], row["first_year"], row["last_year"], row["n_years"]) == (4, 2018, 2024, 3)
     assert row["n_sources"] == 2 and row["sources"] == "src-gso;src-press"
+
+
+# ---------------------------------------------------------------- issue 11: rule steps, dates, bounds
+
+SRC_BLOG = dict(source_id="src-blog", publisher="Blog", title="Repost", url="https://example.org/blog",
+                published="2026-02", tier="other", kind="other", language="vi")
+SRC_UNDATED = dict(source_id="src-undated", publisher="Portal", title="Page", url="https://example.org/page",
+                   tier="government_portal", kind="official_portal", language="vi")
+
+
+def _with(mini_root, observations, sources=()):
+    src = write_csv(mini_root / "more_sources.csv", "sources", list(sources)) if sources else None
+    obs = write_csv(mini_root / "more.csv", "observations", observations)
+    return load(mini_root, extra_observations=obs, extra_sources=src)
+
+
+def test_later_revision_of_the_same_producer_wins_whoever_reposts_it(mini_root):
+    # A press repost of a newer statistics-office figure supersedes the office's own older release.
+    pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 119100, "bn VND", source="src-press",
+                                 published="2026-01-05", attributed_to="statistics_office")])
+    row = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year").loc[2019]
+    assert (row["value"], row["chosen_by"]) == (119100, "later revision by the same producer")
+
+
+def test_kind_of_publication_beats_a_newer_repost_of_another_producer(mini_root):
+    pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 118000, "bn VND", status="estimate",
+                                 source="src-blog", published="2026-02")], [SRC_BLOG])
+    row = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year").loc[2019]
+    assert (row["value"], row["chosen_by"]) == (118958, "kind of publication")
+
+
+def test_unrounded_figure_beats_its_rounded_highlight(mini_root):
+    pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 119000, "bn VND", status="preliminary",
+                                 published="2020", is_rounded="true")])
+    s = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year")
+    assert (s.loc[2019, "value"], s.loc[2019, "chosen_by"]) == (118958, "unrounded figure over its rounded highlight")
+
+
+def test_point_value_beats_a_bound_and_a_lone_bound_says_so(mini_root):
+    pkg = _with(mini_root, [
+        _obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 118000, "bn VND", published="2020", comparator=">",
+             status="preliminary"),
+        _obs("vinh-phuc", "grdp_current_bn_vnd", 2021, 135000, "bn VND", published="2021-11", comparator=">",
+             status="estimate"),
+    ])
+    s = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year")
+    assert (s.loc[2019, "value"], s.loc[2019, "chosen_by"]) == (118958, "point value over a bound")
+    assert pd.isna(s.loc[2019, "comparator"])
+    assert (s.loc[2021, "value"], s.loc[2021, "comparator"]) == (135000, ">")
+
+
+def test_audit_lists_every_candidate_with_why(mini_root):
+    table = data.audit(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
+    year = table[table["year"] == 2024]
+    assert year["rank"].tolist() == [1, 2]
+    assert year["why"].tolist() == ["kind of publication", "lost on: kind of publication"]
+    assert year["chosen"].tolist() == [True, False]
+    assert table.loc[table["year"] == 2018, "why"].item() == "only candidate"
+
+
+def test_undated_source_needs_a_reason(mini_root):
+    obs = [_obs("ha-noi", "grdp_growth_pct", 2024, 6.5, "% y/y", status="estimate", source="src-undated",
+                published="")]
+    with pytest.raises(DataError, match=r"more_sources\.csv row 2 column 'published': .*no publication date"):
+        _with(mini_root, obs, [SRC_UNDATED])
+    dated = _with(mini_root, obs, [dict(SRC_UNDATED, date_note="Listing page without a date.")])
+    assert "src-undated" in set(dated.observations["source_id"])
+
+
+@pytest.mark.parametrize("status, ok", [("official", False), ("preliminary", False), ("estimate", True),
+                                        ("plan", True)])
+def test_no_observed_figure_for_a_year_after_its_release(mini_root, status, ok):
+    obs = [_obs("ha-noi", "grdp_growth_pct", 2028, 6.5, "% y/y", status=status, source="src-press-old",
+                published="")]
+    if ok:
+        assert len(_with(mini_root, obs).observations) == len(OBSERVATIONS) + 1
+    else:
+        with pytest.raises(DataError, match=r"more\.csv row 2 column 'year': .*2028 but its source was released in 2024"):
+            _with(mini_root, obs)
+
+
+def test_merged_growth_is_not_computed_across_a_change_of_basis(mini_root):
+    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd").set_index("year")
+    assert m.loc[2024, "basis"] == "sum of old units"
+    assert m.loc[2025, "basis"] == "published for the new unit"
+    assert pd.isna(m.loc[2025, "growth_pct"])
+    assert "basis changes from sum of old units (2024) to published for the new unit (2025)" in m.loc[2025, "reason"]
+
+
+def test_user_file_without_the_new_optional_columns_still_loads(mini_root):
+    # A researcher's file written before comparator / is_rounded existed: those columns read as empty.
+    header = [h for h in HEADERS["observations"] if h not in ("comparator", "is_rounded")]
+    path = mini_root / "old.csv"
+    path.write_text(",".join(header) + "\n" + "ha-noi,grdp_growth_pct,2024,6.5,% y/y,estimate,standard,2025,src-gso,,,,\n",
+                    encoding="utf-8")
+    pkg = load(mini_root, extra_observations=path)
+    row = data.series(pkg, "ha-noi", "grdp_growth_pct").iloc[0]
+    assert row["value"] == 6.5 and pd.isna(row["comparator"])
