@@ -31,6 +31,15 @@ def params(**changes) -> Parameters:
     return Parameters("budget_floor", {**DEFAULTS, **changes})
 
 
+def run_steps(P, pkg):
+    """The notebook's steps in order, as its cells call them; returns the saved Report."""
+    inputs = B.derive_inputs(pkg, P)
+    paths = B.budget_paths(inputs, B.default_floors(inputs))
+    rnd = B.rnd_view(pkg, paths)
+    text = B.narrative(pkg, paths, rnd, P.lang)
+    return B.report(pkg, paths, B.absorption_check(paths), rnd, B.sensitivity(paths), text, P.lang)
+
+
 @pytest.fixture(scope="module")
 def pkg():
     return data.load_package()
@@ -38,7 +47,7 @@ def pkg():
 
 @pytest.fixture(scope="module")
 def reports(pkg):
-    return {(geo, lang): B.build(params(geo=geo, lang=lang), pkg) for geo in GEOS for lang in LANGS}
+    return {(geo, lang): run_steps(params(geo=geo, lang=lang), pkg) for geo in GEOS for lang in LANGS}
 
 
 def target(pkg, target_id: str):
@@ -134,7 +143,7 @@ def test_merged_unit_uses_the_proxy_ratio(pkg, reports):
 
 
 def test_user_values_override_the_data_and_are_labelled_as_such(pkg):
-    report = B.build(params(current_share_pct=2.0, real_growth_pct=6.0, capacity_bn_vnd=900.0,
+    report = run_steps(params(current_share_pct=2.0, real_growth_pct=6.0, capacity_bn_vnd=900.0,
                             budget_growth_pct=9.0, base_expenditure_bn_vnd=40000.0), pkg)
     for name, value in (("current_share_pct", 2.0), ("real_growth_pct", 6.0), ("capacity_bn_vnd", 900.0),
                         ("budget_growth_pct", 9.0), ("base_expenditure_bn_vnd", 40000.0)):
@@ -144,7 +153,7 @@ def test_user_values_override_the_data_and_are_labelled_as_such(pkg):
 
 
 def test_province_runs_when_the_user_supplies_its_budget(pkg):
-    report = B.build(params(geo="ha-noi", base_expenditure_bn_vnd=150000.0), pkg)
+    report = run_steps(params(geo="ha-noi", base_expenditure_bn_vnd=150000.0), pkg)
     assert report.scalars["base_expenditure_kind"] == ASSUMED
     share = record(report, "current_share_pct")
     assert share["kind"] == ASSUMED and "national share is used as a proxy" in share["basis"]
@@ -277,7 +286,7 @@ def test_results_are_saved(reports, tmp_path):
 ])
 def test_bad_parameters_name_the_parameter(pkg, changes, name, fragment):
     with pytest.raises(ParameterError) as caught:
-        B.build(params(**changes), pkg)
+        run_steps(params(**changes), pkg)
     assert caught.value.name == name
     assert fragment in str(caught.value)
 
@@ -287,3 +296,24 @@ def test_rnd_view_is_national_only(pkg):
         B.rnd_inputs(pkg, params(geo="vinh-phuc"))
     assert caught.value.name == "geo"
     assert B.rnd_inputs(pkg, params(geo="vn")).target_year == target(pkg, B.GERD_TARGET_ID)["year"]
+
+
+def test_the_notebook_is_the_analysis_no_god_function():
+    assert not hasattr(B, "build")
+    from nq57lib import config
+
+    source = (config.NOTEBOOKS_DIR / "budget_floor.py").read_text(encoding="utf-8")
+    assert "build(" not in source and "budget_floor._" not in source
+    steps = ("derive_inputs", "default_floors", "budget_paths", "cumulative_totals", "absorption_check",
+             "rnd_view", "sensitivity", "narrative", "report")
+    for step in steps:
+        assert f"budget_floor.{step}(" in source and getattr(B, step).__doc__, step
+
+
+def test_floors_list_is_checked(pkg):
+    inputs = B.derive_inputs(pkg, params())
+    with pytest.raises(ParameterError, match="fraction"):
+        B.Floor("half", 0.5, ASSUMED, "x")
+    with pytest.raises(ParameterError) as caught:
+        B.budget_paths(inputs, [B.default_floors(inputs)[0], B.Floor("ramp", 5.0, ASSUMED, "x")])
+    assert caught.value.name == "floors"

@@ -104,3 +104,28 @@ def test_bad_parameter_fails_in_the_validation_cell(tmp_path):
     nb = nbformat.read(tmp_path / "digital_economy.ipynb", as_version=4)
     failed = [c for c in nb.cells if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)]
     assert len(failed) == 1 and "validate_parameters" in failed[0].source
+
+
+@pytest.mark.slow
+def test_budget_floor_steps_are_live(tmp_path):
+    """Edit the floors cell (drop the national floor, add an 8 % floor): the saved results follow the edit."""
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "budget_floor.ipynb", as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "default_floors(" in c.source]
+    assert len(cells) == 1
+    cells[0].source = ('floors = [budget_floor.default_floors(inputs)[0],\n'
+                       '          budget_floor.Floor("eight_pct", 8.0, "assumed", "an edited floor")]\nfloors')
+    edited = tmp_path / "edited.ipynb"
+    nbformat.write(nb, edited)
+    results_dir = tmp_path / "results"
+    pm.execute_notebook(str(edited), str(tmp_path / "out.ipynb"), parameters={"output_dir": str(results_dir)},
+                        kernel_name=pick_kernel(None), cwd=str(config.NOTEBOOKS_DIR), progress_bar=False,
+                        execution_timeout=300)
+    import pandas as pd
+
+    yearly = pd.read_csv(results_dir / "yearly.csv")
+    assert set(yearly["scenario"]) == {"floor", "ramp", "status_quo", "eight_pct"}
+    assert (yearly.loc[yearly["scenario"] == "eight_pct", "share_of_budget_pct"] == 8.0).all()
+    sensitivity = pd.read_csv(results_dir / "sensitivity.csv")
+    assert 8.0 in set(sensitivity["floor_pct"])
+    scalars = json.loads((results_dir / "results.json").read_text(encoding="utf-8"))["scalars"]
+    assert "eight_pct_pct" in scalars and not any(k.startswith("national_floor") for k in scalars)
