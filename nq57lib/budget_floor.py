@@ -1,44 +1,47 @@
-"""Report builder of the "budget_floor" notebook: what an S&T spending floor costs, read from data/.
+"""The "budget_floor" notebook's steps: what an S&T spending floor costs, read from data/.
 
 The engine (``nq57lib.floor_cost``) takes explicit numbers. This module derives each of them from the
 data package and records its kind (observed, derived, assumed), its source ids and its derivation,
 so every figure in the report traces back to a source, a stated arithmetic or a labelled choice.
+The notebook calls the steps in order: ``derive_inputs`` -> ``default_floors`` (an editable list of
+``Floor``) -> ``budget_paths`` -> ``cumulative_totals``, ``absorption_check``, ``rnd_view``,
+``sensitivity``, ``sensitivity_by_input`` -> ``narrative`` -> ``report`` (saved by
+``nq57lib.report.save_results``). Every user-facing word is in the locale files, section [budget_floor].
 
 Parameters (notebook "budget_floor"): geo, lang, floor_pct, start_year, ramp_year, end_year,
 base_expenditure_bn_vnd, current_share_pct, real_growth_pct, deflator_pct, budget_growth_pct,
-capacity_bn_vnd (output_dir is not used here). A value of 0 means "derive it from the data".
+capacity_bn_vnd (output_dir is not used here). A value of 0 means "derive it from the data" (papermill
+cannot pass None).
 
 Derivation rules (the base year is ``start_year``; constant prices are that year's prices):
 
+Floor (``floor_pct`` 0 = the geography's default): Vinh Phuc: 15 %, as reported from its provincial
+  steering committee meeting (primary text not found); the new Phu Tho (its successor): that 15 %
+  carried over as a labelled scenario; the nation: the sourced 3 % of Resolution 57-NQ/TW; any other
+  province: its own sourced floor (a ">=" S&T share target in targets.csv), else the national 3 %.
+  The floors list always holds the 15 % and the 3 % side by side.
 Budget expenditure in the base year, the first rule that applies:
   a. ``base_expenditure_bn_vnd`` if > 0 (assumed: set by the user);
-  b. the geography's S&T plan in targets.csv, i.e. an amount (st_expenditure_bn_vnd, concept
-     st_i_dt) and a share of budget spending (st_expenditure_share_pct, st_i_dt) for the same
-     period, covering the base year: amount / share (derived; Vinh Phuc's QĐ 322/QĐ-UBND). The
-     latest observed budget expenditure, if any, is shown beside it as a cross-check;
-  c. the latest observation of budget_expenditure_bn_vnd (concept state_total for the nation,
-     local_excl_carryover for a province) from base year - 2 to the base year (observed). A floor
-     is a share of what is spent, so outturns and estimates (official, preliminary, estimate) are
-     taken before plans, which are used only when no outturn or estimate exists; among
-     them the package's best-observation rule picks one. A figure for an earlier year is grown to
-     the base year at the path's growth (then derived). The other figures of that year are named;
-  d. for a unit created by the 2025 merger: the budget-to-GRDP ratio of its old unit with an S&T
-     plan (rule b; the named proxy, both in the base year) times the unit's own GRDP (assumed);
-  otherwise a ParameterError on ``base_expenditure_bn_vnd``.
-Status-quo share: ``current_share_pct`` if > 0; else the plan's share (b); else the latest
-  st_expenditure_share_pct of the geography (the concept with the latest year, its scope stated);
-  else the proxy plan's share (d) or, for any other unit, the national latest share (assumed).
+  b. the nation: the state budget estimate (plan status, state_total) for the base year, the
+     package's best observation among point values without a scope warning (rows printed as bounds
+     or noted "check scope" are left out and named); else its latest outturn, grown to the base year;
+  c. a province: the mean observed ratio of local budget expenditure (excluding carry-over; outturns
+     and estimates) to GRDP over the latest ``BASE_RATIO_YEARS`` years with both figures, naming
+     them, times GRDP in the base year (derived). A unit created by the 2025 merger without its own
+     figures sums its old units' budgets and GRDP in years when all report, else uses the old units
+     that do report (assumed, the others named). The plan-derived figure (the geography's own S&T
+     plan amount / its stated share) is shown beside it as an alternative;
+  d. the plan-derived figure when no ratio can be formed; otherwise a ParameterError.
+Status-quo share: ``current_share_pct`` if > 0; else the plan's share; else the latest observed
+  st_expenditure_share_pct (its scope stated); else, for a merged unit, its old unit's plan share;
+  else the national latest share (assumed).
 GRDP (GDP for the nation): the latest grdp_current_bn_vnd up to the base year; for a merged unit
   ``data.merged_series`` (the old units' sum before the merger, else its own published figure).
-Real growth: ``real_growth_pct`` if != 0, else the latest observed grdp_growth_pct up to the base
-  year, held constant every year (a scenario assumption). Deflator: ``deflator_pct`` (assumed round
-  planning value). Budget growth: ``budget_growth_pct`` if != 0, else nominal GRDP growth.
+Real growth: ``real_growth_pct`` if != 0, else ``nq57lib.grdp_growth.growth_assumption`` (the geometric
+  mean of the latest observed years, named). Deflator: ``deflator_pct`` (one default in the registry,
+  a round planning value). Budget growth: ``budget_growth_pct`` if != 0, else nominal GRDP growth.
 Absorptive capacity: ``capacity_bn_vnd`` if > 0, else the geography's absorption forecast in
-  targets.csv (target id containing "absorption", covering the base year; the top of its range),
-  held flat (assumed); else no check.
-Floor: ``floor_pct`` as set (default 15 %: a provincial floor with no public source, see
-  data/README.md). The national floor (targets.csv, Resolution 57-NQ/TW, st_i_dt) is always run
-  beside it on the same budget path, as the ``national_floor`` scenario, and in the sensitivity table.
+  targets.csv (the top of its range); it grows with prices (the deflator); else no check.
 National R&D view (geo "vn" only): GDP and growth as above, the latest GERD (default concept: the
   ministry's survey; the UIS value is named), the 2030 GERD target and the non-state share target.
 """
@@ -50,7 +53,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from . import data, registry
+from . import data, grdp_growth, registry
 from .floor_cost import (
     SCENARIOS, SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, RndResult, SensitivityResult,
     check_floor_pct, compare_public_rnd_with_floor, nominal_growth_pct, rnd_target_path, run_budget,
@@ -72,6 +75,24 @@ PLAN_CONCEPT = "st_i_dt"  # Resolution 57's scope: S&T, innovation and digital t
 ABSORPTION_MARK = "absorption"  # target ids of absorptive-capacity forecasts contain it
 OUTTURN_STATUSES = ("official", "preliminary", "estimate")
 BASE_LOOKBACK_YEARS = 2
+BASE_RATIO_YEARS = 3  # the budget-to-GRDP ratio is the mean over the latest (up to) three observed years
+MISSION_GEO = "vinh-phuc"  # the province whose 15 % floor is the project's mission
+PROVINCIAL_FLOOR_PCT = 15.0
+PROVINCIAL_FLOOR_BASIS = (
+    "as reported; primary text not found: a news report of Vinh Phuc's provincial steering committee meeting on "
+    "Resolution 57 (early 2025) states at least 15 % of the annual state budget for research and high-tech "
+    "application; no primary document was found (the project's research log on Vinh Phuc and its merger partners, "
+    "'VP S&T budget share target'; data/README.md, 'What is missing'). The province's plan QD 322/QD-UBND sizes "
+    "its S&T, innovation and digital transformation budget at 3 %")
+DEFLATOR_BASIS = ("round planning value, not a sourced figure: a moderate yearly price rise used to grow current-price "
+                  "aggregates, the capacity and to convert them to base-year prices; the sensitivity varies it")
+# A floor is "far above" observed spending when it exceeds this multiple of the highest S&T share of budget
+# expenditure observed for any province in the data (for the nation when no province has one).
+FAR_ABOVE_FACTOR = 3.0
+# One-way sensitivity: each input moved alone, the others at the run's values.
+SENSITIVITY_BASE_STEP = 0.2  # base expenditure x (1 -+ 20 %)
+SENSITIVITY_REAL_STEP_PCT = 2.0  # real growth -+ 2 percentage points
+SENSITIVITY_DEFLATOR_STEP_PCT = 1.5  # deflator -+ 1.5 percentage points
 # The sensitivity grid of budget growth: the run's own rate and round steps around it (percentage points).
 SENSITIVITY_GROWTH_STEPS_PCT = (-4.0, -2.0, 0.0, 2.0, 4.0)
 
@@ -175,22 +196,6 @@ def _grdp(pkg, geo: str, base_year: int) -> Derived:
                                 f"budget floor needs it (see `nq57 data --geo {geo}`)")
 
 
-def _real_growth(pkg, geo: str, base_year: int, given_pct: float, end_year: int) -> Derived:
-    """The user's real growth, else the latest observed growth held constant (a scenario)."""
-    if given_pct != 0:
-        return Derived(float(given_pct), ASSUMED, "set by the user (notebook parameter real_growth_pct)",
-                       rule="parameter")
-    row = _latest(data.series(pkg, geo, "grdp_growth_pct"), base_year)
-    if row is None:
-        raise ParameterError("real_growth_pct", f"no real GRDP growth for {geo} in the data; set real_growth_pct")
-    value, year = float(row["value"]), int(row["year"])
-    word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
-    basis = (f"latest observed real {word} growth, {value:g} % in {year} ({_cite(row)}), held constant every "
-             f"year: a scenario assumption, not a forecast")
-    caveat = ("caveat.real_growth", {"rate": ("pct", value, 2), "year": year, "end": end_year})
-    return Derived(value, ASSUMED, basis, year, "observed", (caveat,))
-
-
 def _plan(pkg, geo: str, year: int) -> dict[str, pd.Series] | None:
     """The geography's S&T plan covering ``year``: an amount and a share target of one period."""
     t = pkg.targets
@@ -241,42 +246,6 @@ def _plan_base(pkg, geo: str, plan: Mapping[str, pd.Series], base_year: int) -> 
     return value, basis
 
 
-def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp: Derived,
-                      deflator_pct: float) -> Derived:
-    """Budget expenditure in the base year by rules a–d of the module docstring."""
-    if P.base_expenditure_bn_vnd > 0:
-        return Derived(float(P.base_expenditure_bn_vnd), ASSUMED,
-                       "set by the user (notebook parameter base_expenditure_bn_vnd)", base_year, "parameter")
-    concept = _BUDGET_CONCEPT[_level(pkg, geo)]
-    plan = _plan(pkg, geo, base_year)
-    if plan is not None:
-        value, basis = _plan_base(pkg, geo, plan, base_year)
-        facts: dict[str, Any] = {"amount_bn_vnd": float(plan["amount"]["value"]),
-                                 "share_pct": float(plan["share"]["value"]), "period": _plan_period(plan)}
-        observed, _ = _budget_observations(pkg, geo, base_year, None)
-        if observed is not None:
-            grown = _grow(float(observed["value"]), growth_pct, int(observed["year"]), base_year)
-            diff = (value / float(observed["value"]) - 1.0) * 100.0
-            basis += (f". Cross-check: the latest observed {t('budget_floor.concept.' + concept, 'en')} is "
-                      f"{_bn(observed['value'])} bn VND in {int(observed['year'])} ({_cite(observed)}); the derived "
-                      f"base is {diff:+.0f} % from it, or {_bn(grown)} bn VND if that figure is grown to {base_year} "
-                      f"at the path's {growth_pct:.2f} % a year")
-            facts.update(check_bn_vnd=float(observed["value"]), check_year=int(observed["year"]),
-                         check_status=observed["status"], check_grown_bn_vnd=grown, check_diff_pct=diff)
-        caveat = ("caveat.plan_average", {"period": facts["period"], "year": base_year})
-        return Derived(value, DERIVED, basis, base_year, "plan", (caveat,), facts)
-
-    observed, others = _budget_observations(pkg, geo, base_year, base_year - BASE_LOOKBACK_YEARS)
-    if observed is not None:
-        return _observed_base(observed, others, concept, base_year, growth_pct)
-
-    proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
-    if proxies:
-        return _proxy_base(pkg, geo, proxies[0], base_year, grdp, growth_pct, deflator_pct)
-    raise ParameterError("base_expenditure_bn_vnd",
-                         f"no budget expenditure for {geo} in the data; set base_expenditure_bn_vnd")
-
-
 def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base_year: int,
                    growth_pct: float) -> Derived:
     """Rule c: an observed figure, grown to the base year if it is older."""
@@ -305,31 +274,6 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
     return Derived(value, kind, basis, year, "observed", tuple(caveats), facts)
 
 
-def _proxy_base(pkg, geo: str, proxy: str, base_year: int, grdp: Derived, growth_pct: float,
-                deflator_pct: float) -> Derived:
-    """Rule d: the proxy's budget-to-GRDP ratio (both in the base year) times the unit's GRDP."""
-    proxy_base, proxy_basis = _plan_base(pkg, proxy, _plan(pkg, proxy, base_year), base_year)
-    proxy_grdp = _grdp(pkg, proxy, base_year)
-    proxy_real = _real_growth(pkg, proxy, base_year, 0.0, base_year)
-    proxy_nominal = nominal_growth_pct(proxy_real.value, deflator_pct)
-    proxy_grdp_base = _grow(proxy_grdp.value, proxy_nominal, proxy_grdp.year, base_year)
-    ratio_pct = proxy_base / proxy_grdp_base * 100.0
-    unit_grdp = _grow(grdp.value, growth_pct, grdp.year, base_year)
-    value = ratio_pct / 100.0 * unit_grdp
-    grown = (f" grown to {base_year} at {proxy_nominal:.2f} % a year (real {proxy_real.value:g} %, "
-             f"deflator {deflator_pct:g} %) = {_bn(proxy_grdp_base)}" if proxy_grdp.year != base_year else "")
-    unit_grown = (f", grown to {base_year} at {growth_pct:.2f} % a year = {_bn(unit_grdp)}"
-                  if grdp.year != base_year else "")
-    basis = (f"{geo} has no budget expenditure or S&T plan in the data; assumed to bear the same budget-to-GRDP "
-             f"ratio as its old unit {proxy}, which has an S&T plan: {_bn(proxy_base)} / {_bn(proxy_grdp_base)} = "
-             f"{ratio_pct:.2f} % ({proxy} budget: {proxy_basis}; {proxy} {proxy_grdp.basis}{grown}); times {geo} "
-             f"{grdp.basis}{unit_grown}: {ratio_pct:.2f} % x {_bn(unit_grdp)} = {_bn(value)} bn VND")
-    caveat = ("caveat.proxy_base", {"proxy": ("geo", proxy), "ratio": ("pct", ratio_pct, 2)})
-    facts = {"proxy": proxy, "ratio_pct": ratio_pct, "proxy_base_bn_vnd": proxy_base,
-             "proxy_grdp_bn_vnd": proxy_grdp_base, "unit_grdp_bn_vnd": unit_grdp}
-    return Derived(value, ASSUMED, basis, base_year, "proxy", (caveat,), facts)
-
-
 def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
     """Latest S&T share of budget expenditure: the concept with the latest year (first concept on ties)."""
     best = None
@@ -338,36 +282,6 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
         if row is not None and (best is None or row["year"] > best["year"]):
             best = row
     return best
-
-
-def _current_share(pkg, geo: str, P, base_year: int, base: Derived) -> Derived:
-    """Status-quo share of budget expenditure spent on S&T (see the module docstring)."""
-    if P.current_share_pct > 0:
-        return Derived(float(P.current_share_pct), ASSUMED, "set by the user (notebook parameter current_share_pct)",
-                       rule="parameter")
-    plan = _plan(pkg, geo, base_year)
-    if plan is not None:
-        share = plan["share"]
-        basis = (f"the S&T plan's share, {share['value']:g} % of budget spending ({_target_source(share)}); "
-                 f"a plan, not observed spending: S&T spending outturns for recent years are not in the data")
-        caveat = ("caveat.plan_share", {})
-        return Derived(float(share["value"]), OBSERVED, basis, rule="plan", caveats=(caveat,))
-    row = _latest_share(pkg, geo, base_year)
-    if row is not None:
-        return _observed_share(row, "")
-    if base.rule == "proxy":
-        proxy = base.facts["proxy"]
-        share = _plan(pkg, proxy, base_year)["share"]
-        basis = (f"no S&T share for {geo} in the data; assumed equal to the plan share of its old unit {proxy}, "
-                 f"{share['value']:g} % ({_target_source(share)})")
-        return Derived(float(share["value"]), ASSUMED, basis, rule="proxy")
-    row = _latest_share(pkg, NATION, base_year)
-    if row is None or geo == NATION:
-        raise ParameterError("current_share_pct", f"no S&T share of budget expenditure for {geo} in the data; "
-                                                  f"set current_share_pct")
-    share = _observed_share(row, f"no S&T share for {geo} in the data; the national share is used as a proxy: ")
-    caveat = ("caveat.national_share", {})
-    return replace(share, kind=ASSUMED, rule="national", caveats=share.caveats + (caveat,))
 
 
 def _observed_share(row: pd.Series, prefix: str) -> Derived:
@@ -379,44 +293,6 @@ def _observed_share(row: pd.Series, prefix: str) -> Derived:
         basis += "; its scope is narrower than the floor's S&T, innovation and digital transformation (st_i_dt)"
         caveats = (("caveat.narrow_scope", {"share": ("pct", value, 2), "year": year, "concept": row["concept"]}),)
     return Derived(value, OBSERVED, basis, year, "observed", caveats)
-
-
-def _capacity(pkg, geo: str, P, base_year: int, end_year: int) -> Derived | None:
-    """Absorptive capacity: the user's value, else the geography's absorption forecast, else None."""
-    if P.capacity_bn_vnd > 0:
-        return Derived(float(P.capacity_bn_vnd), ASSUMED, "set by the user (notebook parameter capacity_bn_vnd)",
-                       rule="parameter")
-    t = pkg.targets
-    rows = t[(t["geo_id"] == geo) & t["target_id"].str.contains(ABSORPTION_MARK, regex=False)]
-    for _, row in rows.iterrows():
-        first = row["year"] if pd.isna(row["from_year"]) else row["from_year"]
-        if first <= base_year <= row["year"]:
-            low = float(row["value"])
-            high = float(row["value_high"]) if pd.notna(row["value_high"]) else low
-            basis = (f"top of the {_bn(low)}–{_bn(high)} bn VND a year that {row['instrument']} judges realistic "
-                     f"to absorb in {int(first)}–{int(row['year'])} ({row['target_id']}, {row['source_id']}); "
-                     f"held flat in nominal terms (assumed), so the check after {int(row['year'])} is indicative")
-            caveat = ("caveat.capacity_flat", {"capacity": ("num", high, 0), "year": int(row["year"])})
-            facts = {"low_bn_vnd": low, "high_bn_vnd": high, "last_year": int(row["year"]),
-                     "target_id": row["target_id"]}
-            return Derived(high, OBSERVED, basis, rule="target", caveats=(caveat,) if end_year > row["year"] else (),
-                           facts=facts)
-    return None
-
-
-def _floor(P, national: Derived) -> Derived:
-    """The floor as set; the unsourced default is said to be so."""
-    value = float(P.floor_pct)
-    sourced = (f"the sourced national floor is {national.value:g} % ({national.facts['cite']}), run beside it "
-               f"as a comparison")
-    if value == registry.parameter_default(NOTEBOOK, "floor_pct"):
-        basis = (f"notebook default: the provincial floor of {value:g} % of the annual budget for research and "
-                 f"high-tech application named in the project's mission for Vĩnh Phúc; the research logs found no "
-                 f"public source for it (data/README.md, 'What is missing'), so it is an unsourced assumption; "
-                 f"{sourced}")
-        caveat = ("caveat.unsourced_floor", {"floor": ("pct", value, 0), "national": ("pct", national.value, 0)})
-        return Derived(value, ASSUMED, basis, rule="default", caveats=(caveat,))
-    return Derived(value, ASSUMED, f"set by the user (notebook parameter floor_pct); {sourced}", rule="parameter")
 
 
 def _national_floor(pkg) -> Derived:
@@ -447,25 +323,291 @@ def _check_years(P) -> None:
                                           f"got {P.ramp_year}")
 
 
+def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
+    """Real growth (the user's, else the medium-term mean of ``nq57lib.grdp_growth``) and the deflator."""
+    assumption = grdp_growth.growth_assumption(pkg, geo, P.start_year, real_growth_pct=P.real_growth_pct,
+                                               deflator_pct=P.deflator_pct)
+    if P.real_growth_pct != 0:
+        real = Derived(assumption.real_pct, ASSUMED, "set by the user (notebook parameter real_growth_pct)",
+                       rule="parameter")
+    else:
+        years = assumption.years
+        span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+        real = Derived(assumption.real_pct, assumption.real_kind, assumption.real_basis, years[-1], "medium_term",
+                       (("caveat.real_growth", {"rate": ("pct", assumption.real_pct, 2), "years": span,
+                                                "end": P.end_year}),), {"years": years, "span": span})
+    default = registry.parameter_default(NOTEBOOK, "deflator_pct")
+    basis = DEFLATOR_BASIS if P.deflator_pct == default else "set by the user (notebook parameter deflator_pct)"
+    deflator = Derived(float(P.deflator_pct), ASSUMED, basis,
+                       caveats=(("caveat.deflator", {"rate": ("pct", P.deflator_pct, 1)}),))
+    return real, deflator
+
+
+def _plan_growth(pkg, geo: str, base_year: int) -> tuple[float, str] | None:
+    """The geography's own GRDP growth target for a year after the base year: (midpoint, target id)."""
+    t = pkg.targets
+    rows = t[(t["geo_id"] == geo) & (t["indicator_id"] == "grdp_growth_pct") & (t["year"] > base_year)]
+    if rows.empty:
+        return None
+    row = rows.sort_values("year").iloc[-1]
+    value = float(row["value"]) if pd.isna(row["value_high"]) else (float(row["value"]) + float(row["value_high"])) / 2
+    return value, f"{row['target_id']} ({row['source_id']})"
+
+
+def _national_estimate(pkg, year: int) -> tuple[pd.Series | None, pd.DataFrame]:
+    """The state budget estimate (plan, state_total) for ``year``: the package's best observation among
+    plans that are point values without a scope warning (bounds and rows noted "check scope" are left out).
+
+    Returns the chosen row and the rows left out (named in the basis).
+    """
+    rows = pkg.observations
+    mine = ((rows["geo_id"] == NATION) & (rows["indicator_id"] == "budget_expenditure_bn_vnd")
+            & (rows["concept"] == "state_total") & (rows["status"] == "plan") & (rows["year"] == year))
+    note = rows["note"].fillna("").str.lower()
+    flagged = note.str.contains("check scope") | note.str.contains("lower bound")
+    if "comparator" in rows.columns:
+        flagged |= rows["comparator"].fillna("").isin(["<", "<=", ">", ">="])
+    left_out = rows[mine & flagged]
+    kept = replace(pkg, observations=rows[~(mine & flagged)])
+    series = data.series(kept, NATION, "budget_expenditure_bn_vnd", concept="state_total", statuses=["plan"])
+    chosen = series[series["year"] == year]
+    return (None if chosen.empty else chosen.iloc[0]), left_out
+
+
+def _ratio_years(pkg, geo: str, base_year: int) -> list[dict[str, Any]]:
+    """Years (up to the base year) with an observed local budget outturn and GRDP of ``geo``: ratio rows."""
+    budget = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=_BUDGET_CONCEPT["province"],
+                         statuses=list(OUTTURN_STATUSES)) if _has(pkg, geo, "budget_expenditure_bn_vnd") \
+        else pd.DataFrame(columns=["year", "value"])
+    grdp = data.series(pkg, geo, "grdp_current_bn_vnd").set_index("year") \
+        if _has(pkg, geo, "grdp_current_bn_vnd") else pd.DataFrame(columns=["value"])
+    out = []
+    for row in budget.itertuples():
+        year = int(row.year)
+        if year <= base_year and year in grdp.index and pd.notna(row.value):
+            out.append({"year": year, "geo": geo, "budget": float(row.value), "grdp": float(grdp.loc[year, "value"]),
+                        "sources": f"{row.source_id}, {grdp.loc[year, 'source_id']}"})
+    return out
+
+
+def _has(pkg, geo: str, indicator: str) -> bool:
+    obs = pkg.observations
+    return bool(((obs["geo_id"] == geo) & (obs["indicator_id"] == indicator)).any())
+
+
+def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
+    """Mean budget-expenditure-to-GRDP ratio over the latest ``BASE_RATIO_YEARS`` years with both figures.
+
+    A unit created by the 2025 merger without its own figures uses its old units: the ratio of their
+    summed budgets to their summed GRDP in years when all of them report; else, labelled, the same
+    ratio over the old units that do report (``partial`` names the others).
+    """
+    own = _ratio_years(pkg, geo, base_year)
+    parts, partial, missing = [geo], False, []
+    if not own and data.old_units(pkg, geo):
+        parts = list(data.old_units(pkg, geo))
+        by_unit = {u: {r["year"]: r for r in _ratio_years(pkg, u, base_year)} for u in parts}
+        years = sorted(set().union(*(set(v) for v in by_unit.values())))
+        complete = [y for y in years if all(y in by_unit[u] for u in parts)]
+        partial = not complete
+        use = complete or years
+        own = []
+        for y in use:
+            rows = [by_unit[u][y] for u in parts if y in by_unit[u]]
+            own.append({"year": y, "geo": "+".join(r["geo"] for r in rows), "budget": sum(r["budget"] for r in rows),
+                        "grdp": sum(r["grdp"] for r in rows), "sources": "; ".join(r["sources"] for r in rows)})
+        reporting = {u for u in parts if any(y in by_unit[u] for y in use)}
+        missing = [u for u in parts if u not in reporting]
+        parts = [u for u in parts if u in reporting]
+    if not own:
+        return None
+    chosen = sorted(own, key=lambda r: r["year"])[-BASE_RATIO_YEARS:]
+    for r in chosen:
+        r["ratio_pct"] = r["budget"] / r["grdp"] * 100.0
+    mean = sum(r["ratio_pct"] for r in chosen) / len(chosen)
+    return {"rows": chosen, "mean_pct": mean, "years": [r["year"] for r in chosen], "parts": parts,
+            "partial": partial, "missing": missing,
+            "low_pct": min(r["ratio_pct"] for r in chosen), "high_pct": max(r["ratio_pct"] for r in chosen)}
+
+
+def _plan_alternative(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
+    """The plan-derived base of ``geo`` (its S&T plan's amount / the plan's share), or None.
+
+    Only the geography's own plan: an old unit's plan says nothing about the budget of the unit it
+    merged into.
+    """
+    plan = _plan(pkg, geo, base_year)
+    if plan is None:
+        return None
+    value, basis = _plan_base(pkg, geo, plan, base_year)
+    return {"value": value, "basis": basis, "geo": geo, "amount_bn_vnd": float(plan["amount"]["value"]),
+            "share_pct": float(plan["share"]["value"]), "period": _plan_period(plan)}
+
+
+def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp: Derived) -> Derived:
+    """Budget expenditure in the base year: the user's value; the nation's budget estimate; else the
+    observed budget-to-GRDP ratio times base-year GRDP; else the plan-derived figure (see the module docstring)."""
+    alternative = _plan_alternative(pkg, geo, base_year)
+    facts: dict[str, Any] = {"plan": alternative}
+    if P.base_expenditure_bn_vnd > 0:
+        return Derived(float(P.base_expenditure_bn_vnd), ASSUMED,
+                       "set by the user (notebook parameter base_expenditure_bn_vnd)", base_year, "parameter",
+                       facts=facts)
+    grdp_base = _grow(grdp.value, growth_pct, grdp.year, base_year)
+    if _level(pkg, geo) == "nation":
+        row, left_out = _national_estimate(pkg, base_year)
+        if row is not None:
+            basis = (f"state budget estimate (plan status) for {base_year}: {_bn(row['value'])} bn VND "
+                     f"({_cite(row)}), the package's best observation among the point-valued plan figures for "
+                     f"total state budget expenditure")
+            if not left_out.empty:
+                basis += "; left out: " + "; ".join(
+                    f"{_bn(r['value'])} ({r['status']}, {r['source_id']}: flagged as a bound or for a scope check)"
+                    for _, r in left_out.iterrows())
+            facts.update(status=row["status"], publisher=row["publisher"], source_id=row["source_id"],
+                         left_out=[float(v) for v in left_out["value"]])
+            return Derived(float(row["value"]), OBSERVED, basis, base_year, "estimate", facts=facts)
+        observed, others = _budget_observations(pkg, geo, base_year, base_year - BASE_LOOKBACK_YEARS)
+        if observed is not None:
+            return _observed_base(observed, others, "state_total", base_year, growth_pct)
+        raise ParameterError("base_expenditure_bn_vnd",
+                             f"no budget expenditure for {geo} in the data; set base_expenditure_bn_vnd")
+    ratio = _observed_ratio(pkg, geo, base_year)
+    if ratio is not None:
+        value = ratio["mean_pct"] / 100.0 * grdp_base
+        listed = "; ".join(f"{r['year']}: {_bn(r['budget'])} / {_bn(r['grdp'])} = {r['ratio_pct']:.2f} % "
+                           f"({r['geo']}; {r['sources']})" for r in ratio["rows"])
+        grown = (f", GRDP {grdp.year} grown to {base_year} at {growth_pct:.2f} % a year = {_bn(grdp_base)}"
+                 if grdp.year != base_year else "")
+        basis = (f"mean observed ratio of local budget expenditure (excluding carry-over) to GRDP, "
+                 f"{', '.join(str(y) for y in ratio['years'])}: {ratio['mean_pct']:.2f} % ({listed}); times "
+                 f"{grdp.basis}{grown}: {ratio['mean_pct']:.2f} % x {_bn(grdp_base)} = {_bn(value)} bn VND")
+        kind = DERIVED
+        caveats: tuple = ()
+        if ratio["parts"] != [geo]:
+            basis += f"; the old units' figures are summed ({', '.join(ratio['parts'])})"
+        if ratio["partial"]:
+            kind = ASSUMED
+            basis += (f"; ASSUMED: {', '.join(ratio['missing'])} report no budget expenditure in the data, so the "
+                      f"ratio of {', '.join(ratio['parts'])} stands for the whole unit")
+            caveats = (("caveat.partial_ratio", {"parts": ("geos", tuple(ratio["parts"])),
+                                                 "missing": ("geos", tuple(ratio["missing"]))}),)
+        if alternative is not None:
+            diff = (alternative["value"] / value - 1.0) * 100.0
+            basis += (f". Alternative (not used): the plan-derived figure of {alternative['geo']}, "
+                      f"{alternative['basis']}; {diff:+.0f} % from the ratio-based base")
+        facts.update(ratio=ratio, grdp_base_bn_vnd=grdp_base)
+        return Derived(value, kind, basis, base_year, "ratio", caveats, facts)
+    if alternative is not None:
+        caveat = ("caveat.plan_average", {"period": alternative["period"], "year": base_year})
+        return Derived(alternative["value"], DERIVED, alternative["basis"], base_year, "plan", (caveat,), facts)
+    raise ParameterError("base_expenditure_bn_vnd",
+                         f"no budget expenditure for {geo} in the data; set base_expenditure_bn_vnd")
+
+
+def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
+    """Status-quo share of budget expenditure spent on S&T (see the module docstring)."""
+    if P.current_share_pct > 0:
+        return Derived(float(P.current_share_pct), ASSUMED, "set by the user (notebook parameter current_share_pct)",
+                       rule="parameter")
+    plan = _plan(pkg, geo, base_year)
+    if plan is not None:
+        share = plan["share"]
+        basis = (f"the S&T plan's share, {share['value']:g} % of budget spending ({_target_source(share)}); "
+                 f"a plan, not observed spending: S&T spending outturns for recent years are not in the data")
+        return Derived(float(share["value"]), OBSERVED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
+    row = _latest_share(pkg, geo, base_year)
+    if row is not None:
+        return _observed_share(row, "")
+    proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
+    if proxies:
+        share = _plan(pkg, proxies[0], base_year)["share"]
+        basis = (f"no S&T share for {geo} in the data; assumed equal to the plan share of its old unit "
+                 f"{proxies[0]}, {share['value']:g} % ({_target_source(share)})")
+        return Derived(float(share["value"]), ASSUMED, basis, rule="proxy",
+                       caveats=(("caveat.proxy_share", {"proxy": ("geo", proxies[0])}),), facts={"proxy": proxies[0]})
+    row = _latest_share(pkg, NATION, base_year)
+    if row is None or geo == NATION:
+        raise ParameterError("current_share_pct", f"no S&T share of budget expenditure for {geo} in the data; "
+                                                  f"set current_share_pct")
+    share = _observed_share(row, f"no S&T share for {geo} in the data; the national share is used as a proxy: ")
+    return replace(share, kind=ASSUMED, rule="national", caveats=share.caveats + (("caveat.national_share", {}),))
+
+
+def _capacity(pkg, geo: str, P, base_year: int, deflator_pct: float) -> Derived | None:
+    """Absorptive capacity in the base year: the user's value, else the geography's absorption forecast."""
+    if P.capacity_bn_vnd > 0:
+        return Derived(float(P.capacity_bn_vnd), ASSUMED, "set by the user (notebook parameter capacity_bn_vnd)",
+                       rule="parameter", facts={"growth_pct": deflator_pct})
+    t = pkg.targets
+    rows = t[(t["geo_id"] == geo) & t["target_id"].str.contains(ABSORPTION_MARK, regex=False)]
+    for _, row in rows.iterrows():
+        first = row["year"] if pd.isna(row["from_year"]) else row["from_year"]
+        if first <= base_year <= row["year"]:
+            low = float(row["value"])
+            high = float(row["value_high"]) if pd.notna(row["value_high"]) else low
+            basis = (f"top of the {_bn(low)}–{_bn(high)} bn VND a year that {row['instrument']} judges realistic "
+                     f"to absorb in {int(first)}–{int(row['year'])} ({row['target_id']}, {row['source_id']}); "
+                     f"grown with prices (the deflator) from {base_year}, since the plan states no path")
+            facts = {"low_bn_vnd": low, "high_bn_vnd": high, "last_year": int(row["year"]),
+                     "target_id": row["target_id"], "growth_pct": deflator_pct}
+            return Derived(high, OBSERVED, basis, rule="target",
+                           caveats=(("caveat.capacity_prices", {"year": int(row["year"])}),), facts=facts)
+    return None
+
+
+def _vinh_phuc_floor(pkg) -> Derived:
+    """Vinh Phuc's 15 % floor, as reported in the news (research log); no primary text found."""
+    return Derived(PROVINCIAL_FLOOR_PCT, ASSUMED, PROVINCIAL_FLOOR_BASIS, rule="as_reported",
+                   caveats=(("caveat.as_reported_floor", {"floor": ("pct", PROVINCIAL_FLOOR_PCT, 0)}),))
+
+
+def _own_floor(pkg, geo: str) -> Derived | None:
+    """A province's own sourced floor: a '>=' share target of budget expenditure for S&T in targets.csv."""
+    t = pkg.targets
+    rows = t[(t["geo_id"] == geo) & (t["indicator_id"] == "st_expenditure_share_pct") & (t["comparator"] == ">=")]
+    if rows.empty:
+        return None
+    row = rows.sort_values("year").iloc[-1]
+    return Derived(float(row["value"]), OBSERVED, f"the province's own floor: at least {row['value']:g} % of "
+                   f"budget expenditure ({_target_source(row)})", rule="own", facts={"target_id": row["target_id"]})
+
+
+def _floor(pkg, geo: str, P, national: Derived) -> Derived:
+    """The run's floor: ``floor_pct`` if > 0, else the geography's default (see the module docstring)."""
+    if P.floor_pct > 0:
+        return Derived(float(P.floor_pct), ASSUMED, "set by the user (notebook parameter floor_pct)", rule="parameter")
+    if geo == NATION:
+        return replace(national, rule="national")
+    if geo == MISSION_GEO:
+        return _vinh_phuc_floor(pkg)
+    if MISSION_GEO in data.old_units(pkg, geo):
+        carried = _vinh_phuc_floor(pkg)
+        basis = (f"scenario: Vinh Phuc's floor carried to its successor {geo} (merged on 1 July 2025); no floor of "
+                 f"the new unit is in the data. Vinh Phuc's floor: {carried.basis}")
+        return Derived(carried.value, ASSUMED, basis, rule="carried",
+                       caveats=(("caveat.carried_floor", {"floor": ("pct", carried.value, 0)}),))
+    own = _own_floor(pkg, geo)
+    if own is not None:
+        return own
+    return replace(national, rule="national")
+
+
 def _derive(pkg, P) -> Derivation:
     """Derive every engine input for ``P`` from ``pkg`` (rules in the module docstring)."""
     _check_years(P)
     geo = data.resolve_geo(P.geo, pkg)
     base_year, end_year = P.start_year, P.end_year
     grdp = _grdp(pkg, geo, base_year)
-    real = _real_growth(pkg, geo, base_year, P.real_growth_pct, end_year)
-    deflator = Derived(float(P.deflator_pct), ASSUMED,
-                       "round planning value, not a sourced figure: a moderate yearly price rise used to grow "
-                       "current-price aggregates and to convert them to base-year prices; vary it",
-                       caveats=(("caveat.deflator", {"rate": ("pct", P.deflator_pct, 1)}),))
+    real, deflator = _growth(pkg, geo, P)
     nominal = nominal_growth_pct(real.value, deflator.value)
     own_growth = float(P.budget_growth_pct) if P.budget_growth_pct != 0 else None
     growth = nominal if own_growth is None else own_growth
-    base = _base_expenditure(pkg, geo, P, base_year, growth, grdp, deflator.value)
-    share = _current_share(pkg, geo, P, base_year, base)
-    capacity = _capacity(pkg, geo, P, base_year, end_year)
+    base = _base_expenditure(pkg, geo, P, base_year, growth, grdp)
+    share = _current_share(pkg, geo, P, base_year)
+    capacity = _capacity(pkg, geo, P, base_year, deflator.value)
     national = _national_floor(pkg)
-    floor = _floor(P, national)
+    floor = _floor(pkg, geo, P, national)
     word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
     bases = {
         "base_year": (ASSUMED, f"the start year (notebook parameter start_year); constant prices are {base_year} "
@@ -484,7 +626,8 @@ def _derive(pkg, P) -> Derivation:
     }
     if capacity is not None:
         bases["capacity_bn_vnd"] = (capacity.kind, capacity.basis)
-        bases["capacity_growth_pct"] = (ASSUMED, "no capacity path in the sources: held flat in nominal terms")
+        bases["capacity_growth_pct"] = (ASSUMED, "capacity grows with prices (the deflator): no source gives a "
+                                                 "capacity path, and a fixed nominal amount would shrink in real terms")
     ramp_year = P.ramp_year
     periods = ((base_year, ramp_year), (ramp_year + 1, end_year)) if base_year <= ramp_year < end_year \
         else ((base_year, end_year),)
@@ -493,7 +636,8 @@ def _derive(pkg, P) -> Derivation:
         current_share_pct=share.value, grdp_base_year=grdp.year, grdp_base_bn_vnd=grdp.value,
         real_growth_pct=real.value, deflator_pct=deflator.value, budget_growth_pct=own_growth,
         start_year=P.start_year, ramp_year=ramp_year, end_year=end_year,
-        capacity_bn_vnd=None if capacity is None else capacity.value, capacity_growth_pct=0.0,
+        capacity_bn_vnd=None if capacity is None else capacity.value,
+        capacity_growth_pct=0.0 if capacity is None else deflator.value,
         periods=periods, bases=bases)
     national_inputs = replace(inputs, floor_pct=national.value,
                               bases={**bases, "floor_pct": (national.kind, national.basis)})
@@ -603,17 +747,21 @@ class Floor:
 
 
 def default_floors(derivation: Derivation) -> list[Floor]:
-    """Step 2: the floors to compare: the run's floor first, then the sourced national floor.
+    """Step 2: the floors to compare: the run's floor first (the geography's default unless floor_pct is
+    set), then the national 3 % and Vinh Phuc's 15 % beside it, so every report shows both.
 
     Edit the list in the notebook to add, drop or change a floor; later steps run every floor in it.
     """
     items = derivation.items
     floor, national = items["floor"], items["national"]
-    return [
-        Floor("floor", floor.value, floor.kind, floor.basis, "S&T floor"),
-        Floor("national_floor", national.value, national.kind, national.basis,
-              "National S&T, innovation and digital transformation floor (comparison)"),
-    ]
+    floors = [Floor("floor", floor.value, floor.kind, floor.basis, "S&T floor")]
+    if floor.rule != "national":
+        floors.append(Floor("national_floor", national.value, national.kind, national.basis,
+                            "National S&T, innovation and digital transformation floor (comparison)"))
+    if floor.rule not in ("as_reported", "carried") and floor.value != PROVINCIAL_FLOOR_PCT:
+        floors.append(Floor("vinh_phuc_floor", PROVINCIAL_FLOOR_PCT, ASSUMED, PROVINCIAL_FLOOR_BASIS,
+                            "Vinh Phuc's provincial floor, as reported (comparison)"))
+    return floors
 
 
 def _check_floors(floors: Any) -> list[Floor]:
@@ -696,17 +844,24 @@ class RndView:
         return self.table._repr_html_()
 
 
-def rnd_view(pkg, paths: BudgetPaths, floor: str = "national_floor") -> RndView | None:
-    """Step 6: for the nation, what the R&D target costs and how much of floor ``floor`` public R&D needs.
+def _national_run(paths: BudgetPaths) -> BudgetResult | None:
+    """The run (the report's floor or a comparison) whose floor is the national floor, if any."""
+    national = paths.derivation.items["national"].value
+    for run in (paths.main, *paths.comparisons.values()):
+        if run.inputs.floor_pct == national:
+            return run
+    return None
 
-    None for any other geography (the R&D target is national), or when ``floor`` is not among the
-    floors compared.
+
+def rnd_view(pkg, paths: BudgetPaths) -> RndView | None:
+    """Step 6: for the nation, what the R&D target costs and how much of the national floor public R&D needs.
+
+    None for any other geography (the R&D target is national), or when the national floor is not
+    among the floors compared.
     """
     d = paths.derivation
-    if d.geo != NATION:
-        return None
-    run = paths.comparisons.get(floor) or (paths.main if paths.floors[0].scenario == floor else None)
-    if run is None:
+    run = _national_run(paths)
+    if d.geo != NATION or run is None:
         return None
     rnd = rnd_target_path(_rnd_inputs(pkg, d))
     compared = compare_public_rnd_with_floor(run, rnd, scenario="floor").rename(
@@ -725,13 +880,59 @@ def sensitivity(paths: BudgetPaths) -> SensitivityResult:
     return sensitivity_table(inputs, floors_pct=floors, budget_growths_pct=growths)
 
 
+def sensitivity_by_input(pkg, paths: BudgetPaths) -> pd.DataFrame:
+    """Step 7b: each input moved alone (base, real growth, deflator, floor), the others at the run's values.
+
+    Real growth also takes the latest observed year's rate and the geography's own growth target
+    where targets.csv has one (its midpoint), each labelled. Columns: input, case, value, period,
+    cumulative_spending_bn_vnd, cumulative_spending_const_bn_vnd, change_from_run_pct (the report's
+    floor scenario; current and base-year prices).
+    """
+    inputs, d = paths.main.inputs, paths.derivation
+    base, real, deflator = inputs.base_expenditure_bn_vnd, inputs.real_growth_pct, inputs.deflator_pct
+    cases = [("base_expenditure_bn_vnd", "low", base * (1 - SENSITIVITY_BASE_STEP)),
+             ("base_expenditure_bn_vnd", "run", base),
+             ("base_expenditure_bn_vnd", "high", base * (1 + SENSITIVITY_BASE_STEP)),
+             ("real_growth_pct", "low", real - SENSITIVITY_REAL_STEP_PCT), ("real_growth_pct", "run", real),
+             ("real_growth_pct", "high", real + SENSITIVITY_REAL_STEP_PCT)]
+    rates = grdp_growth.yearly_real_growth(pkg, d.geo)
+    latest = [r for r in rates if r.year <= inputs.base_year]
+    if latest:
+        cases.append(("real_growth_pct", f"latest year ({latest[-1].year})", latest[-1].rate_pct))
+    plan = _plan_growth(pkg, d.geo, inputs.base_year)
+    if plan is not None:
+        cases.append(("real_growth_pct", f"plan target ({plan[1]})", plan[0]))
+    cases += [("deflator_pct", "low", deflator - SENSITIVITY_DEFLATOR_STEP_PCT), ("deflator_pct", "run", deflator),
+              ("deflator_pct", "high", deflator + SENSITIVITY_DEFLATOR_STEP_PCT)]
+    cases += [("floor_pct", "run" if f.floor_pct == inputs.floor_pct else f.scenario, f.floor_pct)
+              for f in paths.floors]
+    rows = []
+    for name, case, value in cases:
+        run = run_budget(replace(inputs, **{name: value}), scenarios=["floor"])
+        for _, period in run.periods.iterrows():
+            rows.append({"input": name, "case": case, "value": float(value), "period": period["period"],
+                         "cumulative_spending_bn_vnd": float(period["cumulative_spending_bn_vnd"]),
+                         "cumulative_spending_const_bn_vnd": float(period["cumulative_spending_const_bn_vnd"])})
+    table = pd.DataFrame(rows)
+    centre = table[(table["case"] == "run") & (table["input"] == "base_expenditure_bn_vnd")].set_index("period")
+    table["change_from_run_pct"] = [
+        (row.cumulative_spending_bn_vnd / centre.loc[row.period, "cumulative_spending_bn_vnd"] - 1.0) * 100.0
+        for row in table.itertuples()]
+    return table
+
+
 def spending_figure(pkg, paths: BudgetPaths, lang: str):
-    """Figure: required spending per scenario, the first comparison floor, and the capacity."""
+    """Figure: required spending per scenario, the floors compared beside it, and the capacity.
+
+    A comparison floor equal to the status-quo share is not drawn (its line would be the status
+    quo's); the narrative says so in one sentence.
+    """
     from .charts.budget_floor_charts import plot_spending_paths
 
-    comparison = next(iter(paths.comparisons.values()), None)
+    current = paths.main.inputs.current_share_pct
+    comparisons = [run for run in paths.comparisons.values() if run.inputs.floor_pct != current]
     return plot_spending_paths(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
-                               comparison=comparison)
+                               comparison=comparisons or None)
 
 
 def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):
@@ -773,27 +974,36 @@ def _records(paths: BudgetPaths, rnd: RndView | None) -> list[Assumption]:
     return records
 
 
-def narrative(pkg, paths: BudgetPaths, rnd: RndView | None, lang: str) -> Narrative:
-    """Step 8: the one-minute answer: the budget path, what each floor costs, totals, absorption, R&D, assumptions."""
-    d = paths.derivation
+def narrative(pkg, paths: BudgetPaths, rnd: RndView | None, by_input: pd.DataFrame | None, lang: str) -> Narrative:
+    """Step 8: the one-minute answer: the floors and why, the budget path, what the floor costs and how
+    plausible it is, totals, absorption, the floors beside it, what the assumptions change, R&D, the inputs."""
+    d = replace(paths.derivation, inputs=paths.main.inputs)  # the list's first floor is the report's floor
     name = data.geo_name(pkg, d.geo, lang)
     yearly, periods, main = paths.yearly, paths.periods, paths.main
-    paragraphs = [_budget_paragraph(pkg, d, lang, name, yearly), _floor_paragraph(d, lang, yearly),
-                  _cumulative_paragraph(d, lang, periods), _absorption_paragraph(d, lang, name, main)]
-    if "national_floor" in paths.comparisons:
-        paragraphs.append(_national_paragraph(d, lang, name, yearly, periods))
+    paragraphs = [_floors_paragraph(pkg, paths, lang, name), _budget_paragraph(pkg, d, lang, name, yearly),
+                  _floor_paragraph(pkg, d, lang, yearly), _cumulative_paragraph(d, lang, periods),
+                  _absorption_paragraph(d, lang, name, main)]
+    paragraphs += [_comparison_paragraph(pkg, paths, floor, lang, name) for floor in paths.floors[1:]]
+    if by_input is not None:
+        paragraphs.append(_growth_paragraph(d, lang, by_input))
     if rnd is not None:
         paragraphs.append(_rnd_paragraph(pkg, d, lang, rnd.table, rnd.year))
     paragraphs.append(_assumptions_paragraph(pkg, d, lang, _records(paths, rnd)))
-    return Narrative(t("budget_floor.title", lang, geo=name), tuple(paragraphs))
+    title = t("budget_floor.title", lang, geo=name)
+    if _successor(pkg, d.geo) is not None:
+        title = t("budget_floor.title_counterfactual", lang, geo=name)
+    return Narrative(title, tuple(paragraphs))
 
 
 def report(pkg, paths: BudgetPaths, absorption: pd.DataFrame, rnd: RndView | None,
-           sensitivity_result: SensitivityResult, text: Narrative, lang: str) -> Report:
+           sensitivity_result: SensitivityResult, by_input: pd.DataFrame | None, text: Narrative,
+           lang: str) -> Report:
     """Step 9: the results to save: tables, scalars, assumptions, sources, narrative and figures."""
     d = paths.derivation
     tables = {"yearly": paths.yearly, "milestones": paths.milestones(), "periods": paths.periods,
               "sensitivity": sensitivity_result.table, "absorption": absorption}
+    if by_input is not None:
+        tables["sensitivity_inputs"] = by_input
     if rnd is not None:
         tables["rnd"] = rnd.table
     tables = {key: table.copy() for key, table in tables.items()}
@@ -807,7 +1017,7 @@ def report(pkg, paths: BudgetPaths, absorption: pd.DataFrame, rnd: RndView | Non
         "sensitivity": lambda: sensitivity_figure(pkg, sensitivity_result, lang),
     }
     return Report(notebook=NOTEBOOK, geo_id=d.geo, lang=lang, title=text.title, tables=tables,
-                  scalars=_scalars(paths, rnd), assumptions=assumptions, sources=sources,
+                  scalars=_scalars(pkg, paths, rnd), assumptions=assumptions, sources=sources,
                   narrative=list(text.paragraphs), figures=figures)
 
 
@@ -839,10 +1049,28 @@ def _period_labels(inputs: BudgetInputs) -> list[str]:
     return [f"{first}–{last}" for first, last in inputs.periods]
 
 
-def _scalars(paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
+def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
     d, yearly, periods, main = paths.derivation, paths.yearly, paths.periods, paths.main
     inputs, items = main.inputs, d.items
+    base = items["base"]
+    ratio, plan = base.facts.get("ratio"), base.facts.get("plan")
+    floor_rows = yearly[yearly["scenario"] == "floor"]
+    reference = reference_share(pkg)
     scalars: dict[str, Any] = {
+        "floor_rule": items["floor"].rule if paths.floors[0].floor_pct == items["floor"].value else "edited",
+        "is_counterfactual": _successor(pkg, d.geo) is not None,
+        "base_ratio_pct": None if ratio is None else ratio["mean_pct"],
+        "base_ratio_years": None if ratio is None else ratio["years"],
+        "base_ratio_low_pct": None if ratio is None else ratio["low_pct"],
+        "base_ratio_high_pct": None if ratio is None else ratio["high_pct"],
+        "base_expenditure_plan_bn_vnd": None if plan is None else plan["value"],
+        "real_growth_years": list(items["real"].facts.get("years", ())),
+        "capacity_growth_pct": inputs.capacity_growth_pct if inputs.capacity_bn_vnd is not None else None,
+        "max_spending_to_capacity_ratio": (float(floor_rows["spending_to_capacity_ratio"].max())
+                                           if inputs.capacity_bn_vnd is not None else None),
+        "reference_st_share_pct": None if reference is None else reference[0],
+        "is_floor_far_above_observed": bool(reference is not None
+                                            and inputs.floor_pct > FAR_ABOVE_FACTOR * reference[0]),
         "geo_id": d.geo, "base_year": inputs.base_year,
         "base_expenditure_bn_vnd": inputs.base_expenditure_bn_vnd, "base_expenditure_kind": items["base"].kind,
         "base_expenditure_rule": items["base"].rule,
@@ -941,7 +1169,7 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
     """One caveat of a derived input in ``lang``: its locale key, its values formatted for the language.
 
     A value given as ("pct", x, decimals) or ("num", x, decimals) is formatted as a percentage or a
-    number; ("geo", id) becomes the geography's name.
+    number; ("geo", id) becomes the geography's name, ("geos", ids) their names joined.
     """
     key, values = caveat
     fmt = {}
@@ -952,43 +1180,98 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
             fmt[name] = fmt_number(value[1], lang, value[2])
         elif isinstance(value, tuple) and value[0] == "geo":
             fmt[name] = data.geo_name(pkg, value[1], lang)
+        elif isinstance(value, tuple) and value[0] == "geos":
+            fmt[name] = _join([data.geo_name(pkg, g, lang) for g in value[1]], lang)
         else:
             fmt[name] = value
     return _w(key, lang, **fmt)
 
 
+def _successor(pkg, geo: str) -> str | None:
+    """The unit ``geo`` was merged into in 2025, or None."""
+    rows = pkg.mergers[pkg.mergers["old_geo_id"] == geo]
+    return None if rows.empty else str(rows.iloc[0]["new_geo_id"])
+
+
+def reference_share(pkg) -> tuple[float, str, int] | None:
+    """The highest observed S&T share of budget expenditure of any province (else of the nation):
+    (value %, geography id, year), the yardstick of the "far above" warning."""
+    obs = pkg.observations[pkg.observations["indicator_id"] == "st_expenditure_share_pct"]
+    levels = pkg.geography.set_index("geo_id")["level"]
+    provinces = obs[obs["geo_id"].map(levels) != "nation"]
+    pool = provinces if not provinces.empty else obs
+    if pool.empty:
+        return None
+    row = pool.sort_values(["value", "year"]).iloc[-1]
+    return float(row["value"]), str(row["geo_id"]), int(row["year"])
+
+
+def _floor_why(pkg, floor: Floor, d: Derivation, lang: str) -> str:
+    """Why a floor of the list is what it is, in a few words."""
+    national = d.items["national"]
+    if floor.scenario == "floor":
+        rule = d.items["floor"].rule if floor.floor_pct == d.inputs.floor_pct else "edited"
+    elif floor.scenario == "national_floor":
+        rule = "national"
+    elif floor.scenario == "vinh_phuc_floor":
+        rule = "as_reported"
+    else:
+        rule = "edited"
+    return _w(f"why.{rule}", lang, target_id=national.facts["target_id"], label=floor.label,
+              own=d.items["floor"].facts.get("target_id", ""), mission=data.geo_name(pkg, MISSION_GEO, lang))
+
+
+def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
+    d = paths.derivation
+    first, others = paths.floors[0], paths.floors[1:]
+    beside = _join([f"{_share(f.floor_pct, lang)} ({_floor_why(pkg, f, d, lang)})" for f in others], lang)
+    text = _w("floors.default", lang, floor=_share(first.floor_pct, lang), why=_floor_why(pkg, first, d, lang))
+    if beside:
+        text += " " + _w("floors.beside", lang, beside=beside)
+    successor = _successor(pkg, d.geo)
+    if successor is not None:
+        text += " " + _w("floors.counterfactual", lang, name=name, successor=data.geo_name(pkg, successor, lang))
+    return _w("paragraph.floors", lang, text=text)
+
+
 def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
     """How the base expenditure was obtained: a short parenthesis, and a sentence or two to follow."""
-    base, concept = d.items["base"], _BUDGET_CONCEPT[_level(pkg, d.geo)]
-    words = _w(f"concept.{concept}", lang)
+    base = d.items["base"]
     facts, year = base.facts, d.inputs.base_year
+    extra = ""
     if base.rule == "parameter":
-        return _w("set_by_user", lang), ""
-    if base.rule == "plan":
-        short = _w("base.plan", lang, amount=_money(facts["amount_bn_vnd"], lang), share=_share(facts["share_pct"], lang))
-        if "check_bn_vnd" not in facts:
-            return short, ""
-        above = facts["check_diff_pct"] >= 0
-        extra = _w("base.plan_check_above" if above else "base.plan_check_below", lang, words=words,
-                   observed=_money(facts["check_bn_vnd"], lang), year=facts["check_year"],
-                   status=_status(facts["check_status"], lang), diff=fmt_pct(abs(facts["check_diff_pct"]), lang, 0),
-                   grown=_money(facts["check_grown_bn_vnd"], lang), base_year=year)
-        return short, extra
-    if base.rule == "observed":
+        short = _w("set_by_user", lang)
+    elif base.rule == "estimate":
+        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=facts["publisher"],
+                   year=year)
+        if facts["left_out"]:
+            extra = " " + _w("base.left_out", lang, listed=_join([_money(v, lang) for v in facts["left_out"]], lang))
+    elif base.rule == "ratio":
+        ratio = facts["ratio"]
+        years = _join([str(y) for y in ratio["years"]], lang)
+        short = _w("base.ratio", lang, ratio=fmt_pct(ratio["mean_pct"], lang, 2), years=years,
+                   low=fmt_pct(ratio["low_pct"], lang, 1), high=fmt_pct(ratio["high_pct"], lang, 1),
+                   grdp=_money(facts["grdp_base_bn_vnd"], lang), year=year)
+        if ratio["parts"] != [d.geo]:
+            parts = _join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)
+            short += _w("base.ratio_parts", lang, parts=parts)
+            if ratio["missing"]:
+                short += _w("base.ratio_missing", lang,
+                            missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang))
+    elif base.rule == "plan":
+        short = _w("base.plan", lang, amount=_money(facts["plan"]["amount_bn_vnd"], lang),
+                   share=_share(facts["plan"]["share_pct"], lang))
+    else:  # an observed outturn (the nation without a budget estimate)
         grown = base.year != year
         short = _w("base.observed_grown" if grown else "base.observed", lang, status=_status(facts["status"], lang),
                    year=base.year, publisher=facts["publisher"], base_year=year)
-        if facts["status"] in OUTTURN_STATUSES:
-            short += _w("base.outturn_first", lang)
-        if not facts["others"]:
-            return short, ""
-        listed = "; ".join(f"{_money(value, lang)} ({_status(status, lang)}, {publisher}; "
-                           f"{_relative(value, facts['observed_bn_vnd'], lang)})"
-                           for value, status, publisher in facts["others"])
-        return short, _w("base.others", lang, year=base.year, listed=listed)
-    return _w("base.proxy", lang, proxy=data.geo_name(pkg, facts["proxy"], lang),
-              ratio=fmt_pct(facts["ratio_pct"], lang, 2), grdp=_money(facts["unit_grdp_bn_vnd"], lang),
-              year=year), ""
+    plan = facts.get("plan")
+    if plan is not None and base.rule != "plan":
+        extra += " " + _w("base.alternative", lang, geo=data.geo_name(pkg, plan["geo"], lang),
+                          value=_money(plan["value"], lang), amount=_money(plan["amount_bn_vnd"], lang),
+                          share=_share(plan["share_pct"], lang),
+                          relative=_relative(plan["value"], d.inputs.base_expenditure_bn_vnd, lang))
+    return short, extra
 
 
 def _budget_paragraph(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataFrame) -> str:
@@ -999,7 +1282,7 @@ def _budget_paragraph(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataF
                   for y in later], lang)
     g = fmt_pct(inputs.effective_budget_growth_pct, lang, 2)
     if inputs.budget_growth_pct is None:
-        how = (_w("growth.real_observed", lang, year=real.year) if real.rule == "observed"
+        how = (_w("growth.medium_term", lang, span=real.facts["span"]) if real.rule == "medium_term"
                else _w("set_by_user", lang))
         growth = _w("growth.nominal", lang, word=_w(f"word.{level}", lang), rate=g,
                     real=fmt_pct(inputs.real_growth_pct, lang, 2), how=how,
@@ -1012,7 +1295,7 @@ def _budget_paragraph(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataF
               growth=growth, path=path)
 
 
-def _floor_paragraph(d: Derivation, lang: str, yearly: pd.DataFrame) -> str:
+def _floor_paragraph(pkg, d: Derivation, lang: str, yearly: pd.DataFrame) -> str:
     inputs = d.inputs
     years = _key_years(inputs)
     word = _w("word.nation" if d.geo == NATION else "word.province", lang)
@@ -1024,8 +1307,18 @@ def _floor_paragraph(d: Derivation, lang: str, yearly: pd.DataFrame) -> str:
         grdp = _w("constant_share", lang, share=fmt_pct(shares[0], lang, 2))
     else:
         grdp = _join([fmt_pct(v, lang, 2) for v in shares], lang)
-    return _w("paragraph.floor", lang, floor=_share(inputs.floor_pct, lang), start=inputs.start_year,
+    text = _w("paragraph.floor", lang, floor=_share(inputs.floor_pct, lang), start=inputs.start_year,
               nominal=nominal, base_year=inputs.base_year, const=const, grdp=grdp, word=word)
+    gerd, _uis = _gerd(pkg, inputs.base_year)
+    text += " " + _w("plausibility.gerd", lang, share=fmt_pct(shares[0], lang, 2), word=word,
+                     start=inputs.start_year, gerd=_share(gerd["value"], lang), gerd_year=int(gerd["year"]))
+    reference = reference_share(pkg)
+    if reference is not None and inputs.floor_pct > FAR_ABOVE_FACTOR * reference[0]:
+        text += " " + _w("plausibility.far_above", lang, floor=_share(inputs.floor_pct, lang),
+                         times=fmt_number(inputs.floor_pct / reference[0], lang, 0),
+                         reference=_share(reference[0], lang), where=data.geo_name(pkg, reference[1], lang),
+                         year=reference[2], factor=fmt_number(FAR_ABOVE_FACTOR, lang, 0))
+    return text
 
 
 def _cumulative_paragraph(d: Derivation, lang: str, periods: pd.DataFrame) -> str:
@@ -1041,25 +1334,29 @@ def _cumulative_paragraph(d: Derivation, lang: str, periods: pd.DataFrame) -> st
                                                             "cumulative_status_quo_bn_vnd"), lang)))
     first = _period_labels(inputs)[0]
     text = "; ".join(sentences)
-    return _w("paragraph.cumulative", lang, text=text[0].upper() + text[1:], current=current,
-              start=inputs.start_year, floor=_share(inputs.floor_pct, lang), ramp_year=inputs.ramp_year,
-              ramp=_money(_period_value(periods, "ramp", first, "cumulative_spending_bn_vnd"), lang), period=first)
+    out = _w("paragraph.cumulative", lang, text=text[0].upper() + text[1:], current=current,
+             start=inputs.start_year, floor=_share(inputs.floor_pct, lang), ramp_year=inputs.ramp_year,
+             ramp=_money(_period_value(periods, "ramp", first, "cumulative_spending_bn_vnd"), lang), period=first)
+    return out
 
 
 def _absorption_paragraph(d: Derivation, lang: str, name: str, main: BudgetResult) -> str:
     inputs, capacity = d.inputs, d.items["capacity"]
     if capacity is None:
         return _w("paragraph.absorption_none", lang, name=name)
+    growth = fmt_pct(inputs.capacity_growth_pct, lang, 1)
     if capacity.rule == "target":
         source = _w("absorption.plan", lang, low=fmt_number(capacity.facts["low_bn_vnd"], lang, 0),
-                    high=_money(capacity.facts["high_bn_vnd"], lang))
+                    high=_money(capacity.facts["high_bn_vnd"], lang), growth=growth)
     else:
-        source = _w("absorption.user", lang, capacity=_money(capacity.value, lang))
+        source = _w("absorption.user", lang, capacity=_money(capacity.value, lang), growth=growth)
     n_years = inputs.end_year - inputs.base_year + 1
     above, above_sq = main.years_above_capacity("floor"), main.years_above_capacity("status_quo")
+    floor_rows = main.yearly[main.yearly["scenario"] == "floor"]
     ratio = _value(main.yearly, "floor", inputs.start_year, "spending_to_capacity_ratio")
     if above:
         verdict = _w("absorption.above", lang, ratio=fmt_number(ratio, lang, 1), start=inputs.start_year,
+                     most=fmt_number(float(floor_rows["spending_to_capacity_ratio"].max()), lang, 1),
                      n=len(above), total=n_years, first=above[0])
     else:
         verdict = _w("absorption.within", lang, total=n_years)
@@ -1068,22 +1365,47 @@ def _absorption_paragraph(d: Derivation, lang: str, name: str, main: BudgetResul
     return _w("paragraph.absorption", lang, source=source, verdict=verdict, status_quo=status_quo)
 
 
-def _national_paragraph(d: Derivation, lang: str, name: str, yearly: pd.DataFrame, periods: pd.DataFrame) -> str:
-    inputs, national = d.inputs, d.items["national"]
-    path = _join([_w("money_in", lang, money=_money(_value(yearly, "national_floor", y, "spending_bn_vnd"), lang),
+def _comparison_paragraph(pkg, paths: BudgetPaths, floor: Floor, lang: str, name: str) -> str:
+    d, yearly, periods = paths.derivation, paths.yearly, paths.periods
+    inputs = d.inputs
+    path = _join([_w("money_in", lang, money=_money(_value(yearly, floor.scenario, y, "spending_bn_vnd"), lang),
                      year=y) for y in _key_years(inputs)], lang)
     totals = _join([_w("money_over", lang, period=p, money=_money(
-        _period_value(periods, "national_floor", p, "cumulative_spending_bn_vnd"), lang))
+        _period_value(periods, floor.scenario, p, "cumulative_spending_bn_vnd"), lang))
         for p in _period_labels(inputs)], lang)
-    if inputs.floor_pct == national.value:
-        compare = _w("national.same", lang)
-    else:
-        compare = _w("national.factor", lang, floor=_share(inputs.floor_pct, lang),
-                     factor=fmt_number(inputs.floor_pct / national.value, lang, 1))
-    if inputs.current_share_pct >= national.value:
-        compare += " " + _w("national.met", lang, current=_share(inputs.current_share_pct, lang))
-    return _w("paragraph.national", lang, n=_share(national.value, lang), instrument=national.facts["instrument"],
-              target_id=national.facts["target_id"], name=name, path=path, totals=totals, compare=compare)
+    main_floor = paths.floors[0].floor_pct
+    more = main_floor >= floor.floor_pct
+    factor = fmt_number(main_floor / floor.floor_pct if more else floor.floor_pct / main_floor, lang, 1)
+    compare = _w("compare.factor" if more else "compare.factor_less", lang, floor=_share(main_floor, lang),
+                 factor=factor)
+    if inputs.current_share_pct == floor.floor_pct:
+        compare += " " + _w("compare.is_status_quo", lang, current=_share(inputs.current_share_pct, lang))
+    elif inputs.current_share_pct > floor.floor_pct:
+        compare += " " + _w("compare.met", lang, current=_share(inputs.current_share_pct, lang))
+    return _w("paragraph.comparison", lang, floor=_share(floor.floor_pct, lang), why=_floor_why(pkg, floor, d, lang),
+              name=name, path=path, totals=totals, compare=compare)
+
+
+def _growth_paragraph(d: Derivation, lang: str, by_input: pd.DataFrame) -> str:
+    """What the growth, base and deflator choices change: the one-way sensitivity in a sentence."""
+    last = _period_labels(d.inputs)[-1]
+    rows = by_input[by_input["period"] == last]
+
+    def change(name: str, case: str) -> str:
+        row = rows[(rows["input"] == name) & (rows["case"] == case)]
+        return "" if row.empty else fmt_pct(float(row["change_from_run_pct"].iloc[0]), lang, 0)
+
+    plan = rows[(rows["input"] == "real_growth_pct") & rows["case"].str.startswith("plan")]
+    text = _w("sensitivity.one_way", lang, period=last, real_low=change("real_growth_pct", "low"),
+              real_high=change("real_growth_pct", "high"), step=fmt_number(SENSITIVITY_REAL_STEP_PCT, lang, 0),
+              base_low=change("base_expenditure_bn_vnd", "low"), base_high=change("base_expenditure_bn_vnd", "high"),
+              base_step=fmt_pct(SENSITIVITY_BASE_STEP * 100, lang, 0),
+              defl_low=change("deflator_pct", "low"), defl_high=change("deflator_pct", "high"),
+              defl_step=fmt_number(SENSITIVITY_DEFLATOR_STEP_PCT, lang, 1))
+    if not plan.empty:
+        text += " " + _w("sensitivity.plan", lang, rate=fmt_pct(float(plan["value"].iloc[0]), lang, 2),
+                         change=fmt_pct(float(plan["change_from_run_pct"].iloc[0]), lang, 0))
+    return _w("paragraph.sensitivity", lang, text=text)
 
 
 def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year: int) -> str:

@@ -15,7 +15,7 @@ import pytest
 
 from nq57lib import config
 from nq57lib.params import compare_with_notebook
-from nq57lib.registry import SPECS
+from nq57lib.registry import SPECS, parameter_default
 from nq57lib.runner import pick_kernel
 
 NOTEBOOKS = sorted(SPECS)
@@ -88,7 +88,7 @@ def test_notebook_runs_through_plain_papermill(name, parameters, tmp_path):
     nb, results = _execute(name, tmp_path, **parameters)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
-    expected_geo = parameters.get("geo", config.DEFAULT_GEO)
+    expected_geo = parameters.get("geo", parameter_default(name, "geo"))
     assert results["parameters"]["geo"] == expected_geo
     assert results["notebook"] == name
     assert results["tables"]["sources"]["n_rows"] > 0

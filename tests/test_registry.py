@@ -21,7 +21,7 @@ def test_entry_points_at_its_steps_module_and_input_check(name):
 
 
 def test_parameter_default_and_unknown_notebook():
-    assert registry.parameter_default("budget_floor", "floor_pct") == 15.0
+    assert registry.parameter_default("budget_floor", "floor_pct") == 0.0  # 0: the geography's default floor
     assert registry.parameter_default("scorecard", "floor_pct") is None
     with pytest.raises(ParameterError, match="did you mean 'scorecard'"):
         registry.notebook("scorecards")
