@@ -90,7 +90,7 @@ sensitivity = budget_floor.sensitivity(paths)
 sensitivity.table
 
 # %% tags=["remove_output"]
-by_input = budget_floor.sensitivity_by_input(pkg, paths)
+by_input = budget_floor.sensitivity_by_input(pkg, paths, P.lang)
 by_input
 
 # %%

@@ -63,7 +63,7 @@ from .formatting import fmt_number, fmt_pct
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import t
+from .text import bilingual, t
 
 NOTEBOOK = "budget_floor"
 NATION = "vn"
@@ -880,13 +880,14 @@ def sensitivity(paths: BudgetPaths) -> SensitivityResult:
     return sensitivity_table(inputs, floors_pct=floors, budget_growths_pct=growths)
 
 
-def sensitivity_by_input(pkg, paths: BudgetPaths) -> pd.DataFrame:
+def sensitivity_by_input(pkg, paths: BudgetPaths, lang: str = "en") -> pd.DataFrame:
     """Step 7b: each input moved alone (base, real growth, deflator, floor), the others at the run's values.
 
     Real growth also takes the latest observed year's rate and the geography's own growth target
-    where targets.csv has one (its midpoint), each labelled. Columns: input, case, value, period,
-    cumulative_spending_bn_vnd, cumulative_spending_const_bn_vnd, change_from_run_pct (the report's
-    floor scenario; current and base-year prices).
+    where targets.csv has one (its midpoint), each labelled. Columns: input, case (ids), input_label,
+    case_label (words in ``lang``), value, period, cumulative_spending_bn_vnd,
+    cumulative_spending_const_bn_vnd, change_from_run_pct (the report's floor scenario; current and
+    base-year prices).
     """
     inputs, d = paths.main.inputs, paths.derivation
     base, real, deflator = inputs.base_expenditure_bn_vnd, inputs.real_growth_pct, inputs.deflator_pct
@@ -897,20 +898,27 @@ def sensitivity_by_input(pkg, paths: BudgetPaths) -> pd.DataFrame:
              ("real_growth_pct", "high", real + SENSITIVITY_REAL_STEP_PCT)]
     rates = grdp_growth.yearly_real_growth(pkg, d.geo)
     latest = [r for r in rates if r.year <= inputs.base_year]
+    labels = {"low": _w("case.low", lang), "run": _w("case.run", lang), "high": _w("case.high", lang)}
     if latest:
-        cases.append(("real_growth_pct", f"latest year ({latest[-1].year})", latest[-1].rate_pct))
+        cases.append(("real_growth_pct", "latest_year", latest[-1].rate_pct))
+        labels["latest_year"] = _w("case.latest_year", lang, year=latest[-1].year)
     plan = _plan_growth(pkg, d.geo, inputs.base_year)
     if plan is not None:
-        cases.append(("real_growth_pct", f"plan target ({plan[1]})", plan[0]))
+        cases.append(("real_growth_pct", "plan_target", plan[0]))
+        labels["plan_target"] = _w("case.plan_target", lang, target=plan[1])
     cases += [("deflator_pct", "low", deflator - SENSITIVITY_DEFLATOR_STEP_PCT), ("deflator_pct", "run", deflator),
               ("deflator_pct", "high", deflator + SENSITIVITY_DEFLATOR_STEP_PCT)]
-    cases += [("floor_pct", "run" if f.floor_pct == inputs.floor_pct else f.scenario, f.floor_pct)
-              for f in paths.floors]
+    for f in paths.floors:
+        case = "run" if f.floor_pct == inputs.floor_pct else f.scenario
+        cases.append(("floor_pct", case, f.floor_pct))
+        labels.setdefault(case, _floor_why(pkg, f, d, lang))
+    names = bilingual("charts.budget_floor.input_names")
     rows = []
     for name, case, value in cases:
         run = run_budget(replace(inputs, **{name: value}), scenarios=["floor"])
         for _, period in run.periods.iterrows():
-            rows.append({"input": name, "case": case, "value": float(value), "period": period["period"],
+            rows.append({"input": name, "case": case, "input_label": names[name][lang], "case_label": labels[case],
+                         "value": float(value), "period": period["period"],
                          "cumulative_spending_bn_vnd": float(period["cumulative_spending_bn_vnd"]),
                          "cumulative_spending_const_bn_vnd": float(period["cumulative_spending_const_bn_vnd"])})
     table = pd.DataFrame(rows)
@@ -924,15 +932,13 @@ def sensitivity_by_input(pkg, paths: BudgetPaths) -> pd.DataFrame:
 def spending_figure(pkg, paths: BudgetPaths, lang: str):
     """Figure: required spending per scenario, the floors compared beside it, and the capacity.
 
-    A comparison floor equal to the status-quo share is not drawn (its line would be the status
-    quo's); the narrative says so in one sentence.
+    A comparison floor equal to the status-quo share is not drawn again: the status quo's legend
+    names it, and the narrative says so in one sentence.
     """
     from .charts.budget_floor_charts import plot_spending_paths
 
-    current = paths.main.inputs.current_share_pct
-    comparisons = [run for run in paths.comparisons.values() if run.inputs.floor_pct != current]
     return plot_spending_paths(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
-                               comparison=comparisons or None)
+                               comparison=list(paths.comparisons.values()) or None)
 
 
 def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):

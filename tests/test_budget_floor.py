@@ -36,7 +36,7 @@ def run_steps(P, pkg):
     inputs = B.derive_inputs(pkg, P)
     paths = B.budget_paths(inputs, B.default_floors(inputs))
     rnd = B.rnd_view(pkg, paths)
-    by_input = B.sensitivity_by_input(pkg, paths)
+    by_input = B.sensitivity_by_input(pkg, paths, P.lang)
     text = B.narrative(pkg, paths, rnd, by_input, P.lang)
     return B.report(pkg, paths, B.absorption_check(paths), rnd, B.sensitivity(paths), by_input, text, P.lang)
 
@@ -221,6 +221,9 @@ def test_status_quo_equal_to_the_national_floor_is_said_once(pkg, reports):
     try:
         labels = [line.get_label() for line in fig.axes[0].get_lines()]
         assert not any(label.startswith("Comparison") for label in labels)  # one line, the status quo's
+        assert any("(= the comparison floor" in label for label in labels)
+        national_source = target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["source_id"]
+        assert national_source in "\n".join(text.get_text() for text in fig.texts)
     finally:
         plt.close(fig)
 
@@ -248,7 +251,9 @@ def test_sensitivity_covers_base_growth_deflator_and_floor_centred_on_the_run(pk
     for name in ("base_expenditure_bn_vnd", "real_growth_pct", "deflator_pct", "floor_pct"):
         assert run[run["input"] == name]["value"].iloc[0] == pytest.approx(getattr(inputs, name))
         assert (run[run["input"] == name]["change_from_run_pct"].abs() < 1e-9).all()
-    assert table["case"].str.startswith("plan target").any()  # the province's own growth target, labelled
+    assert (table["case"] == "plan_target").any()  # the province's own growth target, labelled
+    assert not table["input_label"].str.contains("_").any()  # words for the reader, ids kept in input/case
+    assert set(reports["vinh-phuc", "vi"].tables["sensitivity_inputs"]["case_label"]) != set(table["case_label"])
     low = table[(table["input"] == "real_growth_pct") & (table["case"] == "low")]
     assert (low["change_from_run_pct"] < 0).all()
     grid = report.tables["sensitivity"]

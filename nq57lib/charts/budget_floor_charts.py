@@ -122,13 +122,20 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
                                                f"(its constant prices), got {other.inputs.base_year}")
     geo = _title_geo(result, geo_name)
 
+    # A comparison floor equal to the status-quo share would draw the status quo's line again: it is
+    # named in the status quo's label instead (and its sources stay in the footnote).
+    same = [o for o in comparisons if o.inputs.floor_pct == result.inputs.current_share_pct]
+    comparisons = [o for o in comparisons if o.inputs.floor_pct != result.inputs.current_share_pct]
     column = "spending_const_bn_vnd" if constant_prices else "spending_bn_vnd"
     fig, ax = new_figure()
     for scenario in chosen:
         rows = result.yearly[result.yearly["scenario"] == scenario]
-        ax.plot(rows["year"], rows[column], label=_scenario_label(scenario, result, lang),
+        name = "status_quo_equal" if scenario == "status_quo" and same else scenario
+        ax.plot(rows["year"], rows[column], label=_scenario_label(name, result, lang),
                 linewidth=2, **SERIES_STYLES[SCENARIOS.index(scenario)])
     assumptions = list(result.assumptions)
+    assumptions += [replace(a, name="comparison_floor_pct") for o in same for a in o.assumptions
+                    if a.name == "floor_pct"]
     for i, other in enumerate(comparisons):
         rows = other.yearly[other.yearly["scenario"] == "floor"]
         ax.plot(rows["year"], rows[column], label=_scenario_label("comparison", other, lang),
