@@ -344,14 +344,14 @@ def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
 
 
 def _plan_growth(pkg, geo: str, base_year: int) -> tuple[float, str] | None:
-    """The geography's own GRDP growth target for a year after the base year: (midpoint, target id)."""
+    """The geography's own GRDP growth target for a year after the base year: (midpoint, its year)."""
     t = pkg.targets
     rows = t[(t["geo_id"] == geo) & (t["indicator_id"] == "grdp_growth_pct") & (t["year"] > base_year)]
     if rows.empty:
         return None
     row = rows.sort_values("year").iloc[-1]
     value = float(row["value"]) if pd.isna(row["value_high"]) else (float(row["value"]) + float(row["value_high"])) / 2
-    return value, f"{row['target_id']} ({row['source_id']})"
+    return value, str(int(row["year"]))
 
 
 def _national_estimate(pkg, year: int) -> tuple[pd.Series | None, pd.DataFrame]:
