@@ -119,12 +119,15 @@ class Derived:
 
 @dataclass(frozen=True)
 class Derivation:
-    """Everything ``build`` needs from the data: the engine inputs and how each was obtained."""
+    """Step 1's result: the engine inputs and how each was obtained (``items``: each input's ``Derived``)."""
 
     geo: str
     inputs: BudgetInputs
-    national_inputs: BudgetInputs
     items: Mapping[str, Derived]
+
+    def _repr_html_(self) -> str:
+        """In a notebook a derivation shows as its inputs table (value, kind, basis)."""
+        return inputs_table(self)._repr_html_()
 
 
 # --------------------------------------------------------------------------------------------
@@ -639,11 +642,9 @@ def _derive(pkg, P) -> Derivation:
         capacity_bn_vnd=None if capacity is None else capacity.value,
         capacity_growth_pct=0.0 if capacity is None else deflator.value,
         periods=periods, bases=bases)
-    national_inputs = replace(inputs, floor_pct=national.value,
-                              bases={**bases, "floor_pct": (national.kind, national.basis)})
     items = {"base": base, "share": share, "grdp": grdp, "real": real, "deflator": deflator,
              "capacity": capacity, "floor": floor, "national": national}
-    return Derivation(geo=geo, inputs=inputs, national_inputs=national_inputs, items=items)
+    return Derivation(geo=geo, inputs=inputs, items=items)
 
 
 def budget_inputs(pkg, P) -> BudgetInputs:
@@ -716,12 +717,6 @@ def inputs_table(derivation: Derivation) -> pd.DataFrame:
     """The base-year inputs of a derivation as a table: name, value, unit, kind, label, basis."""
     return assumptions_frame(derivation.inputs.assumptions())
 
-
-def _derivation_html(self: Derivation) -> str:
-    return inputs_table(self)._repr_html_()
-
-
-Derivation._repr_html_ = _derivation_html  # a derivation shows as its inputs table in a notebook
 
 
 @dataclass(frozen=True)
