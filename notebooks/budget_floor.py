@@ -17,19 +17,19 @@
 # # The S&T budget floor: what it costs, year by year, to 2030 and 2045
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW). Change the parameters below, or pass them with
-# `papermill ... -p floor_pct 3` or `nq57 run --notebook budget_floor -p floor_pct=3`. All computation is
-# in `nq57lib.budget_floor`; this notebook only arranges the results.
+# `papermill ... -p geo vn` or `-p floor_pct 3` or `nq57 run --notebook budget_floor -p floor_pct=3`. All computation is
+# in `nq57lib.budget_floor`; each cell below is one step of the analysis, and you can edit any of them.
 
 # %% tags=["parameters"]
-geo: str = "vinh-phuc"  # geography id or name (list: nq57 data --geos)
+geo: str = "phu-tho-2025"  # geography id or name (list: nq57 data --geos)
 lang: str = "en"  # language of labels and narrative: en or vi
-floor_pct: float = 15.0  # S&T floor, % of budget expenditure (15: provincial, 3: national)
+floor_pct: float = 0.0  # S&T floor, % of budget expenditure (0: the geography's default: 15 for Vinh Phuc and, as a scenario, its successor; 3 for the nation; else its own or 3)
 start_year: int = 2025  # first year the floor applies
 ramp_year: int = 2030  # scenario: year the ramp reaches the floor
 end_year: int = 2045  # last year computed
 base_expenditure_bn_vnd: float = 0.0  # budget expenditure in the start year, bn VND (0: from data)
 current_share_pct: float = 0.0  # status-quo S&T share of expenditure, % (0: from data)
-real_growth_pct: float = 0.0  # scenario: real GRDP growth, % a year (0: latest observed)
+real_growth_pct: float = 0.0  # scenario: real GRDP growth, % a year (0: mean of the latest 5 observed years)
 deflator_pct: float = 3.5  # scenario: GRDP deflator, % a year
 budget_growth_pct: float = 0.0  # scenario: nominal budget growth, % a year (0: with nominal GRDP)
 capacity_bn_vnd: float = 0.0  # absorption capacity, bn VND a year (0: from data, else no check)
@@ -40,16 +40,66 @@ from nq57lib.params import validate_parameters
 
 P = validate_parameters("budget_floor", globals())
 
-# %%
-from IPython.display import Markdown, display
+# %% tags=["remove_output"]
+from IPython.display import display
 
-from nq57lib import budget_floor
-from nq57lib.report_view import heading, show, table_view
+from nq57lib import budget_floor, data
 from nq57lib.report import save_results
+from nq57lib.report_view import heading, show, table_view
 
-R = budget_floor.build(P)
-display(Markdown(f"## {R.title}"))
-display(Markdown(R.narrative_markdown()))
+pkg = data.load_package()
+
+# %% [markdown] tags=["remove_cell"]
+# **1. The base-year inputs**, each observed, derived or assumed, with its basis (budget, GRDP, growth,
+# status-quo share, capacity).
+
+# %% tags=["remove_output"]
+inputs = budget_floor.derive_inputs(pkg, P)
+inputs
+
+# %% [markdown] tags=["remove_cell"]
+# **2. The floors to compare.** The first is the report's floor (run with the ramp and the status quo);
+# every other floor is one more line on the same budget path. Edit the list: add
+# `budget_floor.Floor("my_floor", 8.0, "assumed", "why 8 %")`, drop one, or change a value.
+
+# %% tags=["remove_output"]
+floors = budget_floor.default_floors(inputs)
+floors
+
+# %% [markdown] tags=["remove_cell"]
+# **3. The budget paths**: budget expenditure and each floor's spending, year by year (milestones shown).
+
+# %% tags=["remove_output"]
+paths = budget_floor.budget_paths(inputs, floors)
+paths
+
+# %% tags=["remove_output"]
+totals = budget_floor.cumulative_totals(paths)
+totals
+
+# %% tags=["remove_output"]
+absorption = budget_floor.absorption_check(paths)
+absorption
+
+# %% tags=["remove_output"]
+rnd = budget_floor.rnd_view(pkg, paths)
+rnd
+
+# %% tags=["remove_output"]
+sensitivity = budget_floor.sensitivity(paths)
+sensitivity.table
+
+# %% tags=["remove_output"]
+by_input = budget_floor.sensitivity_by_input(pkg, paths, P.lang)
+by_input
+
+# %%
+narrative = budget_floor.narrative(pkg, paths, rnd, by_input, P.lang)
+narrative
+
+# %% tags=["remove_output"]
+R = budget_floor.report(pkg, paths, absorption, rnd, sensitivity, by_input, narrative, P.lang)
+R.scalars
 
 # %%
 display(heading(R, "budget"))
@@ -65,6 +115,7 @@ if "rnd" in R.tables:
 display(heading(R, "sensitivity"))
 show(R.figure("sensitivity"))
 display(table_view(R, "sensitivity"))
+display(table_view(R, "sensitivity_inputs"))
 
 # %%
 display(heading(R, "data"))

@@ -1,44 +1,47 @@
-"""Report builder of the "budget_floor" notebook: what an S&T spending floor costs, read from data/.
+"""The "budget_floor" notebook's steps: what an S&T spending floor costs, read from data/.
 
 The engine (``nq57lib.floor_cost``) takes explicit numbers. This module derives each of them from the
 data package and records its kind (observed, derived, assumed), its source ids and its derivation,
 so every figure in the report traces back to a source, a stated arithmetic or a labelled choice.
+The notebook calls the steps in order: ``derive_inputs`` -> ``default_floors`` (an editable list of
+``Floor``) -> ``budget_paths`` -> ``cumulative_totals``, ``absorption_check``, ``rnd_view``,
+``sensitivity``, ``sensitivity_by_input`` -> ``narrative`` -> ``report`` (saved by
+``nq57lib.report.save_results``). Every user-facing word is in the locale files, section [budget_floor].
 
 Parameters (notebook "budget_floor"): geo, lang, floor_pct, start_year, ramp_year, end_year,
 base_expenditure_bn_vnd, current_share_pct, real_growth_pct, deflator_pct, budget_growth_pct,
-capacity_bn_vnd (output_dir is not used here). A value of 0 means "derive it from the data".
+capacity_bn_vnd (output_dir is not used here). A value of 0 means "derive it from the data" (papermill
+cannot pass None).
 
 Derivation rules (the base year is ``start_year``; constant prices are that year's prices):
 
+Floor (``floor_pct`` 0 = the geography's default): Vinh Phuc: 15 %, as reported from its provincial
+  steering committee meeting (primary text not found); the new Phu Tho (its successor): that 15 %
+  carried over as a labelled scenario; the nation: the sourced 3 % of Resolution 57-NQ/TW; any other
+  province: its own sourced floor (a ">=" S&T share target in targets.csv), else the national 3 %.
+  The floors list always holds the 15 % and the 3 % side by side.
 Budget expenditure in the base year, the first rule that applies:
   a. ``base_expenditure_bn_vnd`` if > 0 (assumed: set by the user);
-  b. the geography's S&T plan in targets.csv, i.e. an amount (st_expenditure_bn_vnd, concept
-     st_i_dt) and a share of budget spending (st_expenditure_share_pct, st_i_dt) for the same
-     period, covering the base year: amount / share (derived; Vĩnh Phúc's QĐ 322/QĐ-UBND). The
-     latest observed budget expenditure, if any, is shown beside it as a cross-check;
-  c. the latest observation of budget_expenditure_bn_vnd (concept state_total for the nation,
-     local_excl_carryover for a province) from base year - 2 to the base year (observed). A floor
-     is a share of what is spent, so outturns and estimates (official, preliminary, estimate) are
-     taken before plans (dự toán), which are used only when no outturn or estimate exists; among
-     them the package's best-observation rule picks one. A figure for an earlier year is grown to
-     the base year at the path's growth (then derived). The other figures of that year are named;
-  d. for a unit created by the 2025 merger: the budget-to-GRDP ratio of its old unit with an S&T
-     plan (rule b; the named proxy, both in the base year) times the unit's own GRDP (assumed);
-  otherwise a ParameterError on ``base_expenditure_bn_vnd``.
-Status-quo share: ``current_share_pct`` if > 0; else the plan's share (b); else the latest
-  st_expenditure_share_pct of the geography (the concept with the latest year, its scope stated);
-  else the proxy plan's share (d) or, for any other unit, the national latest share (assumed).
+  b. the nation: the state budget estimate (plan status, state_total) for the base year, the
+     package's best observation among point values without a scope warning (rows printed as bounds
+     or noted "check scope" are left out and named); else its latest outturn, grown to the base year;
+  c. a province: the mean observed ratio of local budget expenditure (excluding carry-over; outturns
+     and estimates) to GRDP over the latest ``BASE_RATIO_YEARS`` years with both figures, naming
+     them, times GRDP in the base year (derived). A unit created by the 2025 merger without its own
+     figures sums its old units' budgets and GRDP in years when all report, else uses the old units
+     that do report (assumed, the others named). The plan-derived figure (the geography's own S&T
+     plan amount / its stated share) is shown beside it as an alternative;
+  d. the plan-derived figure when no ratio can be formed; otherwise a ParameterError.
+Status-quo share: ``current_share_pct`` if > 0; else the plan's share; else the latest observed
+  st_expenditure_share_pct (its scope stated); else, for a merged unit, its old unit's plan share;
+  else the national latest share (assumed).
 GRDP (GDP for the nation): the latest grdp_current_bn_vnd up to the base year; for a merged unit
   ``data.merged_series`` (the old units' sum before the merger, else its own published figure).
-Real growth: ``real_growth_pct`` if != 0, else the latest observed grdp_growth_pct up to the base
-  year, held constant every year (a scenario assumption). Deflator: ``deflator_pct`` (assumed round
-  planning value). Budget growth: ``budget_growth_pct`` if != 0, else nominal GRDP growth.
+Real growth: ``real_growth_pct`` if != 0, else ``nq57lib.grdp_growth.growth_assumption`` (the geometric
+  mean of the latest observed years, named). Deflator: ``deflator_pct`` (one default in the registry,
+  a round planning value). Budget growth: ``budget_growth_pct`` if != 0, else nominal GRDP growth.
 Absorptive capacity: ``capacity_bn_vnd`` if > 0, else the geography's absorption forecast in
-  targets.csv (target id containing "absorption", covering the base year; the top of its range),
-  held flat (assumed); else no check.
-Floor: ``floor_pct`` as set (default 15 %: a provincial floor with no public source, see
-  data/README.md). The national floor (targets.csv, Resolution 57-NQ/TW, st_i_dt) is always run
-  beside it on the same budget path, as the ``national_floor`` scenario, and in the sensitivity table.
+  targets.csv (the top of its range); it grows with prices (the deflator); else no check.
 National R&D view (geo "vn" only): GDP and growth as above, the latest GERD (default concept: the
   ministry's survey; the UIS value is named), the 2030 GERD target and the non-state share target.
 """
@@ -46,20 +49,21 @@ National R&D view (geo "vn" only): GDP and growth as above, the latest GERD (def
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from . import data, registry
+from . import data, grdp_growth, registry
 from .floor_cost import (
-    SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, compare_public_rnd_with_floor,
-    nominal_growth_pct, rnd_target_path, run_budget, sensitivity_table,
+    SCENARIOS, SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, RndResult, SensitivityResult,
+    check_floor_pct, compare_public_rnd_with_floor, nominal_growth_pct, rnd_target_path, run_budget,
+    sensitivity_table,
 )
 from .formatting import fmt_number, fmt_pct
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import pick
+from .text import bilingual, t
 
 NOTEBOOK = "budget_floor"
 NATION = "vn"
@@ -71,22 +75,36 @@ PLAN_CONCEPT = "st_i_dt"  # Resolution 57's scope: S&T, innovation and digital t
 ABSORPTION_MARK = "absorption"  # target ids of absorptive-capacity forecasts contain it
 OUTTURN_STATUSES = ("official", "preliminary", "estimate")
 BASE_LOOKBACK_YEARS = 2
+BASE_RATIO_YEARS = 3  # the budget-to-GRDP ratio is the mean over the latest (up to) three observed years
+MISSION_GEO = "vinh-phuc"  # the province whose 15 % floor is the project's mission
+PROVINCIAL_FLOOR_PCT = 15.0
+PROVINCIAL_FLOOR_BASIS = (
+    "as reported; primary text not found: a news report of Vinh Phuc's provincial steering committee meeting on "
+    "Resolution 57 (early 2025) states at least 15 % of the annual state budget for research and high-tech "
+    "application; no primary document was found (the project's research log on Vinh Phuc and its merger partners, "
+    "'VP S&T budget share target'; data/README.md, 'What is missing'). The province's plan QD 322/QD-UBND sizes "
+    "its S&T, innovation and digital transformation budget at 3 %")
+DEFLATOR_BASIS = ("round planning value, not a sourced figure: a moderate yearly price rise used to grow current-price "
+                  "aggregates, the capacity and to convert them to base-year prices; the sensitivity varies it")
+# A floor is "far above" observed spending when it exceeds this multiple of the highest S&T share of budget
+# expenditure observed for any province in the data (for the nation when no province has one).
+FAR_ABOVE_FACTOR = 3.0
+# One-way sensitivity: each input moved alone, the others at the run's values.
+SENSITIVITY_BASE_STEP = 0.2  # base expenditure x (1 -+ 20 %)
+SENSITIVITY_REAL_STEP_PCT = 2.0  # real growth -+ 2 percentage points
+SENSITIVITY_DEFLATOR_STEP_PCT = 1.5  # deflator -+ 1.5 percentage points
 # The sensitivity grid of budget growth: the run's own rate and round steps around it (percentage points).
 SENSITIVITY_GROWTH_STEPS_PCT = (-4.0, -2.0, 0.0, 2.0, 4.0)
 
 _BUDGET_CONCEPT = {"nation": "state_total", "province": "local_excl_carryover"}
-_CONCEPT_WORDS = {
-    "state_total": ("total state budget expenditure", "tổng chi ngân sách nhà nước"),
-    "local_excl_carryover": ("local budget expenditure (excluding carry-over)",
-                             "chi ngân sách địa phương (không gồm chi chuyển nguồn)"),
-}
 
 
 @dataclass(frozen=True)
 class Derived:
     """One input read or derived from the data: value, kind, basis (English, with source ids).
 
-    ``caveats`` are (en, vi) sentences the narrative must say; ``facts`` keeps the numbers the
+    ``caveats`` are sentences the narrative must say, as (locale key under ``budget_floor.``, values)
+    pairs rendered in the report's language by :func:`caveat_text`; ``facts`` keeps the numbers the
     narrative cites (e.g. the plan amount, the cross-check observation).
     """
 
@@ -95,18 +113,21 @@ class Derived:
     basis: str
     year: int | None = None
     rule: str = ""
-    caveats: tuple[tuple[str, str], ...] = ()
+    caveats: tuple[tuple[str, Mapping[str, Any]], ...] = ()
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Derivation:
-    """Everything ``build`` needs from the data: the engine inputs and how each was obtained."""
+    """Step 1's result: the engine inputs and how each was obtained (``items``: each input's ``Derived``)."""
 
     geo: str
     inputs: BudgetInputs
-    national_inputs: BudgetInputs
     items: Mapping[str, Derived]
+
+    def _repr_html_(self) -> str:
+        """In a notebook a derivation shows as its inputs table (value, kind, basis)."""
+        return inputs_table(self)._repr_html_()
 
 
 # --------------------------------------------------------------------------------------------
@@ -178,25 +199,6 @@ def _grdp(pkg, geo: str, base_year: int) -> Derived:
                                 f"budget floor needs it (see `nq57 data --geo {geo}`)")
 
 
-def _real_growth(pkg, geo: str, base_year: int, given_pct: float, end_year: int) -> Derived:
-    """The user's real growth, else the latest observed growth held constant (a scenario)."""
-    if given_pct != 0:
-        return Derived(float(given_pct), ASSUMED, "set by the user (notebook parameter real_growth_pct)",
-                       rule="parameter")
-    row = _latest(data.series(pkg, geo, "grdp_growth_pct"), base_year)
-    if row is None:
-        raise ParameterError("real_growth_pct", f"no real GRDP growth for {geo} in the data; set real_growth_pct")
-    value, year = float(row["value"]), int(row["year"])
-    word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
-    basis = (f"latest observed real {word} growth, {value:g} % in {year} ({_cite(row)}), held constant every "
-             f"year: a scenario assumption, not a forecast")
-    caveat = (f"Real growth is the latest observed rate ({fmt_pct(value, 'en', 2)} in {year}) held constant "
-              f"to {end_year}: a scenario, not a forecast.",
-              f"Tăng trưởng thực là tốc độ quan sát gần nhất ({fmt_pct(value, 'vi', 2)} năm {year}) giữ nguyên "
-              f"đến {end_year}: một kịch bản, không phải dự báo.")
-    return Derived(value, ASSUMED, basis, year, "observed", (caveat,))
-
-
 def _plan(pkg, geo: str, year: int) -> dict[str, pd.Series] | None:
     """The geography's S&T plan covering ``year``: an amount and a share target of one period."""
     t = pkg.targets
@@ -247,43 +249,6 @@ def _plan_base(pkg, geo: str, plan: Mapping[str, pd.Series], base_year: int) -> 
     return value, basis
 
 
-def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp: Derived,
-                      deflator_pct: float) -> Derived:
-    """Budget expenditure in the base year by rules a–d of the module docstring."""
-    if P.base_expenditure_bn_vnd > 0:
-        return Derived(float(P.base_expenditure_bn_vnd), ASSUMED,
-                       "set by the user (notebook parameter base_expenditure_bn_vnd)", base_year, "parameter")
-    concept = _BUDGET_CONCEPT[_level(pkg, geo)]
-    plan = _plan(pkg, geo, base_year)
-    if plan is not None:
-        value, basis = _plan_base(pkg, geo, plan, base_year)
-        facts: dict[str, Any] = {"amount_bn_vnd": float(plan["amount"]["value"]),
-                                 "share_pct": float(plan["share"]["value"]), "period": _plan_period(plan)}
-        observed, _ = _budget_observations(pkg, geo, base_year, None)
-        if observed is not None:
-            grown = _grow(float(observed["value"]), growth_pct, int(observed["year"]), base_year)
-            diff = (value / float(observed["value"]) - 1.0) * 100.0
-            basis += (f". Cross-check: the latest observed {_CONCEPT_WORDS[concept][0]} is "
-                      f"{_bn(observed['value'])} bn VND in {int(observed['year'])} ({_cite(observed)}); the derived "
-                      f"base is {diff:+.0f} % from it, or {_bn(grown)} bn VND if that figure is grown to {base_year} "
-                      f"at the path's {growth_pct:.2f} % a year")
-            facts.update(check_bn_vnd=float(observed["value"]), check_year=int(observed["year"]),
-                         check_status=observed["status"], check_grown_bn_vnd=grown, check_diff_pct=diff)
-        caveat = (f"The plan's yearly average for {facts['period']} is used as the {base_year} level.",
-                  f"Mức bình quân hằng năm của kế hoạch {facts['period']} được dùng làm mức năm {base_year}.")
-        return Derived(value, DERIVED, basis, base_year, "plan", (caveat,), facts)
-
-    observed, others = _budget_observations(pkg, geo, base_year, base_year - BASE_LOOKBACK_YEARS)
-    if observed is not None:
-        return _observed_base(observed, others, concept, base_year, growth_pct)
-
-    proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
-    if proxies:
-        return _proxy_base(pkg, geo, proxies[0], base_year, grdp, growth_pct, deflator_pct)
-    raise ParameterError("base_expenditure_bn_vnd",
-                         f"no budget expenditure for {geo} in the data; set base_expenditure_bn_vnd")
-
-
 def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base_year: int,
                    growth_pct: float) -> Derived:
     """Rule c: an observed figure, grown to the base year if it is older."""
@@ -291,7 +256,7 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
     value = _grow(raw, growth_pct, year, base_year)
     picked = ("outturns and estimates (official, preliminary, estimate) before plans"
               if observed["status"] in OUTTURN_STATUSES else "plans, since no outturn or estimate exists")
-    basis = (f"{_CONCEPT_WORDS[concept][0]} {year}, {_bn(raw)} bn VND ({_cite(observed)}), chosen by the "
+    basis = (f"{t('budget_floor.concept.' + concept, 'en')} {year}, {_bn(raw)} bn VND ({_cite(observed)}), chosen by the "
              f"package's best-observation rule among {picked}")
     if year != base_year:
         basis += f"; grown to {base_year} at the path's {growth_pct:.2f} % a year = {_bn(value)} bn VND"
@@ -299,8 +264,7 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
     note = observed["note"].rstrip(". ") if isinstance(observed["note"], str) else ""
     if note:
         basis += f"; data note: {note}"
-        caveats.append((f"The data notes on the base figure: “{note}”.",
-                        f"Ghi chú của dữ liệu về số gốc (tiếng Anh): “{note}”."))
+        caveats.append(("caveat.data_note", {"note": note}))
     facts: dict[str, Any] = {"observed_bn_vnd": raw, "status": observed["status"],
                              "publisher": observed["publisher"],
                              "others": [(float(r["value"]), r["status"], r["publisher"]) for _, r in others.iterrows()]}
@@ -313,37 +277,6 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
     return Derived(value, kind, basis, year, "observed", tuple(caveats), facts)
 
 
-def _proxy_base(pkg, geo: str, proxy: str, base_year: int, grdp: Derived, growth_pct: float,
-                deflator_pct: float) -> Derived:
-    """Rule d: the proxy's budget-to-GRDP ratio (both in the base year) times the unit's GRDP."""
-    proxy_base, proxy_basis = _plan_base(pkg, proxy, _plan(pkg, proxy, base_year), base_year)
-    proxy_grdp = _grdp(pkg, proxy, base_year)
-    proxy_real = _real_growth(pkg, proxy, base_year, 0.0, base_year)
-    proxy_nominal = nominal_growth_pct(proxy_real.value, deflator_pct)
-    proxy_grdp_base = _grow(proxy_grdp.value, proxy_nominal, proxy_grdp.year, base_year)
-    ratio_pct = proxy_base / proxy_grdp_base * 100.0
-    unit_grdp = _grow(grdp.value, growth_pct, grdp.year, base_year)
-    value = ratio_pct / 100.0 * unit_grdp
-    grown = (f" grown to {base_year} at {proxy_nominal:.2f} % a year (real {proxy_real.value:g} %, "
-             f"deflator {deflator_pct:g} %) = {_bn(proxy_grdp_base)}" if proxy_grdp.year != base_year else "")
-    unit_grown = (f", grown to {base_year} at {growth_pct:.2f} % a year = {_bn(unit_grdp)}"
-                  if grdp.year != base_year else "")
-    basis = (f"{geo} has no budget expenditure or S&T plan in the data; assumed to bear the same budget-to-GRDP "
-             f"ratio as its old unit {proxy}, which has an S&T plan: {_bn(proxy_base)} / {_bn(proxy_grdp_base)} = "
-             f"{ratio_pct:.2f} % ({proxy} budget: {proxy_basis}; {proxy} {proxy_grdp.basis}{grown}); times {geo} "
-             f"{grdp.basis}{unit_grown}: {ratio_pct:.2f} % x {_bn(unit_grdp)} = {_bn(value)} bn VND")
-    name_en, name_vi = data.geo_name(pkg, proxy, "en"), data.geo_name(pkg, proxy, "vi")
-    caveat = (f"Neither a budget figure nor an S&T plan of this unit is in the data: its budget is assumed to "
-              f"bear {name_en}'s budget-to-GRDP ratio ({fmt_pct(ratio_pct, 'en', 2)}) and its status quo to be "
-              f"{name_en}'s plan share.",
-              f"Dữ liệu không có số chi ngân sách hay kế hoạch KH&CN của đơn vị này: giả định chi ngân sách có "
-              f"cùng tỷ lệ so với GRDP như {name_vi} ({fmt_pct(ratio_pct, 'vi', 2)}) và tỷ lệ hiện trạng bằng tỷ "
-              f"lệ trong kế hoạch của {name_vi}.")
-    facts = {"proxy": proxy, "ratio_pct": ratio_pct, "proxy_base_bn_vnd": proxy_base,
-             "proxy_grdp_bn_vnd": proxy_grdp_base, "unit_grdp_bn_vnd": unit_grdp}
-    return Derived(value, ASSUMED, basis, base_year, "proxy", (caveat,), facts)
-
-
 def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
     """Latest S&T share of budget expenditure: the concept with the latest year (first concept on ties)."""
     best = None
@@ -354,40 +287,6 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
     return best
 
 
-def _current_share(pkg, geo: str, P, base_year: int, base: Derived) -> Derived:
-    """Status-quo share of budget expenditure spent on S&T (see the module docstring)."""
-    if P.current_share_pct > 0:
-        return Derived(float(P.current_share_pct), ASSUMED, "set by the user (notebook parameter current_share_pct)",
-                       rule="parameter")
-    plan = _plan(pkg, geo, base_year)
-    if plan is not None:
-        share = plan["share"]
-        basis = (f"the S&T plan's share, {share['value']:g} % of budget spending ({_target_source(share)}); "
-                 f"a plan, not observed spending: S&T spending outturns for recent years are not in the data")
-        caveat = ("The status quo is the plan's own share, not observed spending (recent S&T spending outturns "
-                  "are not in the data).",
-                  "Hiện trạng là tỷ lệ trong kế hoạch, không phải số chi thực tế (dữ liệu không có số chi KH&CN "
-                  "thực tế những năm gần đây).")
-        return Derived(float(share["value"]), OBSERVED, basis, rule="plan", caveats=(caveat,))
-    row = _latest_share(pkg, geo, base_year)
-    if row is not None:
-        return _observed_share(row, "")
-    if base.rule == "proxy":
-        proxy = base.facts["proxy"]
-        share = _plan(pkg, proxy, base_year)["share"]
-        basis = (f"no S&T share for {geo} in the data; assumed equal to the plan share of its old unit {proxy}, "
-                 f"{share['value']:g} % ({_target_source(share)})")
-        return Derived(float(share["value"]), ASSUMED, basis, rule="proxy")
-    row = _latest_share(pkg, NATION, base_year)
-    if row is None or geo == NATION:
-        raise ParameterError("current_share_pct", f"no S&T share of budget expenditure for {geo} in the data; "
-                                                  f"set current_share_pct")
-    share = _observed_share(row, f"no S&T share for {geo} in the data; the national share is used as a proxy: ")
-    caveat = ("The status-quo share is the national one, used as a proxy: no share for this unit is in the data.",
-              "Tỷ lệ hiện trạng lấy theo cả nước làm đại diện: dữ liệu không có tỷ lệ của đơn vị này.")
-    return replace(share, kind=ASSUMED, rule="national", caveats=share.caveats + (caveat,))
-
-
 def _observed_share(row: pd.Series, prefix: str) -> Derived:
     """An observed S&T share, with a caveat when its scope is narrower than the floor's."""
     value, year = float(row["value"]), int(row["year"])
@@ -395,59 +294,8 @@ def _observed_share(row: pd.Series, prefix: str) -> Derived:
     caveats = ()
     if row["concept"] != PLAN_CONCEPT:
         basis += "; its scope is narrower than the floor's S&T, innovation and digital transformation (st_i_dt)"
-        caveats = ((f"The status-quo share ({fmt_pct(value, 'en', 2)} in {year}) has the scope "
-                    f"'{row['concept']}', narrower than the floor's S&T, innovation and digital transformation, so "
-                    f"the gap to the status quo is overstated.",
-                    f"Tỷ lệ hiện trạng ({fmt_pct(value, 'vi', 2)} năm {year}) có phạm vi '{row['concept']}', hẹp "
-                    f"hơn phạm vi của mức sàn (KH&CN, đổi mới sáng tạo và chuyển đổi số), nên chênh lệch so với "
-                    f"hiện trạng bị phóng đại."),)
+        caveats = (("caveat.narrow_scope", {"share": ("pct", value, 2), "year": year, "concept": row["concept"]}),)
     return Derived(value, OBSERVED, basis, year, "observed", caveats)
-
-
-def _capacity(pkg, geo: str, P, base_year: int, end_year: int) -> Derived | None:
-    """Absorptive capacity: the user's value, else the geography's absorption forecast, else None."""
-    if P.capacity_bn_vnd > 0:
-        return Derived(float(P.capacity_bn_vnd), ASSUMED, "set by the user (notebook parameter capacity_bn_vnd)",
-                       rule="parameter")
-    t = pkg.targets
-    rows = t[(t["geo_id"] == geo) & t["target_id"].str.contains(ABSORPTION_MARK, regex=False)]
-    for _, row in rows.iterrows():
-        first = row["year"] if pd.isna(row["from_year"]) else row["from_year"]
-        if first <= base_year <= row["year"]:
-            low = float(row["value"])
-            high = float(row["value_high"]) if pd.notna(row["value_high"]) else low
-            basis = (f"top of the {_bn(low)}–{_bn(high)} bn VND a year that {row['instrument']} judges realistic "
-                     f"to absorb in {int(first)}–{int(row['year'])} ({row['target_id']}, {row['source_id']}); "
-                     f"held flat in nominal terms (assumed), so the check after {int(row['year'])} is indicative")
-            caveat = (f"Capacity is held flat at {fmt_number(high, 'en', 0)} bn VND a year after "
-                      f"{int(row['year'])}, where the source gives no level.",
-                      f"Khả năng hấp thụ được giữ nguyên ở {fmt_number(high, 'vi', 0)} tỷ đồng/năm sau năm "
-                      f"{int(row['year'])}, khi nguồn không cho số liệu.")
-            facts = {"low_bn_vnd": low, "high_bn_vnd": high, "last_year": int(row["year"]),
-                     "target_id": row["target_id"]}
-            return Derived(high, OBSERVED, basis, rule="target", caveats=(caveat,) if end_year > row["year"] else (),
-                           facts=facts)
-    return None
-
-
-def _floor(P, national: Derived) -> Derived:
-    """The floor as set; the unsourced default is said to be so."""
-    value = float(P.floor_pct)
-    sourced = (f"the sourced national floor is {national.value:g} % ({national.facts['cite']}), run beside it "
-               f"as a comparison")
-    if value == registry.parameter_default(NOTEBOOK, "floor_pct"):
-        basis = (f"notebook default: the provincial floor of {value:g} % of the annual budget for research and "
-                 f"high-tech application named in the project's mission for Vĩnh Phúc; the research logs found no "
-                 f"public source for it (data/README.md, 'What is missing'), so it is an unsourced assumption; "
-                 f"{sourced}")
-        caveat = (f"The {fmt_pct(value, 'en', 0)} floor has no public source in the research logs (only the "
-                  f"project's mission statement): it is a labelled assumption; the national "
-                  f"{fmt_pct(national.value, 'en', 0)} floor is the sourced comparison.",
-                  f"Mức sàn {fmt_pct(value, 'vi', 0)} chưa có nguồn công khai trong nhật ký nghiên cứu (chỉ có "
-                  f"trong tuyên bố nhiệm vụ của dự án): đây là giả định được ghi rõ; mức sàn quốc gia "
-                  f"{fmt_pct(national.value, 'vi', 0)} là mức có nguồn để so sánh.")
-        return Derived(value, ASSUMED, basis, rule="default", caveats=(caveat,))
-    return Derived(value, ASSUMED, f"set by the user (notebook parameter floor_pct); {sourced}", rule="parameter")
 
 
 def _national_floor(pkg) -> Derived:
@@ -478,28 +326,291 @@ def _check_years(P) -> None:
                                           f"got {P.ramp_year}")
 
 
+def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
+    """Real growth (the user's, else the medium-term mean of ``nq57lib.grdp_growth``) and the deflator."""
+    assumption = grdp_growth.growth_assumption(pkg, geo, P.start_year, real_growth_pct=P.real_growth_pct,
+                                               deflator_pct=P.deflator_pct)
+    if P.real_growth_pct != 0:
+        real = Derived(assumption.real_pct, ASSUMED, "set by the user (notebook parameter real_growth_pct)",
+                       rule="parameter")
+    else:
+        years = assumption.years
+        span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+        real = Derived(assumption.real_pct, assumption.real_kind, assumption.real_basis, years[-1], "medium_term",
+                       (("caveat.real_growth", {"rate": ("pct", assumption.real_pct, 2), "years": span,
+                                                "end": P.end_year}),), {"years": years, "span": span})
+    default = registry.parameter_default(NOTEBOOK, "deflator_pct")
+    basis = DEFLATOR_BASIS if P.deflator_pct == default else "set by the user (notebook parameter deflator_pct)"
+    deflator = Derived(float(P.deflator_pct), ASSUMED, basis,
+                       caveats=(("caveat.deflator", {"rate": ("pct", P.deflator_pct, 1)}),))
+    return real, deflator
+
+
+def _plan_growth(pkg, geo: str, base_year: int) -> tuple[float, str] | None:
+    """The geography's own GRDP growth target for a year after the base year: (midpoint, its year)."""
+    t = pkg.targets
+    rows = t[(t["geo_id"] == geo) & (t["indicator_id"] == "grdp_growth_pct") & (t["year"] > base_year)]
+    if rows.empty:
+        return None
+    row = rows.sort_values("year").iloc[-1]
+    value = float(row["value"]) if pd.isna(row["value_high"]) else (float(row["value"]) + float(row["value_high"])) / 2
+    return value, str(int(row["year"]))
+
+
+def _national_estimate(pkg, year: int) -> tuple[pd.Series | None, pd.DataFrame]:
+    """The state budget estimate (plan, state_total) for ``year``: the package's best observation among
+    plans that are point values without a scope warning (bounds and rows noted "check scope" are left out).
+
+    Returns the chosen row and the rows left out (named in the basis).
+    """
+    rows = pkg.observations
+    mine = ((rows["geo_id"] == NATION) & (rows["indicator_id"] == "budget_expenditure_bn_vnd")
+            & (rows["concept"] == "state_total") & (rows["status"] == "plan") & (rows["year"] == year))
+    note = rows["note"].fillna("").str.lower()
+    flagged = note.str.contains("check scope") | note.str.contains("lower bound")
+    if "comparator" in rows.columns:
+        flagged |= rows["comparator"].fillna("").isin(["<", "<=", ">", ">="])
+    left_out = rows[mine & flagged]
+    kept = replace(pkg, observations=rows[~(mine & flagged)])
+    series = data.series(kept, NATION, "budget_expenditure_bn_vnd", concept="state_total", statuses=["plan"])
+    chosen = series[series["year"] == year]
+    return (None if chosen.empty else chosen.iloc[0]), left_out
+
+
+def _ratio_years(pkg, geo: str, base_year: int) -> list[dict[str, Any]]:
+    """Years (up to the base year) with an observed local budget outturn and GRDP of ``geo``: ratio rows."""
+    budget = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=_BUDGET_CONCEPT["province"],
+                         statuses=list(OUTTURN_STATUSES)) if _has(pkg, geo, "budget_expenditure_bn_vnd") \
+        else pd.DataFrame(columns=["year", "value"])
+    grdp = data.series(pkg, geo, "grdp_current_bn_vnd").set_index("year") \
+        if _has(pkg, geo, "grdp_current_bn_vnd") else pd.DataFrame(columns=["value"])
+    out = []
+    for row in budget.itertuples():
+        year = int(row.year)
+        if year <= base_year and year in grdp.index and pd.notna(row.value):
+            out.append({"year": year, "geo": geo, "budget": float(row.value), "grdp": float(grdp.loc[year, "value"]),
+                        "sources": f"{row.source_id}, {grdp.loc[year, 'source_id']}"})
+    return out
+
+
+def _has(pkg, geo: str, indicator: str) -> bool:
+    obs = pkg.observations
+    return bool(((obs["geo_id"] == geo) & (obs["indicator_id"] == indicator)).any())
+
+
+def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
+    """Mean budget-expenditure-to-GRDP ratio over the latest ``BASE_RATIO_YEARS`` years with both figures.
+
+    A unit created by the 2025 merger without its own figures uses its old units: the ratio of their
+    summed budgets to their summed GRDP in years when all of them report; else, labelled, the same
+    ratio over the old units that do report (``partial`` names the others).
+    """
+    own = _ratio_years(pkg, geo, base_year)
+    parts, partial, missing = [geo], False, []
+    if not own and data.old_units(pkg, geo):
+        parts = list(data.old_units(pkg, geo))
+        by_unit = {u: {r["year"]: r for r in _ratio_years(pkg, u, base_year)} for u in parts}
+        years = sorted(set().union(*(set(v) for v in by_unit.values())))
+        complete = [y for y in years if all(y in by_unit[u] for u in parts)]
+        partial = not complete
+        use = complete or years
+        own = []
+        for y in use:
+            rows = [by_unit[u][y] for u in parts if y in by_unit[u]]
+            own.append({"year": y, "geo": "+".join(r["geo"] for r in rows), "budget": sum(r["budget"] for r in rows),
+                        "grdp": sum(r["grdp"] for r in rows), "sources": "; ".join(r["sources"] for r in rows)})
+        reporting = {u for u in parts if any(y in by_unit[u] for y in use)}
+        missing = [u for u in parts if u not in reporting]
+        parts = [u for u in parts if u in reporting]
+    if not own:
+        return None
+    chosen = sorted(own, key=lambda r: r["year"])[-BASE_RATIO_YEARS:]
+    for r in chosen:
+        r["ratio_pct"] = r["budget"] / r["grdp"] * 100.0
+    mean = sum(r["ratio_pct"] for r in chosen) / len(chosen)
+    return {"rows": chosen, "mean_pct": mean, "years": [r["year"] for r in chosen], "parts": parts,
+            "partial": partial, "missing": missing,
+            "low_pct": min(r["ratio_pct"] for r in chosen), "high_pct": max(r["ratio_pct"] for r in chosen)}
+
+
+def _plan_alternative(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
+    """The plan-derived base of ``geo`` (its S&T plan's amount / the plan's share), or None.
+
+    Only the geography's own plan: an old unit's plan says nothing about the budget of the unit it
+    merged into.
+    """
+    plan = _plan(pkg, geo, base_year)
+    if plan is None:
+        return None
+    value, basis = _plan_base(pkg, geo, plan, base_year)
+    return {"value": value, "basis": basis, "geo": geo, "amount_bn_vnd": float(plan["amount"]["value"]),
+            "share_pct": float(plan["share"]["value"]), "period": _plan_period(plan)}
+
+
+def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp: Derived) -> Derived:
+    """Budget expenditure in the base year: the user's value; the nation's budget estimate; else the
+    observed budget-to-GRDP ratio times base-year GRDP; else the plan-derived figure (see the module docstring)."""
+    alternative = _plan_alternative(pkg, geo, base_year)
+    facts: dict[str, Any] = {"plan": alternative}
+    if P.base_expenditure_bn_vnd > 0:
+        return Derived(float(P.base_expenditure_bn_vnd), ASSUMED,
+                       "set by the user (notebook parameter base_expenditure_bn_vnd)", base_year, "parameter",
+                       facts=facts)
+    grdp_base = _grow(grdp.value, growth_pct, grdp.year, base_year)
+    if _level(pkg, geo) == "nation":
+        row, left_out = _national_estimate(pkg, base_year)
+        if row is not None:
+            basis = (f"state budget estimate (plan status) for {base_year}: {_bn(row['value'])} bn VND "
+                     f"({_cite(row)}), the package's best observation among the point-valued plan figures for "
+                     f"total state budget expenditure")
+            if not left_out.empty:
+                basis += "; left out: " + "; ".join(
+                    f"{_bn(r['value'])} ({r['status']}, {r['source_id']}: flagged as a bound or for a scope check)"
+                    for _, r in left_out.iterrows())
+            facts.update(status=row["status"], publisher=row["publisher"], source_id=row["source_id"],
+                         left_out=[float(v) for v in left_out["value"]])
+            return Derived(float(row["value"]), OBSERVED, basis, base_year, "estimate", facts=facts)
+        observed, others = _budget_observations(pkg, geo, base_year, base_year - BASE_LOOKBACK_YEARS)
+        if observed is not None:
+            return _observed_base(observed, others, "state_total", base_year, growth_pct)
+        raise ParameterError("base_expenditure_bn_vnd",
+                             f"no budget expenditure for {geo} in the data; set base_expenditure_bn_vnd")
+    ratio = _observed_ratio(pkg, geo, base_year)
+    if ratio is not None:
+        value = ratio["mean_pct"] / 100.0 * grdp_base
+        listed = "; ".join(f"{r['year']}: {_bn(r['budget'])} / {_bn(r['grdp'])} = {r['ratio_pct']:.2f} % "
+                           f"({r['geo']}; {r['sources']})" for r in ratio["rows"])
+        grown = (f", GRDP {grdp.year} grown to {base_year} at {growth_pct:.2f} % a year = {_bn(grdp_base)}"
+                 if grdp.year != base_year else "")
+        basis = (f"mean observed ratio of local budget expenditure (excluding carry-over) to GRDP, "
+                 f"{', '.join(str(y) for y in ratio['years'])}: {ratio['mean_pct']:.2f} % ({listed}); times "
+                 f"{grdp.basis}{grown}: {ratio['mean_pct']:.2f} % x {_bn(grdp_base)} = {_bn(value)} bn VND")
+        kind = DERIVED
+        caveats: tuple = ()
+        if ratio["parts"] != [geo]:
+            basis += f"; the old units' figures are summed ({', '.join(ratio['parts'])})"
+        if ratio["partial"]:
+            kind = ASSUMED
+            basis += (f"; ASSUMED: {', '.join(ratio['missing'])} report no budget expenditure in the data, so the "
+                      f"ratio of {', '.join(ratio['parts'])} stands for the whole unit")
+            caveats = (("caveat.partial_ratio", {"parts": ("geos", tuple(ratio["parts"])),
+                                                 "missing": ("geos", tuple(ratio["missing"]))}),)
+        if alternative is not None:
+            diff = (alternative["value"] / value - 1.0) * 100.0
+            basis += (f". Alternative (not used): the plan-derived figure of {alternative['geo']}, "
+                      f"{alternative['basis']}; {diff:+.0f} % from the ratio-based base")
+        facts.update(ratio=ratio, grdp_base_bn_vnd=grdp_base)
+        return Derived(value, kind, basis, base_year, "ratio", caveats, facts)
+    if alternative is not None:
+        caveat = ("caveat.plan_average", {"period": alternative["period"], "year": base_year})
+        return Derived(alternative["value"], DERIVED, alternative["basis"], base_year, "plan", (caveat,), facts)
+    raise ParameterError("base_expenditure_bn_vnd",
+                         f"no budget expenditure for {geo} in the data; set base_expenditure_bn_vnd")
+
+
+def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
+    """Status-quo share of budget expenditure spent on S&T (see the module docstring)."""
+    if P.current_share_pct > 0:
+        return Derived(float(P.current_share_pct), ASSUMED, "set by the user (notebook parameter current_share_pct)",
+                       rule="parameter")
+    plan = _plan(pkg, geo, base_year)
+    if plan is not None:
+        share = plan["share"]
+        basis = (f"the S&T plan's share, {share['value']:g} % of budget spending ({_target_source(share)}); "
+                 f"a plan, not observed spending: S&T spending outturns for recent years are not in the data")
+        return Derived(float(share["value"]), OBSERVED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
+    row = _latest_share(pkg, geo, base_year)
+    if row is not None:
+        return _observed_share(row, "")
+    proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
+    if proxies:
+        share = _plan(pkg, proxies[0], base_year)["share"]
+        basis = (f"no S&T share for {geo} in the data; assumed equal to the plan share of its old unit "
+                 f"{proxies[0]}, {share['value']:g} % ({_target_source(share)})")
+        return Derived(float(share["value"]), ASSUMED, basis, rule="proxy",
+                       caveats=(("caveat.proxy_share", {"proxy": ("geo", proxies[0])}),), facts={"proxy": proxies[0]})
+    row = _latest_share(pkg, NATION, base_year)
+    if row is None or geo == NATION:
+        raise ParameterError("current_share_pct", f"no S&T share of budget expenditure for {geo} in the data; "
+                                                  f"set current_share_pct")
+    share = _observed_share(row, f"no S&T share for {geo} in the data; the national share is used as a proxy: ")
+    return replace(share, kind=ASSUMED, rule="national", caveats=share.caveats + (("caveat.national_share", {}),))
+
+
+def _capacity(pkg, geo: str, P, base_year: int, deflator_pct: float) -> Derived | None:
+    """Absorptive capacity in the base year: the user's value, else the geography's absorption forecast."""
+    if P.capacity_bn_vnd > 0:
+        return Derived(float(P.capacity_bn_vnd), ASSUMED, "set by the user (notebook parameter capacity_bn_vnd)",
+                       rule="parameter", facts={"growth_pct": deflator_pct})
+    t = pkg.targets
+    rows = t[(t["geo_id"] == geo) & t["target_id"].str.contains(ABSORPTION_MARK, regex=False)]
+    for _, row in rows.iterrows():
+        first = row["year"] if pd.isna(row["from_year"]) else row["from_year"]
+        if first <= base_year <= row["year"]:
+            low = float(row["value"])
+            high = float(row["value_high"]) if pd.notna(row["value_high"]) else low
+            basis = (f"top of the {_bn(low)}–{_bn(high)} bn VND a year that {row['instrument']} judges realistic "
+                     f"to absorb in {int(first)}–{int(row['year'])} ({row['target_id']}, {row['source_id']}); "
+                     f"grown with prices (the deflator) from {base_year}, since the plan states no path")
+            facts = {"low_bn_vnd": low, "high_bn_vnd": high, "last_year": int(row["year"]),
+                     "target_id": row["target_id"], "growth_pct": deflator_pct}
+            return Derived(high, OBSERVED, basis, rule="target",
+                           caveats=(("caveat.capacity_prices", {"year": int(row["year"])}),), facts=facts)
+    return None
+
+
+def _vinh_phuc_floor(pkg) -> Derived:
+    """Vinh Phuc's 15 % floor, as reported in the news (research log); no primary text found."""
+    return Derived(PROVINCIAL_FLOOR_PCT, ASSUMED, PROVINCIAL_FLOOR_BASIS, rule="as_reported",
+                   caveats=(("caveat.as_reported_floor", {"floor": ("pct", PROVINCIAL_FLOOR_PCT, 0)}),))
+
+
+def _own_floor(pkg, geo: str) -> Derived | None:
+    """A province's own sourced floor: a '>=' share target of budget expenditure for S&T in targets.csv."""
+    t = pkg.targets
+    rows = t[(t["geo_id"] == geo) & (t["indicator_id"] == "st_expenditure_share_pct") & (t["comparator"] == ">=")]
+    if rows.empty:
+        return None
+    row = rows.sort_values("year").iloc[-1]
+    return Derived(float(row["value"]), OBSERVED, f"the province's own floor: at least {row['value']:g} % of "
+                   f"budget expenditure ({_target_source(row)})", rule="own", facts={"target_id": row["target_id"]})
+
+
+def _floor(pkg, geo: str, P, national: Derived) -> Derived:
+    """The run's floor: ``floor_pct`` if > 0, else the geography's default (see the module docstring)."""
+    if P.floor_pct > 0:
+        return Derived(float(P.floor_pct), ASSUMED, "set by the user (notebook parameter floor_pct)", rule="parameter")
+    if geo == NATION:
+        return replace(national, rule="national")
+    if geo == MISSION_GEO:
+        return _vinh_phuc_floor(pkg)
+    if MISSION_GEO in data.old_units(pkg, geo):
+        carried = _vinh_phuc_floor(pkg)
+        basis = (f"scenario: Vinh Phuc's floor carried to its successor {geo} (merged on 1 July 2025); no floor of "
+                 f"the new unit is in the data. Vinh Phuc's floor: {carried.basis}")
+        return Derived(carried.value, ASSUMED, basis, rule="carried",
+                       caveats=(("caveat.carried_floor", {"floor": ("pct", carried.value, 0)}),))
+    own = _own_floor(pkg, geo)
+    if own is not None:
+        return own
+    return replace(national, rule="national")
+
+
 def _derive(pkg, P) -> Derivation:
     """Derive every engine input for ``P`` from ``pkg`` (rules in the module docstring)."""
     _check_years(P)
     geo = data.resolve_geo(P.geo, pkg)
     base_year, end_year = P.start_year, P.end_year
     grdp = _grdp(pkg, geo, base_year)
-    real = _real_growth(pkg, geo, base_year, P.real_growth_pct, end_year)
-    deflator = Derived(float(P.deflator_pct), ASSUMED,
-                       "round planning value, not a sourced figure: a moderate yearly price rise used to grow "
-                       "current-price aggregates and to convert them to base-year prices; vary it",
-                       caveats=((f"The deflator ({fmt_pct(P.deflator_pct, 'en', 1)} a year) is a round planning "
-                                 f"value, not a sourced figure.",
-                                 f"Chỉ số giảm phát ({fmt_pct(P.deflator_pct, 'vi', 1)}/năm) là giá trị quy hoạch "
-                                 f"làm tròn, không có nguồn."),))
+    real, deflator = _growth(pkg, geo, P)
     nominal = nominal_growth_pct(real.value, deflator.value)
     own_growth = float(P.budget_growth_pct) if P.budget_growth_pct != 0 else None
     growth = nominal if own_growth is None else own_growth
-    base = _base_expenditure(pkg, geo, P, base_year, growth, grdp, deflator.value)
-    share = _current_share(pkg, geo, P, base_year, base)
-    capacity = _capacity(pkg, geo, P, base_year, end_year)
+    base = _base_expenditure(pkg, geo, P, base_year, growth, grdp)
+    share = _current_share(pkg, geo, P, base_year)
+    capacity = _capacity(pkg, geo, P, base_year, deflator.value)
     national = _national_floor(pkg)
-    floor = _floor(P, national)
+    floor = _floor(pkg, geo, P, national)
     word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
     bases = {
         "base_year": (ASSUMED, f"the start year (notebook parameter start_year); constant prices are {base_year} "
@@ -518,7 +629,8 @@ def _derive(pkg, P) -> Derivation:
     }
     if capacity is not None:
         bases["capacity_bn_vnd"] = (capacity.kind, capacity.basis)
-        bases["capacity_growth_pct"] = (ASSUMED, "no capacity path in the sources: held flat in nominal terms")
+        bases["capacity_growth_pct"] = (ASSUMED, "capacity grows with prices (the deflator): no source gives a "
+                                                 "capacity path, and a fixed nominal amount would shrink in real terms")
     ramp_year = P.ramp_year
     periods = ((base_year, ramp_year), (ramp_year + 1, end_year)) if base_year <= ramp_year < end_year \
         else ((base_year, end_year),)
@@ -527,13 +639,12 @@ def _derive(pkg, P) -> Derivation:
         current_share_pct=share.value, grdp_base_year=grdp.year, grdp_base_bn_vnd=grdp.value,
         real_growth_pct=real.value, deflator_pct=deflator.value, budget_growth_pct=own_growth,
         start_year=P.start_year, ramp_year=ramp_year, end_year=end_year,
-        capacity_bn_vnd=None if capacity is None else capacity.value, capacity_growth_pct=0.0,
+        capacity_bn_vnd=None if capacity is None else capacity.value,
+        capacity_growth_pct=0.0 if capacity is None else deflator.value,
         periods=periods, bases=bases)
-    national_inputs = replace(inputs, floor_pct=national.value,
-                              bases={**bases, "floor_pct": (national.kind, national.basis)})
     items = {"base": base, "share": share, "grdp": grdp, "real": real, "deflator": deflator,
              "capacity": capacity, "floor": floor, "national": national}
-    return Derivation(geo=geo, inputs=inputs, national_inputs=national_inputs, items=items)
+    return Derivation(geo=geo, inputs=inputs, items=items)
 
 
 def budget_inputs(pkg, P) -> BudgetInputs:
@@ -591,7 +702,328 @@ def _rnd_inputs(pkg, derivation: Derivation) -> RndInputs:
 
 
 # --------------------------------------------------------------------------------------------
-# The report
+# The notebook's steps: each returns what its cell shows
+# --------------------------------------------------------------------------------------------
+
+def derive_inputs(pkg, P) -> Derivation:
+    """Step 1: every engine input for parameters ``P``, read or derived from ``pkg`` with its kind and basis.
+
+    The result shows as the table of base-year inputs (value, observed / derived / assumed, basis).
+    """
+    return _derive(pkg, P)
+
+
+def inputs_table(derivation: Derivation) -> pd.DataFrame:
+    """The base-year inputs of a derivation as a table: name, value, unit, kind, label, basis."""
+    return assumptions_frame(derivation.inputs.assumptions())
+
+
+
+@dataclass(frozen=True)
+class Floor:
+    """One floor to compare, as a share of budget expenditure, with where it comes from.
+
+    The first floor of the list given to :func:`budget_paths` is the report's floor: it is run with
+    the ramp and the status quo (scenarios ``floor``, ``ramp``, ``status_quo``). Every other floor is
+    run on the same budget path as one more scenario named ``scenario`` (e.g. ``national_floor``).
+    """
+
+    scenario: str
+    floor_pct: float
+    kind: str
+    basis: str
+    label: str = "S&T floor"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scenario, str) or not self.scenario.isidentifier():
+            raise ParameterError("scenario", f"expected a short identifier such as 'national_floor', got "
+                                             f"{self.scenario!r}")
+        object.__setattr__(self, "floor_pct", check_floor_pct("floor_pct", self.floor_pct))
+
+
+def default_floors(derivation: Derivation) -> list[Floor]:
+    """Step 2: the floors to compare: the run's floor first (the geography's default unless floor_pct is
+    set), then the national 3 % and Vinh Phuc's 15 % beside it, so every report shows both.
+
+    Edit the list in the notebook to add, drop or change a floor; later steps run every floor in it.
+    """
+    items = derivation.items
+    floor, national = items["floor"], items["national"]
+    floors = [Floor("floor", floor.value, floor.kind, floor.basis, "S&T floor")]
+    if floor.rule != "national":
+        floors.append(Floor("national_floor", national.value, national.kind, national.basis,
+                            "National S&T, innovation and digital transformation floor (comparison)"))
+    if floor.rule not in ("as_reported", "carried") and floor.value != PROVINCIAL_FLOOR_PCT:
+        floors.append(Floor("vinh_phuc_floor", PROVINCIAL_FLOOR_PCT, ASSUMED, PROVINCIAL_FLOOR_BASIS,
+                            "Vinh Phuc's provincial floor, as reported (comparison)"))
+    return floors
+
+
+def _check_floors(floors: Any) -> list[Floor]:
+    if isinstance(floors, (str, bytes)) or not isinstance(floors, Sequence) or not floors:
+        raise ParameterError("floors", f"expected a non-empty list of Floor, got {floors!r}")
+    for i, floor in enumerate(floors):
+        if not isinstance(floor, Floor):
+            raise ParameterError(f"floors[{i}]", f"expected a Floor, got {type(floor).__name__}")
+    names = [f.scenario for f in floors[1:]]
+    clash = [n for n in names if n in SCENARIOS or names.count(n) > 1]
+    if clash:
+        raise ParameterError("floors", f"scenario names must be unique and not one of {SCENARIOS}: {clash[0]!r}")
+    return list(floors)
+
+
+@dataclass(frozen=True)
+class BudgetPaths:
+    """Step 3's result: the budget path and every floor's spending on it.
+
+    ``main`` is the first floor's run (floor, ramp, status quo); ``comparisons`` the other floors'
+    runs by scenario name; ``yearly`` and ``periods`` stack them (tidy, one row per scenario and
+    year or period). Shows as the milestones table (first year, every fifth year, last year).
+    """
+
+    derivation: Derivation
+    floors: tuple[Floor, ...]
+    main: BudgetResult
+    comparisons: Mapping[str, BudgetResult]
+    yearly: pd.DataFrame
+    periods: pd.DataFrame
+
+    def milestones(self) -> pd.DataFrame:
+        inputs = self.derivation.inputs
+        return milestones(self.yearly, inputs.base_year, inputs.end_year)
+
+    def _repr_html_(self) -> str:
+        return self.milestones()._repr_html_()
+
+
+def budget_paths(derivation: Derivation, floors: Sequence[Floor]) -> BudgetPaths:
+    """Step 3: the budget path and each floor's yearly spending on it (``nq57lib.floor_cost.run_budget``)."""
+    floors = _check_floors(floors)
+    first, others = floors[0], floors[1:]
+    bases = dict(derivation.inputs.bases)
+    main_inputs = replace(derivation.inputs, floor_pct=first.floor_pct,
+                          bases={**bases, "floor_pct": (first.kind, first.basis)})
+    main = run_budget(main_inputs)
+    comparisons = {f.scenario: run_budget(replace(main_inputs, floor_pct=f.floor_pct,
+                                                  bases={**bases, "floor_pct": (f.kind, f.basis)}),
+                                          scenarios=["floor"]) for f in others}
+    yearly = pd.concat([main.yearly, *(_relabel(r.yearly, name) for name, r in comparisons.items())],
+                       ignore_index=True)
+    periods = pd.concat([main.periods, *(_relabel(r.periods, name) for name, r in comparisons.items())],
+                        ignore_index=True)
+    return BudgetPaths(derivation, tuple(floors), main, comparisons, yearly, periods)
+
+
+def cumulative_totals(paths: BudgetPaths) -> pd.DataFrame:
+    """Step 4: cumulative spending, status quo and gap per scenario and period (current and base-year prices)."""
+    return paths.periods
+
+
+def absorption_check(paths: BudgetPaths) -> pd.DataFrame:
+    """Step 5: per scenario and period, the years above the absorptive capacity and the largest ratio."""
+    absorption = paths.periods[["scenario", "period", "n_years", "n_years_above_capacity",
+                                "first_year_above_capacity", "max_spending_to_capacity_ratio"]].copy()
+    absorption.insert(2, "capacity_bn_vnd", paths.derivation.inputs.capacity_bn_vnd)
+    return absorption
+
+
+@dataclass(frozen=True)
+class RndView:
+    """Step 6's result (the nation only): the R&D target path beside the national floor's spending."""
+
+    result: RndResult
+    table: pd.DataFrame
+    year: int
+
+    def _repr_html_(self) -> str:
+        return self.table._repr_html_()
+
+
+def _national_run(paths: BudgetPaths) -> BudgetResult | None:
+    """The run (the report's floor or a comparison) whose floor is the national floor, if any."""
+    national = paths.derivation.items["national"].value
+    for run in (paths.main, *paths.comparisons.values()):
+        if run.inputs.floor_pct == national:
+            return run
+    return None
+
+
+def rnd_view(pkg, paths: BudgetPaths) -> RndView | None:
+    """Step 6: for the nation, what the R&D target costs and how much of the national floor public R&D needs.
+
+    None for any other geography (the R&D target is national), or when the national floor is not
+    among the floors compared.
+    """
+    d = paths.derivation
+    run = _national_run(paths)
+    if d.geo != NATION or run is None:
+        return None
+    rnd = rnd_target_path(_rnd_inputs(pkg, d))
+    compared = compare_public_rnd_with_floor(run, rnd, scenario="floor").rename(
+        columns={"floor_spending_bn_vnd": "national_floor_spending_bn_vnd",
+                 "public_rnd_share_of_floor_pct": "public_rnd_share_of_national_floor_pct"})
+    table = rnd.yearly.merge(compared.drop(columns=["public_rnd_max_bn_vnd"]), on="year", how="left")
+    return RndView(rnd, table, max(rnd.inputs.target_year, d.inputs.base_year))
+
+
+def sensitivity(paths: BudgetPaths) -> SensitivityResult:
+    """Step 7: period totals over a grid of floors (the standard grid and every compared floor) x budget growth."""
+    inputs = paths.main.inputs
+    floors = sorted({*SENSITIVITY_FLOORS_PCT, *(f.floor_pct for f in paths.floors)})
+    growth = inputs.effective_budget_growth_pct
+    growths = sorted({round(growth + step, 10) for step in SENSITIVITY_GROWTH_STEPS_PCT if growth + step > -100})
+    return sensitivity_table(inputs, floors_pct=floors, budget_growths_pct=growths)
+
+
+def sensitivity_by_input(pkg, paths: BudgetPaths, lang: str = "en") -> pd.DataFrame:
+    """Step 7b: each input moved alone (base, real growth, deflator, floor), the others at the run's values.
+
+    Real growth also takes the latest observed year's rate and the geography's own growth target
+    where targets.csv has one (its midpoint), each labelled. Columns: input, case (ids), input_label,
+    case_label (words in ``lang``), value, period, cumulative_spending_bn_vnd,
+    cumulative_spending_const_bn_vnd, change_from_run_pct (the report's floor scenario; current and
+    base-year prices).
+    """
+    inputs, d = paths.main.inputs, paths.derivation
+    base, real, deflator = inputs.base_expenditure_bn_vnd, inputs.real_growth_pct, inputs.deflator_pct
+    cases = [("base_expenditure_bn_vnd", "low", base * (1 - SENSITIVITY_BASE_STEP)),
+             ("base_expenditure_bn_vnd", "run", base),
+             ("base_expenditure_bn_vnd", "high", base * (1 + SENSITIVITY_BASE_STEP)),
+             ("real_growth_pct", "low", real - SENSITIVITY_REAL_STEP_PCT), ("real_growth_pct", "run", real),
+             ("real_growth_pct", "high", real + SENSITIVITY_REAL_STEP_PCT)]
+    rates = grdp_growth.yearly_real_growth(pkg, d.geo)
+    latest = [r for r in rates if r.year <= inputs.base_year]
+    labels = {"low": _w("case.low", lang), "run": _w("case.run", lang), "high": _w("case.high", lang)}
+    if latest:
+        cases.append(("real_growth_pct", "latest_year", latest[-1].rate_pct))
+        labels["latest_year"] = _w("case.latest_year", lang, year=latest[-1].year)
+    plan = _plan_growth(pkg, d.geo, inputs.base_year)
+    if plan is not None:
+        cases.append(("real_growth_pct", "plan_target", plan[0]))
+        labels["plan_target"] = _w("case.plan_target", lang, target=plan[1])
+    cases += [("deflator_pct", "low", deflator - SENSITIVITY_DEFLATOR_STEP_PCT), ("deflator_pct", "run", deflator),
+              ("deflator_pct", "high", deflator + SENSITIVITY_DEFLATOR_STEP_PCT)]
+    for f in paths.floors:
+        case = "run" if f.floor_pct == inputs.floor_pct else f.scenario
+        cases.append(("floor_pct", case, f.floor_pct))
+        labels.setdefault(case, _floor_why(pkg, f, d, lang))
+    names = bilingual("charts.budget_floor.input_names")
+    rows = []
+    for name, case, value in cases:
+        run = run_budget(replace(inputs, **{name: value}), scenarios=["floor"])
+        for _, period in run.periods.iterrows():
+            rows.append({"input": name, "case": case, "input_label": names[name][lang], "case_label": labels[case],
+                         "value": float(value), "period": period["period"],
+                         "cumulative_spending_bn_vnd": float(period["cumulative_spending_bn_vnd"]),
+                         "cumulative_spending_const_bn_vnd": float(period["cumulative_spending_const_bn_vnd"])})
+    table = pd.DataFrame(rows)
+    centre = table[(table["case"] == "run") & (table["input"] == "base_expenditure_bn_vnd")].set_index("period")
+    table["change_from_run_pct"] = [
+        (row.cumulative_spending_bn_vnd / centre.loc[row.period, "cumulative_spending_bn_vnd"] - 1.0) * 100.0
+        for row in table.itertuples()]
+    return table
+
+
+def spending_figure(pkg, paths: BudgetPaths, lang: str):
+    """Figure: required spending per scenario, the floors compared beside it, and the capacity.
+
+    A comparison floor equal to the status-quo share is not drawn again: the status quo's legend
+    names it, and the narrative says so in one sentence.
+    """
+    from .charts.budget_floor_charts import plot_spending_paths
+
+    return plot_spending_paths(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
+                               comparison=list(paths.comparisons.values()) or None)
+
+
+def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):
+    """Figure: the running total of each scenario's spending above the status quo."""
+    from .charts.budget_floor_charts import plot_cumulative_gap
+
+    return plot_cumulative_gap(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang))
+
+
+def sensitivity_figure(pkg, result: SensitivityResult, lang: str):
+    """Figure: the sensitivity table's first period as a heat map (floor x budget growth)."""
+    from .charts.budget_floor_charts import plot_sensitivity_heatmap
+
+    return plot_sensitivity_heatmap(result, lang, geo_name=data.geo_name(pkg, result.inputs.geography, lang))
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """Step 8's result: the title and the paragraphs written from the numbers, shown as Markdown."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+    def markdown(self) -> str:
+        return "\n\n".join([f"## {self.title}", *self.paragraphs])
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+
+def _records(paths: BudgetPaths, rnd: RndView | None) -> list[Assumption]:
+    records: list[Assumption] = list(paths.main.assumptions)
+    for floor in paths.floors[1:]:
+        run = paths.comparisons[floor.scenario]
+        record = next(a for a in run.assumptions if a.name == "floor_pct")
+        records.append(replace(record, name=f"{floor.scenario}_pct", label=floor.label))
+    if rnd is not None:
+        records += list(rnd.result.assumptions)
+    return records
+
+
+def narrative(pkg, paths: BudgetPaths, rnd: RndView | None, by_input: pd.DataFrame | None, lang: str) -> Narrative:
+    """Step 8: the one-minute answer: the floors and why, the budget path, what the floor costs and how
+    plausible it is, totals, absorption, the floors beside it, what the assumptions change, R&D, the inputs."""
+    d = replace(paths.derivation, inputs=paths.main.inputs)  # the list's first floor is the report's floor
+    name = data.geo_name(pkg, d.geo, lang)
+    yearly, periods, main = paths.yearly, paths.periods, paths.main
+    paragraphs = [_floors_paragraph(pkg, paths, lang, name), _budget_paragraph(pkg, d, lang, name, yearly),
+                  _floor_paragraph(pkg, d, lang, yearly), _cumulative_paragraph(d, lang, periods),
+                  _absorption_paragraph(d, lang, name, main)]
+    paragraphs += [_comparison_paragraph(pkg, paths, floor, lang, name) for floor in paths.floors[1:]]
+    if by_input is not None:
+        paragraphs.append(_growth_paragraph(d, lang, by_input))
+    if rnd is not None:
+        paragraphs.append(_rnd_paragraph(pkg, d, lang, rnd.table, rnd.year))
+    paragraphs.append(_assumptions_paragraph(pkg, d, lang, _records(paths, rnd)))
+    title = t("budget_floor.title", lang, geo=name)
+    if _successor(pkg, d.geo) is not None:
+        title = t("budget_floor.title_counterfactual", lang, geo=name)
+    return Narrative(title, tuple(paragraphs))
+
+
+def report(pkg, paths: BudgetPaths, absorption: pd.DataFrame, rnd: RndView | None,
+           sensitivity_result: SensitivityResult, by_input: pd.DataFrame | None, text: Narrative,
+           lang: str) -> Report:
+    """Step 9: the results to save: tables, scalars, assumptions, sources, narrative and figures."""
+    d = paths.derivation
+    tables = {"yearly": paths.yearly, "milestones": paths.milestones(), "periods": paths.periods,
+              "sensitivity": sensitivity_result.table, "absorption": absorption}
+    if by_input is not None:
+        tables["sensitivity_inputs"] = by_input
+    if rnd is not None:
+        tables["rnd"] = rnd.table
+    tables = {key: table.copy() for key, table in tables.items()}
+    for table in tables.values():
+        table.insert(0, "geo_id", d.geo)
+    assumptions = assumptions_frame(_records(paths, rnd))
+    sources = sources_frame(pkg, source_ids_in(*assumptions["basis"]))
+    figures = {
+        "spending": lambda: spending_figure(pkg, paths, lang),
+        "cumulative_gap": lambda: cumulative_gap_figure(pkg, paths, lang),
+        "sensitivity": lambda: sensitivity_figure(pkg, sensitivity_result, lang),
+    }
+    return Report(notebook=NOTEBOOK, geo_id=d.geo, lang=lang, title=text.title, tables=tables,
+                  scalars=_scalars(pkg, paths, rnd), assumptions=assumptions, sources=sources,
+                  narrative=list(text.paragraphs), figures=figures)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers of the steps
 # --------------------------------------------------------------------------------------------
 
 def _relabel(frame: pd.DataFrame, scenario: str) -> pd.DataFrame:
@@ -610,14 +1042,6 @@ def _period_value(periods: pd.DataFrame, scenario: str, period: str, column: str
     return float(rows[column].iloc[0])
 
 
-def _sensitivity_grids(inputs: BudgetInputs, national_pct: float) -> tuple[list[float], list[float]]:
-    """Floors: the standard grid plus the run's and the national floor; growth: the run's rate +- steps."""
-    floors = sorted({*SENSITIVITY_FLOORS_PCT, inputs.floor_pct, national_pct})
-    growth = inputs.effective_budget_growth_pct
-    growths = sorted({round(growth + step, 10) for step in SENSITIVITY_GROWTH_STEPS_PCT if growth + step > -100})
-    return floors, growths
-
-
 def _key_years(inputs: BudgetInputs) -> list[int]:
     return sorted({inputs.start_year, inputs.ramp_year, inputs.end_year})
 
@@ -626,14 +1050,33 @@ def _period_labels(inputs: BudgetInputs) -> list[str]:
     return [f"{first}–{last}" for first, last in inputs.periods]
 
 
-def _scalars(d: Derivation, yearly: pd.DataFrame, periods: pd.DataFrame, main: BudgetResult,
-             rnd_table: pd.DataFrame | None, rnd_year: int | None) -> dict[str, Any]:
-    inputs, items = d.inputs, d.items
+def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
+    d, yearly, periods, main = paths.derivation, paths.yearly, paths.periods, paths.main
+    inputs, items = main.inputs, d.items
+    base = items["base"]
+    ratio, plan = base.facts.get("ratio"), base.facts.get("plan")
+    floor_rows = yearly[yearly["scenario"] == "floor"]
+    reference = reference_share(pkg)
     scalars: dict[str, Any] = {
+        "floor_rule": items["floor"].rule if paths.floors[0].floor_pct == items["floor"].value else "edited",
+        "is_counterfactual": _successor(pkg, d.geo) is not None,
+        "base_ratio_pct": None if ratio is None else ratio["mean_pct"],
+        "base_ratio_years": None if ratio is None else ratio["years"],
+        "base_ratio_low_pct": None if ratio is None else ratio["low_pct"],
+        "base_ratio_high_pct": None if ratio is None else ratio["high_pct"],
+        "base_expenditure_plan_bn_vnd": None if plan is None else plan["value"],
+        "real_growth_years": list(items["real"].facts.get("years", ())),
+        "capacity_growth_pct": inputs.capacity_growth_pct if inputs.capacity_bn_vnd is not None else None,
+        "max_spending_to_capacity_ratio": (float(floor_rows["spending_to_capacity_ratio"].max())
+                                           if inputs.capacity_bn_vnd is not None else None),
+        "reference_st_share_pct": None if reference is None else reference[0],
+        "is_floor_far_above_observed": bool(reference is not None
+                                            and inputs.floor_pct > FAR_ABOVE_FACTOR * reference[0]),
         "geo_id": d.geo, "base_year": inputs.base_year,
         "base_expenditure_bn_vnd": inputs.base_expenditure_bn_vnd, "base_expenditure_kind": items["base"].kind,
         "base_expenditure_rule": items["base"].rule,
-        "floor_pct": inputs.floor_pct, "national_floor_pct": items["national"].value,
+        "floor_pct": inputs.floor_pct,
+        **{f"{f.scenario}_pct": f.floor_pct for f in paths.floors[1:]},
         "current_share_pct": inputs.current_share_pct, "current_share_kind": items["share"].kind,
         "grdp_base_year": inputs.grdp_base_year, "grdp_base_bn_vnd": inputs.grdp_base_bn_vnd,
         "real_growth_pct": inputs.real_growth_pct, "deflator_pct": inputs.deflator_pct,
@@ -643,13 +1086,15 @@ def _scalars(d: Derivation, yearly: pd.DataFrame, periods: pd.DataFrame, main: B
         "years_above_capacity": main.years_above_capacity("floor"),
         "years_above_capacity_status_quo": main.years_above_capacity("status_quo"),
     }
+    others = [f.scenario for f in paths.floors[1:]]
     for year in _key_years(inputs):
         scalars[f"expenditure_{year}_bn_vnd"] = _value(yearly, "floor", year, "expenditure_bn_vnd")
         scalars[f"required_{year}_bn_vnd"] = _value(yearly, "floor", year, "spending_bn_vnd")
         scalars[f"required_{year}_const_bn_vnd"] = _value(yearly, "floor", year, "spending_const_bn_vnd")
         scalars[f"required_{year}_pct_grdp"] = _value(yearly, "floor", year, "share_of_grdp_pct")
         scalars[f"status_quo_{year}_bn_vnd"] = _value(yearly, "status_quo", year, "spending_bn_vnd")
-        scalars[f"national_floor_{year}_bn_vnd"] = _value(yearly, "national_floor", year, "spending_bn_vnd")
+        for other in others:
+            scalars[f"{other}_{year}_bn_vnd"] = _value(yearly, other, year, "spending_bn_vnd")
     for period in _period_labels(inputs):
         key = period.replace("–", "_")
         scalars[f"cumulative_{key}_bn_vnd"] = _period_value(periods, "floor", period, "cumulative_spending_bn_vnd")
@@ -658,16 +1103,18 @@ def _scalars(d: Derivation, yearly: pd.DataFrame, periods: pd.DataFrame, main: B
         scalars[f"gap_{key}_bn_vnd"] = _period_value(periods, "floor", period, "cumulative_gap_bn_vnd")
         scalars[f"ramp_cumulative_{key}_bn_vnd"] = _period_value(periods, "ramp", period,
                                                                  "cumulative_spending_bn_vnd")
-        scalars[f"national_floor_cumulative_{key}_bn_vnd"] = _period_value(periods, "national_floor", period,
-                                                                           "cumulative_spending_bn_vnd")
-    if rnd_table is not None and rnd_year is not None:
-        row = rnd_table[rnd_table["year"] == rnd_year].iloc[0]
+        for other in others:
+            scalars[f"{other}_cumulative_{key}_bn_vnd"] = _period_value(periods, other, period,
+                                                                        "cumulative_spending_bn_vnd")
+    if rnd is not None:
+        row = rnd.table[rnd.table["year"] == rnd.year].iloc[0]
+        year = rnd.year
         scalars.update({
-            "rnd_year": rnd_year,
-            f"gerd_required_{rnd_year}_bn_vnd": float(row["gerd_required_bn_vnd"]),
-            f"nonstate_rnd_min_{rnd_year}_bn_vnd": float(row["nonstate_rnd_min_bn_vnd"]),
-            f"public_rnd_max_{rnd_year}_bn_vnd": float(row["public_rnd_max_bn_vnd"]),
-            f"public_rnd_share_of_national_floor_{rnd_year}_pct": float(row["public_rnd_share_of_national_floor_pct"]),
+            "rnd_year": year,
+            f"gerd_required_{year}_bn_vnd": float(row["gerd_required_bn_vnd"]),
+            f"nonstate_rnd_min_{year}_bn_vnd": float(row["nonstate_rnd_min_bn_vnd"]),
+            f"public_rnd_max_{year}_bn_vnd": float(row["public_rnd_max_bn_vnd"]),
+            f"public_rnd_share_of_national_floor_{year}_pct": float(row["public_rnd_share_of_national_floor_pct"]),
         })
     return scalars
 
@@ -686,64 +1133,17 @@ def milestones(yearly: pd.DataFrame, first_year: int, last_year: int) -> pd.Data
     return rows[[c for c in MILESTONE_COLUMNS if c in rows]].reset_index(drop=True)
 
 
-def build(P, pkg=None) -> Report:
-    """Everything the budget_floor notebook shows for parameters ``P`` (see the module docstring)."""
-    pkg = pkg or data.load_package()
-    d = _derive(pkg, P)
-    inputs, lang = d.inputs, P.lang
-    main = run_budget(inputs)
-    national = run_budget(d.national_inputs, scenarios=["floor"])
-    floors, growths = _sensitivity_grids(inputs, d.items["national"].value)
-    sensitivity = sensitivity_table(inputs, floors_pct=floors, budget_growths_pct=growths)
-
-    yearly = pd.concat([main.yearly, _relabel(national.yearly, "national_floor")], ignore_index=True)
-    periods = pd.concat([main.periods, _relabel(national.periods, "national_floor")], ignore_index=True)
-    absorption = periods[["scenario", "period", "n_years", "n_years_above_capacity", "first_year_above_capacity",
-                          "max_spending_to_capacity_ratio"]].copy()
-    absorption.insert(2, "capacity_bn_vnd", inputs.capacity_bn_vnd)
-    tables = {"yearly": yearly, "milestones": milestones(yearly, inputs.base_year, inputs.end_year),
-              "periods": periods, "sensitivity": sensitivity.table, "absorption": absorption}
-
-    records: list[Assumption] = list(main.assumptions)
-    national_floor = next(a for a in national.assumptions if a.name == "floor_pct")
-    records.append(replace(national_floor, name="national_floor_pct",
-                           label="National S&T, innovation and digital transformation floor (comparison)"))
-    rnd_table, rnd_year, rnd = None, None, None
-    if d.geo == NATION:
-        rnd = rnd_target_path(_rnd_inputs(pkg, d))
-        compared = compare_public_rnd_with_floor(national, rnd).rename(
-            columns={"floor_spending_bn_vnd": "national_floor_spending_bn_vnd",
-                     "public_rnd_share_of_floor_pct": "public_rnd_share_of_national_floor_pct"})
-        rnd_table = rnd.yearly.merge(compared.drop(columns=["public_rnd_max_bn_vnd"]), on="year", how="left")
-        rnd_year = max(rnd.inputs.target_year, inputs.base_year)
-        tables["rnd"] = rnd_table
-        records += list(rnd.assumptions)
-    for table in tables.values():
-        table.insert(0, "geo_id", d.geo)
-
-    assumptions = assumptions_frame(records)
-    sources = sources_frame(pkg, source_ids_in(*assumptions["basis"]))
-    name = data.geo_name(pkg, d.geo, lang)
-    from .charts.budget_floor_charts import plot_cumulative_gap, plot_sensitivity_heatmap, plot_spending_paths
-
-    figures = {
-        "spending": lambda: plot_spending_paths(main, lang, geo_name=name, comparison=national),
-        "cumulative_gap": lambda: plot_cumulative_gap(main, lang, geo_name=name),
-        "sensitivity": lambda: plot_sensitivity_heatmap(sensitivity, lang, geo_name=name),
-    }
-    scalars = _scalars(d, yearly, periods, main, rnd_table, rnd_year)
-    narrative = _narrative(pkg, d, lang, name, yearly, periods, main, rnd_table, rnd_year, records)
-    title = pick(lang, "S&T budget floor — ", "Mức sàn chi ngân sách cho KH&CN — ") + name
-    return Report(notebook=NOTEBOOK, geo_id=d.geo, lang=lang, title=title, tables=tables, scalars=scalars,
-                  assumptions=assumptions, sources=sources, narrative=narrative, figures=figures)
-
-
 # --------------------------------------------------------------------------------------------
-# Narrative: sentences generated from the numbers, in English or Vietnamese
+# Narrative: sentences generated from the numbers; the words are in the locale files ([budget_floor])
 # --------------------------------------------------------------------------------------------
+
+def _w(key: str, lang: str, **fmt: Any) -> str:
+    """The text ``budget_floor.<key>`` in ``lang``."""
+    return t(f"budget_floor.{key}", lang, **fmt)
+
 
 def _money(value: float, lang: str) -> str:
-    return f"{fmt_number(value, lang, 0)} {pick(lang, 'bn VND', 'tỷ đồng')}"
+    return f"{fmt_number(value, lang, 0)} {t('budget_floor.unit_bn', lang)}"
 
 
 def _share(value: float, lang: str) -> str:
@@ -753,137 +1153,173 @@ def _share(value: float, lang: str) -> str:
 def _join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + pick(lang, " and ", " và ") + items[-1]
+    return ", ".join(items[:-1]) + _w("and", lang) + items[-1]
 
 
 def _relative(value: float, reference: float, lang: str) -> str:
-    """'17 % lower' / 'thấp hơn 17 %': ``value`` against ``reference``."""
+    """'17 % lower': ``value`` against ``reference``."""
     pct = fmt_pct(abs(value / reference - 1.0) * 100.0, lang, 0)
-    lower = value < reference
-    return pick(lang, f"{pct} {'lower' if lower else 'higher'}", f"{'thấp' if lower else 'cao'} hơn {pct}")
+    return _w("lower" if value < reference else "higher", lang, pct=pct)
 
 
 def _status(status: str, lang: str) -> str:
     return data.label("status", status, lang, default=status)
 
 
-def _narrative(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataFrame, periods: pd.DataFrame,
-               main: BudgetResult, rnd_table: pd.DataFrame | None, rnd_year: int | None,
-               records: list[Assumption]) -> list[str]:
-    paragraphs = [_budget_paragraph(pkg, d, lang, name, yearly), _floor_paragraph(d, lang, yearly),
-                  _cumulative_paragraph(d, lang, periods), _absorption_paragraph(d, lang, name, main),
-                  _national_paragraph(d, lang, name, yearly, periods)]
-    if rnd_table is not None:
-        paragraphs.append(_rnd_paragraph(pkg, d, lang, rnd_table, rnd_year))
-    paragraphs.append(_assumptions_paragraph(d, lang, records))
-    return paragraphs
+def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
+    """One caveat of a derived input in ``lang``: its locale key, its values formatted for the language.
+
+    A value given as ("pct", x, decimals) or ("num", x, decimals) is formatted as a percentage or a
+    number; ("geo", id) becomes the geography's name, ("geos", ids) their names joined.
+    """
+    key, values = caveat
+    fmt = {}
+    for name, value in values.items():
+        if isinstance(value, tuple) and value[0] == "pct":
+            fmt[name] = fmt_pct(value[1], lang, value[2])
+        elif isinstance(value, tuple) and value[0] == "num":
+            fmt[name] = fmt_number(value[1], lang, value[2])
+        elif isinstance(value, tuple) and value[0] == "geo":
+            fmt[name] = data.geo_name(pkg, value[1], lang)
+        elif isinstance(value, tuple) and value[0] == "geos":
+            fmt[name] = _join([data.geo_name(pkg, g, lang) for g in value[1]], lang)
+        else:
+            fmt[name] = value
+    return _w(key, lang, **fmt)
+
+
+def _successor(pkg, geo: str) -> str | None:
+    """The unit ``geo`` was merged into in 2025, or None."""
+    rows = pkg.mergers[pkg.mergers["old_geo_id"] == geo]
+    return None if rows.empty else str(rows.iloc[0]["new_geo_id"])
+
+
+def reference_share(pkg) -> tuple[float, str, int] | None:
+    """The highest observed S&T share of budget expenditure of any province (else of the nation):
+    (value %, geography id, year), the yardstick of the "far above" warning."""
+    obs = pkg.observations[pkg.observations["indicator_id"] == "st_expenditure_share_pct"]
+    levels = pkg.geography.set_index("geo_id")["level"]
+    provinces = obs[obs["geo_id"].map(levels) != "nation"]
+    pool = provinces if not provinces.empty else obs
+    if pool.empty:
+        return None
+    row = pool.sort_values(["value", "year"]).iloc[-1]
+    return float(row["value"]), str(row["geo_id"]), int(row["year"])
+
+
+def _floor_why(pkg, floor: Floor, d: Derivation, lang: str) -> str:
+    """Why a floor of the list is what it is, in a few words."""
+    national = d.items["national"]
+    if floor.scenario == "floor":
+        rule = d.items["floor"].rule if floor.floor_pct == d.inputs.floor_pct else "edited"
+    elif floor.scenario == "national_floor":
+        rule = "national"
+    elif floor.scenario == "vinh_phuc_floor":
+        rule = "as_reported"
+    else:
+        rule = "edited"
+    return _w(f"why.{rule}", lang, target_id=national.facts["target_id"], label=floor.label,
+              own=d.items["floor"].facts.get("target_id", ""), mission=data.geo_name(pkg, MISSION_GEO, lang))
+
+
+def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
+    d = paths.derivation
+    first, others = paths.floors[0], paths.floors[1:]
+    beside = _join([f"{_share(f.floor_pct, lang)} ({_floor_why(pkg, f, d, lang)})" for f in others], lang)
+    text = _w("floors.default", lang, floor=_share(first.floor_pct, lang), why=_floor_why(pkg, first, d, lang))
+    if beside:
+        text += " " + _w("floors.beside", lang, beside=beside)
+    successor = _successor(pkg, d.geo)
+    if successor is not None:
+        text += " " + _w("floors.counterfactual", lang, name=name, successor=data.geo_name(pkg, successor, lang))
+    return _w("paragraph.floors", lang, text=text)
 
 
 def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
     """How the base expenditure was obtained: a short parenthesis, and a sentence or two to follow."""
-    base, concept = d.items["base"], _BUDGET_CONCEPT[_level(pkg, d.geo)]
-    words = _CONCEPT_WORDS[concept][1 if lang == "vi" else 0]
+    base = d.items["base"]
     facts, year = base.facts, d.inputs.base_year
+    extra = ""
     if base.rule == "parameter":
-        return pick(lang, "set by the user", "do người dùng đặt"), ""
-    if base.rule == "plan":
-        short = pick(lang,
-                     f"derived: the S&T plan's {_money(facts['amount_bn_vnd'], lang)} a year divided by its "
-                     f"{_share(facts['share_pct'], lang)} share of budget spending",
-                     f"tính toán: {_money(facts['amount_bn_vnd'], lang)}/năm của kế hoạch KH&CN chia cho tỷ lệ "
-                     f"{_share(facts['share_pct'], lang)} tổng chi ngân sách")
-        if "check_bn_vnd" not in facts:
-            return short, ""
-        above = facts["check_diff_pct"] >= 0
-        diff = fmt_pct(abs(facts["check_diff_pct"]), lang, 0)
-        extra = pick(lang,
-                     f" For comparison, the latest observed {words} is {_money(facts['check_bn_vnd'], lang)} in "
-                     f"{facts['check_year']} ({_status(facts['check_status'], lang)}); the derived base is {diff} "
-                     f"{'above' if above else 'below'} it, and {_money(facts['check_grown_bn_vnd'], lang)} if that "
-                     f"figure is grown to {year} at the path's growth.",
-                     f" Để so sánh, {words} quan sát gần nhất là {_money(facts['check_bn_vnd'], lang)} năm "
-                     f"{facts['check_year']} ({_status(facts['check_status'], lang)}); mức gốc tính toán "
-                     f"{'cao' if above else 'thấp'} hơn số này {diff}, và bằng "
-                     f"{_money(facts['check_grown_bn_vnd'], lang)} nếu số này tăng theo đường chi đến năm {year}.")
-        return short, extra
-    if base.rule == "observed":
+        short = _w("set_by_user", lang)
+    elif base.rule == "estimate":
+        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=facts["publisher"],
+                   year=year)
+        if facts["left_out"]:
+            extra = " " + _w("base.left_out", lang, listed=_join([_money(v, lang) for v in facts["left_out"]], lang))
+    elif base.rule == "ratio":
+        ratio = facts["ratio"]
+        years = _join([str(y) for y in ratio["years"]], lang)
+        short = _w("base.ratio", lang, ratio=fmt_pct(ratio["mean_pct"], lang, 2), years=years,
+                   low=fmt_pct(ratio["low_pct"], lang, 1), high=fmt_pct(ratio["high_pct"], lang, 1),
+                   grdp=_money(facts["grdp_base_bn_vnd"], lang), year=year)
+        if ratio["parts"] != [d.geo]:
+            parts = _join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)
+            short += _w("base.ratio_parts", lang, parts=parts)
+            if ratio["missing"]:
+                short += _w("base.ratio_missing", lang,
+                            missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang))
+    elif base.rule == "plan":
+        short = _w("base.plan", lang, amount=_money(facts["plan"]["amount_bn_vnd"], lang),
+                   share=_share(facts["plan"]["share_pct"], lang))
+    else:  # an observed outturn (the nation without a budget estimate)
         grown = base.year != year
-        short = pick(lang,
-                     f"{'derived from the' if grown else 'observed: the'} {_status(facts['status'], 'en')} figure "
-                     f"for {base.year} from {facts['publisher']}"
-                     f"{f', grown to {year} at the path growth' if grown else ''}",
-                     f"{'tính từ' if grown else 'số liệu công bố:'} số {_status(facts['status'], 'vi')} năm "
-                     f"{base.year} theo {facts['publisher']}{f', tăng theo đường chi đến năm {year}' if grown else ''}")
-        if facts["status"] in OUTTURN_STATUSES:
-            short += pick(lang, "; an estimate of actual spending is taken before plans, since a floor is a share "
-                                "of what is spent",
-                          "; số ước thực hiện được ưu tiên hơn dự toán, vì mức sàn là tỷ lệ trên số chi thực tế")
-        if not facts["others"]:
-            return short, ""
-        listed = "; ".join(f"{_money(value, lang)} ({_status(status, lang)}, {publisher}; "
-                           f"{_relative(value, facts['observed_bn_vnd'], lang)})"
-                           for value, status, publisher in facts["others"])
-        extra = pick(lang,
-                     f" Other figures for {base.year} in the data: {listed}; every amount below scales with the base.",
-                     f" Các số khác cho năm {base.year} trong dữ liệu: {listed}; mọi khoản chi dưới đây tỷ lệ thuận "
-                     f"với số gốc.")
-        return short, extra
-    proxy_name = data.geo_name(pkg, facts["proxy"], lang)
-    return pick(lang,
-                f"assumed: {proxy_name}'s budget-to-GRDP ratio of {fmt_pct(facts['ratio_pct'], lang, 2)} applied to "
-                f"this unit's GRDP of {_money(facts['unit_grdp_bn_vnd'], lang)} in {year}",
-                f"giả định: tỷ lệ chi ngân sách/GRDP {fmt_pct(facts['ratio_pct'], lang, 2)} của {proxy_name} áp "
-                f"dụng cho GRDP {_money(facts['unit_grdp_bn_vnd'], lang)} năm {year} của đơn vị này"), ""
+        short = _w("base.observed_grown" if grown else "base.observed", lang, status=_status(facts["status"], lang),
+                   year=base.year, publisher=facts["publisher"], base_year=year)
+    plan = facts.get("plan")
+    if plan is not None and base.rule != "plan":
+        extra += " " + _w("base.alternative", lang, geo=data.geo_name(pkg, plan["geo"], lang),
+                          value=_money(plan["value"], lang), amount=_money(plan["amount_bn_vnd"], lang),
+                          share=_share(plan["share_pct"], lang),
+                          relative=_relative(plan["value"], d.inputs.base_expenditure_bn_vnd, lang))
+    return short, extra
 
 
 def _budget_paragraph(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataFrame) -> str:
     inputs, real = d.inputs, d.items["real"]
-    nation = _level(pkg, d.geo) == "nation"
-    word = "GDP" if nation else "GRDP"
-    budget_en = "state budget expenditure" if nation else "local budget expenditure"
-    budget_vi = "chi ngân sách nhà nước" if nation else "chi ngân sách địa phương"
+    level = _level(pkg, d.geo)
     later = [y for y in _key_years(inputs) if y != inputs.base_year]
-    path = _join([f"{_money(_value(yearly, 'floor', y, 'expenditure_bn_vnd'), lang)} "
-                  f"{pick(lang, 'in', 'năm')} {y}" for y in later], lang)
+    path = _join([_w("money_in", lang, money=_money(_value(yearly, "floor", y, "expenditure_bn_vnd"), lang), year=y)
+                  for y in later], lang)
     g = fmt_pct(inputs.effective_budget_growth_pct, lang, 2)
     if inputs.budget_growth_pct is None:
-        real_en = (f"observed in {real.year}, held constant" if real.rule == "observed" else "set by the user")
-        real_vi = (f"quan sát năm {real.year}, giữ nguyên" if real.rule == "observed" else "do người dùng đặt")
-        growth = pick(lang,
-                      f"with nominal {word}, {g} a year (real growth {fmt_pct(inputs.real_growth_pct, lang, 2)}, "
-                      f"{real_en}; deflator {fmt_pct(inputs.deflator_pct, lang, 1)}, assumed)",
-                      f"theo {word} danh nghĩa, {g} mỗi năm (tăng trưởng thực "
-                      f"{fmt_pct(inputs.real_growth_pct, lang, 2)}, {real_vi}; chỉ số giảm phát "
-                      f"{fmt_pct(inputs.deflator_pct, lang, 1)}, giả định)")
+        how = (_w("growth.medium_term", lang, span=real.facts["span"]) if real.rule == "medium_term"
+               else _w("set_by_user", lang))
+        growth = _w("growth.nominal", lang, word=_w(f"word.{level}", lang), rate=g,
+                    real=fmt_pct(inputs.real_growth_pct, lang, 2), how=how,
+                    deflator=fmt_pct(inputs.deflator_pct, lang, 1))
     else:
-        growth = pick(lang, f"at {g} a year (set by the user)", f"{g} mỗi năm (do người dùng đặt)")
+        growth = _w("growth.own", lang, rate=g)
     short, extra = _base_text(pkg, d, lang)
-    return pick(lang,
-                f"**Budget path.** {name}: {budget_en} of {_money(inputs.base_expenditure_bn_vnd, lang)} in "
-                f"{inputs.base_year} ({short}).{extra} It grows {growth}, reaching {path} (current prices).",
-                f"**Đường chi ngân sách.** {name}: {budget_vi} năm {inputs.base_year} là "
-                f"{_money(inputs.base_expenditure_bn_vnd, lang)} ({short}).{extra} Chi ngân sách tăng {growth}, đạt "
-                f"{path} (giá hiện hành).")
+    return _w("paragraph.budget", lang, name=name, budget=_w(f"budget_word.{level}", lang),
+              base=_money(inputs.base_expenditure_bn_vnd, lang), year=inputs.base_year, how=short, extra=extra,
+              growth=growth, path=path)
 
 
-def _floor_paragraph(d: Derivation, lang: str, yearly: pd.DataFrame) -> str:
+def _floor_paragraph(pkg, d: Derivation, lang: str, yearly: pd.DataFrame) -> str:
     inputs = d.inputs
     years = _key_years(inputs)
-    word = "GDP" if d.geo == NATION else "GRDP"
-    on = pick(lang, "in", "năm")
-    nominal = _join([f"{_money(_value(yearly, 'floor', y, 'spending_bn_vnd'), lang)} {on} {y}" for y in years], lang)
-    const = _join([_money(_value(yearly, 'floor', y, 'spending_const_bn_vnd'), lang) for y in years], lang)
+    word = _w("word.nation" if d.geo == NATION else "word.province", lang)
+    nominal = _join([_w("money_in", lang, money=_money(_value(yearly, "floor", y, "spending_bn_vnd"), lang), year=y)
+                     for y in years], lang)
+    const = _join([_money(_value(yearly, "floor", y, "spending_const_bn_vnd"), lang) for y in years], lang)
     shares = [_value(yearly, "floor", y, "share_of_grdp_pct") for y in years]
     if max(shares) - min(shares) < 1e-9 * max(shares):  # the budget follows GRDP: one share for all years
-        grdp = pick(lang, f"a constant {fmt_pct(shares[0], lang, 2)}", f"luôn ở mức {fmt_pct(shares[0], lang, 2)}")
+        grdp = _w("constant_share", lang, share=fmt_pct(shares[0], lang, 2))
     else:
         grdp = _join([fmt_pct(v, lang, 2) for v in shares], lang)
-    floor = _share(inputs.floor_pct, lang)
-    return pick(lang,
-                f"**What the {floor} floor costs.** From {inputs.start_year}, S&T spending must be {nominal} at "
-                f"current prices; at {inputs.base_year} prices that is {const}, or {grdp} of {word}.",
-                f"**Chi phí của mức sàn {floor}.** Từ năm {inputs.start_year}, chi cho KH&CN phải đạt {nominal} theo "
-                f"giá hiện hành; theo giá năm {inputs.base_year} là {const}, tức {grdp} {word}.")
+    text = _w("paragraph.floor", lang, floor=_share(inputs.floor_pct, lang), start=inputs.start_year,
+              nominal=nominal, base_year=inputs.base_year, const=const, grdp=grdp, word=word)
+    gerd, _uis = _gerd(pkg, inputs.base_year)
+    text += " " + _w("plausibility.gerd", lang, share=fmt_pct(shares[0], lang, 2), word=word,
+                     start=inputs.start_year, gerd=_share(gerd["value"], lang), gerd_year=int(gerd["year"]))
+    reference = reference_share(pkg)
+    if reference is not None and inputs.floor_pct > FAR_ABOVE_FACTOR * reference[0]:
+        text += " " + _w("plausibility.far_above", lang, floor=_share(inputs.floor_pct, lang),
+                         times=fmt_number(inputs.floor_pct / reference[0], lang, 0),
+                         reference=_share(reference[0], lang), where=data.geo_name(pkg, reference[1], lang),
+                         year=reference[2], factor=fmt_number(FAR_ABOVE_FACTOR, lang, 0))
+    return text
 
 
 def _cumulative_paragraph(d: Derivation, lang: str, periods: pd.DataFrame) -> str:
@@ -891,137 +1327,108 @@ def _cumulative_paragraph(d: Derivation, lang: str, periods: pd.DataFrame) -> st
     current = _share(inputs.current_share_pct, lang)
     sentences = []
     for period in _period_labels(inputs):
-        total = _period_value(periods, "floor", period, "cumulative_spending_bn_vnd")
         gap = _period_value(periods, "floor", period, "cumulative_gap_bn_vnd")
-        status_quo = _period_value(periods, "floor", period, "cumulative_status_quo_bn_vnd")
-        more = gap >= 0
-        sentences.append(pick(
-            lang,
-            f"over {period} the floor requires {_money(total, lang)} in total, {_money(abs(gap), lang)} "
-            f"{'more' if more else 'less'} than keeping the {current} status quo ({_money(status_quo, lang)})",
-            f"giai đoạn {period}, mức sàn đòi hỏi tổng cộng {_money(total, lang)}, {'nhiều' if more else 'ít'} hơn "
-            f"{_money(abs(gap), lang)} so với giữ tỷ lệ hiện trạng {current} ({_money(status_quo, lang)})"))
+        sentences.append(_w("cumulative.more" if gap >= 0 else "cumulative.less", lang, period=period,
+                            total=_money(_period_value(periods, "floor", period, "cumulative_spending_bn_vnd"), lang),
+                            gap=_money(abs(gap), lang), current=current,
+                            status_quo=_money(_period_value(periods, "floor", period,
+                                                            "cumulative_status_quo_bn_vnd"), lang)))
     first = _period_labels(inputs)[0]
-    ramp = _period_value(periods, "ramp", first, "cumulative_spending_bn_vnd")
     text = "; ".join(sentences)
-    return pick(lang,
-                f"**Cumulative totals.** {text[0].upper() + text[1:]}. The ramp from {current} in "
-                f"{inputs.start_year} to {_share(inputs.floor_pct, lang)} in {inputs.ramp_year} requires "
-                f"{_money(ramp, lang)} over {first}.",
-                f"**Tổng lũy kế.** {text[0].upper() + text[1:]}. Lộ trình tăng dần từ {current} năm "
-                f"{inputs.start_year} lên {_share(inputs.floor_pct, lang)} năm {inputs.ramp_year} cần "
-                f"{_money(ramp, lang)} trong giai đoạn {first}.")
+    out = _w("paragraph.cumulative", lang, text=text[0].upper() + text[1:], current=current,
+             start=inputs.start_year, floor=_share(inputs.floor_pct, lang), ramp_year=inputs.ramp_year,
+             ramp=_money(_period_value(periods, "ramp", first, "cumulative_spending_bn_vnd"), lang), period=first)
+    return out
 
 
 def _absorption_paragraph(d: Derivation, lang: str, name: str, main: BudgetResult) -> str:
     inputs, capacity = d.inputs, d.items["capacity"]
     if capacity is None:
-        return pick(lang,
-                    f"**Absorption.** The data has no absorption (capacity) figure for {name}, so no check is made; "
-                    f"set capacity_bn_vnd to test one.",
-                    f"**Khả năng hấp thụ.** Dữ liệu không có số liệu về khả năng hấp thụ của {name}, nên không kiểm "
-                    f"tra; đặt capacity_bn_vnd để kiểm tra.")
+        return _w("paragraph.absorption_none", lang, name=name)
+    growth = fmt_pct(inputs.capacity_growth_pct, lang, 1)
     if capacity.rule == "target":
-        low, high = capacity.facts["low_bn_vnd"], capacity.facts["high_bn_vnd"]
-        source = pick(lang,
-                      f"The plan judges {fmt_number(low, lang, 0)}–{_money(high, lang)} a year realistic to absorb; "
-                      f"the check uses the top, {_money(high, lang)}, held flat (assumed)",
-                      f"Kế hoạch đánh giá {fmt_number(low, lang, 0)}–{_money(high, lang)}/năm là mức khả thi để "
-                      f"hấp thụ; phép kiểm tra dùng mức cao, {_money(high, lang)}, giữ nguyên (giả định)")
+        source = _w("absorption.plan", lang, low=fmt_number(capacity.facts["low_bn_vnd"], lang, 0),
+                    high=_money(capacity.facts["high_bn_vnd"], lang), growth=growth)
     else:
-        source = pick(lang, f"Capacity set by the user: {_money(capacity.value, lang)} a year, held flat",
-                      f"Khả năng hấp thụ do người dùng đặt: {_money(capacity.value, lang)}/năm, giữ nguyên")
+        source = _w("absorption.user", lang, capacity=_money(capacity.value, lang), growth=growth)
     n_years = inputs.end_year - inputs.base_year + 1
     above, above_sq = main.years_above_capacity("floor"), main.years_above_capacity("status_quo")
+    floor_rows = main.yearly[main.yearly["scenario"] == "floor"]
     ratio = _value(main.yearly, "floor", inputs.start_year, "spending_to_capacity_ratio")
-    ratio_text = fmt_number(ratio, lang, 1)
     if above:
-        verdict = pick(lang,
-                       f"The floor needs {ratio_text} times the capacity in {inputs.start_year} and exceeds it in "
-                       f"{len(above)} of {n_years} years (first in {above[0]})",
-                       f"Năm {inputs.start_year}, mức sàn cần gấp {ratio_text} lần khả năng hấp thụ và vượt khả "
-                       f"năng này trong {len(above)}/{n_years} năm (lần đầu năm {above[0]})")
+        verdict = _w("absorption.above", lang, ratio=fmt_number(ratio, lang, 1), start=inputs.start_year,
+                     most=fmt_number(float(floor_rows["spending_to_capacity_ratio"].max()), lang, 1),
+                     n=len(above), total=n_years, first=above[0])
     else:
-        verdict = pick(lang, f"The floor stays within the capacity in all {n_years} years",
-                       f"Mức sàn nằm trong khả năng hấp thụ ở cả {n_years} năm")
-    status_quo = pick(lang,
-                      f"the {_share(inputs.current_share_pct, lang)} status quo exceeds it in {len(above_sq)} of "
-                      f"{n_years} years",
-                      f"giữ tỷ lệ hiện trạng {_share(inputs.current_share_pct, lang)} vượt trong {len(above_sq)}/"
-                      f"{n_years} năm")
-    return pick(lang, f"**Absorption.** {source}. {verdict}; {status_quo}.",
-                f"**Khả năng hấp thụ.** {source}. {verdict}; {status_quo}.")
+        verdict = _w("absorption.within", lang, total=n_years)
+    status_quo = _w("absorption.status_quo", lang, current=_share(inputs.current_share_pct, lang),
+                    n=len(above_sq), total=n_years)
+    return _w("paragraph.absorption", lang, source=source, verdict=verdict, status_quo=status_quo)
 
 
-def _national_paragraph(d: Derivation, lang: str, name: str, yearly: pd.DataFrame, periods: pd.DataFrame) -> str:
-    inputs, national = d.inputs, d.items["national"]
-    n = _share(national.value, lang)
-    on = pick(lang, "in", "năm")
-    path = _join([f"{_money(_value(yearly, 'national_floor', y, 'spending_bn_vnd'), lang)} {on} {y}"
-                  for y in _key_years(inputs)], lang)
-    totals = _join([f"{_money(_period_value(periods, 'national_floor', p, 'cumulative_spending_bn_vnd'), lang)} "
-                    f"{pick(lang, 'over', 'giai đoạn')} {p}" for p in _period_labels(inputs)], lang)
-    if inputs.floor_pct == national.value:
-        compare = pick(lang, "The floor of this report is the national floor.",
-                       "Mức sàn của báo cáo này chính là mức sàn quốc gia.")
-    else:
-        factor = fmt_number(inputs.floor_pct / national.value, lang, 1)
-        compare = pick(lang, f"The {_share(inputs.floor_pct, lang)} floor costs {factor} times as much.",
-                       f"Mức sàn {_share(inputs.floor_pct, lang)} tốn gấp {factor} lần.")
-    if inputs.current_share_pct >= national.value:
-        compare += pick(lang, f" The status quo ({_share(inputs.current_share_pct, lang)}) already meets it.",
-                        f" Tỷ lệ hiện trạng ({_share(inputs.current_share_pct, lang)}) đã đạt mức này.")
-    instrument = national.facts["instrument"]
-    return pick(lang,
-                f"**The national {n} floor.** {instrument} sets at least {n} of state budget expenditure for S&T, "
-                f"innovation and digital transformation ({national.facts['target_id']}). Applied to the budget path "
-                f"of {name}, it means {path}; {totals}. {compare}",
-                f"**Mức sàn quốc gia {n}.** {instrument.replace('Resolution', 'Nghị quyết')} quy định dành tối "
-                f"thiểu {n} tổng chi "
-                f"ngân sách nhà nước cho KH&CN, đổi mới sáng tạo và chuyển đổi số ({national.facts['target_id']}). "
-                f"Áp dụng cho đường chi ngân sách của {name}, mức này tương ứng {path}; tổng cộng {totals}. {compare}")
+def _comparison_paragraph(pkg, paths: BudgetPaths, floor: Floor, lang: str, name: str) -> str:
+    d, yearly, periods = paths.derivation, paths.yearly, paths.periods
+    inputs = d.inputs
+    path = _join([_w("money_in", lang, money=_money(_value(yearly, floor.scenario, y, "spending_bn_vnd"), lang),
+                     year=y) for y in _key_years(inputs)], lang)
+    totals = _join([_w("money_over", lang, period=p, money=_money(
+        _period_value(periods, floor.scenario, p, "cumulative_spending_bn_vnd"), lang))
+        for p in _period_labels(inputs)], lang)
+    main_floor = paths.floors[0].floor_pct
+    more = main_floor >= floor.floor_pct
+    factor = fmt_number(main_floor / floor.floor_pct if more else floor.floor_pct / main_floor, lang, 1)
+    compare = _w("compare.factor" if more else "compare.factor_less", lang, floor=_share(main_floor, lang),
+                 factor=factor)
+    if inputs.current_share_pct == floor.floor_pct:
+        compare += " " + _w("compare.is_status_quo", lang, current=_share(inputs.current_share_pct, lang))
+    elif inputs.current_share_pct > floor.floor_pct:
+        compare += " " + _w("compare.met", lang, current=_share(inputs.current_share_pct, lang))
+    return _w("paragraph.comparison", lang, floor=_share(floor.floor_pct, lang), why=_floor_why(pkg, floor, d, lang),
+              name=name, path=path, totals=totals, compare=compare)
+
+
+def _growth_paragraph(d: Derivation, lang: str, by_input: pd.DataFrame) -> str:
+    """What the growth, base and deflator choices change: the one-way sensitivity in a sentence."""
+    last = _period_labels(d.inputs)[-1]
+    rows = by_input[by_input["period"] == last]
+
+    def change(name: str, case: str) -> str:
+        row = rows[(rows["input"] == name) & (rows["case"] == case)]
+        return "" if row.empty else fmt_pct(float(row["change_from_run_pct"].iloc[0]), lang, 0)
+
+    plan = rows[(rows["input"] == "real_growth_pct") & rows["case"].str.startswith("plan")]
+    text = _w("sensitivity.one_way", lang, period=last, real_low=change("real_growth_pct", "low"),
+              real_high=change("real_growth_pct", "high"), step=fmt_number(SENSITIVITY_REAL_STEP_PCT, lang, 0),
+              base_low=change("base_expenditure_bn_vnd", "low"), base_high=change("base_expenditure_bn_vnd", "high"),
+              base_step=fmt_pct(SENSITIVITY_BASE_STEP * 100, lang, 0),
+              defl_low=change("deflator_pct", "low"), defl_high=change("deflator_pct", "high"),
+              defl_step=fmt_number(SENSITIVITY_DEFLATOR_STEP_PCT, lang, 1))
+    if not plan.empty:
+        text += " " + _w("sensitivity.plan", lang, rate=fmt_pct(float(plan["value"].iloc[0]), lang, 2),
+                         change=fmt_pct(float(plan["change_from_run_pct"].iloc[0]), lang, 0))
+    return _w("paragraph.sensitivity", lang, text=text)
 
 
 def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year: int) -> str:
     row = rnd_table[rnd_table["year"] == year].iloc[0]
     gerd, uis = _gerd(pkg, d.inputs.base_year)
     target, nonstate = _target(pkg, GERD_TARGET_ID), _target(pkg, NONSTATE_TARGET_ID)
-    concept_en = data.label("concept", gerd["concept"], "en", pkg, default=gerd["concept"])
-    concept_vi = data.label("concept", gerd["concept"], "vi", pkg, default=gerd["concept"])
-    uis_text = "" if uis is None else pick(
-        lang, f"; the internationally comparable UIS series gives {_share(uis['value'], lang)} for {int(uis['year'])}",
-        f"; chuỗi UIS so sánh quốc tế cho {_share(uis['value'], lang)} năm {int(uis['year'])}")
-    goal, share_floor = _share(float(target["value"]), lang), fmt_pct(row["public_rnd_share_of_national_floor_pct"],
-                                                                      lang, 0)
-    ns, national = _share(float(nonstate["value"]), lang), _share(d.items["national"].value, lang)
-    return pick(lang,
-                f"**R&D at {goal} of GDP by {int(target['year'])}.** GERD was {_share(gerd['value'], lang)} of GDP in "
-                f"{int(gerd['year'])} ({concept_en}){uis_text}. On a straight line to the target ({GERD_TARGET_ID}), "
-                f"GERD must be {_money(row['gerd_required_bn_vnd'], lang)} in {year} (GDP "
-                f"{_money(row['gdp_bn_vnd'], lang)}), {_money(row['gerd_gap_bn_vnd'], lang)} more than at the "
-                f"observed share. With more than {ns} from non-state sources ({NONSTATE_TARGET_ID}), non-state R&D "
-                f"must exceed {_money(row['nonstate_rnd_min_bn_vnd'], lang)}, leaving public R&D at most "
-                f"{_money(row['public_rnd_max_bn_vnd'], lang)}: {share_floor} of the national {national} floor "
-                f"({_money(row['national_floor_spending_bn_vnd'], lang)} in {year}), which must also pay for "
-                f"innovation and digital transformation.",
-                f"**R&D đạt {goal} GDP vào năm {int(target['year'])}.** Chi cho R&D (GERD) bằng "
-                f"{_share(gerd['value'], lang)} GDP năm {int(gerd['year'])} ({concept_vi}){uis_text}. Theo đường "
-                f"thẳng đến mục tiêu ({GERD_TARGET_ID}), GERD năm {year} phải đạt "
-                f"{_money(row['gerd_required_bn_vnd'], lang)} (GDP {_money(row['gdp_bn_vnd'], lang)}), nhiều hơn "
-                f"{_money(row['gerd_gap_bn_vnd'], lang)} so với giữ tỷ lệ quan sát. Với trên {ns} từ nguồn ngoài "
-                f"nhà nước ({NONSTATE_TARGET_ID}), R&D ngoài nhà nước phải vượt "
-                f"{_money(row['nonstate_rnd_min_bn_vnd'], lang)}, còn R&D từ ngân sách tối đa "
-                f"{_money(row['public_rnd_max_bn_vnd'], lang)}: bằng {share_floor} mức sàn quốc gia {national} "
-                f"({_money(row['national_floor_spending_bn_vnd'], lang)} năm {year}), vốn còn phải chi cho đổi mới "
-                f"sáng tạo và chuyển đổi số.")
+    uis_text = "" if uis is None else _w("rnd.uis", lang, share=_share(uis["value"], lang), year=int(uis["year"]))
+    return _w("paragraph.rnd", lang, goal=_share(float(target["value"]), lang), target_year=int(target["year"]),
+              gerd=_share(gerd["value"], lang), gerd_year=int(gerd["year"]),
+              concept=data.label("concept", gerd["concept"], lang, pkg, default=gerd["concept"]), uis=uis_text,
+              target_id=GERD_TARGET_ID, year=year, required=_money(row["gerd_required_bn_vnd"], lang),
+              gdp=_money(row["gdp_bn_vnd"], lang), gap=_money(row["gerd_gap_bn_vnd"], lang),
+              ns=_share(float(nonstate["value"]), lang), nonstate_id=NONSTATE_TARGET_ID,
+              nonstate=_money(row["nonstate_rnd_min_bn_vnd"], lang), public=_money(row["public_rnd_max_bn_vnd"], lang),
+              share_floor=fmt_pct(row["public_rnd_share_of_national_floor_pct"], lang, 0),
+              national=_share(d.items["national"].value, lang),
+              floor_spending=_money(row["national_floor_spending_bn_vnd"], lang))
 
 
-def _assumptions_paragraph(d: Derivation, lang: str, records: list[Assumption]) -> str:
+def _assumptions_paragraph(pkg, d: Derivation, lang: str, records: list[Assumption]) -> str:
     from .charts.budget_floor_charts import footnote_lines
 
     unique = list({(a.name, a.value, a.basis): a for a in records}.values())
-    lines = footnote_lines(unique, lang)
-    caveats = [pair[1 if lang == "vi" else 0] for item in d.items.values() if item is not None
-               for pair in item.caveats]
-    head = pick(lang, "**What is observed, derived and assumed.**", "**Số liệu công bố, tính toán và giả định.**")
-    return " ".join([head, *lines, *caveats])
+    caveats = [caveat_text(pkg, c, lang) for item in d.items.values() if item is not None for c in item.caveats]
+    return " ".join([_w("paragraph.assumptions", lang), *footnote_lines(unique, lang), *caveats])

@@ -36,15 +36,22 @@ class Notebook:
     input_check: str | None = None
 
 
-def _common(*middle: ParamSpec) -> tuple[ParamSpec, ...]:
+def _common(*middle: ParamSpec, geo: str = config.DEFAULT_GEO) -> tuple[ParamSpec, ...]:
     """Every report notebook takes ``geo`` and ``lang`` first and ``output_dir`` last."""
     return (
-        ParamSpec("geo", str, config.DEFAULT_GEO, "geography id or name (list: nq57 data --geos)", kind=GEO),
+        ParamSpec("geo", str, geo, "geography id or name (list: nq57 data --geos)", kind=GEO),
         ParamSpec("lang", str, "en", "language of labels and narrative: en or vi", choices=("en", "vi"), kind=CHOICE),
         *middle,
         ParamSpec("output_dir", str, "", 'folder for machine-readable results (empty: reports/scratch/...)', kind=PATH),
     )
 
+
+# The one default deflator (GRDP price growth, % a year) of every notebook that needs one: a round planning
+# value, not a sourced figure (its basis is stated in each report and varied in the budget sensitivity).
+DEFAULT_DEFLATOR_PCT = 3.5
+# After the 1 July 2025 merger the budget report's default geography is the new Phu Tho (Vinh Phuc's budget
+# report is a labelled counterfactual).
+BUDGET_DEFAULT_GEO = "phu-tho-2025"
 
 # Notebook name -> its parameters, in the order of the notebook's parameters cell.
 # Defaults marked "scenario" are assumptions a reader can change; every report prints them.
@@ -63,8 +70,9 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
                   "(decomposition)", low=-100, high=100, low_open=True),
     ),
     "budget_floor": _common(
-        ParamSpec("floor_pct", float, 15.0, "S&T floor, % of budget expenditure (15: provincial, 3: national)",
-                  low=0, high=100, low_open=True),
+        ParamSpec("floor_pct", float, 0.0, "S&T floor, % of budget expenditure (0: the geography's default: 15 "
+                  "for Vinh Phuc and, as a scenario, its successor; 3 for the nation; else its own or 3)",
+                  low=0, high=100),
         ParamSpec("start_year", int, 2025, "first year the floor applies", low=2020, high=2045),
         ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2020, high=2100,
                   not_before="start_year"),
@@ -73,13 +81,15 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
                   low=0),
         ParamSpec("current_share_pct", float, 0.0, "status-quo S&T share of expenditure, % (0: from data)",
                   low=0, high=100),
-        ParamSpec("real_growth_pct", float, 0.0, "scenario: real GRDP growth, % a year (0: latest observed)",
-                  low=-100, high=100, low_open=True),
-        ParamSpec("deflator_pct", float, 3.5, "scenario: GRDP deflator, % a year", low=-100, high=100, low_open=True),
+        ParamSpec("real_growth_pct", float, 0.0, "scenario: real GRDP growth, % a year (0: mean of the latest "
+                  "5 observed years)", low=-100, high=100, low_open=True),
+        ParamSpec("deflator_pct", float, DEFAULT_DEFLATOR_PCT, "scenario: GRDP deflator, % a year", low=-100, high=100,
+                  low_open=True),
         ParamSpec("budget_growth_pct", float, 0.0, "scenario: nominal budget growth, % a year (0: with nominal GRDP)",
                   low=-100, high=100, low_open=True),
         ParamSpec("capacity_bn_vnd", float, 0.0, "absorption capacity, bn VND a year (0: from data, else no check)",
                   low=0),
+        geo=BUDGET_DEFAULT_GEO,
     ),
     "scorecard": _common(),
 }

@@ -105,6 +105,8 @@ READER_COLUMNS = {
     "national_targets": ["indicator", "target", "target_year", "latest_value", "latest_year",
                          "required_growth_pct_per_year", "assessment_text", "latest_source_id"],
     "sources": ["source_id", "publisher", "title", "url", "published", "tier"],
+    "sensitivity_inputs": ["input_label", "case_label", "value", "period", "cumulative_spending_bn_vnd",
+                           "cumulative_spending_const_bn_vnd", "change_from_run_pct"],
 }
 
 

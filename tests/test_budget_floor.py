@@ -11,7 +11,7 @@ import json
 import matplotlib.pyplot as plt
 import pytest
 
-from nq57lib import data
+from nq57lib import data, grdp_growth
 from nq57lib import budget_floor as B
 from nq57lib.formatting import fmt_number
 from nq57lib.report_view import source_ids_in
@@ -20,7 +20,7 @@ from nq57lib.params import Parameters
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
 from nq57lib.report import save_results
 
-DEFAULTS = dict(geo="vinh-phuc", lang="en", floor_pct=15.0, start_year=2025, ramp_year=2030, end_year=2045,
+DEFAULTS = dict(geo="vinh-phuc", lang="en", floor_pct=0.0, start_year=2025, ramp_year=2030, end_year=2045,
                 base_expenditure_bn_vnd=0.0, current_share_pct=0.0, real_growth_pct=0.0, deflator_pct=3.5,
                 budget_growth_pct=0.0, capacity_bn_vnd=0.0, output_dir="")
 GEOS = ("vinh-phuc", "vn", "phu-tho-2025")
@@ -31,6 +31,16 @@ def params(**changes) -> Parameters:
     return Parameters("budget_floor", {**DEFAULTS, **changes})
 
 
+def run_steps(P, pkg):
+    """The notebook's steps in order, as its cells call them; returns the saved Report."""
+    inputs = B.derive_inputs(pkg, P)
+    paths = B.budget_paths(inputs, B.default_floors(inputs))
+    rnd = B.rnd_view(pkg, paths)
+    by_input = B.sensitivity_by_input(pkg, paths, P.lang)
+    text = B.narrative(pkg, paths, rnd, by_input, P.lang)
+    return B.report(pkg, paths, B.absorption_check(paths), rnd, B.sensitivity(paths), by_input, text, P.lang)
+
+
 @pytest.fixture(scope="module")
 def pkg():
     return data.load_package()
@@ -38,7 +48,7 @@ def pkg():
 
 @pytest.fixture(scope="module")
 def reports(pkg):
-    return {(geo, lang): B.build(params(geo=geo, lang=lang), pkg) for geo in GEOS for lang in LANGS}
+    return {(geo, lang): run_steps(params(geo=geo, lang=lang), pkg) for geo in GEOS for lang in LANGS}
 
 
 def target(pkg, target_id: str):
@@ -63,91 +73,204 @@ def vinh_phuc_plan_base(pkg) -> float:
 
 # ------------------------------------------------------------------ derivation rules
 
-def test_vinh_phuc_base_is_plan_amount_over_share(pkg, reports):
-    expected = vinh_phuc_plan_base(pkg)
-    assert expected == pytest.approx(33333.33, rel=1e-6)  # 1,000 / 3 %: the plan as published
+def observed_ratios(pkg, geo: str, up_to: int = 2025) -> dict[int, float]:
+    """Budget expenditure (local, excl. carry-over, outturns) / GRDP by year, recomputed from the package."""
+    budget = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept="local_excl_carryover",
+                         statuses=["official", "preliminary", "estimate"]).set_index("year")["value"]
+    grdp = data.series(pkg, geo, "grdp_current_bn_vnd").set_index("year")["value"]
+    return {int(y): budget[y] / grdp[y] * 100 for y in budget.index if y in grdp.index and y <= up_to}
+
+
+def nominal(pkg, geo: str) -> float:
+    return grdp_growth.growth_assumption(pkg, geo, 2025, deflator_pct=3.5).nominal_pct
+
+
+def test_vinh_phuc_base_is_the_observed_ratio_times_grdp(pkg, reports):
+    ratios = observed_ratios(pkg, "vinh-phuc")
+    years = sorted(ratios)[-B.BASE_RATIO_YEARS:]
+    assert years == [2019, 2023]  # the two years with both figures in the data
+    mean = sum(ratios[y] for y in years) / len(years)
+    grdp = latest(data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
+    expected = mean / 100 * grdp["value"] * (1 + nominal(pkg, "vinh-phuc") / 100) ** (2025 - grdp["year"])
     inputs = B.budget_inputs(pkg, params())
-    assert inputs.base_expenditure_bn_vnd == pytest.approx(expected, rel=1e-12)
+    assert inputs.base_expenditure_bn_vnd == pytest.approx(expected, rel=1e-9)
+    # Done when: within the range of the observed budget-to-GRDP ratios (and far below the 33,333 plan figure).
+    grdp_2025 = inputs.grdp_base_bn_vnd * (1 + inputs.nominal_grdp_growth_pct / 100) ** (2025 - inputs.grdp_base_year)
+    assert min(ratios[y] for y in years) <= inputs.base_expenditure_bn_vnd / grdp_2025 * 100 <= max(
+        ratios[y] for y in years)
     base = record(reports["vinh-phuc", "en"], "base_expenditure_bn_vnd")
-    assert base["kind"] == DERIVED
+    assert base["kind"] == DERIVED and "2019, 2023" in base["basis"]
+    # The plan-derived figure (1,000 / 3 %) is shown beside it as the alternative, with its sources.
+    assert reports["vinh-phuc", "en"].scalars["base_expenditure_plan_bn_vnd"] == pytest.approx(vinh_phuc_plan_base(pkg))
     assert "1,000 / 0.03 = 33,333 bn VND" in base["basis"]
+    assert fmt_number(vinh_phuc_plan_base(pkg), "en", 0) in reports["vinh-phuc", "en"].narrative_markdown()
     for target_id in ("vinh-phuc-st-i-dt-budget-2025-2030", "vinh-phuc-st-i-dt-share-2025-2030"):
         assert target_id in base["basis"] and target(pkg, target_id)["source_id"] in base["basis"]
-    # The cross-check names the latest observed local budget expenditure and its source.
-    observed = latest(data.series(pkg, "vinh-phuc", "budget_expenditure_bn_vnd", concept="local_excl_carryover"), 2025)
-    assert observed["source_id"] in base["basis"] and f"{observed['value']:,.0f}" in base["basis"]
-    # Status quo: the plan's own share; capacity: the top of the absorption range.
+    # Status quo: the plan's own share; capacity: the top of the absorption range, growing with prices.
     assert inputs.current_share_pct == target(pkg, "vinh-phuc-st-i-dt-share-2025-2030")["value"]
     absorption = target(pkg, "vinh-phuc-st-i-dt-absorption-2025-2030")
     assert inputs.capacity_bn_vnd == absorption["value_high"]
+    assert inputs.capacity_growth_pct == inputs.deflator_pct > 0
     assert f"{absorption['value']:,.0f}–{absorption['value_high']:,.0f}" in record(
         reports["vinh-phuc", "en"], "capacity_bn_vnd")["basis"]
 
 
-def test_vinh_phuc_grdp_and_growth_are_the_latest_observations(pkg):
+def test_growth_is_the_shared_medium_term_mean(pkg, reports):
+    for geo in GEOS:
+        assumption = grdp_growth.growth_assumption(pkg, geo, 2025, deflator_pct=3.5)
+        inputs = B.budget_inputs(pkg, params(geo=geo))
+        assert inputs.real_growth_pct == pytest.approx(assumption.real_pct)
+        assert inputs.bases["real_growth_pct"][0] == DERIVED
+        span = f"{assumption.years[0]}–{assumption.years[-1]}"
+        assert span in reports[geo, "en"].narrative_markdown()
+        assert reports[geo, "en"].scalars["real_growth_years"] == list(assumption.years)
     inputs = B.budget_inputs(pkg, params())
-    grdp = latest(data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
-    growth = latest(data.series(pkg, "vinh-phuc", "grdp_growth_pct"), 2025)
-    assert (inputs.grdp_base_year, inputs.grdp_base_bn_vnd) == (grdp["year"], grdp["value"])
-    assert inputs.real_growth_pct == growth["value"]
     assert inputs.budget_growth_pct is None  # follows nominal GRDP
-    assert inputs.bases["real_growth_pct"][0] == ASSUMED and growth["source_id"] in inputs.bases["real_growth_pct"][1]
+    assert inputs.real_growth_pct != latest(data.series(pkg, "vinh-phuc", "grdp_growth_pct"), 2025)["value"]
 
 
-def test_nation_uses_the_observed_budget(pkg, reports):
-    estimates = data.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="state_total",
-                         statuses=["official", "preliminary", "estimate"])
-    # No 2025 outturn is shipped (the MoF's 3,059.1 trillion full-year estimate has an unestablished scope and
-    # is not transcribed): the latest outturn within the look-back, 2024, is grown to the base year.
-    chosen = latest(estimates, 2025)
-    assert int(chosen["year"]) == 2024
+def test_nation_uses_the_budget_estimate_and_the_national_floor(pkg, reports):
     inputs = B.budget_inputs(pkg, params(geo="vn"))
-    assert inputs.base_expenditure_bn_vnd > chosen["value"]
-    base = record(reports["vn", "en"], "base_expenditure_bn_vnd")
-    assert base["kind"] == DERIVED and chosen["source_id"] in base["basis"]
-    # The plan figure of that year is named beside it, in the basis and in both narratives.
+    # Done when: the 3 % floor on a base from the state budget estimate, never the "check scope" row.
+    assert inputs.floor_pct == target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["value"] == 3.0
     every = data.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
-    plans = every[(every["year"] == 2024) & (every["status"] == "plan") & (every["concept"] == "state_total")]
-    assert len(plans) >= 1
-    for _, plan in plans.iterrows():
-        assert plan["source_id"] in base["basis"]
-        for lang in LANGS:
-            assert fmt_number(plan["value"], lang, 0) in reports["vn", lang].narrative[0]
+    scope = every[every["note"].fillna("").str.contains("check scope")]
+    assert inputs.base_expenditure_bn_vnd not in set(scope["value"])
+    plans = every[(every["year"] == 2025) & (every["status"] == "plan") & (every["concept"] == "state_total")]
+    assert inputs.base_expenditure_bn_vnd in set(plans["value"])
+    base = record(reports["vn", "en"], "base_expenditure_bn_vnd")
+    assert base["kind"] == OBSERVED and "state budget estimate" in base["basis"]
+    bounds = plans[plans["note"].fillna("").str.contains("lower bound")]
+    for value in bounds["value"]:
+        assert inputs.base_expenditure_bn_vnd != value and f"{value:,.0f}" in base["basis"]  # left out, named
+    assert reports["vn", "en"].scalars["floor_rule"] == "national"
     # Status quo: the latest observed S&T share, with its narrower scope stated.
     share = record(reports["vn", "en"], "current_share_pct")
     assert share["kind"] == OBSERVED and "narrower" in share["basis"]
     assert "overstated" in reports["vn", "en"].narrative_markdown()
 
 
-def test_merged_unit_uses_the_proxy_ratio(pkg, reports):
-    # Recompute: Vĩnh Phúc's plan budget over its GRDP carried to 2025, times the new Phú Thọ's 2025 GRDP.
-    vp_grdp = latest(data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
-    vp_growth = latest(data.series(pkg, "vinh-phuc", "grdp_growth_pct"), 2025)["value"]
-    vp_grdp_2025 = vp_grdp["value"] * ((1 + vp_growth / 100) * 1.035) ** (2025 - vp_grdp["year"])
-    pt_grdp = data.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd").set_index("year").loc[2025, "value"]
-    expected = vinh_phuc_plan_base(pkg) / vp_grdp_2025 * pt_grdp
+# The National Assembly's 2025 estimate as adjusted (2,577,200 bn VND, laodong-962552b5): the latest revision
+# of the plan series; the original resolution is held only as a bound (> 2.54 quadrillion).
+def test_nation_base_is_the_national_assembly_estimate_after_the_data_fix(pkg):
+    inputs = B.budget_inputs(pkg, params(geo="vn"))
+    assert inputs.base_expenditure_bn_vnd == 2577200.0
+
+
+def test_merged_unit_sums_its_old_units_and_never_uses_the_plan_ratio(pkg, reports):
+    report = reports["phu-tho-2025", "en"]
     inputs = B.budget_inputs(pkg, params(geo="phu-tho-2025"))
-    assert inputs.base_expenditure_bn_vnd == pytest.approx(expected, rel=1e-9)
-    base = record(reports["phu-tho-2025", "en"], "base_expenditure_bn_vnd")
-    assert base["kind"] == ASSUMED and "vinh-phuc" in base["basis"] and "ratio" in base["basis"]
-    assert record(reports["phu-tho-2025", "en"], "current_share_pct")["kind"] == ASSUMED
-    assert reports["phu-tho-2025", "en"].scalars["base_expenditure_rule"] == "proxy"
-    assert "Vinh Phuc" in reports["phu-tho-2025", "en"].narrative[0]
-    assert "Vĩnh Phúc" in reports["phu-tho-2025", "vi"].narrative[0]
+    olds = data.old_units(pkg, "phu-tho-2025")
+    reporting = [u for u in olds if observed_ratios(pkg, u)]
+    assert reporting == ["vinh-phuc"]  # the data has no budget of the other two old units (see the note)
+    ratios = observed_ratios(pkg, "vinh-phuc")
+    mean = sum(ratios.values()) / len(ratios)
+    grdp = data.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd").set_index("year").loc[2025, "value"]
+    assert inputs.base_expenditure_bn_vnd == pytest.approx(mean / 100 * grdp, rel=1e-9)
+    assert min(ratios.values()) <= inputs.base_expenditure_bn_vnd / grdp * 100 <= max(ratios.values())
+    # Not Vinh Phuc's plan-derived ratio (1,000 / 3 % over its GRDP), the old default.
+    plan_ratio = vinh_phuc_plan_base(pkg) / B.budget_inputs(pkg, params()).grdp_base_bn_vnd * 100
+    assert abs(inputs.base_expenditure_bn_vnd / grdp * 100 - plan_ratio) > 1
+    base = record(report, "base_expenditure_bn_vnd")
+    assert base["kind"] == ASSUMED and "report no budget expenditure" in base["basis"]
+    assert report.scalars["base_expenditure_rule"] == "ratio" and report.scalars["base_expenditure_plan_bn_vnd"] is None
+    for lang in LANGS:
+        text = reports["phu-tho-2025", lang].narrative_markdown()
+        for old in ("hoa-binh", "phu-tho"):
+            assert data.geo_name(pkg, old, lang) in text
+    assert record(report, "current_share_pct")["kind"] == ASSUMED
+
+
+def test_floors_per_geography_and_15_beside_3_everywhere(pkg, reports):
+    expected = {"vinh-phuc": (15.0, "as_reported"), "phu-tho-2025": (15.0, "carried"), "vn": (3.0, "national")}
+    for geo, (floor, rule) in expected.items():
+        report = reports[geo, "en"]
+        assert (report.scalars["floor_pct"], report.scalars["floor_rule"]) == (floor, rule)
+        shares = set(report.tables["yearly"].groupby("scenario")["share_of_budget_pct"].max())
+        assert {3.0, 15.0} <= shares, geo
+        head = report.narrative[0]
+        assert head.startswith("**Floors.**") and "default floor" in head and "3.0 %" in head and "15.0 %" in head
+        assert "primary text not found" in head
+        assert "chưa tìm thấy văn bản gốc" in reports[geo, "vi"].narrative[0]
+    assert "as reported; primary text not found" in record(reports["vinh-phuc", "en"], "floor_pct")["basis"]
+    assert "carried to its successor" in record(reports["phu-tho-2025", "en"], "floor_pct")["basis"]
+    # Another province: its own sourced floor if any, else the national 3 %.
+    other = B.budget_inputs(pkg, params(geo="ha-noi", base_expenditure_bn_vnd=150000.0))
+    assert other.floor_pct == 3.0
+    # An explicit floor_pct is the user's.
+    assert B.budget_inputs(pkg, params(floor_pct=8.0)).floor_pct == 8.0
+
+
+def test_vinh_phuc_is_a_labelled_counterfactual(pkg, reports):
+    for lang in LANGS:
+        report = reports["vinh-phuc", lang]
+        successor = data.geo_name(pkg, "phu-tho-2025", lang)
+        assert successor in report.narrative[0] and report.scalars["is_counterfactual"]
+    assert "as if it had remained a province" in reports["vinh-phuc", "en"].title
+    assert not reports["phu-tho-2025", "en"].scalars["is_counterfactual"]
+
+
+def test_status_quo_equal_to_the_national_floor_is_said_once(pkg, reports):
+    report = reports["vinh-phuc", "en"]
+    assert report.scalars["current_share_pct"] == report.scalars["national_floor_pct"] == 3.0
+    assert report.narrative_markdown().count("zero by construction") == 1
+    fig = report.figure("spending")
+    try:
+        labels = [line.get_label() for line in fig.axes[0].get_lines()]
+        assert not any(label.startswith("Comparison") for label in labels)  # one line, the status quo's
+        assert any("(= the comparison floor" in label for label in labels)
+        national_source = target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["source_id"]
+        assert national_source in "\n".join(text.get_text() for text in fig.texts)
+    finally:
+        plt.close(fig)
+
+
+def test_plausibility_beside_gerd_and_warning_rule(pkg, reports):
+    reference = B.reference_share(pkg)
+    assert reference is not None
+    for geo in GEOS:
+        report = reports[geo, "en"]
+        floor = report.scalars["floor_pct"]
+        far = floor > B.FAR_ABOVE_FACTOR * reference[0]
+        assert report.scalars["is_floor_far_above_observed"] == far
+        assert ("Warning:" in report.narrative_markdown()) == far
+        assert "GERD" in report.narrative[2]
+    assert reports["vinh-phuc", "en"].scalars["is_floor_far_above_observed"]
+    assert not reports["vn", "en"].scalars["is_floor_far_above_observed"]
+
+
+def test_sensitivity_covers_base_growth_deflator_and_floor_centred_on_the_run(pkg, reports):
+    report = reports["vinh-phuc", "en"]
+    table = report.tables["sensitivity_inputs"]
+    assert {"base_expenditure_bn_vnd", "real_growth_pct", "deflator_pct", "floor_pct"} <= set(table["input"])
+    inputs = B.budget_inputs(pkg, params())
+    run = table[table["case"] == "run"]
+    for name in ("base_expenditure_bn_vnd", "real_growth_pct", "deflator_pct", "floor_pct"):
+        assert run[run["input"] == name]["value"].iloc[0] == pytest.approx(getattr(inputs, name))
+        assert (run[run["input"] == name]["change_from_run_pct"].abs() < 1e-9).all()
+    assert (table["case"] == "plan_target").any()  # the province's own growth target, labelled
+    assert not table["input_label"].str.contains("_").any()  # words for the reader, ids kept in input/case
+    assert set(reports["vinh-phuc", "vi"].tables["sensitivity_inputs"]["case_label"]) != set(table["case_label"])
+    low = table[(table["input"] == "real_growth_pct") & (table["case"] == "low")]
+    assert (low["change_from_run_pct"] < 0).all()
+    grid = report.tables["sensitivity"]
+    growth = report.scalars["budget_growth_pct"]
+    growths = sorted(set(grid["budget_growth_pct"]))
+    assert growths[len(growths) // 2] == pytest.approx(growth)  # centred on the run's growth
 
 
 def test_user_values_override_the_data_and_are_labelled_as_such(pkg):
-    report = B.build(params(current_share_pct=2.0, real_growth_pct=6.0, capacity_bn_vnd=900.0,
-                            budget_growth_pct=9.0, base_expenditure_bn_vnd=40000.0), pkg)
+    report = run_steps(params(current_share_pct=2.0, real_growth_pct=6.0, capacity_bn_vnd=900.0,
+                              budget_growth_pct=9.0, base_expenditure_bn_vnd=40000.0, floor_pct=15.0), pkg)
     for name, value in (("current_share_pct", 2.0), ("real_growth_pct", 6.0), ("capacity_bn_vnd", 900.0),
-                        ("budget_growth_pct", 9.0), ("base_expenditure_bn_vnd", 40000.0)):
+                        ("budget_growth_pct", 9.0), ("base_expenditure_bn_vnd", 40000.0), ("floor_pct", 15.0)):
         row = record(report, name)
         assert (row["value"], row["kind"]) == (value, ASSUMED) and "set by the user" in row["basis"]
     assert report.scalars["required_2025_bn_vnd"] == pytest.approx(0.15 * 40000.0)
 
 
 def test_province_runs_when_the_user_supplies_its_budget(pkg):
-    report = B.build(params(geo="ha-noi", base_expenditure_bn_vnd=150000.0), pkg)
+    report = run_steps(params(geo="ha-noi", base_expenditure_bn_vnd=150000.0), pkg)
     assert report.scalars["base_expenditure_kind"] == ASSUMED
     share = record(report, "current_share_pct")
     assert share["kind"] == ASSUMED and "national share is used as a proxy" in share["basis"]
@@ -172,9 +295,10 @@ def test_every_source_id_resolves_and_is_listed(pkg, reports, geo):
 def test_national_floor_is_always_shown(pkg, reports, geo):
     national = target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["value"]
     report = reports[geo, "en"]
-    rows = report.tables["yearly"][report.tables["yearly"]["scenario"] == "national_floor"]
+    scenario = "floor" if geo == "vn" else "national_floor"  # the nation's own floor is the national one
+    rows = report.tables["yearly"][report.tables["yearly"]["scenario"] == scenario]
     assert len(rows) == 2045 - 2025 + 1 and (rows["share_of_budget_pct"] == national).all()
-    assert record(report, "national_floor_pct")["kind"] == OBSERVED
+    assert record(report, "floor_pct" if geo == "vn" else "national_floor_pct")["kind"] == OBSERVED
     assert {3.0, 5.0, 10.0, 15.0, national} <= set(report.tables["sensitivity"]["floor_pct"])
     assert B.NATIONAL_FLOOR_TARGET_ID in report.narrative_markdown()
 
@@ -190,8 +314,9 @@ def test_scalars_equal_the_table_values(reports, geo):
     for year in (2025, 2030, 2045):
         assert s[f"required_{year}_bn_vnd"] == cell("floor", year, "spending_bn_vnd")
         assert s[f"required_{year}_const_bn_vnd"] == cell("floor", year, "spending_const_bn_vnd")
-        assert s[f"national_floor_{year}_bn_vnd"] == cell("national_floor", year, "spending_bn_vnd")
-    assert s["required_2025_bn_vnd"] == pytest.approx(s["base_expenditure_bn_vnd"] * 0.15, rel=1e-12)
+        other = "vinh_phuc_floor" if geo == "vn" else "national_floor"
+        assert s[f"{other}_{year}_bn_vnd"] == cell(other, year, "spending_bn_vnd")
+    assert s["required_2025_bn_vnd"] == pytest.approx(s["base_expenditure_bn_vnd"] * s["floor_pct"] / 100, rel=1e-12)
     floor = yearly[yearly["scenario"] == "floor"]
     first = floor[floor["year"] <= 2030]["spending_bn_vnd"].sum()
     assert s["cumulative_2025_2030_bn_vnd"] == pytest.approx(first, rel=1e-12)
@@ -203,8 +328,14 @@ def test_scalars_equal_the_table_values(reports, geo):
 
 def test_absorption_and_rnd_results(pkg, reports):
     vp = reports["vinh-phuc", "en"]
-    assert vp.scalars["years_above_capacity"] == list(range(2025, 2046))  # 5,000 bn VND vs 350 from the start
-    assert vp.tables["absorption"]["capacity_bn_vnd"].eq(350.0).all()
+    assert vp.scalars["years_above_capacity"] == list(range(2025, 2046))  # ~4,200 bn VND vs 350 from the start
+    assert vp.tables["absorption"]["capacity_bn_vnd"].eq(350.0).all()  # the base-year capacity
+    # Done when: capacity is not constant in current prices (it grows with the deflator).
+    capacity = vp.tables["yearly"].query("scenario == 'floor'").set_index("year")["capacity_bn_vnd"]
+    assert capacity[2045] == pytest.approx(350.0 * (1 + vp.scalars["deflator_pct"] / 100) ** 20)
+    ratio = vp.tables["yearly"].query("scenario == 'floor'")["spending_to_capacity_ratio"].max()
+    assert vp.scalars["max_spending_to_capacity_ratio"] == ratio
+    assert fmt_number(ratio, "en", 1) in vp.narrative_markdown()
     assert "rnd" not in vp.tables
     vn = reports["vn", "en"]
     rnd = vn.tables["rnd"].set_index("year")
@@ -215,7 +346,7 @@ def test_absorption_and_rnd_results(pkg, reports):
         (1 - nonstate / 100) * gerd_target / 100 * rnd.loc[2030, "gdp_bn_vnd"])
     assert vn.scalars["public_rnd_max_2030_bn_vnd"] == rnd.loc[2030, "public_rnd_max_bn_vnd"]
     assert vn.scalars["public_rnd_share_of_national_floor_2030_pct"] == pytest.approx(
-        rnd.loc[2030, "public_rnd_max_bn_vnd"] / vn.scalars["national_floor_2030_bn_vnd"] * 100)
+        rnd.loc[2030, "public_rnd_max_bn_vnd"] / vn.scalars["required_2030_bn_vnd"] * 100)
     gerd = latest(data.series(pkg, "vn", "gerd_pct_gdp"), 2025)
     assert record(vn, "gerd_base_pct_gdp")["value"] == gerd["value"] and gerd["concept"] == "most_survey"
     assert "UIS" in record(vn, "gerd_base_pct_gdp")["basis"]
@@ -229,16 +360,16 @@ def test_narrative_states_the_key_numbers(reports, geo, lang):
     s = report.scalars
     for key in ("base_expenditure_bn_vnd", "required_2025_bn_vnd", "required_2030_bn_vnd", "required_2045_bn_vnd",
                 "required_2030_const_bn_vnd", "cumulative_2025_2030_bn_vnd", "cumulative_2031_2045_bn_vnd",
-                "gap_2025_2030_bn_vnd", "national_floor_2030_bn_vnd"):
+                "gap_2025_2030_bn_vnd", "vinh_phuc_floor_2030_bn_vnd" if geo == "vn" else "national_floor_2030_bn_vnd"):
         assert fmt_number(s[key], lang, 0) in text, key
     assert ("bn VND" if lang == "en" else "tỷ đồng") in text
-    # One paragraph says what is observed, derived and assumed, including the unsourced 15 % default.
+    # One paragraph says what is observed, derived and assumed; the 15 % floor is "as reported".
     last = report.narrative[-1]
     assert ("Assumptions:" if lang == "en" else "Giả định:") in last
-    assert ("no public source" if lang == "en" else "chưa có nguồn công khai") in last
+    assert ("primary text not found" if lang == "en" else "chưa tìm thấy văn bản gốc") in text
     if geo == "vn":
         assert fmt_number(s["public_rnd_max_2030_bn_vnd"], lang, 0) in text
-    assert report.title.endswith(data.geo_name(data.load_package(), geo, lang))
+    assert data.geo_name(data.load_package(), geo, lang) in report.title
 
 
 def test_figures_carry_source_footnotes(pkg, reports):
@@ -251,8 +382,9 @@ def test_figures_carry_source_footnotes(pkg, reports):
             text = "\n".join(t.get_text() for t in fig.texts)
             assert plan_source in text, name
             assert "Vĩnh Phúc" in fig.axes[0].get_title()
-        spending = report.figure("spending")
+        spending = reports["vn", "en"].figure("spending")  # the nation: national floor and the 15 % beside it
         assert national_source in "\n".join(t.get_text() for t in spending.texts)
+        assert any(line.get_label().startswith("Comparison") for line in spending.axes[0].get_lines())
     finally:
         plt.close("all")
 
@@ -261,8 +393,9 @@ def test_results_are_saved(reports, tmp_path):
     report = reports["vn", "en"]
     save_results(params(geo="vn", output_dir=str(tmp_path)), *report.results())
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    assert saved["scalars"]["base_expenditure_kind"] == DERIVED  # the 2024 outturn grown to 2025
-    assert {"yearly", "periods", "sensitivity", "absorption", "rnd", "assumptions", "sources"} <= set(saved["tables"])
+    assert saved["scalars"]["base_expenditure_kind"] == OBSERVED
+    assert {"yearly", "periods", "sensitivity", "sensitivity_inputs", "absorption", "rnd", "assumptions",
+            "sources"} <= set(saved["tables"])
 
 
 # ------------------------------------------------------------------ bad parameters
@@ -280,7 +413,7 @@ def test_results_are_saved(reports, tmp_path):
 ])
 def test_bad_parameters_name_the_parameter(pkg, changes, name, fragment):
     with pytest.raises(ParameterError) as caught:
-        B.build(params(**changes), pkg)
+        run_steps(params(**changes), pkg)
     assert caught.value.name == name
     assert fragment in str(caught.value)
 
@@ -290,3 +423,24 @@ def test_rnd_view_is_national_only(pkg):
         B.rnd_inputs(pkg, params(geo="vinh-phuc"))
     assert caught.value.name == "geo"
     assert B.rnd_inputs(pkg, params(geo="vn")).target_year == target(pkg, B.GERD_TARGET_ID)["year"]
+
+
+def test_the_notebook_is_the_analysis_no_god_function():
+    assert not hasattr(B, "build")
+    from nq57lib import config
+
+    source = (config.NOTEBOOKS_DIR / "budget_floor.py").read_text(encoding="utf-8")
+    assert "build(" not in source and "budget_floor._" not in source
+    steps = ("derive_inputs", "default_floors", "budget_paths", "cumulative_totals", "absorption_check",
+             "rnd_view", "sensitivity", "narrative", "report")
+    for step in steps:
+        assert f"budget_floor.{step}(" in source and getattr(B, step).__doc__, step
+
+
+def test_floors_list_is_checked(pkg):
+    inputs = B.derive_inputs(pkg, params())
+    with pytest.raises(ParameterError, match="fraction"):
+        B.Floor("half", 0.5, ASSUMED, "x")
+    with pytest.raises(ParameterError) as caught:
+        B.budget_paths(inputs, [B.default_floors(inputs)[0], B.Floor("ramp", 5.0, ASSUMED, "x")])
+    assert caught.value.name == "floors"

@@ -94,14 +94,25 @@ def test_title_falls_back_to_the_geography_id():
 
 
 def test_comparison_floor_is_drawn_and_cited():
-    comparison = run_budget(replace(PROVINCE, floor_pct=3.0, bases={
-        **PROVINCE.bases, "floor_pct": (OBSERVED, f"national floor ({FLOOR_ID})")}), scenarios=["floor"])
+    comparison = run_budget(replace(PROVINCE, floor_pct=5.0, bases={
+        **PROVINCE.bases, "floor_pct": (OBSERVED, f"a floor ({FLOOR_ID})")}), scenarios=["floor"])
     fig = plot_spending_paths(RESULT, "vi", comparison=comparison, geo_name="Vĩnh Phúc")
     lines = labelled_lines(fig.axes[0])
-    line = lines["So sánh: mức sàn 3 % từ 2025"]
+    line = lines["So sánh: mức sàn 5 % từ 2025"]
     np.testing.assert_allclose(line.get_ydata(), comparison.yearly["spending_bn_vnd"])
     text = figure_text(fig)
-    assert FLOOR_ID in text and "mức sàn so sánh 3 %" in text
+    assert FLOOR_ID in text and "mức sàn so sánh 5 %" in text
+
+
+def test_comparison_equal_to_the_status_quo_is_one_line_named_in_the_legend():
+    # The province's status quo is 3 %: a 3 % comparison would redraw the status quo's line.
+    comparison = run_budget(replace(PROVINCE, floor_pct=3.0, bases={
+        **PROVINCE.bases, "floor_pct": (OBSERVED, f"national floor ({FLOOR_ID})")}), scenarios=["floor"])
+    fig = plot_spending_paths(RESULT, "en", comparison=[comparison])
+    lines = labelled_lines(fig.axes[0])
+    assert not any(name.startswith("Comparison") for name in lines)
+    assert "Status quo 3 % (= the comparison floor of the same share)" in lines
+    assert FLOOR_ID in figure_text(fig)  # still cited
 
 
 def test_footnote_lists_sources_and_assumptions():

@@ -15,7 +15,7 @@ import pytest
 
 from nq57lib import config
 from nq57lib.params import compare_with_notebook
-from nq57lib.registry import SPECS
+from nq57lib.registry import SPECS, parameter_default
 from nq57lib.runner import pick_kernel
 
 NOTEBOOKS = sorted(SPECS)
@@ -88,7 +88,7 @@ def test_notebook_runs_through_plain_papermill(name, parameters, tmp_path):
     nb, results = _execute(name, tmp_path, **parameters)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
-    expected_geo = parameters.get("geo", config.DEFAULT_GEO)
+    expected_geo = parameters.get("geo", parameter_default(name, "geo"))
     assert results["parameters"]["geo"] == expected_geo
     assert results["notebook"] == name
     assert results["tables"]["sources"]["n_rows"] > 0
@@ -104,3 +104,28 @@ def test_bad_parameter_fails_in_the_validation_cell(tmp_path):
     nb = nbformat.read(tmp_path / "digital_economy.ipynb", as_version=4)
     failed = [c for c in nb.cells if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)]
     assert len(failed) == 1 and "validate_parameters" in failed[0].source
+
+
+@pytest.mark.slow
+def test_budget_floor_steps_are_live(tmp_path):
+    """Edit the floors cell (drop the national floor, add an 8 % floor): the saved results follow the edit."""
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "budget_floor.ipynb", as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "default_floors(" in c.source]
+    assert len(cells) == 1
+    cells[0].source = ('floors = [budget_floor.default_floors(inputs)[0],\n'
+                       '          budget_floor.Floor("eight_pct", 8.0, "assumed", "an edited floor")]\nfloors')
+    edited = tmp_path / "edited.ipynb"
+    nbformat.write(nb, edited)
+    results_dir = tmp_path / "results"
+    pm.execute_notebook(str(edited), str(tmp_path / "out.ipynb"), parameters={"output_dir": str(results_dir)},
+                        kernel_name=pick_kernel(None), cwd=str(config.NOTEBOOKS_DIR), progress_bar=False,
+                        execution_timeout=300)
+    import pandas as pd
+
+    yearly = pd.read_csv(results_dir / "yearly.csv")
+    assert set(yearly["scenario"]) == {"floor", "ramp", "status_quo", "eight_pct"}
+    assert (yearly.loc[yearly["scenario"] == "eight_pct", "share_of_budget_pct"] == 8.0).all()
+    sensitivity = pd.read_csv(results_dir / "sensitivity.csv")
+    assert 8.0 in set(sensitivity["floor_pct"])
+    scalars = json.loads((results_dir / "results.json").read_text(encoding="utf-8"))["scalars"]
+    assert "eight_pct_pct" in scalars and not any(k.startswith("national_floor") for k in scalars)

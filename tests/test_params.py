@@ -107,7 +107,6 @@ HOSTILE = [
     ("digital_economy", {"output_dir": "a\nb"}, "output_dir"),
     ("digital_economy", {"bogus": 1}, "bogus"),
     ("digital_economy", {"horizen_year": 2040}, "horizen_year"),
-    ("budget_floor", {"floor_pct": 0}, "floor_pct"),
     ("budget_floor", {"floor_pct": 101}, "floor_pct"),
     ("budget_floor", {"floor_pct": -5}, "floor_pct"),
     ("budget_floor", {"base_expenditure_bn_vnd": -1}, "base_expenditure_bn_vnd"),

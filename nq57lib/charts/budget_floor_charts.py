@@ -91,11 +91,12 @@ def _format_axes(ax, lang: str) -> None:
 
 def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices: bool = False,
                         scenarios: Sequence[str] | None = None, geo_name: str | None = None,
-                        comparison: BudgetResult | None = None):
+                        comparison: BudgetResult | Sequence[BudgetResult] | None = None):
     """Required S&T spending per scenario against the status quo, with the absorptive capacity.
 
     ``comparison`` is another run on the same budget path (e.g. the national floor applied to a
-    province) whose ``floor`` scenario is drawn as one more line, so a reader sees both floors.
+    province), or a list of them, whose ``floor`` scenario is drawn as one more line each, so a
+    reader sees every floor compared.
     """
     check_choice("lang", lang, LANGS)
     _check_result(result)
@@ -105,26 +106,41 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
     if isinstance(chosen, str) or not chosen:
         raise ParameterError("scenarios", f"expected a non-empty sequence of scenario names, got {chosen!r}")
     chosen = [check_choice("scenarios", s, result.scenarios) for s in chosen]
-    if comparison is not None:
-        if not isinstance(comparison, BudgetResult) or "floor" not in comparison.scenarios:
+    if comparison is None:
+        comparisons = []
+    elif isinstance(comparison, BudgetResult):
+        comparisons = [comparison]
+    elif isinstance(comparison, Sequence) and not isinstance(comparison, str):
+        comparisons = list(comparison)
+    else:
+        raise ParameterError("comparison", "expected a BudgetResult with a 'floor' scenario, or a list of them")
+    for other in comparisons:
+        if not isinstance(other, BudgetResult) or "floor" not in other.scenarios:
             raise ParameterError("comparison", "expected a BudgetResult with a 'floor' scenario")
-        if comparison.inputs.base_year != result.inputs.base_year:
+        if other.inputs.base_year != result.inputs.base_year:
             raise ParameterError("comparison", f"must share the base year {result.inputs.base_year} "
-                                               f"(its constant prices), got {comparison.inputs.base_year}")
+                                               f"(its constant prices), got {other.inputs.base_year}")
     geo = _title_geo(result, geo_name)
 
+    # A comparison floor equal to the status-quo share would draw the status quo's line again: it is
+    # named in the status quo's label instead (and its sources stay in the footnote).
+    same = [o for o in comparisons if o.inputs.floor_pct == result.inputs.current_share_pct]
+    comparisons = [o for o in comparisons if o.inputs.floor_pct != result.inputs.current_share_pct]
     column = "spending_const_bn_vnd" if constant_prices else "spending_bn_vnd"
     fig, ax = new_figure()
     for scenario in chosen:
         rows = result.yearly[result.yearly["scenario"] == scenario]
-        ax.plot(rows["year"], rows[column], label=_scenario_label(scenario, result, lang),
+        name = "status_quo_equal" if scenario == "status_quo" and same else scenario
+        ax.plot(rows["year"], rows[column], label=_scenario_label(name, result, lang),
                 linewidth=2, **SERIES_STYLES[SCENARIOS.index(scenario)])
     assumptions = list(result.assumptions)
-    if comparison is not None:
-        rows = comparison.yearly[comparison.yearly["scenario"] == "floor"]
-        ax.plot(rows["year"], rows[column], label=_scenario_label("comparison", comparison, lang),
-                linewidth=1.5, **SERIES_STYLES[len(SCENARIOS)])
-        assumptions += [replace(a, name="comparison_floor_pct") for a in comparison.assumptions
+    assumptions += [replace(a, name="comparison_floor_pct") for o in same for a in o.assumptions
+                    if a.name == "floor_pct"]
+    for i, other in enumerate(comparisons):
+        rows = other.yearly[other.yearly["scenario"] == "floor"]
+        ax.plot(rows["year"], rows[column], label=_scenario_label("comparison", other, lang),
+                linewidth=1.5, **SERIES_STYLES[(len(SCENARIOS) + i) % len(SERIES_STYLES)])
+        assumptions += [replace(a, name="comparison_floor_pct") for a in other.assumptions
                         if a.name == "floor_pct"]
     first = result.yearly[result.yearly["scenario"] == chosen[0]]
     if first["capacity_bn_vnd"].notna().all():
