@@ -275,7 +275,7 @@ def warm_up_exporter() -> None:
         nbformat.v4.new_notebook(), resources={"metadata": {"name": ""}, "nq57_header": "", "nq57_css": ""})
 
 
-def notebook_to_html(nb: Any, title: str, header_html: str) -> str:
+def notebook_to_html(nb: Any, title: str, header_html: str, lang: str = "en") -> str:
     """Render an executed notebook as a self-contained HTML report: code hidden, figures inline.
 
     Runs nbconvert in this process (a ``jupyter nbconvert`` subprocess costs ~1.8 s of start-up).
@@ -283,6 +283,8 @@ def notebook_to_html(nb: Any, title: str, header_html: str) -> str:
     """
     body, _ = _html_exporter().from_notebook_node(
         nb, resources={"metadata": {"name": title}, "nq57_header": header_html, "nq57_css": _HEADER_CSS})
+    if lang in ("en", "vi"):  # the page's language, for screen readers, hyphenation and translation tools
+        body = body.replace('<html lang="en">', f'<html lang="{lang}">', 1)
     remote = external_references(body)
     if remote:
         raise ValueError(f"report would load {len(remote)} remote resource(s), e.g. {remote[0]!r}; "

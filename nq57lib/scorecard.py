@@ -309,6 +309,18 @@ class SeriesCache:
         return self._merged[key]
 
 
+_CACHE: dict[tuple[int, str], SeriesCache] = {}
+
+
+def _cache_for(pkg) -> SeriesCache:
+    """One series cache per data package (the latest one only), shared by the steps of a notebook."""
+    key = (id(pkg), str(getattr(pkg, "checksum", "")))
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = SeriesCache(pkg)
+    return _CACHE[key]
+
+
 def _merged_history(pkg, merged: pd.DataFrame, indicator_id: str, concept: str | None) -> pd.DataFrame:
     """Rows of a merged series with a value, in the shape of ``data.series`` (segment from the break year)."""
     rows = merged[merged["value"].notna()]
@@ -490,7 +502,7 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
     target's stated concept (``target_concept``), which the next steps read.
     """
     check_choice("lang", lang, ("en", "vi"))
-    cache = SeriesCache(pkg)
+    cache = _cache_for(pkg)
     rows = []
     for target in _records(selection):
         geo_id = target["geo_id"]
@@ -579,7 +591,7 @@ def _high(row: dict) -> float | None:
 def required_paces(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFrame:
     """Step 4: the pace each target needs from its latest value (rule 4), for the targets the
     progress method assesses; the others (passed, period, growth-rate, no data) get none."""
-    cache = SeriesCache(pkg)
+    cache = _cache_for(pkg)
     rows = _records(table)
     for row in rows:
         route = _route(pkg, row, as_of, cache, lang)
@@ -605,7 +617,7 @@ def required_paces(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFr
 def assess_targets(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFrame:
     """Step 5: the assessment of each target (rule 3): met / not met in the target year, a rule's
     category, or the Eurostat progress method (``progress_assessment``) on the latest segment."""
-    cache = SeriesCache(pkg)
+    cache = _cache_for(pkg)
     rows = _records(table)
     for row in rows:
         route = _route(pkg, row, as_of, cache, lang)
@@ -1068,7 +1080,7 @@ def reader_table(pkg, assessed: pd.DataFrame, themes: Mapping[str, Sequence[str]
 
 def latest_de_share(pkg, geo_id: str) -> pd.Series | None:
     """The geography's latest digital-economy share (best observation, any definition), or None."""
-    frame = SeriesCache(pkg).own(geo_id, "de_share_pct", None)
+    frame = _cache_for(pkg).own(geo_id, "de_share_pct", None)
     return frame.iloc[-1] if not frame.empty else None
 
 
