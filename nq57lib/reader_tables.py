@@ -10,7 +10,9 @@ per-cell HTML with escaping of the rest; great-tables has all three but adds a d
 
 - **Kinds** (:data:`KINDS`): 'text' (left-aligned), 'int' (ranks, counts, years: no decimals),
   'share' (1 decimal by default), 'money' (thousands separators, no decimals), 'number'
-  (``decimals`` given), 'badge' (a status word on a colour), 'link' (an ``(text, url)`` pair).
+  (``decimals`` given), 'number_text' (a number already written with its unit, e.g. '5.5 % a
+  year': right-aligned as a number), 'badge' (a status word on a colour), 'link' (an ``(text, url)``
+  pair).
   Numbers are right-aligned and use the language's decimal mark (``nq57lib.formatting``).
 - **Badges**: every status has a colour AND a word (:func:`badge_html`), so colour is never the only
   signal (greyscale print, colour-vision deficiencies); the colours are light enough for black text.
@@ -33,8 +35,8 @@ import pandas as pd
 from .errors import ParameterError, check_choice
 from .formatting import LANGS, format_number
 
-KINDS = ("text", "int", "share", "money", "number", "badge", "link")
-NUMERIC_KINDS = ("int", "share", "money", "number")
+KINDS = ("text", "int", "share", "money", "number", "number_text", "badge", "link")
+NUMERIC_KINDS = ("int", "share", "money", "number", "number_text")
 # Badge key -> background colour (light tints of the Okabe–Ito palette, black text readable on all).
 BADGE_COLOURS = {
     "met": "#b8e3c9",
@@ -50,24 +52,25 @@ BADGE_COLOURS = {
 }
 # Badge key -> a shape drawn before the word, a second non-colour signal.
 BADGE_SYMBOLS = {
-    "met": "✔", "on track": "▲", "at risk": "◆", "off track": "▼", "not met": "✖", "target year passed": "⌛",
+    "met": "✔", "on track": "▲", "at risk": "◆", "off track": "▼", "not met": "✖", "target year passed": "□",
     "insufficient data": "○", "no data": "–", "not assessed": "·", "unverified": "?",
 }
 CSS = """
 .nq57-reader { max-width: 100%; overflow-x: auto; }
 .nq57-reader table { border-collapse: collapse; width: 100%; table-layout: auto; font-size: 0.9rem; }
-.nq57-reader caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
-.nq57-reader th { text-align: left; border-bottom: 2px solid #444; padding: 0.3rem 0.5rem; vertical-align: bottom; }
-.nq57-reader td { padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; vertical-align: top;
-                  overflow-wrap: anywhere; }
-.nq57-reader td.nq57-num, .nq57-reader th.nq57-num { text-align: right; white-space: nowrap; }
+.nq57-reader caption { text-align: left; font-weight: 600; font-size: 1.05rem; padding: 0.3rem 0; }
+.nq57-reader th, .nq57-reader td { text-align: left !important; padding: 0.25rem 0.5rem; vertical-align: top; }
+.nq57-reader th { border-bottom: 2px solid #444; vertical-align: bottom; }
+.nq57-reader td { border-bottom: 1px solid #ddd; overflow-wrap: anywhere; }
+.nq57-reader td.nq57-num, .nq57-reader th.nq57-num { text-align: right !important; white-space: nowrap; }
 .nq57-reader td.nq57-badge-cell { white-space: nowrap; }
 .nq57-reader tr.nq57-group td { font-weight: 600; background: #f3f3f3; border-bottom: 1px solid #bbb;
-                                padding-top: 0.5rem; }
+                                padding-top: 0.6rem; }
 .nq57-badge { display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.7rem; color: #000;
               border: 1px solid #888; font-size: 0.85em; }
 .nq57-reader sup { font-size: 0.75em; margin-left: 0.1em; }
 .nq57-reader ol.nq57-footnotes { font-size: 0.85em; color: #333; margin: 0.4rem 0 0 1.2rem; padding: 0; }
+.nq57-reader ol.nq57-footnotes li { text-align: left; }
 """
 
 

@@ -1044,9 +1044,11 @@ def reader_table(pkg, assessed: pd.DataFrame, themes: Mapping[str, Sequence[str]
         national = row["relation"] == "national"
         group = names.get(theme, theme)
         badge = badge_of(row["assessment"], row.get("target_unverified_reason"))
-        source_id = str(row["latest_source_id"] or row["target_source_id"]).split(";")[0]
-        publisher = sources["publisher"].get(source_id, source_id) if source_id in sources.index else ""
-        url = sources["url"].get(source_id) if source_id in sources.index else None
+
+        def link(source: Any):
+            first = "" if _missing(source) else str(source).split(";")[0]
+            return (sources.at[first, "publisher"], sources.at[first, "url"]) if first in sources.index else None
+
         rows.append({
             "order": (national, theme_order.get(theme, len(theme_order))),
             "group": _say("table.national_group", lang, theme=group) if national else group,
@@ -1054,21 +1056,22 @@ def reader_table(pkg, assessed: pd.DataFrame, themes: Mapping[str, Sequence[str]
             "latest": _latest_cell(row, pkg, lang), "needed": _needed_cell(row, lang),
             "status": (badge, badge_words[badge]),
             "set_by": "" if row["relation"] in ("own", "national") else row["set_by"],
-            "source": (publisher, url) if publisher else None,
+            "target_source": link(row["target_source_id"]), "data_source": link(row["latest_source_id"]),
             "note": _row_note(row, as_of, lang),
         })
     frame = pd.DataFrame(rows, columns=["order", "group", "target", "by", "latest", "needed", "status", "set_by",
-                                        "source", "note"])
+                                        "target_source", "data_source", "note"])
     frame = frame.sort_values("order", kind="mergesort").reset_index(drop=True)
     frame["mark"], notes = rt.footnote_marks(frame["note"].tolist())
     notes.append(_say("table.footnote_method", lang, as_of=as_of))
     words = section("scorecard.table", lang)
     columns = [rt.Column("target", words["target"]), rt.Column("by", words["by"], "int"),
-               rt.Column("latest", words["latest"], "text"), rt.Column("needed", words["needed"], "text"),
+               rt.Column("latest", words["latest"], "number_text"), rt.Column("needed", words["needed"], "number_text"),
                rt.Column("status", words["status"], "badge")]
     if frame["set_by"].ne("").any():
         columns.append(rt.Column("set_by", words["set_by"]))
-    columns.append(rt.Column("source", words["source"], "link"))
+    columns += [rt.Column("target_source", words["target_source"], "link"),
+                rt.Column("data_source", words["data_source"], "link")]
     return rt.reader_table(frame, columns, lang, group="group", marks="mark", footnotes=notes,
                            caption=_say("table_heading", lang))
 
