@@ -64,6 +64,7 @@ CSS = """
 .nq57-reader td { border-bottom: 1px solid #ddd; overflow-wrap: anywhere; }
 .nq57-reader td.nq57-num, .nq57-reader th.nq57-num { text-align: right !important; white-space: nowrap; }
 .nq57-reader td.nq57-badge-cell { white-space: nowrap; }
+.nq57-reader td:first-child { min-width: 14rem; }
 .nq57-reader tr.nq57-group td { font-weight: 600; background: #f3f3f3; border-bottom: 1px solid #bbb;
                                 padding-top: 0.6rem; }
 .nq57-badge { display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.7rem; color: #000;

@@ -801,7 +801,7 @@ def panel_charts(pkg, panels: Mapping[str, pd.DataFrame], lang: str) -> PanelCha
             continue
         spec = _spec(key)
         unit = pkg.indicator(spec.indicator_id)["unit"]
-        sources = [f"{publishers.get(s, '')} ({s})".strip() for s in dict.fromkeys(table["source_id"])]
+        sources = list(dict.fromkeys(publishers.get(s, s) for s in table["source_id"]))  # names, not ids
         notes = [_say("ministry_note", lang)] if spec.concept == "ministry" else []
         n_listed, out_of = int(table["n_listed"].iloc[0]), table["rank_out_of"].max()
         if pd.notna(out_of) and n_listed < int(out_of):
@@ -958,7 +958,7 @@ THEMES: dict[str, tuple[str, ...]] = {
                 "digital_tech_enterprises_count", "digital_tech_enterprises_advanced_count", "ai_rnd_rank"),
     "spending": ("st_expenditure_share_pct", "st_expenditure_bn_vnd", "gerd_pct_gdp", "st_investment_pct_gdp",
                  "rnd_nonstate_share_pct", "social_investment_cumulative_5y_bn_vnd"),
-    "innovation": ("gii_rank", "pii_rank", "st_enterprises_count", "hightech_enterprises_count",
+    "innovation": ("gii_rank", "pii_rank", "innovation_dt_rank", "st_enterprises_count", "hightech_enterprises_count",
                    "innovative_enterprises_pct", "st_organisations_count", "st_orgs_ranked_count",
                    "st_market_intermediaries_count", "researchers_per_10k", "publications_growth_pct",
                    "patent_growth_pct", "patent_commercialisation_pct", "hightech_export_share_pct",
@@ -1018,7 +1018,9 @@ def _row_note(row: dict, as_of: int, lang: str) -> str:
     if not _missing(row.get("target_unverified_reason")):
         return _say("table.footnote_unverified", lang, reason=row["target_unverified_reason"])
     if row["definition_status"] == "unstated":
-        return _say("table.footnote_unstated", lang, concept=concept_text(row["series_concept"], lang))
+        concept = row["series_concept"]
+        words = section("scorecard.concept", lang).get(concept) or data.label("concept", concept, lang, default=concept)
+        return _say("table.footnote_unstated", lang, concept=words)
     if row["assessment"] == "no data on the target's definition":
         return _say("table.footnote_different", lang)
     if row["assessment"] == "not assessed (period target)":
@@ -1112,7 +1114,8 @@ def results(pkg, geo_id: str, assessed: pd.DataFrame, panels: Mapping[str, pd.Da
     """Step 8: the results tables (targets, national targets, non-empty panels, assumptions,
     sources) and scalars (counts per group, latest digital-economy share, panel positions)."""
     geo_id = data.resolve_geo(geo_id, pkg, name="geo")
-    columns = TARGET_COLUMNS + (["target_unverified_reason"] if "unverified_reason" in pkg.targets.columns else [])
+    marked = "unverified_reason" in pkg.targets.columns and "target_unverified_reason" not in TARGET_COLUMNS
+    columns = TARGET_COLUMNS + (["target_unverified_reason"] if marked else [])
     table = assessed[assessed["relation"] != "national"][columns].reset_index(drop=True)
     national = assessed[assessed["relation"] == "national"][columns].reset_index(drop=True)
     own, related = table[table["relation"] == "own"], table[table["relation"] != "own"]

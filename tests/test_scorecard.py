@@ -420,7 +420,7 @@ def test_assumptions_table_is_short_and_says_so(build):
     assert "no assumptions beyond its documented rules" in report.narrative[-1]
 
 
-def test_figures_highlight_the_right_bars(build):
+def test_figures_highlight_the_right_bars(pkg, build):
     report = build("phu-tho-2025")
     assert list(report.panels) == [p.key for p in sc.PANELS] and all(not t.empty for t in report.panels.values())
     charts = report.charts()
@@ -430,9 +430,13 @@ def test_figures_highlight_the_right_bars(build):
     table = report.tables["panel_dti_rank_basis_63"]
     orange = [b for b in bars if to_hex(b.get_facecolor()) == PALETTE["orange"].lower()]
     assert len(bars) == len(table) and len(orange) == (table["highlight"] == "old unit").sum() == 3
-    assert "Source" in fig.texts[-1].get_text() and "dti-4a6c02a2" in fig.texts[-1].get_text()
+    publisher = pkg.sources.set_index("source_id").at["dti-4a6c02a2", "publisher"]
+    assert "Source" in fig.texts[-1].get_text() and publisher in fig.texts[-1].get_text()
+    assert "dti-4a6c02a2" not in fig.texts[-1].get_text()  # publishers' names, not ids, in the reader's view
     vi = build("vinh-phuc", "vi").charts()[[p.key for p in sc.PANELS].index("pii_rank_basis_34")]
     assert "Thứ hạng" in vi.axes[0].get_xlabel() and "Nguồn" in vi.texts[-1].get_text()
+    de = build("vinh-phuc", "vi").charts()[0]
+    assert "22,87" in {t.get_text() for t in de.axes[0].texts}  # the Vietnamese decimal mark on the bars
 
 
 def test_plot_panel_rejects_bad_input():
