@@ -65,6 +65,7 @@ CSS = """
 .nq57-reader td.nq57-num, .nq57-reader th.nq57-num { text-align: right !important; white-space: nowrap; }
 .nq57-reader td.nq57-badge-cell { white-space: nowrap; }
 .nq57-reader td:first-child { min-width: 14rem; }
+.nq57-reader td.nq57-nowrap { white-space: nowrap; }
 .nq57-reader tr.nq57-group td { font-weight: 600; background: #f3f3f3; border-bottom: 1px solid #bbb;
                                 padding-top: 0.6rem; }
 .nq57-badge { display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.7rem; color: #000;
@@ -78,12 +79,14 @@ CSS = """
 @dataclass(frozen=True)
 class Column:
     """One column of a reader table: the frame's ``key``, its ``header`` (already in the report's
-    language), its ``kind`` (:data:`KINDS`) and, for 'number' and 'share', its ``decimals``."""
+    language), its ``kind`` (:data:`KINDS`), for 'number' and 'share' its ``decimals``, and whether its
+    cells may break across lines."""
 
     key: str
     header: str
     kind: str = "text"
     decimals: int | None = None
+    nowrap: bool = False  # short labels that read badly when broken, e.g. "Vinh Phuc (until 06/2025)"
 
     def __post_init__(self):
         check_choice("kind", self.kind, KINDS)
@@ -199,6 +202,7 @@ def reader_table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, *, g
         tds = []
         for column in columns:
             css = "nq57-num" if column.kind in NUMERIC_KINDS else "nq57-badge-cell" if column.kind == "badge" else ""
+            css += " nq57-nowrap" if column.nowrap else ""
             tds.append(f'<td class="{css}">{cells.at[i, column.key]}</td>')
         body.append(f"<tr>{''.join(tds)}</tr>")
     notes = list(footnotes)

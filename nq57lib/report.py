@@ -195,6 +195,7 @@ _HEADER_CSS = """
 .nq57-provenance table { border-collapse: collapse; }
 .nq57-provenance th { text-align: left; font-weight: 600; padding: 1px 12px 1px 0; vertical-align: top; }
 .nq57-provenance td { padding: 1px 12px 1px 0; font-family: ui-monospace, monospace; word-break: break-all; }
+.jp-Cell.jp-mod-noOutputs.jp-mod-noInput { display: none; }  /* steps whose output the reader does not need */
 """
 
 # The lab template minus everything that would fetch from the network (require.js, MathJax, mermaid,
