@@ -8,7 +8,8 @@ escaped). Why not a table library: pandas ``Styler`` has no group rows, no footn
 per-cell HTML with escaping of the rest; great-tables has all three but adds a dependency tree
 (Babel, htmltools, commonmark, faicons) for about sixty lines of markup written here and tested.
 
-- **Kinds** (:data:`KINDS`): 'text' (left-aligned), 'int' (ranks, counts, years: no decimals),
+- **Kinds** (:data:`KINDS`): 'text' (left-aligned), 'int' (ranks, counts: no decimals, thousands
+  separators), 'year' (no separators),
   'share' (1 decimal by default), 'money' (thousands separators, no decimals), 'number'
   (``decimals`` given), 'number_text' (a number already written with its unit, e.g. '5.5 % a
   year': right-aligned as a number), 'badge' (a status word on a colour), 'link' (an ``(text, url)``
@@ -35,8 +36,8 @@ import pandas as pd
 from .errors import ParameterError, check_choice
 from .formatting import LANGS, format_number
 
-KINDS = ("text", "int", "share", "money", "number", "number_text", "badge", "link")
-NUMERIC_KINDS = ("int", "share", "money", "number", "number_text")
+KINDS = ("text", "int", "year", "share", "money", "number", "number_text", "badge", "link")
+NUMERIC_KINDS = ("int", "year", "share", "money", "number", "number_text")
 # Badge key -> background colour (light tints of the Okabe–Ito palette, black text readable on all).
 BADGE_COLOURS = {
     "met": "#b8e3c9",
@@ -52,7 +53,8 @@ BADGE_COLOURS = {
 }
 # Badge key -> a shape drawn before the word, a second non-colour signal.
 BADGE_SYMBOLS = {
-    "met": "✔", "on track": "▲", "at risk": "◆", "off track": "▼", "not met": "✖", "target year passed": "□",
+    "met": "✔", "on track": "▲", "at risk": "◆", "off track": "▼", "not met": "✖",
+    "target year passed": "□",
     "insufficient data": "○", "no data": "–", "not assessed": "·", "unverified": "?",
 }
 CSS = """
@@ -99,7 +101,7 @@ def _is_missing(value: Any) -> bool:
 
 
 def format_value(value: Any, kind: str, lang: str, decimals: int | None = None) -> str:
-    """``value`` as text for a reader: integers for 'int', one decimal for 'share' unless told,
+    """``value`` as text for a reader: integers for 'int' and 'year', one decimal for 'share' unless told,
     thousands separators and no decimals for 'money', the language's decimal mark; '' when missing.
 
     Text kinds are returned as they are (not escaped: :func:`reader_table` escapes).
@@ -108,7 +110,9 @@ def format_value(value: Any, kind: str, lang: str, decimals: int | None = None) 
     if _is_missing(value):
         return ""
     if kind == "int":
-        return format_number(round(float(value)), lang, 0) if abs(float(value)) >= 10_000 else str(int(round(float(value))))
+        return format_number(round(float(value)), lang, 0)
+    if kind == "year":
+        return str(int(round(float(value))))
     if kind == "share":
         return format_number(float(value), lang, 1 if decimals is None else decimals)
     if kind == "money":

@@ -1019,7 +1019,8 @@ def _row_note(row: dict, as_of: int, lang: str) -> str:
         return _say("table.footnote_unverified", lang, reason=row["target_unverified_reason"])
     if row["definition_status"] == "unstated":
         concept = row["series_concept"]
-        words = section("scorecard.concept", lang).get(concept) or data.label("concept", concept, lang, default=concept)
+        words = section("scorecard.concept", lang).get(concept) or data.label("concept", concept, lang,
+                                                                              default=concept)
         return _say("table.footnote_unstated", lang, concept=words)
     if row["assessment"] == "no data on the target's definition":
         return _say("table.footnote_different", lang)
@@ -1067,7 +1068,7 @@ def reader_table(pkg, assessed: pd.DataFrame, themes: Mapping[str, Sequence[str]
     frame["mark"], notes = rt.footnote_marks(frame["note"].tolist())
     notes.append(_say("table.footnote_method", lang, as_of=as_of))
     words = section("scorecard.table", lang)
-    columns = [rt.Column("target", words["target"]), rt.Column("by", words["by"], "int"),
+    columns = [rt.Column("target", words["target"]), rt.Column("by", words["by"], "year"),
                rt.Column("latest", words["latest"], "number_text"), rt.Column("needed", words["needed"], "number_text"),
                rt.Column("status", words["status"], "badge")]
     if frame["set_by"].ne("").any():

@@ -19,6 +19,8 @@ from nq57lib.errors import ParameterError
     (18.0, "int", "en", None, "18"),
     (20_000.0, "int", "en", None, "20,000"),
     (20_000.0, "int", "vi", None, "20.000"),
+    (5_000.0, "int", "en", None, "5,000"),
+    (2030.0, "year", "en", None, "2030"),
     (22.873, "share", "en", None, "22.9"),
     (22.873, "share", "vi", 2, "22,87"),
     (1_234_567.8, "money", "en", None, "1,234,568"),
@@ -78,8 +80,10 @@ def _steps(pkg, geo: str, lang: str):
     return assessed, as_of
 
 
-@pytest.mark.parametrize("lang, word, note", [("en", "unverified", "Unverified target: source not found"),
-                                              ("vi", "chưa kiểm chứng", "Mục tiêu chưa kiểm chứng: source not found")])
+@pytest.mark.parametrize("lang, word, note", [
+    ("en", "unverified", "Unverified target: source not found"),
+    ("vi", "chưa kiểm chứng", "Mục tiêu chưa kiểm chứng: source not found"),
+])
 def test_an_unverified_target_shows_the_unverified_badge_and_its_reason(marked, lang, word, note):
     assessed, as_of = _steps(marked, "vinh-phuc", lang)
     row = assessed[assessed["target_id"] == "vinh-phuc-de-share-2045"].iloc[0]
