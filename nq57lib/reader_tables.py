@@ -64,10 +64,10 @@ CSS = """
 .nq57-reader th, .nq57-reader td { text-align: left !important; padding: 0.25rem 0.5rem; vertical-align: top; }
 .nq57-reader th { border-bottom: 2px solid #444; vertical-align: bottom; }
 .nq57-reader td { border-bottom: 1px solid #ddd; overflow-wrap: anywhere; }
+.nq57-reader td.nq57-link { min-width: 6.5rem; }
 .nq57-reader td.nq57-num, .nq57-reader th.nq57-num { text-align: right !important; white-space: nowrap; }
 .nq57-reader td.nq57-badge-cell { white-space: nowrap; }
 .nq57-reader td:first-child { min-width: 14rem; }
-.nq57-reader td.nq57-nowrap { white-space: nowrap; }
 .nq57-reader tr.nq57-group td { font-weight: 600; background: #f3f3f3; border-bottom: 1px solid #bbb;
                                 padding-top: 0.6rem; }
 .nq57-badge { display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.7rem; color: #000;
@@ -81,14 +81,14 @@ CSS = """
 @dataclass(frozen=True)
 class Column:
     """One column of a reader table: the frame's ``key``, its ``header`` (already in the report's
-    language), its ``kind`` (:data:`KINDS`), for 'number' and 'share' its ``decimals``, and whether its
-    cells may break across lines."""
+    language), its ``kind`` (:data:`KINDS`), for 'number' and 'share' its ``decimals``, and a minimum
+    width (e.g. '9rem') for a column whose labels read badly when broken into many lines."""
 
     key: str
     header: str
     kind: str = "text"
     decimals: int | None = None
-    nowrap: bool = False  # short labels that read badly when broken, e.g. "Vinh Phuc (until 06/2025)"
+    min_width: str = ""  # a CSS length, for short labels that read badly when broken into many lines
 
     def __post_init__(self):
         check_choice("kind", self.kind, KINDS)
@@ -194,8 +194,10 @@ def reader_table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, *, g
         first = shown[0]
         cells[first] = [f"{c}<sup>{html.escape(str(m))}</sup>" if m else c
                         for c, m in zip(cells[first], frame[marks].tolist())]
-    head = "".join(f'<th class="{"nq57-num" if c.kind in NUMERIC_KINDS else ""}">{html.escape(c.header)}</th>'
-                   for c in columns)
+    head = "".join(
+        f'<th class="{"nq57-num" if c.kind in NUMERIC_KINDS else ""}"'
+        + (f' style="min-width:{html.escape(c.min_width)}"' if c.min_width else "")
+        + f">{html.escape(c.header)}</th>" for c in columns)
     body = []
     current = object()
     groups = frame[group].tolist() if group else [None] * len(frame)
@@ -206,7 +208,7 @@ def reader_table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, *, g
         tds = []
         for column in columns:
             css = "nq57-num" if column.kind in NUMERIC_KINDS else "nq57-badge-cell" if column.kind == "badge" else ""
-            css += " nq57-nowrap" if column.nowrap else ""
+            css += " nq57-link" if column.kind == "link" else ""
             tds.append(f'<td class="{css}">{cells.at[i, column.key]}</td>')
         body.append(f"<tr>{''.join(tds)}</tr>")
     notes = list(footnotes)

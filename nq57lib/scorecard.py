@@ -1072,7 +1072,7 @@ def reader_table(pkg, assessed: pd.DataFrame, themes: Mapping[str, Sequence[str]
                rt.Column("latest", words["latest"], "number_text"), rt.Column("needed", words["needed"], "number_text"),
                rt.Column("status", words["status"], "badge")]
     if frame["set_by"].ne("").any():
-        columns.append(rt.Column("set_by", words["set_by"], nowrap=True))
+        columns.append(rt.Column("set_by", words["set_by"], min_width="8.5rem"))
     columns += [rt.Column("target_source", words["target_source"], "link"),
                 rt.Column("data_source", words["data_source"], "link")]
     return rt.reader_table(frame, columns, lang, group="group", marks="mark", footnotes=notes,
