@@ -18,7 +18,8 @@
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW): every registered target of a geography, with
 # the latest value, the pace it requires and an assessment, the national targets beside them, and
-# cross-province panels. All computation is in `nq57lib.scorecard`.
+# cross-province charts. Each cell below is one step of `nq57lib.scorecard`; edit the target
+# selection or the themes and re-run the cells after it.
 
 # %% tags=["parameters"]
 geo: str = "vinh-phuc"  # geography id or name (list: nq57 data --geos)
@@ -30,32 +31,56 @@ from nq57lib.params import validate_parameters
 
 P = validate_parameters("scorecard", globals())
 
-# %%
-from IPython.display import Markdown, display
-
-from nq57lib import scorecard
-from nq57lib.report_view import heading, show, table_view
+# %% tags=["remove_output"]
+from nq57lib import data, reader_tables, scorecard
 from nq57lib.report import save_results
 
-R = scorecard.build(P)
-display(Markdown(f"## {R.title}"))
-display(Markdown(R.narrative_markdown()))
+pkg = data.load_package()
+pkg.targets.shape
+
+# %% tags=["remove_output"]
+targets = scorecard.select_targets(pkg, P.geo)
+targets
+
+# %% tags=["remove_output"]
+as_of = scorecard.as_of_year(pkg)
+as_of
+
+# %% tags=["remove_output"]
+latest = scorecard.latest_values(pkg, targets, P.lang)
+latest
+
+# %% tags=["remove_output"]
+paced = scorecard.required_paces(pkg, latest, as_of, P.lang)
+paced
+
+# %% tags=["remove_output"]
+assessed = scorecard.assess_targets(pkg, paced, as_of, P.lang)
+assessed
+
+# %% tags=["remove_output"]
+panels = scorecard.cross_province_panels(pkg, P.geo, P.lang)
+panels
 
 # %%
-display(heading(R, "targets"))
-display(table_view(R, "targets"))
-if "national_targets" in R.tables:
-    display(table_view(R, "national_targets"))
+scorecard.summary(pkg, P.geo, assessed, panels, as_of, P.lang)
+
+# %% tags=["remove_output"]
+themes = scorecard.default_themes()
+themes
 
 # %%
-display(heading(R, "panels"))
-for name in R.figures:
-    show(R.figure(name))
-    display(table_view(R, name))
+scorecard.reader_table(pkg, assessed, themes, as_of, P.lang)
 
 # %%
-display(heading(R, "data"))
-display(table_view(R, "sources"))
+scorecard.panel_charts(pkg, panels, P.lang)
+
+# %% tags=["remove_output"]
+results = scorecard.results(pkg, P.geo, assessed, panels, as_of, P.lang)
+results
 
 # %%
-save_results(P, *R.results())
+reader_tables.sources_table(results.tables["sources"], P.lang)
+
+# %% tags=["remove_output"]
+save_results(P, results.tables, results.scalars)

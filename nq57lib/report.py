@@ -195,6 +195,7 @@ _HEADER_CSS = """
 .nq57-provenance table { border-collapse: collapse; }
 .nq57-provenance th { text-align: left; font-weight: 600; padding: 1px 12px 1px 0; vertical-align: top; }
 .nq57-provenance td { padding: 1px 12px 1px 0; font-family: ui-monospace, monospace; word-break: break-all; }
+.jp-Cell.jp-mod-noOutputs.jp-mod-noInput { display: none; }  /* steps whose output the reader does not need */
 """
 
 # The lab template minus everything that would fetch from the network (require.js, MathJax, mermaid,
@@ -275,7 +276,7 @@ def warm_up_exporter() -> None:
         nbformat.v4.new_notebook(), resources={"metadata": {"name": ""}, "nq57_header": "", "nq57_css": ""})
 
 
-def notebook_to_html(nb: Any, title: str, header_html: str) -> str:
+def notebook_to_html(nb: Any, title: str, header_html: str, lang: str = "en") -> str:
     """Render an executed notebook as a self-contained HTML report: code hidden, figures inline.
 
     Runs nbconvert in this process (a ``jupyter nbconvert`` subprocess costs ~1.8 s of start-up).
@@ -283,6 +284,8 @@ def notebook_to_html(nb: Any, title: str, header_html: str) -> str:
     """
     body, _ = _html_exporter().from_notebook_node(
         nb, resources={"metadata": {"name": title}, "nq57_header": header_html, "nq57_css": _HEADER_CSS})
+    if lang in ("en", "vi"):  # the page's language, for screen readers, hyphenation and translation tools
+        body = body.replace('<html lang="en">', f'<html lang="{lang}">', 1)
     remote = external_references(body)
     if remote:
         raise ValueError(f"report would load {len(remote)} remote resource(s), e.g. {remote[0]!r}; "

@@ -257,14 +257,31 @@ def execute_job(job: Job) -> dict[str, Any]:
 
 def publish(job: Job, executed: Any, job_dir: Path, started_utc: str) -> None:
     """Write ``report.html`` and move the staged results to ``results/`` (each step atomic)."""
-    title = f"{notebook_title(executed, job.notebook)} — {job.geo}"
+    lang = str(job.parameters.get("lang", "en"))
+    title = page_title(executed, job.notebook, job.geo, lang)
     header = report.provenance_header_html(
-        title, job.parameters, job.data, job.package_version, job.run_id, started_utc,
-        lang=str(job.parameters.get("lang", "en")))
-    report.atomic_write_text(job_dir / "report.html", report.notebook_to_html(executed, title, header))
+        title, job.parameters, job.data, job.package_version, job.run_id, started_utc, lang=lang)
+    report.atomic_write_text(job_dir / "report.html", report.notebook_to_html(executed, title, header, lang=lang))
     staging = job_dir / STAGING_RESULTS
     if staging.is_dir():
         os.replace(staging, job_dir / "results")
+
+
+def page_title(nb: Any, notebook: str, geo: str, lang: str) -> str:
+    """The report page's title in the report's language: the notebook's name (``<notebook>.notebook_name``
+    in the locale files, else its first heading) and the geography's name (its id if unknown)."""
+    from . import data
+    from .text import t
+
+    try:
+        name = t(f"{notebook}.notebook_name", lang)
+    except (KeyError, ParameterError):
+        name = notebook_title(nb, notebook)
+    try:
+        place = data.geo_name(data.load_package(), geo, lang)
+    except Exception:  # noqa: BLE001 - a title never fails a report
+        place = geo
+    return f"{name} — {place}"
 
 
 def notebook_title(nb: Any, fallback: str) -> str:

@@ -1,12 +1,19 @@
-"""The Resolution 57 scorecard: every registered target of a geography, where it stands, and what it needs.
+"""The Resolution 57 scorecard, step by step: every registered target of a geography, where it
+stands, what it needs, and where the geography stands among the provinces.
 
-``build(P)`` returns a :class:`~nq57lib.report_view.Report` with
+The ``scorecard`` notebook calls these steps in order, one per cell:
 
-- ``targets``: one row per target of the geography (for a merged 2025 unit also its old provinces'
-  targets, for an old province also its successor's, marked in ``relation``), and, unless the
-  geography is the nation, ``national_targets``: the national targets (geo ``vn``) beside them;
-- ``panel_*``: cross-province tables (digital-economy share, DTI and PII ranks) with the geography
-  and its old units or successor highlighted, and one figure each.
+1. :func:`select_targets` — the targets of the geography (for a merged 2025 unit also its old
+   provinces' targets, for an old province also its successor's, marked in ``relation``) and,
+   unless the geography is the nation, the national targets (``relation`` 'national'): a table the
+   researcher can edit (drop or add rows) before the next step;
+2. :func:`as_of_year` — the year the scorecard is assessed at;
+3. :func:`latest_values` — the series each target is compared with and its latest value;
+4. :func:`required_paces` — the pace each target needs from the latest value;
+5. :func:`assess_targets` — the assessment of each target (``progress_assessment``);
+6. :func:`cross_province_panels` and :func:`panel_charts` — cross-province tables and charts;
+7. :func:`summary` and :func:`reader_table` — what a reader sees: a short summary and one table;
+8. :func:`results` — the machine-readable tables and scalars the notebook saves.
 
 Rules (they are the scorecard's only "assumptions"; each is a documented reading of the data, not
 a number chosen by us):
@@ -46,25 +53,27 @@ a number chosen by us):
    change per year (``share_projection.required_growth_pct`` / ``required_pp_per_year`` for shares, the
    same formulas in :func:`required_pace` for unbounded levels); for ranks the places to gain per
    year. None when the latest value already meets the target or the target year is not after it.
+
+Every word a reader sees comes from the ``[scorecard]`` section of the locale files.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import data
-from .formatting import comparator_text, fmt_number
 from .errors import ParameterError, check_choice, check_int, check_number
+from .formatting import comparator_text, fmt_number
 from .progress_assessment import ProgressAssessment, assess_eurostat, eurostat_category
 from .provenance import DERIVED, Assumption
+from .report_view import assumptions_frame, source_ids_in, sources_frame
 from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
                                target_level)
-from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import pick
+from .text import section, t
 
 NOTEBOOK = "scorecard"
 NATION = "vn"
@@ -91,58 +100,28 @@ GROUPS = {
 GROUP_ORDER = ("met", "not met", "on track", "at risk", "insufficient data", "no data",
                "no value for the target year", "not assessed")
 
-_CATEGORY_TEXT = {
-    "met": ("met", "đã đạt"),
-    "not met": ("not met", "không đạt"),
-    "target already met": ("already met by the latest value", "đã đạt theo số liệu mới nhất"),
-    "significant progress": ("significant progress", "tiến bộ đáng kể"),
-    "moderate progress": ("moderate progress", "tiến bộ vừa phải"),
-    "insufficient progress": ("insufficient progress", "tiến bộ chưa đủ"),
-    "moving away": ("moving away from the target", "đi ngược mục tiêu"),
-    "insufficient data": ("insufficient data", "chưa đủ số liệu"),
-    "no data": ("no data", "không có số liệu"),
-    "no data on the target's definition": ("no data on the target's definition",
-                                           "không có số liệu theo định nghĩa của mục tiêu"),
-    "no value for the target year": ("target year passed, no value for it",
-                                     "đã qua năm mục tiêu nhưng chưa có số liệu của năm đó"),
-    "not assessed (period target)": ("not assessed (target over a period)",
-                                     "không đánh giá (mục tiêu cho cả giai đoạn)"),
-    "not assessed (growth-rate target)": ("not assessed (growth-rate target, judged in its year)",
-                                          "không đánh giá (mục tiêu tốc độ tăng, chỉ xét trong năm mục tiêu)"),
-}
-_GROUP_TEXT = {
-    "met": ("met", "đã đạt"), "not met": ("not met", "không đạt"), "on track": ("on track", "đúng hướng"),
-    "at risk": ("at risk", "có nguy cơ không đạt"), "insufficient data": ("insufficient data", "chưa đủ số liệu"),
-    "no data": ("no data", "không có số liệu"),
-    "no value for the target year": ("no value for the target year", "chưa có số liệu của năm mục tiêu"),
-    "not assessed": ("not assessed", "không đánh giá"),
-}
-_RELATION_TEXT = {
-    "own": ("", ""),
-    "old unit": ("set by the old province {name}", "do tỉnh cũ {name} đặt ra"),
-    "successor": ("set by the successor {name}", "do tỉnh kế thừa {name} đặt ra"),
-    "national": ("national", "cấp quốc gia"),
-}
-_STATUS_TEXT = {"official": ("official", "chính thức"), "preliminary": ("preliminary", "sơ bộ"),
-                "estimate": ("estimate", "ước tính")}
-_CONCEPT_TEXT = {
-    "nso": ("statistics office measure", "số liệu của cơ quan thống kê"),
-    "ministry": ("ministry estimate, broader definition", "ước tính của Bộ, định nghĩa rộng"),
-    "basis_63": ("63-province basis", "xếp hạng trong 63 tỉnh, thành phố"),
-    "basis_34": ("34-unit basis", "xếp hạng trong 34 tỉnh, thành phố"),
-}
-
 TARGET_COLUMNS = [
     "target_id", "relation", "relation_note", "set_by_geo_id", "set_by", "indicator_id", "indicator", "target",
     "comparator", "target_value", "target_value_high", "target_year", "from_year", "unit", "scope", "instrument",
-    "target_source_id", "target_unverified_reason", "series_concept", "data_basis", "latest_year", "latest_value", "latest_status",
+    "target_source_id", "series_concept", "data_basis", "latest_year", "latest_value", "latest_status",
     "latest_source_id", "target_year_value", "n_obs", "definition_status", "definition_note", "data_reason",
     "required_growth_pct_per_year", "required_change_per_year", "required_places_per_year", "pace_note",
     "assessment", "assessment_group", "assessment_text", "assessment_ratio", "assessment_method",
     "assessment_note",
 ]
+# Carried between the steps, not saved: the concept the target states, the data helper's
+# "unverified" mark of a target (a column of targets.csv when the data package has it).
+STEP_COLUMNS = ["target_concept", "target_unverified_reason"]
+FLOAT_COLUMNS = ("target_value", "target_value_high", "latest_value", "target_year_value",
+                 "required_growth_pct_per_year", "required_change_per_year", "required_places_per_year",
+                 "assessment_ratio")
 PANEL_COLUMNS = ["geo_id", "name", "level", "value", "unit", "rank_out_of", "year", "concept", "status",
                  "source_id", "place", "n_listed", "highlight"]
+
+
+def _say(key: str, lang: str, **fmt: Any) -> str:
+    """A text of the ``[scorecard]`` section of the locale files."""
+    return t(f"scorecard.{key}", lang, **fmt)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -307,8 +286,8 @@ class TargetData:
     reason: str  # why there is no data, when known
 
 
-class _SeriesCache:
-    """Series looked up once per build: many targets share a geography, indicator and concept."""
+class SeriesCache:
+    """Series looked up once per step: many targets share a geography, indicator and concept."""
 
     def __init__(self, pkg):
         self.pkg = pkg
@@ -326,8 +305,20 @@ class _SeriesCache:
         key = (geo_id, indicator_id, concept)
         if key not in self._merged:
             self._merged[key] = data.merged_series(self.pkg, geo_id, indicator_id, concept,
-                                                     statuses=OUTCOME_STATUSES)
+                                                   statuses=OUTCOME_STATUSES)
         return self._merged[key]
+
+
+_CACHE: dict[tuple[int, str], SeriesCache] = {}
+
+
+def _cache_for(pkg) -> SeriesCache:
+    """One series cache per data package (the latest one only), shared by the steps of a notebook."""
+    key = (id(pkg), str(getattr(pkg, "checksum", "")))
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = SeriesCache(pkg)
+    return _CACHE[key]
 
 
 def _merged_history(pkg, merged: pd.DataFrame, indicator_id: str, concept: str | None) -> pd.DataFrame:
@@ -341,10 +332,10 @@ def _merged_history(pkg, merged: pd.DataFrame, indicator_id: str, concept: str |
         "basis": rows["basis"]})
 
 
-def target_data(pkg, geo_id: str, target: pd.Series, cache: _SeriesCache) -> TargetData:
-    """The history a target is compared with (module docstring, rule 1)."""
+def target_data(pkg, geo_id: str, target: Mapping[str, Any], cache: SeriesCache, lang: str = "en") -> TargetData:
+    """The history a target (``indicator_id`` and stated ``concept``) is compared with (rule 1)."""
     indicator_id = target["indicator_id"]
-    stated = None if pd.isna(target["concept"]) else str(target["concept"])
+    stated = None if _missing(target["concept"]) else str(target["concept"])
     frame, basis, reason = cache.own(geo_id, indicator_id, stated), "own series", ""
     if frame.empty and data.old_units(pkg, geo_id):
         merged = cache.merged(geo_id, indicator_id, stated)
@@ -352,7 +343,7 @@ def target_data(pkg, geo_id: str, target: pd.Series, cache: _SeriesCache) -> Tar
         concept = stated or next((str(f["concept"].iloc[0]) for f in parts if not f.empty), None)
         frame = _merged_history(pkg, merged, indicator_id, concept)
         basis = "merged series"
-        reason = merged.attrs.get("reason") or _merge_failure(merged, indicator_id)
+        reason = merged.attrs.get("reason") or _merge_failure(merged, indicator_id, lang)
     if not frame.empty:
         concept = str(frame["concept"].iloc[0]) if frame["concept"].notna().any() else stated
         # An unstated concept is ambiguous only when the indicator has several definitions.
@@ -364,18 +355,19 @@ def target_data(pkg, geo_id: str, target: pd.Series, cache: _SeriesCache) -> Tar
         if not other.empty:
             return TargetData(_by_year(other), str(other["concept"].iloc[0]), "own series", "different", "")
     if not reason:
-        reason = f"no observations of {indicator_id}" + (f" on concept '{stated}'" if stated else "")
+        reason = (_say("reason_none_concept", lang, indicator=indicator_id, concept=stated) if stated
+                  else _say("reason_none", lang, indicator=indicator_id))
     return TargetData(pd.DataFrame(columns=["year", "value", "status", "source_id", "concept", "segment", "basis"]),
                       stated, "", "none", reason)
 
 
-def _merge_failure(merged: pd.DataFrame, indicator_id: str) -> str:
+def _merge_failure(merged: pd.DataFrame, indicator_id: str, lang: str) -> str:
     """Why no year of a merged series has a value, in one line: the reason given for its last year."""
     parts = ", ".join(merged.attrs.get("components", []))
     reasons = [r for r in merged["reason"] if r]
     if not reasons:
-        return f"no observations of {indicator_id} for the unit or its old provinces ({parts})"
-    return f"no year can be combined from the old provinces ({parts}); last year tried: {reasons[-1]}"
+        return _say("reason_merge_none", lang, indicator=indicator_id, parts=parts)
+    return _say("reason_merge_failed", lang, parts=parts, reason=reasons[-1])
 
 
 def _by_year(frame: pd.DataFrame) -> pd.DataFrame:
@@ -385,12 +377,23 @@ def _by_year(frame: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("year").reset_index(drop=True)
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def _is_regional_rank(kind: str, scope: Any) -> bool:
     return kind == "rank" and isinstance(scope, str) and any(s in scope.lower() for s in REGIONAL_SCOPES)
 
 
+def _latest_segment(history: pd.DataFrame) -> pd.DataFrame:
+    """The observations after the last series break (all of them when there is none)."""
+    if history.empty:
+        return history
+    return history[history["segment"] == history["segment"].max()].reset_index(drop=True)
+
+
 # ------------------------------------------------------------------------------------------------
-# One scorecard row
+# Words for one row
 # ------------------------------------------------------------------------------------------------
 
 
@@ -406,165 +409,48 @@ def unit_text(unit: str, lang: str) -> str:
     """The unit in ``lang`` (Vietnamese from ``labels.csv`` of the data package; the stored unit otherwise)."""
     if lang == "vi":
         return data.label("unit", unit, "vi", default=unit)
-    return "(index 0–1)" if unit == "index 0-1" else unit
+    return _say("unit_index", lang) if unit == "index 0-1" else unit
 
 
 def target_text(comparator: str, value: float, value_high: Any, unit: str, lang: str) -> str:
     """A target in words: '≥ 35 % of GRDP', 'rank ≤ 15', '40–50 organisations'."""
-    high = None if value_high is None or pd.isna(value_high) else float(value_high)
+    high = None if _missing(value_high) else float(value_high)
     condition = comparator_text(comparator, float(value), high, lang, _decimals_of(value, high))
     if unit == "rank":
-        return pick(lang, "rank ", "thứ hạng ") + condition
+        return _say("rank_prefix", lang) + condition
     return f"{condition} {unit_text(unit, lang)}"
 
 
 def category_text(category: str, lang: str) -> str:
-    en, vi = _CATEGORY_TEXT[category]
-    return pick(lang, en, vi)
+    """An assessment category in words (``[scorecard.category]``)."""
+    return section("scorecard.category", lang)[category]
+
+
+def concept_text(concept: str | None, lang: str) -> str:
+    """A concept code in the scorecard's words (``[scorecard.concept]``; the code itself when unknown)."""
+    if concept is None:
+        return ""
+    return section("scorecard.concept", lang).get(concept, concept)
 
 
 def _definition_note(found: TargetData, stated: str | None, scope_mismatch: bool, lang: str) -> str:
     if scope_mismatch:
-        return pick(lang, "the target is a rank within a region; the observations are world ranks, so they are "
-                          "shown for context and not compared",
-                    "mục tiêu là thứ hạng trong khu vực; số liệu là thứ hạng thế giới nên chỉ để tham khảo, "
-                    "không so sánh")
-    concept = _concept_text(found.concept, lang)
+        return _say("note_regional", lang)
+    concept = concept_text(found.concept, lang)
     if found.definition_status == "unstated":
-        return pick(lang, f"unstated definition: the target does not say which measure it uses; compared with the "
-                          f"'{found.concept}' series ({concept})",
-                    f"định nghĩa không được nêu: mục tiêu không nói dùng thước đo nào; được so sánh với chuỗi "
-                    f"'{found.concept}' ({concept})")
+        return _say("note_unstated", lang, concept_id=found.concept, concept=concept)
     if found.definition_status == "different":
-        return pick(lang, f"different definition: the target is set on '{stated}' but data exist only on "
-                          f"'{found.concept}' ({concept}); shown for context, not compared",
-                    f"khác định nghĩa: mục tiêu đặt theo '{stated}' nhưng chỉ có số liệu theo '{found.concept}' "
-                    f"({concept}); chỉ để tham khảo, không so sánh")
+        return _say("note_different", lang, stated=stated, concept_id=found.concept, concept=concept)
     return ""
 
 
-def _concept_text(concept: str | None, lang: str) -> str:
-    if concept is None:
-        return ""
-    en, vi = _CONCEPT_TEXT.get(concept, (concept, concept))
-    return pick(lang, en, vi)
+def _relation_note(relation: str, name: str, lang: str) -> str:
+    return "" if relation == "own" else section("scorecard.relation", lang)[relation].format(name=name)
 
 
-def score_target(pkg, target: pd.Series, relation: str, as_of: int, lang: str, cache: _SeriesCache) -> dict:
-    """One scorecard row: the target, its latest value, definition note, required pace and assessment."""
-    geo_id = target["geo_id"]
-    meta = pkg.indicator(target["indicator_id"])
-    kind = indicator_kind(meta["unit"], meta["direction"], meta["lower_bound"], meta["upper_bound"])
-    stated = None if pd.isna(target["concept"]) else str(target["concept"])
-    found = target_data(pkg, geo_id, target, cache)
-    scope_mismatch = _is_regional_rank(kind, target["scope"]) and found.definition_status != "none"
-    history = found.history
-    latest = history.iloc[-1] if not history.empty else None
-    value = float(target["value"])
-    high = None if pd.isna(target["value_high"]) else float(target["value_high"])
-    target_year = int(target["year"])
-    row = {
-        "target_id": target["target_id"], "relation": relation,
-        "relation_note": pick(lang, *_RELATION_TEXT[relation]).format(name=data.geo_name(pkg, geo_id, lang)),
-        "set_by_geo_id": geo_id, "set_by": data.geo_name(pkg, geo_id, lang),
-        "indicator_id": target["indicator_id"], "indicator": meta["name_vi"] if lang == "vi" else meta["name_en"],
-        "target": target_text(target["comparator"], value, high, target["unit"], lang),
-        "comparator": target["comparator"], "target_value": value, "target_value_high": high,
-        "target_year": target_year, "from_year": None if pd.isna(target["from_year"]) else int(target["from_year"]),
-        "unit": target["unit"], "scope": None if pd.isna(target["scope"]) else target["scope"],
-        "instrument": target["instrument"], "target_source_id": target["source_id"],
-        "target_unverified_reason": target.get("unverified_reason") if pd.notna(target.get("unverified_reason")) else "",
-        "series_concept": found.concept, "data_basis": found.basis,
-        "latest_year": None if latest is None else int(latest["year"]),
-        "latest_value": None if latest is None else float(latest["value"]),
-        "latest_status": None if latest is None else latest["status"],
-        "latest_source_id": None if latest is None else latest["source_id"],
-        "target_year_value": None, "n_obs": int(len(_latest_segment(history))),
-        "definition_status": found.definition_status,
-        "definition_note": _definition_note(found, stated, scope_mismatch, lang),
-        "data_reason": found.reason,
-        "required_growth_pct_per_year": None, "required_change_per_year": None, "required_places_per_year": None,
-        "pace_note": "", "assessment_ratio": None, "assessment_method": "", "assessment_note": "",
-    }
-    comparable = found.definition_status in ("same", "unstated") and not scope_mismatch
-    category = _assess(row, kind, meta["direction"], history if comparable else None, value, high, target_year,
-                       as_of, lang)
-    row["assessment"] = category
-    row["assessment_group"] = GROUPS[category]
-    row["assessment_text"] = category_text(category, lang)
-    return row
-
-
-def _assess(row: dict, kind: str, direction: str, history: pd.DataFrame | None, value: float, high: float | None,
-            target_year: int, as_of: int, lang: str) -> str:
-    """Fill the pace and assessment fields of ``row``; return the assessment category (rule 3)."""
-    if history is None:
-        return "no data on the target's definition" if row["definition_status"] != "none" else "no data"
-    if history.empty:
-        return "no data"
-    years, values = history["year"].tolist(), history["value"].tolist()
-    fit = _latest_segment(history)  # progress is measured within one segment, never across a series break
-    comparator = effective_comparator(row["comparator"], value, direction, float(fit["value"].iloc[0]))
-    latest_year, latest = years[-1], values[-1]
-    if row["from_year"] is not None:
-        observed = [y for y in years if row["from_year"] <= y <= target_year]
-        row["assessment_note"] = pick(
-            lang, f"judged over {row['from_year']}–{target_year}, not on one year; {len(observed)} year(s) of "
-                  f"that period observed",
-            f"được đánh giá cho cả giai đoạn {row['from_year']}–{target_year}, không theo một năm; có số liệu "
-            f"{len(observed)} năm trong giai đoạn")
-        return "not assessed (period target)"
-    if target_year in years:
-        reached = float(values[years.index(target_year)])
-        row["target_year_value"] = reached
-        return "met" if bool(meets_target(reached, comparator, value, high)) else "not met"
-    if target_year < as_of:
-        return "no value for the target year"
-    if kind == "rate":
-        return "not assessed (growth-rate target)"
-    _fill_pace(row, kind, comparator, value, high, latest, latest_year, target_year, lang)
-    result = assess_progress(kind, fit["year"].tolist(), fit["value"].tolist(), comparator, value, high, target_year)
-    row["assessment_ratio"] = result.score
-    row["assessment_method"] = result.method
-    row["assessment_note"] = result.note
-    return result.category
-
-
-def _latest_segment(history: pd.DataFrame) -> pd.DataFrame:
-    """The observations after the last series break (all of them when there is none)."""
-    if history.empty:
-        return history
-    return history[history["segment"] == history["segment"].max()].reset_index(drop=True)
-
-
-def _fill_pace(row: dict, kind: str, comparator: str, value: float, high: float | None, latest: float,
-               latest_year: int, target_year: int, lang: str) -> None:
-    if bool(meets_target(latest, comparator, value, high)):
-        row["pace_note"] = pick(lang, "the latest value already meets the target", "số liệu mới nhất đã đạt mục tiêu")
-        return
-    level = target_level(comparator, value, high, latest)
-    pace = required_pace(kind, latest, latest_year, level, target_year)
-    row["required_growth_pct_per_year"] = pace["growth_pct"]
-    row["required_change_per_year"] = pace["change_per_year"]
-    row["required_places_per_year"] = pace["places_per_year"]
-    rank = pick(lang, "rank ", "hạng ") if kind == "rank" else ""
-    start, end = (fmt_number(v, lang, _decimals_of(v)) for v in (latest, level))
-    row["pace_note"] = pick(lang, f"from {rank}{start} in {latest_year} to {rank}{end} in {target_year}",
-                            f"từ {rank}{start} năm {latest_year} đến {rank}{end} năm {target_year}")
-
-
-def scorecard_table(pkg, targets: pd.DataFrame, relations: dict[str, str], as_of: int, lang: str,
-                    cache: _SeriesCache) -> pd.DataFrame:
-    """Scorecard rows for ``targets`` (relation looked up by geo_id), in the order given."""
-    rows = [score_target(pkg, t, relations[t["geo_id"]], as_of, lang, cache) for _, t in targets.iterrows()]
-    frame = pd.DataFrame(rows, columns=TARGET_COLUMNS)
-    for column in ("target_value", "target_value_high", "latest_value", "target_year_value",
-                   "required_growth_pct_per_year", "required_change_per_year", "required_places_per_year",
-                   "assessment_ratio"):
-        frame[column] = frame[column].astype(float)
-    for column in ("from_year", "latest_year"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+# ------------------------------------------------------------------------------------------------
+# Steps 1-5: targets, data, pace, assessment
+# ------------------------------------------------------------------------------------------------
 
 
 def related_geos(pkg, geo_id: str) -> dict[str, str]:
@@ -577,8 +463,193 @@ def related_geos(pkg, geo_id: str) -> dict[str, str]:
     return relations
 
 
+def select_targets(pkg, geo_id: str) -> pd.DataFrame:
+    """Step 1: the registered targets the scorecard scores for ``geo_id``, one row each (``pkg.targets``
+    columns plus ``relation``): its own, its old provinces' or successor's, then the national ones
+    ('national'; none when the geography is the nation). Edit the table to score fewer or other targets.
+    """
+    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
+    relations = related_geos(pkg, geo_id)
+    targets = pkg.targets
+    order = {g: i for i, g in enumerate(relations)}
+    mine = targets[targets["geo_id"].isin(relations)].assign(relation=lambda f: f["geo_id"].map(relations))
+    mine = mine.assign(_order=mine["geo_id"].map(order)).sort_values(
+        ["_order", "indicator_id", "year", "target_id"], kind="mergesort").drop(columns="_order")
+    if geo_id != NATION:
+        national = targets[targets["geo_id"] == NATION].sort_values(["indicator_id", "year", "target_id"],
+                                                                     kind="mergesort")
+        mine = pd.concat([mine, national.assign(relation="national")])
+    return mine.reset_index(drop=True)
+
+
+def _typed(rows: list[dict], extra: Sequence[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=TARGET_COLUMNS + [c for c in extra if c not in TARGET_COLUMNS])
+    for column in FLOAT_COLUMNS:
+        frame[column] = frame[column].astype(float)
+    for column in ("from_year", "latest_year"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    return [{k: (None if v is pd.NA else v) for k, v in row.items()} for row in table.to_dict("records")]
+
+
+def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Step 3: for every selected target, the series it is compared with (rule 1) and its latest value.
+
+    One row per target with the scorecard columns (pace and assessment still empty) and the
+    target's stated concept (``target_concept``), which the next steps read.
+    """
+    check_choice("lang", lang, ("en", "vi"))
+    cache = _cache_for(pkg)
+    rows = []
+    for target in _records(selection):
+        geo_id = target["geo_id"]
+        meta = pkg.indicator(target["indicator_id"])
+        kind = indicator_kind(meta["unit"], meta["direction"], meta["lower_bound"], meta["upper_bound"])
+        stated = None if _missing(target["concept"]) else str(target["concept"])
+        found = target_data(pkg, geo_id, target, cache, lang)
+        scope = None if _missing(target["scope"]) else target["scope"]
+        scope_mismatch = _is_regional_rank(kind, scope) and found.definition_status != "none"
+        history = found.history
+        latest = history.iloc[-1] if not history.empty else None
+        high = None if _missing(target["value_high"]) else float(target["value_high"])
+        name = data.geo_name(pkg, geo_id, lang)
+        unverified = target.get("unverified_reason")
+        rows.append({
+            "target_id": target["target_id"], "relation": target["relation"],
+            "relation_note": _relation_note(target["relation"], name, lang),
+            "set_by_geo_id": geo_id, "set_by": name,
+            "indicator_id": target["indicator_id"], "indicator": meta["name_vi"] if lang == "vi" else meta["name_en"],
+            "target": target_text(target["comparator"], float(target["value"]), high, target["unit"], lang),
+            "comparator": target["comparator"], "target_value": float(target["value"]), "target_value_high": high,
+            "target_year": int(target["year"]),
+            "from_year": None if _missing(target["from_year"]) else int(target["from_year"]),
+            "unit": target["unit"], "scope": scope, "instrument": target["instrument"],
+            "target_source_id": target["source_id"], "series_concept": found.concept, "data_basis": found.basis,
+            "latest_year": None if latest is None else int(latest["year"]),
+            "latest_value": None if latest is None else float(latest["value"]),
+            "latest_status": None if latest is None else latest["status"],
+            "latest_source_id": None if latest is None else latest["source_id"],
+            "target_year_value": None, "n_obs": int(len(_latest_segment(history))),
+            "definition_status": found.definition_status,
+            "definition_note": _definition_note(found, stated, scope_mismatch, lang),
+            "data_reason": found.reason,
+            "required_growth_pct_per_year": None, "required_change_per_year": None,
+            "required_places_per_year": None, "pace_note": "", "assessment": "", "assessment_group": "",
+            "assessment_text": "", "assessment_ratio": None, "assessment_method": "", "assessment_note": "",
+            "target_concept": stated,
+            "target_unverified_reason": None if _missing(unverified) or not str(unverified).strip() else unverified,
+        })
+    return _typed(rows, STEP_COLUMNS)
+
+
+@dataclass(frozen=True)
+class _Route:
+    """How one row is assessed (rule 3): a rule's category, or None for the progress method."""
+
+    category: str | None
+    kind: str
+    history: pd.DataFrame | None  # the comparable history (None when not comparable)
+    comparator: str
+
+
+def _route(pkg, row: dict, as_of: int, cache: SeriesCache, lang: str) -> _Route:
+    meta = pkg.indicator(row["indicator_id"])
+    kind = indicator_kind(meta["unit"], meta["direction"], meta["lower_bound"], meta["upper_bound"])
+    target = {"indicator_id": row["indicator_id"], "concept": row["target_concept"]}
+    found = target_data(pkg, row["set_by_geo_id"], target, cache, lang)
+    scope_mismatch = _is_regional_rank(kind, row["scope"]) and found.definition_status != "none"
+    comparable = row["definition_status"] in ("same", "unstated") and not scope_mismatch
+    comparator = row["comparator"]
+    if not comparable:
+        category = "no data on the target's definition" if row["definition_status"] != "none" else "no data"
+        return _Route(category, kind, None, comparator)
+    history = found.history
+    if history.empty:
+        return _Route("no data", kind, history, comparator)
+    fit = _latest_segment(history)  # progress is measured within one segment, never across a series break
+    comparator = effective_comparator(comparator, row["target_value"], meta["direction"], float(fit["value"].iloc[0]))
+    years = history["year"].tolist()
+    target_year = int(row["target_year"])
+    if not _missing(row["from_year"]):
+        return _Route("not assessed (period target)", kind, history, comparator)
+    if target_year in years:
+        return _Route("target year", kind, history, comparator)
+    if target_year < as_of:
+        return _Route("no value for the target year", kind, history, comparator)
+    if kind == "rate":
+        return _Route("not assessed (growth-rate target)", kind, history, comparator)
+    return _Route(None, kind, history, comparator)
+
+
+def _high(row: dict) -> float | None:
+    return None if _missing(row["target_value_high"]) else float(row["target_value_high"])
+
+
+def required_paces(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFrame:
+    """Step 4: the pace each target needs from its latest value (rule 4), for the targets the
+    progress method assesses; the others (passed, period, growth-rate, no data) get none."""
+    cache = _cache_for(pkg)
+    rows = _records(table)
+    for row in rows:
+        route = _route(pkg, row, as_of, cache, lang)
+        if route.category is not None:
+            continue
+        history, value, high = route.history, row["target_value"], _high(row)
+        latest_year, latest = int(history["year"].iloc[-1]), float(history["value"].iloc[-1])
+        if bool(meets_target(latest, route.comparator, value, high)):
+            row["pace_note"] = _say("pace_already_met", lang)
+            continue
+        level = target_level(route.comparator, value, high, latest)
+        pace = required_pace(route.kind, latest, latest_year, level, int(row["target_year"]))
+        row["required_growth_pct_per_year"] = pace["growth_pct"]
+        row["required_change_per_year"] = pace["change_per_year"]
+        row["required_places_per_year"] = pace["places_per_year"]
+        rank = _say("rank_value", lang, number="{}") if route.kind == "rank" else "{}"
+        start, end = (rank.format(fmt_number(v, lang, _decimals_of(v))) for v in (latest, level))
+        row["pace_note"] = _say("pace_note", lang, start=start, start_year=latest_year, end=end,
+                                end_year=int(row["target_year"]))
+    return _typed(rows, table.columns)
+
+
+def assess_targets(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFrame:
+    """Step 5: the assessment of each target (rule 3): met / not met in the target year, a rule's
+    category, or the Eurostat progress method (``progress_assessment``) on the latest segment."""
+    cache = _cache_for(pkg)
+    rows = _records(table)
+    for row in rows:
+        route = _route(pkg, row, as_of, cache, lang)
+        category = route.category
+        history = route.history
+        target_year = int(row["target_year"])
+        if category == "not assessed (period target)":
+            from_year = int(row["from_year"])
+            observed = [y for y in history["year"] if from_year <= y <= target_year]
+            row["assessment_note"] = _say("period_note", lang, from_year=from_year, target_year=target_year,
+                                          n=len(observed))
+        elif category == "target year":
+            reached = float(history.loc[history["year"] == target_year, "value"].iloc[0])
+            row["target_year_value"] = reached
+            category = "met" if bool(meets_target(reached, route.comparator, row["target_value"], _high(row))) \
+                else "not met"
+        elif category is None:
+            fit = _latest_segment(history)
+            result = assess_progress(route.kind, fit["year"].tolist(), fit["value"].tolist(), route.comparator,
+                                     row["target_value"], _high(row), target_year)
+            row["assessment_ratio"] = result.score
+            row["assessment_method"] = result.method
+            row["assessment_note"] = result.note
+            category = result.category
+        row["assessment"] = category
+        row["assessment_group"] = GROUPS[category]
+        row["assessment_text"] = category_text(category, lang)
+    return _typed(rows, table.columns)
+
+
 # ------------------------------------------------------------------------------------------------
-# Cross-province panels
+# Step 6: cross-province panels
 # ------------------------------------------------------------------------------------------------
 
 
@@ -662,6 +733,14 @@ def panel_table(pkg, spec: PanelSpec, roles: dict[str, str], lang: str) -> pd.Da
     return best[PANEL_COLUMNS].reset_index(drop=True)
 
 
+def cross_province_panels(pkg, geo_id: str, lang: str, specs: Sequence[PanelSpec] = PANELS) -> dict[str, pd.DataFrame]:
+    """Step 6: one cross-province table per panel spec (key -> table; empty when there are no data),
+    the geography and its old units or successor marked in ``highlight``."""
+    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
+    roles = highlight_roles(pkg, geo_id)
+    return {spec.key: panel_table(pkg, spec, roles, lang) for spec in specs}
+
+
 def newer_partial_years(pkg, spec: PanelSpec, year: int) -> list[int]:
     """Years after the panel's year that have some observations on the same concept (partial lists)."""
     candidates = panel_candidates(pkg, spec.indicator_id, spec.concept)
@@ -691,227 +770,135 @@ def panel_scalars(spec: PanelSpec, table: pd.DataFrame, geo_id: str) -> dict[str
 def panel_title(pkg, spec: PanelSpec, year: int, lang: str) -> str:
     meta = pkg.indicator(spec.indicator_id)
     name = meta["name_vi"] if lang == "vi" else meta["name_en"]
-    return pick(lang, f"{name}, {year} ({_concept_text(spec.concept, lang)})",
-                f"{name} năm {year} ({_concept_text(spec.concept, lang)})")
+    return _say("panel_title", lang, indicator=name, year=year, concept=concept_text(spec.concept, lang))
+
+
+def _spec(key: str) -> PanelSpec:
+    return next(s for s in PANELS if s.key == key)
+
+
+class PanelCharts(list):
+    """The panel figures; displayed one after the other (and freed) when shown in a notebook."""
+
+    def _ipython_display_(self):
+        from .report_view import show
+
+        for fig in self:
+            show(fig)
+
+
+def panel_charts(pkg, panels: Mapping[str, pd.DataFrame], lang: str) -> PanelCharts:
+    """Step 6b: one sorted bar chart per non-empty panel (``charts.scorecard_charts.plot_panel``)."""
+    from .charts.scorecard_charts import plot_panel
+
+    publishers = pkg.sources.set_index("source_id")["publisher"]
+    figures = PanelCharts()
+    for key, table in panels.items():
+        if table.empty:
+            continue
+        spec = _spec(key)
+        unit = pkg.indicator(spec.indicator_id)["unit"]
+        sources = list(dict.fromkeys(publishers.get(s, s) for s in table["source_id"]))  # names, not ids
+        notes = [_say("ministry_note", lang)] if spec.concept == "ministry" else []
+        n_listed, out_of = int(table["n_listed"].iloc[0]), table["rank_out_of"].max()
+        if pd.notna(out_of) and n_listed < int(out_of):
+            notes.append(_say("partial_list_note", lang, n=n_listed, out_of=int(out_of)))
+        figures.append(plot_panel(table, kind="rank" if unit == "rank" else "value",
+                                  title=panel_title(pkg, spec, int(table["year"].iloc[0]), lang),
+                                  unit=unit_text(unit, lang), lang=lang, sources=sources, footnotes=notes))
+    return figures
 
 
 # ------------------------------------------------------------------------------------------------
-# Narrative
+# Step 7: what a reader sees — the summary and the table
 # ------------------------------------------------------------------------------------------------
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _counts_sentence(counts: dict[str, int], lang: str) -> str:
+    words = section("scorecard.group", lang)
+    return ", ".join(f"{counts['n_' + g.replace(' ', '_')]} {words[g]}" for g in GROUP_ORDER
+                     if counts["n_" + g.replace(" ", "_")])
 
 
-def _ordinal_en(n: int) -> str:
+def _ordinal(n: int, lang: str) -> str:
+    if lang == "vi":
+        return str(n)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
-def _value_text(pkg, indicator_id: str, value: float, unit: str, lang: str) -> str:
-    decimals = int(pkg.indicator(indicator_id)["decimals"])
-    number = fmt_number(value, lang, max(decimals, _decimals_of(value) if decimals else 0))
-    if unit == "rank":
-        return pick(lang, f"rank {number}", f"hạng {number}")
-    shown = unit_text(unit, lang)
-    return f"{number} {shown}"
-
-
-def _list_targets(rows: pd.DataFrame, lang: str, with_value: bool, pkg) -> str:
-    """Targets in prose: id, indicator, target, year, and the value in the target year or the latest one."""
-    items = []
-    for r in rows.itertuples():
-        text = f"`{r.target_id}` ({r.indicator}, {r.target}, {r.target_year}"
-        if with_value and not pd.isna(r.target_year_value):
-            value = _value_text(pkg, r.indicator_id, r.target_year_value, r.unit, lang)
-            text += pick(lang, f"; {value} in {r.target_year}", f"; thực tế {value} năm {r.target_year}")
-        elif with_value and not pd.isna(r.latest_value):
-            value = _value_text(pkg, r.indicator_id, r.latest_value, r.unit, lang)
-            text += pick(lang, f"; latest {value} in {r.latest_year}", f"; mới nhất {value} năm {r.latest_year}")
-        items.append(text + ")")
-    return "; ".join(items)
-
-
-def _counts_sentence(counts: dict[str, int], lang: str) -> str:
-    parts = []
-    for group in GROUP_ORDER:
-        n = counts["n_" + group.replace(" ", "_")]
-        if n:
-            en, vi = _GROUP_TEXT[group]
-            parts.append(f"{n} {pick(lang, en, vi)}")
-    return ", ".join(parts)
-
-
-def narrative_targets(pkg, geo_id: str, rows: pd.DataFrame, counts: dict, as_of: int, lang: str) -> list[str]:
-    """Paragraphs on the geography's own targets: counts, met / at risk, definitions, what is missing."""
+def _own_paragraph(pkg, geo_id: str, own: pd.DataFrame, as_of: int, lang: str) -> str:
     name = data.geo_name(pkg, geo_id, lang)
-    if rows.empty:
-        return [pick(lang,
-                     f"**{name} has no registered targets** in the data package, so there is nothing to score "
-                     f"for it. This does not mean it set none: only targets found in a cited public source are "
-                     f"registered. The national targets are listed beside it, and the cross-province tables below "
-                     f"show where it stands.",
-                     f"**{name} chưa có mục tiêu nào được ghi nhận** trong bộ dữ liệu, nên không có gì để chấm "
-                     f"điểm. Điều này không có nghĩa là địa phương không đặt mục tiêu: chỉ những mục tiêu tìm thấy "
-                     f"trong một nguồn công khai có trích dẫn mới được ghi nhận. Các mục tiêu quốc gia được liệt kê "
-                     f"bên cạnh, và các bảng so sánh giữa các tỉnh bên dưới cho biết vị trí của địa phương.")]
-    paragraphs = [pick(lang,
-                       f"**{name} has {_plural(counts['n_targets'], 'registered target', 'registered targets')}**; "
-                       f"{counts['n_with_data']} can be compared with data. Assessed as of {as_of} (the data vintage): "
-                       f"{_counts_sentence(counts, lang)}.",
-                       f"**{name} có {counts['n_targets']} mục tiêu được ghi nhận**; {counts['n_with_data']} mục "
-                       f"tiêu có số liệu để so sánh. Đánh giá tại năm {as_of} (thời điểm của dữ liệu): "
-                       f"{_counts_sentence(counts, lang)}.")]
-    for group, en, vi in (
-            ("met", "Met", "Đã đạt"), ("not met", "Not met", "Không đạt"),
-            ("on track", "On track (Eurostat method)", "Đúng hướng (phương pháp Eurostat)"),
-            ("at risk", "At risk (Eurostat method: moderate or insufficient progress, or moving away)",
-             "Có nguy cơ không đạt (phương pháp Eurostat: tiến bộ vừa phải, chưa đủ hoặc đi ngược)")):
-        picked = rows[rows["assessment_group"] == group]
-        if not picked.empty:
-            paragraphs.append(f"{pick(lang, en, vi)}: {_list_targets(picked, lang, True, pkg)}.")
-    insufficient = rows[rows["assessment_group"] == "insufficient data"]
-    if not insufficient.empty:
-        paragraphs.append(pick(
-            lang, f"Only one observation, so progress cannot be measured (the required pace is shown instead): "
-                  f"{_list_targets(insufficient, lang, True, pkg)}.",
-            f"Chỉ có một quan sát nên chưa đo được tiến độ (bảng nêu tốc độ cần đạt): "
-            f"{_list_targets(insufficient, lang, True, pkg)}."))
-    paragraphs += _definition_paragraph(rows, lang)
-    paragraphs += _missing_paragraph(rows, lang, pkg)
-    return paragraphs
+    if own.empty:
+        return _say("no_targets", lang, name=name)
+    counts = count_assessments(own)
+    key = "own_targets_one" if counts["n_targets"] == 1 else "own_targets_many"
+    return _say(key, lang, name=name, n=counts["n_targets"], n_with_data=counts["n_with_data"], as_of=as_of,
+                counts=_counts_sentence(counts, lang))
 
 
-def _definition_paragraph(rows: pd.DataFrame, lang: str) -> list[str]:
-    unstated = rows[rows["definition_status"] == "unstated"]
-    different = rows[rows["definition_note"].ne("") & (rows["definition_status"] != "unstated")]
-    out = []
-    if not unstated.empty:
-        concepts = ", ".join(f"'{c}'" for c in dict.fromkeys(unstated["series_concept"].dropna()))
-        ids = ", ".join(f"`{t}`" for t in unstated["target_id"])
-        n = len(unstated)
-        out.append(pick(lang, f"Definitions: {_plural(n, 'target does', 'targets do')} not state which measure "
-                              f"{'it uses' if n == 1 else 'they use'} ({ids}); compared with the {concepts} series, "
-                              f"which holds only if {'it was' if n == 1 else 'they were'} set on that measure.",
-                        f"Định nghĩa: {len(unstated)} mục tiêu không nêu thước đo ({ids}); được so sánh với chuỗi "
-                        f"{concepts}, điều này chỉ đúng nếu mục tiêu được đặt theo thước đo đó."))
-    if not different.empty:
-        ids = ", ".join(f"`{t}`" for t in different["target_id"])
-        out.append(pick(lang, f"Not compared because the data are on another definition or scope than the target: "
-                              f"{ids}.",
-                        f"Không so sánh vì số liệu theo định nghĩa hoặc phạm vi khác với mục tiêu: {ids}."))
-    return out
-
-
-def _missing_paragraph(rows: pd.DataFrame, lang: str, pkg) -> list[str]:
-    out = []
-    missing = rows[rows["assessment"] == "no data"]
-    if not missing.empty:
-        out.append(pick(lang, f"**No data** in the package for {_plural(len(missing), 'target', 'targets')}: "
-                              f"{_list_targets(missing, lang, False, pkg)}. They are not assessed.",
-                        f"**Không có số liệu** trong bộ dữ liệu cho {len(missing)} mục tiêu: "
-                        f"{_list_targets(missing, lang, False, pkg)}. Các mục tiêu này không được đánh giá."))
-    passed = rows[rows["assessment_group"] == "no value for the target year"]
-    if not passed.empty:
-        out.append(pick(lang, f"The target year has passed but no value for it is in the data: "
-                              f"{_list_targets(passed, lang, True, pkg)}.",
-                        f"Đã qua năm mục tiêu nhưng chưa có số liệu của năm đó: "
-                        f"{_list_targets(passed, lang, True, pkg)}."))
-    unassessed = rows[rows["assessment_group"] == "not assessed"]
-    if not unassessed.empty:
-        out.append(pick(lang, f"Not assessed by rule (targets over a period, or growth-rate targets judged only in "
-                              f"their year): {_list_targets(unassessed, lang, True, pkg)}.",
-                        f"Không đánh giá theo quy tắc (mục tiêu cho cả giai đoạn, hoặc mục tiêu tốc độ tăng chỉ xét "
-                        f"trong năm mục tiêu): {_list_targets(unassessed, lang, True, pkg)}."))
-    return out
-
-
-def narrative_related(pkg, geo_id: str, related: pd.DataFrame, lang: str) -> list[str]:
-    """A paragraph on the old units' or the successor's targets listed beside the geography's own."""
-    out = []
+def _related_paragraph(pkg, geo_id: str, related: pd.DataFrame, lang: str) -> str:
     name = data.geo_name(pkg, geo_id, lang)
-    olds = data.old_units(pkg, geo_id)
-    after = data.successor(pkg, geo_id)
+    olds, after = data.old_units(pkg, geo_id), data.successor(pkg, geo_id)
+    out = []
     if olds:
-        names = ", ".join(data.geo_name(pkg, g, lang) for g in olds)
-        out.append(pick(lang, f"{name} was formed on 1 July 2025 from {names}.", f"{name} được thành lập ngày "
-                                                                                  f"1/7/2025 từ {names}."))
+        out.append(_say("formed_from", lang, name=name, names=", ".join(data.geo_name(pkg, g, lang) for g in olds)))
     if after:
-        out.append(pick(lang, f"{name} was merged into {data.geo_name(pkg, after, 'en')} on 1 July 2025.",
-                        f"{name} được hợp nhất vào {data.geo_name(pkg, after, 'vi')} từ ngày 1/7/2025."))
+        out.append(_say("merged_into", lang, name=name, successor=data.geo_name(pkg, after, lang)))
+    if not out:
+        return ""
     if related.empty:
-        if olds or after:
-            out[-1] += pick(lang, " No targets of those units are registered.",
-                            " Không có mục tiêu nào của các đơn vị này được ghi nhận.")
-        return [" ".join(out)] if out else []
+        return " ".join(out) + _say("related_none", lang)
     counts = count_assessments(related)
-    per_unit = related.groupby("set_by_geo_id", sort=False).size()
     if olds:
+        per_unit = related.groupby("set_by_geo_id", sort=False).size()
         by_unit = ", ".join(f"{data.geo_name(pkg, g, lang)}: {n}" for g, n in per_unit.items())
-        out.append(pick(lang, f"The {_plural(counts['n_targets'], 'target', 'targets')} its old provinces set "
-                              f"({by_unit}) are listed too, marked with the province that set them and compared "
-                              f"with that province's own data: {_counts_sentence(counts, lang)}.",
-                        f"{counts['n_targets']} mục tiêu do các tỉnh cũ đặt ra ({by_unit}) cũng được liệt kê, ghi "
-                        f"rõ tỉnh đặt ra và so sánh với số liệu của chính tỉnh đó: {_counts_sentence(counts, lang)}."))
+        out.append(_say("related_olds", lang, n=counts["n_targets"], by_unit=by_unit,
+                        counts=_counts_sentence(counts, lang)))
     else:
-        out.append(pick(lang, f"The successor's {_plural(counts['n_targets'], 'target is', 'targets are')} listed "
-                              f"too, marked as set by it and compared with its own data: "
-                              f"{_counts_sentence(counts, lang)}.",
-                        f"{counts['n_targets']} mục tiêu của tỉnh kế thừa cũng được liệt kê, ghi rõ do tỉnh kế thừa "
-                        f"đặt ra và so sánh với số liệu của tỉnh đó: {_counts_sentence(counts, lang)}."))
-    return [" ".join(out)]
+        out.append(_say("related_successor", lang, n=counts["n_targets"], counts=_counts_sentence(counts, lang)))
+    return " ".join(out)
 
 
-def narrative_national(counts: dict[str, int], lang: str) -> str:
-    return pick(lang, f"Beside them, the {counts['n_targets']} national targets (Resolution 57 and related documents; "
-                      f"{counts['n_with_data']} with data): {_counts_sentence(counts, lang)}.",
-                f"Bên cạnh đó là {counts['n_targets']} mục tiêu quốc gia (Nghị quyết 57 và các văn bản liên quan; "
-                f"{counts['n_with_data']} mục tiêu có số liệu): {_counts_sentence(counts, lang)}.")
-
-
-def narrative_de_share(pkg, geo_id: str, latest: pd.Series | None, lang: str) -> str:
+def _de_share_sentence(pkg, geo_id: str, lang: str) -> str:
     name = data.geo_name(pkg, geo_id, lang)
+    latest = latest_de_share(pkg, geo_id)
     if latest is None:
-        return pick(lang, f"No digital-economy share of {name} is in the data (on any definition).",
-                    f"Không có số liệu tỷ trọng kinh tế số của {name} (theo bất kỳ định nghĩa nào).")
-    value = fmt_number(latest["value"], lang, 2)
-    concept = _concept_text(latest["concept"], lang)
-    status = pick(lang, *_STATUS_TEXT.get(latest["status"], (latest["status"], latest["status"])))
-    return pick(lang, f"Latest digital-economy share of {name}: {value} % ({int(latest['year'])}, {concept}, "
-                      f"{status}; source `{latest['source_id']}`).",
-                f"Tỷ trọng kinh tế số mới nhất của {name}: {value} % (năm {int(latest['year'])}, {concept}, "
-                f"số liệu {status}; nguồn `{latest['source_id']}`).")
+        return _say("de_share_none", lang, name=name)
+    return _say("de_share", lang, name=name, value=fmt_number(latest["value"], lang, 2), year=int(latest["year"]),
+                concept=concept_text(latest["concept"], lang), status=data.label("status", latest["status"], lang))
 
 
-def narrative_panel(pkg, spec: PanelSpec, table: pd.DataFrame, geo_id: str, newer: list[int], lang: str) -> str:
+def _panel_sentence(pkg, spec: PanelSpec, table: pd.DataFrame, geo_id: str, lang: str) -> str:
     """Where the geography (and its old units or successor) stands in one cross-province table."""
     meta = pkg.indicator(spec.indicator_id)
     if table.empty:
-        return pick(lang, f"No cross-province table of {meta['name_en']} ({spec.concept}) is in the data.",
-                    f"Không có bảng so sánh giữa các tỉnh về {meta['name_vi']} ({spec.concept}) trong dữ liệu.")
+        return _say("panel_missing", lang, indicator=meta["name_vi" if lang == "vi" else "name_en"],
+                    concept=concept_text(spec.concept, lang))
     year = int(table["year"].iloc[0])
-    title = panel_title(pkg, spec, year, lang)
     n = int(table["n_listed"].iloc[0])
     out_of = None if table["rank_out_of"].isna().all() else int(table["rank_out_of"].max())
-    if out_of is not None and out_of != n:
-        listed = pick(lang, f"{n} of the {out_of} units ranked are in the data",
-                      f"dữ liệu có {n} trong số {out_of} đơn vị được xếp hạng")
-    else:
-        listed = pick(lang, f"{n} provinces listed", f"{n} tỉnh, thành phố được liệt kê")
-    sentences = [f"*{title}* ({listed})."]
-    rows = table[table["highlight"] != ""]
+    listed = (_say("panel_listed_of", lang, n=n, out_of=out_of) if out_of is not None and out_of != n
+              else _say("panel_listed", lang, n=n))
+    sentences = [f"*{panel_title(pkg, spec, year, lang)}* ({listed})."]
+    prefixes = {"geography": "", "old unit": _say("prefix_old_unit", lang), "successor": _say("prefix_successor", lang)}
     for role in ("geography", "old unit", "successor"):
-        for r in rows[rows["highlight"] == role].itertuples():
-            sentences.append(_panel_position(pkg, spec, r, role, out_of, lang))
+        for r in table[table["highlight"] == role].itertuples():
+            prefix, value = prefixes[role], fmt_number(r.value, lang, 2)
+            if r.level == "nation":
+                sentences.append(_say("position_nation", lang, prefix=prefix, name=r.name, value=value))
+            elif meta["unit"] == "rank":
+                total = r.rank_out_of if not pd.isna(r.rank_out_of) else out_of
+                sentences.append(_say("position_rank", lang, prefix=prefix, name=r.name,
+                                      ordinal=_ordinal(int(r.value), lang), total=total))
+            else:
+                sentences.append(_say("position_value", lang, prefix=prefix, name=r.name, value=value,
+                                      ordinal=_ordinal(int(r.place), lang), n=int(r.n_listed)))
     if geo_id not in set(table["geo_id"]) and geo_id != NATION:
         sentences.append(_absence(pkg, spec, geo_id, year, lang))
+    newer = newer_partial_years(pkg, spec, year)
     if newer:
-        years = ", ".join(str(y) for y in newer)
-        sentences.append(pick(lang, f"Later years on this definition ({years}) cover fewer units in the data, so "
-                                    f"the most complete table ({year}) is shown.",
-                              f"Các năm sau theo cùng định nghĩa ({years}) có ít đơn vị hơn trong dữ liệu, nên bảng "
-                              f"đầy đủ nhất (năm {year}) được trình bày."))
+        sentences.append(_say("panel_newer", lang, years=", ".join(str(y) for y in newer), year=year))
     return " ".join(sentences)
 
 
@@ -919,52 +906,185 @@ def _absence(pkg, spec: PanelSpec, geo_id: str, year: int, lang: str) -> str:
     """Why the geography is not in a panel: it did not exist in that unit system, or it is not in the data."""
     name = data.geo_name(pkg, geo_id, lang)
     row = data.geo_row(pkg, geo_id)
-    formed_later = pd.notna(row["valid_from"]) and (spec.concept != "basis_34" and year < data.MERGER_YEAR)
-    merged_before = pd.notna(row["valid_to"]) and spec.concept == "basis_34"
-    if formed_later:
-        return pick(lang, f"{name} did not exist yet (formed on 1 July 2025).",
-                    f"{name} khi đó chưa được thành lập (thành lập ngày 1/7/2025).")
-    if merged_before:
-        return pick(lang, f"{name} is not ranked among the 34 units (merged on 1 July 2025).",
-                    f"{name} không được xếp hạng trong 34 đơn vị (đã hợp nhất từ ngày 1/7/2025).")
-    return pick(lang, f"{name} is not in this table in the data.", f"{name} không có trong bảng này của bộ dữ liệu.")
+    if pd.notna(row["valid_from"]) and spec.concept != "basis_34" and year < data.MERGER_YEAR:
+        return _say("absent_formed_later", lang, name=name)
+    if pd.notna(row["valid_to"]) and spec.concept == "basis_34":
+        return _say("absent_merged", lang, name=name)
+    return _say("absent", lang, name=name)
 
 
-def _panel_position(pkg, spec: PanelSpec, r, role: str, out_of: int | None, lang: str) -> str:
-    who = {"geography": ("", ""), "old unit": ("Old province ", "Tỉnh cũ "),
-           "successor": ("Successor ", "Tỉnh kế thừa ")}
-    prefix = pick(lang, *who[role])
-    name = r.name
-    if r.level == "nation":
-        return f"{prefix}{name}: {fmt_number(r.value, lang, 2)} % (`{r.source_id}`)."
-    if pkg.indicator(spec.indicator_id)["unit"] == "rank":
-        rank = int(r.value)
-        total = r.rank_out_of if not pd.isna(r.rank_out_of) else out_of
-        return pick(lang, f"{prefix}{name} ranks {_ordinal_en(rank)} of {total} (`{r.source_id}`).",
-                    f"{prefix}{name} xếp thứ {rank}/{total} (`{r.source_id}`).")
-    return pick(lang, f"{prefix}{name}: {fmt_number(r.value, lang, 2)} %, {_ordinal_en(int(r.place))} of the "
-                      f"{int(r.n_listed)} provinces listed (`{r.source_id}`).",
-                f"{prefix}{name}: {fmt_number(r.value, lang, 2)} %, đứng thứ {int(r.place)} trong {int(r.n_listed)} "
-                f"tỉnh, thành phố được liệt kê (`{r.source_id}`).")
+@dataclass(frozen=True)
+class Summary:
+    """The report's title and its short answer, as Markdown (shown as such in a notebook)."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+    def markdown(self) -> str:
+        return "\n\n".join((f"## {self.title}", *self.paragraphs))
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
 
 
-def narrative_rules(as_of: int, lang: str) -> str:
-    return pick(lang,
-                f"The scorecard makes no assumptions beyond its documented rules: targets are compared with the best "
-                f"published observation on their own definition (or, when they state none, the indicator's default "
-                f"one, said in the table); a target year counts as passed before {as_of}, the year of the newest "
-                f"publication in the data; future targets are assessed with the Eurostat progress method when at "
-                f"least two observations exist, and nothing is estimated where data are missing.",
-                f"Bảng theo dõi không dùng giả định nào ngoài các quy tắc đã nêu: mục tiêu được so sánh với số liệu "
-                f"công bố tốt nhất theo đúng định nghĩa của mục tiêu (nếu mục tiêu không nêu định nghĩa thì dùng định "
-                f"nghĩa mặc định của chỉ tiêu, có ghi chú trong bảng); năm mục tiêu được coi là đã qua nếu trước năm "
-                f"{as_of}, năm của công bố mới nhất trong dữ liệu; mục tiêu tương lai được đánh giá bằng phương pháp "
-                f"tiến độ của Eurostat khi có ít nhất hai quan sát, và không ước tính gì khi thiếu số liệu.")
+def summary(pkg, geo_id: str, assessed: pd.DataFrame, panels: Mapping[str, pd.DataFrame], as_of: int,
+            lang: str) -> Summary:
+    """Step 7: the title and a short summary: counts by status of the geography's own targets, its
+    old units' or successor's, the national ones; the latest digital-economy share; where it stands
+    among the provinces; the scorecard's rules. Target by target, the table says the rest."""
+    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
+    own = assessed[assessed["relation"] == "own"]
+    related = assessed[assessed["relation"].isin(["old unit", "successor"])]
+    national = assessed[assessed["relation"] == "national"]
+    paragraphs = [_own_paragraph(pkg, geo_id, own, as_of, lang), _related_paragraph(pkg, geo_id, related, lang)]
+    if geo_id != NATION:
+        counts = count_assessments(national)
+        paragraphs.append(_say("national", lang, n=counts["n_targets"], n_with_data=counts["n_with_data"],
+                               counts=_counts_sentence(counts, lang)))
+    paragraphs.append(_de_share_sentence(pkg, geo_id, lang))
+    panel_text = [_panel_sentence(pkg, _spec(key), table, geo_id, lang) for key, table in panels.items()]
+    paragraphs.append(_say("panels_lead", lang) + " ".join(panel_text))
+    paragraphs.append(_say("rules", lang, as_of=as_of))
+    title = _say("title", lang, geo=data.geo_name(pkg, geo_id, lang))
+    return Summary(title, tuple(p for p in paragraphs if p))
+
+
+# Theme key -> indicators, in the order the table shows them; an indicator in none goes to 'other'.
+THEMES: dict[str, tuple[str, ...]] = {
+    "digital": ("de_share_pct", "dti_rank", "egdi_rank", "digital_competitiveness_rank", "online_service_usage_pct",
+                "digital_tech_enterprises_count", "digital_tech_enterprises_advanced_count", "ai_rnd_rank"),
+    "spending": ("st_expenditure_share_pct", "st_expenditure_bn_vnd", "gerd_pct_gdp", "st_investment_pct_gdp",
+                 "rnd_nonstate_share_pct", "social_investment_cumulative_5y_bn_vnd"),
+    "innovation": ("gii_rank", "pii_rank", "innovation_dt_rank", "st_enterprises_count", "hightech_enterprises_count",
+                   "innovative_enterprises_pct", "st_organisations_count", "st_orgs_ranked_count",
+                   "st_market_intermediaries_count", "researchers_per_10k", "publications_growth_pct",
+                   "patent_growth_pct", "patent_commercialisation_pct", "hightech_export_share_pct",
+                   "industrial_parks_hightech_30pct_count", "innovation_growth_contribution_pct",
+                   "tfp_growth_contribution_pct"),
+    "growth": ("grdp_growth_pct", "grdp_per_capita_mn_vnd", "grdp_multiple_x", "budget_revenue_bn_vnd",
+               "population_persons", "hdi_index"),
+}
+
+
+def default_themes() -> dict[str, tuple[str, ...]]:
+    """The themes the table groups targets by (theme key -> indicator ids): a copy to edit."""
+    return {key: tuple(ids) for key, ids in THEMES.items()}
+
+
+# Assessment category -> status badge of the reader table.
+BADGES = {
+    "met": "met", "not met": "not met", "target already met": "on track", "significant progress": "on track",
+    "moderate progress": "at risk", "insufficient progress": "off track", "moving away": "off track",
+    "insufficient data": "insufficient data", "no data": "no data", "no data on the target's definition": "no data",
+    "no value for the target year": "target year passed", "not assessed (period target)": "not assessed",
+    "not assessed (growth-rate target)": "not assessed",
+}
+
+
+def badge_of(assessment: str, unverified: Any = None) -> str:
+    """The status badge of a row: 'unverified' when the target itself is marked unverified in the
+    data, else the badge of its assessment category (:data:`BADGES`)."""
+    if not _missing(unverified) and str(unverified).strip():
+        return "unverified"
+    return BADGES[assessment]
+
+
+def _latest_cell(row: dict, pkg, lang: str) -> str:
+    if _missing(row["latest_value"]):
+        return ""
+    decimals = int(pkg.indicator(row["indicator_id"])["decimals"])
+    value = float(row["latest_value"])
+    number = fmt_number(value, lang, max(decimals, _decimals_of(value) if decimals else 0))
+    if row["unit"] == "rank":
+        number = _say("rank_value", lang, number=number)
+    return f"{number} ({int(row['latest_year'])})"
+
+
+def _needed_cell(row: dict, lang: str) -> str:
+    if not _missing(row["required_places_per_year"]):
+        return _say("table.places", lang, n=fmt_number(row["required_places_per_year"], lang, 1))
+    if not _missing(row["required_growth_pct_per_year"]):
+        return _say("table.pct_year", lang, n=fmt_number(row["required_growth_pct_per_year"], lang, 1))
+    if row["pace_note"] and _missing(row["required_change_per_year"]):
+        return _say("table.already", lang)
+    return ""
+
+
+def _row_note(row: dict, as_of: int, lang: str) -> str:
+    """The one footnote a row carries (the most important when several apply)."""
+    if not _missing(row.get("target_unverified_reason")):
+        return _say("table.footnote_unverified", lang, reason=row["target_unverified_reason"])
+    if row["definition_status"] == "unstated":
+        concept = row["series_concept"]
+        words = section("scorecard.concept", lang).get(concept) or data.label("concept", concept, lang,
+                                                                              default=concept)
+        return _say("table.footnote_unstated", lang, concept=words)
+    if row["assessment"] == "no data on the target's definition":
+        return _say("table.footnote_different", lang)
+    if row["assessment"] == "not assessed (period target)":
+        return _say("table.footnote_period", lang)
+    if row["assessment"] == "not assessed (growth-rate target)":
+        return _say("table.footnote_rate", lang)
+    return ""
+
+
+def reader_table(pkg, assessed: pd.DataFrame, themes: Mapping[str, Sequence[str]], as_of: int, lang: str):
+    """Step 7b: every target in one table, grouped by theme (the national targets in their own
+    groups after the geography's), with a status badge, human headers and no ids (``reader_tables``)."""
+    from . import reader_tables as rt
+
+    theme_of = {ind: key for key, ids in themes.items() for ind in ids}
+    theme_order = {key: i for i, key in enumerate([*themes, "other"])}
+    names = section("scorecard.theme", lang)
+    badge_words = section("scorecard.badge", lang)
+    sources = pkg.sources.set_index("source_id")
+    rows = []
+    for row in _records(assessed):
+        theme = theme_of.get(row["indicator_id"], "other")
+        national = row["relation"] == "national"
+        group = names.get(theme, theme)
+        badge = badge_of(row["assessment"], row.get("target_unverified_reason"))
+
+        def link(source: Any):
+            first = "" if _missing(source) else str(source).split(";")[0]
+            return (sources.at[first, "publisher"], sources.at[first, "url"]) if first in sources.index else None
+
+        rows.append({
+            "order": (national, theme_order.get(theme, len(theme_order))),
+            "group": _say("table.national_group", lang, theme=group) if national else group,
+            "target": f"{row['indicator']}: {row['target']}", "by": row["target_year"],
+            "latest": _latest_cell(row, pkg, lang), "needed": _needed_cell(row, lang),
+            "status": (badge, badge_words[badge]),
+            "set_by": "" if row["relation"] in ("own", "national") else row["set_by"],
+            "target_source": link(row["target_source_id"]), "data_source": link(row["latest_source_id"]),
+            "note": _row_note(row, as_of, lang),
+        })
+    frame = pd.DataFrame(rows, columns=["order", "group", "target", "by", "latest", "needed", "status", "set_by",
+                                        "target_source", "data_source", "note"])
+    frame = frame.sort_values("order", kind="mergesort").reset_index(drop=True)
+    frame["mark"], notes = rt.footnote_marks(frame["note"].tolist())
+    notes.append(_say("table.footnote_method", lang, as_of=as_of))
+    words = section("scorecard.table", lang)
+    columns = [rt.Column("target", words["target"]), rt.Column("by", words["by"], "year"),
+               rt.Column("latest", words["latest"], "number_text"), rt.Column("needed", words["needed"], "number_text"),
+               rt.Column("status", words["status"], "badge")]
+    if frame["set_by"].ne("").any():
+        columns.append(rt.Column("set_by", words["set_by"], min_width="8.5rem"))
+    columns += [rt.Column("target_source", words["target_source"], "link"),
+                rt.Column("data_source", words["data_source"], "link")]
+    return rt.reader_table(frame, columns, lang, group="group", marks="mark", footnotes=notes,
+                           caption=_say("table_heading", lang))
 
 
 # ------------------------------------------------------------------------------------------------
-# The builder
+# Step 8: results
 # ------------------------------------------------------------------------------------------------
+
+
+def latest_de_share(pkg, geo_id: str) -> pd.Series | None:
+    """The geography's latest digital-economy share (best observation, any definition), or None."""
+    frame = _cache_for(pkg).own(geo_id, "de_share_pct", None)
+    return frame.iloc[-1] if not frame.empty else None
 
 
 def _split_sources(values: Iterable[Any]) -> set[str]:
@@ -975,101 +1095,52 @@ def _split_sources(values: Iterable[Any]) -> set[str]:
     return out
 
 
-def _panel_figure(table: pd.DataFrame, spec: PanelSpec, title: str, unit: str, pkg, lang: str):
-    """A zero-argument function drawing one panel (figures are drawn on demand, matplotlib imported then)."""
-    publishers = pkg.sources.set_index("source_id")["publisher"]
-    sources = [f"{publishers.get(s, '')} ({s})".strip() for s in dict.fromkeys(table["source_id"])]
-    notes = [pick(lang, "Ministry estimate on a broader definition than the statistics office's measure; not "
-                        "comparable with it.",
-                  "Ước tính của Bộ theo định nghĩa rộng hơn thước đo của cơ quan thống kê; không so sánh được với "
-                        "thước đo đó.")] if spec.concept == "ministry" else []
-    n_listed, out_of = int(table["n_listed"].iloc[0]), table["rank_out_of"].max()
-    if pd.notna(out_of) and n_listed < int(out_of):
-        notes.append(pick(lang, f"Only {n_listed} of the {int(out_of)} units ranked are in the data (published lists).",
-                          f"Dữ liệu chỉ có {n_listed} trong số {int(out_of)} đơn vị được xếp hạng (theo các danh "
-                          f"sách đã công bố)."))
-    kind = "rank" if unit == "rank" else "value"
+@dataclass
+class Results:
+    """The machine-readable results of one scorecard: ``tables`` and ``scalars`` (``report.save_results``)."""
 
-    def draw():
-        from .charts.scorecard_charts import plot_panel
+    tables: dict[str, pd.DataFrame]
+    scalars: dict[str, Any]
 
-        return plot_panel(table, kind=kind, title=title, unit=unit_text(unit, lang), lang=lang, sources=sources,
-                          footnotes=notes)
-
-    return draw
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name} ({len(frame)} rows)" for name, frame in self.tables.items())
+        return f"Results: {sizes}; {len(self.scalars)} scalars"
 
 
-def build(P, pkg=None) -> Report:
-    """Build the scorecard report for ``P.geo`` in ``P.lang`` (see the module docstring for the rules)."""
-    pkg = pkg or data.load_package()
-    geo_id, lang = P.geo, P.lang
-    check_choice("lang", lang, ("en", "vi"))
+def results(pkg, geo_id: str, assessed: pd.DataFrame, panels: Mapping[str, pd.DataFrame], as_of: int,
+            lang: str) -> Results:
+    """Step 8: the results tables (targets, national targets, non-empty panels, assumptions,
+    sources) and scalars (counts per group, latest digital-economy share, panel positions)."""
     geo_id = data.resolve_geo(geo_id, pkg, name="geo")
-    cache = _SeriesCache(pkg)
-    as_of = as_of_year(pkg)
-    targets = pkg.targets
-    relations = related_geos(pkg, geo_id)
-    mine = targets[targets["geo_id"].isin(relations)].copy()
-    mine["_order"] = mine["geo_id"].map({g: i for i, g in enumerate(relations)})
-    mine = mine.sort_values(["_order", "indicator_id", "year", "target_id"], kind="mergesort")
-    table = scorecard_table(pkg, mine, relations, as_of, lang, cache)
-    own = table[table["relation"] == "own"]
-    related = table[table["relation"] != "own"]
-    tables = {"targets": table}
-    counts = count_assessments(own)
-    scalars: dict[str, Any] = {"as_of_year": as_of, **counts, "related_counts": count_assessments(related)}
-
-    national = pd.DataFrame(columns=TARGET_COLUMNS)
+    marked = "unverified_reason" in pkg.targets.columns and "target_unverified_reason" not in TARGET_COLUMNS
+    columns = TARGET_COLUMNS + (["target_unverified_reason"] if marked else [])
+    table = assessed[assessed["relation"] != "national"][columns].reset_index(drop=True)
+    national = assessed[assessed["relation"] == "national"][columns].reset_index(drop=True)
+    own, related = table[table["relation"] == "own"], table[table["relation"] != "own"]
+    tables: dict[str, pd.DataFrame] = {"targets": table}
+    scalars: dict[str, Any] = {"as_of_year": as_of, **count_assessments(own),
+                               "related_counts": count_assessments(related)}
     if geo_id != NATION:
-        nat = targets[targets["geo_id"] == NATION].sort_values(["indicator_id", "year", "target_id"], kind="mergesort")
-        national = scorecard_table(pkg, nat, {NATION: "national"}, as_of, lang, cache)
         tables["national_targets"] = national
         scalars["national_counts"] = count_assessments(national)
-
-    de_latest = cache.own(geo_id, "de_share_pct", None)
-    latest_de = de_latest.iloc[-1] if not de_latest.empty else None
-    scalars.update({"de_share_latest_pct": None if latest_de is None else float(latest_de["value"]),
-                    "de_share_latest_year": None if latest_de is None else int(latest_de["year"]),
-                    "de_share_latest_concept": None if latest_de is None else latest_de["concept"],
-                    "de_share_latest_source_id": None if latest_de is None else latest_de["source_id"]})
-
-    roles = highlight_roles(pkg, geo_id)
-    figures = {}
-    panel_text = []
+    latest = latest_de_share(pkg, geo_id)
+    scalars.update({"de_share_latest_pct": None if latest is None else float(latest["value"]),
+                    "de_share_latest_year": None if latest is None else int(latest["year"]),
+                    "de_share_latest_concept": None if latest is None else latest["concept"],
+                    "de_share_latest_source_id": None if latest is None else latest["source_id"]})
     source_ids = set(table["target_source_id"]) | _split_sources(table["latest_source_id"])
     source_ids |= set(national["target_source_id"]) | _split_sources(national["latest_source_id"])
-    for spec in PANELS:
-        panel = panel_table(pkg, spec, roles, lang)
-        scalars.update(panel_scalars(spec, panel, geo_id))
-        newer = [] if panel.empty else newer_partial_years(pkg, spec, int(panel["year"].iloc[0]))
-        panel_text.append(narrative_panel(pkg, spec, panel, geo_id, newer, lang))
-        if panel.empty:
-            continue
-        tables[f"panel_{spec.key}"] = panel
-        source_ids |= set(panel["source_id"])
-        unit = pkg.indicator(spec.indicator_id)["unit"]
-        figures[f"panel_{spec.key}"] = _panel_figure(panel, spec, panel_title(pkg, spec, int(panel["year"].iloc[0]),
-                                                                              lang), unit, pkg, lang)
-
-    narrative = narrative_targets(pkg, geo_id, own, counts, as_of, lang)
-    narrative += narrative_related(pkg, geo_id, related, lang)
-    if geo_id != NATION:
-        narrative.append(narrative_national(scalars["national_counts"], lang))
-    narrative.append(narrative_de_share(pkg, geo_id, latest_de, lang))
-    narrative.append(pick(lang, "**Cross-province tables.** ", "**So sánh giữa các tỉnh.** ") + " ".join(panel_text))
-    narrative.append(narrative_rules(as_of, lang))
-
-    newest = max(str(p) for p in pkg.observations["published"].dropna())
-    assumptions = assumptions_frame([Assumption(
-        "as_of_year", float(as_of), "year", DERIVED,
-        pick(lang, "year the scorecard is assessed at: a target year before it has passed",
-             "năm đánh giá: năm mục tiêu trước năm này được coi là đã qua"),
-        f"year of the newest publication date among the observations ({newest})")])
-    if latest_de is not None:
-        source_ids.add(latest_de["source_id"])
+    for key, panel in panels.items():
+        scalars.update(panel_scalars(_spec(key), panel, geo_id))
+        if not panel.empty:
+            tables[f"panel_{key}"] = panel
+            source_ids |= set(panel["source_id"])
+    if latest is not None:
+        source_ids.add(latest["source_id"])
     source_ids |= source_ids_in(*table["definition_note"], *table["data_reason"])
-    title = pick(lang, f"Resolution 57 scorecard: {data.geo_name(pkg, geo_id, 'en')}",
-                 f"Bảng theo dõi mục tiêu Nghị quyết 57: {data.geo_name(pkg, geo_id, 'vi')}")
-    return Report(notebook=NOTEBOOK, geo_id=geo_id, lang=lang, title=title, tables=tables, scalars=scalars,
-                  assumptions=assumptions, sources=sources_frame(pkg, source_ids), narrative=narrative,
-                  figures=figures)
+    newest = max(str(p) for p in pkg.observations["published"].dropna())
+    tables["assumptions"] = assumptions_frame([Assumption(
+        "as_of_year", float(as_of), "year", DERIVED, _say("as_of_label", lang), _say("as_of_basis", lang,
+                                                                                   newest=newest))])
+    tables["sources"] = sources_frame(pkg, source_ids)
+    return Results(tables, scalars)

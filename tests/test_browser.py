@@ -98,4 +98,10 @@ def test_index_and_reports_render_offline(browser, report_run):
         body = browser.find_element("tag name", "body").text
         assert "Traceback" not in body and "def " not in body  # no code, no errors shown
         browser.save_screenshot(str(artifacts / f"{job['notebook']}.png"))
+        if job["notebook"] == "scorecard":  # its reader tables fit the page at 1280 px: no horizontal scrolling
+            page_width, view_width, table_right = browser.execute_script(
+                "const t = Array.from(document.querySelectorAll('.nq57-reader table'));"
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+                " Math.max(...t.map(e => e.getBoundingClientRect().right))];")
+            assert page_width <= view_width and 0 < table_right <= view_width, (page_width, view_width, table_right)
     assert seen == {"digital_economy", "budget_floor", "scorecard"}

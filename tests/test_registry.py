@@ -1,5 +1,7 @@
 """nq57lib.registry: one entry per report notebook, and every entry points at real code and data."""
 
+import re
+
 import pytest
 
 from nq57lib import config, registry
@@ -15,6 +17,12 @@ def test_entry_points_at_its_steps_module_and_input_check(name):
     entry = registry.notebook(name)
     module = registry.steps_module(name)
     assert module.__name__ == f"nq57lib.{name}"
+    # The notebook's steps are public functions of that module (a notebook not yet split into steps
+    # still calls its builder).
+    source = (config.NOTEBOOKS_DIR / f"{name}.py").read_text(encoding="utf-8")
+    steps = set(re.findall(rf"\b{name}\.([A-Za-z_]\w*)\(", source))
+    assert steps or callable(getattr(module, "build", None))
+    assert all(not step.startswith("_") and callable(getattr(module, step, None)) for step in steps), steps
     if entry.input_check is not None:
         assert callable(getattr(module, entry.input_check))
     assert registry.SPECS[name] == entry.params

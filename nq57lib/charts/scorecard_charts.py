@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from ..errors import ParameterError, check_choice
+from ..formatting import format_number
 from ..text import bilingual
 from .chart_style import LANGS, PALETTE, add_footnote, label, new_figure
 
@@ -70,7 +71,7 @@ def plot_panel(table: pd.DataFrame, *, kind: str, title: str, unit: str = "", la
     decimals = 0 if kind == "rank" else 2
     top = float(rows["value"].max())
     for pos, value in zip(positions, rows["value"]):
-        ax.text(value + top * 0.01, pos, f"{value:.{decimals}f}", va="center", fontsize=6.5)
+        ax.text(value + top * 0.01, pos, format_number(value, lang, decimals), va="center", fontsize=6.5)
     ax.set_xlim(0, top * 1.1)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.grid(axis="y", visible=False)

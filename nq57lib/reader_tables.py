@@ -1,0 +1,241 @@
+"""Tables for readers: human headers, numbers formatted by kind, status badges, links, footnotes.
+
+A results table is for machines (ids, unit-bearing column names, full precision); a reader table
+shows the same rows the way a report reader needs them. :func:`reader_table` takes a frame and a
+list of :class:`Column` (which column, its header in the report's language, its kind) and returns a
+:class:`ReaderTable` that renders as static, self-contained HTML (works offline, every value
+escaped). Why not a table library: pandas ``Styler`` has no group rows, no footnotes and no
+per-cell HTML with escaping of the rest; great-tables has all three but adds a dependency tree
+(Babel, htmltools, commonmark, faicons) for about sixty lines of markup written here and tested.
+
+- **Kinds** (:data:`KINDS`): 'text' (left-aligned), 'int' (ranks, counts: no decimals, thousands
+  separators), 'year' (no separators),
+  'share' (1 decimal by default), 'money' (thousands separators, no decimals), 'number'
+  (``decimals`` given), 'number_text' (a number already written with its unit, e.g. '5.5 % a
+  year': right-aligned as a number), 'badge' (a status word on a colour), 'link' (an ``(text, url)``
+  pair).
+  Numbers are right-aligned and use the language's decimal mark (``nq57lib.formatting``).
+- **Badges**: every status has a colour AND a word (:func:`badge_html`), so colour is never the only
+  signal (greyscale print, colour-vision deficiencies); the colours are light enough for black text.
+- **Groups**: rows sharing ``group`` get one full-width group row instead of a repeated cell.
+- **Footnotes**: a note that applies to several rows is written once under the table and the rows
+  carry its number (``footnote_marks``).
+
+Other notebooks can adopt this module; the scorecard is the first user.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from .errors import ParameterError, check_choice
+from .formatting import LANGS, format_number
+
+KINDS = ("text", "int", "year", "share", "money", "number", "number_text", "badge", "link")
+NUMERIC_KINDS = ("int", "year", "share", "money", "number", "number_text")
+# Badge key -> background colour (light tints of the Okabe–Ito palette, black text readable on all).
+BADGE_COLOURS = {
+    "met": "#b8e3c9",
+    "on track": "#cdeedd",
+    "at risk": "#fbe3a6",
+    "off track": "#f5c0a0",
+    "not met": "#f5c0a0",
+    "target year passed": "#e0d2e8",
+    "insufficient data": "#dcebf7",
+    "no data": "#e6e6e6",
+    "not assessed": "#eeeeee",
+    "unverified": "#fff3b0",
+}
+# Badge key -> a shape drawn before the word, a second non-colour signal.
+BADGE_SYMBOLS = {
+    "met": "✔", "on track": "▲", "at risk": "◆", "off track": "▼", "not met": "✖",
+    "target year passed": "□",
+    "insufficient data": "○", "no data": "–", "not assessed": "·", "unverified": "?",
+}
+CSS = """
+.nq57-reader { max-width: 100%; overflow-x: auto; }
+.nq57-reader table { border-collapse: collapse; width: 100%; table-layout: auto; font-size: 0.9rem; }
+.nq57-reader caption { text-align: left; font-weight: 600; font-size: 1.05rem; padding: 0.3rem 0; }
+.nq57-reader th, .nq57-reader td { text-align: left !important; padding: 0.25rem 0.5rem; vertical-align: top; }
+.nq57-reader th { border-bottom: 2px solid #444; vertical-align: bottom; }
+.nq57-reader td { border-bottom: 1px solid #ddd; overflow-wrap: anywhere; }
+.nq57-reader td.nq57-link { min-width: 6.5rem; }
+.nq57-reader td.nq57-num, .nq57-reader th.nq57-num { text-align: right !important; white-space: nowrap; }
+.nq57-reader td.nq57-badge-cell { white-space: nowrap; }
+.nq57-reader td:first-child { min-width: 14rem; }
+.nq57-reader tr.nq57-group td { font-weight: 600; background: #f3f3f3; border-bottom: 1px solid #bbb;
+                                padding-top: 0.6rem; }
+.nq57-badge { display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.7rem; color: #000;
+              border: 1px solid #888; font-size: 0.85em; }
+.nq57-reader sup { font-size: 0.75em; margin-left: 0.1em; }
+.nq57-reader ol.nq57-footnotes { font-size: 0.85em; color: #333; margin: 0.4rem 0 0 1.2rem; padding: 0; }
+.nq57-reader ol.nq57-footnotes li { text-align: left; }
+"""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a reader table: the frame's ``key``, its ``header`` (already in the report's
+    language), its ``kind`` (:data:`KINDS`), for 'number' and 'share' its ``decimals``, and a minimum
+    width (e.g. '9rem') for a column whose labels read badly when broken into many lines."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    decimals: int | None = None
+    min_width: str = ""  # a CSS length, for short labels that read badly when broken into many lines
+
+    def __post_init__(self):
+        check_choice("kind", self.kind, KINDS)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def format_value(value: Any, kind: str, lang: str, decimals: int | None = None) -> str:
+    """``value`` as text for a reader: integers for 'int' and 'year', one decimal for 'share' unless told,
+    thousands separators and no decimals for 'money', the language's decimal mark; '' when missing.
+
+    Text kinds are returned as they are (not escaped: :func:`reader_table` escapes).
+    """
+    lang = check_choice("lang", lang, LANGS)
+    if _is_missing(value):
+        return ""
+    if kind == "int":
+        return format_number(round(float(value)), lang, 0)
+    if kind == "year":
+        return str(int(round(float(value))))
+    if kind == "share":
+        return format_number(float(value), lang, 1 if decimals is None else decimals)
+    if kind == "money":
+        return format_number(float(value), lang, 0 if decimals is None else decimals)
+    if kind == "number":
+        return format_number(float(value), lang, decimals)
+    return str(value)
+
+
+def badge_html(key: str, word: str) -> str:
+    """A status badge: symbol and word on the status colour (colour is never the only signal)."""
+    if key not in BADGE_COLOURS:
+        raise ParameterError("badge", f"unknown status {key!r}; expected one of {', '.join(BADGE_COLOURS)}")
+    return (f'<span class="nq57-badge nq57-badge-{key.replace(" ", "-")}" style="background:{BADGE_COLOURS[key]}">'
+            f'{BADGE_SYMBOLS[key]} {html.escape(word)}</span>')
+
+
+def link_html(text: str, url: Any) -> str:
+    """``text`` as a link to ``url`` when it is an http(s) URL, else the escaped text."""
+    label = html.escape(str(text))
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
+    return label
+
+
+def footnote_marks(notes: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """Number each distinct non-empty note once: (per-row marks like '1' or '', the notes in order)."""
+    order: dict[str, int] = {}
+    marks = []
+    for note in notes:
+        if _is_missing(note) or not str(note).strip():
+            marks.append("")
+            continue
+        order.setdefault(str(note), len(order) + 1)
+        marks.append(str(order[str(note)]))
+    return marks, list(order)
+
+
+@dataclass
+class ReaderTable:
+    """A rendered reader table: ``html`` (self-contained, with its CSS) and the ``frame`` shown."""
+
+    html: str
+    frame: pd.DataFrame = field(repr=False)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def reader_table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, *, group: str | None = None,
+                 marks: str | None = None, footnotes: Iterable[str] = (), caption: str = "") -> ReaderTable:
+    """Render ``frame`` for readers (see the module docstring).
+
+    ``columns`` says which columns are shown, in order, with their headers and kinds (ids stay out
+    unless listed). ``group``: a column whose value starts a new group row when it changes (rows
+    must already be in group order). ``marks``: a column of footnote numbers appended to the first
+    shown column. ``footnotes``: the notes, in number order, written once under the table.
+    'badge' cells hold ``(key, word)`` pairs; 'link' cells hold ``(text, url)`` pairs.
+    """
+    lang = check_choice("lang", lang, LANGS)
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError("frame", "expected a DataFrame")
+    missing = [c.key for c in columns if c.key not in frame.columns]
+    missing += [c for c in (group, marks) if c and c not in frame.columns]
+    if missing:
+        raise ParameterError("columns", f"not in the table: {', '.join(missing)}")
+    shown = [c.key for c in columns]
+    cells = pd.DataFrame(index=range(len(frame)), columns=shown, dtype=object)
+    for column in columns:
+        values = frame[column.key].tolist()
+        if column.kind == "badge":
+            out = ["" if _is_missing(v) else badge_html(*v) for v in values]
+        elif column.kind == "link":
+            out = ["" if _is_missing(v) else link_html(*v) for v in values]
+        else:
+            out = [html.escape(format_value(v, column.kind, lang, column.decimals)) for v in values]
+        cells[column.key] = out
+    if marks:
+        first = shown[0]
+        cells[first] = [f"{c}<sup>{html.escape(str(m))}</sup>" if m else c
+                        for c, m in zip(cells[first], frame[marks].tolist())]
+    head = "".join(
+        f'<th class="{"nq57-num" if c.kind in NUMERIC_KINDS else ""}"'
+        + (f' style="min-width:{html.escape(c.min_width)}"' if c.min_width else "")
+        + f">{html.escape(c.header)}</th>" for c in columns)
+    body = []
+    current = object()
+    groups = frame[group].tolist() if group else [None] * len(frame)
+    for i, name in enumerate(groups):
+        if group and name != current:
+            body.append(f'<tr class="nq57-group"><td colspan="{len(columns)}">{html.escape(str(name))}</td></tr>')
+            current = name
+        tds = []
+        for column in columns:
+            css = "nq57-num" if column.kind in NUMERIC_KINDS else "nq57-badge-cell" if column.kind == "badge" else ""
+            css += " nq57-link" if column.kind == "link" else ""
+            tds.append(f'<td class="{css}">{cells.at[i, column.key]}</td>')
+        body.append(f"<tr>{''.join(tds)}</tr>")
+    notes = list(footnotes)
+    foot = ""
+    if notes:
+        foot = '<ol class="nq57-footnotes">' + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ol>"
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    page = (f'<div class="nq57-reader" lang="{lang}"><style>{CSS}</style><table>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>{foot}</div>")
+    return ReaderTable(page, frame)
+
+
+def sources_table(sources: pd.DataFrame, lang: str) -> ReaderTable:
+    """The cited sources for readers: publisher, title (a link to the source), date published.
+
+    Headers and caption come from ``[report.columns]`` and ``[report.captions]``; source ids stay
+    in the results file.
+    """
+    from .text import t
+
+    lang = check_choice("lang", lang, LANGS)
+    frame = pd.DataFrame({
+        "publisher": sources["publisher"].tolist(),
+        "title": list(zip(sources["title"].fillna("").tolist(), sources["url"].tolist())),
+        "published": sources["published"].tolist(),
+    })
+    columns = [Column("publisher", t("report.columns.publisher", lang)),
+               Column("title", t("report.columns.title", lang), "link"),
+               Column("published", t("report.columns.published", lang))]
+    return reader_table(frame, columns, lang, caption=t("report.captions.sources", lang))

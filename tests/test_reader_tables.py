@@ -1,0 +1,114 @@
+"""nq57lib.reader_tables (formatting by kind, badges, links, footnotes) and the scorecard's table,
+including the data helper's "unverified" mark of a target (a fixture with the column)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pandas as pd
+import pytest
+
+from nq57lib import data
+from nq57lib import reader_tables as rt
+from nq57lib import scorecard as sc
+from nq57lib.errors import ParameterError
+
+
+@pytest.mark.parametrize("value, kind, lang, decimals, expected", [
+    (18.0, "int", "en", None, "18"),
+    (20_000.0, "int", "en", None, "20,000"),
+    (20_000.0, "int", "vi", None, "20.000"),
+    (5_000.0, "int", "en", None, "5,000"),
+    (2030.0, "year", "en", None, "2030"),
+    (22.873, "share", "en", None, "22.9"),
+    (22.873, "share", "vi", 2, "22,87"),
+    (1_234_567.8, "money", "en", None, "1,234,568"),
+    (1_234_567.8, "money", "vi", None, "1.234.568"),
+    (0.125, "number", "vi", 3, "0,125"),
+    (None, "share", "en", None, ""),
+    (float("nan"), "int", "en", None, ""),
+    ("Hà Nội", "text", "vi", None, "Hà Nội"),
+])
+def test_format_value_by_kind(value, kind, lang, decimals, expected):
+    assert rt.format_value(value, kind, lang, decimals) == expected
+
+
+def test_badge_has_a_colour_a_symbol_and_a_word_and_refuses_unknown_statuses():
+    html = rt.badge_html("off track", "off <track>")
+    assert rt.BADGE_COLOURS["off track"] in html and rt.BADGE_SYMBOLS["off track"] in html
+    assert "off &lt;track&gt;" in html  # the word is escaped
+    assert set(rt.BADGE_COLOURS) == set(rt.BADGE_SYMBOLS) and len(set(rt.BADGE_COLOURS.values())) >= 7
+    with pytest.raises(ParameterError, match="badge"):
+        rt.badge_html("green", "green")
+
+
+def test_links_only_for_http_urls_and_footnotes_numbered_once():
+    assert rt.link_html("A & B", "https://x.vn/?a=1&b=2") == '<a href="https://x.vn/?a=1&amp;b=2">A &amp; B</a>'
+    assert rt.link_html("A", "javascript:alert(1)") == "A"
+    marks, notes = rt.footnote_marks(["x", "", "y", "x", None])
+    assert marks == ["1", "", "2", "1", ""] and notes == ["x", "y"]
+
+
+def test_reader_table_groups_aligns_and_escapes():
+    frame = pd.DataFrame({"group": ["G1", "G1", "G2"], "name": ["a<b", "c", "d"], "n": [1.0, 20_000.0, 3.0],
+                          "mark": ["1", "", "1"]})
+    table = rt.reader_table(frame, [rt.Column("name", "Name"), rt.Column("n", "Count", "int")], "en",
+                            group="group", marks="mark", footnotes=["a note"], caption="Cap")
+    html = table.html
+    assert html.count('class="nq57-group"') == 2 and "a&lt;b<sup>1</sup>" in html
+    assert '<td class="nq57-num">20,000</td>' in html and "<li>a note</li>" in html
+    assert "<caption>Cap</caption>" in html and table._repr_html_() == html
+    with pytest.raises(ParameterError, match="columns"):
+        rt.reader_table(frame, [rt.Column("nope", "Nope")], "en")
+
+
+@pytest.fixture(scope="module")
+def marked():
+    """The shipped package with the data helper's column: one Vĩnh Phúc target marked unverified."""
+    pkg = data.load_package()
+    targets = pkg.targets.copy()
+    targets["unverified_reason"] = None
+    targets.loc[targets["target_id"] == "vinh-phuc-de-share-2045", "unverified_reason"] = "source not found"
+    return dataclasses.replace(pkg, targets=targets, checksum="test-unverified")
+
+
+def _steps(pkg, geo: str, lang: str):
+    as_of = sc.as_of_year(pkg)
+    latest = sc.latest_values(pkg, sc.select_targets(pkg, geo), lang)
+    assessed = sc.assess_targets(pkg, sc.required_paces(pkg, latest, as_of, lang), as_of, lang)
+    return assessed, as_of
+
+
+@pytest.mark.parametrize("lang, word, note", [
+    ("en", "unverified", "Unverified target: source not found"),
+    ("vi", "chưa kiểm chứng", "Mục tiêu chưa kiểm chứng: source not found"),
+])
+def test_an_unverified_target_shows_the_unverified_badge_and_its_reason(marked, lang, word, note):
+    assessed, as_of = _steps(marked, "vinh-phuc", lang)
+    row = assessed[assessed["target_id"] == "vinh-phuc-de-share-2045"].iloc[0]
+    assert row["target_unverified_reason"] == "source not found" and row["assessment"] == "insufficient data"
+    html = sc.reader_table(marked, assessed, sc.default_themes(), as_of, lang).html
+    badges = re.findall(r'nq57-badge-unverified"[^>]*>([^<]*)</span>', html)
+    assert len(badges) == 1 and badges[0].endswith(word)
+    assert f"<li>{note}</li>" in html
+    results = sc.results(marked, "vinh-phuc", assessed, {}, as_of, lang)
+    saved = results.tables["targets"].set_index("target_id")["target_unverified_reason"]
+    assert saved["vinh-phuc-de-share-2045"] == "source not found" and saved.drop("vinh-phuc-de-share-2045").isna().all()
+
+
+def test_without_the_column_no_target_is_unverified():
+    pkg = data.load_package()
+    assert "unverified_reason" not in pkg.targets.columns or pkg.targets["unverified_reason"].notna().any()
+    assessed, as_of = _steps(pkg, "vn", "en")
+    html = sc.reader_table(pkg, assessed, sc.default_themes(), as_of, "en").html
+    if "unverified_reason" not in pkg.targets.columns:
+        assert "nq57-badge-unverified" not in html
+        assert "target_unverified_reason" not in sc.results(pkg, "vn", assessed, {}, as_of, "en").tables["targets"]
+
+
+def test_badges_cover_every_assessment_category_and_themes_every_target_indicator():
+    assert set(sc.BADGES) == set(sc.GROUPS)
+    assert set(sc.BADGES.values()) | {"unverified"} <= set(rt.BADGE_COLOURS)
+    themed = {i for ids in sc.default_themes().values() for i in ids}
+    assert set(data.load_package().targets["indicator_id"]) <= themed

@@ -1,0 +1,103 @@
+"""The scorecard notebook as steps: editing a step changes the results ("steps are live"), and a
+Vietnamese scorecard page holds no English text of the scorecard's locale section."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import string
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill as pm
+import pytest
+
+from nq57lib import config, data, report, text
+from nq57lib.runner import pick_kernel
+
+NOTEBOOK = config.NOTEBOOKS_DIR / "scorecard.ipynb"
+
+
+def _execute(nb, tmp_path: Path, **parameters) -> tuple[nbformat.NotebookNode, Path]:
+    source = tmp_path / "edited.ipynb"
+    nbformat.write(nb, source)
+    results = tmp_path / "results"
+    out = tmp_path / "executed.ipynb"
+    pm.execute_notebook(str(source), str(out), parameters={**parameters, "output_dir": str(results)},
+                        kernel_name=pick_kernel(None), cwd=str(config.NOTEBOOKS_DIR), progress_bar=False,
+                        execution_timeout=300)
+    return nbformat.read(out, as_version=4), results
+
+
+def _step_cell(nb, needle: str):
+    hits = [c for c in nb.cells if c.cell_type == "code" and needle in c.source]
+    assert len(hits) == 1, f"expected one cell with {needle!r}"
+    return hits[0]
+
+
+def test_the_notebook_is_steps_calling_public_functions():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    after = code[code.index(next(s for s in code if "validate_parameters" in s)) + 1:]
+    assert not any("build(" in s for s in code)
+    assert not any(re.search(r"\.\s*_[a-z]", s) for s in code), "a notebook calls no private function"
+    calls = [s for s in after if re.search(r"\b(scorecard|reader_tables)\.[a-z]\w*\(", s)]
+    assert len(calls) >= 6
+
+
+@pytest.mark.slow
+def test_steps_are_live_removing_targets_from_the_selection_changes_the_results(tmp_path):
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    cell = _step_cell(nb, "scorecard.select_targets(")
+    # The researcher's edit: drop every digital-economy share target from the selection.
+    cell.source = cell.source.replace("\ntargets", '\ntargets = targets[targets["indicator_id"] != "de_share_pct"]'
+                                                    "\ntargets", 1)
+    executed, results = _execute(nb, tmp_path, geo="vinh-phuc")
+    targets = pd.read_csv(results / "targets.csv")
+    national = pd.read_csv(results / "national_targets.csv")
+    assert len(targets) > 0 and "de_share_pct" not in set(targets["indicator_id"])
+    assert "de_share_pct" not in set(national["indicator_id"])
+    scalars = json.loads((results / "results.json").read_text(encoding="utf-8"))["scalars"]
+    assert scalars["n_targets"] == (targets["relation"] == "own").sum()
+    # The data hold such targets (the edit, not the data, removed them; the unedited notebook's
+    # results are checked against main's by scripts/compare_results.py and in tests/test_notebooks.py).
+    registered = data.load_package().targets
+    dropped = registered[registered["geo_id"].isin(["vinh-phuc", "phu-tho-2025", "vn"])
+                         & (registered["indicator_id"] == "de_share_pct")]
+    assert len(dropped) >= 3
+    assert len(targets) + len(national) + len(dropped) == len(
+        registered[registered["geo_id"].isin(["vinh-phuc", "phu-tho-2025", "vn"])])
+    page = "".join(o.get("data", {}).get("text/html", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "nq57-badge" in page
+
+
+def _english_fragments() -> list[str]:
+    """Literal pieces (placeholders removed) of every English text of the scorecard's locale sections
+    that differs from its Vietnamese text; short pieces (< 8 characters, e.g. 'met') are left out
+    because they occur inside other words."""
+    en, vi = text.catalog("en"), text.catalog("vi")
+    keys = [k for k in en if k.startswith(("scorecard.", "charts.scorecard.")) and en[k] != vi[k]]
+    pieces = set()
+    for key in keys:
+        for literal, *_ in string.Formatter().parse(en[key]):
+            for piece in re.split(r"[*`()]", literal):
+                piece = piece.strip(" .,:;'")
+                if len(piece) >= 8:
+                    pieces.add(piece)
+    return sorted(pieces)
+
+
+@pytest.mark.slow
+def test_vietnamese_scorecard_page_has_no_english_scorecard_text(tmp_path):
+    executed, _ = _execute(nbformat.read(NOTEBOOK, as_version=4), tmp_path, geo="phu-tho-2025", lang="vi")
+    page = report.notebook_to_html(executed, "Bảng theo dõi", "", lang="vi")
+    assert '<html lang="vi">' in page
+    # Only what a reader sees: the sources' own titles (some are English publications) are data.
+    visible = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)
+    visible = re.sub(r'<table><caption>Nguồn</caption>.*?</table>', " ", visible, flags=re.S)
+    words = html.unescape(re.sub(r"<[^>]+>", " ", visible))  # text only: URLs in links are not prose
+    found = [p for p in _english_fragments() if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", words)]
+    assert _english_fragments() and found == []
+    assert "nq57-badge" in visible and "Toàn bộ mục tiêu" in visible
