@@ -17,8 +17,10 @@
 # # Digital-economy share: where it stands, what the targets require, how likely they are
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW). Change the parameters below, or pass them with
-# `papermill ... -p geo vn` or `nq57 run --notebook digital_economy --geo vn`. All computation is in
-# `nq57lib.digital_economy`; this notebook only arranges the results.
+# `papermill ... -p geo vn` or `nq57 run --notebook digital_economy --geo vn`. Each cell below is one
+# step of the analysis: one function of `nq57lib.digital_economy` whose result is shown. Edit a step (the
+# scenarios list is yours to change) and run the cells below it. Cells tagged `remove_output` keep their
+# results in the executed notebook (the audit record) but not in the HTML report.
 
 # %% tags=["parameters"]
 geo: str = "vinh-phuc"  # geography id or name (list: nq57 data --geos)
@@ -37,32 +39,105 @@ from nq57lib.params import validate_parameters
 
 P = validate_parameters("digital_economy", globals())
 
-# %%
-from IPython.display import Markdown, display
+# %% tags=["remove_output"]
+from IPython.display import display
 
-from nq57lib import digital_economy
-from nq57lib.report_view import heading, show, table_view
+from nq57lib import data, digital_economy, share_projection
 from nq57lib.report import save_results
+from nq57lib.report_view import heading, show, table_view
 
-R = digital_economy.build(P)
-display(Markdown(f"## {R.title}"))
-display(Markdown(R.narrative_markdown()))
+pkg = data.load_package()
+
+# %% [markdown] tags=["remove_cell"]
+# ## The data: history, targets, proxy and the nation's position
+
+# %% tags=["remove_output"]
+inputs = digital_economy.load_inputs(pkg, P)
+inputs
+
+# %% tags=["remove_output"]
+digital_economy.history_by_definition(pkg, inputs)
+
+# %% [markdown] tags=["remove_cell"]
+# ## Calibration: the base observation and the pace of each definition
+
+# %% tags=["remove_output"]
+calibrations = digital_economy.calibrate(pkg, inputs)
+calibrations
+
+# %% [markdown] tags=["remove_cell"]
+# ## Scenarios: edit this list (add, remove or change one)
+#
+# Each entry builds the scenario on every projected definition. A plain
+# `share_projection.Scenario(name, method, params, basis)` applies to every definition too, e.g.
+# `share_projection.Scenario("8 % a year", "cagr", {"growth_pct": 8.0}, "what-if")`.
+
+# %% tags=["remove_output"]
+scenarios = [
+    *digital_economy.current_trend(calibrations),
+    *digital_economy.reference_pace(calibrations),
+    *digital_economy.logistic(calibrations, ceiling_pct=P.ceiling_pct),
+    *digital_economy.target_path(calibrations, inputs),
+    *digital_economy.damped_trend_ets(calibrations),
+    *digital_economy.decomposition(calibrations, de_growth_pct=P.de_growth_pct, g_grdp_pct=P.g_grdp_pct),
+]
+scenarios
+
+# %% [markdown] tags=["remove_cell"]
+# ## Projection, required paths and attainment
+
+# %% tags=["remove_output"]
+projection = digital_economy.project(inputs, calibrations, scenarios, P)
+projection
+
+# %% tags=["remove_output"]
+required = digital_economy.required_paths(inputs, calibrations, P)
+required
+
+# %% tags=["remove_output"]
+attained = digital_economy.attainment(inputs, calibrations, projection)
+attained
+
+# %% [markdown] tags=["remove_cell"]
+# ## Simulation and progress assessments
+
+# %% tags=["remove_output"]
+simulation = digital_economy.simulate(inputs, calibrations, P)
+simulation
+
+# %% tags=["remove_output"]
+assessment = digital_economy.assess_progress(inputs, calibrations)
+assessment
+
+# %% tags=["remove_output"]
+due = digital_economy.targets_due(inputs, calibrations)
+due
+
+# %% [markdown] tags=["remove_cell"]
+# ## The report: narrative, figure, tables
+
+# %% tags=["remove_output"]
+report = digital_economy.collect_report(pkg, P, inputs, calibrations, projection, required, attained, simulation,
+                                        assessment, due)
 
 # %%
-show(R.figure("outlook"))
+digital_economy.narrative(report)
 
 # %%
-display(heading(R, "paths"))
-display(table_view(R, "required_paths"))
-display(table_view(R, "attainment"))
-display(table_view(R, "probabilities"))
-display(table_view(R, "assessment"))
+show(report.figure("outlook"))
 
 # %%
-display(heading(R, "data"))
-display(table_view(R, "history"))
-display(table_view(R, "assumptions"))
-display(table_view(R, "sources"))
+display(heading(report, "paths"))
+display(table_view(report, "required_paths"))
+display(table_view(report, "attainment"))
+display(table_view(report, "probabilities"))
+display(table_view(report, "assessment"))
 
 # %%
-save_results(P, *R.results())
+display(heading(report, "data"))
+display(table_view(report, "history"))
+display(table_view(report, "assumptions"))
+display(table_view(report, "sources"))
+
+# %%
+save_results(P, *report.results())

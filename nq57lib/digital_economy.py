@@ -1,9 +1,13 @@
-"""The digital-economy share report: history, scenarios, fan chart, required paths, attainment, odds.
+"""The steps of the ``digital_economy`` notebook: data, history, calibration, scenarios, projection,
+required paths and attainment, simulation, assessments, narrative, results.
 
-``build(P)`` answers, for one geography: where does the share stand (on which definition, from
+The notebook answers, for one geography: where does the share stand (on which definition, from
 which source), what paths do its targets require, when would each scenario reach them, how likely
-is that (Monte Carlo), and how is progress assessed (Eurostat and UNSD methods). It reads the data
-package and calls the pure engine in ``nq57lib.share_projection``.
+is that (Monte Carlo), and how is progress assessed (Eurostat and UNSD methods). Each step below is
+one public function the notebook calls in its own cell and shows; the steps read the data package
+and call the pure engines (``share_projection``, ``monte_carlo``, ``progress_assessment``). The
+scenarios are a list the researcher edits in the notebook (``current_trend(...)``, ``logistic(...)``
+and their siblings build its entries).
 
 Choices, each stated in the report:
 
@@ -26,18 +30,21 @@ Choices, each stated in the report:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from . import data, monte_carlo, progress_assessment, share_projection
-from .formatting import comparator_text, fmt_number, fmt_pct
-from .errors import ParameterError
+from .errors import ParameterError, check_number
+from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import catalog, pick, t
+from .text import LANGS, catalog, t
 
 INDICATOR = "de_share_pct"
 NATION = "vn"
+CONCEPTS = ("nso", "ministry")  # the two definitions: statistics office value added, ministry estimate
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
 
 
@@ -143,111 +150,344 @@ def calibration_for(pkg: data.DataPackage, geo: str, proxy: str = ""):
     """(history, base assumptions, calibration, proxy history) of one geography, as the report uses.
 
     The pace comes from the geography's own series of its definition when it has >= 2 observations,
-    else from ``proxy`` (default: the nation) on the same definition. Shared by ``build`` and the
-    Monte Carlo benchmark, so both simulate exactly what the report shows.
+    else from ``proxy`` (default: the nation) on the same definition. Used by the
+    Monte Carlo benchmark, so it simulates exactly what the report shows.
     """
+    inputs = _inputs(pkg, geo, proxy, "en")
+    cal = calibrate(pkg, inputs).by_concept[inputs.concept]
+    return inputs.history, inputs.base_assumptions, cal, inputs.proxy_history
+
+
+# --------------------------------------------------------------------------------------------
+# Step 1: the data
+# --------------------------------------------------------------------------------------------
+
+def _frame_html(frame: pd.DataFrame, caption: str) -> str:
+    return f"<p><b>{caption}</b></p>" + frame.to_html(index=False, na_rep="", float_format=lambda v: f"{v:.4g}")
+
+
+@dataclass
+class ShareInputs:
+    """What the data package holds for one run: the history, its assumptions, the targets.
+
+    ``history``: the best observation per year on the reported definition (or the assumed base of a
+    merged unit); ``base_assumptions``: the assumption the base rests on, if any; ``targets``: every
+    registered target; ``proxy_history``: the proxy series of the same definition (None for the
+    proxy itself); ``national``: the nation's latest share on each definition.
+    """
+
+    geo_id: str
+    name: str
+    lang: str
+    history: pd.DataFrame
+    base_assumptions: list[Assumption]
+    targets: pd.DataFrame
+    proxy_geo: str
+    proxy_history: pd.DataFrame | None
+    national: pd.DataFrame
+
+    @property
+    def concept(self) -> str:
+        """The definition of the latest observation (the one projected)."""
+        return str(self.history["concept"].iloc[-1])
+
+    def _repr_html_(self) -> str:
+        return _frame_html(self.history[HISTORY_COLUMNS], f"{self.name}: {INDICATOR}")
+
+
+def load_inputs(pkg: data.DataPackage, P) -> ShareInputs:
+    """Step 1: the history, targets, proxy series and national position the report rests on."""
+    return _inputs(pkg, P.geo, P.proxy, P.lang)
+
+
+def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str) -> ShareInputs:
     history, base_assumptions = share_history(pkg, geo)
     concept = str(history["concept"].iloc[-1])
-    own = history[history["concept"] == concept]
     proxy_geo = proxy or NATION
     proxy_hist = None if proxy_geo == geo else _proxy_history(pkg, proxy_geo, concept)
-    proxy_label = f"{data.geo_name(pkg, proxy_geo, 'en')} ({concept})"
-    cal = share_projection.calibrate(own[HISTORY_COLUMNS], concept=concept, label=data.geo_name(pkg, geo, "en"),
-                               proxy=proxy_hist, proxy_label=proxy_label)
-    return history, base_assumptions, cal, proxy_hist
+    return ShareInputs(geo_id=geo, name=data.geo_name(pkg, geo, lang), lang=lang, history=history,
+                       base_assumptions=base_assumptions, targets=geo_targets(pkg, geo), proxy_geo=proxy_geo,
+                       proxy_history=proxy_hist,
+                       national=_national_position(pkg) if geo != NATION else pd.DataFrame())
 
 
 # --------------------------------------------------------------------------------------------
-# The report
+# Step 2: the history on each definition
 # --------------------------------------------------------------------------------------------
 
-def build(P, pkg: data.DataPackage | None = None) -> Report:
-    """Everything the digital-economy notebook shows, for the validated parameters ``P``."""
-    pkg = pkg or data.load_package()
-    geo, lang = P.geo, P.lang
-    name = data.geo_name(pkg, geo, lang)
-    history, base_assumptions, cal, proxy_hist = calibration_for(pkg, geo, P.proxy)
-    concept = cal.concept
-    own = history[history["concept"] == concept]
+def history_by_definition(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
+    """Step 2: how many observations the geography (and its proxy) has on each definition.
+
+    Columns: geo_id, concept, n_obs, first_year, last_year, latest_pct. Definitions are never mixed
+    in one series; this table shows which ones the outlook can rest on.
+    """
+    rows = []
+    for geo in dict.fromkeys([inputs.geo_id, inputs.proxy_geo]):
+        for concept in CONCEPTS:
+            s = data.series(pkg, geo, INDICATOR, concept=concept)
+            if s.empty:
+                continue
+            rows.append({"geo_id": geo, "concept": concept, "n_obs": len(s), "first_year": int(s["year"].iloc[0]),
+                         "last_year": int(s["year"].iloc[-1]), "latest_pct": float(s["value"].iloc[-1])})
+    return pd.DataFrame(rows, columns=["geo_id", "concept", "n_obs", "first_year", "last_year", "latest_pct"])
+
+
+# --------------------------------------------------------------------------------------------
+# Step 3: the calibration
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Calibrations:
+    """The calibration of each projected definition, and the reference series' pace."""
+
+    by_concept: dict[str, share_projection.Calibration]
+    reference: share_projection.Calibration | None = None
+    reference_history: pd.DataFrame | None = None
+
+    def table(self) -> pd.DataFrame:
+        """One row per calibration: base, pace and where the pace comes from."""
+        cals = [*self.by_concept.values(), *([self.reference] if self.reference is not None else [])]
+        return pd.DataFrame([{"concept": c.concept, "label": c.label, "base_year": c.base_year,
+                              "base_share_pct": c.base_share_pct, "source": c.source, "pace_label": c.pace_label,
+                              "pace_years": f"{c.pace_first_year}-{c.pace_last_year}", "pace_n_obs": c.pace_n_obs,
+                              "growth_pct": c.growth_pct, "pp_per_year": c.pp_per_year} for c in cals])
+
+    def _repr_html_(self) -> str:
+        return _frame_html(self.table(), "calibration")
+
+
+def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
+    """Step 3: base observation and pace of the projected definition, and the reference pace.
+
+    The pace comes from the geography's own series when it has >= 2 observations of the
+    definition, else from the proxy (default: the nation) on the same definition. The reference is
+    the nation's series on the *other* definition, so a reader sees how much the definition matters.
+    """
+    concept = inputs.concept
+    own = inputs.history[inputs.history["concept"] == concept]
+    proxy_label = f"{data.geo_name(pkg, inputs.proxy_geo, 'en')} ({concept})"
+    cal = share_projection.calibrate(own[HISTORY_COLUMNS], concept=concept,
+                                     label=data.geo_name(pkg, inputs.geo_id, "en"),
+                                     proxy=inputs.proxy_history, proxy_label=proxy_label)
     other = "nso" if concept == "ministry" else "ministry"
     ref_hist = data.series(pkg, NATION, INDICATOR, concept=other)
     reference = None
     if len(ref_hist) >= 2:
         reference = share_projection.calibrate(ref_hist[HISTORY_COLUMNS], concept=other,
-                                         label=f"Vietnam ({other})")
+                                               label=t("digital_economy.nation_series", "en", concept=other))
+    return Calibrations({concept: cal}, reference, ref_hist if reference is not None else None)
 
-    targets = geo_targets(pkg, geo)
-    ahead, due = share_projection.split_targets(targets, cal.base_year) if not targets.empty else (targets, targets)
-    scenarios = share_projection.default_scenarios(cal, targets=ahead if not ahead.empty else None, reference=reference,
-                                             reference_name_vi=f"Việt Nam ({other})", ceiling_pct=P.ceiling_pct)
-    scenarios.append(share_projection.Scenario(
-        "decomposition", "decomposition", {"de_growth_pct": P.de_growth_pct, "grdp_growth_pct": P.g_grdp_pct},
+
+# --------------------------------------------------------------------------------------------
+# Step 4: the scenarios (the notebook's editable list is built from these)
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DefinitionScenario:
+    """A scenario projected on one definition (``concept``) only."""
+
+    concept: str
+    scenario: share_projection.Scenario
+
+
+def _default(calibrations: Calibrations, concept: str, name: str, **kw) -> list[DefinitionScenario]:
+    """The engine's default scenario called ``name`` (English) for ``concept``, if it applies."""
+    cal = calibrations.by_concept[concept]
+    for scenario in share_projection.default_scenarios(cal, **kw):
+        if scenario.name == name:
+            return [DefinitionScenario(concept, scenario)]
+    return []
+
+
+def current_trend(calibrations: Calibrations) -> list[DefinitionScenario]:
+    """The calibrated pace held constant (CAGR), on each definition."""
+    name = t("common.scenario.current_trend", "en")
+    return [s for c in calibrations.by_concept for s in _default(calibrations, c, name)]
+
+
+def reference_pace(calibrations: Calibrations) -> list[DefinitionScenario]:
+    """The pace of the nation's series on the other definition (skipped when it equals the trend)."""
+    ref = calibrations.reference
+    if ref is None:
+        return []
+    name = t("common.scenario.reference_pace", "en", reference=ref.pace_label)
+    name_vi = t("digital_economy.nation_series", "vi", concept=ref.concept)
+    return [s for c in calibrations.by_concept
+            for s in _default(calibrations, c, name, reference=ref, reference_name_vi=name_vi)]
+
+
+def logistic(calibrations: Calibrations, ceiling_pct: float) -> list[DefinitionScenario]:
+    """The current pace saturating at ``ceiling_pct`` (skipped where the base is at the ceiling)."""
+    ceiling = check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
+    name = t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}")
+    return [s for c in calibrations.by_concept for s in _default(calibrations, c, name, ceiling_pct=ceiling)]
+
+
+def target_path(calibrations: Calibrations, inputs: ShareInputs) -> list[DefinitionScenario]:
+    """The constant-growth path through every target after the base year, on each definition."""
+    out = []
+    for concept, cal in calibrations.by_concept.items():
+        ahead, _ = share_projection.split_targets(inputs.targets, cal.base_year) if not inputs.targets.empty \
+            else (inputs.targets, inputs.targets)
+        if not ahead.empty:
+            out += _default(calibrations, concept, t("common.scenario.target_path", "en"), targets=ahead)
+    return out
+
+
+def damped_trend_ets(calibrations: Calibrations) -> list[DefinitionScenario]:
+    """Damped-trend exponential smoothing, on each definition with >= 6 own observations."""
+    name = t("common.scenario.ets", "en")
+    return [s for c in calibrations.by_concept for s in _default(calibrations, c, name)]
+
+
+def decomposition(calibrations: Calibrations, de_growth_pct: float, g_grdp_pct: float) -> list[DefinitionScenario]:
+    """Digital-economy value added and GRDP growing at the report's scenario rates, on each definition."""
+    scenario = share_projection.Scenario(
+        t("digital_economy.scenario.decomposition", "en"), "decomposition",
+        {"de_growth_pct": de_growth_pct, "grdp_growth_pct": g_grdp_pct},
         "digital-economy value added and GRDP growing at the report's scenario rates (parameters de_growth_pct, "
-        "g_grdp_pct)", "phân rã (tăng trưởng KTS và GRDP)"))
-    proj = share_projection.project(own[HISTORY_COLUMNS], scenarios, P.horizon_year, concept=concept)
-
-    required = (share_projection.required_paths(own[HISTORY_COLUMNS], ahead, concept=concept,
-                                          grdp_growth_pct=P.g_grdp_pct) if not ahead.empty else pd.DataFrame())
-    attainment = share_projection.attainment_years(proj, ahead) if not ahead.empty else pd.DataFrame()
-    sim, sim_note = _simulate(cal, geo, P, ahead)
-    assessments = _assessments(own, ahead, base_assumptions)
-    due_table = _due_targets(own, due)
-
-    assumption_records = [*base_assumptions, *cal.assumptions, *proj.assumptions,
-                          *(sim.assumptions if sim is not None else []),
-                          Assumption("g_grdp_pct", P.g_grdp_pct, "% per year", ASSUMED,
-                                     "GRDP growth used for the implied digital-economy growth and the decomposition",
-                                     "report parameter g_grdp_pct (scenario input)")]
-    if base_assumptions:  # the engine records its base as observed; here it is the assumption above
-        assumption_records = [a for a in assumption_records if not (a.name == "base_share_pct" and a.kind == OBSERVED)]
-    assumptions = assumptions_frame(assumption_records)
-    cited = set(history["source_id"]) | set(targets["source_id"]) | set(history.attrs.get("sources", []))
-    cited |= set(proxy_hist["source_id"]) if proxy_hist is not None else set()
-    cited |= set(ref_hist["source_id"]) if reference is not None else set()
-    cited |= source_ids_in(*assumptions["basis"])
-
-    national = _national_position(pkg) if geo != NATION else pd.DataFrame()
-    report = Report(notebook="digital_economy", geo_id=geo, lang=lang,
-                    title=pick(lang, f"Digital economy share — {name}", f"Tỷ trọng kinh tế số — {name}"))
-    report.tables = {
-        "history": history.drop(columns=[c for c in ("url",) if c in history]).reset_index(drop=True),
-        "targets": targets, "scenarios": proj.table, "required_paths": required, "attainment": attainment,
-        "assessment": assessments, "targets_due": due_table,
-        "bands": sim.bands if sim is not None else pd.DataFrame(),
-        "probabilities": sim.p_meet if sim is not None else pd.DataFrame(),
-        "national": national,
-    }
-    report.scalars = {
-        "concept": concept, "base_year": cal.base_year, "base_share_pct": cal.base_share_pct,
-        "base_is_assumed": bool(base_assumptions), "calibration_source": cal.source, "pace_label": cal.pace_label,
-        "current_trend_growth_pct": cal.growth_pct, "n_paths": P.n_paths, "seed": P.seed,
-        "simulation_note": sim_note["en"],
-    }
-    report.assumptions = assumptions
-    report.sources = sources_frame(pkg, cited)
-    report.narrative = narrative(report, name, cal, proj.notes, lang, sim_note[lang])
-    report.figures = {"outlook": lambda: _figure(report, history, proj, sim, geo, ahead, required, lang)}
-    return report
+        "g_grdp_pct)", t("digital_economy.scenario.decomposition", "vi"))
+    return [DefinitionScenario(c, scenario) for c in calibrations.by_concept]
 
 
-def _simulate(cal: share_projection.Calibration, geo: str, P, ahead: pd.DataFrame):
+# --------------------------------------------------------------------------------------------
+# Step 5: the projection
+# --------------------------------------------------------------------------------------------
+
+MILESTONE_YEARS = (2025, 2030, 2035, 2040, 2045)
+
+
+@dataclass
+class Projection:
+    """The scenario paths of each definition (``share_projection.ProjectionResult`` per concept)."""
+
+    by_concept: dict[str, share_projection.ProjectionResult]
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Every path, one row per scenario and year."""
+        return pd.concat([p.table for p in self.by_concept.values()], ignore_index=True)
+
+    def _repr_html_(self) -> str:
+        table = self.table
+        wide = table[table["year"].isin(MILESTONE_YEARS)].pivot_table(index="scenario", columns="year",
+                                                                      values="share_pct", sort=False)
+        return _frame_html(wide.reset_index(), "share_pct")
+
+
+def _scenarios_of(scenarios, concept: str) -> list[share_projection.Scenario]:
+    """The scenarios to project on ``concept``: a plain Scenario applies to every definition."""
+    if not isinstance(scenarios, (list, tuple)):
+        raise ParameterError("scenarios", "expected a list of scenarios (see the notebook's scenarios cell)")
+    out = []
+    for i, item in enumerate(scenarios):
+        if isinstance(item, DefinitionScenario):
+            if item.concept == concept:
+                out.append(item.scenario)
+        elif isinstance(item, share_projection.Scenario):
+            out.append(item)
+        else:
+            raise ParameterError(f"scenarios[{i}]", f"expected a Scenario, got {type(item).__name__}")
+    return out
+
+
+def project(inputs: ShareInputs, calibrations: Calibrations, scenarios, P) -> Projection:
+    """Step 5: every scenario of the list, year by year to ``P.horizon_year``, on each definition."""
+    out = {}
+    for concept in calibrations.by_concept:
+        own = inputs.history[inputs.history["concept"] == concept]
+        out[concept] = share_projection.project(own[HISTORY_COLUMNS], _scenarios_of(scenarios, concept),
+                                                P.horizon_year, concept=concept)
+    return Projection(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 6: required paths and attainment
+# --------------------------------------------------------------------------------------------
+
+def targets_ahead(inputs: ShareInputs, calibrations: Calibrations, concept: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(targets after the base year of ``concept``, targets due at or before it)."""
+    if inputs.targets.empty:
+        return inputs.targets, inputs.targets
+    return share_projection.split_targets(inputs.targets, calibrations.by_concept[concept].base_year)
+
+
+def required_paths(inputs: ShareInputs, calibrations: Calibrations, P) -> pd.DataFrame:
+    """Step 6a: the pace each target needs from the latest observation (% a year and pp a year)."""
+    frames = []
+    for concept in calibrations.by_concept:
+        ahead, _ = targets_ahead(inputs, calibrations, concept)
+        if ahead.empty:
+            continue
+        own = inputs.history[inputs.history["concept"] == concept]
+        frames.append(share_projection.required_paths(own[HISTORY_COLUMNS], ahead, concept=concept,
+                                                      grdp_growth_pct=P.g_grdp_pct))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def attainment(inputs: ShareInputs, calibrations: Calibrations, projection: Projection) -> pd.DataFrame:
+    """Step 6b: the first year each scenario reaches each target."""
+    frames = []
+    for concept, result in projection.by_concept.items():
+        ahead, _ = targets_ahead(inputs, calibrations, concept)
+        if not ahead.empty:
+            frames.append(share_projection.attainment_years(result, ahead))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# --------------------------------------------------------------------------------------------
+# Step 7: the simulation
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Simulation:
+    """The Monte Carlo result (None when not run) and the sentence describing it, by language."""
+
+    result: monte_carlo.SimulationResult | None
+    note: dict[str, str]
+
+    @property
+    def p_meet(self) -> pd.DataFrame:
+        return self.result.p_meet if self.result is not None else pd.DataFrame()
+
+    @property
+    def bands(self) -> pd.DataFrame:
+        return self.result.bands if self.result is not None else pd.DataFrame()
+
+    def _repr_html_(self) -> str:
+        return _frame_html(self.p_meet, self.note["en"])
+
+
+def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
+    """Step 7: Monte Carlo paths of the share and the probability of meeting each target."""
+    concept = inputs.concept
+    cal = calibrations.by_concept[concept]
     if cal.trend_sd_pct is None or cal.shock_sd_pct is None:
-        return None, {"en": "not run: the pace rests on two observations, too few to estimate its spread",
-                      "vi": "không chạy: tốc độ chỉ dựa trên hai quan sát, quá ít để ước lượng độ phân tán"}
+        return Simulation(None, {lang: t("digital_economy.simulation.not_run", lang) for lang in LANGS})
+    ahead, _ = targets_ahead(inputs, calibrations, concept)
     ceiling = max(P.ceiling_pct, min(100.0, cal.base_share_pct + 1e-6))
-    inputs = monte_carlo.simulation_inputs(cal, geo, ceiling_pct=ceiling)
-    sim = monte_carlo.simulate([inputs], P.horizon_year, n_paths=P.n_paths, seed=P.seed,
-                              targets=ahead if not ahead.empty else None)
-    return sim, {"en": f"{P.n_paths:,} paths, seed {P.seed}, paths capped at the {ceiling:g} % ceiling",
-                 "vi": f"{fmt_number(P.n_paths, 'vi', 0)} đường mô phỏng, seed {P.seed}, giới hạn ở trần "
-                       f"{fmt_number(ceiling, 'vi', 0)} %"}
+    sim_inputs = monte_carlo.simulation_inputs(cal, inputs.geo_id, ceiling_pct=ceiling)
+    sim = monte_carlo.simulate([sim_inputs], P.horizon_year, n_paths=P.n_paths, seed=P.seed,
+                               targets=ahead if not ahead.empty else None)
+    return Simulation(sim, {lang: t("digital_economy.simulation.ran", lang, n=format_number(P.n_paths, lang, 0),
+                                    seed=P.seed, ceiling=format_number(ceiling, lang))
+                            for lang in LANGS})
 
 
-def _assessments(own: pd.DataFrame, ahead: pd.DataFrame, base_assumptions: list) -> pd.DataFrame:
+# --------------------------------------------------------------------------------------------
+# Step 8: the assessments
+# --------------------------------------------------------------------------------------------
+
+def assess_progress(inputs: ShareInputs, calibrations: Calibrations) -> pd.DataFrame:
+    """Step 8a: Eurostat and UNSD progress assessment of every target ahead (observed series only)."""
     rows = []
+    concept = inputs.concept
+    own = inputs.history[inputs.history["concept"] == concept]
+    ahead, _ = targets_ahead(inputs, calibrations, concept)
     for target in ahead.to_dict("records"):
-        for method, fn in (("eurostat", progress_assessment.assess_eurostat), ("unsd", progress_assessment.assess_unsd)):
-            if base_assumptions:  # an assumed base is not an observation: nothing to assess
+        for method, fn in (("eurostat", progress_assessment.assess_eurostat),
+                           ("unsd", progress_assessment.assess_unsd)):
+            if inputs.base_assumptions:  # an assumed base is not an observation: nothing to assess
                 rows.append({"target_id": target["target_id"], "method": method, "category": "insufficient data",
                              "score": math.nan, "note": "the base share is an assumption, not an observation"})
                 continue
@@ -258,8 +498,11 @@ def _assessments(own: pd.DataFrame, ahead: pd.DataFrame, base_assumptions: list)
     return pd.DataFrame(rows, columns=["target_id", "method", "category", "score", "note"])
 
 
-def _due_targets(own: pd.DataFrame, due: pd.DataFrame) -> pd.DataFrame:
-    """Targets whose year has come: compared with the observed value of that year, if any."""
+def targets_due(inputs: ShareInputs, calibrations: Calibrations) -> pd.DataFrame:
+    """Step 8b: targets whose year has come, compared with the observed value of that year, if any."""
+    concept = inputs.concept
+    own = inputs.history[inputs.history["concept"] == concept]
+    _, due = targets_ahead(inputs, calibrations, concept)
     rows = []
     for target in due.to_dict("records"):
         hit = own[own["year"] == target["year"]]
@@ -277,7 +520,7 @@ def _due_targets(own: pd.DataFrame, due: pd.DataFrame) -> pd.DataFrame:
 def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
     """The nation's latest share on each definition, for the narrative's comparison."""
     rows = []
-    for concept in ("nso", "ministry"):
+    for concept in CONCEPTS:
         s = data.series(pkg, NATION, INDICATOR, concept=concept)
         if not s.empty:
             last = s.iloc[-1]
@@ -286,14 +529,71 @@ def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["concept", "year", "share_pct", "status", "source_id"])
 
 
-def _figure(report: Report, history, proj, sim, geo, ahead, required, lang):
+# --------------------------------------------------------------------------------------------
+# Step 9: the report (tables, assumptions, sources, figure) and its narrative
+# --------------------------------------------------------------------------------------------
+
+def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: Calibrations,
+                   projection: Projection, required: pd.DataFrame, attained: pd.DataFrame, simulation: Simulation,
+                   assessment: pd.DataFrame, due: pd.DataFrame) -> Report:
+    """Step 9a: the results of the steps above as one ``Report``: tables, scalars, every assumption
+    (observed, derived or assumed, with its basis), every cited source, the narrative and the figure."""
+    concept = inputs.concept
+    cal = calibrations.by_concept[concept]
+    history, targets = inputs.history, inputs.targets
+    assumption_records = [*inputs.base_assumptions, *cal.assumptions,
+                          *(a for p in projection.by_concept.values() for a in p.assumptions),
+                          *(simulation.result.assumptions if simulation.result is not None else []),
+                          Assumption("g_grdp_pct", P.g_grdp_pct, "% per year", ASSUMED,
+                                     "GRDP growth used for the implied digital-economy growth and the decomposition",
+                                     "report parameter g_grdp_pct (scenario input)")]
+    if inputs.base_assumptions:  # the engine records its base as observed; here it is the assumption above
+        assumption_records = [a for a in assumption_records if not (a.name == "base_share_pct" and a.kind == OBSERVED)]
+    assumptions = assumptions_frame(assumption_records)
+    cited = set(history["source_id"]) | set(targets["source_id"]) | set(history.attrs.get("sources", []))
+    cited |= set(inputs.proxy_history["source_id"]) if inputs.proxy_history is not None else set()
+    cited |= set(calibrations.reference_history["source_id"]) if calibrations.reference_history is not None else set()
+    cited |= source_ids_in(*assumptions["basis"])
+
+    report = Report(notebook="digital_economy", geo_id=inputs.geo_id, lang=inputs.lang,
+                    title=t("digital_economy.title", inputs.lang, name=inputs.name))
+    report.tables = {
+        "history": history.drop(columns=[c for c in ("url",) if c in history]).reset_index(drop=True),
+        "targets": targets, "scenarios": projection.table, "required_paths": required, "attainment": attained,
+        "assessment": assessment, "targets_due": due, "bands": simulation.bands, "probabilities": simulation.p_meet,
+        "national": inputs.national,
+    }
+    report.scalars = {
+        "concept": concept, "base_year": cal.base_year, "base_share_pct": cal.base_share_pct,
+        "base_is_assumed": bool(inputs.base_assumptions), "calibration_source": cal.source,
+        "pace_label": cal.pace_label, "current_trend_growth_pct": cal.growth_pct, "n_paths": P.n_paths,
+        "seed": P.seed, "simulation_note": simulation.note["en"],
+    }
+    report.assumptions = assumptions
+    report.sources = sources_frame(pkg, cited)
+    report.narrative = _narrative(report, inputs.name, cal, projection.by_concept[concept].notes, inputs.lang,
+                                  simulation.note[inputs.lang])
+    ahead, _ = targets_ahead(inputs, calibrations, concept)
+    report.figures = {"outlook": lambda: outlook_figure(report, inputs, projection, simulation, ahead, required)}
+    return report
+
+
+def narrative(report: Report) -> Any:
+    """Step 9b: the report's title and narrative (Markdown, in the report's language)."""
+    from IPython.display import Markdown
+
+    return Markdown(f"## {report.title}\n\n{report.narrative_markdown()}")
+
+
+def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, simulation: Simulation,
+                   ahead: pd.DataFrame, required: pd.DataFrame):
+    """The outlook figure: history, scenarios, fan, targets and required paths."""
     from .charts.digital_economy_charts import plot_share_outlook
 
-    notes = []
-    if report.scalars["base_is_assumed"]:
-        notes.append(pick(lang, "The starting share is an assumption (see the assumptions table), not an observation.",
-                          "Tỷ trọng xuất phát là giả định (xem bảng giả định), không phải số liệu quan sát."))
-    return plot_share_outlook(history[HISTORY_COLUMNS], projection=proj, bands=sim, geo_id=geo,
+    lang = report.lang
+    notes = [t("digital_economy.base_assumed_note", lang)] if inputs.base_assumptions else []
+    return plot_share_outlook(inputs.history[HISTORY_COLUMNS], projection=projection.by_concept[inputs.concept],
+                              bands=simulation.result, geo_id=inputs.geo_id,
                               targets=ahead if not ahead.empty else None,
                               required=required if not required.empty else None, lang=lang,
                               title=report.title, footnotes=notes)
@@ -308,103 +608,70 @@ def _category(text: str, lang: str) -> str:
     return t(key, lang) if key in catalog(lang) else text
 
 
-def narrative(report: Report, name: str, cal: share_projection.Calibration, notes: list[str], lang: str,
-              sim_note: str) -> list[str]:
+def _narrative(report: Report, name: str, cal: share_projection.Calibration, notes: list[str], lang: str,
+               sim_note: str) -> list[str]:
     """Markdown paragraphs in ``lang`` describing the results in ``report``."""
-    t, s = report.tables, report.scalars
+    tables, s = report.tables, report.scalars
     concept_name = data.label("concept", s["concept"], lang)
+    key = "digital_economy.narrative."
     out = []
     if s["base_is_assumed"]:
-        out.append(pick(
-            lang,
-            f"**Where it stands.** No digital-economy share is published for {name}. The report starts from an "
-            f"**assumed** {fmt_pct(s['base_share_pct'], lang, 2)} in {s['base_year']} ({concept_name}), a "
-            f"GRDP-weighted average of the provinces it was formed from; the assumptions table shows the arithmetic.",
-            f"**Hiện trạng.** Chưa có số liệu công bố về tỷ trọng kinh tế số của {name}. Báo cáo xuất phát từ mức "
-            f"**giả định** {fmt_pct(s['base_share_pct'], lang, 2)} năm {s['base_year']} ({concept_name}), là bình quân "
-            f"gia quyền theo GRDP của các tỉnh hợp thành; bảng giả định trình bày cách tính."))
+        out.append(t(key + "where_assumed", lang, name=name, base=fmt_pct(s["base_share_pct"], lang, 2),
+                     year=s["base_year"], concept=concept_name))
     else:
-        hist = t["history"]
+        hist = tables["history"]
         last = hist.iloc[-1]
         n = len(hist)
-        out.append(pick(
-            lang,
-            f"**Where it stands.** The latest observed share of {name} is {fmt_pct(last['value'], lang, 2)} in "
-            f"{int(last['year'])} ({concept_name}; {last['status']}, source `{last['source_id']}`). The series has "
-            f"{n} observation{'s' if n != 1 else ''} on this definition.",
-            f"**Hiện trạng.** Tỷ trọng kinh tế số quan sát gần nhất của {name} là {fmt_pct(last['value'], lang, 2)} "
-            f"năm {int(last['year'])} ({concept_name}; nguồn `{last['source_id']}`). Chuỗi số liệu có {n} quan sát "
-            f"theo định nghĩa này."))
-    nat = t["national"]
+        out.append(t(key + ("where_observed_one" if n == 1 else "where_observed_many"), lang, name=name,
+                     value=fmt_pct(last["value"], lang, 2), year=int(last["year"]), concept=concept_name,
+                     status=data.label("status", last["status"], lang, default=last["status"]),
+                     source=last["source_id"], n=n))
+    nat = tables["national"]
     if not nat.empty:
         parts = [f"{fmt_pct(r.share_pct, lang, 2)} ({data.label('concept', r.concept, lang)}, {r.year})"
                  for r in nat.itertuples()]
-        out.append(pick(lang, "For comparison, the nation stands at " + " and ".join(parts) + ".",
-                        "Để so sánh, cả nước đạt " + " và ".join(parts) + "."))
-    pace_src = (pick(lang, "its own series", "chuỗi số liệu của chính địa phương") if cal.source == "own"
-                else pick(lang, f"the proxy series {cal.pace_label}", f"chuỗi đại diện {cal.pace_label}"))
-    out.append(pick(
-        lang,
-        f"**Current trend.** The current-trend scenario grows the share by {fmt_pct(cal.growth_pct, lang, 2)} a year, "
-        f"calibrated on {pace_src} ({cal.pace_first_year}–{cal.pace_last_year}).",
-        f"**Xu hướng hiện tại.** Kịch bản xu hướng hiện tại tăng tỷ trọng {fmt_pct(cal.growth_pct, lang, 2)} mỗi năm, "
-        f"hiệu chỉnh theo {pace_src} ({cal.pace_first_year}–{cal.pace_last_year})."))
-    req = t["required_paths"]
+        out.append(t(key + "national", lang, parts=t(key + "and", lang).join(parts)))
+    pace_src = (t(key + "own_series", lang) if cal.source == "own"
+                else t(key + "proxy_series", lang, label=cal.pace_label))
+    out.append(t(key + "current_trend", lang, growth=fmt_pct(cal.growth_pct, lang, 2), source=pace_src,
+                 first=cal.pace_first_year, last=cal.pace_last_year))
+    req = tables["required_paths"]
     if req.empty:
-        out.append(pick(lang, "No digital-economy target after the latest observation is registered for this "
-                              "geography.",
-                        "Không có mục tiêu kinh tế số nào sau năm quan sát gần nhất được ghi nhận cho địa phương này."))
+        out.append(t(key + "no_targets", lang))
     else:
         lines = []
-        att, prob = t["attainment"], t["probabilities"]
+        att, prob = tables["attainment"], tables["probabilities"]
         order = {">=": 0, ">": 1, "between": 2, "=": 3, "<=": 4, "<": 5}
         for (year, level), group in req.groupby(["target_year", "target_pct"], sort=True):
             group = group.sort_values("comparator", key=lambda c: c.map(order))
             r = group.iloc[0]
-            comparator = r.comparator
             ids = list(group["target_id"])
-            docs = len(ids)
             trend = att[att["target_id"].isin(ids) & (att["scenario"] == "current trend")]["attained_year"]
             when = trend.iloc[0] if not trend.empty else pd.NA
-            when_text = pick(lang, "not within the horizon", "không đạt trong kỳ dự báo") if pd.isna(when) else str(int(when))
+            when_text = t(key + "not_within_horizon", lang) if pd.isna(when) else str(int(when))
             reached = att[att["target_id"] == ids[0]].dropna(subset=["attained_year"])
             n_scen, n_on_time = att[att["target_id"] == ids[0]]["scenario"].nunique(), int(reached["on_time"].sum())
             p = prob.loc[prob["target_id"] == ids[0], "p_meet"] if not prob.empty else pd.Series(dtype=float)
-            prob_text = "" if p.empty else pick(lang, f"; probability under the simulated pace {fmt_pct(100 * p.iloc[0], lang, 0)}",
-                                                f"; xác suất theo tốc độ mô phỏng {fmt_pct(100 * p.iloc[0], lang, 0)}")
-            target_text = comparator_text(comparator, level, None, lang) + " %"
-            docs_text = "" if docs == 1 else pick(lang, f" (set in {docs} documents)", f" (nêu trong {docs} văn bản)")
+            prob_text = "" if p.empty else t(key + "probability", lang, p=fmt_pct(100 * p.iloc[0], lang, 0))
+            docs_text = "" if len(ids) == 1 else t(key + "documents", lang, n=len(ids))
             unstated = (group["definition_status"] == "unstated").any()
-            lines.append(pick(
-                lang,
-                f"- {target_text} by {year}{docs_text}: needs {fmt_pct(r.required_growth_pct, lang, 1)} a year "
-                f"({fmt_number(r.required_pp_per_year, lang, 2)} pp a year); current trend reaches it: {when_text}; "
-                f"{n_on_time} of {n_scen} scenarios reach it on time{prob_text}."
-                + (" *Definition not stated by the target.*" if unstated else ""),
-                f"- {target_text} vào {year}{docs_text}: cần tăng {fmt_pct(r.required_growth_pct, lang, 1)} mỗi năm "
-                f"({fmt_number(r.required_pp_per_year, lang, 2)} điểm % mỗi năm); theo xu hướng hiện tại đạt vào: "
-                f"{when_text}; {n_on_time}/{n_scen} kịch bản đạt đúng hạn{prob_text}."
-                + (" *Mục tiêu không nêu định nghĩa.*" if unstated else "")))
-        out.append(pick(lang, "**What the targets require.**", "**Yêu cầu để đạt mục tiêu.**") + "\n\n"
-                   + "\n".join(lines))
-    due = t["targets_due"]
+            lines.append(t(key + "target_line", lang, target=comparator_text(r.comparator, level, None, lang) + " %",
+                           year=year, docs=docs_text, growth=fmt_pct(r.required_growth_pct, lang, 1),
+                           pp=fmt_number(r.required_pp_per_year, lang, 2), when=when_text, n_on_time=n_on_time,
+                           n_scenarios=n_scen, probability=prob_text)
+                         + (t(key + "definition_unstated", lang) if unstated else ""))
+        out.append(t(key + "requirements", lang) + "\n\n" + "\n".join(lines))
+    due = tables["targets_due"]
     if not due.empty:
         parts = [f"`{r.target_id}` ({r.target_year}): {_category(r.verdict, lang)}" for r in due.itertuples()]
-        out.append(pick(lang, "**Targets already due:** ", "**Các mục tiêu đã đến hạn:** ") + "; ".join(parts) + ".")
-    assess = t["assessment"]
+        out.append(t(key + "due", lang) + "; ".join(parts) + ".")
+    assess = tables["assessment"]
     if not assess.empty:
         cats = sorted({_category(c, lang) for c in assess["category"]})
-        out.append(pick(lang, f"**Progress assessment** (Eurostat and UNSD methods): {', '.join(cats)}.",
-                        f"**Đánh giá tiến độ** (phương pháp Eurostat và UNSD): {', '.join(cats)}."))
+        out.append(t(key + "assessment", lang, categories=", ".join(cats)))
     n_assumed = int((report.assumptions["kind"] == ASSUMED).sum())
-    out.append(pick(
-        lang,
-        f"**Assumptions.** {n_assumed} inputs are assumptions (scenario rates, the logistic ceiling, the Monte Carlo "
-        f"spread{', the starting share' if s['base_is_assumed'] else ''}); each is listed with its basis below. "
-        f"Scenario lines are what-ifs, not forecasts. Monte Carlo: {sim_note}.",
-        f"**Giả định.** {n_assumed} đầu vào là giả định (tốc độ kịch bản, trần logistic, độ phân tán mô phỏng"
-        f"{', tỷ trọng xuất phát' if s['base_is_assumed'] else ''}); mỗi giả định được liệt kê kèm căn cứ bên dưới. "
-        f"Các kịch bản là giả định, không phải dự báo. Mô phỏng Monte Carlo: {sim_note}."))
+    out.append(t(key + "assumptions", lang, n=n_assumed, sim_note=sim_note,
+                 starting=t(key + "starting_share", lang) if s["base_is_assumed"] else ""))
     if notes:
-        out.append(pick(lang, "Notes: ", "Ghi chú: ") + " ".join(notes))
+        out.append(t(key + "notes", lang) + " ".join(notes))
     return out

@@ -1,4 +1,6 @@
-"""The digital-economy report builder on the shipped data: history, assumptions, narrative, results."""
+"""The digital-economy notebook's steps on the shipped data: history, assumptions, narrative, results.
+
+``build`` below calls the steps in the notebook's order (the notebook's default scenarios list)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,22 @@ def pkg():
 
 
 def build(pkg, geo, **kw):
-    return share.build(Parameters("digital_economy", {**DEFAULTS, "geo": geo, **kw}), pkg)
+    P = Parameters("digital_economy", {**DEFAULTS, "geo": geo, **kw})
+    inputs = share.load_inputs(pkg, P)
+    calibrations = share.calibrate(pkg, inputs)
+    scenarios = [
+        *share.current_trend(calibrations),
+        *share.reference_pace(calibrations),
+        *share.logistic(calibrations, ceiling_pct=P.ceiling_pct),
+        *share.target_path(calibrations, inputs),
+        *share.damped_trend_ets(calibrations),
+        *share.decomposition(calibrations, de_growth_pct=P.de_growth_pct, g_grdp_pct=P.g_grdp_pct),
+    ]
+    projection = share.project(inputs, calibrations, scenarios, P)
+    return share.collect_report(pkg, P, inputs, calibrations, projection, share.required_paths(inputs, calibrations, P),
+                                share.attainment(inputs, calibrations, projection),
+                                share.simulate(inputs, calibrations, P), share.assess_progress(inputs, calibrations),
+                                share.targets_due(inputs, calibrations))
 
 
 def test_vinh_phuc_starts_from_its_observed_ministry_share(pkg):
@@ -119,3 +136,50 @@ def test_results_tables_are_tidy(pkg):
             "sources"} <= set(tables)
     assert all(isinstance(v, (int, float, str, bool)) for v in scalars.values())
     assert not any(isinstance(v, float) and math.isnan(v) for v in scalars.values())
+
+
+@pytest.mark.slow
+def test_steps_are_live_removing_a_scenario_removes_its_paths(pkg, tmp_path):
+    """Edit the notebook's scenarios cell (drop the decomposition line), execute it with papermill:
+    scenarios.csv loses that scenario and keeps the others."""
+    import nbformat
+    import papermill as pm
+
+    from nq57lib import config
+    from nq57lib.runner import pick_kernel
+
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "digital_economy.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("scenarios = ["))
+    kept = [line for line in cell.source.splitlines() if "decomposition(" not in line]
+    assert len(kept) == len(cell.source.splitlines()) - 1
+    cell.source = "\n".join(kept)
+    edited = tmp_path / "edited.ipynb"
+    nbformat.write(nb, edited)
+    results = tmp_path / "results"
+    pm.execute_notebook(str(edited), str(tmp_path / "out.ipynb"),
+                        parameters={"n_paths": 500, "output_dir": str(results)}, kernel_name=pick_kernel(None),
+                        cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, execution_timeout=300)
+    import pandas as pd
+
+    edited_names = set(pd.read_csv(results / "scenarios.csv")["scenario"])
+    default_names = set(build(pkg, "vinh-phuc").tables["scenarios"]["scenario"])
+    assert "decomposition" in default_names
+    assert edited_names == default_names - {"decomposition"}
+
+
+def test_notebook_is_the_analysis_step_by_step():
+    """At least six code cells after validation each call a public step; no build(, no private call."""
+    import re
+
+    import nbformat
+
+    from nq57lib import config
+
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "digital_economy.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    steps = [src for src in code if re.search(r"\bdigital_economy\.[a-z]\w*\(", src)]
+    assert len(steps) >= 6
+    assert not any("build(" in src for src in code)
+    assert not any(re.search(r"\.\_[a-z]\w*\(", src) for src in code)
+    called = {m for src in code for m in re.findall(r"\bdigital_economy\.(\w+)\(", src)}
+    assert all(callable(getattr(share, name)) and getattr(share, name).__doc__ for name in called)
