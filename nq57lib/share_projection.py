@@ -82,7 +82,8 @@ class Scenario:
 
     * ``cagr``: ``growth_pct`` -- constant relative growth of the share, capped at 100 %;
     * ``pp``: ``pp_per_year`` -- constant change in percentage points, clipped to [0, 100];
-    * ``logistic``: ``growth_pct`` (relative growth at the base year) and ``ceiling_pct`` (saturation);
+    * ``logistic``: ``growth_pct``, ``ceiling_pct`` (saturation) and optional ``pace_share_pct`` (the level at
+      which the pace was measured; see :func:`logistic_path`);
     * ``decomposition``: ``de_growth_pct`` and ``grdp_growth_pct`` -- digital-economy value added and
       GRDP grow at their own nominal rates; the share follows their ratio, capped at 100 %;
     * ``ets``: optional ``damping`` (fixed phi in (0, 1); estimated if absent) -- damped-trend exponential
@@ -143,6 +144,7 @@ class Calibration:
     definition_differs: bool
     note: str
     assumptions: tuple[Assumption, ...]
+    pace_share_pct: float | None = None  # level of the pace series (geometric mean of its ends)
 
 
 @dataclass(frozen=True)
@@ -364,14 +366,24 @@ def pp_path(base_share_pct: float, pp_per_year: float, steps: np.ndarray) -> np.
     return np.clip(base_share_pct + pp_per_year * np.asarray(steps, dtype=float), 0.0, 100.0)
 
 
-def logistic_path(base_share_pct: float, growth_pct: float, ceiling_pct: float, steps: np.ndarray) -> np.ndarray:
+def logistic_path(base_share_pct: float, growth_pct: float, ceiling_pct: float, steps: np.ndarray,
+                  pace_share_pct: float | None = None) -> np.ndarray:
     """Logistic (S-curve) share through the base value, saturating at ``ceiling_pct``.
 
-    ``s(t) = K / (1 + (K / s0 - 1) * exp(-k t))``. The rate k is set so that the relative growth at the
-    base year equals ``growth_pct`` (in log terms: ``k (1 - s0 / K) = ln(1 + g)``), which makes the
-    logistic scenario the current pace bending toward a ceiling rather than a new, unexplained pace.
+    ``s(t) = K / (1 + (K / s0 - 1) * exp(-k t))``: relative growth ``k (1 - s / K)`` falls monotonically
+    as the share fills, and the change in pp a year ``k s (1 - s / K)`` bends down past K / 2.
+
+    The rate k is set where the pace was measured: ``k (1 - p / K) = ln(1 + g)``, p = ``pace_share_pct``,
+    the level of the series the pace ``g`` comes from (:attr:`Calibration.pace_share_pct`; the base share
+    when None). Calibrating it at the geography's own base instead would let a province near the ceiling
+    borrowing a pace measured far below it get an exploding k -- the path then rushes to the ceiling,
+    the logistic's growth "speeding up near the ceiling" (issue 9). A level above the base counts as the
+    base (the base never grows faster than the pace ``g``). E.g. Bắc Ninh 56.83 % with the
+    national ministry pace 15.4 % measured around 14.76 % and K = 70: k = ln(1.154) / (1 - 14.76 / 70)
+    = 0.1816 and its relative growth is k (1 - 56.83 / 70) = 3.4 % a year, not 15.4 %.
     """
-    rate = math.log1p(growth_pct / 100.0) / (1.0 - base_share_pct / ceiling_pct)
+    pace_level = base_share_pct if pace_share_pct is None else pace_share_pct
+    rate = math.log1p(growth_pct / 100.0) / (1.0 - min(pace_level, base_share_pct) / ceiling_pct)
     steps = np.asarray(steps, dtype=float)
     with np.errstate(over="ignore"):  # a steep decline overflows exp to inf, and K / inf is the right 0
         return ceiling_pct / (1.0 + (ceiling_pct / base_share_pct - 1.0) * np.exp(-rate * steps))
@@ -534,7 +546,8 @@ def _pace(series: pd.DataFrame) -> dict:
     sd = float(np.sqrt(np.sum(deviations ** 2 / gaps) / (len(gaps) - 1))) if len(gaps) >= 2 else None
     return {"growth_pct": math.expm1(mean_log) * 100.0, "pp_per_year": float((values[-1] - values[0]) / span),
             "log_growth_sd_pct": None if sd is None else sd * 100.0, "span": span,
-            "first_year": int(years[0]), "last_year": int(years[-1]), "n_obs": len(values)}
+            "first_year": int(years[0]), "last_year": int(years[-1]), "n_obs": len(values),
+            "level": float(math.sqrt(values[0] * values[-1]))}
 
 
 def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str = "own series",
@@ -605,7 +618,8 @@ def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str =
                        pace_last_year=pace["last_year"], pace_n_obs=pace["n_obs"],
                        growth_pct=pace["growth_pct"], pp_per_year=pace["pp_per_year"],
                        log_growth_sd_pct=sd, trend_sd_pct=trend_sd, shock_sd_pct=sd,
-                       definition_differs=differs, note=note, assumptions=tuple(assumptions))
+                       definition_differs=differs, note=note, assumptions=tuple(assumptions),
+                       pace_share_pct=pace["level"])
 
 
 @dataclass(frozen=True)
@@ -841,7 +855,8 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
         method = check_choice(f"{where}.method", scenario.method, METHODS)
         params = scenario.params
         missing = [p for p in required[method] if p not in params]
-        unknown = [p for p in params if p not in required[method] + (("damping",) if method == "ets" else ())]
+        optional = {"ets": ("damping",), "logistic": ("pace_share_pct",)}.get(method, ())
+        unknown = [p for p in params if p not in required[method] + optional]
         if missing or unknown:
             raise ParameterError(f"{where}.params", f"method '{method}' takes {list(required[method])}"
                                                     f"; missing {missing}, unknown {unknown}")
@@ -858,6 +873,9 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
                                      f"must be above the base share {base_share:g} %, got {ceiling:g}")
             if base_share <= 0:
                 raise ParameterError("history", "a logistic path cannot start from a share of 0 %")
+            if "pace_share_pct" in params:
+                check_number(f"{where}.params.pace_share_pct", params["pace_share_pct"], low=0, low_open=True,
+                             high=ceiling, high_open=True)
         if method == "damped":
             check_number(f"{where}.params.damping", params["damping"], low=0, high=1)
         if method == "relative":
@@ -985,7 +1003,7 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
         elif scenario.method == "pp":
             share = pp_path(base_share, p["pp_per_year"], steps)
         elif scenario.method == "logistic":
-            share = logistic_path(base_share, p["growth_pct"], p["ceiling_pct"], steps)
+            share = logistic_path(base_share, p["growth_pct"], p["ceiling_pct"], steps, p.get("pace_share_pct"))
         elif scenario.method == "decomposition":
             share = decomposition_path(base_share, p["de_growth_pct"], p["grdp_growth_pct"], steps)
         elif scenario.method == "path":
@@ -1030,7 +1048,7 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
 
 _UNITS = {"growth_pct": "% per year", "de_growth_pct": "% per year", "grdp_growth_pct": "% per year",
           "start_growth_pct": "% per year",
-          "pp_per_year": "pp per year", "ceiling_pct": "%", "damping": ""}
+          "pp_per_year": "pp per year", "ceiling_pct": "%", "damping": "", "pace_share_pct": "%"}
 
 
 def _relabel(assumption: Assumption, scenario: Scenario) -> Assumption:
@@ -1108,9 +1126,12 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
                                   t("common.scenario.reference_pace", "vi",
                                     reference=reference_name_vi or reference.pace_label)))
     if cal.base_share_pct < ceiling:
-        scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}"), "logistic",
-                                  {"growth_pct": cal.growth_pct, "ceiling_pct": ceiling},
-                                  f"current pace at the base year; ceiling {ceiling:g} % is an assumption",
+        params = {"growth_pct": cal.growth_pct, "ceiling_pct": ceiling}
+        if cal.pace_share_pct is not None and cal.pace_share_pct < ceiling:
+            params["pace_share_pct"] = min(cal.pace_share_pct, cal.base_share_pct)
+        scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}"), "logistic", params,
+                                  f"current pace where it was measured (around {params.get('pace_share_pct', cal.base_share_pct):.2f} %), "
+                                  f"slowing as the share fills; ceiling {ceiling:g} % is an assumption",
                                   t("common.scenario.logistic", "vi", ceiling=f"{ceiling:g}")))
     if targets is not None:
         points = target_path_points(targets, cal.base_year, cal.base_share_pct)
