@@ -194,7 +194,13 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
 
     ``inputs``: one row per geography with geo_id, base_year, base_share_pct, growth_pct, trend_sd_pct,
     shock_sd_pct (see :func:`simulation_inputs`) and optionally ceiling_pct (a saturation cap, default
-    100 %: with a fast pace, uncapped constant growth reaches 100 % within two decades).
+    100 %: with a fast pace, uncapped constant growth reaches 100 % within two decades), base_sd_pct
+    (error of the base value in log points x100, one draw B per path, shared by all years: an uncertain
+    starting level), fan (rows are keyed by geo_id and fan: one fan per definition's pace, plus the
+    pooled one of :func:`pooled_input`, so parameter and definition uncertainty stay apart; default
+    'main') and n_obs (own observations on the definition; with fewer than 3, p_meet is NaN and
+    ``reason`` says why). Three sources of uncertainty, each labelled: the pace (tau, per path), the
+    base value (beta, per path) and yearly shocks (sigma, per year).
 
     Common random numbers: Z and E are drawn once and shared by all geographies (E indexed by calendar
     year). Each geography's distribution is exactly the one it would have alone, and its results are
@@ -203,9 +209,9 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     and are not reported.
 
     Computation: one numpy cube of paths x years x *path shapes*, no Python loop over paths or years.
-    With ``scale_g`` = max(tau_g, sigma_g), log(share / s0) = mu_g t + scale_g W, where
-    W = (tau_g / scale_g) t Z + (sigma_g / scale_g) (shocks since the base year). Geographies with the
-    same base year and the same ratio tau / sigma -- every province calibrated on one proxy -- share one
+    With ``scale_g`` = max(tau_g, sigma_g, beta_g), log(share / s0) = mu_g t + scale_g W, where
+    W = (tau_g / scale_g) t Z + (sigma_g / scale_g) (shocks since the base year) + (beta_g / scale_g) B. Geographies with the
+    same base year and the same ratios tau : sigma : beta -- every province calibrated on one proxy -- share one
     W, so they share one slice of the cube; their quantiles are mu_g t + scale_g times the quantiles of W,
     exactly, because that map is increasing. Quantiles (5/25/50/75/95, the 'inverted CDF' order
     statistic) are taken on this log scale and mapped back to shares, also exact (a monotone map).
