@@ -25,12 +25,14 @@
 # %% tags=["parameters"]
 geo: str = "vinh-phuc"  # geography id or name (list: nq57 data --geos)
 lang: str = "en"  # language of labels and narrative: en or vi
+concept: str = "both"  # definition(s) shown: both, nso (statistics office value added) or ministry (the ministry's broader estimate)
 horizon_year: int = 2045  # last year projected
 n_paths: int = 20000  # Monte Carlo paths (memory grows with it)
 seed: int = 57  # random seed: same seed, same results
 proxy: str = ""  # geography whose series calibrates the pace when the geography has < 2 observations (empty: the nation)
-ceiling_pct: float = 75.0  # scenario: saturation ceiling of the logistic path and the simulated paths, % of GRDP
-g_grdp_pct: float = 7.0  # scenario: GRDP growth, % a year (decomposition and implied digital-economy growth)
+ceiling_pct: float = 70.0  # scenario: ceiling of every path and of the logistic saturation, % of GRDP (70: the sector structure, not the targets)
+g_grdp_pct: float = 0.0  # scenario: nominal GRDP growth, % a year (0: from data, real growth mean and deflator_pct, as the budget report)
+deflator_pct: float = 3.5  # scenario: GRDP deflator, % a year (with g_grdp_pct 0)
 de_growth_pct: float = 12.0  # scenario: digital-economy value-added growth, % a year (decomposition)
 output_dir: str = ""  # folder for machine-readable results (empty: reports/scratch/...)
 
@@ -49,37 +51,43 @@ from nq57lib.report_view import heading, show, table_view
 pkg = data.load_package()
 
 # %% [markdown] tags=["remove_cell"]
-# ## The data: history, targets, proxy and the nation's position
+# ## The data: history on each definition, targets, proxy, as-of year
 
 # %% tags=["remove_output"]
 inputs = digital_economy.load_inputs(pkg, P)
 inputs
 
 # %% tags=["remove_output"]
-digital_economy.history_by_definition(pkg, inputs)
+digital_economy.history_by_definition(inputs)
 
 # %% [markdown] tags=["remove_cell"]
-# ## Calibration: the base observation and the pace of each definition
+# ## Calibration: the base and the pace on each definition; the GRDP growth assumption
 
 # %% tags=["remove_output"]
 calibrations = digital_economy.calibrate(pkg, inputs)
 calibrations
 
+# %% tags=["remove_output"]
+grdp = digital_economy.grdp_growth_assumption(pkg, inputs, P)
+grdp
+
 # %% [markdown] tags=["remove_cell"]
 # ## Scenarios: edit this list (add, remove or change one)
 #
-# Each entry builds the scenario on every projected definition. A plain
+# Each entry builds the scenario on every definition shown (where it applies). A plain
 # `share_projection.Scenario(name, method, params, basis)` applies to every definition too, e.g.
 # `share_projection.Scenario("8 % a year", "cagr", {"growth_pct": 8.0}, "what-if")`.
 
 # %% tags=["remove_output"]
 scenarios = [
     *digital_economy.current_trend(calibrations),
-    *digital_economy.reference_pace(calibrations),
+    *digital_economy.linear_trend(calibrations),
+    *digital_economy.damped_pace(calibrations),
+    *digital_economy.relative_level(calibrations, inputs),
     *digital_economy.logistic(calibrations, ceiling_pct=P.ceiling_pct),
     *digital_economy.target_path(calibrations, inputs),
     *digital_economy.damped_trend_ets(calibrations),
-    *digital_economy.decomposition(calibrations, de_growth_pct=P.de_growth_pct, g_grdp_pct=P.g_grdp_pct),
+    *digital_economy.decomposition(calibrations, de_growth_pct=P.de_growth_pct, grdp=grdp),
 ]
 scenarios
 
@@ -91,34 +99,42 @@ projection = digital_economy.project(inputs, calibrations, scenarios, P)
 projection
 
 # %% tags=["remove_output"]
-required = digital_economy.required_paths(inputs, calibrations, P)
+required = digital_economy.required_paths(inputs, calibrations, grdp)
 required
 
 # %% tags=["remove_output"]
-attained = digital_economy.attainment(inputs, calibrations, projection)
+attained = digital_economy.attainment(inputs, projection)
 attained
 
 # %% [markdown] tags=["remove_cell"]
-# ## Simulation and progress assessments
+# ## Simulation, assessments, back-test, sensitivity
 
 # %% tags=["remove_output"]
 simulation = digital_economy.simulate(inputs, calibrations, P)
 simulation
 
 # %% tags=["remove_output"]
-assessment = digital_economy.assess_progress(inputs, calibrations)
+assessment = digital_economy.assess_progress(inputs)
 assessment
 
 # %% tags=["remove_output"]
-due = digital_economy.targets_due(inputs, calibrations)
-due
-
-# %% [markdown] tags=["remove_cell"]
-# ## The report: narrative, figure, tables
+passed = digital_economy.targets_passed(inputs)
+passed
 
 # %% tags=["remove_output"]
-report = digital_economy.collect_report(pkg, P, inputs, calibrations, projection, required, attained, simulation,
-                                        assessment, due)
+backtested = digital_economy.backtest_table(inputs, P)
+backtested
+
+# %% tags=["remove_output"]
+tornado = digital_economy.sensitivity(inputs, calibrations, grdp, P)
+tornado
+
+# %% [markdown] tags=["remove_cell"]
+# ## The report: narrative, figures, tables
+
+# %% tags=["remove_output"]
+report = digital_economy.collect_report(pkg, P, inputs, calibrations, grdp, projection, required, attained,
+                                        simulation, assessment, passed, backtested, tornado)
 
 # %%
 digital_economy.narrative(report)
@@ -131,7 +147,13 @@ display(heading(report, "paths"))
 display(table_view(report, "required_paths"))
 display(table_view(report, "attainment"))
 display(table_view(report, "probabilities"))
+display(table_view(report, "targets_due"))
 display(table_view(report, "assessment"))
+
+# %%
+show(report.figure("tornado"))
+display(table_view(report, "sensitivity"))
+display(table_view(report, "backtest"))
 
 # %%
 display(heading(report, "data"))

@@ -1,30 +1,47 @@
-"""The steps of the ``digital_economy`` notebook: data, history, calibration, scenarios, projection,
-required paths and attainment, simulation, assessments, narrative, results.
+"""The steps of the ``digital_economy`` notebook: data, history on each definition, calibration,
+scenarios, projection, required paths and attainment, simulation, assessments, back-test, sensitivity,
+narrative, results.
 
-The notebook answers, for one geography: where does the share stand (on which definition, from
-which source), what paths do its targets require, when would each scenario reach them, how likely
-is that (Monte Carlo), and how is progress assessed (Eurostat and UNSD methods). Each step below is
-one public function the notebook calls in its own cell and shows; the steps read the data package
-and call the pure engines (``share_projection``, ``monte_carlo``, ``progress_assessment``). The
-scenarios are a list the researcher edits in the notebook (``current_trend(...)``, ``logistic(...)``
+The notebook answers, for one geography and on each definition of the digital economy that has data
+for it or its proxy: where does the share stand (from which source), what pace do its targets need,
+in which years would the scenarios reach them, how likely that is (only where the data support a
+probability), how progress is assessed (Eurostat and UNSD methods), how well the methods did on past
+data (back-test) and which assumption matters most (tornado). Each step below is one public function
+the notebook calls in its own cell; the steps read the data package and call the pure engines
+(``share_projection``, ``monte_carlo``, ``progress_assessment``, ``backtest``, ``outlook_sensitivity``).
+The scenarios are a list the researcher edits in the notebook (``current_trend(...)``, ``logistic(...)``
 and their siblings build its entries).
 
 Choices, each stated in the report:
 
-- **History**: the geography's best observation per year on one definition (the indicator's
-  default concept that has data: the statistics office's ``nso`` where it exists, else the
-  ministry's estimate). A unit created by the 2025 merger has no observed share; its base is an
-  explicit assumption: the GRDP-weighted average of its old provinces' observed shares, with the
-  national share of the same definition and year standing in for an old province without one
-  (``assumed_merged_base``). Nothing is filled in silently.
+- **Definitions side by side** (parameter ``concept``: ``both`` by default). Two definitions exist:
+  the statistics office's value-added measure (``nso``) and the ministry's broader estimate
+  (``ministry``). Every definition with data for the geography or its proxy gets its own history,
+  calibration, paths and fan; no path mixes them.
+- **Base on each definition**: the geography's latest own observation. A unit created by the 2025
+  merger has none: its base is an explicit assumption, the GRDP-weighted average of its old
+  provinces' shares (``assumed_merged_base``). A definition on which the geography has no value but
+  its proxy has (e.g. Vĩnh Phúc on the statistics office's measure) gets a **relative-level** base,
+  also an assumption: the proxy's value on that definition times the geography's level relative to
+  the proxy on the other definition in the same year (``relative_level_base``).
 - **Calibration**: the geography's own series when it has two or more observations of the
   definition, else the ``proxy`` geography's series of the same definition (default: the nation).
-- **Reference scenario**: the national series of the *other* definition, so a reader sees how much
-  the choice of definition changes the outlook.
-- **Decomposition scenario**: digital-economy value added growing at ``de_growth_pct`` while GRDP
-  grows at ``g_grdp_pct`` (both scenario inputs).
-- **Targets**: those registered for the geography; a target due at or before the base year is
-  compared with the observed value instead of projected.
+- **Targets that do not state their definition** are compared on the ministry's measure
+  (``UNSTATED_TARGET_CONCEPT``). Rule: a target is read on the definition in use by the body that set
+  it when it was set. Every registered digital-economy share target dates from 2019-2025 and is set by a
+  Party or government body that monitored the ministry's estimate: it was the only published measure
+  of the share until the statistics office first published its value-added measure (the earliest
+  publication date of the ``nso`` series in the data, January 2025), and it remains the only one
+  published for provinces. The report shows the other definition beside it, always.
+- **Time as of the data**: the as-of year is the year of the newest publication date in the data
+  (``data.as_of_year``). A target whose year is not after it is not projected: it reads "target year
+  passed" with the latest value (and met / not met where the target year itself is observed).
+- **Probabilities only where the data support them**: with fewer than 3 own observations on a
+  definition (``monte_carlo.MIN_OBS_FOR_PROBABILITY``) there is no probability; the headline gives
+  the pace each target needs and the range of years in which the scenarios reach it instead.
+- **Nominal GRDP growth** (``g_grdp_pct``; 0 = from data) is the one the budget report uses
+  (``nq57lib.grdp_growth``): the medium-term geometric mean of observed real growth compounded with
+  the deflator ``deflator_pct`` (same default as the budget report's).
 """
 
 from __future__ import annotations
@@ -33,12 +50,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from . import data, monte_carlo, progress_assessment, share_projection
+from . import backtest, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment, share_projection
 from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
-from .provenance import ASSUMED, OBSERVED, Assumption
+from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
 from .text import LANGS, catalog, t
 
@@ -46,6 +64,17 @@ INDICATOR = "de_share_pct"
 NATION = "vn"
 CONCEPTS = ("nso", "ministry")  # the two definitions: statistics office value added, ministry estimate
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
+# The definition a target that does not state its own is compared on (rule in the module docstring).
+UNSTATED_TARGET_CONCEPT = "ministry"
+# Error of an assumed starting level (merged unit, relative level), sd in log points x100: a round prior,
+# not estimated (no second measurement exists); an observed base is taken as published (no error drawn).
+ASSUMED_BASE_SD_PCT = 10.0
+# Plausible ranges of the tornado (which assumption matters most); each is stated in the report.
+CEILING_RANGE_PP = 10.0  # ceiling +-10 pp around the parameter (the sector bound spans 68-72 % for Vinh Phuc)
+PACE_Z = 1.645  # pace: the 5-95 % range of the Monte Carlo's pace distribution
+BASE_RANGE_PCT = 10.0  # base value: +-10 % (the assumed-base error prior)
+GRDP_RANGE_PP = 2.0  # nominal GRDP growth +-2 pp, digital-economy value-added growth held
+REPORT_YEARS = (2030, 2045)
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,41 +150,103 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
     return history, assumption
 
 
+def _history_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[[c for c in HISTORY_COLUMNS + ["published", "tier", "url", "note"] if c in frame]].copy()
+
+
+def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other: pd.DataFrame,
+                        proxy_geo: str) -> tuple[pd.DataFrame, Assumption] | None:
+    """A one-row history on ``concept`` for a geography with a base only on the other definition.
+
+    share = proxy's ``concept`` share in year Y x (geography's other-definition share in Y / proxy's
+    other-definition share in Y), Y the year of the geography's base on the other definition: its level
+    relative to the proxy, carried across definitions. An assumption, labelled; None when the proxy
+    lacks either definition in Y.
+    """
+    row = other.iloc[-1]
+    year, other_concept = int(row["year"]), str(row["concept"])
+    proxy_c = data.series(pkg, proxy_geo, INDICATOR, concept=concept)
+    proxy_o = data.series(pkg, proxy_geo, INDICATOR, concept=other_concept)
+    pc, po = proxy_c[proxy_c["year"] == year], proxy_o[proxy_o["year"] == year]
+    if pc.empty or po.empty or float(po["value"].iloc[0]) <= 0:
+        return None
+    ratio = float(row["value"]) / float(po["value"].iloc[0])
+    value = float(pc["value"].iloc[0]) * ratio
+    basis = (f"relative level: {proxy_geo} '{concept}' share {year} {float(pc['value'].iloc[0]):g} % "
+             f"({pc['source_id'].iloc[0]}) x {geo_id}'s level relative to {proxy_geo} on '{other_concept}' "
+             f"{float(row['value']):g} / {float(po['value'].iloc[0]):g} = {ratio:.3f} "
+             f"({po['source_id'].iloc[0]}); = {value:.2f} %. No '{concept}' value is published for {geo_id}.")
+    assumption = Assumption(f"base_share_pct ({concept})", value, "%", ASSUMED,
+                            f"assumed {year} share of {geo_id} ('{concept}' definition)", basis)
+    history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
+                             "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
+    history.attrs["sources"] = sorted({str(pc["source_id"].iloc[0]), str(po["source_id"].iloc[0]),
+                                       *other.attrs.get("sources", []),
+                                       *[s for s in [row.get("source_id", "")] if s]})
+    return history, assumption
+
+
+def definition_histories(pkg: data.DataPackage, geo_id: str, proxy_geo: str
+                         ) -> tuple[dict[str, pd.DataFrame], dict[str, list[Assumption]], dict[str, int]]:
+    """(history, base assumptions, own observation count) on every definition with data for the
+    geography or its proxy. Raises ParameterError when the geography has no base on any definition."""
+    histories, assumptions, n_own = {}, {}, {}
+    for concept in CONCEPTS:
+        own = data.series(pkg, geo_id, INDICATOR, concept=concept)
+        n_own[concept] = len(own)
+        if not own.empty:
+            histories[concept], assumptions[concept] = _history_rows(own), []
+    if not histories and data.old_units(pkg, geo_id):
+        history, assumption = assumed_merged_base(pkg, geo_id)
+        concept = str(history["concept"].iloc[0])
+        histories[concept], assumptions[concept] = history, [assumption]
+    if not histories:
+        raise ParameterError("geo", f"no digital-economy share is observed for {geo_id!r}; provinces with one: "
+                                    + ", ".join(sorted(set(pkg.observations.loc[
+                                        pkg.observations["indicator_id"] == INDICATOR, "geo_id"]))))
+    if proxy_geo != geo_id:
+        for concept in CONCEPTS:
+            if concept in histories:
+                continue
+            source = next(iter(histories))
+            made = relative_level_base(pkg, geo_id, concept, histories[source], proxy_geo)
+            if made is not None:
+                histories[concept] = made[0]
+                assumptions[concept] = [*assumptions[source], made[1]]
+    return histories, assumptions, n_own
+
+
 def share_history(pkg: data.DataPackage, geo_id: str) -> tuple[pd.DataFrame, list[Assumption]]:
-    """The history the projection starts from, and any assumption it rests on."""
+    """The history the projection starts from on the indicator's default definition, and its assumptions."""
     history = data.series(pkg, geo_id, INDICATOR)
     if not history.empty:
-        return history[HISTORY_COLUMNS + ["published", "tier", "url", "note"]].copy(), []
-    if data.old_units(pkg, geo_id):
-        history, assumption = assumed_merged_base(pkg, geo_id)
-        return history, [assumption]
-    raise ParameterError("geo", f"no digital-economy share is observed for {geo_id!r}; provinces with one: "
-                                + ", ".join(sorted(set(pkg.observations.loc[
-                                    pkg.observations["indicator_id"] == INDICATOR, "geo_id"]))))
+        return _history_rows(history), []
+    histories, assumptions, _ = definition_histories(pkg, geo_id, geo_id)
+    concept = next(iter(histories))
+    return histories[concept], assumptions[concept]
 
 
 def share_history_for(pkg: data.DataPackage, P) -> pd.DataFrame:
-    """``share_history`` for the parameters of a run (the runner's cheap input check)."""
-    return share_history(pkg, P.geo)[0]
+    """The histories of a run's parameters (the runner's cheap input check): raises ParameterError
+    naming ``geo`` or ``concept`` when the report cannot run."""
+    inputs = _inputs(pkg, P.geo, P.proxy, P.lang, getattr(P, "concept", "both"))
+    return inputs.history
 
 
 def _proxy_history(pkg: data.DataPackage, proxy_geo: str, concept: str) -> pd.DataFrame | None:
     proxy = data.series(pkg, proxy_geo, INDICATOR, concept=concept)
-    if proxy.empty:
-        proxy = data.series(pkg, proxy_geo, INDICATOR)
     return None if proxy.empty else proxy[HISTORY_COLUMNS]
 
 
 def calibration_for(pkg: data.DataPackage, geo: str, proxy: str = ""):
-    """(history, base assumptions, calibration, proxy history) of one geography, as the report uses.
+    """(history, base assumptions, calibration, proxy history) on the geography's first definition.
 
-    The pace comes from the geography's own series of its definition when it has >= 2 observations,
-    else from ``proxy`` (default: the nation) on the same definition. Used by the
-    Monte Carlo benchmark, so it simulates exactly what the report shows.
+    Used by the Monte Carlo benchmark, so it simulates exactly what the report shows.
     """
-    inputs = _inputs(pkg, geo, proxy, "en")
-    cal = calibrate(pkg, inputs).by_concept[inputs.concept]
-    return inputs.history, inputs.base_assumptions, cal, inputs.proxy_history
+    inputs = _inputs(pkg, geo, proxy, "en", "both")
+    concept = inputs.concepts[0]
+    cal = calibrate(pkg, inputs).by_concept[concept]
+    return inputs.histories[concept], inputs.base_assumptions[concept], cal, inputs.proxy_histories.get(concept)
 
 
 # --------------------------------------------------------------------------------------------
@@ -168,114 +259,165 @@ def _frame_html(frame: pd.DataFrame, caption: str) -> str:
 
 @dataclass
 class ShareInputs:
-    """What the data package holds for one run: the history, its assumptions, the targets.
+    """What the data package holds for one run, on each definition shown.
 
-    ``history``: the best observation per year on the reported definition (or the assumed base of a
-    merged unit); ``base_assumptions``: the assumption the base rests on, if any; ``targets``: every
-    registered target; ``proxy_history``: the proxy series of the same definition (None for the
-    proxy itself); ``national``: the nation's latest share on each definition.
+    ``histories``: per definition, the best observation per year (or the assumed base);
+    ``base_assumptions``: per definition, the assumptions its base rests on; ``n_own``: own
+    observations per definition; ``targets``: every registered target; ``as_of_year``: the year of
+    the newest publication date in the data; ``proxy_histories``: the proxy's series per definition.
     """
 
     geo_id: str
     name: str
     lang: str
-    history: pd.DataFrame
-    base_assumptions: list[Assumption]
+    concepts: tuple[str, ...]
+    histories: dict[str, pd.DataFrame]
+    base_assumptions: dict[str, list[Assumption]]
+    n_own: dict[str, int]
     targets: pd.DataFrame
+    as_of_year: int
     proxy_geo: str
-    proxy_history: pd.DataFrame | None
+    proxy_histories: dict[str, pd.DataFrame]
     national: pd.DataFrame
+    nso_first_published: str
 
     @property
-    def concept(self) -> str:
-        """The definition of the latest observation (the one projected)."""
-        return str(self.history["concept"].iloc[-1])
+    def history(self) -> pd.DataFrame:
+        """Every definition's history in one table (a ``concept`` column tells them apart)."""
+        frame = pd.concat([self.histories[c] for c in self.concepts], ignore_index=True)
+        frame.attrs["sources"] = sorted({s for c in self.concepts for s in self.histories[c].attrs.get("sources", [])})
+        return frame
+
+    def is_assumed(self, concept: str) -> bool:
+        """True when the base on ``concept`` is an assumption, not an observation."""
+        return self.n_own.get(concept, 0) == 0
 
     def _repr_html_(self) -> str:
-        return _frame_html(self.history[HISTORY_COLUMNS], f"{self.name}: {INDICATOR}")
+        return _frame_html(self.history[HISTORY_COLUMNS], f"{self.name}: {INDICATOR} (as of {self.as_of_year})")
 
 
 def load_inputs(pkg: data.DataPackage, P) -> ShareInputs:
-    """Step 1: the history, targets, proxy series and national position the report rests on."""
-    return _inputs(pkg, P.geo, P.proxy, P.lang)
+    """Step 1: the histories on each definition, targets, proxy series, as-of year, national position."""
+    return _inputs(pkg, P.geo, P.proxy, P.lang, P.concept)
 
 
-def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str) -> ShareInputs:
-    history, base_assumptions = share_history(pkg, geo)
-    concept = str(history["concept"].iloc[-1])
+def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str) -> ShareInputs:
     proxy_geo = proxy or NATION
-    proxy_hist = None if proxy_geo == geo else _proxy_history(pkg, proxy_geo, concept)
-    return ShareInputs(geo_id=geo, name=data.geo_name(pkg, geo, lang), lang=lang, history=history,
-                       base_assumptions=base_assumptions, targets=geo_targets(pkg, geo), proxy_geo=proxy_geo,
-                       proxy_history=proxy_hist,
-                       national=_national_position(pkg) if geo != NATION else pd.DataFrame())
+    histories, assumptions, n_own = definition_histories(pkg, geo, proxy_geo)
+    wanted = CONCEPTS if concept == "both" else (concept,)
+    missing = [c for c in wanted if c not in histories]
+    if concept != "both" and missing:
+        raise ParameterError("concept", f"no '{concept}' share for {geo!r} or its proxy {proxy_geo!r}; "
+                                        f"available: {', '.join(histories)}")
+    order = sorted((c for c in wanted if c in histories), key=lambda c: c != UNSTATED_TARGET_CONCEPT)
+    nso = data.series(pkg, NATION, INDICATOR, concept="nso")
+    first = str(nso["published"].dropna().astype(str).min()) if not nso.empty else ""
+    proxies = {c: _proxy_history(pkg, proxy_geo, c) for c in order} if proxy_geo != geo else {}
+    return ShareInputs(geo_id=geo, name=data.geo_name(pkg, geo, lang), lang=lang, concepts=tuple(order),
+                       histories={c: histories[c] for c in order},
+                       base_assumptions={c: assumptions[c] for c in order}, n_own={c: n_own[c] for c in order},
+                       targets=geo_targets(pkg, geo), as_of_year=data.as_of_year(pkg), proxy_geo=proxy_geo,
+                       proxy_histories={c: h for c, h in proxies.items() if h is not None},
+                       national=_national_position(pkg) if geo != NATION else pd.DataFrame(),
+                       nso_first_published=first)
 
 
 # --------------------------------------------------------------------------------------------
 # Step 2: the history on each definition
 # --------------------------------------------------------------------------------------------
 
-def history_by_definition(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
-    """Step 2: how many observations the geography (and its proxy) has on each definition.
+def history_by_definition(inputs: ShareInputs) -> pd.DataFrame:
+    """Step 2: on each definition, the geography's own observations, its base and the proxy's series.
 
-    Columns: geo_id, concept, n_obs, first_year, last_year, latest_pct. Definitions are never mixed
-    in one series; this table shows which ones the outlook can rest on.
+    Columns: concept, n_own_obs, base_year, base_share_pct, base_kind ('observed' or 'assumed'),
+    proxy_geo, proxy_n_obs, proxy_first_year, proxy_last_year.
     """
     rows = []
-    for geo in dict.fromkeys([inputs.geo_id, inputs.proxy_geo]):
-        for concept in CONCEPTS:
-            s = data.series(pkg, geo, INDICATOR, concept=concept)
-            if s.empty:
-                continue
-            rows.append({"geo_id": geo, "concept": concept, "n_obs": len(s), "first_year": int(s["year"].iloc[0]),
-                         "last_year": int(s["year"].iloc[-1]), "latest_pct": float(s["value"].iloc[-1])})
-    return pd.DataFrame(rows, columns=["geo_id", "concept", "n_obs", "first_year", "last_year", "latest_pct"])
+    for concept in inputs.concepts:
+        history = inputs.histories[concept]
+        proxy = inputs.proxy_histories.get(concept)
+        rows.append({"concept": concept, "n_own_obs": inputs.n_own[concept],
+                     "base_year": int(history["year"].iloc[-1]), "base_share_pct": float(history["value"].iloc[-1]),
+                     "base_kind": "assumed" if inputs.is_assumed(concept) else "observed",
+                     "proxy_geo": inputs.proxy_geo if proxy is not None else "",
+                     "proxy_n_obs": 0 if proxy is None else len(proxy),
+                     "proxy_first_year": pd.NA if proxy is None else int(proxy["year"].iloc[0]),
+                     "proxy_last_year": pd.NA if proxy is None else int(proxy["year"].iloc[-1])})
+    out = pd.DataFrame(rows)
+    for column in ("proxy_first_year", "proxy_last_year"):
+        out[column] = out[column].astype("Int64")
+    return out
 
 
 # --------------------------------------------------------------------------------------------
-# Step 3: the calibration
+# Step 3: the calibration, and the GRDP growth assumption
 # --------------------------------------------------------------------------------------------
 
 @dataclass
 class Calibrations:
-    """The calibration of each projected definition, and the reference series' pace."""
+    """The calibration of each definition (base and pace) and, where the series allows, its damped pace."""
 
     by_concept: dict[str, share_projection.Calibration]
-    reference: share_projection.Calibration | None = None
-    reference_history: pd.DataFrame | None = None
+    damped: dict[str, share_projection.DampedFit | None]
 
     def table(self) -> pd.DataFrame:
-        """One row per calibration: base, pace and where the pace comes from."""
-        cals = [*self.by_concept.values(), *([self.reference] if self.reference is not None else [])]
-        return pd.DataFrame([{"concept": c.concept, "label": c.label, "base_year": c.base_year,
-                              "base_share_pct": c.base_share_pct, "source": c.source, "pace_label": c.pace_label,
-                              "pace_years": f"{c.pace_first_year}-{c.pace_last_year}", "pace_n_obs": c.pace_n_obs,
-                              "growth_pct": c.growth_pct, "pp_per_year": c.pp_per_year} for c in cals])
+        """One row per definition: base, pace, where the pace comes from, the damped fit."""
+        rows = []
+        for concept, c in self.by_concept.items():
+            fit = self.damped.get(concept)
+            rows.append({"concept": concept, "base_year": c.base_year, "base_share_pct": c.base_share_pct,
+                         "pace_source": c.source, "pace_label": c.pace_label,
+                         "pace_years": f"{c.pace_first_year}-{c.pace_last_year}", "pace_n_obs": c.pace_n_obs,
+                         "growth_pct": c.growth_pct, "pp_per_year": c.pp_per_year,
+                         "trend_sd_pct": c.trend_sd_pct, "damping": None if fit is None else fit.damping})
+        return pd.DataFrame(rows)
 
     def _repr_html_(self) -> str:
         return _frame_html(self.table(), "calibration")
 
 
 def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
-    """Step 3: base observation and pace of the projected definition, and the reference pace.
+    """Step 3: base observation and pace on each definition, and the damped pace where it can be fitted.
 
-    The pace comes from the geography's own series when it has >= 2 observations of the
-    definition, else from the proxy (default: the nation) on the same definition. The reference is
-    the nation's series on the *other* definition, so a reader sees how much the definition matters.
+    The pace comes from the geography's own series when it has >= 2 observations of the definition,
+    else from the proxy (default: the nation) on the same definition. The damped pace is fitted to the
+    same series (>= 3 observations).
     """
-    concept = inputs.concept
-    own = inputs.history[inputs.history["concept"] == concept]
-    proxy_label = f"{data.geo_name(pkg, inputs.proxy_geo, 'en')} ({concept})"
-    cal = share_projection.calibrate(own[HISTORY_COLUMNS], concept=concept,
-                                     label=data.geo_name(pkg, inputs.geo_id, "en"),
-                                     proxy=inputs.proxy_history, proxy_label=proxy_label)
-    other = "nso" if concept == "ministry" else "ministry"
-    ref_hist = data.series(pkg, NATION, INDICATOR, concept=other)
-    reference = None
-    if len(ref_hist) >= 2:
-        reference = share_projection.calibrate(ref_hist[HISTORY_COLUMNS], concept=other,
-                                               label=t("digital_economy.nation_series", "en", concept=other))
-    return Calibrations({concept: cal}, reference, ref_hist if reference is not None else None)
+    by_concept, damped = {}, {}
+    label = data.geo_name(pkg, inputs.geo_id, "en")
+    proxy_label_geo = data.geo_name(pkg, inputs.proxy_geo, "en")
+    for concept in inputs.concepts:
+        proxy = inputs.proxy_histories.get(concept)
+        cal = share_projection.calibrate(inputs.histories[concept][HISTORY_COLUMNS], concept=concept, label=label,
+                                         proxy=proxy, proxy_label=f"{proxy_label_geo} ({concept})")
+        by_concept[concept] = cal
+        fitted = inputs.histories[concept] if cal.source == "own" else proxy
+        fit_label = label if cal.source == "own" else f"{proxy_label_geo} ({concept})"
+        damped[concept] = (share_projection.fit_damped_pace(fitted[HISTORY_COLUMNS], concept=concept, label=fit_label)
+                           if fitted is not None and len(fitted) >= share_projection.DAMPED_MIN_OBS else None)
+    return Calibrations(by_concept, damped)
+
+
+def grdp_growth_assumption(pkg: data.DataPackage, inputs: ShareInputs, P) -> grdp_growth.GrowthAssumption:
+    """Step 3b: the nominal GRDP growth of the implied digital-economy growth and the decomposition.
+
+    ``g_grdp_pct`` 0 means "from data": the medium-term geometric mean of observed real growth up to
+    the as-of year compounded with ``deflator_pct`` (:func:`nq57lib.grdp_growth.growth_assumption`, the
+    one the budget report uses); a geography without real growth in the data borrows the nation's,
+    and says so. A non-zero ``g_grdp_pct`` is the nominal rate itself (a scenario), deflator 0.
+    """
+    if P.g_grdp_pct != 0:
+        return grdp_growth.GrowthAssumption(inputs.geo_id, float(P.g_grdp_pct), 0.0, ASSUMED,
+                                            "nominal GRDP growth set by the run (notebook parameter g_grdp_pct)",
+                                            "included in g_grdp_pct")
+    try:
+        return grdp_growth.growth_assumption(pkg, inputs.geo_id, inputs.as_of_year, deflator_pct=P.deflator_pct)
+    except ParameterError:
+        national = grdp_growth.growth_assumption(pkg, NATION, inputs.as_of_year, deflator_pct=P.deflator_pct)
+        return grdp_growth.GrowthAssumption(
+            inputs.geo_id, national.real_pct, national.deflator_pct, ASSUMED,
+            f"no real GRDP growth of {inputs.geo_id} in the data; the nation's stands in: {national.real_basis}",
+            national.deflator_basis, national.years)
 
 
 # --------------------------------------------------------------------------------------------
@@ -300,35 +442,59 @@ def _default(calibrations: Calibrations, concept: str, name: str, **kw) -> list[
 
 
 def current_trend(calibrations: Calibrations) -> list[DefinitionScenario]:
-    """The calibrated pace held constant (CAGR), on each definition."""
+    """The calibrated pace held constant (CAGR), on each definition; capped at the ceiling."""
     name = t("common.scenario.current_trend", "en")
     return [s for c in calibrations.by_concept for s in _default(calibrations, c, name)]
 
 
-def reference_pace(calibrations: Calibrations) -> list[DefinitionScenario]:
-    """The pace of the nation's series on the other definition (skipped when it equals the trend)."""
-    ref = calibrations.reference
-    if ref is None:
-        return []
-    name = t("common.scenario.reference_pace", "en", reference=ref.pace_label)
-    name_vi = t("digital_economy.nation_series", "vi", concept=ref.concept)
-    return [s for c in calibrations.by_concept
-            for s in _default(calibrations, c, name, reference=ref, reference_name_vi=name_vi)]
+def linear_trend(calibrations: Calibrations) -> list[DefinitionScenario]:
+    """The calibrated change in percentage points a year held constant, on each definition."""
+    return [DefinitionScenario(c, share_projection.linear_scenario(cal)) for c, cal in calibrations.by_concept.items()]
+
+
+def damped_pace(calibrations: Calibrations) -> list[DefinitionScenario]:
+    """The pace slowing as the series' own growth slowed (fitted damping), where it can be fitted."""
+    return [DefinitionScenario(c, share_projection.damped_scenario(fit)) for c, fit in calibrations.damped.items()
+            if fit is not None and fit.damping < 1]
+
+
+def relative_level(calibrations: Calibrations, inputs: ShareInputs) -> list[DefinitionScenario]:
+    """On each definition calibrated on the proxy: the proxy's observed path after the base year, then
+    its damped pace where its growth slowed (else its constant pace), scaled by the level relative to
+    the proxy."""
+    out = []
+    for concept, cal in calibrations.by_concept.items():
+        proxy = inputs.proxy_histories.get(concept)
+        if cal.source != "proxy" or proxy is None or cal.base_year not in set(proxy["year"].astype(int)):
+            continue
+        last_year, last = int(proxy["year"].iloc[-1]), float(proxy["value"].iloc[-1])
+        fit = calibrations.damped.get(concept)
+        steps = np.arange(1, share_projection.LAST_YEAR - last_year + 1)
+        slowing = fit is not None and fit.damping < 1  # as damped_pace: only a pace seen to slow is damped
+        path = (share_projection.damped_path(last, fit.start_growth_pct, fit.damping, steps) if slowing
+                else share_projection.cagr_path(last, cal.growth_pct, steps))
+        table = pd.concat([proxy.rename(columns={"value": "share_pct"})[["year", "share_pct"]],
+                           pd.DataFrame({"year": steps + last_year, "share_pct": path})], ignore_index=True)
+        table = table[table["year"] >= cal.base_year]
+        label = cal.pace_label
+        out.append(DefinitionScenario(concept, share_projection.relative_level_scenario(
+            t("digital_economy.scenario.relative", "en", proxy=label), cal.base_year, cal.base_share_pct, table,
+            label, name_vi=t("digital_economy.scenario.relative", "vi", proxy=label))))
+    return out
 
 
 def logistic(calibrations: Calibrations, ceiling_pct: float) -> list[DefinitionScenario]:
-    """The current pace saturating at ``ceiling_pct`` (skipped where the base is at the ceiling)."""
+    """The current pace slowing as the share nears ``ceiling_pct`` (skipped where the base is at it)."""
     ceiling = check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
     name = t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}")
     return [s for c in calibrations.by_concept for s in _default(calibrations, c, name, ceiling_pct=ceiling)]
 
 
 def target_path(calibrations: Calibrations, inputs: ShareInputs) -> list[DefinitionScenario]:
-    """The constant-growth path through every target after the base year, on each definition."""
+    """The constant-growth path through every target ahead (as of the data), on each definition."""
     out = []
     for concept, cal in calibrations.by_concept.items():
-        ahead, _ = share_projection.split_targets(inputs.targets, cal.base_year) if not inputs.targets.empty \
-            else (inputs.targets, inputs.targets)
+        ahead = targets_ahead(inputs, concept)
         if not ahead.empty:
             out += _default(calibrations, concept, t("common.scenario.target_path", "en"), targets=ahead)
     return out
@@ -340,13 +506,14 @@ def damped_trend_ets(calibrations: Calibrations) -> list[DefinitionScenario]:
     return [s for c in calibrations.by_concept for s in _default(calibrations, c, name)]
 
 
-def decomposition(calibrations: Calibrations, de_growth_pct: float, g_grdp_pct: float) -> list[DefinitionScenario]:
-    """Digital-economy value added and GRDP growing at the report's scenario rates, on each definition."""
+def decomposition(calibrations: Calibrations, de_growth_pct: float,
+                  grdp: grdp_growth.GrowthAssumption) -> list[DefinitionScenario]:
+    """Digital-economy value added growing at ``de_growth_pct`` and GRDP at the nominal growth assumption."""
     scenario = share_projection.Scenario(
         t("digital_economy.scenario.decomposition", "en"), "decomposition",
-        {"de_growth_pct": de_growth_pct, "grdp_growth_pct": g_grdp_pct},
-        "digital-economy value added and GRDP growing at the report's scenario rates (parameters de_growth_pct, "
-        "g_grdp_pct)", t("digital_economy.scenario.decomposition", "vi"))
+        {"de_growth_pct": de_growth_pct, "grdp_growth_pct": grdp.nominal_pct},
+        f"digital-economy value added at the report's scenario rate (parameter de_growth_pct) and GRDP at the "
+        f"nominal growth assumption {grdp.nominal_pct:.2f} % a year", t("digital_economy.scenario.decomposition", "vi"))
     return [DefinitionScenario(c, scenario) for c in calibrations.by_concept]
 
 
@@ -365,12 +532,17 @@ class Projection:
 
     @property
     def table(self) -> pd.DataFrame:
-        """Every path, one row per scenario and year."""
-        return pd.concat([p.table for p in self.by_concept.values()], ignore_index=True)
+        """Every path, one row per definition, scenario and year."""
+        return pd.concat([p.table.assign(concept=c) for c, p in self.by_concept.items()], ignore_index=True)
+
+    @property
+    def caps(self) -> pd.DataFrame:
+        """Per definition and scenario: the cap (ceiling) and the first year a path sits on it."""
+        return pd.concat([p.caps.assign(concept=c) for c, p in self.by_concept.items()], ignore_index=True)
 
     def _repr_html_(self) -> str:
         table = self.table
-        wide = table[table["year"].isin(MILESTONE_YEARS)].pivot_table(index="scenario", columns="year",
+        wide = table[table["year"].isin(MILESTONE_YEARS)].pivot_table(index=["concept", "scenario"], columns="year",
                                                                       values="share_pct", sort=False)
         return _frame_html(wide.reset_index(), "share_pct")
 
@@ -391,13 +563,23 @@ def _scenarios_of(scenarios, concept: str) -> list[share_projection.Scenario]:
     return out
 
 
+def ceiling_for(calibration: share_projection.Calibration, ceiling_pct: float) -> float:
+    """The cap of every path: the ceiling, or the base share when a geography already sits above it."""
+    return max(float(ceiling_pct), calibration.base_share_pct)
+
+
 def project(inputs: ShareInputs, calibrations: Calibrations, scenarios, P) -> Projection:
-    """Step 5: every scenario of the list, year by year to ``P.horizon_year``, on each definition."""
+    """Step 5: every scenario of the list, year by year to ``P.horizon_year``, on each definition;
+    every path capped at the ceiling (the ``caps`` table says when each one reaches it)."""
     out = {}
-    for concept in calibrations.by_concept:
-        own = inputs.history[inputs.history["concept"] == concept]
-        out[concept] = share_projection.project(own[HISTORY_COLUMNS], _scenarios_of(scenarios, concept),
-                                                P.horizon_year, concept=concept)
+    for concept, cal in calibrations.by_concept.items():
+        chosen = _scenarios_of(scenarios, concept)
+        if not chosen:
+            continue
+        out[concept] = share_projection.project(inputs.histories[concept][HISTORY_COLUMNS], chosen, P.horizon_year,
+                                                concept=concept, ceiling_pct=ceiling_for(cal, P.ceiling_pct))
+    if not out:
+        raise ParameterError("scenarios", "no scenario to project: the list is empty")
     return Projection(out)
 
 
@@ -405,33 +587,50 @@ def project(inputs: ShareInputs, calibrations: Calibrations, scenarios, P) -> Pr
 # Step 6: required paths and attainment
 # --------------------------------------------------------------------------------------------
 
-def targets_ahead(inputs: ShareInputs, calibrations: Calibrations, concept: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(targets after the base year of ``concept``, targets due at or before it)."""
+def target_concept(target: dict | pd.Series) -> str:
+    """The definition a target is compared on: its own, or ``UNSTATED_TARGET_CONCEPT`` when unstated."""
+    concept = target.get("concept")
+    return UNSTATED_TARGET_CONCEPT if concept is None or (isinstance(concept, float) and math.isnan(concept)) \
+        else str(concept)
+
+
+def targets_ahead(inputs: ShareInputs, concept: str) -> pd.DataFrame:
+    """The targets to project on ``concept``: year after the as-of year and after its base year."""
     if inputs.targets.empty:
-        return inputs.targets, inputs.targets
-    return share_projection.split_targets(inputs.targets, calibrations.by_concept[concept].base_year)
+        return inputs.targets
+    ahead, _ = share_projection.split_targets_as_of(inputs.targets, inputs.as_of_year)
+    base_year = int(inputs.histories[concept]["year"].iloc[-1])
+    return ahead[ahead["year"] > base_year].reset_index(drop=True)
 
 
-def required_paths(inputs: ShareInputs, calibrations: Calibrations, P) -> pd.DataFrame:
-    """Step 6a: the pace each target needs from the latest observation (% a year and pp a year)."""
+def required_paths(inputs: ShareInputs, calibrations: Calibrations,
+                   grdp: grdp_growth.GrowthAssumption) -> pd.DataFrame:
+    """Step 6a: the pace each target ahead needs from the base on each definition (% and pp a year).
+
+    Adds ``concept`` and ``compared_on`` (True on the definition the target is read on: its own, or
+    the documented rule's for a target that does not state one).
+    """
     frames = []
     for concept in calibrations.by_concept:
-        ahead, _ = targets_ahead(inputs, calibrations, concept)
+        ahead = targets_ahead(inputs, concept)
         if ahead.empty:
             continue
-        own = inputs.history[inputs.history["concept"] == concept]
-        frames.append(share_projection.required_paths(own[HISTORY_COLUMNS], ahead, concept=concept,
-                                                      grdp_growth_pct=P.g_grdp_pct))
+        frame = share_projection.required_paths(inputs.histories[concept][HISTORY_COLUMNS], ahead, concept=concept,
+                                                grdp_growth_pct=grdp.nominal_pct)
+        rule = {r["target_id"]: target_concept(r) for r in ahead.to_dict("records")}
+        frame["concept"] = concept
+        frame["compared_on"] = frame["target_id"].map(rule) == concept
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def attainment(inputs: ShareInputs, calibrations: Calibrations, projection: Projection) -> pd.DataFrame:
-    """Step 6b: the first year each scenario reaches each target."""
+def attainment(inputs: ShareInputs, projection: Projection) -> pd.DataFrame:
+    """Step 6b: the first year each scenario reaches each target ahead, on each definition."""
     frames = []
     for concept, result in projection.by_concept.items():
-        ahead, _ = targets_ahead(inputs, calibrations, concept)
+        ahead = targets_ahead(inputs, concept)
         if not ahead.empty:
-            frames.append(share_projection.attainment_years(result, ahead))
+            frames.append(share_projection.attainment_years(result, ahead).assign(concept=concept))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -439,9 +638,17 @@ def attainment(inputs: ShareInputs, calibrations: Calibrations, projection: Proj
 # Step 7: the simulation
 # --------------------------------------------------------------------------------------------
 
+POOLED_FAN = "pooled"
+
+
 @dataclass
 class Simulation:
-    """The Monte Carlo result (None when not run) and the sentence describing it, by language."""
+    """The Monte Carlo result (None when not run) and the sentence describing it, by language.
+
+    One fan per definition (``fan`` = the concept) plus a pooled one over both definitions' paces
+    (``fan`` = 'pooled', on the first definition's base), so parameter and definition uncertainty stay
+    apart.
+    """
 
     result: monte_carlo.SimulationResult | None
     note: dict[str, str]
@@ -459,15 +666,28 @@ class Simulation:
 
 
 def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
-    """Step 7: Monte Carlo paths of the share and the probability of meeting each target."""
-    concept = inputs.concept
-    cal = calibrations.by_concept[concept]
-    if cal.trend_sd_pct is None or cal.shock_sd_pct is None:
+    """Step 7: Monte Carlo fans of the share on each definition and pooled, and P(meet) where the data
+    support one (>= 3 own observations on the definition; otherwise ``p_meet`` is empty and ``reason``
+    says why)."""
+    rows, targets = [], []
+    for concept, cal in calibrations.by_concept.items():
+        if cal.trend_sd_pct is None or cal.shock_sd_pct is None:
+            continue
+        row = monte_carlo.simulation_inputs(cal, inputs.geo_id, ceiling_pct=max(P.ceiling_pct, min(
+            100.0, cal.base_share_pct + 1e-6)))
+        row.update(fan=concept, n_obs=inputs.n_own[concept],
+                   base_sd_pct=ASSUMED_BASE_SD_PCT if inputs.is_assumed(concept) else 0.0)
+        rows.append(row)
+        targets.append(targets_ahead(inputs, concept))
+    if not rows:
         return Simulation(None, {lang: t("digital_economy.simulation.not_run", lang) for lang in LANGS})
-    ahead, _ = targets_ahead(inputs, calibrations, concept)
-    ceiling = max(P.ceiling_pct, min(100.0, cal.base_share_pct + 1e-6))
-    sim_inputs = monte_carlo.simulation_inputs(cal, inputs.geo_id, ceiling_pct=ceiling)
-    sim = monte_carlo.simulate([sim_inputs], P.horizon_year, n_paths=P.n_paths, seed=P.seed,
+    if len(rows) > 1:
+        rows.append(monte_carlo.pooled_input(rows, fan=POOLED_FAN))
+    ceiling = rows[0]["ceiling_pct"]
+    # The engine scores every target on every fan of the geography: the targets ahead of every base year.
+    ahead = pd.concat(targets, ignore_index=True).drop_duplicates("target_id")
+    ahead = ahead[ahead["year"] > max(int(r["base_year"]) for r in rows)]
+    sim = monte_carlo.simulate(rows, P.horizon_year, n_paths=P.n_paths, seed=P.seed,
                                targets=ahead if not ahead.empty else None)
     return Simulation(sim, {lang: t("digital_economy.simulation.ran", lang, n=format_number(P.n_paths, lang, 0),
                                     seed=P.seed, ceiling=format_number(ceiling, lang))
@@ -475,46 +695,129 @@ def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
 
 
 # --------------------------------------------------------------------------------------------
-# Step 8: the assessments
+# Step 8: the assessments: progress, targets whose year has passed, back-test, sensitivity
 # --------------------------------------------------------------------------------------------
 
-def assess_progress(inputs: ShareInputs, calibrations: Calibrations) -> pd.DataFrame:
-    """Step 8a: Eurostat and UNSD progress assessment of every target ahead (observed series only)."""
+ASSESSMENT_COLUMNS = ["target_id", "concept", "method", "category", "score", "note"]
+
+
+def assess_progress(inputs: ShareInputs) -> pd.DataFrame:
+    """Step 8a: Eurostat (short- and long-term windows) and UNSD progress-chart assessment of every
+    target ahead, on each definition with the geography's own observations."""
     rows = []
-    concept = inputs.concept
-    own = inputs.history[inputs.history["concept"] == concept]
-    ahead, _ = targets_ahead(inputs, calibrations, concept)
-    for target in ahead.to_dict("records"):
-        for method, fn in (("eurostat", progress_assessment.assess_eurostat),
-                           ("unsd", progress_assessment.assess_unsd)):
-            if inputs.base_assumptions:  # an assumed base is not an observation: nothing to assess
-                rows.append({"target_id": target["target_id"], "method": method, "category": "insufficient data",
-                             "score": math.nan, "note": "the base share is an assumption, not an observation"})
+    for concept in inputs.concepts:
+        own = inputs.histories[concept]
+        for target in targets_ahead(inputs, concept).to_dict("records"):
+            base = {"target_id": target["target_id"], "concept": concept}
+            if inputs.is_assumed(concept):  # an assumed base is not an observation: nothing to assess
+                rows.append({**base, "method": "eurostat / unsd", "category": "insufficient data", "score": math.nan,
+                             "note": "the base share is an assumption, not an observation"})
                 continue
-            result = fn(own["year"].astype(int).tolist(), own["value"].astype(float).tolist(), target["value"],
-                        int(target["year"]), comparator=target["comparator"], value_high=target["value_high"])
-            rows.append({"target_id": target["target_id"], "method": method, "category": result.category,
-                         "score": math.nan if result.score is None else result.score, "note": result.note})
-    return pd.DataFrame(rows, columns=["target_id", "method", "category", "score", "note"])
+            args = (own["year"].astype(int).tolist(), own["value"].astype(float).tolist(), target["value"],
+                    int(target["year"]))
+            kw = {"comparator": target["comparator"], "value_high": target["value_high"]}
+            results = [*progress_assessment.assess_eurostat_windows(*args, **kw),
+                       progress_assessment.assess_unsd_chart(*args, **kw)]
+            for result in results:
+                rows.append({**base, "method": result.method, "category": result.category,
+                             "score": math.nan if result.score is None else result.score, "note": result.note})
+    return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
 
 
-def targets_due(inputs: ShareInputs, calibrations: Calibrations) -> pd.DataFrame:
-    """Step 8b: targets whose year has come, compared with the observed value of that year, if any."""
-    concept = inputs.concept
-    own = inputs.history[inputs.history["concept"] == concept]
-    _, due = targets_ahead(inputs, calibrations, concept)
+def targets_passed(inputs: ShareInputs) -> pd.DataFrame:
+    """Step 8b: targets whose year is not after the as-of year: "target year passed", with the latest
+    value on each definition, and met / not met where the target year itself is observed."""
     rows = []
-    for target in due.to_dict("records"):
-        hit = own[own["year"] == target["year"]]
-        if hit.empty:
-            verdict, value = "no observation for the target year", math.nan
-        else:
-            value = float(hit["value"].iloc[0])
-            ok = share_projection.meets_target(value, target["comparator"], target["value"], target["value_high"])
-            verdict = "met" if bool(ok) else "not met"
-        rows.append({"target_id": target["target_id"], "target_year": target["year"], "observed_pct": value,
-                     "verdict": verdict})
-    return pd.DataFrame(rows, columns=["target_id", "target_year", "observed_pct", "verdict"])
+    if inputs.targets.empty:
+        return pd.DataFrame(columns=["target_id", "target_year", "concept", "compared_on", "status", "latest_pct",
+                                     "latest_year", "observed_pct", "verdict"])
+    _, passed = share_projection.split_targets_as_of(inputs.targets, inputs.as_of_year)
+    for target in passed.to_dict("records"):
+        for concept in inputs.concepts:
+            own = inputs.histories[concept]
+            observed = own if not inputs.is_assumed(concept) else own.iloc[0:0]
+            hit = observed[observed["year"] == target["year"]]
+            if hit.empty:
+                verdict, value = "no observation for the target year", math.nan
+            else:
+                value = float(hit["value"].iloc[0])
+                ok = share_projection.meets_target(value, target["comparator"], target["value"], target["value_high"])
+                verdict = "met" if bool(ok) else "not met"
+            latest = observed.iloc[-1] if not observed.empty else None
+            rows.append({"target_id": target["target_id"], "target_year": target["year"], "concept": concept,
+                         "compared_on": target_concept(target) == concept, "status": "target year passed",
+                         "latest_pct": math.nan if latest is None else float(latest["value"]),
+                         "latest_year": pd.NA if latest is None else int(latest["year"]),
+                         "observed_pct": value, "verdict": verdict})
+    out = pd.DataFrame(rows, columns=["target_id", "target_year", "concept", "compared_on", "status", "latest_pct",
+                                      "latest_year", "observed_pct", "verdict"])
+    out["latest_year"] = out["latest_year"].astype("Int64")
+    return out
+
+
+def backtest_table(inputs: ShareInputs, P) -> pd.DataFrame:
+    """Step 8c: rolling-origin back-test of the methods on each definition with >= 4 own observations
+    (errors in pp per method and horizon, Monte Carlo band coverage; ``nq57lib.backtest``)."""
+    frames = []
+    for concept in inputs.concepts:
+        if inputs.n_own[concept] >= backtest.BACKTEST_MIN_OBS:
+            frames.append(backtest.backtest(inputs.histories[concept][HISTORY_COLUMNS], concept=concept,
+                                            ceiling_pct=P.ceiling_pct, seed=P.seed).assign(concept=concept))
+    if not frames:
+        return pd.DataFrame(columns=["concept", *backtest.SUMMARY_COLUMNS])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["concept", *backtest.SUMMARY_COLUMNS]]
+
+
+def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_growth.GrowthAssumption,
+                P) -> pd.DataFrame:
+    """Step 8d: which assumption matters most (tornado): the 2030 and 2045 shares and the year the last
+    target is reached, with each assumption at the low and high end of its plausible range (the others
+    at the first definition's current trend).
+
+    Ranges (stated in the report): definition (the first vs the other definition's base and pace);
+    proxy series (the proxy's pace on this definition vs on the other, when the pace is borrowed);
+    ceiling +-10 pp; pace: the 5-95 % range of the Monte Carlo pace; base value +-10 %; nominal GRDP
+    growth +-2 pp with digital-economy value-added growth held.
+    """
+    concept = inputs.concepts[0]
+    cal = calibrations.by_concept[concept]
+    ahead = targets_ahead(inputs, concept)
+    target = None
+    if not ahead.empty:
+        last = ahead[ahead["year"] == ahead["year"].max()].iloc[0]
+        target = share_projection.target_level(last["comparator"], last["value"], last["value_high"],
+                                               cal.base_share_pct)
+    ceiling = ceiling_for(cal, P.ceiling_pct)
+    end = max(P.horizon_year, max(REPORT_YEARS))
+    base = {"base_year": cal.base_year, "base_share_pct": cal.base_share_pct, "growth_pct": cal.growth_pct,
+            "ceiling_pct": ceiling, "method": "cagr", "target_pct": target, "end_year": end}
+    ranges: dict[str, tuple] = {}
+    for other, oc in calibrations.by_concept.items():
+        if other != concept:
+            ranges["definition"] = ({}, {"base_year": oc.base_year, "base_share_pct": oc.base_share_pct,
+                                         "growth_pct": oc.growth_pct, "ceiling_pct": max(ceiling, oc.base_share_pct)},
+                                    (concept, other))
+    if cal.source == "proxy":
+        others = [c for c in calibrations.by_concept.values() if c.concept != concept]
+        if others:
+            ranges["proxy"] = ({}, {"growth_pct": others[0].growth_pct}, (cal.pace_label, others[0].pace_label))
+    ranges["ceiling"] = ({"ceiling_pct": max(cal.base_share_pct + 1e-6, ceiling - CEILING_RANGE_PP)},
+                         {"ceiling_pct": min(100.0, ceiling + CEILING_RANGE_PP)})
+    spread = cal.trend_sd_pct
+    if spread is not None:
+        mu = math.log1p(cal.growth_pct / 100)
+        low, high = (math.expm1(mu - PACE_Z * spread / 100) * 100, math.expm1(mu + PACE_Z * spread / 100) * 100)
+    else:
+        low, high = cal.growth_pct * 0.5, cal.growth_pct * 1.5
+    ranges["pace"] = ({"growth_pct": low}, {"growth_pct": high})
+    ranges["base value"] = ({"base_share_pct": cal.base_share_pct * (1 - BASE_RANGE_PCT / 100)},
+                            {"base_share_pct": min(ceiling, cal.base_share_pct * (1 + BASE_RANGE_PCT / 100))})
+    de = ((1 + cal.growth_pct / 100) * (1 + grdp.nominal_pct / 100) - 1) * 100
+    ranges["GRDP growth"] = ({"de_growth_pct": de, "grdp_growth_pct": grdp.nominal_pct + GRDP_RANGE_PP},
+                             {"de_growth_pct": de, "grdp_growth_pct": grdp.nominal_pct - GRDP_RANGE_PP})
+    table = outlook_sensitivity.sensitivity_table(base, ranges, years=REPORT_YEARS)
+    return table.assign(concept=concept)
 
 
 def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
@@ -530,52 +833,67 @@ def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# Step 9: the report (tables, assumptions, sources, figure) and its narrative
+# Step 9: the report (tables, assumptions, sources, figures) and its narrative
 # --------------------------------------------------------------------------------------------
 
 def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: Calibrations,
-                   projection: Projection, required: pd.DataFrame, attained: pd.DataFrame, simulation: Simulation,
-                   assessment: pd.DataFrame, due: pd.DataFrame) -> Report:
+                   grdp: grdp_growth.GrowthAssumption, projection: Projection, required: pd.DataFrame,
+                   attained: pd.DataFrame, simulation: Simulation, assessment: pd.DataFrame, passed: pd.DataFrame,
+                   backtested: pd.DataFrame, tornado: pd.DataFrame) -> Report:
     """Step 9a: the results of the steps above as one ``Report``: tables, scalars, every assumption
-    (observed, derived or assumed, with its basis), every cited source, the narrative and the figure."""
-    concept = inputs.concept
-    cal = calibrations.by_concept[concept]
+    (observed, derived or assumed, with its basis), every cited source, the narrative and the figures."""
+    first = inputs.concepts[0]
+    cal = calibrations.by_concept[first]
     history, targets = inputs.history, inputs.targets
-    assumption_records = [*inputs.base_assumptions, *cal.assumptions,
-                          *(a for p in projection.by_concept.values() for a in p.assumptions),
-                          *(simulation.result.assumptions if simulation.result is not None else []),
-                          Assumption("g_grdp_pct", P.g_grdp_pct, "% per year", ASSUMED,
-                                     "GRDP growth used for the implied digital-economy growth and the decomposition",
-                                     "report parameter g_grdp_pct (scenario input)")]
-    if inputs.base_assumptions:  # the engine records its base as observed; here it is the assumption above
-        assumption_records = [a for a in assumption_records if not (a.name == "base_share_pct" and a.kind == OBSERVED)]
-    assumptions = assumptions_frame(assumption_records)
+    records = [a for c in inputs.concepts for a in inputs.base_assumptions[c]]
+    for concept, c in calibrations.by_concept.items():
+        records += [_tagged(a, concept) for a in c.assumptions
+                    if not (a.name == "base_share_pct" and inputs.is_assumed(concept))]
+    for concept, p in projection.by_concept.items():
+        records += [_tagged(a, concept) for a in p.assumptions if a.name != "base_share_pct"]
+    records += simulation.result.assumptions if simulation.result is not None else []
+    records += grdp.assumptions()
+    if simulation.result is not None and any(inputs.is_assumed(c) for c in inputs.concepts):
+        records.append(Assumption("base_sd_pct", ASSUMED_BASE_SD_PCT, "% (log points)", ASSUMED,
+                                  "error of an assumed starting level (Monte Carlo)",
+                                  "a round prior, not estimated: no second measurement of the level exists"))
+    assumptions = assumptions_frame(records)
     cited = set(history["source_id"]) | set(targets["source_id"]) | set(history.attrs.get("sources", []))
-    cited |= set(inputs.proxy_history["source_id"]) if inputs.proxy_history is not None else set()
-    cited |= set(calibrations.reference_history["source_id"]) if calibrations.reference_history is not None else set()
+    for proxy in inputs.proxy_histories.values():
+        cited |= set(proxy["source_id"])
     cited |= source_ids_in(*assumptions["basis"])
 
     report = Report(notebook="digital_economy", geo_id=inputs.geo_id, lang=inputs.lang,
                     title=t("digital_economy.title", inputs.lang, name=inputs.name))
     report.tables = {
         "history": history.drop(columns=[c for c in ("url",) if c in history]).reset_index(drop=True),
-        "targets": targets, "scenarios": projection.table, "required_paths": required, "attainment": attained,
-        "assessment": assessment, "targets_due": due, "bands": simulation.bands, "probabilities": simulation.p_meet,
-        "national": inputs.national,
+        "definitions": history_by_definition(inputs), "calibration": calibrations.table(),
+        "targets": targets, "scenarios": projection.table, "caps": projection.caps, "required_paths": required,
+        "attainment": attained, "assessment": assessment, "targets_due": passed, "bands": simulation.bands,
+        "probabilities": simulation.p_meet, "national": inputs.national, "backtest": backtested,
+        "sensitivity": tornado,
     }
     report.scalars = {
-        "concept": concept, "base_year": cal.base_year, "base_share_pct": cal.base_share_pct,
-        "base_is_assumed": bool(inputs.base_assumptions), "calibration_source": cal.source,
-        "pace_label": cal.pace_label, "current_trend_growth_pct": cal.growth_pct, "n_paths": P.n_paths,
+        "concepts": ",".join(inputs.concepts), "concept": first, "as_of_year": inputs.as_of_year,
+        "unstated_target_concept": UNSTATED_TARGET_CONCEPT, "base_year": cal.base_year,
+        "base_share_pct": cal.base_share_pct, "base_is_assumed": inputs.is_assumed(first),
+        "calibration_source": cal.source, "pace_label": cal.pace_label, "current_trend_growth_pct": cal.growth_pct,
+        "nominal_grdp_growth_pct": grdp.nominal_pct, "ceiling_pct": P.ceiling_pct, "n_paths": P.n_paths,
         "seed": P.seed, "simulation_note": simulation.note["en"],
     }
     report.assumptions = assumptions
     report.sources = sources_frame(pkg, cited)
-    report.narrative = _narrative(report, inputs.name, cal, projection.by_concept[concept].notes, inputs.lang,
-                                  simulation.note[inputs.lang])
-    ahead, _ = targets_ahead(inputs, calibrations, concept)
-    report.figures = {"outlook": lambda: outlook_figure(report, inputs, projection, simulation, ahead, required)}
+    notes = [n for p in projection.by_concept.values() for n in p.notes]
+    report.narrative = _narrative(report, inputs, calibrations, grdp, notes, simulation.note[inputs.lang])
+    report.figures = {"outlook": lambda: outlook_figure(report, inputs, projection, simulation, required),
+                      "tornado": lambda: tornado_figure(report, tornado)}
     return report
+
+
+def _tagged(assumption: Assumption, concept: str) -> Assumption:
+    """An assumption named with its definition, so the two definitions' inputs stay apart."""
+    return Assumption(f"{assumption.name} ({concept})", assumption.value, assumption.unit, assumption.kind,
+                      assumption.label, assumption.basis)
 
 
 def narrative(report: Report) -> Any:
@@ -586,17 +904,38 @@ def narrative(report: Report) -> Any:
 
 
 def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, simulation: Simulation,
-                   ahead: pd.DataFrame, required: pd.DataFrame):
-    """The outlook figure: history, scenarios, fan, targets and required paths."""
-    from .charts.digital_economy_charts import plot_share_outlook
+                   required: pd.DataFrame):
+    """The outlook figure: one panel per definition with its history, scenarios, fan, targets and
+    required paths."""
+    from .charts.digital_economy_charts import plot_share_outlooks
 
     lang = report.lang
-    notes = [t("digital_economy.base_assumed_note", lang)] if inputs.base_assumptions else []
-    return plot_share_outlook(inputs.history[HISTORY_COLUMNS], projection=projection.by_concept[inputs.concept],
-                              bands=simulation.result, geo_id=inputs.geo_id,
-                              targets=ahead if not ahead.empty else None,
-                              required=required if not required.empty else None, lang=lang,
-                              title=report.title, footnotes=notes)
+    panels = []
+    for concept, result in projection.by_concept.items():
+        bands = simulation.bands
+        ahead = targets_ahead(inputs, concept)
+        req = required[required["concept"] == concept] if not required.empty else required
+        panels.append({"concept": concept, "history": inputs.histories[concept][HISTORY_COLUMNS],
+                       "projection": result,
+                       "bands": bands[bands["fan"] == concept] if not bands.empty else None,
+                       "targets": ahead if not ahead.empty else None,
+                       "required": req if not req.empty else None,
+                       "assumed": inputs.is_assumed(concept),
+                       "title": t("digital_economy.panel_assumed" if inputs.is_assumed(concept)
+                                  else "digital_economy.panel", lang, concept=data.label("concept", concept, lang))})
+    notes = [t("digital_economy.base_assumed_note", lang)] if any(p["assumed"] for p in panels) else []
+    if simulation.result is not None:
+        notes.append(t("charts.digital_economy.mc_note", lang).format(n=simulation.result.n_paths,
+                                                                      seed=simulation.result.seed))
+    return plot_share_outlooks(panels, geo_id=inputs.geo_id, lang=lang, title=report.title, footnotes=notes)
+
+
+def tornado_figure(report: Report, tornado: pd.DataFrame):
+    """The tornado chart of the sensitivity table (the 2045 share; attainment years in the labels)."""
+    from .charts.digital_economy_charts import plot_tornado
+
+    labels = {a: t(f"digital_economy.assumption.{a.replace(' ', '_')}", report.lang) for a in tornado["assumption"]}
+    return plot_tornado(tornado, year=REPORT_YEARS[-1], labels=labels, lang=report.lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -608,70 +947,117 @@ def _category(text: str, lang: str) -> str:
     return t(key, lang) if key in catalog(lang) else text
 
 
-def _narrative(report: Report, name: str, cal: share_projection.Calibration, notes: list[str], lang: str,
+def _years_range(years: list[int], lang: str) -> str:
+    if not years:
+        return t("digital_economy.narrative.none_reach", lang)
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, grdp, notes: list[str],
                sim_note: str) -> list[str]:
-    """Markdown paragraphs in ``lang`` describing the results in ``report``."""
-    tables, s = report.tables, report.scalars
-    concept_name = data.label("concept", s["concept"], lang)
+    """Markdown paragraphs in the report's language describing the results in ``report``."""
+    lang, tables = report.lang, report.tables
     key = "digital_economy.narrative."
+    concept_name = {c: data.label("concept", c, lang) for c in CONCEPTS}
     out = []
-    if s["base_is_assumed"]:
-        out.append(t(key + "where_assumed", lang, name=name, base=fmt_pct(s["base_share_pct"], lang, 2),
-                     year=s["base_year"], concept=concept_name))
-    else:
-        hist = tables["history"]
-        last = hist.iloc[-1]
-        n = len(hist)
-        out.append(t(key + ("where_observed_one" if n == 1 else "where_observed_many"), lang, name=name,
-                     value=fmt_pct(last["value"], lang, 2), year=int(last["year"]), concept=concept_name,
-                     status=data.label("status", last["status"], lang, default=last["status"]),
-                     source=last["source_id"], n=n))
+    # Where it stands, on each definition.
+    parts = []
+    for concept in inputs.concepts:
+        history = inputs.histories[concept]
+        last = history.iloc[-1]
+        if inputs.is_assumed(concept):
+            parts.append(t(key + "stand_assumed", lang, concept=concept_name[concept],
+                           value=fmt_pct(last["value"], lang, 2), year=int(last["year"])))
+        else:
+            parts.append(t(key + "stand_observed", lang, concept=concept_name[concept],
+                           value=fmt_pct(last["value"], lang, 2), year=int(last["year"]),
+                           status=data.label("status", last["status"], lang, default=last["status"]),
+                           source=last["source_id"], n=inputs.n_own[concept]))
+    out.append(t(key + "where", lang, name=inputs.name) + " " + " ".join(parts))
     nat = tables["national"]
     if not nat.empty:
-        parts = [f"{fmt_pct(r.share_pct, lang, 2)} ({data.label('concept', r.concept, lang)}, {r.year})"
-                 for r in nat.itertuples()]
-        out.append(t(key + "national", lang, parts=t(key + "and", lang).join(parts)))
-    pace_src = (t(key + "own_series", lang) if cal.source == "own"
-                else t(key + "proxy_series", lang, label=cal.pace_label))
-    out.append(t(key + "current_trend", lang, growth=fmt_pct(cal.growth_pct, lang, 2), source=pace_src,
-                 first=cal.pace_first_year, last=cal.pace_last_year))
-    req = tables["required_paths"]
+        items = [f"{fmt_pct(r.share_pct, lang, 2)} ({concept_name[r.concept]}, {r.year})" for r in nat.itertuples()]
+        out.append(t(key + "national", lang, parts=t(key + "and", lang).join(items)))
+    out.append(t(key + "definition_rule", lang, concept=concept_name[UNSTATED_TARGET_CONCEPT],
+                 published=inputs.nso_first_published or "–"))
+    # What the targets require, on each definition.
+    req, att, prob = tables["required_paths"], tables["attainment"], tables["probabilities"]
+    thin = [c for c in inputs.concepts if inputs.n_own[c] < monte_carlo.MIN_OBS_FOR_PROBABILITY]
     if req.empty:
-        out.append(t(key + "no_targets", lang))
+        out.append(t(key + "no_targets", lang, year=inputs.as_of_year))
     else:
         lines = []
-        att, prob = tables["attainment"], tables["probabilities"]
         order = {">=": 0, ">": 1, "between": 2, "=": 3, "<=": 4, "<": 5}
-        for (year, level), group in req.groupby(["target_year", "target_pct"], sort=True):
+        stated = inputs.targets.set_index("target_id")
+        for (year, _), group in req.groupby(["target_year", "target_pct"], sort=True):
             group = group.sort_values("comparator", key=lambda c: c.map(order))
             r = group.iloc[0]
-            ids = list(group["target_id"])
-            trend = att[att["target_id"].isin(ids) & (att["scenario"] == "current trend")]["attained_year"]
-            when = trend.iloc[0] if not trend.empty else pd.NA
-            when_text = t(key + "not_within_horizon", lang) if pd.isna(when) else str(int(when))
-            reached = att[att["target_id"] == ids[0]].dropna(subset=["attained_year"])
-            n_scen, n_on_time = att[att["target_id"] == ids[0]]["scenario"].nunique(), int(reached["on_time"].sum())
-            p = prob.loc[prob["target_id"] == ids[0], "p_meet"] if not prob.empty else pd.Series(dtype=float)
-            prob_text = "" if p.empty else t(key + "probability", lang, p=fmt_pct(100 * p.iloc[0], lang, 0))
-            docs_text = "" if len(ids) == 1 else t(key + "documents", lang, n=len(ids))
-            unstated = (group["definition_status"] == "unstated").any()
-            lines.append(t(key + "target_line", lang, target=comparator_text(r.comparator, level, None, lang) + " %",
-                           year=year, docs=docs_text, growth=fmt_pct(r.required_growth_pct, lang, 1),
-                           pp=fmt_number(r.required_pp_per_year, lang, 2), when=when_text, n_on_time=n_on_time,
-                           n_scenarios=n_scen, probability=prob_text)
-                         + (t(key + "definition_unstated", lang) if unstated else ""))
+            ids = list(dict.fromkeys(group["target_id"]))
+            docs = "" if len(ids) == 1 else t(key + "documents", lang, n=len(ids))
+            target = stated.loc[ids[0]]
+            head = t(key + "target_head", lang, year=int(year), docs=docs,
+                     target=comparator_text(r.comparator, target["value"], target["value_high"], lang) + " %")
+            per = []
+            for concept in sorted(group["concept"].unique(), key=lambda c: list(inputs.concepts).index(c)):
+                row = group[group["concept"] == concept].iloc[0]
+                reached = att[(att["target_id"] == ids[0]) & (att["concept"] == concept)
+                              & (att["scenario"] != t("common.scenario.target_path", "en"))]  # reaches by construction
+                years = sorted(int(y) for y in reached["attained_year"].dropna())
+                n_never = int(reached["attained_year"].isna().sum())
+                p = prob[(prob["target_id"] == ids[0]) & (prob["fan"] == concept)] if not prob.empty else prob
+                prob_text = ""
+                if not p.empty and p["p_meet_text"].iloc[0]:
+                    prob_text = t(key + "probability", lang, p=p["p_meet_text"].iloc[0].replace(".", "," if lang == "vi" else "."))
+                per.append(t(key + "target_on", lang, concept=concept_name[concept],
+                             rule=t(key + "compared_on", lang) if bool(row["compared_on"]) else "",
+                             growth=fmt_pct(row["required_growth_pct"], lang, 2),
+                             pp=fmt_number(row["required_pp_per_year"], lang, 2),
+                             base=fmt_pct(row["base_share_pct"], lang, 2), base_year=int(row["base_year"]),
+                             years=_years_range(years, lang), n_reach=len(years), n_scenarios=len(reached),
+                             never=t(key + "never", lang, n=n_never) if n_never else "", probability=prob_text))
+            lines.append(head + "\n" + "\n".join(per))
         out.append(t(key + "requirements", lang) + "\n\n" + "\n".join(lines))
-    due = tables["targets_due"]
-    if not due.empty:
-        parts = [f"`{r.target_id}` ({r.target_year}): {_category(r.verdict, lang)}" for r in due.itertuples()]
-        out.append(t(key + "due", lang) + "; ".join(parts) + ".")
+        if thin:
+            out.append(t(key + "thin", lang, concepts=t(key + "and", lang).join(concept_name[c] for c in thin),
+                         n=monte_carlo.MIN_OBS_FOR_PROBABILITY))
+    passed = tables["targets_due"]
+    if not passed.empty:
+        items = []
+        for target_id, group in passed.groupby("target_id", sort=False):
+            group = group.sort_values("compared_on", ascending=False, kind="stable")  # its own definition first
+            values = []
+            for row in group.itertuples():
+                if pd.isna(row.latest_pct):
+                    continue
+                verdict = "" if row.verdict == "no observation for the target year" else \
+                    f", {_category(row.verdict, lang)}"
+                values.append(t(key + "latest", lang, value=fmt_pct(row.latest_pct, lang, 2), year=int(row.latest_year),
+                                concept=concept_name[row.concept]) + verdict)
+            items.append(f"`{target_id}` ({group['target_year'].iloc[0]}): {t(key + 'passed', lang)}"
+                         + (" (" + "; ".join(values) + ")" if values else ""))
+        out.append(t(key + "due", lang, year=inputs.as_of_year) + "; ".join(items) + ".")
     assess = tables["assessment"]
     if not assess.empty:
         cats = sorted({_category(c, lang) for c in assess["category"]})
         out.append(t(key + "assessment", lang, categories=", ".join(cats)))
+    bt = tables["backtest"]
+    if not bt.empty:
+        one = bt[bt["horizon_years"] == bt["horizon_years"].min()]
+        best = one[one["n"] == one["n"].max()].sort_values("mae_pp", kind="stable").iloc[0]  # most held-out points
+        out.append(t(key + "backtest", lang, method=best["method"], concept=concept_name[best["concept"]],
+                     mae=fmt_number(best["mae_pp"], lang, 2), horizon=int(best["horizon_years"]), n=int(best["n"])))
+    tornado = tables["sensitivity"]
+    if not tornado.empty:
+        top = tornado.iloc[0]
+        out.append(t(key + "sensitivity", lang, assumption=t(f"digital_economy.assumption.{top['assumption'].replace(' ', '_')}", lang),
+                     swing=fmt_number(top[f"swing_{REPORT_YEARS[-1]}_pp"], lang, 1), year=REPORT_YEARS[-1]))
     n_assumed = int((report.assumptions["kind"] == ASSUMED).sum())
-    out.append(t(key + "assumptions", lang, n=n_assumed, sim_note=sim_note,
-                 starting=t(key + "starting_share", lang) if s["base_is_assumed"] else ""))
+    grdp_text = t(key + ("grdp_derived" if grdp.real_kind == DERIVED else "grdp_assumed"), lang,
+                  nominal=fmt_pct(grdp.nominal_pct, lang, 2), real=fmt_pct(grdp.real_pct, lang, 2),
+                  deflator=fmt_pct(grdp.deflator_pct, lang, 1),
+                  years=f"{grdp.years[0]}–{grdp.years[-1]}" if grdp.years else "–")
+    out.append(t(key + "assumptions", lang, n=n_assumed, sim_note=sim_note, grdp=grdp_text,
+                 ceiling=fmt_pct(report.scalars["ceiling_pct"], lang, 0)))
     if notes:
         out.append(t(key + "notes", lang) + " ".join(notes))
     return out

@@ -184,3 +184,91 @@ def _definition_lines(required: pd.DataFrame | None, lang: str) -> list[str]:
     statuses = set(required["definition_status"])
     return [_text(f"{status}_note", lang).format(concept=concept)
             for status in ("unstated", "different") if status in statuses]
+
+
+def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: str = "en",
+                        title: str | None = None, footnotes: Iterable[str] = ()):
+    """One panel per definition, side by side on a shared y-axis: the definitions are never drawn on
+    one path. Each ``panels`` item holds ``title`` and the arguments of :func:`plot_share_outlook`
+    (``history``, ``projection``, ``bands`` (a bands table of that definition's fan), ``targets``,
+    ``required``). Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    from .chart_style import apply_style
+
+    lang = check_choice("lang", lang, LANGS)
+    if not panels:
+        raise ParameterError("panels", "expected at least one definition to draw")
+    apply_style()
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels) + 2.6, 5.4), layout="constrained",
+                             sharey=True, squeeze=False)
+    top, lines = [], []
+    for ax, panel in zip(axes[0], panels):
+        frame = check_history(panel["history"])
+        band_table = None
+        if panel.get("bands") is not None and not panel["bands"].empty:
+            band_table, _ = _band_table(panel["bands"], geo_id, lang)
+            _draw_bands(ax, band_table, lang)
+            top.append(band_table["p95_share_pct"].max())
+        projection = panel.get("projection")
+        if projection is not None:
+            _draw_scenarios(ax, projection.table, lang)
+            top.append(projection.table["share_pct"].max())
+        required = panel.get("required")
+        if required is not None and not required.empty:
+            _draw_required(ax, required, lang)
+        targets = panel.get("targets")
+        marks = {} if required is None else dict(zip(required["target_id"], required["definition_status"]))
+        if targets is not None and not targets.empty:
+            _draw_targets(ax, pd.DataFrame(targets), marks, lang)
+            top.append(pd.DataFrame(targets)["value"].max())
+        _draw_history(ax, frame, lang)
+        top.append(frame["value"].max())
+        ax.set_title(panel.get("title", ""), loc="left", fontsize=10)
+        ax.set_xlabel(label("year", lang))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="upper left", fontsize=7, frameon=False)
+        lines.append(_sources_line(frame, lang))
+        lines += _definition_lines(required, lang)
+    axes[0][0].set_ylabel(_text("ylabel", lang))
+    axes[0][0].set_ylim(0, min(100.0, max(top) * 1.12 + 1.0))
+    fig.suptitle(title or _text("title", lang), x=0.0, ha="left")
+    notes = list(dict.fromkeys(line for line in lines if line))
+    notes.append(_text("scenarios_note", lang))
+    add_footnote(fig, notes + list(footnotes), lang)
+    return fig
+
+
+def plot_tornado(table: pd.DataFrame, *, year: int = 2045, labels: dict[str, str] | None = None,
+                 lang: str = "en", title: str | None = None):
+    """Tornado chart of a sensitivity table (:func:`nq57lib.outlook_sensitivity.sensitivity_table`):
+    one bar per assumption from the share in ``year`` at the low end of its range to the share at the
+    high end, largest swing on top, the base outlook as a vertical line. ``labels`` maps assumption ids
+    to reader labels. Returns the Figure."""
+    lang = check_choice("lang", lang, LANGS)
+    needed = {"assumption", f"share_{year}_low_pct", f"share_{year}_high_pct", f"share_{year}_base_pct"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns):
+        raise ParameterError("table", f"expected a sensitivity table with {sorted(needed)}")
+    fig, ax = new_figure(8.0, 0.55 * max(len(table), 2) + 1.6)
+    rows = table.iloc[::-1].reset_index(drop=True)  # largest swing on top
+    base = float(table[f"share_{year}_base_pct"].iloc[0]) if len(table) else 0.0
+    for i, row in rows.iterrows():
+        low, high = float(row[f"share_{year}_low_pct"]), float(row[f"share_{year}_high_pct"])
+        ax.barh(i, low - base, left=base, color=PALETTE["sky"], label=_text("tornado_low", lang) if i == 0 else None)
+        ax.barh(i, high - base, left=base, color=PALETTE["orange"],
+                label=_text("tornado_high", lang) if i == 0 else None)
+        for value, end in ((low, "low_label"), (high, "high_label")):
+            text = f"{value:.1f}" if lang == "en" else f"{value:.1f}".replace(".", ",")
+            if end in row and isinstance(row[end], str):
+                text += f" ({row[end]})"
+            ax.annotate(text, (value, i), textcoords="offset points", xytext=(4 if value >= base else -4, 0),
+                        ha="left" if value >= base else "right", va="center", fontsize=7)
+    ax.axvline(base, color=PALETTE["black"], linewidth=1, label=_text("tornado_base", lang))
+    names = labels or {}
+    ax.set_yticks(range(len(rows)), [names.get(a, a) for a in rows["assumption"]])
+    ax.set_xlabel(_text("tornado_xlabel", lang).format(year=year))
+    ax.set_title(title or _text("tornado_title", lang).format(year=year), loc="left")
+    ax.margins(x=0.25)
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    add_footnote(fig, [_text("tornado_note", lang)], lang)
+    return fig
