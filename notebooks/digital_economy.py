@@ -144,20 +144,20 @@ show(report.figure("outlook"))
 
 # %%
 display(heading(report, "paths"))
-display(table_view(report, "required_paths"))
-display(table_view(report, "attainment"))
-display(table_view(report, "probabilities"))
-display(table_view(report, "targets_due"))
-display(table_view(report, "assessment"))
+display(digital_economy.view(report, "required_paths"))
+display(digital_economy.view(report, "attainment"))
+display(digital_economy.view(report, "probabilities"))
+display(digital_economy.view(report, "targets_due"))
+display(digital_economy.view(report, "assessment"))
 
 # %%
 show(report.figure("tornado"))
-display(table_view(report, "sensitivity"))
-display(table_view(report, "backtest"))
+display(digital_economy.view(report, "sensitivity"))
+display(digital_economy.view(report, "backtest"))
 
 # %%
 display(heading(report, "data"))
-display(table_view(report, "history"))
+display(digital_economy.view(report, "history"))
 display(table_view(report, "assumptions"))
 display(table_view(report, "sources"))
 

@@ -792,30 +792,37 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
     end = max(P.horizon_year, max(REPORT_YEARS))
     base = {"base_year": cal.base_year, "base_share_pct": cal.base_share_pct, "growth_pct": cal.growth_pct,
             "ceiling_pct": ceiling, "method": "cagr", "target_pct": target, "end_year": end}
+    lang = inputs.lang
+    pct = lambda v: fmt_pct(v, lang, 1)  # noqa: E731
+    a_year = lambda v: t("digital_economy.view.per_year", lang, value=fmt_pct(v, lang, 1))  # noqa: E731
     ranges: dict[str, tuple] = {}
     for other, oc in calibrations.by_concept.items():
         if other != concept:
             ranges["definition"] = ({}, {"base_year": oc.base_year, "base_share_pct": oc.base_share_pct,
                                          "growth_pct": oc.growth_pct, "ceiling_pct": max(ceiling, oc.base_share_pct)},
-                                    (concept, other))
+                                    (data.label("concept", concept, lang), data.label("concept", other, lang)))
     if cal.source == "proxy":
         others = [c for c in calibrations.by_concept.values() if c.concept != concept]
         if others:
             ranges["proxy"] = ({}, {"growth_pct": others[0].growth_pct}, (cal.pace_label, others[0].pace_label))
-    ranges["ceiling"] = ({"ceiling_pct": max(cal.base_share_pct + 1e-6, ceiling - CEILING_RANGE_PP)},
-                         {"ceiling_pct": min(100.0, ceiling + CEILING_RANGE_PP)})
+    low_ceiling, high_ceiling = max(cal.base_share_pct + 1e-6, ceiling - CEILING_RANGE_PP), min(100.0, ceiling
+                                                                                              + CEILING_RANGE_PP)
+    ranges["ceiling"] = ({"ceiling_pct": low_ceiling}, {"ceiling_pct": high_ceiling},
+                         (pct(low_ceiling), pct(high_ceiling)))
     spread = cal.trend_sd_pct
     if spread is not None:
         mu = math.log1p(cal.growth_pct / 100)
         low, high = (math.expm1(mu - PACE_Z * spread / 100) * 100, math.expm1(mu + PACE_Z * spread / 100) * 100)
     else:
         low, high = cal.growth_pct * 0.5, cal.growth_pct * 1.5
-    ranges["pace"] = ({"growth_pct": low}, {"growth_pct": high})
-    ranges["base value"] = ({"base_share_pct": cal.base_share_pct * (1 - BASE_RANGE_PCT / 100)},
-                            {"base_share_pct": min(ceiling, cal.base_share_pct * (1 + BASE_RANGE_PCT / 100))})
+    ranges["pace"] = ({"growth_pct": low}, {"growth_pct": high}, (a_year(low), a_year(high)))
+    low_base = cal.base_share_pct * (1 - BASE_RANGE_PCT / 100)
+    high_base = min(ceiling, cal.base_share_pct * (1 + BASE_RANGE_PCT / 100))
+    ranges["base value"] = ({"base_share_pct": low_base}, {"base_share_pct": high_base}, (pct(low_base), pct(high_base)))
     de = ((1 + cal.growth_pct / 100) * (1 + grdp.nominal_pct / 100) - 1) * 100
-    ranges["GRDP growth"] = ({"de_growth_pct": de, "grdp_growth_pct": grdp.nominal_pct + GRDP_RANGE_PP},
-                             {"de_growth_pct": de, "grdp_growth_pct": grdp.nominal_pct - GRDP_RANGE_PP})
+    fast, slow = grdp.nominal_pct + GRDP_RANGE_PP, grdp.nominal_pct - GRDP_RANGE_PP
+    ranges["GRDP growth"] = ({"de_growth_pct": de, "grdp_growth_pct": fast},
+                             {"de_growth_pct": de, "grdp_growth_pct": slow}, (a_year(fast), a_year(slow)))
     table = outlook_sensitivity.sensitivity_table(base, ranges, years=REPORT_YEARS)
     return table.assign(concept=concept)
 
@@ -931,11 +938,11 @@ def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, 
 
 
 def tornado_figure(report: Report, tornado: pd.DataFrame):
-    """The tornado chart of the sensitivity table (the 2045 share; attainment years in the labels)."""
+    """The tornado chart of the sensitivity table: the 2030 and 2045 shares at each end of every range."""
     from .charts.digital_economy_charts import plot_tornado
 
     labels = {a: t(f"digital_economy.assumption.{a.replace(' ', '_')}", report.lang) for a in tornado["assumption"]}
-    return plot_tornado(tornado, year=REPORT_YEARS[-1], labels=labels, lang=report.lang)
+    return plot_tornado(tornado, years=REPORT_YEARS, labels=labels, lang=report.lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -948,8 +955,6 @@ def _category(text: str, lang: str) -> str:
 
 
 def _years_range(years: list[int], lang: str) -> str:
-    if not years:
-        return t("digital_economy.narrative.none_reach", lang)
     return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
 
 
@@ -972,7 +977,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
             parts.append(t(key + "stand_observed", lang, concept=concept_name[concept],
                            value=fmt_pct(last["value"], lang, 2), year=int(last["year"]),
                            status=data.label("status", last["status"], lang, default=last["status"]),
-                           source=last["source_id"], n=inputs.n_own[concept]))
+                           source=last["publisher"], n=inputs.n_own[concept]))
     out.append(t(key + "where", lang, name=inputs.name) + " " + " ".join(parts))
     nat = tables["national"]
     if not nat.empty:
@@ -1013,8 +1018,9 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
                              growth=fmt_pct(row["required_growth_pct"], lang, 2),
                              pp=fmt_number(row["required_pp_per_year"], lang, 2),
                              base=fmt_pct(row["base_share_pct"], lang, 2), base_year=int(row["base_year"]),
-                             years=_years_range(years, lang), n_reach=len(years), n_scenarios=len(reached),
-                             never=t(key + "never", lang, n=n_never) if n_never else "", probability=prob_text))
+                             reach=t(key + "reach_range", lang, years=_years_range(years, lang), n_reach=len(years),
+                                     n_scenarios=len(reached), never=t(key + "never", lang, n=n_never) if n_never else "")
+                             if years else t(key + "reach_none", lang), probability=prob_text))
             lines.append(head + "\n" + "\n".join(per))
         out.append(t(key + "requirements", lang) + "\n\n" + "\n".join(lines))
         if thin:
@@ -1022,6 +1028,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
                          n=monte_carlo.MIN_OBS_FOR_PROBABILITY))
     passed = tables["targets_due"]
     if not passed.empty:
+        words = _target_words(inputs.targets, lang)
         items = []
         for target_id, group in passed.groupby("target_id", sort=False):
             group = group.sort_values("compared_on", ascending=False, kind="stable")  # its own definition first
@@ -1033,7 +1040,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
                     f", {_category(row.verdict, lang)}"
                 values.append(t(key + "latest", lang, value=fmt_pct(row.latest_pct, lang, 2), year=int(row.latest_year),
                                 concept=concept_name[row.concept]) + verdict)
-            items.append(f"`{target_id}` ({group['target_year'].iloc[0]}): {t(key + 'passed', lang)}"
+            items.append(f"**{words.get(target_id, target_id)}**: {t(key + 'passed', lang)}"
                          + (" (" + "; ".join(values) + ")" if values else ""))
         out.append(t(key + "due", lang, year=inputs.as_of_year) + "; ".join(items) + ".")
     assess = tables["assessment"]
@@ -1061,3 +1068,87 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
     if notes:
         out.append(t(key + "notes", lang) + " ".join(notes))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Reader views: the report's tables with human headers, targets in words, no ids
+# --------------------------------------------------------------------------------------------
+
+def _target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
+    """target_id -> "≥ 35.0 % by 2030" in ``lang`` (what a reader sees instead of the id)."""
+    return {r["target_id"]: t("digital_economy.view.target", lang, year=int(r["year"]),
+                              target=comparator_text(r["comparator"], r["value"], r["value_high"], lang) + " %")
+            for r in targets.to_dict("records")}
+
+
+def _reader_frame(report: Report, name: str) -> pd.DataFrame:
+    lang, tables = report.lang, report.tables
+    words = _target_words(tables["targets"], lang)
+    concept = lambda c: data.label("concept", c, lang) if c in CONCEPTS else t("digital_economy.view.pooled", lang)  # noqa: E731
+    yes_no = lambda v: t("digital_economy.view.yes", lang) if bool(v) else ""  # noqa: E731
+    frame = tables[name]
+    if frame.empty:
+        return frame
+    if name == "required_paths":
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
+                           compared_on=frame["compared_on"].map(yes_no))
+        cols = ["target", "concept", "compared_on", "base_year", "base_share_pct", "required_growth_pct",
+                "required_pp_per_year", "implied_de_growth_pct"]
+        out = out[cols].drop_duplicates(subset=["target", "concept"])
+    elif name == "attainment":
+        cell = frame["attained_year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
+                           year_text=cell.where(cell != "", t("digital_economy.view.not_within", lang)))
+        out = out.drop_duplicates(subset=["concept", "scenario", "target"])
+        out = out.pivot(index=["concept", "scenario"], columns="target", values="year_text")
+        out = out[list(dict.fromkeys(w for w in words.values() if w in out.columns))].reset_index()
+        names = dict(zip(tables["scenarios"]["scenario"], tables["scenarios"]["scenario_vi"]))
+        if lang == "vi":
+            out["scenario"] = out["scenario"].map(lambda s: names.get(s, s))
+    elif name == "probabilities":
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["fan"].map(concept))
+        out = out[["target", "concept", "p_meet_text", "reason"]].drop_duplicates(subset=["target", "concept"])
+    elif name == "targets_due":
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
+                           compared_on=frame["compared_on"].map(yes_no),
+                           status=frame["status"].map(lambda s: _category(s, lang)),
+                           verdict=frame["verdict"].map(lambda s: _category(s, lang)))
+        out = out[["target", "concept", "compared_on", "status", "latest_pct", "latest_year", "observed_pct",
+                   "verdict"]]
+    elif name == "assessment":
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
+                           category=frame["category"].map(lambda s: _category(s, lang)))
+        out = out[["target", "concept", "method", "category", "score"]]
+    elif name == "sensitivity":
+        out = frame.assign(assumption=frame["assumption"].map(
+            lambda a: t(f"digital_economy.assumption.{a.replace(' ', '_')}", lang)))
+        out = out[["assumption", "low_label", "high_label", *[c for c in frame.columns if c.startswith("share_")],
+                   "attained_year_low", "attained_year_high"]]
+    elif name == "backtest":
+        out = frame.assign(concept=frame["concept"].map(concept))
+        out = out[["concept", "method", "horizon_years", "n", "mean_error_pp", "mae_pp", "in_band50_pct",
+                   "in_band90_pct", "band_note"]]
+    elif name == "history":
+        out = frame.assign(concept=frame["concept"].map(concept),
+                           status=frame["status"].map(lambda s: data.label("status", s, lang, default=s)))
+        out = out[["year", "concept", "value", "status", "publisher", "source_id"]]
+    else:
+        out = frame
+    headers = _headers(lang)
+    return out.rename(columns={c: headers[c] for c in out.columns if c in headers})
+
+
+def _headers(lang: str) -> dict[str, str]:
+    from .text import section
+
+    return section("digital_economy.columns", lang)
+
+
+def view(report: Report, name: str) -> Any:
+    """A reader's view of the result table ``name``: targets in words, definitions by name, human
+    headers and caption in the report's language, no ids (every column stays in the results files)."""
+    from .report_view import table_view
+
+    shown = Report(notebook=report.notebook, geo_id=report.geo_id, lang=report.lang, title=report.title,
+                   tables={name: _reader_frame(report, name)})
+    return table_view(shown, name, caption=t(f"digital_economy.captions.{name}", report.lang))

@@ -239,36 +239,53 @@ def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: 
     return fig
 
 
-def plot_tornado(table: pd.DataFrame, *, year: int = 2045, labels: dict[str, str] | None = None,
+def plot_tornado(table: pd.DataFrame, *, years: Iterable[int] = (2030, 2045), labels: dict[str, str] | None = None,
                  lang: str = "en", title: str | None = None):
     """Tornado chart of a sensitivity table (:func:`nq57lib.outlook_sensitivity.sensitivity_table`):
-    one bar per assumption from the share in ``year`` at the low end of its range to the share at the
-    high end, largest swing on top, the base outlook as a vertical line. ``labels`` maps assumption ids
-    to reader labels. Returns the Figure."""
+    one panel per year in ``years``; per assumption a bar from the base outlook to the share at each
+    end of its range (below the base in one colour, above it in another), labelled with the end, the
+    rows in the table's order (largest swing on top). ``labels`` maps assumption ids to reader labels.
+    Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    from .chart_style import apply_style
+
     lang = check_choice("lang", lang, LANGS)
-    needed = {"assumption", f"share_{year}_low_pct", f"share_{year}_high_pct", f"share_{year}_base_pct"}
-    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns):
-        raise ParameterError("table", f"expected a sensitivity table with {sorted(needed)}")
-    fig, ax = new_figure(8.0, 0.55 * max(len(table), 2) + 1.6)
+    years = list(years)
+    needed = {"assumption"} | {f"share_{y}_{end}_pct" for y in years for end in ("low", "high", "base")}
+    if not isinstance(table, pd.DataFrame) or table.empty or not needed <= set(table.columns):
+        raise ParameterError("table", f"expected a non-empty sensitivity table with {sorted(needed)}")
+    apply_style()
+    fig, axes = plt.subplots(1, len(years), figsize=(6.0 * len(years) + 1.5, 0.6 * len(table) + 1.8),
+                             layout="constrained", sharey=True, squeeze=False)
     rows = table.iloc[::-1].reset_index(drop=True)  # largest swing on top
-    base = float(table[f"share_{year}_base_pct"].iloc[0]) if len(table) else 0.0
-    for i, row in rows.iterrows():
-        low, high = float(row[f"share_{year}_low_pct"]), float(row[f"share_{year}_high_pct"])
-        ax.barh(i, low - base, left=base, color=PALETTE["sky"], label=_text("tornado_low", lang) if i == 0 else None)
-        ax.barh(i, high - base, left=base, color=PALETTE["orange"],
-                label=_text("tornado_high", lang) if i == 0 else None)
-        for value, end in ((low, "low_label"), (high, "high_label")):
-            text = f"{value:.1f}" if lang == "en" else f"{value:.1f}".replace(".", ",")
-            if end in row and isinstance(row[end], str):
-                text += f" ({row[end]})"
-            ax.annotate(text, (value, i), textcoords="offset points", xytext=(4 if value >= base else -4, 0),
-                        ha="left" if value >= base else "right", va="center", fontsize=7)
-    ax.axvline(base, color=PALETTE["black"], linewidth=1, label=_text("tornado_base", lang))
     names = labels or {}
-    ax.set_yticks(range(len(rows)), [names.get(a, a) for a in rows["assumption"]])
-    ax.set_xlabel(_text("tornado_xlabel", lang).format(year=year))
-    ax.set_title(title or _text("tornado_title", lang).format(year=year), loc="left")
-    ax.margins(x=0.25)
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    decimal = "," if lang == "vi" else "."
+    for ax, year in zip(axes[0], years):
+        base = float(table[f"share_{year}_base_pct"].iloc[0])
+        shown = set()
+        for i, row in rows.iterrows():
+            for end in ("low", "high"):
+                value = float(row[f"share_{year}_{end}_pct"])
+                if value == base:
+                    continue
+                side = "tornado_below" if value < base else "tornado_above"
+                ax.barh(i, value - base, left=base, color=PALETTE["sky"] if value < base else PALETTE["orange"],
+                        height=0.6, label=_text(side, lang) if side not in shown else None)
+                shown.add(side)
+                text = f"{value:.1f}".replace(".", decimal)
+                end_label = row.get(f"{end}_label")
+                if isinstance(end_label, str) and end_label:
+                    text += f" ({end_label})"
+                ax.annotate(text, (value, i), textcoords="offset points", xytext=(3 if value > base else -3, 0),
+                                ha="left" if value > base else "right", va="center", fontsize=7)
+        ax.axvline(base, color=PALETTE["black"], linewidth=1,
+                   label=_text("tornado_base", lang).format(value=f"{base:.1f}".replace(".", decimal)))
+        ax.set_yticks(range(len(rows)), [names.get(a, a) for a in rows["assumption"]])
+        ax.set_xlabel(_text("tornado_xlabel", lang).format(year=year))
+        ax.set_title(str(year), loc="left", fontsize=10)
+        ax.margins(x=0.45)
+        ax.legend(loc="lower right", frameon=False, fontsize=7)
+    fig.suptitle(title or _text("tornado_title", lang), x=0.0, ha="left")
     add_footnote(fig, [_text("tornado_note", lang)], lang)
     return fig
