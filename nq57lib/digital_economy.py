@@ -277,6 +277,7 @@ class ShareInputs:
     targets: pd.DataFrame
     as_of_year: int
     proxy_geo: str
+    proxy_name: str
     proxy_histories: dict[str, pd.DataFrame]
     national: pd.DataFrame
     nso_first_published: str
@@ -317,6 +318,7 @@ def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str
                        histories={c: histories[c] for c in order},
                        base_assumptions={c: assumptions[c] for c in order}, n_own={c: n_own[c] for c in order},
                        targets=geo_targets(pkg, geo), as_of_year=data.as_of_year(pkg), proxy_geo=proxy_geo,
+                       proxy_name=data.geo_name(pkg, proxy_geo, lang),
                        proxy_histories={c: h for c, h in proxies.items() if h is not None},
                        national=_national_position(pkg) if geo != NATION else pd.DataFrame(),
                        nso_first_published=first)
@@ -800,11 +802,14 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
         if other != concept:
             ranges["definition"] = ({}, {"base_year": oc.base_year, "base_share_pct": oc.base_share_pct,
                                          "growth_pct": oc.growth_pct, "ceiling_pct": max(ceiling, oc.base_share_pct)},
-                                    (data.label("concept", concept, lang), data.label("concept", other, lang)))
+                                    (t(f"digital_economy.view.short_{concept}", lang),
+                                     t(f"digital_economy.view.short_{other}", lang)))
     if cal.source == "proxy":
         others = [c for c in calibrations.by_concept.values() if c.concept != concept]
         if others:
-            ranges["proxy"] = ({}, {"growth_pct": others[0].growth_pct}, (cal.pace_label, others[0].pace_label))
+            names = tuple(f"{inputs.proxy_name} ({t(f'digital_economy.view.short_{c}', lang)})"
+                          for c in (concept, others[0].concept))
+            ranges["proxy"] = ({}, {"growth_pct": others[0].growth_pct}, names)
     low_ceiling, high_ceiling = max(cal.base_share_pct + 1e-6, ceiling - CEILING_RANGE_PP), min(100.0, ceiling
                                                                                               + CEILING_RANGE_PP)
     ranges["ceiling"] = ({"ceiling_pct": low_ceiling}, {"ceiling_pct": high_ceiling},

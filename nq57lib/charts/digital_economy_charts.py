@@ -112,10 +112,17 @@ def _draw_bands(ax, bands: pd.DataFrame, lang: str) -> None:
             label=_text("median", lang))
 
 
-def _draw_scenarios(ax, table: pd.DataFrame, lang: str) -> None:
+# Scenario styles: the shared cycle, extended so up to nine scenarios never share a style.
+_SCENARIO_STYLES = SERIES_STYLES + [{"color": PALETTE["black"], "linestyle": (0, (1, 1))},
+                                    {"color": PALETTE["grey"], "linestyle": "-"},
+                                    {"color": PALETTE["yellow"], "linestyle": "--"}]
+
+
+def _draw_scenarios(ax, table: pd.DataFrame, lang: str, order: list[str] | None = None) -> None:
+    """Each scenario's path; ``order`` (scenario names) keeps one style per scenario across panels."""
     name_column = "scenario_vi" if lang == "vi" else "scenario"
-    for i, (_, path) in enumerate(table.groupby("scenario", sort=False)):
-        style = SERIES_STYLES[i % len(SERIES_STYLES)]
+    for i, (name, path) in enumerate(table.groupby("scenario", sort=False)):
+        style = _SCENARIO_STYLES[(order.index(name) if order and name in order else i) % len(_SCENARIO_STYLES)]
         path = path.sort_values("year")
         ax.plot(path["year"], path["share_pct"], linewidth=1.8, label=path[name_column].iloc[0], **style)
         if path["share_lo_pct"].notna().any():
@@ -203,6 +210,8 @@ def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: 
     fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels) + 2.6, 5.4), layout="constrained",
                              sharey=True, squeeze=False)
     top, lines = [], []
+    order = list(dict.fromkeys(name for panel in panels if panel.get("projection") is not None
+                               for name in panel["projection"].table["scenario"]))
     for ax, panel in zip(axes[0], panels):
         frame = check_history(panel["history"])
         band_table = None
@@ -212,7 +221,7 @@ def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: 
             top.append(band_table["p95_share_pct"].max())
         projection = panel.get("projection")
         if projection is not None:
-            _draw_scenarios(ax, projection.table, lang)
+            _draw_scenarios(ax, projection.table, lang, order)
             top.append(projection.table["share_pct"].max())
         required = panel.get("required")
         if required is not None and not required.empty:
@@ -285,7 +294,8 @@ def plot_tornado(table: pd.DataFrame, *, years: Iterable[int] = (2030, 2045), la
         ax.set_xlabel(_text("tornado_xlabel", lang).format(year=year))
         ax.set_title(str(year), loc="left", fontsize=10)
         ax.margins(x=0.45)
-        ax.legend(loc="lower right", frameon=False, fontsize=7)
+    handles = {h.get_label(): h for ax in axes[0] for h in ax.get_legend_handles_labels()[0]}
+    fig.legend(handles=list(handles.values()), loc="outside lower center", ncols=3, frameon=False, fontsize=8)
     fig.suptitle(title or _text("tornado_title", lang), x=0.0, ha="left")
     add_footnote(fig, [_text("tornado_note", lang)], lang)
     return fig
