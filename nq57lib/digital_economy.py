@@ -58,7 +58,7 @@ from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import LANGS, catalog, t
+from .text import LANGS, catalog, section, t
 
 INDICATOR = "de_share_pct"
 NATION = "vn"
@@ -239,12 +239,13 @@ def _proxy_history(pkg: data.DataPackage, proxy_geo: str, concept: str) -> pd.Da
 
 
 def calibration_for(pkg: data.DataPackage, geo: str, proxy: str = ""):
-    """(history, base assumptions, calibration, proxy history) on the geography's first definition.
+    """(history, base assumptions, calibration, proxy history) on the indicator's default definition
+    for the geography (``share_history``: the statistics office's where it has data).
 
-    Used by the Monte Carlo benchmark, so it simulates exactly what the report shows.
+    Used by the Monte Carlo benchmark, so it simulates what the report shows on that definition.
     """
     inputs = _inputs(pkg, geo, proxy, "en", "both")
-    concept = inputs.concepts[0]
+    concept = str(share_history(pkg, geo)[0]["concept"].iloc[-1])
     cal = calibrate(pkg, inputs).by_concept[concept]
     return inputs.histories[concept], inputs.base_assumptions[concept], cal, inputs.proxy_histories.get(concept)
 
@@ -1121,8 +1122,10 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         out = out[["target", "concept", "compared_on", "status", "latest_pct", "latest_year", "observed_pct",
                    "verdict"]]
     elif name == "assessment":
+        methods = section("digital_economy.method", lang)
         out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
-                           category=frame["category"].map(lambda s: _category(s, lang)))
+                           category=frame["category"].map(lambda s: _category(s, lang)),
+                           method=frame["method"].map(lambda m: methods.get(m.replace(" ", "_"), m)))
         out = out[["target", "concept", "method", "category", "score"]]
     elif name == "sensitivity":
         out = frame.assign(assumption=frame["assumption"].map(
@@ -1144,8 +1147,6 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
 
 
 def _headers(lang: str) -> dict[str, str]:
-    from .text import section
-
     return section("digital_economy.columns", lang)
 
 
