@@ -215,8 +215,8 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     W, so they share one slice of the cube; their quantiles are mu_g t + scale_g times the quantiles of W,
     exactly, because that map is increasing. Quantiles (5/25/50/75/95, the 'inverted CDF' order
     statistic) are taken on this log scale and mapped back to shares, also exact (a monotone map).
-    Memory guard: ``n_paths`` x years x geographies (the largest possible cube) must not exceed
-    ``MAX_SIM_CELLS``. ``p_meet`` is the share of paths whose value *in the target year* meets the target.
+    Memory guard: ``n_paths`` x years x distinct path shapes (the cube) must not exceed ``MAX_SIM_CELLS``;
+    it is checked from the inputs before any array is allocated. ``p_meet`` is the share of paths whose value *in the target year* meets the target.
     """
     frame = _check_sim_inputs(inputs)
     first_base = int(frame["base_year"].min())
@@ -224,10 +224,6 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     paths = check_int("n_paths", n_paths, low=MIN_PATHS, high=MAX_PATHS)
     seed = check_int("seed", seed, low=0)
     years = np.arange(first_base, end + 1)
-    cells = paths * len(years) * len(frame)
-    if cells > MAX_SIM_CELLS:
-        raise ParameterError("n_paths", f"{paths} paths x {len(years)} years x {len(frame)} geographies = "
-                                        f"{cells:,} cells exceeds the memory guard of {MAX_SIM_CELLS:,}")
     checked_targets = _check_sim_targets(targets, frame, end)
 
     base_years = frame["base_year"].to_numpy(dtype=int)
@@ -250,6 +246,10 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     shock_weight = np.array([shape[2] for shape in distinct], dtype=np.float32)
     base_weight = np.array([shape[3] for shape in distinct], dtype=np.float32)
     shape_steps = (years[None, :] - shape_base[:, None]).astype(np.float32)
+    cells = paths * len(years) * len(distinct)  # the cube's size, known before any array is allocated
+    if cells > MAX_SIM_CELLS:
+        raise ParameterError("n_paths", f"{paths} paths x {len(years)} years x {len(distinct)} path shapes = "
+                                        f"{cells:,} cells exceeds the memory guard of {MAX_SIM_CELLS:,}")
 
     rng = np.random.default_rng(seed)
     pace_draw = rng.standard_normal(paths, dtype=np.float32)  # Z

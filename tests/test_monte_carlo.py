@@ -189,3 +189,9 @@ def test_fans_per_definition_and_pooled_keep_definition_uncertainty_apart():
     assert alone.p_meet.loc[0, "p_meet"] == p["nso"]  # one fan's results do not depend on the others
     with pytest.raises(ParameterError, match="appears twice"):
         mc.simulate([nso, nso], 2045, n_paths=1000)
+
+
+def test_geographies_sharing_a_path_shape_share_one_slice_of_the_memory_guard():
+    # 40 provinces calibrated on one proxy: one path shape, so 100,000 paths fit under the guard
+    result = mc.simulate([one_geo(geo=str(i), share=10 + i) for i in range(40)], 2045, n_paths=100_000)
+    assert result.bands["geo_id"].nunique() == 40
