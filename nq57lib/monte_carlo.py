@@ -58,11 +58,13 @@ _SIM_COLUMNS = ("geo_id", "base_year", "base_share_pct", "growth_pct", "trend_sd
 
 def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: float | None = None,
                       trend_sd_pct: float | None = None, shock_sd_pct: float | None = None,
-                      ceiling_pct: float = 100.0) -> dict:
+                      ceiling_pct: float = 100.0, fan: str | None = None, n_obs: int | None = None,
+                      base_sd_pct: float | None = None) -> dict:
     """One row of :func:`simulate` inputs from a calibration (each value overridable, e.g. a scenario pace).
 
     ``basis`` carries the calibration's note into the simulation's assumptions, and says which values
-    were overridden.
+    were overridden. ``fan``, ``n_obs`` and ``base_sd_pct`` are added to the row when given (see
+    :func:`simulate`).
     """
     if not isinstance(calibration, Calibration):
         raise ParameterError("calibration", f"expected a Calibration, got {type(calibration).__name__}")
@@ -74,9 +76,13 @@ def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: floa
     overridden = [name for name, value in (("growth_pct", growth_pct), ("trend_sd_pct", trend_sd_pct),
                                            ("shock_sd_pct", shock_sd_pct)) if value is not None]
     basis = calibration.note + (f"; set by the caller: {', '.join(overridden)}" if overridden else "")
-    return {"geo_id": geo_id, "base_year": calibration.base_year, "base_share_pct": calibration.base_share_pct,
-            "growth_pct": calibration.growth_pct if growth_pct is None else growth_pct,
-            "trend_sd_pct": trend, "shock_sd_pct": shock, "ceiling_pct": ceiling_pct, "basis": basis}
+    row = {"geo_id": geo_id, "base_year": calibration.base_year, "base_share_pct": calibration.base_share_pct,
+           "growth_pct": calibration.growth_pct if growth_pct is None else growth_pct,
+           "trend_sd_pct": trend, "shock_sd_pct": shock, "ceiling_pct": ceiling_pct, "basis": basis}
+    for key, value in (("fan", fan), ("n_obs", n_obs), ("base_sd_pct", base_sd_pct)):
+        if value is not None:
+            row[key] = value
+    return row
 
 
 def format_probability(p: float | None, n_paths: int, n_obs: int | None) -> str:

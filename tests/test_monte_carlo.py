@@ -195,3 +195,10 @@ def test_geographies_sharing_a_path_shape_share_one_slice_of_the_memory_guard():
     # 40 provinces calibrated on one proxy: one path shape, so 100,000 paths fit under the guard
     result = mc.simulate([one_geo(geo=str(i), share=10 + i) for i in range(40)], 2045, n_paths=100_000)
     assert result.bands["geo_id"].nunique() == 40
+
+
+def test_simulation_inputs_carry_fan_observations_and_base_error():
+    cal = pj.calibrate(NATION, concept="ministry", label="nation (ministry)")
+    row = mc.simulation_inputs(cal, "vn", fan="ministry", n_obs=4, base_sd_pct=2.0)
+    assert (row["fan"], row["n_obs"], row["base_sd_pct"]) == ("ministry", 4, 2.0)
+    assert "fan" not in mc.simulation_inputs(cal, "vn")
