@@ -309,7 +309,7 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
         at_cap[g] = np.count_nonzero(cube[shape_of[g]] >= threshold[:, None], axis=1) / paths * 100.0
 
     ranks = [(q * paths + 99) // 100 - 1 for q in QUANTILES_PCT]  # inverted-CDF order statistics
-    cube.partition(ranks, axis=-1)
+    _select_ranks(cube, ranks)
     w_quantiles = cube[:, :, ranks]  # (shapes, years, quantiles)
     del cube
     all_years = np.arange(len(years))[:, None]
@@ -338,6 +338,25 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
                       "p_meet_text", "reason"]
     return SimulationResult(bands=bands, p_meet=pd.DataFrame(p_meet, columns=p_meet_columns),
                             assumptions=assumptions, n_paths=paths, seed=seed)
+
+
+def _select_ranks(cube: np.ndarray, ranks: list[int]) -> None:
+    """Put the order statistics of the given ranks in place along the last axis (like ``partition``).
+
+    Bisection: partition the whole axis at the middle rank, then each side only at the ranks inside it.
+    Each element is visited about (1 + log2 of the number of ranks) times; numpy's partition with a list
+    of ranks is about ten times slower on a cube of 100,000 paths (measured, benchmarks/bench_projection.py).
+    """
+    def select(lo: int, hi: int, wanted: list[int]) -> None:
+        if not wanted:
+            return
+        mid = len(wanted) // 2
+        rank = wanted[mid]
+        cube[..., lo:hi].partition(rank - lo, axis=-1)
+        select(lo, rank, wanted[:mid])
+        select(rank + 1, hi, wanted[mid + 1:])
+
+    select(0, cube.shape[-1], sorted(set(ranks)))
 
 
 def _check_sim_targets(targets: Any, frame: pd.DataFrame, end_year: int) -> list[dict]:
