@@ -301,16 +301,24 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
                        "target_pct": target["value"], "p_meet": probability, "fan": fans[g],
                        "p_meet_text": format_probability(probability, paths, n_obs[g]), "reason": reason})
 
-    # Share of paths at the cap: share >= ceiling  <=>  W >= (ln(ceiling / s0) - mu t) / scale.
-    at_cap = np.zeros((len(frame), len(years)))
-    for g in range(len(frame)):
-        with np.errstate(divide="ignore"):
-            threshold = ((math.log(ceiling[g] / base_share[g]) - mu[g] * steps[g]) / scale[g]).astype(np.float32)
-        at_cap[g] = np.count_nonzero(cube[shape_of[g]] >= threshold[:, None], axis=1) / paths * 100.0
-
     ranks = [(q * paths + 99) // 100 - 1 for q in QUANTILES_PCT]  # inverted-CDF order statistics
     _select_ranks(cube, ranks)
     w_quantiles = cube[:, :, ranks]  # (shapes, years, quantiles)
+
+    # Share of paths at the cap: share >= ceiling  <=>  W >= (ln(ceiling / s0) - mu t) / scale. After the
+    # selection, values at positions >= rank k are >= the k-th quantile and values before rank k are <= it,
+    # so only the positions between the two quantiles that bracket the threshold need comparing.
+    at_cap = np.zeros((len(frame), len(years)))
+    bounds = [0, *ranks, paths]
+    for g in range(len(frame)):
+        with np.errstate(divide="ignore"):
+            threshold = ((math.log(ceiling[g] / base_share[g]) - mu[g] * steps[g]) / scale[g]).astype(np.float32)
+        for y in range(len(years)):
+            quantiles = w_quantiles[shape_of[g], y]
+            i = int(np.searchsorted(quantiles, threshold[y], side="left"))  # quantiles below the threshold
+            lo, hi = (bounds[i] + 1 if i else 0), bounds[i + 1]
+            count = paths - hi + np.count_nonzero(cube[shape_of[g], y, lo:hi] >= threshold[y])
+            at_cap[g, y] = count / paths * 100.0
     del cube
     all_years = np.arange(len(years))[:, None]
     shares = np.stack([to_share(g, all_years, w_quantiles[shape_of[g]]) for g in range(len(frame))])

@@ -202,3 +202,13 @@ def test_simulation_inputs_carry_fan_observations_and_base_error():
     row = mc.simulation_inputs(cal, "vn", fan="ministry", n_obs=4, base_sd_pct=2.0)
     assert (row["fan"], row["n_obs"], row["base_sd_pct"]) == ("ministry", 4, 2.0)
     assert "fan" not in mc.simulation_inputs(cal, "vn")
+
+
+@settings(max_examples=15, deadline=None)
+@given(growth=st.floats(0, 15), share=st.floats(20, 60), year=st.integers(2026, 2045))
+def test_share_at_cap_counts_the_same_paths_as_a_target_at_the_ceiling(growth, share, year):
+    # P(share >= ceiling) in a year, computed path by path by p_meet, equals the at-cap share of the bands
+    row = {**one_geo(growth=growth, share=share, trend_sd=3, shock_sd=2), "ceiling_pct": 70.0}
+    result = mc.simulate([row], 2045, n_paths=5000, seed=7, targets=[target("cap", 70.0, year, geo_id="g")])
+    at_cap = result.bands.set_index("year").loc[year, "at_cap_pct"]
+    assert at_cap == pytest.approx(result.p_meet.loc[0, "p_meet"] * 100, abs=0.05)
