@@ -880,7 +880,13 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
             check_number(f"{where}.params.damping", params["damping"], low=0, high=1)
         if method == "relative":
             points = params["proxy_points"]
-            years_given = [p[0] for p in points] if isinstance(points, Sequence) else []
+            if (not isinstance(points, Sequence) or isinstance(points, str)
+                    or not all(isinstance(p, Sequence) and len(p) == 2 for p in points)):
+                raise ParameterError(f"{where}.params.proxy_points", "expected ((year, share_pct), ...)")
+            for year, share in points:
+                check_int(f"{where}.params.proxy_points year", _plain(year), low=1900, high=LAST_YEAR)
+                check_number(f"{where}.params.proxy_points share_pct", _plain(share), low=0, high=100)
+            years_given = [p[0] for p in points]
             if base_year not in years_given:
                 raise ParameterError(f"{where}.params.proxy_points", f"must include the base year {base_year}")
             if dict(points)[base_year] <= 0:
