@@ -650,7 +650,8 @@ def fit_damped_pace(series: pd.DataFrame, *, concept: str | None = None, label: 
     """Fit the damped pace to one definition's series (>= 3 observations of its latest segment).
 
     Worked example (national ministry series 11.91, 14.26, 16.5, 18.3 in 2021-2024): log growths 0.180,
-    0.146, 0.104; phi = (0.180*0.146 + 0.146*0.104) / (0.180^2 + 0.146^2) = 0.772; start 10.37 % a year.
+    0.146, 0.104; phi = (0.180*0.146 + 0.146*0.104) / (0.180^2 + 0.146^2) = 0.770; start 18.3 / 16.5 - 1
+    = 10.91 % a year (pinned in tests/test_share_projection.py).
     A fitted phi >= 1 (growth not slowing) is clipped to 1 and the note says so; a negative one to 0.
     """
     rows = select_series(series, concept, name="series")
