@@ -311,7 +311,7 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     at_cap = np.zeros((len(frame), len(years)))
     bounds = [0, *ranks, paths]
     for g in range(len(frame)):
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):  # a tiny spread gives +-inf: never / always at the cap
             threshold = ((math.log(ceiling[g] / base_share[g]) - mu[g] * steps[g]) / scale[g]).astype(np.float32)
         for y in range(len(years)):
             quantiles = w_quantiles[shape_of[g], y]
