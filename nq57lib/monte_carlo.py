@@ -58,11 +58,13 @@ _SIM_COLUMNS = ("geo_id", "base_year", "base_share_pct", "growth_pct", "trend_sd
 
 def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: float | None = None,
                       trend_sd_pct: float | None = None, shock_sd_pct: float | None = None,
-                      ceiling_pct: float = 100.0) -> dict:
+                      ceiling_pct: float = 100.0, fan: str | None = None, n_obs: int | None = None,
+                      base_sd_pct: float | None = None) -> dict:
     """One row of :func:`simulate` inputs from a calibration (each value overridable, e.g. a scenario pace).
 
     ``basis`` carries the calibration's note into the simulation's assumptions, and says which values
-    were overridden.
+    were overridden. ``fan``, ``n_obs`` and ``base_sd_pct`` are added to the row when given (see
+    :func:`simulate`).
     """
     if not isinstance(calibration, Calibration):
         raise ParameterError("calibration", f"expected a Calibration, got {type(calibration).__name__}")
@@ -74,9 +76,13 @@ def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: floa
     overridden = [name for name, value in (("growth_pct", growth_pct), ("trend_sd_pct", trend_sd_pct),
                                            ("shock_sd_pct", shock_sd_pct)) if value is not None]
     basis = calibration.note + (f"; set by the caller: {', '.join(overridden)}" if overridden else "")
-    return {"geo_id": geo_id, "base_year": calibration.base_year, "base_share_pct": calibration.base_share_pct,
-            "growth_pct": calibration.growth_pct if growth_pct is None else growth_pct,
-            "trend_sd_pct": trend, "shock_sd_pct": shock, "ceiling_pct": ceiling_pct, "basis": basis}
+    row = {"geo_id": geo_id, "base_year": calibration.base_year, "base_share_pct": calibration.base_share_pct,
+           "growth_pct": calibration.growth_pct if growth_pct is None else growth_pct,
+           "trend_sd_pct": trend, "shock_sd_pct": shock, "ceiling_pct": ceiling_pct, "basis": basis}
+    for key, value in (("fan", fan), ("n_obs", n_obs), ("base_sd_pct", base_sd_pct)):
+        if value is not None:
+            row[key] = value
+    return row
 
 
 def format_probability(p: float | None, n_paths: int, n_obs: int | None) -> str:
@@ -133,6 +139,34 @@ def pooled_input(rows: Any, *, fan: str = "pooled") -> dict:
     out["basis"] = (f"pooled over the paces of {fans}: log mean of the paces, sd = parameter sd and half their "
                     "range in quadrature")
     return out
+
+
+def definition_fan_inputs(calibration: Calibration, geo_id: str, paces: Mapping[str, Calibration], *,
+                          n_obs: int, ceiling_pct: float = 100.0, base_sd_pct: float | None = None,
+                          pooled: bool = True) -> list[dict]:
+    """Simulation rows for one geography: one fan per definition's pace, plus the pooled fan.
+
+    Every fan starts from ``calibration``'s base (one definition's observed level; no path mixes levels);
+    ``paces`` maps a fan name (e.g. 'nso', 'ministry') to the calibration whose pace, trend sd and shock sd it
+    borrows. ``n_obs`` is the geography's own observation count on the base's definition (p_meet needs >= 3).
+    A pace without a spread (2 observations) is skipped, so a fan never runs on an invented sd.
+    """
+    if not isinstance(paces, Mapping) or not paces:
+        raise ParameterError("paces", "expected a mapping of fan name -> Calibration")
+    rows = []
+    for fan, pace in paces.items():
+        if not isinstance(pace, Calibration):
+            raise ParameterError(f"paces[{fan!r}]", f"expected a Calibration, got {type(pace).__name__}")
+        if pace.trend_sd_pct is None or pace.shock_sd_pct is None:
+            continue
+        row = simulation_inputs(calibration, geo_id, growth_pct=pace.growth_pct, trend_sd_pct=pace.trend_sd_pct,
+                                shock_sd_pct=pace.shock_sd_pct, ceiling_pct=ceiling_pct, fan=str(fan), n_obs=n_obs,
+                                base_sd_pct=base_sd_pct)
+        row["basis"] = f"base of {calibration.label}; pace of {pace.pace_label} ({pace.note})"
+        rows.append(row)
+    if pooled and len(rows) > 1:
+        rows.append(pooled_input(rows))
+    return rows
 
 
 def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
@@ -215,8 +249,8 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     W, so they share one slice of the cube; their quantiles are mu_g t + scale_g times the quantiles of W,
     exactly, because that map is increasing. Quantiles (5/25/50/75/95, the 'inverted CDF' order
     statistic) are taken on this log scale and mapped back to shares, also exact (a monotone map).
-    Memory guard: ``n_paths`` x years x geographies (the largest possible cube) must not exceed
-    ``MAX_SIM_CELLS``. ``p_meet`` is the share of paths whose value *in the target year* meets the target.
+    Memory guard: ``n_paths`` x years x distinct path shapes (the cube) must not exceed ``MAX_SIM_CELLS``;
+    it is checked from the inputs before any array is allocated. ``p_meet`` is the share of paths whose value *in the target year* meets the target.
     """
     frame = _check_sim_inputs(inputs)
     first_base = int(frame["base_year"].min())
@@ -224,10 +258,6 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     paths = check_int("n_paths", n_paths, low=MIN_PATHS, high=MAX_PATHS)
     seed = check_int("seed", seed, low=0)
     years = np.arange(first_base, end + 1)
-    cells = paths * len(years) * len(frame)
-    if cells > MAX_SIM_CELLS:
-        raise ParameterError("n_paths", f"{paths} paths x {len(years)} years x {len(frame)} geographies = "
-                                        f"{cells:,} cells exceeds the memory guard of {MAX_SIM_CELLS:,}")
     checked_targets = _check_sim_targets(targets, frame, end)
 
     base_years = frame["base_year"].to_numpy(dtype=int)
@@ -250,6 +280,10 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     shock_weight = np.array([shape[2] for shape in distinct], dtype=np.float32)
     base_weight = np.array([shape[3] for shape in distinct], dtype=np.float32)
     shape_steps = (years[None, :] - shape_base[:, None]).astype(np.float32)
+    cells = paths * len(years) * len(distinct)  # the cube's size, known before any array is allocated
+    if cells > MAX_SIM_CELLS:
+        raise ParameterError("n_paths", f"{paths} paths x {len(years)} years x {len(distinct)} path shapes = "
+                                        f"{cells:,} cells exceeds the memory guard of {MAX_SIM_CELLS:,}")
 
     rng = np.random.default_rng(seed)
     pace_draw = rng.standard_normal(paths, dtype=np.float32)  # Z
@@ -295,16 +329,24 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
                        "target_pct": target["value"], "p_meet": probability, "fan": fans[g],
                        "p_meet_text": format_probability(probability, paths, n_obs[g]), "reason": reason})
 
-    # Share of paths at the cap: share >= ceiling  <=>  W >= (ln(ceiling / s0) - mu t) / scale.
-    at_cap = np.zeros((len(frame), len(years)))
-    for g in range(len(frame)):
-        with np.errstate(divide="ignore"):
-            threshold = ((math.log(ceiling[g] / base_share[g]) - mu[g] * steps[g]) / scale[g]).astype(np.float32)
-        at_cap[g] = np.count_nonzero(cube[shape_of[g]] >= threshold[:, None], axis=1) / paths * 100.0
-
     ranks = [(q * paths + 99) // 100 - 1 for q in QUANTILES_PCT]  # inverted-CDF order statistics
-    cube.partition(ranks, axis=-1)
+    _select_ranks(cube, ranks)
     w_quantiles = cube[:, :, ranks]  # (shapes, years, quantiles)
+
+    # Share of paths at the cap: share >= ceiling  <=>  W >= (ln(ceiling / s0) - mu t) / scale. After the
+    # selection, values at positions >= rank k are >= the k-th quantile and values before rank k are <= it,
+    # so only the positions between the two quantiles that bracket the threshold need comparing.
+    at_cap = np.zeros((len(frame), len(years)))
+    bounds = [0, *ranks, paths]
+    for g in range(len(frame)):
+        with np.errstate(divide="ignore", over="ignore"):  # a tiny spread gives +-inf: never / always at the cap
+            threshold = ((math.log(ceiling[g] / base_share[g]) - mu[g] * steps[g]) / scale[g]).astype(np.float32)
+        for y in range(len(years)):
+            quantiles = w_quantiles[shape_of[g], y]
+            i = int(np.searchsorted(quantiles, threshold[y], side="left"))  # quantiles below the threshold
+            lo, hi = (bounds[i] + 1 if i else 0), bounds[i + 1]
+            count = paths - hi + np.count_nonzero(cube[shape_of[g], y, lo:hi] >= threshold[y])
+            at_cap[g, y] = count / paths * 100.0
     del cube
     all_years = np.arange(len(years))[:, None]
     shares = np.stack([to_share(g, all_years, w_quantiles[shape_of[g]]) for g in range(len(frame))])
@@ -332,6 +374,25 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
                       "p_meet_text", "reason"]
     return SimulationResult(bands=bands, p_meet=pd.DataFrame(p_meet, columns=p_meet_columns),
                             assumptions=assumptions, n_paths=paths, seed=seed)
+
+
+def _select_ranks(cube: np.ndarray, ranks: list[int]) -> None:
+    """Put the order statistics of the given ranks in place along the last axis (like ``partition``).
+
+    Bisection: partition the whole axis at the middle rank, then each side only at the ranks inside it.
+    Each element is visited about (1 + log2 of the number of ranks) times; numpy's partition with a list
+    of ranks is about ten times slower on a cube of 100,000 paths (measured, benchmarks/bench_projection.py).
+    """
+    def select(lo: int, hi: int, wanted: list[int]) -> None:
+        if not wanted:
+            return
+        mid = len(wanted) // 2
+        rank = wanted[mid]
+        cube[..., lo:hi].partition(rank - lo, axis=-1)
+        select(lo, rank, wanted[:mid])
+        select(rank + 1, hi, wanted[mid + 1:])
+
+    select(0, cube.shape[-1], sorted(set(ranks)))
 
 
 def _check_sim_targets(targets: Any, frame: pd.DataFrame, end_year: int) -> list[dict]:

@@ -650,7 +650,8 @@ def fit_damped_pace(series: pd.DataFrame, *, concept: str | None = None, label: 
     """Fit the damped pace to one definition's series (>= 3 observations of its latest segment).
 
     Worked example (national ministry series 11.91, 14.26, 16.5, 18.3 in 2021-2024): log growths 0.180,
-    0.146, 0.104; phi = (0.180*0.146 + 0.146*0.104) / (0.180^2 + 0.146^2) = 0.772; start 10.37 % a year.
+    0.146, 0.104; phi = (0.180*0.146 + 0.146*0.104) / (0.180^2 + 0.146^2) = 0.770; start 18.3 / 16.5 - 1
+    = 10.91 % a year (pinned in tests/test_share_projection.py).
     A fitted phi >= 1 (growth not slowing) is clipped to 1 and the note says so; a negative one to 0.
     """
     rows = select_series(series, concept, name="series")
@@ -880,7 +881,13 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
             check_number(f"{where}.params.damping", params["damping"], low=0, high=1)
         if method == "relative":
             points = params["proxy_points"]
-            years_given = [p[0] for p in points] if isinstance(points, Sequence) else []
+            if (not isinstance(points, Sequence) or isinstance(points, str)
+                    or not all(isinstance(p, Sequence) and len(p) == 2 for p in points)):
+                raise ParameterError(f"{where}.params.proxy_points", "expected ((year, share_pct), ...)")
+            for year, share in points:
+                check_int(f"{where}.params.proxy_points year", _plain(year), low=1900, high=LAST_YEAR)
+                check_number(f"{where}.params.proxy_points share_pct", _plain(share), low=0, high=100)
+            years_given = [p[0] for p in points]
             if base_year not in years_given:
                 raise ParameterError(f"{where}.params.proxy_points", f"must include the base year {base_year}")
             if dict(points)[base_year] <= 0:

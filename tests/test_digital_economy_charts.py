@@ -62,8 +62,9 @@ def test_full_figure_has_every_layer(inputs):
             "Observed: ministry estimate", "estimate"} <= set(legend)
     required_lines = {(tuple(line.get_xdata()), tuple(line.get_ydata())) for line in ax.get_lines()
                       if len(line.get_xdata()) == 2}
-    # a strict "> 25" target is aimed 0.01 pp above its value (share_projection.STRICT_MARGIN_PP, issue 9)
-    assert required_lines == {((2022, 2025), (22.87, 25.01)), ((2022, 2030), (22.87, 35)), ((2022, 2045), (22.87, 60))}
+    # "> 25 %" is aimed 0.01 pp above its value (share_projection.STRICT_MARGIN_PP, issue 9)
+    assert required_lines == {((2022, 2025), (22.87, 25.01)), ((2022, 2030), (22.87, 35)),
+                              ((2022, 2045), (22.87, 60))}
     annotations = [t.get_text() for t in ax.texts]
     assert annotations == [">25 %*", "≥35 %*", "≥60 %*"]
     footnote = "\n".join(t.get_text() for t in fig.texts)

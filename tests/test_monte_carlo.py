@@ -189,3 +189,39 @@ def test_fans_per_definition_and_pooled_keep_definition_uncertainty_apart():
     assert alone.p_meet.loc[0, "p_meet"] == p["nso"]  # one fan's results do not depend on the others
     with pytest.raises(ParameterError, match="appears twice"):
         mc.simulate([nso, nso], 2045, n_paths=1000)
+
+
+def test_geographies_sharing_a_path_shape_share_one_slice_of_the_memory_guard():
+    # 40 provinces calibrated on one proxy: one path shape, so 100,000 paths fit under the guard
+    result = mc.simulate([one_geo(geo=str(i), share=10 + i) for i in range(40)], 2045, n_paths=100_000)
+    assert result.bands["geo_id"].nunique() == 40
+
+
+def test_simulation_inputs_carry_fan_observations_and_base_error():
+    cal = pj.calibrate(NATION, concept="ministry", label="nation (ministry)")
+    row = mc.simulation_inputs(cal, "vn", fan="ministry", n_obs=4, base_sd_pct=2.0)
+    assert (row["fan"], row["n_obs"], row["base_sd_pct"]) == ("ministry", 4, 2.0)
+    assert "fan" not in mc.simulation_inputs(cal, "vn")
+
+
+@settings(max_examples=15, deadline=None)
+@given(growth=st.floats(0, 15), share=st.floats(20, 60), year=st.integers(2026, 2045))
+def test_share_at_cap_counts_the_same_paths_as_a_target_at_the_ceiling(growth, share, year):
+    # P(share >= ceiling) in a year, computed path by path by p_meet, equals the at-cap share of the bands
+    row = {**one_geo(growth=growth, share=share, trend_sd=3, shock_sd=2), "ceiling_pct": 70.0}
+    result = mc.simulate([row], 2045, n_paths=5000, seed=7, targets=[target("cap", 70.0, year, geo_id="g")])
+    at_cap = result.bands.set_index("year").loc[year, "at_cap_pct"]
+    assert at_cap == pytest.approx(result.p_meet.loc[0, "p_meet"] * 100, abs=0.05)
+
+
+def test_definition_fans_share_the_base_and_borrow_each_pace():
+    vp = pj.calibrate(history({2022: 22.87}, "ministry"), proxy=NATION, proxy_label="nation (ministry)")
+    paces = {"nso": pj.calibrate(NATION, concept="nso", label="nation (nso)"),
+             "ministry": pj.calibrate(NATION, concept="ministry", label="nation (ministry)")}
+    rows = mc.definition_fan_inputs(vp, "vinh-phuc", paces, n_obs=1, ceiling_pct=70.0)
+    assert [r["fan"] for r in rows] == ["nso", "ministry", "pooled"]
+    assert {r["base_share_pct"] for r in rows} == {22.87}
+    assert rows[0]["growth_pct"] == pytest.approx(paces["nso"].growth_pct)
+    result = mc.simulate(rows, 2045, n_paths=1000, targets=[target("vp", 60, 2045, geo_id="vinh-phuc")])
+    assert result.p_meet["p_meet"].isna().all() and (result.p_meet["reason"] != "").all()
+    assert result.bands["p95_share_pct"].max() <= 70.0

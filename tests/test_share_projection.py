@@ -421,8 +421,8 @@ BAD_INPUT = [
     ("zero paths", lambda: mc.simulate([one_geo()], 2045, n_paths=0), "n_paths"),
     ("paths a float", lambda: mc.simulate([one_geo()], 2045, n_paths=1e5), "n_paths"),
     ("absurd paths", lambda: mc.simulate([one_geo()], 2045, n_paths=10**9), "n_paths"),
-    ("cube over the memory guard", lambda: mc.simulate([one_geo(geo=str(i)) for i in range(40)], 2045,
-                                                       n_paths=100_000), "n_paths"),
+    ("cube over the memory guard", lambda: mc.simulate([one_geo(geo=str(i), shock_sd=1 + i / 10) for i in range(40)],
+                                                       2045, n_paths=100_000), "n_paths"),
     ("negative seed", lambda: mc.simulate([one_geo()], 2045, seed=-1), "seed"),
     ("simulation growth -100 %", lambda: mc.simulate([one_geo(growth=-100)], 2045), "inputs (g).growth_pct"),
     ("simulation share 0", lambda: mc.simulate([one_geo(share=0)], 2045), "inputs (g).base_share_pct"),
@@ -582,3 +582,12 @@ def test_split_targets_as_of_the_data():
     assert passed["target_id"].tolist() == ["vp-2025"] and ahead["target_id"].tolist() == ["vp-2030", "vp-2045"]
     with pytest.raises(ParameterError, match="as_of_year"):
         pj.split_targets_as_of(VP_TARGETS, "2025")
+
+
+@pytest.mark.parametrize("points, match", [("2022:14", "proxy_points"), (((2022, 14.26, 1),), "proxy_points"),
+                                           (((2023, 15.0),), "base year 2022"), (((2022, 0.0),), "0 %"),
+                                           (((2022, 140.0),), "share_pct")])
+def test_bad_relative_scenario_is_rejected_before_projecting(points, match):
+    scenario = pj.Scenario("r", "relative", {"proxy_points": points, "proxy_label": "nation"})
+    with pytest.raises(ParameterError, match=match):
+        pj.project(VINH_PHUC, [scenario], 2030)
