@@ -1027,6 +1027,10 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
                              reach=t(key + "reach_range", lang, years=_years_range(years, lang), n_reach=len(years),
                                      n_scenarios=len(reached), never=t(key + "never", lang, n=n_never) if n_never else "")
                              if years else t(key + "reach_none", lang), probability=prob_text))
+            pooled = prob[(prob["target_id"] == ids[0]) & (prob["fan"] == POOLED_FAN)] if not prob.empty else prob
+            if not pooled.empty and pooled["p_meet_text"].iloc[0]:
+                per.append(t(key + "pooled", lang, concept=concept_name[inputs.concepts[0]],
+                             p=pooled["p_meet_text"].iloc[0].replace(".", "," if lang == "vi" else ".")))
             lines.append(head + "\n" + "\n".join(per))
         out.append(t(key + "requirements", lang) + "\n\n" + "\n".join(lines))
         if thin:
