@@ -17,18 +17,22 @@
 # # Digital-economy share: where it stands, what the targets require, how likely they are
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW). Change the parameters below, or pass them with
-# `papermill ... -p geo vn` or `nq57 run --notebook digital_economy --geo vn`. All computation is in
-# `nq57lib.digital_economy`; this notebook only arranges the results.
+# `papermill ... -p geo vn` or `nq57 run --notebook digital_economy --geo vn`. Each cell below is one
+# step of the analysis: one function of `nq57lib.digital_economy` whose result is shown. Edit a step (the
+# scenarios list is yours to change) and run the cells below it. Cells tagged `remove_output` keep their
+# results in the executed notebook (the audit record) but not in the HTML report.
 
 # %% tags=["parameters"]
 geo: str = "vinh-phuc"  # geography id or name (list: nq57 data --geos)
 lang: str = "en"  # language of labels and narrative: en or vi
+concept: str = "both"  # definition(s) shown: both, nso (statistics office value added) or ministry (the ministry's broader estimate)
 horizon_year: int = 2045  # last year projected
 n_paths: int = 20000  # Monte Carlo paths (memory grows with it)
 seed: int = 57  # random seed: same seed, same results
 proxy: str = ""  # geography whose series calibrates the pace when the geography has < 2 observations (empty: the nation)
-ceiling_pct: float = 75.0  # scenario: saturation ceiling of the logistic path and the simulated paths, % of GRDP
-g_grdp_pct: float = 7.0  # scenario: GRDP growth, % a year (decomposition and implied digital-economy growth)
+ceiling_pct: float = 70.0  # scenario: ceiling of every path and of the logistic saturation, % of GRDP (70: the sector structure, not the targets)
+g_grdp_pct: float = 0.0  # scenario: nominal GRDP growth, % a year (0: from data, real growth mean and deflator_pct, as the budget report)
+deflator_pct: float = 3.5  # scenario: GRDP deflator, % a year (with g_grdp_pct 0)
 de_growth_pct: float = 12.0  # scenario: digital-economy value-added growth, % a year (decomposition)
 output_dir: str = ""  # folder for machine-readable results (empty: reports/scratch/...)
 
@@ -37,32 +41,125 @@ from nq57lib.params import validate_parameters
 
 P = validate_parameters("digital_economy", globals())
 
-# %%
-from IPython.display import Markdown, display
+# %% tags=["remove_output"]
+from IPython.display import display
 
-from nq57lib import digital_economy
-from nq57lib.report_view import heading, show, table_view
+from nq57lib import data, digital_economy, share_projection
 from nq57lib.report import save_results
+from nq57lib.report_view import heading, show, table_view
 
-R = digital_economy.build(P)
-display(Markdown(f"## {R.title}"))
-display(Markdown(R.narrative_markdown()))
+pkg = data.load_package()
+
+# %% [markdown] tags=["remove_cell"]
+# ## The data: history on each definition, targets, proxy, as-of year
+
+# %% tags=["remove_output"]
+inputs = digital_economy.load_inputs(pkg, P)
+inputs
+
+# %% tags=["remove_output"]
+digital_economy.history_by_definition(inputs)
+
+# %% [markdown] tags=["remove_cell"]
+# ## Calibration: the base and the pace on each definition; the GRDP growth assumption
+
+# %% tags=["remove_output"]
+calibrations = digital_economy.calibrate(pkg, inputs)
+calibrations
+
+# %% tags=["remove_output"]
+grdp = digital_economy.grdp_growth_assumption(pkg, inputs, P)
+grdp
+
+# %% [markdown] tags=["remove_cell"]
+# ## Scenarios: edit this list (add, remove or change one)
+#
+# Each entry builds the scenario on every definition shown (where it applies). A plain
+# `share_projection.Scenario(name, method, params, basis)` applies to every definition too, e.g.
+# `share_projection.Scenario("8 % a year", "cagr", {"growth_pct": 8.0}, "what-if")`.
+
+# %% tags=["remove_output"]
+scenarios = [
+    *digital_economy.current_trend(calibrations),
+    *digital_economy.linear_trend(calibrations),
+    *digital_economy.damped_pace(calibrations),
+    *digital_economy.relative_level(calibrations, inputs),
+    *digital_economy.logistic(calibrations, ceiling_pct=P.ceiling_pct),
+    *digital_economy.target_path(calibrations, inputs),
+    *digital_economy.damped_trend_ets(calibrations),
+    *digital_economy.decomposition(calibrations, de_growth_pct=P.de_growth_pct, grdp=grdp),
+]
+scenarios
+
+# %% [markdown] tags=["remove_cell"]
+# ## Projection, required paths and attainment
+
+# %% tags=["remove_output"]
+projection = digital_economy.project(inputs, calibrations, scenarios, P)
+projection
+
+# %% tags=["remove_output"]
+required = digital_economy.required_paths(inputs, calibrations, grdp)
+required
+
+# %% tags=["remove_output"]
+attained = digital_economy.attainment(inputs, projection)
+attained
+
+# %% [markdown] tags=["remove_cell"]
+# ## Simulation, assessments, back-test, sensitivity
+
+# %% tags=["remove_output"]
+simulation = digital_economy.simulate(inputs, calibrations, P)
+simulation
+
+# %% tags=["remove_output"]
+assessment = digital_economy.assess_progress(inputs)
+assessment
+
+# %% tags=["remove_output"]
+passed = digital_economy.targets_passed(inputs)
+passed
+
+# %% tags=["remove_output"]
+backtested = digital_economy.backtest_table(inputs, P)
+backtested
+
+# %% tags=["remove_output"]
+tornado = digital_economy.sensitivity(inputs, calibrations, grdp, P)
+tornado
+
+# %% [markdown] tags=["remove_cell"]
+# ## The report: narrative, figures, tables
+
+# %% tags=["remove_output"]
+report = digital_economy.collect_report(pkg, P, inputs, calibrations, grdp, projection, required, attained,
+                                        simulation, assessment, passed, backtested, tornado)
 
 # %%
-show(R.figure("outlook"))
+digital_economy.narrative(report)
 
 # %%
-display(heading(R, "paths"))
-display(table_view(R, "required_paths"))
-display(table_view(R, "attainment"))
-display(table_view(R, "probabilities"))
-display(table_view(R, "assessment"))
+show(report.figure("outlook"))
 
 # %%
-display(heading(R, "data"))
-display(table_view(R, "history"))
-display(table_view(R, "assumptions"))
-display(table_view(R, "sources"))
+display(heading(report, "paths"))
+display(digital_economy.view(report, "required_paths"))
+display(digital_economy.view(report, "attainment"))
+display(digital_economy.view(report, "probabilities"))
+display(digital_economy.view(report, "targets_due"))
+display(digital_economy.view(report, "assessment"))
 
 # %%
-save_results(P, *R.results())
+show(report.figure("tornado"))
+display(digital_economy.view(report, "sensitivity"))
+display(digital_economy.view(report, "backtest"))
+
+# %%
+display(heading(report, "data"))
+display(digital_economy.view(report, "history"))
+display(table_view(report, "assumptions"))
+display(table_view(report, "sources"))
+
+# %%
+save_results(P, *report.results())

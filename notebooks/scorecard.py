@@ -43,7 +43,7 @@ targets = scorecard.select_targets(pkg, P.geo)
 targets
 
 # %% tags=["remove_output"]
-as_of = scorecard.as_of_year(pkg)
+as_of = data.as_of_year(pkg)
 as_of
 
 # %% tags=["remove_output"]

@@ -991,3 +991,12 @@ def label(kind: str, key: str, lang: str, pkg: DataPackage | None = None, defaul
             return default
         raise KeyError(f"no {kind} label for {key!r} in labels.csv")
     return str(rows.iloc[0][f"label_{lang}"])
+
+
+def as_of_year(pkg: DataPackage) -> int:
+    """The year the data speak for: that of the newest publication date among the observations.
+
+    A target whose year is not after it has passed: it is assessed on the data, not projected.
+    """
+    published = pkg.observations["published"].dropna().astype(str)
+    return int(max(p[:4] for p in published))

@@ -1,44 +1,80 @@
-"""The digital-economy share report: history, scenarios, fan chart, required paths, attainment, odds.
+"""The steps of the ``digital_economy`` notebook: data, history on each definition, calibration,
+scenarios, projection, required paths and attainment, simulation, assessments, back-test, sensitivity,
+narrative, results.
 
-``build(P)`` answers, for one geography: where does the share stand (on which definition, from
-which source), what paths do its targets require, when would each scenario reach them, how likely
-is that (Monte Carlo), and how is progress assessed (Eurostat and UNSD methods). It reads the data
-package and calls the pure engine in ``nq57lib.share_projection``.
+The notebook answers, for one geography and on each definition of the digital economy that has data
+for it or its proxy: where does the share stand (from which source), what pace do its targets need,
+in which years would the scenarios reach them, how likely that is (only where the data support a
+probability), how progress is assessed (Eurostat and UNSD methods), how well the methods did on past
+data (back-test) and which assumption matters most (tornado). Each step below is one public function
+the notebook calls in its own cell; the steps read the data package and call the pure engines
+(``share_projection``, ``monte_carlo``, ``progress_assessment``, ``backtest``, ``outlook_sensitivity``).
+The scenarios are a list the researcher edits in the notebook (``current_trend(...)``, ``logistic(...)``
+and their siblings build its entries).
 
 Choices, each stated in the report:
 
-- **History**: the geography's best observation per year on one definition (the indicator's
-  default concept that has data: the statistics office's ``nso`` where it exists, else the
-  ministry's estimate). A unit created by the 2025 merger has no observed share; its base is an
-  explicit assumption: the GRDP-weighted average of its old provinces' observed shares, with the
-  national share of the same definition and year standing in for an old province without one
-  (``assumed_merged_base``). Nothing is filled in silently.
+- **Definitions side by side** (parameter ``concept``: ``both`` by default). Two definitions exist:
+  the statistics office's value-added measure (``nso``) and the ministry's broader estimate
+  (``ministry``). Every definition with data for the geography or its proxy gets its own history,
+  calibration, paths and fan; no path mixes them.
+- **Base on each definition**: the geography's latest own observation. A unit created by the 2025
+  merger has none: its base is an explicit assumption, the GRDP-weighted average of its old
+  provinces' shares (``assumed_merged_base``). A definition on which the geography has no value but
+  its proxy has (e.g. Vĩnh Phúc on the statistics office's measure) gets a **relative-level** base,
+  also an assumption: the proxy's value on that definition times the geography's level relative to
+  the proxy on the other definition in the same year (``relative_level_base``).
 - **Calibration**: the geography's own series when it has two or more observations of the
   definition, else the ``proxy`` geography's series of the same definition (default: the nation).
-- **Reference scenario**: the national series of the *other* definition, so a reader sees how much
-  the choice of definition changes the outlook.
-- **Decomposition scenario**: digital-economy value added growing at ``de_growth_pct`` while GRDP
-  grows at ``g_grdp_pct`` (both scenario inputs).
-- **Targets**: those registered for the geography; a target due at or before the base year is
-  compared with the observed value instead of projected.
+- **Targets that do not state their definition** are compared on the ministry's measure
+  (``UNSTATED_TARGET_CONCEPT``). Rule: a target is read on the definition in use by the body that set
+  it when it was set. Every registered digital-economy share target dates from 2019-2025 and is set by a
+  Party or government body that monitored the ministry's estimate: it was the only published measure
+  of the share until the statistics office first published its value-added measure (the earliest
+  publication date of the ``nso`` series in the data, January 2025), and it remains the only one
+  published for provinces. The report shows the other definition beside it, always.
+- **Time as of the data**: the as-of year is the year of the newest publication date in the data
+  (``data.as_of_year``). A target whose year is not after it is not projected: it reads "target year
+  passed" with the latest value (and met / not met where the target year itself is observed).
+- **Probabilities only where the data support them**: with fewer than 3 own observations on a
+  definition (``monte_carlo.MIN_OBS_FOR_PROBABILITY``) there is no probability; the headline gives
+  the pace each target needs and the range of years in which the scenarios reach it instead.
+- **Nominal GRDP growth** (``g_grdp_pct``; 0 = from data) is the one the budget report uses
+  (``nq57lib.grdp_growth``): the medium-term geometric mean of observed real growth compounded with
+  the deflator ``deflator_pct`` (same default as the budget report's).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from . import data, monte_carlo, progress_assessment, share_projection
-from .formatting import comparator_text, fmt_number, fmt_pct
-from .errors import ParameterError
-from .provenance import ASSUMED, OBSERVED, Assumption
+from . import backtest, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment, share_projection
+from .errors import ParameterError, check_number
+from .formatting import comparator_text, fmt_number, fmt_pct, format_number
+from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import catalog, pick, t
+from .text import LANGS, catalog, section, t
 
 INDICATOR = "de_share_pct"
 NATION = "vn"
+CONCEPTS = ("nso", "ministry")  # the two definitions: statistics office value added, ministry estimate
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
+# The definition a target that does not state its own is compared on (rule in the module docstring).
+UNSTATED_TARGET_CONCEPT = "ministry"
+# Error of an assumed starting level (merged unit, relative level), sd in log points x100: a round prior,
+# not estimated (no second measurement exists); an observed base is taken as published (no error drawn).
+ASSUMED_BASE_SD_PCT = 10.0
+# Plausible ranges of the tornado (which assumption matters most); each is stated in the report.
+CEILING_RANGE_PP = 10.0  # ceiling +-10 pp around the parameter (the sector bound spans 68-72 % for Vinh Phuc)
+PACE_Z = 1.645  # pace: the 5-95 % range of the Monte Carlo's pace distribution
+BASE_RANGE_PCT = 10.0  # base value: +-10 % (the assumed-base error prior)
+GRDP_RANGE_PP = 2.0  # nominal GRDP growth +-2 pp, digital-economy value-added growth held
+REPORT_YEARS = (2030, 2045)
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,170 +150,693 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
     return history, assumption
 
 
+def _history_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[[c for c in HISTORY_COLUMNS + ["published", "tier", "url", "note"] if c in frame]].copy()
+
+
+def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other: pd.DataFrame,
+                        proxy_geo: str) -> tuple[pd.DataFrame, Assumption] | None:
+    """A one-row history on ``concept`` for a geography with a base only on the other definition.
+
+    share = proxy's ``concept`` share in year Y x (geography's other-definition share in Y / proxy's
+    other-definition share in Y), Y the year of the geography's base on the other definition: its level
+    relative to the proxy, carried across definitions. An assumption, labelled; None when the proxy
+    lacks either definition in Y.
+    """
+    row = other.iloc[-1]
+    year, other_concept = int(row["year"]), str(row["concept"])
+    proxy_c = data.series(pkg, proxy_geo, INDICATOR, concept=concept)
+    proxy_o = data.series(pkg, proxy_geo, INDICATOR, concept=other_concept)
+    pc, po = proxy_c[proxy_c["year"] == year], proxy_o[proxy_o["year"] == year]
+    if pc.empty or po.empty or float(po["value"].iloc[0]) <= 0:
+        return None
+    ratio = float(row["value"]) / float(po["value"].iloc[0])
+    value = float(pc["value"].iloc[0]) * ratio
+    basis = (f"relative level: {proxy_geo} '{concept}' share {year} {float(pc['value'].iloc[0]):g} % "
+             f"({pc['source_id'].iloc[0]}) x {geo_id}'s level relative to {proxy_geo} on '{other_concept}' "
+             f"{float(row['value']):g} / {float(po['value'].iloc[0]):g} = {ratio:.3f} "
+             f"({po['source_id'].iloc[0]}); = {value:.2f} %. No '{concept}' value is published for {geo_id}.")
+    assumption = Assumption(f"base_share_pct ({concept})", value, "%", ASSUMED,
+                            f"assumed {year} share of {geo_id} ('{concept}' definition)", basis)
+    history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
+                             "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
+    history.attrs["sources"] = sorted({str(pc["source_id"].iloc[0]), str(po["source_id"].iloc[0]),
+                                       *other.attrs.get("sources", []),
+                                       *[s for s in [row.get("source_id", "")] if s]})
+    return history, assumption
+
+
+def definition_histories(pkg: data.DataPackage, geo_id: str, proxy_geo: str
+                         ) -> tuple[dict[str, pd.DataFrame], dict[str, list[Assumption]], dict[str, int]]:
+    """(history, base assumptions, own observation count) on every definition with data for the
+    geography or its proxy. Raises ParameterError when the geography has no base on any definition."""
+    histories, assumptions, n_own = {}, {}, {}
+    for concept in CONCEPTS:
+        own = data.series(pkg, geo_id, INDICATOR, concept=concept)
+        n_own[concept] = len(own)
+        if not own.empty:
+            histories[concept], assumptions[concept] = _history_rows(own), []
+    if not histories and data.old_units(pkg, geo_id):
+        history, assumption = assumed_merged_base(pkg, geo_id)
+        concept = str(history["concept"].iloc[0])
+        histories[concept], assumptions[concept] = history, [assumption]
+    if not histories:
+        raise ParameterError("geo", f"no digital-economy share is observed for {geo_id!r}; provinces with one: "
+                                    + ", ".join(sorted(set(pkg.observations.loc[
+                                        pkg.observations["indicator_id"] == INDICATOR, "geo_id"]))))
+    if proxy_geo != geo_id:
+        for concept in CONCEPTS:
+            if concept in histories:
+                continue
+            source = next(iter(histories))
+            made = relative_level_base(pkg, geo_id, concept, histories[source], proxy_geo)
+            if made is not None:
+                histories[concept] = made[0]
+                assumptions[concept] = [*assumptions[source], made[1]]
+    return histories, assumptions, n_own
+
+
 def share_history(pkg: data.DataPackage, geo_id: str) -> tuple[pd.DataFrame, list[Assumption]]:
-    """The history the projection starts from, and any assumption it rests on."""
+    """The history the projection starts from on the indicator's default definition, and its assumptions."""
     history = data.series(pkg, geo_id, INDICATOR)
     if not history.empty:
-        return history[HISTORY_COLUMNS + ["published", "tier", "url", "note"]].copy(), []
-    if data.old_units(pkg, geo_id):
-        history, assumption = assumed_merged_base(pkg, geo_id)
-        return history, [assumption]
-    raise ParameterError("geo", f"no digital-economy share is observed for {geo_id!r}; provinces with one: "
-                                + ", ".join(sorted(set(pkg.observations.loc[
-                                    pkg.observations["indicator_id"] == INDICATOR, "geo_id"]))))
+        return _history_rows(history), []
+    histories, assumptions, _ = definition_histories(pkg, geo_id, geo_id)
+    concept = next(iter(histories))
+    return histories[concept], assumptions[concept]
 
 
 def share_history_for(pkg: data.DataPackage, P) -> pd.DataFrame:
-    """``share_history`` for the parameters of a run (the runner's cheap input check)."""
-    return share_history(pkg, P.geo)[0]
+    """The histories of a run's parameters (the runner's cheap input check): raises ParameterError
+    naming ``geo`` or ``concept`` when the report cannot run."""
+    inputs = _inputs(pkg, P.geo, P.proxy, P.lang, getattr(P, "concept", "both"))
+    return inputs.history
 
 
 def _proxy_history(pkg: data.DataPackage, proxy_geo: str, concept: str) -> pd.DataFrame | None:
     proxy = data.series(pkg, proxy_geo, INDICATOR, concept=concept)
-    if proxy.empty:
-        proxy = data.series(pkg, proxy_geo, INDICATOR)
     return None if proxy.empty else proxy[HISTORY_COLUMNS]
 
 
 def calibration_for(pkg: data.DataPackage, geo: str, proxy: str = ""):
-    """(history, base assumptions, calibration, proxy history) of one geography, as the report uses.
+    """(history, base assumptions, calibration, proxy history) on the indicator's default definition
+    for the geography (``share_history``: the statistics office's where it has data).
 
-    The pace comes from the geography's own series of its definition when it has >= 2 observations,
-    else from ``proxy`` (default: the nation) on the same definition. Shared by ``build`` and the
-    Monte Carlo benchmark, so both simulate exactly what the report shows.
+    Used by the Monte Carlo benchmark, so it simulates what the report shows on that definition.
     """
-    history, base_assumptions = share_history(pkg, geo)
-    concept = str(history["concept"].iloc[-1])
-    own = history[history["concept"] == concept]
+    inputs = _inputs(pkg, geo, proxy, "en", "both")
+    concept = str(share_history(pkg, geo)[0]["concept"].iloc[-1])
+    cal = calibrate(pkg, inputs).by_concept[concept]
+    return inputs.histories[concept], inputs.base_assumptions[concept], cal, inputs.proxy_histories.get(concept)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 1: the data
+# --------------------------------------------------------------------------------------------
+
+def _frame_html(frame: pd.DataFrame, caption: str) -> str:
+    return f"<p><b>{caption}</b></p>" + frame.to_html(index=False, na_rep="", float_format=lambda v: f"{v:.4g}")
+
+
+@dataclass
+class ShareInputs:
+    """What the data package holds for one run, on each definition shown.
+
+    ``histories``: per definition, the best observation per year (or the assumed base);
+    ``base_assumptions``: per definition, the assumptions its base rests on; ``n_own``: own
+    observations per definition; ``targets``: every registered target; ``as_of_year``: the year of
+    the newest publication date in the data; ``proxy_histories``: the proxy's series per definition.
+    """
+
+    geo_id: str
+    name: str
+    lang: str
+    concepts: tuple[str, ...]
+    histories: dict[str, pd.DataFrame]
+    base_assumptions: dict[str, list[Assumption]]
+    n_own: dict[str, int]
+    targets: pd.DataFrame
+    as_of_year: int
+    proxy_geo: str
+    proxy_name: str
+    proxy_histories: dict[str, pd.DataFrame]
+    national: pd.DataFrame
+    nso_first_published: str
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """Every definition's history in one table (a ``concept`` column tells them apart)."""
+        frame = pd.concat([self.histories[c] for c in self.concepts], ignore_index=True)
+        frame.attrs["sources"] = sorted({s for c in self.concepts for s in self.histories[c].attrs.get("sources", [])})
+        return frame
+
+    def is_assumed(self, concept: str) -> bool:
+        """True when the base on ``concept`` is an assumption, not an observation."""
+        return self.n_own.get(concept, 0) == 0
+
+    def _repr_html_(self) -> str:
+        return _frame_html(self.history[HISTORY_COLUMNS], f"{self.name}: {INDICATOR} (as of {self.as_of_year})")
+
+
+def load_inputs(pkg: data.DataPackage, P) -> ShareInputs:
+    """Step 1: the histories on each definition, targets, proxy series, as-of year, national position."""
+    return _inputs(pkg, P.geo, P.proxy, P.lang, P.concept)
+
+
+def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str) -> ShareInputs:
     proxy_geo = proxy or NATION
-    proxy_hist = None if proxy_geo == geo else _proxy_history(pkg, proxy_geo, concept)
-    proxy_label = f"{data.geo_name(pkg, proxy_geo, 'en')} ({concept})"
-    cal = share_projection.calibrate(own[HISTORY_COLUMNS], concept=concept, label=data.geo_name(pkg, geo, "en"),
-                               proxy=proxy_hist, proxy_label=proxy_label)
-    return history, base_assumptions, cal, proxy_hist
+    histories, assumptions, n_own = definition_histories(pkg, geo, proxy_geo)
+    wanted = CONCEPTS if concept == "both" else (concept,)
+    missing = [c for c in wanted if c not in histories]
+    if concept != "both" and missing:
+        raise ParameterError("concept", f"no '{concept}' share for {geo!r} or its proxy {proxy_geo!r}; "
+                                        f"available: {', '.join(histories)}")
+    order = sorted((c for c in wanted if c in histories), key=lambda c: c != UNSTATED_TARGET_CONCEPT)
+    nso = data.series(pkg, NATION, INDICATOR, concept="nso")
+    first = str(nso["published"].dropna().astype(str).min()) if not nso.empty else ""
+    proxies = {c: _proxy_history(pkg, proxy_geo, c) for c in order} if proxy_geo != geo else {}
+    return ShareInputs(geo_id=geo, name=data.geo_name(pkg, geo, lang), lang=lang, concepts=tuple(order),
+                       histories={c: histories[c] for c in order},
+                       base_assumptions={c: assumptions[c] for c in order}, n_own={c: n_own[c] for c in order},
+                       targets=geo_targets(pkg, geo), as_of_year=data.as_of_year(pkg), proxy_geo=proxy_geo,
+                       proxy_name=data.geo_name(pkg, proxy_geo, lang),
+                       proxy_histories={c: h for c, h in proxies.items() if h is not None},
+                       national=_national_position(pkg) if geo != NATION else pd.DataFrame(),
+                       nso_first_published=first)
 
 
 # --------------------------------------------------------------------------------------------
-# The report
+# Step 2: the history on each definition
 # --------------------------------------------------------------------------------------------
 
-def build(P, pkg: data.DataPackage | None = None) -> Report:
-    """Everything the digital-economy notebook shows, for the validated parameters ``P``."""
-    pkg = pkg or data.load_package()
-    geo, lang = P.geo, P.lang
-    name = data.geo_name(pkg, geo, lang)
-    history, base_assumptions, cal, proxy_hist = calibration_for(pkg, geo, P.proxy)
-    concept = cal.concept
-    own = history[history["concept"] == concept]
-    other = "nso" if concept == "ministry" else "ministry"
-    ref_hist = data.series(pkg, NATION, INDICATOR, concept=other)
-    reference = None
-    if len(ref_hist) >= 2:
-        reference = share_projection.calibrate(ref_hist[HISTORY_COLUMNS], concept=other,
-                                         label=f"Vietnam ({other})")
+def history_by_definition(inputs: ShareInputs) -> pd.DataFrame:
+    """Step 2: on each definition, the geography's own observations, its base and the proxy's series.
 
-    targets = geo_targets(pkg, geo)
-    ahead, due = share_projection.split_targets(targets, cal.base_year) if not targets.empty else (targets, targets)
-    scenarios = share_projection.default_scenarios(cal, targets=ahead if not ahead.empty else None, reference=reference,
-                                             reference_name_vi=f"Việt Nam ({other})", ceiling_pct=P.ceiling_pct)
-    scenarios.append(share_projection.Scenario(
-        "decomposition", "decomposition", {"de_growth_pct": P.de_growth_pct, "grdp_growth_pct": P.g_grdp_pct},
-        "digital-economy value added and GRDP growing at the report's scenario rates (parameters de_growth_pct, "
-        "g_grdp_pct)", "phân rã (tăng trưởng KTS và GRDP)"))
-    proj = share_projection.project(own[HISTORY_COLUMNS], scenarios, P.horizon_year, concept=concept)
-
-    required = (share_projection.required_paths(own[HISTORY_COLUMNS], ahead, concept=concept,
-                                          grdp_growth_pct=P.g_grdp_pct) if not ahead.empty else pd.DataFrame())
-    attainment = share_projection.attainment_years(proj, ahead) if not ahead.empty else pd.DataFrame()
-    sim, sim_note = _simulate(cal, geo, P, ahead)
-    assessments = _assessments(own, ahead, base_assumptions)
-    due_table = _due_targets(own, due)
-
-    assumption_records = [*base_assumptions, *cal.assumptions, *proj.assumptions,
-                          *(sim.assumptions if sim is not None else []),
-                          Assumption("g_grdp_pct", P.g_grdp_pct, "% per year", ASSUMED,
-                                     "GRDP growth used for the implied digital-economy growth and the decomposition",
-                                     "report parameter g_grdp_pct (scenario input)")]
-    if base_assumptions:  # the engine records its base as observed; here it is the assumption above
-        assumption_records = [a for a in assumption_records if not (a.name == "base_share_pct" and a.kind == OBSERVED)]
-    assumptions = assumptions_frame(assumption_records)
-    cited = set(history["source_id"]) | set(targets["source_id"]) | set(history.attrs.get("sources", []))
-    cited |= set(proxy_hist["source_id"]) if proxy_hist is not None else set()
-    cited |= set(ref_hist["source_id"]) if reference is not None else set()
-    cited |= source_ids_in(*assumptions["basis"])
-
-    national = _national_position(pkg) if geo != NATION else pd.DataFrame()
-    report = Report(notebook="digital_economy", geo_id=geo, lang=lang,
-                    title=pick(lang, f"Digital economy share — {name}", f"Tỷ trọng kinh tế số — {name}"))
-    report.tables = {
-        "history": history.drop(columns=[c for c in ("url",) if c in history]).reset_index(drop=True),
-        "targets": targets, "scenarios": proj.table, "required_paths": required, "attainment": attainment,
-        "assessment": assessments, "targets_due": due_table,
-        "bands": sim.bands if sim is not None else pd.DataFrame(),
-        "probabilities": sim.p_meet if sim is not None else pd.DataFrame(),
-        "national": national,
-    }
-    report.scalars = {
-        "concept": concept, "base_year": cal.base_year, "base_share_pct": cal.base_share_pct,
-        "base_is_assumed": bool(base_assumptions), "calibration_source": cal.source, "pace_label": cal.pace_label,
-        "current_trend_growth_pct": cal.growth_pct, "n_paths": P.n_paths, "seed": P.seed,
-        "simulation_note": sim_note["en"],
-    }
-    report.assumptions = assumptions
-    report.sources = sources_frame(pkg, cited)
-    report.narrative = narrative(report, name, cal, proj.notes, lang, sim_note[lang])
-    report.figures = {"outlook": lambda: _figure(report, history, proj, sim, geo, ahead, required, lang)}
-    return report
-
-
-def _simulate(cal: share_projection.Calibration, geo: str, P, ahead: pd.DataFrame):
-    if cal.trend_sd_pct is None or cal.shock_sd_pct is None:
-        return None, {"en": "not run: the pace rests on two observations, too few to estimate its spread",
-                      "vi": "không chạy: tốc độ chỉ dựa trên hai quan sát, quá ít để ước lượng độ phân tán"}
-    ceiling = max(P.ceiling_pct, min(100.0, cal.base_share_pct + 1e-6))
-    inputs = monte_carlo.simulation_inputs(cal, geo, ceiling_pct=ceiling)
-    sim = monte_carlo.simulate([inputs], P.horizon_year, n_paths=P.n_paths, seed=P.seed,
-                              targets=ahead if not ahead.empty else None)
-    return sim, {"en": f"{P.n_paths:,} paths, seed {P.seed}, paths capped at the {ceiling:g} % ceiling",
-                 "vi": f"{fmt_number(P.n_paths, 'vi', 0)} đường mô phỏng, seed {P.seed}, giới hạn ở trần "
-                       f"{fmt_number(ceiling, 'vi', 0)} %"}
-
-
-def _assessments(own: pd.DataFrame, ahead: pd.DataFrame, base_assumptions: list) -> pd.DataFrame:
+    Columns: concept, n_own_obs, base_year, base_share_pct, base_kind ('observed' or 'assumed'),
+    proxy_geo, proxy_n_obs, proxy_first_year, proxy_last_year.
+    """
     rows = []
-    for target in ahead.to_dict("records"):
-        for method, fn in (("eurostat", progress_assessment.assess_eurostat), ("unsd", progress_assessment.assess_unsd)):
-            if base_assumptions:  # an assumed base is not an observation: nothing to assess
-                rows.append({"target_id": target["target_id"], "method": method, "category": "insufficient data",
-                             "score": math.nan, "note": "the base share is an assumption, not an observation"})
-                continue
-            result = fn(own["year"].astype(int).tolist(), own["value"].astype(float).tolist(), target["value"],
-                        int(target["year"]), comparator=target["comparator"], value_high=target["value_high"])
-            rows.append({"target_id": target["target_id"], "method": method, "category": result.category,
-                         "score": math.nan if result.score is None else result.score, "note": result.note})
-    return pd.DataFrame(rows, columns=["target_id", "method", "category", "score", "note"])
+    for concept in inputs.concepts:
+        history = inputs.histories[concept]
+        proxy = inputs.proxy_histories.get(concept)
+        rows.append({"concept": concept, "n_own_obs": inputs.n_own[concept],
+                     "base_year": int(history["year"].iloc[-1]), "base_share_pct": float(history["value"].iloc[-1]),
+                     "base_kind": "assumed" if inputs.is_assumed(concept) else "observed",
+                     "proxy_geo": inputs.proxy_geo if proxy is not None else "",
+                     "proxy_n_obs": 0 if proxy is None else len(proxy),
+                     "proxy_first_year": pd.NA if proxy is None else int(proxy["year"].iloc[0]),
+                     "proxy_last_year": pd.NA if proxy is None else int(proxy["year"].iloc[-1])})
+    out = pd.DataFrame(rows)
+    for column in ("proxy_first_year", "proxy_last_year"):
+        out[column] = out[column].astype("Int64")
+    return out
 
 
-def _due_targets(own: pd.DataFrame, due: pd.DataFrame) -> pd.DataFrame:
-    """Targets whose year has come: compared with the observed value of that year, if any."""
-    rows = []
-    for target in due.to_dict("records"):
-        hit = own[own["year"] == target["year"]]
-        if hit.empty:
-            verdict, value = "no observation for the target year", math.nan
+# --------------------------------------------------------------------------------------------
+# Step 3: the calibration, and the GRDP growth assumption
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Calibrations:
+    """The calibration of each definition (base and pace) and, where the series allows, its damped pace."""
+
+    by_concept: dict[str, share_projection.Calibration]
+    damped: dict[str, share_projection.DampedFit | None]
+
+    def table(self) -> pd.DataFrame:
+        """One row per definition: base, pace, where the pace comes from, the damped fit."""
+        rows = []
+        for concept, c in self.by_concept.items():
+            fit = self.damped.get(concept)
+            rows.append({"concept": concept, "base_year": c.base_year, "base_share_pct": c.base_share_pct,
+                         "pace_source": c.source, "pace_label": c.pace_label,
+                         "pace_years": f"{c.pace_first_year}-{c.pace_last_year}", "pace_n_obs": c.pace_n_obs,
+                         "growth_pct": c.growth_pct, "pp_per_year": c.pp_per_year,
+                         "trend_sd_pct": c.trend_sd_pct, "damping": None if fit is None else fit.damping})
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        return _frame_html(self.table(), "calibration")
+
+
+def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
+    """Step 3: base observation and pace on each definition, and the damped pace where it can be fitted.
+
+    The pace comes from the geography's own series when it has >= 2 observations of the definition,
+    else from the proxy (default: the nation) on the same definition. The damped pace is fitted to the
+    same series (>= 3 observations).
+    """
+    by_concept, damped = {}, {}
+    label = data.geo_name(pkg, inputs.geo_id, "en")
+    proxy_label_geo = data.geo_name(pkg, inputs.proxy_geo, "en")
+    for concept in inputs.concepts:
+        proxy = inputs.proxy_histories.get(concept)
+        cal = share_projection.calibrate(inputs.histories[concept][HISTORY_COLUMNS], concept=concept, label=label,
+                                         proxy=proxy, proxy_label=f"{proxy_label_geo} ({concept})")
+        by_concept[concept] = cal
+        fitted = inputs.histories[concept] if cal.source == "own" else proxy
+        fit_label = label if cal.source == "own" else f"{proxy_label_geo} ({concept})"
+        damped[concept] = (share_projection.fit_damped_pace(fitted[HISTORY_COLUMNS], concept=concept, label=fit_label)
+                           if fitted is not None and len(fitted) >= share_projection.DAMPED_MIN_OBS else None)
+    return Calibrations(by_concept, damped)
+
+
+def grdp_growth_assumption(pkg: data.DataPackage, inputs: ShareInputs, P) -> grdp_growth.GrowthAssumption:
+    """Step 3b: the nominal GRDP growth of the implied digital-economy growth and the decomposition.
+
+    ``g_grdp_pct`` 0 means "from data": the medium-term geometric mean of observed real growth up to
+    the as-of year compounded with ``deflator_pct`` (:func:`nq57lib.grdp_growth.growth_assumption`, the
+    one the budget report uses); a geography without real growth in the data borrows the nation's,
+    and says so. A non-zero ``g_grdp_pct`` is the nominal rate itself (a scenario), deflator 0.
+    """
+    if P.g_grdp_pct != 0:
+        return grdp_growth.GrowthAssumption(inputs.geo_id, float(P.g_grdp_pct), 0.0, ASSUMED,
+                                            "nominal GRDP growth set by the run (notebook parameter g_grdp_pct)",
+                                            "included in g_grdp_pct")
+    try:
+        return grdp_growth.growth_assumption(pkg, inputs.geo_id, inputs.as_of_year, deflator_pct=P.deflator_pct)
+    except ParameterError:
+        national = grdp_growth.growth_assumption(pkg, NATION, inputs.as_of_year, deflator_pct=P.deflator_pct)
+        return grdp_growth.GrowthAssumption(
+            inputs.geo_id, national.real_pct, national.deflator_pct, ASSUMED,
+            f"no real GRDP growth of {inputs.geo_id} in the data; the nation's stands in: {national.real_basis}",
+            national.deflator_basis, national.years)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 4: the scenarios (the notebook's editable list is built from these)
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DefinitionScenario:
+    """A scenario projected on one definition (``concept``) only."""
+
+    concept: str
+    scenario: share_projection.Scenario
+
+
+def _default(calibrations: Calibrations, concept: str, name: str, **kw) -> list[DefinitionScenario]:
+    """The engine's default scenario called ``name`` (English) for ``concept``, if it applies."""
+    cal = calibrations.by_concept[concept]
+    for scenario in share_projection.default_scenarios(cal, **kw):
+        if scenario.name == name:
+            return [DefinitionScenario(concept, scenario)]
+    return []
+
+
+def current_trend(calibrations: Calibrations) -> list[DefinitionScenario]:
+    """The calibrated pace held constant (CAGR), on each definition; capped at the ceiling."""
+    name = t("common.scenario.current_trend", "en")
+    return [s for c in calibrations.by_concept for s in _default(calibrations, c, name)]
+
+
+def linear_trend(calibrations: Calibrations) -> list[DefinitionScenario]:
+    """The calibrated change in percentage points a year held constant, on each definition."""
+    return [DefinitionScenario(c, share_projection.linear_scenario(cal)) for c, cal in calibrations.by_concept.items()]
+
+
+def damped_pace(calibrations: Calibrations) -> list[DefinitionScenario]:
+    """The pace slowing as the series' own growth slowed (fitted damping), where it can be fitted."""
+    return [DefinitionScenario(c, share_projection.damped_scenario(fit)) for c, fit in calibrations.damped.items()
+            if fit is not None and fit.damping < 1]
+
+
+def relative_level(calibrations: Calibrations, inputs: ShareInputs) -> list[DefinitionScenario]:
+    """On each definition calibrated on the proxy: the proxy's observed path after the base year, then
+    its damped pace where its growth slowed (else its constant pace), scaled by the level relative to
+    the proxy."""
+    out = []
+    for concept, cal in calibrations.by_concept.items():
+        proxy = inputs.proxy_histories.get(concept)
+        if cal.source != "proxy" or proxy is None or cal.base_year not in set(proxy["year"].astype(int)):
+            continue
+        last_year, last = int(proxy["year"].iloc[-1]), float(proxy["value"].iloc[-1])
+        fit = calibrations.damped.get(concept)
+        steps = np.arange(1, share_projection.LAST_YEAR - last_year + 1)
+        slowing = fit is not None and fit.damping < 1  # as damped_pace: only a pace seen to slow is damped
+        path = (share_projection.damped_path(last, fit.start_growth_pct, fit.damping, steps) if slowing
+                else share_projection.cagr_path(last, cal.growth_pct, steps))
+        table = pd.concat([proxy.rename(columns={"value": "share_pct"})[["year", "share_pct"]],
+                           pd.DataFrame({"year": steps + last_year, "share_pct": path})], ignore_index=True)
+        table = table[table["year"] >= cal.base_year]
+        label = cal.pace_label
+        out.append(DefinitionScenario(concept, share_projection.relative_level_scenario(
+            t("digital_economy.scenario.relative", "en", proxy=label), cal.base_year, cal.base_share_pct, table,
+            label, name_vi=t("digital_economy.scenario.relative", "vi", proxy=label))))
+    return out
+
+
+def logistic(calibrations: Calibrations, ceiling_pct: float) -> list[DefinitionScenario]:
+    """The current pace slowing as the share nears ``ceiling_pct`` (skipped where the base is at it)."""
+    ceiling = check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
+    name = t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}")
+    return [s for c in calibrations.by_concept for s in _default(calibrations, c, name, ceiling_pct=ceiling)]
+
+
+def target_path(calibrations: Calibrations, inputs: ShareInputs) -> list[DefinitionScenario]:
+    """The constant-growth path through every target ahead (as of the data), on each definition."""
+    out = []
+    for concept, cal in calibrations.by_concept.items():
+        ahead = targets_ahead(inputs, concept)
+        if not ahead.empty:
+            out += _default(calibrations, concept, t("common.scenario.target_path", "en"), targets=ahead)
+    return out
+
+
+def damped_trend_ets(calibrations: Calibrations) -> list[DefinitionScenario]:
+    """Damped-trend exponential smoothing, on each definition with >= 6 own observations."""
+    name = t("common.scenario.ets", "en")
+    return [s for c in calibrations.by_concept for s in _default(calibrations, c, name)]
+
+
+def decomposition(calibrations: Calibrations, de_growth_pct: float,
+                  grdp: grdp_growth.GrowthAssumption) -> list[DefinitionScenario]:
+    """Digital-economy value added growing at ``de_growth_pct`` and GRDP at the nominal growth assumption."""
+    scenario = share_projection.Scenario(
+        t("digital_economy.scenario.decomposition", "en"), "decomposition",
+        {"de_growth_pct": de_growth_pct, "grdp_growth_pct": grdp.nominal_pct},
+        f"digital-economy value added at the report's scenario rate (parameter de_growth_pct) and GRDP at the "
+        f"nominal growth assumption {grdp.nominal_pct:.2f} % a year", t("digital_economy.scenario.decomposition", "vi"))
+    return [DefinitionScenario(c, scenario) for c in calibrations.by_concept]
+
+
+# --------------------------------------------------------------------------------------------
+# Step 5: the projection
+# --------------------------------------------------------------------------------------------
+
+MILESTONE_YEARS = (2025, 2030, 2035, 2040, 2045)
+
+
+@dataclass
+class Projection:
+    """The scenario paths of each definition (``share_projection.ProjectionResult`` per concept)."""
+
+    by_concept: dict[str, share_projection.ProjectionResult]
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Every path, one row per definition, scenario and year."""
+        return pd.concat([p.table.assign(concept=c) for c, p in self.by_concept.items()], ignore_index=True)
+
+    @property
+    def caps(self) -> pd.DataFrame:
+        """Per definition and scenario: the cap (ceiling) and the first year a path sits on it."""
+        return pd.concat([p.caps.assign(concept=c) for c, p in self.by_concept.items()], ignore_index=True)
+
+    def _repr_html_(self) -> str:
+        table = self.table
+        wide = table[table["year"].isin(MILESTONE_YEARS)].pivot_table(index=["concept", "scenario"], columns="year",
+                                                                      values="share_pct", sort=False)
+        return _frame_html(wide.reset_index(), "share_pct")
+
+
+def _scenarios_of(scenarios, concept: str) -> list[share_projection.Scenario]:
+    """The scenarios to project on ``concept``: a plain Scenario applies to every definition."""
+    if not isinstance(scenarios, (list, tuple)):
+        raise ParameterError("scenarios", "expected a list of scenarios (see the notebook's scenarios cell)")
+    out = []
+    for i, item in enumerate(scenarios):
+        if isinstance(item, DefinitionScenario):
+            if item.concept == concept:
+                out.append(item.scenario)
+        elif isinstance(item, share_projection.Scenario):
+            out.append(item)
         else:
-            value = float(hit["value"].iloc[0])
-            ok = share_projection.meets_target(value, target["comparator"], target["value"], target["value_high"])
-            verdict = "met" if bool(ok) else "not met"
-        rows.append({"target_id": target["target_id"], "target_year": target["year"], "observed_pct": value,
-                     "verdict": verdict})
-    return pd.DataFrame(rows, columns=["target_id", "target_year", "observed_pct", "verdict"])
+            raise ParameterError(f"scenarios[{i}]", f"expected a Scenario, got {type(item).__name__}")
+    return out
+
+
+def ceiling_for(calibration: share_projection.Calibration, ceiling_pct: float) -> float:
+    """The cap of every path: the ceiling, or the base share when a geography already sits above it."""
+    return max(float(ceiling_pct), calibration.base_share_pct)
+
+
+def project(inputs: ShareInputs, calibrations: Calibrations, scenarios, P) -> Projection:
+    """Step 5: every scenario of the list, year by year to ``P.horizon_year``, on each definition;
+    every path capped at the ceiling (the ``caps`` table says when each one reaches it)."""
+    out = {}
+    for concept, cal in calibrations.by_concept.items():
+        chosen = _scenarios_of(scenarios, concept)
+        if not chosen:
+            continue
+        out[concept] = share_projection.project(inputs.histories[concept][HISTORY_COLUMNS], chosen, P.horizon_year,
+                                                concept=concept, ceiling_pct=ceiling_for(cal, P.ceiling_pct))
+    if not out:
+        raise ParameterError("scenarios", "no scenario to project: the list is empty")
+    return Projection(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 6: required paths and attainment
+# --------------------------------------------------------------------------------------------
+
+def target_concept(target: dict | pd.Series) -> str:
+    """The definition a target is compared on: its own, or ``UNSTATED_TARGET_CONCEPT`` when unstated."""
+    concept = target.get("concept")
+    return UNSTATED_TARGET_CONCEPT if concept is None or (isinstance(concept, float) and math.isnan(concept)) \
+        else str(concept)
+
+
+def targets_ahead(inputs: ShareInputs, concept: str) -> pd.DataFrame:
+    """The targets to project on ``concept``: year after the as-of year and after its base year."""
+    if inputs.targets.empty:
+        return inputs.targets
+    ahead, _ = share_projection.split_targets_as_of(inputs.targets, inputs.as_of_year)
+    base_year = int(inputs.histories[concept]["year"].iloc[-1])
+    return ahead[ahead["year"] > base_year].reset_index(drop=True)
+
+
+def required_paths(inputs: ShareInputs, calibrations: Calibrations,
+                   grdp: grdp_growth.GrowthAssumption) -> pd.DataFrame:
+    """Step 6a: the pace each target ahead needs from the base on each definition (% and pp a year).
+
+    Adds ``concept`` and ``compared_on`` (True on the definition the target is read on: its own, or
+    the documented rule's for a target that does not state one).
+    """
+    frames = []
+    for concept in calibrations.by_concept:
+        ahead = targets_ahead(inputs, concept)
+        if ahead.empty:
+            continue
+        frame = share_projection.required_paths(inputs.histories[concept][HISTORY_COLUMNS], ahead, concept=concept,
+                                                grdp_growth_pct=grdp.nominal_pct)
+        rule = {r["target_id"]: target_concept(r) for r in ahead.to_dict("records")}
+        frame["concept"] = concept
+        frame["compared_on"] = frame["target_id"].map(rule) == concept
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def attainment(inputs: ShareInputs, projection: Projection) -> pd.DataFrame:
+    """Step 6b: the first year each scenario reaches each target ahead, on each definition."""
+    frames = []
+    for concept, result in projection.by_concept.items():
+        ahead = targets_ahead(inputs, concept)
+        if not ahead.empty:
+            frames.append(share_projection.attainment_years(result, ahead).assign(concept=concept))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# --------------------------------------------------------------------------------------------
+# Step 7: the simulation
+# --------------------------------------------------------------------------------------------
+
+POOLED_FAN = "pooled"
+
+
+@dataclass
+class Simulation:
+    """The Monte Carlo result (None when not run) and the sentence describing it, by language.
+
+    One fan per definition (``fan`` = the concept) plus a pooled one over both definitions' paces
+    (``fan`` = 'pooled', on the first definition's base), so parameter and definition uncertainty stay
+    apart.
+    """
+
+    result: monte_carlo.SimulationResult | None
+    note: dict[str, str]
+
+    @property
+    def p_meet(self) -> pd.DataFrame:
+        return self.result.p_meet if self.result is not None else pd.DataFrame()
+
+    @property
+    def bands(self) -> pd.DataFrame:
+        return self.result.bands if self.result is not None else pd.DataFrame()
+
+    def _repr_html_(self) -> str:
+        return _frame_html(self.p_meet, self.note["en"])
+
+
+def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
+    """Step 7: Monte Carlo fans of the share on each definition and pooled, and P(meet) where the data
+    support one (>= 3 own observations on the definition; otherwise ``p_meet`` is empty and ``reason``
+    says why)."""
+    rows, targets = [], []
+    for concept, cal in calibrations.by_concept.items():
+        if cal.trend_sd_pct is None or cal.shock_sd_pct is None:
+            continue
+        row = monte_carlo.simulation_inputs(cal, inputs.geo_id, ceiling_pct=max(P.ceiling_pct, min(
+            100.0, cal.base_share_pct + 1e-6)))
+        row.update(fan=concept, n_obs=inputs.n_own[concept],
+                   base_sd_pct=ASSUMED_BASE_SD_PCT if inputs.is_assumed(concept) else 0.0)
+        rows.append(row)
+        targets.append(targets_ahead(inputs, concept))
+    if not rows:
+        return Simulation(None, {lang: t("digital_economy.simulation.not_run", lang) for lang in LANGS})
+    if len(rows) > 1:
+        rows.append(monte_carlo.pooled_input(rows, fan=POOLED_FAN))
+    ceiling = rows[0]["ceiling_pct"]
+    # The engine scores every target on every fan of the geography: the targets ahead of every base year.
+    ahead = pd.concat(targets, ignore_index=True).drop_duplicates("target_id")
+    ahead = ahead[ahead["year"] > max(int(r["base_year"]) for r in rows)]
+    sim = monte_carlo.simulate(rows, P.horizon_year, n_paths=P.n_paths, seed=P.seed,
+                               targets=ahead if not ahead.empty else None)
+    return Simulation(sim, {lang: t("digital_economy.simulation.ran", lang, n=format_number(P.n_paths, lang, 0),
+                                    seed=P.seed, ceiling=format_number(ceiling, lang))
+                            for lang in LANGS})
+
+
+# --------------------------------------------------------------------------------------------
+# Step 8: the assessments: progress, targets whose year has passed, back-test, sensitivity
+# --------------------------------------------------------------------------------------------
+
+ASSESSMENT_COLUMNS = ["target_id", "concept", "method", "category", "score", "note"]
+
+
+def assess_progress(inputs: ShareInputs) -> pd.DataFrame:
+    """Step 8a: Eurostat (short- and long-term windows) and UNSD progress-chart assessment of every
+    target ahead, on each definition with the geography's own observations."""
+    rows = []
+    for concept in inputs.concepts:
+        own = inputs.histories[concept]
+        for target in targets_ahead(inputs, concept).to_dict("records"):
+            base = {"target_id": target["target_id"], "concept": concept}
+            if inputs.is_assumed(concept):  # an assumed base is not an observation: nothing to assess
+                rows.append({**base, "method": "eurostat / unsd", "category": "insufficient data", "score": math.nan,
+                             "note": "the base share is an assumption, not an observation"})
+                continue
+            args = (own["year"].astype(int).tolist(), own["value"].astype(float).tolist(), target["value"],
+                    int(target["year"]))
+            kw = {"comparator": target["comparator"], "value_high": target["value_high"]}
+            results = [*progress_assessment.assess_eurostat_windows(*args, **kw),
+                       progress_assessment.assess_unsd_chart(*args, **kw)]
+            for result in results:
+                rows.append({**base, "method": result.method, "category": result.category,
+                             "score": math.nan if result.score is None else result.score, "note": result.note})
+    return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+
+
+def targets_passed(inputs: ShareInputs) -> pd.DataFrame:
+    """Step 8b: targets whose year is not after the as-of year: "target year passed", with the latest
+    value on each definition, and met / not met where the target year itself is observed."""
+    rows = []
+    if inputs.targets.empty:
+        return pd.DataFrame(columns=["target_id", "target_year", "concept", "compared_on", "status", "latest_pct",
+                                     "latest_year", "observed_pct", "verdict"])
+    _, passed = share_projection.split_targets_as_of(inputs.targets, inputs.as_of_year)
+    for target in passed.to_dict("records"):
+        for concept in inputs.concepts:
+            own = inputs.histories[concept]
+            observed = own if not inputs.is_assumed(concept) else own.iloc[0:0]
+            hit = observed[observed["year"] == target["year"]]
+            if hit.empty:
+                verdict, value = "no observation for the target year", math.nan
+            else:
+                value = float(hit["value"].iloc[0])
+                ok = share_projection.meets_target(value, target["comparator"], target["value"], target["value_high"])
+                verdict = "met" if bool(ok) else "not met"
+            latest = observed.iloc[-1] if not observed.empty else None
+            rows.append({"target_id": target["target_id"], "target_year": target["year"], "concept": concept,
+                         "compared_on": target_concept(target) == concept, "status": "target year passed",
+                         "latest_pct": math.nan if latest is None else float(latest["value"]),
+                         "latest_year": pd.NA if latest is None else int(latest["year"]),
+                         "observed_pct": value, "verdict": verdict})
+    out = pd.DataFrame(rows, columns=["target_id", "target_year", "concept", "compared_on", "status", "latest_pct",
+                                      "latest_year", "observed_pct", "verdict"])
+    out["latest_year"] = out["latest_year"].astype("Int64")
+    return out
+
+
+def backtest_table(inputs: ShareInputs, P) -> pd.DataFrame:
+    """Step 8c: rolling-origin back-test of the methods on each definition with >= 4 own observations
+    (errors in pp per method and horizon, Monte Carlo band coverage; ``nq57lib.backtest``)."""
+    frames = []
+    for concept in inputs.concepts:
+        if inputs.n_own[concept] >= backtest.BACKTEST_MIN_OBS:
+            frames.append(backtest.backtest(inputs.histories[concept][HISTORY_COLUMNS], concept=concept,
+                                            ceiling_pct=P.ceiling_pct, seed=P.seed).assign(concept=concept))
+    if not frames:
+        return pd.DataFrame(columns=["concept", *backtest.SUMMARY_COLUMNS])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["concept", *backtest.SUMMARY_COLUMNS]]
+
+
+def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_growth.GrowthAssumption,
+                P) -> pd.DataFrame:
+    """Step 8d: which assumption matters most (tornado): the 2030 and 2045 shares and the year the last
+    target is reached, with each assumption at the low and high end of its plausible range (the others
+    at the first definition's current trend).
+
+    Ranges (stated in the report): definition (the first vs the other definition's base and pace);
+    proxy series (the proxy's pace on this definition vs on the other, when the pace is borrowed);
+    ceiling +-10 pp; pace: the 5-95 % range of the Monte Carlo pace; base value +-10 %; nominal GRDP
+    growth +-2 pp with digital-economy value-added growth held.
+    """
+    concept = inputs.concepts[0]
+    cal = calibrations.by_concept[concept]
+    ahead = targets_ahead(inputs, concept)
+    target = None
+    if not ahead.empty:
+        last = ahead[ahead["year"] == ahead["year"].max()].iloc[0]
+        target = share_projection.target_level(last["comparator"], last["value"], last["value_high"],
+                                               cal.base_share_pct)
+    ceiling = ceiling_for(cal, P.ceiling_pct)
+    end = max(P.horizon_year, max(REPORT_YEARS))
+    base = {"base_year": cal.base_year, "base_share_pct": cal.base_share_pct, "growth_pct": cal.growth_pct,
+            "ceiling_pct": ceiling, "method": "cagr", "target_pct": target, "end_year": end}
+    lang = inputs.lang
+    pct = lambda v: fmt_pct(v, lang, 1)  # noqa: E731
+    a_year = lambda v: t("digital_economy.view.per_year", lang, value=fmt_pct(v, lang, 1))  # noqa: E731
+    ranges: dict[str, tuple] = {}
+    for other, oc in calibrations.by_concept.items():
+        if other != concept:
+            ranges["definition"] = ({}, {"base_year": oc.base_year, "base_share_pct": oc.base_share_pct,
+                                         "growth_pct": oc.growth_pct, "ceiling_pct": max(ceiling, oc.base_share_pct)},
+                                    (t(f"digital_economy.view.short_{concept}", lang),
+                                     t(f"digital_economy.view.short_{other}", lang)))
+    if cal.source == "proxy":
+        others = [c for c in calibrations.by_concept.values() if c.concept != concept]
+        if others:
+            names = tuple(f"{inputs.proxy_name} ({t(f'digital_economy.view.short_{c}', lang)})"
+                          for c in (concept, others[0].concept))
+            ranges["proxy"] = ({}, {"growth_pct": others[0].growth_pct}, names)
+    low_ceiling, high_ceiling = max(cal.base_share_pct + 1e-6, ceiling - CEILING_RANGE_PP), min(100.0, ceiling
+                                                                                              + CEILING_RANGE_PP)
+    ranges["ceiling"] = ({"ceiling_pct": low_ceiling}, {"ceiling_pct": high_ceiling},
+                         (pct(low_ceiling), pct(high_ceiling)))
+    spread = cal.trend_sd_pct
+    if spread is not None:
+        mu = math.log1p(cal.growth_pct / 100)
+        low, high = (math.expm1(mu - PACE_Z * spread / 100) * 100, math.expm1(mu + PACE_Z * spread / 100) * 100)
+    else:
+        low, high = cal.growth_pct * 0.5, cal.growth_pct * 1.5
+    ranges["pace"] = ({"growth_pct": low}, {"growth_pct": high}, (a_year(low), a_year(high)))
+    low_base = cal.base_share_pct * (1 - BASE_RANGE_PCT / 100)
+    high_base = min(ceiling, cal.base_share_pct * (1 + BASE_RANGE_PCT / 100))
+    ranges["base value"] = ({"base_share_pct": low_base}, {"base_share_pct": high_base}, (pct(low_base), pct(high_base)))
+    de = ((1 + cal.growth_pct / 100) * (1 + grdp.nominal_pct / 100) - 1) * 100
+    fast, slow = grdp.nominal_pct + GRDP_RANGE_PP, grdp.nominal_pct - GRDP_RANGE_PP
+    ranges["GRDP growth"] = ({"de_growth_pct": de, "grdp_growth_pct": fast},
+                             {"de_growth_pct": de, "grdp_growth_pct": slow}, (a_year(fast), a_year(slow)))
+    table = outlook_sensitivity.sensitivity_table(base, ranges, years=REPORT_YEARS)
+    return table.assign(concept=concept)
 
 
 def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
     """The nation's latest share on each definition, for the narrative's comparison."""
     rows = []
-    for concept in ("nso", "ministry"):
+    for concept in CONCEPTS:
         s = data.series(pkg, NATION, INDICATOR, concept=concept)
         if not s.empty:
             last = s.iloc[-1]
@@ -286,17 +845,110 @@ def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["concept", "year", "share_pct", "status", "source_id"])
 
 
-def _figure(report: Report, history, proj, sim, geo, ahead, required, lang):
-    from .charts.digital_economy_charts import plot_share_outlook
+# --------------------------------------------------------------------------------------------
+# Step 9: the report (tables, assumptions, sources, figures) and its narrative
+# --------------------------------------------------------------------------------------------
 
-    notes = []
-    if report.scalars["base_is_assumed"]:
-        notes.append(pick(lang, "The starting share is an assumption (see the assumptions table), not an observation.",
-                          "Tỷ trọng xuất phát là giả định (xem bảng giả định), không phải số liệu quan sát."))
-    return plot_share_outlook(history[HISTORY_COLUMNS], projection=proj, bands=sim, geo_id=geo,
-                              targets=ahead if not ahead.empty else None,
-                              required=required if not required.empty else None, lang=lang,
-                              title=report.title, footnotes=notes)
+def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: Calibrations,
+                   grdp: grdp_growth.GrowthAssumption, projection: Projection, required: pd.DataFrame,
+                   attained: pd.DataFrame, simulation: Simulation, assessment: pd.DataFrame, passed: pd.DataFrame,
+                   backtested: pd.DataFrame, tornado: pd.DataFrame) -> Report:
+    """Step 9a: the results of the steps above as one ``Report``: tables, scalars, every assumption
+    (observed, derived or assumed, with its basis), every cited source, the narrative and the figures."""
+    first = inputs.concepts[0]
+    cal = calibrations.by_concept[first]
+    history, targets = inputs.history, inputs.targets
+    records = [a for c in inputs.concepts for a in inputs.base_assumptions[c]]
+    for concept, c in calibrations.by_concept.items():
+        records += [_tagged(a, concept) for a in c.assumptions
+                    if not (a.name == "base_share_pct" and inputs.is_assumed(concept))]
+    for concept, p in projection.by_concept.items():
+        records += [_tagged(a, concept) for a in p.assumptions if a.name != "base_share_pct"]
+    records += simulation.result.assumptions if simulation.result is not None else []
+    records += grdp.assumptions()
+    if simulation.result is not None and any(inputs.is_assumed(c) for c in inputs.concepts):
+        records.append(Assumption("base_sd_pct", ASSUMED_BASE_SD_PCT, "% (log points)", ASSUMED,
+                                  "error of an assumed starting level (Monte Carlo)",
+                                  "a round prior, not estimated: no second measurement of the level exists"))
+    assumptions = assumptions_frame(records)
+    cited = set(history["source_id"]) | set(targets["source_id"]) | set(history.attrs.get("sources", []))
+    for proxy in inputs.proxy_histories.values():
+        cited |= set(proxy["source_id"])
+    cited |= source_ids_in(*assumptions["basis"])
+
+    report = Report(notebook="digital_economy", geo_id=inputs.geo_id, lang=inputs.lang,
+                    title=t("digital_economy.title", inputs.lang, name=inputs.name))
+    report.tables = {
+        "history": history.drop(columns=[c for c in ("url",) if c in history]).reset_index(drop=True),
+        "definitions": history_by_definition(inputs), "calibration": calibrations.table(),
+        "targets": targets, "scenarios": projection.table, "caps": projection.caps, "required_paths": required,
+        "attainment": attained, "assessment": assessment, "targets_due": passed, "bands": simulation.bands,
+        "probabilities": simulation.p_meet, "national": inputs.national, "backtest": backtested,
+        "sensitivity": tornado,
+    }
+    report.scalars = {
+        "concepts": ",".join(inputs.concepts), "concept": first, "as_of_year": inputs.as_of_year,
+        "unstated_target_concept": UNSTATED_TARGET_CONCEPT, "base_year": cal.base_year,
+        "base_share_pct": cal.base_share_pct, "base_is_assumed": inputs.is_assumed(first),
+        "calibration_source": cal.source, "pace_label": cal.pace_label, "current_trend_growth_pct": cal.growth_pct,
+        "nominal_grdp_growth_pct": grdp.nominal_pct, "ceiling_pct": P.ceiling_pct, "n_paths": P.n_paths,
+        "seed": P.seed, "simulation_note": simulation.note["en"],
+    }
+    report.assumptions = assumptions
+    report.sources = sources_frame(pkg, cited)
+    notes = [n for p in projection.by_concept.values() for n in p.notes]
+    report.narrative = _narrative(report, inputs, calibrations, grdp, notes, simulation.note[inputs.lang])
+    report.figures = {"outlook": lambda: outlook_figure(report, inputs, projection, simulation, required),
+                      "tornado": lambda: tornado_figure(report, tornado)}
+    return report
+
+
+def _tagged(assumption: Assumption, concept: str) -> Assumption:
+    """An assumption named with its definition, so the two definitions' inputs stay apart."""
+    return Assumption(f"{assumption.name} ({concept})", assumption.value, assumption.unit, assumption.kind,
+                      assumption.label, assumption.basis)
+
+
+def narrative(report: Report) -> Any:
+    """Step 9b: the report's title and narrative (Markdown, in the report's language)."""
+    from IPython.display import Markdown
+
+    return Markdown(f"## {report.title}\n\n{report.narrative_markdown()}")
+
+
+def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, simulation: Simulation,
+                   required: pd.DataFrame):
+    """The outlook figure: one panel per definition with its history, scenarios, fan, targets and
+    required paths."""
+    from .charts.digital_economy_charts import plot_share_outlooks
+
+    lang = report.lang
+    panels = []
+    for concept, result in projection.by_concept.items():
+        bands = simulation.bands
+        ahead = targets_ahead(inputs, concept)
+        req = required[required["concept"] == concept] if not required.empty else required
+        panels.append({"concept": concept, "history": inputs.histories[concept][HISTORY_COLUMNS],
+                       "projection": result,
+                       "bands": bands[bands["fan"] == concept] if not bands.empty else None,
+                       "targets": ahead if not ahead.empty else None,
+                       "required": req if not req.empty else None,
+                       "assumed": inputs.is_assumed(concept),
+                       "title": t("digital_economy.panel_assumed" if inputs.is_assumed(concept)
+                                  else "digital_economy.panel", lang, concept=data.label("concept", concept, lang))})
+    notes = [t("digital_economy.base_assumed_note", lang)] if any(p["assumed"] for p in panels) else []
+    if simulation.result is not None:
+        notes.append(t("charts.digital_economy.mc_note", lang).format(n=simulation.result.n_paths,
+                                                                      seed=simulation.result.seed))
+    return plot_share_outlooks(panels, geo_id=inputs.geo_id, lang=lang, title=report.title, footnotes=notes)
+
+
+def tornado_figure(report: Report, tornado: pd.DataFrame):
+    """The tornado chart of the sensitivity table: the 2030 and 2045 shares at each end of every range."""
+    from .charts.digital_economy_charts import plot_tornado
+
+    labels = {a: t(f"digital_economy.assumption.{a.replace(' ', '_')}", report.lang) for a in tornado["assumption"]}
+    return plot_tornado(tornado, years=REPORT_YEARS, labels=labels, lang=report.lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,103 +960,205 @@ def _category(text: str, lang: str) -> str:
     return t(key, lang) if key in catalog(lang) else text
 
 
-def narrative(report: Report, name: str, cal: share_projection.Calibration, notes: list[str], lang: str,
-              sim_note: str) -> list[str]:
-    """Markdown paragraphs in ``lang`` describing the results in ``report``."""
-    t, s = report.tables, report.scalars
-    concept_name = data.label("concept", s["concept"], lang)
+def _years_range(years: list[int], lang: str) -> str:
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, grdp, notes: list[str],
+               sim_note: str) -> list[str]:
+    """Markdown paragraphs in the report's language describing the results in ``report``."""
+    lang, tables = report.lang, report.tables
+    key = "digital_economy.narrative."
+    concept_name = {c: data.label("concept", c, lang) for c in CONCEPTS}
     out = []
-    if s["base_is_assumed"]:
-        out.append(pick(
-            lang,
-            f"**Where it stands.** No digital-economy share is published for {name}. The report starts from an "
-            f"**assumed** {fmt_pct(s['base_share_pct'], lang, 2)} in {s['base_year']} ({concept_name}), a "
-            f"GRDP-weighted average of the provinces it was formed from; the assumptions table shows the arithmetic.",
-            f"**Hiện trạng.** Chưa có số liệu công bố về tỷ trọng kinh tế số của {name}. Báo cáo xuất phát từ mức "
-            f"**giả định** {fmt_pct(s['base_share_pct'], lang, 2)} năm {s['base_year']} ({concept_name}), là bình quân "
-            f"gia quyền theo GRDP của các tỉnh hợp thành; bảng giả định trình bày cách tính."))
-    else:
-        hist = t["history"]
-        last = hist.iloc[-1]
-        n = len(hist)
-        out.append(pick(
-            lang,
-            f"**Where it stands.** The latest observed share of {name} is {fmt_pct(last['value'], lang, 2)} in "
-            f"{int(last['year'])} ({concept_name}; {last['status']}, source `{last['source_id']}`). The series has "
-            f"{n} observation{'s' if n != 1 else ''} on this definition.",
-            f"**Hiện trạng.** Tỷ trọng kinh tế số quan sát gần nhất của {name} là {fmt_pct(last['value'], lang, 2)} "
-            f"năm {int(last['year'])} ({concept_name}; nguồn `{last['source_id']}`). Chuỗi số liệu có {n} quan sát "
-            f"theo định nghĩa này."))
-    nat = t["national"]
+    # Where it stands, on each definition.
+    parts = []
+    for concept in inputs.concepts:
+        history = inputs.histories[concept]
+        last = history.iloc[-1]
+        if inputs.is_assumed(concept):
+            parts.append(t(key + "stand_assumed", lang, concept=concept_name[concept],
+                           value=fmt_pct(last["value"], lang, 2), year=int(last["year"])))
+        else:
+            parts.append(t(key + "stand_observed", lang, concept=concept_name[concept],
+                           value=fmt_pct(last["value"], lang, 2), year=int(last["year"]),
+                           status=data.label("status", last["status"], lang, default=last["status"]),
+                           source=last["publisher"], n=inputs.n_own[concept]))
+    out.append(t(key + "where", lang, name=inputs.name) + " " + " ".join(parts))
+    nat = tables["national"]
     if not nat.empty:
-        parts = [f"{fmt_pct(r.share_pct, lang, 2)} ({data.label('concept', r.concept, lang)}, {r.year})"
-                 for r in nat.itertuples()]
-        out.append(pick(lang, "For comparison, the nation stands at " + " and ".join(parts) + ".",
-                        "Để so sánh, cả nước đạt " + " và ".join(parts) + "."))
-    pace_src = (pick(lang, "its own series", "chuỗi số liệu của chính địa phương") if cal.source == "own"
-                else pick(lang, f"the proxy series {cal.pace_label}", f"chuỗi đại diện {cal.pace_label}"))
-    out.append(pick(
-        lang,
-        f"**Current trend.** The current-trend scenario grows the share by {fmt_pct(cal.growth_pct, lang, 2)} a year, "
-        f"calibrated on {pace_src} ({cal.pace_first_year}–{cal.pace_last_year}).",
-        f"**Xu hướng hiện tại.** Kịch bản xu hướng hiện tại tăng tỷ trọng {fmt_pct(cal.growth_pct, lang, 2)} mỗi năm, "
-        f"hiệu chỉnh theo {pace_src} ({cal.pace_first_year}–{cal.pace_last_year})."))
-    req = t["required_paths"]
+        items = [f"{fmt_pct(r.share_pct, lang, 2)} ({concept_name[r.concept]}, {r.year})" for r in nat.itertuples()]
+        out.append(t(key + "national", lang, parts=t(key + "and", lang).join(items)))
+    out.append(t(key + "definition_rule", lang, concept=concept_name[UNSTATED_TARGET_CONCEPT],
+                 published=inputs.nso_first_published or "–"))
+    # What the targets require, on each definition.
+    req, att, prob = tables["required_paths"], tables["attainment"], tables["probabilities"]
+    thin = [c for c in inputs.concepts if inputs.n_own[c] < monte_carlo.MIN_OBS_FOR_PROBABILITY]
     if req.empty:
-        out.append(pick(lang, "No digital-economy target after the latest observation is registered for this "
-                              "geography.",
-                        "Không có mục tiêu kinh tế số nào sau năm quan sát gần nhất được ghi nhận cho địa phương này."))
+        out.append(t(key + "no_targets", lang, year=inputs.as_of_year))
     else:
         lines = []
-        att, prob = t["attainment"], t["probabilities"]
         order = {">=": 0, ">": 1, "between": 2, "=": 3, "<=": 4, "<": 5}
-        for (year, level), group in req.groupby(["target_year", "target_pct"], sort=True):
+        stated = inputs.targets.set_index("target_id")
+        for (year, _), group in req.groupby(["target_year", "target_pct"], sort=True):
             group = group.sort_values("comparator", key=lambda c: c.map(order))
             r = group.iloc[0]
-            comparator = r.comparator
-            ids = list(group["target_id"])
-            docs = len(ids)
-            trend = att[att["target_id"].isin(ids) & (att["scenario"] == "current trend")]["attained_year"]
-            when = trend.iloc[0] if not trend.empty else pd.NA
-            when_text = pick(lang, "not within the horizon", "không đạt trong kỳ dự báo") if pd.isna(when) else str(int(when))
-            reached = att[att["target_id"] == ids[0]].dropna(subset=["attained_year"])
-            n_scen, n_on_time = att[att["target_id"] == ids[0]]["scenario"].nunique(), int(reached["on_time"].sum())
-            p = prob.loc[prob["target_id"] == ids[0], "p_meet"] if not prob.empty else pd.Series(dtype=float)
-            prob_text = "" if p.empty else pick(lang, f"; probability under the simulated pace {fmt_pct(100 * p.iloc[0], lang, 0)}",
-                                                f"; xác suất theo tốc độ mô phỏng {fmt_pct(100 * p.iloc[0], lang, 0)}")
-            target_text = comparator_text(comparator, level, None, lang) + " %"
-            docs_text = "" if docs == 1 else pick(lang, f" (set in {docs} documents)", f" (nêu trong {docs} văn bản)")
-            unstated = (group["definition_status"] == "unstated").any()
-            lines.append(pick(
-                lang,
-                f"- {target_text} by {year}{docs_text}: needs {fmt_pct(r.required_growth_pct, lang, 1)} a year "
-                f"({fmt_number(r.required_pp_per_year, lang, 2)} pp a year); current trend reaches it: {when_text}; "
-                f"{n_on_time} of {n_scen} scenarios reach it on time{prob_text}."
-                + (" *Definition not stated by the target.*" if unstated else ""),
-                f"- {target_text} vào {year}{docs_text}: cần tăng {fmt_pct(r.required_growth_pct, lang, 1)} mỗi năm "
-                f"({fmt_number(r.required_pp_per_year, lang, 2)} điểm % mỗi năm); theo xu hướng hiện tại đạt vào: "
-                f"{when_text}; {n_on_time}/{n_scen} kịch bản đạt đúng hạn{prob_text}."
-                + (" *Mục tiêu không nêu định nghĩa.*" if unstated else "")))
-        out.append(pick(lang, "**What the targets require.**", "**Yêu cầu để đạt mục tiêu.**") + "\n\n"
-                   + "\n".join(lines))
-    due = t["targets_due"]
-    if not due.empty:
-        parts = [f"`{r.target_id}` ({r.target_year}): {_category(r.verdict, lang)}" for r in due.itertuples()]
-        out.append(pick(lang, "**Targets already due:** ", "**Các mục tiêu đã đến hạn:** ") + "; ".join(parts) + ".")
-    assess = t["assessment"]
+            ids = list(dict.fromkeys(group["target_id"]))
+            docs = "" if len(ids) == 1 else t(key + "documents", lang, n=len(ids))
+            target = stated.loc[ids[0]]
+            head = t(key + "target_head", lang, year=int(year), docs=docs,
+                     target=comparator_text(r.comparator, target["value"], target["value_high"], lang) + " %")
+            per = []
+            for concept in sorted(group["concept"].unique(), key=lambda c: list(inputs.concepts).index(c)):
+                row = group[group["concept"] == concept].iloc[0]
+                reached = att[(att["target_id"] == ids[0]) & (att["concept"] == concept)
+                              & (att["scenario"] != t("common.scenario.target_path", "en"))]  # reaches by construction
+                years = sorted(int(y) for y in reached["attained_year"].dropna())
+                n_never = int(reached["attained_year"].isna().sum())
+                p = prob[(prob["target_id"] == ids[0]) & (prob["fan"] == concept)] if not prob.empty else prob
+                prob_text = ""
+                if not p.empty and p["p_meet_text"].iloc[0]:
+                    prob_text = t(key + "probability", lang, p=p["p_meet_text"].iloc[0].replace(".", "," if lang == "vi" else "."))
+                per.append(t(key + "target_on", lang, concept=concept_name[concept],
+                             rule=t(key + "compared_on", lang) if bool(row["compared_on"]) else "",
+                             growth=fmt_pct(row["required_growth_pct"], lang, 2),
+                             pp=fmt_number(row["required_pp_per_year"], lang, 2),
+                             base=fmt_pct(row["base_share_pct"], lang, 2), base_year=int(row["base_year"]),
+                             reach=t(key + "reach_range", lang, years=_years_range(years, lang), n_reach=len(years),
+                                     n_scenarios=len(reached), never=t(key + "never", lang, n=n_never) if n_never else "")
+                             if years else t(key + "reach_none", lang), probability=prob_text))
+            pooled = prob[(prob["target_id"] == ids[0]) & (prob["fan"] == POOLED_FAN)] if not prob.empty else prob
+            if not pooled.empty and pooled["p_meet_text"].iloc[0]:
+                per.append(t(key + "pooled", lang, concept=concept_name[inputs.concepts[0]],
+                             p=pooled["p_meet_text"].iloc[0].replace(".", "," if lang == "vi" else ".")))
+            lines.append(head + "\n" + "\n".join(per))
+        out.append(t(key + "requirements", lang) + "\n\n" + "\n".join(lines))
+        if thin:
+            out.append(t(key + "thin", lang, concepts=t(key + "and", lang).join(concept_name[c] for c in thin),
+                         n=monte_carlo.MIN_OBS_FOR_PROBABILITY))
+    passed = tables["targets_due"]
+    if not passed.empty:
+        words = _target_words(inputs.targets, lang)
+        items = []
+        for target_id, group in passed.groupby("target_id", sort=False):
+            group = group.sort_values("compared_on", ascending=False, kind="stable")  # its own definition first
+            values = []
+            for row in group.itertuples():
+                if pd.isna(row.latest_pct):
+                    continue
+                verdict = "" if row.verdict == "no observation for the target year" else \
+                    f", {_category(row.verdict, lang)}"
+                values.append(t(key + "latest", lang, value=fmt_pct(row.latest_pct, lang, 2), year=int(row.latest_year),
+                                concept=concept_name[row.concept]) + verdict)
+            items.append(f"**{words.get(target_id, target_id)}**: {t(key + 'passed', lang)}"
+                         + (" (" + "; ".join(values) + ")" if values else ""))
+        out.append(t(key + "due", lang, year=inputs.as_of_year) + "; ".join(items) + ".")
+    assess = tables["assessment"]
     if not assess.empty:
         cats = sorted({_category(c, lang) for c in assess["category"]})
-        out.append(pick(lang, f"**Progress assessment** (Eurostat and UNSD methods): {', '.join(cats)}.",
-                        f"**Đánh giá tiến độ** (phương pháp Eurostat và UNSD): {', '.join(cats)}."))
+        out.append(t(key + "assessment", lang, categories=", ".join(cats)))
+    bt = tables["backtest"]
+    if not bt.empty:
+        one = bt[bt["horizon_years"] == bt["horizon_years"].min()]
+        best = one[one["n"] == one["n"].max()].sort_values("mae_pp", kind="stable").iloc[0]  # most held-out points
+        out.append(t(key + "backtest", lang, method=best["method"], concept=concept_name[best["concept"]],
+                     mae=fmt_number(best["mae_pp"], lang, 2), horizon=int(best["horizon_years"]), n=int(best["n"])))
+    tornado = tables["sensitivity"]
+    if not tornado.empty:
+        top = tornado.iloc[0]
+        out.append(t(key + "sensitivity", lang, assumption=t(f"digital_economy.assumption.{top['assumption'].replace(' ', '_')}", lang),
+                     swing=fmt_number(top[f"swing_{REPORT_YEARS[-1]}_pp"], lang, 1), year=REPORT_YEARS[-1]))
     n_assumed = int((report.assumptions["kind"] == ASSUMED).sum())
-    out.append(pick(
-        lang,
-        f"**Assumptions.** {n_assumed} inputs are assumptions (scenario rates, the logistic ceiling, the Monte Carlo "
-        f"spread{', the starting share' if s['base_is_assumed'] else ''}); each is listed with its basis below. "
-        f"Scenario lines are what-ifs, not forecasts. Monte Carlo: {sim_note}.",
-        f"**Giả định.** {n_assumed} đầu vào là giả định (tốc độ kịch bản, trần logistic, độ phân tán mô phỏng"
-        f"{', tỷ trọng xuất phát' if s['base_is_assumed'] else ''}); mỗi giả định được liệt kê kèm căn cứ bên dưới. "
-        f"Các kịch bản là giả định, không phải dự báo. Mô phỏng Monte Carlo: {sim_note}."))
+    grdp_text = t(key + ("grdp_derived" if grdp.real_kind == DERIVED else "grdp_assumed"), lang,
+                  nominal=fmt_pct(grdp.nominal_pct, lang, 2), real=fmt_pct(grdp.real_pct, lang, 2),
+                  deflator=fmt_pct(grdp.deflator_pct, lang, 1),
+                  years=f"{grdp.years[0]}–{grdp.years[-1]}" if grdp.years else "–")
+    out.append(t(key + "assumptions", lang, n=n_assumed, sim_note=sim_note, grdp=grdp_text,
+                 ceiling=fmt_pct(report.scalars["ceiling_pct"], lang, 0)))
     if notes:
-        out.append(pick(lang, "Notes: ", "Ghi chú: ") + " ".join(notes))
+        out.append(t(key + "notes", lang) + " ".join(notes))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Reader views: the report's tables with human headers, targets in words, no ids
+# --------------------------------------------------------------------------------------------
+
+def _target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
+    """target_id -> "≥ 35.0 % by 2030" in ``lang`` (what a reader sees instead of the id)."""
+    return {r["target_id"]: t("digital_economy.view.target", lang, year=int(r["year"]),
+                              target=comparator_text(r["comparator"], r["value"], r["value_high"], lang) + " %")
+            for r in targets.to_dict("records")}
+
+
+def _reader_frame(report: Report, name: str) -> pd.DataFrame:
+    lang, tables = report.lang, report.tables
+    words = _target_words(tables["targets"], lang)
+    concept = lambda c: data.label("concept", c, lang) if c in CONCEPTS else t("digital_economy.view.pooled", lang)  # noqa: E731
+    yes_no = lambda v: t("digital_economy.view.yes", lang) if bool(v) else ""  # noqa: E731
+    frame = tables[name]
+    if frame.empty:
+        return frame
+    if name == "required_paths":
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
+                           compared_on=frame["compared_on"].map(yes_no))
+        cols = ["target", "concept", "compared_on", "base_year", "base_share_pct", "required_growth_pct",
+                "required_pp_per_year", "implied_de_growth_pct"]
+        out = out[cols].drop_duplicates(subset=["target", "concept"])
+    elif name == "attainment":
+        cell = frame["attained_year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
+                           year_text=cell.where(cell != "", t("digital_economy.view.not_within", lang)))
+        out = out.drop_duplicates(subset=["concept", "scenario", "target"])
+        out = out.pivot(index=["concept", "scenario"], columns="target", values="year_text")
+        out = out[list(dict.fromkeys(w for w in words.values() if w in out.columns))].reset_index()
+        names = dict(zip(tables["scenarios"]["scenario"], tables["scenarios"]["scenario_vi"]))
+        if lang == "vi":
+            out["scenario"] = out["scenario"].map(lambda s: names.get(s, s))
+    elif name == "probabilities":
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["fan"].map(concept))
+        out = out[["target", "concept", "p_meet_text", "reason"]].drop_duplicates(subset=["target", "concept"])
+    elif name == "targets_due":
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
+                           compared_on=frame["compared_on"].map(yes_no),
+                           status=frame["status"].map(lambda s: _category(s, lang)),
+                           verdict=frame["verdict"].map(lambda s: _category(s, lang)))
+        out = out[["target", "concept", "compared_on", "status", "latest_pct", "latest_year", "observed_pct",
+                   "verdict"]]
+    elif name == "assessment":
+        methods = section("digital_economy.method", lang)
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
+                           category=frame["category"].map(lambda s: _category(s, lang)),
+                           method=frame["method"].map(lambda m: methods.get(m.replace(" ", "_"), m)))
+        out = out[["target", "concept", "method", "category", "score"]]
+    elif name == "sensitivity":
+        out = frame.assign(assumption=frame["assumption"].map(
+            lambda a: t(f"digital_economy.assumption.{a.replace(' ', '_')}", lang)))
+        out = out[["assumption", "low_label", "high_label", *[c for c in frame.columns if c.startswith("share_")],
+                   "attained_year_low", "attained_year_high"]]
+    elif name == "backtest":
+        out = frame.assign(concept=frame["concept"].map(concept))
+        out = out[["concept", "method", "horizon_years", "n", "mean_error_pp", "mae_pp", "in_band50_pct",
+                   "in_band90_pct", "band_note"]]
+    elif name == "history":
+        out = frame.assign(concept=frame["concept"].map(concept),
+                           status=frame["status"].map(lambda s: data.label("status", s, lang, default=s)))
+        out = out[["year", "concept", "value", "status", "publisher", "source_id"]]
+    else:
+        out = frame
+    headers = _headers(lang)
+    return out.rename(columns={c: headers[c] for c in out.columns if c in headers})
+
+
+def _headers(lang: str) -> dict[str, str]:
+    return section("digital_economy.columns", lang)
+
+
+def view(report: Report, name: str) -> Any:
+    """A reader's view of the result table ``name``: targets in words, definitions by name, human
+    headers and caption in the report's language, no ids (every column stays in the results files)."""
+    from .report_view import table_view
+
+    shown = Report(notebook=report.notebook, geo_id=report.geo_id, lang=report.lang, title=report.title,
+                   tables={name: _reader_frame(report, name)})
+    return table_view(shown, name, caption=t(f"digital_economy.captions.{name}", report.lang))

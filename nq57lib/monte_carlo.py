@@ -9,6 +9,7 @@ the machine before any array is allocated.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -27,15 +28,22 @@ MIN_PATHS = 100  # fewer paths give meaningless 5 % / 95 % quantiles
 MAX_PATHS = 1_000_000
 MAX_SIM_CELLS = 60_000_000
 QUANTILES_PCT = (5, 25, 50, 75, 95)
+# A probability needs a pace whose spread is estimated from the geography's own series: two yearly
+# growths at least, i.e. three observations of one definition (issue 9). With fewer, p_meet stays empty.
+MIN_OBS_FOR_PROBABILITY = 3
+DEFAULT_FAN = "main"
 
 
 @dataclass(frozen=True)
 class SimulationResult:
     """Monte Carlo output.
 
-    ``bands``: geo_id, year, p05_share_pct ... p95_share_pct (one row per geography and year from its
-    base year). ``p_meet``: geo_id, target_id, target_year, comparator, target_pct, p_meet (share of
-    paths whose value in the target year satisfies the target). ``assumptions``: the inputs, labelled.
+    ``bands``: geo_id, year, p05_share_pct ... p95_share_pct, fan, at_cap_pct (share of paths sitting at
+    the ceiling that year, %); one row per input row (geography and fan) and year from its base year.
+    ``p_meet``: geo_id, target_id, target_year, comparator, target_pct, p_meet (share of paths whose value
+    in the target year satisfies the target; NaN when the input's ``n_obs`` < 3), fan, p_meet_text
+    (:func:`format_probability`), reason ('' or why there is no probability). ``assumptions``: the
+    inputs, labelled.
     """
 
     bands: pd.DataFrame
@@ -50,11 +58,13 @@ _SIM_COLUMNS = ("geo_id", "base_year", "base_share_pct", "growth_pct", "trend_sd
 
 def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: float | None = None,
                       trend_sd_pct: float | None = None, shock_sd_pct: float | None = None,
-                      ceiling_pct: float = 100.0) -> dict:
+                      ceiling_pct: float = 100.0, fan: str | None = None, n_obs: int | None = None,
+                      base_sd_pct: float | None = None) -> dict:
     """One row of :func:`simulate` inputs from a calibration (each value overridable, e.g. a scenario pace).
 
     ``basis`` carries the calibration's note into the simulation's assumptions, and says which values
-    were overridden.
+    were overridden. ``fan``, ``n_obs`` and ``base_sd_pct`` are added to the row when given (see
+    :func:`simulate`).
     """
     if not isinstance(calibration, Calibration):
         raise ParameterError("calibration", f"expected a Calibration, got {type(calibration).__name__}")
@@ -66,9 +76,97 @@ def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: floa
     overridden = [name for name, value in (("growth_pct", growth_pct), ("trend_sd_pct", trend_sd_pct),
                                            ("shock_sd_pct", shock_sd_pct)) if value is not None]
     basis = calibration.note + (f"; set by the caller: {', '.join(overridden)}" if overridden else "")
-    return {"geo_id": geo_id, "base_year": calibration.base_year, "base_share_pct": calibration.base_share_pct,
-            "growth_pct": calibration.growth_pct if growth_pct is None else growth_pct,
-            "trend_sd_pct": trend, "shock_sd_pct": shock, "ceiling_pct": ceiling_pct, "basis": basis}
+    row = {"geo_id": geo_id, "base_year": calibration.base_year, "base_share_pct": calibration.base_share_pct,
+           "growth_pct": calibration.growth_pct if growth_pct is None else growth_pct,
+           "trend_sd_pct": trend, "shock_sd_pct": shock, "ceiling_pct": ceiling_pct, "basis": basis}
+    for key, value in (("fan", fan), ("n_obs", n_obs), ("base_sd_pct", base_sd_pct)):
+        if value is not None:
+            row[key] = value
+    return row
+
+
+def format_probability(p: float | None, n_paths: int, n_obs: int | None) -> str:
+    """A probability written with no more precision than the data support ("> 0.9", never "100 %").
+
+    Rule: no text ('') without a probability or with ``n_obs`` < 3 (``MIN_OBS_FOR_PROBABILITY``). The
+    resolution r is 0.1 with fewer than 10 own observations, 0.05 with fewer than 30, else 0.01, and never
+    finer than three Monte Carlo standard errors at p = 0.5 (3 * 0.5 / sqrt(n_paths)). A probability
+    above 1 - r is written "> 1 - r", one below r "< r" (so never 1 or 0), any other is rounded to r's
+    decimals: e.g. 0.995 with 4 observations -> "> 0.9"; 0.43 -> "0.4"; 0.02 -> "< 0.1". ``n_obs`` None
+    (unknown) counts as the minimum, 3.
+    """
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return ""
+    p = check_number("p", _plain(p), low=0, high=1)
+    paths = check_int("n_paths", _plain(n_paths), low=1)
+    obs = MIN_OBS_FOR_PROBABILITY if n_obs is None else check_int("n_obs", _plain(n_obs), low=0)
+    if obs < MIN_OBS_FOR_PROBABILITY:
+        return ""
+    resolution = 0.1 if obs < 10 else 0.05 if obs < 30 else 0.01
+    resolution = max(resolution, 1.5 / math.sqrt(paths))
+    decimals = max(1, math.ceil(-math.log10(resolution) - 1e-9))
+    if p > 1 - resolution:
+        return f"> {1 - resolution:.{decimals}f}"
+    if p < resolution:
+        return f"< {resolution:.{decimals}f}"
+    return f"{round(p / resolution) * resolution:.{decimals}f}"
+
+
+def pooled_input(rows: Any, *, fan: str = "pooled") -> dict:
+    """The pooled fan's input from one geography's rows on each definition's pace (definition uncertainty).
+
+    A documented prior spanning the definitions' paces: the pace's log mean is the mean of their log paces,
+    and its sd adds, in quadrature, the mean parameter variance (trend sd^2) and half the range between the
+    paces, so that +-1 sd reaches both definitions' paces. Shocks: the largest sd; base error: the largest.
+    E.g. paces 2.0 % and 15.4 % with trend sd 1 and 5 points: log mean (ln 1.02 + ln 1.154) / 2 = 8.15 points,
+    sd sqrt((1 + 25) / 2 + ((ln 1.154 - ln 1.02) / 2)^2) = 7.2 points.
+    """
+    frame = pd.DataFrame([dict(r) for r in rows]) if not isinstance(rows, pd.DataFrame) else rows.copy()
+    if frame.empty or frame["geo_id"].nunique() != 1:
+        raise ParameterError("rows", "expected the rows of one geography")
+    logs = np.log1p(frame["growth_pct"].to_numpy(dtype=float) / 100.0)
+    tau = frame["trend_sd_pct"].to_numpy(dtype=float) / 100.0
+    half_range = (logs.max() - logs.min()) / 2.0
+    first = frame.iloc[0].to_dict()
+    out = {**first, "fan": fan, "growth_pct": float(np.expm1(logs.mean()) * 100.0),
+           "trend_sd_pct": float(math.sqrt(np.mean(tau ** 2) + half_range ** 2) * 100.0),
+           "shock_sd_pct": float(frame["shock_sd_pct"].max())}
+    if "base_sd_pct" in frame:
+        out["base_sd_pct"] = float(frame["base_sd_pct"].fillna(0).max())
+    if "n_obs" in frame:
+        out["n_obs"] = frame["n_obs"].min()
+    fans = ", ".join(str(f) for f in frame.get("fan", pd.Series(["?"] * len(frame))))
+    out["basis"] = (f"pooled over the paces of {fans}: log mean of the paces, sd = parameter sd and half their "
+                    "range in quadrature")
+    return out
+
+
+def definition_fan_inputs(calibration: Calibration, geo_id: str, paces: Mapping[str, Calibration], *,
+                          n_obs: int, ceiling_pct: float = 100.0, base_sd_pct: float | None = None,
+                          pooled: bool = True) -> list[dict]:
+    """Simulation rows for one geography: one fan per definition's pace, plus the pooled fan.
+
+    Every fan starts from ``calibration``'s base (one definition's observed level; no path mixes levels);
+    ``paces`` maps a fan name (e.g. 'nso', 'ministry') to the calibration whose pace, trend sd and shock sd it
+    borrows. ``n_obs`` is the geography's own observation count on the base's definition (p_meet needs >= 3).
+    A pace without a spread (2 observations) is skipped, so a fan never runs on an invented sd.
+    """
+    if not isinstance(paces, Mapping) or not paces:
+        raise ParameterError("paces", "expected a mapping of fan name -> Calibration")
+    rows = []
+    for fan, pace in paces.items():
+        if not isinstance(pace, Calibration):
+            raise ParameterError(f"paces[{fan!r}]", f"expected a Calibration, got {type(pace).__name__}")
+        if pace.trend_sd_pct is None or pace.shock_sd_pct is None:
+            continue
+        row = simulation_inputs(calibration, geo_id, growth_pct=pace.growth_pct, trend_sd_pct=pace.trend_sd_pct,
+                                shock_sd_pct=pace.shock_sd_pct, ceiling_pct=ceiling_pct, fan=str(fan), n_obs=n_obs,
+                                base_sd_pct=base_sd_pct)
+        row["basis"] = f"base of {calibration.label}; pace of {pace.pace_label} ({pace.note})"
+        rows.append(row)
+    if pooled and len(rows) > 1:
+        rows.append(pooled_input(rows))
+    return rows
 
 
 def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
@@ -85,9 +183,18 @@ def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
     missing = [c for c in _SIM_COLUMNS if c not in frame.columns]
     if missing:
         raise ParameterError("inputs", f"missing column(s) {', '.join(missing)}")
-    duplicated = frame["geo_id"].duplicated()
+    if "fan" not in frame.columns:
+        frame["fan"] = DEFAULT_FAN
+    frame["fan"] = frame["fan"].map(lambda v: DEFAULT_FAN if _is_missing(v) else str(v))
+    duplicated = frame.duplicated(["geo_id", "fan"])
     if duplicated.any():
-        raise ParameterError("inputs", f"geography {frame.loc[duplicated, 'geo_id'].iloc[0]!r} appears twice")
+        raise ParameterError("inputs", f"geography {frame.loc[duplicated, 'geo_id'].iloc[0]!r} appears twice "
+                                       f"(fan {frame.loc[duplicated, 'fan'].iloc[0]!r})")
+    if "base_sd_pct" not in frame.columns:
+        frame["base_sd_pct"] = 0.0
+    frame["base_sd_pct"] = frame["base_sd_pct"].map(lambda v: 0.0 if _is_missing(v) else v)
+    if "n_obs" not in frame.columns:
+        frame["n_obs"] = None
     if "ceiling_pct" not in frame.columns:
         frame["ceiling_pct"] = 100.0
     frame["ceiling_pct"] = frame["ceiling_pct"].map(lambda v: 100.0 if _is_missing(v) else v)
@@ -98,6 +205,9 @@ def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
         check_growth(f"{where}.growth_pct", _plain(row["growth_pct"]))
         check_number(f"{where}.trend_sd_pct", _plain(row["trend_sd_pct"]), low=0, high=100)
         check_number(f"{where}.shock_sd_pct", _plain(row["shock_sd_pct"]), low=0, high=100)
+        check_number(f"{where}.base_sd_pct", _plain(row["base_sd_pct"]), low=0, high=100)
+        if not _is_missing(row["n_obs"]):
+            check_int(f"{where}.n_obs", _plain(row["n_obs"]), low=0)
         ceiling = check_number(f"{where}.ceiling_pct", _plain(row["ceiling_pct"]), low=0, high=100)
         if ceiling <= row["base_share_pct"]:
             raise ParameterError(f"{where}.ceiling_pct", f"must be above the base share {row['base_share_pct']:g} %, "
@@ -118,7 +228,13 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
 
     ``inputs``: one row per geography with geo_id, base_year, base_share_pct, growth_pct, trend_sd_pct,
     shock_sd_pct (see :func:`simulation_inputs`) and optionally ceiling_pct (a saturation cap, default
-    100 %: with a fast pace, uncapped constant growth reaches 100 % within two decades).
+    100 %: with a fast pace, uncapped constant growth reaches 100 % within two decades), base_sd_pct
+    (error of the base value in log points x100, one draw B per path, shared by all years: an uncertain
+    starting level), fan (rows are keyed by geo_id and fan: one fan per definition's pace, plus the
+    pooled one of :func:`pooled_input`, so parameter and definition uncertainty stay apart; default
+    'main') and n_obs (own observations on the definition; with fewer than 3, p_meet is NaN and
+    ``reason`` says why). Three sources of uncertainty, each labelled: the pace (tau, per path), the
+    base value (beta, per path) and yearly shocks (sigma, per year).
 
     Common random numbers: Z and E are drawn once and shared by all geographies (E indexed by calendar
     year). Each geography's distribution is exactly the one it would have alone, and its results are
@@ -127,14 +243,14 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     and are not reported.
 
     Computation: one numpy cube of paths x years x *path shapes*, no Python loop over paths or years.
-    With ``scale_g`` = max(tau_g, sigma_g), log(share / s0) = mu_g t + scale_g W, where
-    W = (tau_g / scale_g) t Z + (sigma_g / scale_g) (shocks since the base year). Geographies with the
-    same base year and the same ratio tau / sigma -- every province calibrated on one proxy -- share one
+    With ``scale_g`` = max(tau_g, sigma_g, beta_g), log(share / s0) = mu_g t + scale_g W, where
+    W = (tau_g / scale_g) t Z + (sigma_g / scale_g) (shocks since the base year) + (beta_g / scale_g) B. Geographies with the
+    same base year and the same ratios tau : sigma : beta -- every province calibrated on one proxy -- share one
     W, so they share one slice of the cube; their quantiles are mu_g t + scale_g times the quantiles of W,
     exactly, because that map is increasing. Quantiles (5/25/50/75/95, the 'inverted CDF' order
     statistic) are taken on this log scale and mapped back to shares, also exact (a monotone map).
-    Memory guard: ``n_paths`` x years x geographies (the largest possible cube) must not exceed
-    ``MAX_SIM_CELLS``. ``p_meet`` is the share of paths whose value *in the target year* meets the target.
+    Memory guard: ``n_paths`` x years x distinct path shapes (the cube) must not exceed ``MAX_SIM_CELLS``;
+    it is checked from the inputs before any array is allocated. ``p_meet`` is the share of paths whose value *in the target year* meets the target.
     """
     frame = _check_sim_inputs(inputs)
     first_base = int(frame["base_year"].min())
@@ -142,10 +258,6 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     paths = check_int("n_paths", n_paths, low=MIN_PATHS, high=MAX_PATHS)
     seed = check_int("seed", seed, low=0)
     years = np.arange(first_base, end + 1)
-    cells = paths * len(years) * len(frame)
-    if cells > MAX_SIM_CELLS:
-        raise ParameterError("n_paths", f"{paths} paths x {len(years)} years x {len(frame)} geographies = "
-                                        f"{cells:,} cells exceeds the memory guard of {MAX_SIM_CELLS:,}")
     checked_targets = _check_sim_targets(targets, frame, end)
 
     base_years = frame["base_year"].to_numpy(dtype=int)
@@ -154,17 +266,24 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     mu = np.log1p(frame["growth_pct"].to_numpy(dtype=float) / 100.0)
     tau = frame["trend_sd_pct"].to_numpy(dtype=float) / 100.0
     sigma = frame["shock_sd_pct"].to_numpy(dtype=float) / 100.0
-    scale = np.maximum(tau, sigma)
+    beta = frame["base_sd_pct"].to_numpy(dtype=float) / 100.0
+    scale = np.maximum(np.maximum(tau, sigma), beta)
     scale[scale == 0] = 1.0  # no uncertainty at all: W is 0 and the path is the constant-growth one
     steps = years[None, :] - base_years[:, None]  # (geos, years); negative before a geography's base year
 
-    shapes = list(zip(base_years.tolist(), (tau / scale).tolist(), (sigma / scale).tolist()))
+    shapes = list(zip(base_years.tolist(), (tau / scale).tolist(), (sigma / scale).tolist(),
+                      (beta / scale).tolist()))
     distinct = list(dict.fromkeys(shapes))  # one cube slice per distinct path shape, in input order
     shape_of = np.array([distinct.index(shape) for shape in shapes])
     shape_base = np.array([shape[0] for shape in distinct])
     trend_weight = np.array([shape[1] for shape in distinct], dtype=np.float32)
     shock_weight = np.array([shape[2] for shape in distinct], dtype=np.float32)
+    base_weight = np.array([shape[3] for shape in distinct], dtype=np.float32)
     shape_steps = (years[None, :] - shape_base[:, None]).astype(np.float32)
+    cells = paths * len(years) * len(distinct)  # the cube's size, known before any array is allocated
+    if cells > MAX_SIM_CELLS:
+        raise ParameterError("n_paths", f"{paths} paths x {len(years)} years x {len(distinct)} path shapes = "
+                                        f"{cells:,} cells exceeds the memory guard of {MAX_SIM_CELLS:,}")
 
     rng = np.random.default_rng(seed)
     pace_draw = rng.standard_normal(paths, dtype=np.float32)  # Z
@@ -181,6 +300,9 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     cube = after[shape_base - first_base][:, None, :] - after[None, :, :]
     cube *= shock_weight[:, None, None]
     cube += (trend_weight[:, None] * shape_steps)[:, :, None] * pace_draw[None, None, :]
+    if np.any(base_weight > 0):  # error of the base value: one draw per path, drawn after the others so
+        base_draw = rng.standard_normal(paths, dtype=np.float32)  # runs without it keep their streams
+        cube += base_weight[:, None, None] * base_draw[None, None, :]
 
     def to_share(g: int, year_index: Any, w: np.ndarray) -> np.ndarray:
         """Share of geography g from W values in the given year(s)."""
@@ -188,19 +310,43 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
         with np.errstate(over="ignore"):  # an overflow to inf is capped like any large share
             return np.minimum(ceiling[g], base_share[g] * np.exp(log_ratio))
 
+    fans = frame["fan"].to_numpy()
+    n_obs = [None if _is_missing(v) else int(v) for v in frame["n_obs"]]
     p_meet = []
     for target in checked_targets:
         g, y = target["row"], target["year"] - first_base
-        share = to_share(g, y, cube[shape_of[g], y])
-        comparator = reached_comparator(target["comparator"], target["value"], base_share[g])
-        met = meets_target(share, comparator, target["value"], target["value_high"])
+        reason = ""
+        if n_obs[g] is not None and n_obs[g] < MIN_OBS_FOR_PROBABILITY:
+            probability = math.nan
+            reason = (f"{n_obs[g]} own observation(s) on this definition, fewer than {MIN_OBS_FOR_PROBABILITY}: "
+                      "the data cannot support a probability")
+        else:
+            share = to_share(g, y, cube[shape_of[g], y])
+            comparator = reached_comparator(target["comparator"], target["value"], base_share[g])
+            probability = float(np.mean(meets_target(share, comparator, target["value"], target["value_high"])))
         p_meet.append({"geo_id": target["geo_id"], "target_id": target["target_id"],
                        "target_year": target["year"], "comparator": target["comparator"],
-                       "target_pct": target["value"], "p_meet": float(np.mean(met))})
+                       "target_pct": target["value"], "p_meet": probability, "fan": fans[g],
+                       "p_meet_text": format_probability(probability, paths, n_obs[g]), "reason": reason})
 
     ranks = [(q * paths + 99) // 100 - 1 for q in QUANTILES_PCT]  # inverted-CDF order statistics
-    cube.partition(ranks, axis=-1)
+    _select_ranks(cube, ranks)
     w_quantiles = cube[:, :, ranks]  # (shapes, years, quantiles)
+
+    # Share of paths at the cap: share >= ceiling  <=>  W >= (ln(ceiling / s0) - mu t) / scale. After the
+    # selection, values at positions >= rank k are >= the k-th quantile and values before rank k are <= it,
+    # so only the positions between the two quantiles that bracket the threshold need comparing.
+    at_cap = np.zeros((len(frame), len(years)))
+    bounds = [0, *ranks, paths]
+    for g in range(len(frame)):
+        with np.errstate(divide="ignore", over="ignore"):  # a tiny spread gives +-inf: never / always at the cap
+            threshold = ((math.log(ceiling[g] / base_share[g]) - mu[g] * steps[g]) / scale[g]).astype(np.float32)
+        for y in range(len(years)):
+            quantiles = w_quantiles[shape_of[g], y]
+            i = int(np.searchsorted(quantiles, threshold[y], side="left"))  # quantiles below the threshold
+            lo, hi = (bounds[i] + 1 if i else 0), bounds[i + 1]
+            count = paths - hi + np.count_nonzero(cube[shape_of[g], y, lo:hi] >= threshold[y])
+            at_cap[g, y] = count / paths * 100.0
     del cube
     all_years = np.arange(len(years))[:, None]
     shares = np.stack([to_share(g, all_years, w_quantiles[shape_of[g]]) for g in range(len(frame))])
@@ -208,35 +354,63 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     bands = pd.DataFrame({"geo_id": frame["geo_id"].to_numpy()[geo_index], "year": years[year_index]})
     for k, q in enumerate(QUANTILES_PCT):
         bands[f"p{q:02d}_share_pct"] = shares[geo_index, year_index, k]
+    bands["fan"] = fans[geo_index]
+    bands["at_cap_pct"] = at_cap[geo_index, year_index]
 
     assumptions = [Assumption("n_paths", float(paths), "paths", ASSUMED, "Monte Carlo paths", f"seed {seed}")]
     for row in frame.to_dict("records"):
+        prefix = row["geo_id"] if row["fan"] == DEFAULT_FAN else f"{row['geo_id']} ({row['fan']})"
         for key, unit, label in (("base_share_pct", "%", "base share"),
+                                 ("base_sd_pct", "% (log points)", "sd of the error in the base value"),
                                  ("growth_pct", "% per year", "mean trend pace"),
                                  ("trend_sd_pct", "% per year (log points)", "sd of the trend pace"),
                                  ("shock_sd_pct", "% per year (log points)", "sd of yearly shocks"),
                                  ("ceiling_pct", "%", "saturation cap")):
-            assumptions.append(Assumption(f"{row['geo_id']}: {key}", float(row[key]), unit, ASSUMED, label,
+            if key == "base_sd_pct" and not row[key]:
+                continue
+            assumptions.append(Assumption(f"{prefix}: {key}", float(row[key]), unit, ASSUMED, label,
                                           str(row.get("basis", "") or "simulation input")))
-    p_meet_columns = ["geo_id", "target_id", "target_year", "comparator", "target_pct", "p_meet"]
+    p_meet_columns = ["geo_id", "target_id", "target_year", "comparator", "target_pct", "p_meet", "fan",
+                      "p_meet_text", "reason"]
     return SimulationResult(bands=bands, p_meet=pd.DataFrame(p_meet, columns=p_meet_columns),
                             assumptions=assumptions, n_paths=paths, seed=seed)
+
+
+def _select_ranks(cube: np.ndarray, ranks: list[int]) -> None:
+    """Put the order statistics of the given ranks in place along the last axis (like ``partition``).
+
+    Bisection: partition the whole axis at the middle rank, then each side only at the ranks inside it.
+    Each element is visited about (1 + log2 of the number of ranks) times; numpy's partition with a list
+    of ranks is about ten times slower on a cube of 100,000 paths (measured, benchmarks/bench_projection.py).
+    """
+    def select(lo: int, hi: int, wanted: list[int]) -> None:
+        if not wanted:
+            return
+        mid = len(wanted) // 2
+        rank = wanted[mid]
+        cube[..., lo:hi].partition(rank - lo, axis=-1)
+        select(lo, rank, wanted[:mid])
+        select(rank + 1, hi, wanted[mid + 1:])
+
+    select(0, cube.shape[-1], sorted(set(ranks)))
 
 
 def _check_sim_targets(targets: Any, frame: pd.DataFrame, end_year: int) -> list[dict]:
     if targets is None:
         return []
     checked = _check_targets(targets)
-    rows = {geo: i for i, geo in enumerate(frame["geo_id"])}
+    rows: dict[str, list[int]] = {}
+    for i, geo in enumerate(frame["geo_id"]):
+        rows.setdefault(geo, []).append(i)
     out = []
     for target in checked.to_dict("records"):
         if target["geo_id"] not in rows:
             raise ParameterError("targets", f"target '{target['target_id']}' is for geography "
                                             f"'{target['geo_id']}', which has no simulation input")
-        g = rows[target["geo_id"]]
-        _check_target_after_base(target, int(frame.loc[g, "base_year"]))
         if target["year"] > end_year:
             raise ParameterError("end_year", f"must reach target '{target['target_id']}' year {target['year']}, "
                                              f"got {end_year}")
-        out.append({**target, "row": g})
+        for g in rows[target["geo_id"]]:  # one probability per fan of the geography
+            _check_target_after_base(target, int(frame.loc[g, "base_year"]))
+            out.append({**target, "row": g})
     return out

@@ -9,6 +9,19 @@ and the scorecard call this module.
 - UN Statistics Division progress chart: share of the required change that the current pace
   delivers by the target year. score >= 0.95 'on track', 0 <= score < 0.95 'off track', < 0
   'moving away' (:func:`unsd_category`).
+- Eurostat's two windows (:func:`assess_eurostat_windows`): as the Eurostat SDG monitoring report does,
+  short-term progress over the latest 5 years and long-term progress over the latest 15 years (all
+  available years, with a note, when the series is shorter).
+- The UN Statistics Division progress chart's full set of trend categories for an indicator with a
+  numerical target (:func:`assess_unsd_chart`, :func:`unsd_chart_category`), on the ratio of the actual to
+  the required growth rate: 'target met or almost met', 'substantial progress / on track', 'fair
+  progress, but acceleration needed', 'limited or no progress', 'deterioration'. Source: United Nations
+  Statistics Division, *Sustainable Development Goals Progress Chart 2022 -- Technical Note*, section
+  II b "Measuring the trend for indicators with an explicit numerical target" (copy seen at
+  https://www.scribd.com/document/870374529/Progress-Chart-Technical-Note-2022). The category names and
+  the 0.95 threshold are those of the chart; the lower thresholds 0.5 and -0.1 (``UNSD_FAIR_RATIO``,
+  ``UNSD_DETERIORATION_RATIO``) could NOT be confirmed from a public source in this project's research
+  (the technical note's table was not readable); they are flagged in every result's note.
 """
 
 from __future__ import annotations
@@ -27,6 +40,17 @@ SIGNIFICANT_RATIO = 0.95
 MODERATE_RATIO = 0.60
 # UNSD threshold of the share of the required change delivered.
 ON_TRACK_SCORE = 0.95
+# UNSD progress chart, ratio of actual to required growth (see the module docstring for what is confirmed).
+UNSD_SUBSTANTIAL_RATIO = 0.95
+UNSD_FAIR_RATIO = 0.5  # not confirmed from a public source
+UNSD_DETERIORATION_RATIO = -0.1  # not confirmed from a public source
+UNSD_CHART_CATEGORIES = ("target met or almost met", "substantial progress / on track",
+                         "fair progress, but acceleration needed", "limited or no progress", "deterioration")
+UNSD_UNCONFIRMED_NOTE = ("UNSD progress chart thresholds 0.5 and -0.1 are not confirmed from a public source; "
+                         "0.95 and the category names are the chart's")
+# Eurostat SDG monitoring report windows (years back from the latest observation).
+EUROSTAT_SHORT_TERM_YEARS = 5
+EUROSTAT_LONG_TERM_YEARS = 15
 
 
 def eurostat_category(ratio: float) -> str:
@@ -158,3 +182,70 @@ def assess_unsd(years: Sequence[int], values: Sequence[float], target_pct: float
                                   latest_year, "the base year was at the target; the latest value no longer meets it")
     score = float((projected - base) / (level - base))
     return ProgressAssessment("unsd", unsd_category(score), score, growth * 100.0, None, projected, base_year, latest_year)
+
+
+def unsd_chart_category(ratio: float) -> str:
+    """UNSD progress-chart trend category of a ratio of actual to required growth (target not yet met)."""
+    if ratio >= UNSD_SUBSTANTIAL_RATIO - _TOL:
+        return UNSD_CHART_CATEGORIES[1]
+    if ratio >= UNSD_FAIR_RATIO - _TOL:
+        return UNSD_CHART_CATEGORIES[2]
+    if ratio >= UNSD_DETERIORATION_RATIO - _TOL:
+        return UNSD_CHART_CATEGORIES[3]
+    return UNSD_CHART_CATEGORIES[4]
+
+
+def assess_unsd_chart(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
+                      comparator: str = ">=", value_high: float | None = None) -> ProgressAssessment:
+    """UNSD progress chart, full categories: the Eurostat-style ratio R of actual to required CAGR.
+
+    'target met or almost met' when the latest value meets the target; otherwise R >= 0.95 'substantial
+    progress / on track', 0.5 <= R < 0.95 'fair progress, but acceleration needed', -0.1 <= R < 0.5
+    'limited or no progress', R < -0.1 'deterioration' (see the module docstring: 0.5 and -0.1 are not
+    confirmed from a public source, and the note says so). Fewer than 2 observations: 'insufficient data'.
+    """
+    base = assess_eurostat(years, values, target_pct, target_year, comparator=comparator, value_high=value_high)
+    if base.category == "insufficient data":
+        return ProgressAssessment("unsd progress chart", base.category, None, None, None, None, base.base_year,
+                                  base.latest_year, base.note)
+    if base.category == "target already met":
+        category = UNSD_CHART_CATEGORIES[0]
+    elif base.score is None:  # the base met the target, the latest value no longer does
+        category = UNSD_CHART_CATEGORIES[4]
+    else:
+        category = unsd_chart_category(base.score)
+    note = "; ".join(n for n in (base.note, UNSD_UNCONFIRMED_NOTE) if n)
+    return ProgressAssessment("unsd progress chart", category, base.score, base.actual_growth_pct,
+                              base.required_growth_pct, None, base.base_year, base.latest_year, note)
+
+
+def assess_eurostat_windows(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
+                            comparator: str = ">=", value_high: float | None = None) -> list[ProgressAssessment]:
+    """Eurostat's method on its own windows: short-term (latest 5 years) and long-term (latest 15 years).
+
+    Each window keeps the observations from ``latest - 5`` (``latest - 15``) to the latest year and applies
+    :func:`assess_eurostat` to them (base = the window's first observation). A long-term window with fewer
+    than 15 years of data uses all available years and says so in its note; a window with one observation
+    is 'insufficient data'. Methods: 'eurostat short-term', 'eurostat long-term'.
+    """
+    obs_years, obs_values = _check_observations(years, values)
+    if len(obs_years) == 0:
+        raise ParameterError("years", "holds no observation")
+    latest = int(obs_years[-1])
+    out = []
+    for method, span in (("eurostat short-term", EUROSTAT_SHORT_TERM_YEARS),
+                         ("eurostat long-term", EUROSTAT_LONG_TERM_YEARS)):
+        inside = obs_years >= latest - span
+        result = assess_eurostat(obs_years[inside].tolist(), obs_values[inside].tolist(), target_pct, target_year,
+                                 comparator=comparator, value_high=value_high)
+        first = int(obs_years[inside][0])
+        note = f"window {first}-{latest}"
+        if latest - int(obs_years[0]) < span and method.endswith("long-term"):
+            note += f" (all available years: the series covers fewer than {span} years)"
+        elif latest - first < span and method.endswith("short-term") and first != latest - span:
+            note += f" (no observation in {latest - span}; from the first one after it)"
+        note = "; ".join(n for n in (note, result.note) if n)
+        out.append(ProgressAssessment(method, result.category, result.score, result.actual_growth_pct,
+                                      result.required_growth_pct, result.projected_pct, result.base_year,
+                                      result.latest_year, note))
+    return out

@@ -46,6 +46,8 @@ def _common(*middle: ParamSpec, geo: str = config.DEFAULT_GEO) -> tuple[ParamSpe
     )
 
 
+# Defaults shared with the engines and between notebooks (tests check they agree with them):
+DEFAULT_CEILING_PCT = 70.0  # share_projection.DEFAULT_CEILING_PCT (the sector structure, not the targets)
 # The one default deflator (GRDP price growth, % a year) of every notebook that needs one: a round planning
 # value, not a sourced figure (its basis is stated in each report and varied in the budget sensitivity).
 DEFAULT_DEFLATOR_PCT = 3.5
@@ -57,15 +59,20 @@ BUDGET_DEFAULT_GEO = "phu-tho-2025"
 # Defaults marked "scenario" are assumptions a reader can change; every report prints them.
 _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
     "digital_economy": _common(
+        ParamSpec("concept", str, "both", "definition(s) shown: both, nso (statistics office value added) or "
+                  "ministry (the ministry's broader estimate)", choices=("both", "nso", "ministry"), kind=CHOICE),
         ParamSpec("horizon_year", int, 2045, "last year projected", low=2030, high=2100),
         ParamSpec("n_paths", int, 20_000, "Monte Carlo paths (memory grows with it)", low=1, high=1_000_000),
         ParamSpec("seed", int, 57, "random seed: same seed, same results", low=0, high=2**63 - 1),
         ParamSpec("proxy", str, "", "geography whose series calibrates the pace when the geography has "
                   "< 2 observations (empty: the nation)", kind=GEO_OR_EMPTY),
-        ParamSpec("ceiling_pct", float, 75.0, "scenario: saturation ceiling of the logistic path and the "
-                  "simulated paths, % of GRDP", low=0, high=100, low_open=True),
-        ParamSpec("g_grdp_pct", float, 7.0, "scenario: GRDP growth, % a year (decomposition and implied "
-                  "digital-economy growth)", low=-100, high=100, low_open=True),
+        ParamSpec("ceiling_pct", float, DEFAULT_CEILING_PCT, "scenario: ceiling of every path and of the logistic "
+                  "saturation, % of GRDP (70: the sector structure, not the targets)", low=0, high=100,
+                  low_open=True),
+        ParamSpec("g_grdp_pct", float, 0.0, "scenario: nominal GRDP growth, % a year (0: from data, real growth "
+                  "mean and deflator_pct, as the budget report)", low=-100, high=100, low_open=True),
+        ParamSpec("deflator_pct", float, DEFAULT_DEFLATOR_PCT, "scenario: GRDP deflator, % a year (with "
+                  "g_grdp_pct 0)", low=-100, high=100, low_open=True),
         ParamSpec("de_growth_pct", float, 12.0, "scenario: digital-economy value-added growth, % a year "
                   "(decomposition)", low=-100, high=100, low_open=True),
     ),

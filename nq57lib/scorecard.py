@@ -7,7 +7,7 @@ The ``scorecard`` notebook calls these steps in order, one per cell:
    provinces' targets, for an old province also its successor's, marked in ``relation``) and,
    unless the geography is the nation, the national targets (``relation`` 'national'): a table the
    researcher can edit (drop or add rows) before the next step;
-2. :func:`as_of_year` — the year the scorecard is assessed at;
+2. ``data.as_of_year`` — the year the scorecard is assessed at;
 3. :func:`latest_values` — the series each target is compared with and its latest value;
 4. :func:`required_paces` — the pace each target needs from the latest value;
 5. :func:`assess_targets` — the assessment of each target (``progress_assessment``);
@@ -252,12 +252,6 @@ def assess_progress(kind: str, years: Sequence[int], values: Sequence[float], co
     return ProgressAssessment(result.method, result.category, result.score, result.actual_growth_pct,
                               result.required_growth_pct, None, result.base_year, result.latest_year,
                               "; ".join(n for n in (result.note, note) if n))
-
-
-def as_of_year(pkg) -> int:
-    """Year the scorecard is assessed at: that of the newest publication date among the observations."""
-    published = pkg.observations["published"].dropna().astype(str)
-    return int(max(p[:4] for p in published))
 
 
 def count_assessments(rows: pd.DataFrame) -> dict[str, int]:

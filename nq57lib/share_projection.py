@@ -42,17 +42,27 @@ from .text import t
 # Indicators this engine projects: shares bounded by [0, 100].
 SHARE_INDICATORS = ("de_share_pct",)
 COMPARATORS = (">=", ">", "<=", "<", "=", "between")
-METHODS = ("cagr", "pp", "logistic", "decomposition", "ets", "path")
+METHODS = ("cagr", "pp", "logistic", "decomposition", "ets", "path", "damped", "relative")
 
 ETS_MIN_OBS = 6  # fewer points cannot identify level, trend, damping and noise at once
 ETS_INTERVAL_PCT = 90  # matches the 5-95 % Monte Carlo band, so the two can be read side by side
 LAST_YEAR = 2100  # a horizon beyond this is a typo, not a policy question
 
 
-# Default saturation ceiling of the logistic scenario. It cannot be estimated from a handful of points;
-# 75 % is an assumption chosen above the highest registered target (60 % for Vĩnh Phúc by 2045) so that
-# every target stays reachable in principle, and below 100 % because a whole economy is never digital.
-DEFAULT_CEILING_PCT = 75.0
+# Default saturation ceiling (%, a parameter of every report). It is set from the sector structure, never
+# from the targets: both definitions measure value added, so the digital economy cannot exceed GRDP minus
+# taxes on products (not value added of any sector) minus agriculture (almost undigitised in both measures).
+# For Vĩnh Phúc that bound was 100 - 6.11 - 25.77 = 68.1 % in 2020 (investvinhphuc-35ad9874) and
+# 100 - 5.36 - 23.18 = 71.5 % in 2023 (docnhanh-72bcbc7d, preliminary); 70 % is the middle of that range.
+# Any geography can use its own bound with :func:`sector_ceiling_pct`.
+DEFAULT_CEILING_PCT = 70.0
+CEILING_BASIS = ("sector structure, not the targets: value added cannot exceed GRDP minus taxes on products minus "
+                 "agriculture; Vĩnh Phúc 68.1 % (2020) to 71.5 % (2023), so about 70 %")
+
+# Smallest meaningful margin above a strict '>' target (below a '<' one): shares are published with two
+# decimals, so 0.01 pp is the smallest difference the data can show. A path aimed at "more than 25 %"
+# aims at 25.01 % and so meets the target instead of landing on its boundary.
+STRICT_MARGIN_PP = 0.01
 
 # Float tolerance for non-strict comparisons: a path aimed at 30 % may land on 29.99999999, and a growth
 # ratio of exactly 0.95 may come out as 0.9499999999.
@@ -72,13 +82,22 @@ class Scenario:
 
     * ``cagr``: ``growth_pct`` -- constant relative growth of the share, capped at 100 %;
     * ``pp``: ``pp_per_year`` -- constant change in percentage points, clipped to [0, 100];
-    * ``logistic``: ``growth_pct`` (relative growth at the base year) and ``ceiling_pct`` (saturation);
+    * ``logistic``: ``growth_pct``, ``ceiling_pct`` (saturation) and optional ``pace_share_pct`` (the level at
+      which the pace was measured; see :func:`logistic_path`);
     * ``decomposition``: ``de_growth_pct`` and ``grdp_growth_pct`` -- digital-economy value added and
       GRDP grow at their own nominal rates; the share follows their ratio, capped at 100 %;
     * ``ets``: optional ``damping`` (fixed phi in (0, 1); estimated if absent) -- damped-trend exponential
       smoothing on logit(share / 100), fitted to the history (needs >= 6 observations);
     * ``path``: ``points`` -- ((year, share_pct), ...) reached one after another at constant relative
-      growth from the base observation (used for the target path); the path ends at the last point.
+      growth from the base observation (used for the target path); the path ends at the last point;
+    * ``damped``: ``start_growth_pct`` and ``damping`` (phi in [0, 1]) -- the log growth of the k-th year
+      after the base is ``ln(1 + start) * phi ** k``: a pace slowing geometrically toward zero, fitted to
+      the observed successive growths by :func:`fit_damped_pace`;
+    * ``relative``: ``proxy_points`` ((year, proxy_share_pct), ...) covering the base year -- the proxy's
+      path scaled by the geography's level relative to the proxy in the base year (see
+      :func:`relative_level_scenario`); ``proxy_label`` names the proxy.
+
+    Every path is capped at the projection's ceiling (:func:`project`, ``ceiling_pct``) and at 100 %.
 
     ``basis`` says where the parameters come from; ``name_vi`` is the Vietnamese name shown in plots.
     """
@@ -125,6 +144,7 @@ class Calibration:
     definition_differs: bool
     note: str
     assumptions: tuple[Assumption, ...]
+    pace_share_pct: float | None = None  # level of the pace series (geometric mean of its ends)
 
 
 @dataclass(frozen=True)
@@ -152,6 +172,8 @@ class ProjectionResult:
     concept: str
     base_year: int
     base_share_pct: float
+    caps: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["scenario", "cap_pct", "cap_year"]))
+    """One row per scenario: cap_pct (the ceiling, or 100) and cap_year (first year at the cap; <NA> if never)."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -344,14 +366,24 @@ def pp_path(base_share_pct: float, pp_per_year: float, steps: np.ndarray) -> np.
     return np.clip(base_share_pct + pp_per_year * np.asarray(steps, dtype=float), 0.0, 100.0)
 
 
-def logistic_path(base_share_pct: float, growth_pct: float, ceiling_pct: float, steps: np.ndarray) -> np.ndarray:
+def logistic_path(base_share_pct: float, growth_pct: float, ceiling_pct: float, steps: np.ndarray,
+                  pace_share_pct: float | None = None) -> np.ndarray:
     """Logistic (S-curve) share through the base value, saturating at ``ceiling_pct``.
 
-    ``s(t) = K / (1 + (K / s0 - 1) * exp(-k t))``. The rate k is set so that the relative growth at the
-    base year equals ``growth_pct`` (in log terms: ``k (1 - s0 / K) = ln(1 + g)``), which makes the
-    logistic scenario the current pace bending toward a ceiling rather than a new, unexplained pace.
+    ``s(t) = K / (1 + (K / s0 - 1) * exp(-k t))``: relative growth ``k (1 - s / K)`` falls monotonically
+    as the share fills, and the change in pp a year ``k s (1 - s / K)`` bends down past K / 2.
+
+    The rate k is set where the pace was measured: ``k (1 - p / K) = ln(1 + g)``, p = ``pace_share_pct``,
+    the level of the series the pace ``g`` comes from (:attr:`Calibration.pace_share_pct`; the base share
+    when None). Calibrating it at the geography's own base instead would let a province near the ceiling
+    borrowing a pace measured far below it get an exploding k -- the path then rushes to the ceiling,
+    the logistic's growth "speeding up near the ceiling" (issue 9). A level above the base counts as the
+    base (the base never grows faster than the pace ``g``). E.g. Bắc Ninh 56.83 % with the
+    national ministry pace 15.4 % measured around 14.76 % and K = 70: k = ln(1.154) / (1 - 14.76 / 70)
+    = 0.1816 and its relative growth is k (1 - 56.83 / 70) = 3.4 % a year, not 15.4 %.
     """
-    rate = math.log1p(growth_pct / 100.0) / (1.0 - base_share_pct / ceiling_pct)
+    pace_level = base_share_pct if pace_share_pct is None else pace_share_pct
+    rate = math.log1p(growth_pct / 100.0) / (1.0 - min(pace_level, base_share_pct) / ceiling_pct)
     steps = np.asarray(steps, dtype=float)
     with np.errstate(over="ignore"):  # a steep decline overflows exp to inf, and K / inf is the right 0
         return ceiling_pct / (1.0 + (ceiling_pct / base_share_pct - 1.0) * np.exp(-rate * steps))
@@ -362,6 +394,49 @@ def decomposition_path(base_share_pct: float, de_growth_pct: float, grdp_growth_
     """Share when digital-economy value added grows at g_de and GRDP at g_grdp; capped at 100 %."""
     ratio = (1.0 + de_growth_pct / 100.0) / (1.0 + grdp_growth_pct / 100.0)
     return np.minimum(100.0, base_share_pct * ratio ** np.asarray(steps, dtype=float))
+
+
+def damped_path(base_share_pct: float, start_growth_pct: float, damping: float, steps: np.ndarray) -> np.ndarray:
+    """Share when the yearly log growth starts at ``ln(1 + start)`` and decays geometrically by ``damping``.
+
+    The log growth of year k (k = 1, 2, ...) is ``r0 * phi ** k`` with r0 = ln(1 + start_growth_pct / 100),
+    so ``ln(s_t / s_0) = r0 * phi * (1 - phi ** t) / (1 - phi)`` (``r0 * t`` when phi = 1). The share
+    approaches ``s0 * exp(r0 * phi / (1 - phi))``; capped at 100 %.
+    """
+    r0 = math.log1p(start_growth_pct / 100.0)
+    steps = np.asarray(steps, dtype=float)
+    if damping >= 1.0:
+        log_ratio = r0 * steps
+    else:
+        log_ratio = r0 * damping * (1.0 - damping ** steps) / (1.0 - damping)
+    return np.minimum(100.0, base_share_pct * np.exp(log_ratio))
+
+
+def relative_path(base_year: int, base_share_pct: float, proxy_points: Sequence[tuple[int, float]],
+                  years: np.ndarray) -> np.ndarray:
+    """The proxy's path scaled by the geography's level relative to the proxy in the base year.
+
+    ``share(t) = proxy(t) * base_share / proxy(base_year)``; NaN in a year the proxy path does not cover;
+    capped at 100 %.
+    """
+    proxy = dict(proxy_points)
+    ratio = base_share_pct / proxy[base_year]
+    out = np.array([proxy.get(int(y), np.nan) * ratio for y in np.asarray(years)], dtype=float)
+    return np.minimum(out, 100.0)
+
+
+def sector_ceiling_pct(agriculture_share_pct: float, product_taxes_share_pct: float) -> float:
+    """Upper bound of a value-added share from the sector structure: 100 - agriculture - product taxes (%).
+
+    Both definitions of the digital economy measure value added, and taxes on products are not value
+    added of any sector; agriculture is almost undigitised in both measures. E.g. Vĩnh Phúc 2023:
+    100 - 5.36 - 23.18 = 71.46 %.
+    """
+    agriculture = check_number("agriculture_share_pct", agriculture_share_pct, low=0, high=100)
+    taxes = check_number("product_taxes_share_pct", product_taxes_share_pct, low=0, high=100)
+    if agriculture + taxes >= 100:
+        raise ParameterError("product_taxes_share_pct", "agriculture and product taxes leave no value added")
+    return 100.0 - agriculture - taxes
 
 
 def points_path(base_year: int, base_share_pct: float, points: Sequence[tuple[int, float]],
@@ -409,9 +484,15 @@ def reached_comparator(comparator: str, value: float, base_share_pct: float) -> 
 
 def target_level(comparator: str, value: float, value_high: float | None, start: float) -> float:
     """The level a path from ``start`` must reach: the target value, or the nearer end of a
-    'between' range (the upper end when ``start`` is above the range)."""
+    'between' range (the upper end when ``start`` is above the range). A strict '>' ('<') target is
+    reached ``STRICT_MARGIN_PP`` (0.01 pp, the data's precision) above (below) its value, so a path
+    aimed at it meets it."""
     if comparator == "between" and value_high is not None and start > value_high:
         return float(value_high)
+    if comparator == ">":
+        return float(value) + STRICT_MARGIN_PP
+    if comparator == "<":
+        return float(value) - STRICT_MARGIN_PP
     return float(value)
 
 
@@ -465,7 +546,8 @@ def _pace(series: pd.DataFrame) -> dict:
     sd = float(np.sqrt(np.sum(deviations ** 2 / gaps) / (len(gaps) - 1))) if len(gaps) >= 2 else None
     return {"growth_pct": math.expm1(mean_log) * 100.0, "pp_per_year": float((values[-1] - values[0]) / span),
             "log_growth_sd_pct": None if sd is None else sd * 100.0, "span": span,
-            "first_year": int(years[0]), "last_year": int(years[-1]), "n_obs": len(values)}
+            "first_year": int(years[0]), "last_year": int(years[-1]), "n_obs": len(values),
+            "level": float(math.sqrt(values[0] * values[-1]))}
 
 
 def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str = "own series",
@@ -536,7 +618,90 @@ def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str =
                        pace_last_year=pace["last_year"], pace_n_obs=pace["n_obs"],
                        growth_pct=pace["growth_pct"], pp_per_year=pace["pp_per_year"],
                        log_growth_sd_pct=sd, trend_sd_pct=trend_sd, shock_sd_pct=sd,
-                       definition_differs=differs, note=note, assumptions=tuple(assumptions))
+                       definition_differs=differs, note=note, assumptions=tuple(assumptions),
+                       pace_share_pct=pace["level"])
+
+
+@dataclass(frozen=True)
+class DampedFit:
+    """A pace slowing geometrically, fitted to a series' successive yearly log growths.
+
+    ``log_growths`` are the per-year log growths (x100) between successive observations (a gap of g
+    years gives the mean per year); ``damping`` phi = sum(r_i r_(i+1)) / sum(r_i^2), the least-squares
+    slope through the origin of each growth on the one before, clipped to [0, 1]; ``start_growth_pct``
+    is the last observed yearly growth (%), from which the projection decays: year k after the last
+    observation grows by ``ln(1 + start) * phi ** k`` in log terms.
+    """
+
+    start_growth_pct: float
+    damping: float
+    log_growths: tuple[float, ...]
+    n_obs: int
+    first_year: int
+    last_year: int
+    label: str
+    note: str
+
+
+DAMPED_MIN_OBS = 3  # two successive growths are the fewest that show whether growth slows
+
+
+def fit_damped_pace(series: pd.DataFrame, *, concept: str | None = None, label: str = "series") -> DampedFit:
+    """Fit the damped pace to one definition's series (>= 3 observations of its latest segment).
+
+    Worked example (national ministry series 11.91, 14.26, 16.5, 18.3 in 2021-2024): log growths 0.180,
+    0.146, 0.104; phi = (0.180*0.146 + 0.146*0.104) / (0.180^2 + 0.146^2) = 0.770; start 18.3 / 16.5 - 1
+    = 10.91 % a year (pinned in tests/test_share_projection.py).
+    A fitted phi >= 1 (growth not slowing) is clipped to 1 and the note says so; a negative one to 0.
+    """
+    rows = select_series(series, concept, name="series")
+    if len(rows) < DAMPED_MIN_OBS:
+        raise ParameterError("series", f"the damped pace needs >= {DAMPED_MIN_OBS} observations of one definition, "
+                                       f"has {len(rows)}")
+    years = rows["year"].to_numpy(dtype=float)
+    values = rows["value"].to_numpy(dtype=float)
+    if np.any(values <= 0):
+        raise ParameterError("series", "a share of 0 % has no growth rate")
+    growths = np.diff(np.log(values)) / np.diff(years)
+    previous, following = growths[:-1], growths[1:]
+    denominator = float(np.sum(previous ** 2))
+    raw = float(np.sum(previous * following) / denominator) if denominator > 0 else 1.0
+    phi = min(1.0, max(0.0, raw))
+    period = f"{int(years[0])}-{int(years[-1])}"
+    note = (f"damped pace fitted on {label} {period}: each year's log growth is {phi:.3f} times the one before "
+            f"(least squares through the origin on {len(growths)} successive growths), from the last observed "
+            f"{math.expm1(growths[-1]) * 100:.2f} % a year")
+    if raw >= 1:
+        note += f"; the fitted ratio {raw:.2f} shows no slowing, so it is held at 1 (no damping)"
+    return DampedFit(start_growth_pct=math.expm1(growths[-1]) * 100.0, damping=phi,
+                     log_growths=tuple(float(g) * 100.0 for g in growths), n_obs=len(values),
+                     first_year=int(years[0]), last_year=int(years[-1]), label=label, note=note)
+
+
+def relative_level_scenario(name: str, base_year: int, base_share_pct: float, proxy_table: pd.DataFrame,
+                            proxy_label: str, *, name_vi: str = "") -> Scenario:
+    """A 'relative' scenario: the proxy's path, scaled by the level relative to the proxy in the base year.
+
+    ``proxy_table``: year and share_pct of the proxy (its observations and one of its projected paths),
+    covering ``base_year`` and the years after it. E.g. a province at 22.87 % in 2022 whose proxy is at
+    14.26 % then and 20 % in 2030 gets 20 * 22.87 / 14.26 = 32.08 % in 2030. The basis says so.
+    """
+    if not isinstance(proxy_table, pd.DataFrame) or not {"year", "share_pct"} <= set(proxy_table.columns):
+        raise ParameterError("proxy_table", "expected a DataFrame with columns year and share_pct")
+    if not isinstance(proxy_label, str) or not proxy_label.strip():
+        raise ParameterError("proxy_label", "name the proxy so the basis can say which it is")
+    base_year = check_int("base_year", _plain(base_year), low=1900, high=LAST_YEAR)
+    base = check_number("base_share_pct", _plain(base_share_pct), low=0, low_open=True, high=100)
+    table = proxy_table.dropna(subset=["share_pct"]).drop_duplicates("year", keep="last")
+    points = tuple((int(y), float(v)) for y, v in zip(table["year"], table["share_pct"]) if int(y) >= base_year)
+    if not points or points[0][0] != base_year:
+        raise ParameterError("proxy_table", f"must hold the proxy's share in the base year {base_year}")
+    if points[0][1] <= 0:
+        raise ParameterError("proxy_table", f"the proxy's share in {base_year} is 0 %; no relative level")
+    ratio = base / points[0][1]
+    basis = (f"path of {proxy_label} scaled by the level relative to it in {base_year}: {base:g} / "
+             f"{points[0][1]:g} = {ratio:.3f}")
+    return Scenario(name, "relative", {"proxy_points": points, "proxy_label": proxy_label}, basis, name_vi)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -558,7 +723,8 @@ def required_paths(history: pd.DataFrame, targets: Any, *, concept: str | None =
     required_growth_pct, required_pp_per_year, grdp_growth_pct, implied_de_growth_pct (NaN without a
     GRDP growth), already_met, series_concept, definition_status, definition_note. For a 'between'
     target the pace is toward the nearer end of the range; for a strict '>' the pace reaches the
-    boundary value itself. Every target must fall after the latest observation.
+    value plus ``STRICT_MARGIN_PP`` (0.01 pp), so that it meets the target rather than its boundary
+    (``target_pct`` holds that level). Every target must fall after the latest observation.
     """
     series = select_series(history, concept)
     frame = _check_targets(targets)
@@ -601,6 +767,18 @@ def split_targets(targets: Any, base_year: int) -> tuple[pd.DataFrame, pd.DataFr
     base = check_int("base_year", _plain(base_year), low=1900, high=LAST_YEAR)
     later = frame["year"] > base
     return frame[later].reset_index(drop=True), frame[~later].reset_index(drop=True)
+
+
+def split_targets_as_of(targets: Any, as_of_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validated targets split into (ahead, passed) as of the data: passed = target year <= ``as_of_year``.
+
+    The caller takes ``as_of_year`` from the newest publication date in the data; a passed target is
+    assessed on the data ("target year passed", with the latest value), not projected.
+    """
+    frame = _check_targets(targets)
+    as_of = check_int("as_of_year", _plain(as_of_year), low=1900, high=LAST_YEAR)
+    ahead = frame["year"] > as_of
+    return frame[ahead].reset_index(drop=True), frame[~ahead].reset_index(drop=True)
 
 
 def target_path_points(targets: Any, base_year: int, base_share_pct: float) -> tuple[tuple[int, float], ...]:
@@ -669,7 +847,8 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
     if len(set(names)) != len(names):
         raise ParameterError("scenarios", "scenario names must be unique")
     required = {"cagr": ("growth_pct",), "pp": ("pp_per_year",), "logistic": ("growth_pct", "ceiling_pct"),
-                "decomposition": ("de_growth_pct", "grdp_growth_pct"), "ets": (), "path": ("points",)}
+                "decomposition": ("de_growth_pct", "grdp_growth_pct"), "ets": (), "path": ("points",),
+                "damped": ("start_growth_pct", "damping"), "relative": ("proxy_points", "proxy_label")}
     for i, scenario in enumerate(scenarios):
         where = f"scenarios[{i}]"
         if not isinstance(scenario.name, str) or not scenario.name.strip():
@@ -677,11 +856,12 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
         method = check_choice(f"{where}.method", scenario.method, METHODS)
         params = scenario.params
         missing = [p for p in required[method] if p not in params]
-        unknown = [p for p in params if p not in required[method] + (("damping",) if method == "ets" else ())]
+        optional = {"ets": ("damping",), "logistic": ("pace_share_pct",)}.get(method, ())
+        unknown = [p for p in params if p not in required[method] + optional]
         if missing or unknown:
             raise ParameterError(f"{where}.params", f"method '{method}' takes {list(required[method])}"
                                                     f"; missing {missing}, unknown {unknown}")
-        for key in ("growth_pct", "de_growth_pct", "grdp_growth_pct"):
+        for key in ("growth_pct", "de_growth_pct", "grdp_growth_pct", "start_growth_pct"):
             if key in params:
                 check_growth(f"{where}.params.{key}", params[key])
         if "pp_per_year" in params:
@@ -694,7 +874,25 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
                                      f"must be above the base share {base_share:g} %, got {ceiling:g}")
             if base_share <= 0:
                 raise ParameterError("history", "a logistic path cannot start from a share of 0 %")
-        if method in ("cagr", "decomposition") and base_share <= 0:
+            if "pace_share_pct" in params:
+                check_number(f"{where}.params.pace_share_pct", params["pace_share_pct"], low=0, low_open=True,
+                             high=ceiling, high_open=True)
+        if method == "damped":
+            check_number(f"{where}.params.damping", params["damping"], low=0, high=1)
+        if method == "relative":
+            points = params["proxy_points"]
+            if (not isinstance(points, Sequence) or isinstance(points, str)
+                    or not all(isinstance(p, Sequence) and len(p) == 2 for p in points)):
+                raise ParameterError(f"{where}.params.proxy_points", "expected ((year, share_pct), ...)")
+            for year, share in points:
+                check_int(f"{where}.params.proxy_points year", _plain(year), low=1900, high=LAST_YEAR)
+                check_number(f"{where}.params.proxy_points share_pct", _plain(share), low=0, high=100)
+            years_given = [p[0] for p in points]
+            if base_year not in years_given:
+                raise ParameterError(f"{where}.params.proxy_points", f"must include the base year {base_year}")
+            if dict(points)[base_year] <= 0:
+                raise ParameterError(f"{where}.params.proxy_points", f"the proxy's share in {base_year} is 0 %")
+        if method in ("cagr", "decomposition", "damped", "relative") and base_share <= 0:
             raise ParameterError("history", f"method '{method}' cannot grow a share of 0 %")
         if method == "ets":
             if "damping" in params:
@@ -779,24 +977,31 @@ def ets_forecast(series: pd.DataFrame, end_year: int, *, damping: float | None =
 
 
 def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
-            concept: str | None = None) -> ProjectionResult:
+            concept: str | None = None, ceiling_pct: float | None = None) -> ProjectionResult:
     """Project the share from its latest observation under each scenario, year by year to ``end_year``.
 
     Every scenario starts from the same base row (the latest observation of the chosen concept in the
     latest segment, kind 'observed'); the following rows are 'projected'. Returns the tidy table with the
     assumptions of every scenario (observed base, then each parameter, labelled with its basis).
+
+    ``ceiling_pct`` caps every path (ETS interval included), 100 % when None; a logistic scenario keeps its
+    own ceiling. ``caps`` states, per scenario, the cap and the first year a path sits on it (<NA> if never),
+    so a constant-growth path that would pass the ceiling says when it stops.
     """
     series = select_series(history, concept)
     base = series.iloc[-1]
     base_year, base_share, concept = int(base["year"]), float(base["value"]), str(base["concept"])
     end = _check_end_year(end_year, base_year)
+    cap = 100.0 if ceiling_pct is None else check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
+    if cap < base_share:
+        raise ParameterError("ceiling_pct", f"must not be below the base share {base_share:g} %, got {cap:g}")
     checked = _check_scenarios(scenarios, base_share, base_year, len(series))
     years = np.arange(base_year, end + 1)
     steps = years - base_year
     assumptions = [Assumption("base_share_pct", base_share, "%", OBSERVED, f"latest observed share ({base_year})",
                               f"'{concept}' concept, source {base.get('source_id', '') or 'not given'}")]
     notes: list[str] = []
-    frames = []
+    frames, caps = [], []
     for scenario in checked:
         p = scenario.params
         low, high = np.full(len(years), np.nan), np.full(len(years), np.nan)
@@ -805,11 +1010,15 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
         elif scenario.method == "pp":
             share = pp_path(base_share, p["pp_per_year"], steps)
         elif scenario.method == "logistic":
-            share = logistic_path(base_share, p["growth_pct"], p["ceiling_pct"], steps)
+            share = logistic_path(base_share, p["growth_pct"], p["ceiling_pct"], steps, p.get("pace_share_pct"))
         elif scenario.method == "decomposition":
             share = decomposition_path(base_share, p["de_growth_pct"], p["grdp_growth_pct"], steps)
         elif scenario.method == "path":
             share = points_path(base_year, base_share, [(int(y), float(s)) for y, s in p["points"]], years)
+        elif scenario.method == "damped":
+            share = damped_path(base_share, p["start_growth_pct"], p["damping"], steps)
+        elif scenario.method == "relative":
+            share = relative_path(base_year, base_share, [(int(y), float(s)) for y, s in p["proxy_points"]], years)
         else:  # ets
             forecast, ets_assumptions, ets_notes = ets_forecast(series, end, damping=p.get("damping"))
             share = np.concatenate([[base_share], forecast["share_pct"]])
@@ -817,8 +1026,12 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
             high = np.concatenate([[np.nan], forecast["share_hi_pct"]])
             assumptions += [_relabel(a, scenario) for a in ets_assumptions]
             notes += [f"{scenario.name}: {n}" for n in ets_notes]
+        share, low, high = (np.minimum(share, cap), np.minimum(low, cap), np.minimum(high, cap))
+        at_cap = np.flatnonzero(share >= cap - _TOL)
+        caps.append({"scenario": scenario.name, "cap_pct": cap,
+                     "cap_year": int(years[at_cap[0]]) if len(at_cap) else None})
         for key, value in p.items():
-            if key != "points":
+            if key not in ("points", "proxy_points", "proxy_label"):
                 assumptions.append(Assumption(f"{scenario.name}: {key}", float(value), _UNITS.get(key, ""),
                                               ASSUMED, f"{scenario.name} ({scenario.method})", scenario.basis))
         if scenario.method == "path":
@@ -831,12 +1044,18 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
                               "kind": np.where(steps == 0, "observed", "projected")})
         frames.append(frame.dropna(subset=["share_pct"]))
     table = pd.concat(frames, ignore_index=True)
+    caps_table = pd.DataFrame(caps, columns=["scenario", "cap_pct", "cap_year"])
+    caps_table["cap_year"] = caps_table["cap_year"].astype("Int64")
+    if ceiling_pct is not None:
+        assumptions.append(Assumption("ceiling_pct", cap, "%", ASSUMED, "ceiling of every path", CEILING_BASIS
+                                      if cap == DEFAULT_CEILING_PCT else "set by the caller"))
     return ProjectionResult(table=table, assumptions=assumptions, notes=notes, concept=concept,
-                            base_year=base_year, base_share_pct=base_share)
+                            base_year=base_year, base_share_pct=base_share, caps=caps_table)
 
 
 _UNITS = {"growth_pct": "% per year", "de_growth_pct": "% per year", "grdp_growth_pct": "% per year",
-          "pp_per_year": "pp per year", "ceiling_pct": "%", "damping": ""}
+          "start_growth_pct": "% per year",
+          "pp_per_year": "pp per year", "ceiling_pct": "%", "damping": "", "pace_share_pct": "%"}
 
 
 def _relabel(assumption: Assumption, scenario: Scenario) -> Assumption:
@@ -844,9 +1063,36 @@ def _relabel(assumption: Assumption, scenario: Scenario) -> Assumption:
                       assumption.label, assumption.basis)
 
 
+def _scenario_name(key: str, lang: str, fallback: str, **fmt: Any) -> str:
+    """A scenario name from the locale files; ``fallback`` (English) until the key is added there."""
+    try:
+        return t(f"common.scenario.{key}", lang, **fmt)
+    except KeyError:
+        return fallback
+
+
+def linear_scenario(calibration: Calibration) -> Scenario:
+    """'linear trend': the calibrated change in percentage points a year, held constant (clipped to [0, 100])."""
+    cal = calibration
+    basis = (f"mean yearly change in pp of {cal.pace_label} ('{cal.pace_concept}') {cal.pace_first_year}-"
+             f"{cal.pace_last_year}" + ("" if cal.source == "own" else ", applied as a proxy"))
+    return Scenario(_scenario_name("linear", "en", "linear trend"), "pp", {"pp_per_year": cal.pp_per_year}, basis,
+                    _scenario_name("linear", "vi", "xu hướng tuyến tính"))
+
+
+def damped_scenario(fit: DampedFit) -> Scenario:
+    """'damped pace': the fitted slowing pace (:func:`fit_damped_pace`), its note as the basis."""
+    if not isinstance(fit, DampedFit):
+        raise ParameterError("damped", f"expected a DampedFit, got {type(fit).__name__}")
+    return Scenario(_scenario_name("damped", "en", "damped pace"), "damped",
+                    {"start_growth_pct": fit.start_growth_pct, "damping": fit.damping}, fit.note,
+                    _scenario_name("damped", "vi", "tốc độ giảm dần"))
+
+
 def default_scenarios(calibration: Calibration, *, targets: Any = None, reference: Calibration | None = None,
                       reference_name_vi: str | None = None,
-                      ceiling_pct: float = DEFAULT_CEILING_PCT) -> list[Scenario]:
+                      ceiling_pct: float = DEFAULT_CEILING_PCT,
+                      damped: DampedFit | None = None) -> list[Scenario]:
     """The default scenario set for one geography, each with the reason it is there.
 
     * 'current trend': the calibrated CAGR (own series, or the named proxy) held constant -- the
@@ -855,11 +1101,17 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
       whose fast 2021-2024 growth is the pace official statements cite; shown so a reader sees what that
       pace would mean here (skipped when ``reference`` is None or equals the current trend);
     * 'logistic to <ceiling> % ceiling': the current pace at the base year, saturating at ``ceiling_pct``
-      (default 75 %, an assumption: see ``DEFAULT_CEILING_PCT``) -- growth of a share must slow as it
-      fills; skipped when the base share is already at or above the ceiling;
+      (default 70 %, an assumption from the sector structure, independent of the targets: see
+      ``DEFAULT_CEILING_PCT``) -- relative growth falls as the share fills, and the pp a year bend down
+      past half the ceiling; skipped when the base share is already at or above the ceiling;
     * 'target path': the constant-growth path through every target (when ``targets`` are given) -- the
       pace the plans require, drawn as a scenario so attainment tables line up;
-    * 'damped trend (ETS)': only when the own series has >= 6 observations (the national series does).
+    * 'damped trend (ETS)': only when the own series has >= 6 observations (the national series does);
+    * 'linear trend': the calibrated pp a year held constant (:func:`linear_scenario`), always;
+    * 'damped pace': when ``damped`` (a :class:`DampedFit` of the own series or the proxy's) is given and
+      its damping is below 1, i.e. the observed growth slows (:func:`damped_scenario`).
+
+    Pass the same ``ceiling_pct`` to :func:`project` so no path exceeds it.
 
     ``reference_name_vi`` names the reference series in Vietnamese for plots (default: its English label).
     """
@@ -881,9 +1133,12 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
                                   t("common.scenario.reference_pace", "vi",
                                     reference=reference_name_vi or reference.pace_label)))
     if cal.base_share_pct < ceiling:
-        scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}"), "logistic",
-                                  {"growth_pct": cal.growth_pct, "ceiling_pct": ceiling},
-                                  f"current pace at the base year; ceiling {ceiling:g} % is an assumption",
+        params = {"growth_pct": cal.growth_pct, "ceiling_pct": ceiling}
+        if cal.pace_share_pct is not None and cal.pace_share_pct < ceiling:
+            params["pace_share_pct"] = min(cal.pace_share_pct, cal.base_share_pct)
+        scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}"), "logistic", params,
+                                  f"current pace where it was measured (around {params.get('pace_share_pct', cal.base_share_pct):.2f} %), "
+                                  f"slowing as the share fills; ceiling {ceiling:g} % is an assumption",
                                   t("common.scenario.logistic", "vi", ceiling=f"{ceiling:g}")))
     if targets is not None:
         points = target_path_points(targets, cal.base_year, cal.base_share_pct)
@@ -894,4 +1149,7 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         scenarios.append(Scenario(t("common.scenario.ets", "en"), "ets", {},
                                   f"exponential smoothing with damped trend on logit(share), {cal.pace_n_obs} obs",
                                   t("common.scenario.ets", "vi")))
+    scenarios.append(linear_scenario(cal))
+    if damped is not None and damped_scenario(damped).params["damping"] < 1:
+        scenarios.append(damped_scenario(damped))
     return scenarios

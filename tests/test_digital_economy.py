@@ -1,4 +1,6 @@
-"""The digital-economy report builder on the shipped data: history, assumptions, narrative, results."""
+"""The digital-economy notebook's steps on the shipped data: history, assumptions, narrative, results.
+
+``build`` below calls the steps in the notebook's order (the notebook's default scenarios list)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from nq57lib import digital_economy as share
 from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 
-DEFAULTS = dict(lang="en", horizon_year=2045, n_paths=2000, seed=57, proxy="", ceiling_pct=75.0, g_grdp_pct=7.0,
-                de_growth_pct=12.0, output_dir="")
+DEFAULTS = dict(lang="en", concept="both", horizon_year=2045, n_paths=2000, seed=57, proxy="", ceiling_pct=70.0,
+                g_grdp_pct=0.0, deflator_pct=3.5, de_growth_pct=12.0, output_dir="")
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +23,26 @@ def pkg():
 
 
 def build(pkg, geo, **kw):
-    return share.build(Parameters("digital_economy", {**DEFAULTS, "geo": geo, **kw}), pkg)
+    P = Parameters("digital_economy", {**DEFAULTS, "geo": geo, **kw})
+    inputs = share.load_inputs(pkg, P)
+    calibrations = share.calibrate(pkg, inputs)
+    grdp = share.grdp_growth_assumption(pkg, inputs, P)
+    scenarios = [
+        *share.current_trend(calibrations),
+        *share.linear_trend(calibrations),
+        *share.damped_pace(calibrations),
+        *share.relative_level(calibrations, inputs),
+        *share.logistic(calibrations, ceiling_pct=P.ceiling_pct),
+        *share.target_path(calibrations, inputs),
+        *share.damped_trend_ets(calibrations),
+        *share.decomposition(calibrations, de_growth_pct=P.de_growth_pct, grdp=grdp),
+    ]
+    projection = share.project(inputs, calibrations, scenarios, P)
+    return share.collect_report(pkg, P, inputs, calibrations, grdp, projection,
+                                share.required_paths(inputs, calibrations, grdp), share.attainment(inputs, projection),
+                                share.simulate(inputs, calibrations, P), share.assess_progress(inputs),
+                                share.targets_passed(inputs), share.backtest_table(inputs, P),
+                                share.sensitivity(inputs, calibrations, grdp, P))
 
 
 def test_vinh_phuc_starts_from_its_observed_ministry_share(pkg):
@@ -35,11 +56,13 @@ def test_vinh_phuc_starts_from_its_observed_ministry_share(pkg):
 
 
 def test_required_paths_pinned(pkg):
-    req = build(pkg, "vinh-phuc").tables["required_paths"].set_index("target_id")
-    row = req.loc["vinh-phuc-de-share-2045"]
+    req = build(pkg, "vinh-phuc").tables["required_paths"]
+    row = req[(req["concept"] == "ministry")].set_index("target_id").loc["vinh-phuc-de-share-2045"]
     assert row["required_growth_pct"] == pytest.approx(((60 / 22.87) ** (1 / 23) - 1) * 100)
+    assert row["required_growth_pct"] == pytest.approx(4.2827, abs=5e-5)  # the issue's worked example
     assert row["required_pp_per_year"] == pytest.approx((60 - 22.87) / 23)
-    assert row["definition_status"] == "unstated"
+    assert row["required_pp_per_year"] == pytest.approx(1.6143, abs=5e-5)
+    assert row["definition_status"] == "unstated" and bool(row["compared_on"])
 
 
 def test_progress_assessment_needs_two_observations(pkg):
@@ -49,13 +72,19 @@ def test_progress_assessment_needs_two_observations(pkg):
     assert "insufficient data" not in set(national["category"])
 
 
-def test_nation_uses_statistics_office_series_and_compares_due_targets(pkg):
+def test_nation_shows_both_definitions_and_passed_targets(pkg):
     r = build(pkg, "vn")
-    assert r.scalars["concept"] == "nso" and r.scalars["base_year"] == 2025
-    assert r.scalars["calibration_source"] == "own"
-    assert "damped trend (ETS)" in set(r.tables["scenarios"]["scenario"])
-    due = r.tables["targets_due"].set_index("target_id")
-    assert due.loc["vn-de-share-2025-d749", "verdict"] == "not met"  # 20 % by 2025 vs 14.02 % observed
+    cal = r.tables["calibration"].set_index("concept")
+    assert cal.loc["nso", "base_year"] == 2025 and cal.loc["ministry", "base_year"] == 2024
+    assert set(cal["pace_source"]) == {"own"}
+    scenarios = r.tables["scenarios"]
+    assert "damped trend (ETS)" in set(scenarios.loc[scenarios["concept"] == "nso", "scenario"])
+    due = r.tables["targets_due"]
+    assert set(due["status"]) == {"target year passed"}  # the as-of year is 2026: 2025 is not projected
+    nso = due[due["concept"] == "nso"].set_index("target_id")
+    assert nso.loc["vn-de-share-2025-d749", "verdict"] == "not met"  # 20 % by 2025 vs 14.02 % observed
+    assert not (r.tables["required_paths"]["target_year"] <= 2026).any()
+    assert not (r.tables["attainment"]["target_year"] <= 2026).any()
 
 
 def test_merged_unit_base_is_a_labelled_assumption(pkg):
@@ -106,11 +135,16 @@ def test_geography_without_share_is_rejected(pkg):
 
 
 def test_figure_draws(pkg):
-    fig = build(pkg, "vn").figure("outlook")
-    assert fig.axes and fig.axes[0].get_title(loc="left").startswith("Digital economy share")
     import matplotlib.pyplot as plt
 
+    r = build(pkg, "vn")
+    fig = r.figure("outlook")
+    assert len(fig.axes) == 2 and fig._suptitle.get_text().startswith("Digital economy share")
     plt.close(fig)
+    tornado = r.figure("tornado")
+    labels = [tick.get_text() for tick in tornado.axes[0].get_yticklabels()]
+    assert labels[-1] == "definition"  # the largest swing on top
+    plt.close(tornado)
 
 
 def test_results_tables_are_tidy(pkg):
@@ -119,3 +153,133 @@ def test_results_tables_are_tidy(pkg):
             "sources"} <= set(tables)
     assert all(isinstance(v, (int, float, str, bool)) for v in scalars.values())
     assert not any(isinstance(v, float) and math.isnan(v) for v in scalars.values())
+
+
+@pytest.mark.slow
+def test_steps_are_live_removing_a_scenario_removes_its_paths(pkg, tmp_path):
+    """Edit the notebook's scenarios cell (drop the decomposition line), execute it with papermill:
+    scenarios.csv loses that scenario and keeps the others."""
+    import nbformat
+    import papermill as pm
+
+    from nq57lib import config
+    from nq57lib.runner import pick_kernel
+
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "digital_economy.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("scenarios = ["))
+    kept = [line for line in cell.source.splitlines() if "decomposition(" not in line]
+    assert len(kept) == len(cell.source.splitlines()) - 1
+    cell.source = "\n".join(kept)
+    edited = tmp_path / "edited.ipynb"
+    nbformat.write(nb, edited)
+    results = tmp_path / "results"
+    pm.execute_notebook(str(edited), str(tmp_path / "out.ipynb"),
+                        parameters={"n_paths": 500, "output_dir": str(results)}, kernel_name=pick_kernel(None),
+                        cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, execution_timeout=300)
+    import pandas as pd
+
+    edited_names = set(pd.read_csv(results / "scenarios.csv")["scenario"])
+    default_names = set(build(pkg, "vinh-phuc").tables["scenarios"]["scenario"])
+    assert "decomposition" in default_names
+    assert edited_names == default_names - {"decomposition"}
+
+
+def test_notebook_is_the_analysis_step_by_step():
+    """At least six code cells after validation each call a public step; no build(, no private call."""
+    import re
+
+    import nbformat
+
+    from nq57lib import config
+
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "digital_economy.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    steps = [src for src in code if re.search(r"\bdigital_economy\.[a-z]\w*\(", src)]
+    assert len(steps) >= 6
+    assert not any("build(" in src for src in code)
+    assert not any(re.search(r"\.\_[a-z]\w*\(", src) for src in code)
+    called = {m for src in code for m in re.findall(r"\bdigital_economy\.(\w+)\(", src)}
+    assert all(callable(getattr(share, name)) and getattr(share, name).__doc__ for name in called)
+
+
+def test_thin_data_gets_no_probability_but_the_pace_and_the_scenario_range(pkg):
+    r = build(pkg, "vinh-phuc")
+    prob = r.tables["probabilities"]
+    assert not prob.empty and prob["p_meet"].isna().all()
+    assert (prob["reason"].str.contains("fewer than 3")).all()
+    assert set(r.tables["scenarios"]["concept"]) == {"ministry", "nso"}  # both definitions, side by side
+    text = r.narrative_markdown()
+    assert "the data cannot tell which scenario is right" in text
+    assert "needs 4.28 % a year (1.61 pp a year) from 22.87 % in 2022" in text
+    assert "the scenarios reach it in 20" in text
+    assert "100 %" not in text and "probability" not in text.split("**What the targets require.**")[1].split("With")[0]
+
+
+def test_nation_probabilities_have_the_precision_the_data_support(pkg):
+    prob = build(pkg, "vn").tables["probabilities"]
+    assert set(prob["fan"]) == {"ministry", "nso", "pooled"}
+    own = prob[prob["fan"] != "pooled"]
+    assert own["p_meet"].notna().all()
+    assert all(text.startswith(("> 0.", "< 0.")) or len(text) == 3 for text in own["p_meet_text"])
+    assert not any(text in ("1", "1.0", "0", "0.0") for text in prob["p_meet_text"])
+
+
+@pytest.mark.parametrize("geo", ["vinh-phuc", "vn", "phu-tho-2025"])
+def test_no_path_above_its_ceiling(pkg, geo):
+    r = build(pkg, geo)
+    scenarios = r.tables["scenarios"]
+    assert scenarios["share_pct"].max() <= 70.0 + 1e-9
+    assert scenarios["share_hi_pct"].dropna().le(70.0 + 1e-9).all()
+    caps = r.tables["caps"]
+    assert set(caps["cap_pct"]) == {70.0}
+    assert "no path mixes them" in r.narrative_markdown()
+
+
+def test_nation_backtest_and_none_for_thin_series(pkg):
+    bt = build(pkg, "vn").tables["backtest"]
+    assert set(bt["concept"]) == {"nso", "ministry"}
+    assert {"mae_pp", "mean_error_pp", "in_band50_pct", "in_band90_pct", "band_note"} <= set(bt.columns)
+    assert build(pkg, "vinh-phuc").tables["backtest"].empty
+
+
+def test_merged_unit_target_path_meets_its_own_strict_target(pkg):
+    att = build(pkg, "phu-tho-2025").tables["attainment"]
+    path = att[att["scenario"] == "target path"]
+    assert len(path) == 2 and path["on_time"].all()  # '> 30 % by 2030' met by 2030 on both definitions
+
+
+def test_targets_whose_year_passed_are_not_projected(pkg):
+    r = build(pkg, "vinh-phuc")
+    due = r.tables["targets_due"]
+    assert set(due["target_id"]) == {"vinh-phuc-de-share-2025"}
+    assert set(due["status"]) == {"target year passed"}
+    assert "vinh-phuc-de-share-2025" not in set(r.tables["attainment"]["target_id"])
+    assert "target year passed" in r.narrative_markdown()
+
+
+def test_concept_parameter_picks_one_definition(pkg):
+    r = build(pkg, "vinh-phuc", concept="nso")
+    assert set(r.tables["scenarios"]["concept"]) == {"nso"}
+    assert r.scalars["base_is_assumed"]  # Vinh Phuc has no statistics-office value: a relative-level base
+    base = r.assumptions[r.assumptions["name"] == "base_share_pct (nso)"]
+    assert base["kind"].tolist() == ["assumed"] and "relative level" in base["basis"].iloc[0]
+    with pytest.raises(ParameterError, match="parameter 'concept'"):
+        build(pkg, "bac-ninh", proxy="bac-ninh", concept="nso")
+
+
+def test_grdp_growth_from_data_names_its_years_and_a_set_one_is_assumed(pkg):
+    derived = build(pkg, "vinh-phuc").assumptions.set_index("name")
+    assert derived.loc["real_growth_pct", "kind"] == "derived"
+    assert "2020-2024" in derived.loc["real_growth_pct", "basis"]
+    assert derived.loc["deflator_pct", "value"] == 3.5
+    r = build(pkg, "vinh-phuc", g_grdp_pct=7.0)
+    assert r.scalars["nominal_grdp_growth_pct"] == pytest.approx(7.0)
+    assert r.assumptions.set_index("name").loc["real_growth_pct", "kind"] == "assumed"
+
+
+def test_defaults_shared_with_the_engine_and_the_budget_report():
+    from nq57lib import registry, share_projection
+
+    assert registry.parameter_default("digital_economy", "ceiling_pct") == share_projection.DEFAULT_CEILING_PCT
+    assert registry.parameter_default("digital_economy", "deflator_pct") == \
+        registry.parameter_default("budget_floor", "deflator_pct")

@@ -43,7 +43,8 @@ def test_simulated_quantiles_are_inverted_cdf_order_statistics():
     z = np.sort(np.random.default_rng(3).standard_normal(100, dtype=np.float32).astype(float))
     bands = mc.simulate([one_geo(growth=3, trend_sd=10, shock_sd=0)], 2026, n_paths=100, seed=3).bands
     expected = [20 * 1.03 * math.exp(0.10 * z[rank]) for rank in (4, 24, 49, 74, 94)]
-    np.testing.assert_allclose(bands.iloc[1, 2:].astype(float), expected, rtol=1e-6)
+    quantile_columns = [f"p{q:02d}_share_pct" for q in mc.QUANTILES_PCT]
+    np.testing.assert_allclose(bands.loc[1, quantile_columns].astype(float), expected, rtol=1e-6)
 
 
 def test_simulation_without_uncertainty_is_the_cagr_path():
@@ -128,3 +129,99 @@ def test_bad_simulation_input_is_rejected_before_any_random_draw(monkeypatch):
         mc.simulate([one_geo()], 2035, targets=[target("x", 30, 2045, geo_id="g")])
     with pytest.raises(ParameterError):
         mc.simulate([one_geo()], 2045, n_paths=10**9)
+
+
+# ------------------------------------------------------------------------------ issue 9: where uncertainty comes from
+
+
+def test_no_probability_with_fewer_than_three_own_observations():
+    result = mc.simulate([{**one_geo(), "n_obs": 1}], 2035, n_paths=1000, targets=[target("t", 30, 2035, geo_id="g")])
+    row = result.p_meet.iloc[0]
+    assert math.isnan(row["p_meet"]) and row["p_meet_text"] == "" and "fewer than 3" in row["reason"]
+    enough = mc.simulate([{**one_geo(), "n_obs": 6}], 2035, n_paths=1000, targets=[target("t", 30, 2035, geo_id="g")])
+    assert 0 < enough.p_meet.loc[0, "p_meet"] < 1 and enough.p_meet.loc[0, "reason"] == ""
+
+
+def test_format_probability_never_says_certain():
+    assert mc.format_probability(0.995, 100_000, 4) == "> 0.9"
+    assert mc.format_probability(1.0, 100_000, 4) == "> 0.9"
+    assert mc.format_probability(0.0, 100_000, 4) == "< 0.1"
+    assert mc.format_probability(0.43, 100_000, 4) == "0.4"
+    assert mc.format_probability(0.43, 100_000, 12) == "0.45"  # 10-29 observations: steps of 0.05
+    assert mc.format_probability(0.999, 100_000, 40) == "> 0.99"
+    assert mc.format_probability(0.999, 1_000, 40) == "> 0.95"  # 1.5 / sqrt(1000) = 0.047 -> two decimals
+    assert mc.format_probability(0.5, 100_000, 2) == "" and mc.format_probability(float("nan"), 100, 5) == ""
+
+
+def test_base_error_widens_the_base_year_and_leaves_the_median():
+    with_error = mc.simulate([{**one_geo(trend_sd=0, shock_sd=0), "base_sd_pct": 10}], 2030, n_paths=100_000).bands
+    first = with_error.iloc[0]
+    # log base ~ Normal(ln 20, 0.1): 5 % quantile 20 exp(-1.645 * 0.1)
+    assert first["p05_share_pct"] == pytest.approx(20 * math.exp(NormalDist().inv_cdf(0.05) * 0.1), rel=0.01)
+    np.testing.assert_allclose(with_error["p50_share_pct"], 20 * 1.03 ** np.arange(6), rtol=0.01)
+
+
+def test_share_of_paths_at_the_cap_per_year():
+    # no uncertainty, 40 % growing 15 % a year: 40 * 1.15^4 = 69.96 < 70, 40 * 1.15^5 = 80.5 -> at the cap from 2030
+    bands = mc.simulate([{**one_geo(growth=15, share=40, trend_sd=0, shock_sd=0), "ceiling_pct": 70}], 2033,
+                        n_paths=100).bands.set_index("year")
+    assert bands.loc[2029, "at_cap_pct"] == 0 and bands.loc[2030, "at_cap_pct"] == 100
+    spread = mc.simulate([{**one_geo(growth=3, share=60), "ceiling_pct": 70}], 2045, n_paths=20_000).bands
+    median_at_cap = spread["p50_share_pct"] >= 70 - 1e-9
+    assert (spread.loc[median_at_cap, "at_cap_pct"] >= 50).all() and (spread.loc[~median_at_cap, "at_cap_pct"] < 50).all()
+    assert spread["at_cap_pct"].is_monotonic_increasing
+
+
+def test_fans_per_definition_and_pooled_keep_definition_uncertainty_apart():
+    nso = {**one_geo(growth=2.0, trend_sd=1, shock_sd=1), "fan": "nso", "n_obs": 6}
+    ministry = {**one_geo(growth=15.4, trend_sd=5, shock_sd=2), "fan": "ministry", "n_obs": 4}
+    pooled = mc.pooled_input([nso, ministry])
+    log_mean = (math.log(1.02) + math.log(1.154)) / 2
+    assert pooled["growth_pct"] == pytest.approx(math.expm1(log_mean) * 100)
+    half = (math.log(1.154) - math.log(1.02)) / 2
+    assert pooled["trend_sd_pct"] == pytest.approx(math.sqrt((0.01 ** 2 + 0.05 ** 2) / 2 + half ** 2) * 100)
+    result = mc.simulate([nso, ministry, pooled], 2045, n_paths=10_000, targets=[target("t", 30, 2045, geo_id="g")])
+    assert set(result.bands["fan"]) == {"nso", "ministry", "pooled"}
+    p = result.p_meet.set_index("fan")["p_meet"]
+    assert p["nso"] < p["pooled"] < p["ministry"]
+    assert result.p_meet.set_index("fan").loc["pooled", "p_meet_text"] != ""
+    alone = mc.simulate([nso], 2045, n_paths=10_000, targets=[target("t", 30, 2045, geo_id="g")])
+    assert alone.p_meet.loc[0, "p_meet"] == p["nso"]  # one fan's results do not depend on the others
+    with pytest.raises(ParameterError, match="appears twice"):
+        mc.simulate([nso, nso], 2045, n_paths=1000)
+
+
+def test_geographies_sharing_a_path_shape_share_one_slice_of_the_memory_guard():
+    # 40 provinces calibrated on one proxy: one path shape, so 100,000 paths fit under the guard
+    result = mc.simulate([one_geo(geo=str(i), share=10 + i) for i in range(40)], 2045, n_paths=100_000)
+    assert result.bands["geo_id"].nunique() == 40
+
+
+def test_simulation_inputs_carry_fan_observations_and_base_error():
+    cal = pj.calibrate(NATION, concept="ministry", label="nation (ministry)")
+    row = mc.simulation_inputs(cal, "vn", fan="ministry", n_obs=4, base_sd_pct=2.0)
+    assert (row["fan"], row["n_obs"], row["base_sd_pct"]) == ("ministry", 4, 2.0)
+    assert "fan" not in mc.simulation_inputs(cal, "vn")
+
+
+@settings(max_examples=15, deadline=None)
+@given(growth=st.floats(0, 15), share=st.floats(20, 60), year=st.integers(2026, 2045))
+def test_share_at_cap_counts_the_same_paths_as_a_target_at_the_ceiling(growth, share, year):
+    # P(share >= ceiling) in a year, computed path by path by p_meet, equals the at-cap share of the bands
+    row = {**one_geo(growth=growth, share=share, trend_sd=3, shock_sd=2), "ceiling_pct": 70.0}
+    result = mc.simulate([row], 2045, n_paths=5000, seed=7, targets=[target("cap", 70.0, year, geo_id="g")])
+    at_cap = result.bands.set_index("year").loc[year, "at_cap_pct"]
+    assert at_cap == pytest.approx(result.p_meet.loc[0, "p_meet"] * 100, abs=0.05)
+
+
+def test_definition_fans_share_the_base_and_borrow_each_pace():
+    vp = pj.calibrate(history({2022: 22.87}, "ministry"), proxy=NATION, proxy_label="nation (ministry)")
+    paces = {"nso": pj.calibrate(NATION, concept="nso", label="nation (nso)"),
+             "ministry": pj.calibrate(NATION, concept="ministry", label="nation (ministry)")}
+    rows = mc.definition_fan_inputs(vp, "vinh-phuc", paces, n_obs=1, ceiling_pct=70.0)
+    assert [r["fan"] for r in rows] == ["nso", "ministry", "pooled"]
+    assert {r["base_share_pct"] for r in rows} == {22.87}
+    assert rows[0]["growth_pct"] == pytest.approx(paces["nso"].growth_pct)
+    result = mc.simulate(rows, 2045, n_paths=1000, targets=[target("vp", 60, 2045, geo_id="vinh-phuc")])
+    assert result.p_meet["p_meet"].isna().all() and (result.p_meet["reason"] != "").all()
+    assert result.bands["p95_share_pct"].max() <= 70.0

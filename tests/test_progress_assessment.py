@@ -96,3 +96,38 @@ def test_category_thresholds_are_defined_once_and_shared_with_the_scorecard():
     assert scorecard.eurostat_category is pa.eurostat_category
     assert scorecard.assess_rank_pace([2020, 2024], [30, 22], 10, 2030).category == pa.eurostat_category(
         (8 / 4) / (20 / 10))
+
+
+# ------------------------------------------------------------------------------ issue 9: windows and UNSD chart
+
+
+def test_eurostat_windows_short_and_long_term_on_the_nso_series():
+    short, long = pa.assess_eurostat_windows(list(NSO), list(NSO.values()), 30, 2030)
+    assert (short.method, long.method) == ("eurostat short-term", "eurostat long-term")
+    # short-term: 2020-2025 is exactly the latest 5 years; long-term: only 6 years exist -> all, with a note
+    assert short.score == pytest.approx(cagr(12.66, 14.02, 5) / cagr(12.66, 30, 10))
+    assert "all available years" in long.note and long.base_year == 2020
+    series = {2005 + i: 10 + 0.5 * i for i in range(21)}  # 2005-2025
+    short, long = pa.assess_eurostat_windows(list(series), list(series.values()), 30, 2030)
+    assert short.base_year == 2020 and long.base_year == 2010
+    assert short.score == pytest.approx(cagr(17.5, 20, 5) / cagr(17.5, 30, 10))
+    assert long.score == pytest.approx(cagr(12.5, 20, 15) / cagr(12.5, 30, 20))
+
+
+@pytest.mark.parametrize("fraction, category", [(0.97, "substantial progress / on track"),
+                                                (0.7, "fair progress, but acceleration needed"),
+                                                (0.2, "limited or no progress"), (-0.3, "deterioration")])
+def test_unsd_chart_categories(fraction, category):
+    latest = 10 * (1 + fraction * cagr(10, 30, 10) / 100) ** 5
+    result = pa.assess_unsd_chart([2020, 2025], [10, latest], 30, 2030)
+    assert result.category == category and result.score == pytest.approx(fraction)
+    assert "not confirmed" in result.note
+    assert result.category in pa.UNSD_CHART_CATEGORIES
+
+
+def test_unsd_chart_thresholds_live_in_one_place():
+    assert (pa.UNSD_SUBSTANTIAL_RATIO, pa.UNSD_FAIR_RATIO, pa.UNSD_DETERIORATION_RATIO) == (0.95, 0.5, -0.1)
+    assert pa.unsd_chart_category(0.5) == "fair progress, but acceleration needed"
+    assert pa.unsd_chart_category(-0.1) == "limited or no progress"
+    assert pa.assess_unsd_chart([2020, 2025], [10, 31], 30, 2030).category == "target met or almost met"
+    assert pa.assess_unsd_chart([2022], [22.87], 60, 2045).category == "insufficient data"

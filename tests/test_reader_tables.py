@@ -74,7 +74,7 @@ def marked():
 
 
 def _steps(pkg, geo: str, lang: str):
-    as_of = sc.as_of_year(pkg)
+    as_of = data.as_of_year(pkg)
     latest = sc.latest_values(pkg, sc.select_targets(pkg, geo), lang)
     assessed = sc.assess_targets(pkg, sc.required_paces(pkg, latest, as_of, lang), as_of, lang)
     return assessed, as_of

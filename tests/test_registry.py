@@ -17,11 +17,10 @@ def test_entry_points_at_its_steps_module_and_input_check(name):
     entry = registry.notebook(name)
     module = registry.steps_module(name)
     assert module.__name__ == f"nq57lib.{name}"
-    # The notebook's steps are public functions of that module (a notebook not yet split into steps
-    # still calls its builder).
+    # The notebook's steps are public functions of that module; no god-function build().
     source = (config.NOTEBOOKS_DIR / f"{name}.py").read_text(encoding="utf-8")
     steps = set(re.findall(rf"\b{name}\.([A-Za-z_]\w*)\(", source))
-    assert steps or callable(getattr(module, "build", None))
+    assert len(steps) >= 6 and not hasattr(module, "build")
     assert all(not step.startswith("_") and callable(getattr(module, step, None)) for step in steps), steps
     if entry.input_check is not None:
         assert callable(getattr(module, entry.input_check))

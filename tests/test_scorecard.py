@@ -40,7 +40,7 @@ class Scorecard:
         P = Parameters("scorecard", {"geo": geo, "lang": lang, "output_dir": ""})
         self.pkg, self.geo, self.lang = pkg, P.geo, P.lang
         self.selection = sc.select_targets(pkg, P.geo)
-        self.as_of = sc.as_of_year(pkg)
+        self.as_of = data.as_of_year(pkg)
         latest = sc.latest_values(pkg, self.selection, P.lang)
         paced = sc.required_paces(pkg, latest, self.as_of, P.lang)
         self.assessed = sc.assess_targets(pkg, paced, self.as_of, P.lang)

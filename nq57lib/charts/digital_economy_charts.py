@@ -112,10 +112,17 @@ def _draw_bands(ax, bands: pd.DataFrame, lang: str) -> None:
             label=_text("median", lang))
 
 
-def _draw_scenarios(ax, table: pd.DataFrame, lang: str) -> None:
+# Scenario styles: the shared cycle, extended so up to nine scenarios never share a style.
+_SCENARIO_STYLES = SERIES_STYLES + [{"color": PALETTE["black"], "linestyle": (0, (1, 1))},
+                                    {"color": PALETTE["grey"], "linestyle": "-"},
+                                    {"color": PALETTE["yellow"], "linestyle": "--"}]
+
+
+def _draw_scenarios(ax, table: pd.DataFrame, lang: str, order: list[str] | None = None) -> None:
+    """Each scenario's path; ``order`` (scenario names) keeps one style per scenario across panels."""
     name_column = "scenario_vi" if lang == "vi" else "scenario"
-    for i, (_, path) in enumerate(table.groupby("scenario", sort=False)):
-        style = SERIES_STYLES[i % len(SERIES_STYLES)]
+    for i, (name, path) in enumerate(table.groupby("scenario", sort=False)):
+        style = _SCENARIO_STYLES[(order.index(name) if order and name in order else i) % len(_SCENARIO_STYLES)]
         path = path.sort_values("year")
         ax.plot(path["year"], path["share_pct"], linewidth=1.8, label=path[name_column].iloc[0], **style)
         if path["share_lo_pct"].notna().any():
@@ -184,3 +191,111 @@ def _definition_lines(required: pd.DataFrame | None, lang: str) -> list[str]:
     statuses = set(required["definition_status"])
     return [_text(f"{status}_note", lang).format(concept=concept)
             for status in ("unstated", "different") if status in statuses]
+
+
+def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: str = "en",
+                        title: str | None = None, footnotes: Iterable[str] = ()):
+    """One panel per definition, side by side on a shared y-axis: the definitions are never drawn on
+    one path. Each ``panels`` item holds ``title`` and the arguments of :func:`plot_share_outlook`
+    (``history``, ``projection``, ``bands`` (a bands table of that definition's fan), ``targets``,
+    ``required``). Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    from .chart_style import apply_style
+
+    lang = check_choice("lang", lang, LANGS)
+    if not panels:
+        raise ParameterError("panels", "expected at least one definition to draw")
+    apply_style()
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels) + 2.6, 5.4), layout="constrained",
+                             sharey=True, squeeze=False)
+    top, lines = [], []
+    order = list(dict.fromkeys(name for panel in panels if panel.get("projection") is not None
+                               for name in panel["projection"].table["scenario"]))
+    for ax, panel in zip(axes[0], panels):
+        frame = check_history(panel["history"])
+        band_table = None
+        if panel.get("bands") is not None and not panel["bands"].empty:
+            band_table, _ = _band_table(panel["bands"], geo_id, lang)
+            _draw_bands(ax, band_table, lang)
+            top.append(band_table["p95_share_pct"].max())
+        projection = panel.get("projection")
+        if projection is not None:
+            _draw_scenarios(ax, projection.table, lang, order)
+            top.append(projection.table["share_pct"].max())
+        required = panel.get("required")
+        if required is not None and not required.empty:
+            _draw_required(ax, required, lang)
+        targets = panel.get("targets")
+        marks = {} if required is None else dict(zip(required["target_id"], required["definition_status"]))
+        if targets is not None and not targets.empty:
+            _draw_targets(ax, pd.DataFrame(targets), marks, lang)
+            top.append(pd.DataFrame(targets)["value"].max())
+        _draw_history(ax, frame, lang)
+        top.append(frame["value"].max())
+        ax.set_title(panel.get("title", ""), loc="left", fontsize=10)
+        ax.set_xlabel(label("year", lang))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="upper left", fontsize=7, frameon=False)
+        lines.append(_sources_line(frame, lang))
+        lines += _definition_lines(required, lang)
+    axes[0][0].set_ylabel(_text("ylabel", lang))
+    axes[0][0].set_ylim(0, min(100.0, max(top) * 1.12 + 1.0))
+    fig.suptitle(title or _text("title", lang), x=0.0, ha="left")
+    notes = list(dict.fromkeys(line for line in lines if line))
+    notes.append(_text("scenarios_note", lang))
+    add_footnote(fig, notes + list(footnotes), lang)
+    return fig
+
+
+def plot_tornado(table: pd.DataFrame, *, years: Iterable[int] = (2030, 2045), labels: dict[str, str] | None = None,
+                 lang: str = "en", title: str | None = None):
+    """Tornado chart of a sensitivity table (:func:`nq57lib.outlook_sensitivity.sensitivity_table`):
+    one panel per year in ``years``; per assumption a bar from the base outlook to the share at each
+    end of its range (below the base in one colour, above it in another), labelled with the end, the
+    rows in the table's order (largest swing on top). ``labels`` maps assumption ids to reader labels.
+    Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    from .chart_style import apply_style
+
+    lang = check_choice("lang", lang, LANGS)
+    years = list(years)
+    needed = {"assumption"} | {f"share_{y}_{end}_pct" for y in years for end in ("low", "high", "base")}
+    if not isinstance(table, pd.DataFrame) or table.empty or not needed <= set(table.columns):
+        raise ParameterError("table", f"expected a non-empty sensitivity table with {sorted(needed)}")
+    apply_style()
+    fig, axes = plt.subplots(1, len(years), figsize=(6.0 * len(years) + 1.5, 0.6 * len(table) + 1.8),
+                             layout="constrained", sharey=True, squeeze=False)
+    rows = table.iloc[::-1].reset_index(drop=True)  # largest swing on top
+    names = labels or {}
+    decimal = "," if lang == "vi" else "."
+    for ax, year in zip(axes[0], years):
+        base = float(table[f"share_{year}_base_pct"].iloc[0])
+        shown = set()
+        for i, row in rows.iterrows():
+            for end in ("low", "high"):
+                value = float(row[f"share_{year}_{end}_pct"])
+                if value == base:
+                    continue
+                side = "tornado_below" if value < base else "tornado_above"
+                ax.barh(i, value - base, left=base, color=PALETTE["sky"] if value < base else PALETTE["orange"],
+                        height=0.6, label=_text(side, lang) if side not in shown else None)
+                shown.add(side)
+                text = f"{value:.1f}".replace(".", decimal)
+                end_label = row.get(f"{end}_label")
+                if isinstance(end_label, str) and end_label:
+                    text += f" ({end_label})"
+                ax.annotate(text, (value, i), textcoords="offset points", xytext=(3 if value > base else -3, 0),
+                                ha="left" if value > base else "right", va="center", fontsize=7)
+        ax.axvline(base, color=PALETTE["black"], linewidth=1,
+                   label=_text("tornado_base", lang).format(value=f"{base:.1f}".replace(".", decimal)))
+        ax.set_yticks(range(len(rows)), [names.get(a, a) for a in rows["assumption"]])
+        ax.set_xlabel(_text("tornado_xlabel", lang).format(year=year))
+        ax.set_title(str(year), loc="left", fontsize=10)
+        ax.margins(x=0.45)
+    handles = {h.get_label(): h for ax in axes[0] for h in ax.get_legend_handles_labels()[0]}
+    fig.legend(handles=list(handles.values()), loc="outside lower center", ncols=3, frameon=False, fontsize=8)
+    fig.suptitle(title or _text("tornado_title", lang), x=0.0, ha="left")
+    add_footnote(fig, [_text("tornado_note", lang)], lang)
+    return fig
