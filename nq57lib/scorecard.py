@@ -103,15 +103,14 @@ GROUP_ORDER = ("met", "not met", "on track", "at risk", "insufficient data", "no
 TARGET_COLUMNS = [
     "target_id", "relation", "relation_note", "set_by_geo_id", "set_by", "indicator_id", "indicator", "target",
     "comparator", "target_value", "target_value_high", "target_year", "from_year", "unit", "scope", "instrument",
-    "target_source_id", "series_concept", "data_basis", "latest_year", "latest_value", "latest_status",
+    "target_source_id", "target_unverified_reason", "series_concept", "data_basis", "latest_year", "latest_value", "latest_status",
     "latest_source_id", "target_year_value", "n_obs", "definition_status", "definition_note", "data_reason",
     "required_growth_pct_per_year", "required_change_per_year", "required_places_per_year", "pace_note",
     "assessment", "assessment_group", "assessment_text", "assessment_ratio", "assessment_method",
     "assessment_note",
 ]
-# Carried between the steps, not saved: the concept the target states, the data helper's
-# "unverified" mark of a target (a column of targets.csv when the data package has it).
-STEP_COLUMNS = ["target_concept", "target_unverified_reason"]
+# Carried between the steps, not saved: the concept the target states.
+STEP_COLUMNS = ["target_concept"]
 FLOAT_COLUMNS = ("target_value", "target_value_high", "latest_value", "target_year_value",
                  "required_growth_pct_per_year", "required_change_per_year", "required_places_per_year",
                  "assessment_ratio")
@@ -1106,8 +1105,7 @@ def results(pkg, geo_id: str, assessed: pd.DataFrame, panels: Mapping[str, pd.Da
     """Step 8: the results tables (targets, national targets, non-empty panels, assumptions,
     sources) and scalars (counts per group, latest digital-economy share, panel positions)."""
     geo_id = data.resolve_geo(geo_id, pkg, name="geo")
-    marked = "unverified_reason" in pkg.targets.columns and "target_unverified_reason" not in TARGET_COLUMNS
-    columns = TARGET_COLUMNS + (["target_unverified_reason"] if marked else [])
+    columns = TARGET_COLUMNS
     table = assessed[assessed["relation"] != "national"][columns].reset_index(drop=True)
     national = assessed[assessed["relation"] == "national"][columns].reset_index(drop=True)
     own, related = table[table["relation"] == "own"], table[table["relation"] != "own"]
