@@ -420,6 +420,7 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
     jobs = []
     for params in planned:
         job_dir = render.job_dir_of(run_id, params.notebook, params.geo)
+        (reports_dir / job_dir).mkdir(parents=True)  # papermill writes only into an existing folder
         jobs.append({"notebook": params.notebook, "geo": params.geo, "job_dir": job_dir,
                      "input_nb": str(notebook_path(params.notebook).resolve()),
                      "output_nb": str(reports_dir / job_dir / PARTIAL_NOTEBOOK),
