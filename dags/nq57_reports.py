@@ -41,11 +41,16 @@ TASK_TIMEOUT = timedelta(minutes=float(os.environ.get("NQ57_AIRFLOW_TASK_TIMEOUT
 
 
 @task.external_python(python=NQ57_PYTHON, expect_airflow=False, retries=0)
-def plan(notebooks: list, geos: list, overrides: dict, reports_dir: str) -> dict:
-    """Check every (notebook, geography) and its parameters; create the run folder. Runs in nq57's env."""
+def plan(notebooks: str, geos: str, overrides: str, reports_dir: str) -> dict:
+    """Check every (notebook, geography) and its parameters; create the run folder. Runs in nq57's env.
+
+    The list and dict parameters arrive as JSON text (templates render text).
+    """
+    import json
+
     from nq57lib.runner import plan_run
 
-    return plan_run(notebooks, geos, overrides, reports_dir or None)
+    return plan_run(json.loads(notebooks), json.loads(geos), json.loads(overrides), reports_dir or None)
 
 
 @task
@@ -76,7 +81,6 @@ with DAG(
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    render_template_as_native_obj=True,  # params reach the tasks as lists and dicts, not their text
     default_args={"retries": 2, "retry_delay": timedelta(seconds=30)},
     params={
         "notebooks": Param([], type="array", items={"type": "string"},
@@ -89,8 +93,8 @@ with DAG(
     },
     tags=["nq57"],
 ) as dag:
-    batch = plan(notebooks="{{ params.notebooks }}", geos="{{ params.geos }}",
-                 overrides="{{ params.overrides }}", reports_dir="{{ params.reports_dir }}")
+    batch = plan(notebooks="{{ params.notebooks | tojson }}", geos="{{ params.geos | tojson }}",
+                 overrides="{{ params.overrides | tojson }}", reports_dir="{{ params.reports_dir }}")
     execute = PapermillOperator.partial(
         task_id="execute",
         kernel_name="{{ params.kernel }}",
