@@ -74,7 +74,7 @@ def test_sys_prefix_means_this_environment(monkeypatch, capsys):
     from nq57lib import cli, kernel
 
     calls = []
-    monkeypatch.setattr(kernel, "install", lambda user, prefix: calls.append((user, prefix)) or Path(prefix))
+    monkeypatch.setattr(kernel, "install", lambda user, prefix: calls.append((user, prefix)) or Path("spec"))
     assert cli.main(["kernel", "install", "--sys-prefix"]) == 0
     assert cli.main(["kernel", "install"]) == 0  # --user is the default
     assert calls == [(False, sys.prefix), (True, None)]
