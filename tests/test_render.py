@@ -3,23 +3,30 @@ as ``nq57 run`` publishes one; bad inputs are refused with one line before anyth
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
+import io
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 
-from nq57lib import config, data
+from nq57lib import cli, config, data
 
 BIN = Path(sys.executable).parent
 
 
-def nq57(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "nq57"), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+def nq57(*args: str, cwd: Path) -> SimpleNamespace:
+    """``nq57 ARGS`` run from ``cwd`` in this process (the data package loads once for all tests)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(list(args))
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 @pytest.fixture(scope="module")
