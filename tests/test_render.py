@@ -108,3 +108,25 @@ def test_a_notebook_papermill_did_not_execute_is_refused(tmp_path):
     assert out.returncode == 2 and "no papermill metadata" in out.stderr and not (tmp_path / "r").exists()
     out = nq57("render", "missing.ipynb", cwd=tmp_path)
     assert out.returncode == 2 and "missing.ipynb: no such file" in out.stderr
+
+
+@pytest.mark.slow
+def test_planned_batch_renders_like_the_dag_publish_task_and_can_be_repeated(tmp_path):
+    """The DAG's publish step without Airflow: one planned job executed by papermill, one never started."""
+    import papermill
+
+    from nq57lib import render, runner
+
+    plan = runner.plan_run(["scorecard"], ["vn", "vinh-phuc"], {}, tmp_path)
+    done, lost = plan["jobs"]
+    papermill.execute_notebook(done["input_nb"], done["output_nb"], progress_bar=False, kernel_name="nq57",
+                               parameters={**done["parameters"], "output_dir": done["output_dir"]})
+    first = render.render_planned(plan, runner="airflow", kernel="nq57")
+    assert first["runner"] == "airflow" and first["counts"] == {"ok": 1, "failed": 1, "skipped": 0, "not_run": 0}
+    ok, failed = first["jobs"]
+    assert (ok["geo"], ok["status"]) == ("vn", "ok") and (tmp_path / ok["results_dir"] / "results.json").is_file()
+    assert failed["geo"] == "vinh-phuc" and failed["error"].startswith("no executed notebook")
+    again = render.render_planned(plan, runner="airflow", kernel="nq57")  # a retried publish task
+    assert [j["status"] for j in again["jobs"]] == ["ok", "failed"]
+    assert (tmp_path / ok["report_html"]).is_file() and (tmp_path / ok["results_dir"] / "results.json").is_file()
+    assert not list(tmp_path.rglob(".*partial*"))
