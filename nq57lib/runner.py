@@ -235,7 +235,10 @@ def execute_job(job: Job) -> dict[str, Any]:
         return _lost_job_record(job, error or "papermill wrote no executed notebook")
     executed = render.Executed(path=partial, results_dir=staging, move=True, error=error,
                                started_utc=started_utc, execute_s=time.perf_counter() - t_start)
-    return render.render_job(executed, job.reports_dir, job.run_id, notebook=job.notebook)
+    try:
+        return render.render_job(executed, job.reports_dir, job.run_id, notebook=job.notebook)
+    except Exception as exc:  # noqa: BLE001 - e.g. an executed notebook left unreadable by a dying kernel
+        return _lost_job_record(job, error or f"rendering failed: {type(exc).__name__}: {first_line(exc)}")
 
 
 def describe_failure(exc: BaseException, timeout_s: float) -> str:
