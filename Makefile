@@ -1,18 +1,30 @@
 # nq57 front door. Two commands from a fresh clone (they bootstrap .venv themselves):
 #   make report   # the main job: reports for the default geographies on the shipped data
 #   make test     # the whole test suite
-# Optional: make lab (JupyterLab with the project's kernel), make bench, make data.
+# Optional: make lab (JupyterLab with the project's kernel), make bench, make data,
+# make airflow-env (Airflow 3 + papermill provider in .venv-airflow, for dags/nq57_reports.py).
+# In a conda (or any other ready) environment: make test USE_CURRENT_ENV=1 builds no .venv.
 
 PYTHON ?= python3
 VENV ?= .venv
+PYTEST_ARGS ?= -n 2
+RUN_ARGS ?=
+AIRFLOW_VENV ?= .venv-airflow
+
+ifeq ($(USE_CURRENT_ENV),1)
+# The active environment (conda, or any env with environment.yml's packages): nq57 is installed
+# into it without dependencies (they are the environment's own), then checked to be complete.
+BIN := $(shell $(PYTHON) -c 'import os, sys; print(os.path.dirname(sys.executable))')
+STAMP := $(shell $(PYTHON) -c 'import sys; print(sys.prefix)')/.nq57-installed
+else
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.nq57-installed
-PYTEST_ARGS ?= -n 2
+endif
 
-.PHONY: report test lab bench data rehash clean-venv
+.PHONY: report test lab bench data rehash clean-venv airflow-env git-filter
 
 report: $(STAMP)
-	$(BIN)/nq57 run
+	$(BIN)/nq57 run $(RUN_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -32,10 +44,37 @@ rehash: $(STAMP)
 # The environment is rebuilt only when the dependency pins change (idempotent).
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nq57 needs Python >= 3.11 (set PYTHON=python3.x)")'
+ifeq ($(USE_CURRENT_ENV),1)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python tools/check_env.py
+else
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,lab]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name nq57 --display-name "Python (nq57)" >/dev/null
+endif
+	$(BIN)/nq57 kernel install --sys-prefix >/dev/null
+	@$(MAKE) --no-print-directory git-filter BIN=$(BIN) AUTO=1
 	touch $(STAMP)
 
+# Notebook outputs never reach git: .gitattributes runs *.ipynb through the nbstripout filter on
+# `git add`. The filter is configured here (git keeps filter commands out of the repository). In a
+# linked worktree the bootstrap leaves the shared repository config alone; run `make git-filter`.
+git-filter:
+	@if ! git rev-parse --git-dir >/dev/null 2>&1; then echo "git-filter: not a git clone, nothing to do"; \
+	elif [ -n "$(AUTO)" ] && [ "$$(git rev-parse --git-dir)" != "$$(git rev-parse --git-common-dir)" ]; then \
+	  echo "git-filter: linked worktree; run 'make git-filter' to strip notebook outputs on git add"; \
+	else git config filter.nbstripout.clean '$(BIN)/python -m nbstripout --keep-id' && \
+	  git config filter.nbstripout.smudge cat && echo "git-filter: notebook outputs are stripped on git add"; fi
+
+# Airflow 3 and the papermill provider in their own environment (never in nq57's): the DAG's plan
+# and publish tasks run in $(VENV) through ExternalPythonOperator. Pins: constraints-airflow.txt.
+airflow-env: $(AIRFLOW_VENV)/.nq57-installed
+
+$(AIRFLOW_VENV)/.nq57-installed: constraints-airflow.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nq57 needs Python >= 3.11 (set PYTHON=python3.x)")'
+	$(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-airflow.txt \
+	  apache-airflow apache-airflow-providers-papermill
+	touch $@
+
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(AIRFLOW_VENV)

@@ -1,4 +1,7 @@
-"""The ``nq57`` command: ``nq57 data`` (coverage, validation, geographies) and ``nq57 run`` (reports).
+"""The ``nq57`` command: check the data, run reports, render executed notebooks, install the kernel.
+
+``nq57 data`` (coverage, validation, geographies), ``nq57 run`` (reports), ``nq57 render``
+(reports from notebooks papermill executed elsewhere), ``nq57 kernel install``.
 
 Every user error prints one line to stderr and exits with status 2; nothing is written first.
 """
@@ -101,6 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
         p_run = sub.add_parser("run", help="run report notebooks into reports/")
         runner.add_arguments(p_run)
         p_run.set_defaults(func=runner.main)
+
+        from . import render
+
+        p_render = sub.add_parser("render", help="publish notebooks executed by papermill (any route) as reports")
+        render.add_arguments(p_render)
+        p_render.set_defaults(func=render.main)
+
+    from . import kernel
+
+    p_kernel = sub.add_parser("kernel", help="the Jupyter kernel 'nq57' the report notebooks run on")
+    kernel_sub = p_kernel.add_subparsers(dest="kernel_command", required=True)
+    p_install = kernel_sub.add_parser("install", help="register this environment's Python as the kernel 'nq57'")
+    kernel.add_arguments(p_install)
+    p_install.set_defaults(func=kernel.main)
     return parser
 
 

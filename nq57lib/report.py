@@ -142,10 +142,10 @@ def save_results(P: Mapping[str, Any], tables: Mapping[str, Any] | None = None,
     document = {
         "schema": RESULTS_SCHEMA,
         "notebook": getattr(P, "notebook", ""),
-        "parameters": {k: _plain(k, v) for k, v in P.items() if k != "output_dir"},
+        "parameters": {k: plain_value(k, v) for k, v in P.items() if k != "output_dir"},
         "nq57lib_version": package_version(),
         "data": data_vintage(),
-        "scalars": {str(k): _plain(str(k), v) for k, v in (scalars or {}).items()},
+        "scalars": {str(k): plain_value(str(k), v) for k, v in (scalars or {}).items()},
         "tables": table_meta,
     }
     text = dumps_json(document)  # everything is checked before the first file is written
@@ -164,14 +164,14 @@ def _tidy_frame(name: str, frame: Any) -> Any:
     return frame
 
 
-def _plain(name: str, value: Any) -> Any:
+def plain_value(name: str, value: Any) -> Any:
     """``value`` as plain JSON data with floats rounded to ``FLOAT_DIGITS`` significant digits."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
         return int(value)
     if hasattr(value, "item") and getattr(value, "ndim", None) == 0:  # numpy scalar
-        return _plain(name, value.item())
+        return plain_value(name, value.item())
     if isinstance(value, float):
         if math.isnan(value):
             return None
@@ -179,9 +179,9 @@ def _plain(name: str, value: Any) -> Any:
             raise ParameterError("scalars", f"{name!r} is infinite; results must be finite")
         return float(f"{value:.{FLOAT_DIGITS}g}")
     if isinstance(value, Mapping):
-        return {str(k): _plain(f"{name}.{k}", v) for k, v in value.items()}
+        return {str(k): plain_value(f"{name}.{k}", v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(f"{name}[{i}]", v) for i, v in enumerate(value)]
+        return [plain_value(f"{name}[{i}]", v) for i, v in enumerate(value)]
     raise ParameterError("scalars", f"{name!r} has type {type(value).__name__}; use numbers, text, lists or dicts")
 
 

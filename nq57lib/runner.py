@@ -6,9 +6,11 @@ the runner (1) checks every parameter of every (notebook, geography) before any 
 and nbconvert are imported, and (3) exports HTML in that process instead of spawning
 ``jupyter nbconvert``.
 
-Each run writes ``reports/runs/<run_id>/<notebook>/<geo>/`` with ``notebook.ipynb`` (the executed
-notebook: the audit log, kept for failures too), ``report.html`` and ``results/`` (only for
-successful runs), then ``reports/runs/<run_id>/manifest.json``, then rebuilds ``reports/index.html``.
+After papermill returns, each notebook is rendered by ``nq57lib.render`` (the step ``nq57 render``
+and the Airflow DAG use too): ``reports/runs/<run_id>/<notebook>/<geo>/`` gets ``notebook.ipynb``
+(the executed notebook: the audit log, kept for failures too), ``report.html`` and ``results/``
+(only for successful runs); then ``reports/runs/<run_id>/manifest.json`` is written and
+``reports/index.html`` rebuilt.
 A failing, hanging (per-cell ``--timeout``) or crashing notebook is recorded as failed and the
 rest of the batch carries on; the exit status is 1 if any failed, 2 for bad arguments.
 """
@@ -18,31 +20,28 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
-import secrets
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import config, report
+from . import config, render, report
 from .errors import ParameterError, check_choice
 from .params import Parameters, parameters_cell, parse_override, spec_for, validate_parameters
 from .provenance import sha256_file
 from .registry import SPECS
+from .render import PARTIAL_NOTEBOOK, STAGING_RESULTS, first_line, utc_now
 
 ALL_GEOS = "all"
 DEFAULT_TIMEOUT_S = 600.0
-PARTIAL_NOTEBOOK = ".notebook.partial.ipynb"  # papermill saves here while cells run
-STAGING_RESULTS = ".results.partial"          # the notebook's output_dir until the run succeeds
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``nq57 run`` (the ``nq57`` command wires them in ``nq57lib.cli``)."""
     parser.add_argument("--notebook", action="append", metavar="NAME",
-                        help=f"notebook to run: {', '.join(SPECS)}; repeatable (default: all)")
+                        help=f"notebook to run: {', '.join(notebook_names())}; repeatable (default: all)")
     parser.add_argument("--geo", action="append", metavar="GEO",
                         help="geography id or name; repeatable; 'all' = every geography with the data the "
                              f"notebook needs (default: {', '.join(config.DEFAULT_REPORT_GEOS)})")
@@ -78,9 +77,14 @@ def _positive_float(text: str) -> float:
 # ---------------------------------------------------------------------------------------------
 # Planning: everything here runs before any kernel starts, and raises ParameterError (exit 2).
 
+def notebook_names() -> list[str]:
+    """The report notebooks, in their default order (the one lookup every route uses)."""
+    return list(SPECS)
+
+
 def select_notebooks(names: list[str] | None) -> list[str]:
     """The notebooks to run, each checked to exist as ``notebooks/<name>.ipynb``."""
-    selected = list(dict.fromkeys(names or SPECS))
+    selected = list(dict.fromkeys(names or notebook_names()))
     for name in selected:
         spec_for(name)  # unknown name: "did you mean"
         if not notebook_path(name).is_file():
@@ -94,10 +98,13 @@ def notebook_path(name: str) -> Path:
 
 def parse_overrides(texts: list[str], notebooks: list[str]) -> dict[str, Any]:
     """``-p name=value`` texts as typed values; each name must belong to a selected notebook."""
+    return check_overrides(dict(parse_override(text) for text in texts), notebooks)
+
+
+def check_overrides(overrides: dict[str, Any], notebooks: list[str]) -> dict[str, Any]:
+    """``overrides`` if each name belongs to a selected notebook and is not set by the runner itself."""
     known = list(dict.fromkeys(spec.name for nb in notebooks for spec in spec_for(nb)))
-    overrides: dict[str, Any] = {}
-    for text in texts:
-        name, value = parse_override(text)
+    for name in overrides:
         if name == "geo":
             raise ParameterError("geo", "choose geographies with --geo, not -p")
         if name == "output_dir":
@@ -106,8 +113,7 @@ def parse_overrides(texts: list[str], notebooks: list[str]) -> dict[str, Any]:
             hint = difflib.get_close_matches(name, known, n=1)
             suffix = f"; did you mean '{hint[0]}'?" if hint else ""
             raise ParameterError(name, f"unknown parameter of notebook(s) {', '.join(notebooks)}{suffix}")
-        overrides[name] = value
-    return overrides
+    return dict(overrides)
 
 
 def geo_availability(notebook: str) -> dict[str, str | None]:
@@ -198,12 +204,10 @@ class Job:
     reports_dir: str
     job_dir: str                    # relative to reports_dir: runs/<run_id>/<notebook>/<geo>
     run_id: str
-    data: dict[str, Any] = field(default_factory=dict)
-    package_version: str = ""
 
 
 def execute_job(job: Job) -> dict[str, Any]:
-    """Run one notebook through papermill, then publish its HTML and results; never raises.
+    """Run one notebook through papermill, then render it (``nq57lib.render``); never raises.
 
     Returns the job's manifest record. The executed notebook is kept for a failed run (it shows
     the traceback); the HTML report and results are published only for a successful one.
@@ -214,16 +218,9 @@ def execute_job(job: Job) -> dict[str, Any]:
     job_dir = Path(job.reports_dir) / job.job_dir
     job_dir.mkdir(parents=True, exist_ok=True)
     staging, partial = job_dir / STAGING_RESULTS, job_dir / PARTIAL_NOTEBOOK
-    record: dict[str, Any] = {
-        "notebook": job.notebook, "geo": job.geo, "status": "failed", "parameters": job.parameters,
-        "inputs": {"notebook": Path(job.input_path).name, "notebook_sha256": job.notebook_sha256,
-                   "data_checksum": job.data.get("checksum", "")},
-        "started_utc": started_utc, "executed_notebook": None, "report_html": None, "results_dir": None,
-        "error": None,
-    }
-    executed = None
+    error = None
     try:
-        executed = papermill.execute_notebook(
+        papermill.execute_notebook(
             job.input_path, str(partial), parameters=dict(job.parameters, output_dir=str(staging)),
             kernel_name=job.kernel, cwd=str(Path(job.input_path).parent), progress_bar=False,
             log_output=False, execution_timeout=job.timeout_s,
@@ -234,64 +231,15 @@ def execute_job(job: Job) -> dict[str, Any]:
             # before shutdown) would repeat in every batch log; cell errors are in the notebook.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook is recorded, not raised
-        record["error"] = describe_failure(exc, job.timeout_s)
-    execute_s = time.perf_counter() - t_start
-    if partial.exists():
-        os.replace(partial, job_dir / "notebook.ipynb")
-        record["executed_notebook"] = f"{job.job_dir}/notebook.ipynb"
-    t_export = time.perf_counter()
-    if record["error"] is None:
-        try:
-            publish(job, executed, job_dir, started_utc)
-            record.update(status="ok", report_html=f"{job.job_dir}/report.html")
-            if (job_dir / "results").is_dir():
-                record["results_dir"] = f"{job.job_dir}/results"
-        except Exception as exc:  # noqa: BLE001
-            record["error"] = f"publishing the report failed: {type(exc).__name__}: {first_line(exc)}"
-    shutil.rmtree(staging, ignore_errors=True)  # left only when the run failed
-    record.update(finished_utc=utc_now(), execute_s=round(execute_s, 3),
-                  export_s=round(time.perf_counter() - t_export, 3),
-                  duration_s=round(time.perf_counter() - t_start, 3))
-    return record
-
-
-def publish(job: Job, executed: Any, job_dir: Path, started_utc: str) -> None:
-    """Write ``report.html`` and move the staged results to ``results/`` (each step atomic)."""
-    lang = str(job.parameters.get("lang", "en"))
-    title = page_title(executed, job.notebook, job.geo, lang)
-    header = report.provenance_header_html(
-        title, job.parameters, job.data, job.package_version, job.run_id, started_utc, lang=lang)
-    report.atomic_write_text(job_dir / "report.html", report.notebook_to_html(executed, title, header, lang=lang))
-    staging = job_dir / STAGING_RESULTS
-    if staging.is_dir():
-        os.replace(staging, job_dir / "results")
-
-
-def page_title(nb: Any, notebook: str, geo: str, lang: str) -> str:
-    """The report page's title in the report's language: the notebook's name (``<notebook>.notebook_name``
-    in the locale files, else its first heading) and the geography's name (its id if unknown)."""
-    from . import data
-    from .text import t
-
+        error = describe_failure(exc, job.timeout_s)
+    if not partial.exists():  # papermill stopped before writing anything (e.g. the kernel did not start)
+        return _lost_job_record(job, error or "papermill wrote no executed notebook")
+    executed = render.Executed(path=partial, results_dir=staging, move=True, error=error,
+                               started_utc=started_utc, execute_s=time.perf_counter() - t_start)
     try:
-        name = t(f"{notebook}.notebook_name", lang)
-    except (KeyError, ParameterError):
-        name = notebook_title(nb, notebook)
-    try:
-        place = data.geo_name(data.load_package(), geo, lang)
-    except Exception:  # noqa: BLE001 - a title never fails a report
-        place = geo
-    return f"{name} — {place}"
-
-
-def notebook_title(nb: Any, fallback: str) -> str:
-    """The first markdown heading of the notebook, else ``fallback``."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return fallback
+        return render.render_job(executed, job.reports_dir, job.run_id, notebook=job.notebook)
+    except Exception as exc:  # noqa: BLE001 - e.g. an executed notebook left unreadable by a dying kernel
+        return _lost_job_record(job, error or f"rendering failed: {type(exc).__name__}: {first_line(exc)}")
 
 
 def describe_failure(exc: BaseException, timeout_s: float) -> str:
@@ -306,15 +254,6 @@ def describe_failure(exc: BaseException, timeout_s: float) -> str:
     if isinstance(exc, DeadKernelError):
         return "the kernel died (crashed, ran out of memory, or was killed)"
     return f"{type(exc).__name__}: {first_line(exc)}"
-
-
-def first_line(value: Any) -> str:
-    lines = str(value).strip().splitlines()
-    return lines[0] if lines else ""
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) -> None:
@@ -385,6 +324,7 @@ def _lost_job_record(job: Job, error: str) -> dict[str, Any]:
         executed = f"{job.job_dir}/notebook.ipynb"
     shutil.rmtree(job_dir / STAGING_RESULTS, ignore_errors=True)
     return {"notebook": job.notebook, "geo": job.geo, "status": "failed", "parameters": job.parameters,
+            "inputs": {"notebook": Path(job.input_path).name, "notebook_sha256": job.notebook_sha256},
             "error": error, "executed_notebook": executed, "report_html": None, "results_dir": None}
 
 
@@ -425,56 +365,75 @@ def main(args: argparse.Namespace) -> int:
     bad option or parameter, before anything is written or any kernel starts.
     """
     if args.list_params:
-        for name in args.notebook or SPECS:
+        for name in args.notebook or notebook_names():
             print(f"# {name}\n{parameters_cell(name)}\n")
         return 0
     t_start, started_utc = time.perf_counter(), utc_now()
     skip_slow_optional_imports()
 
-    # 1. Check everything; nothing is written before this block has passed.
-    notebooks = select_notebooks(args.notebook)
-    overrides = parse_overrides(args.param, notebooks)
-    planned, skipped = plan_jobs(notebooks, args.geo or list(config.DEFAULT_REPORT_GEOS), overrides)
+    # 1. Check everything and create the run folder; nothing is written before the checks passed.
     kernel = pick_kernel(args.kernel)
-    data, package = report.data_vintage(), report.package_version()
+    plan = plan_run(args.notebook, args.geo, parse_overrides(args.param, select_notebooks(args.notebook)),
+                    args.reports_dir)
     if ALL_GEOS not in (args.geo or []):  # with "all", skips are expected; the manifest lists them
-        for item in skipped:
+        for item in plan["skipped"]:
             print(f"skipped {item['notebook']} / {item['geo']}: {item['reason']}", file=sys.stderr)
 
-    # 2. Run every notebook into its own folder of this run.
-    reports_dir = Path(args.reports_dir or config.REPORTS_DIR).resolve()
-    run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-    try:
-        (reports_dir / "runs" / run_id).mkdir(parents=True)
-    except OSError as error:
-        raise ParameterError("reports-dir", f"cannot create a run folder in {reports_dir}: {error.strerror}") from None
-    checksums = {nb: sha256_file(notebook_path(nb)) for nb in notebooks}
-    jobs = [Job(notebook=p.notebook, geo=p.geo, parameters={k: v for k, v in p.items() if k != "output_dir"},
-                input_path=str(notebook_path(p.notebook)), notebook_sha256=checksums[p.notebook], kernel=kernel,
-                timeout_s=args.timeout, reports_dir=str(reports_dir), job_dir=f"runs/{run_id}/{p.notebook}/{p.geo}",
-                run_id=run_id, data=data, package_version=package)
-            for p in planned]
+    # 2. Run every notebook into its own folder of this run, rendering each as it finishes.
+    reports_dir, run_id = Path(plan["reports_dir"]), plan["run_id"]
+    jobs = [Job(notebook=j["notebook"], geo=j["geo"], parameters=j["parameters"], input_path=j["input_nb"],
+                notebook_sha256=plan["notebooks"][j["notebook"]]["sha256"], kernel=kernel, timeout_s=args.timeout,
+                reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id)
+            for j in plan["jobs"]]
     workers = max(1, min(args.jobs or _cores(), len(jobs)))
     records, interrupted = execute_batch(jobs, workers)
 
     # 3. Record the run, then rebuild the index from every run's manifest.
-    failed = [r for r in records if r["status"] != "ok"]
-    manifest = {
-        "schema": report.MANIFEST_SCHEMA, "run_id": run_id, "started_utc": started_utc, "finished_utc": utc_now(),
-        "duration_s": round(time.perf_counter() - t_start, 3), "interrupted": interrupted,
-        "nq57lib_version": package, "python": sys.version.split()[0], "kernel": kernel, "workers": workers,
-        "timeout_s": args.timeout, "data": data, "overrides": overrides,
-        "notebooks": {nb: {"path": notebook_path(nb).name, "sha256": checksums[nb]} for nb in notebooks},
-        "counts": {"ok": len(records) - len(failed), "failed": len(failed), "skipped": len(skipped),
-                   "not_run": len(jobs) - len(records)},
-        "jobs": records, "skipped": skipped,
-    }
-    report.write_manifest(reports_dir / "runs" / run_id, manifest)
-    index = report.update_index(reports_dir, utc_now())
-    print_summary(manifest, reports_dir, index)
+    manifest = render.finish_run(
+        reports_dir, run_id, records, started_utc=started_utc, duration_s=time.perf_counter() - t_start,
+        runner="nq57 run",
+        skipped=plan["skipped"], not_run=len(jobs) - len(records), interrupted=interrupted, kernel=kernel,
+        workers=workers, timeout_s=args.timeout, data=plan["data"], overrides=plan["overrides"],
+        notebooks=plan["notebooks"])
+    render.print_summary(manifest, reports_dir)
     if interrupted:
         raise KeyboardInterrupt
-    return 1 if failed else 0
+    return 1 if manifest["counts"]["failed"] else 0
+
+
+def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dict[str, Any],
+             reports_dir: str | Path | None) -> dict[str, Any]:
+    """Check a batch and create its run folder; return the plan as plain data (JSON-ready).
+
+    The one planning step of every route that runs the notebooks itself: ``nq57 run`` and the
+    Airflow DAG (whose tasks run papermill on each planned job, then ``render.render_planned``).
+    ``None`` or empty notebooks and geographies mean ``nq57 run``'s defaults. Each job names its
+    input notebook, where papermill writes the executed notebook (``output_nb``), and its
+    parameters including ``output_dir``. Raises ``ParameterError`` before anything is written.
+    """
+    selected = select_notebooks(notebooks or None)
+    overrides = check_overrides(overrides or {}, selected)
+    planned, skipped = plan_jobs(selected, list(geos or config.DEFAULT_REPORT_GEOS), overrides)
+    data = report.data_vintage()
+    reports_dir = Path(reports_dir or config.REPORTS_DIR).resolve()
+    run_id = render.new_run_id()
+    try:
+        (reports_dir / "runs" / run_id).mkdir(parents=True)
+    except OSError as error:
+        raise ParameterError("reports-dir", f"cannot create a run folder in {reports_dir}: {error.strerror}") from None
+    jobs = []
+    for params in planned:
+        job_dir = render.job_dir_of(run_id, params.notebook, params.geo)
+        (reports_dir / job_dir).mkdir(parents=True)  # papermill writes only into an existing folder
+        jobs.append({"notebook": params.notebook, "geo": params.geo, "job_dir": job_dir,
+                     "input_nb": str(notebook_path(params.notebook).resolve()),
+                     "output_nb": str(reports_dir / job_dir / PARTIAL_NOTEBOOK),
+                     "parameters": {k: v for k, v in params.items() if k != "output_dir"},
+                     "output_dir": str(reports_dir / job_dir / STAGING_RESULTS)})
+    return {"run_id": run_id, "reports_dir": str(reports_dir), "started_utc": utc_now(), "data": data,
+            "overrides": overrides, "skipped": skipped, "jobs": jobs,
+            "notebooks": {nb: {"path": notebook_path(nb).name, "sha256": sha256_file(notebook_path(nb))}
+                          for nb in selected}}
 
 
 def execute_batch(jobs: list[Job], workers: int) -> tuple[list[dict], bool]:
@@ -516,19 +475,3 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
-
-
-def print_summary(manifest: dict, reports_dir: Path, index: Path) -> None:
-    counts = manifest["counts"]
-    print(f"nq57 run {manifest['run_id']}: {counts['ok']} ok, {counts['failed']} failed, "
-          f"{counts['skipped']} skipped in {manifest['duration_s']:.1f} s with {manifest['workers']} worker(s)")
-    if counts["not_run"]:
-        print(f"interrupted: {counts['not_run']} notebook(s) did not finish")
-    for record in manifest["jobs"]:
-        if record["status"] != "ok":
-            print(f"FAILED {record['notebook']} / {record['geo']}: {record['error']}")
-            if record.get("executed_notebook"):
-                print(f"       executed notebook: {reports_dir / record['executed_notebook']}")
-    print(f"manifest: {reports_dir / 'runs' / manifest['run_id'] / report.MANIFEST_NAME}")
-    print(f"index: {index}")
-

@@ -1,0 +1,132 @@
+"""``nq57 render``: a notebook executed by plain papermill becomes a report the index lists, exactly
+as ``nq57 run`` publishes one; bad inputs are refused with one line before anything is written."""
+
+from __future__ import annotations
+
+import contextlib
+import filecmp
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from nq57lib import cli, config, data
+
+BIN = Path(sys.executable).parent
+
+
+def nq57(*args: str, cwd: Path) -> SimpleNamespace:
+    """``nq57 ARGS`` run from ``cwd`` in this process (the data package loads once for all tests)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(list(args))
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory) -> Path:
+    """The README's plain papermill call (scorecard for the nation), run from a scratch folder."""
+    folder = tmp_path_factory.mktemp("plain")
+    out = subprocess.run([str(BIN / "papermill"), str(config.NOTEBOOKS_DIR / "scorecard.ipynb"), "out.ipynb",
+                          "-p", "geo", "Việt Nam", "-p", "output_dir", "res", "--no-progress-bar"],
+                         cwd=folder, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return folder
+
+
+def only_manifest(reports: Path) -> dict:
+    manifests = list(reports.glob("runs/*/manifest.json"))
+    assert len(manifests) == 1
+    return json.loads(manifests[0].read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_plain_papermill_output_becomes_a_report_the_index_lists(plain_run, tmp_path):
+    reports = tmp_path / "reports"
+    out = nq57("render", "out.ipynb", "--reports-dir", str(reports), cwd=plain_run)
+    assert out.returncode == 0, out.stderr
+    manifest = only_manifest(reports)
+    assert manifest["runner"] == "nq57 render" and manifest["counts"]["ok"] == 1
+    job = manifest["jobs"][0]
+    assert (job["notebook"], job["geo"], job["status"]) == ("scorecard", "vn", "ok")  # the name resolved to its id
+    assert job["parameters"] == {"geo": "vn", "lang": "en"}
+    assert job["inputs"]["notebook"] == "scorecard.ipynb" and job["inputs"]["notebook_sha256"]
+    page = (reports / job["report_html"]).read_text(encoding="utf-8")
+    assert data.load_package(use_env=False).checksum in page and "validate_parameters" not in page
+    assert "data:image/png;base64," in page
+    published = reports / job["results_dir"]
+    names = sorted(p.name for p in (plain_run / "res").iterdir())
+    assert "results.json" in names and sorted(p.name for p in published.iterdir()) == names
+    assert filecmp.cmpfiles(plain_run / "res", published, names, shallow=False)[1:] == ([], [])
+    assert (plain_run / "out.ipynb").is_file() and (plain_run / "res").is_dir()  # copied, not moved
+    latest = json.loads((reports / "latest.json").read_text(encoding="utf-8"))["reports"]
+    assert [(r["notebook"], r["geo"], r["report_html"]) for r in latest] == [("scorecard", "vn", job["report_html"])]
+    assert f'href="{job["report_html"]}"' in (reports / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_failed_execution_is_recorded_with_its_error_and_no_report(plain_run, tmp_path):
+    nb = nbformat.read(plain_run / "out.ipynb", as_version=4)
+    cell = [c for c in nb.cells if c.cell_type == "code"][-1]
+    cell.outputs = [nbformat.v4.new_output("error", ename="KeyError", evalue="'grdp'\nmore", traceback=[])]
+    nb.metadata.papermill.exception = True
+    nbformat.write(nb, tmp_path / "failed.ipynb")
+    reports = tmp_path / "reports"
+    out = nq57("render", "failed.ipynb", "--results", str(plain_run / "res"), "--reports-dir", str(reports),
+               cwd=tmp_path)
+    assert out.returncode == 1
+    job = only_manifest(reports)["jobs"][0]
+    assert job["status"] == "failed" and job["error"] == f"KeyError: 'grdp' (cell [{cell.execution_count}])"
+    assert f"FAILED scorecard / vn: {job['error']}" in out.stdout
+    assert (reports / job["executed_notebook"]).is_file()
+    assert job["report_html"] is None and not list(reports.glob("runs/*/*/*/report.html"))
+
+
+@pytest.mark.slow
+def test_results_of_another_run_are_refused_before_anything_is_written(plain_run, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(plain_run / "res", other)
+    results = json.loads((other / "results.json").read_text(encoding="utf-8"))
+    results["parameters"]["lang"] = "vi"
+    (other / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    reports = tmp_path / "reports"
+    out = nq57("render", str(plain_run / "out.ipynb"), "--results", str(other), "--reports-dir", str(reports),
+               cwd=tmp_path)
+    assert out.returncode == 2 and "written by another run" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and not reports.exists()
+
+
+def test_a_notebook_papermill_did_not_execute_is_refused(tmp_path):
+    out = nq57("render", str(config.NOTEBOOKS_DIR / "scorecard.ipynb"), "--reports-dir", str(tmp_path / "r"),
+               cwd=tmp_path)
+    assert out.returncode == 2 and "no papermill metadata" in out.stderr and not (tmp_path / "r").exists()
+    out = nq57("render", "missing.ipynb", cwd=tmp_path)
+    assert out.returncode == 2 and "missing.ipynb: no such file" in out.stderr
+
+
+@pytest.mark.slow
+def test_planned_batch_renders_like_the_dag_publish_task_and_can_be_repeated(tmp_path):
+    """The DAG's publish step without Airflow: one planned job executed by papermill, one never started."""
+    import papermill
+
+    from nq57lib import render, runner
+
+    plan = runner.plan_run(["scorecard"], ["vn", "vinh-phuc"], {}, tmp_path)
+    done, lost = plan["jobs"]
+    papermill.execute_notebook(done["input_nb"], done["output_nb"], progress_bar=False, kernel_name="nq57",
+                               parameters={**done["parameters"], "output_dir": done["output_dir"]})
+    first = render.render_planned(plan, runner="airflow", kernel="nq57")
+    assert first["runner"] == "airflow" and first["counts"] == {"ok": 1, "failed": 1, "skipped": 0, "not_run": 0}
+    ok, failed = first["jobs"]
+    assert (ok["geo"], ok["status"]) == ("vn", "ok") and (tmp_path / ok["results_dir"] / "results.json").is_file()
+    assert failed["geo"] == "vinh-phuc" and failed["error"].startswith("no executed notebook")
+    again = render.render_planned(plan, runner="airflow", kernel="nq57")  # a retried publish task
+    assert [j["status"] for j in again["jobs"]] == ["ok", "failed"]
+    assert (tmp_path / ok["report_html"]).is_file() and (tmp_path / ok["results_dir"] / "results.json").is_file()
+    assert not list(tmp_path.rglob(".*partial*"))
