@@ -27,6 +27,7 @@ from .provenance import ASSUMED, DERIVED, Assumption
 MEDIUM_TERM_YEARS = 5  # a plan period: long enough to smooth one shock year (2020, 2023), short enough to be current
 GROWTH_INDICATOR = "grdp_growth_pct"
 LEVEL_INDICATOR = "grdp_current_bn_vnd"
+WEIGHT_YEAR_DISTANCE = 2  # years between a growth rate and the GRDP that weights it, at most
 
 
 @dataclass(frozen=True)
@@ -81,23 +82,34 @@ def yearly_real_growth(pkg: data.DataPackage, geo_id: str) -> list[YearRate]:
     """Every year's real growth of a geography: observed, or derived from a merged unit's old units.
 
     A year with the unit's own observation uses it. For a unit created by the 2025 merger, a year
-    without one uses the mean of the old units' rates weighted by their current-price GRDP of that
-    year, when every old unit reports both.
+    without one uses the mean of the old units' rates weighted by their current-price GRDP, when every
+    old unit reports its growth that year. Each weight is the unit's GRDP of that year, or of the
+    nearest year within ``WEIGHT_YEAR_DISTANCE`` that it reports (a provincial economy's share of the
+    merged one moves slowly; the basis names every year used).
     """
     own = data.series(pkg, geo_id, GROWTH_INDICATOR)
     rates = {int(r.year): YearRate(int(r.year), float(r.value), f"observed ({r.source_id})")
              for r in own.itertuples() if pd.notna(r.value)}
     parts = data.old_units(pkg, geo_id)
     if parts:
-        growth = {p: data.series(pkg, p, GROWTH_INDICATOR).set_index("year")["value"] for p in parts}
-        level = {p: data.series(pkg, p, LEVEL_INDICATOR).set_index("year")["value"] for p in parts}
-        years = set.intersection(*(set(growth[p].index) & set(level[p].index) for p in parts))
-        for year in sorted(int(y) for y in years if int(y) not in rates):
-            weights = {p: float(level[p][year]) for p in parts}
+        growth = {p: data.series(pkg, p, GROWTH_INDICATOR).set_index("year")["value"].dropna() for p in parts}
+        level = {p: data.series(pkg, p, LEVEL_INDICATOR).set_index("year")["value"].dropna() for p in parts}
+        years = set.intersection(*(set(int(y) for y in growth[p].index) for p in parts))
+        for year in sorted(y for y in years if y not in rates):
+            weight_years = {p: _nearest_year(level[p].index, year) for p in parts}
+            if any(w is None for w in weight_years.values()):
+                continue
+            weights = {p: float(level[p][weight_years[p]]) for p in parts}
             mean = sum(float(growth[p][year]) * w for p, w in weights.items()) / sum(weights.values())
-            rates[year] = YearRate(year, mean, "old units' rates weighted by current-price GRDP ("
-                                   + ", ".join(parts) + ")")
+            named = ", ".join(f"{p} {weight_years[p]}" for p in parts)
+            rates[year] = YearRate(year, mean, f"old units' rates weighted by current-price GRDP ({named})")
     return [rates[y] for y in sorted(rates)]
+
+
+def _nearest_year(years, year: int) -> int | None:
+    """The year of ``years`` nearest to ``year`` (the earlier on a tie), within WEIGHT_YEAR_DISTANCE."""
+    near = sorted((abs(int(y) - year), int(y)) for y in years if abs(int(y) - year) <= WEIGHT_YEAR_DISTANCE)
+    return near[0][1] if near else None
 
 
 def medium_term_real_growth(pkg: data.DataPackage, geo_id: str, up_to_year: int,

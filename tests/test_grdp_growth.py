@@ -69,3 +69,19 @@ def test_no_growth_is_a_parameter_error(mini_root):
     pkg = _package(mini_root, [])
     with pytest.raises(Exception, match="real_growth_pct"):
         grdp_growth.growth_assumption(pkg, "ha-noi", 2024, deflator_pct=3.5)
+
+
+def test_merged_unit_weights_from_the_nearest_year_within_two(mini_root):
+    # 2023: growth for every old unit, GRDP only in 2024 -> weights of 2024, named in the basis.
+    # 2020: growth for every old unit, but old Phu Tho's GRDP is 4 years away -> no derived rate.
+    extra = [_obs(p, "grdp_growth_pct", y, v, "% y/y")
+             for p, y, v in (("vinh-phuc", 2023, 2.0), ("phu-tho", 2023, 7.0), ("hoa-binh", 2023, 1.0),
+                             ("vinh-phuc", 2020, 3.0), ("phu-tho", 2020, 3.5), ("hoa-binh", 2020, 4.0))]
+    pkg = _package(mini_root, extra)
+    rates = {r.year: r for r in grdp_growth.yearly_real_growth(pkg, "phu-tho-2025")}
+    assert 2020 not in rates
+    weights = {"vinh-phuc": 173140, "phu-tho": 107300, "hoa-binh": 72180}
+    expected = (2.0 * weights["vinh-phuc"] + 7.0 * weights["phu-tho"] + 1.0 * weights["hoa-binh"]) / sum(
+        weights.values())
+    assert rates[2023].rate_pct == pytest.approx(expected)
+    assert "vinh-phuc 2024" in rates[2023].basis and "phu-tho 2024" in rates[2023].basis
