@@ -52,6 +52,14 @@ class DataError(Nq57Error):
         super().__init__(f"{where}: {problem}")
 
 
+class OutputError(Nq57Error):
+    """A file nq57 must write (manifest, lock, index) cannot be written: disk full, read-only folder."""
+
+    def __init__(self, path: Any, problem: str):
+        self.path, self.problem = str(path), problem
+        super().__init__(f"cannot write {self.path}: {problem}")
+
+
 def check_number(name: str, value: Any, *, low: float | None = None, high: float | None = None,
                  low_open: bool = False, high_open: bool = False) -> float:
     """Return ``value`` as a float after checking it is a finite real number within the bounds.

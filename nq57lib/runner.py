@@ -18,15 +18,17 @@ rest of the batch carries on; the exit status is 1 if any failed, 2 for bad argu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import math
 import os
+import signal
 import shutil
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import config, render, report
 from .errors import ParameterError, check_choice, shorten
@@ -392,6 +394,8 @@ def _job_process(job: Job, writer: Any, parent_pid: int) -> None:
     """Body of a job process: run the job, send its record to the runner."""
     import threading
 
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the runner's SIGTERM handler is for the runner only
+
     def exit_if_orphaned() -> None:  # the runner was killed: stop, so the kernel stops too
         while True:
             time.sleep(0.5)
@@ -407,9 +411,16 @@ def _lost_job_record(job: Job, error: str) -> dict[str, Any]:
     """Record of a job whose process died; its partial notebook is kept, as for any failure."""
     job_dir = Path(job.reports_dir) / job.job_dir
     executed = None
-    if (job_dir / PARTIAL_NOTEBOOK).exists():
-        os.replace(job_dir / PARTIAL_NOTEBOOK, job_dir / "notebook.ipynb")
-        executed = f"{job.job_dir}/notebook.ipynb"
+    partial = job_dir / PARTIAL_NOTEBOOK
+    if partial.exists():
+        try:
+            render.read_executed(partial)  # a notebook truncated by a full disk is not published
+        except Exception as exc:  # noqa: BLE001 - any unreadable notebook
+            partial.unlink(missing_ok=True)
+            error = f"{error}; the executed notebook was unreadable ({type(exc).__name__}) and was removed"
+        else:
+            os.replace(partial, job_dir / "notebook.ipynb")
+            executed = f"{job.job_dir}/notebook.ipynb"
     shutil.rmtree(job_dir / STAGING_RESULTS, ignore_errors=True)
     return {"notebook": job.notebook, "geo": job.geo, "status": "failed", "parameters": job.parameters,
             "inputs": {"notebook": Path(job.input_path).name, "notebook_sha256": job.notebook_sha256},
@@ -478,7 +489,8 @@ def main(args: argparse.Namespace) -> int:
     workers, capped = cap_jobs(args.jobs, len(jobs))
     if capped:
         print(capped, file=sys.stderr)
-    records, interrupted = execute_batch(jobs, workers)
+    with sigterm_as_interrupt():
+        records, interrupted = execute_batch(jobs, workers)
 
     # 3. Record the run, then rebuild the index from every run's manifest.
     manifest = render.finish_run(
@@ -549,6 +561,23 @@ def execute_batch(jobs: list[Job], workers: int) -> tuple[list[dict], bool]:
         progress.close()
     order = {(job.notebook, job.geo): i for i, job in enumerate(jobs)}
     return sorted(records, key=lambda r: order[(r["notebook"], r["geo"])]), interrupted
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Handle SIGTERM (``kill``, systemd, a scheduler's timeout) like Ctrl-C while the batch runs.
+
+    The running notebooks are stopped, the finished ones and the ``interrupted`` flag are recorded
+    in the manifest. Job processes (forked) restore the default handler.
+    """
+    def interrupt(signum, frame):  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def skip_slow_optional_imports() -> None:
