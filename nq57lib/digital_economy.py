@@ -58,7 +58,7 @@ from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import LANGS, catalog, section, t
+from .text import LANGS, catalog, plain, section, t
 
 INDICATOR = "de_share_pct"
 NATION = "vn"
@@ -1004,7 +1004,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
             parts.append(t(key + "stand_observed", lang, concept=concept_name[concept],
                            value=fmt_pct(last["value"], lang, 2), year=int(last["year"]),
                            status=data.label("status", last["status"], lang, default=last["status"]),
-                           source=last["publisher"], n=inputs.n_own[concept]))
+                           source=plain(last["publisher"]), n=inputs.n_own[concept]))
     out.append(t(key + "where", lang, name=inputs.name) + " " + " ".join(parts))
     nat = tables["national"]
     if not nat.empty:
