@@ -177,7 +177,7 @@ def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
     names = [f["name"] for f in fields]
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
-        raise DataError(path, f"file is {size / 2**20:.1f} MB, above the limit of {MAX_TABLE_BYTES // 2**20} MB "
+        raise DataError(path, f"file is {size / 2**20:.1f} MB, above the limit of {MAX_TABLE_BYTES / 2**20:g} MB "
                               "for one table file; split it or keep only the rows you need")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         header, records = _rows_from_excel(path, resource["name"])
