@@ -226,7 +226,7 @@ def test_a_file_above_the_size_limit_is_refused(mini_root, monkeypatch):
     path = write_csv(mini_root / "big.csv", "observations", [
         _obs("ha-noi", "grdp_growth_pct", 1000 + i, 6.0, "% y/y", note="x" * 100) for i in range(1000)])
     monkeypatch.setattr(data, "MAX_TABLE_BYTES", 100_000)  # above every table of the mini package
-    with pytest.raises(DataError, match=r"big\.csv: file is 0\.1 MB, above the limit of 0\.0953674 MB"):
+    with pytest.raises(DataError, match=r"big\.csv: file is 0\.2 MB, above the limit of 0\.0953674 MB"):
         load(mini_root, extra_observations=path)
 
 
