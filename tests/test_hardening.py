@@ -21,7 +21,8 @@ import pandas as pd
 import pytest
 
 from nq57lib import cli, config, data, render, report, runner, text
-from nq57lib.errors import DataError, OutputError, ParameterError
+from nq57lib import errors
+from nq57lib.errors import DataError, ParameterError
 from nq57lib.params import validate_parameters
 from nq57lib.provenance import sha256_file
 
@@ -312,7 +313,7 @@ def test_a_lock_that_cannot_be_taken_gives_one_line(env, tmp_path, monkeypatch):
     code, _, err = nq57_run(reports, "--notebook", "tiny", "--geo", "alpha")
     assert code == 1 and "cannot take the lock" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
-    with pytest.raises(OutputError):
+    with pytest.raises(errors.OutputError):
         report.update_index(reports, "now")
 
 
