@@ -91,9 +91,10 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
-# One kernel of a default report peaks at about 0.35 GB (benchmarks/bench_memory.py); the runner
-# starts no more jobs than the cores and the available memory allow at this size each.
-JOB_MEMORY_BYTES = 600 * 2**20
+# Measured by benchmarks/bench_memory.py: a report kernel peaks at ~0.19 GB with the defaults and
+# ~0.75 GB with the largest Monte Carlo the memory guard allows. The runner starts no more jobs than
+# the cores and the available memory allow at the larger size each (README "Limits").
+JOB_MEMORY_BYTES = 768 * 2**20
 
 
 def available_memory_bytes() -> int | None:
