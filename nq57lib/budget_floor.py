@@ -63,7 +63,7 @@ from .formatting import fmt_number, fmt_pct
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import bilingual, t
+from .text import bilingual, plain, t
 
 NOTEBOOK = "budget_floor"
 NATION = "vn"
@@ -1243,7 +1243,7 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
     if base.rule == "parameter":
         short = _w("set_by_user", lang)
     elif base.rule == "estimate":
-        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=facts["publisher"],
+        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=plain(facts["publisher"]),
                    year=year)
         if facts["left_out"]:
             extra = " " + _w("base.left_out", lang, listed=_join([_money(v, lang) for v in facts["left_out"]], lang))
@@ -1265,7 +1265,7 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
     else:  # an observed outturn (the nation without a budget estimate)
         grown = base.year != year
         short = _w("base.observed_grown" if grown else "base.observed", lang, status=_status(facts["status"], lang),
-                   year=base.year, publisher=facts["publisher"], base_year=year)
+                   year=base.year, publisher=plain(facts["publisher"]), base_year=year)
     plan = facts.get("plan")
     if plan is not None and base.rule != "plan":
         extra += " " + _w("base.alternative", lang, geo=data.geo_name(pkg, plan["geo"], lang),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import Nq57Error
+from .errors import Nq57Error, OutputError
 
 
 def _data_command(args: argparse.Namespace) -> int:
@@ -126,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except OutputError as exc:  # the work ran but a file could not be written: disk full, read-only folder
+        print(f"nq57: error: {exc}", file=sys.stderr)
+        return 1
     except Nq57Error as exc:
         print(f"nq57: error: {exc}", file=sys.stderr)
         return 2

@@ -36,7 +36,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import config
-from .errors import DataError, ParameterError
+from .errors import DataError, ParameterError, shorten
 from .provenance import sha256_file
 
 TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets", "labels")
@@ -131,16 +131,37 @@ def _rows_from_csv(path: Path, text: str) -> tuple[list[str], list[list[str]]]:
 
 def _rows_from_excel(path: Path, sheet: str) -> tuple[list[str], list[list[str]]]:
     try:
-        book = pd.read_excel(path, sheet_name=None, dtype=str, header=None, keep_default_na=False)
+        book = pd.read_excel(path, sheet_name=None, dtype=object, header=None, keep_default_na=False)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise DataError(path, f"cannot read Excel workbook ({type(exc).__name__}: {exc})") from None
-    frame = book.get(sheet, next(iter(book.values())) if len(book) == 1 else None)
+    frame = book.get(sheet)
     if frame is None:
-        raise DataError(path, f"no sheet named {sheet!r} (sheets: {', '.join(book)})")
+        raise DataError(path, f"no sheet named {sheet!r} (sheets: {', '.join(map(str, book))}); "
+                              f"name the sheet {sheet!r}")
     if frame.empty:
         raise DataError(path, "sheet is empty")
-    values = frame.astype(str).replace("nan", "").values.tolist()
+    values = [[_excel_text(v) for v in row] for row in frame.values.tolist()]
     return [str(c).strip() for c in values[0]], values[1:]
+
+
+def _excel_text(value) -> str:
+    """An Excel cell as the text a CSV would hold: a date cell is YYYY-MM-DD (with its time if it has one)."""
+    import datetime as dt
+
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# A table file larger than this is refused before it is parsed (the shipped tables are < 0.1 MB; a
+# 200 MB file once made one report kernel use 4 GB). README "Limits".
+MAX_TABLE_BYTES = 20 * 2**20
 
 
 def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
@@ -154,6 +175,10 @@ def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
         raise DataError(path, "file not found")
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise DataError(path, f"file is {size / 2**20:.1f} MB, above the limit of {MAX_TABLE_BYTES / 2**20:g} MB "
+                              "for one table file; split it or keep only the rows you need")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         header, records = _rows_from_excel(path, resource["name"])
     else:
@@ -184,7 +209,8 @@ def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
     except pa.errors.SchemaErrors as exc:
         raise _first_failure(path, exc.failure_cases, names) from None
     _check_primary_key(path, typed, resource["schema"].get("primaryKey") or [])
-    _check_no_markup(path, typed, [f["name"] for f in fields if f["type"] == "string"])
+    _check_plain_text(path, typed, [f["name"] for f in fields if f["type"] == "string"],
+                      free=[f["name"] for f in fields if "enum" not in f.get("constraints", {})])
     typed = typed.copy()
     typed["_row"] = typed.index.to_numpy()
     typed["_file"] = str(path)
@@ -192,20 +218,38 @@ def read_table(path: str | Path, resource: dict) -> pd.DataFrame:
 
 
 _MARKUP = r"<\s*[A-Za-z/!?]"
+# Markdown that would make a link or an image: [text](target), ![alt](src), [text][ref], <scheme:...>.
+_MARKDOWN_LINK = r"\][(\[]|!\["
+# A cell a spreadsheet program would run as a formula (text cells are stripped, so a leading tab or
+# carriage return reaches this check as the character after it). Negative numbers live in number columns.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _check_no_markup(path: Path, frame: pd.DataFrame, columns: list[str]) -> None:
-    """Reject text that looks like HTML markup: data strings end up in HTML reports.
+def _check_plain_text(path: Path, frame: pd.DataFrame, columns: list[str], free: list[str]) -> None:
+    """Data text is plain text: refuse control characters (NUL...), HTML, Markdown links or images, and
+    text a spreadsheet would run as a formula, when the file is loaded (never after a kernel ran).
 
-    Reports escape what they print, but a figure's text should never be markup in the first place
-    (a '<' before a number, as in '<5 %', is fine).
+    Reports escape what they print and make their own links from the ``url`` column (http(s) only),
+    but a figure's text should never be markup in the first place (a '<' before a number, as in
+    '<5 %', is fine). Columns of a fixed vocabulary (``free`` lists the others) may hold '='
+    (a comparator). Refusing formulas here keeps the results CSVs safe to open in a spreadsheet.
     """
     for column in columns:
-        hits = frame[column].astype("string").str.contains(_MARKUP, regex=True, na=False)
-        if hits.any():
-            row = hits[hits].index[0]
-            raise DataError(path, f"text looks like HTML markup: {frame.loc[row, column]!r}", row=int(row),
-                            column=column)
+        text = frame[column].astype("string")
+        problems = (
+            (text.str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", regex=True, na=False),
+             "contains a control character (NUL or similar)"),
+            (text.str.contains(_MARKUP, regex=True, na=False), "looks like HTML markup"),
+            (text.str.contains(_MARKDOWN_LINK, regex=True, na=False),
+             "looks like a Markdown link or image (data text is plain text; the report makes the links)"),
+            (text.str.startswith(FORMULA_START, na=False) & (column in free),
+             "starts with =, +, -, @, a tab or a carriage return (a spreadsheet would run it as a formula)"),
+        )
+        for hits, why in problems:
+            if hits.any():
+                row = hits[hits].index[0]
+                raise DataError(path, f"text {why}: {shorten(frame.loc[row, column])!r}", row=int(row),
+                                column=column)
 
 
 def _check_primary_key(path: Path, frame: pd.DataFrame, key: list[str]) -> None:
@@ -375,6 +419,13 @@ def _check_dates(sources: pd.DataFrame, observations: pd.DataFrame) -> None:
                                       f"{int(release_year[early.index[0]])}: a figure cannot be observed before it "
                                       "exists (use status estimate or plan, or fix the year)",
                         row=int(row["_row"]), column="year")
+    this_year = pd.Timestamp.now(tz="UTC").year
+    future = observations[observations["status"].isin(["official", "preliminary"]) & (observations["year"] > this_year)]
+    if not future.empty:
+        row = future.iloc[0]
+        raise DataError(row["_file"], f"{row['status']} figure for {row['year']}, a future year "
+                                      f"(it is {this_year}); use status estimate or plan, or fix the year",
+                        row=int(row["_row"]), column="year")
 
 
 def _fmt_bound(value) -> str:
@@ -536,8 +587,8 @@ def _fold(text: str) -> str:
 _LOOKUPS: dict[tuple, dict[str, str]] = {}
 
 
-def _geo_lookup(pkg: DataPackage) -> dict[str, str]:
-    """Folded name/alias/slug/id -> geo_id, built once per data vintage (lookups are frequent)."""
+def _geo_lookup(pkg: DataPackage) -> dict[str, set[str]]:
+    """Folded name/alias/slug/id -> the geo_ids it names, built once per data vintage (lookups are frequent)."""
     key = (pkg.checksum, pkg.extra_files)
     if key not in _LOOKUPS:
         _LOOKUPS.clear()  # one vintage at a time is enough
@@ -545,43 +596,56 @@ def _geo_lookup(pkg: DataPackage) -> dict[str, str]:
     return _LOOKUPS[key]
 
 
-def _build_geo_lookup(pkg: DataPackage) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    geo = pkg.geography
-    # Lower priority first; later assignments win: aliases < names < slug < geo_id.
-    for _, row in geo.iterrows():
-        for alias in (row["aliases"] if isinstance(row["aliases"], str) else "").split("|"):
-            if alias.strip():
-                lookup.setdefault(_fold(alias), row["geo_id"])
-    for _, row in geo.iterrows():
-        for name in (row["name_vi"], row["name_en"]):
-            lookup.setdefault(_fold(name), row["geo_id"])
-    current = geo[geo["valid_to"].isna()]  # a slug shared by an old and a new unit: id wins below
-    for _, row in current.iterrows():
-        lookup[_fold(row["slug"])] = lookup.get(_fold(row["slug"]), row["geo_id"])
-    for geo_id in geo["geo_id"]:
-        lookup[geo_id] = geo_id
+def _build_geo_lookup(pkg: DataPackage) -> dict[str, set[str]]:
+    lookup: dict[str, set[str]] = {}
+    for _, row in pkg.geography.iterrows():
+        aliases = (row["aliases"] if isinstance(row["aliases"], str) else "").split("|")
+        for text in (*aliases, row["name_vi"], row["name_en"], row["slug"], row["geo_id"]):
+            if isinstance(text, str) and text.strip():
+                lookup.setdefault(_fold(text), set()).add(row["geo_id"])
     return lookup
+
+
+def check_geo_text(text: str, name: str = "geo") -> str:
+    """Refuse invisible, control and compatibility (fullwidth, ligature...) characters in a geography.
+
+    They are never folded away silently: 'ｖｎ' or 'vn' with a zero-width space is a typo or a trick.
+    """
+    for ch in text:
+        category = unicodedata.category(ch)
+        if (category in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp") or (category == "Zs" and ch != " ")
+                or unicodedata.decomposition(ch).startswith("<")):
+            raise ParameterError(name, f"geography {shorten(text)!r} contains the character U+{ord(ch):04X} "
+                                       f"({unicodedata.name(ch, 'unnamed')}); type plain letters")
+    return text
 
 
 def resolve_geo(text, pkg: DataPackage | None = None, *, name: str = "geo") -> str:
     """Return the geo_id for an id, slug, or name (any case, with or without diacritics).
 
-    Raises ``ParameterError`` naming ``name`` with a "did you mean" suggestion otherwise.
-    Old and new Phu Tho are told apart by id: 'phu-tho' is the old province, 'phu-tho-2025' the new.
+    Raises ``ParameterError`` naming ``name`` with a "did you mean" suggestion otherwise, and when a
+    name is shared by an old and a new unit ("Bắc Ninh", "Phu Tho"): the error lists both ids.
+    An exact id always wins: 'phu-tho' is the old province, 'phu-tho-2025' the new one.
     """
     if not isinstance(text, str) or not text.strip():
-        raise ParameterError(name, f"expected a geography id or name, got {text!r}")
+        raise ParameterError(name, f"expected a geography id or name, got {shorten(text)!r}")
     if "\x00" in text or "/" in text or "\\" in text:
-        raise ParameterError(name, f"not a geography id: {text!r}")
+        raise ParameterError(name, f"not a geography id: {shorten(text)!r}")
+    check_geo_text(text, name)
     pkg = pkg or load_package()
+    if text in set(pkg.geography["geo_id"]):
+        return text
     lookup = _geo_lookup(pkg)
     key = _fold(text)
-    if key in lookup:
-        return lookup[key]
+    found = sorted(lookup.get(key, ()))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ParameterError(name, f"{shorten(text)!r} names several units: {', '.join(found)}; pass one of these ids")
     hint = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
-    suggestion = f"; did you mean '{lookup[hint[0]]}'?" if hint else "; run `nq57 data --geos` for the list"
-    raise ParameterError(name, f"unknown geography {text!r}{suggestion}")
+    suggestion = (f"; did you mean '{', '.join(sorted(lookup[hint[0]]))}'?" if hint
+                  else "; run `nq57 data --geos` for the list")
+    raise ParameterError(name, f"unknown geography {shorten(text)!r}{suggestion}")
 
 
 def check_indicator(pkg: DataPackage, indicator_id: str, *, name: str = "indicator") -> str:

@@ -53,12 +53,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import backtest, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment, share_projection
+from . import backtest, bounds, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment, share_projection
 from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import LANGS, catalog, section, t
+from .text import LANGS, catalog, plain, section, t
 
 INDICATOR = "de_share_pct"
 NATION = "vn"
@@ -228,9 +228,30 @@ def share_history(pkg: data.DataPackage, geo_id: str) -> tuple[pd.DataFrame, lis
 
 def share_history_for(pkg: data.DataPackage, P) -> pd.DataFrame:
     """The histories of a run's parameters (the runner's cheap input check): raises ParameterError
-    naming ``geo`` or ``concept`` when the report cannot run."""
+    naming ``geo`` or ``concept`` when the report cannot run, and the parameter whose value an engine
+    would refuse later (:func:`check_bounds`)."""
     inputs = _inputs(pkg, P.geo, P.proxy, P.lang, getattr(P, "concept", "both"))
+    check_bounds(inputs, P)
     return inputs.history
+
+
+def check_bounds(inputs: ShareInputs, P) -> None:
+    """Every bound the engines enforce, checked from the parameters before any kernel starts.
+
+    The same functions of ``nq57lib.bounds`` the engines call: paths, the Monte Carlo memory guard
+    (paths x years x fans, an upper bound of the engine's path shapes), the horizon against every
+    target ahead, and the ceiling above the latest share on each definition shown (the simulation
+    would otherwise cap every path at the current share while the report still printed the ceiling).
+    """
+    bounds.check_paths("n_paths", P.n_paths)
+    base_years = [int(inputs.histories[c]["year"].iloc[-1]) for c in inputs.concepts]
+    for concept in inputs.concepts:
+        latest = float(inputs.histories[concept]["value"].iloc[-1])
+        bounds.check_ceiling("ceiling_pct", P.ceiling_pct, latest, f"the latest share on '{concept}' ({inputs.geo_id})")
+        ahead = targets_ahead(inputs, concept)
+        bounds.check_horizon("horizon_year", P.horizon_year, zip(ahead["target_id"], ahead["year"]))
+    fans = len(inputs.concepts) + (1 if len(inputs.concepts) > 1 else 0)
+    bounds.check_sim_size("n_paths", P.n_paths, P.horizon_year - min(base_years) + 1, fans)
 
 
 def _proxy_history(pkg: data.DataPackage, proxy_geo: str, concept: str) -> pd.DataFrame | None:
@@ -983,7 +1004,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
             parts.append(t(key + "stand_observed", lang, concept=concept_name[concept],
                            value=fmt_pct(last["value"], lang, 2), year=int(last["year"]),
                            status=data.label("status", last["status"], lang, default=last["status"]),
-                           source=last["publisher"], n=inputs.n_own[concept]))
+                           source=plain(last["publisher"]), n=inputs.n_own[concept]))
     out.append(t(key + "where", lang, name=inputs.name) + " " + " ".join(parts))
     nat = tables["national"]
     if not nat.empty:

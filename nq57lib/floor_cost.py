@@ -38,6 +38,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import bounds
 from .errors import ParameterError, check_choice, check_growth, check_int, check_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 
@@ -205,14 +206,16 @@ class BudgetInputs(_LabelledInputs):
         if not isinstance(self.geography, str) or not self.geography.strip():
             raise ParameterError("geography", f"expected a non-empty name, got {self.geography!r}")
         put("base_year", _check_year("base_year", self.base_year))
-        put("base_expenditure_bn_vnd", check_number("base_expenditure_bn_vnd", self.base_expenditure_bn_vnd, low=0.0))
+        put("base_expenditure_bn_vnd", bounds.check_amount("base_expenditure_bn_vnd", check_number(
+            "base_expenditure_bn_vnd", self.base_expenditure_bn_vnd, low=0.0)))
         put("floor_pct", check_floor_pct("floor_pct", self.floor_pct))
         put("current_share_pct", check_number("current_share_pct", self.current_share_pct, low=0.0, high=100.0))
         put("grdp_base_year", _check_year("grdp_base_year", self.grdp_base_year))
         if self.grdp_base_year > self.base_year:
             raise ParameterError("grdp_base_year",
                                  f"must be <= base_year ({self.base_year}), got {self.grdp_base_year}")
-        put("grdp_base_bn_vnd", check_number("grdp_base_bn_vnd", self.grdp_base_bn_vnd, low=0.0, low_open=True))
+        put("grdp_base_bn_vnd", bounds.check_amount("grdp_base_bn_vnd", check_number(
+            "grdp_base_bn_vnd", self.grdp_base_bn_vnd, low=0.0, low_open=True)))
         put("real_growth_pct", check_growth("real_growth_pct", self.real_growth_pct))
         put("deflator_pct", check_growth("deflator_pct", self.deflator_pct))
         if self.budget_growth_pct is not None:
@@ -231,7 +234,8 @@ class BudgetInputs(_LabelledInputs):
         if self.ramp_year > self.end_year:
             raise ParameterError("ramp_year", f"must be <= end_year ({self.end_year}), got {self.ramp_year}")
         if self.capacity_bn_vnd is not None:
-            put("capacity_bn_vnd", check_number("capacity_bn_vnd", self.capacity_bn_vnd, low=0.0, low_open=True))
+            put("capacity_bn_vnd", bounds.check_amount("capacity_bn_vnd", check_number(
+                "capacity_bn_vnd", self.capacity_bn_vnd, low=0.0, low_open=True)))
         put("capacity_growth_pct", check_growth("capacity_growth_pct", self.capacity_growth_pct))
         put("periods", _check_periods("periods", self.periods, self.base_year, self.end_year))
         put("bases", _check_bases(self.bases, self._INFO))
@@ -461,6 +465,8 @@ def run_budget(inputs: BudgetInputs, scenarios: Sequence[str] = SCENARIOS) -> Bu
             [pd.NA if math.isnan(c) else bool(s > c) for s, c in zip(spending, capacity)], dtype="boolean")
         frames.append(frame)
     yearly = pd.concat(frames, ignore_index=True)
+    bounds.check_finite("base_expenditure_bn_vnd", float(yearly["cumulative_spending_bn_vnd"].abs().max()),
+                        "cumulative spending")
     yearly["scenario"] = yearly["scenario"].astype("string")
     return BudgetResult(inputs=inputs, yearly=yearly, periods=_summarize_periods(yearly, inputs.periods),
                         assumptions=tuple(inputs.assumptions()))

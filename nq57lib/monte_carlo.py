@@ -17,16 +17,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError, check_growth, check_int, check_number
+# The bounds (paths, memory guard, horizon, ceiling) are defined once in nq57lib.bounds: the runner
+# checks the same ones before any kernel starts.
+from .bounds import MAX_PATHS, MAX_SIM_CELLS, MIN_PATHS, check_ceiling, check_horizon, check_paths, check_sim_size  # noqa: F401
 from .provenance import ASSUMED, Assumption
 from .share_projection import (LAST_YEAR, Calibration, _check_end_year, _check_target_after_base,
                                _check_targets, _is_missing, _plain, meets_target, reached_comparator)
 
-# Monte Carlo memory guard. The simulation holds a float32 cube of paths x years x path shapes (at most
-# one shape per geography) plus one temporary of the same size, so peak memory is at most about 8 bytes
-# per path-year-geography: the cap of 60 million ~ 0.5 GB.
-MIN_PATHS = 100  # fewer paths give meaningless 5 % / 95 % quantiles
-MAX_PATHS = 1_000_000
-MAX_SIM_CELLS = 60_000_000
 QUANTILES_PCT = (5, 25, 50, 75, 95)
 # A probability needs a pace whose spread is estimated from the geography's own series: two yearly
 # growths at least, i.e. three observations of one definition (issue 9). With fewer, p_meet stays empty.
@@ -209,9 +206,7 @@ def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
         if not _is_missing(row["n_obs"]):
             check_int(f"{where}.n_obs", _plain(row["n_obs"]), low=0)
         ceiling = check_number(f"{where}.ceiling_pct", _plain(row["ceiling_pct"]), low=0, high=100)
-        if ceiling <= row["base_share_pct"]:
-            raise ParameterError(f"{where}.ceiling_pct", f"must be above the base share {row['base_share_pct']:g} %, "
-                                                         f"got {ceiling:g}")
+        check_ceiling(f"{where}.ceiling_pct", ceiling, row["base_share_pct"])
     frame["geo_id"] = frame["geo_id"].astype(str)
     return frame.reset_index(drop=True)
 
@@ -255,7 +250,7 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     frame = _check_sim_inputs(inputs)
     first_base = int(frame["base_year"].min())
     end = _check_end_year(end_year, int(frame["base_year"].max()))
-    paths = check_int("n_paths", n_paths, low=MIN_PATHS, high=MAX_PATHS)
+    paths = check_paths("n_paths", n_paths)
     seed = check_int("seed", seed, low=0)
     years = np.arange(first_base, end + 1)
     checked_targets = _check_sim_targets(targets, frame, end)
@@ -280,10 +275,7 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     shock_weight = np.array([shape[2] for shape in distinct], dtype=np.float32)
     base_weight = np.array([shape[3] for shape in distinct], dtype=np.float32)
     shape_steps = (years[None, :] - shape_base[:, None]).astype(np.float32)
-    cells = paths * len(years) * len(distinct)  # the cube's size, known before any array is allocated
-    if cells > MAX_SIM_CELLS:
-        raise ParameterError("n_paths", f"{paths} paths x {len(years)} years x {len(distinct)} path shapes = "
-                                        f"{cells:,} cells exceeds the memory guard of {MAX_SIM_CELLS:,}")
+    check_sim_size("n_paths", paths, len(years), len(distinct))  # known before any array is allocated
 
     rng = np.random.default_rng(seed)
     pace_draw = rng.standard_normal(paths, dtype=np.float32)  # Z
@@ -407,9 +399,7 @@ def _check_sim_targets(targets: Any, frame: pd.DataFrame, end_year: int) -> list
         if target["geo_id"] not in rows:
             raise ParameterError("targets", f"target '{target['target_id']}' is for geography "
                                             f"'{target['geo_id']}', which has no simulation input")
-        if target["year"] > end_year:
-            raise ParameterError("end_year", f"must reach target '{target['target_id']}' year {target['year']}, "
-                                             f"got {end_year}")
+        check_horizon("end_year", end_year, [(target["target_id"], target["year"])])
         for g in rows[target["geo_id"]]:  # one probability per fan of the geography
             _check_target_after_base(target, int(frame.loc[g, "base_year"]))
             out.append({**target, "row": g})

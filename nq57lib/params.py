@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import config
-from .errors import ParameterError, check_choice, check_int, check_number
+from .errors import ParameterError, check_choice, check_int, check_number, shorten
 
 # How a string parameter is checked. Values that end up in file or folder names must be plain names.
 TEXT = "text"            # free text shown in a report: no markup, no control characters
@@ -77,7 +77,7 @@ class ParamSpec:
         """Return ``value`` coerced to this parameter's type, or raise ``ParameterError``."""
         if self.type is bool:
             if not isinstance(value, bool):
-                raise ParameterError(self.name, f"expected True or False, got {type(value).__name__} {value!r}")
+                raise ParameterError(self.name, f"expected True or False, got {type(value).__name__} {shorten(value)!r}")
             return value
         if self.type is int:
             return check_int(self.name, value, low=_as_int(self.low), high=_as_int(self.high))
@@ -88,13 +88,13 @@ class ParamSpec:
 
     def _check_str(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise ParameterError(self.name, f"expected a string, got {type(value).__name__} {value!r}")
+            raise ParameterError(self.name, f"expected a string, got {type(value).__name__} {shorten(value)!r}")
         if "\x00" in value:
             raise ParameterError(self.name, "must not contain a NUL character")
         if self.kind == PATH:
             if "\n" in value or "\r" in value:
                 raise ParameterError(self.name, "must not contain a line break")
-            return value
+            return check_output_dir(self.name, value)
         if any(ord(ch) < 32 for ch in value):
             raise ParameterError(self.name, "must not contain control characters")
         if len(value) > _MAX_TEXT:
@@ -119,8 +119,55 @@ def check_plain_name(name: str, value: str) -> str:
     """Reject values that could escape a folder when used in a file name (``../``, ``/abs``, NUL)."""
     if (not value or "/" in value or "\\" in value or "\x00" in value or ".." in value
             or value.startswith(".") or value != value.strip()):
-        raise ParameterError(name, f"must be a plain name (no '/', '\\', '..', NUL or leading dot), got {value!r}")
+        raise ParameterError(name, f"must be a plain name (no '/', '\\', '..', NUL or leading dot), got {shorten(value)!r}")
     return value
+
+
+def protected_dirs() -> tuple[Path, ...]:
+    """The project's folders no run may write into: its data, its notebooks and its code."""
+    return (Path(config.DATA_DIR), Path(config.NOTEBOOKS_DIR), Path(config.PROJ_ROOT) / "nq57lib")
+
+
+def check_output_dir(name: str, value: str) -> str:
+    """``value`` unless it resolves into ``data/``, ``notebooks/`` or ``nq57lib/`` (checked before any write).
+
+    A relative path is resolved from the current folder, as the notebook's own ``save_results``
+    resolves it (papermill's ``--cwd``), so ``../data`` from ``notebooks/`` is refused.
+    """
+    if not value:
+        return value
+    target = Path(value).expanduser().resolve()
+    for folder in protected_dirs():
+        folder = folder.resolve()
+        if target == folder or folder in target.parents:
+            raise ParameterError(name, f"{shorten(value)!r} resolves into the project's {folder.name}/ folder; "
+                                       "results must go elsewhere (e.g. reports/)")
+    return value
+
+
+def injected_names(namespace: Mapping[str, Any]) -> list[str]:
+    """Names papermill injected into ``namespace`` (an IPython kernel's globals), in order.
+
+    papermill injects ``-p`` values as a cell whose first line is ``# Parameters`` (its Python
+    translator's comment), right after the ``parameters`` cell; IPython keeps every executed
+    cell's source in ``_ih``. The newest such cell is parsed, never executed again. Outside a
+    kernel (no ``_ih``) nothing was injected.
+    """
+    import ast
+
+    history = namespace.get("_ih")
+    if not isinstance(history, list):
+        return []
+    for source in reversed(history):
+        if isinstance(source, str) and source.startswith("# Parameters\n"):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                return []
+            return [target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                    for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                    if isinstance(target, ast.Name)]
+    return []
 
 
 def resolve_geo_param(name: str, text: str) -> str:
@@ -192,6 +239,12 @@ def validate_parameters(notebook: str, namespace: Mapping[str, Any] | None = Non
             suffix = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(names)})"
             raise ParameterError(name, f"unknown parameter of notebook '{notebook}'{suffix}")
     if namespace is not None:
+        for name in injected_names(namespace):
+            if name not in names:
+                hint = difflib.get_close_matches(name, names, n=1)
+                suffix = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(names)})"
+                raise ParameterError(name, f"unknown parameter of notebook '{notebook}' (passed with papermill -p)"
+                                           f"{suffix}")
         missing = [name for name in names if name not in namespace]
         if missing:
             raise ParameterError(missing[0], f"missing from the parameters cell of notebook '{notebook}'")
@@ -269,7 +322,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     name, sep, raw = text.partition("=")
     name = name.strip()
     if not sep or not name:
-        raise ParameterError(name or text, f"expected name=value, got {text!r}")
+        raise ParameterError(shorten(name or text), f"expected name=value, got {shorten(text)!r}")
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
         return name, raw[1:-1]
     if raw.lower() in ("true", "false"):

@@ -20,7 +20,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from . import config
+from . import bounds, config
 from .errors import Nq57Error, check_choice
 from .params import CHOICE, GEO, GEO_OR_EMPTY, PATH, ParamSpec
 
@@ -62,7 +62,8 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
         ParamSpec("concept", str, "both", "definition(s) shown: both, nso (statistics office value added) or "
                   "ministry (the ministry's broader estimate)", choices=("both", "nso", "ministry"), kind=CHOICE),
         ParamSpec("horizon_year", int, 2045, "last year projected", low=2030, high=2100),
-        ParamSpec("n_paths", int, 20_000, "Monte Carlo paths (memory grows with it)", low=1, high=1_000_000),
+        ParamSpec("n_paths", int, 20_000, "Monte Carlo paths (memory grows with it)", low=bounds.MIN_PATHS,
+                  high=bounds.MAX_PATHS),
         ParamSpec("seed", int, 57, "random seed: same seed, same results", low=0, high=2**63 - 1),
         ParamSpec("proxy", str, "", "geography whose series calibrates the pace when the geography has "
                   "< 2 observations (empty: the nation)", kind=GEO_OR_EMPTY),
@@ -85,7 +86,7 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
                   not_before="start_year"),
         ParamSpec("end_year", int, 2045, "last year computed", low=2030, high=2100, after="start_year"),
         ParamSpec("base_expenditure_bn_vnd", float, 0.0, "budget expenditure in the start year, bn VND (0: from data)",
-                  low=0),
+                  low=0, high=bounds.MAX_AMOUNT_BN_VND),
         ParamSpec("current_share_pct", float, 0.0, "status-quo S&T share of expenditure, % (0: from data)",
                   low=0, high=100),
         ParamSpec("real_growth_pct", float, 0.0, "scenario: real GRDP growth, % a year (0: mean of the latest "
@@ -95,7 +96,7 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
         ParamSpec("budget_growth_pct", float, 0.0, "scenario: nominal budget growth, % a year (0: with nominal GRDP)",
                   low=-100, high=100, low_open=True),
         ParamSpec("capacity_bn_vnd", float, 0.0, "absorption capacity, bn VND a year (0: from data, else no check)",
-                  low=0),
+                  low=0, high=bounds.MAX_AMOUNT_BN_VND),
         geo=BUDGET_DEFAULT_GEO,
     ),
     "scorecard": _common(),

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config, report
-from .errors import ParameterError
+from .errors import OutputError, ParameterError
 from .provenance import sha256_file
 
 PARTIAL_NOTEBOOK = ".notebook.partial.ipynb"  # papermill saves here while cells run (nq57 run, the DAG)
@@ -286,8 +286,16 @@ def finish_run(reports_dir: str | Path, run_id: str, records: list[dict], *, sta
                    "not_run": not_run},
         "jobs": records, "skipped": skipped,
     }
-    report.write_manifest(reports_dir / "runs" / run_id, manifest)
-    report.update_index(reports_dir, utc_now())
+    run_dir = reports_dir / "runs" / run_id
+    try:
+        report.write_manifest(run_dir, manifest)
+    except OSError as exc:
+        raise OutputError(run_dir / report.MANIFEST_NAME, f"{exc.strerror or exc}; the run's files are in {run_dir}") from None
+    try:
+        report.update_index(reports_dir, utc_now())
+    except OSError as exc:
+        raise OutputError(reports_dir / "index.html", f"{exc.strerror or exc}; the run's manifest is "
+                                                      f"{run_dir / report.MANIFEST_NAME}") from None
     return manifest
 
 

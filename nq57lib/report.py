@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Mapping
 from functools import lru_cache
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import quote
 
-from .errors import ParameterError
+from .errors import OutputError, ParameterError
 
 RESULTS_SCHEMA = "nq57-results/1"
 MANIFEST_SCHEMA = "nq57-run-manifest/1"
@@ -79,8 +80,12 @@ def dumps_json(value: Any) -> str:
 def locked(lock_path: str | Path) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``lock_path`` (created if needed) for the ``with`` block."""
     lock_path = Path(lock_path)
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+b") as handle:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+b")
+    except OSError as exc:
+        raise OutputError(lock_path, f"cannot take the lock ({exc.strerror or exc}); is the folder writable?") from None
+    with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield
@@ -317,21 +322,56 @@ def write_manifest(run_dir: str | Path, manifest: Mapping[str, Any]) -> Path:
 
 
 def read_manifests(reports_dir: str | Path) -> tuple[list[dict], list[str]]:
-    """Manifests of all finished runs (newest first) and ids of run folders without one."""
+    """Manifests of all finished runs (newest first) and ids of run folders without one.
+
+    A manifest that is not valid JSON, or not one of ours (another schema, a field of the wrong
+    type), is skipped with a one-line warning on stderr, so one bad file never breaks later runs.
+    """
     runs_dir = Path(reports_dir) / "runs"
     manifests, incomplete = [], []
     for run_dir in sorted(runs_dir.iterdir(), reverse=True) if runs_dir.is_dir() else []:
         if not run_dir.is_dir():
             continue
         path = run_dir / MANIFEST_NAME
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # no manifest yet (running or killed) or unreadable
+        if not path.exists():  # no manifest yet (running or killed)
             incomplete.append(run_dir.name)
             continue
-        if manifest.get("schema") == MANIFEST_SCHEMA:
-            manifests.append(manifest)
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            problem = manifest_problem(manifest)
+        except (OSError, ValueError) as exc:
+            problem = f"unreadable ({type(exc).__name__})"
+        if problem is not None:
+            print(f"nq57: warning: skipped {path}: {problem}", file=sys.stderr)
+            continue
+        manifests.append(manifest)
     return manifests, incomplete
+
+
+def manifest_problem(manifest: Any) -> str | None:
+    """Why ``manifest`` is not a run manifest of this schema the index can show, or None."""
+    if not isinstance(manifest, dict) or manifest.get("schema") != MANIFEST_SCHEMA:
+        return "not an nq57 run manifest (schema)"
+    if not isinstance(manifest.get("run_id"), str) or not isinstance(manifest.get("jobs"), list):
+        return "run_id or jobs missing"
+    if not isinstance(manifest.get("duration_s"), (int, float)) or isinstance(manifest.get("duration_s"), bool):
+        return "duration_s is not a number"
+    for field in ("counts", "data"):
+        if not isinstance(manifest.get(field, {}), dict):
+            return f"{field} is not an object"
+    for job in manifest["jobs"]:
+        if not isinstance(job, dict) or not all(isinstance(job.get(k), str) for k in ("notebook", "geo", "status")):
+            return "a job lacks notebook, geo or status"
+        if not isinstance(job.get("duration_s") or 0, (int, float)):
+            return "a job's duration_s is not a number"
+        for key in ("report_html", "executed_notebook", "results_dir", "error"):
+            if job.get(key) is not None and not isinstance(job[key], str):
+                return f"a job's {key} is not text"
+    if not isinstance(manifest.get("skipped", []), list) or not all(
+            isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("notebook", "geo", "reason"))
+            for s in manifest.get("skipped", [])):
+        return "skipped is malformed"
+    return None
 
 
 def latest_reports(manifests: list[dict]) -> list[dict]:

@@ -18,17 +18,20 @@ rest of the batch carries on; the exit status is 1 if any failed, 2 for bad argu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import math
 import os
+import signal
 import shutil
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import config, render, report
-from .errors import ParameterError, check_choice
+from .errors import ParameterError, check_choice, shorten
 from .params import Parameters, parameters_cell, parse_override, spec_for, validate_parameters
 from .provenance import sha256_file
 from .registry import SPECS
@@ -52,10 +55,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="notebooks run at once (default: the number of CPU cores)")
     parser.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
                         help=f"a cell running longer fails its notebook (default: {DEFAULT_TIMEOUT_S:g})")
-    parser.add_argument("--reports-dir", type=Path, metavar="DIR",
+    parser.add_argument("--reports-dir", type=_folder, metavar="DIR",
                         help="where reports go (default: reports/ or $NQ57_REPORTS_DIR)")
     parser.add_argument("--kernel", metavar="NAME",
                         help="Jupyter kernel (default: 'nq57' if installed, else 'python3')")
+    parser.add_argument("--extra-observations", action="append", metavar="FILE",
+                        help="your own observations (CSV or Excel, same schema) for every notebook; repeatable")
+    parser.add_argument("--extra-sources", action="append", metavar="FILE",
+                        help="sources cited by your observations (CSV or Excel); repeatable")
     parser.add_argument("--list-params", action="store_true",
                         help="print each notebook's parameters (as its parameters cell) and exit")
 
@@ -68,10 +75,55 @@ def _positive_int(text: str) -> int:
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {shorten(text)!r}") from None
     if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {shorten(text)}")
     return value
+
+
+def _folder(text: str) -> Path:
+    """A folder argument: an empty one would silently mean the current folder, so it is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty (it would mean the current folder)")
+    return Path(text)
+
+
+# Measured by benchmarks/bench_memory.py: a report kernel peaks at ~0.19 GB with the defaults and
+# ~0.75 GB with the largest Monte Carlo the memory guard allows. The runner starts no more jobs than
+# the cores and the available memory allow at the larger size each (README "Limits").
+JOB_MEMORY_BYTES = 768 * 2**20
+
+
+def available_memory_bytes() -> int | None:
+    """Memory available to new processes (Linux ``MemAvailable``), or None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def cap_jobs(requested: int | None, n_jobs: int) -> tuple[int, str | None]:
+    """Workers to use for ``n_jobs`` jobs, and why fewer than ``requested`` (None if not capped).
+
+    At most one per CPU core and one per ``JOB_MEMORY_BYTES`` of available memory (at least one).
+    """
+    cores = _cores()
+    memory = available_memory_bytes()
+    by_memory = max(1, memory // JOB_MEMORY_BYTES) if memory is not None else cores
+    limit = max(1, min(cores, by_memory))
+    workers = max(1, min(requested or cores, limit, max(n_jobs, 1)))
+    if requested is not None and requested > limit and n_jobs > limit:
+        memory_text = f"{memory / 2**30:.1f} GB available" if memory is not None else "memory unknown"
+        return workers, (f"--jobs {requested} capped at {workers}: {cores} CPU core(s), {memory_text}, "
+                         f"~{JOB_MEMORY_BYTES / 2**30:.1f} GB per notebook")
+    return workers, None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,7 +150,14 @@ def notebook_path(name: str) -> Path:
 
 def parse_overrides(texts: list[str], notebooks: list[str]) -> dict[str, Any]:
     """``-p name=value`` texts as typed values; each name must belong to a selected notebook."""
-    return check_overrides(dict(parse_override(text) for text in texts), notebooks)
+    overrides: dict[str, Any] = {}
+    for text in texts:
+        name, value = parse_override(text)
+        if name in overrides:
+            raise ParameterError(name, f"given twice with -p ({shorten(overrides[name])!r} and {shorten(value)!r}); "
+                                       "pass it once")
+        overrides[name] = value
+    return check_overrides(overrides, notebooks)
 
 
 def check_overrides(overrides: dict[str, Any], notebooks: list[str]) -> dict[str, Any]:
@@ -114,6 +173,35 @@ def check_overrides(overrides: dict[str, Any], notebooks: list[str]) -> dict[str
             suffix = f"; did you mean '{hint[0]}'?" if hint else ""
             raise ParameterError(name, f"unknown parameter of notebook(s) {', '.join(notebooks)}{suffix}")
     return dict(overrides)
+
+
+def use_extra_files(observations: list[str] | None, sources: list[str] | None) -> None:
+    """Merge the user's own observations and sources into every notebook of this run.
+
+    They are validated here, before any kernel starts (one line naming file, row and column), then
+    passed to the kernels through ``NQ57_EXTRA_OBSERVATIONS`` / ``NQ57_EXTRA_SOURCES`` as absolute paths.
+    """
+    if not observations and not sources:
+        return
+    from . import data
+
+    obs = [str(Path(p).resolve()) for p in observations or []]
+    src = [str(Path(p).resolve()) for p in sources or []]
+    data.load_package(extra_observations=obs, extra_sources=src)
+    for name, files in ((config.ENV_EXTRA_OBSERVATIONS, obs), (config.ENV_EXTRA_SOURCES, src)):
+        if files:
+            os.environ[name] = os.pathsep.join(p for p in [*files, os.environ.get(name, "")] if p)
+
+
+def echo_resolved_geos(texts: list[str]) -> None:
+    """Print, for each --geo given as a name, the id it resolved to (``'Vĩnh Phúc' -> vinh-phuc``)."""
+    from .data import resolve_geo
+
+    for text in texts:
+        if text != ALL_GEOS:
+            geo_id = resolve_geo(text)
+            if geo_id != text:
+                print(f"geo {shorten(text)!r} -> {geo_id}", file=sys.stderr)
 
 
 def geo_availability(notebook: str) -> dict[str, str | None]:
@@ -156,6 +244,9 @@ def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any]
         own = {k: v for k, v in overrides.items() if k in names}
         availability = geo_availability(notebook)
         if ALL_GEOS in geos:
+            for geo in geos:  # every other entry must still be a real geography
+                if geo != ALL_GEOS:
+                    validate_parameters(notebook, geo=geo, **own)
             wanted = [geo for geo, why in availability.items() if why is None]
             skipped += [{"notebook": notebook, "geo": geo, "reason": why}
                         for geo, why in sorted(availability.items()) if why is not None]
@@ -223,7 +314,7 @@ def execute_job(job: Job) -> dict[str, Any]:
         papermill.execute_notebook(
             job.input_path, str(partial), parameters=dict(job.parameters, output_dir=str(staging)),
             kernel_name=job.kernel, cwd=str(Path(job.input_path).parent), progress_bar=False,
-            log_output=False, execution_timeout=job.timeout_s,
+            log_output=False, execution_timeout=math.ceil(job.timeout_s),  # nbclient wants whole seconds
             # Every cell has finished and its outputs are in the notebook when the kernel is shut
             # down, so stop it at once: the graceful handshake sometimes stalls ~3 s.
             shutdown_kernel="immediate",
@@ -304,6 +395,8 @@ def _job_process(job: Job, writer: Any, parent_pid: int) -> None:
     """Body of a job process: run the job, send its record to the runner."""
     import threading
 
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the runner's SIGTERM handler is for the runner only
+
     def exit_if_orphaned() -> None:  # the runner was killed: stop, so the kernel stops too
         while True:
             time.sleep(0.5)
@@ -319,9 +412,16 @@ def _lost_job_record(job: Job, error: str) -> dict[str, Any]:
     """Record of a job whose process died; its partial notebook is kept, as for any failure."""
     job_dir = Path(job.reports_dir) / job.job_dir
     executed = None
-    if (job_dir / PARTIAL_NOTEBOOK).exists():
-        os.replace(job_dir / PARTIAL_NOTEBOOK, job_dir / "notebook.ipynb")
-        executed = f"{job.job_dir}/notebook.ipynb"
+    partial = job_dir / PARTIAL_NOTEBOOK
+    if partial.exists():
+        try:
+            render.read_executed(partial)  # a notebook truncated by a full disk is not published
+        except Exception as exc:  # noqa: BLE001 - any unreadable notebook
+            partial.unlink(missing_ok=True)
+            error = f"{error}; the executed notebook was unreadable ({type(exc).__name__}) and was removed"
+        else:
+            os.replace(partial, job_dir / "notebook.ipynb")
+            executed = f"{job.job_dir}/notebook.ipynb"
     shutil.rmtree(job_dir / STAGING_RESULTS, ignore_errors=True)
     return {"notebook": job.notebook, "geo": job.geo, "status": "failed", "parameters": job.parameters,
             "inputs": {"notebook": Path(job.input_path).name, "notebook_sha256": job.notebook_sha256},
@@ -372,6 +472,7 @@ def main(args: argparse.Namespace) -> int:
     skip_slow_optional_imports()
 
     # 1. Check everything and create the run folder; nothing is written before the checks passed.
+    use_extra_files(getattr(args, "extra_observations", None), getattr(args, "extra_sources", None))
     kernel = pick_kernel(args.kernel)
     plan = plan_run(args.notebook, args.geo, parse_overrides(args.param, select_notebooks(args.notebook)),
                     args.reports_dir)
@@ -385,8 +486,12 @@ def main(args: argparse.Namespace) -> int:
                 notebook_sha256=plan["notebooks"][j["notebook"]]["sha256"], kernel=kernel, timeout_s=args.timeout,
                 reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id)
             for j in plan["jobs"]]
-    workers = max(1, min(args.jobs or _cores(), len(jobs)))
-    records, interrupted = execute_batch(jobs, workers)
+    echo_resolved_geos(args.geo or [])
+    workers, capped = cap_jobs(args.jobs, len(jobs))
+    if capped:
+        print(capped, file=sys.stderr)
+    with sigterm_as_interrupt():
+        records, interrupted = execute_batch(jobs, workers)
 
     # 3. Record the run, then rebuild the index from every run's manifest.
     manifest = render.finish_run(
@@ -457,6 +562,23 @@ def execute_batch(jobs: list[Job], workers: int) -> tuple[list[dict], bool]:
         progress.close()
     order = {(job.notebook, job.geo): i for i, job in enumerate(jobs)}
     return sorted(records, key=lambda r: order[(r["notebook"], r["geo"])]), interrupted
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Handle SIGTERM (``kill``, systemd, a scheduler's timeout) like Ctrl-C while the batch runs.
+
+    The running notebooks are stopped, the finished ones and the ``interrupted`` flag are recorded
+    in the manifest. Job processes (forked) restore the default handler.
+    """
+    def interrupt(signum, frame):  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def skip_slow_optional_imports() -> None:

@@ -73,7 +73,7 @@ from .provenance import DERIVED, Assumption
 from .report_view import assumptions_frame, source_ids_in, sources_frame
 from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
                                target_level)
-from .text import section, t
+from .text import plain, section, t
 
 NOTEBOOK = "scorecard"
 NATION = "vn"
@@ -938,7 +938,7 @@ def summary(pkg, geo_id: str, assessed: pd.DataFrame, panels: Mapping[str, pd.Da
     panel_text = [_panel_sentence(pkg, _spec(key), table, geo_id, lang) for key, table in panels.items()]
     paragraphs.append(_say("panels_lead", lang) + " ".join(panel_text))
     paragraphs.append(_say("rules", lang, as_of=as_of))
-    title = _say("title", lang, geo=data.geo_name(pkg, geo_id, lang))
+    title = _say("title", lang, geo=plain(data.geo_name(pkg, geo_id, lang)))  # data text in Markdown
     return Summary(title, tuple(p for p in paragraphs if p))
 
 

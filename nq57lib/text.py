@@ -48,6 +48,19 @@ def t(key: str, lang: str, /, **fmt: Any) -> str:
     return texts[key].format(**fmt) if fmt else texts[key]
 
 
+_MARKDOWN_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|#!"})
+
+
+def plain(value: Any) -> str:
+    """Data text (a publisher, a title, a name) made inert in a Markdown narrative: every character
+    Markdown could read as markup (links, images, emphasis, HTML, tables) is backslash-escaped.
+
+    The one helper for data text entering Markdown; the data layer already refuses markup at load,
+    so this is the second line of defence. Links in reports are made by the report itself.
+    """
+    return str(value).translate(_MARKDOWN_SPECIAL)
+
+
 def section(prefix: str, lang: str) -> dict[str, str]:
     """{entry: text} of every key directly under ``prefix`` (e.g. ``report.columns``)."""
     start = prefix + "."
