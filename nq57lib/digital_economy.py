@@ -1146,8 +1146,7 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         out = out[["year", "concept", "value", "status", "publisher", "source_id"]]
     else:
         out = frame
-    headers = _headers(lang)
-    return out.rename(columns={c: headers[c] for c in out.columns if c in headers})
+    return out
 
 
 def _headers(lang: str) -> dict[str, str]:
@@ -1161,4 +1160,5 @@ def view(report: Report, name: str) -> Any:
 
     shown = Report(notebook=report.notebook, geo_id=report.geo_id, lang=report.lang, title=report.title,
                    tables={name: _reader_frame(report, name)})
-    return table_view(shown, name, caption=t(f"digital_economy.captions.{name}", report.lang))
+    return table_view(shown, name, caption=t(f"digital_economy.captions.{name}", report.lang),
+                      headers={**section("report.columns", report.lang), **_headers(report.lang)})
