@@ -196,6 +196,27 @@ _HEADER_CSS = """
 .nq57-provenance th { text-align: left; font-weight: 600; padding: 1px 12px 1px 0; vertical-align: top; }
 .nq57-provenance td { padding: 1px 12px 1px 0; font-family: ui-monospace, monospace; word-break: break-all; }
 .jp-Cell.jp-mod-noOutputs.jp-mod-noInput { display: none; }  /* steps whose output the reader does not need */
+/* Phones (390 px): figures shrink to the page, a wide table scrolls inside its own box, never the page. */
+.jp-OutputArea-output img { max-width: 100%; height: auto; }
+.jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+@media (max-width: 600px) {
+  body.jp-Notebook { padding: 8px !important; }
+  .jp-Cell { padding: 2px 0 !important; }
+  .nq57-provenance td { word-break: break-all; }
+}
+/* Print (A4): nothing clipped, tables and figures not split mid-row, headers repeated on each page. */
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body.jp-Notebook { padding: 0 !important; font-size: 10pt; background: #fff; }
+  .jp-Cell { padding: 0 !important; }
+  .jp-OutputArea-output, .nq57-reader { overflow: visible !important; }
+  .nq57-reader table { font-size: 8pt; }
+  img { max-width: 100% !important; height: auto; break-inside: avoid; }
+  tr, .nq57-badge { break-inside: avoid; }
+  thead { display: table-header-group; }
+  h1, h2, h3, caption { break-after: avoid; }
+  a { color: inherit; }
+}
 """
 
 # The lab template minus everything that would fetch from the network (require.js, MathJax, mermaid,

@@ -128,6 +128,9 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
         return sources_table(frame, report.lang)
     if name in READER_COLUMNS:
         frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
+    if "scenario" in frame.columns:  # the budget report's scenario ids in words (a user's own floor keeps its name)
+        words = section("report.scenario", report.lang)
+        frame = frame.assign(scenario=frame["scenario"].map(lambda s: words.get(s, s)))
     return results_table(frame, headers or section("report.columns", report.lang), report.lang, caption=text)
 
 
