@@ -480,9 +480,12 @@ def relative_level(calibrations: Calibrations, inputs: ShareInputs) -> list[Defi
                            pd.DataFrame({"year": steps + last_year, "share_pct": path})], ignore_index=True)
         table = table[table["year"] >= cal.base_year]
         label = cal.pace_label
+        # the proxy in the report's language when it is Vietnamese (the English label stays in the results)
+        label_vi = (f"{inputs.proxy_name} ({t(f'digital_economy.view.short_{cal.pace_concept}', 'vi')})"
+                    if inputs.lang == "vi" else label)
         out.append(DefinitionScenario(concept, share_projection.relative_level_scenario(
             t("digital_economy.scenario.relative", "en", proxy=label), cal.base_year, cal.base_share_pct, table,
-            label, name_vi=t("digital_economy.scenario.relative", "vi", proxy=label))))
+            label, name_vi=t("digital_economy.scenario.relative", "vi", proxy=label_vi))))
     return out
 
 
@@ -1117,6 +1120,7 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
             out["scenario"] = out["scenario"].map(lambda s: names.get(s, s))
     elif name == "probabilities":
         out = frame.assign(target=frame["target_id"].map(words), concept=frame["fan"].map(concept))
+        out = out.assign(reason=[_probability_reason(r, lang) for r in frame["reason"]])
         out = out[["target", "concept", "p_meet_text", "reason"]].drop_duplicates(subset=["target", "concept"])
     elif name == "targets_due":
         out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
@@ -1147,6 +1151,17 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
     else:
         out = frame
     return out
+
+
+def _probability_reason(reason: Any, lang: str) -> str:
+    """The Monte Carlo's English reason for withholding a probability, in ``lang`` (its count kept)."""
+    import re
+
+    match = re.match(r"(\d+) own observation", str(reason or ""))
+    if not match:
+        return "" if reason is None or (isinstance(reason, float) and math.isnan(reason)) else str(reason)
+    return t("digital_economy.view.no_probability", lang, n=int(match.group(1)),
+             minimum=monte_carlo.MIN_OBS_FOR_PROBABILITY)
 
 
 def _headers(lang: str) -> dict[str, str]:

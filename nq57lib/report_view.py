@@ -128,6 +128,13 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
         return sources_table(frame, report.lang)
     if name in READER_COLUMNS:
         frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
+    if name == "assumptions":  # kind and unit in the report's language (labels and bases: see the README)
+        from . import data
+
+        kinds = section("report.kind", report.lang)
+        frame = frame.assign(kind=frame["kind"].map(lambda k: kinds.get(k, k)),
+                             unit=frame["unit"].map(lambda u: data.label("unit", u, report.lang, default=u)
+                                                    if isinstance(u, str) else u))
     if "scenario" in frame.columns:  # the budget report's scenario ids in words (a user's own floor keeps its name)
         words = section("report.scenario", report.lang)
         frame = frame.assign(scenario=frame["scenario"].map(lambda s: words.get(s, s)))
