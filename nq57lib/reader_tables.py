@@ -240,7 +240,7 @@ def kind_of(name: str, values: pd.Series) -> str:
         return "link"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "text"
-    if n == "year" or n.endswith("_year") or n.startswith("year_"):
+    if (n == "year" or n.endswith("_year") or n.startswith("year_")) and not n.endswith("_per_year"):
         return "year"
     if n == "n" or n.startswith("n_") or n.endswith(("_rank", "_years", "_count")) or n == "rank":
         return "int"
