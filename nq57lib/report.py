@@ -435,7 +435,10 @@ def headline_numbers(reports_dir: str | Path, row: Mapping[str, Any]) -> list[st
             text = f"{value:,.{decimals}f}{unit}"
             if key == "base_share_pct" and scalars.get("base_year"):
                 concept = f", {scalars['concept']} definition" if scalars.get("concept") else ""
-                text += f" ({scalars['base_year']}{concept})"
+                assumed = ", assumed: no published value" if scalars.get("base_is_assumed") else ""
+                text += f" ({scalars['base_year']}{concept}{assumed})"
+            if key == "current_trend_growth_pct" and scalars.get("pace_label"):
+                text += f" (pace of {scalars['pace_label']})"
             numbers.append(f"{label} {text}")
     return numbers
 

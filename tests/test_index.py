@@ -80,3 +80,14 @@ def test_prune_keeps_the_newest_the_latest_default_and_runs_in_progress(tmp_path
 def test_prune_rejects_a_negative_keep(tmp_path, capsys):
     assert cli.main(["prune", "--keep", "-1", "--reports-dir", str(tmp_path)]) == 2
     assert "--keep" in capsys.readouterr().err
+
+
+def test_headline_numbers_say_when_a_starting_share_is_assumed(tmp_path):
+    reports = tmp_path / "reports"
+    _run(reports, "20260101T000000Z-a", [("digital_economy", "x", {"geo": "x"})],
+         scalars={"base_share_pct": 18.4649, "base_year": 2022, "concept": "ministry", "base_is_assumed": True,
+                  "current_trend_growth_pct": 15.39, "pace_label": "Vietnam (ministry)"})
+    row = report.latest_reports(report.read_manifests(reports)[0])[0]
+    assert report.headline_numbers(reports, row) == [
+        "digital-economy share 18.46 % of GRDP (2022, ministry definition, assumed: no published value)",
+        "current trend 15.4 % a year (pace of Vietnam (ministry))"]
