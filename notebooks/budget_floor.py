@@ -94,6 +94,9 @@ by_input = budget_floor.sensitivity_by_input(pkg, paths, P.lang)
 by_input
 
 # %%
+budget_floor.one_minute_answer(pkg, paths, by_input, P.lang)
+
+# %%
 narrative = budget_floor.narrative(pkg, paths, rnd, by_input, P.lang)
 narrative
 

@@ -137,6 +137,9 @@ report = digital_economy.collect_report(pkg, P, inputs, calibrations, grdp, proj
                                         simulation, assessment, passed, backtested, tornado)
 
 # %%
+digital_economy.one_minute_answer(report)
+
+# %%
 digital_economy.narrative(report)
 
 # %%

@@ -48,6 +48,7 @@ National R&D view (geo "vn" only): GDP and growth as above, the latest GERD (def
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
@@ -59,11 +60,11 @@ from .floor_cost import (
     check_floor_pct, compare_public_rnd_with_floor, nominal_growth_pct, rnd_target_path, run_budget,
     sensitivity_table,
 )
-from .formatting import fmt_number, fmt_pct
+from .formatting import fmt_number, fmt_pct, format_number
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import bilingual, plain, t
+from .text import bilingual, plain, section, t
 
 NOTEBOOK = "budget_floor"
 NATION = "vn"
@@ -1432,3 +1433,75 @@ def _assumptions_paragraph(pkg, d: Derivation, lang: str, records: list[Assumpti
     unique = list({(a.name, a.value, a.basis): a for a in records}.values())
     caveats = [caveat_text(pkg, c, lang) for item in d.items.values() if item is not None for c in item.caveats]
     return " ".join([_w("paragraph.assumptions", lang), *footnote_lines(unique, lang), *caveats])
+
+
+# --------------------------------------------------------------------------------------------
+# Step 7b: the one-minute answer
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Answer:
+    """Step 7b's result: a short paragraph answering the report's question and a small table (each floor,
+    today's share, what the floor costs in the ramp year and over both periods, a status with a word)."""
+
+    paragraph: str
+    table: Any  # reader_tables.ReaderTable
+    frame: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        import html as _html
+
+        return f'<div class="nq57-answer"><p>{_html.escape(self.paragraph)}</p>{self.table.html}</div>'
+
+
+def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, lang: str) -> Answer:
+    """Step 7b: the answer first. One row per floor compared (the report's floor first): the floor, today's
+    S&T share of budget (observed, or assumed: said so), spending in the ramp year, cumulative totals per
+    period, and a status: 'met' where today's share already reaches the floor, else 'not met' worded as
+    "below the floor today" (a fact about the share, not a forecast). The paragraph adds the range of the
+    first period's total when each input is moved alone (``sensitivity_by_input``)."""
+    from .reader_tables import Column, reader_table
+
+    key = "budget_floor.answer."
+    d = paths.derivation
+    inputs = paths.main.inputs
+    current = d.items["share"]
+    share_text = t(key + ("share_assumed" if current.kind == ASSUMED else "share"), lang,
+                   value=format_number(float(current.value), lang, 2))
+    periods, yearly = paths.periods, paths.yearly
+    labels = _period_labels(inputs)
+    words = section("report.scenario", lang)
+    rows = []
+    for floor in paths.floors:
+        scenario = floor.scenario
+        row = {"floor": t(key + "floor", lang, name=words.get(scenario, scenario),
+                          value=format_number(floor.floor_pct, lang, 1)),
+               "today": share_text,
+               "ramp_year": _value(yearly, scenario, inputs.ramp_year, "spending_bn_vnd"),
+               "first": _period_value(periods, scenario, labels[0], "cumulative_spending_bn_vnd"),
+               "second": _period_value(periods, scenario, labels[-1], "cumulative_spending_bn_vnd")
+               if len(labels) > 1 else math.nan}
+        met = float(current.value) >= floor.floor_pct
+        row["status"] = ("met", t(key + "met", lang)) if met else ("not met", t(key + "below", lang))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    columns = [Column("floor", t(key + "col_floor", lang)), Column("today", t(key + "col_today", lang), "number_text"),
+               Column("ramp_year", t(key + "col_year", lang, year=inputs.ramp_year), "money"),
+               Column("first", t(key + "col_period", lang, period=labels[0]), "money"),
+               *([Column("second", t(key + "col_period", lang, period=labels[-1]), "money")] if len(labels) > 1 else []),
+               Column("status", t(key + "col_status", lang), "badge")]
+    table = reader_table(frame, columns, lang, caption=t(key + "caption", lang))
+    main = rows[0]
+    text = [t(key + "lead", lang, name=data.geo_name(pkg, d.geo, lang), share=share_text,
+              floor=format_number(paths.floors[0].floor_pct, lang, 1),
+              year=inputs.ramp_year, spend=format_number(main["ramp_year"], lang, 0), period=labels[0],
+              total=format_number(main["first"], lang, 0),
+              gap=format_number(_period_value(periods, "floor", labels[0], "cumulative_gap_bn_vnd"), lang, 0))]
+    if by_input is not None and not by_input.empty:
+        first = by_input[by_input["period"] == labels[0]]["cumulative_spending_bn_vnd"]
+        if not first.empty:
+            text.append(t(key + "range", lang, period=labels[0], low=format_number(first.min(), lang, 0),
+                          high=format_number(first.max(), lang, 0)))
+    if len(rows) > 1:
+        text.append(t(key + "others", lang, n=len(rows) - 1))
+    return Answer(" ".join(text), table, frame)

@@ -1,7 +1,7 @@
 """The ``nq57`` command: check the data, run reports, render executed notebooks, install the kernel.
 
 ``nq57 data`` (coverage, validation, geographies), ``nq57 run`` (reports), ``nq57 render``
-(reports from notebooks papermill executed elsewhere), ``nq57 kernel install``.
+(reports from notebooks papermill executed elsewhere), ``nq57 prune`` (old runs), ``nq57 kernel install``.
 
 Every user error prints one line to stderr and exits with status 2; nothing is written first.
 """
@@ -70,6 +70,17 @@ def _audit(pkg, args: argparse.Namespace) -> int:
     return 0
 
 
+def _prune_command(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from . import config, report
+
+    reports_dir = args.reports_dir or config.REPORTS_DIR
+    removed = report.prune_runs(reports_dir, args.keep, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    print(f"removed {len(removed)} run(s)" + (": " + ", ".join(removed) if removed else ""))
+    return 0
+
+
 def _shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -110,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
         p_render = sub.add_parser("render", help="publish notebooks executed by papermill (any route) as reports")
         render.add_arguments(p_render)
         p_render.set_defaults(func=render.main)
+
+    p_prune = sub.add_parser("prune", help="remove old runs from reports/ (never a latest report, never a run "
+                                           "in progress)")
+    p_prune.add_argument("--keep", type=int, required=True, metavar="N", help="keep the N newest finished runs")
+    p_prune.add_argument("--reports-dir", default=None, help="reports folder (default: reports/)")
+    p_prune.set_defaults(func=_prune_command)
 
     from . import kernel
 

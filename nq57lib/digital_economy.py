@@ -501,9 +501,12 @@ def relative_level(calibrations: Calibrations, inputs: ShareInputs) -> list[Defi
                            pd.DataFrame({"year": steps + last_year, "share_pct": path})], ignore_index=True)
         table = table[table["year"] >= cal.base_year]
         label = cal.pace_label
+        # the proxy in the report's language when it is Vietnamese (the English label stays in the results)
+        label_vi = (f"{inputs.proxy_name} ({t(f'digital_economy.view.short_{cal.pace_concept}', 'vi')})"
+                    if inputs.lang == "vi" else label)
         out.append(DefinitionScenario(concept, share_projection.relative_level_scenario(
             t("digital_economy.scenario.relative", "en", proxy=label), cal.base_year, cal.base_share_pct, table,
-            label, name_vi=t("digital_economy.scenario.relative", "vi", proxy=label))))
+            label, name_vi=t("digital_economy.scenario.relative", "vi", proxy=label_vi))))
     return out
 
 
@@ -1138,6 +1141,7 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
             out["scenario"] = out["scenario"].map(lambda s: names.get(s, s))
     elif name == "probabilities":
         out = frame.assign(target=frame["target_id"].map(words), concept=frame["fan"].map(concept))
+        out = out.assign(reason=[_probability_reason(r, lang) for r in frame["reason"]])
         out = out[["target", "concept", "p_meet_text", "reason"]].drop_duplicates(subset=["target", "concept"])
     elif name == "targets_due":
         out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
@@ -1167,8 +1171,18 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         out = out[["year", "concept", "value", "status", "publisher", "source_id"]]
     else:
         out = frame
-    headers = _headers(lang)
-    return out.rename(columns={c: headers[c] for c in out.columns if c in headers})
+    return out
+
+
+def _probability_reason(reason: Any, lang: str) -> str:
+    """The Monte Carlo's English reason for withholding a probability, in ``lang`` (its count kept)."""
+    import re
+
+    match = re.match(r"(\d+) own observation", str(reason or ""))
+    if not match:
+        return "" if reason is None or (isinstance(reason, float) and math.isnan(reason)) else str(reason)
+    return t("digital_economy.view.no_probability", lang, n=int(match.group(1)),
+             minimum=monte_carlo.MIN_OBS_FOR_PROBABILITY)
 
 
 def _headers(lang: str) -> dict[str, str]:
@@ -1182,4 +1196,112 @@ def view(report: Report, name: str) -> Any:
 
     shown = Report(notebook=report.notebook, geo_id=report.geo_id, lang=report.lang, title=report.title,
                    tables={name: _reader_frame(report, name)})
-    return table_view(shown, name, caption=t(f"digital_economy.captions.{name}", report.lang))
+    return table_view(shown, name, caption=t(f"digital_economy.captions.{name}", report.lang),
+                      headers={**section("report.columns", report.lang), **_headers(report.lang)})
+
+
+# --------------------------------------------------------------------------------------------
+# Step 9a: the one-minute answer
+# --------------------------------------------------------------------------------------------
+
+# Eurostat categories (short-term window) -> the status badge a reader sees (the scorecard's words).
+ANSWER_BADGES = {"target already met": "on track", "significant progress": "on track",
+                 "moderate progress": "at risk", "insufficient progress": "off track", "moving away": "off track",
+                 "insufficient data": "insufficient data"}
+ANSWER_EXCLUDED_SCENARIO = "target path"  # reaches every target by construction: not evidence
+
+
+@dataclass
+class Answer:
+    """Step 9a's result: a short paragraph answering the report's question and a small table (each target,
+    the latest value with year and definition, the pace needed, the scenarios' range, a status badge)."""
+
+    paragraph: str
+    table: Any  # reader_tables.ReaderTable
+    frame: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        import html as _html
+
+        return f'<div class="nq57-answer"><p>{_html.escape(self.paragraph)}</p>{self.table.html}</div>'
+
+
+def one_minute_answer(report: Report) -> Answer:
+    """Step 9a: the answer first. One row per target on the definition it is compared on: targets ahead with
+    the pace they need, the range of years the scenarios reach them (the target path excluded: it reaches
+    every target by construction) and their Eurostat status; targets whose year has passed assessed on the
+    data (met / not met / target year passed). A probability appears in the paragraph only where the report
+    computed one (3+ own observations); otherwise the paragraph says the data do not support one."""
+    from .reader_tables import Column, reader_table
+
+    lang, tables = report.lang, report.tables
+    key = "digital_economy.answer."
+    words = _target_words(tables["targets"], lang)
+    badge_word = lambda b: t(f"scorecard.badge.{b}", lang)  # noqa: E731
+    rows = []
+    due = tables["targets_due"]
+    for r in due[due["compared_on"].astype(bool)].to_dict("records") if not due.empty else []:
+        latest = "" if pd.isna(r["latest_pct"]) else _latest_text(report, r["concept"], r["latest_pct"], r["latest_year"])
+        badge = {"met": "met", "not met": "not met"}.get(r["verdict"], "target year passed")
+        rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": "",
+                     "scenarios": t(key + "assessed_on_data", lang), "status": (badge, badge_word(badge)),
+                     "year": int(r["target_year"])})
+    req, att, assess = tables["required_paths"], tables["attainment"], tables["assessment"]
+    for r in req[req["compared_on"].astype(bool)].to_dict("records") if not req.empty else []:
+        latest = _latest_text(report, r["concept"], r["base_share_pct"], r["base_year"])
+        needed = t(key + "already_met", lang) if bool(r["already_met"]) else t(
+            key + "per_year", lang, value=fmt_number(r["required_growth_pct"], lang, 1))
+        runs = att[(att["target_id"] == r["target_id"]) & (att["concept"] == r["concept"])
+                   & (att["scenario"] != ANSWER_EXCLUDED_SCENARIO)] if not att.empty else att
+        years = sorted(int(y) for y in runs["attained_year"].dropna()) if not runs.empty else []
+        on_time = int(runs["on_time"].fillna(False).astype(bool).sum()) if not runs.empty else 0
+        if years:
+            span = str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+            scen = t(key + "range", lang, span=span, k=on_time, n=len(runs), year=int(r["target_year"]))
+        else:
+            scen = t(key + "none", lang, n=len(runs))
+        short = assess[(assess["target_id"] == r["target_id"]) & (assess["concept"] == r["concept"])
+                       & (assess["method"] == "eurostat short-term")] if not assess.empty else assess
+        category = short["category"].iloc[0] if not short.empty else "insufficient data"
+        badge = ANSWER_BADGES.get(category, "insufficient data")
+        rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": needed,
+                     "scenarios": scen, "status": (badge, badge_word(badge)), "year": int(r["target_year"])})
+    frame = pd.DataFrame(rows, columns=["target", "latest", "needed", "scenarios", "status", "year"])
+    frame = frame.sort_values("year", kind="stable").drop_duplicates(subset=["target"]).reset_index(drop=True)
+    columns = [Column("target", t(key + "col_target", lang)), Column("latest", t(key + "col_latest", lang), "number_text"),
+               Column("needed", t(key + "col_needed", lang), "number_text"),
+               Column("scenarios", t(key + "col_scenarios", lang)), Column("status", t(key + "col_status", lang), "badge")]
+    table = reader_table(frame, columns, lang, caption=t(key + "caption", lang))
+    return Answer(_answer_paragraph(report, frame), table, frame)
+
+
+def _latest_text(report: Report, concept: str, value: float, year: int) -> str:
+    """'22.87 % (2022, ministry)', or 'assumed 16.61 % (2022, ...)' where the definition's base is assumed."""
+    defs = report.tables.get("definitions")
+    kind = "observed"
+    if defs is not None and not defs.empty and concept in set(defs["concept"]):
+        kind = defs.set_index("concept").at[concept, "base_kind"]
+    return t("digital_economy.answer." + ("assumed" if kind == "assumed" else "latest"), report.lang,
+             value=fmt_number(value, report.lang, 2), year=int(year),
+             definition=data.label("concept", concept, report.lang))
+
+
+def _answer_paragraph(report: Report, frame: pd.DataFrame) -> str:
+    lang, tables = report.lang, report.tables
+    key = "digital_economy.answer."
+    defs = tables.get("definitions")
+    parts = [] if defs is None else [_latest_text(report, r["concept"], r["base_share_pct"], r["base_year"])
+                                     for r in defs.to_dict("records") if not pd.isna(r["base_share_pct"])]
+    text = [t(key + "stand", lang, values=t("digital_economy.narrative.and", lang).join(parts))
+            if parts else t(key + "no_value", lang)]
+    ahead = frame[frame["needed"] != ""]
+    if not ahead.empty:
+        first = ahead.iloc[0]
+        text.append(t(key + "next", lang, target=first["target"], needed=first["needed"], scenarios=first["scenarios"]))
+    passed = frame[frame["needed"] == ""]
+    if not passed.empty:
+        text.append(t(key + "passed", lang, n=len(passed), statuses=", ".join(dict.fromkeys(w for _, w in passed["status"]))))
+    probs = tables["probabilities"]
+    shown = probs[probs["p_meet_text"].fillna("").astype(str) != ""] if not probs.empty else probs
+    text.append(t(key + "probability", lang) if not shown.empty else t(key + "no_probability", lang))
+    return " ".join(text)

@@ -62,12 +62,15 @@ CSS = """
 .nq57-reader table { border-collapse: collapse; width: 100%; table-layout: auto; font-size: 0.9rem; }
 .nq57-reader caption { text-align: left; font-weight: 600; font-size: 1.05rem; padding: 0.3rem 0; }
 .nq57-reader th, .nq57-reader td { text-align: left !important; padding: 0.25rem 0.5rem; vertical-align: top; }
-.nq57-reader th { border-bottom: 2px solid #444; vertical-align: bottom; }
+.nq57-reader th { border-bottom: 2px solid #444; vertical-align: bottom; white-space: normal !important;
+                  overflow-wrap: normal; hyphens: auto; }
 .nq57-reader td { border-bottom: 1px solid #ddd; overflow-wrap: anywhere; }
 .nq57-reader td.nq57-link { min-width: 6.5rem; }
 .nq57-reader td.nq57-num, .nq57-reader th.nq57-num { text-align: right !important; white-space: nowrap; }
 .nq57-reader td.nq57-badge-cell { white-space: nowrap; }
 .nq57-reader td:first-child { min-width: 14rem; }
+.nq57-reader.nq57-results td:first-child { min-width: 0; }
+.nq57-reader.nq57-results td { overflow-wrap: normal; }
 .nq57-reader tr.nq57-group td { font-weight: 600; background: #f3f3f3; border-bottom: 1px solid #bbb;
                                 padding-top: 0.6rem; }
 .nq57-badge { display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.7rem; color: #000;
@@ -163,7 +166,8 @@ class ReaderTable:
 
 
 def reader_table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, *, group: str | None = None,
-                 marks: str | None = None, footnotes: Iterable[str] = (), caption: str = "") -> ReaderTable:
+                 marks: str | None = None, footnotes: Iterable[str] = (), caption: str = "",
+                 css_class: str = "") -> ReaderTable:
     """Render ``frame`` for readers (see the module docstring).
 
     ``columns`` says which columns are shown, in order, with their headers and kinds (ids stay out
@@ -216,9 +220,68 @@ def reader_table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, *, g
     if notes:
         foot = '<ol class="nq57-footnotes">' + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ol>"
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    page = (f'<div class="nq57-reader" lang="{lang}"><style>{CSS}</style><table>{cap}<thead><tr>{head}</tr></thead>'
+    extra = f" {html.escape(css_class)}" if css_class else ""
+    page = (f'<div class="nq57-reader{extra}" lang="{lang}"><style>{CSS}</style><table>{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>{foot}</div>")
     return ReaderTable(page, frame)
+
+
+# Results columns a reader never sees (ids stay in the results files) and notes that become footnotes.
+HIDDEN_SUFFIXES = ("_id",)
+NOTE_COLUMNS = ("note", "band_note", "reason", "definition_note", "pace_note")
+
+
+def kind_of(name: str, values: pd.Series) -> str:
+    """The reader kind of a results column, from the unit in its name (PUDL-style names) and its dtype:
+    ``*_url`` a link, years and ``n_*`` counts integers, ``*_bn_vnd`` money, ``*_pct``/``*_pp`` shares
+    with two decimals, other numbers with two decimals, everything else text."""
+    n = name.lower()
+    if n == "url" or n.endswith("_url"):
+        return "link"
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return "text"
+    if (n == "year" or n.endswith("_year") or n.startswith("year_")) and not n.endswith("_per_year"):
+        return "year"
+    if n == "n" or n.startswith("n_") or n.endswith(("_rank", "_years", "_count")) or n == "rank":
+        return "int"
+    if n.endswith(("_bn_vnd", "_vnd")):
+        return "money"
+    if n.endswith(("_pct", "_pp")) or "_pct_" in n or "_pp_" in n:
+        return "share"
+    if pd.api.types.is_integer_dtype(values):
+        return "int"
+    return "number"
+
+
+def results_table(frame: pd.DataFrame, headers: dict[str, str], lang: str, caption: str = "") -> ReaderTable:
+    """Any results table for readers: ids hidden, headers from ``headers`` (the report's language),
+    numbers by :func:`kind_of`, a URL column as a link on the ``title`` (or the URL), and a note column
+    whose text repeats written once as a footnote."""
+    frame = frame.reset_index(drop=True)
+    shown = [c for c in frame.columns if not str(c).lower().endswith(HIDDEN_SUFFIXES)]
+    frame = frame[shown].copy()
+    marks, footnotes = None, []
+    for note in (c for c in NOTE_COLUMNS if c in frame.columns):
+        values = [v for v in frame[note].tolist() if not _is_missing(v) and str(v).strip()]
+        if len(values) > len(set(values)):  # a note that repeats: one footnote, numbered in the rows
+            row_marks, footnotes = footnote_marks(frame[note].tolist())
+            frame["_marks"], marks = row_marks, "_marks"
+            frame = frame.drop(columns=[note])
+            break
+    columns = []
+    for name in [c for c in frame.columns if c != "_marks"]:
+        kind = kind_of(str(name), frame[name])
+        if kind == "link":
+            text = frame["title"] if "title" in frame.columns else frame[name]
+            frame[name] = list(zip(text.fillna("").tolist(), frame[name].tolist()))
+            if "title" in frame.columns:
+                columns = [c for c in columns if c.key != "title"]
+        if name == "title" and any(str(c).lower() == "url" for c in frame.columns):
+            continue
+        header = headers.get(name) or str(name).replace("_", " ")
+        columns.append(Column(name, header, kind, 2 if kind in ("share", "number") else None))
+    return reader_table(frame, columns, lang, marks=marks, footnotes=footnotes, caption=caption,
+                        css_class="nq57-results")
 
 
 def sources_table(sources: pd.DataFrame, lang: str) -> ReaderTable:

@@ -201,6 +201,27 @@ _HEADER_CSS = """
 .nq57-provenance th { text-align: left; font-weight: 600; padding: 1px 12px 1px 0; vertical-align: top; }
 .nq57-provenance td { padding: 1px 12px 1px 0; font-family: ui-monospace, monospace; word-break: break-all; }
 .jp-Cell.jp-mod-noOutputs.jp-mod-noInput { display: none; }  /* steps whose output the reader does not need */
+/* Phones (390 px): figures shrink to the page, a wide table scrolls inside its own box, never the page. */
+.jp-OutputArea-output img { max-width: 100%; height: auto; }
+.jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+@media (max-width: 600px) {
+  body.jp-Notebook { padding: 8px !important; }
+  .jp-Cell { padding: 2px 0 !important; }
+  .nq57-provenance td { word-break: break-all; }
+}
+/* Print (A4): nothing clipped, tables and figures not split mid-row, headers repeated on each page. */
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body.jp-Notebook { padding: 0 !important; font-size: 10pt; background: #fff; }
+  .jp-Cell { padding: 0 !important; }
+  .jp-OutputArea-output, .nq57-reader { overflow: visible !important; }
+  .nq57-reader table { font-size: 8pt; }
+  img { max-width: 100% !important; height: auto; break-inside: avoid; }
+  tr, .nq57-badge { break-inside: avoid; }
+  thead { display: table-header-group; }
+  h1, h2, h3, caption { break-after: avoid; }
+  a { color: inherit; }
+}
 """
 
 # The lab template minus everything that would fetch from the network (require.js, MathJax, mermaid,
@@ -374,18 +395,92 @@ def manifest_problem(manifest: Any) -> str | None:
     return None
 
 
+# Parameters that say which report a job is, not how it was computed (never make a run a what-if).
+_IDENTITY_PARAMETERS = frozenset({"geo", "output_dir"})
+
+
+def differing_parameters(job: Mapping[str, Any], manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters of ``job`` that differ from its notebook's defaults (``geo`` and ``output_dir`` aside).
+
+    A registered notebook is compared with the registry's defaults; a notebook the registry does not know
+    (e.g. a user's own) with the run's ``-p`` overrides, the only departures the runner knows of.
+    """
+    from .registry import SPECS
+
+    parameters = job.get("parameters") or {}
+    if job.get("notebook") in SPECS:
+        defaults = {spec.name: spec.default for spec in SPECS[job["notebook"]]}
+        return {k: v for k, v in parameters.items()
+                if k not in _IDENTITY_PARAMETERS and k in defaults and v != defaults[k]}
+    return {k: v for k, v in (manifest.get("overrides") or {}).items()
+            if k not in _IDENTITY_PARAMETERS and k in parameters}
+
+
+def is_what_if(job: Mapping[str, Any], manifest: Mapping[str, Any]) -> bool:
+    """A what-if run: a parameter differs from the defaults, or the run merged user data files."""
+    return bool(differing_parameters(job, manifest) or (manifest.get("data") or {}).get("extra_files"))
+
+
 def latest_reports(manifests: list[dict]) -> list[dict]:
-    """The newest successful report of each (notebook, geography), from manifests newest first."""
+    """The newest successful default report of each (notebook, geography), from manifests newest first.
+
+    A what-if run (``is_what_if``) never replaces a default report; it is "latest" only for a (notebook,
+    geography) that has no default report at all, and then says so (``what_if``: true).
+    """
     latest: dict[tuple[str, str], dict] = {}
     for manifest in manifests:
         for job in manifest.get("jobs", []):
             key = (job["notebook"], job["geo"])
-            if job.get("status") == "ok" and key not in latest:
-                latest[key] = {"notebook": job["notebook"], "geo": job["geo"], "run_id": manifest["run_id"],
-                               "finished_utc": job.get("finished_utc", ""), "report_html": job.get("report_html"),
-                               "results_dir": job.get("results_dir"),
-                               "executed_notebook": job.get("executed_notebook")}
+            if job.get("status") != "ok":
+                continue
+            what_if = is_what_if(job, manifest)
+            if key in latest and (what_if or not latest[key]["what_if"]):
+                continue
+            latest[key] = {"notebook": job["notebook"], "geo": job["geo"], "run_id": manifest["run_id"],
+                           "finished_utc": job.get("finished_utc", ""), "report_html": job.get("report_html"),
+                           "results_dir": job.get("results_dir"),
+                           "executed_notebook": job.get("executed_notebook"), "what_if": what_if,
+                           "lang": (job.get("parameters") or {}).get("lang", "en"),
+                           "differing_parameters": differing_parameters(job, manifest),
+                           "extra_files": list((manifest.get("data") or {}).get("extra_files") or [])}
     return [latest[key] for key in sorted(latest)]
+
+
+# Headline numbers on the index, per notebook: (results scalar, label, unit, decimals). Only scalars a run
+# actually wrote are shown; a missing one is left out, never guessed.
+INDEX_HEADLINES: dict[str, tuple[tuple[str, str, str, int], ...]] = {
+    "digital_economy": (("base_share_pct", "digital-economy share", " % of GRDP", 2),
+                        ("current_trend_growth_pct", "current trend", " % a year", 1)),
+    "budget_floor": (("floor_pct", "S&T floor", " % of budget", 1),
+                     ("required_2030_bn_vnd", "floor spending 2030", " bn VND", 0),
+                     ("cumulative_2025_2030_bn_vnd", "cumulative 2025-2030", " bn VND", 0)),
+    "scorecard": (("n_targets", "targets", "", 0), ("n_met", "met", "", 0), ("n_on_track", "on track", "", 0),
+                  ("n_at_risk", "at risk", "", 0), ("n_no_data", "no data", "", 0)),
+}
+
+
+def headline_numbers(reports_dir: str | Path, row: Mapping[str, Any]) -> list[str]:
+    """The index's headline numbers of one report, read from its ``results.json`` (empty if unreadable)."""
+    if not row.get("results_dir"):
+        return []
+    try:
+        scalars = json.loads((Path(reports_dir) / row["results_dir"] / RESULTS_JSON).read_text(encoding="utf-8"))
+        scalars = scalars.get("scalars") or {}
+    except (OSError, ValueError, AttributeError):
+        return []
+    numbers = []
+    for key, label, unit, decimals in INDEX_HEADLINES.get(row["notebook"], ()):
+        value = scalars.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            text = f"{value:,.{decimals}f}{unit}"
+            if key == "base_share_pct" and scalars.get("base_year"):
+                concept = f", {scalars['concept']} definition" if scalars.get("concept") else ""
+                assumed = ", assumed: no published value" if scalars.get("base_is_assumed") else ""
+                text += f" ({scalars['base_year']}{concept}{assumed})"
+            if key == "current_trend_growth_pct" and scalars.get("pace_label"):
+                text += f" (pace of {scalars['pace_label']})"
+            numbers.append(f"{label} {text}")
+    return numbers
 
 
 def update_index(reports_dir: str | Path, generated_utc: str) -> Path:
@@ -396,7 +491,37 @@ def update_index(reports_dir: str | Path, generated_utc: str) -> Path:
         latest = latest_reports(manifests)
         atomic_write_text(reports_dir / "latest.json", dumps_json({"schema": LATEST_SCHEMA, "reports": latest}))
         return atomic_write_text(reports_dir / "index.html",
-                                 render_index(manifests, incomplete, latest, generated_utc))
+                                 render_index(manifests, incomplete, latest, generated_utc, reports_dir))
+
+
+def prune_runs(reports_dir: str | Path, keep: int, generated_utc: str) -> list[str]:
+    """Remove finished runs older than the ``keep`` newest; return the removed run ids (oldest last).
+
+    Never removed: a run that holds a latest report (default, or what-if where no default exists), and a
+    run folder without a manifest (in progress, or interrupted: the runner's own business). Runs the index
+    lock, moves each run out of ``runs/`` in one rename, deletes it, then rebuilds the index.
+    """
+    import shutil
+
+    if keep < 0:
+        raise ParameterError("--keep", f"must be 0 or more, got {keep}")
+    reports_dir = Path(reports_dir)
+    removed = []
+    with locked(reports_dir / ".index.lock"):
+        manifests, _ = read_manifests(reports_dir)
+        protected = {row["run_id"] for row in latest_reports(manifests)}
+        for manifest in manifests[keep:]:
+            run_id = manifest["run_id"]
+            run_dir = reports_dir / "runs" / run_id
+            if run_id in protected or Path(run_id).name != run_id or not (run_dir / MANIFEST_NAME).is_file():
+                continue
+            trash = reports_dir / f".pruning-{run_id}"
+            os.replace(run_dir, trash)
+            shutil.rmtree(trash)
+            removed.append(run_id)
+    if removed:
+        update_index(reports_dir, generated_utc)
+    return removed
 
 
 _INDEX_CSS = """
@@ -406,6 +531,9 @@ th, td { text-align: left; padding: 3px 10px; border-bottom: 1px solid #e3e3e3; 
 th { background: #f3f3f3; }
 .ok { color: #1a7f37; } .failed { color: #b3261e; font-weight: 600; } .muted { color: #777; }
 code { font-size: 90%; }
+.whatif { background: #fff3cd; color: #6b4e00; border: 1px solid #e0c36a; border-radius: 3px; padding: 0 4px;
+          font-size: 85%; font-weight: 600; }
+@media (max-width: 600px) { table { display: block; overflow-x: auto; } }
 """
 
 
@@ -415,27 +543,74 @@ def _link(path: str | None, text: str) -> str:
     return f'<a href="{html.escape(quote(path))}">{html.escape(text)}</a>'
 
 
-def render_index(manifests: list[dict], incomplete: list[str], latest: list[dict], generated_utc: str) -> str:
-    """The index page: the latest report of each (notebook, geography), then every run's jobs."""
+def _describe(row: Mapping[str, Any]) -> str:
+    """Language, parameters that differ from the defaults and user data files of one report, escaped."""
+    esc = html.escape
+    bits = [f"language {esc(str(row.get('lang', 'en')))}"]
+    differing = row.get("differing_parameters") or {}
+    bits.append("parameters: " + ", ".join(f"<code>{esc(k)}={esc(_text(v))}</code>" for k, v in differing.items())
+                if differing else "default parameters")
+    if row.get("extra_files"):
+        bits.append("user data files: " + ", ".join(f"<code>{esc(f)}</code>" for f in row["extra_files"]))
+    return "; ".join(bits)
+
+
+def what_if_reports(manifests: list[dict]) -> list[dict]:
+    """Every successful what-if job (newest first), described like ``latest_reports`` rows."""
+    rows = []
+    for manifest in manifests:
+        for job in manifest.get("jobs", []):
+            if job.get("status") == "ok" and is_what_if(job, manifest):
+                rows.append({"notebook": job["notebook"], "geo": job["geo"], "run_id": manifest["run_id"],
+                             "finished_utc": job.get("finished_utc", ""), "report_html": job.get("report_html"),
+                             "results_dir": job.get("results_dir"), "what_if": True,
+                             "lang": (job.get("parameters") or {}).get("lang", "en"),
+                             "differing_parameters": differing_parameters(job, manifest),
+                             "extra_files": list((manifest.get("data") or {}).get("extra_files") or [])})
+    return rows
+
+
+def render_index(manifests: list[dict], incomplete: list[str], latest: list[dict], generated_utc: str,
+                 reports_dir: str | Path | None = None) -> str:
+    """The index page: one section per geography (its latest default reports with their headline numbers),
+    then the what-if runs, labelled and kept apart, then every run's jobs."""
     esc = html.escape
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>nq57 reports</title><style>{_INDEX_CSS}</style></head><body>",
              "<h1>nq57 reports</h1>",
-             f'<p class="muted">Index rebuilt {esc(generated_utc)} UTC from {len(manifests)} run manifest(s).</p>',
-             "<h2>Latest report per notebook and geography</h2>"]
+             f'<p class="muted">Index rebuilt {esc(generated_utc)} UTC from {len(manifests)} run manifest(s). '
+             "Each geography shows its latest default report per notebook; what-if runs (parameters other "
+             "than the defaults, or user data files) are listed apart and never replace a default report.</p>"]
     if latest:
-        parts.append("<table><tr><th>Notebook</th><th>Geography</th><th>Report</th><th>Results</th>"
-                     "<th>Executed notebook</th><th>Run</th><th>Finished (UTC)</th></tr>")
-        for row in latest:
-            parts.append(f"<tr><td>{esc(row['notebook'])}</td><td>{esc(row['geo'])}</td>"
-                         f"<td>{_link(row['report_html'], 'report')}</td>"
-                         f"<td>{_link(row['results_dir'] and row['results_dir'] + '/' + RESULTS_JSON, 'results.json')}</td>"
-                         f"<td>{_link(row['executed_notebook'], 'notebook.ipynb')}</td>"
-                         f"<td>{esc(row['run_id'])}</td><td>{esc(row['finished_utc'])}</td></tr>")
-        parts.append("</table>")
+        for geo in sorted({row["geo"] for row in latest}):
+            parts.append(f'<section class="geo"><h2>{esc(geo)}</h2>')
+            parts.append("<table><tr><th>Notebook</th><th>Headline numbers</th><th>Report</th><th>Results</th>"
+                         "<th>Executed notebook</th><th>Run</th><th>Finished (UTC)</th></tr>")
+            for row in (r for r in latest if r["geo"] == geo):
+                numbers = headline_numbers(reports_dir, row) if reports_dir is not None else []
+                label = '<span class="whatif">what-if</span> ' if row.get("what_if") else ""
+                parts.append(f"<tr><td>{label}{esc(row['notebook'])}<br><small>{_describe(row)}</small></td>"
+                             f"<td>{'<br>'.join(esc(n) for n in numbers)}</td>"
+                             f"<td>{_link(row['report_html'], 'report')}</td>"
+                             f"<td>{_link(row['results_dir'] and row['results_dir'] + '/' + RESULTS_JSON, 'results.json')}</td>"
+                             f"<td>{_link(row['executed_notebook'], 'notebook.ipynb')}</td>"
+                             f"<td>{esc(row['run_id'])}</td><td>{esc(row['finished_utc'])}</td></tr>")
+            parts.append("</table></section>")
     else:
         parts.append("<p>No successful report yet.</p>")
+    what_ifs = what_if_reports(manifests)
+    if what_ifs:
+        parts.append('<section class="what-if"><h2>What-if runs</h2><p class="muted">Ad-hoc runs with '
+                     "parameters other than the defaults or with user data files: not the scheduled reports.</p>")
+        parts.append("<table><tr><th>Notebook</th><th>Geography</th><th>What differs</th><th>Report</th>"
+                     "<th>Run</th><th>Finished (UTC)</th></tr>")
+        for row in what_ifs[:_INDEX_RUNS_SHOWN]:
+            parts.append(f'<tr><td><span class="whatif">what-if</span> {esc(row["notebook"])}</td>'
+                         f"<td>{esc(row['geo'])}</td><td>{_describe(row)}</td>"
+                         f"<td>{_link(row['report_html'], 'report')}</td>"
+                         f"<td>{esc(row['run_id'])}</td><td>{esc(row['finished_utc'])}</td></tr>")
+        parts.append("</table></section>")
     parts.append("<h2>Runs</h2>")
     for run_id in incomplete:
         parts.append(f'<p class="muted">Run {esc(run_id)}: no manifest (still running, or interrupted).</p>')

@@ -17,13 +17,11 @@ Everything here is testable without a kernel; the notebooks only arrange it on t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from .formatting import separators
 from .provenance import SOURCE_ID_PATTERN, Assumption
 from .text import section, t
 
@@ -105,38 +103,42 @@ READER_COLUMNS = {
     "national_targets": ["indicator", "target", "target_year", "latest_value", "latest_year",
                          "required_growth_pct_per_year", "assessment_text", "latest_source_id"],
     "sources": ["source_id", "publisher", "title", "url", "published", "tier"],
+    "assumptions": ["label", "value", "unit", "kind", "basis"],
     "sensitivity_inputs": ["input_label", "case_label", "value", "period", "cumulative_spending_bn_vnd",
                            "cumulative_spending_const_bn_vnd", "change_from_run_pct"],
 }
 
 
-def table_view(report: Report, name: str, caption: str | None = None) -> Any:
-    """A readable view of one result table: captioned, index hidden, numbers rounded, headers in
-    the report's language (``report.captions`` and ``report.columns`` in the locale files), and only the columns a reader needs (``READER_COLUMNS``).
-
-    Values are HTML-escaped by the Styler, so text from data or parameters cannot inject markup.
+def table_view(report: Report, name: str, caption: str | None = None, headers: dict[str, str] | None = None) -> Any:
+    """A reader's view of one result table (``reader_tables.results_table``): captioned, ids hidden,
+    numbers formatted by the unit in the column name, headers in the report's language (``headers``, else
+    ``report.columns`` in the locale files), only the columns a reader needs (``READER_COLUMNS``), the
+    sources' titles as links. Every value is HTML-escaped.
     """
+    from .reader_tables import results_table, sources_table
+
     frame = report.assumptions if name == "assumptions" else report.sources if name == "sources" \
         else report.tables[name]
-    if name in READER_COLUMNS and frame is not None:
-        frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
     text = caption or section("report.captions", report.lang).get(name, name)
     if frame is None or frame.empty:
         from IPython.display import Markdown
 
         return Markdown(f"*{text}: {t('report.none', report.lang)}*")
-    view = frame.copy()
-    for column in view.columns:
-        if view[column].dtype == object:
-            view[column] = view[column].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
-                                            else v)
-    headers = section("report.columns", report.lang)
-    view = view.rename(columns={c: headers[c] for c in view.columns if c in headers})
-    floats = [c for c in view.columns if pd.api.types.is_float_dtype(view[c])]
-    styler = view.style.format(na_rep="", escape="html")  # integers (years, ranks) as they are
-    if floats:
-        styler = styler.format(subset=floats, precision=2, na_rep="", escape="html", **separators(report.lang))
-    return styler.hide(axis="index").set_caption(text)
+    if name == "sources":
+        return sources_table(frame, report.lang)
+    if name in READER_COLUMNS:
+        frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
+    if name == "assumptions":  # kind and unit in the report's language (labels and bases: see the README)
+        from . import data
+
+        kinds = section("report.kind", report.lang)
+        frame = frame.assign(kind=frame["kind"].map(lambda k: kinds.get(k, k)),
+                             unit=frame["unit"].map(lambda u: data.label("unit", u, report.lang, default=u)
+                                                    if isinstance(u, str) else u))
+    if "scenario" in frame.columns:  # the budget report's scenario ids in words (a user's own floor keeps its name)
+        words = section("report.scenario", report.lang)
+        frame = frame.assign(scenario=frame["scenario"].map(lambda s: words.get(s, s)))
+    return results_table(frame, headers or section("report.columns", report.lang), report.lang, caption=text)
 
 
 def show(fig) -> None:

@@ -98,10 +98,55 @@ def test_index_and_reports_render_offline(browser, report_run):
         body = browser.find_element("tag name", "body").text
         assert "Traceback" not in body and "def " not in body  # no code, no errors shown
         browser.save_screenshot(str(artifacts / f"{job['notebook']}.png"))
-        if job["notebook"] == "scorecard":  # its reader tables fit the page at 1280 px: no horizontal scrolling
-            page_width, view_width, table_right = browser.execute_script(
-                "const t = Array.from(document.querySelectorAll('.nq57-reader table'));"
-                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
-                " Math.max(...t.map(e => e.getBoundingClientRect().right))];")
-            assert page_width <= view_width and 0 < table_right <= view_width, (page_width, view_width, table_right)
     assert seen == {"digital_economy", "budget_floor", "scorecard"}
+
+
+_WIDTHS = ("const t = Array.from(document.querySelectorAll('.nq57-reader table'));"
+           "return [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+           " Math.max(0, ...t.map(e => e.getBoundingClientRect().right)), t.length];")
+
+
+def test_no_default_report_scrolls_sideways_at_desktop_or_phone_width(browser, report_run):
+    """Every default report at 1280 px and at 390 px: the page never scrolls horizontally; at 1280 px every
+    reader table fits the page (at 390 px a wide table scrolls inside its own box)."""
+    reports_dir, manifest = report_run
+    try:
+        for width in (1280, 390):
+            browser.set_window_size(width, 1000)
+            for job in (j for j in manifest["jobs"] if j["status"] == "ok"):
+                _open(browser, reports_dir / job["report_html"])
+                page_width, view_width, table_right, n_tables = browser.execute_script(_WIDTHS)
+                where = (job["notebook"], job["geo"], width)
+                assert n_tables > 0, where
+                assert page_width <= view_width, (where, page_width, view_width)
+                if width == 1280:
+                    assert 0 < table_right <= view_width, (where, table_right, view_width)
+    finally:
+        browser.set_window_size(1280, 2000)
+
+
+def test_a_report_prints_to_a4_pages_with_content(browser, report_run, tmp_path):
+    """The print stylesheet: Chromium prints a budget report to A4 PDF; every page has text or a figure."""
+    import base64
+    import io
+
+    from pypdf import PdfReader
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    reports_dir, manifest = report_run
+    job = next(j for j in manifest["jobs"] if j["notebook"] == "budget_floor" and j["status"] == "ok")
+    _open(browser, reports_dir / job["report_html"])
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7  # A4, cm
+    pdf = base64.b64decode(browser.print_page(options))
+    artifacts = Path(os.environ.get("NQ57_TEST_ARTIFACTS") or config.REPORTS_DIR / "test-artifacts")
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "budget_floor.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 3
+    for number, page in enumerate(reader.pages, 1):
+        width_mm, height_mm = (float(v) * 25.4 / 72 for v in (page.mediabox.width, page.mediabox.height))
+        assert abs(width_mm - 210) < 2 and abs(height_mm - 297) < 2, (number, width_mm, height_mm)
+        has_text, has_figure = len(page.extract_text().strip()) > 40, len(page.images) > 0
+        assert has_text or has_figure, f"page {number} of {len(reader.pages)} is (nearly) empty"
+    assert sum(len(page.images) for page in reader.pages) >= 2  # the figures are printed

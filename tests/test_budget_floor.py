@@ -444,3 +444,22 @@ def test_floors_list_is_checked(pkg):
     with pytest.raises(ParameterError) as caught:
         B.budget_paths(inputs, [B.default_floors(inputs)[0], B.Floor("ramp", 5.0, ASSUMED, "x")])
     assert caught.value.name == "floors"
+
+
+def test_the_one_minute_answer_states_today_s_share_cost_and_range(pkg):
+    from nq57lib.params import Parameters
+    from nq57lib.registry import SPECS
+
+    for lang, below in (("en", "below the floor today"), ("vi", "hiện thấp hơn mức sàn")):
+        P = Parameters("budget_floor", {**{s.name: s.default for s in SPECS["budget_floor"]}, "geo": "vn",
+                                        "lang": lang})
+        derivation = B.derive_inputs(pkg, P)
+        paths = B.budget_paths(derivation, B.default_floors(derivation))
+        answer = B.one_minute_answer(pkg, paths, B.sensitivity_by_input(pkg, paths, lang), lang)
+        first = answer.frame.iloc[0]
+        assert first["status"] == ("not met", below)  # 0.65 % today, floor 3 %
+        assert first["ramp_year"] == pytest.approx(paths.yearly.query("scenario == 'floor' and year == 2030")
+                                                   ["spending_bn_vnd"].iloc[0])
+        page = answer._repr_html_()
+        assert "vn-" not in page and "nq57-badge-not-met" in page
+    assert "123.612 tỷ đồng năm 2030" in answer.paragraph and "0,65 %" in answer.paragraph

@@ -283,3 +283,22 @@ def test_defaults_shared_with_the_engine_and_the_budget_report():
     assert registry.parameter_default("digital_economy", "ceiling_pct") == share_projection.DEFAULT_CEILING_PCT
     assert registry.parameter_default("digital_economy", "deflator_pct") == \
         registry.parameter_default("budget_floor", "deflator_pct")
+
+
+def test_the_one_minute_answer_gives_pace_and_range_not_a_probability_on_thin_data(pkg):
+    answer = share.one_minute_answer(build(pkg, "vinh-phuc", n_paths=2000))
+    row = answer.frame[answer.frame["target"] == "≥ 35.0 % by 2030"].iloc[0]
+    assert row["latest"] == "22.87 % (2022, ministry's broader estimate)"
+    assert row["needed"] == "5.5 % a year" and row["status"] == ("insufficient data", "one data point")
+    passed = answer.frame[answer.frame["target"] == "> 25.0 % by 2025"].iloc[0]
+    assert passed["needed"] == "" and passed["status"][0] == "target year passed"
+    assert "do not support a probability" in answer.paragraph and "%" in answer.paragraph
+    page = answer._repr_html_()
+    assert "vinh-phuc-de-share" not in page and "nq57-badge-insufficient-data" in page and "one data point" in page
+
+
+def test_the_one_minute_answer_in_vietnamese_and_for_an_assumed_base(pkg):
+    answer = share.one_minute_answer(build(pkg, "phu-tho-2025", n_paths=2000, lang="vi"))
+    assert answer.frame["latest"].str.startswith("giả định ").all()
+    assert "6,3 %/năm" in answer.frame["needed"].tolist() and "a year" not in answer._repr_html_()
+    assert "xác suất" in answer.paragraph

@@ -112,3 +112,23 @@ def test_badges_cover_every_assessment_category_and_themes_every_target_indicato
     assert set(sc.BADGES.values()) | {"unverified"} <= set(rt.BADGE_COLOURS)
     themed = {i for ids in sc.default_themes().values() for i in ids}
     assert set(data.load_package().targets["indicator_id"]) <= themed
+
+
+def test_results_columns_are_formatted_by_the_unit_in_their_name():
+    import pandas as pd
+
+    from nq57lib.reader_tables import kind_of, results_table
+
+    frame = pd.DataFrame({"geo_id": ["vn", "vn"], "year": [2025, 2030], "n_years": [6.0, 15.0],
+                          "required_pp_per_year": [1.51625, 2.0], "spending_bn_vnd": [1234567.8, 5.0],
+                          "share_pct": [3.14159, 15.0], "note": ["same", "same"],
+                          "url": ["https://example.org/a", "ftp://x"], "title": ["A <b>", "B"]})
+    assert [kind_of(c, frame[c]) for c in frame.columns] == [
+        "text", "year", "int", "share", "money", "share", "text", "link", "text"]
+    page = results_table(frame, {"year": "Năm"}, "vi", caption="C").html
+    assert "vn" not in page.replace("vnd", "")  # the id column is hidden
+    assert ">2025<" in page and ">15<" in page and ">1,52<" in page and ">1.234.568<" in page and ">3,14<" in page
+    assert page.count("same") == 1 and "<sup>1</sup>" in page  # the repeated note: one footnote
+    assert '<a href="https://example.org/a">A &lt;b&gt;</a>' in page  # the title links to its URL
+    assert "ftp://x" not in page and ">B<" in page  # not an http(s) URL: the title alone
+    assert ">Năm<" in page and ">spending bn vnd<" in page

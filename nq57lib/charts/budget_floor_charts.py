@@ -169,6 +169,7 @@ def plot_cumulative_gap(result: BudgetResult, lang: str = "en", geo_name: str | 
         raise ParameterError("result", "has only the status quo, whose gap to itself is zero; run a floor or ramp")
     period_ends = [last for _first, last in result.inputs.periods]
     fig, ax = new_figure()
+    labels = []  # (year, value, colour) of each period-end point
     for scenario in scenarios:
         rows = result.yearly[result.yearly["scenario"] == scenario]
         style = SERIES_STYLES[SCENARIOS.index(scenario)]
@@ -176,9 +177,16 @@ def plot_cumulative_gap(result: BudgetResult, lang: str = "en", geo_name: str | 
                 linewidth=2, **style)
         ends = rows[rows["year"].isin(period_ends)]
         ax.scatter(ends["year"], ends["cumulative_gap_bn_vnd"], color=style["color"], zorder=3)
-        for year, value in zip(ends["year"], ends["cumulative_gap_bn_vnd"]):
-            ax.annotate(format_number(value, lang, 0), (year, value), textcoords="offset points",
-                        xytext=(-4, 6), ha="right", fontsize=8, color=style["color"])
+        labels += [(year, value, style["color"]) for year, value in zip(ends["year"], ends["cumulative_gap_bn_vnd"])]
+    # At each period end the highest value is labelled above its point, the others below it, stacked, on a
+    # white ground: labels never sit on each other or on a line.
+    for year in period_ends:
+        at_year = sorted((item for item in labels if item[0] == year), key=lambda item: -item[1])
+        for rank, (_, value, colour) in enumerate(at_year):
+            offset = (-6, 7) if rank == 0 else (-6, -7 - 12 * (rank - 1))
+            ax.annotate(format_number(value, lang, 0), (year, value), textcoords="offset points", xytext=offset,
+                        ha="right", va="bottom" if rank == 0 else "top", fontsize=8, color=colour, zorder=4,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     ax.set_title(_text("title_gap", lang, year=result.inputs.base_year, geo=geo))
     ax.set_xlabel(label("year", lang))
     ax.set_ylabel(_text("bn_current", lang))

@@ -155,6 +155,8 @@ def _draw_targets(ax, targets: pd.DataFrame, definition_marks: dict, lang: str) 
             text = f"{value:g}–{high:g} %{marks}"
         else:
             text = f"{signs}{value:g} %{marks}"
+        if lang == "vi":  # one decimal mark per language, as in the tables
+            text = text.replace(".", ",")
         ax.annotate(text, (year, value), textcoords="offset points", xytext=(6, 6), fontsize=8)
 
 

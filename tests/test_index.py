@@ -1,0 +1,93 @@
+"""The index says what each report is (issue 13 item 5), and ``nq57 prune`` removes old runs safely."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nq57lib import cli, report
+
+
+def _run(reports: Path, run_id: str, jobs: list[tuple[str, str, dict]], *, overrides=None, extra_files=(),
+         finished: bool = True, scalars=None) -> None:
+    run_dir = reports / "runs" / run_id
+    records = []
+    for notebook, geo, parameters in jobs:
+        base = f"runs/{run_id}/{notebook}/{geo}"
+        (run_dir / notebook / geo / "results").mkdir(parents=True)
+        (run_dir / notebook / geo / "report.html").write_text("<html></html>", encoding="utf-8")
+        (run_dir / notebook / geo / "results" / "results.json").write_text(
+            json.dumps({"scalars": scalars or {}}), encoding="utf-8")
+        records.append({"notebook": notebook, "geo": geo, "status": "ok", "parameters": parameters,
+                        "report_html": f"{base}/report.html", "results_dir": f"{base}/results",
+                        "executed_notebook": f"{base}/notebook.ipynb", "finished_utc": run_id})
+    if finished:
+        report.write_manifest(run_dir, {"schema": report.MANIFEST_SCHEMA, "run_id": run_id, "jobs": records,
+                                        "overrides": overrides or {},
+                                        "data": {"version": "t", "extra_files": list(extra_files)}})
+
+
+def test_what_if_runs_never_replace_the_latest_default_report(tmp_path):
+    reports = tmp_path / "reports"
+    _run(reports, "20260101T000000Z-a", [("budget_floor", "vn", {"geo": "vn", "lang": "en"})],
+         scalars={"floor_pct": 3.0, "required_2030_bn_vnd": 123456.7})
+    _run(reports, "20260102T000000Z-b", [("budget_floor", "vn", {"geo": "vn", "lang": "en", "floor_pct": 2.0})],
+         overrides={"floor_pct": 2.0})
+    _run(reports, "20260103T000000Z-c", [("budget_floor", "vn", {"geo": "vn", "lang": "vi"})])
+    _run(reports, "20260104T000000Z-d", [("budget_floor", "vn", {"geo": "vn", "lang": "en"})],
+         extra_files=["my_obs.csv"])
+    report.update_index(reports, "now")
+    latest = json.loads((reports / "latest.json").read_text(encoding="utf-8"))["reports"]
+    assert [(r["run_id"], r["what_if"]) for r in latest] == [("20260101T000000Z-a", False)]
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    assert '<section class="geo"><h2>vn</h2>' in page
+    assert "S&amp;T floor 3.0 % of budget" in page and "floor spending 2030 123,457 bn VND" in page
+    what_if = page[page.index("What-if runs"):page.index("<h2>Runs</h2>")]
+    assert what_if.count('class="whatif"') == 3
+    assert "<code>floor_pct=2.0</code>" in what_if and "<code>lang=&quot;vi&quot;</code>" in what_if
+    assert "user data files: <code>my_obs.csv</code>" in what_if
+    assert "20260101T000000Z-a" not in what_if
+
+
+def test_a_what_if_is_latest_only_where_no_default_report_exists(tmp_path):
+    reports = tmp_path / "reports"
+    _run(reports, "20260101T000000Z-a", [("digital_economy", "vn", {"geo": "vn", "seed": 1})])
+    latest = report.latest_reports(report.read_manifests(reports)[0])
+    assert [(r["run_id"], r["what_if"], r["differing_parameters"]) for r in latest] == [
+        ("20260101T000000Z-a", True, {"seed": 1})]
+    page = report.render_index(report.read_manifests(reports)[0], [], latest, "now", reports)
+    assert '<span class="whatif">what-if</span> digital_economy' in page
+
+
+def test_prune_keeps_the_newest_the_latest_default_and_runs_in_progress(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    _run(reports, "20260101T000000Z-a", [("scorecard", "vn", {"geo": "vn"})])  # the latest default report
+    _run(reports, "20260102T000000Z-b", [("scorecard", "vn", {"geo": "vn", "lang": "vi"})])
+    _run(reports, "20260103T000000Z-c", [("scorecard", "vn", {"geo": "vn", "lang": "vi"})], finished=False)
+    _run(reports, "20260104T000000Z-d", [("scorecard", "vn", {"geo": "vn", "lang": "vi"})])
+    _run(reports, "20260105T000000Z-e", [("scorecard", "vn", {"geo": "vn", "lang": "vi"})])
+    assert cli.main(["prune", "--keep", "1", "--reports-dir", str(reports)]) == 0
+    assert "removed 2 run(s)" in capsys.readouterr().out
+    left = sorted(p.name for p in (reports / "runs").iterdir())
+    assert left == ["20260101T000000Z-a", "20260103T000000Z-c", "20260105T000000Z-e"]
+    assert not list(reports.glob(".pruning-*"))
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    assert "20260102T000000Z-b" not in page and "20260101T000000Z-a" in page
+    assert report.prune_runs(reports, 0, "now") == ["20260105T000000Z-e"]
+    assert sorted(p.name for p in (reports / "runs").iterdir()) == ["20260101T000000Z-a", "20260103T000000Z-c"]
+
+
+def test_prune_rejects_a_negative_keep(tmp_path, capsys):
+    assert cli.main(["prune", "--keep", "-1", "--reports-dir", str(tmp_path)]) == 2
+    assert "--keep" in capsys.readouterr().err
+
+
+def test_headline_numbers_say_when_a_starting_share_is_assumed(tmp_path):
+    reports = tmp_path / "reports"
+    _run(reports, "20260101T000000Z-a", [("digital_economy", "x", {"geo": "x"})],
+         scalars={"base_share_pct": 18.4649, "base_year": 2022, "concept": "ministry", "base_is_assumed": True,
+                  "current_trend_growth_pct": 15.39, "pace_label": "Vietnam (ministry)"})
+    row = report.latest_reports(report.read_manifests(reports)[0])[0]
+    assert report.headline_numbers(reports, row) == [
+        "digital-economy share 18.46 % of GRDP (2022, ministry definition, assumed: no published value)",
+        "current trend 15.4 % a year (pace of Vietnam (ministry))"]
