@@ -570,6 +570,16 @@ def what_if_reports(manifests: list[dict]) -> list[dict]:
     return rows
 
 
+def geo_heading(geo: str) -> str:
+    """A geography's name for the index (its id when the data package cannot name it)."""
+    from . import data
+
+    try:
+        return data.geo_name(data.load_package(), geo, "en")
+    except Exception:  # noqa: BLE001 - an index heading never fails an index
+        return geo
+
+
 def render_index(manifests: list[dict], incomplete: list[str], latest: list[dict], generated_utc: str,
                  reports_dir: str | Path | None = None) -> str:
     """The index page: one section per geography (its latest default reports with their headline numbers),
@@ -584,7 +594,8 @@ def render_index(manifests: list[dict], incomplete: list[str], latest: list[dict
              "than the defaults, or user data files) are listed apart and never replace a default report.</p>"]
     if latest:
         for geo in sorted({row["geo"] for row in latest}):
-            parts.append(f'<section class="geo"><h2>{esc(geo)}</h2>')
+            parts.append(f'<section class="geo"><h2>{esc(geo_heading(geo))} <small class="muted">'
+                         f'(--geo {esc(geo)})</small></h2>')
             parts.append("<table><tr><th>Notebook</th><th>Headline numbers</th><th>Report</th><th>Results</th>"
                          "<th>Executed notebook</th><th>Run</th><th>Finished (UTC)</th></tr>")
             for row in (r for r in latest if r["geo"] == geo):

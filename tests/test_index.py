@@ -22,7 +22,7 @@ def _run(reports: Path, run_id: str, jobs: list[tuple[str, str, dict]], *, overr
                         "report_html": f"{base}/report.html", "results_dir": f"{base}/results",
                         "executed_notebook": f"{base}/notebook.ipynb", "finished_utc": run_id})
     if finished:
-        report.write_manifest(run_dir, {"schema": report.MANIFEST_SCHEMA, "run_id": run_id, "jobs": records,
+        report.write_manifest(run_dir, {"schema": report.MANIFEST_SCHEMA, "run_id": run_id, "jobs": records, "duration_s": 1.0,
                                         "overrides": overrides or {},
                                         "data": {"version": "t", "extra_files": list(extra_files)}})
 
@@ -40,7 +40,7 @@ def test_what_if_runs_never_replace_the_latest_default_report(tmp_path):
     latest = json.loads((reports / "latest.json").read_text(encoding="utf-8"))["reports"]
     assert [(r["run_id"], r["what_if"]) for r in latest] == [("20260101T000000Z-a", False)]
     page = (reports / "index.html").read_text(encoding="utf-8")
-    assert '<section class="geo"><h2>vn</h2>' in page
+    assert '<section class="geo"><h2>Vietnam <small class="muted">(--geo vn)</small></h2>' in page
     assert "S&amp;T floor 3.0 % of budget" in page and "floor spending 2030 123,457 bn VND" in page
     what_if = page[page.index("What-if runs"):page.index("<h2>Runs</h2>")]
     assert what_if.count('class="whatif"') == 3
@@ -91,3 +91,12 @@ def test_headline_numbers_say_when_a_starting_share_is_assumed(tmp_path):
     assert report.headline_numbers(reports, row) == [
         "digital-economy share 18.46 % of GRDP (2022, ministry definition, assumed: no published value)",
         "current trend 15.4 % a year (pace of Vietnam (ministry))"]
+
+
+def test_geography_sections_are_headed_by_name_with_the_cli_id(tmp_path):
+    reports = tmp_path / "reports"
+    _run(reports, "20260101T000000Z-a", [("budget_floor", "vn", {"geo": "vn", "lang": "en"})],
+         scalars={"floor_pct": 3.0, "required_2030_bn_vnd": 123456.7})
+    manifests, incomplete = report.read_manifests(reports)
+    page = report.render_index(manifests, incomplete, report.latest_reports(manifests), "now", reports)
+    assert '<h2>Vietnam <small class="muted">(--geo vn)</small></h2>' in page
