@@ -6,9 +6,6 @@ and the scorecard call this module.
 - Eurostat SDG method: ratio R of the actual to the required compound growth rate, both from the
   first observation. R >= 0.95 'significant progress', 0.60 <= R < 0.95 'moderate progress',
   0 <= R < 0.60 'insufficient progress', R < 0 'moving away' (:func:`eurostat_category`).
-- UN Statistics Division progress chart: share of the required change that the current pace
-  delivers by the target year. score >= 0.95 'on track', 0 <= score < 0.95 'off track', < 0
-  'moving away' (:func:`unsd_category`).
 - Eurostat's two windows (:func:`assess_eurostat_windows`): as the Eurostat SDG monitoring report does,
   short-term progress over the latest 5 years and long-term progress over the latest 15 years (all
   available years, with a note, when the series is shorter).
@@ -38,9 +35,7 @@ from .share_projection import (COMPARATORS, LAST_YEAR, _TOL, _plain, _years_betw
 # Eurostat thresholds of the ratio of actual to required growth.
 SIGNIFICANT_RATIO = 0.95
 MODERATE_RATIO = 0.60
-# UNSD threshold of the share of the required change delivered.
-ON_TRACK_SCORE = 0.95
-# UNSD progress chart, ratio of actual to required growth (see the module docstring for what is confirmed).
+# UNSD progress chart thresholds of the ratio of actual to required growth (technical note, see above).
 UNSD_SUBSTANTIAL_RATIO = 0.95
 UNSD_FAIR_RATIO = 0.5  # not confirmed from a public source
 UNSD_DETERIORATION_RATIO = -0.1  # not confirmed from a public source
@@ -60,11 +55,6 @@ def eurostat_category(ratio: float) -> str:
     if ratio >= MODERATE_RATIO - _TOL:
         return "moderate progress"
     return "insufficient progress" if ratio >= 0 else "moving away"
-
-
-def unsd_category(score: float) -> str:
-    """UNSD category of the share of the required change the current pace delivers."""
-    return "on track" if score >= ON_TRACK_SCORE - _TOL else "off track" if score >= 0 else "moving away"
 
 
 @dataclass(frozen=True)
@@ -143,45 +133,6 @@ def assess_eurostat(years: Sequence[int], values: Sequence[float], target_pct: f
                                   "the base year already met the target; the latest value no longer does")
     ratio = float(actual / required)
     return ProgressAssessment("eurostat", eurostat_category(ratio), ratio, actual, required, None, base_year, latest_year)
-
-
-def assess_unsd(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
-                comparator: str = ">=", value_high: float | None = None) -> ProgressAssessment:
-    """UN Statistics Division progress-chart method: share of the required change the current pace delivers.
-
-    The latest value is carried to the target year at the current pace (CAGR over the observed period);
-    score = (projected - base) / (target - base), base being the first observation. Categories: 'target
-    already met'; score >= 0.95 'on track'; 0 <= score < 0.95 'off track'; score < 0 'moving away'.
-    (The UN chart splits the band below 0.95 further; only the 0.95 threshold is used here.) Fewer than
-    2 observations: 'insufficient data'. The target year must be after the latest observation.
-    """
-    obs_years, obs_values = _check_observations(years, values)
-    target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
-    target_year = check_int("target_year", target_year, low=1900, high=LAST_YEAR)
-    if len(obs_years) < 2:
-        return ProgressAssessment("unsd", "insufficient data", None, None, None, None,
-                                  int(obs_years[0]) if len(obs_years) else None,
-                                  int(obs_years[-1]) if len(obs_years) else None,
-                                  "needs at least two observations of one definition")
-    base_year, latest_year = int(obs_years[0]), int(obs_years[-1])
-    base, latest = obs_values[0], obs_values[-1]
-    if target_year <= latest_year:
-        raise ParameterError("target_year", f"must be after the latest observation {latest_year}, got {target_year}")
-    if base <= 0:
-        return ProgressAssessment("unsd", "insufficient data", None, None, None, None, base_year, latest_year,
-                                  "a base share of 0 % has no growth rate")
-    comparator = reached_comparator(comparator, target, base)
-    growth = float((latest / base) ** (1.0 / (latest_year - base_year)) - 1.0)
-    projected = float(min(100.0, latest * (1.0 + growth) ** (target_year - latest_year)))
-    if bool(meets_target(latest, comparator, target, high)):
-        return ProgressAssessment("unsd", "target already met", None, growth * 100.0, None, projected, base_year,
-                                  latest_year)
-    level = target_level(comparator, target, high, base)
-    if level == base:
-        return ProgressAssessment("unsd", "moving away", None, growth * 100.0, None, projected, base_year,
-                                  latest_year, "the base year was at the target; the latest value no longer meets it")
-    score = float((projected - base) / (level - base))
-    return ProgressAssessment("unsd", unsd_category(score), score, growth * 100.0, None, projected, base_year, latest_year)
 
 
 def unsd_chart_category(ratio: float) -> str:

@@ -181,11 +181,6 @@ class ProjectionResult:
 # --------------------------------------------------------------------------------------------------
 
 
-def check_geo_id(geo_id: Any, known_geo_ids: Iterable[str]) -> str:
-    """Return ``geo_id`` if it is one of ``known_geo_ids``; otherwise raise with a "did you mean"."""
-    return check_choice("geo_id", geo_id, sorted(known_geo_ids))
-
-
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value == ""
 

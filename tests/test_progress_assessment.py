@@ -61,36 +61,10 @@ def test_eurostat_needs_two_observations_and_notices_a_fall_below_a_met_target()
     assert fallen.category == "moving away" and fallen.score is None
 
 
-def test_unsd_assessment_worked_examples():
-    nso = pa.assess_unsd(list(NSO), list(NSO.values()), 30, 2030)
-    projected = 14.02 * (1 + cagr(12.66, 14.02, 5) / 100) ** 5
-    assert nso.projected_pct == pytest.approx(projected)
-    assert nso.score == pytest.approx((projected - 12.66) / (30 - 12.66))
-    assert nso.category == "off track"
-    ministry = pa.assess_unsd(list(MINISTRY), list(MINISTRY.values()), 30, 2030)
-    assert ministry.projected_pct == pytest.approx(18.3 * (18.3 / 11.91) ** (6 / 3))
-    assert ministry.category == "on track"
-    assert pa.assess_unsd([2020, 2025], [12, 11], 30, 2030).category == "moving away"
-    assert pa.assess_unsd([2022], [22.87], 60, 2045).category == "insufficient data"
-    assert pa.assess_unsd([2020, 2025], [10, 31], 30, 2030).category == "target already met"
-
-
-def test_unsd_on_track_threshold_is_095():
-    # choose the latest value so that the score is exactly 0.95 at the 2030 target
-    base, level = 10.0, 30.0
-    projected = base + 0.95 * (level - base)
-    growth = (projected / base) ** (1 / 10)  # 2020 -> 2030 at one pace
-    latest = base * growth ** 5
-    assert pa.assess_unsd([2020, 2025], [base, latest], level, 2030).category == "on track"
-    assert pa.assess_unsd([2020, 2025], [base, latest * 0.999], level, 2030).category == "off track"
-
-
 def test_category_thresholds_are_defined_once_and_shared_with_the_scorecard():
     assert [pa.eurostat_category(r) for r in (0.95, 0.9499999999, 0.6, 0.59, 0.0, -0.01)] == [
         "significant progress", "significant progress", "moderate progress", "insufficient progress",
         "insufficient progress", "moving away"]
-    assert [pa.unsd_category(s) for s in (0.95, 0.94, 0.0, -0.01)] == ["on track", "off track", "off track",
-                                                                         "moving away"]
     from nq57lib import scorecard
 
     assert scorecard.eurostat_category is pa.eurostat_category

@@ -417,7 +417,6 @@ BAD_INPUT = [
     ("target between without high", lambda: pj.required_paths(VINH_PHUC, [target("x", 30, 2030, "between")]),
      "targets (x).value_high"),
     ("targets of two geographies", lambda: pj.required_paths(VINH_PHUC, VP_TARGETS + VN_TARGETS), "targets"),
-    ("unknown geography", lambda: pj.check_geo_id("vinh-phuk", ["vinh-phuc", "phu-tho-2025"]), "geo_id"),
     ("zero paths", lambda: mc.simulate([one_geo()], 2045, n_paths=0), "n_paths"),
     ("paths a float", lambda: mc.simulate([one_geo()], 2045, n_paths=1e5), "n_paths"),
     ("absurd paths", lambda: mc.simulate([one_geo()], 2045, n_paths=10**9), "n_paths"),
@@ -438,9 +437,6 @@ BAD_INPUT = [
     ("eurostat target year before base", lambda: pa.assess_eurostat([2020, 2025], [10, 12], 30, 2019),
      "target_year"),
     ("eurostat share above 100", lambda: pa.assess_eurostat([2020, 2025], [10, 120], 30, 2030), "values"),
-    ("unsd target year not after latest", lambda: pa.assess_unsd([2020, 2025], [10, 12], 30, 2025), "target_year"),
-    ("unsd unknown comparator", lambda: pa.assess_unsd([2020, 2025], [10, 12], 30, 2030, comparator="gt"),
-     "comparator"),
 ]
 
 
@@ -450,11 +446,6 @@ def test_bad_input_is_rejected_naming_the_argument(case, call, name):
         call()
     assert error.value.name == name
     assert name in str(error.value)
-
-
-def test_did_you_mean_for_a_misspelled_geography():
-    with pytest.raises(ParameterError, match="did you mean 'vinh-phuc'"):
-        pj.check_geo_id("vinh-phuk", ["vinh-phuc", "phu-tho-2025"])
 
 
 
