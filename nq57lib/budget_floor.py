@@ -517,9 +517,9 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
     plan = _plan(pkg, geo, base_year)
     if plan is not None:
         share = plan["share"]
-        basis = (f"the S&T plan's share, {share['value']:g} % of budget spending ({_target_source(share)}); "
-                 f"a plan, not observed spending: S&T spending outturns for recent years are not in the data")
-        return Derived(float(share["value"]), OBSERVED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
+        basis = (f"the plan's share, a target, not observed spending: {share['value']:g} % of budget spending "
+                 f"({_target_source(share)}); S&T spending outturns for recent years are not in the data")
+        return Derived(float(share["value"]), ASSUMED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
     row = _latest_share(pkg, geo, base_year)
     if row is not None:
         return _observed_share(row, "")
@@ -1466,8 +1466,9 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
     d = paths.derivation
     inputs = paths.main.inputs
     current = d.items["share"]
-    share_text = t(key + ("share_assumed" if current.kind == ASSUMED else "share"), lang,
-                   value=format_number(float(current.value), lang, 2))
+    observed = current.rule == "observed"  # a plan, proxy or user's share is no observation of spending
+    word = {"plan": "share_planned", "observed": "share"}.get(current.rule, "share_assumed")
+    share_text = t(key + word, lang, value=format_number(float(current.value), lang, 2))
     periods, yearly = paths.periods, paths.yearly
     labels = _period_labels(inputs)
     words = section("report.scenario", lang)
@@ -1482,7 +1483,12 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
                "second": _period_value(periods, scenario, labels[-1], "cumulative_spending_bn_vnd")
                if len(labels) > 1 else math.nan}
         met = float(current.value) >= floor.floor_pct
-        row["status"] = ("met", t(key + "met", lang)) if met else ("not met", t(key + "below", lang))
+        if observed:
+            row["status"] = ("met", t(key + "met", lang)) if met else ("not met", t(key + "below", lang))
+        elif current.rule == "plan":
+            row["status"] = ("not assessed", t(key + ("planned" if met else "planned_below"), lang))
+        else:
+            row["status"] = ("no data", t(key + "no_observed_share", lang))
         rows.append(row)
     frame = pd.DataFrame(rows)
     columns = [Column("floor", t(key + "col_floor", lang)), Column("today", t(key + "col_today", lang), "number_text"),
@@ -1492,7 +1498,9 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
                Column("status", t(key + "col_status", lang), "badge")]
     table = reader_table(frame, columns, lang, caption=t(key + "caption", lang))
     main = rows[0]
-    text = [t(key + "lead", lang, name=data.geo_name(pkg, d.geo, lang), share=share_text,
+    lead = {"plan": "lead_plan", "observed": "lead"}.get(current.rule, "lead_assumed")
+    plain_share = t(key + "share", lang, value=format_number(float(current.value), lang, 2))
+    text = [t(key + lead, lang, name=data.geo_name(pkg, d.geo, lang), share=share_text if observed else plain_share,
               floor=format_number(paths.floors[0].floor_pct, lang, 1),
               year=inputs.ramp_year, spend=format_number(main["ramp_year"], lang, 0), period=labels[0],
               total=format_number(main["first"], lang, 0),

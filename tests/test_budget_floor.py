@@ -463,3 +463,24 @@ def test_the_one_minute_answer_states_today_s_share_cost_and_range(pkg):
         page = answer._repr_html_()
         assert "vn-" not in page and "nq57-badge-not-met" in page
     assert "123.612 tỷ đồng năm 2030" in answer.paragraph and "0,65 %" in answer.paragraph
+
+
+def test_a_plan_or_proxy_share_is_never_called_observed_or_reached(pkg):
+    """A plan's share is a target, not spending: kind ASSUMED, 'plans to spend', no 'reached' badge;
+    the merged unit's borrowed share says 'no observed share'. The nation's observed share stays OBSERVED."""
+    for geo, lang, verb, status in (
+            ("vinh-phuc", "en", "plans to spend", ("not assessed", "planned, not observed")),
+            ("vinh-phuc", "vi", "dự kiến chi", ("not assessed", "kế hoạch, chưa phải số thực chi")),
+            ("phu-tho-2025", "en", "no observed S&T share", ("no data", "no observed share"))):
+        derivation = B.derive_inputs(pkg, params(geo=geo, lang=lang))
+        share = derivation.items["share"]
+        assert share.kind == ASSUMED and share.rule in ("plan", "proxy")
+        paths = B.budget_paths(derivation, B.default_floors(derivation))
+        answer = B.one_minute_answer(pkg, paths, None, lang)
+        assert verb in answer.paragraph and "spends" not in answer.paragraph
+        national = answer.frame[answer.frame["floor"].str.contains("3[.,]0 %")]
+        assert not national.empty and all(s == status for s in national["status"])
+        assert "nq57-badge-met" not in answer._repr_html_()
+    vinh_phuc = B.derive_inputs(pkg, params())
+    assert "the plan's share, a target, not observed spending" in vinh_phuc.items["share"].basis
+    assert B.derive_inputs(pkg, params(geo="vn")).items["share"].kind == OBSERVED
