@@ -994,6 +994,10 @@ def narrative(pkg, paths: BudgetPaths, rnd: RndView | None, by_input: pd.DataFra
     title = t("budget_floor.title", lang, geo=name)
     if _successor(pkg, d.geo) is not None:
         title = t("budget_floor.title_counterfactual", lang, geo=name)
+    if ratio_is_partial(d.items["base"]):
+        ratio = d.items["base"].facts["ratio"]
+        title = t("budget_floor.title_partial_base", lang, geo=name,
+                  parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang))
     return Narrative(title, tuple(paragraphs))
 
 
@@ -1189,6 +1193,13 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
     return _w(key, lang, **fmt)
 
 
+def ratio_is_partial(base: Derived) -> bool:
+    """True when a merged unit's base uses the ratio of only some of its old units (the others have no
+    budget data): an assumption the title, the answer and the narrative must say plainly."""
+    ratio = base.facts.get("ratio")
+    return base.rule == "ratio" and ratio is not None and bool(ratio["missing"])
+
+
 def _successor(pkg, geo: str) -> str | None:
     """The unit ``geo`` was merged into in 2025, or None."""
     rows = pkg.mergers[pkg.mergers["old_geo_id"] == geo]
@@ -1248,6 +1259,13 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
                    year=year)
         if facts["left_out"]:
             extra = " " + _w("base.left_out", lang, listed=_join([_money(v, lang) for v in facts["left_out"]], lang))
+    elif base.rule == "ratio" and ratio_is_partial(base):
+        ratio = facts["ratio"]
+        short = _w("base.ratio_partial", lang, n=len(ratio["missing"]), total=len(ratio["parts"]) + len(ratio["missing"]),
+                   missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
+                   parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang),
+                   ratio=fmt_pct(ratio["mean_pct"], lang, 2), years=_join([str(y) for y in ratio["years"]], lang),
+                   grdp=_money(facts["grdp_base_bn_vnd"], lang), year=year)
     elif base.rule == "ratio":
         ratio = facts["ratio"]
         years = _join([str(y) for y in ratio["years"]], lang)
@@ -1510,6 +1528,12 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
         if not first.empty:
             text.append(t(key + "range", lang, period=labels[0], low=format_number(first.min(), lang, 0),
                           high=format_number(first.max(), lang, 0)))
+    if ratio_is_partial(d.items["base"]):
+        ratio = d.items["base"].facts["ratio"]
+        text.append(t(key + "partial_base", lang, n=len(ratio["missing"]),
+                      total=len(ratio["parts"]) + len(ratio["missing"]),
+                      missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
+                      parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)))
     if len(rows) > 1:
         text.append(t(key + "others", lang, n=len(rows) - 1))
     return Answer(" ".join(text), table, frame)

@@ -484,3 +484,21 @@ def test_a_plan_or_proxy_share_is_never_called_observed_or_reached(pkg):
     vinh_phuc = B.derive_inputs(pkg, params())
     assert "the plan's share, a target, not observed spending" in vinh_phuc.items["share"].basis
     assert B.derive_inputs(pkg, params(geo="vn")).items["share"].kind == OBSERVED
+
+
+def test_the_new_phu_tho_base_says_plainly_it_is_vinh_phuc_s_ratio_assumed(pkg, reports):
+    """Two of the three old units have no budget data: the title, the answer and the narrative say the
+    base is Vinh Phuc's ratio applied to the whole new province, an assumption; the README says so too."""
+    from pathlib import Path
+
+    report = reports["phu-tho-2025", "en"]
+    assert report.scalars["base_expenditure_kind"] == ASSUMED
+    assert "base assumed: Vinh Phuc" in report.title and "whole province" in report.title
+    assert "assumed: 2 of the 3 old units" in report.narrative_markdown()
+    assert "chi ngân sách năm gốc là giả định" in reports["phu-tho-2025", "vi"].title
+    derivation = B.derive_inputs(pkg, params(geo="phu-tho-2025"))
+    paths = B.budget_paths(derivation, B.default_floors(derivation))
+    assert "2 of the 3 old units" in B.one_minute_answer(pkg, paths, None, "en").paragraph
+    assert "assumed" not in reports["vinh-phuc", "en"].title
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "Hòa Bình have no budget data, so Vĩnh Phúc's ratio is applied to the whole new province" in readme
