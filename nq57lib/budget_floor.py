@@ -934,21 +934,23 @@ def spending_figure(pkg, paths: BudgetPaths, lang: str):
     from .charts.budget_floor_charts import plot_spending_paths
 
     return plot_spending_paths(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
-                               comparison=list(paths.comparisons.values()) or None)
+                               comparison=list(paths.comparisons.values()) or None, source_names=source_names(pkg))
 
 
 def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):
     """Figure: the running total of each scenario's spending above the status quo."""
     from .charts.budget_floor_charts import plot_cumulative_gap
 
-    return plot_cumulative_gap(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang))
+    return plot_cumulative_gap(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
+                               source_names=source_names(pkg))
 
 
 def sensitivity_figure(pkg, result: SensitivityResult, lang: str):
     """Figure: the sensitivity table's first period as a heat map (floor x budget growth)."""
     from .charts.budget_floor_charts import plot_sensitivity_heatmap
 
-    return plot_sensitivity_heatmap(result, lang, geo_name=data.geo_name(pkg, result.inputs.geography, lang))
+    return plot_sensitivity_heatmap(result, lang, geo_name=data.geo_name(pkg, result.inputs.geography, lang),
+                                    source_names=source_names(pkg))
 
 
 @dataclass(frozen=True)
@@ -1193,6 +1195,11 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
     return _w(key, lang, **fmt)
 
 
+def source_names(pkg) -> dict[str, str]:
+    """Source id -> its publisher, the name a reader sees in footnotes (ids stay in the results CSVs)."""
+    return {str(r.source_id): str(r.publisher) for r in pkg.sources.itertuples()}
+
+
 def ratio_is_partial(base: Derived) -> bool:
     """True when a merged unit's base uses the ratio of only some of its old units (the others have no
     budget data): an assumption the title, the answer and the narrative must say plainly."""
@@ -1230,8 +1237,9 @@ def _floor_why(pkg, floor: Floor, d: Derivation, lang: str) -> str:
         rule = "as_reported"
     else:
         rule = "edited"
-    return _w(f"why.{rule}", lang, target_id=national.facts["target_id"], label=floor.label,
-              own=d.items["floor"].facts.get("target_id", ""), mission=data.geo_name(pkg, MISSION_GEO, lang))
+    own = d.items["floor"].facts.get("target_id")
+    return _w(f"why.{rule}", lang, instrument=plain(national.facts["instrument"]), label=floor.label,
+              own=plain(_target(pkg, own)["instrument"]) if own else "", mission=data.geo_name(pkg, MISSION_GEO, lang))
 
 
 def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
@@ -1436,9 +1444,9 @@ def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year:
     return _w("paragraph.rnd", lang, goal=_share(float(target["value"]), lang), target_year=int(target["year"]),
               gerd=_share(gerd["value"], lang), gerd_year=int(gerd["year"]),
               concept=data.label("concept", gerd["concept"], lang, pkg, default=gerd["concept"]), uis=uis_text,
-              target_id=GERD_TARGET_ID, year=year, required=_money(row["gerd_required_bn_vnd"], lang),
+              instrument=plain(target["instrument"]), year=year, required=_money(row["gerd_required_bn_vnd"], lang),
               gdp=_money(row["gdp_bn_vnd"], lang), gap=_money(row["gerd_gap_bn_vnd"], lang),
-              ns=_share(float(nonstate["value"]), lang), nonstate_id=NONSTATE_TARGET_ID,
+              ns=_share(float(nonstate["value"]), lang), nonstate_instrument=plain(nonstate["instrument"]),
               nonstate=_money(row["nonstate_rnd_min_bn_vnd"], lang), public=_money(row["public_rnd_max_bn_vnd"], lang),
               share_floor=fmt_pct(row["public_rnd_share_of_national_floor_pct"], lang, 0),
               national=_share(d.items["national"].value, lang),
@@ -1450,7 +1458,8 @@ def _assumptions_paragraph(pkg, d: Derivation, lang: str, records: list[Assumpti
 
     unique = list({(a.name, a.value, a.basis): a for a in records}.values())
     caveats = [caveat_text(pkg, c, lang) for item in d.items.values() if item is not None for c in item.caveats]
-    return " ".join([_w("paragraph.assumptions", lang), *footnote_lines(unique, lang), *caveats])
+    return " ".join([_w("paragraph.assumptions", lang), *footnote_lines(
+        unique, lang, {k: plain(v) for k, v in source_names(pkg).items()}), *caveats])
 
 
 # --------------------------------------------------------------------------------------------
