@@ -517,9 +517,9 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
     plan = _plan(pkg, geo, base_year)
     if plan is not None:
         share = plan["share"]
-        basis = (f"the S&T plan's share, {share['value']:g} % of budget spending ({_target_source(share)}); "
-                 f"a plan, not observed spending: S&T spending outturns for recent years are not in the data")
-        return Derived(float(share["value"]), OBSERVED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
+        basis = (f"the plan's share, a target, not observed spending: {share['value']:g} % of budget spending "
+                 f"({_target_source(share)}); S&T spending outturns for recent years are not in the data")
+        return Derived(float(share["value"]), ASSUMED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
     row = _latest_share(pkg, geo, base_year)
     if row is not None:
         return _observed_share(row, "")
@@ -934,21 +934,23 @@ def spending_figure(pkg, paths: BudgetPaths, lang: str):
     from .charts.budget_floor_charts import plot_spending_paths
 
     return plot_spending_paths(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
-                               comparison=list(paths.comparisons.values()) or None)
+                               comparison=list(paths.comparisons.values()) or None, source_names=source_names(pkg))
 
 
 def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):
     """Figure: the running total of each scenario's spending above the status quo."""
     from .charts.budget_floor_charts import plot_cumulative_gap
 
-    return plot_cumulative_gap(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang))
+    return plot_cumulative_gap(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
+                               source_names=source_names(pkg))
 
 
 def sensitivity_figure(pkg, result: SensitivityResult, lang: str):
     """Figure: the sensitivity table's first period as a heat map (floor x budget growth)."""
     from .charts.budget_floor_charts import plot_sensitivity_heatmap
 
-    return plot_sensitivity_heatmap(result, lang, geo_name=data.geo_name(pkg, result.inputs.geography, lang))
+    return plot_sensitivity_heatmap(result, lang, geo_name=data.geo_name(pkg, result.inputs.geography, lang),
+                                    source_names=source_names(pkg))
 
 
 @dataclass(frozen=True)
@@ -994,6 +996,10 @@ def narrative(pkg, paths: BudgetPaths, rnd: RndView | None, by_input: pd.DataFra
     title = t("budget_floor.title", lang, geo=name)
     if _successor(pkg, d.geo) is not None:
         title = t("budget_floor.title_counterfactual", lang, geo=name)
+    if ratio_is_partial(d.items["base"]):
+        ratio = d.items["base"].facts["ratio"]
+        title = t("budget_floor.title_partial_base", lang, geo=name,
+                  parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang))
     return Narrative(title, tuple(paragraphs))
 
 
@@ -1189,6 +1195,18 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
     return _w(key, lang, **fmt)
 
 
+def source_names(pkg) -> dict[str, str]:
+    """Source id -> its publisher, the name a reader sees in footnotes (ids stay in the results CSVs)."""
+    return {str(r.source_id): str(r.publisher) for r in pkg.sources.itertuples()}
+
+
+def ratio_is_partial(base: Derived) -> bool:
+    """True when a merged unit's base uses the ratio of only some of its old units (the others have no
+    budget data): an assumption the title, the answer and the narrative must say plainly."""
+    ratio = base.facts.get("ratio")
+    return base.rule == "ratio" and ratio is not None and bool(ratio["missing"])
+
+
 def _successor(pkg, geo: str) -> str | None:
     """The unit ``geo`` was merged into in 2025, or None."""
     rows = pkg.mergers[pkg.mergers["old_geo_id"] == geo]
@@ -1219,8 +1237,9 @@ def _floor_why(pkg, floor: Floor, d: Derivation, lang: str) -> str:
         rule = "as_reported"
     else:
         rule = "edited"
-    return _w(f"why.{rule}", lang, target_id=national.facts["target_id"], label=floor.label,
-              own=d.items["floor"].facts.get("target_id", ""), mission=data.geo_name(pkg, MISSION_GEO, lang))
+    own = d.items["floor"].facts.get("target_id")
+    return _w(f"why.{rule}", lang, instrument=plain(national.facts["instrument"]), label=floor.label,
+              own=plain(_target(pkg, own)["instrument"]) if own else "", mission=data.geo_name(pkg, MISSION_GEO, lang))
 
 
 def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
@@ -1248,6 +1267,13 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
                    year=year)
         if facts["left_out"]:
             extra = " " + _w("base.left_out", lang, listed=_join([_money(v, lang) for v in facts["left_out"]], lang))
+    elif base.rule == "ratio" and ratio_is_partial(base):
+        ratio = facts["ratio"]
+        short = _w("base.ratio_partial", lang, n=len(ratio["missing"]), total=len(ratio["parts"]) + len(ratio["missing"]),
+                   missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
+                   parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang),
+                   ratio=fmt_pct(ratio["mean_pct"], lang, 2), years=_join([str(y) for y in ratio["years"]], lang),
+                   grdp=_money(facts["grdp_base_bn_vnd"], lang), year=year)
     elif base.rule == "ratio":
         ratio = facts["ratio"]
         years = _join([str(y) for y in ratio["years"]], lang)
@@ -1418,9 +1444,9 @@ def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year:
     return _w("paragraph.rnd", lang, goal=_share(float(target["value"]), lang), target_year=int(target["year"]),
               gerd=_share(gerd["value"], lang), gerd_year=int(gerd["year"]),
               concept=data.label("concept", gerd["concept"], lang, pkg, default=gerd["concept"]), uis=uis_text,
-              target_id=GERD_TARGET_ID, year=year, required=_money(row["gerd_required_bn_vnd"], lang),
+              instrument=plain(target["instrument"]), year=year, required=_money(row["gerd_required_bn_vnd"], lang),
               gdp=_money(row["gdp_bn_vnd"], lang), gap=_money(row["gerd_gap_bn_vnd"], lang),
-              ns=_share(float(nonstate["value"]), lang), nonstate_id=NONSTATE_TARGET_ID,
+              ns=_share(float(nonstate["value"]), lang), nonstate_instrument=plain(nonstate["instrument"]),
               nonstate=_money(row["nonstate_rnd_min_bn_vnd"], lang), public=_money(row["public_rnd_max_bn_vnd"], lang),
               share_floor=fmt_pct(row["public_rnd_share_of_national_floor_pct"], lang, 0),
               national=_share(d.items["national"].value, lang),
@@ -1432,7 +1458,8 @@ def _assumptions_paragraph(pkg, d: Derivation, lang: str, records: list[Assumpti
 
     unique = list({(a.name, a.value, a.basis): a for a in records}.values())
     caveats = [caveat_text(pkg, c, lang) for item in d.items.values() if item is not None for c in item.caveats]
-    return " ".join([_w("paragraph.assumptions", lang), *footnote_lines(unique, lang), *caveats])
+    return " ".join([_w("paragraph.assumptions", lang), *footnote_lines(
+        unique, lang, {k: plain(v) for k, v in source_names(pkg).items()}), *caveats])
 
 
 # --------------------------------------------------------------------------------------------
@@ -1466,8 +1493,9 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
     d = paths.derivation
     inputs = paths.main.inputs
     current = d.items["share"]
-    share_text = t(key + ("share_assumed" if current.kind == ASSUMED else "share"), lang,
-                   value=format_number(float(current.value), lang, 2))
+    observed = current.rule == "observed"  # a plan, proxy or user's share is no observation of spending
+    word = {"plan": "share_planned", "observed": "share"}.get(current.rule, "share_assumed")
+    share_text = t(key + word, lang, value=format_number(float(current.value), lang, 2))
     periods, yearly = paths.periods, paths.yearly
     labels = _period_labels(inputs)
     words = section("report.scenario", lang)
@@ -1482,7 +1510,12 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
                "second": _period_value(periods, scenario, labels[-1], "cumulative_spending_bn_vnd")
                if len(labels) > 1 else math.nan}
         met = float(current.value) >= floor.floor_pct
-        row["status"] = ("met", t(key + "met", lang)) if met else ("not met", t(key + "below", lang))
+        if observed:
+            row["status"] = ("met", t(key + "met", lang)) if met else ("not met", t(key + "below", lang))
+        elif current.rule == "plan":
+            row["status"] = ("not assessed", t(key + ("planned" if met else "planned_below"), lang))
+        else:
+            row["status"] = ("no data", t(key + "no_observed_share", lang))
         rows.append(row)
     frame = pd.DataFrame(rows)
     columns = [Column("floor", t(key + "col_floor", lang)), Column("today", t(key + "col_today", lang), "number_text"),
@@ -1492,7 +1525,9 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
                Column("status", t(key + "col_status", lang), "badge")]
     table = reader_table(frame, columns, lang, caption=t(key + "caption", lang))
     main = rows[0]
-    text = [t(key + "lead", lang, name=data.geo_name(pkg, d.geo, lang), share=share_text,
+    lead = {"plan": "lead_plan", "observed": "lead"}.get(current.rule, "lead_assumed")
+    plain_share = t(key + "share", lang, value=format_number(float(current.value), lang, 2))
+    text = [t(key + lead, lang, name=data.geo_name(pkg, d.geo, lang), share=share_text if observed else plain_share,
               floor=format_number(paths.floors[0].floor_pct, lang, 1),
               year=inputs.ramp_year, spend=format_number(main["ramp_year"], lang, 0), period=labels[0],
               total=format_number(main["first"], lang, 0),
@@ -1502,6 +1537,12 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
         if not first.empty:
             text.append(t(key + "range", lang, period=labels[0], low=format_number(first.min(), lang, 0),
                           high=format_number(first.max(), lang, 0)))
+    if ratio_is_partial(d.items["base"]):
+        ratio = d.items["base"].facts["ratio"]
+        text.append(t(key + "partial_base", lang, n=len(ratio["missing"]),
+                      total=len(ratio["parts"]) + len(ratio["missing"]),
+                      missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
+                      parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)))
     if len(rows) > 1:
         text.append(t(key + "others", lang, n=len(rows) - 1))
     return Answer(" ".join(text), table, frame)

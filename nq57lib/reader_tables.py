@@ -48,6 +48,7 @@ BADGE_COLOURS = {
     "target year passed": "#e0d2e8",
     "insufficient data": "#dcebf7",
     "no data": "#e6e6e6",
+    "other definition": "#d9d2c5",
     "not assessed": "#eeeeee",
     "unverified": "#fff3b0",
 }
@@ -55,7 +56,7 @@ BADGE_COLOURS = {
 BADGE_SYMBOLS = {
     "met": "✔", "on track": "▲", "at risk": "◆", "off track": "▼", "not met": "✖",
     "target year passed": "□",
-    "insufficient data": "○", "no data": "–", "not assessed": "·", "unverified": "?",
+    "insufficient data": "○", "no data": "–", "other definition": "≠", "not assessed": "·", "unverified": "?",
 }
 CSS = """
 .nq57-reader { max-width: 100%; overflow-x: auto; }

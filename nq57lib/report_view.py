@@ -109,6 +109,44 @@ READER_COLUMNS = {
 }
 
 
+# A table whose every value of this column is missing says nothing: a one-line note is shown instead.
+EMPTY_WITHOUT = {"absorption": "capacity_bn_vnd"}
+
+
+def _same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Two blocks of rows with equal values (numbers within float noise, missing equal to missing)."""
+    if a.shape != b.shape:
+        return False
+    for column in a.columns:
+        x, y = a[column].reset_index(drop=True), b[column].reset_index(drop=True)
+        if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y):
+            x, y = x.astype("float64"), y.astype("float64")
+            same = ((x - y).abs() <= 1e-9 * y.abs().clip(lower=1.0)) | (x.isna() & y.isna())
+        else:
+            same = (x.astype(object) == y.astype(object)) | (x.isna() & y.isna())
+        if not bool(same.all()):
+            return False
+    return True
+
+
+def merge_status_quo_twins(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The budget tables' rows of a compared floor identical to the status quo's (its share equals the
+    floor) shown once: the compared floor's rows dropped, the status quo's label naming both."""
+    if "scenario" not in frame.columns or not (frame["scenario"] == "status_quo").any():
+        return frame
+    words = section("report.scenario", lang)
+    status_quo = frame[frame["scenario"] == "status_quo"].drop(columns="scenario")
+    for scenario in [s for s in dict.fromkeys(frame["scenario"]) if s not in ("status_quo", "floor", "ramp")]:
+        rows = frame[frame["scenario"] == scenario].drop(columns="scenario")
+        if _same_rows(rows, status_quo):
+            label = t("report.scenario_same", lang, status_quo=words["status_quo"],
+                      other=words.get(scenario, scenario))
+            frame = frame[frame["scenario"] != scenario].assign(
+                scenario=frame["scenario"].where(frame["scenario"] != "status_quo", label))
+            break
+    return frame
+
+
 def table_view(report: Report, name: str, caption: str | None = None, headers: dict[str, str] | None = None) -> Any:
     """A reader's view of one result table (``reader_tables.results_table``): captioned, ids hidden,
     numbers formatted by the unit in the column name, headers in the report's language (``headers``, else
@@ -126,8 +164,18 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
         return Markdown(f"*{text}: {t('report.none', report.lang)}*")
     if name == "sources":
         return sources_table(frame, report.lang)
+    if name in EMPTY_WITHOUT and EMPTY_WITHOUT[name] in frame.columns and frame[EMPTY_WITHOUT[name]].isna().all():
+        from IPython.display import Markdown
+
+        return Markdown(f"*{text}: {t(f'report.empty_table.{name}', report.lang)}*")
     if name in READER_COLUMNS:
         frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
+    empty = [c for c in frame.columns if frame[c].isna().all()]
+    if empty:  # an all-empty column says nothing: hidden, named in one line under the caption
+        names = headers or section("report.columns", report.lang)
+        text += " " + t("report.hidden_columns", report.lang, columns=", ".join(names.get(c, c) for c in empty))
+        frame = frame.drop(columns=empty)
+    frame = merge_status_quo_twins(frame, report.lang)
     if name == "assumptions":  # kind and unit in the report's language (labels and bases: see the README)
         from . import data
 

@@ -968,8 +968,8 @@ def default_themes() -> dict[str, tuple[str, ...]]:
 BADGES = {
     "met": "met", "not met": "not met", "target already met": "on track", "significant progress": "on track",
     "moderate progress": "at risk", "insufficient progress": "off track", "moving away": "off track",
-    "insufficient data": "insufficient data", "no data": "no data", "no data on the target's definition": "no data",
-    "no value for the target year": "target year passed", "not assessed (period target)": "not assessed",
+    "insufficient data": "insufficient data", "no data": "no data",
+    "no data on the target's definition": "other definition", "no value for the target year": "target year passed", "not assessed (period target)": "not assessed",
     "not assessed (growth-rate target)": "not assessed",
 }
 
@@ -983,14 +983,18 @@ def badge_of(assessment: str, unverified: Any = None) -> str:
 
 
 def _latest_cell(row: dict, pkg, lang: str) -> str:
-    if _missing(row["latest_value"]):
+    """The value the verdict uses, with its year: the target year's value for a target whose year has
+    passed (met / not met), else the latest value."""
+    at_target = row["assessment"] in ("met", "not met") and not _missing(row.get("target_year_value"))
+    if _missing(row["latest_value"]) and not at_target:
         return ""
     decimals = int(pkg.indicator(row["indicator_id"])["decimals"])
-    value = float(row["latest_value"])
+    value = float(row["target_year_value"] if at_target else row["latest_value"])
+    year = int(row["target_year"] if at_target else row["latest_year"])
     number = fmt_number(value, lang, max(decimals, _decimals_of(value) if decimals else 0))
     if row["unit"] == "rank":
         number = _say("rank_value", lang, number=number)
-    return f"{number} ({int(row['latest_year'])})"
+    return f"{number} ({year})"
 
 
 def _needed_cell(row: dict, lang: str) -> str:

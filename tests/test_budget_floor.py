@@ -55,6 +55,10 @@ def target(pkg, target_id: str):
     return pkg.targets.set_index("target_id").loc[target_id]
 
 
+def publisher(pkg, source_id: str) -> str:
+    return pkg.sources.set_index("source_id").loc[source_id, "publisher"]
+
+
 def record(report, name: str):
     rows = report.assumptions[report.assumptions["name"] == name]
     assert len(rows) == 1, name
@@ -219,8 +223,9 @@ def test_status_quo_equal_to_the_national_floor_is_said_once(pkg, reports):
         labels = [line.get_label() for line in fig.axes[0].get_lines()]
         assert not any(label.startswith("Comparison") for label in labels)  # one line, the status quo's
         assert any("(= the comparison floor" in label for label in labels)
-        national_source = target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["source_id"]
-        assert national_source in "\n".join(text.get_text() for text in fig.texts)
+        national_source = target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["source_id"]  # cited by its publisher's name
+        publisher = pkg.sources.set_index("source_id").loc[national_source, "publisher"]
+        assert publisher.split()[0] in "\n".join(text.get_text() for text in fig.texts)
     finally:
         plt.close(fig)
 
@@ -300,7 +305,7 @@ def test_national_floor_is_always_shown(pkg, reports, geo):
     assert len(rows) == 2045 - 2025 + 1 and (rows["share_of_budget_pct"] == national).all()
     assert record(report, "floor_pct" if geo == "vn" else "national_floor_pct")["kind"] == OBSERVED
     assert {3.0, 5.0, 10.0, 15.0, national} <= set(report.tables["sensitivity"]["floor_pct"])
-    assert B.NATIONAL_FLOOR_TARGET_ID in report.narrative_markdown()
+    assert target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["instrument"] in report.narrative_markdown()  # named, no id
 
 
 @pytest.mark.parametrize("geo", GEOS)
@@ -380,10 +385,10 @@ def test_figures_carry_source_footnotes(pkg, reports):
         for name in ("spending", "cumulative_gap", "sensitivity"):
             fig = report.figure(name)
             text = "\n".join(t.get_text() for t in fig.texts)
-            assert plan_source in text, name
+            assert publisher(pkg, plan_source) in text.replace("\n", " "), name  # the publisher, not the id
             assert "Vĩnh Phúc" in fig.axes[0].get_title()
         spending = reports["vn", "en"].figure("spending")  # the nation: national floor and the 15 % beside it
-        assert national_source in "\n".join(t.get_text() for t in spending.texts)
+        assert publisher(pkg, national_source) in " ".join(t.get_text() for t in spending.texts).replace("\n", " ")
         assert any(line.get_label().startswith("Comparison") for line in spending.axes[0].get_lines())
     finally:
         plt.close("all")
@@ -463,3 +468,72 @@ def test_the_one_minute_answer_states_today_s_share_cost_and_range(pkg):
         page = answer._repr_html_()
         assert "vn-" not in page and "nq57-badge-not-met" in page
     assert "123.612 tỷ đồng năm 2030" in answer.paragraph and "0,65 %" in answer.paragraph
+
+
+def test_a_plan_or_proxy_share_is_never_called_observed_or_reached(pkg):
+    """A plan's share is a target, not spending: kind ASSUMED, 'plans to spend', no 'reached' badge;
+    the merged unit's borrowed share says 'no observed share'. The nation's observed share stays OBSERVED."""
+    for geo, lang, verb, status in (
+            ("vinh-phuc", "en", "plans to spend", ("not assessed", "planned, not observed")),
+            ("vinh-phuc", "vi", "dự kiến chi", ("not assessed", "kế hoạch, chưa phải số thực chi")),
+            ("phu-tho-2025", "en", "no observed S&T share", ("no data", "no observed share"))):
+        derivation = B.derive_inputs(pkg, params(geo=geo, lang=lang))
+        share = derivation.items["share"]
+        assert share.kind == ASSUMED and share.rule in ("plan", "proxy")
+        paths = B.budget_paths(derivation, B.default_floors(derivation))
+        answer = B.one_minute_answer(pkg, paths, None, lang)
+        assert verb in answer.paragraph and "spends" not in answer.paragraph
+        national = answer.frame[answer.frame["floor"].str.contains("3[.,]0 %")]
+        assert not national.empty and all(s == status for s in national["status"])
+        assert "nq57-badge-met" not in answer._repr_html_()
+    vinh_phuc = B.derive_inputs(pkg, params())
+    assert "the plan's share, a target, not observed spending" in vinh_phuc.items["share"].basis
+    assert B.derive_inputs(pkg, params(geo="vn")).items["share"].kind == OBSERVED
+
+
+def test_the_new_phu_tho_base_says_plainly_it_is_vinh_phuc_s_ratio_assumed(pkg, reports):
+    """Two of the three old units have no budget data: the title, the answer and the narrative say the
+    base is Vinh Phuc's ratio applied to the whole new province, an assumption; the README says so too."""
+    from pathlib import Path
+
+    report = reports["phu-tho-2025", "en"]
+    assert report.scalars["base_expenditure_kind"] == ASSUMED
+    assert "base assumed: Vinh Phuc" in report.title and "whole province" in report.title
+    assert "assumed: 2 of the 3 old units" in report.narrative_markdown()
+    assert "chi ngân sách năm gốc là giả định" in reports["phu-tho-2025", "vi"].title
+    derivation = B.derive_inputs(pkg, params(geo="phu-tho-2025"))
+    paths = B.budget_paths(derivation, B.default_floors(derivation))
+    assert "2 of the 3 old units" in B.one_minute_answer(pkg, paths, None, "en").paragraph
+    assert "assumed" not in reports["vinh-phuc", "en"].title
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "Hòa Bình have no budget data, so Vĩnh Phúc's ratio is applied to the whole new province" in readme
+
+
+def test_the_reader_sees_names_not_ids_and_no_empty_or_twin_rows(pkg, reports):
+    """Narrative and chart footnotes name instruments and publishers (ids stay in the results); an
+    all-empty table or column is hidden with a one-line note; the status quo's twin rows show once."""
+    import re
+
+    from nq57lib.report_view import table_view
+
+    for (geo, lang), report in reports.items():
+        text = report.narrative_markdown()
+        assert not source_ids_in(text), (geo, lang, source_ids_in(text))
+        assert B.NATIONAL_FLOOR_TARGET_ID not in text and B.GERD_TARGET_ID not in text
+        assert "data/sources.csv" not in text
+        fig = report.figure("spending")
+        try:
+            footnote = "\n".join(x.get_text() for x in fig.texts)
+        finally:
+            plt.close(fig)
+        assert not source_ids_in(footnote) and "data/sources.csv" not in footnote
+    assert "Lao Động" in reports["vn", "en"].narrative_markdown()
+    assert set(reports["vn", "en"].tables["absorption"]["scenario"]) >= {"floor", "status_quo"}  # results keep all
+    note = table_view(reports["vn", "en"], "absorption")
+    assert "no absorption check" in note.data and "<table" not in note.data
+    milestones = table_view(reports["vn", "en"], "milestones").html
+    assert "Spending / capacity" not in milestones.split("</caption>")[1] and "hidden" in milestones
+    periods = table_view(reports["vinh-phuc", "en"], "periods").html
+    scenarios = re.findall(r"<tr><td[^>]*>([^<]*)<", periods)
+    assert len(scenarios) == 6 and not any(s == "National floor (comparison)" for s in scenarios)
+    assert any("Status quo" in s and "National floor" in s for s in scenarios)

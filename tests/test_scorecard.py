@@ -456,3 +456,22 @@ def test_results_save_as_json(build, tmp_path):
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert saved["scalars"]["de_share_latest_pct"] == 22.87
     assert {"targets", "national_targets", "panel_dti_rank_basis_63", "sources"} <= set(saved["tables"])
+
+
+def test_reader_table_shows_the_value_the_verdict_uses_and_says_other_definition(pkg, build):
+    """A target whose year has passed shows its target-year value and year (what met / not met judged),
+    not the latest; a target with data only on another definition says 'other definition', not 'no data'."""
+    import re
+
+    from nq57lib.formatting import fmt_number
+
+    report = build("vinh-phuc")
+    r23 = row(report, "vinh-phuc-grdp-growth-2023")
+    assert r23["assessment"] in ("met", "not met") and r23["latest_year"] != 2023
+    html = report.reader_html()
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert f"{fmt_number(r23['target_year_value'], 'en', 2)} (2023)" in cells
+    nation = build("vn")
+    assert row(nation, "vn-egdi-rank-sea-2030")["assessment"] == "no data on the target's definition"
+    assert "nq57-badge-other-definition" in nation.reader_html() and "other definition" in nation.reader_html()
+    assert "khác định nghĩa" in build("vn", "vi").reader_html()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -55,8 +55,13 @@ def _format_value(record: Assumption, lang: str) -> str:
     return format_number(record.value, lang) + unit
 
 
-def footnote_lines(assumptions: Sequence[Assumption], lang: str) -> list[str]:
-    """Footnote lines: observed, derived and assumed inputs with their values, then the source ids."""
+def footnote_lines(assumptions: Sequence[Assumption], lang: str,
+                   source_names: Mapping[str, str] | None = None) -> list[str]:
+    """Footnote lines: observed, derived and assumed inputs with their values, then the sources.
+
+    With ``source_names`` (source id -> publisher, e.g. from ``nq57lib.budget_floor.source_names``) the
+    sources line names the publishers a reader knows; without it, the data-package ids.
+    """
     check_choice("lang", lang, LANGS)
     lines = []
     for kind, key in ((OBSERVED, "observed_line"), (DERIVED, "derived_line"), (ASSUMED, "assumed_line")):
@@ -65,7 +70,10 @@ def footnote_lines(assumptions: Sequence[Assumption], lang: str) -> list[str]:
         if items:
             lines.append(_text(key, lang, items="; ".join(items)))
     ids = sorted({match for a in assumptions for match in _SOURCE_ID.findall(a.basis)})
-    if ids:
+    if ids and source_names is not None:
+        lines.append(_text("sources_named_line", lang, names="; ".join(dict.fromkeys(
+            source_names.get(i, i) for i in ids))))
+    elif ids:
         lines.append(_text("sources_line", lang, ids=", ".join(ids)))
     return lines
 
@@ -91,7 +99,8 @@ def _format_axes(ax, lang: str) -> None:
 
 def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices: bool = False,
                         scenarios: Sequence[str] | None = None, geo_name: str | None = None,
-                        comparison: BudgetResult | Sequence[BudgetResult] | None = None):
+                        comparison: BudgetResult | Sequence[BudgetResult] | None = None,
+                        source_names: Mapping[str, str] | None = None):
     """Required S&T spending per scenario against the status quo, with the absorptive capacity.
 
     ``comparison`` is another run on the same budget path (e.g. the national floor applied to a
@@ -155,11 +164,12 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
                   else _text("bn_current", lang))
     _format_axes(ax, lang)
     ax.legend(loc="upper left")
-    add_footnote(fig, footnote_lines(assumptions, lang), lang)
+    add_footnote(fig, footnote_lines(assumptions, lang, source_names), lang)
     return fig
 
 
-def plot_cumulative_gap(result: BudgetResult, lang: str = "en", geo_name: str | None = None):
+def plot_cumulative_gap(result: BudgetResult, lang: str = "en", geo_name: str | None = None,
+                        source_names: Mapping[str, str] | None = None):
     """Running total of (scenario spending - status quo) from the base year, with period-end values."""
     check_choice("lang", lang, LANGS)
     _check_result(result)
@@ -192,12 +202,13 @@ def plot_cumulative_gap(result: BudgetResult, lang: str = "en", geo_name: str | 
     ax.set_ylabel(_text("bn_current", lang))
     _format_axes(ax, lang)
     ax.legend(loc="upper left")
-    add_footnote(fig, footnote_lines(result.assumptions, lang), lang)
+    add_footnote(fig, footnote_lines(result.assumptions, lang, source_names), lang)
     return fig
 
 
 def plot_sensitivity_heatmap(sensitivity: SensitivityResult, lang: str = "en", period: str | None = None,
-                             metric: str = "cumulative_spending_bn_vnd", geo_name: str | None = None):
+                             metric: str = "cumulative_spending_bn_vnd", geo_name: str | None = None,
+                             source_names: Mapping[str, str] | None = None):
     """Heat map of one metric over floor (rows) x budget growth (columns), each cell labelled.
 
     ``period`` is a period label such as '2025–2030' (default: the first period).
@@ -230,5 +241,5 @@ def plot_sensitivity_heatmap(sensitivity: SensitivityResult, lang: str = "en", p
     ax.set_title(_text("title_heat", lang, metric=metric_label, period=period, geo=geo))
     ax.set_xlabel(_text("growth_axis", lang))
     ax.set_ylabel(_text("floor_axis", lang))
-    add_footnote(fig, [_text("heat_grid", lang)] + footnote_lines(sensitivity.assumptions, lang), lang)
+    add_footnote(fig, [_text("heat_grid", lang)] + footnote_lines(sensitivity.assumptions, lang, source_names), lang)
     return fig
