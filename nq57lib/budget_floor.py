@@ -1011,8 +1011,9 @@ def report(pkg, paths: BudgetPaths, absorption: pd.DataFrame, rnd: RndView | Non
     tables = {key: table.copy() for key, table in tables.items()}
     for table in tables.values():
         table.insert(0, "geo_id", d.geo)
-    assumptions = assumptions_frame(_records(paths, rnd))
-    sources = sources_frame(pkg, source_ids_in(*assumptions["basis"]))
+    records = _records(paths, rnd)
+    assumptions = assumptions_frame(records, lang)
+    sources = sources_frame(pkg, source_ids_in(*(a.basis for a in records)))
     figures = {
         "spending": lambda: spending_figure(pkg, paths, lang),
         "cumulative_gap": lambda: cumulative_gap_figure(pkg, paths, lang),

@@ -47,7 +47,7 @@ Choices, each stated in the report:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -894,11 +894,11 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
         records.append(Assumption("base_sd_pct", ASSUMED_BASE_SD_PCT, "% (log points)", ASSUMED,
                                   "error of an assumed starting level (Monte Carlo)",
                                   "a round prior, not estimated: no second measurement of the level exists"))
-    assumptions = assumptions_frame(records)
+    assumptions = assumptions_frame(records, inputs.lang)
     cited = set(history["source_id"]) | set(targets["source_id"]) | set(history.attrs.get("sources", []))
     for proxy in inputs.proxy_histories.values():
         cited |= set(proxy["source_id"])
-    cited |= source_ids_in(*assumptions["basis"])
+    cited |= source_ids_in(*(a.basis for a in records))
 
     report = Report(notebook="digital_economy", geo_id=inputs.geo_id, lang=inputs.lang,
                     title=t("digital_economy.title", inputs.lang, name=inputs.name))
@@ -929,8 +929,7 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
 
 def _tagged(assumption: Assumption, concept: str) -> Assumption:
     """An assumption named with its definition, so the two definitions' inputs stay apart."""
-    return Assumption(f"{assumption.name} ({concept})", assumption.value, assumption.unit, assumption.kind,
-                      assumption.label, assumption.basis)
+    return replace(assumption, name=f"{assumption.name} ({concept})")
 
 
 def narrative(report: Report) -> Any:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -37,7 +37,9 @@ import pandas as pd
 
 from .errors import ParameterError, check_choice, check_growth, check_int, check_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
-from .text import t
+from .text import Names, Phrase, names, phrase, t
+
+_L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 # Indicators this engine projects: shares bounded by [0, 100].
 SHARE_INDICATORS = ("de_share_pct",)
@@ -56,8 +58,7 @@ LAST_YEAR = 2100  # a horizon beyond this is a typo, not a policy question
 # 100 - 5.36 - 23.18 = 71.5 % in 2023 (docnhanh-72bcbc7d, preliminary); 70 % is the middle of that range.
 # Any geography can use its own bound with :func:`sector_ceiling_pct`.
 DEFAULT_CEILING_PCT = 70.0
-CEILING_BASIS = ("sector structure, not the targets: value added cannot exceed GRDP minus taxes on products minus "
-                 "agriculture; Vĩnh Phúc 68.1 % (2020) to 71.5 % (2023), so about 70 %")
+CEILING_BASIS = t("common.inputs.basis.ceiling", "en")  # the sector structure (words in the locale files)
 
 # Smallest meaningful margin above a strict '>' target (below a '<' one): shares are published with two
 # decimals, so 0.01 pp is the smallest difference the data can show. A path aimed at "more than 25 %"
@@ -99,13 +100,14 @@ class Scenario:
 
     Every path is capped at the projection's ceiling (:func:`project`, ``ceiling_pct``) and at 100 %.
 
-    ``basis`` says where the parameters come from; ``name_vi`` is the Vietnamese name shown in plots.
+    ``basis`` says where the parameters come from (text, or a ``text.Phrase`` shown in the report's
+    language); ``name_vi`` is the Vietnamese name shown in plots.
     """
 
     name: str
     method: str
     params: Mapping[str, Any] = field(default_factory=dict)
-    basis: str = ""
+    basis: str | Phrase = ""
     name_vi: str = ""
 
     def __post_init__(self):
@@ -145,6 +147,7 @@ class Calibration:
     note: str
     assumptions: tuple[Assumption, ...]
     pace_share_pct: float | None = None  # level of the pace series (geometric mean of its ends)
+    note_phrase: Phrase | None = field(default=None, compare=False, repr=False)  # ``note`` in any language
 
 
 @dataclass(frozen=True)
@@ -587,38 +590,42 @@ def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str =
     trend_sd = None if sd is None else (sd / math.sqrt(pace["span"]) if source == "own" else sd)
     period = f"{pace['first_year']}-{pace['last_year']}"
     if source == "own":
-        note = f"pace from {label} ('{concept}', {pace['n_obs']} observations {period})"
+        note_phrase = phrase(_B + "note_own", geo=label, concept=concept, n=pace["n_obs"], period=period)
     else:
-        note = (f"{label} has one '{concept}' observation ({base_year}); pace taken from the proxy "
-                f"{proxy_label} ('{pace_concept}', {pace['n_obs']} observations {period})")
+        note_phrase = phrase(_B + "note_proxy", geo=label, concept=concept, year=base_year, proxy=proxy_label,
+                             pace_concept=pace_concept, n=pace["n_obs"], period=period)
         if differs:
-            note += f"; the proxy is on another definition ('{pace_concept}' vs '{concept}')"
+            note_phrase = phrase(_B + "note_differs", note=note_phrase, pace_concept=pace_concept, concept=concept)
+    note = str(note_phrase)
     pace_kind = DERIVED if source == "own" else ASSUMED
-    pace_basis = f"CAGR of {pace_label} ('{pace_concept}') {period}" + ("" if source == "own" else
-                                                                        f", applied to {label} as a proxy")
+    pace_fmt = {"series": pace_label, "concept": pace_concept, "period": period}
+    pace_basis, change_basis = phrase(_B + "cagr", **pace_fmt), phrase(_B + "mean_change", **pace_fmt)
+    if source != "own":
+        pace_basis = phrase(_B + "as_proxy", basis=pace_basis, geo=label)
+        change_basis = phrase(_B + "as_proxy", basis=change_basis, geo=label)
     assumptions = [
-        Assumption("base_share_pct", base_share, "%", OBSERVED, f"latest observed share ({base_year})",
-                   f"'{concept}' concept, source {base_source or 'not given'}"),
-        Assumption("growth_pct", pace["growth_pct"], "% per year", pace_kind, "trend pace of the share",
+        Assumption("base_share_pct", base_share, "%", OBSERVED, phrase(_L + "latest_share", year=base_year),
+                   phrase(_B + "concept_source", concept=concept, source=base_source or phrase(_B + "not_given"))),
+        Assumption("growth_pct", pace["growth_pct"], "% per year", pace_kind, phrase(_L + "trend_pace"),
                    pace_basis),
-        Assumption("pp_per_year", pace["pp_per_year"], "pp per year", pace_kind,
-                   "trend change in percentage points", pace_basis.replace("CAGR", "mean yearly change")),
+        Assumption("pp_per_year", pace["pp_per_year"], "pp per year", pace_kind, phrase(_L + "trend_pp"),
+                   change_basis),
     ]
     if sd is not None:
         assumptions.append(Assumption("trend_sd_pct", trend_sd, "% per year (log points)", pace_kind,
-                                      "uncertainty of the trend pace (Monte Carlo)",
-                                      f"sd of yearly log growth {sd:.2f} of {pace_label} "
-                                      + ("/ sqrt(span)" if source == "own" else "(full sd: proxy)")))
+                                      phrase(_L + "trend_sd"),
+                                      phrase(_B + ("sd_own" if source == "own" else "sd_proxy"), sd=sd,
+                                             series=pace_label)))
         assumptions.append(Assumption("shock_sd_pct", sd, "% per year (log points)", pace_kind,
-                                      "year-to-year noise of the share (Monte Carlo)",
-                                      f"sd of yearly log growth of {pace_label} {period}"))
+                                      phrase(_L + "shock_sd"), phrase(_B + "sd_period", series=pace_label,
+                                                                      period=period)))
     return Calibration(label=label, concept=concept, base_year=base_year, base_share_pct=base_share,
                        base_source_id=base_source, source=source, pace_label=pace_label,
                        pace_concept=pace_concept, pace_first_year=pace["first_year"],
                        pace_last_year=pace["last_year"], pace_n_obs=pace["n_obs"],
                        growth_pct=pace["growth_pct"], pp_per_year=pace["pp_per_year"],
                        log_growth_sd_pct=sd, trend_sd_pct=trend_sd, shock_sd_pct=sd,
-                       definition_differs=differs, note=note, assumptions=tuple(assumptions),
+                       definition_differs=differs, note=note, assumptions=tuple(assumptions), note_phrase=note_phrase,
                        pace_share_pct=pace["level"])
 
 
@@ -962,14 +969,14 @@ def ets_forecast(series: pd.DataFrame, end_year: int, *, damping: float | None =
                           "share_lo_pct": to_share(frame["pi_lower"]),
                           "share_hi_pct": to_share(frame["pi_upper"])})
     params = dict(zip(fit.model.param_names, fit.params))  # the model's names: a fixed one keeps its name
-    fitted = f"maximum likelihood on logit(share) of {len(years)} observations {years[0]}-{years[-1]}"
+    fitted = phrase(_B + "ets_fitted", n=len(years), first=years[0], last=years[-1])
     assumptions = [Assumption("ets_smoothing_level", float(params["smoothing_level"]), "", DERIVED,
-                              "ETS smoothing of the level (alpha)", fitted),
+                              phrase(_L + "ets_level"), fitted),
                    Assumption("ets_smoothing_trend", float(params["smoothing_trend"]), "", DERIVED,
-                              "ETS smoothing of the trend (beta)", fitted),
+                              phrase(_L + "ets_trend"), fitted),
                    Assumption("ets_damping_trend", float(params["damping_trend"]), "",
-                              DERIVED if damping is None else ASSUMED, "ETS trend damping (phi)",
-                              fitted if damping is None else "fixed by the scenario")]
+                              DERIVED if damping is None else ASSUMED, phrase(_L + "ets_damping"),
+                              fitted if damping is None else phrase(_B + "ets_fixed"))]
     notes = [f"ETS fitted on {len(years)} points: a short series, so the {interval:g} % interval reflects "
              f"in-sample noise only and understates the uncertainty of the trend"]
     notes += [f"ETS fit warning: {w.message}" for w in caught]
@@ -998,8 +1005,9 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
     checked = _check_scenarios(scenarios, base_share, base_year, len(series))
     years = np.arange(base_year, end + 1)
     steps = years - base_year
-    assumptions = [Assumption("base_share_pct", base_share, "%", OBSERVED, f"latest observed share ({base_year})",
-                              f"'{concept}' concept, source {base.get('source_id', '') or 'not given'}")]
+    assumptions = [Assumption("base_share_pct", base_share, "%", OBSERVED, phrase(_L + "latest_share", year=base_year),
+                              phrase(_B + "concept_source", concept=concept,
+                                     source=base.get("source_id", "") or phrase(_B + "not_given")))]
     notes: list[str] = []
     frames, caps = [], []
     for scenario in checked:
@@ -1033,11 +1041,13 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
         for key, value in p.items():
             if key not in ("points", "proxy_points", "proxy_label"):
                 assumptions.append(Assumption(f"{scenario.name}: {key}", float(value), _UNITS.get(key, ""),
-                                              ASSUMED, f"{scenario.name} ({scenario.method})", scenario.basis))
+                                              ASSUMED, phrase(_L + "scenario_param", name=_names(scenario),
+                                                              method=scenario.method), _basis(scenario)))
         if scenario.method == "path":
             for year, value in p["points"]:
                 assumptions.append(Assumption(f"{scenario.name}: share_pct {year}", float(value), "%", ASSUMED,
-                                              f"{scenario.name}: level in {year}", scenario.basis))
+                                              phrase(_L + "scenario_level", name=_names(scenario), year=year),
+                                              _basis(scenario)))
         frame = pd.DataFrame({"scenario": scenario.name, "scenario_vi": scenario.name_vi or scenario.name,
                               "method": scenario.method, "year": years, "share_pct": share,
                               "share_lo_pct": low, "share_hi_pct": high,
@@ -1047,8 +1057,8 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
     caps_table = pd.DataFrame(caps, columns=["scenario", "cap_pct", "cap_year"])
     caps_table["cap_year"] = caps_table["cap_year"].astype("Int64")
     if ceiling_pct is not None:
-        assumptions.append(Assumption("ceiling_pct", cap, "%", ASSUMED, "ceiling of every path", CEILING_BASIS
-                                      if cap == DEFAULT_CEILING_PCT else "set by the caller"))
+        assumptions.append(Assumption("ceiling_pct", cap, "%", ASSUMED, phrase(_L + "ceiling"), phrase(_B + "ceiling")
+                                      if cap == DEFAULT_CEILING_PCT else phrase(_B + "ceiling_set")))
     return ProjectionResult(table=table, assumptions=assumptions, notes=notes, concept=concept,
                             base_year=base_year, base_share_pct=base_share, caps=caps_table)
 
@@ -1058,9 +1068,17 @@ _UNITS = {"growth_pct": "% per year", "de_growth_pct": "% per year", "grdp_growt
           "pp_per_year": "pp per year", "ceiling_pct": "%", "damping": "", "pace_share_pct": "%"}
 
 
+def _names(scenario: Scenario) -> Names:
+    """A scenario's name in each language (its record holds both), for a phrase."""
+    return names(en=scenario.name, vi=scenario.name_vi or scenario.name)
+
+
+def _basis(scenario: Scenario) -> str | Phrase:
+    return scenario.basis
+
+
 def _relabel(assumption: Assumption, scenario: Scenario) -> Assumption:
-    return Assumption(f"{scenario.name}: {assumption.name}", assumption.value, assumption.unit, assumption.kind,
-                      assumption.label, assumption.basis)
+    return replace(assumption, name=f"{scenario.name}: {assumption.name}")
 
 
 def _scenario_name(key: str, lang: str, fallback: str, **fmt: Any) -> str:

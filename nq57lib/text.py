@@ -11,6 +11,7 @@ Concept, status and unit labels of the data live in the data package (``data/lab
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -81,3 +82,78 @@ def bilingual(prefix: str) -> dict[str, dict[str, str]]:
     """{entry: {"en": text, "vi": text}} of every key directly under ``prefix``, for label tables."""
     en, vi = section(prefix, "en"), section(prefix, "vi")
     return {key: {"en": en[key], "vi": vi[key]} for key in en}
+
+
+class _Number(float):
+    """A number placed in a phrase: formatted by the template's spec, then given ``lang``'s marks."""
+
+    lang = "en"
+
+    def __format__(self, spec: str) -> str:
+        text = float.__format__(self, spec or "g")
+        if self.lang == "vi":
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return text
+
+
+def _number_in(lang: str):
+    return type(f"_Number_{lang}", (_Number,), {"lang": lang})
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence by key with its values, rendered in any language when a reader sees it.
+
+    Engines and derivations return phrases (language-free); reports render them with ``render(lang)``.
+    Values may be numbers (formatted by the template's spec with the language's marks), text (data:
+    names, source ids, titles, kept as published), other phrases, or a tuple of phrases joined by "; ".
+    """
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def render(self, lang: str) -> str:
+        number = _number_in(lang)
+        return t(self.key, lang, **{name: _value(v, lang, number) for name, v in self.values}) if self.values \
+            else t(self.key, lang)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def _value(value: Any, lang: str, number) -> Any:
+    if isinstance(value, Phrase):
+        return value.render(lang)
+    if isinstance(value, Names):
+        return value.render(lang)
+    if isinstance(value, tuple):
+        return "; ".join(str(_value(v, lang, number)) for v in value)
+    if isinstance(value, float):
+        return number(value)
+    return value
+
+
+def phrase(key: str, /, **values: Any) -> Phrase:
+    """``Phrase(key, values)``: e.g. ``phrase("common.inputs.basis.seed", seed=57)``."""
+    return Phrase(key, tuple(values.items()))
+
+
+def render(text: Any, lang: str) -> str:
+    """A phrase in ``lang``; plain text as it is."""
+    return text.render(lang) if isinstance(text, Phrase) else text
+
+
+@dataclass(frozen=True)
+class Names:
+    """A name the data hold in each language (e.g. a scenario's ``name`` and ``name_vi``), for a phrase."""
+
+    by_lang: tuple[tuple[str, str], ...]
+
+    def render(self, lang: str) -> str:
+        found = dict(self.by_lang)
+        return found.get(lang) or found["en"]
+
+
+def names(**by_lang: str) -> Names:
+    """``names(en="current trend", vi="xu hướng hiện tại")``."""
+    return Names(tuple(by_lang.items()))
