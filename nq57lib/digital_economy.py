@@ -58,7 +58,9 @@ from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import LANGS, catalog, plain, section, t
+from .text import LANGS, Joined, catalog, phrase, plain, section, t
+
+_L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 INDICATOR = "de_share_pct"
 NATION = "vn"
@@ -130,20 +132,19 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
             row = observed[p].iloc[-1]
             shares[p] = float(row["value"])
             sources.add(row["source_id"])
-            pieces.append(f"{p} {shares[p]:g} % (observed {int(row['year'])}, {row['source_id']})")
+            pieces.append(phrase(_B + "piece_observed", geo=p, share=shares[p], year=int(row["year"]),
+                                 source=row["source_id"]))
         else:
             shares[p] = float(national_row["value"].iloc[0])
             sources.add(national_row["source_id"].iloc[0])
-            pieces.append(f"{p} {shares[p]:g} % (ASSUMED: national '{concept}' share {year}, "
-                          f"{national_row['source_id'].iloc[0]}, no provincial figure)")
+            pieces.append(phrase(_B + "piece_assumed", geo=p, share=shares[p], concept=concept, year=year,
+                                 source=national_row["source_id"].iloc[0]))
     total = sum(weights.values())
     value = sum(shares[p] * weights[p] for p in parts) / total
-    weight_text = ", ".join(f"{p} {weights[p]:,.0f}" for p in parts)
-    basis = (f"GRDP-weighted average of the old provinces' shares: {'; '.join(pieces)}; weights = GRDP at current "
-             f"prices {weight_year} (bn VND: {weight_text}); = {value:.2f} %. The weights' year differs from the "
-             f"shares' year; the new unit has no published share.")
+    weight_text = Joined(", ", tuple(phrase(_B + "weight", geo=p, weight=weights[p]) for p in parts))
+    basis = phrase(_B + "weighted_base", pieces=tuple(pieces), year=weight_year, weights=weight_text, value=value)
     assumption = Assumption("base_share_pct", value, "%", ASSUMED,
-                            f"assumed {year} share of {geo_id} ('{concept}' definition)", basis)
+                            phrase(_L + "assumed_share", year=year, geo=geo_id, concept=concept), basis)
     history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted(sources)
@@ -172,12 +173,12 @@ def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other:
         return None
     ratio = float(row["value"]) / float(po["value"].iloc[0])
     value = float(pc["value"].iloc[0]) * ratio
-    basis = (f"relative level: {proxy_geo} '{concept}' share {year} {float(pc['value'].iloc[0]):g} % "
-             f"({pc['source_id'].iloc[0]}) x {geo_id}'s level relative to {proxy_geo} on '{other_concept}' "
-             f"{float(row['value']):g} / {float(po['value'].iloc[0]):g} = {ratio:.3f} "
-             f"({po['source_id'].iloc[0]}); = {value:.2f} %. No '{concept}' value is published for {geo_id}.")
+    basis = phrase(_B + "relative_base", proxy=proxy_geo, concept=concept, year=year,
+                   proxy_share=float(pc["value"].iloc[0]), proxy_source=pc["source_id"].iloc[0], geo=geo_id,
+                   other=other_concept, own=float(row["value"]), proxy_other=float(po["value"].iloc[0]),
+                   ratio=ratio, other_source=po["source_id"].iloc[0], value=value)
     assumption = Assumption(f"base_share_pct ({concept})", value, "%", ASSUMED,
-                            f"assumed {year} share of {geo_id} ('{concept}' definition)", basis)
+                            phrase(_L + "assumed_share", year=year, geo=geo_id, concept=concept), basis)
     history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted({str(pc["source_id"].iloc[0]), str(po["source_id"].iloc[0]),
@@ -432,15 +433,14 @@ def grdp_growth_assumption(pkg: data.DataPackage, inputs: ShareInputs, P) -> grd
     """
     if P.g_grdp_pct != 0:
         return grdp_growth.GrowthAssumption(inputs.geo_id, float(P.g_grdp_pct), 0.0, ASSUMED,
-                                            "nominal GRDP growth set by the run (notebook parameter g_grdp_pct)",
-                                            "included in g_grdp_pct")
+                                            phrase(_B + "nominal_run"), phrase(_B + "in_g_grdp"))
     try:
         return grdp_growth.growth_assumption(pkg, inputs.geo_id, inputs.as_of_year, deflator_pct=P.deflator_pct)
     except ParameterError:
         national = grdp_growth.growth_assumption(pkg, NATION, inputs.as_of_year, deflator_pct=P.deflator_pct)
         return grdp_growth.GrowthAssumption(
             inputs.geo_id, national.real_pct, national.deflator_pct, ASSUMED,
-            f"no real GRDP growth of {inputs.geo_id} in the data; the nation's stands in: {national.real_basis}",
+            phrase(_B + "nation_stands_in", geo=inputs.geo_id, basis=national.real_basis),
             national.deflator_basis, national.years)
 
 
@@ -539,8 +539,7 @@ def decomposition(calibrations: Calibrations, de_growth_pct: float,
     scenario = share_projection.Scenario(
         t("digital_economy.scenario.decomposition", "en"), "decomposition",
         {"de_growth_pct": de_growth_pct, "grdp_growth_pct": grdp.nominal_pct},
-        f"digital-economy value added at the report's scenario rate (parameter de_growth_pct) and GRDP at the "
-        f"nominal growth assumption {grdp.nominal_pct:.2f} % a year", t("digital_economy.scenario.decomposition", "vi"))
+        phrase(_B + "decomposition", nominal=grdp.nominal_pct), t("digital_economy.scenario.decomposition", "vi"))
     return [DefinitionScenario(c, scenario) for c in calibrations.by_concept]
 
 
@@ -892,8 +891,7 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
     records += grdp.assumptions()
     if simulation.result is not None and any(inputs.is_assumed(c) for c in inputs.concepts):
         records.append(Assumption("base_sd_pct", ASSUMED_BASE_SD_PCT, "% (log points)", ASSUMED,
-                                  "error of an assumed starting level (Monte Carlo)",
-                                  "a round prior, not estimated: no second measurement of the level exists"))
+                                  phrase(_L + "base_sd"), phrase(_B + "base_sd")))
     assumptions = assumptions_frame(records, inputs.lang)
     cited = set(history["source_id"]) | set(targets["source_id"]) | set(history.attrs.get("sources", []))
     for proxy in inputs.proxy_histories.values():

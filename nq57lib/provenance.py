@@ -52,7 +52,7 @@ class Assumption:
             value = getattr(self, text)
             if isinstance(value, Phrase):
                 object.__setattr__(self, slot, value)
-                object.__setattr__(self, text, value.render("en"))
+                object.__setattr__(self, text, str.__str__(value))
 
     def label_in(self, lang: str) -> str:
         """The label in ``lang`` (English text where no phrase was given)."""

@@ -706,8 +706,8 @@ def relative_level_scenario(name: str, base_year: int, base_share_pct: float, pr
     if points[0][1] <= 0:
         raise ParameterError("proxy_table", f"the proxy's share in {base_year} is 0 %; no relative level")
     ratio = base / points[0][1]
-    basis = (f"path of {proxy_label} scaled by the level relative to it in {base_year}: {base:g} / "
-             f"{points[0][1]:g} = {ratio:.3f}")
+    basis = phrase(_B + "relative_path", proxy=proxy_label, year=base_year, base=base, proxy_base=points[0][1],
+                   ratio=ratio)
     return Scenario(name, "relative", {"proxy_points": points, "proxy_label": proxy_label}, basis, name_vi)
 
 
@@ -1092,8 +1092,8 @@ def _scenario_name(key: str, lang: str, fallback: str, **fmt: Any) -> str:
 def linear_scenario(calibration: Calibration) -> Scenario:
     """'linear trend': the calibrated change in percentage points a year, held constant (clipped to [0, 100])."""
     cal = calibration
-    basis = (f"mean yearly change in pp of {cal.pace_label} ('{cal.pace_concept}') {cal.pace_first_year}-"
-             f"{cal.pace_last_year}" + ("" if cal.source == "own" else ", applied as a proxy"))
+    basis = phrase(_B + ("linear" if cal.source == "own" else "linear_proxy"), series=cal.pace_label,
+                   concept=cal.pace_concept, period=f"{cal.pace_first_year}-{cal.pace_last_year}")
     return Scenario(_scenario_name("linear", "en", "linear trend"), "pp", {"pp_per_year": cal.pp_per_year}, basis,
                     _scenario_name("linear", "vi", "xu hướng tuyến tính"))
 
@@ -1139,13 +1139,15 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         raise ParameterError("reference", f"expected a Calibration, got {type(reference).__name__}")
     ceiling = check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
     cal = calibration
-    scenarios = [Scenario(t("common.scenario.current_trend", "en"), "cagr", {"growth_pct": cal.growth_pct}, cal.note,
+    scenarios = [Scenario(t("common.scenario.current_trend", "en"), "cagr", {"growth_pct": cal.growth_pct},
+                          cal.note_phrase if cal.note_phrase is not None else cal.note,
                           t("common.scenario.current_trend", "vi"))]
     if reference is not None and not math.isclose(reference.growth_pct, cal.growth_pct, rel_tol=1e-9):
         differs = reference.pace_concept != cal.concept
-        basis = (f"CAGR of {reference.pace_label} ('{reference.pace_concept}') {reference.pace_first_year}-"
-                 f"{reference.pace_last_year}" + (f"; another definition than the '{cal.concept}' base"
-                                                  if differs else ""))
+        basis = phrase(_B + "cagr", series=reference.pace_label, concept=reference.pace_concept,
+                       period=f"{reference.pace_first_year}-{reference.pace_last_year}")
+        if differs:
+            basis = phrase(_B + "other_definition", basis=basis, concept=cal.concept)
         scenarios.append(Scenario(t("common.scenario.reference_pace", "en", reference=reference.pace_label), "cagr",
                                   {"growth_pct": reference.growth_pct}, basis,
                                   t("common.scenario.reference_pace", "vi",
@@ -1155,17 +1157,17 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         if cal.pace_share_pct is not None and cal.pace_share_pct < ceiling:
             params["pace_share_pct"] = min(cal.pace_share_pct, cal.base_share_pct)
         scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}"), "logistic", params,
-                                  f"current pace where it was measured (around {params.get('pace_share_pct', cal.base_share_pct):.2f} %), "
-                                  f"slowing as the share fills; ceiling {ceiling:g} % is an assumption",
+                                  phrase(_B + "logistic", share=params.get("pace_share_pct", cal.base_share_pct),
+                                         ceiling=ceiling),
                                   t("common.scenario.logistic", "vi", ceiling=f"{ceiling:g}")))
     if targets is not None:
         points = target_path_points(targets, cal.base_year, cal.base_share_pct)
         scenarios.append(Scenario(t("common.scenario.target_path", "en"), "path", {"points": points},
-                                  "constant growth from the latest observation through each registered target",
+                                  phrase(_B + "target_path"),
                                   t("common.scenario.target_path", "vi")))
     if cal.source == "own" and cal.pace_n_obs >= ETS_MIN_OBS:
         scenarios.append(Scenario(t("common.scenario.ets", "en"), "ets", {},
-                                  f"exponential smoothing with damped trend on logit(share), {cal.pace_n_obs} obs",
+                                  phrase(_B + "ets", n=cal.pace_n_obs),
                                   t("common.scenario.ets", "vi")))
     scenarios.append(linear_scenario(cal))
     if damped is not None and damped_scenario(damped).params["damping"] < 1:

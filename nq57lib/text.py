@@ -96,35 +96,45 @@ class _Number(float):
         return text
 
 
+@lru_cache(maxsize=None)
 def _number_in(lang: str):
     return type(f"_Number_{lang}", (_Number,), {"lang": lang})
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """A sentence by key with its values, rendered in any language when a reader sees it.
+class Phrase(str):
+    """A sentence by key with its values: it *is* its English text (so results files, string checks and
+    source-id searches see exactly the English words), and renders in any language with ``render(lang)``.
 
-    Engines and derivations return phrases (language-free); reports render them with ``render(lang)``.
-    Values may be numbers (formatted by the template's spec with the language's marks), text (data:
-    names, source ids, titles, kept as published), other phrases, or a tuple of phrases joined by "; ".
+    Engines and derivations return phrases (language-free in their code); reports render them in the
+    reader's language. Values may be numbers (formatted by the template's spec with the language's
+    marks), text (data: names, source ids, titles, kept as published), other phrases, ``Names``,
+    ``Joined``, or a tuple joined by "; ". Any string operation on a phrase gives plain English text.
     """
 
     key: str
-    values: tuple[tuple[str, Any], ...] = ()
+    values: tuple[tuple[str, Any], ...]
+
+    def __new__(cls, key: str, values: tuple[tuple[str, Any], ...] = ()):
+        made = super().__new__(cls, _render(key, values, "en"))
+        made.key, made.values = key, tuple(values)
+        return made
 
     def render(self, lang: str) -> str:
-        number = _number_in(lang)
-        return t(self.key, lang, **{name: _value(v, lang, number) for name, v in self.values}) if self.values \
-            else t(self.key, lang)
+        return _render(self.key, self.values, lang)
 
-    def __str__(self) -> str:
-        return self.render("en")
+    def __reduce__(self):  # pickles (papermill, multiprocessing) as a phrase
+        return (Phrase, (self.key, self.values))
+
+
+def _render(key: str, values: tuple, lang: str) -> str:
+    number = _number_in(lang)
+    return t(key, lang, **{name: _value(v, lang, number) for name, v in values}) if values else t(key, lang)
 
 
 def _value(value: Any, lang: str, number) -> Any:
     if isinstance(value, Phrase):
         return value.render(lang)
-    if isinstance(value, Names):
+    if isinstance(value, (Names, Joined)):
         return value.render(lang)
     if isinstance(value, tuple):
         return "; ".join(str(_value(v, lang, number)) for v in value)
@@ -157,3 +167,15 @@ class Names:
 def names(**by_lang: str) -> Names:
     """``names(en="current trend", vi="xu hướng hiện tại")``."""
     return Names(tuple(by_lang.items()))
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Phrases (or numbers, or text) joined by ``sep`` in any language, for a phrase's value."""
+
+    sep: str
+    items: tuple
+
+    def render(self, lang: str) -> str:
+        number = _number_in(lang)
+        return self.sep.join(str(_value(v, lang, number)) for v in self.items)

@@ -86,7 +86,7 @@ def test_simulation_assumptions_name_every_input():
 def test_simulation_inputs_from_a_calibration():
     cal = pj.calibrate(NATION, concept="nso")
     row = mc.simulation_inputs(cal, "vietnam", growth_pct=5.0)
-    basis = str(row.pop("basis"))  # a phrase; its English text
+    basis = row.pop("basis")
     assert row == {"geo_id": "vietnam", "base_year": 2025, "base_share_pct": 14.02, "growth_pct": 5.0,
                    "trend_sd_pct": cal.trend_sd_pct, "shock_sd_pct": cal.shock_sd_pct, "ceiling_pct": 100.0}
     assert cal.note in basis and "growth_pct" in basis
