@@ -744,13 +744,13 @@ def default_floors(derivation: Derivation) -> list[Floor]:
     """
     items = derivation.items
     floor, national = items["floor"], items["national"]
-    floors = [Floor("floor", floor.value, floor.kind, floor.basis, "S&T floor")]
+    floors = [Floor("floor", floor.value, floor.kind, floor.basis, phrase("common.inputs.budget.floor_pct"))]
     if floor.rule != "national":
         floors.append(Floor("national_floor", national.value, national.kind, national.basis,
-                            "National S&T, innovation and digital transformation floor (comparison)"))
+                            phrase(_P + "national_floor_label")))
     if floor.rule not in ("as_reported", "carried") and floor.value != PROVINCIAL_FLOOR_PCT:
         floors.append(Floor("vinh_phuc_floor", PROVINCIAL_FLOOR_PCT, ASSUMED, PROVINCIAL_FLOOR_BASIS,
-                            "Vinh Phuc's provincial floor, as reported (comparison)"))
+                            phrase(_P + "vinh_phuc_floor_label")))
     return floors
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from .text import Phrase
+from .text import render
 
 # A source id as data/sources.csv writes it, ``<site label>-<8 hex of sha1(url)>`` (e.g. ``nhandan-1a2b3c4d``),
 # for finding ids cited in free text (assumption bases).
@@ -41,26 +41,16 @@ class Assumption:
     value: float
     unit: str
     kind: str  # OBSERVED, DERIVED or ASSUMED
-    label: str  # what it is, in plain words (English; a ``Phrase`` given here renders in any language)
+    label: str  # what it is, in plain words (a ``text.Phrase``: English text that renders in any language)
     basis: str = ""  # source id(s), derivation, or why this default was chosen (idem)
-    label_phrase: Phrase | None = field(default=None, compare=False, repr=False)
-    basis_phrase: Phrase | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        # A phrase is kept for the reader's language; ``label``/``basis`` hold its English text.
-        for text, slot in (("label", "label_phrase"), ("basis", "basis_phrase")):
-            value = getattr(self, text)
-            if isinstance(value, Phrase):
-                object.__setattr__(self, slot, value)
-                object.__setattr__(self, text, str.__str__(value))
 
     def label_in(self, lang: str) -> str:
-        """The label in ``lang`` (English text where no phrase was given)."""
-        return self.label_phrase.render(lang) if self.label_phrase is not None else self.label
+        """The label in ``lang`` (plain text stays as it is)."""
+        return render(self.label, lang)
 
     def basis_in(self, lang: str) -> str:
-        """The basis in ``lang`` (English text where no phrase was given)."""
-        return self.basis_phrase.render(lang) if self.basis_phrase is not None else self.basis
+        """The basis in ``lang`` (plain text stays as it is)."""
+        return render(self.basis, lang)
 
     def as_dict(self, lang: str = "en") -> dict:
         return {"name": self.name, "value": self.value, "unit": self.unit, "kind": self.kind,
