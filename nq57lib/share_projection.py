@@ -37,7 +37,7 @@ import pandas as pd
 
 from .errors import ParameterError, check_choice, check_growth, check_int, check_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
-from .text import Names, Phrase, names, phrase, t
+from .text import Names, Phrase, catalog, names, phrase, t
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
@@ -675,11 +675,10 @@ def fit_damped_pace(series: pd.DataFrame, *, concept: str | None = None, label: 
     raw = float(np.sum(previous * following) / denominator) if denominator > 0 else 1.0
     phi = min(1.0, max(0.0, raw))
     period = f"{int(years[0])}-{int(years[-1])}"
-    note = (f"damped pace fitted on {label} {period}: each year's log growth is {phi:.3f} times the one before "
-            f"(least squares through the origin on {len(growths)} successive growths), from the last observed "
-            f"{math.expm1(growths[-1]) * 100:.2f} % a year")
+    note = phrase(_B + "damped", series=label, period=period, phi=phi, n=len(growths),
+                  last=math.expm1(growths[-1]) * 100)
     if raw >= 1:
-        note += f"; the fitted ratio {raw:.2f} shows no slowing, so it is held at 1 (no damping)"
+        note = phrase(_B + "damped_none", note=note, raw=raw)
     return DampedFit(start_growth_pct=math.expm1(growths[-1]) * 100.0, damping=phi,
                      log_growths=tuple(float(g) * 100.0 for g in growths), n_obs=len(values),
                      first_year=int(years[0]), last_year=int(years[-1]), label=label, note=note)
@@ -1042,7 +1041,7 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
             if key not in ("points", "proxy_points", "proxy_label"):
                 assumptions.append(Assumption(f"{scenario.name}: {key}", float(value), _UNITS.get(key, ""),
                                               ASSUMED, phrase(_L + "scenario_param", name=_names(scenario),
-                                                              method=scenario.method), _basis(scenario)))
+                                                              method=_method(scenario.method)), _basis(scenario)))
         if scenario.method == "path":
             for year, value in p["points"]:
                 assumptions.append(Assumption(f"{scenario.name}: share_pct {year}", float(value), "%", ASSUMED,
@@ -1071,6 +1070,11 @@ _UNITS = {"growth_pct": "% per year", "de_growth_pct": "% per year", "grdp_growt
 def _names(scenario: Scenario) -> Names:
     """A scenario's name in each language (its record holds both), for a phrase."""
     return names(en=scenario.name, vi=scenario.name_vi or scenario.name)
+
+
+def _method(method: str) -> str | Phrase:
+    """A projection method in words where the locale files have it (a user's own method keeps its id)."""
+    return Phrase(f"common.inputs.method.{method}") if f"common.inputs.method.{method}" in catalog("en") else method
 
 
 def _basis(scenario: Scenario) -> str | Phrase:
