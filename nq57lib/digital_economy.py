@@ -58,7 +58,7 @@ from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import LANGS, Joined, catalog, phrase, plain, section, t
+from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, section, t
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
@@ -132,19 +132,21 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
             row = observed[p].iloc[-1]
             shares[p] = float(row["value"])
             sources.add(row["source_id"])
-            pieces.append(phrase(_B + "piece_observed", geo=p, share=shares[p], year=int(row["year"]),
+            pieces.append(phrase(_B + "piece_observed", geo=_geo_id_words(pkg, p), share=shares[p], year=int(row["year"]),
                                  source=row["source_id"]))
         else:
             shares[p] = float(national_row["value"].iloc[0])
             sources.add(national_row["source_id"].iloc[0])
-            pieces.append(phrase(_B + "piece_assumed", geo=p, share=shares[p], concept=concept, year=year,
+            pieces.append(phrase(_B + "piece_assumed", geo=_geo_id_words(pkg, p), share=shares[p],
+                                 concept=share_projection.concept_word(concept), year=year,
                                  source=national_row["source_id"].iloc[0]))
     total = sum(weights.values())
     value = sum(shares[p] * weights[p] for p in parts) / total
-    weight_text = Joined(", ", tuple(phrase(_B + "weight", geo=p, weight=weights[p]) for p in parts))
+    weight_text = Joined(", ", tuple(phrase(_B + "weight", geo=_geo_id_words(pkg, p), weight=weights[p]) for p in parts))
     basis = phrase(_B + "weighted_base", pieces=tuple(pieces), year=weight_year, weights=weight_text, value=value)
     assumption = Assumption("base_share_pct", value, "%", ASSUMED,
-                            phrase(_L + "assumed_share", year=year, geo=geo_id, concept=concept), basis)
+                            phrase(_L + "assumed_share", year=year, geo=_geo_id_words(pkg, geo_id),
+                                   concept=share_projection.concept_word(concept)), basis)
     history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted(sources)
@@ -173,12 +175,14 @@ def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other:
         return None
     ratio = float(row["value"]) / float(po["value"].iloc[0])
     value = float(pc["value"].iloc[0]) * ratio
-    basis = phrase(_B + "relative_base", proxy=proxy_geo, concept=concept, year=year,
-                   proxy_share=float(pc["value"].iloc[0]), proxy_source=pc["source_id"].iloc[0], geo=geo_id,
-                   other=other_concept, own=float(row["value"]), proxy_other=float(po["value"].iloc[0]),
+    basis = phrase(_B + "relative_base", proxy=_geo_id_words(pkg, proxy_geo),
+                   concept=share_projection.concept_word(concept), year=year,
+                   proxy_share=float(pc["value"].iloc[0]), proxy_source=pc["source_id"].iloc[0],
+                   geo=_geo_id_words(pkg, geo_id), other=share_projection.concept_word(other_concept), own=float(row["value"]), proxy_other=float(po["value"].iloc[0]),
                    ratio=ratio, other_source=po["source_id"].iloc[0], value=value)
     assumption = Assumption(f"base_share_pct ({concept})", value, "%", ASSUMED,
-                            phrase(_L + "assumed_share", year=year, geo=geo_id, concept=concept), basis)
+                            phrase(_L + "assumed_share", year=year, geo=_geo_id_words(pkg, geo_id),
+                                   concept=share_projection.concept_word(concept)), basis)
     history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted({str(pc["source_id"].iloc[0]), str(po["source_id"].iloc[0]),
@@ -401,6 +405,20 @@ class Calibrations:
         return _frame_html(self.table(), "calibration")
 
 
+def _geo_names(pkg: data.DataPackage, geo_id: str) -> Names:
+    return names(en=data.geo_name(pkg, geo_id, "en"), vi=data.geo_name(pkg, geo_id, "vi"))
+
+
+def _geo_phrase(pkg: data.DataPackage, geo_id: str) -> Phrase:
+    """A geography's name as a phrase (English name; Vietnamese in a Vietnamese report)."""
+    return phrase(_B + "name", name=_geo_names(pkg, geo_id))
+
+
+def _geo_id_words(pkg: data.DataPackage, geo_id: str) -> Names:
+    """A geography's id where the results have always named it, its Vietnamese name for a Vietnamese reader."""
+    return names(en=geo_id, vi=data.geo_name(pkg, geo_id, "vi"))
+
+
 def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
     """Step 3: base observation and pace on each definition, and the damped pace where it can be fitted.
 
@@ -409,15 +427,17 @@ def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
     same series (>= 3 observations).
     """
     by_concept, damped = {}, {}
-    label = data.geo_name(pkg, inputs.geo_id, "en")
-    proxy_label_geo = data.geo_name(pkg, inputs.proxy_geo, "en")
+    # names as phrases: the English names (the results files' words), the Vietnamese ones in a Vietnamese report
+    label = _geo_phrase(pkg, inputs.geo_id)
     for concept in inputs.concepts:
         proxy = inputs.proxy_histories.get(concept)
+        proxy_label = phrase(_B + "series", name=_geo_names(pkg, inputs.proxy_geo),
+                             concept=share_projection.concept_word(concept))
         cal = share_projection.calibrate(inputs.histories[concept][HISTORY_COLUMNS], concept=concept, label=label,
-                                         proxy=proxy, proxy_label=f"{proxy_label_geo} ({concept})")
+                                         proxy=proxy, proxy_label=proxy_label)
         by_concept[concept] = cal
         fitted = inputs.histories[concept] if cal.source == "own" else proxy
-        fit_label = label if cal.source == "own" else f"{proxy_label_geo} ({concept})"
+        fit_label = label if cal.source == "own" else proxy_label
         damped[concept] = (share_projection.fit_damped_pace(fitted[HISTORY_COLUMNS], concept=concept, label=fit_label)
                            if fitted is not None and len(fitted) >= share_projection.DAMPED_MIN_OBS else None)
     return Calibrations(by_concept, damped)

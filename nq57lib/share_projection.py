@@ -590,22 +590,24 @@ def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str =
     trend_sd = None if sd is None else (sd / math.sqrt(pace["span"]) if source == "own" else sd)
     period = f"{pace['first_year']}-{pace['last_year']}"
     if source == "own":
-        note_phrase = phrase(_B + "note_own", geo=label, concept=concept, n=pace["n_obs"], period=period)
+        note_phrase = phrase(_B + "note_own", geo=label, concept=concept_word(concept), n=pace["n_obs"], period=period)
     else:
-        note_phrase = phrase(_B + "note_proxy", geo=label, concept=concept, year=base_year, proxy=proxy_label,
-                             pace_concept=pace_concept, n=pace["n_obs"], period=period)
+        note_phrase = phrase(_B + "note_proxy", geo=label, concept=concept_word(concept), year=base_year,
+                             proxy=proxy_label, pace_concept=concept_word(pace_concept), n=pace["n_obs"], period=period)
         if differs:
-            note_phrase = phrase(_B + "note_differs", note=note_phrase, pace_concept=pace_concept, concept=concept)
+            note_phrase = phrase(_B + "note_differs", note=note_phrase, pace_concept=concept_word(pace_concept),
+                                 concept=concept_word(concept))
     note = str(note_phrase)
     pace_kind = DERIVED if source == "own" else ASSUMED
-    pace_fmt = {"series": pace_label, "concept": pace_concept, "period": period}
+    pace_fmt = {"series": pace_label, "concept": concept_word(pace_concept), "period": period}
     pace_basis, change_basis = phrase(_B + "cagr", **pace_fmt), phrase(_B + "mean_change", **pace_fmt)
     if source != "own":
         pace_basis = phrase(_B + "as_proxy", basis=pace_basis, geo=label)
         change_basis = phrase(_B + "as_proxy", basis=change_basis, geo=label)
     assumptions = [
         Assumption("base_share_pct", base_share, "%", OBSERVED, phrase(_L + "latest_share", year=base_year),
-                   phrase(_B + "concept_source", concept=concept, source=base_source or phrase(_B + "not_given"))),
+                   phrase(_B + "concept_source", concept=concept_word(concept),
+                                                      source=base_source or phrase(_B + "not_given"))),
         Assumption("growth_pct", pace["growth_pct"], "% per year", pace_kind, phrase(_L + "trend_pace"),
                    pace_basis),
         Assumption("pp_per_year", pace["pp_per_year"], "pp per year", pace_kind, phrase(_L + "trend_pp"),
@@ -1005,7 +1007,7 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
     years = np.arange(base_year, end + 1)
     steps = years - base_year
     assumptions = [Assumption("base_share_pct", base_share, "%", OBSERVED, phrase(_L + "latest_share", year=base_year),
-                              phrase(_B + "concept_source", concept=concept,
+                              phrase(_B + "concept_source", concept=concept_word(concept),
                                      source=base.get("source_id", "") or phrase(_B + "not_given")))]
     notes: list[str] = []
     frames, caps = [], []
@@ -1072,6 +1074,13 @@ def _names(scenario: Scenario) -> Names:
     return names(en=scenario.name, vi=scenario.name_vi or scenario.name)
 
 
+def concept_word(concept: str) -> str | Phrase:
+    """A definition's id as a phrase: the id in English, its word in another language (ids without a word
+    in the locale files stay as they are)."""
+    key = f"common.inputs.concept.{concept}"
+    return Phrase(key) if key in catalog("en") else concept
+
+
 def _method(method: str) -> str | Phrase:
     """A projection method in words where the locale files have it (a user's own method keeps its id)."""
     return Phrase(f"common.inputs.method.{method}") if f"common.inputs.method.{method}" in catalog("en") else method
@@ -1097,7 +1106,7 @@ def linear_scenario(calibration: Calibration) -> Scenario:
     """'linear trend': the calibrated change in percentage points a year, held constant (clipped to [0, 100])."""
     cal = calibration
     basis = phrase(_B + ("linear" if cal.source == "own" else "linear_proxy"), series=cal.pace_label,
-                   concept=cal.pace_concept, period=f"{cal.pace_first_year}-{cal.pace_last_year}")
+                   concept=concept_word(cal.pace_concept), period=f"{cal.pace_first_year}-{cal.pace_last_year}")
     return Scenario(_scenario_name("linear", "en", "linear trend"), "pp", {"pp_per_year": cal.pp_per_year}, basis,
                     _scenario_name("linear", "vi", "xu hướng tuyến tính"))
 
@@ -1148,10 +1157,10 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
                           t("common.scenario.current_trend", "vi"))]
     if reference is not None and not math.isclose(reference.growth_pct, cal.growth_pct, rel_tol=1e-9):
         differs = reference.pace_concept != cal.concept
-        basis = phrase(_B + "cagr", series=reference.pace_label, concept=reference.pace_concept,
+        basis = phrase(_B + "cagr", series=reference.pace_label, concept=concept_word(reference.pace_concept),
                        period=f"{reference.pace_first_year}-{reference.pace_last_year}")
         if differs:
-            basis = phrase(_B + "other_definition", basis=basis, concept=cal.concept)
+            basis = phrase(_B + "other_definition", basis=basis, concept=concept_word(cal.concept))
         scenarios.append(Scenario(t("common.scenario.reference_pace", "en", reference=reference.pace_label), "cagr",
                                   {"growth_pct": reference.growth_pct}, basis,
                                   t("common.scenario.reference_pace", "vi",
