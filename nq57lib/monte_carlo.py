@@ -21,9 +21,10 @@ from .errors import ParameterError, check_growth, check_int, check_number
 # checks the same ones before any kernel starts.
 from .bounds import MAX_PATHS, MAX_SIM_CELLS, MIN_PATHS, check_ceiling, check_horizon, check_paths, check_sim_size  # noqa: F401
 from .provenance import ASSUMED, Assumption
-from .text import Phrase, phrase
+from .text import Joined, Phrase, phrase
 from .share_projection import (LAST_YEAR, Calibration, _check_end_year, _check_target_after_base,
-                               _check_targets, _is_missing, _plain, meets_target, reached_comparator)
+                               _check_targets, _is_missing, _plain, concept_word, meets_target,
+                               reached_comparator)
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
@@ -142,7 +143,7 @@ def pooled_input(rows: Any, *, fan: str = "pooled") -> dict:
         out["base_sd_pct"] = float(frame["base_sd_pct"].fillna(0).max())
     if "n_obs" in frame:
         out["n_obs"] = frame["n_obs"].min()
-    fans = ", ".join(str(f) for f in frame.get("fan", pd.Series(["?"] * len(frame))))
+    fans = Joined(", ", tuple(concept_word(str(f)) for f in frame.get("fan", pd.Series(["?"] * len(frame)))))
     out["basis"] = phrase(_B + "pooled", fans=fans)
     return out
 
