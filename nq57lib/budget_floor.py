@@ -64,7 +64,9 @@ from .formatting import fmt_number, fmt_pct, format_number
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import bilingual, plain, section, t
+from .text import Names, Phrase, bilingual, names, phrase, plain, section, t
+
+_P = "budget_floor.basis."  # the inputs table's bases (words in the locale files)
 
 NOTEBOOK = "budget_floor"
 NATION = "vn"
@@ -79,14 +81,8 @@ BASE_LOOKBACK_YEARS = 2
 BASE_RATIO_YEARS = 3  # the budget-to-GRDP ratio is the mean over the latest (up to) three observed years
 MISSION_GEO = "vinh-phuc"  # the province whose 15 % floor is the project's mission
 PROVINCIAL_FLOOR_PCT = 15.0
-PROVINCIAL_FLOOR_BASIS = (
-    "as reported; primary text not found: a news report of Vinh Phuc's provincial steering committee meeting on "
-    "Resolution 57 (early 2025) states at least 15 % of the annual state budget for research and high-tech "
-    "application; no primary document was found (the project's research log on Vinh Phuc and its merger partners, "
-    "'VP S&T budget share target'; data/README.md, 'What is missing'). The province's plan QD 322/QD-UBND sizes "
-    "its S&T, innovation and digital transformation budget at 3 %")
-DEFLATOR_BASIS = ("round planning value, not a sourced figure: a moderate yearly price rise used to grow current-price "
-                  "aggregates, the capacity and to convert them to base-year prices; the sensitivity varies it")
+PROVINCIAL_FLOOR_BASIS = phrase("budget_floor.basis.provincial_floor")  # words in the locale files
+DEFLATOR_BASIS = phrase("budget_floor.basis.deflator")
 # A floor is "far above" observed spending when it exceeds this multiple of the highest S&T share of budget
 # expenditure observed for any province in the data (for the nation when no province has one).
 FAR_ABOVE_FACTOR = 3.0
@@ -140,9 +136,14 @@ def _bn(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _status_names(status: str) -> Names:
+    """An observation's status in each language (labels.csv), for a phrase."""
+    return names(en=status, vi=data.label("status", status, "vi", default=status))
+
+
 def _cite(row: Mapping[str, Any]) -> str:
     """'status, publisher, source-id' of one observation row."""
-    return f"{row['status']}, {row['publisher']}, {row['source_id']}"
+    return phrase(_P + "cite", status=_status_names(row["status"]), publisher=row["publisher"], source=row["source_id"])
 
 
 def _latest(frame: pd.DataFrame, up_to: int, since: int | None = None) -> pd.Series | None:
@@ -185,16 +186,17 @@ def _grdp(pkg, geo: str, base_year: int) -> Derived:
         if row is not None:
             year, summed = int(row["year"]), row["basis"] == "sum of old units"
             other = row["value_published"] if summed else row["value_sum"]
-            also = (f"; the {'published figure' if summed else 'sum of the old units'} for {year} is {_bn(other)}"
-                    if pd.notna(other) else "")
-            basis = (f"GRDP {year}, current prices, {_bn(row['value'])} bn VND: {row['basis']} "
-                     f"({row['status']}; {row['sources'].replace(';', ', ')}){also}")
+            basis = phrase(_P + "grdp_merged", year=year, value=float(row["value"]), how=row["basis"],
+                           status=_status_names(row["status"]), sources=row["sources"].replace(";", ", "))
+            if pd.notna(other):
+                basis = phrase(_P + ("grdp_also_published" if summed else "grdp_also_sum"), basis=basis, year=year,
+                               value=float(other))
             return Derived(float(row["value"]), DERIVED if summed else OBSERVED, basis, year, "merged")
     else:
         row = _latest(data.series(pkg, geo, "grdp_current_bn_vnd"), base_year)
         if row is not None:
             word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
-            basis = f"{word} {int(row['year'])}, current prices, {_bn(row['value'])} bn VND ({_cite(row)})"
+            basis = phrase(_P + "grdp", word=word, year=int(row["year"]), value=float(row["value"]), cite=_cite(row))
             return Derived(float(row["value"]), OBSERVED, basis, int(row["year"]), "observed")
     raise ParameterError("geo", f"no GRDP (grdp_current_bn_vnd) for {geo} up to {base_year} in the data; the "
                                 f"budget floor needs it (see `nq57 data --geo {geo}`)")
@@ -243,10 +245,9 @@ def _plan_base(pkg, geo: str, plan: Mapping[str, pd.Series], base_year: int) -> 
     """Rule b: plan amount / plan share, and its basis text."""
     amount, share = float(plan["amount"]["value"]), float(plan["share"]["value"])
     value = amount / (share / 100.0)
-    basis = (f"{_bn(amount)} / {share / 100:g} = {_bn(value)} bn VND: the S&T plan of {geo} sets about "
-             f"{_bn(amount)} bn VND a year for {_plan_period(plan)} ({_target_source(plan['amount'])}) and "
-             f"sizes it at {share:g} % of budget spending ({_target_source(plan['share'])}); the plan's yearly "
-             f"average is used as the {base_year} level")
+    basis = phrase(_P + "plan_base", amount=amount, fraction=share / 100, value=value, geo=geo,
+                   period=_plan_period(plan), amount_source=_target_source(plan["amount"]), share=share,
+                   share_source=_target_source(plan["share"]), year=base_year)
     return value, basis
 
 
@@ -255,25 +256,25 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
     """Rule c: an observed figure, grown to the base year if it is older."""
     year, raw = int(observed["year"]), float(observed["value"])
     value = _grow(raw, growth_pct, year, base_year)
-    picked = ("outturns and estimates (official, preliminary, estimate) before plans"
-              if observed["status"] in OUTTURN_STATUSES else "plans, since no outturn or estimate exists")
-    basis = (f"{t('budget_floor.concept.' + concept, 'en')} {year}, {_bn(raw)} bn VND ({_cite(observed)}), chosen by the "
-             f"package's best-observation rule among {picked}")
+    picked = phrase(_P + ("picked_outturns" if observed["status"] in OUTTURN_STATUSES else "picked_plans"))
+    basis = phrase(_P + "observed_base", concept=phrase("budget_floor.concept." + concept), year=year, raw=raw,
+                   cite=_cite(observed), picked=picked)
     if year != base_year:
-        basis += f"; grown to {base_year} at the path's {growth_pct:.2f} % a year = {_bn(value)} bn VND"
+        basis = phrase(_P + "grown", basis=basis, year=base_year, growth=growth_pct, value=value)
     caveats = []
     note = observed["note"].rstrip(". ") if isinstance(observed["note"], str) else ""
     if note:
-        basis += f"; data note: {note}"
+        basis = phrase(_P + "data_note", basis=basis, note=note)
         caveats.append(("caveat.data_note", {"note": note}))
     facts: dict[str, Any] = {"observed_bn_vnd": raw, "status": observed["status"],
                              "publisher": observed["publisher"],
                              "others": [(float(r["value"]), r["status"], r["publisher"]) for _, r in others.iterrows()]}
     if not others.empty:
-        listed = "; ".join(f"{_bn(r['value'])} ({r['status']}, {r['publisher']}, {r['source_id']}"
-                           f"{': ' + r['note'].rstrip('. ') if isinstance(r['note'], str) and r['note'] else ''})"
-                           for _, r in others.iterrows())
-        basis += f". Other figures for {year}: {listed}"
+        listed = tuple(phrase(_P + "other_figure", value=float(r["value"]), status=_status_names(r["status"]),
+                              publisher=r["publisher"], source=r["source_id"],
+                              note=": " + r["note"].rstrip(". ") if isinstance(r["note"], str) and r["note"] else "")
+                       for _, r in others.iterrows())
+        basis = phrase(_P + "other_figures", basis=basis, year=year, listed=listed)
     kind = OBSERVED if year == base_year else DERIVED
     return Derived(value, kind, basis, year, "observed", tuple(caveats), facts)
 
@@ -288,13 +289,14 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
     return best
 
 
-def _observed_share(row: pd.Series, prefix: str) -> Derived:
+def _observed_share(row: pd.Series, prefix: str | Phrase) -> Derived:
     """An observed S&T share, with a caveat when its scope is narrower than the floor's."""
     value, year = float(row["value"]), int(row["year"])
-    basis = f"{prefix}S&T share of budget expenditure {year}, {value:g} % (concept {row['concept']}; {_cite(row)})"
+    basis = phrase(_P + "observed_share", prefix=prefix, year=year, value=value, concept=row["concept"],
+                   cite=_cite(row))
     caveats = ()
     if row["concept"] != PLAN_CONCEPT:
-        basis += "; its scope is narrower than the floor's S&T, innovation and digital transformation (st_i_dt)"
+        basis = phrase(_P + "narrower", basis=basis)
         caveats = (("caveat.narrow_scope", {"share": ("pct", value, 2), "year": year, "concept": row["concept"]}),)
     return Derived(value, OBSERVED, basis, year, "observed", caveats)
 
@@ -306,10 +308,9 @@ def _national_floor(pkg) -> Derived:
     same = t[(t["geo_id"] == NATION) & (t["indicator_id"] == row["indicator_id"]) & (t["concept"] == row["concept"])
              & (t["comparator"] == ">=") & (t["value"] == row["value"]) & (t["target_id"] != row["target_id"])]
     cite = _target_source(row)
-    basis = (f"at least {row['value']:g} % of annual state budget expenditure for S&T, innovation and digital "
-             f"transformation ({cite})")
+    basis = phrase(_P + "national_floor", value=float(row["value"]), cite=cite)
     if not same.empty:
-        basis += "; the same floor is set by " + "; ".join(_target_source(r) for _, r in same.iterrows())
+        basis = phrase(_P + "same_floor", basis=basis, by="; ".join(_target_source(r) for _, r in same.iterrows()))
     return Derived(float(row["value"]), OBSERVED, basis, rule="target",
                    facts={"cite": cite, "target_id": row["target_id"], "instrument": row["instrument"]})
 
@@ -332,7 +333,7 @@ def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
     assumption = grdp_growth.growth_assumption(pkg, geo, P.start_year, real_growth_pct=P.real_growth_pct,
                                                deflator_pct=P.deflator_pct)
     if P.real_growth_pct != 0:
-        real = Derived(assumption.real_pct, ASSUMED, "set by the user (notebook parameter real_growth_pct)",
+        real = Derived(assumption.real_pct, ASSUMED, phrase(_P + "user", parameter="real_growth_pct"),
                        rule="parameter")
     else:
         years = assumption.years
@@ -341,7 +342,7 @@ def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
                        (("caveat.real_growth", {"rate": ("pct", assumption.real_pct, 2), "years": span,
                                                 "end": P.end_year}),), {"years": years, "span": span})
     default = registry.parameter_default(NOTEBOOK, "deflator_pct")
-    basis = DEFLATOR_BASIS if P.deflator_pct == default else "set by the user (notebook parameter deflator_pct)"
+    basis = DEFLATOR_BASIS if P.deflator_pct == default else phrase(_P + "user", parameter="deflator_pct")
     deflator = Derived(float(P.deflator_pct), ASSUMED, basis,
                        caveats=(("caveat.deflator", {"rate": ("pct", P.deflator_pct, 1)}),))
     return real, deflator
@@ -455,19 +456,17 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
     facts: dict[str, Any] = {"plan": alternative}
     if P.base_expenditure_bn_vnd > 0:
         return Derived(float(P.base_expenditure_bn_vnd), ASSUMED,
-                       "set by the user (notebook parameter base_expenditure_bn_vnd)", base_year, "parameter",
+                       phrase(_P + "user", parameter="base_expenditure_bn_vnd"), base_year, "parameter",
                        facts=facts)
     grdp_base = _grow(grdp.value, growth_pct, grdp.year, base_year)
     if _level(pkg, geo) == "nation":
         row, left_out = _national_estimate(pkg, base_year)
         if row is not None:
-            basis = (f"state budget estimate (plan status) for {base_year}: {_bn(row['value'])} bn VND "
-                     f"({_cite(row)}), the package's best observation among the point-valued plan figures for "
-                     f"total state budget expenditure")
+            basis = phrase(_P + "national_estimate", year=base_year, value=float(row["value"]), cite=_cite(row))
             if not left_out.empty:
-                basis += "; left out: " + "; ".join(
-                    f"{_bn(r['value'])} ({r['status']}, {r['source_id']}: flagged as a bound or for a scope check)"
-                    for _, r in left_out.iterrows())
+                basis = phrase(_P + "left_out", basis=basis, listed=tuple(
+                    phrase(_P + "left_out_one", value=float(r["value"]), status=_status_names(r["status"]),
+                           source=r["source_id"]) for _, r in left_out.iterrows()))
             facts.update(status=row["status"], publisher=row["publisher"], source_id=row["source_id"],
                          left_out=[float(v) for v in left_out["value"]])
             return Derived(float(row["value"]), OBSERVED, basis, base_year, "estimate", facts=facts)
@@ -479,27 +478,26 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
     ratio = _observed_ratio(pkg, geo, base_year)
     if ratio is not None:
         value = ratio["mean_pct"] / 100.0 * grdp_base
-        listed = "; ".join(f"{r['year']}: {_bn(r['budget'])} / {_bn(r['grdp'])} = {r['ratio_pct']:.2f} % "
-                           f"({r['geo']}; {r['sources']})" for r in ratio["rows"])
-        grown = (f", GRDP {grdp.year} grown to {base_year} at {growth_pct:.2f} % a year = {_bn(grdp_base)}"
-                 if grdp.year != base_year else "")
-        basis = (f"mean observed ratio of local budget expenditure (excluding carry-over) to GRDP, "
-                 f"{', '.join(str(y) for y in ratio['years'])}: {ratio['mean_pct']:.2f} % ({listed}); times "
-                 f"{grdp.basis}{grown}: {ratio['mean_pct']:.2f} % x {_bn(grdp_base)} = {_bn(value)} bn VND")
+        listed = tuple(phrase(_P + "ratio_row", year=r["year"], budget=float(r["budget"]), grdp=float(r["grdp"]),
+                              ratio=float(r["ratio_pct"]), geo=r["geo"], sources=r["sources"]) for r in ratio["rows"])
+        grown = (phrase(_P + "grdp_grown", year=grdp.year, base_year=base_year, growth=growth_pct,
+                        value=float(grdp_base)) if grdp.year != base_year else "")
+        basis = phrase(_P + "ratio", years=", ".join(str(y) for y in ratio["years"]), mean=float(ratio["mean_pct"]),
+                       listed=listed, grdp=grdp.basis, grown=grown, grdp_base=float(grdp_base), value=float(value))
         kind = DERIVED
         caveats: tuple = ()
         if ratio["parts"] != [geo]:
-            basis += f"; the old units' figures are summed ({', '.join(ratio['parts'])})"
+            basis = phrase(_P + "summed", basis=basis, parts=", ".join(ratio["parts"]))
         if ratio["partial"]:
             kind = ASSUMED
-            basis += (f"; ASSUMED: {', '.join(ratio['missing'])} report no budget expenditure in the data, so the "
-                      f"ratio of {', '.join(ratio['parts'])} stands for the whole unit")
+            basis = phrase(_P + "partial", basis=basis, missing=", ".join(ratio["missing"]),
+                           parts=", ".join(ratio["parts"]))
             caveats = (("caveat.partial_ratio", {"parts": ("geos", tuple(ratio["parts"])),
                                                  "missing": ("geos", tuple(ratio["missing"]))}),)
         if alternative is not None:
             diff = (alternative["value"] / value - 1.0) * 100.0
-            basis += (f". Alternative (not used): the plan-derived figure of {alternative['geo']}, "
-                      f"{alternative['basis']}; {diff:+.0f} % from the ratio-based base")
+            basis = phrase(_P + "alternative", basis=basis, geo=alternative["geo"], plan=alternative["basis"],
+                           diff=float(diff))
         facts.update(ratio=ratio, grdp_base_bn_vnd=grdp_base)
         return Derived(value, kind, basis, base_year, "ratio", caveats, facts)
     if alternative is not None:
@@ -512,13 +510,12 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
 def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
     """Status-quo share of budget expenditure spent on S&T (see the module docstring)."""
     if P.current_share_pct > 0:
-        return Derived(float(P.current_share_pct), ASSUMED, "set by the user (notebook parameter current_share_pct)",
+        return Derived(float(P.current_share_pct), ASSUMED, phrase(_P + "user", parameter="current_share_pct"),
                        rule="parameter")
     plan = _plan(pkg, geo, base_year)
     if plan is not None:
         share = plan["share"]
-        basis = (f"the plan's share, a target, not observed spending: {share['value']:g} % of budget spending "
-                 f"({_target_source(share)}); S&T spending outturns for recent years are not in the data")
+        basis = phrase(_P + "plan_share", value=float(share["value"]), source=_target_source(share))
         return Derived(float(share["value"]), ASSUMED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
     row = _latest_share(pkg, geo, base_year)
     if row is not None:
@@ -526,22 +523,22 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
     proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if proxies:
         share = _plan(pkg, proxies[0], base_year)["share"]
-        basis = (f"no S&T share for {geo} in the data; assumed equal to the plan share of its old unit "
-                 f"{proxies[0]}, {share['value']:g} % ({_target_source(share)})")
+        basis = phrase(_P + "proxy_share", geo=geo, old=proxies[0], value=float(share["value"]),
+                       source=_target_source(share))
         return Derived(float(share["value"]), ASSUMED, basis, rule="proxy",
                        caveats=(("caveat.proxy_share", {"proxy": ("geo", proxies[0])}),), facts={"proxy": proxies[0]})
     row = _latest_share(pkg, NATION, base_year)
     if row is None or geo == NATION:
         raise ParameterError("current_share_pct", f"no S&T share of budget expenditure for {geo} in the data; "
                                                   f"set current_share_pct")
-    share = _observed_share(row, f"no S&T share for {geo} in the data; the national share is used as a proxy: ")
+    share = _observed_share(row, phrase(_P + "national_share", geo=geo))
     return replace(share, kind=ASSUMED, rule="national", caveats=share.caveats + (("caveat.national_share", {}),))
 
 
 def _capacity(pkg, geo: str, P, base_year: int, deflator_pct: float) -> Derived | None:
     """Absorptive capacity in the base year: the user's value, else the geography's absorption forecast."""
     if P.capacity_bn_vnd > 0:
-        return Derived(float(P.capacity_bn_vnd), ASSUMED, "set by the user (notebook parameter capacity_bn_vnd)",
+        return Derived(float(P.capacity_bn_vnd), ASSUMED, phrase(_P + "user", parameter="capacity_bn_vnd"),
                        rule="parameter", facts={"growth_pct": deflator_pct})
     t = pkg.targets
     rows = t[(t["geo_id"] == geo) & t["target_id"].str.contains(ABSORPTION_MARK, regex=False)]
@@ -550,9 +547,8 @@ def _capacity(pkg, geo: str, P, base_year: int, deflator_pct: float) -> Derived 
         if first <= base_year <= row["year"]:
             low = float(row["value"])
             high = float(row["value_high"]) if pd.notna(row["value_high"]) else low
-            basis = (f"top of the {_bn(low)}–{_bn(high)} bn VND a year that {row['instrument']} judges realistic "
-                     f"to absorb in {int(first)}–{int(row['year'])} ({row['target_id']}, {row['source_id']}); "
-                     f"grown with prices (the deflator) from {base_year}, since the plan states no path")
+            basis = phrase(_P + "capacity", low=low, high=high, instrument=row["instrument"], first=int(first),
+                           last=int(row["year"]), target=row["target_id"], source=row["source_id"], year=base_year)
             facts = {"low_bn_vnd": low, "high_bn_vnd": high, "last_year": int(row["year"]),
                      "target_id": row["target_id"], "growth_pct": deflator_pct}
             return Derived(high, OBSERVED, basis, rule="target",
@@ -573,22 +569,21 @@ def _own_floor(pkg, geo: str) -> Derived | None:
     if rows.empty:
         return None
     row = rows.sort_values("year").iloc[-1]
-    return Derived(float(row["value"]), OBSERVED, f"the province's own floor: at least {row['value']:g} % of "
-                   f"budget expenditure ({_target_source(row)})", rule="own", facts={"target_id": row["target_id"]})
+    return Derived(float(row["value"]), OBSERVED, phrase(_P + "own_floor", value=float(row["value"]),
+                                                          source=_target_source(row)), rule="own", facts={"target_id": row["target_id"]})
 
 
 def _floor(pkg, geo: str, P, national: Derived) -> Derived:
     """The run's floor: ``floor_pct`` if > 0, else the geography's default (see the module docstring)."""
     if P.floor_pct > 0:
-        return Derived(float(P.floor_pct), ASSUMED, "set by the user (notebook parameter floor_pct)", rule="parameter")
+        return Derived(float(P.floor_pct), ASSUMED, phrase(_P + "user", parameter="floor_pct"), rule="parameter")
     if geo == NATION:
         return replace(national, rule="national")
     if geo == MISSION_GEO:
         return _vinh_phuc_floor(pkg)
     if MISSION_GEO in data.old_units(pkg, geo):
         carried = _vinh_phuc_floor(pkg)
-        basis = (f"scenario: Vinh Phuc's floor carried to its successor {geo} (merged on 1 July 2025); no floor of "
-                 f"the new unit is in the data. Vinh Phuc's floor: {carried.basis}")
+        basis = phrase(_P + "carried_floor", geo=geo, basis=carried.basis)
         return Derived(carried.value, ASSUMED, basis, rule="carried",
                        caveats=(("caveat.carried_floor", {"floor": ("pct", carried.value, 0)}),))
     own = _own_floor(pkg, geo)
@@ -614,24 +609,22 @@ def _derive(pkg, P) -> Derivation:
     floor = _floor(pkg, geo, P, national)
     word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
     bases = {
-        "base_year": (ASSUMED, f"the start year (notebook parameter start_year); constant prices are {base_year} "
-                               f"prices"),
+        "base_year": (ASSUMED, phrase(_P + "base_year", year=base_year)),
         "base_expenditure_bn_vnd": (base.kind, base.basis),
         "floor_pct": (floor.kind, floor.basis),
         "current_share_pct": (share.kind, share.basis),
-        "grdp_base_year": (grdp.kind, f"year of the {word} figure ({grdp.basis})"),
+        "grdp_base_year": (grdp.kind, phrase(_P + "year_of", word=word, basis=grdp.basis)),
         "grdp_base_bn_vnd": (grdp.kind, grdp.basis),
         "real_growth_pct": (real.kind, real.basis),
         "deflator_pct": (deflator.kind, deflator.basis),
-        "budget_growth_pct": (ASSUMED, f"budget expenditure grows with nominal {word}" if own_growth is None
-                              else "set by the user (notebook parameter budget_growth_pct)"),
-        "start_year": (ASSUMED, "notebook parameter start_year: first year the floor applies"),
-        "ramp_year": (ASSUMED, "notebook parameter ramp_year: an assumed pace, not a decision in the sources"),
+        "budget_growth_pct": (ASSUMED, phrase(_P + "budget_growth", word=word) if own_growth is None
+                              else phrase(_P + "user", parameter="budget_growth_pct")),
+        "start_year": (ASSUMED, phrase(_P + "start_year")),
+        "ramp_year": (ASSUMED, phrase(_P + "ramp_year")),
     }
     if capacity is not None:
         bases["capacity_bn_vnd"] = (capacity.kind, capacity.basis)
-        bases["capacity_growth_pct"] = (ASSUMED, "capacity grows with prices (the deflator): no source gives a "
-                                                 "capacity path, and a fixed nominal amount would shrink in real terms")
+        bases["capacity_growth_pct"] = (ASSUMED, phrase(_P + "capacity_growth"))
     ramp_year = P.ramp_year
     periods = ((base_year, ramp_year), (ramp_year + 1, end_year)) if base_year <= ramp_year < end_year \
         else ((base_year, end_year),)
@@ -674,24 +667,25 @@ def _rnd_inputs(pkg, derivation: Derivation) -> RndInputs:
     inputs, items = derivation.inputs, derivation.items
     gerd, uis = _gerd(pkg, inputs.base_year)
     target, nonstate = _target(pkg, GERD_TARGET_ID), _target(pkg, NONSTATE_TARGET_ID)
-    gerd_basis = f"GERD {int(gerd['year'])}, {gerd['value']:g} % of GDP (concept {gerd['concept']}; {_cite(gerd)})"
+    gerd_basis = phrase(_P + "gerd", year=int(gerd["year"]), value=float(gerd["value"]), concept=gerd["concept"],
+                        cite=_cite(gerd))
     if uis is not None:
-        gerd_basis += (f"; the internationally comparable UIS series gives {uis['value']:g} % for "
-                       f"{int(uis['year'])} ({_cite(uis)})")
+        gerd_basis = phrase(_P + "uis", basis=gerd_basis, value=float(uis["value"]), year=int(uis["year"]),
+                            cite=_cite(uis))
     bases = {
-        "gdp_base_year": (items["grdp"].kind, f"year of the GDP figure ({items['grdp'].basis})"),
+        "gdp_base_year": (items["grdp"].kind, phrase(_P + "year_of", word="GDP", basis=items["grdp"].basis)),
         "gdp_base_bn_vnd": (items["grdp"].kind, items["grdp"].basis),
         "real_growth_pct": inputs.bases["real_growth_pct"],
         "deflator_pct": inputs.bases["deflator_pct"],
-        "gerd_base_year": (OBSERVED, f"year of the latest GERD observation ({_cite(gerd)})"),
+        "gerd_base_year": (OBSERVED, phrase(_P + "gerd_year", cite=_cite(gerd))),
         "gerd_base_pct_gdp": (OBSERVED, gerd_basis),
-        "target_pct_gdp": (OBSERVED, f"R&D spending {target['comparator']} {target['value']:g} % of GDP by "
-                                     f"{int(target['year'])} ({_target_source(target)})"),
-        "target_year": (OBSERVED, f"year of the R&D target ({_target_source(target)})"),
-        "nonstate_share_pct": (OBSERVED, f"non-state share of R&D funding {nonstate['comparator']} "
-                                         f"{nonstate['value']:g} % by {int(nonstate['year'])} "
-                                         f"({_target_source(nonstate)}); the boundary is used, so the public "
-                                         f"figure is a ceiling"),
+        "target_pct_gdp": (OBSERVED, phrase(_P + "rnd_target", comparator=target["comparator"],
+                                            value=float(target["value"]), year=int(target["year"]),
+                                            source=_target_source(target))),
+        "target_year": (OBSERVED, phrase(_P + "rnd_target_year", source=_target_source(target))),
+        "nonstate_share_pct": (OBSERVED, phrase(_P + "nonstate", comparator=nonstate["comparator"],
+                                                value=float(nonstate["value"]), year=int(nonstate["year"]),
+                                                source=_target_source(nonstate))),
     }
     return RndInputs(
         gdp_base_year=inputs.grdp_base_year, gdp_base_bn_vnd=inputs.grdp_base_bn_vnd,
@@ -750,13 +744,13 @@ def default_floors(derivation: Derivation) -> list[Floor]:
     """
     items = derivation.items
     floor, national = items["floor"], items["national"]
-    floors = [Floor("floor", floor.value, floor.kind, floor.basis, "S&T floor")]
+    floors = [Floor("floor", floor.value, floor.kind, floor.basis, phrase("common.inputs.budget.floor_pct"))]
     if floor.rule != "national":
         floors.append(Floor("national_floor", national.value, national.kind, national.basis,
-                            "National S&T, innovation and digital transformation floor (comparison)"))
+                            phrase(_P + "national_floor_label")))
     if floor.rule not in ("as_reported", "carried") and floor.value != PROVINCIAL_FLOOR_PCT:
         floors.append(Floor("vinh_phuc_floor", PROVINCIAL_FLOOR_PCT, ASSUMED, PROVINCIAL_FLOOR_BASIS,
-                            "Vinh Phuc's provincial floor, as reported (comparison)"))
+                            phrase(_P + "vinh_phuc_floor_label")))
     return floors
 
 
@@ -1017,8 +1011,9 @@ def report(pkg, paths: BudgetPaths, absorption: pd.DataFrame, rnd: RndView | Non
     tables = {key: table.copy() for key, table in tables.items()}
     for table in tables.values():
         table.insert(0, "geo_id", d.geo)
-    assumptions = assumptions_frame(_records(paths, rnd))
-    sources = sources_frame(pkg, source_ids_in(*assumptions["basis"]))
+    records = _records(paths, rnd)
+    assumptions = assumptions_frame(records, lang)
+    sources = sources_frame(pkg, source_ids_in(*(a.basis for a in records)))
     figures = {
         "spending": lambda: spending_figure(pkg, paths, lang),
         "cumulative_gap": lambda: cumulative_gap_figure(pkg, paths, lang),

@@ -47,7 +47,7 @@ Choices, each stated in the report:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -58,7 +58,9 @@ from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import LANGS, catalog, plain, section, t
+from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, section, t
+
+_L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 INDICATOR = "de_share_pct"
 NATION = "vn"
@@ -130,20 +132,21 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
             row = observed[p].iloc[-1]
             shares[p] = float(row["value"])
             sources.add(row["source_id"])
-            pieces.append(f"{p} {shares[p]:g} % (observed {int(row['year'])}, {row['source_id']})")
+            pieces.append(phrase(_B + "piece_observed", geo=_geo_id_words(pkg, p), share=shares[p], year=int(row["year"]),
+                                 source=row["source_id"]))
         else:
             shares[p] = float(national_row["value"].iloc[0])
             sources.add(national_row["source_id"].iloc[0])
-            pieces.append(f"{p} {shares[p]:g} % (ASSUMED: national '{concept}' share {year}, "
-                          f"{national_row['source_id'].iloc[0]}, no provincial figure)")
+            pieces.append(phrase(_B + "piece_assumed", geo=_geo_id_words(pkg, p), share=shares[p],
+                                 concept=share_projection.concept_word(concept), year=year,
+                                 source=national_row["source_id"].iloc[0]))
     total = sum(weights.values())
     value = sum(shares[p] * weights[p] for p in parts) / total
-    weight_text = ", ".join(f"{p} {weights[p]:,.0f}" for p in parts)
-    basis = (f"GRDP-weighted average of the old provinces' shares: {'; '.join(pieces)}; weights = GRDP at current "
-             f"prices {weight_year} (bn VND: {weight_text}); = {value:.2f} %. The weights' year differs from the "
-             f"shares' year; the new unit has no published share.")
+    weight_text = Joined(", ", tuple(phrase(_B + "weight", geo=_geo_id_words(pkg, p), weight=weights[p]) for p in parts))
+    basis = phrase(_B + "weighted_base", pieces=tuple(pieces), year=weight_year, weights=weight_text, value=value)
     assumption = Assumption("base_share_pct", value, "%", ASSUMED,
-                            f"assumed {year} share of {geo_id} ('{concept}' definition)", basis)
+                            phrase(_L + "assumed_share", year=year, geo=_geo_id_words(pkg, geo_id),
+                                   concept=share_projection.concept_word(concept)), basis)
     history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted(sources)
@@ -172,12 +175,14 @@ def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other:
         return None
     ratio = float(row["value"]) / float(po["value"].iloc[0])
     value = float(pc["value"].iloc[0]) * ratio
-    basis = (f"relative level: {proxy_geo} '{concept}' share {year} {float(pc['value'].iloc[0]):g} % "
-             f"({pc['source_id'].iloc[0]}) x {geo_id}'s level relative to {proxy_geo} on '{other_concept}' "
-             f"{float(row['value']):g} / {float(po['value'].iloc[0]):g} = {ratio:.3f} "
-             f"({po['source_id'].iloc[0]}); = {value:.2f} %. No '{concept}' value is published for {geo_id}.")
+    basis = phrase(_B + "relative_base", proxy=_geo_id_words(pkg, proxy_geo),
+                   concept=share_projection.concept_word(concept), year=year,
+                   proxy_share=float(pc["value"].iloc[0]), proxy_source=pc["source_id"].iloc[0],
+                   geo=_geo_id_words(pkg, geo_id), other=share_projection.concept_word(other_concept), own=float(row["value"]), proxy_other=float(po["value"].iloc[0]),
+                   ratio=ratio, other_source=po["source_id"].iloc[0], value=value)
     assumption = Assumption(f"base_share_pct ({concept})", value, "%", ASSUMED,
-                            f"assumed {year} share of {geo_id} ('{concept}' definition)", basis)
+                            phrase(_L + "assumed_share", year=year, geo=_geo_id_words(pkg, geo_id),
+                                   concept=share_projection.concept_word(concept)), basis)
     history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted({str(pc["source_id"].iloc[0]), str(po["source_id"].iloc[0]),
@@ -400,6 +405,20 @@ class Calibrations:
         return _frame_html(self.table(), "calibration")
 
 
+def _geo_names(pkg: data.DataPackage, geo_id: str) -> Names:
+    return names(en=data.geo_name(pkg, geo_id, "en"), vi=data.geo_name(pkg, geo_id, "vi"))
+
+
+def _geo_phrase(pkg: data.DataPackage, geo_id: str) -> Phrase:
+    """A geography's name as a phrase (English name; Vietnamese in a Vietnamese report)."""
+    return phrase(_B + "name", name=_geo_names(pkg, geo_id))
+
+
+def _geo_id_words(pkg: data.DataPackage, geo_id: str) -> Names:
+    """A geography's id where the results have always named it, its Vietnamese name for a Vietnamese reader."""
+    return names(en=geo_id, vi=data.geo_name(pkg, geo_id, "vi"))
+
+
 def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
     """Step 3: base observation and pace on each definition, and the damped pace where it can be fitted.
 
@@ -408,15 +427,17 @@ def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
     same series (>= 3 observations).
     """
     by_concept, damped = {}, {}
-    label = data.geo_name(pkg, inputs.geo_id, "en")
-    proxy_label_geo = data.geo_name(pkg, inputs.proxy_geo, "en")
+    # names as phrases: the English names (the results files' words), the Vietnamese ones in a Vietnamese report
+    label = _geo_phrase(pkg, inputs.geo_id)
     for concept in inputs.concepts:
         proxy = inputs.proxy_histories.get(concept)
+        proxy_label = phrase(_B + "series", name=_geo_names(pkg, inputs.proxy_geo),
+                             concept=share_projection.concept_word(concept))
         cal = share_projection.calibrate(inputs.histories[concept][HISTORY_COLUMNS], concept=concept, label=label,
-                                         proxy=proxy, proxy_label=f"{proxy_label_geo} ({concept})")
+                                         proxy=proxy, proxy_label=proxy_label)
         by_concept[concept] = cal
         fitted = inputs.histories[concept] if cal.source == "own" else proxy
-        fit_label = label if cal.source == "own" else f"{proxy_label_geo} ({concept})"
+        fit_label = label if cal.source == "own" else proxy_label
         damped[concept] = (share_projection.fit_damped_pace(fitted[HISTORY_COLUMNS], concept=concept, label=fit_label)
                            if fitted is not None and len(fitted) >= share_projection.DAMPED_MIN_OBS else None)
     return Calibrations(by_concept, damped)
@@ -432,15 +453,14 @@ def grdp_growth_assumption(pkg: data.DataPackage, inputs: ShareInputs, P) -> grd
     """
     if P.g_grdp_pct != 0:
         return grdp_growth.GrowthAssumption(inputs.geo_id, float(P.g_grdp_pct), 0.0, ASSUMED,
-                                            "nominal GRDP growth set by the run (notebook parameter g_grdp_pct)",
-                                            "included in g_grdp_pct")
+                                            phrase(_B + "nominal_run"), phrase(_B + "in_g_grdp"))
     try:
         return grdp_growth.growth_assumption(pkg, inputs.geo_id, inputs.as_of_year, deflator_pct=P.deflator_pct)
     except ParameterError:
         national = grdp_growth.growth_assumption(pkg, NATION, inputs.as_of_year, deflator_pct=P.deflator_pct)
         return grdp_growth.GrowthAssumption(
             inputs.geo_id, national.real_pct, national.deflator_pct, ASSUMED,
-            f"no real GRDP growth of {inputs.geo_id} in the data; the nation's stands in: {national.real_basis}",
+            phrase(_B + "nation_stands_in", geo=inputs.geo_id, basis=national.real_basis),
             national.deflator_basis, national.years)
 
 
@@ -539,8 +559,7 @@ def decomposition(calibrations: Calibrations, de_growth_pct: float,
     scenario = share_projection.Scenario(
         t("digital_economy.scenario.decomposition", "en"), "decomposition",
         {"de_growth_pct": de_growth_pct, "grdp_growth_pct": grdp.nominal_pct},
-        f"digital-economy value added at the report's scenario rate (parameter de_growth_pct) and GRDP at the "
-        f"nominal growth assumption {grdp.nominal_pct:.2f} % a year", t("digital_economy.scenario.decomposition", "vi"))
+        phrase(_B + "decomposition", nominal=grdp.nominal_pct), t("digital_economy.scenario.decomposition", "vi"))
     return [DefinitionScenario(c, scenario) for c in calibrations.by_concept]
 
 
@@ -892,13 +911,12 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
     records += grdp.assumptions()
     if simulation.result is not None and any(inputs.is_assumed(c) for c in inputs.concepts):
         records.append(Assumption("base_sd_pct", ASSUMED_BASE_SD_PCT, "% (log points)", ASSUMED,
-                                  "error of an assumed starting level (Monte Carlo)",
-                                  "a round prior, not estimated: no second measurement of the level exists"))
-    assumptions = assumptions_frame(records)
+                                  phrase(_L + "base_sd"), phrase(_B + "base_sd")))
+    assumptions = assumptions_frame(records, inputs.lang)
     cited = set(history["source_id"]) | set(targets["source_id"]) | set(history.attrs.get("sources", []))
     for proxy in inputs.proxy_histories.values():
         cited |= set(proxy["source_id"])
-    cited |= source_ids_in(*assumptions["basis"])
+    cited |= source_ids_in(*(a.basis for a in records))
 
     report = Report(notebook="digital_economy", geo_id=inputs.geo_id, lang=inputs.lang,
                     title=t("digital_economy.title", inputs.lang, name=inputs.name))
@@ -929,8 +947,7 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
 
 def _tagged(assumption: Assumption, concept: str) -> Assumption:
     """An assumption named with its definition, so the two definitions' inputs stay apart."""
-    return Assumption(f"{assumption.name} ({concept})", assumption.value, assumption.unit, assumption.kind,
-                      assumption.label, assumption.basis)
+    return replace(assumption, name=f"{assumption.name} ({concept})")
 
 
 def narrative(report: Report) -> Any:

@@ -41,6 +41,9 @@ import pandas as pd
 from . import bounds
 from .errors import ParameterError, check_choice, check_growth, check_int, check_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
+from .text import Phrase, phrase
+
+_L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 SCENARIOS = ("floor", "ramp", "status_quo")
 DEFAULT_PERIODS = ((2025, 2030), (2031, 2045))
@@ -134,7 +137,7 @@ class _LabelledInputs:
             value = getattr(self, name)
             if value is None:
                 continue
-            kind, basis = self.bases.get(name, (ASSUMED, "given by the caller; no basis recorded"))
+            kind, basis = self.bases.get(name, (ASSUMED, phrase(_B + "no_basis")))
             records.append(Assumption(name, float(value), unit, kind, text, basis))
         return records
 
@@ -147,25 +150,25 @@ class _LabelledInputs:
         for name, value in changes.items():
             if name in self._INFO and value != getattr(self, name):
                 old = getattr(self, name)
-                was = bases.get(name, (ASSUMED, "no basis recorded"))[1]
-                bases[name] = (ASSUMED, f"set by the caller (the default {old!r} had basis: {was})")
+                was = bases.get(name, (ASSUMED, phrase(_B + "no_basis_recorded")))[1]
+                bases[name] = (ASSUMED, phrase(_B + "changed", old=old, was=was))
         return replace(self, bases=bases, **changes)
 
 
 _BUDGET_INFO = {
-    "base_year": ("year", "Base year of the budget path; constant prices are this year's prices"),
-    "base_expenditure_bn_vnd": ("bn VND", "Budget expenditure in the base year"),
-    "floor_pct": ("% of budget expenditure", "S&T spending floor"),
-    "current_share_pct": ("% of budget expenditure", "Current (status-quo) S&T share of budget expenditure"),
-    "grdp_base_year": ("year", "Year of the base GRDP (GDP for the nation)"),
-    "grdp_base_bn_vnd": ("bn VND", "GRDP (GDP for the nation) at current prices in its base year"),
-    "real_growth_pct": ("% per year", "Real GRDP (GDP) growth, every future year"),
-    "deflator_pct": ("% per year", "GRDP (GDP) deflator growth, every future year"),
-    "budget_growth_pct": ("% per year", "Nominal growth of budget expenditure (own rate)"),
-    "start_year": ("year", "First year the floor applies; the ramp starts here"),
-    "ramp_year": ("year", "Year the ramp reaches the floor"),
-    "capacity_bn_vnd": ("bn VND per year", "Absorptive capacity: S&T spending judged usable in the base year"),
-    "capacity_growth_pct": ("% per year", "Nominal growth of the absorptive capacity"),
+    "base_year": ("year", Phrase("common.inputs.budget.base_year")),
+    "base_expenditure_bn_vnd": ("bn VND", Phrase("common.inputs.budget.base_expenditure_bn_vnd")),
+    "floor_pct": ("% of budget expenditure", Phrase("common.inputs.budget.floor_pct")),
+    "current_share_pct": ("% of budget expenditure", Phrase("common.inputs.budget.current_share_pct")),
+    "grdp_base_year": ("year", Phrase("common.inputs.budget.grdp_base_year")),
+    "grdp_base_bn_vnd": ("bn VND", Phrase("common.inputs.budget.grdp_base_bn_vnd")),
+    "real_growth_pct": ("% per year", Phrase("common.inputs.budget.real_growth_pct")),
+    "deflator_pct": ("% per year", Phrase("common.inputs.budget.deflator_pct")),
+    "budget_growth_pct": ("% per year", Phrase("common.inputs.budget.budget_growth_pct")),
+    "start_year": ("year", Phrase("common.inputs.budget.start_year")),
+    "ramp_year": ("year", Phrase("common.inputs.budget.ramp_year")),
+    "capacity_bn_vnd": ("bn VND per year", Phrase("common.inputs.budget.capacity_bn_vnd")),
+    "capacity_growth_pct": ("% per year", Phrase("common.inputs.budget.capacity_growth_pct")),
 }
 
 
@@ -258,28 +261,28 @@ class BudgetInputs(_LabelledInputs):
         if self.capacity_bn_vnd is None:
             records = [r for r in records if r.name != "capacity_growth_pct"]
         nominal = self.nominal_grdp_growth_pct
-        derivation = (f"(1 + {self.real_growth_pct:g} %) x (1 + {self.deflator_pct:g} %) - 1 "
-                      f"= {nominal:.4g} %")
+        derivation = phrase(_B + "compounded", real=self.real_growth_pct, deflator=self.deflator_pct,
+                            nominal=nominal)
         records.append(Assumption("nominal_grdp_growth_pct", nominal, "% per year", DERIVED,
-                                  "Nominal GRDP (GDP) growth", derivation))
+                                  phrase(_L + "nominal_grdp"), derivation))
         if self.budget_growth_pct is None:
-            basis = self.bases.get("budget_growth_pct", (ASSUMED, "no own budget growth rate given"))[1]
+            basis = self.bases.get("budget_growth_pct", (ASSUMED, phrase(_B + "no_budget_growth")))[1]
             records.append(Assumption("budget_growth_pct", nominal, "% per year", ASSUMED,
-                                      "Nominal growth of budget expenditure, following nominal GRDP",
-                                      f"{basis}; value {derivation}"))
+                                      phrase(_L + "budget_following"),
+                                      phrase(_B + "with_value", basis=basis, derivation=derivation)))
         return records
 
 
 _RND_INFO = {
-    "gdp_base_year": ("year", "Year of the base GDP"),
-    "gdp_base_bn_vnd": ("bn VND", "GDP at current prices in its base year"),
-    "real_growth_pct": ("% per year", "Real GDP growth, every future year"),
-    "deflator_pct": ("% per year", "GDP deflator growth, every future year"),
-    "gerd_base_year": ("year", "Year of the latest observed R&D spending share"),
-    "gerd_base_pct_gdp": ("% of GDP", "Gross domestic expenditure on R&D (GERD) in its base year"),
-    "target_pct_gdp": ("% of GDP", "R&D spending target"),
-    "target_year": ("year", "Year of the R&D target"),
-    "nonstate_share_pct": ("% of GERD", "Minimum non-state share of R&D funding"),
+    "gdp_base_year": ("year", Phrase("common.inputs.rnd.gdp_base_year")),
+    "gdp_base_bn_vnd": ("bn VND", Phrase("common.inputs.rnd.gdp_base_bn_vnd")),
+    "real_growth_pct": ("% per year", Phrase("common.inputs.rnd.real_growth_pct")),
+    "deflator_pct": ("% per year", Phrase("common.inputs.rnd.deflator_pct")),
+    "gerd_base_year": ("year", Phrase("common.inputs.rnd.gerd_base_year")),
+    "gerd_base_pct_gdp": ("% of GDP", Phrase("common.inputs.rnd.gerd_base_pct_gdp")),
+    "target_pct_gdp": ("% of GDP", Phrase("common.inputs.rnd.target_pct_gdp")),
+    "target_year": ("year", Phrase("common.inputs.rnd.target_year")),
+    "nonstate_share_pct": ("% of GERD", Phrase("common.inputs.rnd.nonstate_share_pct")),
 }
 
 
@@ -337,8 +340,8 @@ class RndInputs(_LabelledInputs):
         records = self.input_assumptions()
         nominal = nominal_growth_pct(self.real_growth_pct, self.deflator_pct)
         records.append(Assumption(
-            "nominal_gdp_growth_pct", nominal, "% per year", DERIVED, "Nominal GDP growth",
-            f"(1 + {self.real_growth_pct:g} %) x (1 + {self.deflator_pct:g} %) - 1 = {nominal:.4g} %"))
+            "nominal_gdp_growth_pct", nominal, "% per year", DERIVED, phrase(_L + "nominal_gdp"),
+            phrase(_B + "compounded", real=self.real_growth_pct, deflator=self.deflator_pct, nominal=nominal)))
         return records
 
 
@@ -611,7 +614,7 @@ def rnd_target_path(inputs: RndInputs) -> RndResult:
     records = inputs.assumptions()
     records.append(Assumption(
         "gerd_after_target_pct_gdp", inputs.target_pct_gdp, "% of GDP", ASSUMED,
-        "R&D share after the target year", "the target sets no later level; held at the target"))
+        phrase(_L + "gerd_after"), phrase(_B + "held_at_target")))
     return RndResult(inputs=inputs, yearly=yearly, assumptions=tuple(records))
 
 

@@ -23,6 +23,9 @@ from . import data
 from .floor_cost import nominal_growth_pct
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, Assumption
+from .text import Phrase, phrase
+
+_L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 MEDIUM_TERM_YEARS = 5  # a plan period: long enough to smooth one shock year (2020, 2023), short enough to be current
 GROWTH_INDICATOR = "grdp_growth_pct"
@@ -36,7 +39,7 @@ class YearRate:
 
     year: int
     rate_pct: float
-    basis: str  # "observed (source-id)" or the weighting that derived it
+    basis: str | Phrase  # "observed (source-id)" or the weighting that derived it
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,8 @@ class GrowthAssumption:
     real_pct: float
     deflator_pct: float
     real_kind: str  # DERIVED (a mean of observed rates) or ASSUMED (set by the user)
-    real_basis: str
-    deflator_basis: str
+    real_basis: str | Phrase  # text, or a ``text.Phrase`` shown in the report's language
+    deflator_basis: str | Phrase
     years: tuple[int, ...] = ()  # the observed years averaged; empty when set by the user
 
     @property
@@ -57,15 +60,14 @@ class GrowthAssumption:
 
     def assumptions(self) -> list[Assumption]:
         """The three labelled inputs (real, deflator, nominal) for an assumptions table."""
-        nominal_basis = (f"(1 + {self.real_pct:.4g} %) x (1 + {self.deflator_pct:.4g} %) - 1: real growth "
-                         f"compounded with the deflator")
+        nominal_basis = phrase(_B + "nominal", real=self.real_pct, deflator=self.deflator_pct)
         return [
             Assumption("real_growth_pct", self.real_pct, "% per year", self.real_kind,
-                       "real GRDP growth", self.real_basis),
-            Assumption("deflator_pct", self.deflator_pct, "% per year", ASSUMED, "GRDP deflator",
+                       phrase(_L + "real_growth"), self.real_basis),
+            Assumption("deflator_pct", self.deflator_pct, "% per year", ASSUMED, phrase(_L + "deflator"),
                        self.deflator_basis),
             Assumption("nominal_growth_pct", self.nominal_pct, "% per year", DERIVED,
-                       "nominal GRDP growth", nominal_basis),
+                       phrase(_L + "nominal_growth"), nominal_basis),
         ]
 
 
@@ -88,7 +90,8 @@ def yearly_real_growth(pkg: data.DataPackage, geo_id: str) -> list[YearRate]:
     merged one moves slowly; the basis names every year used).
     """
     own = data.series(pkg, geo_id, GROWTH_INDICATOR)
-    rates = {int(r.year): YearRate(int(r.year), float(r.value), f"observed ({r.source_id})")
+    rates = {int(r.year): YearRate(int(r.year), float(r.value), phrase(_B + "rate_observed",
+                                                                                        source=r.source_id))
              for r in own.itertuples() if pd.notna(r.value)}
     parts = data.old_units(pkg, geo_id)
     if parts:
@@ -102,7 +105,7 @@ def yearly_real_growth(pkg: data.DataPackage, geo_id: str) -> list[YearRate]:
             weights = {p: float(level[p][weight_years[p]]) for p in parts}
             mean = sum(float(growth[p][year]) * w for p, w in weights.items()) / sum(weights.values())
             named = ", ".join(f"{p} {weight_years[p]}" for p in parts)
-            rates[year] = YearRate(year, mean, f"old units' rates weighted by current-price GRDP ({named})")
+            rates[year] = YearRate(year, mean, phrase(_B + "rate_weighted", parts=named))
     return [rates[y] for y in sorted(rates)]
 
 
@@ -132,16 +135,15 @@ def growth_assumption(pkg: data.DataPackage, geo_id: str, up_to_year: int, *, re
 
     ``real_growth_pct`` 0 means "from data" (a papermill parameters cell cannot hold None).
     """
-    deflator_basis = "set by the run (notebook parameter deflator_pct): a planning value, not an observation"
+    deflator_basis = phrase(_B + "deflator_run")
     if real_growth_pct != 0:
         return GrowthAssumption(geo_id, float(real_growth_pct), float(deflator_pct), ASSUMED,
-                                "set by the user (notebook parameter real_growth_pct)", deflator_basis)
+                                phrase(_B + "real_user"), deflator_basis)
     mean, rates = medium_term_real_growth(pkg, geo_id, up_to_year, n_years)
-    listed = "; ".join(f"{r.year}: {r.rate_pct:.2f} % {r.basis}" for r in rates)
+    listed = tuple(phrase(_B + "rate", year=r.year, rate=r.rate_pct, basis=r.basis) for r in rates)
     span = f"{rates[0].year}" if len(rates) == 1 else f"{rates[0].year}-{rates[-1].year}"
-    basis = (f"geometric mean of the observed real growth rates {span} ({listed}), held for every projected "
-             f"year: a medium-term assumption, not a forecast")
+    basis = phrase(_B + "real_mean", span=span, listed=listed)
     if len(rates) < n_years:
-        basis += f"; only {len(rates)} of the intended {n_years} years exist in the data"
+        basis = phrase(_B + "real_fewer", basis=basis, n=len(rates), intended=n_years)
     return GrowthAssumption(geo_id, mean, float(deflator_pct), DERIVED, basis, deflator_basis,
                             tuple(r.year for r in rates))

@@ -21,8 +21,12 @@ from .errors import ParameterError, check_growth, check_int, check_number
 # checks the same ones before any kernel starts.
 from .bounds import MAX_PATHS, MAX_SIM_CELLS, MIN_PATHS, check_ceiling, check_horizon, check_paths, check_sim_size  # noqa: F401
 from .provenance import ASSUMED, Assumption
+from .text import Joined, Phrase, phrase
 from .share_projection import (LAST_YEAR, Calibration, _check_end_year, _check_target_after_base,
-                               _check_targets, _is_missing, _plain, meets_target, reached_comparator)
+                               _check_targets, _is_missing, _plain, concept_word, meets_target,
+                               reached_comparator)
+
+_L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 QUANTILES_PCT = (5, 25, 50, 75, 95)
 # A probability needs a pace whose spread is estimated from the geography's own series: two yearly
@@ -53,6 +57,11 @@ class SimulationResult:
 _SIM_COLUMNS = ("geo_id", "base_year", "base_share_pct", "growth_pct", "trend_sd_pct", "shock_sd_pct")
 
 
+def _note(calibration: Calibration):
+    """A calibration's note as a phrase (any language) where it has one, else its text."""
+    return calibration.note_phrase if calibration.note_phrase is not None else calibration.note
+
+
 def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: float | None = None,
                       trend_sd_pct: float | None = None, shock_sd_pct: float | None = None,
                       ceiling_pct: float = 100.0, fan: str | None = None, n_obs: int | None = None,
@@ -72,7 +81,9 @@ def simulation_inputs(calibration: Calibration, geo_id: str, *, growth_pct: floa
                                             "few for its spread; pass trend_sd_pct and shock_sd_pct")
     overridden = [name for name, value in (("growth_pct", growth_pct), ("trend_sd_pct", trend_sd_pct),
                                            ("shock_sd_pct", shock_sd_pct)) if value is not None]
-    basis = calibration.note + (f"; set by the caller: {', '.join(overridden)}" if overridden else "")
+    basis = _note(calibration)
+    if overridden:
+        basis = phrase(_B + "set_by_caller", basis=basis, names=", ".join(overridden))
     row = {"geo_id": geo_id, "base_year": calibration.base_year, "base_share_pct": calibration.base_share_pct,
            "growth_pct": calibration.growth_pct if growth_pct is None else growth_pct,
            "trend_sd_pct": trend, "shock_sd_pct": shock, "ceiling_pct": ceiling_pct, "basis": basis}
@@ -132,9 +143,8 @@ def pooled_input(rows: Any, *, fan: str = "pooled") -> dict:
         out["base_sd_pct"] = float(frame["base_sd_pct"].fillna(0).max())
     if "n_obs" in frame:
         out["n_obs"] = frame["n_obs"].min()
-    fans = ", ".join(str(f) for f in frame.get("fan", pd.Series(["?"] * len(frame))))
-    out["basis"] = (f"pooled over the paces of {fans}: log mean of the paces, sd = parameter sd and half their "
-                    "range in quadrature")
+    fans = Joined(", ", tuple(concept_word(str(f)) for f in frame.get("fan", pd.Series(["?"] * len(frame)))))
+    out["basis"] = phrase(_B + "pooled", fans=fans)
     return out
 
 
@@ -159,7 +169,7 @@ def definition_fan_inputs(calibration: Calibration, geo_id: str, paces: Mapping[
         row = simulation_inputs(calibration, geo_id, growth_pct=pace.growth_pct, trend_sd_pct=pace.trend_sd_pct,
                                 shock_sd_pct=pace.shock_sd_pct, ceiling_pct=ceiling_pct, fan=str(fan), n_obs=n_obs,
                                 base_sd_pct=base_sd_pct)
-        row["basis"] = f"base of {calibration.label}; pace of {pace.pace_label} ({pace.note})"
+        row["basis"] = phrase(_B + "fan", geo=calibration.label, series=pace.pace_label, note=_note(pace))
         rows.append(row)
     if pooled and len(rows) > 1:
         rows.append(pooled_input(rows))
@@ -349,19 +359,22 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     bands["fan"] = fans[geo_index]
     bands["at_cap_pct"] = at_cap[geo_index, year_index]
 
-    assumptions = [Assumption("n_paths", float(paths), "paths", ASSUMED, "Monte Carlo paths", f"seed {seed}")]
+    assumptions = [Assumption("n_paths", float(paths), "paths", ASSUMED, phrase(_L + "n_paths"),
+                              phrase(_B + "seed", seed=seed))]
     for row in frame.to_dict("records"):
         prefix = row["geo_id"] if row["fan"] == DEFAULT_FAN else f"{row['geo_id']} ({row['fan']})"
-        for key, unit, label in (("base_share_pct", "%", "base share"),
-                                 ("base_sd_pct", "% (log points)", "sd of the error in the base value"),
-                                 ("growth_pct", "% per year", "mean trend pace"),
-                                 ("trend_sd_pct", "% per year (log points)", "sd of the trend pace"),
-                                 ("shock_sd_pct", "% per year (log points)", "sd of yearly shocks"),
-                                 ("ceiling_pct", "%", "saturation cap")):
+        basis = row.get("basis", "")
+        basis = basis if isinstance(basis, Phrase) else str(basis or "") or phrase(_B + "simulation_input")
+        for key, unit, label in (("base_share_pct", "%", "mc_base_share"),
+                                 ("base_sd_pct", "% (log points)", "mc_base_sd"),
+                                 ("growth_pct", "% per year", "mc_growth"),
+                                 ("trend_sd_pct", "% per year (log points)", "mc_trend_sd"),
+                                 ("shock_sd_pct", "% per year (log points)", "mc_shock_sd"),
+                                 ("ceiling_pct", "%", "mc_ceiling")):
             if key == "base_sd_pct" and not row[key]:
                 continue
-            assumptions.append(Assumption(f"{prefix}: {key}", float(row[key]), unit, ASSUMED, label,
-                                          str(row.get("basis", "") or "simulation input")))
+            assumptions.append(Assumption(f"{prefix}: {key}", float(row[key]), unit, ASSUMED,
+                                          phrase(_L + label), basis))
     p_meet_columns = ["geo_id", "target_id", "target_year", "comparator", "target_pct", "p_meet", "fan",
                       "p_meet_text", "reason"]
     return SimulationResult(bands=bands, p_meet=pd.DataFrame(p_meet, columns=p_meet_columns),

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .text import render
+
 # A source id as data/sources.csv writes it, ``<site label>-<8 hex of sha1(url)>`` (e.g. ``nhandan-1a2b3c4d``),
 # for finding ids cited in free text (assumption bases).
 SOURCE_ID_PATTERN = r"\b[a-z0-9][a-z0-9\-]*-[0-9a-f]{8}\b"
@@ -35,13 +37,21 @@ class Assumption:
     or an explicit assumption.
     """
 
-    name: str
+    name: str  # stable, English: the key machines read
     value: float
     unit: str
     kind: str  # OBSERVED, DERIVED or ASSUMED
-    label: str  # what it is, in plain words
-    basis: str = ""  # source id(s), derivation, or why this default was chosen
+    label: str  # what it is, in plain words (a ``text.Phrase``: English text that renders in any language)
+    basis: str = ""  # source id(s), derivation, or why this default was chosen (idem)
 
-    def as_dict(self) -> dict:
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang`` (plain text stays as it is)."""
+        return render(self.label, lang)
+
+    def basis_in(self, lang: str) -> str:
+        """The basis in ``lang`` (plain text stays as it is)."""
+        return render(self.basis, lang)
+
+    def as_dict(self, lang: str = "en") -> dict:
         return {"name": self.name, "value": self.value, "unit": self.unit, "kind": self.kind,
-                "label": self.label, "basis": self.basis}
+                "label": self.label_in(lang), "basis": self.basis_in(lang)}

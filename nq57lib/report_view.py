@@ -59,9 +59,12 @@ class Report:
         return tables, dict(self.scalars)
 
 
-def assumptions_frame(records: Iterable[Assumption]) -> pd.DataFrame:
-    """Assumption records as a table, duplicates (same name, value and basis) removed, order kept."""
-    rows = [a.as_dict() for a in records]
+def assumptions_frame(records: Iterable[Assumption], lang: str = "en") -> pd.DataFrame:
+    """Assumption records as a table, duplicates (same name, value and basis) removed, order kept.
+
+    ``name`` is the stable English key; ``label`` and ``basis`` are in ``lang`` (the report's language).
+    """
+    rows = [a.as_dict(lang) for a in records]
     frame = pd.DataFrame(rows, columns=ASSUMPTION_COLUMNS)
     return frame.drop_duplicates(subset=["name", "value", "basis"]).reset_index(drop=True)
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -37,7 +37,9 @@ import pandas as pd
 
 from .errors import ParameterError, check_choice, check_growth, check_int, check_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
-from .text import t
+from .text import Names, Phrase, catalog, names, phrase, t
+
+_L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 # Indicators this engine projects: shares bounded by [0, 100].
 SHARE_INDICATORS = ("de_share_pct",)
@@ -56,8 +58,7 @@ LAST_YEAR = 2100  # a horizon beyond this is a typo, not a policy question
 # 100 - 5.36 - 23.18 = 71.5 % in 2023 (docnhanh-72bcbc7d, preliminary); 70 % is the middle of that range.
 # Any geography can use its own bound with :func:`sector_ceiling_pct`.
 DEFAULT_CEILING_PCT = 70.0
-CEILING_BASIS = ("sector structure, not the targets: value added cannot exceed GRDP minus taxes on products minus "
-                 "agriculture; Vĩnh Phúc 68.1 % (2020) to 71.5 % (2023), so about 70 %")
+CEILING_BASIS = t("common.inputs.basis.ceiling", "en")  # the sector structure (words in the locale files)
 
 # Smallest meaningful margin above a strict '>' target (below a '<' one): shares are published with two
 # decimals, so 0.01 pp is the smallest difference the data can show. A path aimed at "more than 25 %"
@@ -99,13 +100,14 @@ class Scenario:
 
     Every path is capped at the projection's ceiling (:func:`project`, ``ceiling_pct``) and at 100 %.
 
-    ``basis`` says where the parameters come from; ``name_vi`` is the Vietnamese name shown in plots.
+    ``basis`` says where the parameters come from (text, or a ``text.Phrase`` shown in the report's
+    language); ``name_vi`` is the Vietnamese name shown in plots.
     """
 
     name: str
     method: str
     params: Mapping[str, Any] = field(default_factory=dict)
-    basis: str = ""
+    basis: str | Phrase = ""
     name_vi: str = ""
 
     def __post_init__(self):
@@ -145,6 +147,7 @@ class Calibration:
     note: str
     assumptions: tuple[Assumption, ...]
     pace_share_pct: float | None = None  # level of the pace series (geometric mean of its ends)
+    note_phrase: Phrase | None = field(default=None, compare=False, repr=False)  # ``note`` in any language
 
 
 @dataclass(frozen=True)
@@ -582,38 +585,44 @@ def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str =
     trend_sd = None if sd is None else (sd / math.sqrt(pace["span"]) if source == "own" else sd)
     period = f"{pace['first_year']}-{pace['last_year']}"
     if source == "own":
-        note = f"pace from {label} ('{concept}', {pace['n_obs']} observations {period})"
+        note_phrase = phrase(_B + "note_own", geo=label, concept=concept_word(concept), n=pace["n_obs"], period=period)
     else:
-        note = (f"{label} has one '{concept}' observation ({base_year}); pace taken from the proxy "
-                f"{proxy_label} ('{pace_concept}', {pace['n_obs']} observations {period})")
+        note_phrase = phrase(_B + "note_proxy", geo=label, concept=concept_word(concept), year=base_year,
+                             proxy=proxy_label, pace_concept=concept_word(pace_concept), n=pace["n_obs"], period=period)
         if differs:
-            note += f"; the proxy is on another definition ('{pace_concept}' vs '{concept}')"
+            note_phrase = phrase(_B + "note_differs", note=note_phrase, pace_concept=concept_word(pace_concept),
+                                 concept=concept_word(concept))
+    note = str(note_phrase)
     pace_kind = DERIVED if source == "own" else ASSUMED
-    pace_basis = f"CAGR of {pace_label} ('{pace_concept}') {period}" + ("" if source == "own" else
-                                                                        f", applied to {label} as a proxy")
+    pace_fmt = {"series": pace_label, "concept": concept_word(pace_concept), "period": period}
+    pace_basis, change_basis = phrase(_B + "cagr", **pace_fmt), phrase(_B + "mean_change", **pace_fmt)
+    if source != "own":
+        pace_basis = phrase(_B + "as_proxy", basis=pace_basis, geo=label)
+        change_basis = phrase(_B + "as_proxy", basis=change_basis, geo=label)
     assumptions = [
-        Assumption("base_share_pct", base_share, "%", OBSERVED, f"latest observed share ({base_year})",
-                   f"'{concept}' concept, source {base_source or 'not given'}"),
-        Assumption("growth_pct", pace["growth_pct"], "% per year", pace_kind, "trend pace of the share",
+        Assumption("base_share_pct", base_share, "%", OBSERVED, phrase(_L + "latest_share", year=base_year),
+                   phrase(_B + "concept_source", concept=concept_word(concept),
+                                                      source=base_source or phrase(_B + "not_given"))),
+        Assumption("growth_pct", pace["growth_pct"], "% per year", pace_kind, phrase(_L + "trend_pace"),
                    pace_basis),
-        Assumption("pp_per_year", pace["pp_per_year"], "pp per year", pace_kind,
-                   "trend change in percentage points", pace_basis.replace("CAGR", "mean yearly change")),
+        Assumption("pp_per_year", pace["pp_per_year"], "pp per year", pace_kind, phrase(_L + "trend_pp"),
+                   change_basis),
     ]
     if sd is not None:
         assumptions.append(Assumption("trend_sd_pct", trend_sd, "% per year (log points)", pace_kind,
-                                      "uncertainty of the trend pace (Monte Carlo)",
-                                      f"sd of yearly log growth {sd:.2f} of {pace_label} "
-                                      + ("/ sqrt(span)" if source == "own" else "(full sd: proxy)")))
+                                      phrase(_L + "trend_sd"),
+                                      phrase(_B + ("sd_own" if source == "own" else "sd_proxy"), sd=sd,
+                                             series=pace_label)))
         assumptions.append(Assumption("shock_sd_pct", sd, "% per year (log points)", pace_kind,
-                                      "year-to-year noise of the share (Monte Carlo)",
-                                      f"sd of yearly log growth of {pace_label} {period}"))
+                                      phrase(_L + "shock_sd"), phrase(_B + "sd_period", series=pace_label,
+                                                                      period=period)))
     return Calibration(label=label, concept=concept, base_year=base_year, base_share_pct=base_share,
                        base_source_id=base_source, source=source, pace_label=pace_label,
                        pace_concept=pace_concept, pace_first_year=pace["first_year"],
                        pace_last_year=pace["last_year"], pace_n_obs=pace["n_obs"],
                        growth_pct=pace["growth_pct"], pp_per_year=pace["pp_per_year"],
                        log_growth_sd_pct=sd, trend_sd_pct=trend_sd, shock_sd_pct=sd,
-                       definition_differs=differs, note=note, assumptions=tuple(assumptions),
+                       definition_differs=differs, note=note, assumptions=tuple(assumptions), note_phrase=note_phrase,
                        pace_share_pct=pace["level"])
 
 
@@ -663,11 +672,10 @@ def fit_damped_pace(series: pd.DataFrame, *, concept: str | None = None, label: 
     raw = float(np.sum(previous * following) / denominator) if denominator > 0 else 1.0
     phi = min(1.0, max(0.0, raw))
     period = f"{int(years[0])}-{int(years[-1])}"
-    note = (f"damped pace fitted on {label} {period}: each year's log growth is {phi:.3f} times the one before "
-            f"(least squares through the origin on {len(growths)} successive growths), from the last observed "
-            f"{math.expm1(growths[-1]) * 100:.2f} % a year")
+    note = phrase(_B + "damped", series=label, period=period, phi=phi, n=len(growths),
+                  last=math.expm1(growths[-1]) * 100)
     if raw >= 1:
-        note += f"; the fitted ratio {raw:.2f} shows no slowing, so it is held at 1 (no damping)"
+        note = phrase(_B + "damped_none", note=note, raw=raw)
     return DampedFit(start_growth_pct=math.expm1(growths[-1]) * 100.0, damping=phi,
                      log_growths=tuple(float(g) * 100.0 for g in growths), n_obs=len(values),
                      first_year=int(years[0]), last_year=int(years[-1]), label=label, note=note)
@@ -694,8 +702,8 @@ def relative_level_scenario(name: str, base_year: int, base_share_pct: float, pr
     if points[0][1] <= 0:
         raise ParameterError("proxy_table", f"the proxy's share in {base_year} is 0 %; no relative level")
     ratio = base / points[0][1]
-    basis = (f"path of {proxy_label} scaled by the level relative to it in {base_year}: {base:g} / "
-             f"{points[0][1]:g} = {ratio:.3f}")
+    basis = phrase(_B + "relative_path", proxy=proxy_label, year=base_year, base=base, proxy_base=points[0][1],
+                   ratio=ratio)
     return Scenario(name, "relative", {"proxy_points": points, "proxy_label": proxy_label}, basis, name_vi)
 
 
@@ -957,14 +965,14 @@ def ets_forecast(series: pd.DataFrame, end_year: int, *, damping: float | None =
                           "share_lo_pct": to_share(frame["pi_lower"]),
                           "share_hi_pct": to_share(frame["pi_upper"])})
     params = dict(zip(fit.model.param_names, fit.params))  # the model's names: a fixed one keeps its name
-    fitted = f"maximum likelihood on logit(share) of {len(years)} observations {years[0]}-{years[-1]}"
+    fitted = phrase(_B + "ets_fitted", n=len(years), first=years[0], last=years[-1])
     assumptions = [Assumption("ets_smoothing_level", float(params["smoothing_level"]), "", DERIVED,
-                              "ETS smoothing of the level (alpha)", fitted),
+                              phrase(_L + "ets_level"), fitted),
                    Assumption("ets_smoothing_trend", float(params["smoothing_trend"]), "", DERIVED,
-                              "ETS smoothing of the trend (beta)", fitted),
+                              phrase(_L + "ets_trend"), fitted),
                    Assumption("ets_damping_trend", float(params["damping_trend"]), "",
-                              DERIVED if damping is None else ASSUMED, "ETS trend damping (phi)",
-                              fitted if damping is None else "fixed by the scenario")]
+                              DERIVED if damping is None else ASSUMED, phrase(_L + "ets_damping"),
+                              fitted if damping is None else phrase(_B + "ets_fixed"))]
     notes = [f"ETS fitted on {len(years)} points: a short series, so the {interval:g} % interval reflects "
              f"in-sample noise only and understates the uncertainty of the trend"]
     notes += [f"ETS fit warning: {w.message}" for w in caught]
@@ -993,8 +1001,9 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
     checked = _check_scenarios(scenarios, base_share, base_year, len(series))
     years = np.arange(base_year, end + 1)
     steps = years - base_year
-    assumptions = [Assumption("base_share_pct", base_share, "%", OBSERVED, f"latest observed share ({base_year})",
-                              f"'{concept}' concept, source {base.get('source_id', '') or 'not given'}")]
+    assumptions = [Assumption("base_share_pct", base_share, "%", OBSERVED, phrase(_L + "latest_share", year=base_year),
+                              phrase(_B + "concept_source", concept=concept_word(concept),
+                                     source=base.get("source_id", "") or phrase(_B + "not_given")))]
     notes: list[str] = []
     frames, caps = [], []
     for scenario in checked:
@@ -1028,11 +1037,13 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
         for key, value in p.items():
             if key not in ("points", "proxy_points", "proxy_label"):
                 assumptions.append(Assumption(f"{scenario.name}: {key}", float(value), _UNITS.get(key, ""),
-                                              ASSUMED, f"{scenario.name} ({scenario.method})", scenario.basis))
+                                              ASSUMED, phrase(_L + "scenario_param", name=_names(scenario),
+                                                              method=_method(scenario.method)), _basis(scenario)))
         if scenario.method == "path":
             for year, value in p["points"]:
                 assumptions.append(Assumption(f"{scenario.name}: share_pct {year}", float(value), "%", ASSUMED,
-                                              f"{scenario.name}: level in {year}", scenario.basis))
+                                              phrase(_L + "scenario_level", name=_names(scenario), year=year),
+                                              _basis(scenario)))
         frame = pd.DataFrame({"scenario": scenario.name, "scenario_vi": scenario.name_vi or scenario.name,
                               "method": scenario.method, "year": years, "share_pct": share,
                               "share_lo_pct": low, "share_hi_pct": high,
@@ -1042,8 +1053,8 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
     caps_table = pd.DataFrame(caps, columns=["scenario", "cap_pct", "cap_year"])
     caps_table["cap_year"] = caps_table["cap_year"].astype("Int64")
     if ceiling_pct is not None:
-        assumptions.append(Assumption("ceiling_pct", cap, "%", ASSUMED, "ceiling of every path", CEILING_BASIS
-                                      if cap == DEFAULT_CEILING_PCT else "set by the caller"))
+        assumptions.append(Assumption("ceiling_pct", cap, "%", ASSUMED, phrase(_L + "ceiling"), phrase(_B + "ceiling")
+                                      if cap == DEFAULT_CEILING_PCT else phrase(_B + "ceiling_set")))
     return ProjectionResult(table=table, assumptions=assumptions, notes=notes, concept=concept,
                             base_year=base_year, base_share_pct=base_share, caps=caps_table)
 
@@ -1053,9 +1064,29 @@ _UNITS = {"growth_pct": "% per year", "de_growth_pct": "% per year", "grdp_growt
           "pp_per_year": "pp per year", "ceiling_pct": "%", "damping": "", "pace_share_pct": "%"}
 
 
+def _names(scenario: Scenario) -> Names:
+    """A scenario's name in each language (its record holds both), for a phrase."""
+    return names(en=scenario.name, vi=scenario.name_vi or scenario.name)
+
+
+def concept_word(concept: str) -> str | Phrase:
+    """A definition's id as a phrase: the id in English, its word in another language (ids without a word
+    in the locale files stay as they are)."""
+    key = f"common.inputs.concept.{concept}"
+    return Phrase(key) if key in catalog("en") else concept
+
+
+def _method(method: str) -> str | Phrase:
+    """A projection method in words where the locale files have it (a user's own method keeps its id)."""
+    return Phrase(f"common.inputs.method.{method}") if f"common.inputs.method.{method}" in catalog("en") else method
+
+
+def _basis(scenario: Scenario) -> str | Phrase:
+    return scenario.basis
+
+
 def _relabel(assumption: Assumption, scenario: Scenario) -> Assumption:
-    return Assumption(f"{scenario.name}: {assumption.name}", assumption.value, assumption.unit, assumption.kind,
-                      assumption.label, assumption.basis)
+    return replace(assumption, name=f"{scenario.name}: {assumption.name}")
 
 
 def _scenario_name(key: str, lang: str, fallback: str, **fmt: Any) -> str:
@@ -1069,8 +1100,8 @@ def _scenario_name(key: str, lang: str, fallback: str, **fmt: Any) -> str:
 def linear_scenario(calibration: Calibration) -> Scenario:
     """'linear trend': the calibrated change in percentage points a year, held constant (clipped to [0, 100])."""
     cal = calibration
-    basis = (f"mean yearly change in pp of {cal.pace_label} ('{cal.pace_concept}') {cal.pace_first_year}-"
-             f"{cal.pace_last_year}" + ("" if cal.source == "own" else ", applied as a proxy"))
+    basis = phrase(_B + ("linear" if cal.source == "own" else "linear_proxy"), series=cal.pace_label,
+                   concept=concept_word(cal.pace_concept), period=f"{cal.pace_first_year}-{cal.pace_last_year}")
     return Scenario(_scenario_name("linear", "en", "linear trend"), "pp", {"pp_per_year": cal.pp_per_year}, basis,
                     _scenario_name("linear", "vi", "xu hướng tuyến tính"))
 
@@ -1116,13 +1147,15 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         raise ParameterError("reference", f"expected a Calibration, got {type(reference).__name__}")
     ceiling = check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
     cal = calibration
-    scenarios = [Scenario(t("common.scenario.current_trend", "en"), "cagr", {"growth_pct": cal.growth_pct}, cal.note,
+    scenarios = [Scenario(t("common.scenario.current_trend", "en"), "cagr", {"growth_pct": cal.growth_pct},
+                          cal.note_phrase if cal.note_phrase is not None else cal.note,
                           t("common.scenario.current_trend", "vi"))]
     if reference is not None and not math.isclose(reference.growth_pct, cal.growth_pct, rel_tol=1e-9):
         differs = reference.pace_concept != cal.concept
-        basis = (f"CAGR of {reference.pace_label} ('{reference.pace_concept}') {reference.pace_first_year}-"
-                 f"{reference.pace_last_year}" + (f"; another definition than the '{cal.concept}' base"
-                                                  if differs else ""))
+        basis = phrase(_B + "cagr", series=reference.pace_label, concept=concept_word(reference.pace_concept),
+                       period=f"{reference.pace_first_year}-{reference.pace_last_year}")
+        if differs:
+            basis = phrase(_B + "other_definition", basis=basis, concept=concept_word(cal.concept))
         scenarios.append(Scenario(t("common.scenario.reference_pace", "en", reference=reference.pace_label), "cagr",
                                   {"growth_pct": reference.growth_pct}, basis,
                                   t("common.scenario.reference_pace", "vi",
@@ -1132,17 +1165,17 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         if cal.pace_share_pct is not None and cal.pace_share_pct < ceiling:
             params["pace_share_pct"] = min(cal.pace_share_pct, cal.base_share_pct)
         scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}"), "logistic", params,
-                                  f"current pace where it was measured (around {params.get('pace_share_pct', cal.base_share_pct):.2f} %), "
-                                  f"slowing as the share fills; ceiling {ceiling:g} % is an assumption",
+                                  phrase(_B + "logistic", share=params.get("pace_share_pct", cal.base_share_pct),
+                                         ceiling=ceiling),
                                   t("common.scenario.logistic", "vi", ceiling=f"{ceiling:g}")))
     if targets is not None:
         points = target_path_points(targets, cal.base_year, cal.base_share_pct)
         scenarios.append(Scenario(t("common.scenario.target_path", "en"), "path", {"points": points},
-                                  "constant growth from the latest observation through each registered target",
+                                  phrase(_B + "target_path"),
                                   t("common.scenario.target_path", "vi")))
     if cal.source == "own" and cal.pace_n_obs >= ETS_MIN_OBS:
         scenarios.append(Scenario(t("common.scenario.ets", "en"), "ets", {},
-                                  f"exponential smoothing with damped trend on logit(share), {cal.pace_n_obs} obs",
+                                  phrase(_B + "ets", n=cal.pace_n_obs),
                                   t("common.scenario.ets", "vi")))
     scenarios.append(linear_scenario(cal))
     if damped is not None and damped_scenario(damped).params["damping"] < 1:

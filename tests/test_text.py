@@ -49,3 +49,31 @@ def test_packaging_ships_the_locale_files():
     patterns = project["tool"]["setuptools"]["package-data"]["nq57lib"]
     shipped = {p for pattern in patterns for p in (config.PROJ_ROOT / "nq57lib").glob(pattern)}
     assert set(text.LOCALE_DIR.glob("*.toml")) == shipped == {text.LOCALE_DIR / "en.toml", text.LOCALE_DIR / "vi.toml"}
+
+
+def test_a_phrase_is_its_english_text_and_renders_in_vietnamese_with_its_marks():
+    import pickle
+
+    basis = text.phrase("budget_floor.basis.grown", basis=text.phrase("common.inputs.basis.not_given"), year=2025,
+                        growth=9.7449, value=190012.4)
+    assert basis == "not given; grown to 2025 at the path's 9.74 % a year = 190,012 bn VND"
+    assert basis.render("vi") == ("không ghi; tăng đến năm 2025 theo tốc độ 9,74 % một năm của lộ trình "
+                                  "= 190.012 tỷ đồng")
+    assert pickle.loads(pickle.dumps(basis)).render("vi") == basis.render("vi")
+    named = text.phrase("common.inputs.basis.series", name=text.names(en="Vietnam", vi="Việt Nam"),
+                        concept=text.Phrase("common.inputs.concept.ministry"))
+    assert (named, named.render("vi")) == ("Vietnam (ministry)", "Việt Nam (Bộ)")
+
+
+def test_an_assumption_shows_its_phrase_in_the_readers_language_and_keeps_its_english_name():
+    from dataclasses import replace
+
+    from nq57lib.provenance import ASSUMED, Assumption
+
+    record = Assumption("n_paths", 20000.0, "paths", ASSUMED, text.Phrase("common.inputs.label.n_paths"),
+                        text.phrase("common.inputs.basis.seed", seed=57))
+    assert record.as_dict("en")["label"] == "Monte Carlo paths" and record.as_dict("en")["basis"] == "seed 57"
+    assert record.as_dict("vi")["label"] == text.t("common.inputs.label.n_paths", "vi")
+    assert record.as_dict("vi")["name"] == "n_paths"
+    relabelled = replace(record, label="my own words")
+    assert relabelled.as_dict("vi")["label"] == "my own words"  # plain text stays as it is

@@ -65,7 +65,7 @@ def footnote_lines(assumptions: Sequence[Assumption], lang: str,
     check_choice("lang", lang, LANGS)
     lines = []
     for kind, key in ((OBSERVED, "observed_line"), (DERIVED, "derived_line"), (ASSUMED, "assumed_line")):
-        items = [f"{_INPUT_NAMES.get(a.name, {}).get(lang, a.label)} {_format_value(a, lang)}"
+        items = [f"{_INPUT_NAMES.get(a.name, {}).get(lang, a.label_in(lang))} {_format_value(a, lang)}"
                  for a in assumptions if a.kind == kind]
         if items:
             lines.append(_text(key, lang, items="; ".join(items)))
