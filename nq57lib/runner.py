@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import config, render, report
+from . import config, render, report, reuse
 from .errors import ParameterError, check_choice, shorten
 from .params import Parameters, parameters_cell, parse_override, spec_for, validate_parameters
 from .provenance import sha256_file
@@ -63,6 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="your own observations (CSV or Excel, same schema) for every notebook; repeatable")
     parser.add_argument("--extra-sources", action="append", metavar="FILE",
                         help="sources cited by your observations (CSV or Excel); repeatable")
+    parser.add_argument("--force", action="store_true",
+                        help="execute every notebook, even one whose report from an earlier run has the same "
+                             "notebook, parameters, data and package version (reused by default)")
     parser.add_argument("--list-params", action="store_true",
                         help="print each notebook's parameters (as its parameters cell) and exit")
 
@@ -295,6 +298,7 @@ class Job:
     reports_dir: str
     job_dir: str                    # relative to reports_dir: runs/<run_id>/<notebook>/<geo>
     run_id: str
+    fingerprint: str = ""           # nq57lib.reuse.fingerprint of the job's inputs
 
 
 def execute_job(job: Job) -> dict[str, Any]:
@@ -328,7 +332,8 @@ def execute_job(job: Job) -> dict[str, Any]:
     executed = render.Executed(path=partial, results_dir=staging, move=True, error=error,
                                started_utc=started_utc, execute_s=time.perf_counter() - t_start)
     try:
-        return render.render_job(executed, job.reports_dir, job.run_id, notebook=job.notebook)
+        record = render.render_job(executed, job.reports_dir, job.run_id, notebook=job.notebook)
+        return dict(record, **{reuse.FINGERPRINT_KEY: job.fingerprint}) if job.fingerprint else record
     except Exception as exc:  # noqa: BLE001 - e.g. an executed notebook left unreadable by a dying kernel
         return _lost_job_record(job, error or f"rendering failed: {type(exc).__name__}: {first_line(exc)}")
 
@@ -482,28 +487,64 @@ def main(args: argparse.Namespace) -> int:
 
     # 2. Run every notebook into its own folder of this run, rendering each as it finishes.
     reports_dir, run_id = Path(plan["reports_dir"]), plan["run_id"]
+    version = report.package_version()
     jobs = [Job(notebook=j["notebook"], geo=j["geo"], parameters=j["parameters"], input_path=j["input_nb"],
                 notebook_sha256=plan["notebooks"][j["notebook"]]["sha256"], kernel=kernel, timeout_s=args.timeout,
-                reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id)
+                reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id,
+                fingerprint=reuse.fingerprint(plan["notebooks"][j["notebook"]]["sha256"], j["parameters"],
+                                              plan["data"], version))
             for j in plan["jobs"]]
     echo_resolved_geos(args.geo or [])
+    reused, jobs = reuse_unchanged(jobs, force=getattr(args, "force", False))
     workers, capped = cap_jobs(args.jobs, len(jobs))
-    if capped:
+    if capped and jobs:
         print(capped, file=sys.stderr)
     with sigterm_as_interrupt():
         records, interrupted = execute_batch(jobs, workers)
+    order = {(j["notebook"], j["geo"]): i for i, j in enumerate(plan["jobs"])}
+    records = sorted(reused + records, key=lambda r: order[(r["notebook"], r["geo"])])
 
     # 3. Record the run, then rebuild the index from every run's manifest.
     manifest = render.finish_run(
         reports_dir, run_id, records, started_utc=started_utc, duration_s=time.perf_counter() - t_start,
         runner="nq57 run",
-        skipped=plan["skipped"], not_run=len(jobs) - len(records), interrupted=interrupted, kernel=kernel,
+        skipped=plan["skipped"], not_run=len(jobs) + len(reused) - len(records), interrupted=interrupted,
+        kernel=kernel, reused=len(reused),
         workers=workers, timeout_s=args.timeout, data=plan["data"], overrides=plan["overrides"],
         notebooks=plan["notebooks"])
     render.print_summary(manifest, reports_dir)
     if interrupted:
         raise KeyboardInterrupt
     return 1 if manifest["counts"]["failed"] else 0
+
+
+def reuse_unchanged(jobs: list[Job], force: bool = False) -> tuple[list[dict], list[Job]]:
+    """Records of the jobs whose report an earlier successful run already made, and the jobs to execute.
+
+    A job is reused when an earlier job of ``nq57 run`` into the same reports folder had the same
+    fingerprint (notebook bytes, parameters, data checksum and user data files, package version),
+    succeeded, and still has its files (``nq57lib.reuse``). ``force`` executes every job.
+    """
+    if force or not jobs:
+        return [], jobs
+    manifests, _ = report.read_manifests(jobs[0].reports_dir)
+    found = reuse.reusable_jobs(manifests, jobs[0].reports_dir)
+    reused, remaining = [], []
+    for job in jobs:
+        previous = found.get(job.fingerprint)
+        if previous is None:
+            remaining.append(job)
+            continue
+        now = utc_now()
+        try:
+            record = reuse.reuse_job(previous, job.reports_dir, job.job_dir, now, now)
+        except OSError:  # the earlier files vanished meanwhile (pruned): execute instead
+            remaining.append(job)
+            continue
+        reused.append(record)
+        print(f"reused {job.notebook} / {job.geo} from run {record['reused_from']} (unchanged inputs; "
+              "--force re-runs)", file=sys.stderr)
+    return reused, remaining
 
 
 def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dict[str, Any],
