@@ -2,7 +2,8 @@
 
 A report is fully determined by its inputs: the notebook's bytes, its parameters, the data it read
 (the data checksum covers every shipped table and every user data file; their names are added so a
-renamed file is a new input), and the version of nq57lib that computed it. ``fingerprint`` hashes
+renamed file is a new input), and the version of nq57lib that computed it (its version number and
+a digest of its source files, for checkouts edited in place). ``fingerprint`` hashes
 exactly these. ``nq57 run`` records each job's fingerprint in its manifest; a later run finds a
 successful job with the same fingerprint whose files are all still there, and links them into its
 own run folder instead of executing the notebook again (``reused_from`` names the run that executed
@@ -15,6 +16,7 @@ a reader, and pruning the older run leaves the newer one complete.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -36,9 +38,23 @@ def fingerprint(notebook_sha256: str, parameters: Mapping[str, Any], data: Mappi
         "data_checksum": data.get("checksum", ""),
         "extra_files": sorted(data.get("extra_files") or []),
         "nq57lib_version": package_version,
+        "nq57lib_code": code_digest(),
     }
     text = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 over nq57lib's own files (code and locale texts): an edit in a source checkout changes
+    the reports without changing the version number, so it counts as a new input too."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml") and p.is_file()
+                       and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def reusable_jobs(manifests: list[dict], reports_dir: str | Path) -> dict[str, dict]:

@@ -110,7 +110,7 @@ def test_a_report_whose_files_are_gone_is_not_reused(env, executed, tmp_path, re
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("change", ["parameter", "data_checksum", "extra_file", "package_version", "notebook"])
+@pytest.mark.parametrize("change", ["parameter", "data_checksum", "extra_file", "package_version", "code", "notebook"])
 def test_any_changed_input_executes_again(env, executed, tmp_path, recorder, monkeypatch, notebooks_dir, change):
     reports = copy_reports(executed, tmp_path)
     args = ["--notebook", "tiny", "--geo", "alpha"]
@@ -123,6 +123,8 @@ def test_any_changed_input_executes_again(env, executed, tmp_path, recorder, mon
         monkeypatch.setattr(report, "data_vintage", lambda: dict(vintage, extra_files=["mine.csv"]))
     elif change == "package_version":
         monkeypatch.setattr(report, "package_version", lambda: "9.9.9")
+    elif change == "code":
+        monkeypatch.setattr(reuse, "code_digest", lambda: "e" * 64)
     else:  # the notebook's bytes (a copy of the folder, so other tests keep the original)
         changed = tmp_path / "notebooks"
         shutil.copytree(notebooks_dir, changed)
