@@ -249,15 +249,8 @@ def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any],
     for notebook in notebooks:
         names = {spec.name for spec in spec_for(notebook)}
         own = {k: v for k, v in overrides.items() if k in names}
-        cache: dict[str, dict[str, str | None]] = {}
-
-        def availability_of(nb: str = notebook) -> dict[str, str | None]:  # asked only when needed
-            if nb not in cache:
-                cache[nb] = geo_availability(nb)
-            return cache[nb]
-
-        if ALL_GEOS in geos:
-            availability = availability_of()
+        availability = geo_availability(notebook) if ALL_GEOS in geos else None  # else asked when needed
+        if availability is not None:
             for geo in geos:  # every other entry must still be a real geography
                 if geo != ALL_GEOS:
                     validate_parameters(notebook, geo=geo, **own)
@@ -275,7 +268,9 @@ def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any],
             if unchanged is not None and unchanged(params):
                 planned.append(params)
                 continue
-            why = availability_of().get(params.geo, "not in the data package")
+            if availability is None:
+                availability = geo_availability(notebook)
+            why = availability.get(params.geo, "not in the data package")
             if why is None:
                 why = input_problem(params, set(own))
             if why is not None:
