@@ -22,7 +22,8 @@ def _run(reports: Path, run_id: str, jobs: list[tuple[str, str, dict]], *, overr
                         "report_html": f"{base}/report.html", "results_dir": f"{base}/results",
                         "executed_notebook": f"{base}/notebook.ipynb", "finished_utc": run_id})
     if finished:
-        report.write_manifest(run_dir, {"schema": report.MANIFEST_SCHEMA, "run_id": run_id, "jobs": records, "duration_s": 1.0,
+        report.write_manifest(run_dir, {"schema": report.MANIFEST_SCHEMA, "run_id": run_id, "jobs": records,
+                                        "duration_s": 1.0,
                                         "overrides": overrides or {},
                                         "data": {"version": "t", "extra_files": list(extra_files)}})
 
