@@ -31,13 +31,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import sys
+
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from . import config
 from .errors import DataError, ParameterError, shorten
 from .provenance import sha256_file
+
+
+def _import_pandera():
+    """``pandera.pandas`` with its pandas check backends, without importing hypothesis.
+
+    pandera's built-in checks import its data-synthesis strategies, which import hypothesis when it
+    is installed (a test dependency here): ~0.6 s of a 1 s ``nq57 data``, for a feature (generating
+    example data from a schema) nq57 never uses. Validation is the same without it. When hypothesis
+    is not imported yet, it is hidden while pandera's check modules load, so pandera records it as
+    absent in this process; a later ``import hypothesis`` works as usual. In a process that already
+    imported hypothesis (the test suite), pandera is imported as is.
+    """
+    hide = "hypothesis" not in sys.modules
+    if hide:
+        sys.modules["hypothesis"] = None  # type: ignore[assignment]  # makes `import hypothesis` fail
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401 - the module that imports the strategies
+        import pandera.pandas
+    finally:
+        if hide and sys.modules.get("hypothesis", 0) is None:
+            del sys.modules["hypothesis"]
+    return pandera.pandas
+
+
+pa = _import_pandera()
 
 TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets", "labels")
 
@@ -234,6 +260,8 @@ def _check_plain_text(path: Path, frame: pd.DataFrame, columns: list[str], free:
     '<5 %', is fine). Columns of a fixed vocabulary (``free`` lists the others) may hold '='
     (a comparator). Refusing formulas here keeps the results CSVs safe to open in a spreadsheet.
     """
+    if not _any_suspect_text(frame, columns, free):
+        return  # the common case, in one vectorised pass; otherwise find and name the first problem
     for column in columns:
         text = frame[column].astype("string")
         problems = (
@@ -250,6 +278,25 @@ def _check_plain_text(path: Path, frame: pd.DataFrame, columns: list[str], free:
                 row = hits[hits].index[0]
                 raise DataError(path, f"text {why}: {shorten(frame.loc[row, column])!r}", row=int(row),
                                 column=column)
+
+
+_ANY_SUSPECT = f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]|{_MARKUP}|{_MARKDOWN_LINK}"
+
+
+def _any_suspect_text(frame: pd.DataFrame, columns: list[str], free: list[str]) -> bool:
+    """Whether any of ``_check_plain_text``'s problems may be present: one regex and one prefix pass over
+    all text cells at once (a superset of the per-column checks, which then say which cell and why)."""
+    cells = [frame[c] for c in columns]
+    if not cells:
+        return False
+    text = pd.concat(cells, ignore_index=True).dropna().astype("string")
+    if text.str.contains(_ANY_SUSPECT, regex=True).any():
+        return True
+    formula_cells = [frame[c] for c in columns if c in free]
+    if not formula_cells:
+        return False
+    starts = pd.concat(formula_cells, ignore_index=True).dropna().astype("string")
+    return bool(starts.str.startswith(FORMULA_START).any())
 
 
 def _check_primary_key(path: Path, frame: pd.DataFrame, key: list[str]) -> None:

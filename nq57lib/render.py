@@ -333,6 +333,8 @@ def print_summary(manifest: dict, reports_dir: Path) -> None:
     workers = f" with {manifest['workers']} worker(s)" if manifest.get("workers") else ""
     print(f"{manifest['runner']} {manifest['run_id']}: {counts['ok']} ok, {counts['failed']} failed, "
           f"{counts['skipped']} skipped in {manifest['duration_s']:.1f} s{workers}")
+    if manifest.get("reused"):
+        print(f"{manifest['reused']} report(s) reused from earlier runs (inputs unchanged; --force re-runs them)")
     if counts["not_run"]:
         print(f"interrupted: {counts['not_run']} notebook(s) did not finish")
     for record in manifest["jobs"]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import config, render, report
+from . import config, render, report, reuse
 from .errors import ParameterError, check_choice, shorten
 from .params import Parameters, parameters_cell, parse_override, spec_for, validate_parameters
 from .provenance import sha256_file
@@ -63,6 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="your own observations (CSV or Excel, same schema) for every notebook; repeatable")
     parser.add_argument("--extra-sources", action="append", metavar="FILE",
                         help="sources cited by your observations (CSV or Excel); repeatable")
+    parser.add_argument("--force", action="store_true",
+                        help="execute every notebook, even one whose report from an earlier run has the same "
+                             "notebook, parameters, data and package version (reused by default)")
     parser.add_argument("--list-params", action="store_true",
                         help="print each notebook's parameters (as its parameters cell) and exit")
 
@@ -230,20 +233,24 @@ def input_problem(params: Parameters, overridden: set[str]) -> str | None:
     return str(error)
 
 
-def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any]
+def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any],
+              unchanged: Callable[[Parameters], bool] | None = None
               ) -> tuple[list[Parameters], list[dict[str, str]]]:
     """Validated parameters of every (notebook, geography) to run, and the skipped pairs with why.
 
     ``geos`` may contain ``"all"``: every geography where the notebook has its data. A geography
     named explicitly but lacking the data is skipped with the reason too (not failed).
+    ``unchanged(params)`` True means an earlier successful job had exactly these inputs (same
+    notebook, parameters, data and code: ``nq57lib.reuse``), so the data checks it passed then
+    need not be repeated; the parameters are still validated.
     """
     planned: list[Parameters] = []
     skipped: list[dict[str, str]] = []
     for notebook in notebooks:
         names = {spec.name for spec in spec_for(notebook)}
         own = {k: v for k, v in overrides.items() if k in names}
-        availability = geo_availability(notebook)
-        if ALL_GEOS in geos:
+        availability = geo_availability(notebook) if ALL_GEOS in geos else None  # else asked when needed
+        if availability is not None:
             for geo in geos:  # every other entry must still be a real geography
                 if geo != ALL_GEOS:
                     validate_parameters(notebook, geo=geo, **own)
@@ -258,6 +265,11 @@ def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any]
             if params.geo in seen:
                 continue
             seen.add(params.geo)
+            if unchanged is not None and unchanged(params):
+                planned.append(params)
+                continue
+            if availability is None:
+                availability = geo_availability(notebook)
             why = availability.get(params.geo, "not in the data package")
             if why is None:
                 why = input_problem(params, set(own))
@@ -270,12 +282,27 @@ def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any]
 
 def pick_kernel(name: str | None) -> str:
     """The kernel to run with: ``name`` if installed, else 'nq57' if installed, else 'python3'."""
+    wanted = name or "nq57"
+    if wanted in kernel_spec_dirs():  # found where Jupyter looks first: no need to import jupyter_client
+        return wanted
     from jupyter_client.kernelspec import KernelSpecManager
 
     installed = sorted(KernelSpecManager().find_kernel_specs())
     if name is None:
         return "nq57" if "nq57" in installed else "python3"
     return check_choice("kernel", name, installed)
+
+
+def kernel_spec_dirs() -> set[str]:
+    """Names of the kernel specs in Jupyter's kernel folders (a folder with a ``kernel.json``).
+
+    The same folders ``jupyter_client``'s ``KernelSpecManager`` searches, without its ~0.3 s import
+    (most of a run whose reports are all reused); any other name is looked up by jupyter_client.
+    """
+    from jupyter_core.paths import jupyter_path
+
+    return {entry.name for folder in jupyter_path("kernels") if os.path.isdir(folder)
+            for entry in os.scandir(folder) if os.path.isfile(os.path.join(entry.path, "kernel.json"))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,6 +322,7 @@ class Job:
     reports_dir: str
     job_dir: str                    # relative to reports_dir: runs/<run_id>/<notebook>/<geo>
     run_id: str
+    fingerprint: str = ""           # nq57lib.reuse.fingerprint of the job's inputs
 
 
 def execute_job(job: Job) -> dict[str, Any]:
@@ -328,7 +356,8 @@ def execute_job(job: Job) -> dict[str, Any]:
     executed = render.Executed(path=partial, results_dir=staging, move=True, error=error,
                                started_utc=started_utc, execute_s=time.perf_counter() - t_start)
     try:
-        return render.render_job(executed, job.reports_dir, job.run_id, notebook=job.notebook)
+        record = render.render_job(executed, job.reports_dir, job.run_id, notebook=job.notebook)
+        return dict(record, **{reuse.FINGERPRINT_KEY: job.fingerprint}) if job.fingerprint else record
     except Exception as exc:  # noqa: BLE001 - e.g. an executed notebook left unreadable by a dying kernel
         return _lost_job_record(job, error or f"rendering failed: {type(exc).__name__}: {first_line(exc)}")
 
@@ -474,8 +503,10 @@ def main(args: argparse.Namespace) -> int:
     # 1. Check everything and create the run folder; nothing is written before the checks passed.
     use_extra_files(getattr(args, "extra_observations", None), getattr(args, "extra_sources", None))
     kernel = pick_kernel(args.kernel)
+    force = getattr(args, "force", False)
+    reusable = {} if force else reusable_reports(args.reports_dir)
     plan = plan_run(args.notebook, args.geo, parse_overrides(args.param, select_notebooks(args.notebook)),
-                    args.reports_dir)
+                    args.reports_dir, reusable=reusable)
     if ALL_GEOS not in (args.geo or []):  # with "all", skips are expected; the manifest lists them
         for item in plan["skipped"]:
             print(f"skipped {item['notebook']} / {item['geo']}: {item['reason']}", file=sys.stderr)
@@ -484,20 +515,24 @@ def main(args: argparse.Namespace) -> int:
     reports_dir, run_id = Path(plan["reports_dir"]), plan["run_id"]
     jobs = [Job(notebook=j["notebook"], geo=j["geo"], parameters=j["parameters"], input_path=j["input_nb"],
                 notebook_sha256=plan["notebooks"][j["notebook"]]["sha256"], kernel=kernel, timeout_s=args.timeout,
-                reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id)
+                reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id, fingerprint=j["fingerprint"])
             for j in plan["jobs"]]
     echo_resolved_geos(args.geo or [])
+    reused, jobs = reuse_unchanged(jobs, reusable)
     workers, capped = cap_jobs(args.jobs, len(jobs))
-    if capped:
+    if capped and jobs:
         print(capped, file=sys.stderr)
     with sigterm_as_interrupt():
         records, interrupted = execute_batch(jobs, workers)
+    order = {(j["notebook"], j["geo"]): i for i, j in enumerate(plan["jobs"])}
+    records = sorted(reused + records, key=lambda r: order[(r["notebook"], r["geo"])])
 
     # 3. Record the run, then rebuild the index from every run's manifest.
     manifest = render.finish_run(
         reports_dir, run_id, records, started_utc=started_utc, duration_s=time.perf_counter() - t_start,
         runner="nq57 run",
-        skipped=plan["skipped"], not_run=len(jobs) - len(records), interrupted=interrupted, kernel=kernel,
+        skipped=plan["skipped"], not_run=len(jobs) + len(reused) - len(records), interrupted=interrupted,
+        kernel=kernel, reused=len(reused),
         workers=workers, timeout_s=args.timeout, data=plan["data"], overrides=plan["overrides"],
         notebooks=plan["notebooks"])
     render.print_summary(manifest, reports_dir)
@@ -506,20 +541,61 @@ def main(args: argparse.Namespace) -> int:
     return 1 if manifest["counts"]["failed"] else 0
 
 
+def reusable_reports(reports_dir: str | Path | None) -> dict[str, dict]:
+    """Fingerprint -> the newest successful job of an earlier run into ``reports_dir`` with its files."""
+    folder = Path(reports_dir or config.REPORTS_DIR).resolve()
+    manifests, _ = report.read_manifests(folder)
+    return reuse.reusable_jobs(manifests, folder)
+
+
+def reuse_unchanged(jobs: list[Job], found: dict[str, dict]) -> tuple[list[dict], list[Job]]:
+    """Records of the jobs whose report an earlier successful run already made, and the jobs to execute.
+
+    A job is reused when an earlier job of ``nq57 run`` into the same reports folder had the same
+    fingerprint (notebook bytes, parameters, data checksum and user data files, package version and
+    code), succeeded, and still has its files (``found``: ``reusable_reports``; empty with --force).
+    """
+    reused, remaining = [], []
+    for job in jobs:
+        previous = found.get(job.fingerprint)
+        if previous is None:
+            remaining.append(job)
+            continue
+        now = utc_now()
+        try:
+            record = reuse.reuse_job(previous, job.reports_dir, job.job_dir, now, now)
+        except OSError:  # the earlier files vanished meanwhile (pruned): execute instead
+            remaining.append(job)
+            continue
+        reused.append(record)
+        print(f"reused {job.notebook} / {job.geo} from run {record['reused_from']} (unchanged inputs; "
+              "--force re-runs)", file=sys.stderr)
+    return reused, remaining
+
+
 def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dict[str, Any],
-             reports_dir: str | Path | None) -> dict[str, Any]:
+             reports_dir: str | Path | None, reusable: dict[str, dict] | None = None) -> dict[str, Any]:
     """Check a batch and create its run folder; return the plan as plain data (JSON-ready).
 
     The one planning step of every route that runs the notebooks itself: ``nq57 run`` and the
     Airflow DAG (whose tasks run papermill on each planned job, then ``render.render_planned``).
     ``None`` or empty notebooks and geographies mean ``nq57 run``'s defaults. Each job names its
     input notebook, where papermill writes the executed notebook (``output_nb``), and its
-    parameters including ``output_dir``. Raises ``ParameterError`` before anything is written.
+    parameters including ``output_dir``, and the fingerprint of its inputs (``nq57lib.reuse``).
+    ``reusable`` (fingerprint -> earlier job) spares the data checks of jobs an earlier run passed.
+    Raises ``ParameterError`` before anything is written.
     """
     selected = select_notebooks(notebooks or None)
     overrides = check_overrides(overrides or {}, selected)
-    planned, skipped = plan_jobs(selected, list(geos or config.DEFAULT_REPORT_GEOS), overrides)
     data = report.data_vintage()
+    sha = {nb: sha256_file(notebook_path(nb)) for nb in selected}
+    version = report.package_version()
+
+    def fingerprint(params: Parameters) -> str:
+        return reuse.fingerprint(sha[params.notebook], dict(params.items()), data, version)
+
+    planned, skipped = plan_jobs(selected, list(geos or config.DEFAULT_REPORT_GEOS), overrides,
+                                 unchanged=(lambda params: fingerprint(params) in reusable) if reusable else None)
     reports_dir = Path(reports_dir or config.REPORTS_DIR).resolve()
     run_id = render.new_run_id()
     try:
@@ -534,11 +610,11 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
                      "input_nb": str(notebook_path(params.notebook).resolve()),
                      "output_nb": str(reports_dir / job_dir / PARTIAL_NOTEBOOK),
                      "parameters": {k: v for k, v in params.items() if k != "output_dir"},
-                     "output_dir": str(reports_dir / job_dir / STAGING_RESULTS)})
+                     "output_dir": str(reports_dir / job_dir / STAGING_RESULTS),
+                     "fingerprint": fingerprint(params)})
     return {"run_id": run_id, "reports_dir": str(reports_dir), "started_utc": utc_now(), "data": data,
             "overrides": overrides, "skipped": skipped, "jobs": jobs,
-            "notebooks": {nb: {"path": notebook_path(nb).name, "sha256": sha256_file(notebook_path(nb))}
-                          for nb in selected}}
+            "notebooks": {nb: {"path": notebook_path(nb).name, "sha256": sha[nb]} for nb in selected}}
 
 
 def execute_batch(jobs: list[Job], workers: int) -> tuple[list[dict], bool]:

@@ -1,0 +1,129 @@
+"""Incremental runs: reuse a report whose inputs have not changed since a successful run.
+
+A report is fully determined by its inputs: the notebook's bytes, its parameters, the data it read
+(the data checksum covers every shipped table and every user data file; their names are added so a
+renamed file is a new input), and the version of nq57lib that computed it (its version number and
+a digest of its source files, for checkouts edited in place). ``fingerprint`` hashes
+exactly these. ``nq57 run`` records each job's fingerprint in its manifest; a later run finds a
+successful job with the same fingerprint whose files are all still there, and links them into its
+own run folder instead of executing the notebook again (``reused_from`` names the run that executed
+it). ``nq57 run --force`` executes every notebook. A failed job is never reused.
+
+The linked files are hard links where the file system allows (copies elsewhere): published files
+are only ever replaced whole (atomic renames), never edited in place, so a link cannot change under
+a reader, and pruning the older run leaves the newer one complete.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Mapping
+
+FINGERPRINT_KEY = "input_fingerprint"
+
+
+def fingerprint(notebook_sha256: str, parameters: Mapping[str, Any], data: Mapping[str, Any],
+                package_version: str) -> str:
+    """SHA-256 over everything a report depends on (parameters without ``output_dir``)."""
+    from .report import plain_value
+
+    document = {
+        "notebook_sha256": notebook_sha256,
+        "parameters": {k: plain_value(k, v) for k, v in sorted(parameters.items()) if k != "output_dir"},
+        "data_checksum": data.get("checksum", ""),
+        "extra_files": sorted(data.get("extra_files") or []),
+        "nq57lib_version": package_version,
+        "nq57lib_code": code_digest(),
+    }
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 over nq57lib's own files (code and locale texts): an edit in a source checkout changes
+    the reports without changing the version number, so it counts as a new input too."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml") and p.is_file()
+                       and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def reusable_jobs(manifests: list[dict], reports_dir: str | Path) -> dict[str, dict]:
+    """Fingerprint -> the newest successful job record (with its ``run_id``) whose files all exist.
+
+    ``manifests`` newest first (``report.read_manifests``). A job of an interrupted run counts as
+    long as it finished ok; its files are checked, not trusted.
+    """
+    found: dict[str, dict] = {}
+    for manifest in manifests:
+        for job in manifest.get("jobs", []):
+            key = job.get(FINGERPRINT_KEY)
+            if not isinstance(key, str) or key in found or job.get("status") != "ok":
+                continue
+            if _files_present(job, reports_dir):
+                found[key] = dict(job, run_id=manifest["run_id"])
+    return found
+
+
+def _files_present(job: Mapping[str, Any], reports_dir: str | Path) -> bool:
+    root = Path(reports_dir).resolve()
+    for key, required in (("executed_notebook", True), ("report_html", True), ("results_dir", False)):
+        rel = job.get(key)
+        if rel is None:
+            if required:
+                return False
+            continue
+        if not isinstance(rel, str):
+            return False
+        path = (root / rel).resolve()
+        if root not in path.parents or not path.exists():  # never follow a path out of reports/
+            return False
+    return True
+
+
+def reuse_job(previous: Mapping[str, Any], reports_dir: str | Path, job_dir: str, started_utc: str,
+              finished_utc: str) -> dict[str, Any]:
+    """Link ``previous``'s files into ``job_dir`` (relative to ``reports_dir``); return the new record."""
+    root = Path(reports_dir)
+    target = root / job_dir
+    target.mkdir(parents=True, exist_ok=True)
+    record = dict(previous)
+    source_run = record.pop("run_id")
+    for key, name in (("executed_notebook", "notebook.ipynb"), ("report_html", "report.html"),
+                      ("results_dir", "results")):
+        if previous.get(key) is None:
+            continue
+        _link(root / previous[key], target / name)
+        record[key] = f"{job_dir}/{name}"
+    record.update(reused=True, reused_from=previous.get("reused_from") or source_run,
+                  reused_at_utc=started_utc, finished_utc=finished_utc, execute_s=0.0, export_s=0.0,
+                  duration_s=0.0, error=None)
+    return record
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link ``source`` (a file or a folder of files) to ``target``; copy where links fail."""
+    staging = target.with_name(f".{target.name}.reuse.tmp")
+    if source.is_dir():
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(source, staging, copy_function=_link_or_copy)
+    else:
+        staging.unlink(missing_ok=True)
+        _link_or_copy(source, staging)
+    os.replace(staging, target)
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
