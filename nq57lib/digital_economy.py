@@ -26,13 +26,16 @@ Choices, each stated in the report:
   the proxy on the other definition in the same year (``relative_level_base``).
 - **Calibration**: the geography's own series when it has two or more observations of the
   definition, else the ``proxy`` geography's series of the same definition (default: the nation).
-- **Targets that do not state their definition** are compared on the ministry's measure
-  (``UNSTATED_TARGET_CONCEPT``). Rule: a target is read on the definition in use by the body that set
-  it when it was set. Every registered digital-economy share target dates from 2019-2025 and is set by a
-  Party or government body that monitored the ministry's estimate: it was the only published measure
-  of the share until the statistics office first published its value-added measure (the earliest
-  publication date of the ``nso`` series in the data, January 2025), and it remains the only one
-  published for provinces. The report shows the other definition beside it, always.
+- **Targets that do not state their definition** (``compared_on_definition``): a target is read on the
+  definition in use when it was set. A provincial target (any geography but the nation) is read on the
+  ministry's measure, the only one published for provinces. A national target is read on the
+  statistics office's value-added measure when its source was published on or after the office first
+  published that measure (the earliest publication date of ANY ``nso`` observation in the data, every
+  vintage: ``nso_first_published``), else on the ministry's measure (``UNSTATED_TARGET_CONCEPT``), the
+  only one published before; an undated source borrows the date of a dated source of the same
+  instrument, and a target whose date stays unknown or straddles that date is read on the ministry's
+  measure, and says so. The report shows the other definition beside it, always, and where the two
+  definitions give a target different statuses the one-minute answer says it depends on the definition.
 - **Time as of the data**: the as-of year is the year of the newest publication date in the data
   (``data.as_of_year``). A target whose year is not after it is not projected: it reads "target year
   passed" with the latest value (and met / not met where the target year itself is observed).
@@ -64,8 +67,10 @@ INDICATOR = "de_share_pct"
 NATION = "vn"
 CONCEPTS = ("nso", "ministry")  # the two definitions: statistics office value added, ministry estimate
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
-# The definition a target that does not state its own is compared on (rule in the module docstring).
+# The definition a target that does not state its own is compared on when the rule cannot place it after
+# the statistics office's first publication (rule in the module docstring: ``compared_on_definition``).
 UNSTATED_TARGET_CONCEPT = "ministry"
+PROVINCIAL_TARGET_CONCEPT = "ministry"  # the only definition published for provinces
 # Error of an assumed starting level (merged unit, relative level), sd in log points x100: a round prior,
 # not estimated (no second measurement exists); an observed base is taken as published (no error drawn).
 ASSUMED_BASE_SD_PCT = 10.0
@@ -148,6 +153,55 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted(sources)
     return history, assumption
+
+
+def nso_first_published(pkg: data.DataPackage) -> str:
+    """The first publication date of the statistics office's value-added measure: the earliest release
+    (the observation's ``published``, else its source's) of ANY ``nso`` observation of the share, every
+    geography and vintage (not only the best row per year). '' when there is none."""
+    obs = pkg.observations
+    nso = obs[(obs["indicator_id"] == INDICATOR) & (obs["concept"].astype(object) == "nso")]
+    sources = pkg.sources.drop_duplicates("source_id").set_index("source_id")["published"]
+    released = nso["published"].astype(object).where(nso["published"].notna(), nso["source_id"].map(sources))
+    dates = sorted(str(d) for d in released.dropna() if str(d).strip())
+    return dates[0] if dates else ""
+
+
+def _date_bounds(text: str) -> tuple[str, str]:
+    """The earliest and latest ISO day a partial date ('2024', '2024-12', '2024-12-05') can stand for."""
+    text = str(text)
+    return (text + "-01-01")[:10], (text + ("-12-31" if len(text) == 4 else "-31" if len(text) == 7 else ""))[:10]
+
+
+def compared_on_definition(targets: pd.DataFrame, geo_id: str, first_nso: str,
+                           source_dates: dict[str, str]) -> pd.DataFrame:
+    """``targets`` with ``set_published`` (the target's source publication date, or that of a dated source
+    of the same instrument), ``compared_concept`` (the definition it is compared on) and ``compared_rule``
+    (why): 'stated' (its own), 'provincial' (ministry: the only measure published for provinces), 'set after
+    nso' / 'set before nso' (its date vs the statistics office's first publication ``first_nso``), 'date
+    unknown' (ministry, the rule cannot place it)."""
+    out = targets.copy()
+    dates = out["source_id"].map(lambda s: str(source_dates.get(s) or ""))
+    by_instrument = {}
+    for instrument, date in zip(out["instrument"], dates):
+        if date and (instrument not in by_instrument or date < by_instrument[instrument]):
+            by_instrument[instrument] = date
+    dates = [d or by_instrument.get(i, "") for d, i in zip(dates, out["instrument"])]
+    placed = []
+    first = _date_bounds(first_nso)[0] if first_nso else ""
+    for stated, date in zip(out["concept"], dates):
+        if stated is not None and not (isinstance(stated, float) and math.isnan(stated)):
+            placed.append((str(stated), "stated"))
+        elif geo_id != NATION:
+            placed.append((PROVINCIAL_TARGET_CONCEPT, "provincial"))
+        elif date and first and _date_bounds(date)[0] >= first:
+            placed.append(("nso", "set after nso"))
+        elif date and first and _date_bounds(date)[1] < first:
+            placed.append((UNSTATED_TARGET_CONCEPT, "set before nso"))
+        else:
+            placed.append((UNSTATED_TARGET_CONCEPT, "date unknown"))
+    concepts, rules = [c for c, _ in placed], [r for _, r in placed]
+    return out.assign(set_published=dates, compared_concept=concepts, compared_rule=rules)
 
 
 def _history_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -333,13 +387,14 @@ def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str
         raise ParameterError("concept", f"no '{concept}' share for {geo!r} or its proxy {proxy_geo!r}; "
                                         f"available: {', '.join(histories)}")
     order = sorted((c for c in wanted if c in histories), key=lambda c: c != UNSTATED_TARGET_CONCEPT)
-    nso = data.series(pkg, NATION, INDICATOR, concept="nso")
-    first = str(nso["published"].dropna().astype(str).min()) if not nso.empty else ""
+    first = nso_first_published(pkg)
+    source_dates = pkg.sources.drop_duplicates("source_id").set_index("source_id")["published"].dropna().to_dict()
+    targets = compared_on_definition(geo_targets(pkg, geo), geo, first, source_dates)
     proxies = {c: _proxy_history(pkg, proxy_geo, c) for c in order} if proxy_geo != geo else {}
     return ShareInputs(geo_id=geo, name=data.geo_name(pkg, geo, lang), lang=lang, concepts=tuple(order),
                        histories={c: histories[c] for c in order},
                        base_assumptions={c: assumptions[c] for c in order}, n_own={c: n_own[c] for c in order},
-                       targets=geo_targets(pkg, geo), as_of_year=data.as_of_year(pkg), proxy_geo=proxy_geo,
+                       targets=targets, as_of_year=data.as_of_year(pkg), proxy_geo=proxy_geo,
                        proxy_name=data.geo_name(pkg, proxy_geo, lang),
                        proxy_histories={c: h for c, h in proxies.items() if h is not None},
                        national=_national_position(pkg) if geo != NATION else pd.DataFrame(),
@@ -615,10 +670,19 @@ def project(inputs: ShareInputs, calibrations: Calibrations, scenarios, P) -> Pr
 # --------------------------------------------------------------------------------------------
 
 def target_concept(target: dict | pd.Series) -> str:
-    """The definition a target is compared on: its own, or ``UNSTATED_TARGET_CONCEPT`` when unstated."""
+    """The definition a target is compared on: ``compared_concept`` where the rule placed it
+    (:func:`compared_on_definition`), else its own, or ``UNSTATED_TARGET_CONCEPT`` when unstated."""
+    placed = target.get("compared_concept")
+    if isinstance(placed, str) and placed:
+        return placed
     concept = target.get("concept")
     return UNSTATED_TARGET_CONCEPT if concept is None or (isinstance(concept, float) and math.isnan(concept)) \
         else str(concept)
+
+
+def compared_concepts(inputs: ShareInputs) -> dict[str, str]:
+    """target_id -> the definition each registered target is compared on (:func:`target_concept`)."""
+    return {r["target_id"]: target_concept(r) for r in inputs.targets.to_dict("records")}
 
 
 def targets_ahead(inputs: ShareInputs, concept: str) -> pd.DataFrame:
@@ -644,7 +708,7 @@ def required_paths(inputs: ShareInputs, calibrations: Calibrations,
             continue
         frame = share_projection.required_paths(inputs.histories[concept][HISTORY_COLUMNS], ahead, concept=concept,
                                                 grdp_growth_pct=grdp.nominal_pct)
-        rule = {r["target_id"]: target_concept(r) for r in ahead.to_dict("records")}
+        rule = compared_concepts(inputs)
         frame["concept"] = concept
         frame["compared_on"] = frame["target_id"].map(rule) == concept
         frames.append(frame)
@@ -692,6 +756,35 @@ class Simulation:
         return _frame_html(self.p_meet, self.note["en"])
 
 
+def slowing_pace_prior(cal: share_projection.Calibration, fit: share_projection.DampedFit | None,
+                       ahead: pd.DataFrame, horizon_year: int) -> dict | None:
+    """The Monte Carlo's pace on a definition whose growth is seen to slow (damped fit with damping < 1):
+    a documented prior spanning the constant pace and the damped pace, as the pooled fan spans the
+    definitions. Log mean = the mean of ln(1 + constant pace) and the damped path's mean log pace from the
+    fitted series' last observation to the first target year ahead (else ``horizon_year``); sd = the
+    parameter sd and half the gap between the two paces in quadrature, so +-1 sd reaches both. None when
+    the pace is not seen to slow (the constant pace stands, as in ``damped_pace``).
+
+    E.g. the nation on the ministry's measure (log growths 18.0, 14.6, 10.4 points): constant 15.39 % (14.35
+    log points), damped from 2024 (start 10.91 %, damping 0.77) to 2030: mean 4.58 points (4.69 %); log mean
+    9.46 points (9.91 % a year), sd sqrt(2.21^2 + 4.88^2) = 5.35 points (was 15.39 % +- 2.21).
+    """
+    if fit is None or fit.damping >= 1 or cal.trend_sd_pct is None:
+        return None
+    last_year = int(cal.pace_last_year)
+    year = int(ahead["year"].min()) if not ahead.empty else int(horizon_year)
+    k = max(1, year - last_year)
+    damped_log = math.log(share_projection.damped_path(1.0, fit.start_growth_pct, fit.damping, np.array([k]))[0]) / k
+    constant_log = math.log1p(cal.growth_pct / 100)
+    half_gap = abs(constant_log - damped_log) / 2
+    mean = (constant_log + damped_log) / 2
+    sd = math.sqrt((cal.trend_sd_pct / 100) ** 2 + half_gap ** 2) * 100
+    return {"growth_pct": math.expm1(mean) * 100, "trend_sd_pct": sd,
+            "basis": f"{cal.note}; the pace slows (damping {fit.damping:.2f}): prior spanning the constant pace "
+                     f"{cal.growth_pct:.2f} % and the damped pace's mean {math.expm1(damped_log) * 100:.2f} % a year "
+                     f"{last_year}-{year} (log mean of the two, sd = parameter sd and half their gap in quadrature)"}
+
+
 def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
     """Step 7: Monte Carlo fans of the share on each definition and pooled, and P(meet) where the data
     support one (>= 3 own observations on the definition; otherwise ``p_meet`` is empty and ``reason``
@@ -702,6 +795,8 @@ def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
             continue
         row = monte_carlo.simulation_inputs(cal, inputs.geo_id, ceiling_pct=max(P.ceiling_pct, min(
             100.0, cal.base_share_pct + 1e-6)))
+        row.update(slowing_pace_prior(cal, calibrations.damped.get(concept), targets_ahead(inputs, concept),
+                                      P.horizon_year) or {})
         row.update(fan=concept, n_obs=inputs.n_own[concept],
                    base_sd_pct=ASSUMED_BASE_SD_PCT if inputs.is_assumed(concept) else 0.0)
         rows.append(row)
@@ -772,7 +867,8 @@ def targets_passed(inputs: ShareInputs) -> pd.DataFrame:
                 verdict = "met" if bool(ok) else "not met"
             latest = observed.iloc[-1] if not observed.empty else None
             rows.append({"target_id": target["target_id"], "target_year": target["year"], "concept": concept,
-                         "compared_on": target_concept(target) == concept, "status": "target year passed",
+                         "compared_on": compared_concepts(inputs).get(target["target_id"], target_concept(target))
+                         == concept, "status": "target year passed",
                          "latest_pct": math.nan if latest is None else float(latest["value"]),
                          "latest_year": pd.NA if latest is None else int(latest["year"]),
                          "observed_pct": value, "verdict": verdict})
@@ -1209,6 +1305,15 @@ ANSWER_BADGES = {"target already met": "on track", "significant progress": "on t
                  "moderate progress": "at risk", "insufficient progress": "off track", "moving away": "off track",
                  "insufficient data": "insufficient data"}
 ANSWER_EXCLUDED_SCENARIO = "target path"  # reaches every target by construction: not evidence
+ANSWER_DEPENDS_BADGE = "depends on definition"  # the definitions give the target different statuses
+
+
+def _answer_badge(assess: pd.DataFrame, target_id: str, concept: str) -> str:
+    """The status badge of a target ahead on one definition (its Eurostat short-term category)."""
+    short = assess[(assess["target_id"] == target_id) & (assess["concept"] == concept)
+                   & (assess["method"] == "eurostat short-term")] if not assess.empty else assess
+    return ANSWER_BADGES.get(short["category"].iloc[0] if not short.empty else "insufficient data",
+                             "insufficient data")
 
 
 @dataclass
@@ -1260,12 +1365,19 @@ def one_minute_answer(report: Report) -> Answer:
             scen = t(key + "range", lang, span=span, k=on_time, n=len(runs), year=int(r["target_year"]))
         else:
             scen = t(key + "none", lang, n=len(runs))
-        short = assess[(assess["target_id"] == r["target_id"]) & (assess["concept"] == r["concept"])
-                       & (assess["method"] == "eurostat short-term")] if not assess.empty else assess
-        category = short["category"].iloc[0] if not short.empty else "insufficient data"
-        badge = ANSWER_BADGES.get(category, "insufficient data")
+        badges = {c: _answer_badge(assess, r["target_id"], c) for c in req.loc[req["target_id"] == r["target_id"],
+                                                                              "concept"]}
+        badge = badges.get(r["concept"], "insufficient data")
+        word = badge_word(badge)
+        assessed = {c: b for c, b in badges.items() if b != "insufficient data"}
+        if len(assessed) > 1 and len(set(assessed.values())) > 1:  # the definitions disagree: say so
+            order = [r["concept"], *[c for c in assessed if c != r["concept"]]]
+            badge = ANSWER_DEPENDS_BADGE
+            word = t(key + "depends", lang, parts=", ".join(
+                t(key + "depends_on", lang, status=badge_word(assessed[c]),
+                  definition=t(f"digital_economy.view.short_{c}", lang)) for c in order if c in assessed))
         rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": needed,
-                     "scenarios": scen, "status": (badge, badge_word(badge)), "year": int(r["target_year"])})
+                     "scenarios": scen, "status": (badge, word), "year": int(r["target_year"])})
     frame = pd.DataFrame(rows, columns=["target", "latest", "needed", "scenarios", "status", "year"])
     frame = frame.sort_values("year", kind="stable").drop_duplicates(subset=["target"]).reset_index(drop=True)
     columns = [Column("target", t(key + "col_target", lang)), Column("latest", t(key + "col_latest", lang), "number_text"),
@@ -1298,6 +1410,8 @@ def _answer_paragraph(report: Report, frame: pd.DataFrame) -> str:
     if not ahead.empty:
         first = ahead.iloc[0]
         text.append(t(key + "next", lang, target=first["target"], needed=first["needed"], scenarios=first["scenarios"]))
+        if first["status"][0] == ANSWER_DEPENDS_BADGE:
+            text.append(t(key + "next_status", lang, status=first["status"][1]))
     passed = frame[frame["needed"] == ""]
     if not passed.empty:
         text.append(t(key + "passed", lang, n=len(passed), statuses=", ".join(dict.fromkeys(w for _, w in passed["status"]))))

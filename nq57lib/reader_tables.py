@@ -50,12 +50,14 @@ BADGE_COLOURS = {
     "no data": "#e6e6e6",
     "not assessed": "#eeeeee",
     "unverified": "#fff3b0",
+    "depends on definition": "#fbe3a6",
 }
 # Badge key -> a shape drawn before the word, a second non-colour signal.
 BADGE_SYMBOLS = {
     "met": "✔", "on track": "▲", "at risk": "◆", "off track": "▼", "not met": "✖",
     "target year passed": "□",
     "insufficient data": "○", "no data": "–", "not assessed": "·", "unverified": "?",
+    "depends on definition": "◐",
 }
 CSS = """
 .nq57-reader { max-width: 100%; overflow-x: auto; }

@@ -302,3 +302,32 @@ def test_the_one_minute_answer_in_vietnamese_and_for_an_assumed_base(pkg):
     assert answer.frame["latest"].str.startswith("giả định ").all()
     assert "6,3 %/năm" in answer.frame["needed"].tolist() and "a year" not in answer._repr_html_()
     assert "xác suất" in answer.paragraph
+
+
+def test_unstated_definition_rule_uses_every_nso_vintage_and_the_target_date(pkg):
+    # the statistics office's first publication: its Sep 2023 pilot, not the best row's Jan 2025 vintage
+    assert share.nso_first_published(pkg) == "2023-09-14"
+    r = build(pkg, "vn")
+    rule = r.tables["targets"].set_index("target_id")
+    assert rule.loc["vn-de-share-2030", "compared_concept"] == "nso"  # Res. 57 source 2024-12: after
+    assert rule.loc["vn-de-share-2030-res52", "compared_concept"] == "ministry"  # 2019: before
+    assert rule.loc["vn-de-share-2025-d749", "compared_rule"] == "date unknown"
+    assert "2023-09-14" in r.narrative_markdown() and "2025-01-06" not in r.narrative_markdown()
+    provincial = build(pkg, "vinh-phuc").tables["targets"]
+    assert set(provincial["compared_concept"]) == {"ministry"} and set(provincial["compared_rule"]) == {"provincial"}
+
+
+def test_the_answer_says_when_the_status_depends_on_the_definition(pkg):
+    answer = share.one_minute_answer(build(pkg, "vn"))
+    row = answer.frame[answer.frame["target"].str.startswith("≥ 30.0 % by 2030")].iloc[0]
+    assert row["latest"].endswith("statistics office value-added measure)")  # compared on the office's
+    assert row["status"][0] == "depends on definition"
+    assert "off track on the statistics office's" in row["status"][1] and "on track on the ministry's" in row["status"][1]
+    assert "depends on the definition" in answer.paragraph
+
+
+def test_a_slowing_pace_widens_the_monte_carlo_pace_and_lowers_the_probability(pkg):
+    prob = build(pkg, "vn").tables["probabilities"].set_index(["target_id", "fan"])
+    # ministry log growth 18.0, 14.6, 10.4 points: the damped path is at 24 % in 2030, below 30 %
+    assert prob.loc[("vn-de-share-2030", "ministry"), "p_meet"] < 0.8
+    assert prob.loc[("vn-de-share-2030", "ministry"), "p_meet_text"] != "> 0.9"
