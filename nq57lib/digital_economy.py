@@ -892,11 +892,29 @@ def backtest_table(inputs: ShareInputs, P) -> pd.DataFrame:
     return out[["concept", *backtest.SUMMARY_COLUMNS]]
 
 
+def neutral_pace(cal: share_projection.Calibration, projection: Projection | None, concept: str) -> float:
+    """The tornado's centre pace on ``concept`` (% a year): the constant pace through the median of the
+    scenarios' shares in the last report year (the target path aside: it reaches every target by
+    construction), a neutral outlook between the fastest and the slowest scenario. Without a projection
+    of the definition (or a median at or below the base): the definition's calibrated pace."""
+    if projection is None or concept not in projection.by_concept:
+        return cal.growth_pct
+    table = projection.by_concept[concept].table
+    year = min(REPORT_YEARS[-1], int(table["year"].max()))
+    shares = table[(table["year"] == year) & (table["scenario"] != ANSWER_EXCLUDED_SCENARIO)]["share_pct"].dropna()
+    if shares.empty or year <= cal.base_year or float(shares.median()) <= 0:
+        return cal.growth_pct
+    return ((float(shares.median()) / cal.base_share_pct) ** (1 / (year - cal.base_year)) - 1) * 100
+
+
 def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_growth.GrowthAssumption,
-                P) -> pd.DataFrame:
+                P, projection: Projection | None = None) -> pd.DataFrame:
     """Step 8d: which assumption matters most (tornado): the 2030 and 2045 shares and the year the last
     target is reached, with each assumption at the low and high end of its plausible range (the others
-    at the first definition's current trend).
+    at the centre: on the first definition, the constant pace through the median of the scenarios'
+    2045 shares, :func:`neutral_pace`; the definition's current trend when no ``projection`` is given).
+    The ``centre`` column names it. Centring on the current trend, the fastest path, would pin most
+    ends at the ceiling.
 
     Ranges (stated in the report): definition (the first vs the other definition's base and pace);
     proxy series (the proxy's pace on this definition vs on the other, when the pace is borrowed);
@@ -913,7 +931,9 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
                                                cal.base_share_pct)
     ceiling = ceiling_for(cal, P.ceiling_pct)
     end = max(P.horizon_year, max(REPORT_YEARS))
-    base = {"base_year": cal.base_year, "base_share_pct": cal.base_share_pct, "growth_pct": cal.growth_pct,
+    centre_pct = neutral_pace(cal, projection, concept)
+    centred = projection is not None and concept in projection.by_concept
+    base = {"base_year": cal.base_year, "base_share_pct": cal.base_share_pct, "growth_pct": centre_pct,
             "ceiling_pct": ceiling, "method": "cagr", "target_pct": target, "end_year": end}
     lang = inputs.lang
     pct = lambda v: fmt_pct(v, lang, 1)  # noqa: E731
@@ -922,7 +942,8 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
     for other, oc in calibrations.by_concept.items():
         if other != concept:
             ranges["definition"] = ({}, {"base_year": oc.base_year, "base_share_pct": oc.base_share_pct,
-                                         "growth_pct": oc.growth_pct, "ceiling_pct": max(ceiling, oc.base_share_pct)},
+                                         "growth_pct": neutral_pace(oc, projection, other),
+                                         "ceiling_pct": max(ceiling, oc.base_share_pct)},
                                     (t(f"digital_economy.view.short_{concept}", lang),
                                      t(f"digital_economy.view.short_{other}", lang)))
     if cal.source == "proxy":
@@ -930,27 +951,28 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
         if others:
             names = tuple(f"{inputs.proxy_name} ({t(f'digital_economy.view.short_{c}', lang)})"
                           for c in (concept, others[0].concept))
-            ranges["proxy"] = ({}, {"growth_pct": others[0].growth_pct}, names)
+            ranges["proxy"] = ({}, {"growth_pct": neutral_pace(others[0], projection, others[0].concept)}, names)
     low_ceiling, high_ceiling = max(cal.base_share_pct + 1e-6, ceiling - CEILING_RANGE_PP), min(100.0, ceiling
                                                                                               + CEILING_RANGE_PP)
     ranges["ceiling"] = ({"ceiling_pct": low_ceiling}, {"ceiling_pct": high_ceiling},
                          (pct(low_ceiling), pct(high_ceiling)))
     spread = cal.trend_sd_pct
     if spread is not None:
-        mu = math.log1p(cal.growth_pct / 100)
+        mu = math.log1p(centre_pct / 100)
         low, high = (math.expm1(mu - PACE_Z * spread / 100) * 100, math.expm1(mu + PACE_Z * spread / 100) * 100)
     else:
-        low, high = cal.growth_pct * 0.5, cal.growth_pct * 1.5
+        low, high = centre_pct * 0.5, centre_pct * 1.5
     ranges["pace"] = ({"growth_pct": low}, {"growth_pct": high}, (a_year(low), a_year(high)))
     low_base = cal.base_share_pct * (1 - BASE_RANGE_PCT / 100)
     high_base = min(ceiling, cal.base_share_pct * (1 + BASE_RANGE_PCT / 100))
     ranges["base value"] = ({"base_share_pct": low_base}, {"base_share_pct": high_base}, (pct(low_base), pct(high_base)))
-    de = ((1 + cal.growth_pct / 100) * (1 + grdp.nominal_pct / 100) - 1) * 100
+    de = ((1 + centre_pct / 100) * (1 + grdp.nominal_pct / 100) - 1) * 100
     fast, slow = grdp.nominal_pct + GRDP_RANGE_PP, grdp.nominal_pct - GRDP_RANGE_PP
     ranges["GRDP growth"] = ({"de_growth_pct": de, "grdp_growth_pct": fast},
                              {"de_growth_pct": de, "grdp_growth_pct": slow}, (a_year(fast), a_year(slow)))
     table = outlook_sensitivity.sensitivity_table(base, ranges, years=REPORT_YEARS)
-    return table.assign(concept=concept)
+    return table.assign(concept=concept, centre="scenario median" if centred else "current trend",
+                        centre_growth_pct=centre_pct)
 
 
 def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
@@ -1187,7 +1209,9 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
     if not tornado.empty:
         top = tornado.iloc[0]
         out.append(t(key + "sensitivity", lang, assumption=t(f"digital_economy.assumption.{top['assumption'].replace(' ', '_')}", lang),
-                     swing=fmt_number(top[f"swing_{REPORT_YEARS[-1]}_pp"], lang, 1), year=REPORT_YEARS[-1]))
+                     swing=fmt_number(top[f"swing_{REPORT_YEARS[-1]}_pp"], lang, 1), year=REPORT_YEARS[-1],
+                     centre=t(key + ("centre_median" if top.get("centre") == "scenario median" else "centre_trend"),
+                              lang, year=REPORT_YEARS[-1], pace=fmt_pct(top.get("centre_growth_pct", math.nan), lang, 1))))
     n_assumed = int((report.assumptions["kind"] == ASSUMED).sum())
     grdp_text = t(key + ("grdp_derived" if grdp.real_kind == DERIVED else "grdp_assumed"), lang,
                   nominal=fmt_pct(grdp.nominal_pct, lang, 2), real=fmt_pct(grdp.real_pct, lang, 2),

@@ -42,7 +42,7 @@ def build(pkg, geo, **kw):
                                 share.required_paths(inputs, calibrations, grdp), share.attainment(inputs, projection),
                                 share.simulate(inputs, calibrations, P), share.assess_progress(inputs),
                                 share.targets_passed(inputs), share.backtest_table(inputs, P),
-                                share.sensitivity(inputs, calibrations, grdp, P))
+                                share.sensitivity(inputs, calibrations, grdp, P, projection))
 
 
 def test_vinh_phuc_starts_from_its_observed_ministry_share(pkg):
@@ -331,3 +331,13 @@ def test_a_slowing_pace_widens_the_monte_carlo_pace_and_lowers_the_probability(p
     # ministry log growth 18.0, 14.6, 10.4 points: the damped path is at 24 % in 2030, below 30 %
     assert prob.loc[("vn-de-share-2030", "ministry"), "p_meet"] < 0.8
     assert prob.loc[("vn-de-share-2030", "ministry"), "p_meet_text"] != "> 0.9"
+
+
+def test_the_tornado_is_centred_on_the_median_of_the_scenarios_and_says_so(pkg):
+    r = build(pkg, "vinh-phuc")
+    tornado = r.tables["sensitivity"]
+    assert set(tornado["centre"]) == {"scenario median"}
+    # the current trend (15.4 % a year) pinned 2030 and 2045 at the 70 % cap; the centre is below it
+    assert (tornado["share_2045_base_pct"] < 70.0 - 1).all() and (tornado["share_2030_base_pct"] < 70.0).all()
+    assert (tornado["swing_2045_pp"] > 0.5).sum() >= 4  # bars, not degenerate ends at the cap
+    assert "Around a neutral outlook (the constant pace through the median of the scenarios" in r.narrative_markdown()
