@@ -716,12 +716,19 @@ def required_paths(inputs: ShareInputs, calibrations: Calibrations,
 
 
 def attainment(inputs: ShareInputs, projection: Projection) -> pd.DataFrame:
-    """Step 6b: the first year each scenario reaches each target ahead, on each definition."""
+    """Step 6b: the first year each scenario reaches each target ahead, on each definition.
+
+    A year before the as-of year is not observed by the data (a path from an old base may cross a level
+    in a year whose value was never published): it reads as the as-of year, the first year a projection
+    can claim."""
     frames = []
     for concept, result in projection.by_concept.items():
         ahead = targets_ahead(inputs, concept)
         if not ahead.empty:
-            frames.append(share_projection.attainment_years(result, ahead).assign(concept=concept))
+            years = share_projection.attainment_years(result, ahead)
+            years["attained_year"] = years["attained_year"].where(
+                years["attained_year"].isna() | (years["attained_year"] >= inputs.as_of_year), inputs.as_of_year)
+            frames.append(years.assign(concept=concept))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -1371,9 +1378,23 @@ def one_minute_answer(report: Report) -> Answer:
     due = tables["targets_due"]
     for r in due[due["compared_on"].astype(bool)].to_dict("records") if not due.empty else []:
         latest = "" if pd.isna(r["latest_pct"]) else _latest_text(report, r["concept"], r["latest_pct"], r["latest_year"])
-        badge = {"met": "met", "not met": "not met"}.get(r["verdict"], "target year passed")
+        # met / not met on any definition with a value for the target year (its own definition first)
+        observed = due[(due["target_id"] == r["target_id"]) & due["verdict"].isin(["met", "not met"])]
+        verdicts = dict(zip(observed["concept"], observed["verdict"]))
+        badge = verdicts.get(r["concept"], next(iter(verdicts.values()), "target year passed"))
+        word = badge_word(badge)
+        if verdicts and r["concept"] not in verdicts:
+            other = observed.iloc[0]
+            latest = _latest_text(report, other["concept"], other["observed_pct"], r["target_year"])
+            word = t(key + "verdict_on", lang, status=word,
+                     definition=t(f"digital_economy.view.short_{other['concept']}", lang))
+        if len(set(verdicts.values())) > 1:
+            badge = ANSWER_DEPENDS_BADGE
+            word = t(key + "depends", lang, parts=", ".join(
+                t(key + "depends_on", lang, status=badge_word(v), definition=t(f"digital_economy.view.short_{c}", lang))
+                for c, v in verdicts.items()))
         rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": "",
-                     "scenarios": t(key + "assessed_on_data", lang), "status": (badge, badge_word(badge)),
+                     "scenarios": t(key + "assessed_on_data", lang), "status": (badge, word),
                      "year": int(r["target_year"])})
     req, att, assess = tables["required_paths"], tables["attainment"], tables["assessment"]
     for r in req[req["compared_on"].astype(bool)].to_dict("records") if not req.empty else []:

@@ -341,3 +341,19 @@ def test_the_tornado_is_centred_on_the_median_of_the_scenarios_and_says_so(pkg):
     assert (tornado["share_2045_base_pct"] < 70.0 - 1).all() and (tornado["share_2030_base_pct"] < 70.0).all()
     assert (tornado["swing_2045_pp"] > 0.5).sum() >= 4  # bars, not degenerate ends at the cap
     assert "Around a neutral outlook (the constant pace through the median of the scenarios" in r.narrative_markdown()
+
+
+def test_passed_targets_read_met_or_not_on_any_definition_with_the_target_year(pkg):
+    answer = share.one_minute_answer(build(pkg, "vn"))
+    row = answer.frame[answer.frame["target"].str.startswith("≥ 20.0 % by 2025")].iloc[0]
+    # compared on the ministry's (no 2025 value); the statistics office observed 14.02 % in 2025
+    assert row["status"] == ("not met", "not met on the statistics office's")
+    assert row["latest"].startswith("14.02 % (2025")
+
+
+def test_no_scenario_reaches_a_target_before_the_as_of_year(pkg):
+    r = build(pkg, "vinh-phuc")
+    years = r.tables["attainment"]["attained_year"].dropna()
+    assert not years.empty and years.min() >= r.scalars["as_of_year"]
+    answer = share.one_minute_answer(r)
+    assert not answer.frame["scenarios"].str.contains("2025").any()
