@@ -49,6 +49,7 @@ Choices, each stated in the report:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -469,6 +470,10 @@ def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
         proxy = inputs.proxy_histories.get(concept)
         cal = share_projection.calibrate(inputs.histories[concept][HISTORY_COLUMNS], concept=concept, label=label,
                                          proxy=proxy, proxy_label=f"{proxy_label_geo} ({concept})")
+        if inputs.is_assumed(concept):  # an assumed base is not an observation: never count it as one
+            cal = dataclasses.replace(cal, note=cal.note.replace(
+                f"{label} has one '{concept}' observation ({cal.base_year})",
+                f"{label} has no '{concept}' observation of its own (its {cal.base_year} base is assumed)"))
         by_concept[concept] = cal
         fitted = inputs.histories[concept] if cal.source == "own" else proxy
         fit_label = label if cal.source == "own" else f"{proxy_label_geo} ({concept})"
@@ -1397,6 +1402,8 @@ def one_minute_answer(report: Report) -> Answer:
                      "scenarios": t(key + "assessed_on_data", lang), "status": (badge, word),
                      "year": int(r["target_year"])})
     req, att, assess = tables["required_paths"], tables["attainment"], tables["assessment"]
+    defs = tables.get("definitions")
+    own_obs = {} if defs is None or defs.empty else dict(zip(defs["concept"], defs["n_own_obs"].astype(int)))
     for r in req[req["compared_on"].astype(bool)].to_dict("records") if not req.empty else []:
         latest = _latest_text(report, r["concept"], r["base_share_pct"], r["base_year"])
         needed = t(key + "already_met", lang) if bool(r["already_met"]) else t(
@@ -1413,7 +1420,9 @@ def one_minute_answer(report: Report) -> Answer:
         badges = {c: _answer_badge(assess, r["target_id"], c) for c in req.loc[req["target_id"] == r["target_id"],
                                                                               "concept"]}
         badge = badges.get(r["concept"], "insufficient data")
-        word = badge_word(badge)
+        word = badge_word(badge) if badge != "insufficient data" else _thin_badge_word(report, r["concept"])
+        if badge == "insufficient data" and own_obs.get(r["concept"], 0) == 0:
+            badge = "no data"  # an assumed base only: no observation of its own
         assessed = {c: b for c, b in badges.items() if b != "insufficient data"}
         if len(assessed) > 1 and len(set(assessed.values())) > 1:  # the definitions disagree: say so
             order = [r["concept"], *[c for c in assessed if c != r["concept"]]]
@@ -1430,6 +1439,18 @@ def one_minute_answer(report: Report) -> Answer:
                Column("scenarios", t(key + "col_scenarios", lang)), Column("status", t(key + "col_status", lang), "badge")]
     table = reader_table(frame, columns, lang, caption=t(key + "caption", lang))
     return Answer(_answer_paragraph(report, frame), table, frame)
+
+
+def _thin_badge_word(report: Report, concept: str) -> str:
+    """The word of an 'insufficient data' badge by the number of OWN observations on ``concept`` (an
+    assumed base is never counted): none, one data point, or too few to assess."""
+    defs = report.tables.get("definitions")
+    n = 0
+    if defs is not None and not defs.empty and concept in set(defs["concept"]):
+        n = int(defs.set_index("concept").at[concept, "n_own_obs"])
+    key = "digital_economy.answer."
+    return t(key + "no_own_data", report.lang) if n == 0 else \
+        t("scorecard.badge.insufficient data", report.lang) if n == 1 else t(key + "too_few_data", report.lang, n=n)
 
 
 def _latest_text(report: Report, concept: str, value: float, year: int) -> str:

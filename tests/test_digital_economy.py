@@ -357,3 +357,14 @@ def test_no_scenario_reaches_a_target_before_the_as_of_year(pkg):
     assert not years.empty and years.min() >= r.scalars["as_of_year"]
     answer = share.one_minute_answer(r)
     assert not answer.frame["scenarios"].str.contains("2025").any()
+
+
+def test_the_badge_counts_own_observations_never_an_assumed_base(pkg):
+    r = build(pkg, "phu-tho-2025")
+    answer = share.one_minute_answer(r)
+    assert set(answer.frame["status"]) == {("no data", "no data of its own")}
+    notes = " ".join(r.assumptions["basis"].astype(str)) + " ".join(r.tables["calibration"]["pace_source"].astype(str))
+    assert "has one 'ministry' observation" not in notes and "has one 'nso' observation" not in notes
+    assert "observation of its own (its 2022 base is assumed)" in " ".join(r.assumptions["basis"].astype(str))
+    vp = share.one_minute_answer(build(pkg, "vinh-phuc")).frame
+    assert ("insufficient data", "one data point") in set(vp["status"])  # one own observation
