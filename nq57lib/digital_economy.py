@@ -1241,10 +1241,19 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
 # --------------------------------------------------------------------------------------------
 
 def _target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
-    """target_id -> "≥ 35.0 % by 2030" in ``lang`` (what a reader sees instead of the id)."""
-    return {r["target_id"]: t("digital_economy.view.target", lang, year=int(r["year"]),
-                              target=comparator_text(r["comparator"], r["value"], r["value_high"], lang) + " %")
-            for r in targets.to_dict("records")}
+    """target_id -> "≥ 35.0 % by 2030" in ``lang`` (what a reader sees instead of the id); targets that
+    would read the same (one level set by several documents) carry their instrument, so a reader can
+    tell them apart: "≈ 35.0 % by 2030 (QĐ 843/QĐ-UBND ...)"."""
+    words = {r["target_id"]: t("digital_economy.view.target", lang, year=int(r["year"]),
+                               target=comparator_text(r["comparator"], r["value"], r["value_high"], lang) + " %")
+             for r in targets.to_dict("records")}
+    counts = pd.Series(list(words.values())).value_counts()
+    instruments = dict(zip(targets["target_id"], targets["instrument"])) if "instrument" in targets else {}
+    for target_id, text in words.items():
+        instrument = instruments.get(target_id)
+        if counts[text] > 1 and isinstance(instrument, str) and instrument:
+            words[target_id] = f"{text} ({instrument.split(' (')[0]})"  # the instrument's name, not its gloss
+    return words
 
 
 def _reader_frame(report: Report, name: str) -> pd.DataFrame:

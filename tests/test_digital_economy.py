@@ -368,3 +368,23 @@ def test_the_badge_counts_own_observations_never_an_assumed_base(pkg):
     assert "observation of its own (its 2022 base is assumed)" in " ".join(r.assumptions["basis"].astype(str))
     vp = share.one_minute_answer(build(pkg, "vinh-phuc")).frame
     assert ("insufficient data", "one data point") in set(vp["status"])  # one own observation
+
+
+def test_targets_that_read_the_same_are_told_apart_by_their_instrument(pkg):
+    r = build(pkg, "vinh-phuc")
+    frame = share.one_minute_answer(r).frame
+    same = [w for w in frame["target"] if w.startswith("≈ 35.0 % by 2030")]
+    assert len(same) == 2 and len(set(same)) == 2  # QĐ 843 is no longer dropped as a duplicate
+    assert any("QĐ 843" in w for w in same)
+
+
+def test_the_outlook_chart_has_one_footnote_line_per_panel_without_ids(pkg):
+    import matplotlib.pyplot as plt
+
+    r = build(pkg, "vn")
+    fig = r.figures["outlook"]()
+    text = "\n".join(t.get_text() for t in fig.texts)
+    plt.close(fig)
+    assert "'ministry' series" not in text and "'nso' series" not in text
+    assert "baomoi-21181dde" not in text and "vietnamnet-6508a68c" not in text  # no source ids
+    assert text.count("targets marked * state no definition") == 2  # one line per panel
