@@ -1403,8 +1403,8 @@ def one_minute_answer(report: Report) -> Answer:
             word = t(key + "verdict_on", lang, status=word,
                      definition=t(f"digital_economy.view.short_{other['concept']}", lang))
         if len(set(verdicts.values())) > 1:
-            badge = ANSWER_DEPENDS_BADGE
-            word = t(key + "depends", lang, parts=", ".join(
+            badge, word = ANSWER_DEPENDS_BADGE, badge_word(ANSWER_DEPENDS_BADGE)
+            latest = t(key + "depends", lang, parts=", ".join(
                 t(key + "depends_on", lang, status=badge_word(v), definition=t(f"digital_economy.view.short_{c}", lang))
                 for c, v in verdicts.items()))
         rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": "",
@@ -1436,9 +1436,11 @@ def one_minute_answer(report: Report) -> Answer:
         if len(assessed) > 1 and len(set(assessed.values())) > 1:  # the definitions disagree: say so
             order = [r["concept"], *[c for c in assessed if c != r["concept"]]]
             badge = ANSWER_DEPENDS_BADGE
-            word = t(key + "depends", lang, parts=", ".join(
+            detail = t(key + "depends", lang, parts=", ".join(
                 t(key + "depends_on", lang, status=badge_word(assessed[c]),
                   definition=t(f"digital_economy.view.short_{c}", lang)) for c in order if c in assessed))
+            word = badge_word(badge)  # the badge stays short (no wrap); the detail goes in the scenarios cell
+            scen = f"{scen}; {detail}"
         rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": needed,
                      "scenarios": scen, "status": (badge, word), "year": int(r["target_year"])})
     frame = pd.DataFrame(rows, columns=["target", "latest", "needed", "scenarios", "status", "year"])
@@ -1486,7 +1488,7 @@ def _answer_paragraph(report: Report, frame: pd.DataFrame) -> str:
         first = ahead.iloc[0]
         text.append(t(key + "next", lang, target=first["target"], needed=first["needed"], scenarios=first["scenarios"]))
         if first["status"][0] == ANSWER_DEPENDS_BADGE:
-            text.append(t(key + "next_status", lang, status=first["status"][1]))
+            text.append(t(key + "next_status", lang, status=first["scenarios"].rsplit("; ", 1)[-1]))
     passed = frame[frame["needed"] == ""]
     if not passed.empty:
         text.append(t(key + "passed", lang, n=len(passed), statuses=", ".join(dict.fromkeys(w for _, w in passed["status"]))))

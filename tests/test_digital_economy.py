@@ -321,8 +321,8 @@ def test_the_answer_says_when_the_status_depends_on_the_definition(pkg):
     answer = share.one_minute_answer(build(pkg, "vn"))
     row = answer.frame[answer.frame["target"].str.startswith("≥ 30.0 % by 2030")].iloc[0]
     assert row["latest"].endswith("statistics office value-added measure)")  # compared on the office's
-    assert row["status"][0] == "depends on definition"
-    assert "off track on the statistics office's" in row["status"][1] and "on track on the ministry's" in row["status"][1]
+    assert row["status"] == ("depends on definition", "depends on the definition")
+    assert "off track on the statistics office's" in row["scenarios"] and "on track on the ministry's" in row["scenarios"]
     assert "depends on the definition" in answer.paragraph
 
 
