@@ -126,7 +126,7 @@ backtested = digital_economy.backtest_table(inputs, P)
 backtested
 
 # %% tags=["remove_output"]
-tornado = digital_economy.sensitivity(inputs, calibrations, grdp, P)
+tornado = digital_economy.sensitivity(inputs, calibrations, grdp, P, projection)
 tornado
 
 # %% [markdown] tags=["remove_cell"]

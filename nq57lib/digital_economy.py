@@ -26,13 +26,16 @@ Choices, each stated in the report:
   the proxy on the other definition in the same year (``relative_level_base``).
 - **Calibration**: the geography's own series when it has two or more observations of the
   definition, else the ``proxy`` geography's series of the same definition (default: the nation).
-- **Targets that do not state their definition** are compared on the ministry's measure
-  (``UNSTATED_TARGET_CONCEPT``). Rule: a target is read on the definition in use by the body that set
-  it when it was set. Every registered digital-economy share target dates from 2019-2025 and is set by a
-  Party or government body that monitored the ministry's estimate: it was the only published measure
-  of the share until the statistics office first published its value-added measure (the earliest
-  publication date of the ``nso`` series in the data, January 2025), and it remains the only one
-  published for provinces. The report shows the other definition beside it, always.
+- **Targets that do not state their definition** (``compared_on_definition``): a target is read on the
+  definition in use when it was set. A provincial target (any geography but the nation) is read on the
+  ministry's measure, the only one published for provinces. A national target is read on the
+  statistics office's value-added measure when its source was published on or after the office first
+  published that measure (the earliest publication date of ANY ``nso`` observation in the data, every
+  vintage: ``nso_first_published``), else on the ministry's measure (``UNSTATED_TARGET_CONCEPT``), the
+  only one published before; an undated source borrows the date of a dated source of the same
+  instrument, and a target whose date stays unknown or straddles that date is read on the ministry's
+  measure, and says so. The report shows the other definition beside it, always, and where the two
+  definitions give a target different statuses the one-minute answer says it depends on the definition.
 - **Time as of the data**: the as-of year is the year of the newest publication date in the data
   (``data.as_of_year``). A target whose year is not after it is not projected: it reads "target year
   passed" with the latest value (and met / not met where the target year itself is observed).
@@ -66,8 +69,10 @@ INDICATOR = "de_share_pct"
 NATION = "vn"
 CONCEPTS = ("nso", "ministry")  # the two definitions: statistics office value added, ministry estimate
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
-# The definition a target that does not state its own is compared on (rule in the module docstring).
+# The definition a target that does not state its own is compared on when the rule cannot place it after
+# the statistics office's first publication (rule in the module docstring: ``compared_on_definition``).
 UNSTATED_TARGET_CONCEPT = "ministry"
+PROVINCIAL_TARGET_CONCEPT = "ministry"  # the only definition published for provinces
 # Error of an assumed starting level (merged unit, relative level), sd in log points x100: a round prior,
 # not estimated (no second measurement exists); an observed base is taken as published (no error drawn).
 ASSUMED_BASE_SD_PCT = 10.0
@@ -151,6 +156,55 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted(sources)
     return history, assumption
+
+
+def nso_first_published(pkg: data.DataPackage) -> str:
+    """The first publication date of the statistics office's value-added measure: the earliest release
+    (the observation's ``published``, else its source's) of ANY ``nso`` observation of the share, every
+    geography and vintage (not only the best row per year). '' when there is none."""
+    obs = pkg.observations
+    nso = obs[(obs["indicator_id"] == INDICATOR) & (obs["concept"].astype(object) == "nso")]
+    sources = pkg.sources.drop_duplicates("source_id").set_index("source_id")["published"]
+    released = nso["published"].astype(object).where(nso["published"].notna(), nso["source_id"].map(sources))
+    dates = sorted(str(d) for d in released.dropna() if str(d).strip())
+    return dates[0] if dates else ""
+
+
+def _date_bounds(text: str) -> tuple[str, str]:
+    """The earliest and latest ISO day a partial date ('2024', '2024-12', '2024-12-05') can stand for."""
+    text = str(text)
+    return (text + "-01-01")[:10], (text + ("-12-31" if len(text) == 4 else "-31" if len(text) == 7 else ""))[:10]
+
+
+def compared_on_definition(targets: pd.DataFrame, geo_id: str, first_nso: str,
+                           source_dates: dict[str, str]) -> pd.DataFrame:
+    """``targets`` with ``set_published`` (the target's source publication date, or that of a dated source
+    of the same instrument), ``compared_concept`` (the definition it is compared on) and ``compared_rule``
+    (why): 'stated' (its own), 'provincial' (ministry: the only measure published for provinces), 'set after
+    nso' / 'set before nso' (its date vs the statistics office's first publication ``first_nso``), 'date
+    unknown' (ministry, the rule cannot place it)."""
+    out = targets.copy()
+    dates = out["source_id"].map(lambda s: str(source_dates.get(s) or ""))
+    by_instrument = {}
+    for instrument, date in zip(out["instrument"], dates):
+        if date and (instrument not in by_instrument or date < by_instrument[instrument]):
+            by_instrument[instrument] = date
+    dates = [d or by_instrument.get(i, "") for d, i in zip(dates, out["instrument"])]
+    placed = []
+    first = _date_bounds(first_nso)[0] if first_nso else ""
+    for stated, date in zip(out["concept"], dates):
+        if stated is not None and not (isinstance(stated, float) and math.isnan(stated)):
+            placed.append((str(stated), "stated"))
+        elif geo_id != NATION:
+            placed.append((PROVINCIAL_TARGET_CONCEPT, "provincial"))
+        elif date and first and _date_bounds(date)[0] >= first:
+            placed.append(("nso", "set after nso"))
+        elif date and first and _date_bounds(date)[1] < first:
+            placed.append((UNSTATED_TARGET_CONCEPT, "set before nso"))
+        else:
+            placed.append((UNSTATED_TARGET_CONCEPT, "date unknown"))
+    concepts, rules = [c for c, _ in placed], [r for _, r in placed]
+    return out.assign(set_published=dates, compared_concept=concepts, compared_rule=rules)
 
 
 def _history_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -338,13 +392,14 @@ def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str
         raise ParameterError("concept", f"no '{concept}' share for {geo!r} or its proxy {proxy_geo!r}; "
                                         f"available: {', '.join(histories)}")
     order = sorted((c for c in wanted if c in histories), key=lambda c: c != UNSTATED_TARGET_CONCEPT)
-    nso = data.series(pkg, NATION, INDICATOR, concept="nso")
-    first = str(nso["published"].dropna().astype(str).min()) if not nso.empty else ""
+    first = nso_first_published(pkg)
+    source_dates = pkg.sources.drop_duplicates("source_id").set_index("source_id")["published"].dropna().to_dict()
+    targets = compared_on_definition(geo_targets(pkg, geo), geo, first, source_dates)
     proxies = {c: _proxy_history(pkg, proxy_geo, c) for c in order} if proxy_geo != geo else {}
     return ShareInputs(geo_id=geo, name=data.geo_name(pkg, geo, lang), lang=lang, concepts=tuple(order),
                        histories={c: histories[c] for c in order},
                        base_assumptions={c: assumptions[c] for c in order}, n_own={c: n_own[c] for c in order},
-                       targets=geo_targets(pkg, geo), as_of_year=data.as_of_year(pkg), proxy_geo=proxy_geo,
+                       targets=targets, as_of_year=data.as_of_year(pkg), proxy_geo=proxy_geo,
                        proxy_name=data.geo_name(pkg, proxy_geo, lang),
                        proxy_histories={c: h for c, h in proxies.items() if h is not None},
                        national=_national_position(pkg) if geo != NATION else pd.DataFrame(),
@@ -434,7 +489,8 @@ def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
         proxy_label = phrase(_B + "series", name=_geo_names(pkg, inputs.proxy_geo),
                              concept=share_projection.concept_word(concept))
         cal = share_projection.calibrate(inputs.histories[concept][HISTORY_COLUMNS], concept=concept, label=label,
-                                         proxy=proxy, proxy_label=proxy_label)
+                                         proxy=proxy, proxy_label=proxy_label,
+                                         base_is_assumed=inputs.is_assumed(concept))  # never count it as one
         by_concept[concept] = cal
         fitted = inputs.histories[concept] if cal.source == "own" else proxy
         fit_label = label if cal.source == "own" else proxy_label
@@ -634,10 +690,19 @@ def project(inputs: ShareInputs, calibrations: Calibrations, scenarios, P) -> Pr
 # --------------------------------------------------------------------------------------------
 
 def target_concept(target: dict | pd.Series) -> str:
-    """The definition a target is compared on: its own, or ``UNSTATED_TARGET_CONCEPT`` when unstated."""
+    """The definition a target is compared on: ``compared_concept`` where the rule placed it
+    (:func:`compared_on_definition`), else its own, or ``UNSTATED_TARGET_CONCEPT`` when unstated."""
+    placed = target.get("compared_concept")
+    if isinstance(placed, str) and placed:
+        return placed
     concept = target.get("concept")
     return UNSTATED_TARGET_CONCEPT if concept is None or (isinstance(concept, float) and math.isnan(concept)) \
         else str(concept)
+
+
+def compared_concepts(inputs: ShareInputs) -> dict[str, str]:
+    """target_id -> the definition each registered target is compared on (:func:`target_concept`)."""
+    return {r["target_id"]: target_concept(r) for r in inputs.targets.to_dict("records")}
 
 
 def targets_ahead(inputs: ShareInputs, concept: str) -> pd.DataFrame:
@@ -663,7 +728,7 @@ def required_paths(inputs: ShareInputs, calibrations: Calibrations,
             continue
         frame = share_projection.required_paths(inputs.histories[concept][HISTORY_COLUMNS], ahead, concept=concept,
                                                 grdp_growth_pct=grdp.nominal_pct)
-        rule = {r["target_id"]: target_concept(r) for r in ahead.to_dict("records")}
+        rule = compared_concepts(inputs)
         frame["concept"] = concept
         frame["compared_on"] = frame["target_id"].map(rule) == concept
         frames.append(frame)
@@ -671,12 +736,19 @@ def required_paths(inputs: ShareInputs, calibrations: Calibrations,
 
 
 def attainment(inputs: ShareInputs, projection: Projection) -> pd.DataFrame:
-    """Step 6b: the first year each scenario reaches each target ahead, on each definition."""
+    """Step 6b: the first year each scenario reaches each target ahead, on each definition.
+
+    A year before the as-of year is not observed by the data (a path from an old base may cross a level
+    in a year whose value was never published): it reads as the as-of year, the first year a projection
+    can claim."""
     frames = []
     for concept, result in projection.by_concept.items():
         ahead = targets_ahead(inputs, concept)
         if not ahead.empty:
-            frames.append(share_projection.attainment_years(result, ahead).assign(concept=concept))
+            years = share_projection.attainment_years(result, ahead)
+            years["attained_year"] = years["attained_year"].where(
+                years["attained_year"].isna() | (years["attained_year"] >= inputs.as_of_year), inputs.as_of_year)
+            frames.append(years.assign(concept=concept))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -711,6 +783,35 @@ class Simulation:
         return _frame_html(self.p_meet, self.note["en"])
 
 
+def slowing_pace_prior(cal: share_projection.Calibration, fit: share_projection.DampedFit | None,
+                       ahead: pd.DataFrame, horizon_year: int) -> dict | None:
+    """The Monte Carlo's pace on a definition whose growth is seen to slow (damped fit with damping < 1):
+    a documented prior spanning the constant pace and the damped pace, as the pooled fan spans the
+    definitions. Log mean = the mean of ln(1 + constant pace) and the damped path's mean log pace from the
+    fitted series' last observation to the first target year ahead (else ``horizon_year``); sd = the
+    parameter sd and half the gap between the two paces in quadrature, so +-1 sd reaches both. None when
+    the pace is not seen to slow (the constant pace stands, as in ``damped_pace``).
+
+    E.g. the nation on the ministry's measure (log growths 18.0, 14.6, 10.4 points): constant 15.39 % (14.35
+    log points), damped from 2024 (start 10.91 %, damping 0.77) to 2030: mean 4.58 points (4.69 %); log mean
+    9.46 points (9.91 % a year), sd sqrt(2.21^2 + 4.88^2) = 5.35 points (was 15.39 % +- 2.21).
+    """
+    if fit is None or fit.damping >= 1 or cal.trend_sd_pct is None:
+        return None
+    last_year = int(cal.pace_last_year)
+    year = int(ahead["year"].min()) if not ahead.empty else int(horizon_year)
+    k = max(1, year - last_year)
+    damped_log = math.log(share_projection.damped_path(1.0, fit.start_growth_pct, fit.damping, np.array([k]))[0]) / k
+    constant_log = math.log1p(cal.growth_pct / 100)
+    half_gap = abs(constant_log - damped_log) / 2
+    mean = (constant_log + damped_log) / 2
+    sd = math.sqrt((cal.trend_sd_pct / 100) ** 2 + half_gap ** 2) * 100
+    return {"growth_pct": math.expm1(mean) * 100, "trend_sd_pct": sd,
+            "basis": f"{cal.note}; the pace slows (damping {fit.damping:.2f}): prior spanning the constant pace "
+                     f"{cal.growth_pct:.2f} % and the damped pace's mean {math.expm1(damped_log) * 100:.2f} % a year "
+                     f"{last_year}-{year} (log mean of the two, sd = parameter sd and half their gap in quadrature)"}
+
+
 def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
     """Step 7: Monte Carlo fans of the share on each definition and pooled, and P(meet) where the data
     support one (>= 3 own observations on the definition; otherwise ``p_meet`` is empty and ``reason``
@@ -721,6 +822,8 @@ def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
             continue
         row = monte_carlo.simulation_inputs(cal, inputs.geo_id, ceiling_pct=max(P.ceiling_pct, min(
             100.0, cal.base_share_pct + 1e-6)))
+        row.update(slowing_pace_prior(cal, calibrations.damped.get(concept), targets_ahead(inputs, concept),
+                                      P.horizon_year) or {})
         row.update(fan=concept, n_obs=inputs.n_own[concept],
                    base_sd_pct=ASSUMED_BASE_SD_PCT if inputs.is_assumed(concept) else 0.0)
         rows.append(row)
@@ -791,7 +894,8 @@ def targets_passed(inputs: ShareInputs) -> pd.DataFrame:
                 verdict = "met" if bool(ok) else "not met"
             latest = observed.iloc[-1] if not observed.empty else None
             rows.append({"target_id": target["target_id"], "target_year": target["year"], "concept": concept,
-                         "compared_on": target_concept(target) == concept, "status": "target year passed",
+                         "compared_on": compared_concepts(inputs).get(target["target_id"], target_concept(target))
+                         == concept, "status": "target year passed",
                          "latest_pct": math.nan if latest is None else float(latest["value"]),
                          "latest_year": pd.NA if latest is None else int(latest["year"]),
                          "observed_pct": value, "verdict": verdict})
@@ -815,11 +919,29 @@ def backtest_table(inputs: ShareInputs, P) -> pd.DataFrame:
     return out[["concept", *backtest.SUMMARY_COLUMNS]]
 
 
+def neutral_pace(cal: share_projection.Calibration, projection: Projection | None, concept: str) -> float:
+    """The tornado's centre pace on ``concept`` (% a year): the constant pace through the median of the
+    scenarios' shares in the last report year (the target path aside: it reaches every target by
+    construction), a neutral outlook between the fastest and the slowest scenario. Without a projection
+    of the definition (or a median at or below the base): the definition's calibrated pace."""
+    if projection is None or concept not in projection.by_concept:
+        return cal.growth_pct
+    table = projection.by_concept[concept].table
+    year = min(REPORT_YEARS[-1], int(table["year"].max()))
+    shares = table[(table["year"] == year) & (table["scenario"] != ANSWER_EXCLUDED_SCENARIO)]["share_pct"].dropna()
+    if shares.empty or year <= cal.base_year or float(shares.median()) <= 0:
+        return cal.growth_pct
+    return ((float(shares.median()) / cal.base_share_pct) ** (1 / (year - cal.base_year)) - 1) * 100
+
+
 def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_growth.GrowthAssumption,
-                P) -> pd.DataFrame:
+                P, projection: Projection | None = None) -> pd.DataFrame:
     """Step 8d: which assumption matters most (tornado): the 2030 and 2045 shares and the year the last
     target is reached, with each assumption at the low and high end of its plausible range (the others
-    at the first definition's current trend).
+    at the centre: on the first definition, the constant pace through the median of the scenarios'
+    2045 shares, :func:`neutral_pace`; the definition's current trend when no ``projection`` is given).
+    The ``centre`` column names it. Centring on the current trend, the fastest path, would pin most
+    ends at the ceiling.
 
     Ranges (stated in the report): definition (the first vs the other definition's base and pace);
     proxy series (the proxy's pace on this definition vs on the other, when the pace is borrowed);
@@ -836,7 +958,9 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
                                                cal.base_share_pct)
     ceiling = ceiling_for(cal, P.ceiling_pct)
     end = max(P.horizon_year, max(REPORT_YEARS))
-    base = {"base_year": cal.base_year, "base_share_pct": cal.base_share_pct, "growth_pct": cal.growth_pct,
+    centre_pct = neutral_pace(cal, projection, concept)
+    centred = projection is not None and concept in projection.by_concept
+    base = {"base_year": cal.base_year, "base_share_pct": cal.base_share_pct, "growth_pct": centre_pct,
             "ceiling_pct": ceiling, "method": "cagr", "target_pct": target, "end_year": end}
     lang = inputs.lang
     pct = lambda v: fmt_pct(v, lang, 1)  # noqa: E731
@@ -845,7 +969,8 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
     for other, oc in calibrations.by_concept.items():
         if other != concept:
             ranges["definition"] = ({}, {"base_year": oc.base_year, "base_share_pct": oc.base_share_pct,
-                                         "growth_pct": oc.growth_pct, "ceiling_pct": max(ceiling, oc.base_share_pct)},
+                                         "growth_pct": neutral_pace(oc, projection, other),
+                                         "ceiling_pct": max(ceiling, oc.base_share_pct)},
                                     (t(f"digital_economy.view.short_{concept}", lang),
                                      t(f"digital_economy.view.short_{other}", lang)))
     if cal.source == "proxy":
@@ -853,27 +978,28 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
         if others:
             names = tuple(f"{inputs.proxy_name} ({t(f'digital_economy.view.short_{c}', lang)})"
                           for c in (concept, others[0].concept))
-            ranges["proxy"] = ({}, {"growth_pct": others[0].growth_pct}, names)
+            ranges["proxy"] = ({}, {"growth_pct": neutral_pace(others[0], projection, others[0].concept)}, names)
     low_ceiling, high_ceiling = max(cal.base_share_pct + 1e-6, ceiling - CEILING_RANGE_PP), min(100.0, ceiling
                                                                                               + CEILING_RANGE_PP)
     ranges["ceiling"] = ({"ceiling_pct": low_ceiling}, {"ceiling_pct": high_ceiling},
                          (pct(low_ceiling), pct(high_ceiling)))
     spread = cal.trend_sd_pct
     if spread is not None:
-        mu = math.log1p(cal.growth_pct / 100)
+        mu = math.log1p(centre_pct / 100)
         low, high = (math.expm1(mu - PACE_Z * spread / 100) * 100, math.expm1(mu + PACE_Z * spread / 100) * 100)
     else:
-        low, high = cal.growth_pct * 0.5, cal.growth_pct * 1.5
+        low, high = centre_pct * 0.5, centre_pct * 1.5
     ranges["pace"] = ({"growth_pct": low}, {"growth_pct": high}, (a_year(low), a_year(high)))
     low_base = cal.base_share_pct * (1 - BASE_RANGE_PCT / 100)
     high_base = min(ceiling, cal.base_share_pct * (1 + BASE_RANGE_PCT / 100))
     ranges["base value"] = ({"base_share_pct": low_base}, {"base_share_pct": high_base}, (pct(low_base), pct(high_base)))
-    de = ((1 + cal.growth_pct / 100) * (1 + grdp.nominal_pct / 100) - 1) * 100
+    de = ((1 + centre_pct / 100) * (1 + grdp.nominal_pct / 100) - 1) * 100
     fast, slow = grdp.nominal_pct + GRDP_RANGE_PP, grdp.nominal_pct - GRDP_RANGE_PP
     ranges["GRDP growth"] = ({"de_growth_pct": de, "grdp_growth_pct": fast},
                              {"de_growth_pct": de, "grdp_growth_pct": slow}, (a_year(fast), a_year(slow)))
     table = outlook_sensitivity.sensitivity_table(base, ranges, years=REPORT_YEARS)
-    return table.assign(concept=concept)
+    return table.assign(concept=concept, centre="scenario median" if centred else "current trend",
+                        centre_growth_pct=centre_pct)
 
 
 def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
@@ -1108,7 +1234,9 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
     if not tornado.empty:
         top = tornado.iloc[0]
         out.append(t(key + "sensitivity", lang, assumption=t(f"digital_economy.assumption.{top['assumption'].replace(' ', '_')}", lang),
-                     swing=fmt_number(top[f"swing_{REPORT_YEARS[-1]}_pp"], lang, 1), year=REPORT_YEARS[-1]))
+                     swing=fmt_number(top[f"swing_{REPORT_YEARS[-1]}_pp"], lang, 1), year=REPORT_YEARS[-1],
+                     centre=t(key + ("centre_median" if top.get("centre") == "scenario median" else "centre_trend"),
+                              lang, year=REPORT_YEARS[-1], pace=fmt_pct(top.get("centre_growth_pct", math.nan), lang, 1))))
     n_assumed = int((report.assumptions["kind"] == ASSUMED).sum())
     grdp_text = t(key + ("grdp_derived" if grdp.real_kind == DERIVED else "grdp_assumed"), lang,
                   nominal=fmt_pct(grdp.nominal_pct, lang, 2), real=fmt_pct(grdp.real_pct, lang, 2),
@@ -1126,10 +1254,19 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
 # --------------------------------------------------------------------------------------------
 
 def _target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
-    """target_id -> "≥ 35.0 % by 2030" in ``lang`` (what a reader sees instead of the id)."""
-    return {r["target_id"]: t("digital_economy.view.target", lang, year=int(r["year"]),
-                              target=comparator_text(r["comparator"], r["value"], r["value_high"], lang) + " %")
-            for r in targets.to_dict("records")}
+    """target_id -> "≥ 35.0 % by 2030" in ``lang`` (what a reader sees instead of the id); targets that
+    would read the same (one level set by several documents) carry their instrument, so a reader can
+    tell them apart: "≈ 35.0 % by 2030 (QĐ 843/QĐ-UBND ...)"."""
+    words = {r["target_id"]: t("digital_economy.view.target", lang, year=int(r["year"]),
+                               target=comparator_text(r["comparator"], r["value"], r["value_high"], lang) + " %")
+             for r in targets.to_dict("records")}
+    counts = pd.Series(list(words.values())).value_counts()
+    instruments = dict(zip(targets["target_id"], targets["instrument"])) if "instrument" in targets else {}
+    for target_id, text in words.items():
+        instrument = instruments.get(target_id)
+        if counts[text] > 1 and isinstance(instrument, str) and instrument:
+            words[target_id] = f"{text} ({instrument.split(' (')[0]})"  # the instrument's name, not its gloss
+    return words
 
 
 def _reader_frame(report: Report, name: str) -> pd.DataFrame:
@@ -1226,6 +1363,15 @@ ANSWER_BADGES = {"target already met": "on track", "significant progress": "on t
                  "moderate progress": "at risk", "insufficient progress": "off track", "moving away": "off track",
                  "insufficient data": "insufficient data"}
 ANSWER_EXCLUDED_SCENARIO = "target path"  # reaches every target by construction: not evidence
+ANSWER_DEPENDS_BADGE = "depends on definition"  # the definitions give the target different statuses
+
+
+def _answer_badge(assess: pd.DataFrame, target_id: str, concept: str) -> str:
+    """The status badge of a target ahead on one definition (its Eurostat short-term category)."""
+    short = assess[(assess["target_id"] == target_id) & (assess["concept"] == concept)
+                   & (assess["method"] == "eurostat short-term")] if not assess.empty else assess
+    return ANSWER_BADGES.get(short["category"].iloc[0] if not short.empty else "insufficient data",
+                             "insufficient data")
 
 
 @dataclass
@@ -1259,11 +1405,27 @@ def one_minute_answer(report: Report) -> Answer:
     due = tables["targets_due"]
     for r in due[due["compared_on"].astype(bool)].to_dict("records") if not due.empty else []:
         latest = "" if pd.isna(r["latest_pct"]) else _latest_text(report, r["concept"], r["latest_pct"], r["latest_year"])
-        badge = {"met": "met", "not met": "not met"}.get(r["verdict"], "target year passed")
+        # met / not met on any definition with a value for the target year (its own definition first)
+        observed = due[(due["target_id"] == r["target_id"]) & due["verdict"].isin(["met", "not met"])]
+        verdicts = dict(zip(observed["concept"], observed["verdict"]))
+        badge = verdicts.get(r["concept"], next(iter(verdicts.values()), "target year passed"))
+        word = badge_word(badge)
+        if verdicts and r["concept"] not in verdicts:
+            other = observed.iloc[0]
+            latest = _latest_text(report, other["concept"], other["observed_pct"], r["target_year"])
+            word = t(key + "verdict_on", lang, status=word,
+                     definition=t(f"digital_economy.view.short_{other['concept']}", lang))
+        if len(set(verdicts.values())) > 1:
+            badge, word = ANSWER_DEPENDS_BADGE, badge_word(ANSWER_DEPENDS_BADGE)
+            latest = t(key + "depends", lang, parts=", ".join(
+                t(key + "depends_on", lang, status=badge_word(v), definition=t(f"digital_economy.view.short_{c}", lang))
+                for c, v in verdicts.items()))
         rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": "",
-                     "scenarios": t(key + "assessed_on_data", lang), "status": (badge, badge_word(badge)),
+                     "scenarios": t(key + "assessed_on_data", lang), "status": (badge, word),
                      "year": int(r["target_year"])})
     req, att, assess = tables["required_paths"], tables["attainment"], tables["assessment"]
+    defs = tables.get("definitions")
+    own_obs = {} if defs is None or defs.empty else dict(zip(defs["concept"], defs["n_own_obs"].astype(int)))
     for r in req[req["compared_on"].astype(bool)].to_dict("records") if not req.empty else []:
         latest = _latest_text(report, r["concept"], r["base_share_pct"], r["base_year"])
         needed = t(key + "already_met", lang) if bool(r["already_met"]) else t(
@@ -1277,12 +1439,23 @@ def one_minute_answer(report: Report) -> Answer:
             scen = t(key + "range", lang, span=span, k=on_time, n=len(runs), year=int(r["target_year"]))
         else:
             scen = t(key + "none", lang, n=len(runs))
-        short = assess[(assess["target_id"] == r["target_id"]) & (assess["concept"] == r["concept"])
-                       & (assess["method"] == "eurostat short-term")] if not assess.empty else assess
-        category = short["category"].iloc[0] if not short.empty else "insufficient data"
-        badge = ANSWER_BADGES.get(category, "insufficient data")
+        badges = {c: _answer_badge(assess, r["target_id"], c) for c in req.loc[req["target_id"] == r["target_id"],
+                                                                              "concept"]}
+        badge = badges.get(r["concept"], "insufficient data")
+        word = badge_word(badge) if badge != "insufficient data" else _thin_badge_word(report, r["concept"])
+        if badge == "insufficient data" and own_obs.get(r["concept"], 0) == 0:
+            badge = "no data"  # an assumed base only: no observation of its own
+        assessed = {c: b for c, b in badges.items() if b != "insufficient data"}
+        if len(assessed) > 1 and len(set(assessed.values())) > 1:  # the definitions disagree: say so
+            order = [r["concept"], *[c for c in assessed if c != r["concept"]]]
+            badge = ANSWER_DEPENDS_BADGE
+            detail = t(key + "depends", lang, parts=", ".join(
+                t(key + "depends_on", lang, status=badge_word(assessed[c]),
+                  definition=t(f"digital_economy.view.short_{c}", lang)) for c in order if c in assessed))
+            word = badge_word(badge)  # the badge stays short (no wrap); the detail goes in the scenarios cell
+            scen = f"{scen}; {detail}"
         rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": needed,
-                     "scenarios": scen, "status": (badge, badge_word(badge)), "year": int(r["target_year"])})
+                     "scenarios": scen, "status": (badge, word), "year": int(r["target_year"])})
     frame = pd.DataFrame(rows, columns=["target", "latest", "needed", "scenarios", "status", "year"])
     frame = frame.sort_values("year", kind="stable").drop_duplicates(subset=["target"]).reset_index(drop=True)
     columns = [Column("target", t(key + "col_target", lang)), Column("latest", t(key + "col_latest", lang), "number_text"),
@@ -1290,6 +1463,18 @@ def one_minute_answer(report: Report) -> Answer:
                Column("scenarios", t(key + "col_scenarios", lang)), Column("status", t(key + "col_status", lang), "badge")]
     table = reader_table(frame, columns, lang, caption=t(key + "caption", lang))
     return Answer(_answer_paragraph(report, frame), table, frame)
+
+
+def _thin_badge_word(report: Report, concept: str) -> str:
+    """The word of an 'insufficient data' badge by the number of OWN observations on ``concept`` (an
+    assumed base is never counted): none, one data point, or too few to assess."""
+    defs = report.tables.get("definitions")
+    n = 0
+    if defs is not None and not defs.empty and concept in set(defs["concept"]):
+        n = int(defs.set_index("concept").at[concept, "n_own_obs"])
+    key = "digital_economy.answer."
+    return t(key + "no_own_data", report.lang) if n == 0 else \
+        t("scorecard.badge.insufficient data", report.lang) if n == 1 else t(key + "too_few_data", report.lang, n=n)
 
 
 def _latest_text(report: Report, concept: str, value: float, year: int) -> str:
@@ -1315,6 +1500,8 @@ def _answer_paragraph(report: Report, frame: pd.DataFrame) -> str:
     if not ahead.empty:
         first = ahead.iloc[0]
         text.append(t(key + "next", lang, target=first["target"], needed=first["needed"], scenarios=first["scenarios"]))
+        if first["status"][0] == ANSWER_DEPENDS_BADGE:
+            text.append(t(key + "next_status", lang, status=first["scenarios"].rsplit("; ", 1)[-1]))
     passed = frame[frame["needed"] == ""]
     if not passed.empty:
         text.append(t(key + "passed", lang, n=len(passed), statuses=", ".join(dict.fromkeys(w for _, w in passed["status"]))))

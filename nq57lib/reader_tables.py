@@ -51,12 +51,14 @@ BADGE_COLOURS = {
     "other definition": "#d9d2c5",
     "not assessed": "#eeeeee",
     "unverified": "#fff3b0",
+    "depends on definition": "#fbe3a6",
 }
 # Badge key -> a shape drawn before the word, a second non-colour signal.
 BADGE_SYMBOLS = {
     "met": "✔", "on track": "▲", "at risk": "◆", "off track": "▼", "not met": "✖",
     "target year passed": "□",
     "insufficient data": "○", "no data": "–", "other definition": "≠", "not assessed": "·", "unverified": "?",
+    "depends on definition": "◐",
 }
 CSS = """
 .nq57-reader { max-width: 100%; overflow-x: auto; }
@@ -235,13 +237,14 @@ NOTE_COLUMNS = ("note", "band_note", "reason", "definition_note", "pace_note")
 def kind_of(name: str, values: pd.Series) -> str:
     """The reader kind of a results column, from the unit in its name (PUDL-style names) and its dtype:
     ``*_url`` a link, years and ``n_*`` counts integers, ``*_bn_vnd`` money, ``*_pct``/``*_pp`` shares
-    with two decimals, other numbers with two decimals, everything else text."""
+    with two decimals, other numbers with two decimals, everything else text. A ``year`` token anywhere
+    in the name (``attained_year_low``) makes a year, never one with a thousands separator."""
     n = name.lower()
     if n == "url" or n.endswith("_url"):
         return "link"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "text"
-    if (n == "year" or n.endswith("_year") or n.startswith("year_")) and not n.endswith("_per_year"):
+    if (n == "year" or n.endswith("_year") or n.startswith("year_") or "_year_" in n) and "_per_year" not in n:
         return "year"
     if n == "n" or n.startswith("n_") or n.endswith(("_rank", "_years", "_count")) or n == "rank":
         return "int"

@@ -549,7 +549,8 @@ def _pace(series: pd.DataFrame) -> dict:
 
 
 def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str = "own series",
-              proxy: pd.DataFrame | None = None, proxy_label: str | None = None) -> Calibration:
+              proxy: pd.DataFrame | None = None, proxy_label: str | None = None,
+              base_is_assumed: bool = False) -> Calibration:
     """Base observation and pace for one geography, from its own series or else from a named proxy.
 
     Own series: used when it has >= 2 observations of ``concept`` in its latest segment. Otherwise the
@@ -587,7 +588,7 @@ def calibrate(history: pd.DataFrame, *, concept: str | None = None, label: str =
     if source == "own":
         note_phrase = phrase(_B + "note_own", geo=label, concept=concept_word(concept), n=pace["n_obs"], period=period)
     else:
-        note_phrase = phrase(_B + "note_proxy", geo=label, concept=concept_word(concept), year=base_year,
+        note_phrase = phrase(_B + ("note_proxy_assumed" if base_is_assumed else "note_proxy"), geo=label, concept=concept_word(concept), year=base_year,
                              proxy=proxy_label, pace_concept=concept_word(pace_concept), n=pace["n_obs"], period=period)
         if differs:
             note_phrase = phrase(_B + "note_differs", note=note_phrase, pace_concept=concept_word(pace_concept),

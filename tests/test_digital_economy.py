@@ -42,7 +42,7 @@ def build(pkg, geo, **kw):
                                 share.required_paths(inputs, calibrations, grdp), share.attainment(inputs, projection),
                                 share.simulate(inputs, calibrations, P), share.assess_progress(inputs),
                                 share.targets_passed(inputs), share.backtest_table(inputs, P),
-                                share.sensitivity(inputs, calibrations, grdp, P))
+                                share.sensitivity(inputs, calibrations, grdp, P, projection))
 
 
 def test_vinh_phuc_starts_from_its_observed_ministry_share(pkg):
@@ -302,3 +302,89 @@ def test_the_one_minute_answer_in_vietnamese_and_for_an_assumed_base(pkg):
     assert answer.frame["latest"].str.startswith("giả định ").all()
     assert "6,3 %/năm" in answer.frame["needed"].tolist() and "a year" not in answer._repr_html_()
     assert "xác suất" in answer.paragraph
+
+
+def test_unstated_definition_rule_uses_every_nso_vintage_and_the_target_date(pkg):
+    # the statistics office's first publication: its Sep 2023 pilot, not the best row's Jan 2025 vintage
+    assert share.nso_first_published(pkg) == "2023-09-14"
+    r = build(pkg, "vn")
+    rule = r.tables["targets"].set_index("target_id")
+    assert rule.loc["vn-de-share-2030", "compared_concept"] == "nso"  # Res. 57 source 2024-12: after
+    assert rule.loc["vn-de-share-2030-res52", "compared_concept"] == "ministry"  # 2019: before
+    assert rule.loc["vn-de-share-2025-d749", "compared_rule"] == "date unknown"
+    assert "2023-09-14" in r.narrative_markdown() and "2025-01-06" not in r.narrative_markdown()
+    provincial = build(pkg, "vinh-phuc").tables["targets"]
+    assert set(provincial["compared_concept"]) == {"ministry"} and set(provincial["compared_rule"]) == {"provincial"}
+
+
+def test_the_answer_says_when_the_status_depends_on_the_definition(pkg):
+    answer = share.one_minute_answer(build(pkg, "vn"))
+    row = answer.frame[answer.frame["target"].str.startswith("≥ 30.0 % by 2030")].iloc[0]
+    assert row["latest"].endswith("statistics office value-added measure)")  # compared on the office's
+    assert row["status"] == ("depends on definition", "depends on the definition")
+    assert "off track on the statistics office's" in row["scenarios"] and "on track on the ministry's" in row["scenarios"]
+    assert "depends on the definition" in answer.paragraph
+
+
+def test_a_slowing_pace_widens_the_monte_carlo_pace_and_lowers_the_probability(pkg):
+    prob = build(pkg, "vn").tables["probabilities"].set_index(["target_id", "fan"])
+    # ministry log growth 18.0, 14.6, 10.4 points: the damped path is at 24 % in 2030, below 30 %
+    assert prob.loc[("vn-de-share-2030", "ministry"), "p_meet"] < 0.8
+    assert prob.loc[("vn-de-share-2030", "ministry"), "p_meet_text"] != "> 0.9"
+
+
+def test_the_tornado_is_centred_on_the_median_of_the_scenarios_and_says_so(pkg):
+    r = build(pkg, "vinh-phuc")
+    tornado = r.tables["sensitivity"]
+    assert set(tornado["centre"]) == {"scenario median"}
+    # the current trend (15.4 % a year) pinned 2030 and 2045 at the 70 % cap; the centre is below it
+    assert (tornado["share_2045_base_pct"] < 70.0 - 1).all() and (tornado["share_2030_base_pct"] < 70.0).all()
+    assert (tornado["swing_2045_pp"] > 0.5).sum() >= 4  # bars, not degenerate ends at the cap
+    assert "Around a neutral outlook (the constant pace through the median of the scenarios" in r.narrative_markdown()
+
+
+def test_passed_targets_read_met_or_not_on_any_definition_with_the_target_year(pkg):
+    answer = share.one_minute_answer(build(pkg, "vn"))
+    row = answer.frame[answer.frame["target"].str.startswith("≥ 20.0 % by 2025")].iloc[0]
+    # compared on the ministry's (no 2025 value); the statistics office observed 14.02 % in 2025
+    assert row["status"] == ("not met", "not met on the statistics office's")
+    assert row["latest"].startswith("14.02 % (2025")
+
+
+def test_no_scenario_reaches_a_target_before_the_as_of_year(pkg):
+    r = build(pkg, "vinh-phuc")
+    years = r.tables["attainment"]["attained_year"].dropna()
+    assert not years.empty and years.min() >= r.scalars["as_of_year"]
+    answer = share.one_minute_answer(r)
+    assert not answer.frame["scenarios"].str.contains("2025").any()
+
+
+def test_the_badge_counts_own_observations_never_an_assumed_base(pkg):
+    r = build(pkg, "phu-tho-2025")
+    answer = share.one_minute_answer(r)
+    assert set(answer.frame["status"]) == {("no data", "no data of its own")}
+    notes = " ".join(r.assumptions["basis"].astype(str)) + " ".join(r.tables["calibration"]["pace_source"].astype(str))
+    assert "has one 'ministry' observation" not in notes and "has one 'nso' observation" not in notes
+    assert "observation of its own (its 2022 base is assumed)" in " ".join(r.assumptions["basis"].astype(str))
+    vp = share.one_minute_answer(build(pkg, "vinh-phuc")).frame
+    assert ("insufficient data", "one data point") in set(vp["status"])  # one own observation
+
+
+def test_targets_that_read_the_same_are_told_apart_by_their_instrument(pkg):
+    r = build(pkg, "vinh-phuc")
+    frame = share.one_minute_answer(r).frame
+    same = [w for w in frame["target"] if w.startswith("≈ 35.0 % by 2030")]
+    assert len(same) == 2 and len(set(same)) == 2  # QĐ 843 is no longer dropped as a duplicate
+    assert any("QĐ 843" in w for w in same)
+
+
+def test_the_outlook_chart_has_one_footnote_line_per_panel_without_ids(pkg):
+    import matplotlib.pyplot as plt
+
+    r = build(pkg, "vn")
+    fig = r.figures["outlook"]()
+    text = "\n".join(t.get_text() for t in fig.texts)
+    plt.close(fig)
+    assert "'ministry' series" not in text and "'nso' series" not in text
+    assert "baomoi-21181dde" not in text and "vietnamnet-6508a68c" not in text  # no source ids
+    assert text.count("targets marked * state no definition") == 2  # one line per panel

@@ -132,3 +132,15 @@ def test_results_columns_are_formatted_by_the_unit_in_their_name():
     assert '<a href="https://example.org/a">A &lt;b&gt;</a>' in page  # the title links to its URL
     assert "ftp://x" not in page and ">B<" in page  # not an http(s) URL: the title alone
     assert ">Năm<" in page and ">spending bn vnd<" in page
+
+
+def test_a_year_token_anywhere_in_the_name_is_a_year():
+    import pandas as pd
+
+    from nq57lib.reader_tables import kind_of, results_table
+
+    years = pd.Series([2029, 2045], dtype="Int64")
+    assert kind_of("attained_year_low", years) == "year" and kind_of("attained_year_high", years) == "year"
+    assert kind_of("required_pp_per_year", pd.Series([1.5])) != "year"
+    html = results_table(pd.DataFrame({"attained_year_low": years}), {}, "en").html
+    assert "2029" in html and "2,029" not in html

@@ -195,6 +195,17 @@ def _definition_lines(required: pd.DataFrame | None, lang: str) -> list[str]:
             for status in ("unstated", "different") if status in statuses]
 
 
+def _panel_note(title: str, frame: pd.DataFrame, required: pd.DataFrame | None, lang: str) -> str:
+    """One footnote line per panel, without ids: its title, its sources' publishers and what its target
+    marks mean (each target is compared on the definition the report's rule gives it)."""
+    publishers = list(dict.fromkeys(p for p in frame.get("publisher", pd.Series(dtype=object)).dropna()
+                                    if isinstance(p, str) and p))
+    parts = [_text("sources_line", lang).format(items="; ".join(publishers)).rstrip(".")] if publishers else []
+    statuses = set() if required is None or required.empty else set(required["definition_status"])
+    parts += [_text(f"panel_{status}_note", lang) for status in ("unstated", "different") if status in statuses]
+    return f"{title}: " + "; ".join(parts) + "." if parts else ""
+
+
 def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: str = "en",
                         title: str | None = None, footnotes: Iterable[str] = ()):
     """One panel per definition, side by side on a shared y-axis: the definitions are never drawn on
@@ -239,8 +250,7 @@ def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: 
         ax.set_xlabel(label("year", lang))
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(loc="upper left", fontsize=7, frameon=False)
-        lines.append(_sources_line(frame, lang))
-        lines += _definition_lines(required, lang)
+        lines.append(_panel_note(panel.get("title", ""), frame, required, lang))
     axes[0][0].set_ylabel(_text("ylabel", lang))
     axes[0][0].set_ylim(0, min(100.0, max(top) * 1.12 + 1.0))
     fig.suptitle(title or _text("title", lang), x=0.0, ha="left")
