@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .text import t
 from .errors import DataError, ParameterError, shorten
 from .provenance import sha256_file
 
@@ -715,9 +716,9 @@ def geo_name(pkg: DataPackage, geo_id: str, lang: str = "en") -> str:
     row = geo_row(pkg, geo_id)
     name = row["name_vi"] if lang == "vi" else row["name_en"]
     if pd.notna(row["valid_from"]):
-        name += " (từ 07/2025)" if lang == "vi" else " (from 07/2025)"
+        name += t("common.geo.new_unit_mark", lang)
     elif pd.notna(row["valid_to"]) and row["geo_id"] in set(pkg.mergers["old_geo_id"]):
-        name += " (đến 06/2025)" if lang == "vi" else " (until 06/2025)"
+        name += t("common.geo.old_unit_mark", lang)
     return name
 
 

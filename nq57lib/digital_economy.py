@@ -807,9 +807,10 @@ def slowing_pace_prior(cal: share_projection.Calibration, fit: share_projection.
     mean = (constant_log + damped_log) / 2
     sd = math.sqrt((cal.trend_sd_pct / 100) ** 2 + half_gap ** 2) * 100
     return {"growth_pct": math.expm1(mean) * 100, "trend_sd_pct": sd,
-            "basis": f"{cal.note}; the pace slows (damping {fit.damping:.2f}): prior spanning the constant pace "
-                     f"{cal.growth_pct:.2f} % and the damped pace's mean {math.expm1(damped_log) * 100:.2f} % a year "
-                     f"{last_year}-{year} (log mean of the two, sd = parameter sd and half their gap in quadrature)"}
+            "basis": phrase("digital_economy.simulation.slowing_prior",
+                            note=cal.note_phrase if cal.note_phrase is not None else cal.note,
+                            damping=fit.damping, constant=cal.growth_pct,
+                            damped=math.expm1(damped_log) * 100, period=f"{last_year}-{year}")}
 
 
 def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:

@@ -1090,30 +1090,22 @@ def _relabel(assumption: Assumption, scenario: Scenario) -> Assumption:
     return replace(assumption, name=f"{scenario.name}: {assumption.name}")
 
 
-def _scenario_name(key: str, lang: str, fallback: str, **fmt: Any) -> str:
-    """A scenario name from the locale files; ``fallback`` (English) until the key is added there."""
-    try:
-        return t(f"common.scenario.{key}", lang, **fmt)
-    except KeyError:
-        return fallback
-
-
 def linear_scenario(calibration: Calibration) -> Scenario:
     """'linear trend': the calibrated change in percentage points a year, held constant (clipped to [0, 100])."""
     cal = calibration
     basis = phrase(_B + ("linear" if cal.source == "own" else "linear_proxy"), series=cal.pace_label,
                    concept=concept_word(cal.pace_concept), period=f"{cal.pace_first_year}-{cal.pace_last_year}")
-    return Scenario(_scenario_name("linear", "en", "linear trend"), "pp", {"pp_per_year": cal.pp_per_year}, basis,
-                    _scenario_name("linear", "vi", "xu hướng tuyến tính"))
+    return Scenario(t("common.scenario.linear", "en"), "pp", {"pp_per_year": cal.pp_per_year}, basis,
+                    t("common.scenario.linear", "vi"))
 
 
 def damped_scenario(fit: DampedFit) -> Scenario:
     """'damped pace': the fitted slowing pace (:func:`fit_damped_pace`), its note as the basis."""
     if not isinstance(fit, DampedFit):
         raise ParameterError("damped", f"expected a DampedFit, got {type(fit).__name__}")
-    return Scenario(_scenario_name("damped", "en", "damped pace"), "damped",
+    return Scenario(t("common.scenario.damped", "en"), "damped",
                     {"start_growth_pct": fit.start_growth_pct, "damping": fit.damping}, fit.note,
-                    _scenario_name("damped", "vi", "tốc độ giảm dần"))
+                    t("common.scenario.damped", "vi"))
 
 
 def default_scenarios(calibration: Calibration, *, targets: Any = None, reference: Calibration | None = None,
