@@ -66,6 +66,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true",
                         help="execute every notebook, even one whose report from an earlier run has the same "
                              "notebook, parameters, data and package version (reused by default)")
+    parser.add_argument("--fresh-kernels", action="store_true",
+                        help="start a new kernel for every notebook, as plain papermill does (default: each "
+                             "worker keeps its kernel and runs each notebook in a fresh namespace; slower)")
     parser.add_argument("--list-params", action="store_true",
                         help="print each notebook's parameters (as its parameters cell) and exit")
 
@@ -325,11 +328,13 @@ class Job:
     fingerprint: str = ""           # nq57lib.reuse.fingerprint of the job's inputs
 
 
-def execute_job(job: Job) -> dict[str, Any]:
+def execute_job(job: Job, kernel: Any = None) -> dict[str, Any]:
     """Run one notebook through papermill, then render it (``nq57lib.render``); never raises.
 
-    Returns the job's manifest record. The executed notebook is kept for a failed run (it shows
-    the traceback); the HTML report and results are published only for a successful one.
+    ``kernel``: a ``kernel_pool.WarmKernel`` to run it in (a fresh namespace in a kept kernel),
+    or None for a kernel of its own, as plain papermill does. Returns the job's manifest record.
+    The executed notebook is kept for a failed run (it shows the traceback); the HTML report and
+    results are published only for a successful one.
     """
     import papermill
 
@@ -337,20 +342,24 @@ def execute_job(job: Job) -> dict[str, Any]:
     job_dir = Path(job.reports_dir) / job.job_dir
     job_dir.mkdir(parents=True, exist_ok=True)
     staging, partial = job_dir / STAGING_RESULTS, job_dir / PARTIAL_NOTEBOOK
+    cwd = str(Path(job.input_path).parent)
     error = None
     try:
         papermill.execute_notebook(
             job.input_path, str(partial), parameters=dict(job.parameters, output_dir=str(staging)),
-            kernel_name=job.kernel, cwd=str(Path(job.input_path).parent), progress_bar=False,
+            kernel_name=job.kernel, cwd=cwd, progress_bar=False,
             log_output=False, execution_timeout=math.ceil(job.timeout_s),  # nbclient wants whole seconds
             # Every cell has finished and its outputs are in the notebook when the kernel is shut
             # down, so stop it at once: the graceful handshake sometimes stalls ~3 s.
             shutdown_kernel="immediate",
             # ipykernel's own log lines (a plain-TCP warning, the interrupt jupyter_client sends
             # before shutdown) would repeat in every batch log; cell errors are in the notebook.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            **(kernel.engine_kwargs(cwd) if kernel is not None else {}))
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook is recorded, not raised
         error = describe_failure(exc, job.timeout_s)
+        if kernel is not None:  # an error, a timeout or a dead kernel: the next notebook gets a new kernel
+            kernel.discard()
     if not partial.exists():  # papermill stopped before writing anything (e.g. the kernel did not start)
         return _lost_job_record(job, error or "papermill wrote no executed notebook")
     executed = render.Executed(path=partial, results_dir=staging, move=True, error=error,
@@ -376,53 +385,90 @@ def describe_failure(exc: BaseException, timeout_s: float) -> str:
     return f"{type(exc).__name__}: {first_line(exc)}"
 
 
-def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) -> None:
-    """Run each job in its own forked process, ``workers`` at a time; ``on_done(record)`` as each ends.
+def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fresh_kernels: bool = False) -> None:
+    """Run the jobs in ``workers`` worker processes; ``on_done(record)`` as each job ends.
 
-    A process per job isolates notebooks from each other (a crash fails one job only) and lets
-    Ctrl-C stop running notebooks at once: the processes are killed, and their kernels exit by
-    themselves (ipykernel watches its parent). Forking after the imports below means no job pays
-    for them again (~0.6 s for papermill, ~0.5 s for the report template).
+    Each worker is a process forked from the runner after the imports below, so no job pays for
+    them again (~0.6 s for papermill, ~0.5 s for the report template). A worker keeps one warm
+    kernel (``nq57lib.kernel_pool``) and runs job after job in it, each in a fresh namespace; with
+    ``fresh_kernels`` a worker runs one job, in a kernel of its own, and exits.
+
+    Isolation: a failed job gets its kernel replaced (``execute_job``); a worker that dies is
+    recorded as its job's failure and replaced; Ctrl-C kills the workers, and their kernels exit
+    by themselves (ipykernel watches its parent).
     """
     import multiprocessing
     from multiprocessing.connection import wait
 
-    import papermill  # noqa: F401 - imported once here, inherited by every forked job
+    import papermill  # noqa: F401 - imported once here, inherited by every forked worker
+
+    from . import kernel_pool
 
     report.warm_up_exporter()
     context = multiprocessing.get_context("fork")
-    pending, running = list(reversed(jobs)), {}
+    per_worker = 1 if fresh_kernels else kernel_pool.MAX_NOTEBOOKS_PER_WORKER
+    pending, idle, busy = list(reversed(jobs)), [], {}
     try:
-        while pending or running:
-            while pending and len(running) < workers:
-                job = pending.pop()
-                reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=_job_process, args=(job, writer, os.getpid()),
-                                          name=f"nq57 {job.notebook}/{job.geo}")
-                process.start()
-                writer.close()
-                running[reader] = (process, job)
-            for reader in wait(list(running)):
-                process, job = running.pop(reader)
+        while pending or busy:
+            while pending and len(idle) + len(busy) < workers:
+                idle.append(_Worker(context, jobs[0].kernel, per_worker, not fresh_kernels))
+            while pending and idle:
+                worker = idle.pop()
+                busy[worker.connection] = worker
+                worker.send(pending.pop())
+            for connection in wait(list(busy)):
+                worker = busy.pop(connection)
+                job = worker.job
                 try:
-                    record = reader.recv()
-                except EOFError:  # the job process died before reporting
-                    process.join()
-                    record = _lost_job_record(job, f"the job process died (exit code {process.exitcode})")
-                process.join()
-                reader.close()
+                    record = connection.recv()
+                except EOFError:  # the worker died before reporting: its job fails, the worker is replaced
+                    worker.stop()
+                    record = _lost_job_record(job, f"the job process died (exit code {worker.process.exitcode})")
+                else:
+                    if worker.done < per_worker:
+                        idle.append(worker)
+                    else:
+                        worker.stop()
                 on_done(record)
+        for worker in idle:
+            worker.stop()
     except KeyboardInterrupt:
-        for process, _ in running.values():
-            process.kill()
-        for process, _ in running.values():
-            process.join()
+        for worker in [*idle, *busy.values()]:
+            worker.process.kill()
+        for worker in [*idle, *busy.values()]:
+            worker.process.join()
         raise
 
 
-def _job_process(job: Job, writer: Any, parent_pid: int) -> None:
-    """Body of a job process: run the job, send its record to the runner."""
+class _Worker:
+    """A worker process of ``run_jobs`` and the runner's end of its pipe."""
+
+    def __init__(self, context: Any, kernel: str, max_jobs: int, warm: bool):
+        self.connection, child = context.Pipe(duplex=True)
+        self.process = context.Process(target=_worker_process, args=(child, kernel, max_jobs, warm, os.getpid()),
+                                       name="nq57 worker")
+        self.process.start()
+        child.close()
+        self.job: Job | None = None
+        self.done = 0
+
+    def send(self, job: Job) -> None:
+        self.job, self.done = job, self.done + 1
+        self.connection.send(job)
+
+    def stop(self) -> None:
+        """Let the worker finish (it shuts its kernel down), then reap it."""
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+        self.connection.close()
+        self.process.join()
+
+
+def _worker_process(connection: Any, kernel_name: str, max_jobs: int, warm: bool, parent_pid: int) -> None:
+    """Body of a worker: run up to ``max_jobs`` jobs sent by the runner, sending back each record."""
     import threading
+
+    from . import kernel_pool
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the runner's SIGTERM handler is for the runner only
 
@@ -433,8 +479,19 @@ def _job_process(job: Job, writer: Any, parent_pid: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=exit_if_orphaned, daemon=True).start()
-    writer.send(execute_job(job))
-    writer.close()
+    kernel = kernel_pool.WarmKernel(kernel_name) if warm else None
+    try:
+        for _ in range(max_jobs):
+            job = connection.recv()
+            if job is None:
+                break
+            connection.send(execute_job(job, kernel))
+    except EOFError:  # the runner closed the pipe
+        pass
+    finally:
+        if kernel is not None:
+            kernel.discard()
+        connection.close()
 
 
 def _lost_job_record(job: Job, error: str) -> dict[str, Any]:
@@ -504,6 +561,7 @@ def main(args: argparse.Namespace) -> int:
     use_extra_files(getattr(args, "extra_observations", None), getattr(args, "extra_sources", None))
     kernel = pick_kernel(args.kernel)
     force = getattr(args, "force", False)
+    fresh_kernels = getattr(args, "fresh_kernels", False)
     reusable = {} if force else reusable_reports(args.reports_dir)
     plan = plan_run(args.notebook, args.geo, parse_overrides(args.param, select_notebooks(args.notebook)),
                     args.reports_dir, reusable=reusable)
@@ -523,7 +581,7 @@ def main(args: argparse.Namespace) -> int:
     if capped and jobs:
         print(capped, file=sys.stderr)
     with sigterm_as_interrupt():
-        records, interrupted = execute_batch(jobs, workers)
+        records, interrupted = execute_batch(jobs, workers, fresh_kernels=fresh_kernels)
     order = {(j["notebook"], j["geo"]): i for i, j in enumerate(plan["jobs"])}
     records = sorted(reused + records, key=lambda r: order[(r["notebook"], r["geo"])])
 
@@ -532,7 +590,7 @@ def main(args: argparse.Namespace) -> int:
         reports_dir, run_id, records, started_utc=started_utc, duration_s=time.perf_counter() - t_start,
         runner="nq57 run",
         skipped=plan["skipped"], not_run=len(jobs) + len(reused) - len(records), interrupted=interrupted,
-        kernel=kernel, reused=len(reused),
+        kernel=kernel, kernels="fresh" if fresh_kernels else "warm", reused=len(reused),
         workers=workers, timeout_s=args.timeout, data=plan["data"], overrides=plan["overrides"],
         notebooks=plan["notebooks"])
     render.print_summary(manifest, reports_dir)
@@ -617,7 +675,7 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
             "notebooks": {nb: {"path": notebook_path(nb).name, "sha256": sha[nb]} for nb in selected}}
 
 
-def execute_batch(jobs: list[Job], workers: int) -> tuple[list[dict], bool]:
+def execute_batch(jobs: list[Job], workers: int, fresh_kernels: bool = False) -> tuple[list[dict], bool]:
     """Job records in the order of ``jobs``, and whether the batch was interrupted (Ctrl-C).
 
     On an interrupt the notebooks that finished are still returned, so the manifest records them.
@@ -631,7 +689,7 @@ def execute_batch(jobs: list[Job], workers: int) -> tuple[list[dict], bool]:
     interrupted = False
     try:
         if jobs:
-            run_jobs(jobs, workers, on_done)
+            run_jobs(jobs, workers, on_done, fresh_kernels=fresh_kernels)
     except KeyboardInterrupt:
         interrupted = True
     finally:

@@ -40,7 +40,7 @@ def recorder(monkeypatch):
     """Replace execution with a recorder: the (notebook, geo) of every job a run would execute."""
     ran: list[tuple[str, str]] = []
 
-    def fake_batch(jobs, workers):
+    def fake_batch(jobs, workers, fresh_kernels=False):
         ran.extend((job.notebook, job.geo) for job in jobs)
         return [], False
 

@@ -210,6 +210,41 @@ def test_failures_do_not_stop_the_batch_and_keep_the_executed_notebook(batches):
 
 
 @pytest.mark.slow
+def test_one_warm_worker_replaces_its_kernel_after_each_failure_and_keeps_it_after_success(env, tmp_path):
+    """One worker, eight notebooks: a kernel that died, raised or hung is not used again; a good one is."""
+    reports = tmp_path / "reports"
+    code, out, _ = nq57_run(reports, "--notebook", "tiny_die", "--notebook", "tiny_raise", "--notebook", "tiny_hang",
+                            "--notebook", "tiny", "--geo", "alpha", "--geo", "beta", "--jobs", "1", "--timeout", "3")
+    assert code == 1
+    manifest = report.read_manifests(reports)[0][0]
+    assert manifest["kernels"] == "warm" and manifest["workers"] == 1
+    kernels = {}
+    for record in manifest["jobs"]:
+        executed = json.loads((reports / record["executed_notebook"]).read_text(encoding="utf-8"))
+        kernels[(record["notebook"], record["geo"])] = executed["metadata"]["nq57"]["kernel"]
+        assert record["status"] == ("ok" if record["notebook"] == "tiny" else "failed"), record
+        first_code = next(c for c in executed["cells"] if c["cell_type"] == "code")
+        assert first_code["execution_count"] == 1  # the counter starts afresh in a kept kernel too
+    numbers = [(k["kernel"], k["notebook_in_kernel"]) for k in kernels.values()]
+    # every failure ends its kernel; the two good notebooks share the seventh
+    assert numbers == [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1), (7, 2)], kernels
+    assert "timed out" in job(manifest, "tiny_hang", "beta")["error"]
+    assert "kernel died" in job(manifest, "tiny_die", "beta")["error"]
+
+
+def test_fresh_kernels_runs_each_notebook_in_a_kernel_of_its_own(env, tmp_path):
+    reports = tmp_path / "reports"
+    code, _, _ = nq57_run(reports, "--notebook", "tiny", "--geo", "alpha", "--geo", "beta", "--jobs", "1",
+                          "--fresh-kernels")
+    assert code == 0
+    manifest = report.read_manifests(reports)[0][0]
+    assert manifest["kernels"] == "fresh"
+    for record in manifest["jobs"]:
+        executed = json.loads((reports / record["executed_notebook"]).read_text(encoding="utf-8"))
+        assert "kernel" not in executed["metadata"].get("nq57", {})  # papermill's own engine, as plain papermill
+
+
+@pytest.mark.slow
 def test_all_geographies_runs_those_with_data_and_skips_the_rest(batches):
     code, out, _ = batches.second
     assert code == 0 and "2 ok, 0 failed, 1 skipped" in out
@@ -343,7 +378,7 @@ def test_ctrl_c_stops_running_notebooks_and_records_the_finished_ones(notebooks_
 # Library parts without kernels
 
 def test_a_job_process_that_dies_fails_only_its_own_job(tmp_path, monkeypatch):
-    def execute(job):
+    def execute(job, kernel=None):
         if job.geo == "beta":
             os._exit(3)  # a crash of the process itself (not of the kernel)
         return {"notebook": job.notebook, "geo": job.geo, "status": "ok", "error": None}

@@ -1,0 +1,107 @@
+"""What a warm kernel runs before each notebook, so that no state passes from one notebook to the next.
+
+``nq57 run`` keeps one kernel per worker and executes several notebooks in it
+(``nq57lib.kernel_pool``); before each notebook the pool runs :func:`start`, silently, in the
+kernel. Imported modules stay loaded (that is the time saved); everything a notebook can change
+is put back to how the kernel was before its first notebook:
+
+- the user namespace, the output history and the execution counter (IPython's ``reset``; the
+  first cell of every notebook is ``[1]`` again);
+- every cache of nq57lib (``functools.lru_cache``): the data package is loaded afresh, so a
+  notebook that edits its tables in place cannot change the next one's data;
+- matplotlib's ``rcParams`` and its open figures; pandas' options;
+- the global random states of ``random`` and ``numpy.random``;
+- the warning filters, and the record of warnings already shown, so a warning is printed in
+  every notebook that triggers it, as in a fresh kernel;
+- ``sys.path``, ``os.environ`` and the working directory (set to the notebook's folder).
+
+A notebook that changes other process-wide state (patches a library, registers display
+formatters, changes logging) should be run with ``nq57 run --fresh-kernels``. The pool's tests
+check that reports are byte-identical to fresh-kernel runs.
+
+This module is imported in the kernel only; it must stay light (no papermill, no jupyter_client).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class _State:
+    """What :func:`start` restores: the kernel's state before its first notebook."""
+
+    sys_path: list[str]
+    environ: dict[str, str]
+    warning_filters: list[Any]
+    random_state: Any
+    numpy_random_state: Any
+    rc_params: dict[str, Any]
+
+
+_before_first: _State | None = None
+notebooks_started = 0  # how many notebooks this kernel has started (read by tests and the pool's record)
+
+
+def start(cwd: str) -> None:
+    """Make the kernel as fresh as a new one for the next notebook, whose folder is ``cwd``."""
+    global _before_first, notebooks_started
+    if _before_first is None:
+        _before_first = _snapshot()
+    else:
+        _restore(_before_first)
+    os.chdir(cwd)
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.reset(new_session=True)  # names, Out/_ history, execution count back to 1
+    notebooks_started += 1
+
+
+def _snapshot() -> _State:
+    import matplotlib.pyplot as plt  # imported here as a notebook would: the inline backend is the kernel's
+    import numpy as np
+
+    return _State(sys_path=list(sys.path), environ=dict(os.environ), warning_filters=list(warnings.filters),
+                  random_state=random.getstate(), numpy_random_state=np.random.get_state(),
+                  rc_params=dict(plt.rcParams.copy()))
+
+
+def _restore(state: _State) -> None:
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    plt.close("all")
+    dict.update(plt.rcParams, state.rc_params)  # as matplotlib's rc_context restores them (no re-validation)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pd.reset_option("all")
+    sys.path[:] = state.sys_path
+    for name in set(os.environ) - set(state.environ):
+        del os.environ[name]
+    for name, value in state.environ.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+    random.setstate(state.random_state)
+    np.random.set_state(state.numpy_random_state)
+    warnings.filters[:] = state.warning_filters
+    with warnings.catch_warnings():  # entering and leaving marks the filters changed: shown-once records reset
+        pass
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Clear every ``functools.lru_cache`` of the loaded nq57lib modules."""
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "nq57lib" or name.startswith("nq57lib.")):
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
+                value.cache_clear()

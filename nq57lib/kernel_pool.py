@@ -1,0 +1,165 @@
+"""Warm kernels for batches: a worker keeps one kernel and runs notebook after notebook in it.
+
+Starting a kernel and importing pandas, matplotlib and nq57lib is most of a small report's time.
+``nq57 run`` therefore gives each worker process one :class:`WarmKernel`. Each notebook is
+executed by papermill as usual, through the papermill engine ``nq57-warm`` (papermill's own
+nbclient engine, handed the worker's kernel instead of starting one). Before the notebook's first
+cell the engine runs ``nq57lib.fresh_namespace.start`` in the kernel, silently: the user
+namespace, caches, plotting and random state are put back as they were before the kernel's first
+notebook (that module lists what is restored). The executed notebook is papermill's complete
+record, as with a fresh kernel; its metadata ``nq57.kernel`` says which notebook of its kernel it
+was.
+
+Isolation: a kernel that has run a notebook that failed in any way (an error, a cell over the
+timeout, a kernel that died) is shut down and the worker's next notebook starts a new one. A worker that
+has run ``MAX_NOTEBOOKS_PER_WORKER`` notebooks is replaced with its kernel (memory). Plain ``papermill`` runs of the
+notebooks are unaffected: the engine is used only when ``nq57 run`` names it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from typing import Any
+
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+ENGINE = "nq57-warm"
+SAVE_EVERY_S = 5.0  # the executed notebook is written at start, at the end, and between cells at most this often
+MAX_NOTEBOOKS_PER_WORKER = 50  # then the worker and its kernel are replaced, so no process grows without bound
+
+
+class WarmKernel:
+    """The kernel one worker keeps between notebooks; started by papermill on first use."""
+
+    def __init__(self, kernel_name: str):
+        self.kernel_name = kernel_name
+        self.manager: Any = None  # jupyter_client's AsyncKernelManager, as nbclient uses
+        self.notebooks = 0        # notebooks started in the current kernel
+        self.kernels_started = 0
+
+    def engine_kwargs(self, cwd: str) -> dict[str, Any]:
+        """Keyword arguments for ``papermill.execute_notebook`` to run the next notebook in this kernel."""
+        if self.manager is None:
+            from jupyter_client.manager import AsyncKernelManager
+
+            self.manager = AsyncKernelManager(kernel_name=self.kernel_name)
+            self.kernels_started += 1
+        self.notebooks += 1
+        return {"engine_name": ENGINE, "km": self.manager, "warm_cwd": os.path.abspath(cwd),
+                "warm_record": {"kernel": self.kernels_started, "notebook_in_kernel": self.notebooks}}
+
+    def discard(self) -> None:
+        """Shut the kernel down at once (after a failure, or at the end of the worker's jobs)."""
+        manager, self.manager, self.notebooks = self.manager, None, 0
+        if manager is None or not manager.has_kernel:
+            return
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(manager.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - already dead or half-started: make sure the process is gone
+            try:
+                run_sync(manager.kill_kernel)()
+            except Exception:  # noqa: BLE001
+                pass
+
+
+class WarmNotebookClient(PapermillNotebookClient):
+    """papermill's notebook client, starting each notebook with a fresh namespace in a kept kernel."""
+
+    def __init__(self, nb_man, warm_cwd: str, warm_record: dict[str, Any], **kwargs):
+        super().__init__(nb_man, **kwargs)
+        self.warm_cwd = warm_cwd
+        self.warm_record = warm_record
+
+    def papermill_execute_cells(self):
+        self.start_fresh()
+        self.nb.metadata.setdefault("nq57", {})["kernel"] = dict(self.warm_record, fresh_namespace=True)
+        super().papermill_execute_cells()
+
+    def start_fresh(self) -> None:
+        """Run ``nq57lib.fresh_namespace.start`` in the kernel; raise if it did not succeed."""
+        code = f"__import__('nq57lib.fresh_namespace').fresh_namespace.start({json.dumps(self.warm_cwd)})"
+        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        reply = self.wait_for_reply(msg_id)
+        content = (reply or {}).get("content", {})
+        if content.get("status") != "ok":
+            raise RuntimeError(f"the warm kernel could not start a fresh namespace: "
+                               f"{content.get('ename', 'no reply')}: {content.get('evalue', '')}")
+
+    def execute(self, **kwargs):
+        try:
+            return super().execute(**kwargs)
+        finally:  # the kernel stays for the next notebook; this client's channels do not
+            if self.kc is not None:
+                self.kc.stop_channels()
+                self.kc = None
+
+
+class FewerSaves(NotebookExecutionManager):
+    """papermill's execution record, written between cells at most every ``SAVE_EVERY_S`` seconds.
+
+    papermill writes (and validates) the whole executed notebook before and after every cell:
+    ~0.45 s of a 2.6 s report here. It is still written when the notebook starts and when it ends,
+    whatever the outcome (an error, a timeout, a dead kernel); only a worker killed mid-notebook
+    loses the cells since the last write.
+    """
+
+    def cell_start(self, cell, cell_index=None, **kwargs):
+        with self._between_cells():
+            super().cell_start(cell, cell_index, **kwargs)
+
+    def cell_complete(self, cell, cell_index=None, **kwargs):
+        with self._between_cells():
+            super().cell_complete(cell, cell_index, **kwargs)
+
+    @contextlib.contextmanager
+    def _between_cells(self):
+        due = self.last_save_time is None or (self.now() - self.last_save_time).total_seconds() >= SAVE_EVERY_S
+        output_path, last_save = self.output_path, self.last_save_time
+        if not due:
+            self.output_path = None  # papermill's save() then writes nothing (but notes the time: put back below)
+        try:
+            yield
+        finally:
+            self.output_path = output_path
+            if not due:
+                self.last_save_time = last_save
+
+
+class WarmEngine(NBClientEngine):
+    """papermill engine ``nq57-warm``: papermill's nbclient engine with a kept kernel (``km``)."""
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                         autosave_cell_every=30, **kwargs):
+        # As papermill's Engine.execute_notebook (papermill 2.x), with FewerSaves.
+        nb_man = FewerSaves(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                            autosave_cell_every=autosave_cell_every)
+        nb_man.notebook_start()
+        try:
+            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        return nb_man.nb
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        # As NBClientEngine.execute_managed_notebook (papermill 2.x), with WarmNotebookClient.
+        kwargs = remove_args(["input_path"], **kwargs)
+        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+        final_kwargs = merge_kwargs(
+            safe_kwargs, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+            startup_timeout=start_timeout, kernel_name=kernel_name, log=logger, log_output=log_output,
+            stdout_file=stdout_file, stderr_file=stderr_file)
+        return WarmNotebookClient(nb_man, **final_kwargs).execute()
+
+
+papermill_engines.register(ENGINE, WarmEngine)
