@@ -2,9 +2,10 @@
 
 A report is mostly kernel start-up and imports (papermill on an empty notebook takes ~1.7 s), so
 the runner (1) checks every parameter of every (notebook, geography) before any kernel starts,
-(2) runs ``--jobs`` notebooks at once, each in a process forked from the runner after papermill
-and nbconvert are imported, and (3) exports HTML in that process instead of spawning
-``jupyter nbconvert``.
+(2) runs ``--jobs`` worker processes, forked from the runner after papermill and nbconvert are
+imported, each keeping one warm kernel in which it runs notebook after notebook, each in a fresh
+namespace (``nq57lib.kernel_pool``; ``--fresh-kernels``: a kernel per notebook), and (3) exports
+HTML in the worker instead of spawning ``jupyter nbconvert``.
 
 After papermill returns, each notebook is rendered by ``nq57lib.render`` (the step ``nq57 render``
 and the Airflow DAG use too): ``reports/runs/<run_id>/<notebook>/<geo>/`` gets ``notebook.ipynb``
