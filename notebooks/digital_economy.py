@@ -32,7 +32,7 @@ seed: int = 57  # random seed: same seed, same results
 proxy: str = ""  # geography whose series calibrates the pace when the geography has < 2 observations (empty: the nation)
 ceiling_pct: float = 70.0  # scenario: ceiling of every path and of the logistic saturation, % of GRDP (70: the sector structure, not the targets)
 g_grdp_pct: float = 0.0  # scenario: nominal GRDP growth, % a year (0: from data, real growth mean and deflator_pct, as the budget report)
-deflator_pct: float = 3.5  # scenario: GRDP deflator, % a year (with g_grdp_pct 0)
+deflator_pct: float = 3.7  # scenario: GRDP deflator, % a year (with g_grdp_pct 0)
 de_growth_pct: float = 12.0  # scenario: digital-economy value-added growth, % a year (decomposition)
 output_dir: str = ""  # folder for machine-readable results (empty: reports/scratch/...)
 

@@ -38,8 +38,9 @@ Status-quo share: ``current_share_pct`` if > 0; else the plan's share; else the 
 GRDP (GDP for the nation): the latest grdp_current_bn_vnd up to the base year; for a merged unit
   ``data.merged_series`` (the old units' sum before the merger, else its own published figure).
 Real growth: ``real_growth_pct`` if != 0, else ``nq57lib.grdp_growth.growth_assumption`` (the geometric
-  mean of the latest observed years, named). Deflator: ``deflator_pct`` (one default in the registry,
-  a round planning value). Budget growth: ``budget_growth_pct`` if != 0, else nominal GRDP growth.
+  mean of the latest observed years, named). Deflator: ``deflator_pct`` (one default in the registry:
+  the nation's mean GDP deflator implied by the data, rounded; its basis recomputes it and names the
+  years, ``nq57lib.grdp_growth.observed_gdp_deflator``). Budget growth: ``budget_growth_pct`` if != 0, else nominal GRDP growth.
 Absorptive capacity: ``capacity_bn_vnd`` if > 0, else the geography's absorption forecast in
   targets.csv (the top of its range); it grows with prices (the deflator); else no check.
 National R&D view (geo "vn" only): GDP and growth as above, the latest GERD (default concept: the
@@ -82,7 +83,6 @@ BASE_RATIO_YEARS = 3  # the budget-to-GRDP ratio is the mean over the latest (up
 MISSION_GEO = "vinh-phuc"  # the province whose 15 % floor is the project's mission
 PROVINCIAL_FLOOR_PCT = 15.0
 PROVINCIAL_FLOOR_BASIS = phrase("budget_floor.basis.provincial_floor")  # words in the locale files
-DEFLATOR_BASIS = phrase("budget_floor.basis.deflator")
 # A floor is "far above" observed spending when it exceeds this multiple of the highest S&T share of budget
 # expenditure observed for any province in the data (for the nation when no province has one).
 FAR_ABOVE_FACTOR = 3.0
@@ -341,11 +341,35 @@ def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
         real = Derived(assumption.real_pct, assumption.real_kind, assumption.real_basis, years[-1], "medium_term",
                        (("caveat.real_growth", {"rate": ("pct", assumption.real_pct, 2), "years": span,
                                                 "end": P.end_year}),), {"years": years, "span": span})
-    default = registry.parameter_default(NOTEBOOK, "deflator_pct")
-    basis = DEFLATOR_BASIS if P.deflator_pct == default else phrase(_P + "user", parameter="deflator_pct")
-    deflator = Derived(float(P.deflator_pct), ASSUMED, basis,
-                       caveats=(("caveat.deflator", {"rate": ("pct", P.deflator_pct, 1)}),))
-    return real, deflator
+    return real, _deflator(pkg, P)
+
+
+def _deflator(pkg, P) -> Derived:
+    """The deflator: the registry default, the mean GDP deflator the data imply (rounded), or the user's.
+
+    The default is a literal (a parameters cell holds literals); its basis recomputes the mean from the
+    data for the run's window (``grdp_growth.observed_gdp_deflator``), names the years and says so when
+    the rounded mean no longer equals the default.
+    """
+    rate = float(P.deflator_pct)
+    caveat = ("caveat.deflator_default", {"rate": ("pct", rate, 1)})
+    if rate != registry.parameter_default(NOTEBOOK, "deflator_pct"):
+        return Derived(rate, ASSUMED, phrase(_P + "user", parameter="deflator_pct"), rule="parameter",
+                       caveats=(("caveat.deflator_user", {"rate": ("pct", rate, 1)}),))
+    observed = grdp_growth.observed_gdp_deflator(pkg, P.start_year)
+    if observed is None:
+        return Derived(rate, ASSUMED, phrase(_P + "deflator_no_data"), rule="default", caveats=(caveat,))
+    listed = tuple(phrase(_P + "deflator_rate", year=r.year, rate=r.rate_pct) for r in observed.real_rates)
+    facts = {"mean_pct": observed.mean_pct, "span": observed.span}
+    basis = phrase(_P + "deflator", rate=rate, mean=observed.mean_pct, span=observed.span,
+                   first_year=observed.first_year, last_year=observed.last_year,
+                   first=observed.first_level_bn_vnd, last=observed.last_level_bn_vnd, listed=listed,
+                   sources=", ".join(observed.sources))
+    if round(observed.mean_pct, 1) != rate:
+        return Derived(rate, ASSUMED, phrase(_P + "deflator_differs", basis=basis), observed.last_year, "default",
+                       (caveat,), facts)
+    return Derived(rate, DERIVED, basis, observed.last_year, "observed_mean",
+                   (("caveat.deflator", {"rate": ("pct", rate, 1), "span": observed.span}),), facts)
 
 
 def _plan_growth(pkg, geo: str, base_year: int) -> tuple[float, str] | None:
@@ -405,7 +429,9 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
 
     A unit created by the 2025 merger without its own figures uses its old units: the ratio of their
     summed budgets to their summed GRDP in years when all of them report; else, labelled, the same
-    ratio over the old units that do report (``partial`` names the others).
+    ratio over the largest set of old units that report together (``partial`` names the others), in
+    the years when exactly that set reports, so that every year's ratio covers the same area (one
+    unit's 2023 ratio is never averaged with two units' 2019 ratio).
     """
     own = _ratio_years(pkg, geo, base_year)
     parts, partial, missing = [geo], False, []
@@ -413,9 +439,12 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
         parts = list(data.old_units(pkg, geo))
         by_unit = {u: {r["year"]: r for r in _ratio_years(pkg, u, base_year)} for u in parts}
         years = sorted(set().union(*(set(v) for v in by_unit.values())))
-        complete = [y for y in years if all(y in by_unit[u] for u in parts)]
-        partial = not complete
-        use = complete or years
+        reporting_in = {y: frozenset(u for u in parts if y in by_unit[u]) for y in years}
+        # the largest set of reporting units (on a tie, the one reporting latest) and its years only
+        widest = max(reporting_in.values(), key=lambda s: (len(s), max(y for y in years if reporting_in[y] == s)),
+                     default=frozenset())
+        partial = len(widest) < len(parts)
+        use = [y for y in years if reporting_in[y] == widest]
         own = []
         for y in use:
             rows = [by_unit[u][y] for u in parts if y in by_unit[u]]
@@ -1267,7 +1296,7 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
         short = _w("base.ratio_partial", lang, n=len(ratio["missing"]), total=len(ratio["parts"]) + len(ratio["missing"]),
                    missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
                    parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang),
-                   ratio=fmt_pct(ratio["mean_pct"], lang, 2), years=_join([str(y) for y in ratio["years"]], lang),
+                   ratio=fmt_pct(ratio["mean_pct"], lang, 2), years=_years_text(ratio["years"], lang),
                    grdp=_money(facts["grdp_base_bn_vnd"], lang), year=year)
     elif base.rule == "ratio":
         ratio = facts["ratio"]
@@ -1297,6 +1326,12 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
     return short, extra
 
 
+def _years_text(years, lang: str) -> str:
+    """"2019" for one year, "mean of 2019, 2023" for several (the ratio's years, in the report's language)."""
+    joined = _join([str(y) for y in years], lang)
+    return joined if len(years) == 1 else _w("base.years_mean", lang, years=joined)
+
+
 def _budget_paragraph(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataFrame) -> str:
     inputs, real = d.inputs, d.items["real"]
     level = _level(pkg, d.geo)
@@ -1307,9 +1342,13 @@ def _budget_paragraph(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataF
     if inputs.budget_growth_pct is None:
         how = (_w("growth.medium_term", lang, span=real.facts["span"]) if real.rule == "medium_term"
                else _w("set_by_user", lang))
+        deflator = d.items["deflator"]
+        deflator_how = (_w("growth.deflator_mean", lang, span=deflator.facts["span"])
+                        if deflator.rule == "observed_mean" else
+                        _w("set_by_user", lang) if deflator.rule == "parameter" else _w("growth.deflator_assumed", lang))
         growth = _w("growth.nominal", lang, word=_w(f"word.{level}", lang), rate=g,
                     real=fmt_pct(inputs.real_growth_pct, lang, 2), how=how,
-                    deflator=fmt_pct(inputs.deflator_pct, lang, 1))
+                    deflator=fmt_pct(inputs.deflator_pct, lang, 1), deflator_how=deflator_how)
     else:
         growth = _w("growth.own", lang, rate=g)
     short, extra = _base_text(pkg, d, lang)

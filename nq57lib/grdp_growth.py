@@ -10,6 +10,11 @@ rate held for two decades. A unit created by the 2025 merger uses its own publis
 earlier years, the mean of its old units' rates weighted by their GRDP in current prices of the same
 year (a derived figure that says so). Nominal growth compounds real growth with a deflator:
 ``(1 + real) * (1 + deflator) - 1``.
+
+The default deflator (``registry.DEFAULT_DEFLATOR_PCT``) is the nation's GDP deflator as the data
+imply it: :func:`observed_gdp_deflator` divides the change of GDP at current prices between the
+first and last year of the medium-term window by the real growth compounded over the same years.
+Provinces publish no deflator series in the data, so every geography uses the nation's.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ MEDIUM_TERM_YEARS = 5  # a plan period: long enough to smooth one shock year (20
 GROWTH_INDICATOR = "grdp_growth_pct"
 LEVEL_INDICATOR = "grdp_current_bn_vnd"
 WEIGHT_YEAR_DISTANCE = 2  # years between a growth rate and the GRDP that weights it, at most
+DEFLATOR_GEO = "vn"  # whose GDP deflator the default is: the nation's (no provincial deflator in the data)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,52 @@ class GrowthAssumption:
             Assumption("nominal_growth_pct", self.nominal_pct, "% per year", DERIVED,
                        phrase(_L + "nominal_growth"), nominal_basis),
         ]
+
+
+@dataclass(frozen=True)
+class ObservedDeflator:
+    """The mean yearly GDP deflator implied by GDP at current prices and real growth."""
+
+    mean_pct: float
+    first_year: int  # the year of the first current-price level (the deflator's changes start after it)
+    last_year: int
+    first_level_bn_vnd: float
+    last_level_bn_vnd: float
+    real_rates: tuple[YearRate, ...]  # the real growth of every year after first_year up to last_year
+    sources: tuple[str, ...]  # the two levels' sources
+
+    @property
+    def span(self) -> str:
+        """The years whose price changes are averaged, e.g. "2022–2025"."""
+        return f"{self.first_year + 1}" if self.last_year == self.first_year + 1 else \
+            f"{self.first_year + 1}–{self.last_year}"
+
+
+def observed_gdp_deflator(pkg: data.DataPackage, up_to_year: int, *, geo_id: str = DEFLATOR_GEO,
+                          n_years: int = MEDIUM_TERM_YEARS) -> ObservedDeflator | None:
+    """Mean GDP deflator change over the latest ``n_years`` up to ``up_to_year``, implied by the data.
+
+    ``((L_last / L_first) / prod(1 + g_t)) ** (1 / (last - first)) - 1``: the nominal change between the
+    earliest current-price level in the window (the year ``up_to_year - n_years`` or later) and the
+    latest one, over the real growth of every year between them. Years without a level in between are
+    fine (a ratio of two levels needs only its ends); a missing real rate is not (returns None), nor
+    are fewer than two levels.
+    """
+    levels = data.series(pkg, geo_id, LEVEL_INDICATOR).dropna(subset=["value"])
+    levels = levels[(levels["year"] >= up_to_year - n_years) & (levels["year"] <= up_to_year)]
+    if len(levels) < 2:
+        return None
+    first, last = levels.iloc[0], levels.iloc[-1]
+    rates = {r.year: r for r in yearly_real_growth(pkg, geo_id)}
+    between = range(int(first["year"]) + 1, int(last["year"]) + 1)
+    if any(y not in rates for y in between):
+        return None
+    real = math.prod(1.0 + rates[y].rate_pct / 100.0 for y in between)
+    nominal = float(last["value"]) / float(first["value"])
+    mean = ((nominal / real) ** (1.0 / len(between)) - 1.0) * 100.0
+    return ObservedDeflator(mean, int(first["year"]), int(last["year"]), float(first["value"]),
+                            float(last["value"]), tuple(rates[y] for y in between),
+                            (str(first["source_id"]), str(last["source_id"])))
 
 
 def geometric_mean_pct(rates_pct) -> float:

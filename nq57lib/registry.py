@@ -48,9 +48,12 @@ def _common(*middle: ParamSpec, geo: str = config.DEFAULT_GEO) -> tuple[ParamSpe
 
 # Defaults shared with the engines and between notebooks (tests check they agree with them):
 DEFAULT_CEILING_PCT = 70.0  # share_projection.DEFAULT_CEILING_PCT (the sector structure, not the targets)
-# The one default deflator (GRDP price growth, % a year) of every notebook that needs one: a round planning
-# value, not a sourced figure (its basis is stated in each report and varied in the budget sensitivity).
-DEFAULT_DEFLATOR_PCT = 3.5
+# The one default deflator (GRDP price growth, % a year) of every notebook that needs one: the nation's mean
+# GDP deflator over 2022-2025 implied by the data (GDP at current prices 2021 and 2025 over real growth
+# 2022-2025: 3.65 %, rounded; grdp_growth.observed_gdp_deflator). A parameters cell holds literals, so it is
+# written here; the budget report recomputes the mean, names the years and says so if the two part, and
+# tests/test_budget_floor.py checks this literal against the data. It replaced an unsourced round 3.5.
+DEFAULT_DEFLATOR_PCT = 3.7
 # After the 1 July 2025 merger the budget report's default geography is the new Phu Tho (Vinh Phuc's budget
 # report is a labelled counterfactual).
 BUDGET_DEFAULT_GEO = "phu-tho-2025"
@@ -91,8 +94,9 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
                   low=0, high=100),
         ParamSpec("real_growth_pct", float, 0.0, "scenario: real GRDP growth, % a year (0: mean of the latest "
                   "5 observed years)", low=-100, high=100, low_open=True),
-        ParamSpec("deflator_pct", float, DEFAULT_DEFLATOR_PCT, "scenario: GRDP deflator, % a year", low=-100, high=100,
-                  low_open=True),
+        ParamSpec("deflator_pct", float, DEFAULT_DEFLATOR_PCT, "GRDP deflator, % a year (default: the nation's "
+                  "recent mean GDP deflator implied by the data, rounded; the report names the years)",
+                  low=-100, high=100, low_open=True),
         ParamSpec("budget_growth_pct", float, 0.0, "scenario: nominal budget growth, % a year (0: with nominal GRDP)",
                   low=-100, high=100, low_open=True),
         ParamSpec("capacity_bn_vnd", float, 0.0, "absorption capacity, bn VND a year (0: from data, else no check)",

@@ -18,10 +18,12 @@ from nq57lib.report_view import source_ids_in
 from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
+from nq57lib.registry import DEFAULT_DEFLATOR_PCT
 from nq57lib.report import save_results
 
 DEFAULTS = dict(geo="vinh-phuc", lang="en", floor_pct=0.0, start_year=2025, ramp_year=2030, end_year=2045,
-                base_expenditure_bn_vnd=0.0, current_share_pct=0.0, real_growth_pct=0.0, deflator_pct=3.5,
+                base_expenditure_bn_vnd=0.0, current_share_pct=0.0, real_growth_pct=0.0,
+                deflator_pct=DEFAULT_DEFLATOR_PCT,
                 budget_growth_pct=0.0, capacity_bn_vnd=0.0, output_dir="")
 GEOS = ("vinh-phuc", "vn", "phu-tho-2025")
 LANGS = ("en", "vi")
@@ -86,7 +88,7 @@ def observed_ratios(pkg, geo: str, up_to: int = 2025) -> dict[int, float]:
 
 
 def nominal(pkg, geo: str) -> float:
-    return grdp_growth.growth_assumption(pkg, geo, 2025, deflator_pct=3.5).nominal_pct
+    return grdp_growth.growth_assumption(pkg, geo, 2025, deflator_pct=DEFAULT_DEFLATOR_PCT).nominal_pct
 
 
 def test_vinh_phuc_base_is_the_observed_ratio_times_grdp(pkg, reports):
@@ -166,12 +168,20 @@ def test_merged_unit_sums_its_old_units_and_never_uses_the_plan_ratio(pkg, repor
     inputs = B.budget_inputs(pkg, params(geo="phu-tho-2025"))
     olds = data.old_units(pkg, "phu-tho-2025")
     reporting = [u for u in olds if observed_ratios(pkg, u)]
-    assert reporting == ["vinh-phuc"]  # the data has no budget of the other two old units (see the note)
-    ratios = observed_ratios(pkg, "vinh-phuc")
-    mean = sum(ratios.values()) / len(ratios)
+    assert reporting == ["hoa-binh", "vinh-phuc"]  # the data has no budget of old Phu Tho (see data/README)
+    # The two report together only in 2019 (Vinh Phuc alone in 2023): the ratio of their summed budgets
+    # to their summed GRDP in 2019, never Vinh Phuc's 2023 ratio averaged with the two units' 2019 one.
+    budget = {u: data.series(pkg, u, "budget_expenditure_bn_vnd", concept="local_excl_carryover")
+              .set_index("year").loc[2019, "value"] for u in reporting}
+    grdp_2019 = {u: data.series(pkg, u, "grdp_current_bn_vnd").set_index("year").loc[2019, "value"]
+                 for u in reporting}
+    summed = sum(budget.values()) / sum(grdp_2019.values()) * 100
+    assert summed == pytest.approx(16.88, abs=0.005)
     grdp = data.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd").set_index("year").loc[2025, "value"]
-    assert inputs.base_expenditure_bn_vnd == pytest.approx(mean / 100 * grdp, rel=1e-9)
-    assert min(ratios.values()) <= inputs.base_expenditure_bn_vnd / grdp * 100 <= max(ratios.values())
+    assert inputs.base_expenditure_bn_vnd == pytest.approx(summed / 100 * grdp, rel=1e-9)
+    unit_ratios = [r for u in reporting for r in observed_ratios(pkg, u).values()]
+    assert min(unit_ratios) <= inputs.base_expenditure_bn_vnd / grdp * 100 <= max(unit_ratios)
+    assert report.scalars["base_ratio_years"] == [2019]
     # Not Vinh Phuc's plan-derived ratio (1,000 / 3 % over its GRDP), the old default.
     plan_ratio = vinh_phuc_plan_base(pkg) / B.budget_inputs(pkg, params()).grdp_base_bn_vnd * 100
     assert abs(inputs.base_expenditure_bn_vnd / grdp * 100 - plan_ratio) > 1
@@ -407,7 +417,7 @@ def test_results_are_saved(reports, tmp_path):
 
 @pytest.mark.parametrize("changes, name, fragment", [
     ({"geo": "ha-noi"}, "base_expenditure_bn_vnd", "set base_expenditure_bn_vnd"),
-    ({"geo": "hoa-binh"}, "base_expenditure_bn_vnd", "no budget expenditure for hoa-binh"),
+    ({"geo": "phu-tho"}, "base_expenditure_bn_vnd", "no budget expenditure for phu-tho"),
     ({"geo": "an-giang"}, "geo", "no GRDP"),
     ({"geo": "vinh-phuk"}, "geo", "did you mean"),
     ({"floor_pct": 0.15}, "floor_pct", "fraction"),
@@ -467,7 +477,8 @@ def test_the_one_minute_answer_states_today_s_share_cost_and_range(pkg):
                                                    ["spending_bn_vnd"].iloc[0])
         page = answer._repr_html_()
         assert "vn-" not in page and "nq57-badge-not-met" in page
-    assert "123.612 tỷ đồng năm 2030" in answer.paragraph and "0,65 %" in answer.paragraph
+    # 124,811 with the data-derived deflator of 3.7 % (123,612 with the old unsourced 3.5 %; issue 10c)
+    assert "124.811 tỷ đồng năm 2030" in answer.paragraph and "0,65 %" in answer.paragraph
 
 
 def test_a_plan_or_proxy_share_is_never_called_observed_or_reached(pkg):
@@ -491,22 +502,72 @@ def test_a_plan_or_proxy_share_is_never_called_observed_or_reached(pkg):
     assert B.derive_inputs(pkg, params(geo="vn")).items["share"].kind == OBSERVED
 
 
-def test_the_new_phu_tho_base_says_plainly_it_is_vinh_phuc_s_ratio_assumed(pkg, reports):
-    """Two of the three old units have no budget data: the title, the answer and the narrative say the
-    base is Vinh Phuc's ratio applied to the whole new province, an assumption; the README says so too."""
+def test_the_new_phu_tho_base_says_plainly_it_is_a_partial_ratio_assumed(pkg, reports):
+    """Old Phu Tho has no budget data: the title, the answer and the narrative say the base is the ratio of
+    Hoa Binh and Vinh Phuc applied to the whole new province, an assumption; the README says so too."""
     from pathlib import Path
 
     report = reports["phu-tho-2025", "en"]
     assert report.scalars["base_expenditure_kind"] == ASSUMED
-    assert "base assumed: Vinh Phuc" in report.title and "whole province" in report.title
-    assert "assumed: 2 of the 3 old units" in report.narrative_markdown()
-    assert "chi ngân sách năm gốc là giả định" in reports["phu-tho-2025", "vi"].title
+    assert "base assumed: the budget-to-GRDP ratio of Hoa Binh" in report.title
+    assert "and Vinh Phuc" in report.title and "whole province" in report.title
+    assert "no budget figure of Phu Tho (until 06/2025) (1 of the 3 old units)" in report.narrative_markdown()
+    assert "16.88 % (2019)" in report.narrative_markdown()
+    vi = reports["phu-tho-2025", "vi"]
+    assert "chi ngân sách năm gốc là giả định" in vi.title and "Hòa Bình" in vi.title
     derivation = B.derive_inputs(pkg, params(geo="phu-tho-2025"))
     paths = B.budget_paths(derivation, B.default_floors(derivation))
-    assert "2 of the 3 old units" in B.one_minute_answer(pkg, paths, None, "en").paragraph
+    assert "1 of the 3 old units" in B.one_minute_answer(pkg, paths, None, "en").paragraph
     assert "assumed" not in reports["vinh-phuc", "en"].title
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert "Hòa Bình have no budget data, so Vĩnh Phúc's ratio is applied to the whole new province" in readme
+    assert "old Phú Thọ has no budget data, so the ratio of Hòa Bình and Vĩnh Phúc" in readme
+
+
+def test_a_merged_unit_uses_only_the_years_of_its_widest_set_of_reporting_units(pkg, monkeypatch):
+    """Every year of a partial ratio covers the same old units: the largest set reporting together (on a
+    tie, the one reporting latest), never one unit's year averaged with two units' year."""
+    rows = {"hoa-binh": {2019: 10.0, 2021: 30.0}, "phu-tho": {2021: 20.0}, "vinh-phuc": {2019: 5.0, 2023: 9.0}}
+
+    def fake(pkg, geo, base_year):
+        return [{"year": y, "geo": geo, "budget": b, "grdp": 100.0, "sources": "s"}
+                for y, b in rows.get(geo, {}).items()]
+
+    monkeypatch.setattr(B, "_ratio_years", fake)
+    ratio = B._observed_ratio(pkg, "phu-tho-2025", 2025)
+    # {hoa-binh, vinh-phuc} in 2019 and {hoa-binh, phu-tho} in 2021 tie at two units: the later set wins.
+    assert ratio["years"] == [2021] and ratio["parts"] == ["hoa-binh", "phu-tho"]
+    assert ratio["missing"] == ["vinh-phuc"] and ratio["partial"]
+    assert ratio["mean_pct"] == pytest.approx(50.0 / 200.0 * 100)
+    rows["phu-tho"][2019] = 15.0  # all three report in 2019: the complete year alone
+    ratio = B._observed_ratio(pkg, "phu-tho-2025", 2025)
+    assert ratio["years"] == [2019] and not ratio["partial"] and ratio["missing"] == []
+    assert ratio["mean_pct"] == pytest.approx(30.0 / 300.0 * 100)
+
+
+def test_the_default_deflator_is_the_nation_s_observed_mean_gdp_deflator(pkg, reports):
+    """registry.DEFAULT_DEFLATOR_PCT is a literal (a parameters cell holds literals); it must equal the
+    mean GDP deflator the data imply, rounded to 0.1, and the report must say so and name the years."""
+    levels = data.series(pkg, "vn", "grdp_current_bn_vnd").set_index("year")["value"]
+    growth = data.series(pkg, "vn", "grdp_growth_pct").set_index("year")["value"]
+    real = 1.0
+    for year in range(2022, 2026):
+        real *= 1 + growth[year] / 100
+    expected = ((levels[2025] / levels[2021] / real) ** (1 / 4) - 1) * 100
+    observed = grdp_growth.observed_gdp_deflator(pkg, 2025)
+    assert (observed.first_year, observed.last_year, observed.span) == (2021, 2025, "2022–2025")
+    assert observed.mean_pct == pytest.approx(expected, rel=1e-12)
+    assert observed.mean_pct == pytest.approx(3.65, abs=0.005)
+    assert DEFAULT_DEFLATOR_PCT == round(observed.mean_pct, 1) == 3.7
+    for geo in ("vinh-phuc", "phu-tho-2025", "vn"):
+        deflator = record(reports[geo, "en"], "deflator_pct")
+        assert deflator["kind"] == DERIVED and "mean GDP deflator of 2022–2025" in deflator["basis"]
+        assert "the nation's mean GDP deflator of 2022–2025" in reports[geo, "en"].narrative_markdown()
+        assert "chỉ số giảm phát GDP cả nước giai đoạn 2022–2025" in reports[geo, "vi"].narrative_markdown()
+    user = B.derive_inputs(pkg, params(deflator_pct=4.5)).items["deflator"]
+    assert user.kind == ASSUMED and user.rule == "parameter"
+    # A window the default was not set from: the basis says the rounded mean no longer equals it.
+    other = B.derive_inputs(pkg, params(start_year=2023, ramp_year=2030)).items["deflator"]
+    assert other.kind == ASSUMED and other.rule == "default"
 
 
 def test_the_reader_sees_names_not_ids_and_no_empty_or_twin_rows(pkg, reports):
