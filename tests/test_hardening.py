@@ -299,7 +299,7 @@ def test_a_manifest_that_cannot_be_written_gives_one_line(env, tmp_path, monkeyp
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(runner, "execute_batch", lambda jobs, workers: ([], False))
+    monkeypatch.setattr(runner, "execute_batch", lambda jobs, workers, **kw: ([], False))
     monkeypatch.setattr(report, "write_manifest", full)
     code, _, err = nq57_run(tmp_path / "reports", "--notebook", "tiny", "--geo", "alpha")
     assert code == 1 and err.strip().splitlines()[-1].startswith("nq57: error: cannot write ")
@@ -309,7 +309,7 @@ def test_a_manifest_that_cannot_be_written_gives_one_line(env, tmp_path, monkeyp
 def test_a_lock_that_cannot_be_taken_gives_one_line(env, tmp_path, monkeypatch):
     reports = tmp_path / "reports"
     (reports / ".index.lock").mkdir(parents=True)  # as unopenable as a lock in a read-only folder
-    monkeypatch.setattr(runner, "execute_batch", lambda jobs, workers: ([], False))
+    monkeypatch.setattr(runner, "execute_batch", lambda jobs, workers, **kw: ([], False))
     code, _, err = nq57_run(reports, "--notebook", "tiny", "--geo", "alpha")
     assert code == 1 and "cannot take the lock" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
