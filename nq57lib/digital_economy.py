@@ -61,7 +61,7 @@ from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, section, t
+from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, render, section, t
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
@@ -1246,7 +1246,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
     out.append(t(key + "assumptions", lang, n=n_assumed, sim_note=sim_note, grdp=grdp_text,
                  ceiling=fmt_pct(report.scalars["ceiling_pct"], lang, 0)))
     if notes:
-        out.append(t(key + "notes", lang) + " ".join(notes))
+        out.append(t(key + "notes", lang) + " ".join(render(n, lang) for n in notes))
     return out
 
 
@@ -1317,7 +1317,10 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         out = out[["assumption", "low_label", "high_label", *[c for c in frame.columns if c.startswith("share_")],
                    "attained_year_low", "attained_year_high"]]
     elif name == "backtest":
-        out = frame.assign(concept=frame["concept"].map(concept))
+        out = frame.assign(concept=frame["concept"].map(concept),
+                           method=frame["method"].map(lambda m: backtest.method_word(m, lang)),
+                           band_note=[backtest.band_note(n, lang) if isinstance(note, str) and note else ""
+                                      for n, note in zip(frame["n_band"], frame["band_note"])])
         out = out[["concept", "method", "horizon_years", "n", "mean_error_pp", "mae_pp", "in_band50_pct",
                    "in_band90_pct", "band_note"]]
     elif name == "history":

@@ -171,7 +171,7 @@ class ProjectionResult:
 
     table: pd.DataFrame
     assumptions: list[Assumption]
-    notes: list[str]
+    notes: list[str]  # phrases: English text that a report renders in its language (``text.render``)
     concept: str
     base_year: int
     base_share_pct: float
@@ -974,9 +974,8 @@ def ets_forecast(series: pd.DataFrame, end_year: int, *, damping: float | None =
                    Assumption("ets_damping_trend", float(params["damping_trend"]), "",
                               DERIVED if damping is None else ASSUMED, phrase(_L + "ets_damping"),
                               fitted if damping is None else phrase(_B + "ets_fixed"))]
-    notes = [f"ETS fitted on {len(years)} points: a short series, so the {interval:g} % interval reflects "
-             f"in-sample noise only and understates the uncertainty of the trend"]
-    notes += [f"ETS fit warning: {w.message}" for w in caught]
+    notes = [phrase("common.notes.ets_short", n=len(years), interval=float(interval))]
+    notes += [phrase("common.notes.ets_warning", message=str(w.message)) for w in caught]
     return table, assumptions, notes
 
 
@@ -1030,7 +1029,7 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
             low = np.concatenate([[np.nan], forecast["share_lo_pct"]])
             high = np.concatenate([[np.nan], forecast["share_hi_pct"]])
             assumptions += [_relabel(a, scenario) for a in ets_assumptions]
-            notes += [f"{scenario.name}: {n}" for n in ets_notes]
+            notes += [phrase("common.notes.scenario", name=_names(scenario), note=n) for n in ets_notes]
         share, low, high = (np.minimum(share, cap), np.minimum(low, cap), np.minimum(high, cap))
         at_cap = np.flatnonzero(share >= cap - _TOL)
         caps.append({"scenario": scenario.name, "cap_pct": cap,
