@@ -29,8 +29,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from .errors import ParameterError, check_choice, check_int, check_number
-from .share_projection import (COMPARATORS, LAST_YEAR, _TOL, _plain, _years_between, meets_target,
-                               reached_comparator, required_growth_pct, target_level)
+from .share_projection import (COMPARATORS, FLOAT_TOL, LAST_YEAR, as_python_scalar, meets_target, reached_comparator,
+                               required_growth_pct, target_level, years_between)
 
 # Eurostat thresholds of the ratio of actual to required growth.
 SIGNIFICANT_RATIO = 0.95
@@ -50,9 +50,9 @@ EUROSTAT_LONG_TERM_YEARS = 15
 
 def eurostat_category(ratio: float) -> str:
     """Eurostat category of a ratio of actual to required pace (growth rates or places a year)."""
-    if ratio >= SIGNIFICANT_RATIO - _TOL:
+    if ratio >= SIGNIFICANT_RATIO - FLOAT_TOL:
         return "significant progress"
-    if ratio >= MODERATE_RATIO - _TOL:
+    if ratio >= MODERATE_RATIO - FLOAT_TOL:
         return "moderate progress"
     return "insufficient progress" if ratio >= 0 else "moving away"
 
@@ -80,8 +80,8 @@ def _check_observations(years: Any, values: Any) -> tuple[np.ndarray, np.ndarray
     years_list, values_list = list(years), list(values)
     if len(years_list) != len(values_list):
         raise ParameterError("values", f"has {len(values_list)} items for {len(years_list)} years")
-    checked_years = [check_int("years", _plain(y), low=1900, high=LAST_YEAR) for y in years_list]
-    checked_values = [check_number("values", _plain(v), low=0, high=100) for v in values_list]
+    checked_years = [check_int("years", as_python_scalar(y), low=1900, high=LAST_YEAR) for y in years_list]
+    checked_values = [check_number("values", as_python_scalar(v), low=0, high=100) for v in values_list]
     if len(set(checked_years)) != len(checked_years):
         raise ParameterError("years", "must not repeat a year")
     order = np.argsort(checked_years)
@@ -116,7 +116,7 @@ def assess_eurostat(years: Sequence[int], values: Sequence[float], target_pct: f
                                   "needs at least two observations of one definition")
     base_year, latest_year = int(obs_years[0]), int(obs_years[-1])
     base, latest = obs_values[0], obs_values[-1]
-    _years_between(base_year, target_year)
+    years_between(base_year, target_year)
     if base <= 0:
         return ProgressAssessment("eurostat", "insufficient data", None, None, None, None, base_year, latest_year,
                                   "a base share of 0 % has no growth rate")
@@ -137,11 +137,11 @@ def assess_eurostat(years: Sequence[int], values: Sequence[float], target_pct: f
 
 def unsd_chart_category(ratio: float) -> str:
     """UNSD progress-chart trend category of a ratio of actual to required growth (target not yet met)."""
-    if ratio >= UNSD_SUBSTANTIAL_RATIO - _TOL:
+    if ratio >= UNSD_SUBSTANTIAL_RATIO - FLOAT_TOL:
         return UNSD_CHART_CATEGORIES[1]
-    if ratio >= UNSD_FAIR_RATIO - _TOL:
+    if ratio >= UNSD_FAIR_RATIO - FLOAT_TOL:
         return UNSD_CHART_CATEGORIES[2]
-    if ratio >= UNSD_DETERIORATION_RATIO - _TOL:
+    if ratio >= UNSD_DETERIORATION_RATIO - FLOAT_TOL:
         return UNSD_CHART_CATEGORIES[3]
     return UNSD_CHART_CATEGORIES[4]
 
