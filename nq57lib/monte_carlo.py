@@ -147,34 +147,6 @@ def pooled_input(rows: Any, *, fan: str = "pooled") -> dict:
     return out
 
 
-def definition_fan_inputs(calibration: Calibration, geo_id: str, paces: Mapping[str, Calibration], *,
-                          n_obs: int, ceiling_pct: float = 100.0, base_sd_pct: float | None = None,
-                          pooled: bool = True) -> list[dict]:
-    """Simulation rows for one geography: one fan per definition's pace, plus the pooled fan.
-
-    Every fan starts from ``calibration``'s base (one definition's observed level; no path mixes levels);
-    ``paces`` maps a fan name (e.g. 'nso', 'ministry') to the calibration whose pace, trend sd and shock sd it
-    borrows. ``n_obs`` is the geography's own observation count on the base's definition (p_meet needs >= 3).
-    A pace without a spread (2 observations) is skipped, so a fan never runs on an invented sd.
-    """
-    if not isinstance(paces, Mapping) or not paces:
-        raise ParameterError("paces", "expected a mapping of fan name -> Calibration")
-    rows = []
-    for fan, pace in paces.items():
-        if not isinstance(pace, Calibration):
-            raise ParameterError(f"paces[{fan!r}]", f"expected a Calibration, got {type(pace).__name__}")
-        if pace.trend_sd_pct is None or pace.shock_sd_pct is None:
-            continue
-        row = simulation_inputs(calibration, geo_id, growth_pct=pace.growth_pct, trend_sd_pct=pace.trend_sd_pct,
-                                shock_sd_pct=pace.shock_sd_pct, ceiling_pct=ceiling_pct, fan=str(fan), n_obs=n_obs,
-                                base_sd_pct=base_sd_pct)
-        row["basis"] = phrase(_B + "fan", geo=calibration.label, series=pace.pace_label, note=_note(pace))
-        rows.append(row)
-    if pooled and len(rows) > 1:
-        rows.append(pooled_input(rows))
-    return rows
-
-
 def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
     """Validate simulation inputs; an absent or empty ``ceiling_pct`` becomes 100 (no saturation)."""
     frame = inputs.copy() if isinstance(inputs, pd.DataFrame) else None
