@@ -33,6 +33,7 @@ import pandas as pd
 
 from . import monte_carlo, share_projection
 from .errors import ParameterError, check_int, check_number
+from .text import catalog, t
 
 BACKTEST_MIN_OBS = 4
 BAND_JUDGE_MIN_POINTS = 10
@@ -122,6 +123,18 @@ def _monte_carlo_points(train: pd.DataFrame, origin: int, held: list, ceiling: f
     return rows
 
 
+def band_note(n_band: int, lang: str) -> str:
+    """Why the band coverage of ``n_band`` held-out points judges nothing, in ``lang`` (the results file's
+    ``band_note`` is the English text; a report shows it in its own language)."""
+    return t("common.backtest.band_note", lang, n=int(n_band), minimum=BAND_JUDGE_MIN_POINTS)
+
+
+def method_word(method: str, lang: str) -> str:
+    """A back-test method (:data:`METHOD_ORDER`) in ``lang``; an unknown method keeps its id."""
+    key = f"common.backtest.method.{method.replace(' ', '_')}"
+    return t(key, lang) if key in catalog(lang) else method
+
+
 def backtest(history: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
     """Errors per method and horizon, and the Monte Carlo's band coverage (``SUMMARY_COLUMNS``).
 
@@ -137,8 +150,7 @@ def backtest(history: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
         n_band = len(banded)
         note = ""
         if method == "monte carlo" and n_band < BAND_JUDGE_MIN_POINTS:
-            note = (f"{n_band} held-out point(s): too few to judge the band widths (needs >= "
-                    f"{BAND_JUDGE_MIN_POINTS}); bands not tuned")
+            note = band_note(n_band, "en")
         rows.append({"method": method, "horizon_years": int(horizon), "n": len(group),
                      "mean_error_pp": float(group["error_pp"].mean()),
                      "mae_pp": float(group["error_pp"].abs().mean()), "n_band": n_band,

@@ -61,7 +61,7 @@ from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, section, t
+from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, render, section, t
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
@@ -205,6 +205,15 @@ def compared_on_definition(targets: pd.DataFrame, geo_id: str, first_nso: str,
             placed.append((UNSTATED_TARGET_CONCEPT, "date unknown"))
     concepts, rules = [c for c, _ in placed], [r for _, r in placed]
     return out.assign(set_published=dates, compared_concept=concepts, compared_rule=rules)
+
+
+def target_definitions(pkg: data.DataPackage, geo_id: str, first_nso: str | None = None) -> pd.DataFrame:
+    """The share targets of ``geo_id`` with the definition each is compared on (:func:`compared_on_definition`
+    with the package's source dates and ``first_nso``, by default :func:`nso_first_published`). The scorecard
+    reads a share target on the same definition, so one target never reads two ways."""
+    first = nso_first_published(pkg) if first_nso is None else first_nso
+    source_dates = pkg.sources.drop_duplicates("source_id").set_index("source_id")["published"].dropna().to_dict()
+    return compared_on_definition(geo_targets(pkg, geo_id), geo_id, first, source_dates)
 
 
 def _history_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -393,8 +402,7 @@ def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str
                                         f"available: {', '.join(histories)}")
     order = sorted((c for c in wanted if c in histories), key=lambda c: c != UNSTATED_TARGET_CONCEPT)
     first = nso_first_published(pkg)
-    source_dates = pkg.sources.drop_duplicates("source_id").set_index("source_id")["published"].dropna().to_dict()
-    targets = compared_on_definition(geo_targets(pkg, geo), geo, first, source_dates)
+    targets = target_definitions(pkg, geo, first)
     proxies = {c: _proxy_history(pkg, proxy_geo, c) for c in order} if proxy_geo != geo else {}
     return ShareInputs(geo_id=geo, name=data.geo_name(pkg, geo, lang), lang=lang, concepts=tuple(order),
                        histories={c: histories[c] for c in order},
@@ -1246,7 +1254,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
     out.append(t(key + "assumptions", lang, n=n_assumed, sim_note=sim_note, grdp=grdp_text,
                  ceiling=fmt_pct(report.scalars["ceiling_pct"], lang, 0)))
     if notes:
-        out.append(t(key + "notes", lang) + " ".join(notes))
+        out.append(t(key + "notes", lang) + " ".join(render(n, lang) for n in notes))
     return out
 
 
@@ -1317,7 +1325,10 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         out = out[["assumption", "low_label", "high_label", *[c for c in frame.columns if c.startswith("share_")],
                    "attained_year_low", "attained_year_high"]]
     elif name == "backtest":
-        out = frame.assign(concept=frame["concept"].map(concept))
+        out = frame.assign(concept=frame["concept"].map(concept),
+                           method=frame["method"].map(lambda m: backtest.method_word(m, lang)),
+                           band_note=[backtest.band_note(n, lang) if isinstance(note, str) and note else ""
+                                      for n, note in zip(frame["n_band"], frame["band_note"])])
         out = out[["concept", "method", "horizon_years", "n", "mean_error_pp", "mae_pp", "in_band50_pct",
                    "in_band90_pct", "band_note"]]
     elif name == "history":
@@ -1359,20 +1370,17 @@ def view(report: Report, name: str) -> Any:
 # Step 9a: the one-minute answer
 # --------------------------------------------------------------------------------------------
 
-# Eurostat categories (short-term window) -> the status badge a reader sees (the scorecard's words).
-ANSWER_BADGES = {"target already met": "on track", "significant progress": "on track",
-                 "moderate progress": "at risk", "insufficient progress": "off track", "moving away": "off track",
-                 "insufficient data": "insufficient data"}
 ANSWER_EXCLUDED_SCENARIO = "target path"  # reaches every target by construction: not evidence
-ANSWER_DEPENDS_BADGE = "depends on definition"  # the definitions give the target different statuses
+ANSWER_DEPENDS_BADGE = progress_assessment.DEPENDS_ON_DEFINITION  # the definitions give different statuses
 
 
 def _answer_badge(assess: pd.DataFrame, target_id: str, concept: str) -> str:
-    """The status badge of a target ahead on one definition (its Eurostat short-term category)."""
+    """The status badge of a target ahead on one definition: its headline category (Eurostat short-term,
+    ``progress_assessment.assess_headline``) as the status both reports show."""
     short = assess[(assess["target_id"] == target_id) & (assess["concept"] == concept)
-                   & (assess["method"] == "eurostat short-term")] if not assess.empty else assess
-    return ANSWER_BADGES.get(short["category"].iloc[0] if not short.empty else "insufficient data",
-                             "insufficient data")
+                   & (assess["method"] == progress_assessment.HEADLINE_METHOD)] if not assess.empty else assess
+    return progress_assessment.STATUS_OF_CATEGORY.get(
+        short["category"].iloc[0] if not short.empty else "insufficient data", "insufficient data")
 
 
 @dataclass
@@ -1409,15 +1417,14 @@ def one_minute_answer(report: Report) -> Answer:
         # met / not met on any definition with a value for the target year (its own definition first)
         observed = due[(due["target_id"] == r["target_id"]) & due["verdict"].isin(["met", "not met"])]
         verdicts = dict(zip(observed["concept"], observed["verdict"]))
-        badge = verdicts.get(r["concept"], next(iter(verdicts.values()), "target year passed"))
+        badge = progress_assessment.status_across_definitions(verdicts, r["concept"], default="target year passed")
         word = badge_word(badge)
-        if verdicts and r["concept"] not in verdicts:
+        if verdicts and r["concept"] not in verdicts and badge != ANSWER_DEPENDS_BADGE:
             other = observed.iloc[0]
             latest = _latest_text(report, other["concept"], other["observed_pct"], r["target_year"])
             word = t(key + "verdict_on", lang, status=word,
                      definition=t(f"digital_economy.view.short_{other['concept']}", lang))
-        if len(set(verdicts.values())) > 1:
-            badge, word = ANSWER_DEPENDS_BADGE, badge_word(ANSWER_DEPENDS_BADGE)
+        if badge == ANSWER_DEPENDS_BADGE:
             latest = t(key + "depends", lang, parts=", ".join(
                 t(key + "depends_on", lang, status=badge_word(v), definition=t(f"digital_economy.view.short_{c}", lang))
                 for c, v in verdicts.items()))
@@ -1442,14 +1449,13 @@ def one_minute_answer(report: Report) -> Answer:
             scen = t(key + "none", lang, n=len(runs))
         badges = {c: _answer_badge(assess, r["target_id"], c) for c in req.loc[req["target_id"] == r["target_id"],
                                                                               "concept"]}
-        badge = badges.get(r["concept"], "insufficient data")
+        badge = progress_assessment.status_across_definitions(badges, r["concept"], default="insufficient data")
         word = badge_word(badge) if badge != "insufficient data" else _thin_badge_word(report, r["concept"])
         if badge == "insufficient data" and own_obs.get(r["concept"], 0) == 0:
             badge = "no data"  # an assumed base only: no observation of its own
-        assessed = {c: b for c, b in badges.items() if b != "insufficient data"}
-        if len(assessed) > 1 and len(set(assessed.values())) > 1:  # the definitions disagree: say so
+        if badge == ANSWER_DEPENDS_BADGE:  # the definitions disagree: say so
+            assessed = {c: b for c, b in badges.items() if b not in progress_assessment.NOT_ASSESSED_STATUSES}
             order = [r["concept"], *[c for c in assessed if c != r["concept"]]]
-            badge = ANSWER_DEPENDS_BADGE
             detail = t(key + "depends", lang, parts=", ".join(
                 t(key + "depends_on", lang, status=badge_word(assessed[c]),
                   definition=t(f"digital_economy.view.short_{c}", lang)) for c in order if c in assessed))

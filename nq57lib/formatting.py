@@ -52,7 +52,3 @@ def comparator_text(comparator: str, value: float, value_high: float | None, lan
     symbol = {">=": "≥", "<=": "≤", "=": "≈"}.get(comparator, comparator)
     return f"{symbol} {fmt_number(value, lang, decimals)}"
 
-
-def separators(lang: str) -> dict[str, str]:
-    """Thousands and decimal separators of ``lang`` (for pandas Styler.format)."""
-    return {"thousands": ".", "decimal": ","} if lang == "vi" else {"thousands": ",", "decimal": "."}

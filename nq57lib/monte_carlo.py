@@ -22,9 +22,8 @@ from .errors import ParameterError, check_growth, check_int, check_number
 from .bounds import MAX_PATHS, MAX_SIM_CELLS, MIN_PATHS, check_ceiling, check_horizon, check_paths, check_sim_size  # noqa: F401
 from .provenance import ASSUMED, Assumption
 from .text import Joined, Phrase, phrase
-from .share_projection import (LAST_YEAR, Calibration, _check_end_year, _check_target_after_base,
-                               _check_targets, _is_missing, _plain, concept_word, meets_target,
-                               reached_comparator)
+from .share_projection import (LAST_YEAR, Calibration, as_python_scalar, check_end_year, check_target_after_base,
+                               check_targets, concept_word, is_missing, meets_target, reached_comparator)
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
@@ -105,9 +104,9 @@ def format_probability(p: float | None, n_paths: int, n_obs: int | None) -> str:
     """
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return ""
-    p = check_number("p", _plain(p), low=0, high=1)
-    paths = check_int("n_paths", _plain(n_paths), low=1)
-    obs = MIN_OBS_FOR_PROBABILITY if n_obs is None else check_int("n_obs", _plain(n_obs), low=0)
+    p = check_number("p", as_python_scalar(p), low=0, high=1)
+    paths = check_int("n_paths", as_python_scalar(n_paths), low=1)
+    obs = MIN_OBS_FOR_PROBABILITY if n_obs is None else check_int("n_obs", as_python_scalar(n_obs), low=0)
     if obs < MIN_OBS_FOR_PROBABILITY:
         return ""
     resolution = 0.1 if obs < 10 else 0.05 if obs < 30 else 0.01
@@ -148,34 +147,6 @@ def pooled_input(rows: Any, *, fan: str = "pooled") -> dict:
     return out
 
 
-def definition_fan_inputs(calibration: Calibration, geo_id: str, paces: Mapping[str, Calibration], *,
-                          n_obs: int, ceiling_pct: float = 100.0, base_sd_pct: float | None = None,
-                          pooled: bool = True) -> list[dict]:
-    """Simulation rows for one geography: one fan per definition's pace, plus the pooled fan.
-
-    Every fan starts from ``calibration``'s base (one definition's observed level; no path mixes levels);
-    ``paces`` maps a fan name (e.g. 'nso', 'ministry') to the calibration whose pace, trend sd and shock sd it
-    borrows. ``n_obs`` is the geography's own observation count on the base's definition (p_meet needs >= 3).
-    A pace without a spread (2 observations) is skipped, so a fan never runs on an invented sd.
-    """
-    if not isinstance(paces, Mapping) or not paces:
-        raise ParameterError("paces", "expected a mapping of fan name -> Calibration")
-    rows = []
-    for fan, pace in paces.items():
-        if not isinstance(pace, Calibration):
-            raise ParameterError(f"paces[{fan!r}]", f"expected a Calibration, got {type(pace).__name__}")
-        if pace.trend_sd_pct is None or pace.shock_sd_pct is None:
-            continue
-        row = simulation_inputs(calibration, geo_id, growth_pct=pace.growth_pct, trend_sd_pct=pace.trend_sd_pct,
-                                shock_sd_pct=pace.shock_sd_pct, ceiling_pct=ceiling_pct, fan=str(fan), n_obs=n_obs,
-                                base_sd_pct=base_sd_pct)
-        row["basis"] = phrase(_B + "fan", geo=calibration.label, series=pace.pace_label, note=_note(pace))
-        rows.append(row)
-    if pooled and len(rows) > 1:
-        rows.append(pooled_input(rows))
-    return rows
-
-
 def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
     """Validate simulation inputs; an absent or empty ``ceiling_pct`` becomes 100 (no saturation)."""
     frame = inputs.copy() if isinstance(inputs, pd.DataFrame) else None
@@ -192,30 +163,30 @@ def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
         raise ParameterError("inputs", f"missing column(s) {', '.join(missing)}")
     if "fan" not in frame.columns:
         frame["fan"] = DEFAULT_FAN
-    frame["fan"] = frame["fan"].map(lambda v: DEFAULT_FAN if _is_missing(v) else str(v))
+    frame["fan"] = frame["fan"].map(lambda v: DEFAULT_FAN if is_missing(v) else str(v))
     duplicated = frame.duplicated(["geo_id", "fan"])
     if duplicated.any():
         raise ParameterError("inputs", f"geography {frame.loc[duplicated, 'geo_id'].iloc[0]!r} appears twice "
                                        f"(fan {frame.loc[duplicated, 'fan'].iloc[0]!r})")
     if "base_sd_pct" not in frame.columns:
         frame["base_sd_pct"] = 0.0
-    frame["base_sd_pct"] = frame["base_sd_pct"].map(lambda v: 0.0 if _is_missing(v) else v)
+    frame["base_sd_pct"] = frame["base_sd_pct"].map(lambda v: 0.0 if is_missing(v) else v)
     if "n_obs" not in frame.columns:
         frame["n_obs"] = None
     if "ceiling_pct" not in frame.columns:
         frame["ceiling_pct"] = 100.0
-    frame["ceiling_pct"] = frame["ceiling_pct"].map(lambda v: 100.0 if _is_missing(v) else v)
+    frame["ceiling_pct"] = frame["ceiling_pct"].map(lambda v: 100.0 if is_missing(v) else v)
     for row in frame.to_dict("records"):
         where = f"inputs ({row['geo_id']})"
-        check_int(f"{where}.base_year", _plain(row["base_year"]), low=1900, high=LAST_YEAR)
-        check_number(f"{where}.base_share_pct", _plain(row["base_share_pct"]), low=0, low_open=True, high=100)
-        check_growth(f"{where}.growth_pct", _plain(row["growth_pct"]))
-        check_number(f"{where}.trend_sd_pct", _plain(row["trend_sd_pct"]), low=0, high=100)
-        check_number(f"{where}.shock_sd_pct", _plain(row["shock_sd_pct"]), low=0, high=100)
-        check_number(f"{where}.base_sd_pct", _plain(row["base_sd_pct"]), low=0, high=100)
-        if not _is_missing(row["n_obs"]):
-            check_int(f"{where}.n_obs", _plain(row["n_obs"]), low=0)
-        ceiling = check_number(f"{where}.ceiling_pct", _plain(row["ceiling_pct"]), low=0, high=100)
+        check_int(f"{where}.base_year", as_python_scalar(row["base_year"]), low=1900, high=LAST_YEAR)
+        check_number(f"{where}.base_share_pct", as_python_scalar(row["base_share_pct"]), low=0, low_open=True, high=100)
+        check_growth(f"{where}.growth_pct", as_python_scalar(row["growth_pct"]))
+        check_number(f"{where}.trend_sd_pct", as_python_scalar(row["trend_sd_pct"]), low=0, high=100)
+        check_number(f"{where}.shock_sd_pct", as_python_scalar(row["shock_sd_pct"]), low=0, high=100)
+        check_number(f"{where}.base_sd_pct", as_python_scalar(row["base_sd_pct"]), low=0, high=100)
+        if not is_missing(row["n_obs"]):
+            check_int(f"{where}.n_obs", as_python_scalar(row["n_obs"]), low=0)
+        ceiling = check_number(f"{where}.ceiling_pct", as_python_scalar(row["ceiling_pct"]), low=0, high=100)
         check_ceiling(f"{where}.ceiling_pct", ceiling, row["base_share_pct"])
     frame["geo_id"] = frame["geo_id"].astype(str)
     return frame.reset_index(drop=True)
@@ -259,7 +230,7 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     """
     frame = _check_sim_inputs(inputs)
     first_base = int(frame["base_year"].min())
-    end = _check_end_year(end_year, int(frame["base_year"].max()))
+    end = check_end_year(end_year, int(frame["base_year"].max()))
     paths = check_paths("n_paths", n_paths)
     seed = check_int("seed", seed, low=0)
     years = np.arange(first_base, end + 1)
@@ -313,7 +284,7 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
             return np.minimum(ceiling[g], base_share[g] * np.exp(log_ratio))
 
     fans = frame["fan"].to_numpy()
-    n_obs = [None if _is_missing(v) else int(v) for v in frame["n_obs"]]
+    n_obs = [None if is_missing(v) else int(v) for v in frame["n_obs"]]
     p_meet = []
     for target in checked_targets:
         g, y = target["row"], target["year"] - first_base
@@ -403,7 +374,7 @@ def _select_ranks(cube: np.ndarray, ranks: list[int]) -> None:
 def _check_sim_targets(targets: Any, frame: pd.DataFrame, end_year: int) -> list[dict]:
     if targets is None:
         return []
-    checked = _check_targets(targets)
+    checked = check_targets(targets)
     rows: dict[str, list[int]] = {}
     for i, geo in enumerate(frame["geo_id"]):
         rows.setdefault(geo, []).append(i)
@@ -414,6 +385,6 @@ def _check_sim_targets(targets: Any, frame: pd.DataFrame, end_year: int) -> list
                                             f"'{target['geo_id']}', which has no simulation input")
         check_horizon("end_year", end_year, [(target["target_id"], target["year"])])
         for g in rows[target["geo_id"]]:  # one probability per fan of the geography
-            _check_target_after_base(target, int(frame.loc[g, "base_year"]))
+            check_target_after_base(target, int(frame.loc[g, "base_year"]))
             out.append({**target, "row": g})
     return out

@@ -9,6 +9,10 @@ and the scorecard call this module.
 - Eurostat's two windows (:func:`assess_eurostat_windows`): as the Eurostat SDG monitoring report does,
   short-term progress over the latest 5 years and long-term progress over the latest 15 years (all
   available years, with a note, when the series is shorter).
+- The status a reader sees (:func:`assess_headline`, :data:`STATUS_OF_CATEGORY`,
+  :func:`status_across_definitions`): the short-term window's category as a status (on track, at risk, off
+  track), one status per target even where it is read on several definitions. The digital-economy
+  report's one-minute answer and the scorecard both show it, so one target never reads two ways.
 - The UN Statistics Division progress chart's full set of trend categories for an indicator with a
   numerical target (:func:`assess_unsd_chart`, :func:`unsd_chart_category`), on the ratio of the actual to
   the required growth rate: 'target met or almost met', 'substantial progress / on track', 'fair
@@ -24,13 +28,13 @@ and the scorecard call this module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from .errors import ParameterError, check_choice, check_int, check_number
-from .share_projection import (COMPARATORS, LAST_YEAR, _TOL, _plain, _years_between, meets_target,
-                               reached_comparator, required_growth_pct, target_level)
+from .share_projection import (COMPARATORS, FLOAT_TOL, LAST_YEAR, as_python_scalar, meets_target, reached_comparator,
+                               required_growth_pct, target_level, years_between)
 
 # Eurostat thresholds of the ratio of actual to required growth.
 SIGNIFICANT_RATIO = 0.95
@@ -50,9 +54,9 @@ EUROSTAT_LONG_TERM_YEARS = 15
 
 def eurostat_category(ratio: float) -> str:
     """Eurostat category of a ratio of actual to required pace (growth rates or places a year)."""
-    if ratio >= SIGNIFICANT_RATIO - _TOL:
+    if ratio >= SIGNIFICANT_RATIO - FLOAT_TOL:
         return "significant progress"
-    if ratio >= MODERATE_RATIO - _TOL:
+    if ratio >= MODERATE_RATIO - FLOAT_TOL:
         return "moderate progress"
     return "insufficient progress" if ratio >= 0 else "moving away"
 
@@ -80,8 +84,8 @@ def _check_observations(years: Any, values: Any) -> tuple[np.ndarray, np.ndarray
     years_list, values_list = list(years), list(values)
     if len(years_list) != len(values_list):
         raise ParameterError("values", f"has {len(values_list)} items for {len(years_list)} years")
-    checked_years = [check_int("years", _plain(y), low=1900, high=LAST_YEAR) for y in years_list]
-    checked_values = [check_number("values", _plain(v), low=0, high=100) for v in values_list]
+    checked_years = [check_int("years", as_python_scalar(y), low=1900, high=LAST_YEAR) for y in years_list]
+    checked_values = [check_number("values", as_python_scalar(v), low=0, high=100) for v in values_list]
     if len(set(checked_years)) != len(checked_years):
         raise ParameterError("years", "must not repeat a year")
     order = np.argsort(checked_years)
@@ -116,7 +120,7 @@ def assess_eurostat(years: Sequence[int], values: Sequence[float], target_pct: f
                                   "needs at least two observations of one definition")
     base_year, latest_year = int(obs_years[0]), int(obs_years[-1])
     base, latest = obs_values[0], obs_values[-1]
-    _years_between(base_year, target_year)
+    years_between(base_year, target_year)
     if base <= 0:
         return ProgressAssessment("eurostat", "insufficient data", None, None, None, None, base_year, latest_year,
                                   "a base share of 0 % has no growth rate")
@@ -137,11 +141,11 @@ def assess_eurostat(years: Sequence[int], values: Sequence[float], target_pct: f
 
 def unsd_chart_category(ratio: float) -> str:
     """UNSD progress-chart trend category of a ratio of actual to required growth (target not yet met)."""
-    if ratio >= UNSD_SUBSTANTIAL_RATIO - _TOL:
+    if ratio >= UNSD_SUBSTANTIAL_RATIO - FLOAT_TOL:
         return UNSD_CHART_CATEGORIES[1]
-    if ratio >= UNSD_FAIR_RATIO - _TOL:
+    if ratio >= UNSD_FAIR_RATIO - FLOAT_TOL:
         return UNSD_CHART_CATEGORIES[2]
-    if ratio >= UNSD_DETERIORATION_RATIO - _TOL:
+    if ratio >= UNSD_DETERIORATION_RATIO - FLOAT_TOL:
         return UNSD_CHART_CATEGORIES[3]
     return UNSD_CHART_CATEGORIES[4]
 
@@ -200,3 +204,42 @@ def assess_eurostat_windows(years: Sequence[int], values: Sequence[float], targe
                                       result.required_growth_pct, result.projected_pct, result.base_year,
                                       result.latest_year, note))
     return out
+
+
+# ------------------------------------------------------------------------------------------------
+# The status a reader sees: one per target, in both reports
+# ------------------------------------------------------------------------------------------------
+
+HEADLINE_METHOD = "eurostat short-term"
+# Progress category -> the status a reader sees (the badges of both reports).
+STATUS_OF_CATEGORY = {"target already met": "on track", "significant progress": "on track",
+                      "moderate progress": "at risk", "insufficient progress": "off track", "moving away": "off track",
+                      "insufficient data": "insufficient data"}
+DEPENDS_ON_DEFINITION = "depends on definition"  # two definitions give the target different statuses
+NOT_ASSESSED_STATUSES = ("insufficient data", "no data", "target year passed")
+
+
+def assess_headline(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
+                    comparator: str = ">=", value_high: float | None = None) -> ProgressAssessment:
+    """The progress a report shows for a target ahead: Eurostat's short-term window (the latest 5 years,
+    :data:`HEADLINE_METHOD`), as the Eurostat SDG monitoring report headlines it. The long-term window and the
+    UNSD chart are shown beside it in the digital-economy report; the scorecard shows this one only."""
+    return assess_eurostat_windows(years, values, target_pct, target_year, comparator=comparator,
+                                   value_high=value_high)[0]
+
+
+def status_across_definitions(statuses: Mapping[str, str], compared_on: str, *, default: str) -> str:
+    """One status for a target read on several definitions (``statuses``: definition -> status, e.g. 'on track'
+    from :data:`STATUS_OF_CATEGORY`, or 'met' / 'not met' for a target whose year has passed).
+
+    :data:`DEPENDS_ON_DEFINITION` when two assessed definitions disagree (the reader is told both); else the
+    status on ``compared_on`` (the definition the target is compared on) when it has one; else the one status
+    another definition gives (a passed target observed in its year on the other definition only); else
+    ``default``.
+    """
+    assessed = {c: s for c, s in statuses.items() if s not in NOT_ASSESSED_STATUSES}
+    if len(set(assessed.values())) > 1:
+        return DEPENDS_ON_DEFINITION
+    if compared_on in statuses:
+        return statuses[compared_on]
+    return next(iter(assessed.values()), default)

@@ -88,16 +88,21 @@ CSS = """
 class Column:
     """One column of a reader table: the frame's ``key``, its ``header`` (already in the report's
     language), its ``kind`` (:data:`KINDS`), for 'number' and 'share' its ``decimals``, and a minimum
-    width (e.g. '9rem') for a column whose labels read badly when broken into many lines."""
+    width (e.g. '9rem') for a column whose labels read badly when broken into many lines. ``row_kinds``
+    gives each row its own numeric kind (the inputs table's value column holds years, counts, shares and
+    money side by side); ``decimals`` then applies to its 'share' and 'number' rows."""
 
     key: str
     header: str
     kind: str = "text"
     decimals: int | None = None
     min_width: str = ""  # a CSS length, for short labels that read badly when broken into many lines
+    row_kinds: tuple[str, ...] = ()  # one kind per row, for a column whose rows hold different quantities
 
     def __post_init__(self):
         check_choice("kind", self.kind, KINDS)
+        for kind in self.row_kinds:
+            check_choice("row_kinds", kind, NUMERIC_KINDS)
 
 
 def _is_missing(value: Any) -> bool:
@@ -194,6 +199,11 @@ def reader_table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, *, g
             out = ["" if _is_missing(v) else badge_html(*v) for v in values]
         elif column.kind == "link":
             out = ["" if _is_missing(v) else link_html(*v) for v in values]
+        elif column.row_kinds:
+            if len(column.row_kinds) != len(values):
+                raise ParameterError("row_kinds", f"{column.key}: {len(column.row_kinds)} kinds for {len(values)} rows")
+            out = [html.escape(format_value(v, k, lang, column.decimals if k in ("share", "number") else None))
+                   for v, k in zip(values, column.row_kinds)]
         else:
             out = [html.escape(format_value(v, column.kind, lang, column.decimals)) for v in values]
         cells[column.key] = out
@@ -257,9 +267,45 @@ def kind_of(name: str, values: pd.Series) -> str:
     return "number"
 
 
-def results_table(frame: pd.DataFrame, headers: dict[str, str], lang: str, caption: str = "") -> ReaderTable:
+# Units (data/labels.csv, engine units) whose values are whole counts.
+COUNT_UNITS = ("paths", "years", "enterprises", "organisations", "persons", "services", "procedures",
+               "industrial parks")
+
+
+def kind_of_unit(unit: Any) -> str:
+    """The reader kind of a value from its unit (English, as the data and the engines write it): 'year' a
+    year, a count unit (:data:`COUNT_UNITS`) an integer, a VND unit money, a percentage or percentage
+    points a share (two decimals in a results table), anything else (no unit) a number."""
+    text = "" if _is_missing(unit) else str(unit).strip().lower()
+    if text == "year":
+        return "year"
+    if text in COUNT_UNITS:
+        return "int"
+    if "vnd" in text:
+        return "money"
+    if text.startswith(("%", "pp")):
+        return "share"
+    return "number"
+
+
+def value_kinds(frame: pd.DataFrame) -> pd.Series | None:
+    """The reader kind of each row's ``value`` in a table whose rows hold different quantities: from the
+    row's ``unit`` (the inputs table) or from the unit in its ``input`` name (the budget sensitivity by
+    input, e.g. ``base_expenditure_bn_vnd``); None when the table has no such ``value`` column."""
+    if "value" not in frame.columns or not pd.api.types.is_numeric_dtype(frame["value"]):
+        return None
+    if "unit" in frame.columns:
+        return frame["unit"].map(kind_of_unit)
+    if "input" in frame.columns:
+        return frame["input"].map(lambda name: kind_of(str(name), frame["value"]))
+    return None
+
+
+def results_table(frame: pd.DataFrame, headers: dict[str, str], lang: str, caption: str = "",
+                  row_kinds: dict[str, Sequence[str]] | None = None) -> ReaderTable:
     """Any results table for readers: ids hidden, headers from ``headers`` (the report's language),
-    numbers by :func:`kind_of`, a URL column as a link on the ``title`` (or the URL), and a note column
+    numbers by :func:`kind_of` (or, for a column in ``row_kinds``, by each row's kind: see
+    :func:`value_kinds`), a URL column as a link on the ``title`` (or the URL), and a note column
     whose text repeats written once as a footnote."""
     frame = frame.reset_index(drop=True)
     shown = [c for c in frame.columns if not str(c).lower().endswith(HIDDEN_SUFFIXES)]
@@ -283,7 +329,9 @@ def results_table(frame: pd.DataFrame, headers: dict[str, str], lang: str, capti
         if name == "title" and any(str(c).lower() == "url" for c in frame.columns):
             continue
         header = headers.get(name) or str(name).replace("_", " ")
-        columns.append(Column(name, header, kind, 2 if kind in ("share", "number") else None))
+        kinds = tuple((row_kinds or {}).get(name, ()))
+        columns.append(Column(name, header, "number" if kinds else kind,
+                              2 if kinds or kind in ("share", "number") else None, row_kinds=kinds))
     return reader_table(frame, columns, lang, marks=marks, footnotes=footnotes, caption=caption,
                         css_class="nq57-results")
 

@@ -156,7 +156,7 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
     ``report.columns`` in the locale files), only the columns a reader needs (``READER_COLUMNS``), the
     sources' titles as links. Every value is HTML-escaped.
     """
-    from .reader_tables import results_table, sources_table
+    from .reader_tables import results_table, sources_table, value_kinds
 
     frame = report.assumptions if name == "assumptions" else report.sources if name == "sources" \
         else report.tables[name]
@@ -171,6 +171,7 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
         from IPython.display import Markdown
 
         return Markdown(f"*{text}: {t(f'report.empty_table.{name}', report.lang)}*")
+    value_kind = value_kinds(frame)  # a value column whose rows hold years, counts, shares and money
     if name in READER_COLUMNS:
         frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
     empty = [c for c in frame.columns if frame[c].isna().all()]
@@ -189,7 +190,10 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
     if "scenario" in frame.columns:  # the budget report's scenario ids in words (a user's own floor keeps its name)
         words = section("report.scenario", report.lang)
         frame = frame.assign(scenario=frame["scenario"].map(lambda s: words.get(s, s)))
-    return results_table(frame, headers or section("report.columns", report.lang), report.lang, caption=text)
+    row_kinds = ({"value": value_kind.loc[frame.index].tolist()} if value_kind is not None and "value" in frame.columns
+                 else None)
+    return results_table(frame, headers or section("report.columns", report.lang), report.lang, caption=text,
+                         row_kinds=row_kinds)
 
 
 def show(fig) -> None:

@@ -37,14 +37,20 @@ a number chosen by us):
      year on average") is not judged on a single year: 'not assessed (period target)';
    - a growth-rate target (unit '% y/y' or '% per year') is judged only in its year: a rate does not
      grow at a rate, so no pace or progress method applies: 'not assessed (growth-rate target)';
-   - otherwise the Eurostat progress method on the latest segment of one concept: with >= 2
-     observations, else 'insufficient data' (one observation) or 'no data' (none). Per kind:
-     *shares* (bounded 0-100) use ``progress_assessment.assess_eurostat`` directly; *counts and other
+   - otherwise the Eurostat progress method on the latest segment of one concept, over its short-term
+     window (the latest 5 years: ``progress_assessment.assess_headline``, the status the digital-economy
+     report shows too): with >= 2 observations, else 'insufficient data' (one observation) or 'no data'
+     (none). Per kind: *shares* (bounded 0-100) use ``progress_assessment.assess_headline`` directly; *counts and other
      levels* use it on values rescaled into its 0-100 range, which changes nothing because the
      method compares compound growth rates, which do not depend on the unit (values must be > 0);
      *ranks* (lower is better) use :func:`assess_rank_pace`, the same ratio and thresholds on places
      gained per year, because a relative change of a rank means nothing (2nd to 1st is -50 %,
      40th to 39th -2.5 %).
+   - a digital-economy share target is read as the digital-economy report reads it: on the definition that
+     report compares it on (``digital_economy.target_definitions``: the one in use when the target was set),
+     with the other definition beside it: 'depends on the definition' when the two disagree
+     (``progress_assessment.status_across_definitions``), and a passed target without a value for its year on
+     its definition judged on the other one when that has it. So one target never reads two ways.
    An '=' target ("about X") is read as a level to reach in the indicator's good direction ('>='
    when higher is better, '<=' for ranks), or, for a neutral indicator, from the side of the first
    observation (``share_projection.reached_comparator``).
@@ -59,7 +65,7 @@ Every word a reader sees comes from the ``[scorecard]`` section of the locale fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -68,7 +74,9 @@ import pandas as pd
 from . import data
 from .errors import ParameterError, check_choice, check_int, check_number
 from .formatting import comparator_text, fmt_number
-from .progress_assessment import ProgressAssessment, assess_eurostat, eurostat_category
+from .progress_assessment import (DEPENDS_ON_DEFINITION, EUROSTAT_SHORT_TERM_YEARS, NOT_ASSESSED_STATUSES,
+                                  STATUS_OF_CATEGORY, ProgressAssessment, assess_headline, eurostat_category,
+                                  status_across_definitions)
 from .provenance import DERIVED, Assumption
 from .report_view import assumptions_frame, source_ids_in, sources_frame
 from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
@@ -96,8 +104,11 @@ GROUPS = {
     "no value for the target year": "no value for the target year",
     "not assessed (period target)": "not assessed",
     "not assessed (growth-rate target)": "not assessed",
+    "depends on the definition": "depends on definition",
 }
-GROUP_ORDER = ("met", "not met", "on track", "at risk", "insufficient data", "no data",
+DEPENDS_CATEGORY = "depends on the definition"  # a share target whose two definitions give different statuses
+OTHER_DEFINITION_METHOD = "target year on the other definition"  # a passed share target judged on the other one
+GROUP_ORDER = ("met", "not met", "on track", "at risk", "depends on definition", "insufficient data", "no data",
                "no value for the target year", "not assessed")
 
 TARGET_COLUMNS = [
@@ -228,24 +239,27 @@ def assess_rank_pace(years: Sequence[int], ranks: Sequence[float], target_rank: 
 
 def assess_progress(kind: str, years: Sequence[int], values: Sequence[float], comparator: str, target_value: float,
                     value_high: float | None, target_year: int) -> ProgressAssessment:
-    """The Eurostat progress assessment for one indicator kind (see the module docstring, rule 3)."""
+    """The Eurostat progress assessment for one indicator kind over the short-term window (the latest 5 years,
+    as the digital-economy report's status: see the module docstring, rule 3)."""
     check_choice("kind", kind, ("rank", "share", "level"))
-    if kind == "rank":
-        return assess_rank_pace(years, values, target_value, target_year, comparator=comparator)
+    if kind == "rank":  # the same short-term window as the other kinds
+        kept = [(y, v) for y, v in zip(years, values) if y >= max(years) - EUROSTAT_SHORT_TERM_YEARS] if years else []
+        return assess_rank_pace([y for y, _ in kept], [v for _, v in kept], target_value, target_year,
+                                comparator=comparator)
     if kind == "share":
-        return assess_eurostat(years, values, target_value, target_year, comparator=comparator,
+        return assess_headline(years, values, target_value, target_year, comparator=comparator,
                                value_high=value_high)
     values = [float(v) for v in values]
     if len(values) >= 2 and min(values) <= 0:
         return ProgressAssessment("eurostat", "insufficient data", None, None, None, None, int(min(years)),
                                   int(max(years)), "relative growth is undefined for values <= 0")
     # The Eurostat ratio compares compound growth rates, which do not depend on the unit: rescale into
-    # the 0-100 range assess_eurostat checks (largest value at 50, clear of the bound) and nothing changes.
+    # the 0-100 range assess_headline checks (largest value at 50, clear of the bound) and nothing changes.
     top = max([abs(v) for v in values] + [abs(float(target_value))]
               + ([abs(float(value_high))] if value_high is not None else []))
     scale = 50.0 / top if top > 0 else 1.0
     high = None if value_high is None else float(value_high) * scale
-    result = assess_eurostat(years, [v * scale for v in values], float(target_value) * scale, target_year,
+    result = assess_headline(years, [v * scale for v in values], float(target_value) * scale, target_year,
                              comparator=comparator, value_high=high)
     note = "assessed on compound growth of the level (unit-free)"
     return ProgressAssessment(result.method, result.category, result.score, result.actual_growth_pct,
@@ -488,6 +502,20 @@ def _records(table: pd.DataFrame) -> list[dict]:
     return [{k: (None if v is pd.NA else v) for k, v in row.items()} for row in table.to_dict("records")]
 
 
+def share_definitions(pkg, selection: pd.DataFrame) -> dict[str, str]:
+    """target_id -> the definition the digital-economy report compares each selected share target on
+    (``digital_economy.target_definitions``), for the targets that state none."""
+    from . import digital_economy
+
+    shares = selection[selection["indicator_id"] == digital_economy.INDICATOR]
+    first = digital_economy.nso_first_published(pkg) if not shares.empty else ""
+    out: dict[str, str] = {}
+    for geo_id in dict.fromkeys(shares["geo_id"]):
+        placed = digital_economy.target_definitions(pkg, geo_id, first)
+        out.update(zip(placed["target_id"], placed["compared_concept"]))
+    return out
+
+
 def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Step 3: for every selected target, the series it is compared with (rule 1) and its latest value.
 
@@ -496,13 +524,19 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
     """
     check_choice("lang", lang, ("en", "vi"))
     cache = _cache_for(pkg)
+    definitions = share_definitions(pkg, selection)
     rows = []
     for target in _records(selection):
         geo_id = target["geo_id"]
         meta = pkg.indicator(target["indicator_id"])
         kind = indicator_kind(meta["unit"], meta["direction"], meta["lower_bound"], meta["upper_bound"])
         stated = None if _missing(target["concept"]) else str(target["concept"])
-        found = target_data(pkg, geo_id, target, cache, lang)
+        rule = definitions.get(target["target_id"]) if stated is None else None
+        found = target_data(pkg, geo_id, {**target, "concept": rule} if rule else target, cache, lang)
+        if rule and found.definition_status == "same":  # still a definition the target does not state
+            found = replace(found, definition_status="unstated")
+        elif rule:  # no data on the report's definition: as any target that states none
+            rule, found = None, target_data(pkg, geo_id, target, cache, lang)
         scope = None if _missing(target["scope"]) else target["scope"]
         scope_mismatch = _is_regional_rank(kind, scope) and found.definition_status != "none"
         history = found.history
@@ -532,7 +566,7 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
             "required_growth_pct_per_year": None, "required_change_per_year": None,
             "required_places_per_year": None, "pace_note": "", "assessment": "", "assessment_group": "",
             "assessment_text": "", "assessment_ratio": None, "assessment_method": "", "assessment_note": "",
-            "target_concept": stated,
+            "target_concept": stated or rule,
             "target_unverified_reason": None if _missing(unverified) or not str(unverified).strip() else unverified,
         })
     return _typed(rows, STEP_COLUMNS)
@@ -635,10 +669,61 @@ def assess_targets(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFr
             row["assessment_method"] = result.method
             row["assessment_note"] = result.note
             category = result.category
+        if row["indicator_id"] == SHARE_INDICATOR and route.history is not None and category in BESIDE_CATEGORIES:
+            category = _beside_other_definitions(pkg, row, route, category, cache, lang)
         row["assessment"] = category
         row["assessment_group"] = GROUPS[category]
         row["assessment_text"] = category_text(category, lang)
     return _typed(rows, table.columns)
+
+
+SHARE_INDICATOR = "de_share_pct"  # read on both definitions, as the digital-economy report reads it
+# Categories a share target's other definition can change: a verdict in the target year or a progress category.
+BESIDE_CATEGORIES = ("met", "not met", "no value for the target year", *STATUS_OF_CATEGORY)
+
+
+def _beside_other_definitions(pkg, row: dict, route: _Route, category: str, cache: SeriesCache, lang: str) -> str:
+    """A share target's category with its other definitions beside it (rule 3, as the digital-economy report's
+    one-minute answer reads it): 'depends on the definition' when they disagree, or a passed target judged on
+    the other definition when only that one has a value for the target year. Sets the row's note."""
+    compared = str(route.history["concept"].iloc[0]) if not route.history.empty else row["target_concept"]
+    others = {}
+    for concept in str(pkg.indicator(row["indicator_id"])["concepts"]).split("|"):
+        found = target_data(pkg, row["set_by_geo_id"], {"indicator_id": row["indicator_id"], "concept": concept},
+                            cache, lang)
+        if concept != compared and found.definition_status == "same":
+            others[concept] = _latest_segment(found.history)
+    target_year, value, high = int(row["target_year"]), row["target_value"], _high(row)
+    if category in STATUS_OF_CATEGORY:  # a target ahead: each definition's progress status
+        statuses = {compared: STATUS_OF_CATEGORY[category]}
+        for concept, history in others.items():
+            result = assess_progress("share", history["year"].tolist(), history["value"].tolist(), route.comparator,
+                                     value, high, target_year)
+            statuses[concept] = STATUS_OF_CATEGORY[result.category]
+        status = status_across_definitions(statuses, compared, default="insufficient data")
+    else:  # a passed target: met / not met on each definition with a value for its year
+        statuses = {compared: category} if category in ("met", "not met") else {}
+        values = {}
+        for concept, history in others.items():
+            hit = history[history["year"] == target_year]
+            if not hit.empty:
+                values[concept] = float(hit["value"].iloc[0])
+                ok = meets_target(values[concept], route.comparator, value, high)
+                statuses[concept] = "met" if bool(ok) else "not met"
+        status = status_across_definitions(statuses, compared, default=category)
+        if status in ("met", "not met") and compared not in statuses:
+            other = next(iter(values))
+            row["target_year_value"], row["assessment_method"] = values[other], OTHER_DEFINITION_METHOD
+            row["assessment_note"] = _say("table.footnote_other_definition", lang, concept=concept_text(compared, lang),
+                                          other=concept_text(other, lang))
+            return status
+    if status != DEPENDS_ON_DEFINITION:
+        return category
+    words = section("scorecard.badge", lang)
+    row["assessment_note"] = _say("table.footnote_depends", lang, parts=", ".join(
+        _say("depends_part", lang, status=words[s], concept=concept_text(c, lang))
+        for c, s in statuses.items() if s not in NOT_ASSESSED_STATUSES))
+    return DEPENDS_CATEGORY
 
 
 # ------------------------------------------------------------------------------------------------
@@ -966,9 +1051,8 @@ def default_themes() -> dict[str, tuple[str, ...]]:
 
 # Assessment category -> status badge of the reader table.
 BADGES = {
-    "met": "met", "not met": "not met", "target already met": "on track", "significant progress": "on track",
-    "moderate progress": "at risk", "insufficient progress": "off track", "moving away": "off track",
-    "insufficient data": "insufficient data", "no data": "no data",
+    **STATUS_OF_CATEGORY, "met": "met", "not met": "not met", "no data": "no data",
+    DEPENDS_CATEGORY: DEPENDS_ON_DEFINITION,
     "no data on the target's definition": "other definition", "no value for the target year": "target year passed", "not assessed (period target)": "not assessed",
     "not assessed (growth-rate target)": "not assessed",
 }
@@ -1011,6 +1095,8 @@ def _row_note(row: dict, as_of: int, lang: str) -> str:
     """The one footnote a row carries (the most important when several apply)."""
     if not _missing(row.get("target_unverified_reason")):
         return _say("table.footnote_unverified", lang, reason=row["target_unverified_reason"])
+    if row["assessment"] == DEPENDS_CATEGORY or row["assessment_method"] == OTHER_DEFINITION_METHOD:
+        return row["assessment_note"]
     if row["definition_status"] == "unstated":
         concept = row["series_concept"]
         words = section("scorecard.concept", lang).get(concept) or data.label("concept", concept, lang,

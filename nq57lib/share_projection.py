@@ -66,8 +66,8 @@ CEILING_BASIS = t("common.inputs.basis.ceiling", "en")  # the sector structure (
 STRICT_MARGIN_PP = 0.01
 
 # Float tolerance for non-strict comparisons: a path aimed at 30 % may land on 29.99999999, and a growth
-# ratio of exactly 0.95 may come out as 0.9499999999.
-_TOL = 1e-9
+# ratio of exactly 0.95 may come out as 0.9499999999 (the progress thresholds use it too).
+FLOAT_TOL = 1e-9
 
 
 # --------------------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ class ProjectionResult:
 
     table: pd.DataFrame
     assumptions: list[Assumption]
-    notes: list[str]
+    notes: list[str]  # phrases: English text that a report renders in its language (``text.render``)
     concept: str
     base_year: int
     base_share_pct: float
@@ -184,7 +184,9 @@ class ProjectionResult:
 # --------------------------------------------------------------------------------------------------
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """True for an absent value in a table cell or argument: None, NaN, ``pd.NA`` or an empty string
+    (the share engines and the Monte Carlo read optional target and input fields with it)."""
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value == ""
 
 
@@ -216,7 +218,7 @@ def check_history(history: Any, name: str = "history") -> pd.DataFrame:
         if not 0.0 <= number <= 100.0:
             raise ParameterError(name, f"year {year}: share {number:g} % is outside [0, 100]")
     frame["value"] = values.astype(float)
-    if frame["concept"].map(_is_missing).any():
+    if frame["concept"].map(is_missing).any():
         raise ParameterError(name, "column 'concept' has empty values; every observation needs its definition")
     frame["concept"] = frame["concept"].astype(str)
     duplicated = frame.duplicated(["concept", "segment", "year"])
@@ -245,8 +247,10 @@ def select_series(history: pd.DataFrame, concept: str | None = None, *, name: st
     return rows.sort_values("year").reset_index(drop=True)
 
 
-def _check_targets(targets: Any, name: str = "targets") -> pd.DataFrame:
-    """Validate targets (a DataFrame, one mapping, or an iterable of mappings) into a clean DataFrame."""
+def check_targets(targets: Any, name: str = "targets") -> pd.DataFrame:
+    """Validate share targets (a DataFrame, one mapping, or an iterable of mappings) into a clean DataFrame
+    (target_id, geo_id, indicator_id, concept, comparator, value, value_high, year); the projection and
+    the Monte Carlo check their targets with it, naming ``name`` and the target in any error."""
     if isinstance(targets, pd.DataFrame):
         frame = targets.copy()
     elif isinstance(targets, Mapping):
@@ -275,20 +279,21 @@ def _check_targets(targets: Any, name: str = "targets") -> pd.DataFrame:
         where = f"{name} ({row['target_id']})"
         check_choice(f"{where}.indicator_id", row["indicator_id"], SHARE_INDICATORS)
         comparator = check_choice(f"{where}.comparator", row["comparator"], COMPARATORS)
-        value = check_number(f"{where}.value", _plain(row["value"]), low=0, high=100)
+        value = check_number(f"{where}.value", as_python_scalar(row["value"]), low=0, high=100)
         high = None
         if comparator == "between":
-            high = check_number(f"{where}.value_high", _plain(row["value_high"]), low=value, high=100)
-        year = check_int(f"{where}.year", _plain(row["year"]), low=1900, high=LAST_YEAR)
-        concept = None if _is_missing(row["concept"]) else str(row["concept"])
+            high = check_number(f"{where}.value_high", as_python_scalar(row["value_high"]), low=value, high=100)
+        year = check_int(f"{where}.year", as_python_scalar(row["year"]), low=1900, high=LAST_YEAR)
+        concept = None if is_missing(row["concept"]) else str(row["concept"])
         records.append({"target_id": str(row["target_id"]), "geo_id": str(row["geo_id"]),
                         "indicator_id": row["indicator_id"], "concept": concept, "comparator": comparator,
                         "value": value, "value_high": high, "year": year})
     return pd.DataFrame.from_records(records)
 
 
-def _plain(value: Any) -> Any:
-    """Turn numpy scalars into Python numbers so the shared checks accept them (bool stays bool)."""
+def as_python_scalar(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds (bool stays bool; anything else unchanged), so the
+    shared checks of ``nq57lib.errors`` accept values read from a DataFrame."""
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, np.integer):
@@ -298,14 +303,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _check_end_year(end_year: Any, base_year: int) -> int:
+def check_end_year(end_year: Any, base_year: int) -> int:
+    """``end_year`` of a projection or simulation as an int, after ``base_year`` and not beyond
+    :data:`LAST_YEAR`; ParameterError naming 'end_year' otherwise."""
     end = check_int("end_year", end_year, high=LAST_YEAR)
     if end <= base_year:
         raise ParameterError("end_year", f"must be after the base year {base_year}, got {end}")
     return end
 
 
-def _check_target_after_base(target: Mapping, base_year: int, name: str = "targets") -> None:
+def check_target_after_base(target: Mapping, base_year: int, name: str = "targets") -> None:
+    """Refuse a target (a mapping with target_id and year) whose year is not after ``base_year`` (the
+    latest observation): a pace to it is undefined."""
     if target["year"] <= base_year:
         raise ParameterError(name, f"target '{target['target_id']}' year {target['year']} is not after "
                                    f"the base year {base_year} (latest observation)")
@@ -324,7 +333,7 @@ def required_growth_pct(base_share_pct: float, base_year: int, target_pct: float
     """
     base = check_number("base_share_pct", base_share_pct, low=0, low_open=True, high=100)
     target = check_number("target_pct", target_pct, low=0, low_open=True, high=100)
-    years = _years_between(base_year, target_year)
+    years = years_between(base_year, target_year)
     return ((target / base) ** (1.0 / years) - 1.0) * 100.0
 
 
@@ -332,7 +341,7 @@ def required_pp_per_year(base_share_pct: float, base_year: int, target_pct: floa
     """Constant change in percentage points per year from the base value to the target value."""
     base = check_number("base_share_pct", base_share_pct, low=0, high=100)
     target = check_number("target_pct", target_pct, low=0, high=100)
-    return (target - base) / _years_between(base_year, target_year)
+    return (target - base) / years_between(base_year, target_year)
 
 
 def implied_de_growth_pct(share_growth_pct: float, grdp_growth_pct: float) -> float:
@@ -345,7 +354,9 @@ def implied_de_growth_pct(share_growth_pct: float, grdp_growth_pct: float) -> fl
     return ((1.0 + share) * (1.0 + grdp) - 1.0) * 100.0
 
 
-def _years_between(base_year: Any, target_year: Any) -> int:
+def years_between(base_year: Any, target_year: Any) -> int:
+    """Whole years from ``base_year`` to a later ``target_year`` (both checked); ParameterError naming
+    'target_year' when it is not after the base year."""
     base = check_int("base_year", base_year, low=1900, high=LAST_YEAR)
     target = check_int("target_year", target_year, low=1900, high=LAST_YEAR)
     if target <= base:
@@ -454,17 +465,17 @@ def meets_target(share_pct: Any, comparator: str, value: float, value_high: floa
     """Whether each share satisfies the target (vectorised). Strict comparators stay strict."""
     share = np.asarray(share_pct, dtype=float)
     if comparator == ">=":
-        return share >= value - _TOL
+        return share >= value - FLOAT_TOL
     if comparator == ">":
         return share > value
     if comparator == "<=":
-        return share <= value + _TOL
+        return share <= value + FLOAT_TOL
     if comparator == "<":
         return share < value
     if comparator == "=":
-        return np.abs(share - value) <= _TOL
+        return np.abs(share - value) <= FLOAT_TOL
     if comparator == "between":
-        return (share >= value - _TOL) & (share <= value_high + _TOL)
+        return (share >= value - FLOAT_TOL) & (share <= value_high + FLOAT_TOL)
     raise ParameterError("comparator", f"unknown comparator {comparator!r}")
 
 
@@ -513,7 +524,7 @@ def check_definition(series_concept: str, target_concept: str | None) -> Definit
     note, because refusing would leave most provincial targets without any assessment.
     """
     series_label = _concept_label(series_concept)
-    if _is_missing(target_concept):
+    if is_missing(target_concept):
         return DefinitionCheck(series_concept, None, "unstated",
                                f"the target does not state its definition; it is compared with the "
                                f"'{series_concept}' series ({series_label}), which holds only if it was set "
@@ -694,8 +705,8 @@ def relative_level_scenario(name: str, base_year: int, base_share_pct: float, pr
         raise ParameterError("proxy_table", "expected a DataFrame with columns year and share_pct")
     if not isinstance(proxy_label, str) or not proxy_label.strip():
         raise ParameterError("proxy_label", "name the proxy so the basis can say which it is")
-    base_year = check_int("base_year", _plain(base_year), low=1900, high=LAST_YEAR)
-    base = check_number("base_share_pct", _plain(base_share_pct), low=0, low_open=True, high=100)
+    base_year = check_int("base_year", as_python_scalar(base_year), low=1900, high=LAST_YEAR)
+    base = check_number("base_share_pct", as_python_scalar(base_share_pct), low=0, low_open=True, high=100)
     table = proxy_table.dropna(subset=["share_pct"]).drop_duplicates("year", keep="last")
     points = tuple((int(y), float(v)) for y, v in zip(table["year"], table["share_pct"]) if int(y) >= base_year)
     if not points or points[0][0] != base_year:
@@ -731,14 +742,14 @@ def required_paths(history: pd.DataFrame, targets: Any, *, concept: str | None =
     (``target_pct`` holds that level). Every target must fall after the latest observation.
     """
     series = select_series(history, concept)
-    frame = _check_targets(targets)
+    frame = check_targets(targets)
     _single_geo(frame)
     grdp = None if grdp_growth_pct is None else check_growth("grdp_growth_pct", grdp_growth_pct)
     base = series.iloc[-1]
     base_year, base_share = int(base["year"]), float(base["value"])
     series_concept = str(base["concept"])
     for target in frame.to_dict("records"):
-        _check_target_after_base(target, base_year)
+        check_target_after_base(target, base_year)
     rows = []
     for target in frame.to_dict("records"):
         level = target_level(target["comparator"], target["value"], target["value_high"], base_share)
@@ -767,8 +778,8 @@ def split_targets(targets: Any, base_year: int) -> tuple[pd.DataFrame, pd.DataFr
     any other); a target already due is compared with the observed value instead, which this split
     makes explicit rather than dropping it silently.
     """
-    frame = _check_targets(targets)
-    base = check_int("base_year", _plain(base_year), low=1900, high=LAST_YEAR)
+    frame = check_targets(targets)
+    base = check_int("base_year", as_python_scalar(base_year), low=1900, high=LAST_YEAR)
     later = frame["year"] > base
     return frame[later].reset_index(drop=True), frame[~later].reset_index(drop=True)
 
@@ -779,8 +790,8 @@ def split_targets_as_of(targets: Any, as_of_year: int) -> tuple[pd.DataFrame, pd
     The caller takes ``as_of_year`` from the newest publication date in the data; a passed target is
     assessed on the data ("target year passed", with the latest value), not projected.
     """
-    frame = _check_targets(targets)
-    as_of = check_int("as_of_year", _plain(as_of_year), low=1900, high=LAST_YEAR)
+    frame = check_targets(targets)
+    as_of = check_int("as_of_year", as_python_scalar(as_of_year), low=1900, high=LAST_YEAR)
     ahead = frame["year"] > as_of
     return frame[ahead].reset_index(drop=True), frame[~ahead].reset_index(drop=True)
 
@@ -791,11 +802,11 @@ def target_path_points(targets: Any, base_year: int, base_share_pct: float) -> t
     Several targets in one year (registries often hold the same level from several documents) give
     one point at the highest level: the most demanding for a share where higher is better.
     """
-    frame = _check_targets(targets)
+    frame = check_targets(targets)
     _single_geo(frame)
     levels: dict[int, float] = {}
     for target in frame.to_dict("records"):
-        _check_target_after_base(target, base_year)
+        check_target_after_base(target, base_year)
         level = target_level(target["comparator"], target["value"], target["value_high"], base_share_pct)
         levels[target["year"]] = max(level, levels.get(target["year"], level))
     return tuple(sorted(levels.items()))
@@ -810,10 +821,10 @@ def attainment_years(projection: ProjectionResult, targets: Any) -> pd.DataFrame
     """
     if not isinstance(projection, ProjectionResult):
         raise ParameterError("projection", f"expected a ProjectionResult, got {type(projection).__name__}")
-    frame = _check_targets(targets)
+    frame = check_targets(targets)
     _single_geo(frame)
     for target in frame.to_dict("records"):
-        _check_target_after_base(target, projection.base_year)
+        check_target_after_base(target, projection.base_year)
     rows = []
     for scenario, path in projection.table.groupby("scenario", sort=False):
         path = path.sort_values("year")
@@ -889,8 +900,8 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
                     or not all(isinstance(p, Sequence) and len(p) == 2 for p in points)):
                 raise ParameterError(f"{where}.params.proxy_points", "expected ((year, share_pct), ...)")
             for year, share in points:
-                check_int(f"{where}.params.proxy_points year", _plain(year), low=1900, high=LAST_YEAR)
-                check_number(f"{where}.params.proxy_points share_pct", _plain(share), low=0, high=100)
+                check_int(f"{where}.params.proxy_points year", as_python_scalar(year), low=1900, high=LAST_YEAR)
+                check_number(f"{where}.params.proxy_points share_pct", as_python_scalar(share), low=0, high=100)
             years_given = [p[0] for p in points]
             if base_year not in years_given:
                 raise ParameterError(f"{where}.params.proxy_points", f"must include the base year {base_year}")
@@ -914,11 +925,11 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
                     raise ParameterError(f"{where}.params.points",
                                          f"expected (year, share_pct) pairs, got {point!r}")
                 year, share = point
-                year = check_int(f"{where}.params.points year", _plain(year), high=LAST_YEAR)
+                year = check_int(f"{where}.params.points year", as_python_scalar(year), high=LAST_YEAR)
                 if year <= base_year:
                     raise ParameterError(f"{where}.params.points",
                                          f"year {year} is not after the base year {base_year}")
-                check_number(f"{where}.params.points share_pct", _plain(share), low=0, low_open=True, high=100)
+                check_number(f"{where}.params.points share_pct", as_python_scalar(share), low=0, low_open=True, high=100)
     return scenarios
 
 
@@ -942,7 +953,7 @@ def ets_forecast(series: pd.DataFrame, end_year: int, *, damping: float | None =
     shares = series["value"].to_numpy(dtype=float)
     if np.any((shares <= 0) | (shares >= 100)):
         raise ParameterError("series", "the logit needs shares strictly between 0 and 100")
-    end = _check_end_year(end_year, int(years[-1]))
+    end = check_end_year(end_year, int(years[-1]))
     interval = check_number("interval_pct", interval_pct, low=0, low_open=True, high=100, high_open=True)
     fraction = shares / 100.0
     logit = pd.Series(np.log(fraction / (1.0 - fraction)))  # RangeIndex: statsmodels needs an index
@@ -974,9 +985,8 @@ def ets_forecast(series: pd.DataFrame, end_year: int, *, damping: float | None =
                    Assumption("ets_damping_trend", float(params["damping_trend"]), "",
                               DERIVED if damping is None else ASSUMED, phrase(_L + "ets_damping"),
                               fitted if damping is None else phrase(_B + "ets_fixed"))]
-    notes = [f"ETS fitted on {len(years)} points: a short series, so the {interval:g} % interval reflects "
-             f"in-sample noise only and understates the uncertainty of the trend"]
-    notes += [f"ETS fit warning: {w.message}" for w in caught]
+    notes = [phrase("common.notes.ets_short", n=len(years), interval=float(interval))]
+    notes += [phrase("common.notes.ets_warning", message=str(w.message)) for w in caught]
     return table, assumptions, notes
 
 
@@ -995,7 +1005,7 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
     series = select_series(history, concept)
     base = series.iloc[-1]
     base_year, base_share, concept = int(base["year"]), float(base["value"]), str(base["concept"])
-    end = _check_end_year(end_year, base_year)
+    end = check_end_year(end_year, base_year)
     cap = 100.0 if ceiling_pct is None else check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
     if cap < base_share:
         raise ParameterError("ceiling_pct", f"must not be below the base share {base_share:g} %, got {cap:g}")
@@ -1030,9 +1040,9 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
             low = np.concatenate([[np.nan], forecast["share_lo_pct"]])
             high = np.concatenate([[np.nan], forecast["share_hi_pct"]])
             assumptions += [_relabel(a, scenario) for a in ets_assumptions]
-            notes += [f"{scenario.name}: {n}" for n in ets_notes]
+            notes += [phrase("common.notes.scenario", name=_names(scenario), note=n) for n in ets_notes]
         share, low, high = (np.minimum(share, cap), np.minimum(low, cap), np.minimum(high, cap))
-        at_cap = np.flatnonzero(share >= cap - _TOL)
+        at_cap = np.flatnonzero(share >= cap - FLOAT_TOL)
         caps.append({"scenario": scenario.name, "cap_pct": cap,
                      "cap_year": int(years[at_cap[0]]) if len(at_cap) else None})
         for key, value in p.items():

@@ -69,15 +69,6 @@ def section(prefix: str, lang: str) -> dict[str, str]:
             if key.startswith(start) and "." not in key[len(start):]}
 
 
-def pick(lang: str, en: str, vi: str) -> str:
-    """The English or Vietnamese variant of a sentence written inline.
-
-    Transitional: the notebook modules still hold such pairs; they move into the locale files, and
-    then this function goes.
-    """
-    return vi if lang == "vi" else en
-
-
 def bilingual(prefix: str) -> dict[str, dict[str, str]]:
     """{entry: {"en": text, "vi": text}} of every key directly under ``prefix``, for label tables."""
     en, vi = section(prefix, "en"), section(prefix, "vi")

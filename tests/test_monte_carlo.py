@@ -212,16 +212,3 @@ def test_share_at_cap_counts_the_same_paths_as_a_target_at_the_ceiling(growth, s
     result = mc.simulate([row], 2045, n_paths=5000, seed=7, targets=[target("cap", 70.0, year, geo_id="g")])
     at_cap = result.bands.set_index("year").loc[year, "at_cap_pct"]
     assert at_cap == pytest.approx(result.p_meet.loc[0, "p_meet"] * 100, abs=0.05)
-
-
-def test_definition_fans_share_the_base_and_borrow_each_pace():
-    vp = pj.calibrate(history({2022: 22.87}, "ministry"), proxy=NATION, proxy_label="nation (ministry)")
-    paces = {"nso": pj.calibrate(NATION, concept="nso", label="nation (nso)"),
-             "ministry": pj.calibrate(NATION, concept="ministry", label="nation (ministry)")}
-    rows = mc.definition_fan_inputs(vp, "vinh-phuc", paces, n_obs=1, ceiling_pct=70.0)
-    assert [r["fan"] for r in rows] == ["nso", "ministry", "pooled"]
-    assert {r["base_share_pct"] for r in rows} == {22.87}
-    assert rows[0]["growth_pct"] == pytest.approx(paces["nso"].growth_pct)
-    result = mc.simulate(rows, 2045, n_paths=1000, targets=[target("vp", 60, 2045, geo_id="vinh-phuc")])
-    assert result.p_meet["p_meet"].isna().all() and (result.p_meet["reason"] != "").all()
-    assert result.bands["p95_share_pct"].max() <= 70.0

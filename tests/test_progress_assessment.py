@@ -105,3 +105,23 @@ def test_unsd_chart_thresholds_live_in_one_place():
     assert pa.unsd_chart_category(-0.1) == "limited or no progress"
     assert pa.assess_unsd_chart([2020, 2025], [10, 31], 30, 2030).category == "target met or almost met"
     assert pa.assess_unsd_chart([2022], [22.87], 60, 2045).category == "insufficient data"
+
+
+def test_the_headline_is_the_short_term_window():
+    years, values = [2015, 2018, 2020, 2022, 2024], [5.0, 6.0, 8.0, 12.0, 13.0]
+    headline = pa.assess_headline(years, values, 30, 2030)
+    short = pa.assess_eurostat_windows(years, values, 30, 2030)[0]
+    assert headline == short and headline.method == pa.HEADLINE_METHOD and headline.base_year == 2020
+    assert pa.assess_eurostat(years, values, 30, 2030).base_year == 2015  # the full window starts earlier
+
+
+@pytest.mark.parametrize("statuses, compared, default, expected", [
+    ({"nso": "off track", "ministry": "on track"}, "nso", "x", "depends on definition"),
+    ({"nso": "on track", "ministry": "on track"}, "nso", "x", "on track"),
+    ({"nso": "insufficient data", "ministry": "on track"}, "nso", "x", "insufficient data"),  # never borrowed ahead
+    ({"nso": "not met"}, "ministry", "target year passed", "not met"),  # passed: judged where the year is observed
+    ({}, "ministry", "target year passed", "target year passed"),
+    ({"nso": "met", "ministry": "not met"}, "ministry", "target year passed", "depends on definition"),
+])
+def test_one_status_across_definitions(statuses, compared, default, expected):
+    assert pa.status_across_definitions(statuses, compared, default=default) == expected

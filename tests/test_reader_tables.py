@@ -144,3 +144,37 @@ def test_a_year_token_anywhere_in_the_name_is_a_year():
     assert kind_of("required_pp_per_year", pd.Series([1.5])) != "year"
     html = results_table(pd.DataFrame({"attained_year_low": years}), {}, "en").html
     assert "2029" in html and "2,029" not in html
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", ["2025", "20,000", "15.39", "2,577,200", "0.77", "350"]),
+    ("vi", ["2025", "20.000", "15,39", "2.577.200", "0,77", "350"]),
+])
+def test_the_inputs_table_formats_each_value_by_its_unit(lang, expected):
+    """A year is not money ("2,025.00") and a path count has no decimals ("20,000.00"): each row of the
+    inputs table's value column is formatted by its own unit, in both languages."""
+    from nq57lib.provenance import ASSUMED, Assumption
+    from nq57lib.report_view import Report, assumptions_frame, table_view
+
+    records = [Assumption("base_year", 2025.0, "year", ASSUMED, "base year"),
+               Assumption("n_paths", 20000.0, "paths", ASSUMED, "paths"),
+               Assumption("growth_pct", 15.3930828, "% per year", ASSUMED, "pace"),
+               Assumption("base_expenditure_bn_vnd", 2577200.0, "bn VND", ASSUMED, "expenditure"),
+               Assumption("damping", 0.770360, "", ASSUMED, "damping"),
+               Assumption("capacity_bn_vnd", 350.0, "bn VND per year", ASSUMED, "capacity")]
+    report = Report("budget_floor", "vn", lang, "T", assumptions=assumptions_frame(records, lang))
+    page = table_view(report, "assumptions").html
+    cells = re.findall(r'<td class="nq57-num">([^<]*)</td>', page)
+    assert cells == expected
+    assert rt.kind_of_unit("years") == "int" and rt.kind_of_unit("pp per year") == "share"
+
+
+def test_the_sensitivity_by_input_formats_each_value_by_the_unit_in_the_input_name():
+    from nq57lib.report_view import Report, table_view
+
+    frame = pd.DataFrame({"input": ["base_expenditure_bn_vnd", "real_growth_pct"], "input_label": ["base", "growth"],
+                          "case_label": ["low", "low"], "value": [2061760.0, 5.5], "period": ["2025–2030"] * 2,
+                          "cumulative_spending_bn_vnd": [475301.5, 1.0], "change_from_run_pct": [-20.0, -1.0]})
+    report = Report("budget_floor", "vn", "en", "T", tables={"sensitivity_inputs": frame})
+    page = table_view(report, "sensitivity_inputs").html
+    assert ">2,061,760<" in page and ">5.50<" in page and "2,061,760.00" not in page

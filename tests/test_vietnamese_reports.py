@@ -1,5 +1,6 @@
-"""Complete Vietnamese (issue 13 item 4): a ``lang=vi`` digital-economy and budget report shows no English
-text of the English locale. The scorecard's own scan is in ``test_scorecard_notebook.py``.
+"""Complete Vietnamese (issue 13 item 4): a ``lang=vi`` report of every notebook for each of the three default
+geographies (Vĩnh Phúc, the new Phú Thọ, the nation) shows no English text of the English locale. The
+scorecard's scan of its own locale sections is also in ``test_scorecard_notebook.py``.
 
 What a reader sees is scanned (tags, styles and link targets removed), the inputs (assumptions) table
 included: its labels and bases are phrases of the locale files rendered in the report's language. One
@@ -43,11 +44,16 @@ def visible_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", visible))
 
 
+NOTEBOOKS = ("digital_economy", "budget_floor", "scorecard")
+GEOS = ("vinh-phuc", "phu-tho-2025", "vn")  # the default geographies of ``nq57 run``
+
+
 @pytest.fixture(scope="module")
 def vietnamese_run(tmp_path_factory):
     reports = tmp_path_factory.mktemp("reports-vi")
-    status = cli.main(["run", "--notebook", "digital_economy", "--notebook", "budget_floor", "--geo", "vinh-phuc",
-                       "-p", "lang=vi", "--reports-dir", str(reports), "--jobs", "2"])
+    status = cli.main(["run", *[a for n in NOTEBOOKS for a in ("--notebook", n)],
+                       *[a for g in GEOS for a in ("--geo", g)], "-p", "lang=vi", "--reports-dir", str(reports),
+                       "--jobs", "2"])
     assert status == 0
     manifest = json.loads(next(reports.glob("runs/*/manifest.json")).read_text(encoding="utf-8"))
     return reports, manifest
@@ -64,15 +70,19 @@ def test_the_scan_finds_english_in_an_english_text():
 INPUT_LABEL = {"digital_economy": "common.inputs.label.trend_pace", "budget_floor": "common.inputs.budget.floor_pct"}
 
 
-@pytest.mark.parametrize("notebook", ["digital_economy", "budget_floor"])
-def test_a_vietnamese_report_has_no_english_locale_text(vietnamese_run, notebook):
+@pytest.mark.parametrize("geo", GEOS)
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_a_vietnamese_report_has_no_english_locale_text(vietnamese_run, notebook, geo):
     reports, manifest = vietnamese_run
-    job = next(j for j in manifest["jobs"] if j["notebook"] == notebook)
+    job = next(j for j in manifest["jobs"] if j["notebook"] == notebook and j["geo"] == geo)
     page = (reports / job["report_html"]).read_text(encoding="utf-8")
     assert '<html lang="vi">' in page
     words = visible_text(page)
     found = [p for p in english_fragments() if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", words)]
     assert found == []
+    if notebook == "scorecard":  # no one-minute answer and no inputs table of its own: the status table
+        assert text.t("scorecard.table_heading", "vi") in words and "nq57-badge" in page
+        return
     assert text.t(f"{notebook}.answer.caption", "vi") in words  # the one-minute answer is there, in Vietnamese
     inputs = re.search(rf"<caption>{re.escape(text.t('report.captions.assumptions', 'vi'))}</caption>.*?</table>",
                        page, flags=re.S).group(0)
