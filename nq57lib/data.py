@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import dataclasses
 import functools
 import io
 import json
@@ -541,13 +542,17 @@ def load_package(root: str | Path | None = None, *, extra_observations=None, ext
     ``NQ57_EXTRA_OBSERVATIONS`` and ``NQ57_EXTRA_SOURCES`` (os.pathsep-separated) add more.
     Extra files are validated exactly like the shipped ones; a key that duplicates a shipped
     observation is an error. Nothing is returned unless everything validates.
-    Results are cached per (files, modification times), so repeated calls are cheap.
+    Results are cached per (files, modification times), so repeated calls are cheap; each call
+    returns its own copy of the tables, so editing them in one notebook (or one warm kernel's
+    notebook, ``nq57lib.fresh_namespace``) never changes what the next call returns.
     """
     root = Path(root or config.DATA_DIR).resolve()
     obs = _as_tuple(extra_observations) + (_split_env(config.ENV_EXTRA_OBSERVATIONS) if use_env else ())
     src = _as_tuple(extra_sources) + (_split_env(config.ENV_EXTRA_SOURCES) if use_env else ())
     stamp = tuple(_mtime(p) for p in (root / "datapackage.json", *[root / f"{t}.csv" for t in TABLES], *obs, *src))
-    return _load_cached(str(root), obs, src, stamp)
+    cached = _load_cached(str(root), obs, src, stamp)
+    return dataclasses.replace(cached, **{f.name: getattr(cached, f.name).copy() for f in dataclasses.fields(cached)
+                                          if isinstance(getattr(cached, f.name), pd.DataFrame)})
 
 
 def _mtime(path) -> tuple[str, int, int]:

@@ -7,8 +7,9 @@ is put back to how the kernel was before its first notebook:
 
 - the user namespace, the output history and the execution counter (IPython's ``reset``; the
   first cell of every notebook is ``[1]`` again);
-- every cache of nq57lib (``functools.lru_cache``): the data package is loaded afresh, so a
-  notebook that edits its tables in place cannot change the next one's data;
+- every cache of nq57lib (``functools.lru_cache``) except the validated data package
+  (``KEPT_CACHES``): ``data.load_package`` hands each call its own copy of the tables, so a
+  notebook that edits them in place cannot change the next one's data;
 - matplotlib's ``rcParams`` and its open figures; pandas' options;
 - the global random states of ``random`` and ``numpy.random``;
 - the warning filters, and the record of warnings already shown, so a warning is printed in
@@ -97,11 +98,20 @@ def _restore(state: _State) -> None:
     clear_caches()
 
 
+# Caches kept between notebooks, each with the reason it cannot carry state from one to the next.
+KEPT_CACHES = {
+    "nq57lib.data._load_cached": "keyed by the files' paths, sizes and modification times; load_package copies "
+                                 "the tables for each caller",
+    "nq57lib.data._schema_cache": "pandera schemas built from datapackage.json's text; nothing edits them",
+}
+
+
 def clear_caches() -> None:
-    """Clear every ``functools.lru_cache`` of the loaded nq57lib modules."""
+    """Clear every ``functools.lru_cache`` of the loaded nq57lib modules, except ``KEPT_CACHES``."""
     for name, module in list(sys.modules.items()):
         if module is None or not (name == "nq57lib" or name.startswith("nq57lib.")):
             continue
-        for value in list(vars(module).values()):
-            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
+        for attribute, value in list(vars(module).items()):
+            if (callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name
+                    and f"{name}.{attribute}" not in KEPT_CACHES):
                 value.cache_clear()

@@ -128,3 +128,23 @@ def test_reports_from_one_kept_kernel_are_byte_identical_to_fresh_kernel_reports
         assert executed_cells(warm_run / job_dir) == executed_cells(fresh_run / job_dir), job_dir
     kernel = json.loads((warm_run / job_dirs[-1] / "notebook.ipynb").read_text(encoding="utf-8"))["metadata"]["nq57"]
     assert kernel["kernel"] == {"kernel": 1, "notebook_in_kernel": 4, "fresh_namespace": True}
+
+
+def test_each_load_gets_its_own_copy_of_the_cached_tables():
+    from nq57lib import data
+
+    first = data.load_package()
+    first.observations.loc[:, "value"] = -1.0
+    first.sources.loc[:, "publisher"] = "edited"
+    again = data.load_package()
+    assert (again.observations["value"] != -1.0).any() and (again.sources["publisher"] != "edited").all()
+
+
+def test_every_cache_kept_between_notebooks_exists_and_is_a_cache():
+    import importlib
+
+    from nq57lib import fresh_namespace
+
+    for qualified in fresh_namespace.KEPT_CACHES:
+        module, name = qualified.rsplit(".", 1)
+        assert callable(getattr(getattr(importlib.import_module(module), name), "cache_clear", None)), qualified
