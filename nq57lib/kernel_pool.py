@@ -34,28 +34,51 @@ MAX_NOTEBOOKS_PER_WORKER = 50  # then the worker and its kernel are replaced, so
 
 
 class WarmKernel:
-    """The kernel one worker keeps between notebooks; started by papermill on first use."""
+    """The kernel one worker keeps between notebooks, and the client that talks to it.
+
+    papermill starts both on first use. The client is kept too: a new client waits ~0.2 s for the
+    kernel's output channel to fall silent, as long as a small notebook's own cells here.
+    """
 
     def __init__(self, kernel_name: str):
         self.kernel_name = kernel_name
         self.manager: Any = None  # jupyter_client's AsyncKernelManager, as nbclient uses
+        self.client: Any = None   # its AsyncKernelClient, once papermill has started one
         self.notebooks = 0        # notebooks started in the current kernel
         self.kernels_started = 0
 
     def engine_kwargs(self, cwd: str) -> dict[str, Any]:
         """Keyword arguments for ``papermill.execute_notebook`` to run the next notebook in this kernel."""
+        if self.manager is not None and not self._alive():
+            self.discard()  # died between notebooks: the next notebook must not pay for it
         if self.manager is None:
             from jupyter_client.manager import AsyncKernelManager
 
             self.manager = AsyncKernelManager(kernel_name=self.kernel_name)
             self.kernels_started += 1
         self.notebooks += 1
-        return {"engine_name": ENGINE, "km": self.manager, "warm_cwd": os.path.abspath(cwd),
-                "warm_record": {"kernel": self.kernels_started, "notebook_in_kernel": self.notebooks}}
+        return {"engine_name": ENGINE, "km": self.manager, "warm_kernel": self, "warm_cwd": os.path.abspath(cwd)}
+
+    def record(self) -> dict[str, Any]:
+        """What the executed notebook's metadata ``nq57.kernel`` says of the kernel it ran in."""
+        return {"kernel": self.kernels_started, "notebook_in_kernel": self.notebooks, "fresh_namespace": True}
+
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        if not self.manager.has_kernel:
+            return True  # not started yet: papermill starts it
+        try:
+            return bool(run_sync(self.manager.is_alive)())
+        except Exception:  # noqa: BLE001
+            return False
 
     def discard(self) -> None:
         """Shut the kernel down at once (after a failure, or at the end of the worker's jobs)."""
-        manager, self.manager, self.notebooks = self.manager, None, 0
+        manager, client = self.manager, self.client
+        self.manager, self.client, self.notebooks = None, None, 0
+        if client is not None:
+            client.stop_channels()
         if manager is None or not manager.has_kernel:
             return
         from jupyter_core.utils import run_sync
@@ -72,14 +95,16 @@ class WarmKernel:
 class WarmNotebookClient(PapermillNotebookClient):
     """papermill's notebook client, starting each notebook with a fresh namespace in a kept kernel."""
 
-    def __init__(self, nb_man, warm_cwd: str, warm_record: dict[str, Any], **kwargs):
+    def __init__(self, nb_man, warm_kernel: WarmKernel, warm_cwd: str, **kwargs):
         super().__init__(nb_man, **kwargs)
+        self.warm_kernel = warm_kernel
         self.warm_cwd = warm_cwd
-        self.warm_record = warm_record
+        self.kc = warm_kernel.client  # None for the kernel's first notebook: papermill starts one
 
     def papermill_execute_cells(self):
+        self.warm_kernel.client = self.kc  # kept for the next notebook (WarmKernel.discard stops it)
         self.start_fresh()
-        self.nb.metadata.setdefault("nq57", {})["kernel"] = dict(self.warm_record, fresh_namespace=True)
+        self.nb.metadata.setdefault("nq57", {})["kernel"] = self.warm_kernel.record()
         super().papermill_execute_cells()
 
     def start_fresh(self) -> None:
@@ -91,14 +116,6 @@ class WarmNotebookClient(PapermillNotebookClient):
         if content.get("status") != "ok":
             raise RuntimeError(f"the warm kernel could not start a fresh namespace: "
                                f"{content.get('ename', 'no reply')}: {content.get('evalue', '')}")
-
-    def execute(self, **kwargs):
-        try:
-            return super().execute(**kwargs)
-        finally:  # the kernel stays for the next notebook; this client's channels do not
-            if self.kc is not None:
-                self.kc.stop_channels()
-                self.kc = None
 
 
 class FewerSaves(NotebookExecutionManager):
