@@ -92,7 +92,7 @@ MERGER_DATE = pd.Timestamp("2025-07-01")
 MERGER_YEAR = 2025  # years before this are pre-merger for annual figures of the new units
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: steps may cache per package (weakly)
 class DataPackage:
     """The validated tables of the data package, plus where they came from."""
 

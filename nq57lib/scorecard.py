@@ -65,6 +65,7 @@ Every word a reader sees comes from the ``[scorecard]`` section of the locale fi
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -297,7 +298,7 @@ class SeriesCache:
     """Series looked up once per step: many targets share a geography, indicator and concept."""
 
     def __init__(self, pkg):
-        self.pkg = pkg
+        self._pkg = weakref.ref(pkg)  # not a strong reference: the cache must not keep its package alive
         self._own: dict = {}
         self._merged: dict = {}
 
@@ -308,6 +309,10 @@ class SeriesCache:
             self._own[key] = frame.assign(basis="own series")
         return self._own[key]
 
+    @property
+    def pkg(self):
+        return self._pkg()
+
     def merged(self, geo_id: str, indicator_id: str, concept: str | None) -> pd.DataFrame:
         key = (geo_id, indicator_id, concept)
         if key not in self._merged:
@@ -316,16 +321,16 @@ class SeriesCache:
         return self._merged[key]
 
 
-_CACHE: dict[tuple[int, str], SeriesCache] = {}
+# One series cache per data package object, shared by the steps of a notebook; it goes with the package
+# (weak keys), so nothing of one notebook's data outlives it (a warm kernel's next notebook loads its own).
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _cache_for(pkg) -> SeriesCache:
-    """One series cache per data package (the latest one only), shared by the steps of a notebook."""
-    key = (id(pkg), str(getattr(pkg, "checksum", "")))
-    if key not in _CACHE:
-        _CACHE.clear()
-        _CACHE[key] = SeriesCache(pkg)
-    return _CACHE[key]
+    """The series cache of this data package (created on first use)."""
+    if pkg not in _CACHE:
+        _CACHE[pkg] = SeriesCache(pkg)
+    return _CACHE[pkg]
 
 
 def _merged_history(pkg, merged: pd.DataFrame, indicator_id: str, concept: str | None) -> pd.DataFrame:

@@ -148,3 +148,16 @@ def test_every_cache_kept_between_notebooks_exists_and_is_a_cache():
     for qualified in fresh_namespace.KEPT_CACHES:
         module, name = qualified.rsplit(".", 1)
         assert callable(getattr(getattr(importlib.import_module(module), name), "cache_clear", None)), qualified
+
+
+def test_the_scorecard_s_series_cache_goes_with_its_data_package():
+    import gc
+
+    from nq57lib import data, scorecard
+
+    pkg = data.load_package()
+    scorecard.latest_values(pkg, scorecard.select_targets(pkg, "vinh-phuc"), "en")
+    assert len(scorecard._CACHE) >= 1
+    del pkg
+    gc.collect()
+    assert len(scorecard._CACHE) == 0  # nothing of a finished notebook's data stays in the module
