@@ -7,7 +7,7 @@ is put back to how the kernel was before its first notebook:
 
 - the user namespace, the output history and the execution counter (IPython's ``reset``; the
   first cell of every notebook is ``[1]`` again);
-- every cache of nq57lib (``functools.lru_cache``) except the validated data package
+- every cache of nq57lib (``functools.lru_cache``, and the dictionaries of ``CACHE_DICTS``) except the validated data package
   (``KEPT_CACHES``): ``data.load_package`` hands each call its own copy of the tables, so a
   notebook that edits them in place cannot change the next one's data;
 - matplotlib's ``rcParams`` and its open figures; pandas' options;
@@ -106,8 +106,18 @@ KEPT_CACHES = {
 }
 
 
+# Module-level dictionaries that cache what a notebook computed (cleared like the lru caches).
+CACHE_DICTS = ("nq57lib.data._LOOKUPS",)
+
+
 def clear_caches() -> None:
-    """Clear every ``functools.lru_cache`` of the loaded nq57lib modules, except ``KEPT_CACHES``."""
+    """Clear every ``functools.lru_cache`` of the loaded nq57lib modules, except ``KEPT_CACHES``,
+    and the dictionaries of ``CACHE_DICTS``."""
+    for qualified in CACHE_DICTS:
+        module_name, attribute = qualified.rsplit(".", 1)
+        module = sys.modules.get(module_name)
+        if module is not None:
+            getattr(module, attribute).clear()
     for name, module in list(sys.modules.items()):
         if module is None or not (name == "nq57lib" or name.startswith("nq57lib.")):
             continue

@@ -148,6 +148,26 @@ def test_every_cache_kept_between_notebooks_exists_and_is_a_cache():
     for qualified in fresh_namespace.KEPT_CACHES:
         module, name = qualified.rsplit(".", 1)
         assert callable(getattr(getattr(importlib.import_module(module), name), "cache_clear", None)), qualified
+    for qualified in fresh_namespace.CACHE_DICTS:
+        module, name = qualified.rsplit(".", 1)
+        assert isinstance(getattr(importlib.import_module(module), name), dict), qualified
+
+
+def test_every_module_level_dict_filled_at_run_time_is_cleared_between_notebooks():
+    """A module of nq57lib that starts a dict empty and fills it while notebooks run holds state: it must be in
+    fresh_namespace.CACHE_DICTS (the scorecard's weak per-package cache goes with its package instead)."""
+    import ast
+
+    from nq57lib import config, fresh_namespace
+
+    found = set()
+    for path in sorted((config.PROJ_ROOT / "nq57lib").rglob("*.py")):
+        module = ".".join(path.relative_to(config.PROJ_ROOT).with_suffix("").parts)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict) and not node.value.keys:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                found.update(f"{module}.{t.id}" for t in targets if isinstance(t, ast.Name))
+    assert found and found <= set(fresh_namespace.CACHE_DICTS), found - set(fresh_namespace.CACHE_DICTS)
 
 
 def test_the_scorecard_s_series_cache_goes_with_its_data_package():
