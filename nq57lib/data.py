@@ -546,13 +546,22 @@ def load_package(root: str | Path | None = None, *, extra_observations=None, ext
     returns its own copy of the tables, so editing them in one notebook (or one warm kernel's
     notebook, ``nq57lib.fresh_namespace``) never changes what the next call returns.
     """
+    cached = _shared_package(root, extra_observations=extra_observations, extra_sources=extra_sources,
+                             use_env=use_env)
+    # Copy-on-write (pandas 3) makes a shallow copy independent: an edit on either side copies first.
+    return dataclasses.replace(cached, **{f.name: getattr(cached, f.name).copy(deep=False)
+                                          for f in dataclasses.fields(cached)
+                                          if isinstance(getattr(cached, f.name), pd.DataFrame)})
+
+
+def _shared_package(root: str | Path | None = None, *, extra_observations=None, extra_sources=None,
+                    use_env: bool = True) -> DataPackage:
+    """The cached package itself, for this module's read-only lookups (``label``, ``resolve_geo``): no copy."""
     root = Path(root or config.DATA_DIR).resolve()
     obs = _as_tuple(extra_observations) + (_split_env(config.ENV_EXTRA_OBSERVATIONS) if use_env else ())
     src = _as_tuple(extra_sources) + (_split_env(config.ENV_EXTRA_SOURCES) if use_env else ())
     stamp = tuple(_mtime(p) for p in (root / "datapackage.json", *[root / f"{t}.csv" for t in TABLES], *obs, *src))
-    cached = _load_cached(str(root), obs, src, stamp)
-    return dataclasses.replace(cached, **{f.name: getattr(cached, f.name).copy() for f in dataclasses.fields(cached)
-                                          if isinstance(getattr(cached, f.name), pd.DataFrame)})
+    return _load_cached(str(root), obs, src, stamp)
 
 
 def _mtime(path) -> tuple[str, int, int]:
@@ -685,7 +694,7 @@ def resolve_geo(text, pkg: DataPackage | None = None, *, name: str = "geo") -> s
     if "\x00" in text or "/" in text or "\\" in text:
         raise ParameterError(name, f"not a geography id: {shorten(text)!r}")
     check_geo_text(text, name)
-    pkg = pkg or load_package()
+    pkg = pkg or _shared_package()
     if text in set(pkg.geography["geo_id"]):
         return text
     lookup = _geo_lookup(pkg)
@@ -1101,7 +1110,7 @@ def label(kind: str, key: str, lang: str, pkg: DataPackage | None = None, defaul
     from .errors import check_choice
 
     check_choice("lang", lang, ("en", "vi"))
-    labels = (pkg or load_package()).labels
+    labels = (pkg or _shared_package()).labels
     rows = labels[(labels["kind"] == kind) & (labels["key"] == key)] if labels is not None else labels
     if rows is None or rows.empty:
         if default is not None:

@@ -11,7 +11,8 @@ is put back to how the kernel was before its first notebook:
   (``KEPT_CACHES``): ``data.load_package`` hands each call its own copy of the tables, so a
   notebook that edits them in place cannot change the next one's data;
 - matplotlib's ``rcParams`` and its open figures; pandas' options;
-- the global random states of ``random`` and ``numpy.random``;
+- the global random states of ``random`` and ``numpy.random``; numpy's print options and
+  floating-point error handling; the recursion limit;
 - the warning filters, and the record of warnings already shown, so a warning is printed in
   every notebook that triggers it, as in a fresh kernel;
 - ``sys.path``, ``os.environ`` and the working directory (set to the notebook's folder).
@@ -43,6 +44,9 @@ class _State:
     random_state: Any
     numpy_random_state: Any
     rc_params: dict[str, Any]
+    numpy_print: dict[str, Any]
+    numpy_errors: dict[str, str]
+    recursion_limit: int
 
 
 _before_first: _State | None = None
@@ -65,13 +69,27 @@ def start(cwd: str) -> None:
     notebooks_started += 1
 
 
+# Imported before the first notebook's state is recorded, as the notebooks would import them: their
+# import installs process-wide state (statsmodels and scipy add warning filters) that a module
+# imported once, by an earlier notebook, would not install again for the next one.
+PRELOADED = ("numpy", "pandas", "matplotlib.pyplot", "statsmodels.tsa.exponential_smoothing.ets")
+
+
 def _snapshot() -> _State:
-    import matplotlib.pyplot as plt  # imported here as a notebook would: the inline backend is the kernel's
+    import importlib
+
+    for name in PRELOADED:
+        try:
+            importlib.import_module(name)  # matplotlib.pyplot: the inline backend is the kernel's
+        except ImportError:
+            pass
+    import matplotlib.pyplot as plt
     import numpy as np
 
     return _State(sys_path=list(sys.path), environ=dict(os.environ), warning_filters=list(warnings.filters),
                   random_state=random.getstate(), numpy_random_state=np.random.get_state(),
-                  rc_params=dict(plt.rcParams.copy()))
+                  rc_params=dict(plt.rcParams.copy()), numpy_print=np.get_printoptions(),
+                  numpy_errors=np.geterr(), recursion_limit=sys.getrecursionlimit())
 
 
 def _restore(state: _State) -> None:
@@ -92,6 +110,9 @@ def _restore(state: _State) -> None:
             os.environ[name] = value
     random.setstate(state.random_state)
     np.random.set_state(state.numpy_random_state)
+    np.set_printoptions(**state.numpy_print)
+    np.seterr(**state.numpy_errors)
+    sys.setrecursionlimit(state.recursion_limit)
     warnings.filters[:] = state.warning_filters
     with warnings.catch_warnings():  # entering and leaving marks the filters changed: shown-once records reset
         pass
@@ -115,9 +136,9 @@ def clear_caches() -> None:
     and the dictionaries of ``CACHE_DICTS``."""
     for qualified in CACHE_DICTS:
         module_name, attribute = qualified.rsplit(".", 1)
-        module = sys.modules.get(module_name)
-        if module is not None:
-            getattr(module, attribute).clear()
+        cache = getattr(sys.modules.get(module_name), attribute, None)  # a module replaced by a stand-in has none
+        if cache is not None:
+            cache.clear()
     for name, module in list(sys.modules.items()):
         if module is None or not (name == "nq57lib" or name.startswith("nq57lib.")):
             continue

@@ -409,28 +409,41 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
     context = multiprocessing.get_context("fork")
     per_worker = 1 if fresh_kernels else kernel_pool.MAX_NOTEBOOKS_PER_WORKER
     pending, idle, busy = list(reversed(jobs)), [], {}
+    handed: dict[tuple[str, str], int] = {}  # times each job was given to a worker that died before taking it
     try:
         while pending or busy:
             while pending and len(idle) + len(busy) < workers:
                 idle.append(_Worker(context, jobs[0].kernel, per_worker, not fresh_kernels))
             while pending and idle:
-                worker = idle.pop()
-                busy[worker.connection] = worker
-                worker.send(pending.pop())
-            for connection in wait(list(busy)):
-                worker = busy.pop(connection)
-                job = worker.job
-                try:
-                    record = connection.recv()
-                except EOFError:  # the worker died before reporting: its job fails, the worker is replaced
+                worker, job = idle.pop(), pending.pop()
+                if worker.give(job):
+                    busy[worker.connection] = worker
+                else:  # the worker had died while idle: the job goes back, another worker takes it
                     worker.stop()
-                    record = _lost_job_record(job, f"the job process died (exit code {worker.process.exitcode})")
+                    pending.append(job)
+            for connection in wait(list(busy)):
+                worker = busy[connection]
+                try:
+                    message = connection.recv()
+                except (EOFError, OSError):  # the worker died
+                    del busy[connection]
+                    worker.stop()
+                    job, key = worker.job, (worker.job.notebook, worker.job.geo)
+                    handed[key] = handed.get(key, 0) + 1
+                    if not worker.started and handed[key] < 3:
+                        pending.append(job)  # it died before taking the job: not the job's fault
+                        continue
+                    on_done(_lost_job_record(job, f"the job process died (exit code {worker.process.exitcode})"))
+                    continue
+                if message == _STARTED:
+                    worker.started = True
+                    continue
+                del busy[connection]
+                if worker.done < per_worker:
+                    idle.append(worker)
                 else:
-                    if worker.done < per_worker:
-                        idle.append(worker)
-                    else:
-                        worker.stop()
-                on_done(record)
+                    worker.stop()
+                on_done(message)
         for worker in idle:
             worker.stop()
     except KeyboardInterrupt:
@@ -439,6 +452,9 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
         for worker in [*idle, *busy.values()]:
             worker.process.join()
         raise
+
+
+_STARTED = "started"  # what a worker sends when it has taken a job, before its record
 
 
 class _Worker:
@@ -451,11 +467,19 @@ class _Worker:
         self.process.start()
         child.close()
         self.job: Job | None = None
+        self.started = False  # whether the worker has taken self.job
         self.done = 0
 
-    def send(self, job: Job) -> None:
-        self.job, self.done = job, self.done + 1
-        self.connection.send(job)
+    def give(self, job: Job) -> bool:
+        """Send the worker a job; False if it has died (the job was not given)."""
+        if not self.process.is_alive():
+            return False
+        try:
+            self.connection.send(job)
+        except OSError:
+            return False
+        self.job, self.started, self.done = job, False, self.done + 1
+        return True
 
     def stop(self) -> None:
         """Let the worker finish (it shuts its kernel down), then reap it."""
@@ -486,8 +510,9 @@ def _worker_process(connection: Any, kernel_name: str, max_jobs: int, warm: bool
             job = connection.recv()
             if job is None:
                 break
+            connection.send(_STARTED)
             connection.send(execute_job(job, kernel))
-    except EOFError:  # the runner closed the pipe
+    except (EOFError, OSError):  # the runner closed the pipe, or is gone
         pass
     finally:
         if kernel is not None:

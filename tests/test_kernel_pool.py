@@ -25,19 +25,25 @@ SETTER = [
     "leak = 42\nos.environ['NQ57_LEAK'] = '1'\nsys.path.append('/leak')\nos.chdir('/')",
     "plt.rcParams['lines.linewidth'] = 9.5\nfig = plt.figure()\npd.set_option('display.max_rows', 3)",
     "import warnings\nwarnings.warn('shown once per process unless the record is reset', UserWarning)",
+    "np.set_printoptions(precision=2); np.seterr(all='raise'); sys.setrecursionlimit(500)\n"
+    "from statsmodels.tsa.exponential_smoothing.ets import ETSModel",
     "random.seed(7); np.random.seed(7)\nwarnings.simplefilter('error')",
     "from nq57lib import data\npkg = data.load_package()\npkg.observations.loc[:, 'value'] = -1.0",
     "os.getpid()",
 ]
 PROBE = [
     "import os, sys, random, warnings, json\nimport numpy as np, pandas as pd, matplotlib.pyplot as plt",
-    "from nq57lib import data\nfirst_value = float(data.load_package().observations['value'].iloc[0])",
+    "from nq57lib import data\nfirst_value = float(data.load_package().observations['value'].iloc[0])\n"
+    "from statsmodels.tsa.exponential_smoothing.ets import ETSModel",
     "state = {'leak': 'leak' in globals(), 'env': os.environ.get('NQ57_LEAK'), 'path': '/leak' in sys.path,\n"
     "         'cwd': os.getcwd(), 'linewidth': plt.rcParams['lines.linewidth'], 'figures': plt.get_fignums(),\n"
     "         'max_rows': pd.get_option('display.max_rows'), 'first_value': first_value,\n"
     "         'random_is_seed_7': random.getstate() == random.Random(7).getstate(),\n"
     "         'numpy_is_seed_7': bool((np.random.get_state()[1] == np.random.RandomState(7).get_state()[1]).all()),\n"
-    "         'warnings_are_errors': bool(warnings.filters) and warnings.filters[0][0] == 'error'}\n"
+    "         'warnings_are_errors': bool(warnings.filters) and warnings.filters[0][0] == 'error',\n"
+    "         'numpy_precision': np.get_printoptions()['precision'], 'numpy_divide': np.geterr()['divide'],\n"
+    "         'recursion_limit': sys.getrecursionlimit(),\n"
+    "         'statsmodels_filters': sum('statsmodels' in repr(f[2]) for f in warnings.filters)}\n"
     "json.dumps(state, sort_keys=True)",
     "import warnings\nwarnings.warn('shown once per process unless the record is reset', UserWarning)",
     "os.getpid()",
@@ -81,13 +87,15 @@ def probes(tmp_path_factory):
 @pytest.mark.slow
 def test_the_next_notebook_in_a_kept_kernel_sees_nothing_the_previous_one_set(probes):
     set_nb, warm, fresh, folder = probes
-    assert shown(set_nb, 6) == shown(warm, 4)  # the same kernel process ran both (else this test proves nothing)
+    assert shown(set_nb, 7) == shown(warm, 4)  # the same kernel process ran both (else this test proves nothing)
     state = json.loads(ast.literal_eval(shown(warm, 2)))
     assert state == json.loads(ast.literal_eval(shown(fresh, 2)))
     assert state["leak"] is False and state["env"] is None and state["path"] is False and state["figures"] == []
     assert state["cwd"] == str(folder) and state["first_value"] != -1.0
     assert not state["random_is_seed_7"] and not state["numpy_is_seed_7"] and not state["warnings_are_errors"]
     assert state["linewidth"] != 9.5 and state["max_rows"] != 3
+    assert state["numpy_precision"] == 8 and state["numpy_divide"] == "warn" and state["recursion_limit"] != 500
+    assert state["statsmodels_filters"] > 0  # installed once, at its first import, and kept for every notebook
 
 
 @pytest.mark.slow
@@ -111,9 +119,9 @@ def executed_cells(job_dir: Path) -> list:
 
 @pytest.mark.slow
 def test_reports_from_one_kept_kernel_are_byte_identical_to_fresh_kernel_reports(tmp_path):
-    """Four real reports in one warm kernel, one after another, against each in a kernel of its own."""
-    args = ["--notebook", "digital_economy", "--notebook", "scorecard", "--geo", "vinh-phuc", "--geo", "vn",
-            "--jobs", "1", "--force"]
+    """Six real reports in one warm kernel, one after another, against each in a kernel of its own."""
+    args = ["--notebook", "digital_economy", "--notebook", "budget_floor", "--notebook", "scorecard",
+            "--geo", "vinh-phuc", "--geo", "vn", "--jobs", "1", "--force"]
     assert nq57_run("--reports-dir", str(tmp_path / "warm"), *args) == 0
     assert nq57_run("--reports-dir", str(tmp_path / "fresh"), "--fresh-kernels", *args) == 0
     warm_run = next((tmp_path / "warm" / "runs").iterdir())
@@ -123,11 +131,11 @@ def test_reports_from_one_kept_kernel_are_byte_identical_to_fresh_kernel_reports
     for path in results:
         assert (warm_run / path).read_bytes() == (fresh_run / path).read_bytes(), path
     job_dirs = sorted(p.parent.relative_to(warm_run) for p in warm_run.rglob("notebook.ipynb"))
-    assert len(job_dirs) == 4
+    assert len(job_dirs) == 6
     for job_dir in job_dirs:
         assert executed_cells(warm_run / job_dir) == executed_cells(fresh_run / job_dir), job_dir
     kernel = json.loads((warm_run / job_dirs[-1] / "notebook.ipynb").read_text(encoding="utf-8"))["metadata"]["nq57"]
-    assert kernel["kernel"] == {"kernel": 1, "notebook_in_kernel": 4, "fresh_namespace": True}
+    assert kernel["kernel"] == {"kernel": 1, "notebook_in_kernel": 6, "fresh_namespace": True}
 
 
 def test_each_load_gets_its_own_copy_of_the_cached_tables():

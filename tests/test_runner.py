@@ -394,6 +394,30 @@ def test_a_job_process_that_dies_fails_only_its_own_job(tmp_path, monkeypatch):
     assert by_geo["beta"]["status"] == "failed" and "exit code 3" in by_geo["beta"]["error"]
 
 
+def test_a_worker_that_dies_before_taking_its_job_is_replaced_and_the_job_runs(tmp_path, monkeypatch):
+    real_worker = runner._worker_process
+    marker = tmp_path / "first-worker-died"
+
+    def worker(connection, *args):
+        if not marker.exists():  # the first worker forked dies at once, before reading any job
+            marker.touch()
+            os._exit(9)
+        real_worker(connection, *args)
+
+    def execute(job, kernel=None):
+        return {"notebook": job.notebook, "geo": job.geo, "status": "ok", "error": None}
+
+    monkeypatch.setattr(runner, "_worker_process", worker)
+    monkeypatch.setattr(runner, "execute_job", execute)
+    jobs = [runner.Job(notebook="tiny", geo=geo, parameters={}, input_path="", notebook_sha256="", kernel="",
+                       timeout_s=1, reports_dir=str(tmp_path), job_dir=f"runs/r/tiny/{geo}", run_id="r")
+            for geo in ("alpha", "beta", "gamma")]
+    records = []
+    runner.run_jobs(jobs, 1, records.append, fresh_kernels=True)
+    assert marker.exists() and sorted((r["geo"], r["status"]) for r in records) == [
+        ("alpha", "ok"), ("beta", "ok"), ("gamma", "ok")]
+
+
 def test_atomic_write_leaves_no_temp_file_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
     target = tmp_path / "out.json"
     report.atomic_write_text(target, "first")
