@@ -136,6 +136,11 @@ def _bn(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _geo_names(pkg, geo: str) -> Names:
+    """A geography's name in each language, for a phrase."""
+    return names(en=data.geo_name(pkg, geo, "en"), vi=data.geo_name(pkg, geo, "vi"))
+
+
 def _status_names(status: str) -> Names:
     """An observation's status in each language (labels.csv), for a phrase."""
     return names(en=status, vi=data.label("status", status, "vi", default=status))
@@ -410,13 +415,24 @@ def _ratio_years(pkg, geo: str, base_year: int) -> list[dict[str, Any]]:
         else pd.DataFrame(columns=["year", "value"])
     grdp = data.series(pkg, geo, "grdp_current_bn_vnd").set_index("year") \
         if _has(pkg, geo, "grdp_current_bn_vnd") else pd.DataFrame(columns=["value"])
+    inferred = _inferred_concepts(pkg, geo, "budget_expenditure_bn_vnd")
     out = []
     for row in budget.itertuples():
         year = int(row.year)
         if year <= base_year and year in grdp.index and pd.notna(row.value):
             out.append({"year": year, "geo": geo, "budget": float(row.value), "grdp": float(grdp.loc[year, "value"]),
-                        "sources": f"{row.source_id}, {grdp.loc[year, 'source_id']}"})
+                        "sources": f"{row.source_id}, {grdp.loc[year, 'source_id']}",
+                        "inferred": [geo] if (year, row.concept, row.status, row.source_id) in inferred else []})
     return out
+
+
+def _inferred_concepts(pkg, geo: str, indicator: str) -> set[tuple]:
+    """(year, concept, status, source_id) of ``geo``'s observations whose concept the source does not state
+    (``is_concept_inferred`` in the data: e.g. a budget figure that may or may not include carry-over)."""
+    obs = pkg.observations
+    rows = obs[(obs["geo_id"] == geo) & (obs["indicator_id"] == indicator)
+               & obs["is_concept_inferred"].fillna(False).astype(bool)]
+    return set(zip(rows["year"].astype(int), rows["concept"], rows["status"], rows["source_id"]))
 
 
 def _has(pkg, geo: str, indicator: str) -> bool:
@@ -449,7 +465,8 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
         for y in use:
             rows = [by_unit[u][y] for u in parts if y in by_unit[u]]
             own.append({"year": y, "geo": "+".join(r["geo"] for r in rows), "budget": sum(r["budget"] for r in rows),
-                        "grdp": sum(r["grdp"] for r in rows), "sources": "; ".join(r["sources"] for r in rows)})
+                        "grdp": sum(r["grdp"] for r in rows), "sources": "; ".join(r["sources"] for r in rows),
+                        "inferred": [g for r in rows for g in r["inferred"]]})
         reporting = {u for u in parts if any(y in by_unit[u] for y in use)}
         missing = [u for u in parts if u not in reporting]
         parts = [u for u in parts if u in reporting]
@@ -523,6 +540,10 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
                            parts=", ".join(ratio["parts"]))
             caveats = (("caveat.partial_ratio", {"parts": ("geos", tuple(ratio["parts"])),
                                                  "missing": ("geos", tuple(ratio["missing"]))}),)
+        for r in ratio["rows"]:  # a figure whose scope its source does not state (flagged in the data)
+            for g in r["inferred"]:
+                basis = phrase(_P + "inferred_carryover", basis=basis, year=r["year"], geo=_geo_names(pkg, g))
+                caveats += (("caveat.inferred_carryover", {"year": r["year"], "geo": ("geo", g)}),)
         if alternative is not None:
             diff = (alternative["value"] / value - 1.0) * 100.0
             basis = phrase(_P + "alternative", basis=basis, geo=alternative["geo"], plan=alternative["basis"],
@@ -1095,6 +1116,8 @@ def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
         "base_ratio_years": None if ratio is None else ratio["years"],
         "base_ratio_low_pct": None if ratio is None else ratio["low_pct"],
         "base_ratio_high_pct": None if ratio is None else ratio["high_pct"],
+        "base_ratio_inferred_scope": None if ratio is None else [[g, r["year"]] for r in ratio["rows"]
+                                                                 for g in r["inferred"]],
         "base_expenditure_plan_bn_vnd": None if plan is None else plan["value"],
         "real_growth_years": list(items["real"].facts.get("years", ())),
         "capacity_growth_pct": inputs.capacity_growth_pct if inputs.capacity_bn_vnd is not None else None,

@@ -529,7 +529,7 @@ def test_a_merged_unit_uses_only_the_years_of_its_widest_set_of_reporting_units(
     rows = {"hoa-binh": {2019: 10.0, 2021: 30.0}, "phu-tho": {2021: 20.0}, "vinh-phuc": {2019: 5.0, 2023: 9.0}}
 
     def fake(pkg, geo, base_year):
-        return [{"year": y, "geo": geo, "budget": b, "grdp": 100.0, "sources": "s"}
+        return [{"year": y, "geo": geo, "budget": b, "grdp": 100.0, "sources": "s", "inferred": []}
                 for y, b in rows.get(geo, {}).items()]
 
     monkeypatch.setattr(B, "_ratio_years", fake)
@@ -598,3 +598,30 @@ def test_the_reader_sees_names_not_ids_and_no_empty_or_twin_rows(pkg, reports):
     scenarios = re.findall(r"<tr><td[^>]*>([^<]*)<", periods)
     assert len(scenarios) == 6 and not any(s == "National floor (comparison)" for s in scenarios)
     assert any("Status quo" in s and "National floor" in s for s in scenarios)
+
+
+def test_a_base_on_a_figure_of_inferred_scope_says_so_in_both_languages(pkg, reports):
+    """The new Phu Tho's base rests on Hoa Binh's 2019 budget, whose source does not state whether carry-over
+    spending is included (flagged ``is_concept_inferred`` in the data): the inputs table's basis and the
+    narrative say so in the report's language. The data flag triggers it, not the geography."""
+    import dataclasses
+
+    en, vi = reports["phu-tho-2025", "en"], reports["phu-tho-2025", "vi"]
+    said = "The 2019 budget figure for Hoa Binh (until 06/2025) does not state whether carry-over spending is " \
+           "included; it is treated as excluding it"
+    assert said in en.narrative_markdown()
+    assert "the 2019 figure of Hoa Binh (until 06/2025) does not state whether carry-over spending is included" \
+        in record(en, "base_expenditure_bn_vnd")["basis"]
+    assert "Số chi ngân sách năm 2019 của Hòa Bình (đến 06/2025) không nêu rõ có bao gồm chi chuyển nguồn" \
+        in vi.narrative_markdown()
+    assert "số liệu năm 2019 của Hòa Bình (đến 06/2025) không nêu rõ" in record(vi, "base_expenditure_bn_vnd")["basis"]
+    assert "carry-over" not in vi.narrative_markdown() + record(vi, "base_expenditure_bn_vnd")["basis"]
+    assert en.scalars["base_ratio_inferred_scope"] == [["hoa-binh", 2019]]
+    # Vinh Phuc's own ratio uses its 2023 estimate, flagged too; its 2019 yearbook figure states its scope.
+    assert "The 2023 budget figure for Vinh Phuc" in reports["vinh-phuc", "en"].narrative_markdown()
+    assert "The 2019 budget figure for Vinh Phuc" not in reports["vinh-phuc", "en"].narrative_markdown()
+    # Without the flag in the data, nothing is said.
+    obs = pkg.observations.assign(is_concept_inferred=pkg.observations["is_concept_inferred"] & False)
+    base = B.derive_inputs(dataclasses.replace(pkg, observations=obs), params(geo="phu-tho-2025")).items["base"]
+    assert "does not state whether carry-over" not in base.basis
+    assert not [c for c in base.caveats if c[0] == "caveat.inferred_carryover"]
