@@ -29,7 +29,8 @@ Budget expenditure in the base year, the first rule that applies:
      and estimates) to GRDP over the latest ``BASE_RATIO_YEARS`` years with both figures, naming
      them, times GRDP in the base year (derived). A unit created by the 2025 merger without its own
      figures sums its old units' budgets and GRDP in years when all report, else uses the old units
-     that do report (assumed, the others named). The plan-derived figure (the geography's own S&T
+     that do report (assumed, the others named), among the years at most ``MERGED_RATIO_WINDOW_YEARS``
+     before the base year (the years left out are named). The plan-derived figure (the geography's own S&T
      plan amount / its stated share) is shown beside it as an alternative;
   d. the plan-derived figure when no ratio can be formed; otherwise a ParameterError.
 Status-quo share: ``current_share_pct`` if > 0; else the plan's share; else the latest observed
@@ -65,7 +66,7 @@ from .formatting import fmt_number, fmt_pct, format_number
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import Names, Phrase, bilingual, names, phrase, plain, section, t
+from .text import Joined, Names, Phrase, bilingual, names, phrase, plain, section, t
 
 _P = "budget_floor.basis."  # the inputs table's bases (words in the locale files)
 
@@ -80,6 +81,13 @@ ABSORPTION_MARK = "absorption"  # target ids of absorptive-capacity forecasts co
 OUTTURN_STATUSES = ("official", "preliminary", "estimate")
 BASE_LOOKBACK_YEARS = 2
 BASE_RATIO_YEARS = 3  # the budget-to-GRDP ratio is the mean over the latest (up to) three observed years
+# A merged 2025 unit without its own budget figures uses the widest set of its old units reporting together, but
+# only in years at most this many years before the base year: without a bound, one old year in which every old
+# unit reported would beat every recent year. A choice, not a sourced figure: 8 years reach back to the start of
+# the previous five-year budget plan (2016-2020 from a 2025 base) and keep 2019, the latest year in which two of
+# the new Phu Tho's old units report, within reach up to base year 2027; a ratio older than that describes
+# another budget structure (and, before 2019, another GRDP basis).
+MERGED_RATIO_WINDOW_YEARS = 8
 MISSION_GEO = "vinh-phuc"  # the province whose 15 % floor is the project's mission
 PROVINCIAL_FLOOR_PCT = 15.0
 PROVINCIAL_FLOOR_BASIS = phrase("budget_floor.basis.provincial_floor")  # words in the locale files
@@ -447,20 +455,24 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
     summed budgets to their summed GRDP in years when all of them report; else, labelled, the same
     ratio over the largest set of old units that report together (``partial`` names the others), in
     the years when exactly that set reports, so that every year's ratio covers the same area (one
-    unit's 2023 ratio is never averaged with two units' 2019 ratio).
+    unit's 2023 ratio is never averaged with two units' 2019 ratio). Only years at most
+    ``MERGED_RATIO_WINDOW_YEARS`` before the base year compete; ``left_out`` names the years not used and why.
     """
     own = _ratio_years(pkg, geo, base_year)
-    parts, partial, missing = [geo], False, []
+    parts, partial, missing, left_out = [geo], False, [], []
     if not own and data.old_units(pkg, geo):
         parts = list(data.old_units(pkg, geo))
         by_unit = {u: {r["year"]: r for r in _ratio_years(pkg, u, base_year)} for u in parts}
-        years = sorted(set().union(*(set(v) for v in by_unit.values())))
+        every = sorted(set().union(*(set(v) for v in by_unit.values())))
+        years = [y for y in every if y >= base_year - MERGED_RATIO_WINDOW_YEARS]  # the recency window first
         reporting_in = {y: frozenset(u for u in parts if y in by_unit[u]) for y in years}
         # the largest set of reporting units (on a tie, the one reporting latest) and its years only
         widest = max(reporting_in.values(), key=lambda s: (len(s), max(y for y in years if reporting_in[y] == s)),
                      default=frozenset())
         partial = len(widest) < len(parts)
         use = [y for y in years if reporting_in[y] == widest]
+        left_out = ([{"year": y, "reason": "window", "geos": []} for y in every if y not in years]
+                    + [{"year": y, "reason": "units", "geos": sorted(reporting_in[y])} for y in years if y not in use])
         own = []
         for y in use:
             rows = [by_unit[u][y] for u in parts if y in by_unit[u]]
@@ -477,7 +489,7 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
         r["ratio_pct"] = r["budget"] / r["grdp"] * 100.0
     mean = sum(r["ratio_pct"] for r in chosen) / len(chosen)
     return {"rows": chosen, "mean_pct": mean, "years": [r["year"] for r in chosen], "parts": parts,
-            "partial": partial, "missing": missing,
+            "partial": partial, "missing": missing, "left_out": left_out,
             "low_pct": min(r["ratio_pct"] for r in chosen), "high_pct": max(r["ratio_pct"] for r in chosen)}
 
 
@@ -540,6 +552,13 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
                            parts=", ".join(ratio["parts"]))
             caveats = (("caveat.partial_ratio", {"parts": ("geos", tuple(ratio["parts"])),
                                                  "missing": ("geos", tuple(ratio["missing"]))}),)
+        if ratio["left_out"]:
+            basis = phrase(_P + "merged_left_out", basis=basis, listed=tuple(
+                phrase(_P + "left_out_window", year=r["year"], window=MERGED_RATIO_WINDOW_YEARS, base_year=base_year)
+                if r["reason"] == "window" else
+                phrase(_P + "left_out_units", year=r["year"], geos=Joined(", ", tuple(_geo_names(pkg, g)
+                                                                                      for g in r["geos"])))
+                for r in ratio["left_out"]))
         for r in ratio["rows"]:  # a figure whose scope its source does not state (flagged in the data)
             for g in r["inferred"]:
                 basis = phrase(_P + "inferred_carryover", basis=basis, year=r["year"], geo=_geo_names(pkg, g))

@@ -625,3 +625,30 @@ def test_a_base_on_a_figure_of_inferred_scope_says_so_in_both_languages(pkg, rep
     base = B.derive_inputs(dataclasses.replace(pkg, observations=obs), params(geo="phu-tho-2025")).items["base"]
     assert "does not state whether carry-over" not in base.basis
     assert not [c for c in base.caveats if c[0] == "caveat.inferred_carryover"]
+
+
+def test_the_widest_set_rule_only_looks_at_recent_years_and_names_the_years_left_out(pkg, monkeypatch):
+    """An old year in which every old unit reported does not beat recent years: only years at most
+    MERGED_RATIO_WINDOW_YEARS before the base year compete, and the basis names the years left out."""
+    window = B.MERGED_RATIO_WINDOW_YEARS
+    assert 5 <= window <= 10  # a documented choice: see the constant's comment
+    old = 2025 - window - 1
+    rows = {"hoa-binh": {old: 40.0, 2019: 10.0}, "phu-tho": {old: 30.0}, "vinh-phuc": {old: 20.0, 2019: 5.0,
+                                                                                       2023: 9.0}}
+
+    def fake(pkg, geo, base_year):
+        return [{"year": y, "geo": geo, "budget": b, "grdp": 100.0, "sources": "s", "inferred": []}
+                for y, b in rows.get(geo, {}).items()]
+
+    monkeypatch.setattr(B, "_ratio_years", fake)
+    ratio = B._observed_ratio(pkg, "phu-tho-2025", 2025)
+    assert ratio["years"] == [2019] and ratio["parts"] == ["hoa-binh", "vinh-phuc"] and ratio["missing"] == ["phu-tho"]
+    assert ratio["left_out"] == [{"year": old, "reason": "window", "geos": []},
+                                 {"year": 2023, "reason": "units", "geos": ["vinh-phuc"]}]
+    base = B.derive_inputs(pkg, params(geo="phu-tho-2025")).items["base"]
+    assert f"years left out: {old} (more than {window} years before 2025); 2023 (reported by Vinh Phuc " \
+           "(until 06/2025) only" in base.basis
+    assert f"các năm không dùng: {old} (trước năm 2025 hơn {window} năm)" in base.basis.render("vi")
+    rows["phu-tho"][old + 1] = 30.0  # inside the window, all three report: the complete year wins
+    rows["hoa-binh"][old + 1] = rows["vinh-phuc"][old + 1] = 10.0
+    assert B._observed_ratio(pkg, "phu-tho-2025", 2025)["years"] == [old + 1]
