@@ -149,6 +149,11 @@ def _geo_names(pkg, geo: str) -> Names:
     return names(en=data.geo_name(pkg, geo, "en"), vi=data.geo_name(pkg, geo, "vi"))
 
 
+def _geos_joined(pkg, geos: Sequence[str], sep: str = ", ") -> Joined:
+    """Geographies' names in each language, joined by ``sep``, for a phrase (ids stay in the results)."""
+    return Joined(sep, tuple(_geo_names(pkg, g) for g in geos))
+
+
 def _status_names(status: str) -> Names:
     """An observation's status in each language (labels.csv), for a phrase."""
     return names(en=status, vi=data.label("status", status, "vi", default=status))
@@ -199,7 +204,8 @@ def _grdp(pkg, geo: str, base_year: int) -> Derived:
         if row is not None:
             year, summed = int(row["year"]), row["basis"] == "sum of old units"
             other = row["value_published"] if summed else row["value_sum"]
-            basis = phrase(_P + "grdp_merged", year=year, value=float(row["value"]), how=row["basis"],
+            how = phrase(_P + ("merged_sum" if summed else "merged_published"))
+            basis = phrase(_P + "grdp_merged", year=year, value=float(row["value"]), how=how,
                            status=_status_names(row["status"]), sources=row["sources"].replace(";", ", "))
             if pd.notna(other):
                 basis = phrase(_P + ("grdp_also_published" if summed else "grdp_also_sum"), basis=basis, year=year,
@@ -258,7 +264,7 @@ def _plan_base(pkg, geo: str, plan: Mapping[str, pd.Series], base_year: int) -> 
     """Rule b: plan amount / plan share, and its basis text."""
     amount, share = float(plan["amount"]["value"]), float(plan["share"]["value"])
     value = amount / (share / 100.0)
-    basis = phrase(_P + "plan_base", amount=amount, fraction=share / 100, value=value, geo=geo,
+    basis = phrase(_P + "plan_base", amount=amount, fraction=share / 100, value=value, geo=_geo_names(pkg, geo),
                    period=_plan_period(plan), amount_source=_target_source(plan["amount"]), share=share,
                    share_source=_target_source(plan["share"]), year=base_year)
     return value, basis
@@ -429,7 +435,7 @@ def _ratio_years(pkg, geo: str, base_year: int) -> list[dict[str, Any]]:
         year = int(row.year)
         if year <= base_year and year in grdp.index and pd.notna(row.value):
             out.append({"year": year, "geo": geo, "budget": float(row.value), "grdp": float(grdp.loc[year, "value"]),
-                        "sources": f"{row.source_id}, {grdp.loc[year, 'source_id']}",
+                        "sources": [row.source_id, grdp.loc[year, "source_id"]],
                         "inferred": [geo] if (year, row.concept, row.status, row.source_id) in inferred else []})
     return out
 
@@ -477,7 +483,7 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
         for y in use:
             rows = [by_unit[u][y] for u in parts if y in by_unit[u]]
             own.append({"year": y, "geo": "+".join(r["geo"] for r in rows), "budget": sum(r["budget"] for r in rows),
-                        "grdp": sum(r["grdp"] for r in rows), "sources": "; ".join(r["sources"] for r in rows),
+                        "grdp": sum(r["grdp"] for r in rows), "sources": [i for r in rows for i in r["sources"]],
                         "inferred": [g for r in rows for g in r["inferred"]]})
         reporting = {u for u in parts if any(y in by_unit[u] for y in use)}
         missing = [u for u in parts if u not in reporting]
@@ -537,27 +543,29 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
     if ratio is not None:
         value = ratio["mean_pct"] / 100.0 * grdp_base
         listed = tuple(phrase(_P + "ratio_row", year=r["year"], budget=float(r["budget"]), grdp=float(r["grdp"]),
-                              ratio=float(r["ratio_pct"]), geo=r["geo"], sources=r["sources"]) for r in ratio["rows"])
+                              ratio=float(r["ratio_pct"]), geo=_geos_joined(pkg, r["geo"].split("+"), " + "),
+                              sources=", ".join(dict.fromkeys(r["sources"]))) for r in ratio["rows"])
         grown = (phrase(_P + "grdp_grown", year=grdp.year, base_year=base_year, growth=growth_pct,
                         value=float(grdp_base)) if grdp.year != base_year else "")
-        basis = phrase(_P + "ratio", years=", ".join(str(y) for y in ratio["years"]), mean=float(ratio["mean_pct"]),
+        years = (str(ratio["years"][0]) if len(ratio["years"]) == 1
+                 else phrase("budget_floor.base.years_mean", years=", ".join(str(y) for y in ratio["years"])))
+        basis = phrase(_P + "ratio", years=years, mean=float(ratio["mean_pct"]),
                        listed=listed, grdp=grdp.basis, grown=grown, grdp_base=float(grdp_base), value=float(value))
         kind = DERIVED
         caveats: tuple = ()
         if ratio["parts"] != [geo]:
-            basis = phrase(_P + "summed", basis=basis, parts=", ".join(ratio["parts"]))
+            basis = phrase(_P + "summed", basis=basis, parts=_geos_joined(pkg, ratio["parts"]))
         if ratio["partial"]:
             kind = ASSUMED
-            basis = phrase(_P + "partial", basis=basis, missing=", ".join(ratio["missing"]),
-                           parts=", ".join(ratio["parts"]))
+            basis = phrase(_P + "partial", basis=basis, missing=_geos_joined(pkg, ratio["missing"]),
+                           parts=_geos_joined(pkg, ratio["parts"]))
             caveats = (("caveat.partial_ratio", {"parts": ("geos", tuple(ratio["parts"])),
                                                  "missing": ("geos", tuple(ratio["missing"]))}),)
         if ratio["left_out"]:
             basis = phrase(_P + "merged_left_out", basis=basis, listed=tuple(
                 phrase(_P + "left_out_window", year=r["year"], window=MERGED_RATIO_WINDOW_YEARS, base_year=base_year)
                 if r["reason"] == "window" else
-                phrase(_P + "left_out_units", year=r["year"], geos=Joined(", ", tuple(_geo_names(pkg, g)
-                                                                                      for g in r["geos"])))
+                phrase(_P + "left_out_units", year=r["year"], geos=_geos_joined(pkg, r["geos"]))
                 for r in ratio["left_out"]))
         for r in ratio["rows"]:  # a figure whose scope its source does not state (flagged in the data)
             for g in r["inferred"]:
@@ -565,7 +573,8 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
                 caveats += (("caveat.inferred_carryover", {"year": r["year"], "geo": ("geo", g)}),)
         if alternative is not None:
             diff = (alternative["value"] / value - 1.0) * 100.0
-            basis = phrase(_P + "alternative", basis=basis, geo=alternative["geo"], plan=alternative["basis"],
+            basis = phrase(_P + "alternative", basis=basis, geo=_geo_names(pkg, alternative["geo"]),
+                           plan=alternative["basis"],
                            diff=float(diff))
         facts.update(ratio=ratio, grdp_base_bn_vnd=grdp_base)
         return Derived(value, kind, basis, base_year, "ratio", caveats, facts)
@@ -592,7 +601,8 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
     proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if proxies:
         share = _plan(pkg, proxies[0], base_year)["share"]
-        basis = phrase(_P + "proxy_share", geo=geo, old=proxies[0], value=float(share["value"]),
+        basis = phrase(_P + "proxy_share", geo=_geo_names(pkg, geo), old=_geo_names(pkg, proxies[0]),
+                       value=float(share["value"]),
                        source=_target_source(share))
         return Derived(float(share["value"]), ASSUMED, basis, rule="proxy",
                        caveats=(("caveat.proxy_share", {"proxy": ("geo", proxies[0])}),), facts={"proxy": proxies[0]})
@@ -600,7 +610,7 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
     if row is None or geo == NATION:
         raise ParameterError("current_share_pct", f"no S&T share of budget expenditure for {geo} in the data; "
                                                   f"set current_share_pct")
-    share = _observed_share(row, phrase(_P + "national_share", geo=geo))
+    share = _observed_share(row, phrase(_P + "national_share", geo=_geo_names(pkg, geo)))
     return replace(share, kind=ASSUMED, rule="national", caveats=share.caveats + (("caveat.national_share", {}),))
 
 
@@ -652,7 +662,7 @@ def _floor(pkg, geo: str, P, national: Derived) -> Derived:
         return _vinh_phuc_floor(pkg)
     if MISSION_GEO in data.old_units(pkg, geo):
         carried = _vinh_phuc_floor(pkg)
-        basis = phrase(_P + "carried_floor", geo=geo, basis=carried.basis)
+        basis = phrase(_P + "carried_floor", geo=_geo_names(pkg, geo), basis=carried.basis)
         return Derived(carried.value, ASSUMED, basis, rule="carried",
                        caveats=(("caveat.carried_floor", {"floor": ("pct", carried.value, 0)}),))
     own = _own_floor(pkg, geo)

@@ -186,7 +186,7 @@ def test_merged_unit_sums_its_old_units_and_never_uses_the_plan_ratio(pkg, repor
     plan_ratio = vinh_phuc_plan_base(pkg) / B.budget_inputs(pkg, params()).grdp_base_bn_vnd * 100
     assert abs(inputs.base_expenditure_bn_vnd / grdp * 100 - plan_ratio) > 1
     base = record(report, "base_expenditure_bn_vnd")
-    assert base["kind"] == ASSUMED and "report no budget expenditure" in base["basis"]
+    assert base["kind"] == ASSUMED and "ASSUMED: no budget expenditure of Phu Tho (until 06/2025) is in the data" in base["basis"]
     assert report.scalars["base_expenditure_rule"] == "ratio" and report.scalars["base_expenditure_plan_bn_vnd"] is None
     for lang in LANGS:
         text = reports["phu-tho-2025", lang].narrative_markdown()
@@ -652,3 +652,27 @@ def test_the_widest_set_rule_only_looks_at_recent_years_and_names_the_years_left
     rows["phu-tho"][old + 1] = 30.0  # inside the window, all three report: the complete year wins
     rows["hoa-binh"][old + 1] = rows["vinh-phuc"][old + 1] = 10.0
     assert B._observed_ratio(pkg, "phu-tho-2025", 2025)["years"] == [old + 1]
+
+
+def test_the_inputs_table_names_places_cites_each_source_once_and_says_one_year_plainly(pkg, reports):
+    """The reader's inputs table (as the notebook shows it): geography names, never ids; each source id once
+    per ratio row; a single year as "(2019)", not "mean of 2019"."""
+    import re
+
+    from nq57lib.report_view import table_view
+
+    geo_ids = sorted(pkg.geography["geo_id"], key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, geo_ids)) + r")(?![\w-])")  # not in "vietnam.vn"
+    for (geo, lang), report in reports.items():
+        html = table_view(report, "assumptions").html
+        assert not pattern.findall(html), (geo, lang, pattern.findall(html))
+    en = record(reports["phu-tho-2025", "en"], "base_expenditure_bn_vnd")["basis"]
+    assert "to GRDP (2019): 16.88 %" in en and "mean of 2019" not in en
+    row = re.search(r"\(2019: [^;]*; ([^)]*)\)", en)
+    assert row and sorted(row.group(1).split(", ")) == ["gso-7666fdec", "thongkevinhphuc-fd77a535"]
+    assert "(Hoa Binh (until 06/2025) + Vinh Phuc (until 06/2025);" in en
+    vi = record(reports["phu-tho-2025", "vi"], "base_expenditure_bn_vnd")["basis"]
+    assert "so với GRDP (2019): 16,88 %" in vi and "bình quân các năm 2019 " not in vi
+    assert "published for the new unit" not in vi and "số công bố cho đơn vị mới" in vi
+    several = record(reports["vinh-phuc", "en"], "base_expenditure_bn_vnd")["basis"]
+    assert "to GRDP (mean of 2019, 2023): " in several
