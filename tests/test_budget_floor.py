@@ -676,3 +676,23 @@ def test_the_inputs_table_names_places_cites_each_source_once_and_says_one_year_
     assert "published for the new unit" not in vi and "số công bố cho đơn vị mới" in vi
     several = record(reports["vinh-phuc", "en"], "base_expenditure_bn_vnd")["basis"]
     assert "to GRDP (mean of 2019, 2023): " in several
+
+
+def test_the_readmes_describe_the_15_floor_and_the_new_phu_tho_base_as_the_reports_do():
+    """The READMEs use the reports' own label for Vinh Phuc's 15 % floor (the locale's words), never the old
+    "unsourced assumption", and say what the new Phu Tho's base rests on (a figure of inferred scope)."""
+    import re
+    from pathlib import Path
+
+    from nq57lib.text import t
+
+    root = Path(__file__).resolve().parents[1]
+    label = t("budget_floor.basis.provincial_floor", "en").split(":")[0]
+    assert label == "as reported; primary text not found"
+    for name in ("README.md", "data/README.md"):
+        text = " ".join((root / name).read_text(encoding="utf-8").split())
+        assert label in text, name
+        assert not re.search(r"15 %[^.]*unsourced|unsourced[^.]*15 %", text), name
+    data_readme = " ".join((root / "data/README.md").read_text(encoding="utf-8").split())
+    assert "does not state whether carry-over spending is included" in data_readme
+    assert f"{B.MERGED_RATIO_WINDOW_YEARS} years before the base year" in data_readme
