@@ -29,7 +29,8 @@ Budget expenditure in the base year, the first rule that applies:
      and estimates) to GRDP over the latest ``BASE_RATIO_YEARS`` years with both figures, naming
      them, times GRDP in the base year (derived). A unit created by the 2025 merger without its own
      figures sums its old units' budgets and GRDP in years when all report, else uses the old units
-     that do report (assumed, the others named). The plan-derived figure (the geography's own S&T
+     that do report (assumed, the others named), among the years at most ``MERGED_RATIO_WINDOW_YEARS``
+     before the base year (the years left out are named). The plan-derived figure (the geography's own S&T
      plan amount / its stated share) is shown beside it as an alternative;
   d. the plan-derived figure when no ratio can be formed; otherwise a ParameterError.
 Status-quo share: ``current_share_pct`` if > 0; else the plan's share; else the latest observed
@@ -65,7 +66,7 @@ from .formatting import fmt_number, fmt_pct, format_number
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
-from .text import Names, Phrase, bilingual, names, phrase, plain, section, t
+from .text import Joined, Names, Phrase, bilingual, names, phrase, plain, section, t
 
 _P = "budget_floor.basis."  # the inputs table's bases (words in the locale files)
 
@@ -80,6 +81,13 @@ ABSORPTION_MARK = "absorption"  # target ids of absorptive-capacity forecasts co
 OUTTURN_STATUSES = ("official", "preliminary", "estimate")
 BASE_LOOKBACK_YEARS = 2
 BASE_RATIO_YEARS = 3  # the budget-to-GRDP ratio is the mean over the latest (up to) three observed years
+# A merged 2025 unit without its own budget figures uses the widest set of its old units reporting together, but
+# only in years at most this many years before the base year: without a bound, one old year in which every old
+# unit reported would beat every recent year. A choice, not a sourced figure: 8 years reach back to the start of
+# the previous five-year budget plan (2016-2020 from a 2025 base) and keep 2019, the latest year in which two of
+# the new Phu Tho's old units report, within reach up to base year 2027; a ratio older than that describes
+# another budget structure (and, before 2019, another GRDP basis).
+MERGED_RATIO_WINDOW_YEARS = 8
 MISSION_GEO = "vinh-phuc"  # the province whose 15 % floor is the project's mission
 PROVINCIAL_FLOOR_PCT = 15.0
 PROVINCIAL_FLOOR_BASIS = phrase("budget_floor.basis.provincial_floor")  # words in the locale files
@@ -136,6 +144,16 @@ def _bn(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _geo_names(pkg, geo: str) -> Names:
+    """A geography's name in each language, for a phrase."""
+    return names(en=data.geo_name(pkg, geo, "en"), vi=data.geo_name(pkg, geo, "vi"))
+
+
+def _geos_joined(pkg, geos: Sequence[str], sep: str = ", ") -> Joined:
+    """Geographies' names in each language, joined by ``sep``, for a phrase (ids stay in the results)."""
+    return Joined(sep, tuple(_geo_names(pkg, g) for g in geos))
+
+
 def _status_names(status: str) -> Names:
     """An observation's status in each language (labels.csv), for a phrase."""
     return names(en=status, vi=data.label("status", status, "vi", default=status))
@@ -186,7 +204,8 @@ def _grdp(pkg, geo: str, base_year: int) -> Derived:
         if row is not None:
             year, summed = int(row["year"]), row["basis"] == "sum of old units"
             other = row["value_published"] if summed else row["value_sum"]
-            basis = phrase(_P + "grdp_merged", year=year, value=float(row["value"]), how=row["basis"],
+            how = phrase(_P + ("merged_sum" if summed else "merged_published"))
+            basis = phrase(_P + "grdp_merged", year=year, value=float(row["value"]), how=how,
                            status=_status_names(row["status"]), sources=row["sources"].replace(";", ", "))
             if pd.notna(other):
                 basis = phrase(_P + ("grdp_also_published" if summed else "grdp_also_sum"), basis=basis, year=year,
@@ -245,7 +264,7 @@ def _plan_base(pkg, geo: str, plan: Mapping[str, pd.Series], base_year: int) -> 
     """Rule b: plan amount / plan share, and its basis text."""
     amount, share = float(plan["amount"]["value"]), float(plan["share"]["value"])
     value = amount / (share / 100.0)
-    basis = phrase(_P + "plan_base", amount=amount, fraction=share / 100, value=value, geo=geo,
+    basis = phrase(_P + "plan_base", amount=amount, fraction=share / 100, value=value, geo=_geo_names(pkg, geo),
                    period=_plan_period(plan), amount_source=_target_source(plan["amount"]), share=share,
                    share_source=_target_source(plan["share"]), year=base_year)
     return value, basis
@@ -410,13 +429,24 @@ def _ratio_years(pkg, geo: str, base_year: int) -> list[dict[str, Any]]:
         else pd.DataFrame(columns=["year", "value"])
     grdp = data.series(pkg, geo, "grdp_current_bn_vnd").set_index("year") \
         if _has(pkg, geo, "grdp_current_bn_vnd") else pd.DataFrame(columns=["value"])
+    inferred = _inferred_concepts(pkg, geo, "budget_expenditure_bn_vnd")
     out = []
     for row in budget.itertuples():
         year = int(row.year)
         if year <= base_year and year in grdp.index and pd.notna(row.value):
             out.append({"year": year, "geo": geo, "budget": float(row.value), "grdp": float(grdp.loc[year, "value"]),
-                        "sources": f"{row.source_id}, {grdp.loc[year, 'source_id']}"})
+                        "sources": [row.source_id, grdp.loc[year, "source_id"]],
+                        "inferred": [geo] if (year, row.concept, row.status, row.source_id) in inferred else []})
     return out
+
+
+def _inferred_concepts(pkg, geo: str, indicator: str) -> set[tuple]:
+    """(year, concept, status, source_id) of ``geo``'s observations whose concept the source does not state
+    (``is_concept_inferred`` in the data: e.g. a budget figure that may or may not include carry-over)."""
+    obs = pkg.observations
+    rows = obs[(obs["geo_id"] == geo) & (obs["indicator_id"] == indicator)
+               & obs["is_concept_inferred"].fillna(False).astype(bool)]
+    return set(zip(rows["year"].astype(int), rows["concept"], rows["status"], rows["source_id"]))
 
 
 def _has(pkg, geo: str, indicator: str) -> bool:
@@ -431,25 +461,30 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
     summed budgets to their summed GRDP in years when all of them report; else, labelled, the same
     ratio over the largest set of old units that report together (``partial`` names the others), in
     the years when exactly that set reports, so that every year's ratio covers the same area (one
-    unit's 2023 ratio is never averaged with two units' 2019 ratio).
+    unit's 2023 ratio is never averaged with two units' 2019 ratio). Only years at most
+    ``MERGED_RATIO_WINDOW_YEARS`` before the base year compete; ``left_out`` names the years not used and why.
     """
     own = _ratio_years(pkg, geo, base_year)
-    parts, partial, missing = [geo], False, []
+    parts, partial, missing, left_out = [geo], False, [], []
     if not own and data.old_units(pkg, geo):
         parts = list(data.old_units(pkg, geo))
         by_unit = {u: {r["year"]: r for r in _ratio_years(pkg, u, base_year)} for u in parts}
-        years = sorted(set().union(*(set(v) for v in by_unit.values())))
+        every = sorted(set().union(*(set(v) for v in by_unit.values())))
+        years = [y for y in every if y >= base_year - MERGED_RATIO_WINDOW_YEARS]  # the recency window first
         reporting_in = {y: frozenset(u for u in parts if y in by_unit[u]) for y in years}
         # the largest set of reporting units (on a tie, the one reporting latest) and its years only
         widest = max(reporting_in.values(), key=lambda s: (len(s), max(y for y in years if reporting_in[y] == s)),
                      default=frozenset())
         partial = len(widest) < len(parts)
         use = [y for y in years if reporting_in[y] == widest]
+        left_out = ([{"year": y, "reason": "window", "geos": []} for y in every if y not in years]
+                    + [{"year": y, "reason": "units", "geos": sorted(reporting_in[y])} for y in years if y not in use])
         own = []
         for y in use:
             rows = [by_unit[u][y] for u in parts if y in by_unit[u]]
             own.append({"year": y, "geo": "+".join(r["geo"] for r in rows), "budget": sum(r["budget"] for r in rows),
-                        "grdp": sum(r["grdp"] for r in rows), "sources": "; ".join(r["sources"] for r in rows)})
+                        "grdp": sum(r["grdp"] for r in rows), "sources": [i for r in rows for i in r["sources"]],
+                        "inferred": [g for r in rows for g in r["inferred"]]})
         reporting = {u for u in parts if any(y in by_unit[u] for y in use)}
         missing = [u for u in parts if u not in reporting]
         parts = [u for u in parts if u in reporting]
@@ -460,7 +495,7 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
         r["ratio_pct"] = r["budget"] / r["grdp"] * 100.0
     mean = sum(r["ratio_pct"] for r in chosen) / len(chosen)
     return {"rows": chosen, "mean_pct": mean, "years": [r["year"] for r in chosen], "parts": parts,
-            "partial": partial, "missing": missing,
+            "partial": partial, "missing": missing, "left_out": left_out,
             "low_pct": min(r["ratio_pct"] for r in chosen), "high_pct": max(r["ratio_pct"] for r in chosen)}
 
 
@@ -508,24 +543,38 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
     if ratio is not None:
         value = ratio["mean_pct"] / 100.0 * grdp_base
         listed = tuple(phrase(_P + "ratio_row", year=r["year"], budget=float(r["budget"]), grdp=float(r["grdp"]),
-                              ratio=float(r["ratio_pct"]), geo=r["geo"], sources=r["sources"]) for r in ratio["rows"])
+                              ratio=float(r["ratio_pct"]), geo=_geos_joined(pkg, r["geo"].split("+"), " + "),
+                              sources=", ".join(dict.fromkeys(r["sources"]))) for r in ratio["rows"])
         grown = (phrase(_P + "grdp_grown", year=grdp.year, base_year=base_year, growth=growth_pct,
                         value=float(grdp_base)) if grdp.year != base_year else "")
-        basis = phrase(_P + "ratio", years=", ".join(str(y) for y in ratio["years"]), mean=float(ratio["mean_pct"]),
+        years = (str(ratio["years"][0]) if len(ratio["years"]) == 1
+                 else phrase("budget_floor.base.years_mean", years=", ".join(str(y) for y in ratio["years"])))
+        basis = phrase(_P + "ratio", years=years, mean=float(ratio["mean_pct"]),
                        listed=listed, grdp=grdp.basis, grown=grown, grdp_base=float(grdp_base), value=float(value))
         kind = DERIVED
         caveats: tuple = ()
         if ratio["parts"] != [geo]:
-            basis = phrase(_P + "summed", basis=basis, parts=", ".join(ratio["parts"]))
+            basis = phrase(_P + "summed", basis=basis, parts=_geos_joined(pkg, ratio["parts"]))
         if ratio["partial"]:
             kind = ASSUMED
-            basis = phrase(_P + "partial", basis=basis, missing=", ".join(ratio["missing"]),
-                           parts=", ".join(ratio["parts"]))
+            basis = phrase(_P + "partial", basis=basis, missing=_geos_joined(pkg, ratio["missing"]),
+                           parts=_geos_joined(pkg, ratio["parts"]))
             caveats = (("caveat.partial_ratio", {"parts": ("geos", tuple(ratio["parts"])),
                                                  "missing": ("geos", tuple(ratio["missing"]))}),)
+        if ratio["left_out"]:
+            basis = phrase(_P + "merged_left_out", basis=basis, listed=tuple(
+                phrase(_P + "left_out_window", year=r["year"], window=MERGED_RATIO_WINDOW_YEARS, base_year=base_year)
+                if r["reason"] == "window" else
+                phrase(_P + "left_out_units", year=r["year"], geos=_geos_joined(pkg, r["geos"]))
+                for r in ratio["left_out"]))
+        for r in ratio["rows"]:  # a figure whose scope its source does not state (flagged in the data)
+            for g in r["inferred"]:
+                basis = phrase(_P + "inferred_carryover", basis=basis, year=r["year"], geo=_geo_names(pkg, g))
+                caveats += (("caveat.inferred_carryover", {"year": r["year"], "geo": ("geo", g)}),)
         if alternative is not None:
             diff = (alternative["value"] / value - 1.0) * 100.0
-            basis = phrase(_P + "alternative", basis=basis, geo=alternative["geo"], plan=alternative["basis"],
+            basis = phrase(_P + "alternative", basis=basis, geo=_geo_names(pkg, alternative["geo"]),
+                           plan=alternative["basis"],
                            diff=float(diff))
         facts.update(ratio=ratio, grdp_base_bn_vnd=grdp_base)
         return Derived(value, kind, basis, base_year, "ratio", caveats, facts)
@@ -552,7 +601,8 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
     proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if proxies:
         share = _plan(pkg, proxies[0], base_year)["share"]
-        basis = phrase(_P + "proxy_share", geo=geo, old=proxies[0], value=float(share["value"]),
+        basis = phrase(_P + "proxy_share", geo=_geo_names(pkg, geo), old=_geo_names(pkg, proxies[0]),
+                       value=float(share["value"]),
                        source=_target_source(share))
         return Derived(float(share["value"]), ASSUMED, basis, rule="proxy",
                        caveats=(("caveat.proxy_share", {"proxy": ("geo", proxies[0])}),), facts={"proxy": proxies[0]})
@@ -560,7 +610,7 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
     if row is None or geo == NATION:
         raise ParameterError("current_share_pct", f"no S&T share of budget expenditure for {geo} in the data; "
                                                   f"set current_share_pct")
-    share = _observed_share(row, phrase(_P + "national_share", geo=geo))
+    share = _observed_share(row, phrase(_P + "national_share", geo=_geo_names(pkg, geo)))
     return replace(share, kind=ASSUMED, rule="national", caveats=share.caveats + (("caveat.national_share", {}),))
 
 
@@ -612,7 +662,7 @@ def _floor(pkg, geo: str, P, national: Derived) -> Derived:
         return _vinh_phuc_floor(pkg)
     if MISSION_GEO in data.old_units(pkg, geo):
         carried = _vinh_phuc_floor(pkg)
-        basis = phrase(_P + "carried_floor", geo=geo, basis=carried.basis)
+        basis = phrase(_P + "carried_floor", geo=_geo_names(pkg, geo), basis=carried.basis)
         return Derived(carried.value, ASSUMED, basis, rule="carried",
                        caveats=(("caveat.carried_floor", {"floor": ("pct", carried.value, 0)}),))
     own = _own_floor(pkg, geo)
@@ -1095,6 +1145,8 @@ def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
         "base_ratio_years": None if ratio is None else ratio["years"],
         "base_ratio_low_pct": None if ratio is None else ratio["low_pct"],
         "base_ratio_high_pct": None if ratio is None else ratio["high_pct"],
+        "base_ratio_inferred_scope": None if ratio is None else [[g, r["year"]] for r in ratio["rows"]
+                                                                 for g in r["inferred"]],
         "base_expenditure_plan_bn_vnd": None if plan is None else plan["value"],
         "real_growth_years": list(items["real"].facts.get("years", ())),
         "capacity_growth_pct": inputs.capacity_growth_pct if inputs.capacity_bn_vnd is not None else None,

@@ -477,6 +477,24 @@ def _check_dates(sources: pd.DataFrame, observations: pd.DataFrame) -> None:
                         row=int(row["_row"]), column="year")
 
 
+def _check_inferred_concepts(observations: pd.DataFrame, indicators: pd.DataFrame) -> None:
+    """A figure whose concept is inferred (``is_concept_inferred``) says how in its note, and its indicator
+    has several concepts to choose from (with one concept there is nothing to infer)."""
+    inferred = observations[observations["is_concept_inferred"].fillna(False).astype(bool)]
+    silent = inferred[inferred["note"].isna()]
+    if not silent.empty:
+        row = silent.iloc[0]
+        raise DataError(row["_file"], "is_concept_inferred is true but the note is empty; say in the note how the "
+                                      f"concept {row['concept']!r} was inferred", row=int(row["_row"]), column="note")
+    n_concepts = inferred["indicator_id"].map(indicators.set_index("indicator_id")["concepts"].str.count(r"\|") + 1)
+    single = inferred[n_concepts == 1]
+    if not single.empty:
+        row = single.iloc[0]
+        raise DataError(row["_file"], f"is_concept_inferred is true but indicator {row['indicator_id']} has one "
+                                      "concept only: there is nothing to infer", row=int(row["_row"]),
+                        column="is_concept_inferred")
+
+
 def _fmt_bound(value) -> str:
     return "" if pd.isna(value) else f"{value:g}"
 
@@ -504,6 +522,7 @@ def _check_package(t: dict[str, pd.DataFrame]) -> None:
         _check_refs(frame, "source_id", source_ids, "source id")
     _check_dates(t["sources"], t["observations"])
     _check_against_indicators(t["observations"], ind, ["value"])
+    _check_inferred_concepts(t["observations"], ind)
     _check_against_indicators(t["targets"], ind, ["value", "value_high"])
     targets = t["targets"]
     between = targets["comparator"] == "between"

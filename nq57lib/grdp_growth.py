@@ -28,7 +28,7 @@ from . import data
 from .floor_cost import nominal_growth_pct
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, Assumption
-from .text import Phrase, phrase
+from .text import Joined, Phrase, names, phrase
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
@@ -156,7 +156,8 @@ def yearly_real_growth(pkg: data.DataPackage, geo_id: str) -> list[YearRate]:
                 continue
             weights = {p: float(level[p][weight_years[p]]) for p in parts}
             mean = sum(float(growth[p][year]) * w for p, w in weights.items()) / sum(weights.values())
-            named = ", ".join(f"{p} {weight_years[p]}" for p in parts)
+            named = Joined(", ", tuple(Joined(" ", (names(en=data.geo_name(pkg, p, "en"), vi=data.geo_name(pkg, p, "vi")),
+                                                    str(weight_years[p]))) for p in parts))  # names, not ids
             rates[year] = YearRate(year, mean, phrase(_B + "rate_weighted", parts=named))
     return [rates[y] for y in sorted(rates)]
 

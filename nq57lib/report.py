@@ -455,7 +455,7 @@ INDEX_HEADLINES: dict[str, tuple[tuple[str, str, str, int], ...]] = {
                      ("required_2030_bn_vnd", "floor spending 2030", " bn VND", 0),
                      ("cumulative_2025_2030_bn_vnd", "cumulative 2025-2030", " bn VND", 0)),
     "scorecard": (("n_targets", "targets", "", 0), ("n_met", "met", "", 0), ("n_on_track", "on track", "", 0),
-                  ("n_at_risk", "at risk", "", 0), ("n_no_data", "no data", "", 0)),
+                  ("n_at_risk", "at risk", "", 0), ("n_off_track", "off track", "", 0), ("n_no_data", "no data", "", 0)),
 }
 
 

@@ -90,27 +90,22 @@ OUTCOME_STATUSES = ("official", "preliminary", "estimate")  # 'plan' is an inten
 RATE_UNITS = ("% y/y", "% per year")
 REGIONAL_SCOPES = ("southeast asia", "asean")
 
-# Assessment category -> group counted in the scalars.
-GROUPS = {
-    "met": "met",
-    "not met": "not met",
-    "target already met": "on track",
-    "significant progress": "on track",
-    "moderate progress": "at risk",
-    "insufficient progress": "at risk",
-    "moving away": "at risk",
-    "insufficient data": "insufficient data",
-    "no data": "no data",
-    "no data on the target's definition": "no data",
-    "no value for the target year": "no value for the target year",
-    "not assessed (period target)": "not assessed",
-    "not assessed (growth-rate target)": "not assessed",
-    "depends on the definition": "depends on definition",
-}
 DEPENDS_CATEGORY = "depends on the definition"  # a share target whose two definitions give different statuses
 OTHER_DEFINITION_METHOD = "target year on the other definition"  # a passed share target judged on the other one
-GROUP_ORDER = ("met", "not met", "on track", "at risk", "depends on definition", "insufficient data", "no data",
-               "no value for the target year", "not assessed")
+# Assessment category -> status badge of the reader table. The progress categories' statuses are
+# ``progress_assessment.STATUS_OF_CATEGORY``, the statuses the digital-economy report shows.
+BADGES = {
+    **STATUS_OF_CATEGORY, "met": "met", "not met": "not met", "no data": "no data",
+    DEPENDS_CATEGORY: DEPENDS_ON_DEFINITION,
+    "no data on the target's definition": "other definition", "no value for the target year": "target year passed",
+    "not assessed (period target)": "not assessed", "not assessed (growth-rate target)": "not assessed",
+}
+UNVERIFIED = "unverified"  # the badge of a target the data mark unverified, whatever its assessment
+# The groups the summary counts are the badges (``assessment_group`` is the row's badge), so the summary's
+# counts always match the badges in the table; in the order the summary lists them.
+GROUP_ORDER = ("met", "not met", "on track", "at risk", "off track", DEPENDS_ON_DEFINITION, "insufficient data",
+               "no data", "other definition", "target year passed", "not assessed", UNVERIFIED)
+NO_DATA_CATEGORIES = ("no data", "no data on the target's definition")  # not compared with data
 
 TARGET_COLUMNS = [
     "target_id", "relation", "relation_note", "set_by_geo_id", "set_by", "indicator_id", "indicator", "target",
@@ -269,12 +264,14 @@ def assess_progress(kind: str, years: Sequence[int], values: Sequence[float], co
 
 
 def count_assessments(rows: pd.DataFrame) -> dict[str, int]:
-    """Counts per assessment group, plus ``n_targets`` and ``n_with_data`` (not 'no data')."""
+    """Counts per assessment group (the rows' badges: :data:`GROUP_ORDER`), plus ``n_targets`` and
+    ``n_with_data`` (the targets compared with data on their definition, whatever their badge)."""
     groups = rows["assessment_group"] if not rows.empty else pd.Series(dtype=object)
     counts = {"n_targets": int(len(rows))}
     for group in GROUP_ORDER:
         counts["n_" + group.replace(" ", "_")] = int((groups == group).sum())
-    counts["n_with_data"] = counts["n_targets"] - counts["n_no_data"]
+    assessments = rows["assessment"] if not rows.empty else pd.Series(dtype=object)
+    counts["n_with_data"] = counts["n_targets"] - int(assessments.isin(NO_DATA_CATEGORIES).sum())
     return counts
 
 
@@ -677,7 +674,7 @@ def assess_targets(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFr
         if row["indicator_id"] == SHARE_INDICATOR and route.history is not None and category in BESIDE_CATEGORIES:
             category = _beside_other_definitions(pkg, row, route, category, cache, lang)
         row["assessment"] = category
-        row["assessment_group"] = GROUPS[category]
+        row["assessment_group"] = badge_of(category, row.get("target_unverified_reason"))
         row["assessment_text"] = category_text(category, lang)
     return _typed(rows, table.columns)
 
@@ -1054,20 +1051,11 @@ def default_themes() -> dict[str, tuple[str, ...]]:
     return {key: tuple(ids) for key, ids in THEMES.items()}
 
 
-# Assessment category -> status badge of the reader table.
-BADGES = {
-    **STATUS_OF_CATEGORY, "met": "met", "not met": "not met", "no data": "no data",
-    DEPENDS_CATEGORY: DEPENDS_ON_DEFINITION,
-    "no data on the target's definition": "other definition", "no value for the target year": "target year passed", "not assessed (period target)": "not assessed",
-    "not assessed (growth-rate target)": "not assessed",
-}
-
-
 def badge_of(assessment: str, unverified: Any = None) -> str:
     """The status badge of a row: 'unverified' when the target itself is marked unverified in the
     data, else the badge of its assessment category (:data:`BADGES`)."""
     if not _missing(unverified) and str(unverified).strip():
-        return "unverified"
+        return UNVERIFIED
     return BADGES[assessment]
 
 

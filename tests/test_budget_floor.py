@@ -186,7 +186,7 @@ def test_merged_unit_sums_its_old_units_and_never_uses_the_plan_ratio(pkg, repor
     plan_ratio = vinh_phuc_plan_base(pkg) / B.budget_inputs(pkg, params()).grdp_base_bn_vnd * 100
     assert abs(inputs.base_expenditure_bn_vnd / grdp * 100 - plan_ratio) > 1
     base = record(report, "base_expenditure_bn_vnd")
-    assert base["kind"] == ASSUMED and "report no budget expenditure" in base["basis"]
+    assert base["kind"] == ASSUMED and "ASSUMED: no budget expenditure of Phu Tho (until 06/2025) is in the data" in base["basis"]
     assert report.scalars["base_expenditure_rule"] == "ratio" and report.scalars["base_expenditure_plan_bn_vnd"] is None
     for lang in LANGS:
         text = reports["phu-tho-2025", lang].narrative_markdown()
@@ -529,7 +529,7 @@ def test_a_merged_unit_uses_only_the_years_of_its_widest_set_of_reporting_units(
     rows = {"hoa-binh": {2019: 10.0, 2021: 30.0}, "phu-tho": {2021: 20.0}, "vinh-phuc": {2019: 5.0, 2023: 9.0}}
 
     def fake(pkg, geo, base_year):
-        return [{"year": y, "geo": geo, "budget": b, "grdp": 100.0, "sources": "s"}
+        return [{"year": y, "geo": geo, "budget": b, "grdp": 100.0, "sources": "s", "inferred": []}
                 for y, b in rows.get(geo, {}).items()]
 
     monkeypatch.setattr(B, "_ratio_years", fake)
@@ -598,3 +598,101 @@ def test_the_reader_sees_names_not_ids_and_no_empty_or_twin_rows(pkg, reports):
     scenarios = re.findall(r"<tr><td[^>]*>([^<]*)<", periods)
     assert len(scenarios) == 6 and not any(s == "National floor (comparison)" for s in scenarios)
     assert any("Status quo" in s and "National floor" in s for s in scenarios)
+
+
+def test_a_base_on_a_figure_of_inferred_scope_says_so_in_both_languages(pkg, reports):
+    """The new Phu Tho's base rests on Hoa Binh's 2019 budget, whose source does not state whether carry-over
+    spending is included (flagged ``is_concept_inferred`` in the data): the inputs table's basis and the
+    narrative say so in the report's language. The data flag triggers it, not the geography."""
+    import dataclasses
+
+    en, vi = reports["phu-tho-2025", "en"], reports["phu-tho-2025", "vi"]
+    said = "The 2019 budget figure for Hoa Binh (until 06/2025) does not state whether carry-over spending is " \
+           "included; it is treated as excluding it"
+    assert said in en.narrative_markdown()
+    assert "the 2019 figure of Hoa Binh (until 06/2025) does not state whether carry-over spending is included" \
+        in record(en, "base_expenditure_bn_vnd")["basis"]
+    assert "Số chi ngân sách năm 2019 của Hòa Bình (đến 06/2025) không nêu rõ có bao gồm chi chuyển nguồn" \
+        in vi.narrative_markdown()
+    assert "số liệu năm 2019 của Hòa Bình (đến 06/2025) không nêu rõ" in record(vi, "base_expenditure_bn_vnd")["basis"]
+    assert "carry-over" not in vi.narrative_markdown() + record(vi, "base_expenditure_bn_vnd")["basis"]
+    assert en.scalars["base_ratio_inferred_scope"] == [["hoa-binh", 2019]]
+    # Vinh Phuc's own ratio uses its 2023 estimate, flagged too; its 2019 yearbook figure states its scope.
+    assert "The 2023 budget figure for Vinh Phuc" in reports["vinh-phuc", "en"].narrative_markdown()
+    assert "The 2019 budget figure for Vinh Phuc" not in reports["vinh-phuc", "en"].narrative_markdown()
+    # Without the flag in the data, nothing is said.
+    obs = pkg.observations.assign(is_concept_inferred=pkg.observations["is_concept_inferred"] & False)
+    base = B.derive_inputs(dataclasses.replace(pkg, observations=obs), params(geo="phu-tho-2025")).items["base"]
+    assert "does not state whether carry-over" not in base.basis
+    assert not [c for c in base.caveats if c[0] == "caveat.inferred_carryover"]
+
+
+def test_the_widest_set_rule_only_looks_at_recent_years_and_names_the_years_left_out(pkg, monkeypatch):
+    """An old year in which every old unit reported does not beat recent years: only years at most
+    MERGED_RATIO_WINDOW_YEARS before the base year compete, and the basis names the years left out."""
+    window = B.MERGED_RATIO_WINDOW_YEARS
+    assert 5 <= window <= 10  # a documented choice: see the constant's comment
+    old = 2025 - window - 1
+    rows = {"hoa-binh": {old: 40.0, 2019: 10.0}, "phu-tho": {old: 30.0}, "vinh-phuc": {old: 20.0, 2019: 5.0,
+                                                                                       2023: 9.0}}
+
+    def fake(pkg, geo, base_year):
+        return [{"year": y, "geo": geo, "budget": b, "grdp": 100.0, "sources": "s", "inferred": []}
+                for y, b in rows.get(geo, {}).items()]
+
+    monkeypatch.setattr(B, "_ratio_years", fake)
+    ratio = B._observed_ratio(pkg, "phu-tho-2025", 2025)
+    assert ratio["years"] == [2019] and ratio["parts"] == ["hoa-binh", "vinh-phuc"] and ratio["missing"] == ["phu-tho"]
+    assert ratio["left_out"] == [{"year": old, "reason": "window", "geos": []},
+                                 {"year": 2023, "reason": "units", "geos": ["vinh-phuc"]}]
+    base = B.derive_inputs(pkg, params(geo="phu-tho-2025")).items["base"]
+    assert f"years left out: {old} (more than {window} years before 2025); 2023 (reported by Vinh Phuc " \
+           "(until 06/2025) only" in base.basis
+    assert f"các năm không dùng: {old} (trước năm 2025 hơn {window} năm)" in base.basis.render("vi")
+    rows["phu-tho"][old + 1] = 30.0  # inside the window, all three report: the complete year wins
+    rows["hoa-binh"][old + 1] = rows["vinh-phuc"][old + 1] = 10.0
+    assert B._observed_ratio(pkg, "phu-tho-2025", 2025)["years"] == [old + 1]
+
+
+def test_the_inputs_table_names_places_cites_each_source_once_and_says_one_year_plainly(pkg, reports):
+    """The reader's inputs table (as the notebook shows it): geography names, never ids; each source id once
+    per ratio row; a single year as "(2019)", not "mean of 2019"."""
+    import re
+
+    from nq57lib.report_view import table_view
+
+    geo_ids = sorted(pkg.geography["geo_id"], key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, geo_ids)) + r")(?![\w-])")  # not in "vietnam.vn"
+    for (geo, lang), report in reports.items():
+        html = table_view(report, "assumptions").html
+        assert not pattern.findall(html), (geo, lang, pattern.findall(html))
+    en = record(reports["phu-tho-2025", "en"], "base_expenditure_bn_vnd")["basis"]
+    assert "to GRDP (2019): 16.88 %" in en and "mean of 2019" not in en
+    row = re.search(r"\(2019: [^;]*; ([^)]*)\)", en)
+    assert row and sorted(row.group(1).split(", ")) == ["gso-7666fdec", "thongkevinhphuc-fd77a535"]
+    assert "(Hoa Binh (until 06/2025) + Vinh Phuc (until 06/2025);" in en
+    vi = record(reports["phu-tho-2025", "vi"], "base_expenditure_bn_vnd")["basis"]
+    assert "so với GRDP (2019): 16,88 %" in vi and "bình quân các năm 2019 " not in vi
+    assert "published for the new unit" not in vi and "số công bố cho đơn vị mới" in vi
+    several = record(reports["vinh-phuc", "en"], "base_expenditure_bn_vnd")["basis"]
+    assert "to GRDP (mean of 2019, 2023): " in several
+
+
+def test_the_readmes_describe_the_15_floor_and_the_new_phu_tho_base_as_the_reports_do():
+    """The READMEs use the reports' own label for Vinh Phuc's 15 % floor (the locale's words), never the old
+    "unsourced assumption", and say what the new Phu Tho's base rests on (a figure of inferred scope)."""
+    import re
+    from pathlib import Path
+
+    from nq57lib.text import t
+
+    root = Path(__file__).resolve().parents[1]
+    label = t("budget_floor.basis.provincial_floor", "en").split(":")[0]
+    assert label == "as reported; primary text not found"
+    for name in ("README.md", "data/README.md"):
+        text = " ".join((root / name).read_text(encoding="utf-8").split())
+        assert label in text, name
+        assert not re.search(r"15 %[^.]*unsourced|unsourced[^.]*15 %", text), name
+    data_readme = " ".join((root / "data/README.md").read_text(encoding="utf-8").split())
+    assert "does not state whether carry-over spending is included" in data_readme
+    assert f"{B.MERGED_RATIO_WINDOW_YEARS} years before the base year" in data_readme

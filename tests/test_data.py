@@ -11,6 +11,8 @@ from nq57lib.errors import DataError, ParameterError
 
 from conftest import HEADERS, OBSERVATIONS, _obs, write_csv
 
+N_OBS = len(HEADERS["observations"])  # the observations schema's number of columns
+
 
 def load(root, **kw):
     return data.load_package(root, use_env=False, **kw)
@@ -169,8 +171,8 @@ def _rewrite(path, transform):
     (lambda t: t.replace("% of GRDP", "percent", 1), r"row 2 column 'unit': unit 'percent' differs from indicator de_share_pct"),
     (lambda t: t.replace(",nso,", ",gso,", 1), r"row 2 column 'concept': concept 'gso' is not one of"),
     (lambda t: t + t.splitlines()[1] + "\n", r"row 16: duplicate key .*same key is on row 2"),
-    (lambda t: t[: t.rindex(",")], r"row \d+: expected 15 fields, found 14; is the file truncated"),
-    (lambda t: t + '"vn,unclosed\n', r"observations\.csv.*(malformed CSV|expected 15 fields)"),
+    (lambda t: t[: t.rindex(",")], rf"row \d+: expected {N_OBS} fields, found {N_OBS - 1}; is the file truncated"),
+    (lambda t: t + '"vn,unclosed\n', rf"observations\.csv.*(malformed CSV|expected {N_OBS} fields)"),
     (lambda t: t.replace(",2025-01,", ",Jan 2025,", 1), r"row 2 column 'published': 'Jan 2025' does not match"),
 ])
 def test_bad_observation_files(mini_root, mutate, pattern):
@@ -401,11 +403,38 @@ def test_merged_growth_is_not_computed_across_a_change_of_basis(mini_root):
 
 
 def test_user_file_without_the_new_optional_columns_still_loads(mini_root):
-    # A researcher's file written before comparator / is_rounded existed: those columns read as empty.
-    header = [h for h in HEADERS["observations"] if h not in ("comparator", "is_rounded")]
+    # A researcher's file written before comparator / is_rounded / is_concept_inferred existed: they read as empty.
+    header = [h for h in HEADERS["observations"] if h not in ("comparator", "is_rounded", "is_concept_inferred")]
     path = mini_root / "old.csv"
     path.write_text(",".join(header) + "\n" + "ha-noi,grdp_growth_pct,2024,6.5,% y/y,estimate,standard,2025,src-gso,,,,\n",
                     encoding="utf-8")
     pkg = load(mini_root, extra_observations=path)
     row = data.series(pkg, "ha-noi", "grdp_growth_pct").iloc[0]
     assert row["value"] == 6.5 and pd.isna(row["comparator"])
+
+
+def test_an_inferred_concept_is_flagged_and_must_say_how(mini_root):
+    # A figure whose source does not state its scope: flagged, with the note saying how the concept was read.
+    flagged = _obs("hoa-binh", "budget_expenditure_bn_vnd", 2019, 11255.69, "bn VND", status="estimate",
+                   concept="local_excl_carryover", published="2020", is_concept_inferred="true",
+                   note="The page does not say how carry-over is treated.")
+    pkg = _with(mini_root, [flagged])
+    row = data.observations_for(pkg, "hoa-binh", "budget_expenditure_bn_vnd").iloc[0]
+    assert bool(row["is_concept_inferred"])
+    with pytest.raises(DataError, match=r"more\.csv row 2 column 'note': is_concept_inferred is true but the note "
+                                        r"is empty"):
+        _with(mini_root, [{**flagged, "note": ""}])
+    with pytest.raises(DataError, match=r"more\.csv row 2 column 'is_concept_inferred': .*grdp_growth_pct has one "
+                                        r"concept only"):
+        _with(mini_root, [_obs("ha-noi", "grdp_growth_pct", 2024, 6.5, "% y/y", status="estimate",
+                               is_concept_inferred="true", note="Read as the standard concept.")])
+
+
+def test_shipped_figures_whose_scope_the_source_does_not_state_are_flagged():
+    obs = data.load_package().observations
+    flagged = obs[obs["is_concept_inferred"].fillna(False).astype(bool)]
+    keys = set(zip(flagged["geo_id"], flagged["indicator_id"], flagged["year"]))
+    assert ("hoa-binh", "budget_expenditure_bn_vnd", 2019) in keys  # the new Phu Tho's default base rests on it
+    assert ("vinh-phuc", "budget_expenditure_bn_vnd", 2023) in keys
+    says_so = obs["note"].fillna("").str.contains("does not say how carry-over")
+    assert flagged.index.isin(obs[says_so].index).sum() == says_so.sum()

@@ -84,4 +84,4 @@ def test_merged_unit_weights_from_the_nearest_year_within_two(mini_root):
     expected = (2.0 * weights["vinh-phuc"] + 7.0 * weights["phu-tho"] + 1.0 * weights["hoa-binh"]) / sum(
         weights.values())
     assert rates[2023].rate_pct == pytest.approx(expected)
-    assert "vinh-phuc 2024" in rates[2023].basis and "phu-tho 2024" in rates[2023].basis
+    assert "Vinh Phuc (until 06/2025) 2024" in rates[2023].basis and "Phu Tho (until 06/2025) 2024" in rates[2023].basis

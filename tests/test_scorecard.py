@@ -396,8 +396,37 @@ def test_counts_partition_the_targets(build, geo):
     s = report.scalars
     groups = sum(s["n_" + g.replace(" ", "_")] for g in sc.GROUP_ORDER)
     assert groups == s["n_targets"] == (report.tables["targets"]["relation"] == "own").sum()
-    assert s["n_with_data"] == s["n_targets"] - s["n_no_data"]
+    own = report.tables["targets"][report.tables["targets"]["relation"] == "own"]
+    no_data = own["assessment"].isin(["no data", "no data on the target's definition"]).sum()
+    assert s["n_with_data"] == s["n_targets"] - no_data
     assert str(s["n_targets"]) in report.narrative[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize("geo", ["vn", "vinh-phuc", "phu-tho-2025"])
+def test_summary_counts_equal_the_badges_in_the_table(pkg, build, geo, lang):
+    """The summary counts what the table shows: per relation, its counts are the rows' badges, and each
+    count is written in the summary; over all rows, the counts are the badges in the rendered table."""
+    from collections import Counter
+
+    from nq57lib.text import section
+    report = build(geo, lang)
+    words = section("scorecard.group", lang)
+    scalars = report.scalars
+    counted = {"own": scalars, "old unit": scalars["related_counts"], "successor": scalars["related_counts"],
+               "national": scalars.get("national_counts")}
+    shown = Counter()
+    for relation in report.assessed["relation"].unique():
+        rows = report.assessed[report.assessed["relation"] == relation]
+        badges = Counter(sc.badge_of(r.assessment, r.target_unverified_reason) for r in rows.itertuples())
+        shown += badges
+        counts = {k[2:]: v for k, v in counted[relation].items()
+                  if k.startswith("n_") and k not in ("n_targets", "n_with_data") and v}
+        assert counts == {badge.replace(" ", "_"): n for badge, n in badges.items()}, relation
+        for badge, n in badges.items():
+            assert f"{n} {words[badge]}" in report.narrative_markdown()
+    rendered = Counter(re.findall(r'class="nq57-badge nq57-badge-([a-z-]+)"', report.reader_html()))
+    assert rendered == {badge.replace(" ", "-"): n for badge, n in shown.items()}
 
 
 @pytest.mark.parametrize("geo", ["vinh-phuc", "phu-tho-2025", "vn"])
