@@ -565,7 +565,7 @@ def load_package(root: str | Path | None = None, *, extra_observations=None, ext
     returns its own copy of the tables, so editing them in one notebook (or one warm kernel's
     notebook, ``nq57lib.fresh_namespace``) never changes what the next call returns.
     """
-    cached = _shared_package(root, extra_observations=extra_observations, extra_sources=extra_sources,
+    cached = shared_package(root, extra_observations=extra_observations, extra_sources=extra_sources,
                              use_env=use_env)
     # Copy-on-write (pandas 3) makes a shallow copy independent: an edit on either side copies first.
     return dataclasses.replace(cached, **{f.name: getattr(cached, f.name).copy(deep=False)
@@ -573,9 +573,10 @@ def load_package(root: str | Path | None = None, *, extra_observations=None, ext
                                           if isinstance(getattr(cached, f.name), pd.DataFrame)})
 
 
-def _shared_package(root: str | Path | None = None, *, extra_observations=None, extra_sources=None,
+def shared_package(root: str | Path | None = None, *, extra_observations=None, extra_sources=None,
                     use_env: bool = True) -> DataPackage:
-    """The cached package itself, for this module's read-only lookups (``label``, ``resolve_geo``): no copy."""
+    """The cached package itself, not a copy: for read-only lookups (``label``, ``resolve_geo``, the
+    reader's source names). Never edit it; ``load_package`` gives a copy to edit."""
     root = Path(root or config.DATA_DIR).resolve()
     obs = _as_tuple(extra_observations) + (_split_env(config.ENV_EXTRA_OBSERVATIONS) if use_env else ())
     src = _as_tuple(extra_sources) + (_split_env(config.ENV_EXTRA_SOURCES) if use_env else ())
@@ -713,7 +714,7 @@ def resolve_geo(text, pkg: DataPackage | None = None, *, name: str = "geo") -> s
     if "\x00" in text or "/" in text or "\\" in text:
         raise ParameterError(name, f"not a geography id: {shorten(text)!r}")
     check_geo_text(text, name)
-    pkg = pkg or _shared_package()
+    pkg = pkg or shared_package()
     if text in set(pkg.geography["geo_id"]):
         return text
     lookup = _geo_lookup(pkg)
@@ -1129,7 +1130,7 @@ def label(kind: str, key: str, lang: str, pkg: DataPackage | None = None, defaul
     from .errors import check_choice
 
     check_choice("lang", lang, ("en", "vi"))
-    labels = (pkg or _shared_package()).labels
+    labels = (pkg or shared_package()).labels
     rows = labels[(labels["kind"] == kind) & (labels["key"] == key)] if labels is not None else labels
     if rows is None or rows.empty:
         if default is not None:

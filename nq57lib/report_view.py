@@ -17,6 +17,8 @@ Everything here is testable without a kernel; the notebooks only arrange it on t
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -187,6 +189,8 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
         frame = frame.assign(kind=frame["kind"].map(lambda k: kinds.get(k, k)),
                              unit=frame["unit"].map(lambda u: data.label("unit", u, report.lang, default=u)
                                                     if isinstance(u, str) else u))
+        if "basis" in frame.columns:
+            frame = frame.assign(basis=frame["basis"].map(publishers_for_ids))
     if "scenario" in frame.columns:  # the budget report's scenario ids in words (a user's own floor keeps its name)
         words = section("report.scenario", report.lang)
         frame = frame.assign(scenario=frame["scenario"].map(lambda s: words.get(s, s)))
@@ -194,6 +198,48 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
                  else None)
     return results_table(frame, headers or section("report.columns", report.lang), report.lang, caption=text,
                          row_kinds=row_kinds)
+
+
+def publishers_for_ids(text: Any) -> Any:
+    """A basis for readers: source ids replaced by their publishers, target ids (``target-id: `` or
+    ``target-id, ``) dropped.
+
+    A run of ids ("gso-1, gso-2; vn-3") becomes its publishers, each named once. The results file
+    keeps the ids (its sources table maps them). Ids are matched whole: a word that merely contains
+    one is left alone.
+    """
+    if not isinstance(text, str) or not text:
+        return text
+    one, run, publishers, targets = _id_patterns()
+    text = targets.sub("", text)
+
+    def names(match) -> str:
+        return ", ".join(dict.fromkeys(publishers[i] for i in one.findall(match.group(0))))
+
+    return run.sub(names, text)
+
+
+@functools.lru_cache(maxsize=4)
+def _id_patterns_for(checksum: str) -> tuple[Any, Any, dict[str, str], Any]:
+    import re
+
+    from . import data
+
+    pkg = data.shared_package()
+    publishers = dict(zip(pkg.sources["source_id"], pkg.sources["publisher"].astype(str)))
+
+    def alternatives(ids) -> str:  # the longest first: an id that extends another
+        return "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+
+    one = rf"(?<![\w-])(?:{alternatives(publishers)})(?![\w-])"
+    targets = re.compile(rf"(?<![\w-])(?:{alternatives(pkg.targets['target_id'])})(?![\w-])(?:: |, )")
+    return re.compile(one), re.compile(rf"{one}(?:(?:, |; ?){one})*"), publishers, targets
+
+
+def _id_patterns() -> tuple[Any, Any, dict[str, str], Any]:
+    from . import data
+
+    return _id_patterns_for(data.shared_package().checksum)
 
 
 def show(fig) -> None:

@@ -178,3 +178,18 @@ def test_the_sensitivity_by_input_formats_each_value_by_the_unit_in_the_input_na
     report = Report("budget_floor", "vn", "en", "T", tables={"sensitivity_inputs": frame})
     page = table_view(report, "sensitivity_inputs").html
     assert ">2,061,760<" in page and ">5.50<" in page and "2,061,760.00" not in page
+
+
+def test_a_basis_for_readers_names_publishers_not_source_or_target_ids():
+    from nq57lib import data
+    from nq57lib.report_view import publishers_for_ids
+
+    pkg = data.load_package()
+    publisher = dict(zip(pkg.sources["source_id"], pkg.sources["publisher"]))
+    a, b = sorted(publisher)[:2]
+    target = pkg.targets["target_id"].iloc[0]
+    text = f"16.88 % (2019; {a}, {b}, {a}); {target}: Resolution 57, {a}; ({target}, {b}); not-{a}x"
+    out = publishers_for_ids(text)
+    assert out == (f"16.88 % (2019; {', '.join(dict.fromkeys([publisher[a], publisher[b]]))}); Resolution 57, "
+                   f"{publisher[a]}; ({publisher[b]}); not-{a}x")
+    assert publishers_for_ids(None) is None and publishers_for_ids("") == ""

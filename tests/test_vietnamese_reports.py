@@ -90,3 +90,17 @@ def test_a_vietnamese_report_has_no_english_locale_text(vietnamese_run, notebook
     label = text.t(INPUT_LABEL[notebook], "vi")
     assert html.escape(label, quote=False) in inputs and html.escape(text.t(INPUT_LABEL[notebook], "en"),
                                                                         quote=False) not in inputs
+
+
+@pytest.mark.parametrize("geo", GEOS)
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_a_report_shows_no_source_or_target_id(vietnamese_run, notebook, geo):
+    """Readers see publishers and instruments; the ids stay in the results files."""
+    from nq57lib import data
+
+    reports, manifest = vietnamese_run
+    job = next(j for j in manifest["jobs"] if j["notebook"] == notebook and j["geo"] == geo)
+    words = visible_text((reports / job["report_html"]).read_text(encoding="utf-8"))
+    pkg = data.load_package()
+    ids = [*pkg.sources["source_id"], *pkg.targets["target_id"]]
+    assert [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", words)] == []
