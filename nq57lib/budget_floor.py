@@ -26,8 +26,9 @@ Budget expenditure in the base year, the first rule that applies:
      package's best observation among point values without a scope warning (rows printed as bounds
      or noted "check scope" are left out and named); else its latest outturn, grown to the base year;
   c. a province: the mean observed ratio of local budget expenditure (excluding carry-over; outturns
-     and estimates) to GRDP over the latest ``BASE_RATIO_YEARS`` years with both figures, naming
-     them, times GRDP in the base year (derived). A unit created by the 2025 merger without its own
+     and estimates) to GRDP over the latest ``BASE_RATIO_YEARS`` years with both figures (from GRDP's
+     2019 series break: earlier levels are on another basis), naming them, times GRDP in the base year
+     (derived). A unit created by the 2025 merger without its own
      figures sums its old units' budgets and GRDP in years when all report, else uses the old units
      that do report (assumed, the others named), among the years at most ``MERGED_RATIO_WINDOW_YEARS``
      before the base year (the years left out are named). The plan-derived figure (the geography's own S&T
@@ -423,17 +424,22 @@ def _national_estimate(pkg, year: int) -> tuple[pd.Series | None, pd.DataFrame]:
 
 
 def _ratio_years(pkg, geo: str, base_year: int) -> list[dict[str, Any]]:
-    """Years (up to the base year) with an observed local budget outturn and GRDP of ``geo``: ratio rows."""
+    """Years (up to the base year, from GRDP's series break) with an observed local budget outturn and GRDP
+    of ``geo``: ratio rows."""
     budget = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=_BUDGET_CONCEPT["province"],
                          statuses=list(OUTTURN_STATUSES)) if _has(pkg, geo, "budget_expenditure_bn_vnd") \
         else pd.DataFrame(columns=["year", "value"])
     grdp = data.series(pkg, geo, "grdp_current_bn_vnd").set_index("year") \
         if _has(pkg, geo, "grdp_current_bn_vnd") else pd.DataFrame(columns=["value"])
     inferred = _inferred_concepts(pkg, geo, "budget_expenditure_bn_vnd")
+    # GRDP levels before the series break (the 2019 re-evaluation) are on another basis: no ratio across it.
+    since = pkg.indicator("grdp_current_bn_vnd")["series_break_year"]
+    since = int(since) if pd.notna(since) else None
     out = []
     for row in budget.itertuples():
         year = int(row.year)
-        if year <= base_year and year in grdp.index and pd.notna(row.value):
+        if (year <= base_year and (since is None or year >= since) and year in grdp.index
+                and pd.notna(row.value)):
             out.append({"year": year, "geo": geo, "budget": float(row.value), "grdp": float(grdp.loc[year, "value"]),
                         "sources": [row.source_id, grdp.loc[year, "source_id"]],
                         "inferred": [geo] if (year, row.concept, row.status, row.source_id) in inferred else []})

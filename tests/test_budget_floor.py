@@ -696,3 +696,21 @@ def test_the_readmes_describe_the_15_floor_and_the_new_phu_tho_base_as_the_repor
     data_readme = " ".join((root / "data/README.md").read_text(encoding="utf-8").split())
     assert "does not state whether carry-over spending is included" in data_readme
     assert f"{B.MERGED_RATIO_WINDOW_YEARS} years before the base year" in data_readme
+
+
+def test_no_budget_ratio_is_formed_with_grdp_from_before_its_series_break(pkg):
+    """GRDP levels before the 2019 re-evaluation are on an older basis: a budget outturn of such a year forms no ratio."""
+    import dataclasses
+
+    import pandas as pd
+
+    brk = int(pkg.indicator("grdp_current_bn_vnd")["series_break_year"])
+    obs = pkg.observations
+    grdp_years = set(obs[(obs["geo_id"] == "vinh-phuc") & (obs["indicator_id"] == "grdp_current_bn_vnd")]["year"])
+    old = max(y for y in grdp_years if y < brk)  # a year with a (pre-break) GRDP level in the data
+    budget = obs[(obs["geo_id"] == "vinh-phuc") & (obs["indicator_id"] == "budget_expenditure_bn_vnd")
+                 & (obs["year"] == brk)]
+    assert len(budget) == 1
+    added = dataclasses.replace(pkg, observations=pd.concat([obs, budget.assign(year=old)], ignore_index=True))
+    years = [r["year"] for r in B._ratio_years(added, "vinh-phuc", 2025)]
+    assert brk in years and old not in years
