@@ -32,6 +32,16 @@ def format_number(value: float, lang: str, decimals: int | None = None) -> str:
     return text
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_significant(value: float, lang: str, digits: int = 3) -> str:
+    """A number too small for fixed decimals, with ``digits`` significant figures: '8.45 × 10⁻⁶'
+    ('8,45 × 10⁻⁶' in Vietnamese), so a fitted parameter never reads as '0.00'."""
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{format_number(float(mantissa), lang, digits - 1)} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
 def fmt_number(value: Any, lang: str, decimals: int = 1) -> str:
     """A number for prose: thousands grouped, '.' decimal in English, ',' decimal in Vietnamese;
     '–' for a missing value."""

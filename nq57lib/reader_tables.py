@@ -34,7 +34,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from .errors import ParameterError, check_choice
-from .formatting import LANGS, format_number
+from .formatting import LANGS, format_number, format_significant
 
 KINDS = ("text", "int", "year", "share", "money", "number", "number_text", "badge", "link")
 NUMERIC_KINDS = ("int", "year", "share", "money", "number", "number_text")
@@ -129,6 +129,9 @@ def format_value(value: Any, kind: str, lang: str, decimals: int | None = None) 
     if kind == "money":
         return format_number(float(value), lang, 0 if decimals is None else decimals)
     if kind == "number":
+        shown = 2 if decimals is None else decimals
+        if value != 0 and abs(float(value)) < 0.5 * 10 ** -shown:  # would read as 0.00: significant figures
+            return format_significant(float(value), lang)
         return format_number(float(value), lang, decimals)
     return str(value)
 

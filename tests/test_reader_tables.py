@@ -193,3 +193,12 @@ def test_a_basis_for_readers_names_publishers_not_source_or_target_ids():
     assert out == (f"16.88 % (2019; {', '.join(dict.fromkeys([publisher[a], publisher[b]]))}); Resolution 57, "
                    f"{publisher[a]}; ({publisher[b]}); not-{a}x")
     assert publishers_for_ids(None) is None and publishers_for_ids("") == ""
+
+
+@pytest.mark.parametrize("lang,expected", [("en", "8.45 × 10⁻⁶"), ("vi", "8,45 × 10⁻⁶")])
+def test_a_tiny_fitted_parameter_keeps_its_significant_figures(lang, expected):
+    from nq57lib.reader_tables import format_value
+
+    assert format_value(8.4512e-06, "number", lang) == expected
+    assert format_value(-0.0012, "number", lang, 2) == ("-1.20 × 10⁻³" if lang == "en" else "-1,20 × 10⁻³")
+    assert format_value(0.0, "number", lang) == "0" and format_value(0.25, "number", lang, 2) in ("0.25", "0,25")
