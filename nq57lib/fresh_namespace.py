@@ -7,9 +7,9 @@ is put back to how the kernel was before its first notebook:
 
 - the user namespace, the output history and the execution counter (IPython's ``reset``; the
   first cell of every notebook is ``[1]`` again);
-- every cache of nq57lib (``functools.lru_cache``, and the dictionaries of ``CACHE_DICTS``) except the validated data package
-  (``KEPT_CACHES``): ``data.load_package`` hands each call its own copy of the tables, so a
-  notebook that edits them in place cannot change the next one's data;
+- every cache of nq57lib (``functools.lru_cache``, and the dictionaries of ``CACHE_DICTS``) except
+  the validated data package (``KEPT_CACHES``): ``data.load_package`` hands each call its own
+  copy of the tables, so a notebook that edits them in place cannot change the next one's data;
 - matplotlib's ``rcParams`` and its open figures; pandas' options;
 - the global random states of ``random`` and ``numpy.random``; numpy's print options and
   floating-point error handling; the recursion limit;
@@ -19,7 +19,7 @@ is put back to how the kernel was before its first notebook:
 
 A notebook that changes other process-wide state (patches a library, registers display
 formatters, changes logging) should be run with ``nq57 run --fresh-kernels``. The pool's tests
-check that reports are byte-identical to fresh-kernel runs.
+check that the results files and every cell's output are byte-identical to fresh-kernel runs.
 
 This module is imported in the kernel only; it must stay light (no papermill, no jupyter_client).
 """
@@ -50,12 +50,11 @@ class _State:
 
 
 _before_first: _State | None = None
-notebooks_started = 0  # how many notebooks this kernel has started (read by tests and the pool's record)
 
 
 def start(cwd: str) -> None:
     """Make the kernel as fresh as a new one for the next notebook, whose folder is ``cwd``."""
-    global _before_first, notebooks_started
+    global _before_first
     if _before_first is None:
         _before_first = _snapshot()
     else:
@@ -66,7 +65,6 @@ def start(cwd: str) -> None:
     shell = get_ipython()
     if shell is not None:
         shell.reset(new_session=True)  # names, Out/_ history, execution count back to 1
-    notebooks_started += 1
 
 
 # Imported before the first notebook's state is recorded, as the notebooks would import them: their

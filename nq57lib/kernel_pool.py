@@ -11,9 +11,10 @@ record, as with a fresh kernel; its metadata ``nq57.kernel`` says which notebook
 was.
 
 Isolation: a kernel that has run a notebook that failed in any way (an error, a cell over the
-timeout, a kernel that died) is shut down and the worker's next notebook starts a new one. A worker that
-has run ``MAX_NOTEBOOKS_PER_WORKER`` notebooks is replaced with its kernel (memory). Plain ``papermill`` runs of the
-notebooks are unaffected: the engine is used only when ``nq57 run`` names it.
+timeout, a kernel that died) is shut down (``runner.execute_job``), and the worker's next notebook
+starts a new one. A worker that has run ``MAX_NOTEBOOKS_PER_WORKER`` notebooks is replaced with its
+kernel (memory). Plain ``papermill`` runs of the notebooks are unaffected: the engine is used only
+when ``nq57 run`` names it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import json
 import os
 from typing import Any
 
+from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.log import logger
@@ -57,15 +59,13 @@ class WarmKernel:
             self.manager = AsyncKernelManager(kernel_name=self.kernel_name)
             self.kernels_started += 1
         self.notebooks += 1
-        return {"engine_name": ENGINE, "km": self.manager, "warm_kernel": self, "warm_cwd": os.path.abspath(cwd)}
+        return {"engine_name": ENGINE, "warm_kernel": self, "warm_cwd": os.path.abspath(cwd)}
 
     def record(self) -> dict[str, Any]:
         """What the executed notebook's metadata ``nq57.kernel`` says of the kernel it ran in."""
         return {"kernel": self.kernels_started, "notebook_in_kernel": self.notebooks, "fresh_namespace": True}
 
     def _alive(self) -> bool:
-        from jupyter_core.utils import run_sync
-
         if not self.manager.has_kernel:
             return True  # not started yet: papermill starts it
         try:
@@ -81,8 +81,6 @@ class WarmKernel:
             client.stop_channels()
         if manager is None or not manager.has_kernel:
             return
-        from jupyter_core.utils import run_sync
-
         try:
             run_sync(manager.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - already dead or half-started: make sure the process is gone
@@ -96,7 +94,7 @@ class WarmNotebookClient(PapermillNotebookClient):
     """papermill's notebook client, starting each notebook with a fresh namespace in a kept kernel."""
 
     def __init__(self, nb_man, warm_kernel: WarmKernel, warm_cwd: str, **kwargs):
-        super().__init__(nb_man, **kwargs)
+        super().__init__(nb_man, km=warm_kernel.manager, **kwargs)
         self.warm_kernel = warm_kernel
         self.warm_cwd = warm_cwd
         self.kc = warm_kernel.client  # None for the kernel's first notebook: papermill starts one
@@ -150,7 +148,7 @@ class FewerSaves(NotebookExecutionManager):
 
 
 class WarmEngine(NBClientEngine):
-    """papermill engine ``nq57-warm``: papermill's nbclient engine with a kept kernel (``km``)."""
+    """papermill engine ``nq57-warm``: papermill's nbclient engine with a kept kernel (``warm_kernel``)."""
 
     @classmethod
     def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,

@@ -18,7 +18,7 @@ Everything here is testable without a kernel; the notebooks only arrange it on t
 from __future__ import annotations
 
 import functools
-
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -26,6 +26,9 @@ import pandas as pd
 
 from .provenance import SOURCE_ID_PATTERN, Assumption
 from .text import section, t
+
+_SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
+_SOURCE_ID_RUN = re.compile(rf"{SOURCE_ID_PATTERN}(?:(?:, |; ?){SOURCE_ID_PATTERN})*")
 
 ASSUMPTION_COLUMNS = ["name", "value", "unit", "kind", "label", "basis"]
 SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "tier"]
@@ -80,12 +83,10 @@ def sources_frame(pkg, source_ids: Iterable[str]) -> pd.DataFrame:
 
 def source_ids_in(*texts: Any) -> set[str]:
     """Source ids of the package mentioned in free text (assumption bases, notes)."""
-    import re
-
     found: set[str] = set()
     for text in texts:
         if isinstance(text, str):
-            found.update(re.findall(SOURCE_ID_PATTERN, text))
+            found.update(_SOURCE_ID.findall(text))
     return found
 
 
@@ -204,42 +205,27 @@ def publishers_for_ids(text: Any) -> Any:
     """A basis for readers: source ids replaced by their publishers, target ids (``target-id: `` or
     ``target-id, ``) dropped.
 
-    A run of ids ("gso-1, gso-2; vn-3") becomes its publishers, each named once. The results file
-    keeps the ids (its sources table maps them). Ids are matched whole: a word that merely contains
-    one is left alone.
+    A run of ids ("gso-1, gso-2; vn-3") becomes its publishers, each named once; an id the data
+    does not know stays. The results file keeps the ids (its sources table maps them).
     """
     if not isinstance(text, str) or not text:
         return text
-    one, run, publishers, targets = _id_patterns()
-    text = targets.sub("", text)
+    from . import data
+
+    publishers, targets = _reader_names(data.shared_package())
 
     def names(match) -> str:
-        return ", ".join(dict.fromkeys(publishers[i] for i in one.findall(match.group(0))))
+        return ", ".join(dict.fromkeys(publishers.get(i, i) for i in _SOURCE_ID.findall(match.group(0))))
 
-    return run.sub(names, text)
+    return _SOURCE_ID_RUN.sub(names, targets.sub("", text))
 
 
 @functools.lru_cache(maxsize=4)
-def _id_patterns_for(checksum: str) -> tuple[Any, Any, dict[str, str], Any]:
-    import re
-
-    from . import data
-
-    pkg = data.shared_package()
-    publishers = dict(zip(pkg.sources["source_id"], pkg.sources["publisher"].astype(str)))
-
-    def alternatives(ids) -> str:  # the longest first: an id that extends another
-        return "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
-
-    one = rf"(?<![\w-])(?:{alternatives(publishers)})(?![\w-])"
-    targets = re.compile(rf"(?<![\w-])(?:{alternatives(pkg.targets['target_id'])})(?![\w-])(?:: |, )")
-    return re.compile(one), re.compile(rf"{one}(?:(?:, |; ?){one})*"), publishers, targets
-
-
-def _id_patterns() -> tuple[Any, Any, dict[str, str], Any]:
-    from . import data
-
-    return _id_patterns_for(data.shared_package().checksum)
+def _reader_names(pkg) -> tuple[dict[str, str], Any]:
+    """Publisher by source id, and a pattern of the target ids, of one (shared, cached) data package."""
+    ids = sorted(pkg.targets["target_id"], key=len, reverse=True)  # the longest first: an id that extends another
+    targets = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, ids))})(?![\w-])(?:: |, )")
+    return dict(zip(pkg.sources["source_id"], pkg.sources["publisher"].astype(str))), targets
 
 
 def show(fig) -> None:

@@ -394,9 +394,10 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
     kernel (``nq57lib.kernel_pool``) and runs job after job in it, each in a fresh namespace; with
     ``fresh_kernels`` a worker runs one job, in a kernel of its own, and exits.
 
-    Isolation: a failed job gets its kernel replaced (``execute_job``); a worker that dies is
-    recorded as its job's failure and replaced; Ctrl-C kills the workers, and their kernels exit
-    by themselves (ipykernel watches its parent).
+    Isolation: a failed job gets its kernel replaced (``execute_job``); a worker that dies while
+    running a job is recorded as that job's failure and replaced; one that dies before taking its
+    job hands it to another worker (at most ``HAND_OVERS`` times, then the job fails); Ctrl-C kills
+    the workers, and their kernels exit by themselves (ipykernel watches its parent).
     """
     import multiprocessing
     from multiprocessing.connection import wait
@@ -409,7 +410,17 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
     context = multiprocessing.get_context("fork")
     per_worker = 1 if fresh_kernels else kernel_pool.MAX_NOTEBOOKS_PER_WORKER
     pending, idle, busy = list(reversed(jobs)), [], {}
-    handed: dict[tuple[str, str], int] = {}  # times each job was given to a worker that died before taking it
+    lost: dict[tuple[str, str], int] = {}  # per job: workers that died before taking it
+
+    def dead_worker(worker: _Worker, job: Job, started: bool) -> None:
+        worker.stop()
+        key = (job.notebook, job.geo)
+        lost[key] = lost.get(key, 0) + (not started)
+        if not started and lost[key] <= HAND_OVERS:
+            pending.append(job)  # not the job's fault: another worker takes it
+        else:
+            on_done(_lost_job_record(job, f"the job process died (exit code {worker.process.exitcode})"))
+
     try:
         while pending or busy:
             while pending and len(idle) + len(busy) < workers:
@@ -418,22 +429,15 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
                 worker, job = idle.pop(), pending.pop()
                 if worker.give(job):
                     busy[worker.connection] = worker
-                else:  # the worker had died while idle: the job goes back, another worker takes it
-                    worker.stop()
-                    pending.append(job)
+                else:  # the worker had died while idle
+                    dead_worker(worker, job, started=False)
             for connection in wait(list(busy)):
                 worker = busy[connection]
                 try:
                     message = connection.recv()
                 except (EOFError, OSError):  # the worker died
                     del busy[connection]
-                    worker.stop()
-                    job, key = worker.job, (worker.job.notebook, worker.job.geo)
-                    handed[key] = handed.get(key, 0) + 1
-                    if not worker.started and handed[key] < 3:
-                        pending.append(job)  # it died before taking the job: not the job's fault
-                        continue
-                    on_done(_lost_job_record(job, f"the job process died (exit code {worker.process.exitcode})"))
+                    dead_worker(worker, worker.job, worker.started)
                     continue
                 if message == _STARTED:
                     worker.started = True
@@ -455,6 +459,7 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
 
 
 _STARTED = "started"  # what a worker sends when it has taken a job, before its record
+HAND_OVERS = 2  # a job whose workers keep dying before taking it fails after this many hand-overs
 
 
 class _Worker:
