@@ -28,6 +28,7 @@ import io
 import json
 import os
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -109,8 +110,13 @@ class DataPackage:
 
     def indicator(self, indicator_id: str) -> pd.Series:
         """Metadata row of one indicator (raises ParameterError if unknown)."""
-        check_indicator(self, indicator_id)
-        return self.indicators.set_index("indicator_id").loc[indicator_id]
+        table = self.indicators
+        hits = np.flatnonzero(table["indicator_id"].to_numpy() == indicator_id)
+        if not hits.size:
+            check_indicator(self, indicator_id)  # raises, with a suggestion
+        row = table.iloc[hits[0]].drop("indicator_id")
+        row.name = indicator_id
+        return row
 
 
 # --------------------------------------------------------------------------------------------
@@ -739,10 +745,10 @@ def check_indicator(pkg: DataPackage, indicator_id: str, *, name: str = "indicat
 
 def geo_row(pkg: DataPackage, geo_id: str) -> pd.Series:
     """Geography metadata of one unit."""
-    rows = pkg.geography[pkg.geography["geo_id"] == geo_id]
-    if rows.empty:
+    hits = np.flatnonzero(pkg.geography["geo_id"].to_numpy() == geo_id)
+    if not hits.size:
         resolve_geo(geo_id, pkg)  # raises with a suggestion
-    return rows.iloc[0]
+    return pkg.geography.iloc[hits[0]]
 
 
 def geo_name(pkg: DataPackage, geo_id: str, lang: str = "en") -> str:
@@ -816,27 +822,132 @@ def with_provenance(pkg: DataPackage, picked: pd.DataFrame) -> pd.DataFrame:
 def rank_observations(frame: pd.DataFrame) -> pd.DataFrame:
     """Order candidate observations best-first per year by the documented rule (see ``series``).
 
-    ``frame`` is ``observations_for`` / ``with_provenance`` output. Candidates compete per
-    (geography, concept, year). Adds ``rank`` (1 = best) and
+    ``frame`` is ``observations_for`` / ``with_provenance`` output, of one series or of many:
+    candidates compete per (geography, indicator, concept, year). Adds ``rank`` (1 = best) and
     ``chosen_by`` on the winner of each year: the first rule step at which it beats the runner-up
     (``"only candidate"`` when alone; empty on the other rows).
     """
     keys = _rule_keys(frame)
     order = [col for col, _ in RULE_STEPS]
-    groups = [c for c in ("geo_id", "concept", "year") if c in frame.columns]
+    groups = _competition(frame)
     ranked = keys.sort_values([*groups, *order], kind="mergesort")
     ranked["rank"] = ranked.groupby(groups).cumcount() + 1
-    ranked["chosen_by"] = ""
-    for _, group in ranked.groupby(groups, sort=False):
-        first = group.index[0]
-        if len(group) == 1:
-            ranked.loc[first, "chosen_by"] = ONLY_CANDIDATE
-            continue
-        second = group.index[1]
-        ranked.loc[first, "chosen_by"] = next(
-            (words for col, words in RULE_STEPS if ranked.loc[first, col] != ranked.loc[second, col]),
-            "source id (tie)")
+    ranked["chosen_by"] = _chosen_by(ranked)
     return ranked.drop(columns=order[:-1])
+
+
+def _competition(frame: pd.DataFrame) -> list[str]:
+    """The columns whose values the candidates of one contest share."""
+    return [c for c in ("geo_id", "indicator_id", "concept", "year") if c in frame.columns]
+
+
+def _chosen_by(ranked: pd.DataFrame) -> np.ndarray:
+    """Per row of ``ranked`` (sorted best-first within each contest): for a winner, the first rule step
+    at which it differs from the runner-up (the next row), ``"only candidate"`` when alone; else ''."""
+    rank = ranked["rank"].to_numpy()
+    winner = rank == 1
+    has_runner_up = winner & np.append(rank[1:] == 2, False)
+    why = np.full(len(ranked), "source id (tie)", dtype=object)
+    for col, words in reversed(RULE_STEPS):  # the earliest differing step is written last
+        values = ranked[col].to_numpy()
+        differs = np.append(values[:-1] != values[1:], False) if len(values) else np.zeros(0, dtype=bool)
+        why = np.where(differs, words, why)
+    return np.where(has_runner_up, why, np.where(winner, ONLY_CANDIDATE, ""))
+
+
+@dataclass(frozen=True, eq=False)
+class TableSnapshot:
+    """Some tables of a data package as they are now, to tell later whether any has been edited.
+
+    The copies are shallow: copy-on-write (pandas 3) keeps them as they were when the package's
+    tables are edited. A result derived from a package may be kept while ``matches`` it.
+    """
+
+    tables: tuple[tuple[str, pd.DataFrame | None], ...]
+
+    @classmethod
+    def of(cls, pkg: DataPackage, names: Sequence[str] = TABLES) -> "TableSnapshot":
+        return cls(tuple((name, None if getattr(pkg, name) is None else getattr(pkg, name).copy(deep=False))
+                         for name in names))
+
+    def matches(self, pkg: DataPackage) -> bool:
+        """Whether each table of ``pkg`` still equals its copy (values, labels and dtypes)."""
+        for name, kept in self.tables:
+            table = getattr(pkg, name)
+            if (table is None) != (kept is None) or (table is not None and not table.equals(kept)):
+                return False
+        return True
+
+
+SERIES_COLUMNS = ["year", "value", "comparator", "unit", "status", "concept", "published", "source_id", "publisher",
+                  "kind", "tier", "url", "note", "derivation", "rank_out_of", "is_rounded", "n_candidates",
+                  "chosen_by", "segment"]
+
+
+@dataclass(frozen=True, eq=False)
+class _Ranked:
+    """The package's observations of some statuses, ranked, and the best of each contest."""
+
+    candidates: pd.DataFrame  # rank_observations output, whole package
+    candidates_of: dict  # (geo_id, indicator_id) -> row positions in candidates
+    best: pd.DataFrame  # the winners, in the columns of ``series``
+    best_of: dict  # (geo_id, indicator_id, concept) -> row positions in best
+
+
+@dataclass(eq=False)
+class _Ranking:
+    """The rankings made of a package's tables, while they are unedited."""
+
+    snapshot: TableSnapshot  # the tables the rankings read: observations, sources, indicators
+    by_statuses: dict  # statuses key -> _Ranked
+
+
+# One ranking per data package object (weak keys: it goes with its package, so nothing outlives a notebook).
+_RANKINGS: "weakref.WeakKeyDictionary[DataPackage, _Ranking]" = weakref.WeakKeyDictionary()
+
+
+def _ranked(pkg: DataPackage, statuses: Sequence[str] | None) -> _Ranked:
+    """The whole package ranked once per package object and ``statuses``, kept while its tables are unedited.
+
+    Contests (geography, indicator, concept, year) are independent, so a row ranks as it would among
+    its own series' candidates alone. The tables are compared with the kept copies on every call,
+    so an edit of a package's tables is always seen.
+    """
+    key = None if statuses is None else tuple(sorted(set(statuses)))
+    ranking = _RANKINGS.get(pkg)
+    if ranking is None or not ranking.snapshot.matches(pkg):
+        ranking = _Ranking(TableSnapshot.of(pkg, ("observations", "sources", "indicators")), {})
+        _RANKINGS[pkg] = ranking
+    if key not in ranking.by_statuses:
+        obs = pkg.observations
+        if key is not None:
+            obs = obs[obs["status"].isin(list(key))]
+        ranked = rank_observations(with_provenance(pkg, obs)).reset_index(drop=True)
+        contest = ["geo_id", "indicator_id", "concept", "year"]
+        winner = ranked["rank"] == 1
+        best = ranked[winner].copy()
+        best["n_candidates"] = ranked.groupby(contest)["rank"].transform("size")[winner].astype("Int64")
+        best["published"] = best["released"]
+        brk = best["indicator_id"].map(pkg.indicators.set_index("indicator_id")["series_break_year"]).astype(float)
+        best["segment"] = np.where(brk.isna(), 0, best["year"] >= brk).astype(int)
+        best["value"] = best["value"].astype(float)
+        best = best.reset_index(drop=True)
+        ranking.by_statuses[key] = _Ranked(ranked, ranked.groupby(["geo_id", "indicator_id"], sort=False).indices,
+                                           best[SERIES_COLUMNS],
+                                           best.groupby(["geo_id", "indicator_id", "concept"], sort=False).indices)
+    return ranking.by_statuses[key]
+
+
+def ranked_candidates(pkg: DataPackage, geo_id: str, indicator_id: str,
+                      statuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """The candidates of one geography and indicator (``observations_for``, restricted to ``statuses``),
+    ranked per (concept, year) by the rule of ``series`` (``rank_observations``).
+
+    The package is ranked once per package object and ``statuses`` and kept while its tables are
+    unedited (compared on every call, so an edit is always seen).
+    """
+    ranked = _ranked(pkg, statuses)
+    return ranked.candidates.iloc[ranked.candidates_of.get((geo_id, indicator_id), [])]
 
 
 def _rule_keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -848,7 +959,7 @@ def _rule_keys(frame: pd.DataFrame) -> pd.DataFrame:
     # for that year later; an undated release yields to its producer's dated ones.
     is_plan = out["status"] == "plan"
     out["_plan"] = is_plan.astype(int)
-    group = [out[c] for c in ("geo_id", "concept") if c in out.columns] + [out["year"], out["producer"]]
+    group = [out[c] for c in _competition(out)] + [out["producer"]]
     latest = released.groupby([*group, is_plan]).transform("max")
     out["_superseded"] = (released < latest).astype(int)
     rounded = out["is_rounded"].fillna(False).astype(bool)
@@ -920,28 +1031,18 @@ def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None
     break (indicator ``series_break_year``): fit no trend across segments.
     """
     geo_id = resolve_geo(geo_id, pkg)
-    cands = observations_for(pkg, geo_id, indicator_id)
-    if statuses is not None:
-        cands = cands[cands["status"].isin(list(statuses))]
+    check_indicator(pkg, indicator_id)
+    ranked = _ranked(pkg, statuses)
     if concept is None:
-        concept = default_concept(pkg, indicator_id, cands["concept"])
+        concept = default_concept(pkg, indicator_id, ranked.candidates["concept"].iloc[
+            ranked.candidates_of.get((geo_id, indicator_id), [])])
     elif concept not in pkg.indicator(indicator_id)["concepts"].split("|"):
         raise ParameterError("concept", f"{concept!r} is not a concept of {indicator_id} "
                                         f"({pkg.indicator(indicator_id)['concepts']})")
-    cands = cands[cands["concept"] == concept]
-    columns = ["year", "value", "comparator", "unit", "status", "concept", "published", "source_id", "publisher",
-               "kind", "tier", "url", "note", "derivation", "rank_out_of", "is_rounded", "n_candidates", "chosen_by",
-               "segment"]
-    if cands.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    ranked = rank_observations(cands)
-    best = ranked[ranked["rank"] == 1].copy()
-    best["n_candidates"] = best["year"].map(ranked.groupby("year").size())
-    best["published"] = best["released"]
-    brk = pkg.indicator(indicator_id)["series_break_year"]
-    best["segment"] = 0 if pd.isna(brk) else (best["year"] >= int(brk)).astype(int)
-    best["value"] = best["value"].astype(float)
-    return best[columns].reset_index(drop=True)
+    rows = ranked.best_of.get((geo_id, indicator_id, concept))
+    if rows is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SERIES_COLUMNS})
+    return ranked.best.iloc[rows].reset_index(drop=True)
 
 
 def audit(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None = None) -> pd.DataFrame:

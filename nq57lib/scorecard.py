@@ -292,12 +292,15 @@ class TargetData:
 
 
 class SeriesCache:
-    """Series looked up once per step: many targets share a geography, indicator and concept."""
+    """Series looked up once for the steps of a notebook: many targets share a geography, indicator
+    and concept. Valid while the package's tables are unedited (``data.TableSnapshot``)."""
 
     def __init__(self, pkg):
         self._pkg = weakref.ref(pkg)  # not a strong reference: the cache must not keep its package alive
+        self.snapshot = data.TableSnapshot.of(pkg)
         self._own: dict = {}
         self._merged: dict = {}
+        self.targets: dict = {}  # (geo_id, indicator_id, stated concept, lang) -> TargetData
 
     def own(self, geo_id: str, indicator_id: str, concept: str | None) -> pd.DataFrame:
         key = (geo_id, indicator_id, concept)
@@ -324,10 +327,11 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _cache_for(pkg) -> SeriesCache:
-    """The series cache of this data package (created on first use)."""
-    if pkg not in _CACHE:
-        _CACHE[pkg] = SeriesCache(pkg)
-    return _CACHE[pkg]
+    """The series cache of this data package (created on first use, and again after its tables were edited)."""
+    cache = _CACHE.get(pkg)
+    if cache is None or not cache.snapshot.matches(pkg):
+        cache = _CACHE[pkg] = SeriesCache(pkg)
+    return cache
 
 
 def _merged_history(pkg, merged: pd.DataFrame, indicator_id: str, concept: str | None) -> pd.DataFrame:
@@ -342,9 +346,18 @@ def _merged_history(pkg, merged: pd.DataFrame, indicator_id: str, concept: str |
 
 
 def target_data(pkg, geo_id: str, target: Mapping[str, Any], cache: SeriesCache, lang: str = "en") -> TargetData:
-    """The history a target (``indicator_id`` and stated ``concept``) is compared with (rule 1)."""
+    """The history a target (``indicator_id`` and stated ``concept``) is compared with (rule 1).
+
+    Looked up once per ``cache``: treat the result as read-only."""
     indicator_id = target["indicator_id"]
     stated = None if _missing(target["concept"]) else str(target["concept"])
+    key = (geo_id, indicator_id, stated, lang)
+    if key not in cache.targets:
+        cache.targets[key] = _target_data(pkg, geo_id, indicator_id, stated, cache, lang)
+    return cache.targets[key]
+
+
+def _target_data(pkg, geo_id: str, indicator_id: str, stated: str | None, cache: SeriesCache, lang: str) -> TargetData:
     frame, basis, reason = cache.own(geo_id, indicator_id, stated), "own series", ""
     if frame.empty and data.old_units(pkg, geo_id):
         merged = cache.merged(geo_id, indicator_id, stated)

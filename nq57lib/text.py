@@ -63,7 +63,12 @@ def plain(value: Any) -> str:
 
 
 def section(prefix: str, lang: str) -> dict[str, str]:
-    """{entry: text} of every key directly under ``prefix`` (e.g. ``report.columns``)."""
+    """{entry: text} of every key directly under ``prefix`` (e.g. ``report.columns``): the caller's own copy."""
+    return dict(_section(prefix, lang))
+
+
+@lru_cache(maxsize=None)
+def _section(prefix: str, lang: str) -> dict[str, str]:
     start = prefix + "."
     return {key[len(start):]: text for key, text in catalog(lang).items()
             if key.startswith(start) and "." not in key[len(start):]}

@@ -438,3 +438,56 @@ def test_shipped_figures_whose_scope_the_source_does_not_state_are_flagged():
     assert ("vinh-phuc", "budget_expenditure_bn_vnd", 2023) in keys
     says_so = obs["note"].fillna("").str.contains("does not say how carry-over")
     assert flagged.index.isin(obs[says_so].index).sum() == says_so.sum()
+
+
+def test_whole_package_ranking_ranks_each_series_as_alone():
+    """series ranks the whole package at once; every (geography, indicator) must rank exactly as its own
+    candidates ranked alone would (contests never cross indicators that share a concept name)."""
+    pkg = data.load_package()
+    pairs = pkg.observations[["geo_id", "indicator_id"]].drop_duplicates().itertuples(index=False)
+    for statuses in (None, ("official", "preliminary", "estimate")):
+        for geo_id, indicator_id in pairs:
+            alone = data.observations_for(pkg, geo_id, indicator_id)
+            if statuses is not None:
+                alone = alone[alone["status"].isin(statuses)]
+            expected = data.rank_observations(alone).reset_index(drop=True)
+            got = data.ranked_candidates(pkg, geo_id, indicator_id, statuses).reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, expected, obj=f"{geo_id} {indicator_id} {statuses}")
+
+
+def test_shared_concept_names_do_not_compete_across_indicators():
+    """Several indicators use the concept 'standard': ranked together, each keeps its own winners."""
+    pkg = data.load_package()
+    everything = data.rank_observations(data.with_provenance(pkg, pkg.observations))
+    winners = everything[everything["rank"] == 1]
+    assert not winners.duplicated(["geo_id", "indicator_id", "concept", "year"]).any()
+    per_contest = everything.groupby(["geo_id", "indicator_id", "concept", "year"])["rank"].agg(["min", "max", "size"])
+    assert (per_contest["min"] == 1).all() and (per_contest["max"] == per_contest["size"]).all()
+    shared = pkg.observations.groupby("concept")["indicator_id"].nunique()
+    assert (shared > 1).any()  # the case this test is about exists in the shipped data
+
+
+def test_an_edited_table_is_seen_by_the_next_lookup():
+    """Rankings are kept per package object, but an edit of its tables (in place) is never hidden."""
+    pkg = data.load_package()
+    before = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
+    year = int(before["year"].iloc[-1])
+    obs = pkg.observations
+    rows = obs.index[(obs["geo_id"] == "vinh-phuc") & (obs["indicator_id"] == "grdp_current_bn_vnd")
+                     & (obs["year"] == year) & (obs["source_id"] == before["source_id"].iloc[-1])]
+    pkg.observations.loc[rows, "value"] = 1.5  # in place, the same DataFrame object
+    after = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
+    assert after["value"].iloc[-1] == 1.5
+    pkg.sources.loc[pkg.sources["source_id"] == after["source_id"].iloc[-1], "publisher"] = "Edited publisher"
+    assert data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")["publisher"].iloc[-1] == "Edited publisher"
+    # the next package is unaffected (its own copy)
+    assert data.series(data.load_package(), "vinh-phuc", "grdp_current_bn_vnd")["value"].iloc[-1] == before["value"].iloc[-1]
+
+
+def test_indicator_row_and_geo_row():
+    pkg = data.load_package()
+    row = pkg.indicator("de_share_pct")
+    assert row.name == "de_share_pct" and "indicator_id" not in row.index and row["unit"] == "% of GRDP"
+    assert data.geo_row(pkg, "vinh-phuc")["name_vi"] == "Vĩnh Phúc"
+    with pytest.raises(ParameterError, match="did you mean 'de_share_pct'"):
+        pkg.indicator("de-share")

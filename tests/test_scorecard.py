@@ -528,3 +528,17 @@ def test_a_share_target_reads_the_same_in_the_scorecard_and_the_digital_economy_
     shares = card[card["indicator_id"] == "de_share_pct"]
     badges = {r["target_id"]: sc.badge_of(r["assessment"]) for r in shares.to_dict("records")}
     assert answered and {t: badges[t] for t in answered} == answered
+
+
+def test_steps_see_an_edit_of_the_package_between_them():
+    """The steps share one series cache per package object; an edit of the tables between steps is seen."""
+    pkg = data.load_package()
+    selection = sc.select_targets(pkg, "vinh-phuc")
+    first = sc.latest_values(pkg, selection, "en").set_index("target_id")
+    row = first.dropna(subset=["latest_source_id"]).iloc[0]
+    obs = pkg.observations
+    hit = ((obs["geo_id"] == row["set_by_geo_id"]) & (obs["indicator_id"] == row["indicator_id"])
+           & (obs["year"] == row["latest_year"]) & (obs["source_id"] == row["latest_source_id"]))
+    pkg.observations.loc[hit, "value"] = 12.5
+    again = sc.latest_values(pkg, selection, "en").set_index("target_id")
+    assert again.loc[row.name, "latest_value"] == 12.5 != row["latest_value"]
