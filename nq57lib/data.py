@@ -890,6 +890,7 @@ class _Ranked:
 
     candidates: pd.DataFrame  # rank_observations output, whole package
     candidates_of: dict  # (geo_id, indicator_id) -> row positions in candidates
+    across_geographies: dict  # (indicator_id, concept) -> row positions in candidates
     best: pd.DataFrame  # the winners, in the columns of ``series``
     best_of: dict  # (geo_id, indicator_id, concept) -> row positions in best
 
@@ -933,6 +934,7 @@ def _ranked(pkg: DataPackage, statuses: Sequence[str] | None) -> _Ranked:
         best["value"] = best["value"].astype(float)
         best = best.reset_index(drop=True)
         ranking.by_statuses[key] = _Ranked(ranked, ranked.groupby(["geo_id", "indicator_id"], sort=False).indices,
+                                           ranked.groupby(["indicator_id", "concept"], sort=False).indices,
                                            best[SERIES_COLUMNS],
                                            best.groupby(["geo_id", "indicator_id", "concept"], sort=False).indices)
     return ranking.by_statuses[key]
@@ -948,6 +950,16 @@ def ranked_candidates(pkg: DataPackage, geo_id: str, indicator_id: str,
     """
     ranked = _ranked(pkg, statuses)
     return ranked.candidates.iloc[ranked.candidates_of.get((geo_id, indicator_id), [])]
+
+
+def ranked_across_geographies(pkg: DataPackage, indicator_id: str, concept: str,
+                              statuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every geography's candidates of one indicator and concept (restricted to ``statuses``), ranked
+    per (geography, year) by the rule of ``series``: the rows with ``rank`` 1 are what ``series`` returns.
+    Kept like ``ranked_candidates``."""
+    check_indicator(pkg, indicator_id)
+    ranked = _ranked(pkg, statuses)
+    return ranked.candidates.iloc[ranked.across_geographies.get((indicator_id, concept), [])]
 
 
 def _rule_keys(frame: pd.DataFrame) -> pd.DataFrame:

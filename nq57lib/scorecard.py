@@ -765,15 +765,11 @@ PANELS = (
 
 
 def panel_candidates(pkg, indicator_id: str, concept: str) -> pd.DataFrame:
-    """Every outcome observation of one indicator and concept, with the producer's tier.
-
-    The tier is the one ``data.observations_for`` uses (``attributed_to``, else the publisher's), so
-    ``data.rank_observations`` picks the same best observation as ``data.series`` would per geography.
+    """Every outcome observation of one indicator and concept, with the producer's tier, ranked per
+    (geography, year) as ``data.series`` ranks them (``data.ranked_across_geographies``): ``rank`` 1 is
+    the observation ``data.series`` picks for that geography and year.
     """
-    obs = pkg.observations
-    picked = obs[(obs["indicator_id"] == indicator_id) & (obs["concept"] == concept)
-                 & obs["status"].isin(OUTCOME_STATUSES)]
-    return data.with_provenance(pkg, picked)
+    return data.ranked_across_geographies(pkg, indicator_id, concept, OUTCOME_STATUSES)
 
 
 def panel_year(candidates: pd.DataFrame) -> int | None:
@@ -806,8 +802,7 @@ def panel_table(pkg, spec: PanelSpec, roles: dict[str, str], lang: str) -> pd.Da
     year = panel_year(candidates)
     if year is None:
         return pd.DataFrame(columns=PANEL_COLUMNS)
-    ranked = data.rank_observations(candidates[candidates["year"] == year])
-    best = ranked.groupby("geo_id", sort=False).head(1).copy()
+    best = candidates[(candidates["year"] == year) & (candidates["rank"] == 1)].copy()
     geo = pkg.geography.set_index("geo_id")
     best["level"] = best["geo_id"].map(geo["level"])
     if not spec.include_nation:
