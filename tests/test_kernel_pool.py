@@ -189,3 +189,17 @@ def test_the_scorecard_s_series_cache_goes_with_its_data_package():
     del pkg
     gc.collect()
     assert len(scorecard._CACHE) == 0  # nothing of a finished notebook's data stays in the module
+
+
+def test_the_kept_series_ranking_goes_with_its_data_package():
+    import gc
+
+    from nq57lib import data
+
+    pkg = data.load_package()
+    data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
+    assert pkg in data._RANKINGS
+    before = len(data._RANKINGS)
+    del pkg
+    gc.collect()
+    assert len(data._RANKINGS) == before - 1  # nothing of a finished notebook's data stays in the module
