@@ -686,11 +686,11 @@ def _geo_lookup(pkg: DataPackage) -> dict[str, set[str]]:
 
 def _build_geo_lookup(pkg: DataPackage) -> dict[str, set[str]]:
     lookup: dict[str, set[str]] = {}
-    for _, row in pkg.geography.iterrows():
-        aliases = (row["aliases"] if isinstance(row["aliases"], str) else "").split("|")
-        for text in (*aliases, row["name_vi"], row["name_en"], row["slug"], row["geo_id"]):
+    columns = ["aliases", "name_vi", "name_en", "slug", "geo_id"]
+    for aliases, name_vi, name_en, slug, geo_id in pkg.geography[columns].itertuples(index=False):
+        for text in (*(aliases if isinstance(aliases, str) else "").split("|"), name_vi, name_en, slug, geo_id):
             if isinstance(text, str) and text.strip():
-                lookup.setdefault(_fold(text), set()).add(row["geo_id"])
+                lookup.setdefault(_fold(text), set()).add(geo_id)
     return lookup
 
 
