@@ -11,8 +11,12 @@ What it times, per figure (median over ``--repeat`` fresh figures, after one war
 - *tight*: the PNG as IPython's inline formatter printed it when a notebook called ``display(fig)`` before
   (``IPython.core.pylabtools.print_figure`` with ``bbox_inches='tight'``: a layout pass, then the figure
   resized to the tight box and drawn again with a new renderer, so every label is measured twice);
-- *one pass*: the PNG ``nq57lib.report_view.show`` displays now (``report_view.figure_png``: one layout
-  and one draw with one renderer, the footnote inside the figure).
+- *one pass*: the PNG ``nq57lib.report_view.show`` displays now (``report_view.figure_png``: the layout
+  engine run once and one draw, with one renderer, the footnote inside the figure).
+
+The "before" code (footnote below the figure, drawn by matplotlib's ``wrap=True`` at draw time) is not
+in this version: run this script on an older checkout's ``nq57lib`` (``PYTHONPATH=...``) for its times;
+there *one pass* falls back to a plain ``savefig`` that cuts the footnote off.
 
 Then, on the scorecard panels, what the PNG compression level and ``chart_style.apply_style`` cost.
 The digital-economy and budget figures are taken from their notebooks, executed in-process up to the
@@ -84,8 +88,7 @@ def time_figure(factory, render, repeat: int) -> tuple[float, float, int]:
         start = time.perf_counter()
         figures = factory()
         built = time.perf_counter()
-        for fig in figures:
-            size = len(render(fig))
+        size = sum(len(render(fig)) for fig in figures)
         renders.append(time.perf_counter() - built)
         builds.append(built - start)
         for fig in figures:
@@ -118,7 +121,7 @@ def main() -> None:
 
     print(f"ms per figure kind (median of {args.repeat} fresh figures; build, then PNG; 'tight' = display(fig) "
           "before, 'one pass' = report_view.show now)")
-    print(f"{'geography':14} {'figure':36} {'build':>7} {'tight':>7} {'1 pass':>7} {'ratio':>6} {'kB':>5}")
+    print(f"{'geography':14} {'figure':26} {'build':>7} {'tight':>7} {'1 pass':>7} {'ratio':>6} {'PNG kB':>7}")
     totals = {"build": 0.0, "tight": 0.0, "one": 0.0}
     for geo, kind, factory in kinds:
         build, tight, _ = time_figure(factory, tight_png, args.repeat)
@@ -126,7 +129,7 @@ def main() -> None:
         totals["build"] += build
         totals["tight"] += tight
         totals["one"] += one
-        print(f"{geo:14} {kind:36} {build:7.0f} {tight:7.0f} {one:7.0f} {tight / one:5.2f}x {size / 1e3:5.0f}")
+        print(f"{geo:14} {kind:26} {build:7.0f} {tight:7.0f} {one:7.0f} {tight / one:5.2f}x {size / 1e3:7.0f}")
     before, after = totals["build"] + totals["tight"], totals["build"] + totals["one"]
     print(f"all figures, build + PNG: {before:.0f} ms before -> {after:.0f} ms now ({before / after:.2f}x)")
 

@@ -229,16 +229,30 @@ def _reader_names(pkg) -> tuple[dict[str, str], Any]:
 
 
 def figure_png(fig) -> bytes:
-    """The figure as PNG at its own dpi, laid out and drawn once (no ``bbox_inches='tight'`` pass: nq57
-    figures hold their footnote and margins inside, ``charts.chart_style.add_footnote``)."""
+    """The figure as PNG at its own dpi, laid out once and drawn once.
+
+    No ``bbox_inches='tight'`` pass (nq57 figures hold their footnote and margins inside:
+    ``charts.chart_style.add_footnote``), and the layout engine runs once with the canvas's renderer
+    (``savefig`` would run it inside a separate draw without output first); the figure keeps its engine.
+    """
     import io
 
     import matplotlib as mpl
 
     buffer = io.BytesIO()
-    with mpl.rc_context({"savefig.bbox": "standard"}):  # a user's rc 'tight' would draw it twice
-        fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor(),
-                    edgecolor=fig.get_edgecolor())
+    engine = fig.get_layout_engine()
+    # 'standard' bbox: a user's rc 'tight' would draw the figure twice; no rc layout replaces the engine.
+    with mpl.rc_context({"savefig.bbox": "standard", "figure.autolayout": False,
+                         "figure.constrained_layout.use": False}):
+        if engine is not None:
+            engine.execute(fig)
+            fig.set_layout_engine(None)
+        try:
+            fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor(),
+                        edgecolor=fig.get_edgecolor())
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
     return buffer.getvalue()
 
 
