@@ -112,8 +112,9 @@ def figure_title(fig, text: str) -> None:
 
 def _wrap(note, paragraph: str, width_px: float, renderer) -> str:
     """``paragraph`` in lines of at most FOOTNOTE_WIDTH_CHARS characters, each narrower than ``width_px``
-    as ``note`` draws it: a paragraph too wide is wrapped again at fewer characters a line (its lines stay
-    even, with no one-word stub left over)."""
+    as ``note`` draws it: a paragraph too wide is wrapped again in as many lines as it needs, of about
+    even length (no one-word stub left over)."""
+    import math
     import textwrap
 
     def width(line: str) -> float:
@@ -126,4 +127,6 @@ def _wrap(note, paragraph: str, width_px: float, renderer) -> str:
         widest = max(lines, key=width)
         if chars <= 20 or width(widest) <= width_px:
             return "\n".join(lines)
-        chars = max(20, min(chars - 1, int(len(widest) * width_px / width(widest))))
+        capacity = int(len(widest) * width_px / width(widest))  # characters a line holds, about
+        even = math.ceil(len(paragraph) / math.ceil(len(paragraph) / capacity)) + 8  # lines of even length
+        chars = max(20, min(chars - 1, capacity, even))
