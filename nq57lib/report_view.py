@@ -228,10 +228,43 @@ def _reader_names(pkg) -> tuple[dict[str, str], Any]:
     return dict(zip(pkg.sources["source_id"], pkg.sources["publisher"].astype(str))), targets
 
 
+def figure_png(fig) -> bytes:
+    """The figure as PNG at its own dpi, laid out once and drawn once.
+
+    No ``bbox_inches='tight'`` pass (nq57 figures hold their footnote and margins inside:
+    ``charts.chart_style.add_footnote``), and the layout engine runs once with the canvas's renderer
+    (``savefig`` would run it inside a separate draw without output first); the figure keeps its engine.
+    """
+    import io
+
+    import matplotlib as mpl
+
+    buffer = io.BytesIO()
+    engine = fig.get_layout_engine()
+    # 'standard' bbox: a user's rc 'tight' would draw the figure twice; no rc layout replaces the engine.
+    with mpl.rc_context({"savefig.bbox": "standard", "figure.autolayout": False,
+                         "figure.constrained_layout.use": False}):
+        if engine is not None:
+            engine.execute(fig)
+            fig.set_layout_engine(None)
+        try:
+            fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor=fig.get_facecolor(),
+                        edgecolor=fig.get_edgecolor())
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
+    return buffer.getvalue()
+
+
 def show(fig) -> None:
-    """Display a matplotlib figure once and free it (no duplicate at the end of the cell)."""
+    """Display a matplotlib figure once as PNG (``figure_png``) and free it (no duplicate at the end of the
+    cell). The output is what ``display(fig)`` gives: an image/png and the figure's text/plain line."""
+    import base64
+
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    display(fig)
-    plt.close(fig)
+    try:
+        display({"image/png": base64.b64encode(figure_png(fig)).decode("ascii"), "text/plain": repr(fig)}, raw=True)
+    finally:
+        plt.close(fig)

@@ -17,7 +17,8 @@ from ..errors import ParameterError, check_choice
 from ..monte_carlo import SimulationResult
 from ..share_projection import ProjectionResult, check_history
 from ..text import bilingual
-from .chart_style import LANGS, PALETTE, SERIES_STYLES, STATUS_MARKERS, add_footnote, label, new_figure
+from .chart_style import (LANGS, PALETTE, SERIES_STYLES, STATUS_MARKERS, add_footnote, figure_title, label,
+                          new_figure)
 
 _LABELS = bilingual("charts.digital_economy")
 _CONCEPT_COLORS = {"nso": PALETTE["black"], "ministry": PALETTE["grey"]}
@@ -253,7 +254,7 @@ def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: 
         lines.append(_panel_note(panel.get("title", ""), frame, required, lang))
     axes[0][0].set_ylabel(_text("ylabel", lang))
     axes[0][0].set_ylim(0, min(100.0, max(top) * 1.12 + 1.0))
-    fig.suptitle(title or _text("title", lang), x=0.0, ha="left")
+    figure_title(fig, title or _text("title", lang))
     notes = list(dict.fromkeys(line for line in lines if line))
     notes.append(_text("scenarios_note", lang))
     add_footnote(fig, notes + list(footnotes), lang)
@@ -307,7 +308,8 @@ def plot_tornado(table: pd.DataFrame, *, years: Iterable[int] = (2030, 2045), la
         ax.set_title(str(year), loc="left", fontsize=10)
         ax.margins(x=0.45)
     handles = {h.get_label(): h for ax in axes[0] for h in ax.get_legend_handles_labels()[0]}
-    fig.legend(handles=list(handles.values()), loc="outside lower center", ncols=3, frameon=False, fontsize=8)
-    fig.suptitle(title or _text("tornado_title", lang), x=0.0, ha="left")
-    add_footnote(fig, [_text("tornado_note", lang)], lang)
+    legend = fig.legend(handles=list(handles.values()), loc="lower center", borderaxespad=0, ncols=3, frameon=False,
+                        fontsize=8)
+    figure_title(fig, title or _text("tornado_title", lang))
+    add_footnote(fig, [_text("tornado_note", lang)], lang, legend=legend)
     return fig

@@ -16,7 +16,7 @@ from matplotlib.patches import Patch
 from ..errors import ParameterError, check_choice
 from ..formatting import format_number
 from ..text import bilingual
-from .chart_style import LANGS, PALETTE, add_footnote, label, new_figure
+from .chart_style import LANGS, PALETTE, add_footnote, figure_title, label, new_figure
 
 _LABELS = bilingual("charts.scorecard")
 # Role -> bar style. Vermillion and orange differ in hue and lightness; hatching keeps them apart in print.
@@ -81,7 +81,7 @@ def plot_panel(table: pd.DataFrame, *, kind: str, title: str, unit: str = "", la
                       else _text("rank_axis_plain", lang))
     else:
         ax.set_xlabel(_text("value_axis", lang).format(unit=unit))
-    ax.set_title(title, loc="left")
+    figure_title(fig, title)  # flush left at the figure's margin: a long title has the width of the figure
     present = list(dict.fromkeys(roles))
     handles = [Patch(facecolor=_STYLES[r]["color"], hatch=_STYLES[r]["hatch"], edgecolor=PALETTE["black"],
                      linewidth=0.4, label=_text(r, lang)) for r in ("geography", "old unit", "successor", "nation",
