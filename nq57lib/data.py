@@ -940,23 +940,11 @@ def _ranked(pkg: DataPackage, statuses: Sequence[str] | None) -> _Ranked:
     return ranking.by_statuses[key]
 
 
-def ranked_candidates(pkg: DataPackage, geo_id: str, indicator_id: str,
-                      statuses: Sequence[str] | None = None) -> pd.DataFrame:
-    """The candidates of one geography and indicator (``observations_for``, restricted to ``statuses``),
-    ranked per (concept, year) by the rule of ``series`` (``rank_observations``).
-
-    The package is ranked once per package object and ``statuses`` and kept while its tables are
-    unedited (compared on every call, so an edit is always seen).
-    """
-    ranked = _ranked(pkg, statuses)
-    return ranked.candidates.iloc[ranked.candidates_of.get((geo_id, indicator_id), [])]
-
-
 def ranked_across_geographies(pkg: DataPackage, indicator_id: str, concept: str,
                               statuses: Sequence[str] | None = None) -> pd.DataFrame:
     """Every geography's candidates of one indicator and concept (restricted to ``statuses``), ranked
     per (geography, year) by the rule of ``series``: the rows with ``rank`` 1 are what ``series`` returns.
-    Kept like ``ranked_candidates``."""
+    Kept like the rankings ``series`` reads (``_ranked``)."""
     check_indicator(pkg, indicator_id)
     ranked = _ranked(pkg, statuses)
     return ranked.candidates.iloc[ranked.across_geographies.get((indicator_id, concept), [])]
