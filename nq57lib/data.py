@@ -859,15 +859,16 @@ def _chosen_by(ranked: pd.DataFrame) -> np.ndarray:
 class TableSnapshot:
     """Some tables of a data package as they are now, to tell later whether any has been edited.
 
-    The copies are shallow: copy-on-write (pandas 3) keeps them as they were when the package's
-    tables are edited. A result derived from a package may be kept while ``matches`` it.
+    The copies are deep (a few hundred rows each, copied once per kept result): a shallow copy would
+    share its arrays with the table, and a write through ``Series.array`` bypasses copy-on-write.
+    A result derived from a package may be kept while the package ``matches`` it.
     """
 
     tables: tuple[tuple[str, pd.DataFrame | None], ...]
 
     @classmethod
     def of(cls, pkg: DataPackage, names: Sequence[str] = TABLES) -> "TableSnapshot":
-        return cls(tuple((name, None if getattr(pkg, name) is None else getattr(pkg, name).copy(deep=False))
+        return cls(tuple((name, None if getattr(pkg, name) is None else getattr(pkg, name).copy(deep=True))
                          for name in names))
 
     def matches(self, pkg: DataPackage) -> bool:
@@ -907,6 +908,17 @@ class _Ranking:
 _RANKINGS: "weakref.WeakKeyDictionary[DataPackage, _Ranking]" = weakref.WeakKeyDictionary()
 
 
+def _statuses_key(statuses: Sequence[str]) -> tuple[str, ...]:
+    """``statuses`` as a sorted tuple of known statuses (ParameterError naming the first unknown one)."""
+    if isinstance(statuses, str) or not all(isinstance(st, str) for st in statuses):
+        raise ParameterError("statuses", f"expected a list of statuses ({', '.join(STATUS_ORDER)}), "
+                                         f"got {shorten(repr(statuses))}")
+    for st in statuses:
+        if st not in STATUS_ORDER:
+            raise ParameterError("statuses", f"unknown status {shorten(st)!r} (expected: {', '.join(STATUS_ORDER)})")
+    return tuple(sorted(set(statuses)))
+
+
 def _ranked(pkg: DataPackage, statuses: Sequence[str] | None) -> _Ranked:
     """The whole package ranked once per package object and ``statuses``, kept while its tables are unedited.
 
@@ -914,7 +926,7 @@ def _ranked(pkg: DataPackage, statuses: Sequence[str] | None) -> _Ranked:
     its own series' candidates alone. The tables are compared with the kept copies on every call,
     so an edit of a package's tables is always seen.
     """
-    key = None if statuses is None else tuple(sorted(set(statuses)))
+    key = None if statuses is None else _statuses_key(statuses)
     ranking = _RANKINGS.get(pkg)
     if ranking is None or not ranking.snapshot.matches(pkg):
         ranking = _Ranking(TableSnapshot.of(pkg, ("observations", "sources", "indicators")), {})

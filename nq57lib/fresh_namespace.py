@@ -6,7 +6,7 @@ kernel. Imported modules stay loaded (that is the time saved); everything a note
 is put back to how the kernel was before its first notebook:
 
 - the user namespace, the output history and the execution counter (IPython's ``reset``; the
-  first cell of every notebook is ``[1]`` again);
+  first cell of every notebook is ``[1]`` again), and the last error shown (``sys.last_value``...);
 - every cache of nq57lib (``functools.lru_cache``, and the dictionaries of ``CACHE_DICTS``) except
   the validated data package (``KEPT_CACHES``): ``data.load_package`` hands each call its own
   copy of the tables, so a notebook that edits them in place cannot change the next one's data;
@@ -70,6 +70,13 @@ def start(cwd: str) -> None:
     shell = get_ipython()
     if shell is not None:
         shell.reset(new_session=True)  # names, Out/_ history, execution count back to 1
+    # The last error shown stays referenced after the reset (sys.last_* and the traceback printer),
+    # with every frame of its traceback: let it go too, or the freeze below would keep it for good.
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            delattr(sys, name)
+    if shell is not None and getattr(shell, "InteractiveTB", None) is not None:
+        shell.InteractiveTB.tb = None
     # The reset collects garbage before it clears the names, so the last notebook's cycles go now.
     # What survives (modules, kept caches) lives as long as the kernel: it is moved out of the cyclic
     # collector's sight, so the collections of the next reset and during the next notebook scan only

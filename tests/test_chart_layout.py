@@ -154,3 +154,11 @@ def test_show_displays_the_png_once_and_closes_the_figure(monkeypatch):
     image = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
     assert image.format == "PNG" and abs(image.size[0] - size[0]) < 1 and abs(image.size[1] - size[1]) < 1
     assert not plt.fignum_exists(fig.number)
+
+
+def test_a_blank_footnote_line_is_skipped():
+    fig, _ = new_figure()
+    add_footnote(fig, ["   ", "Source: somebody."], "en")
+    texts = [t.get_text() for t in fig.texts]
+    assert texts == ["Source: somebody."]
+    plt.close(fig)

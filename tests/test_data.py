@@ -440,13 +440,34 @@ def test_shipped_figures_whose_scope_the_source_does_not_state_are_flagged():
     assert flagged.index.isin(obs[says_so].index).sum() == says_so.sum()
 
 
+def _rank_alone(cands: pd.DataFrame) -> pd.DataFrame:
+    """The ranking as it was computed before the whole package was ranked at once (one series' candidates,
+    a Python loop for chosen_by): an independent reference for rank_observations."""
+    keys = data._rule_keys(cands)
+    order = [col for col, _ in data.RULE_STEPS]
+    groups = ["geo_id", "concept", "year"]
+    ranked = keys.sort_values([*groups, *order], kind="mergesort")
+    ranked["rank"] = ranked.groupby(groups).cumcount() + 1
+    ranked["chosen_by"] = ""
+    for _, group in ranked.groupby(groups, sort=False):
+        first = group.index[0]
+        if len(group) == 1:
+            ranked.loc[first, "chosen_by"] = data.ONLY_CANDIDATE
+            continue
+        second = group.index[1]
+        ranked.loc[first, "chosen_by"] = next(
+            (words for col, words in data.RULE_STEPS if ranked.loc[first, col] != ranked.loc[second, col]),
+            "source id (tie)")
+    return ranked.drop(columns=order[:-1])
+
+
 def _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses):
     """series as it was computed before the whole package was ranked at once: its own candidates only."""
     cands = data.observations_for(pkg, geo_id, indicator_id)
     if statuses is not None:
         cands = cands[cands["status"].isin(list(statuses))]
     cands = cands[cands["concept"] == concept]
-    ranked = data.rank_observations(cands)
+    ranked = _rank_alone(cands)
     best = ranked[ranked["rank"] == 1].copy()
     best["n_candidates"] = best["year"].map(ranked.groupby("year").size())
     best["published"] = best["released"]
@@ -496,6 +517,10 @@ def test_an_edited_table_is_seen_by_the_next_lookup():
     assert after["value"].iloc[-1] == 1.5
     pkg.sources.loc[pkg.sources["source_id"] == after["source_id"].iloc[-1], "publisher"] = "Edited publisher"
     assert data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")["publisher"].iloc[-1] == "Edited publisher"
+    # a write through the array itself (not seen by copy-on-write) is seen too
+    values = pkg.observations["value"].array
+    values[int(pkg.observations.index.get_loc(rows[0]))] = 2.5
+    assert data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")["value"].iloc[-1] == 2.5
     # the next package is unaffected (its own copy)
     assert data.series(data.load_package(), "vinh-phuc", "grdp_current_bn_vnd")["value"].iloc[-1] == before["value"].iloc[-1]
 
@@ -507,3 +532,13 @@ def test_indicator_row_and_geo_row():
     assert data.geo_row(pkg, "vinh-phuc")["name_vi"] == "Vĩnh Phúc"
     with pytest.raises(ParameterError, match="did you mean 'de_share_pct'"):
         pkg.indicator("de-share")
+
+
+@pytest.mark.parametrize("statuses, pattern", [
+    ("official", "expected a list of statuses"),
+    (["official", None], "expected a list of statuses"),
+    (["oficial"], "unknown status 'oficial'"),
+])
+def test_bad_statuses_are_refused_with_the_parameter_named(statuses, pattern):
+    with pytest.raises(ParameterError, match=f"'statuses'.*{pattern}"):
+        data.series(data.load_package(), "vinh-phuc", "grdp_current_bn_vnd", statuses=statuses)

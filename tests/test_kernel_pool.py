@@ -203,3 +203,30 @@ def test_the_kept_series_ranking_goes_with_its_data_package():
     del pkg
     gc.collect()
     assert len(data._RANKINGS) == before - 1  # nothing of a finished notebook's data stays in the module
+
+
+def test_start_lets_the_last_error_go(tmp_path):
+    """After a notebook that showed an error, the next starts without it (as a fresh kernel does), and the
+    error and its traceback are freed, not frozen for the kernel's life by gc.freeze."""
+    import subprocess
+    import sys
+
+    code = """
+import gc, sys, weakref
+from nq57lib import fresh_namespace
+fresh_namespace.start('.')
+class Boom(Exception):
+    pass
+try:
+    raise Boom()
+except Boom as exc:
+    sys.last_type, sys.last_value, sys.last_traceback = Boom, exc, exc.__traceback__
+    ref = weakref.ref(exc)
+    exc.cycle = exc  # only the cyclic collector can free it
+fresh_namespace.start('.')
+assert not hasattr(sys, 'last_value'), 'the last error is still visible'
+assert ref() is None, 'the last error is kept alive'
+print('ok')
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr

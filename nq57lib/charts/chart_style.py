@@ -88,7 +88,7 @@ def add_footnote(fig, lines: Iterable[str], lang: str, legend=None) -> None:
     width_in, height_in = fig.get_size_inches()
     renderer = RendererAgg(1, 1, fig.dpi)  # measures text; text sizes do not depend on the canvas size
     bottom = 0.0  # inches from the bottom edge up to the layout area
-    paragraphs = [line for line in lines if line]
+    paragraphs = [line for line in lines if line and line.strip()]
     if paragraphs:
         note = fig.text(MARGIN_IN, MARGIN_IN, "", ha="left", va="bottom", transform=fig.dpi_scale_trans,
                         **FOOTNOTE_STYLE)
