@@ -936,10 +936,9 @@ def _ranked(pkg: DataPackage, statuses: Sequence[str] | None) -> _Ranked:
         if key is not None:
             obs = obs[obs["status"].isin(list(key))]
         ranked = rank_observations(with_provenance(pkg, obs)).reset_index(drop=True)
-        contest = ["geo_id", "indicator_id", "concept", "year"]
         winner = ranked["rank"] == 1
         best = ranked[winner].copy()
-        best["n_candidates"] = ranked.groupby(contest)["rank"].transform("size")[winner].astype("Int64")
+        best["n_candidates"] = ranked.groupby(_competition(ranked))["rank"].transform("size")[winner].astype("Int64")
         best["published"] = best["released"]
         brk = best["indicator_id"].map(pkg.indicators.set_index("indicator_id")["series_break_year"]).astype(float)
         best["segment"] = np.where(brk.isna(), 0, best["year"] >= brk).astype(int)
