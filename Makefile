@@ -11,6 +11,30 @@ PYTEST_ARGS ?= -n 2
 RUN_ARGS ?=
 AIRFLOW_VENV ?= .venv-airflow
 
+# Environments are built with uv (seconds) from the same pinned constraints; uv is the one on PATH,
+# else one installed from the package registry into $(UV_HOME) (a tool folder, not the project's
+# environments); where uv cannot be had, the stdlib venv and pip build the same environment (minutes).
+# NQ57_INSTALLER=pip forces the pip route (benchmarks/bench_setup.py compares the two).
+UV_HOME ?= .tools/uv
+NQ57_INSTALLER ?= uv
+define find_uv
+$(shell if [ "$(NQ57_INSTALLER)" = pip ]; then exit 0; fi; \
+  if command -v uv >/dev/null 2>&1; then command -v uv; \
+  elif [ -x $(UV_HOME)/bin/uv ]; then echo $(UV_HOME)/bin/uv; \
+  elif $(PYTHON) -m venv $(UV_HOME) >/dev/null 2>&1 && \
+       $(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; then \
+    echo $(UV_HOME)/bin/uv; fi)
+endef
+# Looked up (and installed if need be) once, and only when an environment is built.
+UV = $(eval UV := $(find_uv))$(UV)
+comma := ,
+# $(call make_env,DIR,INSTALL-ARGS): a fresh environment in DIR with INSTALL-ARGS installed.
+define make_env
+	@rm -rf $(1)
+	$(if $(UV),$(UV) venv --quiet --python $(PYTHON) $(1) && VIRTUAL_ENV=$(1) $(UV) pip install --quiet --python $(1)/bin/python $(2),\
+	$(PYTHON) -m venv $(1) && $(1)/bin/python -m pip install --quiet --disable-pip-version-check $(2))
+endef
+
 ifeq ($(USE_CURRENT_ENV),1)
 # The active environment (conda, or any env with environment.yml's packages): nq57 is installed
 # into it without dependencies (they are the environment's own), then checked to be complete.
@@ -45,11 +69,10 @@ rehash: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nq57 needs Python >= 3.11 (set PYTHON=python3.x)")'
 ifeq ($(USE_CURRENT_ENV),1)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(if $(UV),$(UV) pip install --quiet --python $(BIN)/python,$(BIN)/python -m pip install --quiet --disable-pip-version-check) --no-deps -e .
 	$(BIN)/python tools/check_env.py
 else
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,lab]"
+	$(call make_env,$(VENV),-c constraints.txt -e ".[test$(comma)lab]")
 endif
 	$(BIN)/nq57 kernel install --sys-prefix >/dev/null
 	@$(MAKE) --no-print-directory git-filter BIN=$(BIN) AUTO=1
@@ -71,9 +94,7 @@ airflow-env: $(AIRFLOW_VENV)/.nq57-installed
 
 $(AIRFLOW_VENV)/.nq57-installed: constraints-airflow.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "nq57 needs Python >= 3.11 (set PYTHON=python3.x)")'
-	$(PYTHON) -m venv $(AIRFLOW_VENV)
-	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-airflow.txt \
-	  apache-airflow apache-airflow-providers-papermill
+	$(call make_env,$(AIRFLOW_VENV),-c constraints-airflow.txt apache-airflow apache-airflow-providers-papermill)
 	touch $@
 
 clean-venv:
