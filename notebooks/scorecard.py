@@ -32,14 +32,14 @@ from nq57lib.params import validate_parameters
 P = validate_parameters("scorecard", globals())
 
 # %% tags=["remove_output"]
-from nq57lib import data, reader_tables, scorecard
+from nq57lib import data, reader_tables, scorecard, target_assessment
 from nq57lib.report import save_results
 
 pkg = data.load_package()
 pkg.targets.shape
 
 # %% tags=["remove_output"]
-targets = scorecard.select_targets(pkg, P.geo)
+targets = target_assessment.select_targets(pkg, P.geo)
 targets
 
 # %% tags=["remove_output"]
@@ -47,15 +47,15 @@ as_of = data.as_of_year(pkg)
 as_of
 
 # %% tags=["remove_output"]
-latest = scorecard.latest_values(pkg, targets, P.lang)
+latest = target_assessment.latest_values(pkg, targets, P.lang)
 latest
 
 # %% tags=["remove_output"]
-paced = scorecard.required_paces(pkg, latest, as_of, P.lang)
+paced = target_assessment.required_paces(pkg, latest, as_of, P.lang)
 paced
 
 # %% tags=["remove_output"]
-assessed = scorecard.assess_targets(pkg, paced, as_of, P.lang)
+assessed = target_assessment.assess_targets(pkg, paced, as_of, P.lang)
 assessed
 
 # %% tags=["remove_output"]

@@ -59,8 +59,9 @@ import pandas as pd
 from . import backtest, bounds, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment, share_projection
 from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
-from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
+from .provenance import ASSUMED, DERIVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
+from .target_assessment import (UNSTATED_TARGET_CONCEPT, nso_first_published, target_definitions)
 from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, render, section, t
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
@@ -69,10 +70,6 @@ INDICATOR = "de_share_pct"
 NATION = "vn"
 CONCEPTS = ("nso", "ministry")  # the two definitions: statistics office value added, ministry estimate
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
-# The definition a target that does not state its own is compared on when the rule cannot place it after
-# the statistics office's first publication (rule in the module docstring: ``compared_on_definition``).
-UNSTATED_TARGET_CONCEPT = "ministry"
-PROVINCIAL_TARGET_CONCEPT = "ministry"  # the only definition published for provinces
 # Error of an assumed starting level (merged unit, relative level), sd in log points x100: a round prior,
 # not estimated (no second measurement exists); an observed base is taken as published (no error drawn).
 ASSUMED_BASE_SD_PCT = 10.0
@@ -87,20 +84,6 @@ REPORT_YEARS = (2030, 2045)
 # --------------------------------------------------------------------------------------------
 # Inputs from the data package
 # --------------------------------------------------------------------------------------------
-
-def geo_targets(pkg: data.DataPackage, geo_id: str) -> pd.DataFrame:
-    """The digital-economy share targets registered for ``geo_id``."""
-    t = pkg.targets
-    picked = t[(t["geo_id"] == geo_id) & (t["indicator_id"] == INDICATOR)]
-    cols = ["target_id", "geo_id", "indicator_id", "concept", "comparator", "value", "value_high", "year", "unit",
-            "instrument", "source_id"]
-    out = picked[cols].copy()
-    out["concept"] = out["concept"].astype(object).where(out["concept"].notna(), None)
-    for col in ("value", "value_high"):
-        out[col] = out[col].astype(float)
-    out["year"] = out["year"].astype(int)
-    return out.sort_values(["year", "target_id"]).reset_index(drop=True)
-
 
 def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") -> tuple[pd.DataFrame, Assumption]:
     """A one-row history for a merged 2025 unit, built as a labelled assumption.
@@ -156,64 +139,6 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted(sources)
     return history, assumption
-
-
-def nso_first_published(pkg: data.DataPackage) -> str:
-    """The first publication date of the statistics office's value-added measure: the earliest release
-    (the observation's ``published``, else its source's) of ANY ``nso`` observation of the share, every
-    geography and vintage (not only the best row per year). '' when there is none."""
-    obs = pkg.observations
-    nso = obs[(obs["indicator_id"] == INDICATOR) & (obs["concept"].astype(object) == "nso")]
-    sources = pkg.sources.drop_duplicates("source_id").set_index("source_id")["published"]
-    released = nso["published"].astype(object).where(nso["published"].notna(), nso["source_id"].map(sources))
-    dates = sorted(str(d) for d in released.dropna() if str(d).strip())
-    return dates[0] if dates else ""
-
-
-def _date_bounds(text: str) -> tuple[str, str]:
-    """The earliest and latest ISO day a partial date ('2024', '2024-12', '2024-12-05') can stand for."""
-    text = str(text)
-    return (text + "-01-01")[:10], (text + ("-12-31" if len(text) == 4 else "-31" if len(text) == 7 else ""))[:10]
-
-
-def compared_on_definition(targets: pd.DataFrame, geo_id: str, first_nso: str,
-                           source_dates: dict[str, str]) -> pd.DataFrame:
-    """``targets`` with ``set_published`` (the target's source publication date, or that of a dated source
-    of the same instrument), ``compared_concept`` (the definition it is compared on) and ``compared_rule``
-    (why): 'stated' (its own), 'provincial' (ministry: the only measure published for provinces), 'set after
-    nso' / 'set before nso' (its date vs the statistics office's first publication ``first_nso``), 'date
-    unknown' (ministry, the rule cannot place it)."""
-    out = targets.copy()
-    dates = out["source_id"].map(lambda s: str(source_dates.get(s) or ""))
-    by_instrument = {}
-    for instrument, date in zip(out["instrument"], dates):
-        if date and (instrument not in by_instrument or date < by_instrument[instrument]):
-            by_instrument[instrument] = date
-    dates = [d or by_instrument.get(i, "") for d, i in zip(dates, out["instrument"])]
-    placed = []
-    first = _date_bounds(first_nso)[0] if first_nso else ""
-    for stated, date in zip(out["concept"], dates):
-        if stated is not None and not (isinstance(stated, float) and math.isnan(stated)):
-            placed.append((str(stated), "stated"))
-        elif geo_id != NATION:
-            placed.append((PROVINCIAL_TARGET_CONCEPT, "provincial"))
-        elif date and first and _date_bounds(date)[0] >= first:
-            placed.append(("nso", "set after nso"))
-        elif date and first and _date_bounds(date)[1] < first:
-            placed.append((UNSTATED_TARGET_CONCEPT, "set before nso"))
-        else:
-            placed.append((UNSTATED_TARGET_CONCEPT, "date unknown"))
-    concepts, rules = [c for c, _ in placed], [r for _, r in placed]
-    return out.assign(set_published=dates, compared_concept=concepts, compared_rule=rules)
-
-
-def target_definitions(pkg: data.DataPackage, geo_id: str, first_nso: str | None = None) -> pd.DataFrame:
-    """The share targets of ``geo_id`` with the definition each is compared on (:func:`compared_on_definition`
-    with the package's source dates and ``first_nso``, by default :func:`nso_first_published`). The scorecard
-    reads a share target on the same definition, so one target never reads two ways."""
-    first = nso_first_published(pkg) if first_nso is None else first_nso
-    source_dates = pkg.sources.drop_duplicates("source_id").set_index("source_id")["published"].dropna().to_dict()
-    return compared_on_definition(geo_targets(pkg, geo_id), geo_id, first, source_dates)
 
 
 def _history_rows(frame: pd.DataFrame) -> pd.DataFrame:

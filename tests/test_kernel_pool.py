@@ -17,6 +17,7 @@ import papermill
 import pytest
 
 from nq57lib import cli, kernel_pool, runner
+from nq57lib import target_assessment  # noqa: E402
 
 # The notebook run first sets everything a notebook can set; the probe, run next in the same
 # kernel, reports what it sees. Each cell's last line is shown, so the probe's output is its answer.
@@ -184,7 +185,7 @@ def test_the_scorecard_s_series_cache_goes_with_its_data_package():
     from nq57lib import data, scorecard
 
     pkg = data.load_package()
-    scorecard.latest_values(pkg, scorecard.select_targets(pkg, "vinh-phuc"), "en")
+    target_assessment.latest_values(pkg, target_assessment.select_targets(pkg, "vinh-phuc"), "en")
     assert len(scorecard._CACHE) >= 1
     del pkg
     gc.collect()

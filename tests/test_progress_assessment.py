@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from nq57lib import progress_assessment as pa
+from nq57lib import target_assessment  # noqa: E402
 
 from test_share_projection import MINISTRY, NSO, cagr  # noqa: E402
 
@@ -65,10 +66,8 @@ def test_category_thresholds_are_defined_once_and_shared_with_the_scorecard():
     assert [pa.eurostat_category(r) for r in (0.95, 0.9499999999, 0.6, 0.59, 0.0, -0.01)] == [
         "significant progress", "significant progress", "moderate progress", "insufficient progress",
         "insufficient progress", "moving away"]
-    from nq57lib import scorecard
-
-    assert scorecard.eurostat_category is pa.eurostat_category
-    assert scorecard.assess_rank_pace([2020, 2024], [30, 22], 10, 2030).category == pa.eurostat_category(
+    assert target_assessment.eurostat_category is pa.eurostat_category
+    assert target_assessment.assess_rank_pace([2020, 2024], [30, 22], 10, 2030).category == pa.eurostat_category(
         (8 / 4) / (20 / 10))
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from nq57lib import data
+from nq57lib import target_assessment  # noqa: E402
 from nq57lib import reader_tables as rt
 from nq57lib import scorecard as sc
 from nq57lib.errors import ParameterError
@@ -75,8 +76,8 @@ def marked():
 
 def _steps(pkg, geo: str, lang: str):
     as_of = data.as_of_year(pkg)
-    latest = sc.latest_values(pkg, sc.select_targets(pkg, geo), lang)
-    assessed = sc.assess_targets(pkg, sc.required_paces(pkg, latest, as_of, lang), as_of, lang)
+    latest = target_assessment.latest_values(pkg, target_assessment.select_targets(pkg, geo), lang)
+    assessed = target_assessment.assess_targets(pkg, target_assessment.required_paces(pkg, latest, as_of, lang), as_of, lang)
     return assessed, as_of
 
 
@@ -108,8 +109,8 @@ def test_without_the_column_no_target_is_unverified():
 
 
 def test_badges_cover_every_assessment_category_and_themes_every_target_indicator():
-    assert set(sc.BADGES.values()) | {sc.UNVERIFIED} == set(sc.GROUP_ORDER)  # the summary counts the badges
-    assert set(sc.BADGES.values()) | {"unverified"} <= set(rt.BADGE_COLOURS)
+    assert set(target_assessment.BADGES.values()) | {target_assessment.UNVERIFIED} == set(target_assessment.GROUP_ORDER)  # the summary counts the badges
+    assert set(target_assessment.BADGES.values()) | {"unverified"} <= set(rt.BADGE_COLOURS)
     themed = {i for ids in sc.default_themes().values() for i in ids}
     assert set(data.load_package().targets["indicator_id"]) <= themed
 

@@ -20,6 +20,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from nq57lib import data  # noqa: E402
+from nq57lib import target_assessment  # noqa: E402
 from nq57lib import progress_assessment as pa  # noqa: E402
 from nq57lib import scorecard as sc  # noqa: E402
 from nq57lib.errors import ParameterError  # noqa: E402
@@ -39,11 +40,11 @@ class Scorecard:
     def __init__(self, pkg, geo: str, lang: str):
         P = Parameters("scorecard", {"geo": geo, "lang": lang, "output_dir": ""})
         self.pkg, self.geo, self.lang = pkg, P.geo, P.lang
-        self.selection = sc.select_targets(pkg, P.geo)
+        self.selection = target_assessment.select_targets(pkg, P.geo)
         self.as_of = data.as_of_year(pkg)
-        latest = sc.latest_values(pkg, self.selection, P.lang)
-        paced = sc.required_paces(pkg, latest, self.as_of, P.lang)
-        self.assessed = sc.assess_targets(pkg, paced, self.as_of, P.lang)
+        latest = target_assessment.latest_values(pkg, self.selection, P.lang)
+        paced = target_assessment.required_paces(pkg, latest, self.as_of, P.lang)
+        self.assessed = target_assessment.assess_targets(pkg, paced, self.as_of, P.lang)
         self.panels = sc.cross_province_panels(pkg, P.geo, P.lang)
         self.summary = sc.summary(pkg, P.geo, self.assessed, self.panels, self.as_of, P.lang)
         self.results = sc.results(pkg, P.geo, self.assessed, self.panels, self.as_of, P.lang)
@@ -98,39 +99,39 @@ def raw(pkg, geo: str, indicator: str, concept: str | None = None) -> pd.DataFra
 
 
 def test_required_pace_share_matches_hand_computation():
-    pace = sc.required_pace("share", 22.87, 2022, 35.0, 2030)
+    pace = target_assessment.required_pace("share", 22.87, 2022, 35.0, 2030)
     assert pace["growth_pct"] == pytest.approx(((35 / 22.87) ** (1 / 8) - 1) * 100, rel=1e-12)
     assert pace["change_per_year"] == pytest.approx((35 - 22.87) / 8, rel=1e-12)
     assert pace["places_per_year"] is None
 
 
 def test_required_pace_level_and_rank():
-    level = sc.required_pace("level", 52_000, 2025, 85_000, 2030)
+    level = target_assessment.required_pace("level", 52_000, 2025, 85_000, 2030)
     assert level["growth_pct"] == pytest.approx(((85_000 / 52_000) ** (1 / 5) - 1) * 100, rel=1e-12)
     assert level["change_per_year"] == pytest.approx(33_000 / 5)
-    rank = sc.required_pace("rank", 18, 2022, 15, 2030)
+    rank = target_assessment.required_pace("rank", 18, 2022, 15, 2030)
     assert rank == {"growth_pct": None, "change_per_year": None, "places_per_year": pytest.approx(3 / 8)}
     with pytest.raises(ParameterError, match="target_year"):
-        sc.required_pace("share", 10, 2030, 20, 2030)
+        target_assessment.required_pace("share", 10, 2030, 20, 2030)
 
 
 def test_assess_rank_pace_categories():
     # 55th (2020) -> 18th (2022), target top 15 by 2030: actual 18.5 places/yr, required 4/yr.
-    result = sc.assess_rank_pace([2020, 2021, 2022], [55, 12, 18], 15, 2030)
+    result = target_assessment.assess_rank_pace([2020, 2021, 2022], [55, 12, 18], 15, 2030)
     assert result.score == pytest.approx(((55 - 18) / 2) / ((55 - 15) / 10))
     assert result.category == "significant progress"
-    assert sc.assess_rank_pace([2020, 2022], [30, 29], 10, 2030).category == "insufficient progress"  # 0.5 vs 2
-    assert sc.assess_rank_pace([2020, 2022], [30, 32], 10, 2030).category == "moving away"
-    assert sc.assess_rank_pace([2020, 2022], [30, 25], 10, 2030).score == pytest.approx(2.5 / 2)
-    assert sc.assess_rank_pace([2020, 2022], [20, 9], 10, 2030).category == "target already met"
-    assert sc.assess_rank_pace([2020, 2022], [8, 12], 10, 2030).category == "moving away"  # base met, latest not
-    assert sc.assess_rank_pace([2022], [18], 15, 2030).category == "insufficient data"
+    assert target_assessment.assess_rank_pace([2020, 2022], [30, 29], 10, 2030).category == "insufficient progress"  # 0.5 vs 2
+    assert target_assessment.assess_rank_pace([2020, 2022], [30, 32], 10, 2030).category == "moving away"
+    assert target_assessment.assess_rank_pace([2020, 2022], [30, 25], 10, 2030).score == pytest.approx(2.5 / 2)
+    assert target_assessment.assess_rank_pace([2020, 2022], [20, 9], 10, 2030).category == "target already met"
+    assert target_assessment.assess_rank_pace([2020, 2022], [8, 12], 10, 2030).category == "moving away"  # base met, latest not
+    assert target_assessment.assess_rank_pace([2022], [18], 15, 2030).category == "insufficient data"
     with pytest.raises(ParameterError, match="ranks"):
-        sc.assess_rank_pace([2020, 2022], [0, 3], 1, 2030)
+        target_assessment.assess_rank_pace([2020, 2022], [0, 3], 1, 2030)
 
 
 def test_level_assessment_is_the_eurostat_ratio_on_compound_growth():
-    result = sc.assess_progress("level", [2020, 2024], [100.0, 200.0], ">=", 1000.0, None, 2030)
+    result = target_assessment.assess_progress("level", [2020, 2024], [100.0, 200.0], ">=", 1000.0, None, 2030)
     actual = 2 ** (1 / 4) - 1
     required = 10 ** (1 / 10) - 1
     assert result.score == pytest.approx(actual / required)
@@ -138,21 +139,21 @@ def test_level_assessment_is_the_eurostat_ratio_on_compound_growth():
     # Unit-free: the same shape scaled into shares gives the same result as assess_eurostat itself.
     share = pa.assess_eurostat([2020, 2024], [1.0, 2.0], 10.0, 2030)
     assert result.score == pytest.approx(share.score) and result.category == share.category
-    assert sc.assess_progress("level", [2020, 2024], [0.0, 5.0], ">=", 10, None, 2030).category == "insufficient data"
+    assert target_assessment.assess_progress("level", [2020, 2024], [0.0, 5.0], ">=", 10, None, 2030).category == "insufficient data"
 
 
 def test_indicator_kind_and_effective_comparator(pkg):
     def kind(indicator_id):
         meta = pkg.indicator(indicator_id)
-        return sc.indicator_kind(meta["unit"], meta["direction"], meta["lower_bound"], meta["upper_bound"])
+        return target_assessment.indicator_kind(meta["unit"], meta["direction"], meta["lower_bound"], meta["upper_bound"])
 
     assert [kind(i) for i in ("dti_rank", "grdp_growth_pct", "de_share_pct", "st_enterprises_count",
                               "grdp_per_capita_mn_vnd")] == ["rank", "rate", "share", "level", "level"]
-    assert sc.effective_comparator("=", 35, "higher_is_better", 40) == ">="
-    assert sc.effective_comparator("=", 3, "lower_is_better", 1) == "<="
-    assert sc.effective_comparator("=", 4.2e6, "neutral", 3.9e6) == ">="
-    assert sc.effective_comparator("=", 4.2e6, "neutral", 4.5e6) == "<="
-    assert sc.effective_comparator("between", 8, "higher_is_better", 1) == "between"
+    assert target_assessment.effective_comparator("=", 35, "higher_is_better", 40) == ">="
+    assert target_assessment.effective_comparator("=", 3, "lower_is_better", 1) == "<="
+    assert target_assessment.effective_comparator("=", 4.2e6, "neutral", 3.9e6) == ">="
+    assert target_assessment.effective_comparator("=", 4.2e6, "neutral", 4.5e6) == "<="
+    assert target_assessment.effective_comparator("between", 8, "higher_is_better", 1) == "between"
 
 
 def test_panel_year_is_the_most_complete_year(pkg):
@@ -243,7 +244,7 @@ def test_vinh_phuc_rank_and_level_paces(pkg, build):
 def test_progress_is_measured_after_the_series_break(pkg, build):
     # GRDP per capita breaks in 2019 (GDP re-evaluation): the Eurostat base is the first value from 2019.
     assert int(pkg.indicator("grdp_per_capita_mn_vnd")["series_break_year"]) == 2019
-    s = data.series(pkg, "vinh-phuc", "grdp_per_capita_mn_vnd", statuses=sc.OUTCOME_STATUSES)
+    s = data.series(pkg, "vinh-phuc", "grdp_per_capita_mn_vnd", statuses=target_assessment.OUTCOME_STATUSES)
     after = s[s["year"] >= 2019].sort_values("year")
     base, latest = after.iloc[0], after.iloc[-1]
     actual = (latest["value"] / base["value"]) ** (1 / (latest["year"] - base["year"])) - 1
@@ -278,7 +279,7 @@ def test_vinh_phuc_panels_highlight_it_and_its_successor(pkg, build):
 def test_panel_rows_are_the_best_observation_per_unit(pkg, build):
     panel = build("vinh-phuc").tables["panel_pii_rank_basis_63"]
     for geo_id in panel["geo_id"]:
-        best = data.series(pkg, geo_id, "pii_rank", "basis_63", statuses=sc.OUTCOME_STATUSES)
+        best = data.series(pkg, geo_id, "pii_rank", "basis_63", statuses=target_assessment.OUTCOME_STATUSES)
         best = best[best["year"] == panel["year"].iloc[0]].iloc[0]
         got = panel[panel["geo_id"] == geo_id].iloc[0]
         assert (got["value"], got["source_id"]) == (best["value"], best["source_id"])
@@ -294,7 +295,7 @@ def test_nation_has_one_table_and_reads_its_targets(pkg, build):
     assert "national_targets" not in report.tables
     table = report.tables["targets"]
     assert set(table["target_id"]) == set(pkg.targets.loc[pkg.targets["geo_id"] == "vn", "target_id"])
-    nso = data.series(pkg, "vn", "de_share_pct", "nso", statuses=sc.OUTCOME_STATUSES)
+    nso = data.series(pkg, "vn", "de_share_pct", "nso", statuses=target_assessment.OUTCOME_STATUSES)
     r = row(report, "vn-de-share-2025-d749")
     assert r["target_year_value"] == nso.set_index("year")["value"][2025]
     assert r["assessment"] == ("met" if nso.set_index("year")["value"][2025] >= 20 else "not met")
@@ -350,7 +351,7 @@ def test_merged_unit_without_own_data_uses_the_sum_of_its_old_provinces(pkg):
     hidden = dataclasses.replace(pkg, observations=obs[~own].reset_index(drop=True), checksum="test-merged-grdp")
     target = pd.Series({"target_id": "t", "geo_id": "phu-tho-2025", "indicator_id": "grdp_current_bn_vnd",
                         "concept": None})
-    found = sc.target_data(hidden, "phu-tho-2025", target, sc.SeriesCache(hidden))
+    found = target_assessment.target_data(hidden, "phu-tho-2025", target, target_assessment.SeriesCache(hidden))
     assert found.basis == "merged series" and found.concept == "standard"
     expected = {}
     for old in data.old_units(pkg, "phu-tho-2025"):
@@ -363,7 +364,7 @@ def test_merged_unit_without_own_data_uses_the_sum_of_its_old_provinces(pkg):
 def test_province_without_targets_still_builds(pkg, build):
     assert pkg.targets[pkg.targets["geo_id"] == "bac-kan"].empty
     report = build("bac-kan")
-    assert report.tables["targets"].empty and list(report.tables["targets"].columns) == sc.TARGET_COLUMNS
+    assert report.tables["targets"].empty and list(report.tables["targets"].columns) == target_assessment.TARGET_COLUMNS
     assert report.scalars["n_targets"] == 0
     assert "no registered targets" in report.narrative[0]
     assert len(report.tables["national_targets"]) == len(pkg.targets[pkg.targets["geo_id"] == "vn"])
@@ -394,7 +395,7 @@ def test_vietnamese_report(pkg, build):
 def test_counts_partition_the_targets(build, geo):
     report = build(geo)
     s = report.scalars
-    groups = sum(s["n_" + g.replace(" ", "_")] for g in sc.GROUP_ORDER)
+    groups = sum(s["n_" + g.replace(" ", "_")] for g in target_assessment.GROUP_ORDER)
     assert groups == s["n_targets"] == (report.tables["targets"]["relation"] == "own").sum()
     own = report.tables["targets"][report.tables["targets"]["relation"] == "own"]
     no_data = own["assessment"].isin(["no data", "no data on the target's definition"]).sum()
@@ -418,7 +419,7 @@ def test_summary_counts_equal_the_badges_in_the_table(pkg, build, geo, lang):
     shown = Counter()
     for relation in report.assessed["relation"].unique():
         rows = report.assessed[report.assessed["relation"] == relation]
-        badges = Counter(sc.badge_of(r.assessment, r.target_unverified_reason) for r in rows.itertuples())
+        badges = Counter(target_assessment.badge_of(r.assessment, r.target_unverified_reason) for r in rows.itertuples())
         shown += badges
         counts = {k[2:]: v for k, v in counted[relation].items()
                   if k.startswith("n_") and k not in ("n_targets", "n_with_data") and v}
@@ -526,19 +527,19 @@ def test_a_share_target_reads_the_same_in_the_scorecard_and_the_digital_economy_
     answered = {tid: by_words[w][0] for tid, w in words.items() if w in by_words}
     card = build(geo).tables["targets"]
     shares = card[card["indicator_id"] == "de_share_pct"]
-    badges = {r["target_id"]: sc.badge_of(r["assessment"]) for r in shares.to_dict("records")}
+    badges = {r["target_id"]: target_assessment.badge_of(r["assessment"]) for r in shares.to_dict("records")}
     assert answered and {t: badges[t] for t in answered} == answered
 
 
 def test_steps_see_an_edit_of_the_package_between_them():
     """The steps share one series cache per package object; an edit of the tables between steps is seen."""
     pkg = data.load_package()
-    selection = sc.select_targets(pkg, "vinh-phuc")
-    first = sc.latest_values(pkg, selection, "en").set_index("target_id")
+    selection = target_assessment.select_targets(pkg, "vinh-phuc")
+    first = target_assessment.latest_values(pkg, selection, "en").set_index("target_id")
     row = first.dropna(subset=["latest_source_id"]).iloc[0]
     obs = pkg.observations
     hit = ((obs["geo_id"] == row["set_by_geo_id"]) & (obs["indicator_id"] == row["indicator_id"])
            & (obs["year"] == row["latest_year"]) & (obs["source_id"] == row["latest_source_id"]))
     pkg.observations.loc[hit, "value"] = 12.5
-    again = sc.latest_values(pkg, selection, "en").set_index("target_id")
+    again = target_assessment.latest_values(pkg, selection, "en").set_index("target_id")
     assert again.loc[row.name, "latest_value"] == 12.5 != row["latest_value"]

@@ -15,6 +15,7 @@ import papermill as pm
 import pytest
 
 from nq57lib import config, data, report, text
+from nq57lib import target_assessment  # noqa: E402
 from nq57lib.runner import pick_kernel
 
 NOTEBOOK = config.NOTEBOOKS_DIR / "scorecard.ipynb"
@@ -50,7 +51,7 @@ def test_the_notebook_is_steps_calling_public_functions():
 @pytest.mark.slow
 def test_steps_are_live_removing_targets_from_the_selection_changes_the_results(tmp_path):
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    cell = _step_cell(nb, "scorecard.select_targets(")
+    cell = _step_cell(nb, "target_assessment.select_targets(")
     # The researcher's edit: drop every digital-economy share target from the selection.
     cell.source = cell.source.replace("\ntargets", '\ntargets = targets[targets["indicator_id"] != "de_share_pct"]'
                                                     "\ntargets", 1)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from nq57lib import config, data
+from nq57lib import target_assessment  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +225,7 @@ def test_cli_data_audit_needs_geo_and_indicator():
 def test_scorecard_carries_the_unverified_reason(pkg):
     from nq57lib import scorecard as sc
 
-    latest = sc.latest_values(pkg, sc.select_targets(pkg, "vinh-phuc"), "en")
+    latest = target_assessment.latest_values(pkg, target_assessment.select_targets(pkg, "vinh-phuc"), "en")
     rows = latest.set_index("target_id")["target_unverified_reason"]
     assert "QĐ 843/QĐ-UBND was not found" in rows.loc["vinh-phuc-dti-top15-2030"]
     assert pd.isna(rows.loc["vinh-phuc-de-share-2045"])
