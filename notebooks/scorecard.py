@@ -32,7 +32,7 @@ from nq57lib.params import validate_parameters
 P = validate_parameters("scorecard", globals())
 
 # %% tags=["remove_output"]
-from nq57lib import data, reader_tables, scorecard, target_assessment
+from nq57lib import data, reader_tables, scorecard, target_assessment, target_verdicts
 from nq57lib.report import save_results
 
 pkg = data.load_package()
@@ -59,24 +59,28 @@ assessed = target_assessment.assess_targets(pkg, paced, as_of, P.lang)
 assessed
 
 # %% tags=["remove_output"]
+verdicts = target_verdicts.verdict_table(pkg, assessed, as_of, P.lang)
+verdicts
+
+# %% tags=["remove_output"]
 panels = scorecard.cross_province_panels(pkg, P.geo, P.lang)
 panels
 
 # %%
-scorecard.summary(pkg, P.geo, assessed, panels, as_of, P.lang)
+scorecard.summary(pkg, P.geo, verdicts, panels, as_of, P.lang)
 
 # %% tags=["remove_output"]
 themes = scorecard.default_themes()
 themes
 
 # %%
-scorecard.reader_table(pkg, assessed, themes, as_of, P.lang)
+scorecard.reader_table(pkg, verdicts, themes, as_of, P.lang)
 
 # %%
 scorecard.panel_charts(pkg, panels, P.lang)
 
 # %% tags=["remove_output"]
-results = scorecard.results(pkg, P.geo, assessed, panels, as_of, P.lang)
+results = scorecard.results(pkg, P.geo, assessed, verdicts, panels, as_of, P.lang)
 results
 
 # %%

@@ -52,6 +52,7 @@ BADGE_COLOURS = {
     "not assessed": "#eeeeee",
     "unverified": "#fff3b0",
     "depends on definition": "#fbe3a6",
+    "cannot tell": "#dcebf7",
 }
 # Badge key -> a shape drawn before the word, a second non-colour signal.
 BADGE_SYMBOLS = {
@@ -59,6 +60,7 @@ BADGE_SYMBOLS = {
     "target year passed": "□",
     "insufficient data": "○", "no data": "–", "other definition": "≠", "not assessed": "·", "unverified": "?",
     "depends on definition": "◐",
+    "cannot tell": "?",
 }
 CSS = """
 .nq57-reader { max-width: 100%; overflow-x: auto; }

@@ -34,10 +34,10 @@ from . import data
 from .formatting import fmt_number
 from .provenance import DERIVED, Assumption
 from .report_view import assumptions_frame, source_ids_in, sources_frame
-from .target_assessment import (DEPENDS_CATEGORY, GROUP_ORDER, NATION, OTHER_DEFINITION_METHOD,
-                                OUTCOME_STATUSES, TARGET_COLUMNS, badge_of, concept_text, count_assessments, decimals_of,
-                                is_missing, records, related_geos, series_cache,
-                                unit_text)
+from .target_assessment import (NATION, OUTCOME_STATUSES, TARGET_COLUMNS, concept_text, is_missing,
+                                records, related_geos, series_cache, unit_text)
+from .target_verdicts import VERDICTS, verdict_badge, verdict_word
+from .target_verdicts import counts as verdict_counts
 from .text import plain, section, t
 
 NOTEBOOK = "scorecard"
@@ -213,9 +213,13 @@ def panel_charts(pkg, panels: Mapping[str, pd.DataFrame], lang: str) -> PanelCha
 
 
 def _counts_sentence(counts: dict[str, int], lang: str) -> str:
-    words = section("scorecard.group", lang)
-    return ", ".join(f"{counts['n_' + g.replace(' ', '_')]} {words[g]}" for g in GROUP_ORDER
-                     if counts["n_" + g.replace(" ", "_")])
+    return ", ".join(f"{counts['n_' + v.replace(' ', '_')]} {verdict_word(v, lang)}" for v in VERDICTS
+                     if counts["n_" + v.replace(" ", "_")])
+
+
+def _with_data(verdicts: pd.DataFrame) -> int:
+    """Targets whose verdict rests on a value (whatever the verdict)."""
+    return int(verdicts["value"].notna().sum())
 
 
 def _ordinal(n: int, lang: str) -> str:
@@ -229,9 +233,9 @@ def _own_paragraph(pkg, geo_id: str, own: pd.DataFrame, as_of: int, lang: str) -
     name = data.geo_name(pkg, geo_id, lang)
     if own.empty:
         return _say("no_targets", lang, name=name)
-    counts = count_assessments(own)
+    counts = verdict_counts(own)
     key = "own_targets_one" if counts["n_targets"] == 1 else "own_targets_many"
-    return _say(key, lang, name=name, n=counts["n_targets"], n_with_data=counts["n_with_data"], as_of=as_of,
+    return _say(key, lang, name=name, n=counts["n_targets"], n_with_data=_with_data(own), as_of=as_of,
                 counts=_counts_sentence(counts, lang))
 
 
@@ -247,9 +251,9 @@ def _related_paragraph(pkg, geo_id: str, related: pd.DataFrame, lang: str) -> st
         return ""
     if related.empty:
         return " ".join(out) + _say("related_none", lang)
-    counts = count_assessments(related)
+    counts = verdict_counts(related)
     if olds:
-        per_unit = related.groupby("set_by_geo_id", sort=False).size()
+        per_unit = related.groupby("geo_id", sort=False).size()
         by_unit = ", ".join(f"{data.geo_name(pkg, g, lang)}: {n}" for g, n in per_unit.items())
         out.append(_say("related_olds", lang, n=counts["n_targets"], by_unit=by_unit,
                         counts=_counts_sentence(counts, lang)))
@@ -325,24 +329,24 @@ class Summary:
         return self.markdown()
 
 
-def summary(pkg, geo_id: str, assessed: pd.DataFrame, panels: Mapping[str, pd.DataFrame], as_of: int,
+def summary(pkg, geo_id: str, verdicts: pd.DataFrame, panels: Mapping[str, pd.DataFrame], as_of: int,
             lang: str) -> Summary:
     """Step 7: the title and a short summary: counts by status of the geography's own targets, its
     old units' or successor's, the national ones; the latest digital-economy share; where it stands
     among the provinces; the scorecard's rules. Target by target, the table says the rest."""
     geo_id = data.resolve_geo(geo_id, pkg, name="geo")
-    own = assessed[assessed["relation"] == "own"]
-    related = assessed[assessed["relation"].isin(["old unit", "successor"])]
-    national = assessed[assessed["relation"] == "national"]
+    own = verdicts[verdicts["relation"] == "own"]
+    related = verdicts[verdicts["relation"].isin(["old unit", "successor"])]
+    national = verdicts[verdicts["relation"] == "national"]
     paragraphs = [_own_paragraph(pkg, geo_id, own, as_of, lang), _related_paragraph(pkg, geo_id, related, lang)]
     if geo_id != NATION:
-        counts = count_assessments(national)
-        paragraphs.append(_say("national", lang, n=counts["n_targets"], n_with_data=counts["n_with_data"],
+        counts = verdict_counts(national)
+        paragraphs.append(_say("national", lang, n=counts["n_targets"], n_with_data=_with_data(national),
                                counts=_counts_sentence(counts, lang)))
     paragraphs.append(_de_share_sentence(pkg, geo_id, lang))
     panel_text = [_panel_sentence(pkg, _spec(key), table, geo_id, lang) for key, table in panels.items()]
     paragraphs.append(_say("panels_lead", lang) + " ".join(panel_text))
-    paragraphs.append(_say("rules", lang, as_of=as_of))
+    paragraphs.append(t("verdict.rule_text", lang))
     title = _say("title", lang, geo=plain(data.geo_name(pkg, geo_id, lang)))  # data text in Markdown
     return Summary(title, tuple(p for p in paragraphs if p))
 
@@ -369,67 +373,41 @@ def default_themes() -> dict[str, tuple[str, ...]]:
     return {key: tuple(ids) for key, ids in THEMES.items()}
 
 
-def _latest_cell(row: dict, pkg, lang: str) -> str:
-    """The value the verdict uses, with its year: the target year's value for a target whose year has
-    passed (met / not met), else the latest value."""
-    at_target = row["assessment"] in ("met", "not met") and not is_missing(row.get("target_year_value"))
-    if is_missing(row["latest_value"]) and not at_target:
-        return ""
-    decimals = int(pkg.indicator(row["indicator_id"])["decimals"])
-    value = float(row["target_year_value"] if at_target else row["latest_value"])
-    year = int(row["target_year"] if at_target else row["latest_year"])
-    number = fmt_number(value, lang, max(decimals, decimals_of(value) if decimals else 0))
-    if row["unit"] == "rank":
-        number = _say("rank_value", lang, number=number)
-    return f"{number} ({year})"
+def _why_cell(row: dict, lang: str) -> str:
+    """The verdict's one-line evidence, the other definition beside it and where the documents differ."""
+    parts = [row["evidence"]]
+    if row["beside"]:
+        parts.append(_say("table.beside", lang, beside=row["beside"]))
+    return "; ".join(parts)
 
 
-def _needed_cell(row: dict, lang: str) -> str:
-    if not is_missing(row["required_places_per_year"]):
-        return _say("table.places", lang, n=fmt_number(row["required_places_per_year"], lang, 1))
-    if not is_missing(row["required_growth_pct_per_year"]):
-        return _say("table.pct_year", lang, n=fmt_number(row["required_growth_pct_per_year"], lang, 1))
-    if row["pace_note"] and is_missing(row["required_change_per_year"]):
-        return _say("table.already", lang)
-    return ""
+def _row_note(row: dict, lang: str) -> str:
+    """The one footnote a row carries: the documents that set it, where they differ or are unverified."""
+    notes = []
+    if not is_missing(row.get("unverified_reason")):
+        notes.append(_say("table.footnote_unverified", lang, reason=row["unverified_reason"]))
+    if ";" in str(row["target_ids"]):
+        notes.append(_say("table.footnote_documents", lang, documents=row["documents"]))
+    if row["documents_note"]:
+        notes.append(row["documents_note"])
+    return "; ".join(notes)
 
 
-def _row_note(row: dict, as_of: int, lang: str) -> str:
-    """The one footnote a row carries (the most important when several apply)."""
-    if not is_missing(row.get("target_unverified_reason")):
-        return _say("table.footnote_unverified", lang, reason=row["target_unverified_reason"])
-    if row["assessment"] == DEPENDS_CATEGORY or row["assessment_method"] == OTHER_DEFINITION_METHOD:
-        return row["assessment_note"]
-    if row["definition_status"] == "unstated":
-        concept = row["series_concept"]
-        words = section("scorecard.concept", lang).get(concept) or data.label("concept", concept, lang,
-                                                                              default=concept)
-        return _say("table.footnote_unstated", lang, concept=words)
-    if row["assessment"] == "no data on the target's definition":
-        return _say("table.footnote_different", lang)
-    if row["assessment"] == "not assessed (period target)":
-        return _say("table.footnote_period", lang)
-    if row["assessment"] == "not assessed (growth-rate target)":
-        return _say("table.footnote_rate", lang)
-    return ""
-
-
-def reader_table(pkg, assessed: pd.DataFrame, themes: Mapping[str, Sequence[str]], as_of: int, lang: str):
-    """Step 7b: every target in one table, grouped by theme (the national targets in their own
-    groups after the geography's), with a status badge, human headers and no ids (``reader_tables``)."""
+def reader_table(pkg, verdicts: pd.DataFrame, themes: Mapping[str, Sequence[str]], as_of: int, lang: str):
+    """Step 7b: every target in one table, one row each (documents that set the same target are one row),
+    grouped by theme (the national targets in their own groups after the geography's): the verdict first,
+    its one-line evidence, human headers and no ids (``reader_tables``)."""
     from . import reader_tables as rt
 
     theme_of = {ind: key for key, ids in themes.items() for ind in ids}
     theme_order = {key: i for i, key in enumerate([*themes, "other"])}
     names = section("scorecard.theme", lang)
-    badge_words = section("scorecard.badge", lang)
     sources = pkg.sources.set_index("source_id")
     rows = []
-    for row in records(assessed):
+    for row in records(verdicts):
         theme = theme_of.get(row["indicator_id"], "other")
         national = row["relation"] == "national"
         group = names.get(theme, theme)
-        badge = badge_of(row["assessment"], row.get("target_unverified_reason"))
 
         def link(source: Any):
             first = "" if is_missing(source) else str(source).split(";")[0]
@@ -438,22 +416,20 @@ def reader_table(pkg, assessed: pd.DataFrame, themes: Mapping[str, Sequence[str]
         rows.append({
             "order": (national, theme_order.get(theme, len(theme_order))),
             "group": _say("table.national_group", lang, theme=group) if national else group,
-            "target": f"{row['indicator']}: {row['target']}", "by": row["target_year"],
-            "latest": _latest_cell(row, pkg, lang), "needed": _needed_cell(row, lang),
-            "status": (badge, badge_words[badge]),
-            "set_by": "" if row["relation"] in ("own", "national") else row["set_by"],
-            "target_source": link(row["target_source_id"]), "data_source": link(row["latest_source_id"]),
-            "note": _row_note(row, as_of, lang),
+            "target": row["target"], "by": row["target_year"], "status": verdict_badge(row["verdict"], lang),
+            "why": _why_cell(row, lang),
+            "set_by": "" if row["relation"] in ("own", "national") else data.geo_name(pkg, row["geo_id"], lang),
+            "target_source": link(row["target_source_id"]), "data_source": link(row["data_source_id"]),
+            "note": _row_note(row, lang),
         })
-    frame = pd.DataFrame(rows, columns=["order", "group", "target", "by", "latest", "needed", "status", "set_by",
+    frame = pd.DataFrame(rows, columns=["order", "group", "target", "by", "status", "why", "set_by",
                                         "target_source", "data_source", "note"])
     frame = frame.sort_values("order", kind="mergesort").reset_index(drop=True)
     frame["mark"], notes = rt.footnote_marks(frame["note"].tolist())
-    notes.append(_say("table.footnote_method", lang, as_of=as_of))
+    notes.append(t("verdict.rule_text", lang))
     words = section("scorecard.table", lang)
     columns = [rt.Column("target", words["target"]), rt.Column("by", words["by"], "year"),
-               rt.Column("latest", words["latest"], "number_text"), rt.Column("needed", words["needed"], "number_text"),
-               rt.Column("status", words["status"], "badge")]
+               rt.Column("status", words["status"], "badge"), rt.Column("why", words["why"])]
     if frame["set_by"].ne("").any():
         columns.append(rt.Column("set_by", words["set_by"], min_width="8.5rem"))
     columns += [rt.Column("target_source", words["target_source"], "link"),
@@ -493,21 +469,21 @@ class Results:
         return f"Results: {sizes}; {len(self.scalars)} scalars"
 
 
-def results(pkg, geo_id: str, assessed: pd.DataFrame, panels: Mapping[str, pd.DataFrame], as_of: int,
-            lang: str) -> Results:
-    """Step 8: the results tables (targets, national targets, non-empty panels, assumptions,
-    sources) and scalars (counts per group, latest digital-economy share, panel positions)."""
+def results(pkg, geo_id: str, assessed: pd.DataFrame, verdicts: pd.DataFrame, panels: Mapping[str, pd.DataFrame],
+            as_of: int, lang: str) -> Results:
+    """Step 8: the results tables (verdicts, targets, national targets, non-empty panels, assumptions,
+    sources) and scalars (targets per verdict, latest digital-economy share, panel positions)."""
     geo_id = data.resolve_geo(geo_id, pkg, name="geo")
     columns = TARGET_COLUMNS
     table = assessed[assessed["relation"] != "national"][columns].reset_index(drop=True)
     national = assessed[assessed["relation"] == "national"][columns].reset_index(drop=True)
-    own, related = table[table["relation"] == "own"], table[table["relation"] != "own"]
-    tables: dict[str, pd.DataFrame] = {"targets": table}
-    scalars: dict[str, Any] = {"as_of_year": as_of, **count_assessments(own),
-                               "related_counts": count_assessments(related)}
+    tables: dict[str, pd.DataFrame] = {"verdicts": verdicts.reset_index(drop=True), "targets": table}
+    by_relation = verdicts["relation"]
+    scalars: dict[str, Any] = {"as_of_year": as_of, **verdict_counts(verdicts[by_relation == "own"]),
+                               "related_counts": verdict_counts(verdicts[by_relation.isin(["old unit", "successor"])])}
     if geo_id != NATION:
         tables["national_targets"] = national
-        scalars["national_counts"] = count_assessments(national)
+        scalars["national_counts"] = verdict_counts(verdicts[by_relation == "national"])
     latest = latest_de_share(pkg, geo_id)
     scalars.update({"de_share_latest_pct": None if latest is None else float(latest["value"]),
                     "de_share_latest_year": None if latest is None else int(latest["year"]),

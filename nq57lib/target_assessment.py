@@ -65,9 +65,7 @@ import pandas as pd
 from . import data
 from .errors import ParameterError, check_choice, check_int, check_number
 from .formatting import comparator_text, fmt_number
-from .progress_assessment import (DEPENDS_ON_DEFINITION, EUROSTAT_SHORT_TERM_YEARS, NOT_ASSESSED_STATUSES,
-                                  STATUS_OF_CATEGORY, ProgressAssessment, assess_headline, eurostat_category,
-                                  status_across_definitions)
+from .progress_assessment import (DEPENDS_ON_DEFINITION, EUROSTAT_SHORT_TERM_YEARS, STATUS_OF_CATEGORY, ProgressAssessment, assess_headline, eurostat_category)
 from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
                                target_level)
 from .text import section, t
@@ -396,7 +394,7 @@ def _is_regional_rank(kind: str, scope: Any) -> bool:
     return kind == "rank" and isinstance(scope, str) and any(s in scope.lower() for s in REGIONAL_SCOPES)
 
 
-def _latest_segment(history: pd.DataFrame) -> pd.DataFrame:
+def latest_segment(history: pd.DataFrame) -> pd.DataFrame:
     """The observations after the last series break (all of them when there is none)."""
     if history.empty:
         return history
@@ -561,7 +559,7 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
             "latest_value": None if latest is None else float(latest["value"]),
             "latest_status": None if latest is None else latest["status"],
             "latest_source_id": None if latest is None else latest["source_id"],
-            "target_year_value": None, "n_obs": int(len(_latest_segment(history))),
+            "target_year_value": None, "n_obs": int(len(latest_segment(history))),
             "definition_status": found.definition_status,
             "definition_note": _definition_note(found, stated, scope_mismatch, lang),
             "data_reason": found.reason,
@@ -598,7 +596,7 @@ def _route(pkg, row: dict, as_of: int, cache: SeriesCache, lang: str) -> _Route:
     history = found.history
     if history.empty:
         return _Route("no data", kind, history, comparator)
-    fit = _latest_segment(history)  # progress is measured within one segment, never across a series break
+    fit = latest_segment(history)  # progress is measured within one segment, never across a series break
     comparator = effective_comparator(comparator, row["target_value"], meta["direction"], float(fit["value"].iloc[0]))
     years = history["year"].tolist()
     target_year = int(row["target_year"])
@@ -664,68 +662,17 @@ def assess_targets(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFr
             category = "met" if bool(meets_target(reached, route.comparator, row["target_value"], _high(row))) \
                 else "not met"
         elif category is None:
-            fit = _latest_segment(history)
+            fit = latest_segment(history)
             result = assess_progress(route.kind, fit["year"].tolist(), fit["value"].tolist(), route.comparator,
                                      row["target_value"], _high(row), target_year)
             row["assessment_ratio"] = result.score
             row["assessment_method"] = result.method
             row["assessment_note"] = result.note
             category = result.category
-        if row["indicator_id"] == SHARE_INDICATOR and route.history is not None and category in BESIDE_CATEGORIES:
-            category = _beside_other_definitions(pkg, row, route, category, cache, lang)
         row["assessment"] = category
         row["assessment_group"] = badge_of(category, row.get("target_unverified_reason"))
         row["assessment_text"] = category_text(category, lang)
     return _typed(rows, table.columns)
-
-
-# Categories a share target's other definition can change: a verdict in the target year or a progress category.
-BESIDE_CATEGORIES = ("met", "not met", "no value for the target year", *STATUS_OF_CATEGORY)
-
-
-def _beside_other_definitions(pkg, row: dict, route: _Route, category: str, cache: SeriesCache, lang: str) -> str:
-    """A share target's category with its other definitions beside it (rule 3, as the digital-economy report's
-    one-minute answer reads it): 'depends on the definition' when they disagree, or a passed target judged on
-    the other definition when only that one has a value for the target year. Sets the row's note."""
-    compared = str(route.history["concept"].iloc[0]) if not route.history.empty else row["target_concept"]
-    others = {}
-    for concept in str(pkg.indicator(row["indicator_id"])["concepts"]).split("|"):
-        found = target_data(pkg, row["set_by_geo_id"], {"indicator_id": row["indicator_id"], "concept": concept},
-                            cache, lang)
-        if concept != compared and found.definition_status == "same":
-            others[concept] = _latest_segment(found.history)
-    target_year, value, high = int(row["target_year"]), row["target_value"], _high(row)
-    if category in STATUS_OF_CATEGORY:  # a target ahead: each definition's progress status
-        statuses = {compared: STATUS_OF_CATEGORY[category]}
-        for concept, history in others.items():
-            result = assess_progress("share", history["year"].tolist(), history["value"].tolist(), route.comparator,
-                                     value, high, target_year)
-            statuses[concept] = STATUS_OF_CATEGORY[result.category]
-        status = status_across_definitions(statuses, compared, default="insufficient data")
-    else:  # a passed target: met / not met on each definition with a value for its year
-        statuses = {compared: category} if category in ("met", "not met") else {}
-        values = {}
-        for concept, history in others.items():
-            hit = history[history["year"] == target_year]
-            if not hit.empty:
-                values[concept] = float(hit["value"].iloc[0])
-                ok = meets_target(values[concept], route.comparator, value, high)
-                statuses[concept] = "met" if bool(ok) else "not met"
-        status = status_across_definitions(statuses, compared, default=category)
-        if status in ("met", "not met") and compared not in statuses:
-            other = next(iter(values))
-            row["target_year_value"], row["assessment_method"] = values[other], OTHER_DEFINITION_METHOD
-            row["assessment_note"] = _say("table.footnote_other_definition", lang, concept=concept_text(compared, lang),
-                                          other=concept_text(other, lang))
-            return status
-    if status != DEPENDS_ON_DEFINITION:
-        return category
-    words = section("scorecard.badge", lang)
-    row["assessment_note"] = _say("table.footnote_depends", lang, parts=", ".join(
-        _say("depends_part", lang, status=words[s], concept=concept_text(c, lang))
-        for c, s in statuses.items() if s not in NOT_ASSESSED_STATUSES))
-    return DEPENDS_CATEGORY
-
 
 
 def badge_of(assessment: str, unverified: Any = None) -> str:
