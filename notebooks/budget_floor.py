@@ -93,15 +93,19 @@ sensitivity.table
 by_input = budget_floor.sensitivity_by_input(pkg, paths, P.lang)
 by_input
 
+# %% tags=["remove_output"]
+verdicts = budget_floor.verdicts(pkg, paths, P.lang)
+verdicts
+
 # %%
-budget_floor.one_minute_answer(pkg, paths, by_input, P.lang)
+budget_floor.one_minute_answer(pkg, paths, by_input, verdicts, P.lang)
 
 # %%
 narrative = budget_floor.narrative(pkg, paths, rnd, by_input, P.lang)
 narrative
 
 # %% tags=["remove_output"]
-R = budget_floor.report(pkg, paths, absorption, rnd, sensitivity, by_input, narrative, P.lang)
+R = budget_floor.report(pkg, paths, absorption, rnd, sensitivity, by_input, narrative, verdicts, P.lang)
 R.scalars
 
 # %%

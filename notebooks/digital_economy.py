@@ -133,8 +133,12 @@ tornado
 # ## The report: narrative, figures, tables
 
 # %% tags=["remove_output"]
+verdicts = digital_economy.verdicts(pkg, inputs)
+verdicts
+
+# %% tags=["remove_output"]
 report = digital_economy.collect_report(pkg, P, inputs, calibrations, grdp, projection, required, attained,
-                                        simulation, assessment, passed, backtested, tornado)
+                                        simulation, assessment, passed, backtested, tornado, verdicts)
 
 # %%
 digital_economy.one_minute_answer(report)

@@ -57,7 +57,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from . import data, grdp_growth, registry
+from . import data, grdp_growth, registry, target_verdicts
 from .floor_cost import (
     SCENARIOS, SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, RndResult, SensitivityResult,
     check_floor_pct, compare_public_rnd_with_floor, nominal_growth_pct, rnd_target_path, run_budget,
@@ -1084,7 +1084,7 @@ def narrative(pkg, paths: BudgetPaths, rnd: RndView | None, by_input: pd.DataFra
 
 def report(pkg, paths: BudgetPaths, absorption: pd.DataFrame, rnd: RndView | None,
            sensitivity_result: SensitivityResult, by_input: pd.DataFrame | None, text: Narrative,
-           lang: str) -> Report:
+           verdicts: pd.DataFrame, lang: str) -> Report:
     """Step 9: the results to save: tables, scalars, assumptions, sources, narrative and figures."""
     d = paths.derivation
     tables = {"yearly": paths.yearly, "milestones": paths.milestones(), "periods": paths.periods,
@@ -1096,6 +1096,7 @@ def report(pkg, paths: BudgetPaths, absorption: pd.DataFrame, rnd: RndView | Non
     tables = {key: table.copy() for key, table in tables.items()}
     for table in tables.values():
         table.insert(0, "geo_id", d.geo)
+    tables["verdicts"] = verdicts.reset_index(drop=True)
     records = _records(paths, rnd)
     assumptions = assumptions_frame(records, lang)
     sources = sources_frame(pkg, source_ids_in(*(a.basis for a in records)))
@@ -1558,27 +1559,50 @@ def _assumptions_paragraph(pkg, d: Derivation, lang: str, records: list[Assumpti
 # Step 7b: the one-minute answer
 # --------------------------------------------------------------------------------------------
 
+SHARE_INDICATOR = "st_expenditure_share_pct"  # the floor's targets: S&T spending as a share of the budget
+
+
+def verdicts(pkg, paths: BudgetPaths, lang: str) -> pd.DataFrame:
+    """Step 7a: the verdict of each S&T-share target of the geography, its related units and the nation
+    (``target_verdicts``: the rule every report, the index and the results files read), one row per target."""
+    return target_verdicts.verdicts_for(pkg, paths.derivation.geo, data.as_of_year(pkg), lang,
+                                        indicators=(SHARE_INDICATOR,))
+
+
+def _floor_verdict(verdicts: pd.DataFrame, floor_pct: float, lang: str) -> tuple[str, str]:
+    """The badge of a floor: the verdict of the registered target with that floor (the geography's own first,
+    then its related units', then the nation's); 'not assessed' where no registered target sets it."""
+    order = {"own": 0, "old unit": 1, "successor": 1, "national": 2}
+    hits = verdicts[(verdicts["target_value"] - floor_pct).abs() < 1e-9] if not verdicts.empty else verdicts
+    if hits.empty:
+        return "not assessed", t("budget_floor.answer.no_target", lang)
+    best = hits.assign(_o=hits["relation"].map(order).fillna(3)).sort_values("_o", kind="stable").iloc[0]
+    return target_verdicts.verdict_badge(best["verdict"], lang)
+
+
 @dataclass
 class Answer:
-    """Step 7b's result: a short paragraph answering the report's question and a small table (each floor,
-    today's share, what the floor costs in the ramp year and over both periods, a status with a word)."""
+    """Step 7b's result: the paragraph, the verdicts of the S&T-share targets and the cost of each floor."""
 
     paragraph: str
+    verdicts: Any  # reader_tables.ReaderTable
     table: Any  # reader_tables.ReaderTable
     frame: pd.DataFrame
 
     def _repr_html_(self) -> str:
         import html as _html
 
-        return f'<div class="nq57-answer"><p>{_html.escape(self.paragraph)}</p>{self.table.html}</div>'
+        return (f'<div class="nq57-answer"><p>{_html.escape(self.paragraph)}</p>{self.verdicts.html}'
+                f"{self.table.html}</div>")
 
 
-def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, lang: str) -> Answer:
-    """Step 7b: the answer first. One row per floor compared (the report's floor first): the floor, today's
-    S&T share of budget (observed, or assumed: said so), spending in the ramp year, cumulative totals per
-    period, and a status: 'met' where today's share already reaches the floor, else 'not met' worded as
-    "below the floor today" (a fact about the share, not a forecast). The paragraph adds the range of the
-    first period's total when each input is moved alone (``sensitivity_by_input``)."""
+def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, verdicts: pd.DataFrame,
+                      lang: str) -> Answer:
+    """Step 7b: the answer first. The verdict of each S&T-share target (``verdicts``, the one rule), then one
+    row per floor compared (the report's floor first): the floor, today's S&T share of budget (observed, or
+    assumed: said so), spending in the ramp year, cumulative totals per period, and the verdict of the
+    registered target that sets that floor ('not assessed' where none does). The paragraph adds the range of
+    the first period's total when each input is moved alone (``sensitivity_by_input``)."""
     from .reader_tables import Column, reader_table
 
     key = "budget_floor.answer."
@@ -1601,13 +1625,7 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
                "first": _period_value(periods, scenario, labels[0], "cumulative_spending_bn_vnd"),
                "second": _period_value(periods, scenario, labels[-1], "cumulative_spending_bn_vnd")
                if len(labels) > 1 else math.nan}
-        met = float(current.value) >= floor.floor_pct
-        if observed:
-            row["status"] = ("met", t(key + "met", lang)) if met else ("not met", t(key + "below", lang))
-        elif current.rule == "plan":
-            row["status"] = ("not assessed", t(key + ("planned" if met else "planned_below"), lang))
-        else:
-            row["status"] = ("no data", t(key + "no_observed_share", lang))
+        row["status"] = _floor_verdict(verdicts, floor.floor_pct, lang)
         rows.append(row)
     frame = pd.DataFrame(rows)
     columns = [Column("floor", t(key + "col_floor", lang)), Column("today", t(key + "col_today", lang), "number_text"),
@@ -1637,4 +1655,5 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, la
                       parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)))
     if len(rows) > 1:
         text.append(t(key + "others", lang, n=len(rows) - 1))
-    return Answer(" ".join(text), table, frame)
+    verdict_table = target_verdicts.answer_table(verdicts, lang, t(key + "verdicts_caption", lang))
+    return Answer(" ".join(text), verdict_table, table, frame)

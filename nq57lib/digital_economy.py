@@ -56,7 +56,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import backtest, bounds, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment, share_projection
+from . import (backtest, bounds, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment,
+               share_projection, target_verdicts)
 from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, DERIVED, Assumption
@@ -955,7 +956,7 @@ def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
 def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: Calibrations,
                    grdp: grdp_growth.GrowthAssumption, projection: Projection, required: pd.DataFrame,
                    attained: pd.DataFrame, simulation: Simulation, assessment: pd.DataFrame, passed: pd.DataFrame,
-                   backtested: pd.DataFrame, tornado: pd.DataFrame) -> Report:
+                   backtested: pd.DataFrame, tornado: pd.DataFrame, verdicts: pd.DataFrame) -> Report:
     """Step 9a: the results of the steps above as one ``Report``: tables, scalars, every assumption
     (observed, derived or assumed, with its basis), every cited source, the narrative and the figures."""
     first = inputs.concepts[0]
@@ -986,7 +987,7 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
         "targets": targets, "scenarios": projection.table, "caps": projection.caps, "required_paths": required,
         "attainment": attained, "assessment": assessment, "targets_due": passed, "bands": simulation.bands,
         "probabilities": simulation.p_meet, "national": inputs.national, "backtest": backtested,
-        "sensitivity": tornado,
+        "sensitivity": tornado, "verdicts": verdicts,
     }
     report.scalars = {
         "concepts": ",".join(inputs.concepts), "concept": first, "as_of_year": inputs.as_of_year,
@@ -1296,22 +1297,19 @@ def view(report: Report, name: str) -> Any:
 # --------------------------------------------------------------------------------------------
 
 ANSWER_EXCLUDED_SCENARIO = "target path"  # reaches every target by construction: not evidence
-ANSWER_DEPENDS_BADGE = progress_assessment.DEPENDS_ON_DEFINITION  # the definitions give different statuses
 
 
-def _answer_badge(assess: pd.DataFrame, target_id: str, concept: str) -> str:
-    """The status badge of a target ahead on one definition: its headline category (Eurostat short-term,
-    ``progress_assessment.assess_headline``) as the status both reports show."""
-    short = assess[(assess["target_id"] == target_id) & (assess["concept"] == concept)
-                   & (assess["method"] == progress_assessment.HEADLINE_METHOD)] if not assess.empty else assess
-    return progress_assessment.STATUS_OF_CATEGORY.get(
-        short["category"].iloc[0] if not short.empty else "insufficient data", "insufficient data")
+def verdicts(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
+    """Step 8b: the verdict of each of the geography's share targets (``target_verdicts``: the rule every report,
+    the index and the results files read), one row per target, as of the data."""
+    table = target_verdicts.verdicts_for(pkg, inputs.geo_id, inputs.as_of_year, inputs.lang, indicators=(INDICATOR,))
+    return table[table["relation"] == "own"].reset_index(drop=True)
 
 
 @dataclass
 class Answer:
-    """Step 9a's result: a short paragraph answering the report's question and a small table (each target,
-    the latest value with year and definition, the pace needed, the scenarios' range, a status badge)."""
+    """Step 9a's result: a short paragraph answering the report's question and the verdict table (each target,
+    its verdict and the one line of evidence it rests on, the other definition beside it)."""
 
     paragraph: str
     table: Any  # reader_tables.ReaderTable
@@ -1324,89 +1322,16 @@ class Answer:
 
 
 def one_minute_answer(report: Report) -> Answer:
-    """Step 9a: the answer first. One row per target on the definition it is compared on: targets ahead with
-    the pace they need, the range of years the scenarios reach them (the target path excluded: it reaches
-    every target by construction) and their Eurostat status; targets whose year has passed assessed on the
-    data (met / not met / target year passed). A probability appears in the paragraph only where the report
-    computed one (3+ own observations); otherwise the paragraph says the data do not support one."""
-    from .reader_tables import Column, reader_table
-
-    lang, tables = report.lang, report.tables
-    key = "digital_economy.answer."
-    words = _target_words(tables["targets"], lang)
-    badge_word = lambda b: t(f"scorecard.badge.{b}", lang)  # noqa: E731
-    rows = []
-    due = tables["targets_due"]
-    for r in due[due["compared_on"].astype(bool)].to_dict("records") if not due.empty else []:
-        latest = "" if pd.isna(r["latest_pct"]) else _latest_text(report, r["concept"], r["latest_pct"], r["latest_year"])
-        # met / not met on any definition with a value for the target year (its own definition first)
-        observed = due[(due["target_id"] == r["target_id"]) & due["verdict"].isin(["met", "not met"])]
-        verdicts = dict(zip(observed["concept"], observed["verdict"]))
-        badge = progress_assessment.status_across_definitions(verdicts, r["concept"], default="target year passed")
-        word = badge_word(badge)
-        if verdicts and r["concept"] not in verdicts and badge != ANSWER_DEPENDS_BADGE:
-            other = observed.iloc[0]
-            latest = _latest_text(report, other["concept"], other["observed_pct"], r["target_year"])
-            word = t(key + "verdict_on", lang, status=word,
-                     definition=t(f"digital_economy.view.short_{other['concept']}", lang))
-        if badge == ANSWER_DEPENDS_BADGE:
-            latest = t(key + "depends", lang, parts=", ".join(
-                t(key + "depends_on", lang, status=badge_word(v), definition=t(f"digital_economy.view.short_{c}", lang))
-                for c, v in verdicts.items()))
-        rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": "",
-                     "scenarios": t(key + "assessed_on_data", lang), "status": (badge, word),
-                     "year": int(r["target_year"])})
-    req, att, assess = tables["required_paths"], tables["attainment"], tables["assessment"]
-    defs = tables.get("definitions")
-    own_obs = {} if defs is None or defs.empty else dict(zip(defs["concept"], defs["n_own_obs"].astype(int)))
-    for r in req[req["compared_on"].astype(bool)].to_dict("records") if not req.empty else []:
-        latest = _latest_text(report, r["concept"], r["base_share_pct"], r["base_year"])
-        needed = t(key + "already_met", lang) if bool(r["already_met"]) else t(
-            key + "per_year", lang, value=fmt_number(r["required_growth_pct"], lang, 1))
-        runs = att[(att["target_id"] == r["target_id"]) & (att["concept"] == r["concept"])
-                   & (att["scenario"] != ANSWER_EXCLUDED_SCENARIO)] if not att.empty else att
-        years = sorted(int(y) for y in runs["attained_year"].dropna()) if not runs.empty else []
-        on_time = int(runs["on_time"].fillna(False).astype(bool).sum()) if not runs.empty else 0
-        if years:
-            span = str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
-            scen = t(key + "range", lang, span=span, k=on_time, n=len(runs), year=int(r["target_year"]))
-        else:
-            scen = t(key + "none", lang, n=len(runs))
-        badges = {c: _answer_badge(assess, r["target_id"], c) for c in req.loc[req["target_id"] == r["target_id"],
-                                                                              "concept"]}
-        badge = progress_assessment.status_across_definitions(badges, r["concept"], default="insufficient data")
-        word = badge_word(badge) if badge != "insufficient data" else _thin_badge_word(report, r["concept"])
-        if badge == "insufficient data" and own_obs.get(r["concept"], 0) == 0:
-            badge = "no data"  # an assumed base only: no observation of its own
-        if badge == ANSWER_DEPENDS_BADGE:  # the definitions disagree: say so
-            assessed = {c: b for c, b in badges.items() if b not in progress_assessment.NOT_ASSESSED_STATUSES}
-            order = [r["concept"], *[c for c in assessed if c != r["concept"]]]
-            detail = t(key + "depends", lang, parts=", ".join(
-                t(key + "depends_on", lang, status=badge_word(assessed[c]),
-                  definition=t(f"digital_economy.view.short_{c}", lang)) for c in order if c in assessed))
-            word = badge_word(badge)  # the badge stays short (no wrap); the detail goes in the scenarios cell
-            scen = f"{scen}; {detail}"
-        rows.append({"target": words.get(r["target_id"], r["target_id"]), "latest": latest, "needed": needed,
-                     "scenarios": scen, "status": (badge, word), "year": int(r["target_year"])})
-    frame = pd.DataFrame(rows, columns=["target", "latest", "needed", "scenarios", "status", "year"])
-    frame = frame.sort_values("year", kind="stable").drop_duplicates(subset=["target"]).reset_index(drop=True)
-    columns = [Column("target", t(key + "col_target", lang)), Column("latest", t(key + "col_latest", lang), "number_text"),
-               Column("needed", t(key + "col_needed", lang), "number_text"),
-               Column("scenarios", t(key + "col_scenarios", lang)), Column("status", t(key + "col_status", lang), "badge")]
-    table = reader_table(frame, columns, lang, caption=t(key + "caption", lang))
-    return Answer(_answer_paragraph(report, frame), table, frame)
-
-
-def _thin_badge_word(report: Report, concept: str) -> str:
-    """The word of an 'insufficient data' badge by the number of OWN observations on ``concept`` (an
-    assumed base is never counted): none, one data point, or too few to assess."""
-    defs = report.tables.get("definitions")
-    n = 0
-    if defs is not None and not defs.empty and concept in set(defs["concept"]):
-        n = int(defs.set_index("concept").at[concept, "n_own_obs"])
-    key = "digital_economy.answer."
-    return t(key + "no_own_data", report.lang) if n == 0 else \
-        t("scorecard.badge.insufficient data", report.lang) if n == 1 else t(key + "too_few_data", report.lang, n=n)
+    """Step 9a: the answer first. One row per target (documents that set the same target are one row): its
+    verdict from ``target_verdicts`` and why, in one line (the value and year it rests on, the pace needed,
+    the paces observed), the other definition beside it. No scenario count is evidence: the scenarios and
+    their years are in the details below."""
+    lang = report.lang
+    verdicts = report.tables["verdicts"]
+    table = target_verdicts.answer_table(verdicts, lang, t("digital_economy.answer.caption", lang),
+                                         _target_words(report.tables["targets"], lang))
+    frame = verdicts[["target_id", "verdict", "evidence"]]
+    return Answer(_answer_paragraph(report, report.tables["verdicts"]), table, frame)
 
 
 def _latest_text(report: Report, concept: str, value: float, year: int) -> str:
@@ -1420,7 +1345,9 @@ def _latest_text(report: Report, concept: str, value: float, year: int) -> str:
              definition=data.label("concept", concept, report.lang))
 
 
-def _answer_paragraph(report: Report, frame: pd.DataFrame) -> str:
+def _answer_paragraph(report: Report, verdicts: pd.DataFrame) -> str:
+    """Three plain sentences: where the share stands on each definition, the verdicts, and what the data allow
+    (a probability, or the pace needed against the paces observed)."""
     lang, tables = report.lang, report.tables
     key = "digital_economy.answer."
     defs = tables.get("definitions")
@@ -1428,16 +1355,14 @@ def _answer_paragraph(report: Report, frame: pd.DataFrame) -> str:
                                      for r in defs.to_dict("records") if not pd.isna(r["base_share_pct"])]
     text = [t(key + "stand", lang, values=t("digital_economy.narrative.and", lang).join(parts))
             if parts else t(key + "no_value", lang)]
-    ahead = frame[frame["needed"] != ""]
-    if not ahead.empty:
-        first = ahead.iloc[0]
-        text.append(t(key + "next", lang, target=first["target"], needed=first["needed"], scenarios=first["scenarios"]))
-        if first["status"][0] == ANSWER_DEPENDS_BADGE:
-            text.append(t(key + "next_status", lang, status=first["scenarios"].rsplit("; ", 1)[-1]))
-    passed = frame[frame["needed"] == ""]
-    if not passed.empty:
-        text.append(t(key + "passed", lang, n=len(passed), statuses=", ".join(dict.fromkeys(w for _, w in passed["status"]))))
+    if not verdicts.empty:
+        counts = target_verdicts.counts(verdicts)
+        text.append(t(key + "verdicts", lang, n=counts["n_targets"], counts=", ".join(
+            f"{counts['n_' + v.replace(' ', '_')]} {target_verdicts.verdict_word(v, lang)}"
+            for v in target_verdicts.VERDICTS if counts["n_" + v.replace(" ", "_")])))
     probs = tables["probabilities"]
     shown = probs[probs["p_meet_text"].fillna("").astype(str) != ""] if not probs.empty else probs
-    text.append(t(key + "probability", lang) if not shown.empty else t(key + "no_probability", lang))
+    thin = verdicts["reason"].isin(["one_point", "few_points", "stale"]).any() if not verdicts.empty else False
+    text.append(t(key + "probability", lang) if not shown.empty else
+                t(key + "thin", lang) if thin else t(key + "no_probability", lang))
     return " ".join(text)

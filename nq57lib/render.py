@@ -226,7 +226,9 @@ def render_job(executed: Executed, reports_dir: str | Path, run_id: str, *, note
             title = page_title(nb, notebook, params.geo, lang)
             header = report.provenance_header_html(title, parameters, data, report.package_version(), run_id,
                                                    record["started_utc"] or "", lang=lang)
-            report.atomic_write_text(job_dir / "report.html", report.notebook_to_html(nb, title, header, lang=lang))
+            top = report.title_html(title, params.geo, lang, has_results=results is not None and results.is_dir())
+            report.atomic_write_text(job_dir / "report.html",
+                                     report.notebook_to_html(nb, title, header, lang=lang, title_block=top))
             if results is not None and results.is_dir():
                 place(results, job_dir / "results", executed.move)
                 record["results_dir"] = f"{rel_dir}/results"

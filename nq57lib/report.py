@@ -196,7 +196,11 @@ def plain_value(name: str, value: Any) -> Any:
 _HEADER_CSS = """
 .nq57-provenance { font-family: system-ui, sans-serif; font-size: 13px; color: #333; background: #f6f6f6;
   border: 1px solid #ddd; border-radius: 4px; padding: 8px 14px; margin: 12px 0 20px 0; }
-.nq57-provenance h1 { font-size: 20px; margin: 4px 0 8px 0; }
+.nq57-provenance summary { cursor: pointer; font-weight: 600; }
+.nq57-title { font-family: system-ui, sans-serif; margin: 8px 0 4px 0; }
+.nq57-title h1 { font-size: 22px; margin: 4px 0 4px 0; }
+.nq57-title nav { font-size: 13px; }
+.nq57-title nav a { margin-right: 1em; white-space: nowrap; }
 .nq57-provenance table { border-collapse: collapse; }
 .nq57-provenance th { text-align: left; font-weight: 600; padding: 1px 12px 1px 0; vertical-align: top; }
 .nq57-provenance td { padding: 1px 12px 1px 0; font-family: ui-monospace, monospace; word-break: break-all; }
@@ -225,7 +229,8 @@ _HEADER_CSS = """
 """
 
 # The lab template minus everything that would fetch from the network (require.js, MathJax, mermaid,
-# widget manager), plus the provenance header at the top of the body.
+# widget manager), plus the title and its links at the top of the body and the run record (provenance,
+# folded) at its end: a reader's first screen is the answer.
 _REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
@@ -233,14 +238,19 @@ _REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block html_head_css -%}<style type="text/css">{{ resources.nq57_css }}</style>{%- endblock html_head_css -%}
 {%- block body_header -%}{{ super() }}
-{{ resources.nq57_header }}
+{{ resources.nq57_title }}
 {%- endblock body_header -%}
+{%- block body_footer -%}
+{{ resources.nq57_header }}
+{{ super() }}
+{%- endblock body_footer -%}
 """
 
 
 def provenance_header_html(title: str, parameters: Mapping[str, Any], data: Mapping[str, str],
                            package: str, run_id: str, started_utc: str, lang: str = "en") -> str:
-    """The report's header block: what was run, on which data, with which code. Everything escaped."""
+    """The report's run record, shown folded at the end of the page: what was run, on which data, with which
+    code (``title`` names the report in the summary line). Everything escaped."""
     lang = lang if lang in ("en", "vi") else "en"
 
     def label(key: str) -> str:
@@ -259,10 +269,25 @@ def provenance_header_html(title: str, parameters: Mapping[str, Any], data: Mapp
         (label("started"), html.escape(started_utc)),
     ]
     info_rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return (f'<header class="nq57-provenance"><h1>{html.escape(title)}</h1>'
+    return (f'<footer class="nq57-provenance"><details><summary>{label("record")}</summary>'
             f"<table>{info_rows}</table>"
-            f"<details open><summary>{label('parameters')}</summary><table>{param_rows}</table></details>"
-            "</header>")
+            f"<p>{label('parameters')}</p><table>{param_rows}</table></details>"
+            "</footer>")
+
+
+def title_html(title: str, geo: str, lang: str = "en", has_results: bool = True) -> str:
+    """The report's first lines: its title and links to the index (the geography's other reports are listed
+    there) and to its results files. A report's folder is ``runs/RUN/NOTEBOOK/GEO/``."""
+    from .text import t
+
+    lang = lang if lang in ("en", "vi") else "en"
+    links = [(f"../../../../{index_name(lang)}#geo-{quote(geo)}", t("report.page.nav_geo", lang)),
+             (f"../../../../{index_name(lang)}", t("report.page.nav_index", lang))]
+    if has_results:
+        links.append((f"results/{RESULTS_JSON}", t("report.page.nav_results", lang)))
+    nav = "".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>' for href, text in links)
+    return f'<header class="nq57-title"><h1>{html.escape(title)}</h1><nav>{nav}</nav></header>'
+
 
 
 def _text(value: Any) -> str:
@@ -299,17 +324,19 @@ def warm_up_exporter() -> None:
     import nbformat
 
     _html_exporter().from_notebook_node(
-        nbformat.v4.new_notebook(), resources={"metadata": {"name": ""}, "nq57_header": "", "nq57_css": ""})
+        nbformat.v4.new_notebook(), resources={"metadata": {"name": ""}, "nq57_header": "", "nq57_css": "",
+                                               "nq57_title": ""})
 
 
-def notebook_to_html(nb: Any, title: str, header_html: str, lang: str = "en") -> str:
+def notebook_to_html(nb: Any, title: str, header_html: str, lang: str = "en", title_block: str = "") -> str:
     """Render an executed notebook as a self-contained HTML report: code hidden, figures inline.
 
     Runs nbconvert in this process (a ``jupyter nbconvert`` subprocess costs ~1.8 s of start-up).
     Raises ``ValueError`` if the page would load anything from the network.
     """
     body, _ = _html_exporter().from_notebook_node(
-        nb, resources={"metadata": {"name": title}, "nq57_header": header_html, "nq57_css": _HEADER_CSS})
+        nb, resources={"metadata": {"name": title}, "nq57_header": header_html, "nq57_css": _HEADER_CSS,
+                       "nq57_title": title_block or f'<header class="nq57-title"><h1>{html.escape(title)}</h1></header>'})
     if lang in ("en", "vi"):  # the page's language, for screen readers, hyphenation and translation tools
         body = body.replace('<html lang="en">', f'<html lang="{lang}">', 1)
     remote = external_references(body)
@@ -396,7 +423,8 @@ def manifest_problem(manifest: Any) -> str | None:
 
 
 # Parameters that say which report a job is, not how it was computed (never make a run a what-if).
-_IDENTITY_PARAMETERS = frozenset({"geo", "output_dir"})
+# A report is identified by its notebook, geography and language: a default report exists in each language.
+_IDENTITY_PARAMETERS = frozenset({"geo", "output_dir", "lang"})
 
 
 def differing_parameters(job: Mapping[str, Any], manifest: Mapping[str, Any]) -> dict[str, Any]:
@@ -422,7 +450,7 @@ def is_what_if(job: Mapping[str, Any], manifest: Mapping[str, Any]) -> bool:
 
 
 def latest_reports(manifests: list[dict]) -> list[dict]:
-    """The newest successful default report of each (notebook, geography), from manifests newest first.
+    """The newest successful default report of each (notebook, geography, language), from manifests newest first.
 
     A what-if run (``is_what_if``) never replaces a default report; it is "latest" only for a (notebook,
     geography) that has no default report at all, and then says so (``what_if``: true).
@@ -430,7 +458,7 @@ def latest_reports(manifests: list[dict]) -> list[dict]:
     latest: dict[tuple[str, str], dict] = {}
     for manifest in manifests:
         for job in manifest.get("jobs", []):
-            key = (job["notebook"], job["geo"])
+            key = (job["notebook"], job["geo"], str((job.get("parameters") or {}).get("lang", "en")))
             if job.get("status") != "ok":
                 continue
             what_if = is_what_if(job, manifest)
@@ -446,21 +474,25 @@ def latest_reports(manifests: list[dict]) -> list[dict]:
     return [latest[key] for key in sorted(latest)]
 
 
+NOTEBOOK_NAMES = ("digital_economy", "budget_floor", "scorecard")  # named in the index's words ([index.notebook])
 # Headline numbers on the index, per notebook: (results scalar, label, unit, decimals). Only scalars a run
 # actually wrote are shown; a missing one is left out, never guessed.
 INDEX_HEADLINES: dict[str, tuple[tuple[str, str, str, int], ...]] = {
-    "digital_economy": (("base_share_pct", "digital-economy share", " % of GRDP", 2),
-                        ("current_trend_growth_pct", "current trend", " % a year", 1)),
-    "budget_floor": (("floor_pct", "S&T floor", " % of budget", 1),
-                     ("required_2030_bn_vnd", "floor spending 2030", " bn VND", 0),
-                     ("cumulative_2025_2030_bn_vnd", "cumulative 2025-2030", " bn VND", 0)),
-    "scorecard": (("n_targets", "targets", "", 0), ("n_met", "met", "", 0), ("n_on_track", "on track", "", 0),
-                  ("n_at_risk", "at risk", "", 0), ("n_off_track", "off track", "", 0), ("n_no_data", "no data", "", 0)),
+    "digital_economy": (("base_share_pct", "share", "pct_grdp", 2),),
+    "budget_floor": (("floor_pct", "floor", "pct_budget", 1),
+                     ("required_2030_bn_vnd", "spending_2030", "bn_vnd", 0),
+                     ("cumulative_2025_2030_bn_vnd", "cumulative", "bn_vnd", 0)),
+    "scorecard": (("n_targets", "targets", "", 0), ("n_met", "met", "", 0), ("n_not_met", "not_met", "", 0),
+                  ("n_on_track", "on_track", "", 0), ("n_at_risk", "at_risk", "", 0),
+                  ("n_off_track", "off_track", "", 0), ("n_cannot_tell", "cannot_tell", "", 0)),
 }
 
 
-def headline_numbers(reports_dir: str | Path, row: Mapping[str, Any]) -> list[str]:
-    """The index's headline numbers of one report, read from its ``results.json`` (empty if unreadable)."""
+def headline_numbers(reports_dir: str | Path, row: Mapping[str, Any], lang: str = "en") -> list[str]:
+    """The index's headline numbers of one report, read from its ``results.json`` (empty if unreadable), in
+    ``lang``'s words ([index.headline])."""
+    from .formatting import format_number
+
     if not row.get("results_dir"):
         return []
     try:
@@ -472,24 +504,25 @@ def headline_numbers(reports_dir: str | Path, row: Mapping[str, Any]) -> list[st
     for key, label, unit, decimals in INDEX_HEADLINES.get(row["notebook"], ()):
         value = scalars.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            text = f"{value:,.{decimals}f}{unit}"
+            text = format_number(float(value), lang, decimals) + (_t("index.unit." + unit, lang) if unit else "")
             if key == "base_share_pct" and scalars.get("base_year"):
-                concept = f", {scalars['concept']} definition" if scalars.get("concept") else ""
-                assumed = ", assumed: no published value" if scalars.get("base_is_assumed") else ""
-                text += f" ({scalars['base_year']}{concept}{assumed})"
-            if key == "current_trend_growth_pct" and scalars.get("pace_label"):
-                text += f" (pace of {scalars['pace_label']})"
-            numbers.append(f"{label} {text}")
+                concept = _t("index.concept." + scalars["concept"], lang) if scalars.get("concept") in ("nso", "ministry") else ""
+                assumed = _t("index.assumed", lang) if scalars.get("base_is_assumed") else ""
+                text += f" ({scalars['base_year']}{', ' + concept if concept else ''}{assumed})"
+            numbers.append(f"{_t('index.headline.' + label, lang)} {text}")
     return numbers
 
 
 def update_index(reports_dir: str | Path, generated_utc: str) -> Path:
-    """Rebuild ``index.html`` and ``latest.json`` from every run manifest, under the reports lock."""
+    """Rebuild ``index.html`` (English), ``index.vi.html`` (Vietnamese) and ``latest.json`` from every run manifest,
+    under the reports lock."""
     reports_dir = Path(reports_dir)
     with locked(reports_dir / ".index.lock"):
         manifests, incomplete = read_manifests(reports_dir)
         latest = latest_reports(manifests)
         atomic_write_text(reports_dir / "latest.json", dumps_json({"schema": LATEST_SCHEMA, "reports": latest}))
+        atomic_write_text(reports_dir / index_name("vi"),
+                          render_index(manifests, incomplete, latest, generated_utc, reports_dir, lang="vi"))
         return atomic_write_text(reports_dir / "index.html",
                                  render_index(manifests, incomplete, latest, generated_utc, reports_dir))
 
@@ -543,16 +576,58 @@ def _link(path: str | None, text: str) -> str:
     return f'<a href="{html.escape(quote(path))}">{html.escape(text)}</a>'
 
 
-def _describe(row: Mapping[str, Any]) -> str:
+def _describe(row: Mapping[str, Any], lang: str = "en") -> str:
     """Language, parameters that differ from the defaults and user data files of one report, escaped."""
     esc = html.escape
-    bits = [f"language {esc(str(row.get('lang', 'en')))}"]
+    bits = [_t("index.language", lang, code=esc(str(row.get("lang", "en"))))]
     differing = row.get("differing_parameters") or {}
-    bits.append("parameters: " + ", ".join(f"<code>{esc(k)}={esc(_text(v))}</code>" for k, v in differing.items())
-                if differing else "default parameters")
+    bits.append(_t("index.parameters", lang, parameters=", ".join(
+        f"<code>{esc(k)}={esc(_text(v))}</code>" for k, v in differing.items()))
+                if differing else _t("index.default_parameters", lang))
     if row.get("extra_files"):
-        bits.append("user data files: " + ", ".join(f"<code>{esc(f)}</code>" for f in row["extra_files"]))
+        bits.append(_t("index.user_files", lang, files=", ".join(f"<code>{esc(f)}</code>" for f in row["extra_files"])))
     return "; ".join(bits)
+
+
+def _t(key: str, lang: str, **fmt: Any) -> str:
+    from .text import t
+
+    return t(key, lang if lang in ("en", "vi") else "en", **fmt)
+
+
+def index_name(lang: str) -> str:
+    """The index page of a language: ``index.html`` (English), ``index.vi.html`` (Vietnamese)."""
+    return "index.html" if lang == "en" else f"index.{lang}.html"
+
+
+def report_verdicts(reports_dir: str | Path, row: Mapping[str, Any]) -> list[dict]:
+    """The verdicts a report saved (``results/verdicts.csv``: ``target_verdicts``), the geography's own targets;
+    empty when it saved none or the file cannot be read."""
+    import csv
+
+    if not row.get("results_dir"):
+        return []
+    path = Path(reports_dir) / row["results_dir"] / "verdicts.csv"
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return [r for r in csv.DictReader(handle) if r.get("relation") == "own"]
+    except (OSError, ValueError, csv.Error):
+        return []
+
+
+def _verdicts_html(rows: list[dict], lang: str) -> str:
+    """The index's verdict table of one geography, in the words its report saved."""
+    from .reader_tables import badge_html
+
+    esc = html.escape
+    out = [f"<table class=\"verdicts\"><tr><th>{esc(_t('index.col_target', lang))}</th>"
+           f"<th>{esc(_t('index.col_verdict', lang))}</th><th>{esc(_t('index.col_why', lang))}</th></tr>"]
+    for r in rows:
+        why = r.get("evidence", "") + (_t("index.beside", lang, beside=r["beside"]) if r.get("beside") else "")
+        out.append(f"<tr><td>{esc(r.get('target', ''))}</td>"
+                   f"<td>{badge_html(r.get('verdict', ''), r.get('verdict_text', ''))}</td><td>{esc(why)}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
 
 
 def what_if_reports(manifests: list[dict]) -> list[dict]:
@@ -570,87 +645,108 @@ def what_if_reports(manifests: list[dict]) -> list[dict]:
     return rows
 
 
-def geo_heading(geo: str) -> str:
+def geo_heading(geo: str, lang: str = "en") -> str:
     """A geography's name for the index (its id when the data package cannot name it)."""
     from . import data
 
     try:
-        return data.geo_name(data.load_package(), geo, "en")
+        return data.geo_name(data.load_package(), geo, lang)
     except Exception:  # noqa: BLE001 - an index heading never fails an index
         return geo
 
 
 def render_index(manifests: list[dict], incomplete: list[str], latest: list[dict], generated_utc: str,
-                 reports_dir: str | Path | None = None) -> str:
-    """The index page: one section per geography (its latest default reports with their headline numbers),
-    then the what-if runs, labelled and kept apart, then every run's jobs."""
+                 reports_dir: str | Path | None = None, lang: str = "en") -> str:
+    """The index page in ``lang``: one section per geography (each target's verdict as its latest default report
+    in this language saved it, then its latest default reports with their headline numbers), then the what-if
+    runs, labelled and kept apart, then every run's jobs."""
     esc = html.escape
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    lang = lang if lang in ("en", "vi") else "en"
+    other = "vi" if lang == "en" else "en"
+    parts = ["<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>nq57 reports</title><style>{_INDEX_CSS}</style></head><body>",
-             "<h1>nq57 reports</h1>",
-             f'<p class="muted">Index rebuilt {esc(generated_utc)} UTC from {len(manifests)} run manifest(s). '
-             "Each geography shows its latest default report per notebook; what-if runs (parameters other "
-             "than the defaults, or user data files) are listed apart and never replace a default report.</p>"]
+             f"<title>{esc(_t('index.title', lang))}</title><style>{_INDEX_CSS}</style></head><body>",
+             f"<h1>{esc(_t('index.title', lang))}</h1>",
+             f'<p><a href="{index_name(other)}">{esc(_t("index.other_language", lang))}</a></p>',
+             f'<p class="muted">{esc(_t("index.lead", lang, generated=generated_utc, n=len(manifests)))}</p>']
     if latest:
         for geo in sorted({row["geo"] for row in latest}):
-            parts.append(f'<section class="geo"><h2>{esc(geo_heading(geo))} <small class="muted">'
-                         f'(--geo {esc(geo)})</small></h2>')
-            parts.append("<table><tr><th>Notebook</th><th>Headline numbers</th><th>Report</th><th>Results</th>"
-                         "<th>Executed notebook</th><th>Run</th><th>Finished (UTC)</th></tr>")
-            for row in (r for r in latest if r["geo"] == geo):
-                numbers = headline_numbers(reports_dir, row) if reports_dir is not None else []
-                label = '<span class="whatif">what-if</span> ' if row.get("what_if") else ""
-                parts.append(f"<tr><td>{label}{esc(row['notebook'])}<br><small>{_describe(row)}</small></td>"
+            rows = [r for r in latest if r["geo"] == geo]
+            rows = sorted(rows, key=lambda r: (r.get("lang", "en") != lang, r["notebook"]))
+            parts.append(f'<section class="geo" id="geo-{esc(quote(geo))}"><h2>{esc(geo_heading(geo, lang))} '
+                         f'<small class="muted">(--geo {esc(geo)})</small></h2>')
+            verdicts = []
+            if reports_dir is not None:
+                for notebook in ("scorecard", "digital_economy", "budget_floor"):
+                    mine = [r for r in rows if r["notebook"] == notebook and r.get("lang", "en") == lang
+                            and not r.get("what_if")]
+                    verdicts = report_verdicts(reports_dir, mine[0]) if mine else []
+                    if verdicts:
+                        break
+            if verdicts:
+                parts.append(f"<h3>{esc(_t('index.verdicts', lang))}</h3>" + _verdicts_html(verdicts, lang))
+            parts.append(f"<table><tr><th>{esc(_t('index.col_notebook', lang))}</th>"
+                         f"<th>{esc(_t('index.col_headline', lang))}</th><th>{esc(_t('index.col_report', lang))}</th>"
+                         f"<th>{esc(_t('index.col_results', lang))}</th><th>{esc(_t('index.col_executed', lang))}</th>"
+                         f"<th>{esc(_t('index.col_run', lang))}</th><th>{esc(_t('index.col_finished', lang))}</th></tr>")
+            for row in rows:
+                numbers = headline_numbers(reports_dir, row, lang) if reports_dir is not None else []
+                label = f'<span class="whatif">{esc(_t("index.what_if", lang))}</span> ' if row.get("what_if") else ""
+                parts.append(f"<tr><td>{label}{esc(_t('index.notebook.' + row['notebook'], lang) if row['notebook'] in NOTEBOOK_NAMES else row['notebook'])}"
+                             f"<br><small>{_describe(row, lang)}</small></td>"
                              f"<td>{'<br>'.join(esc(n) for n in numbers)}</td>"
-                             f"<td>{_link(row['report_html'], 'report')}</td>"
+                             f"<td>{_link(row['report_html'], _t('index.report', lang))}</td>"
                              f"<td>{_link(row['results_dir'] and row['results_dir'] + '/' + RESULTS_JSON, 'results.json')}</td>"
                              f"<td>{_link(row['executed_notebook'], 'notebook.ipynb')}</td>"
                              f"<td>{esc(row['run_id'])}</td><td>{esc(row['finished_utc'])}</td></tr>")
             parts.append("</table></section>")
     else:
-        parts.append("<p>No successful report yet.</p>")
+        parts.append(f"<p>{esc(_t('index.none', lang))}</p>")
     what_ifs = what_if_reports(manifests)
     if what_ifs:
-        parts.append('<section class="what-if"><h2>What-if runs</h2><p class="muted">Ad-hoc runs with '
-                     "parameters other than the defaults or with user data files: not the scheduled reports.</p>")
-        parts.append("<table><tr><th>Notebook</th><th>Geography</th><th>What differs</th><th>Report</th>"
-                     "<th>Run</th><th>Finished (UTC)</th></tr>")
+        parts.append(f'<section class="what-if"><h2>{esc(_t("index.what_if_heading", lang))}</h2>'
+                     f'<p class="muted">{esc(_t("index.what_if_lead", lang))}</p>')
+        parts.append(f"<table><tr><th>{esc(_t('index.col_notebook', lang))}</th><th>{esc(_t('index.col_geo', lang))}</th>"
+                     f"<th>{esc(_t('index.col_differs', lang))}</th><th>{esc(_t('index.col_report', lang))}</th>"
+                     f"<th>{esc(_t('index.col_run', lang))}</th><th>{esc(_t('index.col_finished', lang))}</th></tr>")
         for row in what_ifs[:_INDEX_RUNS_SHOWN]:
-            parts.append(f'<tr><td><span class="whatif">what-if</span> {esc(row["notebook"])}</td>'
-                         f"<td>{esc(row['geo'])}</td><td>{_describe(row)}</td>"
-                         f"<td>{_link(row['report_html'], 'report')}</td>"
+            parts.append(f'<tr><td><span class="whatif">{esc(_t("index.what_if", lang))}</span> {esc(row["notebook"])}</td>'
+                         f"<td>{esc(row['geo'])}</td><td>{_describe(row, lang)}</td>"
+                         f"<td>{_link(row['report_html'], _t('index.report', lang))}</td>"
                          f"<td>{esc(row['run_id'])}</td><td>{esc(row['finished_utc'])}</td></tr>")
         parts.append("</table></section>")
-    parts.append("<h2>Runs</h2>")
+    parts.append(f"<h2>{esc(_t('index.runs', lang))}</h2>")
     for run_id in incomplete:
-        parts.append(f'<p class="muted">Run {esc(run_id)}: no manifest (still running, or interrupted).</p>')
+        parts.append(f'<p class="muted">{esc(_t("index.incomplete", lang, run=run_id))}</p>')
+    status_words = {k: _t("index.status." + k, lang) for k in ("ok", "failed", "skipped", "reused")}
     for manifest in manifests[:_INDEX_RUNS_SHOWN]:
         counts = manifest.get("counts", {})
         run_id = manifest["run_id"]
-        parts.append(f"<h3>Run {esc(run_id)}</h3><p>Started {esc(manifest.get('started_utc', ''))} UTC, "
-                     f"{float(manifest.get('duration_s', 0)):.1f} s; "
-                     + ", ".join(f"{esc(str(counts.get(k, 0)))} {k}" for k in ("ok", "failed", "skipped"))
-                     + f"; data {esc(str(manifest.get('data', {}).get('version', '')))}; "
-                     + _link(f"runs/{run_id}/{MANIFEST_NAME}", "manifest") + "</p>")
-        parts.append("<table><tr><th>Notebook</th><th>Geography</th><th>Status</th><th>Seconds</th>"
-                     "<th>Report</th><th>Executed notebook</th><th>Error</th></tr>")
+        parts.append(f"<h3>{esc(_t('index.run', lang, run=run_id))}</h3><p>"
+                     + esc(_t("index.run_line", lang, started=manifest.get("started_utc", ""),
+                              seconds=f"{float(manifest.get('duration_s', 0)):.1f}",
+                              counts=", ".join(f"{counts.get(k, 0)} {status_words[k]}" for k in ("ok", "failed", "skipped")),
+                              version=str(manifest.get("data", {}).get("version", ""))))
+                     + "; " + _link(f"runs/{run_id}/{MANIFEST_NAME}", "manifest") + "</p>")
+        parts.append(f"<table><tr><th>{esc(_t('index.col_notebook', lang))}</th><th>{esc(_t('index.col_geo', lang))}</th>"
+                     f"<th>{esc(_t('index.col_status', lang))}</th><th>{esc(_t('index.col_seconds', lang))}</th>"
+                     f"<th>{esc(_t('index.col_report', lang))}</th><th>{esc(_t('index.col_executed', lang))}</th>"
+                     f"<th>{esc(_t('index.col_error', lang))}</th></tr>")
         for job in manifest.get("jobs", []):
             status = job.get("status", "")
             parts.append(f"<tr><td>{esc(job['notebook'])}</td><td>{esc(job['geo'])}</td>"
-                         f'<td class="{esc(status)}">{esc(status)}</td>'
+                         f'<td class="{esc(status)}">{esc(status_words.get(status, status))}</td>'
                          f"<td>{float(job.get('duration_s') or 0):.1f}</td>"
-                         f"<td>{_link(job.get('report_html'), 'report')}</td>"
+                         f"<td>{_link(job.get('report_html'), _t('index.report', lang))}</td>"
                          f"<td>{_link(job.get('executed_notebook'), 'notebook.ipynb')}</td>"
                          f"<td><code>{esc(job.get('error') or '')}</code></td></tr>")
         parts.append("</table>")
         skipped = manifest.get("skipped", [])
         if skipped:
-            parts.append(f"<details><summary>{len(skipped)} skipped (no data)</summary><ul>"
+            parts.append(f"<details><summary>{esc(_t('index.skipped', lang, n=len(skipped)))}</summary><ul>"
                          + "".join(f"<li>{esc(s['notebook'])} / {esc(s['geo'])}: {esc(s['reason'])}</li>"
                                    for s in skipped) + "</ul></details>")
     if len(manifests) > _INDEX_RUNS_SHOWN:
-        parts.append(f'<p class="muted">{len(manifests) - _INDEX_RUNS_SHOWN} older run(s) not shown; '
-                     "their manifests are under runs/.</p>")
+        parts.append(f'<p class="muted">{esc(_t("index.older", lang, n=len(manifests) - _INDEX_RUNS_SHOWN))}</p>')
     parts.append("</body></html>\n")
     return "\n".join(parts)

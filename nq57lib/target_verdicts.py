@@ -56,7 +56,7 @@ TREND_OF_CATEGORY = {"target already met": "on track", "significant progress": "
 # Comparators in the order a group of documents picks the one it is judged with (the firmest reading first).
 COMPARATOR_ORDER = (">=", ">", "<=", "<", "between", "=")
 RESOLUTION_57 = "57-NQ/TW"  # the resolution this package tracks: its documents lead a group
-VERDICT_COLUMNS = ["target_id", "target_ids", "geo_id", "relation", "indicator_id", "target", "target_year",
+VERDICT_COLUMNS = ["target_id", "target_ids", "geo_id", "relation", "indicator_id", "target", "target_value", "target_year",
                    "documents", "documents_note", "definition", "verdict", "verdict_text", "reason", "rule",
                    "evidence", "value", "value_year", "needed_per_year", "needed_unit", "observed_paces",
                    "beside", "unverified_reason", "target_source_id", "data_source_id"]
@@ -372,7 +372,8 @@ def verdict_table(pkg, assessed: pd.DataFrame, as_of: int, lang: str) -> pd.Data
         out.append({
             "target_id": row["target_id"], "target_ids": ";".join(r["target_id"] for r in rows),
             "geo_id": row["set_by_geo_id"], "relation": row["relation"], "indicator_id": row["indicator_id"],
-            "target": f"{row['indicator']}: {row['target']}", "target_year": int(row["target_year"]),
+            "target": f"{row['indicator']}: {row['target']}", "target_value": float(row["target_value"]),
+            "target_year": int(row["target_year"]),
             "documents": "; ".join(dict.fromkeys(str(r["instrument"]) for r in rows)),
             "documents_note": _documents_note(rows, lang), "definition": concept,
             "verdict": verdict.verdict, "verdict_text": verdict_word(verdict.verdict, lang),
@@ -389,7 +390,7 @@ def verdict_table(pkg, assessed: pd.DataFrame, as_of: int, lang: str) -> pd.Data
             "data_source_id": None if is_missing(row["latest_source_id"]) else row["latest_source_id"],
         })
     frame = pd.DataFrame(out, columns=VERDICT_COLUMNS)
-    for column in ("value", "needed_per_year"):
+    for column in ("target_value", "value", "needed_per_year"):
         frame[column] = frame[column].astype(float)
     frame["value_year"] = frame["value_year"].astype("Int64")
     return frame
@@ -410,3 +411,29 @@ def counts(verdicts: pd.DataFrame) -> dict[str, int]:
     """Targets per verdict (every verdict, zeros included): the summary's and the index's counts."""
     return {"n_targets": int(len(verdicts)),
             **{"n_" + v.replace(" ", "_"): int((verdicts["verdict"] == v).sum()) for v in VERDICTS}}
+
+
+def answer_table(verdicts: pd.DataFrame, lang: str, caption: str, target_words: dict[str, str] | None = None):
+    """The verdict table a report opens with: each target (with how many documents set it), its verdict and
+    why in one line (the other definition beside it, where the documents differ), the rule as its footnote."""
+    from .reader_tables import Column, reader_table
+
+    rows = []
+    for r in records(verdicts):
+        target = (target_words or {}).get(r["target_id"], r["target"])
+        n_documents = len(str(r["target_ids"]).split(";"))
+        if n_documents > 1:
+            target = _say("documents", lang, target=target, n=n_documents)
+        why = r["evidence"]
+        if r["beside"]:
+            why = _say("beside", lang, why=why, beside=r["beside"])
+        if r["documents_note"]:
+            why = _say("with_note", lang, why=why, note=r["documents_note"])
+        if not is_missing(r.get("unverified_reason")):
+            why = _say("with_note", lang, why=why, note=_say("unverified", lang))
+        rows.append({"target": target, "status": verdict_badge(r["verdict"], lang), "why": why})
+    frame = pd.DataFrame(rows, columns=["target", "status", "why"])
+    columns = [Column("target", _say("col_target", lang)), Column("status", _say("col_verdict", lang), "badge"),
+               Column("why", _say("col_why", lang))]
+    return reader_table(frame, columns, lang, caption=caption, footnotes=[_say("rule_text", lang)],
+                        css_class="nq57-verdicts")
