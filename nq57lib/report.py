@@ -567,6 +567,8 @@ code { font-size: 90%; }
 .whatif { background: #fff3cd; color: #6b4e00; border: 1px solid #e0c36a; border-radius: 3px; padding: 0 4px;
           font-size: 85%; font-weight: 600; }
 @media (max-width: 600px) { table { display: block; overflow-x: auto; } }
+.nq57-badge { display: inline-block; padding: 0.05rem 0.45rem; border-radius: 0.7rem; color: #000;
+              border: 1px solid #888; font-size: 0.85em; white-space: nowrap; }
 """
 
 

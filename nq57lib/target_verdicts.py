@@ -235,7 +235,8 @@ def evidence_text(pkg, row: dict, verdict: Verdict, paces: list[Pace], kind: str
     unit, indicator = row["unit"], row["indicator_id"]
     definition = _definition_words(None if is_missing(row["series_concept"]) else row["series_concept"], lang)
     value = "" if verdict.value is None else _value_text(pkg, verdict.value, unit, indicator, lang)
-    where = _say("where", lang, value=value, year=verdict.value_year, definition=definition) if value else ""
+    where = (_say("where" if definition else "where_year", lang, value=value, year=verdict.value_year,
+                  definition=definition) if value else "")
     if verdict.verdict in ("met", "not met"):
         key = "evidence.target_year" if verdict.rule == "target_year" else "evidence.before_target_year"
         return _say(key + ("_met" if verdict.verdict == "met" else "_missed"), lang, where=where,
