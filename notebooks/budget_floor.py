@@ -100,7 +100,7 @@ verdicts
 # %%
 budget_floor.one_minute_answer(pkg, paths, by_input, verdicts, P.lang)
 
-# %%
+# %% tags=["remove_output"]
 narrative = budget_floor.narrative(pkg, paths, rnd, by_input, P.lang)
 narrative
 
@@ -109,8 +109,13 @@ R = budget_floor.report(pkg, paths, absorption, rnd, sensitivity, by_input, narr
 R.scalars
 
 # %%
-display(heading(R, "budget"))
 show(R.figure("spending"))
+
+# %%
+narrative
+
+# %%
+display(heading(R, "budget"))
 show(R.figure("cumulative_gap"))
 display(table_view(R, "periods"))
 display(table_view(R, "milestones"))

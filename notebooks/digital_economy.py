@@ -144,10 +144,10 @@ report = digital_economy.collect_report(pkg, P, inputs, calibrations, grdp, proj
 digital_economy.one_minute_answer(report)
 
 # %%
-digital_economy.narrative(report)
+show(report.figure("outlook"))
 
 # %%
-show(report.figure("outlook"))
+digital_economy.narrative(report)
 
 # %%
 display(heading(report, "paths"))

@@ -985,7 +985,8 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
         "history": history.drop(columns=[c for c in ("url",) if c in history]).reset_index(drop=True),
         "definitions": history_by_definition(inputs), "calibration": calibrations.table(),
         "targets": targets, "scenarios": projection.table, "caps": projection.caps, "required_paths": required,
-        "attainment": attained, "assessment": assessment, "targets_due": passed, "bands": simulation.bands,
+        "attainment": attained, "assessment": assessment, "targets_due": passed,
+        "bands": fans_with_probability(simulation),
         "probabilities": simulation.p_meet, "national": inputs.national, "backtest": backtested,
         "sensitivity": tornado, "verdicts": verdicts,
     }
@@ -996,6 +997,8 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
         "calibration_source": cal.source, "pace_label": cal.pace_label, "current_trend_growth_pct": cal.growth_pct,
         "nominal_grdp_growth_pct": grdp.nominal_pct, "ceiling_pct": P.ceiling_pct, "n_paths": P.n_paths,
         "seed": P.seed, "simulation_note": simulation.note["en"],
+        "bands_note": "" if not fans_with_probability(simulation).empty else
+        "no band: the data support no probability on any definition (fewer than 3 own observations)",
     }
     report.assumptions = assumptions
     report.sources = sources_frame(pkg, cited)
@@ -1026,8 +1029,8 @@ def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, 
 
     lang = report.lang
     panels = []
+    bands = fans_with_probability(simulation)
     for concept, result in projection.by_concept.items():
-        bands = simulation.bands
         ahead = targets_ahead(inputs, concept)
         req = required[required["concept"] == concept] if not required.empty else required
         panels.append({"concept": concept, "history": inputs.histories[concept][HISTORY_COLUMNS],
@@ -1043,6 +1046,19 @@ def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, 
         notes.append(t("charts.digital_economy.mc_note", lang).format(n=simulation.result.n_paths,
                                                                       seed=simulation.result.seed))
     return plot_share_outlooks(panels, geo_id=inputs.geo_id, lang=lang, title=report.title, footnotes=notes)
+
+
+def fans_with_probability(simulation: Simulation) -> pd.DataFrame:
+    """The Monte Carlo bands of the fans that give a probability (the pooled fan only when every definition
+    does): where the data withhold a probability, no fan or band is drawn or saved."""
+    bands, probs = simulation.bands, simulation.p_meet
+    if bands.empty:
+        return bands
+    given = set(probs.loc[probs["p_meet_text"].fillna("").astype(str) != "", "fan"]) if not probs.empty else set()
+    fans = set(bands["fan"])
+    if fans - {POOLED_FAN} and (fans - {POOLED_FAN}) <= given:
+        given.add(POOLED_FAN)
+    return bands[bands["fan"].isin(given)].reset_index(drop=True)
 
 
 def tornado_figure(report: Report, tornado: pd.DataFrame):

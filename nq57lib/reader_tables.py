@@ -83,6 +83,32 @@ CSS = """
 .nq57-reader sup { font-size: 0.75em; margin-left: 0.1em; }
 .nq57-reader ol.nq57-footnotes { font-size: 0.85em; color: #333; margin: 0.4rem 0 0 1.2rem; padding: 0; }
 .nq57-reader ol.nq57-footnotes li { text-align: left; }
+/* Phones: below 600 px every reader table stacks as one card per row, each cell under its header's words;
+   in a verdict table the verdict comes first. No column is ever off-screen. */
+@media (max-width: 600px) {
+  .nq57-reader { overflow-x: visible; }
+  .nq57-reader table, .nq57-reader tbody, .nq57-reader tr, .nq57-reader td, .nq57-reader caption {
+    display: block; width: auto; }
+  .nq57-reader thead { display: none; }
+  .nq57-reader tr { display: flex; flex-direction: column; border: 1px solid #ccc; border-radius: 6px;
+                    margin: 0 0 0.6rem 0; padding: 0.3rem 0.5rem; }
+  .nq57-reader tr.nq57-group { border: none; padding: 0.4rem 0 0 0; }
+  .nq57-reader td { border: none; padding: 0.1rem 0; min-width: 0 !important; text-align: left !important;
+                    white-space: normal !important; }
+  .nq57-reader td:first-child { min-width: 0; font-weight: 600; }
+  .nq57-reader td[data-label]:not(:first-child)::before { content: attr(data-label) ": "; color: #555;
+                                                          font-weight: 600; font-size: 0.85em; }
+  .nq57-reader td.nq57-badge-cell::before { content: none !important; }
+  .nq57-reader.nq57-verdicts td.nq57-badge-cell { order: -1; }
+  .nq57-reader td:empty { display: none; }
+}
+/* Print (A4): every column within the page width, long words broken, nothing clipped. */
+@media print {
+  .nq57-reader table { table-layout: fixed; width: 100%; }
+  .nq57-reader td, .nq57-reader th { min-width: 0 !important; overflow-wrap: anywhere; word-break: break-word; }
+  .nq57-reader td:first-child, .nq57-reader td.nq57-link { min-width: 0; }
+  .nq57-reader td.nq57-badge-cell, .nq57-reader td.nq57-num { white-space: normal; }
+}
 """
 
 
@@ -231,7 +257,7 @@ def reader_table(frame: pd.DataFrame, columns: Sequence[Column], lang: str, *, g
         for column in columns:
             css = "nq57-num" if column.kind in NUMERIC_KINDS else "nq57-badge-cell" if column.kind == "badge" else ""
             css += " nq57-link" if column.kind == "link" else ""
-            tds.append(f'<td class="{css}">{cells.at[i, column.key]}</td>')
+            tds.append(f'<td class="{css}" data-label="{html.escape(column.header)}">{cells.at[i, column.key]}</td>')
         body.append(f"<tr>{''.join(tds)}</tr>")
     notes = list(footnotes)
     foot = ""

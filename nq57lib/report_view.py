@@ -256,15 +256,30 @@ def figure_png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def show(fig) -> None:
-    """Display a matplotlib figure once as PNG (``figure_png``) and free it (no duplicate at the end of the
-    cell). The output is what ``display(fig)`` gives: an image/png and the figure's text/plain line."""
+def figure_alt(fig) -> str:
+    """A figure's text alternative: what it shows, from its own words (figure title, each panel's title and
+    axis labels), so a screen reader or a page without images still says what the chart is about."""
+    words = []
+    title = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    words += [title] if title else []
+    words += [text.get_text() for text in fig.texts if text.get_text() and text.get_text() != title][:1]
+    for ax in fig.axes:
+        bits = [ax.get_title(), ax.get_ylabel()]
+        words.append(" — ".join(b for b in bits if b))
+    return ". ".join(w.strip() for w in words if w and w.strip())[:600]
+
+
+def show(fig, alt: str | None = None) -> None:
+    """Display a matplotlib figure once as PNG (``figure_png``) with its text alternative (``alt``, by default
+    :func:`figure_alt`) and free it (no duplicate at the end of the cell). The output is what ``display(fig)``
+    gives: an image/png and the figure's text/plain line."""
     import base64
 
     import matplotlib.pyplot as plt
     from IPython.display import display
 
     try:
-        display({"image/png": base64.b64encode(figure_png(fig)).decode("ascii"), "text/plain": repr(fig)}, raw=True)
+        display({"image/png": base64.b64encode(figure_png(fig)).decode("ascii"), "text/plain": repr(fig)},
+                metadata={"image/png": {"alt": alt or figure_alt(fig)}}, raw=True)
     finally:
         plt.close(fig)

@@ -150,3 +150,50 @@ def test_a_report_prints_to_a4_pages_with_content(browser, report_run, tmp_path)
         has_text, has_figure = len(page.extract_text().strip()) > 40, len(page.images) > 0
         assert has_text or has_figure, f"page {number} of {len(reader.pages)} is (nearly) empty"
     assert sum(len(page.images) for page in reader.pages) >= 2  # the figures are printed
+
+
+_VERDICT_BOX = ("const cells = Array.from(document.querySelectorAll('.nq57-reader td.nq57-badge-cell')).slice(0, 40);"
+                "return [cells.length, Math.max(0, ...cells.map(c => c.getBoundingClientRect().right)),"
+                " Math.min(...cells.map(c => c.getBoundingClientRect().left)), window.innerWidth];")
+
+
+def test_the_verdict_column_is_on_screen_and_on_paper_in_every_default_report(browser, report_run):
+    """Issue 21: at 390 px and 1280 px the verdict column of every default report is visible without scrolling
+    sideways (below 600 px each row is a card); printed to A4, every verdict word and the scorecard's source
+    columns are on the paper. The top of each report at both widths and page 1 of each PDF are kept as test
+    artefacts (``reports/test-artifacts/verdicts/``)."""
+    import base64
+    import csv
+    import io
+
+    from pypdf import PdfReader
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    reports_dir, manifest = report_run
+    artifacts = Path(os.environ.get("NQ57_TEST_ARTIFACTS") or config.REPORTS_DIR / "test-artifacts") / "verdicts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    jobs = [j for j in manifest["jobs"] if j["status"] == "ok"]
+    try:
+        for width in (390, 1280):
+            browser.set_window_size(width, 900)
+            for job in jobs:
+                _open(browser, reports_dir / job["report_html"])
+                n_cells, right, left, view = browser.execute_script(_VERDICT_BOX)
+                where = (job["notebook"], job["geo"], width)
+                assert n_cells > 0, where
+                assert 0 <= left and right <= view, (where, left, right, view)
+                browser.save_screenshot(str(artifacts / f"{job['notebook']}-{job['geo']}-{width}.png"))
+    finally:
+        browser.set_window_size(1280, 2000)
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7
+    for job in jobs:
+        _open(browser, reports_dir / job["report_html"])
+        pdf = base64.b64decode(browser.print_page(options))
+        (artifacts / f"{job['notebook']}-{job['geo']}.pdf").write_bytes(pdf)
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+        with open(reports_dir / job["results_dir"] / "verdicts.csv", encoding="utf-8", newline="") as handle:
+            words = {row["verdict_text"] for row in csv.DictReader(handle)}
+        assert words and all(word in text for word in words), (job["notebook"], job["geo"], words)
+        if job["notebook"] == "scorecard":
+            assert "Target set in" in text and "Data from" in text, job["geo"]

@@ -40,7 +40,9 @@ def run_steps(P, pkg):
     rnd = B.rnd_view(pkg, paths)
     by_input = B.sensitivity_by_input(pkg, paths, P.lang)
     text = B.narrative(pkg, paths, rnd, by_input, P.lang)
-    return B.report(pkg, paths, B.absorption_check(paths), rnd, B.sensitivity(paths), by_input, text, P.lang)
+    verdicts = B.verdicts(pkg, paths, P.lang)
+    return B.report(pkg, paths, B.absorption_check(paths), rnd, B.sensitivity(paths), by_input, text, verdicts,
+                    P.lang)
 
 
 @pytest.fixture(scope="module")
@@ -470,7 +472,7 @@ def test_the_one_minute_answer_states_today_s_share_cost_and_range(pkg):
                                         "lang": lang})
         derivation = B.derive_inputs(pkg, P)
         paths = B.budget_paths(derivation, B.default_floors(derivation))
-        answer = B.one_minute_answer(pkg, paths, B.sensitivity_by_input(pkg, paths, lang), lang)
+        answer = B.one_minute_answer(pkg, paths, B.sensitivity_by_input(pkg, paths, lang), B.verdicts(pkg, paths, lang), lang)
         first = answer.frame.iloc[0]
         assert first["status"] == ("not met", below)  # 0.65 % today, floor 3 %
         assert first["ramp_year"] == pytest.approx(paths.yearly.query("scenario == 'floor' and year == 2030")
@@ -492,7 +494,7 @@ def test_a_plan_or_proxy_share_is_never_called_observed_or_reached(pkg):
         share = derivation.items["share"]
         assert share.kind == ASSUMED and share.rule in ("plan", "proxy")
         paths = B.budget_paths(derivation, B.default_floors(derivation))
-        answer = B.one_minute_answer(pkg, paths, None, lang)
+        answer = B.one_minute_answer(pkg, paths, None, B.verdicts(pkg, paths, lang), lang)
         assert verb in answer.paragraph and "spends" not in answer.paragraph
         national = answer.frame[answer.frame["floor"].str.contains("3[.,]0 %")]
         assert not national.empty and all(s == status for s in national["status"])
@@ -517,7 +519,7 @@ def test_the_new_phu_tho_base_says_plainly_it_is_a_partial_ratio_assumed(pkg, re
     assert "chi ngân sách năm gốc là giả định" in vi.title and "Hòa Bình" in vi.title
     derivation = B.derive_inputs(pkg, params(geo="phu-tho-2025"))
     paths = B.budget_paths(derivation, B.default_floors(derivation))
-    assert "1 of the 3 old units" in B.one_minute_answer(pkg, paths, None, "en").paragraph
+    assert "1 of the 3 old units" in B.one_minute_answer(pkg, paths, None, B.verdicts(pkg, paths, "en"), "en").paragraph
     assert "assumed" not in reports["vinh-phuc", "en"].title
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "old Phú Thọ has no budget data, so the ratio of Hòa Bình and Vĩnh Phúc" in readme

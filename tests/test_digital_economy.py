@@ -42,7 +42,7 @@ def build(pkg, geo, **kw):
                                 share.required_paths(inputs, calibrations, grdp), share.attainment(inputs, projection),
                                 share.simulate(inputs, calibrations, P), share.assess_progress(inputs),
                                 share.targets_passed(inputs), share.backtest_table(inputs, P),
-                                share.sensitivity(inputs, calibrations, grdp, P, projection))
+                                share.sensitivity(inputs, calibrations, grdp, P, projection), share.verdicts(pkg, inputs))
 
 
 def test_vinh_phuc_starts_from_its_observed_ministry_share(pkg):

@@ -20,7 +20,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from nq57lib import data  # noqa: E402
-from nq57lib import target_assessment  # noqa: E402
+from nq57lib import target_assessment, target_verdicts  # noqa: E402
 from nq57lib import progress_assessment as pa  # noqa: E402
 from nq57lib import scorecard as sc  # noqa: E402
 from nq57lib.errors import ParameterError  # noqa: E402
@@ -45,9 +45,10 @@ class Scorecard:
         latest = target_assessment.latest_values(pkg, self.selection, P.lang)
         paced = target_assessment.required_paces(pkg, latest, self.as_of, P.lang)
         self.assessed = target_assessment.assess_targets(pkg, paced, self.as_of, P.lang)
+        self.verdicts = target_verdicts.verdict_table(pkg, self.assessed, self.as_of, P.lang)
         self.panels = sc.cross_province_panels(pkg, P.geo, P.lang)
-        self.summary = sc.summary(pkg, P.geo, self.assessed, self.panels, self.as_of, P.lang)
-        self.results = sc.results(pkg, P.geo, self.assessed, self.panels, self.as_of, P.lang)
+        self.summary = sc.summary(pkg, P.geo, self.verdicts, self.panels, self.as_of, P.lang)
+        self.results = sc.results(pkg, P.geo, self.assessed, self.verdicts, self.panels, self.as_of, P.lang)
         self.tables, self.scalars = self.results.tables, self.results.scalars
         self.narrative, self.title = list(self.summary.paragraphs), self.summary.title
         self.sources, self.assumptions = self.tables["sources"], self.tables["assumptions"]
@@ -56,7 +57,7 @@ class Scorecard:
         return "\n\n".join(self.narrative)
 
     def reader_html(self) -> str:
-        return sc.reader_table(self.pkg, self.assessed, sc.default_themes(), self.as_of, self.lang).html
+        return sc.reader_table(self.pkg, self.verdicts, sc.default_themes(), self.as_of, self.lang).html
 
     def charts(self):
         return sc.panel_charts(self.pkg, self.panels, self.lang)
