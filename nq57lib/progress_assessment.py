@@ -9,10 +9,8 @@ and the scorecard call this module.
 - Eurostat's two windows (:func:`assess_eurostat_windows`): as the Eurostat SDG monitoring report does,
   short-term progress over the latest 5 years and long-term progress over the latest 15 years (all
   available years, with a note, when the series is shorter).
-- The status a reader sees (:func:`assess_headline`, :data:`STATUS_OF_CATEGORY`,
-  :func:`status_across_definitions`): the short-term window's category as a status (on track, at risk, off
-  track), one status per target even where it is read on several definitions. The digital-economy
-  report's one-minute answer and the scorecard both show it, so one target never reads two ways.
+- The progress a verdict rests on (:func:`assess_headline`, :data:`STATUS_OF_CATEGORY`): the short-term
+  window's category; ``target_verdicts`` turns it into the verdict every report shows.
 - The UN Statistics Division progress chart's full set of trend categories for an indicator with a
   numerical target (:func:`assess_unsd_chart`, :func:`unsd_chart_category`), on the ratio of the actual to
   the required growth rate: 'target met or almost met', 'substantial progress / on track', 'fair
@@ -28,7 +26,7 @@ and the scorecard call this module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -215,8 +213,6 @@ HEADLINE_METHOD = "eurostat short-term"
 STATUS_OF_CATEGORY = {"target already met": "on track", "significant progress": "on track",
                       "moderate progress": "at risk", "insufficient progress": "off track", "moving away": "off track",
                       "insufficient data": "insufficient data"}
-DEPENDS_ON_DEFINITION = "depends on definition"  # two definitions give the target different statuses
-NOT_ASSESSED_STATUSES = ("insufficient data", "no data", "target year passed")
 
 
 def assess_headline(years: Sequence[int], values: Sequence[float], target_pct: float, target_year: int, *,
@@ -227,19 +223,3 @@ def assess_headline(years: Sequence[int], values: Sequence[float], target_pct: f
     return assess_eurostat_windows(years, values, target_pct, target_year, comparator=comparator,
                                    value_high=value_high)[0]
 
-
-def status_across_definitions(statuses: Mapping[str, str], compared_on: str, *, default: str) -> str:
-    """One status for a target read on several definitions (``statuses``: definition -> status, e.g. 'on track'
-    from :data:`STATUS_OF_CATEGORY`, or 'met' / 'not met' for a target whose year has passed).
-
-    :data:`DEPENDS_ON_DEFINITION` when two assessed definitions disagree (the reader is told both); else the
-    status on ``compared_on`` (the definition the target is compared on) when it has one; else the one status
-    another definition gives (a passed target observed in its year on the other definition only); else
-    ``default``.
-    """
-    assessed = {c: s for c, s in statuses.items() if s not in NOT_ASSESSED_STATUSES}
-    if len(set(assessed.values())) > 1:
-        return DEPENDS_ON_DEFINITION
-    if compared_on in statuses:
-        return statuses[compared_on]
-    return next(iter(assessed.values()), default)

@@ -33,11 +33,9 @@ a number chosen by us):
      *ranks* (lower is better) use :func:`assess_rank_pace`, the same ratio and thresholds on places
      gained per year, because a relative change of a rank means nothing (2nd to 1st is -50 %,
      40th to 39th -2.5 %).
-   - a digital-economy share target is read as the digital-economy report reads it: on the definition that
-     report compares it on (``digital_economy.target_definitions``: the one in use when the target was set),
-     with the other definition beside it: 'depends on the definition' when the two disagree
-     (``progress_assessment.status_across_definitions``), and a passed target without a value for its year on
-     its definition judged on the other one when that has it. So one target never reads two ways.
+   - a digital-economy share target that states no definition is read on the one in use when it was set
+     (:func:`target_definitions`); it is assessed on that definition only. The other definition is shown
+     beside it by ``target_verdicts``, never instead of it, so one target never reads two ways.
    An '=' target ("about X") is read as a level to reach in the indicator's good direction ('>='
    when higher is better, '<=' for ranks), or, for a neutral indicator, from the side of the first
    observation (``share_projection.reached_comparator``).
@@ -65,7 +63,7 @@ import pandas as pd
 from . import data
 from .errors import ParameterError, check_choice, check_int, check_number
 from .formatting import comparator_text, fmt_number
-from .progress_assessment import (DEPENDS_ON_DEFINITION, EUROSTAT_SHORT_TERM_YEARS, STATUS_OF_CATEGORY, ProgressAssessment, assess_headline, eurostat_category)
+from .progress_assessment import (EUROSTAT_SHORT_TERM_YEARS, STATUS_OF_CATEGORY, ProgressAssessment, assess_headline, eurostat_category)
 from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
                                target_level)
 from .text import section, t
@@ -79,22 +77,14 @@ REGIONAL_SCOPES = ("southeast asia", "asean")
 RATE_UNITS = ("% y/y", "% per year")
 OUTCOME_STATUSES = ("official", "preliminary", "estimate")  # 'plan' is an intention, not an outcome
 NATION = "vn"
-DEPENDS_CATEGORY = "depends on the definition"  # a share target whose two definitions give different statuses
-OTHER_DEFINITION_METHOD = "target year on the other definition"  # a passed share target judged on the other one
 # Assessment category -> status badge of the reader table. The progress categories' statuses are
 # ``progress_assessment.STATUS_OF_CATEGORY``, the statuses the digital-economy report shows.
 BADGES = {
     **STATUS_OF_CATEGORY, "met": "met", "not met": "not met", "no data": "no data",
-    DEPENDS_CATEGORY: DEPENDS_ON_DEFINITION,
     "no data on the target's definition": "other definition", "no value for the target year": "target year passed",
     "not assessed (period target)": "not assessed", "not assessed (growth-rate target)": "not assessed",
 }
 UNVERIFIED = "unverified"  # the badge of a target the data mark unverified, whatever its assessment
-# The groups the summary counts are the badges (``assessment_group`` is the row's badge), so the summary's
-# counts always match the badges in the table; in the order the summary lists them.
-GROUP_ORDER = ("met", "not met", "on track", "at risk", "off track", DEPENDS_ON_DEFINITION, "insufficient data",
-               "no data", "other definition", "target year passed", "not assessed", UNVERIFIED)
-NO_DATA_CATEGORIES = ("no data", "no data on the target's definition")  # not compared with data
 
 TARGET_COLUMNS = [
     "target_id", "relation", "relation_note", "set_by_geo_id", "set_by", "indicator_id", "indicator", "target",
@@ -248,18 +238,6 @@ def assess_progress(kind: str, years: Sequence[int], values: Sequence[float], co
     return ProgressAssessment(result.method, result.category, result.score, result.actual_growth_pct,
                               result.required_growth_pct, None, result.base_year, result.latest_year,
                               "; ".join(n for n in (result.note, note) if n))
-
-
-def count_assessments(rows: pd.DataFrame) -> dict[str, int]:
-    """Counts per assessment group (the rows' badges: :data:`GROUP_ORDER`), plus ``n_targets`` and
-    ``n_with_data`` (the targets compared with data on their definition, whatever their badge)."""
-    groups = rows["assessment_group"] if not rows.empty else pd.Series(dtype=object)
-    counts = {"n_targets": int(len(rows))}
-    for group in GROUP_ORDER:
-        counts["n_" + group.replace(" ", "_")] = int((groups == group).sum())
-    assessments = rows["assessment"] if not rows.empty else pd.Series(dtype=object)
-    counts["n_with_data"] = counts["n_targets"] - int(assessments.isin(NO_DATA_CATEGORIES).sum())
-    return counts
 
 
 # ------------------------------------------------------------------------------------------------

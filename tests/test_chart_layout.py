@@ -146,11 +146,13 @@ def test_show_displays_the_png_once_and_closes_the_figure(monkeypatch):
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append((objs, kw)))
     fig, ax = new_figure()
     ax.plot([0, 1], [0, 1])
+    ax.set_title("Share of GRDP, observed and paths to 2045")
     add_footnote(fig, ["Source: test."], "en")
     size = fig.get_size_inches() * fig.dpi
     show(fig)
     [((bundle,), kw)] = shown
-    assert kw == {"raw": True} and bundle["text/plain"].startswith("<Figure size")
+    assert kw["raw"] is True and bundle["text/plain"].startswith("<Figure size")
+    assert "Share of GRDP, observed and paths to 2045" in kw["metadata"]["image/png"]["alt"]  # not "figure 1"
     image = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
     assert image.format == "PNG" and abs(image.size[0] - size[0]) < 1 and abs(image.size[1] - size[1]) < 1
     assert not plt.fignum_exists(fig.number)

@@ -38,15 +38,20 @@ def test_what_if_runs_never_replace_the_latest_default_report(tmp_path):
          extra_files=["my_obs.csv"])
     report.update_index(reports, "now")
     latest = json.loads((reports / "latest.json").read_text(encoding="utf-8"))["reports"]
-    assert [(r["run_id"], r["what_if"]) for r in latest] == [("20260101T000000Z-a", False)]
+    # a lang=vi run with default parameters is the default report in Vietnamese, not a what-if
+    assert [(r["run_id"], r["lang"], r["what_if"]) for r in latest] == [
+        ("20260101T000000Z-a", "en", False), ("20260103T000000Z-c", "vi", False)]
     page = (reports / "index.html").read_text(encoding="utf-8")
-    assert '<section class="geo"><h2>Vietnam <small class="muted">(--geo vn)</small></h2>' in page
+    assert '<section class="geo" id="geo-vn"><h2>Vietnam <small class="muted">(--geo vn)</small></h2>' in page
     assert "S&amp;T floor 3.0 % of budget" in page and "floor spending 2030 123,457 bn VND" in page
     what_if = page[page.index("What-if runs"):page.index("<h2>Runs</h2>")]
-    assert what_if.count('class="whatif"') == 3
-    assert "<code>floor_pct=2.0</code>" in what_if and "<code>lang=&quot;vi&quot;</code>" in what_if
+    assert what_if.count('class="whatif"') == 2
+    assert "<code>floor_pct=2.0</code>" in what_if and "lang=" not in what_if
     assert "user data files: <code>my_obs.csv</code>" in what_if
-    assert "20260101T000000Z-a" not in what_if
+    assert "20260101T000000Z-a" not in what_if and "20260103T000000Z-c" not in what_if
+    vi = (reports / "index.vi.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in vi and "Báo cáo nq57" in vi and '<a href="index.html">English</a>' in vi
+    assert vi.index("20260103T000000Z-c") < vi.index("20260101T000000Z-a")  # its own language first
 
 
 def test_a_what_if_is_latest_only_where_no_default_report_exists(tmp_path):
@@ -73,8 +78,10 @@ def test_prune_keeps_the_newest_the_latest_default_and_runs_in_progress(tmp_path
     assert not list(reports.glob(".pruning-*"))
     page = (reports / "index.html").read_text(encoding="utf-8")
     assert "20260102T000000Z-b" not in page and "20260101T000000Z-a" in page
-    assert report.prune_runs(reports, 0, "now") == ["20260105T000000Z-e"]
-    assert sorted(p.name for p in (reports / "runs").iterdir()) == ["20260101T000000Z-a", "20260103T000000Z-c"]
+    # the newest run holds the latest default report in Vietnamese: nothing more goes
+    assert report.prune_runs(reports, 0, "now") == []
+    assert sorted(p.name for p in (reports / "runs").iterdir()) == [
+        "20260101T000000Z-a", "20260103T000000Z-c", "20260105T000000Z-e"]
 
 
 def test_prune_rejects_a_negative_keep(tmp_path, capsys):
@@ -88,9 +95,11 @@ def test_headline_numbers_say_when_a_starting_share_is_assumed(tmp_path):
          scalars={"base_share_pct": 18.4649, "base_year": 2022, "concept": "ministry", "base_is_assumed": True,
                   "current_trend_growth_pct": 15.39, "pace_label": "Vietnam (ministry)"})
     row = report.latest_reports(report.read_manifests(reports)[0])[0]
+    # the ministry's pace no longer leads the index: each target's verdict does (issue 21)
     assert report.headline_numbers(reports, row) == [
-        "digital-economy share 18.46 % of GRDP (2022, ministry definition, assumed: no published value)",
-        "current trend 15.4 % a year (pace of Vietnam (ministry))"]
+        "digital-economy share 18.46 % of GRDP (2022, ministry's broader estimate, assumed: no published value)"]
+    assert report.headline_numbers(reports, row, "vi") == [
+        "tỷ trọng kinh tế số 18,46 % GRDP (2022, ước tính rộng hơn của Bộ, giả định: chưa có số liệu công bố)"]
 
 
 def test_geography_sections_are_headed_by_name_with_the_cli_id(tmp_path):

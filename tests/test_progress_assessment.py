@@ -112,15 +112,3 @@ def test_the_headline_is_the_short_term_window():
     short = pa.assess_eurostat_windows(years, values, 30, 2030)[0]
     assert headline == short and headline.method == pa.HEADLINE_METHOD and headline.base_year == 2020
     assert pa.assess_eurostat(years, values, 30, 2030).base_year == 2015  # the full window starts earlier
-
-
-@pytest.mark.parametrize("statuses, compared, default, expected", [
-    ({"nso": "off track", "ministry": "on track"}, "nso", "x", "depends on definition"),
-    ({"nso": "on track", "ministry": "on track"}, "nso", "x", "on track"),
-    ({"nso": "insufficient data", "ministry": "on track"}, "nso", "x", "insufficient data"),  # never borrowed ahead
-    ({"nso": "not met"}, "ministry", "target year passed", "not met"),  # passed: judged where the year is observed
-    ({}, "ministry", "target year passed", "target year passed"),
-    ({"nso": "met", "ministry": "not met"}, "ministry", "target year passed", "depends on definition"),
-])
-def test_one_status_across_definitions(statuses, compared, default, expected):
-    assert pa.status_across_definitions(statuses, compared, default=default) == expected

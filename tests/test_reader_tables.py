@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from nq57lib import data
-from nq57lib import target_assessment  # noqa: E402
+from nq57lib import target_assessment, target_verdicts  # noqa: E402
 from nq57lib import reader_tables as rt
 from nq57lib import scorecard as sc
 from nq57lib.errors import ParameterError
@@ -58,7 +58,7 @@ def test_reader_table_groups_aligns_and_escapes():
                             group="group", marks="mark", footnotes=["a note"], caption="Cap")
     html = table.html
     assert html.count('class="nq57-group"') == 2 and "a&lt;b<sup>1</sup>" in html
-    assert '<td class="nq57-num">20,000</td>' in html and "<li>a note</li>" in html
+    assert re.search(r'<td class="nq57-num" data-label="[^"]*">20,000</td>', html) and "<li>a note</li>" in html
     assert "<caption>Cap</caption>" in html and table._repr_html_() == html
     with pytest.raises(ParameterError, match="columns"):
         rt.reader_table(frame, [rt.Column("nope", "Nope")], "en")
@@ -78,22 +78,25 @@ def _steps(pkg, geo: str, lang: str):
     as_of = data.as_of_year(pkg)
     latest = target_assessment.latest_values(pkg, target_assessment.select_targets(pkg, geo), lang)
     assessed = target_assessment.assess_targets(pkg, target_assessment.required_paces(pkg, latest, as_of, lang), as_of, lang)
-    return assessed, as_of
+    return assessed, target_verdicts.verdict_table(pkg, assessed, as_of, lang), as_of
 
 
 @pytest.mark.parametrize("lang, word, note", [
     ("en", "unverified", "Unverified target: source not found"),
     ("vi", "chưa kiểm chứng", "Mục tiêu chưa kiểm chứng: source not found"),
 ])
-def test_an_unverified_target_shows_the_unverified_badge_and_its_reason(marked, lang, word, note):
-    assessed, as_of = _steps(marked, "vinh-phuc", lang)
+def test_an_unverified_target_keeps_its_verdict_and_says_why_it_is_unverified(marked, lang, word, note):
+    """Unverified is a flag beside the verdict, never instead of it (issue 21): the row keeps the verdict the
+    rule gives and its footnote gives the reason."""
+    assessed, verdicts, as_of = _steps(marked, "vinh-phuc", lang)
     row = assessed[assessed["target_id"] == "vinh-phuc-de-share-2045"].iloc[0]
     assert row["target_unverified_reason"] == "source not found" and row["assessment"] == "insufficient data"
-    html = sc.reader_table(marked, assessed, sc.default_themes(), as_of, lang).html
-    badges = re.findall(r'nq57-badge-unverified"[^>]*>([^<]*)</span>', html)
-    assert len(badges) == 1 and badges[0].endswith(word)
+    verdict = verdicts.set_index("target_id").loc["vinh-phuc-de-share-2045"]
+    assert verdict["verdict"] == "cannot tell" and verdict["unverified_reason"] == "source not found"
+    html = sc.reader_table(marked, verdicts, sc.default_themes(), as_of, lang).html
+    assert "nq57-badge-unverified" not in html
     assert f"<li>{note}</li>" in html
-    results = sc.results(marked, "vinh-phuc", assessed, {}, as_of, lang)
+    results = sc.results(marked, "vinh-phuc", assessed, verdicts, {}, as_of, lang)
     saved = results.tables["targets"].set_index("target_id")["target_unverified_reason"]
     assert saved["vinh-phuc-de-share-2045"] == "source not found" and saved.drop("vinh-phuc-de-share-2045").isna().all()
 
@@ -101,15 +104,15 @@ def test_an_unverified_target_shows_the_unverified_badge_and_its_reason(marked, 
 def test_without_the_column_no_target_is_unverified():
     pkg = data.load_package()
     assert "unverified_reason" not in pkg.targets.columns or pkg.targets["unverified_reason"].notna().any()
-    assessed, as_of = _steps(pkg, "vn", "en")
-    html = sc.reader_table(pkg, assessed, sc.default_themes(), as_of, "en").html
+    assessed, verdicts, as_of = _steps(pkg, "vn", "en")
+    html = sc.reader_table(pkg, verdicts, sc.default_themes(), as_of, "en").html
     if "unverified_reason" not in pkg.targets.columns:
-        assert "nq57-badge-unverified" not in html
-        assert "target_unverified_reason" not in sc.results(pkg, "vn", assessed, {}, as_of, "en").tables["targets"]
+        assert "Unverified target" not in html
+        assert "target_unverified_reason" not in sc.results(pkg, "vn", assessed, verdicts, {}, as_of, "en").tables["targets"]
 
 
-def test_badges_cover_every_assessment_category_and_themes_every_target_indicator():
-    assert set(target_assessment.BADGES.values()) | {target_assessment.UNVERIFIED} == set(target_assessment.GROUP_ORDER)  # the summary counts the badges
+def test_badges_cover_every_verdict_and_category_and_themes_every_target_indicator():
+    assert set(target_verdicts.VERDICTS) <= set(rt.BADGE_COLOURS) and set(target_verdicts.VERDICTS) <= set(rt.BADGE_SYMBOLS)
     assert set(target_assessment.BADGES.values()) | {"unverified"} <= set(rt.BADGE_COLOURS)
     themed = {i for ids in sc.default_themes().values() for i in ids}
     assert set(data.load_package().targets["indicator_id"]) <= themed
@@ -165,7 +168,7 @@ def test_the_inputs_table_formats_each_value_by_its_unit(lang, expected):
                Assumption("capacity_bn_vnd", 350.0, "bn VND per year", ASSUMED, "capacity")]
     report = Report("budget_floor", "vn", lang, "T", assumptions=assumptions_frame(records, lang))
     page = table_view(report, "assumptions").html
-    cells = re.findall(r'<td class="nq57-num">([^<]*)</td>', page)
+    cells = re.findall(r'<td class="nq57-num"[^>]*>([^<]*)</td>', page)
     assert cells == expected
     assert rt.kind_of_unit("years") == "int" and rt.kind_of_unit("pp per year") == "share"
 

@@ -62,7 +62,7 @@ def test_a_phrase_is_its_english_text_and_renders_in_vietnamese_with_its_marks()
     assert pickle.loads(pickle.dumps(basis)).render("vi") == basis.render("vi")
     named = text.phrase("common.inputs.basis.series", name=text.names(en="Vietnam", vi="Việt Nam"),
                         concept=text.Phrase("common.inputs.concept.ministry"))
-    assert (named, named.render("vi")) == ("Vietnam (ministry)", "Việt Nam (Bộ)")
+    assert (named, named.render("vi")) == ("Vietnam (ministry's estimate)", "Việt Nam (Bộ)")
 
 
 def test_an_assumption_shows_its_phrase_in_the_readers_language_and_keeps_its_english_name():
