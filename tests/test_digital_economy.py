@@ -96,7 +96,7 @@ def test_merged_unit_base_is_a_labelled_assumption(pkg):
     shares = {"vinh-phuc": 22.87, "phu-tho": 14.26, "hoa-binh": 14.26}  # national ministry 2022 stands in
     expected = sum(grdp[g] * shares[g] for g in grdp) / sum(grdp.values())
     assert r.scalars["base_share_pct"] == pytest.approx(expected)
-    assert "ASSUMED: national 'ministry' share 2022" in base["basis"].iloc[0]
+    assert "ASSUMED: national share on the ministry's estimate measure, 2022" in base["basis"].iloc[0]
     assert "**assumed**" in r.narrative_markdown()
     assert set(r.tables["assessment"]["category"]) == {"insufficient data"}
 
@@ -285,22 +285,33 @@ def test_defaults_shared_with_the_engine_and_the_budget_report():
         registry.parameter_default("budget_floor", "deflator_pct")
 
 
-def test_the_one_minute_answer_gives_pace_and_range_not_a_probability_on_thin_data(pkg):
-    answer = share.one_minute_answer(build(pkg, "vinh-phuc", n_paths=2000))
-    row = answer.frame[answer.frame["target"] == "≥ 35.0 % by 2030"].iloc[0]
-    assert row["latest"] == "22.87 % (2022, ministry's broader estimate)"
-    assert row["needed"] == "5.5 % a year" and row["status"] == ("insufficient data", "one data point")
-    passed = answer.frame[answer.frame["target"] == "> 25.0 % by 2025"].iloc[0]
-    assert passed["needed"] == "" and passed["status"][0] == "target year passed"
-    assert "do not support a probability" in answer.paragraph and "%" in answer.paragraph
+def _verdict(report, target_id: str) -> dict:
+    return report.tables["verdicts"].set_index("target_id").loc[target_id].to_dict()
+
+
+def test_the_one_minute_answer_gives_the_pace_needed_against_the_paces_observed_on_thin_data(pkg):
+    """One data point: 'cannot tell', with the pace needed against the paces observed (the nation's on both
+    definitions), no probability and no scenario count (issue 21)."""
+    r = build(pkg, "vinh-phuc", n_paths=2000)
+    answer = share.one_minute_answer(r)
+    v = _verdict(r, "vinh-phuc-de-share-2030")
+    assert v["verdict"] == "cannot tell" and v["reason"] == "one_point"
+    assert v["evidence"].startswith("one data point; latest 22.87 % (2022, ministry estimate")
+    assert "needs 5.5 % a year" in v["evidence"] and "Vietnam 15.4 % a year" in v["evidence"]
+    assert "Vietnam 2.1 % a year (statistics office measure" in v["evidence"]
+    passed = _verdict(r, "vinh-phuc-de-share-2025")
+    assert passed["verdict"] == "cannot tell" and passed["reason"] == "no_value_for_year"
+    assert "no probability" in answer.paragraph and "%" in answer.paragraph
     page = answer._repr_html_()
-    assert "vinh-phuc-de-share" not in page and "nq57-badge-insufficient-data" in page and "one data point" in page
+    assert "vinh-phuc-de-share" not in page and "nq57-badge-cannot-tell" in page and " of 6 " not in page
 
 
 def test_the_one_minute_answer_in_vietnamese_and_for_an_assumed_base(pkg):
-    answer = share.one_minute_answer(build(pkg, "phu-tho-2025", n_paths=2000, lang="vi"))
-    assert answer.frame["latest"].str.startswith("giả định ").all()
-    assert "6,3 %/năm" in answer.frame["needed"].tolist() and "a year" not in answer._repr_html_()
+    r = build(pkg, "phu-tho-2025", n_paths=2000, lang="vi")
+    answer = share.one_minute_answer(r)
+    assert r.tables["verdicts"]["verdict"].tolist() == ["cannot tell"]  # an assumed base is no observation
+    assert r.tables["verdicts"]["evidence"].tolist() == ["không có số liệu"]
+    assert "không thể đánh giá" in answer._repr_html_() and "a year" not in answer._repr_html_()
     assert "xác suất" in answer.paragraph
 
 
@@ -317,13 +328,17 @@ def test_unstated_definition_rule_uses_every_nso_vintage_and_the_target_date(pkg
     assert set(provincial["compared_concept"]) == {"ministry"} and set(provincial["compared_rule"]) == {"provincial"}
 
 
-def test_the_answer_says_when_the_status_depends_on_the_definition(pkg):
-    answer = share.one_minute_answer(build(pkg, "vn"))
-    row = answer.frame[answer.frame["target"].str.startswith("≥ 30.0 % by 2030")].iloc[0]
-    assert row["latest"].endswith("statistics office value-added measure)")  # compared on the office's
-    assert row["status"] == ("depends on definition", "depends on the definition")
-    assert "off track on the statistics office's" in row["scenarios"] and "on track on the ministry's" in row["scenarios"]
-    assert "depends on the definition" in answer.paragraph
+def test_resolution_57_is_judged_on_its_definition_with_the_other_beside_it(pkg):
+    """The favourable reading never leads: Resolution 57's >= 30 % by 2030 is read on the statistics office's
+    measure (set after it was first published), off track there; the ministry's reading is beside it."""
+    r = build(pkg, "vn")
+    answer = share.one_minute_answer(r)
+    v = _verdict(r, "vn-de-share-2030")
+    assert v["verdict"] == "off track" and v["definition"] == "nso"
+    assert v["evidence"].startswith("14.02 % (2025, statistics office measure); needs 16.4 % a year, grew 2.1 %")
+    assert v["beside"] == "ministry estimate, broader definition: 18.30 % (2024), on track"
+    assert set(v["target_ids"].split(";")) == {"vn-de-share-2030", "vn-de-share-2030-d2289", "vn-de-share-2030-res52"}
+    assert "2 off track" in answer.paragraph
 
 
 def test_a_slowing_pace_widens_the_monte_carlo_pace_and_lowers_the_probability(pkg):
@@ -343,39 +358,43 @@ def test_the_tornado_is_centred_on_the_median_of_the_scenarios_and_says_so(pkg):
     assert "Around a neutral outlook (the constant pace through the median of the scenarios" in r.narrative_markdown()
 
 
-def test_passed_targets_read_met_or_not_on_any_definition_with_the_target_year(pkg):
-    answer = share.one_minute_answer(build(pkg, "vn"))
-    row = answer.frame[answer.frame["target"].str.startswith("≥ 20.0 % by 2025")].iloc[0]
-    # compared on the ministry's (no 2025 value); the statistics office observed 14.02 % in 2025
-    assert row["status"] == ("not met", "not met on the statistics office's")
-    assert row["latest"].startswith("14.02 % (2025")
+def test_passed_targets_are_judged_on_their_definition_with_the_other_beside(pkg):
+    r = build(pkg, "vn")
+    v = _verdict(r, "vn-de-share-2025-d749")
+    # read on the ministry's (set before the office's measure); no 2025 value there: judged on 2024, a year before
+    assert (v["verdict"], v["value"], v["value_year"], v["rule"]) == ("not met", 18.3, 2024, "before_target_year")
+    assert v["beside"] == "statistics office measure: 14.02 % (2025), not met"
 
 
 def test_no_scenario_reaches_a_target_before_the_as_of_year(pkg):
     r = build(pkg, "vinh-phuc")
     years = r.tables["attainment"]["attained_year"].dropna()
     assert not years.empty and years.min() >= r.scalars["as_of_year"]
-    answer = share.one_minute_answer(r)
-    assert not answer.frame["scenarios"].str.contains("2025").any()
+    page = share.one_minute_answer(r)._repr_html_()
+    assert "reach it in" not in page and " of 6 by " not in page  # no scenario count is evidence
 
 
-def test_the_badge_counts_own_observations_never_an_assumed_base(pkg):
+def test_the_verdict_counts_own_observations_never_an_assumed_base(pkg):
     r = build(pkg, "phu-tho-2025")
-    answer = share.one_minute_answer(r)
-    assert set(answer.frame["status"]) == {("no data", "no data of its own")}
+    assert set(zip(r.tables["verdicts"]["verdict"], r.tables["verdicts"]["reason"])) == {("cannot tell", "no_data")}
     notes = " ".join(r.assumptions["basis"].astype(str)) + " ".join(r.tables["calibration"]["pace_source"].astype(str))
     assert "has one 'ministry' observation" not in notes and "has one 'nso' observation" not in notes
     assert "observation of its own (its 2022 base is assumed)" in " ".join(r.assumptions["basis"].astype(str))
-    vp = share.one_minute_answer(build(pkg, "vinh-phuc")).frame
-    assert ("insufficient data", "one data point") in set(vp["status"])  # one own observation
+    vp = build(pkg, "vinh-phuc").tables["verdicts"]
+    assert ("cannot tell", "one_point") in set(zip(vp["verdict"], vp["reason"]))  # one own observation
 
 
-def test_targets_that_read_the_same_are_told_apart_by_their_instrument(pkg):
+def test_a_target_set_in_several_documents_is_one_row_that_lists_them(pkg):
     r = build(pkg, "vinh-phuc")
-    frame = share.one_minute_answer(r).frame
-    same = [w for w in frame["target"] if w.startswith("≈ 35.0 % by 2030")]
-    assert len(same) == 2 and len(set(same)) == 2  # QĐ 843 is no longer dropped as a duplicate
-    assert any("QĐ 843" in w for w in same)
+    verdicts = r.tables["verdicts"]
+    row = verdicts[verdicts["target_ids"].str.contains("vinh-phuc-de-share-2030-qd843")].iloc[0]
+    assert set(row["target_ids"].split(";")) == {"vinh-phuc-de-share-2030", "vinh-phuc-de-share-2030-dt-programme",
+                                                 "vinh-phuc-de-share-2030-qd843"}
+    assert row["target_id"] == "vinh-phuc-de-share-2030"  # the verified Resolution-57 programme leads
+    assert "QĐ 843" in row["documents"] and "1 of 3 documents unverified" in row["documents_note"]
+    assert "the documents differ: ≥ 35" in row["documents_note"]
+    page = share.one_minute_answer(r)._repr_html_()
+    assert page.count("(3 documents)") == 1 and len(verdicts) == 3
 
 
 def test_the_outlook_chart_has_one_footnote_line_per_panel_without_ids(pkg):
