@@ -104,10 +104,11 @@ CSS = """
 }
 /* Print (A4): every column within the page width, long words broken, nothing clipped. */
 @media print {
-  .nq57-reader table { table-layout: fixed; width: 100%; }
-  .nq57-reader td, .nq57-reader th { min-width: 0 !important; overflow-wrap: anywhere; word-break: break-word; }
+  .nq57-reader table { table-layout: auto; width: 100%; }
+  .nq57-reader td { min-width: 0 !important; overflow-wrap: anywhere; }
+  .nq57-reader th { min-width: 0 !important; overflow-wrap: normal; }
   .nq57-reader td:first-child, .nq57-reader td.nq57-link { min-width: 0; }
-  .nq57-reader td.nq57-badge-cell, .nq57-reader td.nq57-num { white-space: normal; }
+  .nq57-reader td.nq57-badge-cell, .nq57-reader td.nq57-num { white-space: nowrap; overflow-wrap: normal; }
 }
 """
 
