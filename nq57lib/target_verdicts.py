@@ -10,7 +10,8 @@ The rule (:func:`decide`; the README and every report state it):
 
 - **met** — the target's year is not after the as-of year and a value for that year (or, with none for it,
   the latest one at most :data:`PASSED_LOOKBACK_YEARS` year before it, or any earlier value that already met
-  it: a target "by" a year is met once reached) meets the target.
+  it: a target "by" a year is met once reached) meets the target. A growth-rate target is judged on its own
+  year's value only.
 - **not met** — the target's year has passed and the value for that year, or the latest one at most
   :data:`PASSED_LOOKBACK_YEARS` year before it, misses the target.
 - **on track / at risk / off track** — a target ahead, read on :data:`MIN_OBSERVATIONS` or more own
@@ -116,9 +117,10 @@ def _judged_before(history: pd.DataFrame, row: dict, comparator: str) -> tuple[s
     return "", latest
 
 
-def decide(row: dict, history: pd.DataFrame, as_of: int, comparator: str | None = None) -> Verdict:
+def decide(row: dict, history: pd.DataFrame, as_of: int, comparator: str | None = None, kind: str = "share") -> Verdict:
     """The verdict of one assessed target row (a row of ``target_assessment.assess_targets``) from the history
-    of its definition (one concept, by year). The rule is the module docstring's."""
+    of its definition (one concept, by year). The rule is the module docstring's; a growth-rate target
+    (``kind`` 'rate') is judged on its own year's value only: another year's rate says nothing of it."""
     category = row["assessment"]
     comparator = comparator or row["comparator"]
     latest = None if is_missing(row["latest_value"]) else float(row["latest_value"])
@@ -127,6 +129,8 @@ def decide(row: dict, history: pd.DataFrame, as_of: int, comparator: str | None 
                    if not is_missing(row[c])), None)
     if category in ("met", "not met"):
         return Verdict(category, "", "target_year", float(row["target_year_value"]), int(row["target_year"]))
+    if category == "no value for the target year" and kind == "rate":
+        return Verdict("cannot tell", "no_value_for_rate_year", "passed", latest, latest_year)
     if category == "no value for the target year":
         verdict, judged = _judged_before(history, row, "<=" if comparator == "=" and row["unit"] == "rank"
                                          else (">=" if comparator == "=" else comparator))
@@ -368,8 +372,8 @@ def verdict_table(pkg, assessed: pd.DataFrame, as_of: int, lang: str) -> pd.Data
         found = target_data(pkg, row["set_by_geo_id"], {"indicator_id": row["indicator_id"],
                                                         "concept": row["target_concept"]}, cache)
         history = found.history if found.definition_status in ("same", "unstated") else found.history.iloc[0:0]
-        verdict = decide(row, history, as_of)
-        paces = comparison_paces(pkg, row, kind) if verdict.verdict != "not assessed" else []
+        verdict = decide(row, history, as_of, kind=kind)
+        paces = comparison_paces(pkg, row, kind) if verdict.verdict != "not assessed" and kind != "rate" else []
         out.append({
             "target_id": row["target_id"], "target_ids": ";".join(r["target_id"] for r in rows),
             "geo_id": row["set_by_geo_id"], "relation": row["relation"], "indicator_id": row["indicator_id"],
