@@ -333,7 +333,7 @@ def assess_eurostat_windows(years: Sequence[int], values: Sequence[float], targe
                          ("eurostat long-term", EUROSTAT_LONG_TERM_YEARS)):
         inside = obs_years >= latest - span
         first = int(obs_years[inside][0])
-        if method.endswith("long-term") and latest - first < EUROSTAT_LONG_TERM_MIN_YEARS:
+        if method.endswith("long-term") and inside.sum() >= 2 and latest - first < EUROSTAT_LONG_TERM_MIN_YEARS:
             _check_assessment_target(target_pct, comparator, value_high)
             out.append(ProgressAssessment(
                 method, NO_LONG_TERM_WINDOW, None, None, None, None, first, latest,
