@@ -20,7 +20,9 @@ Choices, each stated in the report:
   calibration, paths and fan; no path mixes them.
 - **Base on each definition**: the geography's latest own observation. A unit created by the 2025
   merger has none: its base is an explicit assumption, the GRDP-weighted average of its old
-  provinces' shares (``assumed_merged_base``). A definition on which the geography has no value but
+  provinces' shares, an old province without one at the median of comparable provinces
+  (``COMPARABLE_PROVINCES``; ``assumed_merged_base``, history status 'imputed', never drawn as observed;
+  its range enters the tornado). A definition on which the geography has no value but
   its proxy has (e.g. Vĩnh Phúc on the statistics office's measure) gets a **relative-level** base,
   also an assumption: the proxy's value on that definition times the geography's level relative to
   the proxy on the other definition in the same year (``relative_level_base``).
@@ -42,6 +44,10 @@ Choices, each stated in the report:
 - **Probabilities only where the data support them**: with fewer than 3 own observations on a
   definition (``monte_carlo.MIN_OBS_FOR_PROBABILITY``) there is no probability; the headline gives
   the pace each target needs and the range of years in which the scenarios reach it instead.
+- **One ceiling** (``ceiling``, :mod:`nq57lib.ceilings`): the geography's own sector bound (100 -
+  agriculture - taxes on products), a merged unit's old provinces' GRDP-weighted bounds, else 70 % as a
+  labelled fallback; ``ceiling_pct`` > 0 sets it. The notebook passes the one value to every step that caps a
+  path, and the results and the words read it from there.
 - **Nominal GRDP growth** (``g_grdp_pct``; 0 = from data) is the one the budget report uses
   (``nq57lib.grdp_growth``): the medium-term geometric mean of observed real growth compounded with
   the deflator ``deflator_pct`` (same default as the budget report's).
@@ -656,7 +662,7 @@ def ceiling(pkg: data.DataPackage, inputs: ShareInputs, P) -> ceilings.Ceiling:
 def logistic(calibrations: Calibrations, ceiling_pct: ceilings.Ceiling | float) -> list[DefinitionScenario]:
     """The current pace slowing as the share nears the ceiling (skipped where the base is at it)."""
     ceiling = ceilings.as_pct(ceiling_pct)
-    name = t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}")
+    name = t("common.scenario.logistic", "en", ceiling=f"{ceiling:.3g}")
     return [s for c in calibrations.by_concept for s in _default(calibrations, c, name, ceiling_pct=ceiling)]
 
 

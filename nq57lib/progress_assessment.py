@@ -219,7 +219,8 @@ def assess_unsd_chart(years: Sequence[int], values: Sequence[float], target_pct:
 
     Baseline b: :func:`unsd_baseline` (2015 where observed; the note says which). CAGR from b to the latest
     year t; projected value in the target year T: v_b x (1 + CAGR)^(T - b) (= v_t x (1 + CAGR)^(T - t));
-    r = (projected - v_b) / (target - v_b), the target aimed at its value (a strict one too). Categories:
+    r = (projected - v_b) / (target - v_b), the target aimed at its value (a strict one too); the values are shares,
+    so a projection past 100 % is capped there (the note says so). Categories:
     'target met or almost met' when the latest value meets the target (or lies within 1 pp of a 0 % / 100 %
     target) whatever the trend; else r >= 0.95 'on track', 0.10 <= r < 0.95 'fair progress, but acceleration
     needed', r < 0.10 'stagnation or regression'. A baseline that already met the target while the latest value
@@ -248,6 +249,8 @@ def assess_unsd_chart(years: Sequence[int], values: Sequence[float], target_pct:
                                   f"{why}; a baseline of 0 % has no growth rate")
     cagr = _cagr_pct(base, latest, latest_year - base_year)
     projected = float(base * (1 + cagr / 100) ** (target_year - base_year))
+    if projected > 100.0:  # a share: the trend is carried to the target year but never past 100 %
+        projected, why = 100.0, f"{why}; the projection is capped at 100 %"
     comparator = reached_comparator(comparator, target, base)
     level = aimed_level(comparator, target, high, base)
     base_met = bool(meets_target(base, comparator, target, high))

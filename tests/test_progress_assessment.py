@@ -210,6 +210,13 @@ def test_unsd_2023_met_whatever_the_trend_with_the_notes_tolerance():
     assert pa.assess_unsd_chart([2022], [22.87], 60, 2045).category == "insufficient data"
 
 
+def test_unsd_2023_projection_of_a_share_stops_at_100():
+    # the ministry series 11.91 (2021) -> 18.30 (2024) carried to 2045 would be 370 %: capped at 100 %
+    result = pa.assess_unsd_chart([2021, 2024], [11.91, 18.30], 50, 2045)
+    assert result.projected_pct == 100.0 and "capped at 100 %" in result.note
+    assert result.score == pytest.approx((100 - 11.91) / (50 - 11.91)) and result.category == "on track"
+
+
 def test_unsd_2023_downward_target():
     # "<= 20 % by 2030" from 40 % (2020) to 35 % (2025): projected 40 (35/40)^2 = 30.625; r = (30.625 - 40) / (20 - 40)
     result = pa.assess_unsd_chart([2020, 2025], [40, 35], 20, 2030, comparator="<=")
