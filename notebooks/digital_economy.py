@@ -30,10 +30,10 @@ horizon_year: int = 2045  # last year projected
 n_paths: int = 20000  # Monte Carlo paths (memory grows with it)
 seed: int = 57  # random seed: same seed, same results
 proxy: str = ""  # geography whose series calibrates the pace when the geography has < 2 observations (empty: the nation)
-ceiling_pct: float = 70.0  # scenario: ceiling of every path and of the logistic saturation, % of GRDP (70: the sector structure, not the targets)
+ceiling_pct: float = 0.0  # scenario: ceiling of every path and of the logistic saturation, % of GRDP (0: the geography's own sector structure, 100 - agriculture - taxes on products; else its old provinces'; else 70, labelled as a fallback)
 g_grdp_pct: float = 0.0  # scenario: nominal GRDP growth, % a year (0: from data, real growth mean and deflator_pct, as the budget report)
 deflator_pct: float = 3.7  # scenario: GRDP deflator, % a year (with g_grdp_pct 0)
-de_growth_pct: float = 12.0  # scenario: digital-economy value-added growth, % a year (decomposition)
+de_growth_pct: float = 0.0  # scenario: digital-economy value-added growth at current prices, % a year (decomposition; 0: the latest observed, the geography's else the nation's; any other value is a labelled what-if)
 output_dir: str = ""  # folder for machine-readable results (empty: reports/scratch/...)
 
 # %%
@@ -72,6 +72,20 @@ grdp = digital_economy.grdp_growth_assumption(pkg, inputs, P)
 grdp
 
 # %% [markdown] tags=["remove_cell"]
+# ## The ceiling of every path and the digital-economy growth of the decomposition
+#
+# One ceiling for the whole report: every cap, the logistic saturation, the simulation, the back-test, the
+# tornado and the words use the value set here (e.g. `ceiling = 60.0` for a what-if).
+
+# %% tags=["remove_output"]
+ceiling = digital_economy.ceiling(pkg, inputs, P)
+ceiling
+
+# %% tags=["remove_output"]
+de_growth = digital_economy.digital_growth(pkg, inputs, P)
+de_growth
+
+# %% [markdown] tags=["remove_cell"]
 # ## Scenarios: edit this list (add, remove or change one)
 #
 # Each entry builds the scenario on every definition shown (where it applies). A plain
@@ -84,10 +98,10 @@ scenarios = [
     *digital_economy.linear_trend(calibrations),
     *digital_economy.damped_pace(calibrations),
     *digital_economy.relative_level(calibrations, inputs),
-    *digital_economy.logistic(calibrations, ceiling_pct=P.ceiling_pct),
+    *digital_economy.logistic(calibrations, ceiling_pct=ceiling),
     *digital_economy.target_path(calibrations, inputs),
     *digital_economy.damped_trend_ets(calibrations),
-    *digital_economy.decomposition(calibrations, de_growth_pct=P.de_growth_pct, grdp=grdp),
+    *digital_economy.decomposition(calibrations, de_growth_pct=de_growth, grdp=grdp),
 ]
 scenarios
 
@@ -95,7 +109,7 @@ scenarios
 # ## Projection, required paths and attainment
 
 # %% tags=["remove_output"]
-projection = digital_economy.project(inputs, calibrations, scenarios, P)
+projection = digital_economy.project(inputs, calibrations, scenarios, P, ceiling)
 projection
 
 # %% tags=["remove_output"]
@@ -110,7 +124,7 @@ attained
 # ## Simulation, assessments, back-test, sensitivity
 
 # %% tags=["remove_output"]
-simulation = digital_economy.simulate(inputs, calibrations, P)
+simulation = digital_economy.simulate(inputs, calibrations, P, ceiling)
 simulation
 
 # %% tags=["remove_output"]
@@ -122,11 +136,11 @@ passed = digital_economy.targets_passed(inputs)
 passed
 
 # %% tags=["remove_output"]
-backtested = digital_economy.backtest_table(inputs, P)
+backtested = digital_economy.backtest_table(inputs, P, ceiling)
 backtested
 
 # %% tags=["remove_output"]
-tornado = digital_economy.sensitivity(inputs, calibrations, grdp, P, projection)
+tornado = digital_economy.sensitivity(inputs, calibrations, grdp, P, ceiling)
 tornado
 
 # %% [markdown] tags=["remove_cell"]
@@ -138,7 +152,8 @@ verdicts
 
 # %% tags=["remove_output"]
 report = digital_economy.collect_report(pkg, P, inputs, calibrations, grdp, projection, required, attained,
-                                        simulation, assessment, passed, backtested, tornado, verdicts)
+                                        simulation, assessment, passed, backtested, tornado, ceiling,
+                                        verdicts)
 
 # %%
 digital_economy.one_minute_answer(report)

@@ -20,7 +20,9 @@ Choices, each stated in the report:
   calibration, paths and fan; no path mixes them.
 - **Base on each definition**: the geography's latest own observation. A unit created by the 2025
   merger has none: its base is an explicit assumption, the GRDP-weighted average of its old
-  provinces' shares (``assumed_merged_base``). A definition on which the geography has no value but
+  provinces' shares, an old province without one at the median of comparable provinces
+  (``COMPARABLE_PROVINCES``; ``assumed_merged_base``, history status 'imputed', never drawn as observed;
+  its range enters the tornado). A definition on which the geography has no value but
   its proxy has (e.g. Vĩnh Phúc on the statistics office's measure) gets a **relative-level** base,
   also an assumption: the proxy's value on that definition times the geography's level relative to
   the proxy on the other definition in the same year (``relative_level_base``).
@@ -42,6 +44,10 @@ Choices, each stated in the report:
 - **Probabilities only where the data support them**: with fewer than 3 own observations on a
   definition (``monte_carlo.MIN_OBS_FOR_PROBABILITY``) there is no probability; the headline gives
   the pace each target needs and the range of years in which the scenarios reach it instead.
+- **One ceiling** (``ceiling``, :mod:`nq57lib.ceilings`): the geography's own sector bound (100 -
+  agriculture - taxes on products), a merged unit's old provinces' GRDP-weighted bounds, else 70 % as a
+  labelled fallback; ``ceiling_pct`` > 0 sets it. The notebook passes the one value to every step that caps a
+  path, and the results and the words read it from there.
 - **Nominal GRDP growth** (``g_grdp_pct``; 0 = from data) is the one the budget report uses
   (``nq57lib.grdp_growth``): the medium-term geometric mean of observed real growth compounded with
   the deflator ``deflator_pct`` (same default as the budget report's).
@@ -50,13 +56,13 @@ Choices, each stated in the report:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import (backtest, bounds, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment,
+from . import (backtest, bounds, ceilings, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment,
                share_projection, target_verdicts)
 from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
@@ -75,7 +81,6 @@ HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "p
 # not estimated (no second measurement exists); an observed base is taken as published (no error drawn).
 ASSUMED_BASE_SD_PCT = 10.0
 # Plausible ranges of the tornado (which assumption matters most); each is stated in the report.
-CEILING_RANGE_PP = 10.0  # ceiling +-10 pp around the parameter (the sector bound spans 68-72 % for Vinh Phuc)
 PACE_Z = 1.645  # pace: the 5-95 % range of the Monte Carlo's pace distribution
 BASE_RANGE_PCT = 10.0  # base value: +-10 % (the assumed-base error prior)
 GRDP_RANGE_PP = 2.0  # nominal GRDP growth +-2 pp, digital-economy value-added growth held
@@ -86,14 +91,49 @@ REPORT_YEARS = (2030, 2045)
 # Inputs from the data package
 # --------------------------------------------------------------------------------------------
 
+# Provinces of the ministry's 2022 panel comparable in structure to an old province without a share of its own
+# (imputation of a merged unit's starting share, :func:`assumed_merged_base`): the panel's provinces with neither an
+# electronics-manufacturing cluster nor a metropolitan centre -- the economy of Hòa Bình and of the old Phú Thọ
+# (agriculture about a fifth of GRDP in the data, no electronics cluster). The panel's other provinces (Bắc Ninh,
+# Thái Nguyên, Bắc Giang, Hải Phòng, Vĩnh Phúc: electronics and motor-vehicle FDI; Hà Nội, Ho Chi Minh City,
+# Đà Nẵng: metropolitan centres) sit at 17-57 %, these at 4-6 %. A labelled assumption; the report states it.
+COMPARABLE_PROVINCES = ("bac-lieu", "binh-thuan", "quang-ngai", "tay-ninh", "tien-giang")
+IMPUTED_STATUS = "imputed"  # the history status of a starting share built from imputed parts (never "observed")
+ASSUMED_STATUS = "assumed"  # the history status of a starting share carried across definitions
+
+
+def imputed_share(pkg: data.DataPackage, concept: str, year: int, national: pd.DataFrame
+                  ) -> tuple[float, float, float, list[str], list[str]] | None:
+    """(median, low, high, comparable provinces, their source ids) of the comparable provinces' shares on
+    ``concept`` in ``year`` (:data:`COMPARABLE_PROVINCES`): the median is the imputed share; the range runs from
+    the lowest comparable share to the national share of that year (the former assumption, an upper end: the
+    national mean includes the electronics and metropolitan provinces), or the highest comparable share when
+    the nation has none. None when no comparable province has a share that year."""
+    values, geos, sources = [], [], []
+    for geo in COMPARABLE_PROVINCES:
+        series = data.series(pkg, geo, INDICATOR, concept=concept)
+        hit = series[series["year"] == year]
+        if not hit.empty:
+            values.append(float(hit["value"].iloc[0]))
+            geos.append(geo)
+            sources.append(str(hit["source_id"].iloc[0]))
+    if not values:
+        return None
+    national_row = national[national["year"] == year]
+    high = float(national_row["value"].iloc[0]) if not national_row.empty else max(values)
+    return float(np.median(values)), min(values), max(high, max(values)), geos, sorted(set(sources))
+
+
 def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") -> tuple[pd.DataFrame, Assumption]:
-    """A one-row history for a merged 2025 unit, built as a labelled assumption.
+    """A one-row history for a merged 2025 unit, built as a labelled assumption (status 'imputed').
 
     share = sum_i(w_i * s_i) / sum_i(w_i) over the old provinces i, where s_i is the province's
-    observed share (its latest year, on the definition most of them report) or, where it has none,
-    the national share of that definition and year (a proxy), and w_i is the province's GRDP at
-    current prices in the latest year every old province reports it. Raises ParameterError when no
-    old province has an observed share.
+    observed share (its latest year, on the definition most of them report) or, where it has none, an
+    imputed share: the median of the comparable provinces' shares of that definition and year
+    (:data:`COMPARABLE_PROVINCES`, :func:`imputed_share`), else the national share (a proxy, said so); w_i is the
+    province's GRDP at current prices in the latest year every old province reports it. The history's
+    ``attrs['base_range']`` holds the share with every imputed part at the low and at the high end of its range
+    (the tornado's range). Raises ParameterError when no old province has an observed share.
     """
     parts = data.old_units(pkg, geo_id)
     observed = {p: data.series(pkg, p, INDICATOR) for p in parts}
@@ -106,39 +146,54 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
     year = max(int(s["year"].iloc[-1]) for s in observed.values())
     national = data.series(pkg, NATION, INDICATOR, concept=concept)
     national_row = national[national["year"] == year]
+    imputed = imputed_share(pkg, concept, year, national) if len(observed) < len(parts) else None
     grdp = {p: data.series(pkg, p, "grdp_current_bn_vnd") for p in parts}
     common_years = set.intersection(*[set(g["year"].astype(int)) for g in grdp.values()]) if grdp else set()
-    if not common_years or (len(observed) < len(parts) and national_row.empty):
+    if not common_years or (len(observed) < len(parts) and national_row.empty and imputed is None):
         raise ParameterError("geo", f"cannot weight the old provinces of {geo_id!r}: GRDP of every province in one "
-                                    "year and a national share to stand in are both needed")
+                                    "year and comparable provinces' or a national share to stand in are both needed")
     weight_year = max(common_years)
-    shares, weights, pieces, sources = {}, {}, [], set()
+    shares, lows, highs, weights, pieces, sources = {}, {}, {}, {}, [], set()
     for p in parts:
         g = grdp[p][grdp[p]["year"] == weight_year].iloc[0]
         weights[p] = float(g["value"])
         sources.add(g["source_id"])
         if p in observed:
             row = observed[p].iloc[-1]
-            shares[p] = float(row["value"])
+            shares[p] = lows[p] = highs[p] = float(row["value"])
             sources.add(row["source_id"])
             pieces.append(phrase(_B + "piece_observed", geo=_geo_id_words(pkg, p), share=shares[p], year=int(row["year"]),
                                  source=row["source_id"]))
+        elif imputed is not None:
+            shares[p], lows[p], highs[p], comparables, comparable_sources = imputed
+            sources.update(comparable_sources)
+            if not national_row.empty:
+                sources.add(national_row["source_id"].iloc[0])
+            pieces.append(phrase(_B + "piece_imputed", geo=_geo_id_words(pkg, p), share=shares[p], year=year,
+                                 concept=share_projection.concept_word(concept),
+                                 comparables=Joined(", ", tuple(_geo_id_words(pkg, c) for c in comparables)),
+                                 low=lows[p], high=highs[p], sources=", ".join(comparable_sources)))
         else:
-            shares[p] = float(national_row["value"].iloc[0])
+            shares[p] = lows[p] = highs[p] = float(national_row["value"].iloc[0])
             sources.add(national_row["source_id"].iloc[0])
             pieces.append(phrase(_B + "piece_assumed", geo=_geo_id_words(pkg, p), share=shares[p],
                                  concept=share_projection.concept_word(concept), year=year,
                                  source=national_row["source_id"].iloc[0]))
     total = sum(weights.values())
     value = sum(shares[p] * weights[p] for p in parts) / total
+    low = sum(lows[p] * weights[p] for p in parts) / total
+    high = sum(highs[p] * weights[p] for p in parts) / total
     weight_text = Joined(", ", tuple(phrase(_B + "weight", geo=_geo_id_words(pkg, p), weight=weights[p]) for p in parts))
     basis = phrase(_B + "weighted_base", pieces=tuple(pieces), year=weight_year, weights=weight_text, value=value)
+    if low < value or high > value:
+        basis = phrase(_B + "weighted_base_range", base=basis, low=low, high=high)
     assumption = Assumption("base_share_pct", value, "%", ASSUMED,
                             phrase(_L + "assumed_share", year=year, geo=_geo_id_words(pkg, geo_id),
                                    concept=share_projection.concept_word(concept)), basis)
-    history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
+    history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": IMPUTED_STATUS,
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted(sources)
+    history.attrs["base_range"] = (low, high)
     return history, assumption
 
 
@@ -172,7 +227,7 @@ def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other:
     assumption = Assumption(f"base_share_pct ({concept})", value, "%", ASSUMED,
                             phrase(_L + "assumed_share", year=year, geo=_geo_id_words(pkg, geo_id),
                                    concept=share_projection.concept_word(concept)), basis)
-    history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": "estimate",
+    history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": ASSUMED_STATUS,
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted({str(pc["source_id"].iloc[0]), str(po["source_id"].iloc[0]),
                                        *other.attrs.get("sources", []),
@@ -225,11 +280,11 @@ def share_history_for(pkg: data.DataPackage, P) -> pd.DataFrame:
     naming ``geo`` or ``concept`` when the report cannot run, and the parameter whose value an engine
     would refuse later (:func:`check_bounds`)."""
     inputs = _inputs(pkg, P.geo, P.proxy, P.lang, getattr(P, "concept", "both"))
-    check_bounds(inputs, P)
+    check_bounds(inputs, P, ceiling(pkg, inputs, P))
     return inputs.history
 
 
-def check_bounds(inputs: ShareInputs, P) -> None:
+def check_bounds(inputs: ShareInputs, P, ceiling: ceilings.Ceiling) -> None:
     """Every bound the engines enforce, checked from the parameters before any kernel starts.
 
     The same functions of ``nq57lib.bounds`` the engines call: paths, the Monte Carlo memory guard
@@ -241,7 +296,7 @@ def check_bounds(inputs: ShareInputs, P) -> None:
     base_years = [int(inputs.histories[c]["year"].iloc[-1]) for c in inputs.concepts]
     for concept in inputs.concepts:
         latest = float(inputs.histories[concept]["value"].iloc[-1])
-        bounds.check_ceiling("ceiling_pct", P.ceiling_pct, latest, f"the latest share on '{concept}' ({inputs.geo_id})")
+        ceilings.check_above(ceiling, latest, f"the latest share on '{concept}' ({inputs.geo_id})")
         ahead = targets_ahead(inputs, concept)
         bounds.check_horizon("horizon_year", P.horizon_year, zip(ahead["target_id"], ahead["year"]))
     fans = len(inputs.concepts) + (1 if len(inputs.concepts) > 1 else 0)
@@ -297,6 +352,7 @@ class ShareInputs:
     proxy_histories: dict[str, pd.DataFrame]
     national: pd.DataFrame
     nso_first_published: str
+    base_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # an imputed base's range
 
     @property
     def history(self) -> pd.DataFrame:
@@ -337,7 +393,9 @@ def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str
                        proxy_name=data.geo_name(pkg, proxy_geo, lang),
                        proxy_histories={c: h for c, h in proxies.items() if h is not None},
                        national=_national_position(pkg) if geo != NATION else pd.DataFrame(),
-                       nso_first_published=first)
+                       nso_first_published=first,
+                       base_ranges={c: histories[c].attrs["base_range"] for c in order
+                                    if "base_range" in histories[c].attrs})
 
 
 # --------------------------------------------------------------------------------------------
@@ -520,10 +578,17 @@ def relative_level(calibrations: Calibrations, inputs: ShareInputs) -> list[Defi
     return out
 
 
-def logistic(calibrations: Calibrations, ceiling_pct: float) -> list[DefinitionScenario]:
-    """The current pace slowing as the share nears ``ceiling_pct`` (skipped where the base is at it)."""
-    ceiling = check_number("ceiling_pct", ceiling_pct, low=0, low_open=True, high=100)
-    name = t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}")
+def ceiling(pkg: data.DataPackage, inputs: ShareInputs, P) -> ceilings.Ceiling:
+    """Step 3c: the ceiling of every path (one owner: pass it to every step below that caps a path). From the
+    geography's own sector structure, else its old provinces' (a 2025 unit), else Vĩnh Phúc's 70 % as a
+    labelled fallback; ``P.ceiling_pct`` > 0 sets it (:func:`nq57lib.ceilings.geography_ceiling`)."""
+    return ceilings.geography_ceiling(pkg, inputs.geo_id, P.ceiling_pct)
+
+
+def logistic(calibrations: Calibrations, ceiling_pct: ceilings.Ceiling | float) -> list[DefinitionScenario]:
+    """The current pace slowing as the share nears the ceiling (skipped where the base is at it)."""
+    ceiling = ceilings.as_pct(ceiling_pct)
+    name = t("common.scenario.logistic", "en", ceiling=f"{ceiling:.3g}")
     return [s for c in calibrations.by_concept for s in _default(calibrations, c, name, ceiling_pct=ceiling)]
 
 
@@ -543,13 +608,56 @@ def damped_trend_ets(calibrations: Calibrations) -> list[DefinitionScenario]:
     return [s for c in calibrations.by_concept for s in _default(calibrations, c, name)]
 
 
-def decomposition(calibrations: Calibrations, de_growth_pct: float,
+DE_GROWTH_INDICATOR = "de_va_nominal_growth_pct"
+
+
+@dataclass(frozen=True)
+class DigitalGrowth:
+    """Growth of digital-economy value added at current prices, % a year (the decomposition's rate): observed
+    (the geography's latest, else the nation's, named) or set by the user (a labelled what-if)."""
+
+    value_pct: float
+    kind: str  # "observed", "borrowed" (the nation's) or "set"
+    basis: Phrase
+    year: int | None = None
+    sources: tuple[str, ...] = ()
+
+    def __float__(self) -> float:
+        return float(self.value_pct)
+
+
+def digital_growth(pkg: data.DataPackage, inputs: ShareInputs, P) -> DigitalGrowth:
+    """Step 3d: the decomposition's digital-economy value-added growth. ``P.de_growth_pct`` 0 means "from
+    data": the latest observed growth of digital-economy value added at current prices (indicator
+    ``de_va_nominal_growth_pct``) of the geography, else the nation's, named as borrowed (e.g. 14.6 % in 2025,
+    the statistics office's measure). A non-zero value is a what-if set by the user, labelled as such."""
+    if P.de_growth_pct != 0:
+        return DigitalGrowth(float(P.de_growth_pct), "set", phrase(_B + "de_growth_set", value=float(P.de_growth_pct)))
+    for geo in dict.fromkeys((inputs.geo_id, NATION)):
+        series = data.series(pkg, geo, DE_GROWTH_INDICATOR)
+        if series.empty:
+            continue
+        last = series.iloc[-1]
+        kind = "observed" if geo == inputs.geo_id else "borrowed"
+        basis = phrase(_B + f"de_growth_{kind}", value=float(last["value"]), year=int(last["year"]),
+                       source=str(last["source_id"]), geo=_geo_id_words(pkg, inputs.geo_id))
+        return DigitalGrowth(float(last["value"]), kind, basis, int(last["year"]), (str(last["source_id"]),))
+    raise ParameterError("de_growth_pct", "no observed growth of digital-economy value added in the data for "
+                                          f"{inputs.geo_id!r} or the nation; set de_growth_pct")
+
+
+def decomposition(calibrations: Calibrations, de_growth_pct: DigitalGrowth | float,
                   grdp: grdp_growth.GrowthAssumption) -> list[DefinitionScenario]:
-    """Digital-economy value added growing at ``de_growth_pct`` and GRDP at the nominal growth assumption."""
+    """Digital-economy value added growing at ``de_growth_pct`` (:func:`digital_growth`: observed, or a
+    number: a what-if) and GRDP at the nominal growth assumption."""
+    if not isinstance(de_growth_pct, DigitalGrowth):
+        value = check_number("de_growth_pct", de_growth_pct, low=-100, low_open=True)
+        de_growth_pct = DigitalGrowth(value, "set", phrase(_B + "de_growth_set", value=value))
     scenario = share_projection.Scenario(
         t("digital_economy.scenario.decomposition", "en"), "decomposition",
-        {"de_growth_pct": de_growth_pct, "grdp_growth_pct": grdp.nominal_pct},
-        phrase(_B + "decomposition", nominal=grdp.nominal_pct), t("digital_economy.scenario.decomposition", "vi"))
+        {"de_growth_pct": de_growth_pct.value_pct, "grdp_growth_pct": grdp.nominal_pct},
+        phrase(_B + "decomposition", growth=de_growth_pct.basis, nominal=grdp.nominal_pct),
+        t("digital_economy.scenario.decomposition", "vi"))
     return [DefinitionScenario(c, scenario) for c in calibrations.by_concept]
 
 
@@ -604,16 +712,18 @@ def ceiling_for(calibration: share_projection.Calibration, ceiling_pct: float) -
     return max(float(ceiling_pct), calibration.base_share_pct)
 
 
-def project(inputs: ShareInputs, calibrations: Calibrations, scenarios, P) -> Projection:
+def project(inputs: ShareInputs, calibrations: Calibrations, scenarios, P,
+            ceiling: ceilings.Ceiling | float) -> Projection:
     """Step 5: every scenario of the list, year by year to ``P.horizon_year``, on each definition;
-    every path capped at the ceiling (the ``caps`` table says when each one reaches it)."""
+    every path capped at ``ceiling`` (the ``caps`` table says when each one reaches it)."""
     out = {}
     for concept, cal in calibrations.by_concept.items():
         chosen = _scenarios_of(scenarios, concept)
         if not chosen:
             continue
         out[concept] = share_projection.project(inputs.histories[concept][HISTORY_COLUMNS], chosen, P.horizon_year,
-                                                concept=concept, ceiling_pct=ceiling_for(cal, P.ceiling_pct))
+                                                concept=concept,
+                                                ceiling_pct=ceiling_for(cal, ceilings.as_pct(ceiling)))
     if not out:
         raise ParameterError("scenarios", "no scenario to project: the list is empty")
     return Projection(out)
@@ -747,7 +857,7 @@ def slowing_pace_prior(cal: share_projection.Calibration, fit: share_projection.
                             damped=math.expm1(damped_log) * 100, period=f"{last_year}-{year}")}
 
 
-def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
+def simulate(inputs: ShareInputs, calibrations: Calibrations, P, ceiling: ceilings.Ceiling | float) -> Simulation:
     """Step 7: Monte Carlo fans of the share on each definition and pooled, and P(meet) where the data
     support one (>= 3 own observations on the definition; otherwise ``p_meet`` is empty and ``reason``
     says why)."""
@@ -755,7 +865,7 @@ def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
     for concept, cal in calibrations.by_concept.items():
         if cal.trend_sd_pct is None or cal.shock_sd_pct is None:
             continue
-        row = monte_carlo.simulation_inputs(cal, inputs.geo_id, ceiling_pct=max(P.ceiling_pct, min(
+        row = monte_carlo.simulation_inputs(cal, inputs.geo_id, ceiling_pct=max(ceilings.as_pct(ceiling), min(
             100.0, cal.base_share_pct + 1e-6)))
         row.update(slowing_pace_prior(cal, calibrations.damped.get(concept), targets_ahead(inputs, concept),
                                       P.horizon_year) or {})
@@ -782,12 +892,13 @@ def simulate(inputs: ShareInputs, calibrations: Calibrations, P) -> Simulation:
 # Step 8: the assessments: progress, targets whose year has passed, back-test, sensitivity
 # --------------------------------------------------------------------------------------------
 
-ASSESSMENT_COLUMNS = ["target_id", "concept", "method", "category", "score", "note"]
+ASSESSMENT_COLUMNS = ["target_id", "concept", "method", "category", "score", "base_year", "projected_pct", "note"]
 
 
 def assess_progress(inputs: ShareInputs) -> pd.DataFrame:
-    """Step 8a: Eurostat (short- and long-term windows) and UNSD progress-chart assessment of every
-    target ahead, on each definition with the geography's own observations."""
+    """Step 8a: Eurostat (short- and long-term windows) and UNSD progress-chart assessment (2023 edition: the
+    projected value in the target year and r; the 2022 edition beside it, labelled) of every target ahead, on
+    each definition with the geography's own observations."""
     rows = []
     for concept in inputs.concepts:
         own = inputs.histories[concept]
@@ -795,17 +906,24 @@ def assess_progress(inputs: ShareInputs) -> pd.DataFrame:
             base = {"target_id": target["target_id"], "concept": concept}
             if inputs.is_assumed(concept):  # an assumed base is not an observation: nothing to assess
                 rows.append({**base, "method": "eurostat / unsd", "category": "insufficient data", "score": math.nan,
+                             "base_year": pd.NA, "projected_pct": math.nan,
                              "note": "the base share is an assumption, not an observation"})
                 continue
             args = (own["year"].astype(int).tolist(), own["value"].astype(float).tolist(), target["value"],
                     int(target["year"]))
             kw = {"comparator": target["comparator"], "value_high": target["value_high"]}
             results = [*progress_assessment.assess_eurostat_windows(*args, **kw),
-                       progress_assessment.assess_unsd_chart(*args, **kw)]
+                       progress_assessment.assess_unsd_chart(*args, **kw),
+                       progress_assessment.assess_unsd_chart_2022(*args, **kw)]
             for result in results:
                 rows.append({**base, "method": result.method, "category": result.category,
-                             "score": math.nan if result.score is None else result.score, "note": result.note})
-    return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+                             "score": math.nan if result.score is None else result.score,
+                             "base_year": pd.NA if result.base_year is None else result.base_year,
+                             "projected_pct": math.nan if result.projected_pct is None else result.projected_pct,
+                             "note": result.note})
+    out = pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+    out["base_year"] = out["base_year"].astype("Int64")
+    return out
 
 
 def targets_passed(inputs: ShareInputs) -> pd.DataFrame:
@@ -840,63 +958,65 @@ def targets_passed(inputs: ShareInputs) -> pd.DataFrame:
     return out
 
 
-def backtest_table(inputs: ShareInputs, P) -> pd.DataFrame:
+def backtest_table(inputs: ShareInputs, P, ceiling: ceilings.Ceiling | float) -> pd.DataFrame:
     """Step 8c: rolling-origin back-test of the methods on each definition with >= 4 own observations
     (errors in pp per method and horizon, Monte Carlo band coverage; ``nq57lib.backtest``)."""
     frames = []
     for concept in inputs.concepts:
         if inputs.n_own[concept] >= backtest.BACKTEST_MIN_OBS:
             frames.append(backtest.backtest(inputs.histories[concept][HISTORY_COLUMNS], concept=concept,
-                                            ceiling_pct=P.ceiling_pct, seed=P.seed).assign(concept=concept))
+                                            ceiling_pct=ceilings.as_pct(ceiling), seed=P.seed).assign(concept=concept))
     if not frames:
         return pd.DataFrame(columns=["concept", *backtest.SUMMARY_COLUMNS])
     out = pd.concat(frames, ignore_index=True)
     return out[["concept", *backtest.SUMMARY_COLUMNS]]
 
 
-def neutral_pace(cal: share_projection.Calibration, projection: Projection | None, concept: str) -> float:
-    """The tornado's centre pace on ``concept`` (% a year): the constant pace through the median of the
-    scenarios' shares in the last report year (the target path aside: it reaches every target by
-    construction), a neutral outlook between the fastest and the slowest scenario. Without a projection
-    of the definition (or a median at or below the base): the definition's calibrated pace."""
-    if projection is None or concept not in projection.by_concept:
-        return cal.growth_pct
-    table = projection.by_concept[concept].table
-    year = min(REPORT_YEARS[-1], int(table["year"].max()))
-    shares = table[(table["year"] == year) & (table["scenario"] != ANSWER_EXCLUDED_SCENARIO)]["share_pct"].dropna()
-    if shares.empty or year <= cal.base_year or float(shares.median()) <= 0:
-        return cal.growth_pct
-    return ((float(shares.median()) / cal.base_share_pct) ** (1 / (year - cal.base_year)) - 1) * 100
+def simulation_pace(inputs: ShareInputs, calibrations: Calibrations, concept: str, horizon_year: int
+                    ) -> tuple[float, float | None]:
+    """The pace the Monte Carlo draws on ``concept`` (:func:`simulate`): its log mean as % a year and its sd in
+    log points x100 -- the slowing-pace prior where the series' growth is seen to slow
+    (:func:`slowing_pace_prior`), else the calibrated pace and its parameter sd (None when it has none)."""
+    cal = calibrations.by_concept[concept]
+    prior = slowing_pace_prior(cal, calibrations.damped.get(concept), targets_ahead(inputs, concept), horizon_year)
+    if prior is not None:
+        return prior["growth_pct"], prior["trend_sd_pct"]
+    return cal.growth_pct, cal.trend_sd_pct
+
+
+NEUTRAL_CENTRE = "simulation central pace"
 
 
 def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_growth.GrowthAssumption,
-                P, projection: Projection | None = None) -> pd.DataFrame:
+                P, ceiling: ceilings.Ceiling | float) -> pd.DataFrame:
     """Step 8d: which assumption matters most (tornado): the 2030 and 2045 shares and the year the last
-    target is reached, with each assumption at the low and high end of its plausible range (the others
-    at the centre: on the first definition, the constant pace through the median of the scenarios'
-    2045 shares, :func:`neutral_pace`; the definition's current trend when no ``projection`` is given).
-    The ``centre`` column names it. Centring on the current trend, the fastest path, would pin most
-    ends at the ceiling.
+    target is reached, with each assumption at the low and high end of its plausible range and the others at
+    a stated neutral outlook that does not depend on the scenario list: on the first definition, the constant
+    pace the Monte Carlo centres on (:func:`simulation_pace`: the log mean of the slowing-pace prior where the
+    growth is seen to slow, else the calibrated pace), capped at ``ceiling``. The ``centre`` column names it
+    ('simulation central pace'), ``centre_growth_pct`` gives it.
 
-    Ranges (stated in the report): definition (the first vs the other definition's base and pace);
-    proxy series (the proxy's pace on this definition vs on the other, when the pace is borrowed);
-    ceiling +-10 pp; pace: the 5-95 % range of the Monte Carlo pace; base value +-10 %; nominal GRDP
-    growth +-2 pp with digital-economy value-added growth held.
+    Ranges (stated in the report): definition (the first vs the other definition's base and central pace);
+    proxy series (the proxy's pace on this definition vs on the other, when the pace is borrowed); pace form
+    (the fitted damped pace vs the constant calibrated pace, where the growth is seen to slow: the neutral pace
+    is their log mean); ceiling (the ceiling's own range, :class:`nq57lib.ceilings.Ceiling`); pace: the 5-95 %
+    range of the Monte Carlo's pace, the same mean and sd as the simulation; base value +-10 % of an observed
+    base, or the range of an imputed one; nominal GRDP growth +-2 pp with digital-economy value-added growth held.
     """
     concept = inputs.concepts[0]
     cal = calibrations.by_concept[concept]
+    cap = ceilings.as_ceiling(ceiling, inputs.geo_id)
     ahead = targets_ahead(inputs, concept)
     target = None
     if not ahead.empty:
         last = ahead[ahead["year"] == ahead["year"].max()].iloc[0]
         target = share_projection.target_level(last["comparator"], last["value"], last["value_high"],
                                                cal.base_share_pct)
-    ceiling = ceiling_for(cal, P.ceiling_pct)
+    top = ceiling_for(cal, cap.value_pct)
     end = max(P.horizon_year, max(REPORT_YEARS))
-    centre_pct = neutral_pace(cal, projection, concept)
-    centred = projection is not None and concept in projection.by_concept
+    centre_pct, spread = simulation_pace(inputs, calibrations, concept, P.horizon_year)
     base = {"base_year": cal.base_year, "base_share_pct": cal.base_share_pct, "growth_pct": centre_pct,
-            "ceiling_pct": ceiling, "method": "cagr", "target_pct": target, "end_year": end}
+            "ceiling_pct": top, "method": "cagr", "target_pct": target, "end_year": end}
     lang = inputs.lang
     pct = lambda v: fmt_pct(v, lang, 1)  # noqa: E731
     a_year = lambda v: t("digital_economy.view.per_year", lang, value=fmt_pct(v, lang, 1))  # noqa: E731
@@ -904,8 +1024,8 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
     for other, oc in calibrations.by_concept.items():
         if other != concept:
             ranges["definition"] = ({}, {"base_year": oc.base_year, "base_share_pct": oc.base_share_pct,
-                                         "growth_pct": neutral_pace(oc, projection, other),
-                                         "ceiling_pct": max(ceiling, oc.base_share_pct)},
+                                         "growth_pct": simulation_pace(inputs, calibrations, other, P.horizon_year)[0],
+                                         "ceiling_pct": max(top, oc.base_share_pct)},
                                     (t(f"digital_economy.view.short_{concept}", lang),
                                      t(f"digital_economy.view.short_{other}", lang)))
     if cal.source == "proxy":
@@ -913,28 +1033,41 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
         if others:
             names = tuple(f"{inputs.proxy_name} ({t(f'digital_economy.view.short_{c}', lang)})"
                           for c in (concept, others[0].concept))
-            ranges["proxy"] = ({}, {"growth_pct": neutral_pace(others[0], projection, others[0].concept)}, names)
-    low_ceiling, high_ceiling = max(cal.base_share_pct + 1e-6, ceiling - CEILING_RANGE_PP), min(100.0, ceiling
-                                                                                              + CEILING_RANGE_PP)
+            ranges["proxy"] = ({}, {"growth_pct": simulation_pace(inputs, calibrations, others[0].concept,
+                                                                  P.horizon_year)[0]}, names)
+    fit = calibrations.damped.get(concept)
+    if fit is not None and fit.damping < 1:
+        ranges["pace form"] = ({"method": "damped", "growth_pct": fit.start_growth_pct, "damping": fit.damping},
+                               {"growth_pct": cal.growth_pct},
+                               (t("digital_economy.view.pace_damped", lang, damping=format_number(fit.damping, lang, 2)),
+                                t("digital_economy.view.pace_constant", lang, pace=fmt_pct(cal.growth_pct, lang, 1))))
+    low_ceiling, high_ceiling = max(cal.base_share_pct + 1e-6, cap.low_pct), min(100.0, max(cap.high_pct, top))
     ranges["ceiling"] = ({"ceiling_pct": low_ceiling}, {"ceiling_pct": high_ceiling},
                          (pct(low_ceiling), pct(high_ceiling)))
-    spread = cal.trend_sd_pct
     if spread is not None:
         mu = math.log1p(centre_pct / 100)
         low, high = (math.expm1(mu - PACE_Z * spread / 100) * 100, math.expm1(mu + PACE_Z * spread / 100) * 100)
     else:
         low, high = centre_pct * 0.5, centre_pct * 1.5
     ranges["pace"] = ({"growth_pct": low}, {"growth_pct": high}, (a_year(low), a_year(high)))
-    low_base = cal.base_share_pct * (1 - BASE_RANGE_PCT / 100)
-    high_base = min(ceiling, cal.base_share_pct * (1 + BASE_RANGE_PCT / 100))
+    low_base, high_base = base_range(inputs, concept, cal.base_share_pct)
+    high_base = min(top, high_base)
     ranges["base value"] = ({"base_share_pct": low_base}, {"base_share_pct": high_base}, (pct(low_base), pct(high_base)))
     de = ((1 + centre_pct / 100) * (1 + grdp.nominal_pct / 100) - 1) * 100
     fast, slow = grdp.nominal_pct + GRDP_RANGE_PP, grdp.nominal_pct - GRDP_RANGE_PP
     ranges["GRDP growth"] = ({"de_growth_pct": de, "grdp_growth_pct": fast},
                              {"de_growth_pct": de, "grdp_growth_pct": slow}, (a_year(fast), a_year(slow)))
     table = outlook_sensitivity.sensitivity_table(base, ranges, years=REPORT_YEARS)
-    return table.assign(concept=concept, centre="scenario median" if centred else "current trend",
-                        centre_growth_pct=centre_pct)
+    return table.assign(concept=concept, centre=NEUTRAL_CENTRE, centre_growth_pct=centre_pct)
+
+
+def base_range(inputs: ShareInputs, concept: str, base_share_pct: float) -> tuple[float, float]:
+    """The tornado's range of the starting share on ``concept``: an imputed base's own range (the comparable
+    provinces', :func:`assumed_merged_base`), else +-``BASE_RANGE_PCT`` % of it."""
+    imputed = inputs.base_ranges.get(concept)
+    if imputed is not None:
+        return imputed
+    return base_share_pct * (1 - BASE_RANGE_PCT / 100), base_share_pct * (1 + BASE_RANGE_PCT / 100)
 
 
 def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
@@ -956,9 +1089,12 @@ def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
 def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: Calibrations,
                    grdp: grdp_growth.GrowthAssumption, projection: Projection, required: pd.DataFrame,
                    attained: pd.DataFrame, simulation: Simulation, assessment: pd.DataFrame, passed: pd.DataFrame,
-                   backtested: pd.DataFrame, tornado: pd.DataFrame, verdicts: pd.DataFrame) -> Report:
+                   backtested: pd.DataFrame, tornado: pd.DataFrame, ceiling: ceilings.Ceiling | float,
+                   verdicts: pd.DataFrame) -> Report:
     """Step 9a: the results of the steps above as one ``Report``: tables, scalars, every assumption
-    (observed, derived or assumed, with its basis), every cited source, the narrative and the figures."""
+    (observed, derived or assumed, with its basis), every cited source, the narrative and the figures.
+    ``ceiling`` is the one passed to the steps (its value, kind and basis reach the scalars and the words)."""
+    cap = ceilings.as_ceiling(ceiling, inputs.geo_id)
     first = inputs.concepts[0]
     cal = calibrations.by_concept[first]
     history, targets = inputs.history, inputs.targets
@@ -967,7 +1103,8 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
         records += [_tagged(a, concept) for a in c.assumptions
                     if not (a.name == "base_share_pct" and inputs.is_assumed(concept))]
     for concept, p in projection.by_concept.items():
-        records += [_tagged(a, concept) for a in p.assumptions if a.name != "base_share_pct"]
+        records += [_tagged(a, concept) for a in p.assumptions if a.name not in ("base_share_pct", "ceiling_pct")]
+    records.append(cap.assumption())
     records += simulation.result.assumptions if simulation.result is not None else []
     records += grdp.assumptions()
     if simulation.result is not None and any(inputs.is_assumed(c) for c in inputs.concepts):
@@ -977,7 +1114,7 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
     cited = set(history["source_id"]) | set(targets["source_id"]) | set(history.attrs.get("sources", []))
     for proxy in inputs.proxy_histories.values():
         cited |= set(proxy["source_id"])
-    cited |= source_ids_in(*(a.basis for a in records))
+    cited |= source_ids_in(*(a.basis for a in records)) | set(cap.sources)
 
     report = Report(notebook="digital_economy", geo_id=inputs.geo_id, lang=inputs.lang,
                     title=t("digital_economy.title", inputs.lang, name=inputs.name))
@@ -995,7 +1132,8 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
         "unstated_target_concept": UNSTATED_TARGET_CONCEPT, "base_year": cal.base_year,
         "base_share_pct": cal.base_share_pct, "base_is_assumed": inputs.is_assumed(first),
         "calibration_source": cal.source, "pace_label": cal.pace_label, "current_trend_growth_pct": cal.growth_pct,
-        "nominal_grdp_growth_pct": grdp.nominal_pct, "ceiling_pct": P.ceiling_pct, "n_paths": P.n_paths,
+        "nominal_grdp_growth_pct": grdp.nominal_pct, "ceiling_pct": cap.value_pct,
+        "ceiling_kind": cap.kind, "n_paths": P.n_paths,
         "seed": P.seed, "simulation_note": simulation.note["en"],
         "bands_note": "" if not fans_with_probability(simulation).empty else
         "no band: the data support no probability on any definition (fewer than 3 own observations)",
@@ -1186,15 +1324,15 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
         top = tornado.iloc[0]
         out.append(t(key + "sensitivity", lang, assumption=t(f"digital_economy.assumption.{top['assumption'].replace(' ', '_')}", lang),
                      swing=fmt_number(top[f"swing_{REPORT_YEARS[-1]}_pp"], lang, 1), year=REPORT_YEARS[-1],
-                     centre=t(key + ("centre_median" if top.get("centre") == "scenario median" else "centre_trend"),
-                              lang, year=REPORT_YEARS[-1], pace=fmt_pct(top.get("centre_growth_pct", math.nan), lang, 1))))
+                     centre=t(key + "centre_simulation", lang, ceiling=fmt_pct(report.scalars["ceiling_pct"], lang, 1),
+                              pace=fmt_pct(top.get("centre_growth_pct", math.nan), lang, 1))))
     n_assumed = int((report.assumptions["kind"] == ASSUMED).sum())
     grdp_text = t(key + ("grdp_derived" if grdp.real_kind == DERIVED else "grdp_assumed"), lang,
                   nominal=fmt_pct(grdp.nominal_pct, lang, 2), real=fmt_pct(grdp.real_pct, lang, 2),
                   deflator=fmt_pct(grdp.deflator_pct, lang, 1),
                   years=f"{grdp.years[0]}–{grdp.years[-1]}" if grdp.years else "–")
     out.append(t(key + "assumptions", lang, n=n_assumed, sim_note=sim_note, grdp=grdp_text,
-                 ceiling=fmt_pct(report.scalars["ceiling_pct"], lang, 0)))
+                 ceiling=fmt_pct(report.scalars["ceiling_pct"], lang, 1)))
     if notes:
         out.append(t(key + "notes", lang) + " ".join(render(n, lang) for n in notes))
     return out
@@ -1260,7 +1398,7 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
                            category=frame["category"].map(lambda s: _category(s, lang)),
                            method=frame["method"].map(lambda m: methods.get(m.replace(" ", "_"), m)))
-        out = out[["target", "concept", "method", "category", "score"]]
+        out = out[["target", "concept", "method", "category", "score", "base_year", "projected_pct"]]
     elif name == "sensitivity":
         out = frame.assign(assumption=frame["assumption"].map(
             lambda a: t(f"digital_economy.assumption.{a.replace(' ', '_')}", lang)))
@@ -1275,7 +1413,9 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
                    "in_band90_pct", "band_note"]]
     elif name == "history":
         out = frame.assign(concept=frame["concept"].map(concept),
-                           status=frame["status"].map(lambda s: data.label("status", s, lang, default=s)))
+                           status=frame["status"].map(lambda s: t(f"digital_economy.status.{s}", lang)
+                                                      if f"digital_economy.status.{s}" in catalog(lang)
+                                                      else data.label("status", s, lang, default=s)))
         out = out[["year", "concept", "value", "status", "publisher", "source_id"]]
     else:
         out = frame

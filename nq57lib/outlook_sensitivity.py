@@ -20,7 +20,6 @@ GRDP growth is an assumption of its own), ``ceiling_pct``, ``method`` ('cagr', '
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np

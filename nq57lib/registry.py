@@ -47,7 +47,6 @@ def _common(*middle: ParamSpec, geo: str = config.DEFAULT_GEO) -> tuple[ParamSpe
 
 
 # Defaults shared with the engines and between notebooks (tests check they agree with them):
-DEFAULT_CEILING_PCT = 70.0  # share_projection.DEFAULT_CEILING_PCT (the sector structure, not the targets)
 # The one default deflator (GRDP price growth, % a year) of every notebook that needs one: the nation's mean
 # GDP deflator over 2022-2025 implied by the data (GDP at current prices 2021 and 2025 over real growth
 # 2022-2025: 3.65 %, rounded; grdp_growth.observed_gdp_deflator). A parameters cell holds literals, so it is
@@ -70,15 +69,16 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
         ParamSpec("seed", int, 57, "random seed: same seed, same results", low=0, high=2**63 - 1),
         ParamSpec("proxy", str, "", "geography whose series calibrates the pace when the geography has "
                   "< 2 observations (empty: the nation)", kind=GEO_OR_EMPTY),
-        ParamSpec("ceiling_pct", float, DEFAULT_CEILING_PCT, "scenario: ceiling of every path and of the logistic "
-                  "saturation, % of GRDP (70: the sector structure, not the targets)", low=0, high=100,
-                  low_open=True),
+        ParamSpec("ceiling_pct", float, 0.0, "scenario: ceiling of every path and of the logistic saturation, % of "
+                  "GRDP (0: the geography's own sector structure, 100 - agriculture - taxes on products; else its "
+                  "old provinces'; else 70, labelled as a fallback)", low=0, high=100),
         ParamSpec("g_grdp_pct", float, 0.0, "scenario: nominal GRDP growth, % a year (0: from data, real growth "
                   "mean and deflator_pct, as the budget report)", low=-100, high=100, low_open=True),
         ParamSpec("deflator_pct", float, DEFAULT_DEFLATOR_PCT, "scenario: GRDP deflator, % a year (with "
                   "g_grdp_pct 0)", low=-100, high=100, low_open=True),
-        ParamSpec("de_growth_pct", float, 12.0, "scenario: digital-economy value-added growth, % a year "
-                  "(decomposition)", low=-100, high=100, low_open=True),
+        ParamSpec("de_growth_pct", float, 0.0, "scenario: digital-economy value-added growth at current prices, % "
+                  "a year (decomposition; 0: the latest observed, the geography's else the nation's; any other "
+                  "value is a labelled what-if)", low=-100, high=100, low_open=True),
     ),
     "budget_floor": _common(
         ParamSpec("floor_pct", float, 0.0, "S&T floor, % of budget expenditure (0: the geography's default: 15 "

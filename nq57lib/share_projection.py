@@ -1167,10 +1167,10 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         params = {"growth_pct": cal.growth_pct, "ceiling_pct": ceiling}
         if cal.pace_share_pct is not None and cal.pace_share_pct < ceiling:
             params["pace_share_pct"] = min(cal.pace_share_pct, cal.base_share_pct)
-        scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:g}"), "logistic", params,
+        scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:.3g}"), "logistic", params,
                                   phrase(_B + "logistic", share=params.get("pace_share_pct", cal.base_share_pct),
                                          ceiling=ceiling),
-                                  t("common.scenario.logistic", "vi", ceiling=f"{ceiling:g}")))
+                                  t("common.scenario.logistic", "vi", ceiling=f"{ceiling:.3g}".replace(".", ","))))
     if targets is not None:
         points = target_path_points(targets, cal.base_year, cal.base_share_pct)
         scenarios.append(Scenario(t("common.scenario.target_path", "en"), "path", {"points": points},

@@ -83,7 +83,7 @@ HOSTILE = [
     ("digital_economy", {"n_paths": float("nan")}, "n_paths"),
     ("digital_economy", {"seed": -1}, "seed"),
     ("digital_economy", {"seed": "57"}, "seed"),
-    ("digital_economy", {"ceiling_pct": 0}, "ceiling_pct"),
+    ("digital_economy", {"ceiling_pct": -1}, "ceiling_pct"),  # 0 is valid since issue 22 (the own sector bound)
     ("digital_economy", {"ceiling_pct": 100.5}, "ceiling_pct"),
     ("digital_economy", {"ceiling_pct": float("nan")}, "ceiling_pct"),
     ("digital_economy", {"ceiling_pct": float("inf")}, "ceiling_pct"),

@@ -161,7 +161,18 @@ def _draw_targets(ax, targets: pd.DataFrame, definition_marks: dict, lang: str) 
         ax.annotate(text, (year, value), textcoords="offset points", xytext=(6, 6), fontsize=8)
 
 
+# History statuses of a starting share built by the report (merged unit, relative level): never drawn as observed.
+NOT_OBSERVED_STATUSES = ("imputed", "assumed")
+
+
 def _draw_history(ax, frame: pd.DataFrame, lang: str) -> None:
+    statuses = frame["status"] if "status" in frame else pd.Series("official", index=frame.index)
+    assumed = frame[statuses.isin(NOT_OBSERVED_STATUSES)]
+    for i, (concept, rows) in enumerate(assumed.groupby("concept", sort=True)):
+        ax.plot(rows["year"], rows["value"], linestyle="none", marker="X", markersize=8,
+                color=_CONCEPT_COLORS.get(concept, PALETTE["purple"]), markerfacecolor="white", zorder=7,
+                label=_text("assumed_base", lang) if i == 0 else None)
+    frame = frame[~statuses.isin(NOT_OBSERVED_STATUSES)]
     for concept, rows in frame.groupby("concept", sort=True):
         color = _CONCEPT_COLORS.get(concept, PALETTE["purple"])
         key = f"observed_{concept}"
