@@ -199,8 +199,7 @@ _HEADER_CSS = """
 .nq57-provenance summary { cursor: pointer; font-weight: 600; }
 .nq57-title { font-family: system-ui, sans-serif; margin: 8px 0 4px 0; }
 .nq57-title h1 { font-size: 22px; margin: 4px 0 4px 0; }
-.nq57-title nav { font-size: 13px; }
-.nq57-title nav a { margin-right: 1em; white-space: nowrap; }
+.nq57-title nav { font-size: 13px; display: flex; flex-wrap: wrap; column-gap: 1em; }
 .nq57-provenance table { border-collapse: collapse; }
 .nq57-provenance th { text-align: left; font-weight: 600; padding: 1px 12px 1px 0; vertical-align: top; }
 .nq57-provenance td { padding: 1px 12px 1px 0; font-family: ui-monospace, monospace; word-break: break-all; }

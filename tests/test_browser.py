@@ -165,6 +165,7 @@ def test_the_verdict_column_is_on_screen_and_on_paper_in_every_default_report(br
     import base64
     import csv
     import io
+    import unicodedata
 
     from pypdf import PdfReader
     from selenium.webdriver.common.print_page_options import PrintOptions
@@ -192,6 +193,7 @@ def test_the_verdict_column_is_on_screen_and_on_paper_in_every_default_report(br
         pdf = base64.b64decode(browser.print_page(options))
         (artifacts / f"{job['notebook']}-{job['geo']}.pdf").write_bytes(pdf)
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+        text = unicodedata.normalize("NFKC", text)  # the PDF's ligatures ("ﬀ") as letters
         with open(reports_dir / job["results_dir"] / "verdicts.csv", encoding="utf-8", newline="") as handle:
             words = {row["verdict_text"] for row in csv.DictReader(handle)}
         assert words and all(word in text for word in words), (job["notebook"], job["geo"], words)
