@@ -349,46 +349,46 @@ def _check_years(P) -> None:
 
 
 def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
-    """Real growth (the user's, else the medium-term mean of ``nq57lib.grdp_growth``) and the deflator."""
-    assumption = grdp_growth.growth_assumption(pkg, geo, P.start_year, real_growth_pct=P.real_growth_pct,
-                                               deflator_pct=P.deflator_pct)
-    if P.real_growth_pct != 0:
+    """Real growth and the deflator, both from ``nq57lib.grdp_growth`` (the rules the digital-economy report
+    uses too): the user's rate, else the medium-term mean over the window ending at ``grdp_growth.window_end``,
+    else (no rates for ``geo``) the nation's, borrowed and labelled."""
+    assumption = grdp_growth.growth_assumption(pkg, geo, grdp_growth.window_end(pkg, P.start_year),
+                                               real_growth_pct=P.real_growth_pct, deflator_pct=P.deflator_pct,
+                                               default_deflator_pct=registry.parameter_default(NOTEBOOK,
+                                                                                               "deflator_pct"))
+    if assumption.rule == grdp_growth.PARAMETER:
         real = Derived(assumption.real_pct, ASSUMED, phrase(_P + "user", parameter="real_growth_pct"),
                        rule="parameter")
     else:
         years = assumption.years
         span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-        real = Derived(assumption.real_pct, assumption.real_kind, assumption.real_basis, years[-1], "medium_term",
-                       (("caveat.real_growth", {"rate": ("pct", assumption.real_pct, 2), "years": span,
-                                                "end": P.end_year}),), {"years": years, "span": span})
+        caveats: tuple = (("caveat.real_growth", {"rate": ("pct", assumption.real_pct, 2), "years": span,
+                                                  "end": P.end_year}),)
+        if assumption.rule == grdp_growth.BORROWED:
+            caveats += (("caveat.real_growth_borrowed", {"geo": ("geo", geo), "nation": ("geo", NATION)}),)
+        real = Derived(assumption.real_pct, assumption.real_kind, assumption.real_basis, years[-1], assumption.rule,
+                       caveats, {"years": years, "span": span, "borrowed_from": assumption.borrowed_from,
+                                 "window_end": assumption.window_end})
     return real, _deflator(pkg, P)
 
 
 def _deflator(pkg, P) -> Derived:
-    """The deflator: the registry default, the mean GDP deflator the data imply (rounded), or the user's.
-
-    The default is a literal (a parameters cell holds literals); its basis recomputes the mean from the
-    data for the run's window (``grdp_growth.observed_gdp_deflator``), names the years and says so when
-    the rounded mean no longer equals the default.
-    """
+    """The deflator labelled by ``grdp_growth.deflator_choice`` (the registry default, DERIVED when the mean
+    GDP deflator the data imply, rounded, equals it; else ASSUMED), with the budget report's caveat."""
     rate = float(P.deflator_pct)
-    caveat = ("caveat.deflator_default", {"rate": ("pct", rate, 1)})
-    if rate != registry.parameter_default(NOTEBOOK, "deflator_pct"):
+    choice = grdp_growth.deflator_choice(pkg, rate, grdp_growth.window_end(pkg, P.start_year),
+                                         registry.parameter_default(NOTEBOOK, "deflator_pct"))
+    observed = choice.observed
+    if choice.rule == "parameter":
         return Derived(rate, ASSUMED, phrase(_P + "user", parameter="deflator_pct"), rule="parameter",
                        caveats=(("caveat.deflator_user", {"rate": ("pct", rate, 1)}),))
-    observed = grdp_growth.observed_gdp_deflator(pkg, P.start_year)
+    caveat = ("caveat.deflator_default", {"rate": ("pct", rate, 1)})
     if observed is None:
-        return Derived(rate, ASSUMED, phrase(_P + "deflator_no_data"), rule="default", caveats=(caveat,))
-    listed = tuple(phrase(_P + "deflator_rate", year=r.year, rate=r.rate_pct) for r in observed.real_rates)
+        return Derived(rate, ASSUMED, choice.basis, rule="default", caveats=(caveat,))
     facts = {"mean_pct": observed.mean_pct, "span": observed.span}
-    basis = phrase(_P + "deflator", rate=rate, mean=observed.mean_pct, span=observed.span,
-                   first_year=observed.first_year, last_year=observed.last_year,
-                   first=observed.first_level_bn_vnd, last=observed.last_level_bn_vnd, listed=listed,
-                   sources=", ".join(observed.sources))
-    if round(observed.mean_pct, 1) != rate:
-        return Derived(rate, ASSUMED, phrase(_P + "deflator_differs", basis=basis), observed.last_year, "default",
-                       (caveat,), facts)
-    return Derived(rate, DERIVED, basis, observed.last_year, "observed_mean",
+    if choice.kind != DERIVED:
+        return Derived(rate, ASSUMED, choice.basis, observed.last_year, "default", (caveat,), facts)
+    return Derived(rate, DERIVED, choice.basis, observed.last_year, "observed_mean",
                    (("caveat.deflator", {"rate": ("pct", rate, 1), "span": observed.span}),), facts)
 
 
@@ -1399,6 +1399,7 @@ def _budget_paragraph(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataF
     g = fmt_pct(inputs.effective_budget_growth_pct, lang, 2)
     if inputs.budget_growth_pct is None:
         how = (_w("growth.medium_term", lang, span=real.facts["span"]) if real.rule == "medium_term"
+               else _w("growth.borrowed", lang, span=real.facts["span"]) if real.rule == "borrowed"
                else _w("set_by_user", lang))
         deflator = d.items["deflator"]
         deflator_how = (_w("growth.deflator_mean", lang, span=deflator.facts["span"])

@@ -29,7 +29,8 @@ a number chosen by us):
    A rank target set within a region (e.g. "top 3 in Southeast Asia") is not compared with world
    ranks.
 2. **As-of year.** A target year has passed when it is before the year of the newest publication
-   date among the observations (the data vintage), so a report is reproducible from its data.
+   date among the observations (the data vintage), so a report is reproducible from its data
+   (``share_projection.target_has_passed``, the digital-economy report's rule too).
 3. **Assessment.**
    - a value for the target year exists: 'met' / 'not met' (``share_projection.meets_target``);
    - the target year has passed without a value for it: 'no value for the target year';
@@ -81,7 +82,7 @@ from .progress_assessment import (DEPENDS_ON_DEFINITION, EUROSTAT_SHORT_TERM_YEA
 from .provenance import DERIVED, Assumption
 from .report_view import assumptions_frame, source_ids_in, sources_frame
 from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
-                               target_level)
+                               target_has_passed, target_level)
 from .text import plain, section, t
 
 NOTEBOOK = "scorecard"
@@ -619,7 +620,7 @@ def _route(pkg, row: dict, as_of: int, cache: SeriesCache, lang: str) -> _Route:
         return _Route("not assessed (period target)", kind, history, comparator)
     if target_year in years:
         return _Route("target year", kind, history, comparator)
-    if target_year < as_of:
+    if target_has_passed(target_year, as_of):  # one rule with the digital-economy report
         return _Route("no value for the target year", kind, history, comparator)
     if kind == "rate":
         return _Route("not assessed (growth-rate target)", kind, history, comparator)
