@@ -772,6 +772,11 @@ def test_status_quo_is_observed_with_the_plan_beside_and_the_gap_measured_from_i
         assert "so the status quo is the nation's observed share, 0.65 % (2024)" in text
         assert "a plan, not spending" in text
         assert "tỷ lệ thực tế của cả nước, 0,65 %" in reports[geo, "vi"].narrative_markdown()
+    from nq57lib.report_view import table_view
+
+    page = table_view(reports["phu-tho-2025", "en"], "status_quo_shares").html  # words for the reader, no ids
+    assert "the plan&#x27;s share, 3.0 % (a plan, not spending)" in page and "share basis" not in page.lower()
+    assert "plan_average" not in table_view(reports["vinh-phuc", "en"], "coming_plan").html
     assert reports["phu-tho-2025", "en"].scalars["gap_2025_2030_bn_vnd"] == pytest.approx(78_683, abs=1)
     assert reports["phu-tho-2025", "en"].scalars["gap_2025_2030_vs_plan_share_bn_vnd"] == pytest.approx(65_797, abs=1)
     nation = reports["vn", "en"]
