@@ -120,6 +120,9 @@ show(R.figure("cumulative_gap"))
 display(table_view(R, "periods"))
 display(table_view(R, "milestones"))
 display(table_view(R, "absorption"))
+display(table_view(R, "status_quo_shares"))
+display(table_view(R, "coming_plan"))
+display(table_view(R, "fiscal_space"))
 if "rnd" in R.tables:
     display(table_view(R, "rnd"))
 

@@ -34,17 +34,29 @@ Budget expenditure in the base year, the first rule that applies:
      before the base year (the years left out are named). The plan-derived figure (the geography's own S&T
      plan amount / its stated share) is shown beside it as an alternative;
   d. the plan-derived figure when no ratio can be formed; otherwise a ParameterError.
-Status-quo share: ``current_share_pct`` if > 0; else the plan's share; else the latest observed
-  st_expenditure_share_pct (its scope stated); else, for a merged unit, its old unit's plan share;
-  else the national latest share (assumed).
+Status-quo share, from OBSERVED spending (issue 22, item 8): ``current_share_pct`` if > 0; else the
+  geography's latest observed st_expenditure_share_pct (its scope stated); else the nation's latest observed
+  share, named as such (assumed); only when no observed share exists at all, the plan's share (the
+  geography's own, else an old unit's), labelled a plan. A plan's share is shown beside the observed one
+  (``plan_share``: e.g. QD 322's 3 % for Vinh Phuc and, as an old unit's plan, for the new Phu Tho), with the
+  floor's gap measured from each.
+Beside the floor (``reality_tables``, ``reality_paragraph``): the plan-to-outturn rate of budget expenditure
+  where the data hold both for one year (the nation's 2024 outturn against its 2024 plan; applied to a plan
+  base as a sensitivity case, never to the base itself); the same-scope plan for the year after the base
+  year against each floor's requirement (the nation's 2026 plan for S&T, innovation and digital
+  transformation; a province's plan average); the fiscal space (``floor_cost.fiscal_space``: the floor's
+  spending above the status quo as a share of the budget's growth since the base year and of total
+  spending, in the ramp year).
 GRDP (GDP for the nation): the latest grdp_current_bn_vnd up to the base year; for a merged unit
   ``data.merged_series`` (the old units' sum before the merger, else its own published figure).
 Real growth: ``real_growth_pct`` if != 0, else ``nq57lib.grdp_growth.growth_assumption`` (the geometric
-  mean of the latest observed years, named). Deflator: ``deflator_pct`` (one default in the registry:
+  mean of the latest observed years up to ``grdp_growth.window_end``, named; a geography without real
+  growth borrows the nation's, labelled: the digital-economy report's rule too). Deflator: ``deflator_pct`` (one default in the registry:
   the nation's mean GDP deflator implied by the data, rounded; its basis recomputes it and names the
   years, ``nq57lib.grdp_growth.observed_gdp_deflator``). Budget growth: ``budget_growth_pct`` if != 0, else nominal GRDP growth.
 Absorptive capacity: ``capacity_bn_vnd`` if > 0, else the geography's absorption forecast in
-  targets.csv (the top of its range); it grows with prices (the deflator); else no check.
+  targets.csv (the top of its range; a plan's forecast, so ASSUMED, never observed); it grows with prices
+  (the deflator); else no check.
 National R&D view (geo "vn" only): GDP and growth as above, the latest GERD (default concept: the
   ministry's survey; the UIS value is named), the 2030 GERD target and the non-state share target.
 """
@@ -60,8 +72,8 @@ import pandas as pd
 from . import data, grdp_growth, registry, target_verdicts
 from .floor_cost import (
     SCENARIOS, SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, RndResult, SensitivityResult,
-    check_floor_pct, compare_public_rnd_with_floor, nominal_growth_pct, rnd_target_path, run_budget,
-    sensitivity_table,
+    check_floor_pct, compare_public_rnd_with_floor, constant_share_totals, fiscal_space, nominal_growth_pct,
+    rnd_target_path, run_budget, sensitivity_table,
 )
 from .formatting import fmt_number, fmt_pct, format_number
 from .errors import ParameterError
@@ -349,46 +361,46 @@ def _check_years(P) -> None:
 
 
 def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
-    """Real growth (the user's, else the medium-term mean of ``nq57lib.grdp_growth``) and the deflator."""
-    assumption = grdp_growth.growth_assumption(pkg, geo, P.start_year, real_growth_pct=P.real_growth_pct,
-                                               deflator_pct=P.deflator_pct)
-    if P.real_growth_pct != 0:
+    """Real growth and the deflator, both from ``nq57lib.grdp_growth`` (the rules the digital-economy report
+    uses too): the user's rate, else the medium-term mean over the window ending at ``grdp_growth.window_end``,
+    else (no rates for ``geo``) the nation's, borrowed and labelled."""
+    assumption = grdp_growth.growth_assumption(pkg, geo, grdp_growth.window_end(pkg, P.start_year),
+                                               real_growth_pct=P.real_growth_pct, deflator_pct=P.deflator_pct,
+                                               default_deflator_pct=registry.parameter_default(NOTEBOOK,
+                                                                                               "deflator_pct"))
+    if assumption.rule == grdp_growth.PARAMETER:
         real = Derived(assumption.real_pct, ASSUMED, phrase(_P + "user", parameter="real_growth_pct"),
                        rule="parameter")
     else:
         years = assumption.years
         span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-        real = Derived(assumption.real_pct, assumption.real_kind, assumption.real_basis, years[-1], "medium_term",
-                       (("caveat.real_growth", {"rate": ("pct", assumption.real_pct, 2), "years": span,
-                                                "end": P.end_year}),), {"years": years, "span": span})
+        caveats: tuple = (("caveat.real_growth", {"rate": ("pct", assumption.real_pct, 2), "years": span,
+                                                  "end": P.end_year}),)
+        if assumption.rule == grdp_growth.BORROWED:
+            caveats += (("caveat.real_growth_borrowed", {"geo": ("geo", geo), "nation": ("geo", NATION)}),)
+        real = Derived(assumption.real_pct, assumption.real_kind, assumption.real_basis, years[-1], assumption.rule,
+                       caveats, {"years": years, "span": span, "borrowed_from": assumption.borrowed_from,
+                                 "window_end": assumption.window_end})
     return real, _deflator(pkg, P)
 
 
 def _deflator(pkg, P) -> Derived:
-    """The deflator: the registry default, the mean GDP deflator the data imply (rounded), or the user's.
-
-    The default is a literal (a parameters cell holds literals); its basis recomputes the mean from the
-    data for the run's window (``grdp_growth.observed_gdp_deflator``), names the years and says so when
-    the rounded mean no longer equals the default.
-    """
+    """The deflator labelled by ``grdp_growth.deflator_choice`` (the registry default, DERIVED when the mean
+    GDP deflator the data imply, rounded, equals it; else ASSUMED), with the budget report's caveat."""
     rate = float(P.deflator_pct)
-    caveat = ("caveat.deflator_default", {"rate": ("pct", rate, 1)})
-    if rate != registry.parameter_default(NOTEBOOK, "deflator_pct"):
+    choice = grdp_growth.deflator_choice(pkg, rate, grdp_growth.window_end(pkg, P.start_year),
+                                         registry.parameter_default(NOTEBOOK, "deflator_pct"))
+    observed = choice.observed
+    if choice.rule == "parameter":
         return Derived(rate, ASSUMED, phrase(_P + "user", parameter="deflator_pct"), rule="parameter",
                        caveats=(("caveat.deflator_user", {"rate": ("pct", rate, 1)}),))
-    observed = grdp_growth.observed_gdp_deflator(pkg, P.start_year)
+    caveat = ("caveat.deflator_default", {"rate": ("pct", rate, 1)})
     if observed is None:
-        return Derived(rate, ASSUMED, phrase(_P + "deflator_no_data"), rule="default", caveats=(caveat,))
-    listed = tuple(phrase(_P + "deflator_rate", year=r.year, rate=r.rate_pct) for r in observed.real_rates)
+        return Derived(rate, ASSUMED, choice.basis, rule="default", caveats=(caveat,))
     facts = {"mean_pct": observed.mean_pct, "span": observed.span}
-    basis = phrase(_P + "deflator", rate=rate, mean=observed.mean_pct, span=observed.span,
-                   first_year=observed.first_year, last_year=observed.last_year,
-                   first=observed.first_level_bn_vnd, last=observed.last_level_bn_vnd, listed=listed,
-                   sources=", ".join(observed.sources))
-    if round(observed.mean_pct, 1) != rate:
-        return Derived(rate, ASSUMED, phrase(_P + "deflator_differs", basis=basis), observed.last_year, "default",
-                       (caveat,), facts)
-    return Derived(rate, DERIVED, basis, observed.last_year, "observed_mean",
+    if choice.kind != DERIVED:
+        return Derived(rate, ASSUMED, choice.basis, observed.last_year, "default", (caveat,), facts)
+    return Derived(rate, DERIVED, choice.basis, observed.last_year, "observed_mean",
                    (("caveat.deflator", {"rate": ("pct", rate, 1), "span": observed.span}),), facts)
 
 
@@ -592,18 +604,28 @@ def _base_expenditure(pkg, geo: str, P, base_year: int, growth_pct: float, grdp:
 
 
 def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
-    """Status-quo share of budget expenditure spent on S&T (see the module docstring)."""
+    """Status-quo share of budget expenditure spent on S&T, from OBSERVED spending (issue 22, item 8): the
+    user's; else the geography's own latest observed share; else the nation's latest observed share, named
+    as such (ASSUMED to hold for ``geo``); only when no observed share exists at all, the plan's share
+    (the geography's own, else an old unit's), labelled a plan. A plan's share is never the status quo
+    while an observation exists: it is shown beside it (:func:`_plan_share`)."""
     if P.current_share_pct > 0:
         return Derived(float(P.current_share_pct), ASSUMED, phrase(_P + "user", parameter="current_share_pct"),
                        rule="parameter")
+    row = _latest_share(pkg, geo, base_year)
+    if row is not None:
+        return _observed_share(row, "")
+    national = _latest_share(pkg, NATION, base_year) if geo != NATION else None
+    if national is not None:
+        share = _observed_share(national, phrase(_P + "national_share", geo=_geo_names(pkg, geo)))
+        return replace(share, kind=ASSUMED, rule="national",
+                       caveats=share.caveats + (("caveat.national_share", {}),),
+                       facts={"geo": NATION, "year": int(national["year"]), "concept": national["concept"]})
     plan = _plan(pkg, geo, base_year)
     if plan is not None:
         share = plan["share"]
         basis = phrase(_P + "plan_share", value=float(share["value"]), source=_target_source(share))
         return Derived(float(share["value"]), ASSUMED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
-    row = _latest_share(pkg, geo, base_year)
-    if row is not None:
-        return _observed_share(row, "")
     proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if proxies:
         share = _plan(pkg, proxies[0], base_year)["share"]
@@ -612,12 +634,87 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
                        source=_target_source(share))
         return Derived(float(share["value"]), ASSUMED, basis, rule="proxy",
                        caveats=(("caveat.proxy_share", {"proxy": ("geo", proxies[0])}),), facts={"proxy": proxies[0]})
-    row = _latest_share(pkg, NATION, base_year)
-    if row is None or geo == NATION:
-        raise ParameterError("current_share_pct", f"no S&T share of budget expenditure for {geo} in the data; "
-                                                  f"set current_share_pct")
-    share = _observed_share(row, phrase(_P + "national_share", geo=_geo_names(pkg, geo)))
-    return replace(share, kind=ASSUMED, rule="national", caveats=share.caveats + (("caveat.national_share", {}),))
+    raise ParameterError("current_share_pct", f"no S&T share of budget expenditure for {geo} in the data; "
+                                              f"set current_share_pct")
+
+
+def _plan_share(pkg, geo: str, base_year: int) -> Derived | None:
+    """The S&T plan's share of budget spending beside the observed status quo: the geography's own plan
+    covering the base year, else (a unit created by the 2025 merger) an old unit's plan, named; None without
+    one. A plan, not spending: ASSUMED if it were used as the status quo, shown here only for comparison."""
+    own = _plan(pkg, geo, base_year)
+    olds = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
+    if own is None and not olds:
+        return None
+    holder = geo if own is not None else olds[0]
+    plan = own if own is not None else _plan(pkg, holder, base_year)
+    share = plan["share"]
+    basis = phrase(_P + "plan_beside", value=float(share["value"]), source=_target_source(share),
+                   geo=_geo_names(pkg, holder))
+    return Derived(float(share["value"]), ASSUMED, basis, rule="plan" if own is not None else "old_unit_plan",
+                   facts={"geo": holder, "instrument": share["instrument"], "target_id": share["target_id"],
+                          "source_id": share["source_id"], "period": _plan_period(plan)})
+
+
+def _plan_row(pkg, geo: str, year: int) -> pd.Series | None:
+    """The budget-expenditure plan (estimate) of ``geo`` for ``year``: a point value without a scope warning."""
+    if geo == NATION:
+        return _national_estimate(pkg, year)[0]
+    concept = _BUDGET_CONCEPT[_level(pkg, geo)]
+    rows = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=["plan"]) \
+        if _has(pkg, geo, "budget_expenditure_bn_vnd") else pd.DataFrame(columns=["year", "value"])
+    rows = rows[(rows["year"] == year) & rows["value"].notna()]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _plan_outturn(pkg, geo: str, base_year: int) -> Derived | None:
+    """Plan-to-outturn rate of budget expenditure: the latest year up to the base year in which the data hold
+    both an outturn (official, preliminary or estimate) and a plan of the same concept; outturn / plan. None
+    when no year has both (e.g. the provinces in the shipped data)."""
+    if not _has(pkg, geo, "budget_expenditure_bn_vnd"):
+        return None
+    concept = _BUDGET_CONCEPT[_level(pkg, geo)]
+    outturns = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=list(OUTTURN_STATUSES))
+    for row in outturns[outturns["value"].notna() & (outturns["year"] <= base_year)].sort_values(
+            "year", ascending=False).itertuples():
+        plan = _plan_row(pkg, geo, int(row.year))
+        if plan is None:
+            continue
+        rate = float(row.value) / float(plan["value"]) * 100.0
+        basis = phrase(_P + "plan_outturn", year=int(row.year), outturn=float(row.value), plan=float(plan["value"]),
+                       rate=rate, outturn_cite=_cite(row._asdict()), plan_cite=_cite(plan))
+        return Derived(rate, DERIVED, basis, int(row.year), "plan_outturn",
+                       facts={"outturn_bn_vnd": float(row.value), "plan_bn_vnd": float(plan["value"]),
+                              "outturn_status": row.status, "outturn_publisher": row.publisher,
+                              "plan_publisher": plan["publisher"],
+                              "sources": [row.source_id, plan["source_id"]]})
+    return None
+
+
+def _coming_plan(pkg, geo: str, base_year: int) -> Derived | None:
+    """The same-scope plan (S&T, innovation and digital transformation) for the year after the base year:
+    a plan figure of ``st_expenditure_bn_vnd`` for that year in the observations (the nation's 2026
+    allocation), else the geography's own S&T plan amount covering that year (a yearly average over its
+    period). A plan, not spending: its kind says where it was read, its basis that it is a plan."""
+    year = base_year + 1
+    if _has(pkg, geo, "st_expenditure_bn_vnd"):
+        rows = data.series(pkg, geo, "st_expenditure_bn_vnd", concept=PLAN_CONCEPT, statuses=["plan"])
+        rows = rows[(rows["year"] == year) & rows["value"].notna()]
+        if not rows.empty:
+            row = rows.iloc[0]
+            basis = phrase(_P + "coming_plan", year=year, value=float(row["value"]), cite=_cite(row))
+            return Derived(float(row["value"]), OBSERVED, basis, year, "plan_figure",
+                           facts={"publisher": row["publisher"], "status": row["status"],
+                                  "sources": [row["source_id"]]})
+    plan = _plan(pkg, geo, year)
+    if plan is not None:
+        amount = plan["amount"]
+        basis = phrase(_P + "coming_plan_average", year=year, value=float(amount["value"]),
+                       period=_plan_period(plan), source=_target_source(amount))
+        return Derived(float(amount["value"]), OBSERVED, basis, year, "plan_average",
+                       facts={"instrument": amount["instrument"], "period": _plan_period(plan),
+                              "sources": [amount["source_id"]]})
+    return None
 
 
 def _capacity(pkg, geo: str, P, base_year: int, deflator_pct: float) -> Derived | None:
@@ -636,7 +733,8 @@ def _capacity(pkg, geo: str, P, base_year: int, deflator_pct: float) -> Derived 
                            last=int(row["year"]), target=row["target_id"], source=row["source_id"], year=base_year)
             facts = {"low_bn_vnd": low, "high_bn_vnd": high, "last_year": int(row["year"]),
                      "target_id": row["target_id"], "growth_pct": deflator_pct}
-            return Derived(high, OBSERVED, basis, rule="target",
+            basis = phrase(_P + "capacity_forecast", basis=basis)  # a plan's forecast, never an observation
+            return Derived(high, ASSUMED, basis, rule="target",
                            caveats=(("caveat.capacity_prices", {"year": int(row["year"])}),), facts=facts)
     return None
 
@@ -693,11 +791,18 @@ def _derive(pkg, P) -> Derivation:
     national = _national_floor(pkg)
     floor = _floor(pkg, geo, P, national)
     word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
+    plan_share, outturn = _plan_share(pkg, geo, base_year), _plan_outturn(pkg, geo, base_year)
+    base_basis, share_basis = base.basis, share.basis
+    if outturn is not None and base.rule in ("estimate", "plan"):  # a plan base: say how plans turned out
+        base_basis = phrase(_P + "with_outturn", basis=base_basis, outturn=outturn.basis,
+                            value=base.value * outturn.value / 100.0)
+    if plan_share is not None and share.rule not in ("plan", "proxy"):  # the plan beside the observed share
+        share_basis = phrase(_P + "with_plan_beside", basis=share_basis, plan=plan_share.basis)
     bases = {
         "base_year": (ASSUMED, phrase(_P + "base_year", year=base_year)),
-        "base_expenditure_bn_vnd": (base.kind, base.basis),
+        "base_expenditure_bn_vnd": (base.kind, base_basis),
         "floor_pct": (floor.kind, floor.basis),
-        "current_share_pct": (share.kind, share.basis),
+        "current_share_pct": (share.kind, share_basis),
         "grdp_base_year": (grdp.kind, phrase(_P + "year_of", word=word, basis=grdp.basis)),
         "grdp_base_bn_vnd": (grdp.kind, grdp.basis),
         "real_growth_pct": (real.kind, real.basis),
@@ -722,7 +827,8 @@ def _derive(pkg, P) -> Derivation:
         capacity_growth_pct=0.0 if capacity is None else deflator.value,
         periods=periods, bases=bases)
     items = {"base": base, "share": share, "grdp": grdp, "real": real, "deflator": deflator,
-             "capacity": capacity, "floor": floor, "national": national}
+             "capacity": capacity, "floor": floor, "national": national,
+             "plan_share": plan_share, "plan_outturn": outturn, "coming_plan": _coming_plan(pkg, geo, base_year)}
     return Derivation(geo=geo, inputs=inputs, items=items)
 
 
@@ -977,6 +1083,10 @@ def sensitivity_by_input(pkg, paths: BudgetPaths, lang: str = "en") -> pd.DataFr
     if latest:
         cases.append(("real_growth_pct", "latest_year", latest[-1].rate_pct))
         labels["latest_year"] = _w("case.latest_year", lang, year=latest[-1].year)
+    outturn = d.items.get("plan_outturn")
+    if outturn is not None and d.items["base"].rule in ("estimate", "plan"):  # a plan base at the outturn rate
+        cases.insert(3, ("base_expenditure_bn_vnd", "plan_outturn", base * outturn.value / 100.0))
+        labels["plan_outturn"] = _w("case.plan_outturn", lang, year=outturn.year, rate=fmt_pct(outturn.value, lang, 1))
     plan = _plan_growth(pkg, d.geo, inputs.base_year)
     if plan is not None:
         cases.append(("real_growth_pct", "plan_target", plan[0]))
@@ -1065,7 +1175,7 @@ def narrative(pkg, paths: BudgetPaths, rnd: RndView | None, by_input: pd.DataFra
     yearly, periods, main = paths.yearly, paths.periods, paths.main
     paragraphs = [_floors_paragraph(pkg, paths, lang, name), _budget_paragraph(pkg, d, lang, name, yearly),
                   _floor_paragraph(pkg, d, lang, yearly), _cumulative_paragraph(d, lang, periods),
-                  _absorption_paragraph(d, lang, name, main)]
+                  _absorption_paragraph(d, lang, name, main), *filter(None, [reality_paragraph(pkg, paths, lang)])]
     paragraphs += [_comparison_paragraph(pkg, paths, floor, lang, name) for floor in paths.floors[1:]]
     if by_input is not None:
         paragraphs.append(_growth_paragraph(d, lang, by_input))
@@ -1099,7 +1209,9 @@ def report(pkg, paths: BudgetPaths, absorption: pd.DataFrame, rnd: RndView | Non
     tables["verdicts"] = verdicts.reset_index(drop=True)
     records = _records(paths, rnd)
     assumptions = assumptions_frame(records, lang)
-    sources = sources_frame(pkg, source_ids_in(*(a.basis for a in records)))
+    tables.update({key: table.assign(geo_id=d.geo)[["geo_id", *table.columns]]
+                   for key, table in reality_tables(paths, lang).items()})
+    sources = sources_frame(pkg, source_ids_in(*(a.basis for a in records), *reality_bases(d)))
     figures = {
         "spending": lambda: spending_figure(pkg, paths, lang),
         "cumulative_gap": lambda: cumulative_gap_figure(pkg, paths, lang),
@@ -1176,6 +1288,7 @@ def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
         "years_above_capacity": main.years_above_capacity("floor"),
         "years_above_capacity_status_quo": main.years_above_capacity("status_quo"),
     }
+    scalars.update(_reality_scalars(pkg, paths))
     others = [f.scenario for f in paths.floors[1:]]
     for year in _key_years(inputs):
         scalars[f"expenditure_{year}_bn_vnd"] = _value(yearly, "floor", year, "expenditure_bn_vnd")
@@ -1221,6 +1334,180 @@ def milestones(yearly: pd.DataFrame, first_year: int, last_year: int) -> pd.Data
     years = sorted({first_year, last_year, *range(first_year - first_year % 5 + 5, last_year, 5)})
     rows = yearly[yearly["year"].isin(years)]
     return rows[[c for c in MILESTONE_COLUMNS if c in rows]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Beside the floor: observed spending, plans, plan-to-outturn, the coming year's plan and fiscal space
+# (issue 22, item 8). The floor stays what it is; these say what it is compared with.
+# --------------------------------------------------------------------------------------------
+
+def _outturn_run(paths: BudgetPaths) -> BudgetResult | None:
+    """The report's floor on a base scaled by the plan-to-outturn rate (a plan base only), else None."""
+    d, inputs = paths.derivation, paths.main.inputs
+    outturn = d.items.get("plan_outturn")
+    if outturn is None or d.items["base"].rule not in ("estimate", "plan"):
+        return None
+    return run_budget(replace(inputs, base_expenditure_bn_vnd=inputs.base_expenditure_bn_vnd * outturn.value / 100.0),
+                      scenarios=["floor"])
+
+
+def _coming_plan_rows(paths: BudgetPaths) -> pd.DataFrame:
+    """The same-scope plan for the year after the base year against each floor's requirement that year."""
+    d = paths.derivation
+    plan = d.items.get("coming_plan")
+    columns = ["scenario", "floor_pct", "year", "required_bn_vnd", "plan_bn_vnd", "plan_to_required_pct",
+               "expenditure_bn_vnd", "plan_share_of_expenditure_pct", "plan_rule"]
+    if plan is None or plan.year > paths.main.inputs.end_year:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for floor in paths.floors:
+        required = _value(paths.yearly, floor.scenario, plan.year, "spending_bn_vnd")
+        spending = _value(paths.yearly, floor.scenario, plan.year, "expenditure_bn_vnd")
+        rows.append({"scenario": floor.scenario, "floor_pct": floor.floor_pct, "year": plan.year,
+                     "required_bn_vnd": required, "plan_bn_vnd": plan.value,
+                     "plan_to_required_pct": plan.value / required * 100.0, "expenditure_bn_vnd": spending,
+                     "plan_share_of_expenditure_pct": plan.value / spending * 100.0, "plan_rule": plan.rule})
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["scenario"] = frame["scenario"].astype("string")
+    return frame
+
+
+def reality_tables(paths: BudgetPaths, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """The tables beside the floor: ``fiscal_space`` (``floor_cost.fiscal_space`` of the report's floor and
+    its ramp, in the milestone years: the base year, every fifth year, the ramp year and the last year),
+    ``status_quo_shares`` (the status quo and the plan's share on the same budget path, per period; ids in
+    ``share_basis``, words in ``label``) and ``coming_plan`` (the next year's same-scope plan against each
+    floor's requirement)."""
+    d, main, inputs = paths.derivation, paths.main, paths.main.inputs
+    share, plan = d.items["share"], d.items.get("plan_share")
+    shares = [(share.rule, main.inputs.current_share_pct)]
+    if plan is not None and share.rule not in ("plan", "proxy"):
+        shares.append(("plan", plan.value))
+    words = {"observed": "share_observed", "national": "share_national", "plan": "share_plan"}
+    frames = [constant_share_totals(main, value).assign(
+        share_basis=name, label=_w("reality." + words.get(name, "share_other"), lang, share=_share(value, lang)))
+        for name, value in shares]
+    status = pd.concat(frames, ignore_index=True)[["share_basis", "label", "share_pct", "period",
+                                                   "cumulative_spending_bn_vnd", "cumulative_floor_bn_vnd",
+                                                   "cumulative_gap_bn_vnd"]]
+    years = {*milestones(main.yearly, inputs.base_year, inputs.end_year)["year"], inputs.ramp_year}
+    space = fiscal_space(main)
+    space = space[space["year"].isin(years)].reset_index(drop=True)
+    return {"fiscal_space": space, "status_quo_shares": status, "coming_plan": _coming_plan_rows(paths)}
+
+
+def reality_bases(d: Derivation) -> list[str]:
+    """The bases of the figures set beside the floor, for the sources table."""
+    return [item.basis for key in ("plan_share", "plan_outturn", "coming_plan")
+            if (item := d.items.get(key)) is not None]
+
+
+def _reality_scalars(pkg, paths: BudgetPaths) -> dict[str, Any]:
+    """The headline figures beside the floor (results.json)."""
+    d, inputs = paths.derivation, paths.main.inputs
+    share, plan, outturn, coming = (d.items["share"], d.items.get("plan_share"), d.items.get("plan_outturn"),
+                                    d.items.get("coming_plan"))
+    out: dict[str, Any] = {
+        "as_of_year": data.as_of_year(pkg), "growth_window_end": d.items["real"].facts.get("window_end"),
+        "real_growth_rule": d.items["real"].rule, "deflator_kind": d.items["deflator"].kind,
+        "current_share_rule": share.rule,
+        "current_share_from_geo": share.facts.get("geo", d.geo) if share.rule in ("observed", "national") else None,
+        "current_share_year": share.year,
+        "plan_share_pct": None if plan is None else plan.value,
+        "plan_share_geo": None if plan is None else plan.facts["geo"],
+        "capacity_kind": None if d.items["capacity"] is None else d.items["capacity"].kind,
+        "plan_to_outturn_pct": None if outturn is None else outturn.value,
+        "plan_to_outturn_year": None if outturn is None else outturn.year,
+        "coming_plan_year": None if coming is None else coming.year,
+        "coming_plan_bn_vnd": None if coming is None else coming.value,
+        "coming_plan_rule": None if coming is None else coming.rule,
+    }
+    status = reality_tables(paths)["status_quo_shares"]
+    for row in status[status["share_basis"] == "plan"].itertuples():
+        out[f"gap_{row.period.replace('–', '_')}_vs_plan_share_bn_vnd"] = float(row.cumulative_gap_bn_vnd)
+    run = _outturn_run(paths)
+    if run is not None:
+        out["base_expenditure_at_outturn_rate_bn_vnd"] = run.inputs.base_expenditure_bn_vnd
+        for period in _period_labels(inputs):
+            out[f"cumulative_{period.replace('–', '_')}_at_outturn_rate_bn_vnd"] = _period_value(
+                run.periods, "floor", period, "cumulative_spending_bn_vnd")
+    rows = _coming_plan_rows(paths)
+    main = rows[rows["scenario"] == "floor"]
+    if not main.empty:
+        out["coming_plan_required_bn_vnd"] = float(main["required_bn_vnd"].iloc[0])
+        out["coming_plan_to_required_pct"] = float(main["plan_to_required_pct"].iloc[0])
+        out["coming_plan_share_of_expenditure_pct"] = float(main["plan_share_of_expenditure_pct"].iloc[0])
+    space = fiscal_space(paths.main, ["floor"]).set_index("year")
+    year = inputs.ramp_year
+    if year in space.index and year != inputs.base_year:
+        row = space.loc[year]
+        out.update({"fiscal_year": year, "fiscal_extra_bn_vnd": float(row["extra_spending_bn_vnd"]),
+                    "fiscal_budget_growth_bn_vnd": float(row["budget_growth_since_base_bn_vnd"]),
+                    "fiscal_extra_share_of_growth_pct": float(row["extra_share_of_growth_pct"]),
+                    "fiscal_extra_share_of_expenditure_pct": float(row["extra_share_of_expenditure_pct"])})
+    return out
+
+
+def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
+    """What the floor is compared with, in a paragraph: the observed status quo (named: the geography's own or
+    the nation's), the plan's share beside it, the plan-to-outturn rate of a plan base, the coming year's
+    same-scope plan against the requirement, the capacity as a plan forecast, and the fiscal space."""
+    d, inputs = paths.derivation, paths.main.inputs
+    key = "reality."
+    name = data.geo_name(pkg, d.geo, lang)
+    share, plan = d.items["share"], d.items.get("plan_share")
+    first = _period_labels(inputs)[0]
+    text = []
+    if share.rule == "observed":
+        text.append(_w(key + "status_quo_own", lang, name=name, share=_share(share.value, lang), year=share.year))
+    elif share.rule == "national":
+        text.append(_w(key + "status_quo_national", lang, name=name, share=_share(share.value, lang),
+                       year=share.year))
+    if plan is not None and share.rule not in ("plan", "proxy"):
+        status = reality_tables(paths, lang)["status_quo_shares"].set_index(["share_basis", "period"])
+        text.append(_w(key + "plan_beside", lang, holder=data.geo_name(pkg, plan.facts["geo"], lang),
+                       instrument=plain(plan.facts["instrument"]), plan=_share(plan.value, lang), period=first,
+                       gap_plan=_money(status.loc[("plan", first), "cumulative_gap_bn_vnd"], lang),
+                       gap=_money(status.loc[(share.rule, first), "cumulative_gap_bn_vnd"], lang)))
+    run, outturn = _outturn_run(paths), d.items.get("plan_outturn")
+    if run is not None:
+        text.append(_w(key + "outturn", lang, year=outturn.year, rate=fmt_pct(outturn.value, lang, 1),
+                       outturn=_money(outturn.facts["outturn_bn_vnd"], lang),
+                       plan=_money(outturn.facts["plan_bn_vnd"], lang), base_year=inputs.base_year,
+                       value=_money(run.inputs.base_expenditure_bn_vnd, lang), period=first,
+                       cost=_money(_period_value(run.periods, "floor", first, "cumulative_spending_bn_vnd"), lang),
+                       cost_run=_money(_period_value(paths.periods, "floor", first, "cumulative_spending_bn_vnd"),
+                                       lang)))
+    rows = _coming_plan_rows(paths)
+    coming = d.items.get("coming_plan")
+    if not rows.empty:
+        row = rows.iloc[0]
+        words = dict(year=int(row["year"]), plan=_money(row["plan_bn_vnd"], lang),
+                     ratio=fmt_pct(row["plan_to_required_pct"], lang, 0), floor=_share(row["floor_pct"], lang),
+                     required=_money(row["required_bn_vnd"], lang),
+                     share=fmt_pct(row["plan_share_of_expenditure_pct"], lang, 2))
+        if coming.rule == "plan_figure":
+            text.append(_w(key + "coming_plan", lang, publisher=plain(coming.facts["publisher"]), **words))
+        else:
+            text.append(_w(key + "coming_plan_average", lang, instrument=plain(coming.facts["instrument"]),
+                           period=coming.facts["period"], **words))
+    elif inputs.base_year + 1 <= inputs.end_year:
+        text.append(_w(key + "coming_plan_none", lang, name=name, year=inputs.base_year + 1))
+    capacity = d.items["capacity"]
+    if capacity is not None and capacity.rule == "target":
+        text.append(_w(key + "capacity", lang, capacity=_money(capacity.value, lang)))
+    space = fiscal_space(paths.main, ["floor"]).set_index("year")
+    year = inputs.ramp_year
+    if year in space.index and year != inputs.base_year and space.loc[year, "extra_spending_bn_vnd"] > 0:
+        row = space.loc[year]
+        of_growth = float(row["extra_share_of_growth_pct"])
+        text.append(_w(key + ("fiscal_over" if of_growth > 100 else "fiscal"), lang, ramp_year=year,
+                       extra=_money(row["extra_spending_bn_vnd"], lang),
+                       of_growth=fmt_pct(of_growth, lang, 1 if of_growth < 10 else 0),
+                       base_year=inputs.base_year, growth=_money(row["budget_growth_since_base_bn_vnd"], lang),
+                       of_total=fmt_pct(row["extra_share_of_expenditure_pct"], lang, 1),
+                       total=_money(row["expenditure_bn_vnd"], lang)))
+    return _w("paragraph.reality", lang, text=" ".join(text)) if text else ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -1400,6 +1687,7 @@ def _budget_paragraph(pkg, d: Derivation, lang: str, name: str, yearly: pd.DataF
     g = fmt_pct(inputs.effective_budget_growth_pct, lang, 2)
     if inputs.budget_growth_pct is None:
         how = (_w("growth.medium_term", lang, span=real.facts["span"]) if real.rule == "medium_term"
+               else _w("growth.borrowed", lang, span=real.facts["span"]) if real.rule == "borrowed"
                else _w("set_by_user", lang))
         deflator = d.items["deflator"]
         deflator_how = (_w("growth.deflator_mean", lang, span=deflator.facts["span"])

@@ -39,8 +39,9 @@ Choices, each stated in the report:
   measure, and says so. The report shows the other definition beside it, always, and where the two
   definitions give a target different statuses the one-minute answer says it depends on the definition.
 - **Time as of the data**: the as-of year is the year of the newest publication date in the data
-  (``data.as_of_year``). A target whose year is not after it is not projected: it reads "target year
-  passed" with the latest value (and met / not met where the target year itself is observed).
+  (``data.as_of_year``). A target whose year is before it has passed
+  (``share_projection.target_has_passed``, the scorecard's rule too): it is not projected and reads
+  "target year passed" with the latest value (and met / not met where the target year itself is observed).
 - **Probabilities only where the data support them**: with fewer than 3 own observations on a
   definition (``monte_carlo.MIN_OBS_FOR_PROBABILITY``) there is no probability; the headline gives
   the pace each target needs and the range of years in which the scenarios reach it instead.
@@ -66,7 +67,7 @@ from . import (backtest, bounds, ceilings, data, grdp_growth, monte_carlo, outlo
                share_projection, target_verdicts)
 from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
-from .provenance import ASSUMED, DERIVED, Assumption
+from .provenance import ASSUMED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
 from .target_assessment import (UNSTATED_TARGET_CONCEPT, nso_first_published, target_definitions)
 from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, render, section, t
@@ -494,22 +495,18 @@ def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
 def grdp_growth_assumption(pkg: data.DataPackage, inputs: ShareInputs, P) -> grdp_growth.GrowthAssumption:
     """Step 3b: the nominal GRDP growth of the implied digital-economy growth and the decomposition.
 
-    ``g_grdp_pct`` 0 means "from data": the medium-term geometric mean of observed real growth up to
-    the as-of year compounded with ``deflator_pct`` (:func:`nq57lib.grdp_growth.growth_assumption`, the
-    one the budget report uses); a geography without real growth in the data borrows the nation's,
-    and says so. A non-zero ``g_grdp_pct`` is the nominal rate itself (a scenario), deflator 0.
+    ``g_grdp_pct`` 0 means "from data": :func:`nq57lib.grdp_growth.growth_assumption`, the one the budget
+    report uses, over the window ending at ``grdp_growth.window_end`` (the data's as-of year): the
+    medium-term geometric mean of observed real growth compounded with ``deflator_pct`` (labelled by
+    ``grdp_growth.deflator_choice``); a geography without real growth in the data borrows the nation's,
+    labelled (rule ``borrowed``). A non-zero ``g_grdp_pct`` is the nominal rate itself (a scenario), deflator 0.
     """
     if P.g_grdp_pct != 0:
         return grdp_growth.GrowthAssumption(inputs.geo_id, float(P.g_grdp_pct), 0.0, ASSUMED,
-                                            phrase(_B + "nominal_run"), phrase(_B + "in_g_grdp"))
-    try:
-        return grdp_growth.growth_assumption(pkg, inputs.geo_id, inputs.as_of_year, deflator_pct=P.deflator_pct)
-    except ParameterError:
-        national = grdp_growth.growth_assumption(pkg, NATION, inputs.as_of_year, deflator_pct=P.deflator_pct)
-        return grdp_growth.GrowthAssumption(
-            inputs.geo_id, national.real_pct, national.deflator_pct, ASSUMED,
-            phrase(_B + "nation_stands_in", geo=inputs.geo_id, basis=national.real_basis),
-            national.deflator_basis, national.years)
+                                            phrase(_B + "nominal_run"), phrase(_B + "in_g_grdp"),
+                                            rule=grdp_growth.PARAMETER)
+    return grdp_growth.growth_assumption(pkg, inputs.geo_id, grdp_growth.window_end(pkg),
+                                         deflator_pct=P.deflator_pct)
 
 
 # --------------------------------------------------------------------------------------------
@@ -750,7 +747,8 @@ def compared_concepts(inputs: ShareInputs) -> dict[str, str]:
 
 
 def targets_ahead(inputs: ShareInputs, concept: str) -> pd.DataFrame:
-    """The targets to project on ``concept``: year after the as-of year and after its base year."""
+    """The targets to project on ``concept``: year not passed (``share_projection.target_has_passed``) and after
+    its base year."""
     if inputs.targets.empty:
         return inputs.targets
     ahead, _ = share_projection.split_targets_as_of(inputs.targets, inputs.as_of_year)
@@ -927,7 +925,7 @@ def assess_progress(inputs: ShareInputs) -> pd.DataFrame:
 
 
 def targets_passed(inputs: ShareInputs) -> pd.DataFrame:
-    """Step 8b: targets whose year is not after the as-of year: "target year passed", with the latest
+    """Step 8b: targets whose year is before the as-of year: "target year passed", with the latest
     value on each definition, and met / not met where the target year itself is observed."""
     rows = []
     if inputs.targets.empty:
@@ -1327,7 +1325,9 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
                      centre=t(key + "centre_simulation", lang, ceiling=fmt_pct(report.scalars["ceiling_pct"], lang, 1),
                               pace=fmt_pct(top.get("centre_growth_pct", math.nan), lang, 1))))
     n_assumed = int((report.assumptions["kind"] == ASSUMED).sum())
-    grdp_text = t(key + ("grdp_derived" if grdp.real_kind == DERIVED else "grdp_assumed"), lang,
+    grdp_key = {grdp_growth.MEDIUM_TERM: "grdp_derived", grdp_growth.BORROWED: "grdp_borrowed"}.get(grdp.rule,
+                                                                                                  "grdp_assumed")
+    grdp_text = t(key + grdp_key, lang,
                   nominal=fmt_pct(grdp.nominal_pct, lang, 2), real=fmt_pct(grdp.real_pct, lang, 2),
                   deflator=fmt_pct(grdp.deflator_pct, lang, 1),
                   years=f"{grdp.years[0]}–{grdp.years[-1]}" if grdp.years else "–")

@@ -508,6 +508,71 @@ def _summarize_periods(yearly: pd.DataFrame, periods: Sequence[tuple[int, int]])
 
 
 # ---------------------------------------------------------------------------------------------
+# Beside the floor: a constant share on the same budget path, and the fiscal space the floor takes
+# ---------------------------------------------------------------------------------------------
+
+def constant_share_totals(result: BudgetResult, share_pct: float) -> pd.DataFrame:
+    """Spending at a constant ``share_pct`` of budget expenditure on ``result``'s budget path, per period.
+
+    What the status quo would be at another share (e.g. a plan's share beside the observed one), and the
+    report's floor's cumulative gap to it. Columns: period, share_pct, cumulative_spending_bn_vnd,
+    cumulative_floor_bn_vnd (the ``floor`` scenario), cumulative_gap_bn_vnd (floor minus this share).
+    """
+    if not isinstance(result, BudgetResult):
+        raise ParameterError("result", f"expected BudgetResult, got {type(result).__name__}")
+    share = check_number("share_pct", share_pct, low=0.0, high=100.0)
+    floor = result.yearly[result.yearly["scenario"] == check_choice("scenario", "floor", result.scenarios)]
+    rows = []
+    for first, last in result.inputs.periods:
+        part = floor[(floor["year"] >= first) & (floor["year"] <= last)]
+        at_share = float((part["expenditure_bn_vnd"] * share / 100.0).sum())
+        spent = float(part["spending_bn_vnd"].sum())
+        rows.append({"period": f"{first}–{last}", "share_pct": share, "cumulative_spending_bn_vnd": at_share,
+                     "cumulative_floor_bn_vnd": spent, "cumulative_gap_bn_vnd": spent - at_share})
+    return pd.DataFrame(rows)
+
+
+FISCAL_SPACE_COLUMNS = ("scenario", "year", "expenditure_bn_vnd", "budget_growth_since_base_bn_vnd",
+                        "budget_increment_bn_vnd", "extra_spending_bn_vnd", "extra_share_of_growth_pct",
+                        "extra_share_of_increment_pct", "extra_share_of_expenditure_pct")
+
+
+def fiscal_space(result: BudgetResult, scenarios: Sequence[str] = ("floor", "ramp")) -> pd.DataFrame:
+    """What the floor's extra spending (above the status quo) takes of the budget, year by year.
+
+    For each scenario and year t (E: budget expenditure, X: spending above the status quo):
+    ``budget_growth_since_base`` = E_t - E_base; ``budget_increment`` = E_t - E_(t-1);
+    ``extra_share_of_growth_pct`` = X_t / (E_t - E_base) (NaN in the base year or without growth): how much
+    of the budget's growth since the base year the floor takes, the rest being left for every other
+    spending; ``extra_share_of_increment_pct`` = X_t / (E_t - E_(t-1)) (NaN in the base year);
+    ``extra_share_of_expenditure_pct`` = X_t / E_t (the floor minus the status-quo share, in points).
+    Above 100 % of growth, the floor cannot be paid from growth alone: other spending must fall.
+    """
+    if not isinstance(result, BudgetResult):
+        raise ParameterError("result", f"expected BudgetResult, got {type(result).__name__}")
+    chosen = [check_choice("scenarios", s, result.scenarios) for s in _check_scenarios(scenarios)]
+    frames = []
+    for scenario in chosen:
+        rows = result.yearly[result.yearly["scenario"] == scenario].sort_values("year")
+        expenditure = rows["expenditure_bn_vnd"].to_numpy(dtype=float)
+        extra = rows["gap_to_status_quo_bn_vnd"].to_numpy(dtype=float)
+        growth = expenditure - expenditure[0]
+        increment = np.concatenate([[np.nan], np.diff(expenditure)])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            of_growth = np.where(growth > 0, extra / np.where(growth > 0, growth, 1.0) * 100.0, np.nan)
+            of_increment = np.where(increment > 0, extra / np.where(increment > 0, increment, 1.0) * 100.0, np.nan)
+        frames.append(pd.DataFrame({
+            "scenario": scenario, "year": rows["year"].to_numpy(), "expenditure_bn_vnd": expenditure,
+            "budget_growth_since_base_bn_vnd": growth, "budget_increment_bn_vnd": increment,
+            "extra_spending_bn_vnd": extra, "extra_share_of_growth_pct": of_growth,
+            "extra_share_of_increment_pct": of_increment,
+            "extra_share_of_expenditure_pct": extra / expenditure * 100.0}))
+    table = pd.concat(frames, ignore_index=True)
+    table["scenario"] = table["scenario"].astype("string")
+    return table[list(FISCAL_SPACE_COLUMNS)]
+
+
+# ---------------------------------------------------------------------------------------------
 # Sensitivity: floor x budget growth
 # ---------------------------------------------------------------------------------------------
 

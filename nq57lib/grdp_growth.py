@@ -15,6 +15,18 @@ The default deflator (``registry.DEFAULT_DEFLATOR_PCT``) is the nation's GDP def
 imply it: :func:`observed_gdp_deflator` divides the change of GDP at current prices between the
 first and last year of the medium-term window by the real growth compounded over the same years.
 Provinces publish no deflator series in the data, so every geography uses the nation's.
+
+One rule for the shared things, used by both reports (issue 22, item 9):
+
+- **Window.** The growth window ends at :func:`window_end`: the data's as-of year
+  (``data.as_of_year``, the newest publication date), or a run's base year when that is earlier
+  (a budget report based in 2025 never sees later years).
+- **Borrowing.** A geography without real growth in the data borrows the nation's medium-term mean,
+  labelled ASSUMED with the nation's years named (``GrowthAssumption.rule == "borrowed"``); a
+  report never says "set by the run" for it. Only when the nation has none either is it an error.
+- **Deflator label.** :func:`deflator_choice`: the default deflator is DERIVED when the rounded mean the
+  data imply (:func:`observed_gdp_deflator`) equals it, ASSUMED when the data no longer confirm it or
+  hold too little, ASSUMED (set by the run) when the user changed it. Both reports print that kind.
 """
 
 from __future__ import annotations
@@ -31,12 +43,16 @@ from .provenance import ASSUMED, DERIVED, Assumption
 from .text import Joined, Phrase, names, phrase
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
+_D = "budget_floor.basis."  # the deflator's bases (written for the budget report first; both reports use them)
 
 MEDIUM_TERM_YEARS = 5  # a plan period: long enough to smooth one shock year (2020, 2023), short enough to be current
 GROWTH_INDICATOR = "grdp_growth_pct"
 LEVEL_INDICATOR = "grdp_current_bn_vnd"
 WEIGHT_YEAR_DISTANCE = 2  # years between a growth rate and the GRDP that weights it, at most
 DEFLATOR_GEO = "vn"  # whose GDP deflator the default is: the nation's (no provincial deflator in the data)
+NATION = "vn"  # whose real growth a geography without its own borrows
+# How the real growth was obtained (GrowthAssumption.rule): the words differ, so a report must not conflate them.
+MEDIUM_TERM, BORROWED, PARAMETER = "medium_term", "borrowed", "parameter"
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,10 @@ class GrowthAssumption:
     real_basis: str | Phrase  # text, or a ``text.Phrase`` shown in the report's language
     deflator_basis: str | Phrase
     years: tuple[int, ...] = ()  # the observed years averaged; empty when set by the user
+    deflator_kind: str = ASSUMED  # DERIVED when the data confirm the default (``deflator_choice``)
+    rule: str = MEDIUM_TERM  # MEDIUM_TERM (own observed rates), BORROWED (the nation's), PARAMETER (the user's)
+    borrowed_from: str | None = None  # the geography whose rates stand in (rule BORROWED)
+    window_end: int | None = None  # the last year the window could use (``window_end``)
 
     @property
     def nominal_pct(self) -> float:
@@ -70,7 +90,7 @@ class GrowthAssumption:
         return [
             Assumption("real_growth_pct", self.real_pct, "% per year", self.real_kind,
                        phrase(_L + "real_growth"), self.real_basis),
-            Assumption("deflator_pct", self.deflator_pct, "% per year", ASSUMED, phrase(_L + "deflator"),
+            Assumption("deflator_pct", self.deflator_pct, "% per year", self.deflator_kind, phrase(_L + "deflator"),
                        self.deflator_basis),
             Assumption("nominal_growth_pct", self.nominal_pct, "% per year", DERIVED,
                        phrase(_L + "nominal_growth"), nominal_basis),
@@ -182,21 +202,87 @@ def medium_term_real_growth(pkg: data.DataPackage, geo_id: str, up_to_year: int,
     return geometric_mean_pct(r.rate_pct for r in rates), rates
 
 
-def growth_assumption(pkg: data.DataPackage, geo_id: str, up_to_year: int, *, real_growth_pct: float = 0.0,
-                      deflator_pct: float, n_years: int = MEDIUM_TERM_YEARS) -> GrowthAssumption:
-    """The run's growth assumption: the user's real growth if non-zero, else the medium-term mean.
+def window_end(pkg: data.DataPackage, base_year: int | None = None) -> int:
+    """The last year a growth window may use: the data's as-of year, or ``base_year`` when that is earlier.
 
-    ``real_growth_pct`` 0 means "from data" (a papermill parameters cell cannot hold None).
+    The one rule of both reports: the digital-economy report passes no base year (its as-of year is the
+    data's), the budget report its ``start_year``.
     """
-    deflator_basis = phrase(_B + "deflator_run")
+    as_of = data.as_of_year(pkg)
+    return as_of if base_year is None else min(as_of, int(base_year))
+
+
+@dataclass(frozen=True)
+class DeflatorChoice:
+    """The run's deflator with its kind and basis (the same in both reports)."""
+
+    rate_pct: float
+    kind: str  # DERIVED (the data confirm the default) or ASSUMED
+    rule: str  # "observed_mean", "default" (not confirmed by the data) or "parameter" (set by the user)
+    basis: str | Phrase
+    observed: ObservedDeflator | None = None
+
+
+def deflator_choice(pkg: data.DataPackage, deflator_pct: float, up_to_year: int,
+                    default_pct: float | None = None) -> DeflatorChoice:
+    """Label the run's deflator: DERIVED when it is the default and the data's rounded mean deflator
+    (``observed_gdp_deflator`` up to ``up_to_year``) equals it; ASSUMED otherwise, saying why.
+
+    ``default_pct``: the notebooks' default (``registry.DEFAULT_DEFLATOR_PCT`` when None).
+    """
+    if default_pct is None:
+        from .registry import DEFAULT_DEFLATOR_PCT as default_pct  # noqa: N811 (lazy: registry is heavier)
+    rate = float(deflator_pct)
+    if rate != float(default_pct):
+        return DeflatorChoice(rate, ASSUMED, "parameter", phrase(_B + "deflator_run"))
+    observed = observed_gdp_deflator(pkg, up_to_year)
+    if observed is None:
+        return DeflatorChoice(rate, ASSUMED, "default", phrase(_D + "deflator_no_data"))
+    listed = tuple(phrase(_D + "deflator_rate", year=r.year, rate=r.rate_pct) for r in observed.real_rates)
+    basis = phrase(_D + "deflator", rate=rate, mean=observed.mean_pct, span=observed.span,
+                   first_year=observed.first_year, last_year=observed.last_year,
+                   first=observed.first_level_bn_vnd, last=observed.last_level_bn_vnd, listed=listed,
+                   sources=", ".join(observed.sources))
+    if round(observed.mean_pct, 1) != rate:
+        return DeflatorChoice(rate, ASSUMED, "default", phrase(_D + "deflator_differs", basis=basis), observed)
+    return DeflatorChoice(rate, DERIVED, "observed_mean", basis, observed)
+
+
+def growth_assumption(pkg: data.DataPackage, geo_id: str, up_to_year: int, *, real_growth_pct: float = 0.0,
+                      deflator_pct: float, n_years: int = MEDIUM_TERM_YEARS,
+                      default_deflator_pct: float | None = None) -> GrowthAssumption:
+    """The run's growth assumption: the user's real growth if non-zero, else the medium-term mean; a
+    geography without real growth in the data borrows the nation's (ASSUMED, rule BORROWED, named).
+
+    ``real_growth_pct`` 0 means "from data" (a papermill parameters cell cannot hold None). The deflator
+    is labelled by :func:`deflator_choice` over the same window. Callers pass ``up_to_year`` from
+    :func:`window_end`.
+    """
+    deflator = deflator_choice(pkg, deflator_pct, up_to_year, default_deflator_pct)
+    common = {"deflator_kind": deflator.kind, "window_end": int(up_to_year)}
     if real_growth_pct != 0:
         return GrowthAssumption(geo_id, float(real_growth_pct), float(deflator_pct), ASSUMED,
-                                phrase(_B + "real_user"), deflator_basis)
-    mean, rates = medium_term_real_growth(pkg, geo_id, up_to_year, n_years)
+                                phrase(_B + "real_user"), deflator.basis, rule=PARAMETER, **common)
+    try:
+        mean, rates = medium_term_real_growth(pkg, geo_id, up_to_year, n_years)
+    except ParameterError:
+        if geo_id == NATION:
+            raise
+        if not yearly_real_growth(pkg, NATION) or yearly_real_growth(pkg, NATION)[0].year > up_to_year:
+            raise ParameterError("real_growth_pct", f"no real GRDP growth for {geo_id} up to {up_to_year} in the data, "
+                                                    f"nor for the nation ({NATION}), whose would stand in; set "
+                                                    f"real_growth_pct") from None
+        national = growth_assumption(pkg, NATION, up_to_year, deflator_pct=deflator_pct, n_years=n_years,
+                                     default_deflator_pct=default_deflator_pct)
+        basis = phrase(_B + "nation_stands_in", geo=names(en=data.geo_name(pkg, geo_id, "en"),
+                                                          vi=data.geo_name(pkg, geo_id, "vi")),
+                       basis=national.real_basis)
+        return GrowthAssumption(geo_id, national.real_pct, float(deflator_pct), ASSUMED, basis, deflator.basis,
+                                national.years, rule=BORROWED, borrowed_from=NATION, **common)
     listed = tuple(phrase(_B + "rate", year=r.year, rate=r.rate_pct, basis=r.basis) for r in rates)
     span = f"{rates[0].year}" if len(rates) == 1 else f"{rates[0].year}-{rates[-1].year}"
     basis = phrase(_B + "real_mean", span=span, listed=listed)
     if len(rates) < n_years:
         basis = phrase(_B + "real_fewer", basis=basis, n=len(rates), intended=n_years)
-    return GrowthAssumption(geo_id, mean, float(deflator_pct), DERIVED, basis, deflator_basis,
-                            tuple(r.year for r in rates))
+    return GrowthAssumption(geo_id, mean, float(deflator_pct), DERIVED, basis, deflator.basis,
+                            tuple(r.year for r in rates), **common)

@@ -112,6 +112,10 @@ READER_COLUMNS = {
     "assumptions": ["label", "value", "unit", "kind", "basis"],
     "sensitivity_inputs": ["input_label", "case_label", "value", "period", "cumulative_spending_bn_vnd",
                            "cumulative_spending_const_bn_vnd", "change_from_run_pct"],
+    "status_quo_shares": ["label", "share_pct", "period", "cumulative_spending_bn_vnd", "cumulative_floor_bn_vnd",
+                          "cumulative_gap_bn_vnd"],
+    "coming_plan": ["scenario", "floor_pct", "year", "required_bn_vnd", "plan_bn_vnd", "plan_to_required_pct",
+                    "expenditure_bn_vnd", "plan_share_of_expenditure_pct"],
 }
 
 

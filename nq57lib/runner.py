@@ -284,6 +284,16 @@ def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any],
     return planned, skipped
 
 
+def nothing_to_run(skipped: list[dict[str, str]]) -> str:
+    """The one-line reason of a batch in which every (notebook, geography) was skipped."""
+    if not skipped:
+        return "nothing to run: no notebook and geography selected"
+    first = skipped[0]
+    reason = " ".join(str(first["reason"]).split())
+    more = f" (and {len(skipped) - 1} more skipped)" if len(skipped) > 1 else ""
+    return (f"nothing to run: every report was skipped; {first['notebook']} / {first['geo']}: {reason}{more}")
+
+
 def pick_kernel(name: str | None) -> str:
     """The kernel to run with: ``name`` if installed, else 'nq57' if installed, else 'python3'."""
     wanted = name or "nq57"
@@ -687,6 +697,8 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
 
     planned, skipped = plan_jobs(selected, list(geos or config.DEFAULT_REPORT_GEOS), overrides,
                                  unchanged=(lambda params: fingerprint(params) in reusable) if reusable else None)
+    if not planned:  # every pair skipped: a run that runs nothing is an error, said in one line, nothing written
+        raise ParameterError("geo", nothing_to_run(skipped))
     reports_dir = Path(reports_dir or config.REPORTS_DIR).resolve()
     run_id = render.new_run_id()
     try:

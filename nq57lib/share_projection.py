@@ -784,16 +784,27 @@ def split_targets(targets: Any, base_year: int) -> tuple[pd.DataFrame, pd.DataFr
     return frame[later].reset_index(drop=True), frame[~later].reset_index(drop=True)
 
 
+def target_has_passed(target_year: int, as_of_year: int) -> bool:
+    """Whether a target's year has passed as of the data: the one rule of every report (digital economy,
+    scorecard): ``target_year < as_of_year``.
+
+    The as-of year is that of the newest publication date in the data (``data.as_of_year``): data
+    published in that year speak at best for the year before it in full, so a target due at the end of
+    the as-of year is still open (projected, not assessed as passed); one due in an earlier year has passed.
+    """
+    return int(target_year) < int(as_of_year)
+
+
 def split_targets_as_of(targets: Any, as_of_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validated targets split into (ahead, passed) as of the data: passed = target year <= ``as_of_year``.
+    """Validated targets split into (ahead, passed) as of the data (:func:`target_has_passed`).
 
     The caller takes ``as_of_year`` from the newest publication date in the data; a passed target is
     assessed on the data ("target year passed", with the latest value), not projected.
     """
     frame = check_targets(targets)
     as_of = check_int("as_of_year", as_python_scalar(as_of_year), low=1900, high=LAST_YEAR)
-    ahead = frame["year"] > as_of
-    return frame[ahead].reset_index(drop=True), frame[~ahead].reset_index(drop=True)
+    passed = frame["year"].map(lambda year: target_has_passed(year, as_of)).astype(bool)
+    return frame[~passed].reset_index(drop=True), frame[passed].reset_index(drop=True)
 
 
 def target_path_points(targets: Any, base_year: int, base_share_pct: float) -> tuple[tuple[int, float], ...]:

@@ -16,7 +16,8 @@ a number chosen by us):
    A rank target set within a region (e.g. "top 3 in Southeast Asia") is not compared with world
    ranks.
 2. **As-of year.** A target year has passed when it is before the year of the newest publication
-   date among the observations (the data vintage), so a report is reproducible from its data.
+   date among the observations (the data vintage), so a report is reproducible from its data
+   (``share_projection.target_has_passed``, the digital-economy report's rule too).
 3. **Assessment.**
    - a value for the target year exists: 'met' / 'not met' (``share_projection.meets_target``);
    - the target year has passed without a value for it: 'no value for the target year';
@@ -65,7 +66,7 @@ from .errors import ParameterError, check_choice, check_int, check_number
 from .formatting import comparator_text, fmt_number
 from .progress_assessment import (EUROSTAT_SHORT_TERM_YEARS, STATUS_OF_CATEGORY, ProgressAssessment, assess_headline, eurostat_category)
 from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
-                               target_level)
+                               target_has_passed, target_level)
 from .text import section, t
 
 SHARE_INDICATOR = "de_share_pct"  # read on both definitions, as the digital-economy report reads it
@@ -582,7 +583,7 @@ def _route(pkg, row: dict, as_of: int, cache: SeriesCache, lang: str) -> _Route:
         return _Route("not assessed (period target)", kind, history, comparator)
     if target_year in years:
         return _Route("target year", kind, history, comparator)
-    if target_year < as_of:
+    if target_has_passed(target_year, as_of):  # one rule with the digital-economy report
         return _Route("no value for the target year", kind, history, comparator)
     if kind == "rate":
         return _Route("not assessed (growth-rate target)", kind, history, comparator)

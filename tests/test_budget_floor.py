@@ -73,6 +73,23 @@ def latest(frame, up_to: int):
     return frame[frame["year"] <= up_to].sort_values("year").iloc[-1]
 
 
+def latest_national_share(pkg):
+    """The nation's latest observed S&T share of budget expenditure up to 2025, recomputed from the package."""
+    rows = pkg.observations[(pkg.observations["geo_id"] == "vn")
+                            & (pkg.observations["indicator_id"] == "st_expenditure_share_pct")
+                            & (pkg.observations["year"] <= 2025)]
+    year = rows["year"].max()
+    return latest(data.series(pkg, "vn", "st_expenditure_share_pct", concept=rows[rows["year"] == year]
+                              ["concept"].iloc[0]), 2025)
+
+
+def replace_observations(pkg, observations):
+    """The package with other observations (its ranking is recomputed: data.TableSnapshot)."""
+    from dataclasses import replace
+
+    return replace(pkg, observations=observations.reset_index(drop=True))
+
+
 def vinh_phuc_plan_base(pkg) -> float:
     amount = target(pkg, "vinh-phuc-st-i-dt-budget-2025-2030")["value"]
     share = target(pkg, "vinh-phuc-st-i-dt-share-2025-2030")["value"]
@@ -114,8 +131,12 @@ def test_vinh_phuc_base_is_the_observed_ratio_times_grdp(pkg, reports):
     assert fmt_number(vinh_phuc_plan_base(pkg), "en", 0) in reports["vinh-phuc", "en"].narrative_markdown()
     for target_id in ("vinh-phuc-st-i-dt-budget-2025-2030", "vinh-phuc-st-i-dt-share-2025-2030"):
         assert target_id in base["basis"] and target(pkg, target_id)["source_id"] in base["basis"]
-    # Status quo: the plan's own share; capacity: the top of the absorption range, growing with prices.
-    assert inputs.current_share_pct == target(pkg, "vinh-phuc-st-i-dt-share-2025-2030")["value"]
+    # Status quo: observed spending (issue 22, item 8: it used to be the plan's 3 %): Vinh Phuc publishes no
+    # S&T share, so the nation's latest observed share stands in, named; the plan's share is set beside it.
+    assert inputs.current_share_pct == latest_national_share(pkg)["value"] == 0.65
+    assert B.derive_inputs(pkg, params()).items["plan_share"].value == target(
+        pkg, "vinh-phuc-st-i-dt-share-2025-2030")["value"]
+    # Capacity: the top of the absorption range, growing with prices; a plan's forecast, never "observed".
     absorption = target(pkg, "vinh-phuc-st-i-dt-absorption-2025-2030")
     assert inputs.capacity_bn_vnd == absorption["value_high"]
     assert inputs.capacity_growth_pct == inputs.deflator_pct > 0
@@ -227,7 +248,9 @@ def test_vinh_phuc_is_a_labelled_counterfactual(pkg, reports):
 
 
 def test_status_quo_equal_to_the_national_floor_is_said_once(pkg, reports):
-    report = reports["vinh-phuc", "en"]
+    # The status quo is observed spending now (0.65 %, issue 22 item 8), so the twin appears when the user
+    # sets a status quo equal to the national floor.
+    report = run_steps(params(current_share_pct=3.0), pkg)
     assert report.scalars["current_share_pct"] == report.scalars["national_floor_pct"] == 3.0
     assert report.narrative_markdown().count("zero by construction") == 1
     fig = report.figure("spending")
@@ -301,7 +324,10 @@ def test_every_source_id_resolves_and_is_listed(pkg, reports, geo):
     report = reports[geo, "en"]
     cited = source_ids_in(*report.assumptions["basis"])
     assert cited and cited <= set(pkg.sources["source_id"])
-    assert set(report.sources["source_id"]) == cited
+    # Every source listed is cited by an input's basis or by a figure set beside the floor (the plan's share,
+    # the plan-to-outturn rate, the coming year's plan: issue 22, item 8).
+    beside = source_ids_in(*B.reality_bases(B.derive_inputs(pkg, params(geo=geo))))
+    assert set(report.sources["source_id"]) == cited | beside
     for _, row in report.assumptions.iterrows():
         if row["kind"] == OBSERVED:
             assert source_ids_in(row["basis"]), row["name"]
@@ -491,22 +517,31 @@ def test_the_one_minute_answer_states_today_s_share_cost_and_range(pkg):
 
 
 def test_a_plan_or_proxy_share_is_never_called_observed_or_reached(pkg):
-    """A plan's share is a target, not spending: kind ASSUMED, 'plans to spend', no 'reached' badge;
-    the merged unit's borrowed share says 'no observed share'. The nation's observed share stays OBSERVED."""
+    """Issue 22, item 8: the status quo is observed spending. Vinh Phuc and the new Phu Tho publish no S&T
+    share, so the nation's observed share stands in (ASSUMED, named; the answer says 'no observed share',
+    never 'met'); their plan's 3 % (QD 322) is beside it, never the status quo. The nation's share is its own."""
     for geo, lang, verb, status in (
-            ("vinh-phuc", "en", "plans to spend", ("cannot tell", "cannot tell")),
-            ("vinh-phuc", "vi", "dự kiến chi", ("cannot tell", "không thể đánh giá")),
+            ("vinh-phuc", "en", "no observed S&T share", ("cannot tell", "cannot tell")),
+            ("vinh-phuc", "vi", "không có tỷ lệ chi KH&CN thực tế", ("cannot tell", "không thể đánh giá")),
             ("phu-tho-2025", "en", "no observed S&T share", ("cannot tell", "cannot tell"))):
         derivation = B.derive_inputs(pkg, params(geo=geo, lang=lang))
         share = derivation.items["share"]
-        assert share.kind == ASSUMED and share.rule in ("plan", "proxy")
+        assert share.kind == ASSUMED and share.rule == "national" and share.value == latest_national_share(pkg)["value"]
+        plan = derivation.items["plan_share"]
+        assert plan.value == 3.0 and plan.facts["geo"] == "vinh-phuc"
+        assert plan.rule == ("plan" if geo == "vinh-phuc" else "old_unit_plan")
+        basis = derivation.inputs.bases["current_share_pct"][1].render("en")
+        assert "the national share is used as a proxy" in basis and "Beside it, not used as the status quo" in basis
         paths = B.budget_paths(derivation, B.default_floors(derivation))
         answer = B.one_minute_answer(pkg, paths, None, B.verdicts(pkg, paths, lang), lang)
         assert verb in answer.paragraph and "spends" not in answer.paragraph
         national = answer.frame[answer.frame["floor"].str.contains("3[.,]0 %")]
         assert not national.empty and all(s == status for s in national["status"])
         assert "nq57-badge-met" not in answer._repr_html_()
-    vinh_phuc = B.derive_inputs(pkg, params())
+    # Only where no observed share exists at all does the plan's share stand in, labelled a plan.
+    no_share = replace_observations(pkg, pkg.observations[pkg.observations["indicator_id"] != "st_expenditure_share_pct"])
+    vinh_phuc = B.derive_inputs(no_share, params())
+    assert vinh_phuc.items["share"].rule == "plan" and vinh_phuc.items["share"].kind == ASSUMED
     assert "the plan's share, a target, not observed spending" in vinh_phuc.items["share"].basis
     assert B.derive_inputs(pkg, params(geo="vn")).items["share"].kind == OBSERVED
 
@@ -603,7 +638,7 @@ def test_the_reader_sees_names_not_ids_and_no_empty_or_twin_rows(pkg, reports):
     assert "no absorption check" in note.data and "<table" not in note.data
     milestones = table_view(reports["vn", "en"], "milestones").html
     assert "Spending / capacity" not in milestones.split("</caption>")[1] and "hidden" in milestones
-    periods = table_view(reports["vinh-phuc", "en"], "periods").html
+    periods = table_view(run_steps(params(current_share_pct=3.0), pkg), "periods").html  # status quo = 3 %
     scenarios = re.findall(r"<tr><td[^>]*>([^<]*)<", periods)
     assert len(scenarios) == 6 and not any(s == "National floor (comparison)" for s in scenarios)
     assert any("Status quo" in s and "National floor" in s for s in scenarios)
@@ -723,3 +758,117 @@ def test_no_budget_ratio_is_formed_with_grdp_from_before_its_series_break(pkg):
     added = dataclasses.replace(pkg, observations=pd.concat([obs, budget.assign(year=old)], ignore_index=True))
     years = [r["year"] for r in B._ratio_years(added, "vinh-phuc", 2025)]
     assert brk in years and old not in years
+
+
+# ------------------------------------------------------------------ beside the floor (issue 22, item 8)
+
+def test_status_quo_is_observed_with_the_plan_beside_and_the_gap_measured_from_it(pkg, reports):
+    """The new Phu Tho's gap to the status quo over 2025-2030 is measured from the nation's observed share
+    (about 78,700 bn VND), not from the 3 % plan (65,797 shown before); the plan's gap is kept beside it."""
+    share = latest_national_share(pkg)["value"]
+    for geo in ("phu-tho-2025", "vinh-phuc"):
+        report = reports[geo, "en"]
+        floor = report.tables["yearly"].query("scenario == 'floor' and 2025 <= year <= 2030")
+        spent, budget = floor["spending_bn_vnd"].sum(), floor["expenditure_bn_vnd"].sum()
+        assert report.scalars["floor_pct"] == 15.0  # the floor stays: what changes is what it is compared with
+        assert report.scalars["gap_2025_2030_bn_vnd"] == pytest.approx(spent - share / 100 * budget)
+        assert report.scalars["gap_2025_2030_vs_plan_share_bn_vnd"] == pytest.approx(spent - 0.03 * budget)
+        assert report.scalars["current_share_rule"] == "national" and report.scalars["current_share_from_geo"] == "vn"
+        assert report.scalars["plan_share_pct"] == 3.0 and report.scalars["plan_share_geo"] == "vinh-phuc"
+        shares = report.tables["status_quo_shares"].set_index(["share_basis", "period"])
+        assert shares.loc[("plan", "2025–2030"), "cumulative_gap_bn_vnd"] == pytest.approx(spent - 0.03 * budget)
+        text = report.narrative_markdown()
+        assert "so the status quo is the nation's observed share, 0.65 % (2024)" in text
+        assert "a plan, not spending" in text
+        assert "tỷ lệ thực tế của cả nước, 0,65 %" in reports[geo, "vi"].narrative_markdown()
+    from nq57lib.report_view import table_view
+
+    page = table_view(reports["phu-tho-2025", "en"], "status_quo_shares").html  # words for the reader, no ids
+    assert "the plan&#x27;s share, 3.0 % (a plan, not spending)" in page and "share basis" not in page.lower()
+    assert "plan_average" not in table_view(reports["vinh-phuc", "en"], "coming_plan").html
+    assert reports["phu-tho-2025", "en"].scalars["gap_2025_2030_bn_vnd"] == pytest.approx(78_683, abs=1)
+    assert reports["phu-tho-2025", "en"].scalars["gap_2025_2030_vs_plan_share_bn_vnd"] == pytest.approx(65_797, abs=1)
+    nation = reports["vn", "en"]
+    assert nation.scalars["current_share_rule"] == "observed" and nation.scalars["plan_share_pct"] is None
+    assert "The status quo is Vietnam's observed S&T share" in nation.narrative_markdown()
+
+
+def test_the_nation_s_plan_to_outturn_rate_is_shown_beside_its_plan_base(pkg, reports):
+    """The base (2,577,200) is a plan; the package holds the 2024 outturn (1,830,000, preliminary) and the
+    2024 plan (2,119,428): 86.3 %. It is a labelled case of the sensitivity, not the base."""
+    rows = data.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
+    rows = rows[(rows["year"] == 2024) & (rows["concept"] == "state_total")].set_index("status")["value"]
+    rate = rows["preliminary"] / rows["plan"] * 100
+    assert rate == pytest.approx(86.34, abs=0.01)
+    report = reports["vn", "en"]
+    assert report.scalars["plan_to_outturn_pct"] == pytest.approx(rate) and report.scalars["plan_to_outturn_year"] == 2024
+    assert report.scalars["base_expenditure_bn_vnd"] == 2577200.0  # the floor applies to the plan: unchanged
+    assert report.scalars["base_expenditure_at_outturn_rate_bn_vnd"] == pytest.approx(2577200.0 * rate / 100)
+    assert report.scalars["cumulative_2025_2030_at_outturn_rate_bn_vnd"] == pytest.approx(
+        report.scalars["cumulative_2025_2030_bn_vnd"] * rate / 100)
+    case = report.tables["sensitivity_inputs"].query("case == 'plan_outturn' and period == '2025–2030'")
+    assert case["value"].iloc[0] == pytest.approx(2577200.0 * rate / 100)
+    assert "2024 plan-to-outturn rate (86.3 %)" in case["case_label"].iloc[0]
+    base = record(report, "base_expenditure_bn_vnd")
+    assert "86.3 % of the plan" in base["basis"] and "vietnamnews-d3abdc3c" in base["basis"]
+    assert "in 2024, spending came to 86.3 % of the plan" in report.narrative_markdown()
+    assert "chi thực hiện bằng 86,3 % dự toán" in reports["vn", "vi"].narrative_markdown()
+    # Provinces: no year with both a plan and an outturn in the data, so no rate (and nothing said).
+    assert reports["vinh-phuc", "en"].scalars["plan_to_outturn_pct"] is None
+
+
+def test_the_coming_year_s_same_scope_plan_is_set_against_the_requirement(pkg, reports):
+    """The nation's 2026 plan for S&T, innovation and digital transformation (about 95,000 bn VND) already
+    exceeds what the 3 % floor requires in 2026 on the report's path (85,088)."""
+    plans = data.series(pkg, "vn", "st_expenditure_bn_vnd", concept="st_i_dt", statuses=["plan"]).set_index("year")
+    plan = plans.loc[2026, "value"]
+    assert plan == 95000.0
+    report = reports["vn", "en"]
+    required = report.tables["yearly"].query("scenario == 'floor' and year == 2026")["spending_bn_vnd"].iloc[0]
+    assert required == pytest.approx(85_088, abs=1)
+    assert report.scalars["coming_plan_bn_vnd"] == plan and report.scalars["coming_plan_year"] == 2026
+    assert report.scalars["coming_plan_required_bn_vnd"] == pytest.approx(required)
+    assert report.scalars["coming_plan_to_required_pct"] == pytest.approx(plan / required * 100)
+    assert report.scalars["coming_plan_to_required_pct"] > 100
+    assert "95,000 bn VND" in report.narrative_markdown() and "85,088 bn VND" in report.narrative_markdown()
+    assert set(source_ids_in(*B.reality_bases(B.derive_inputs(pkg, params(geo="vn"))))) <= set(
+        report.sources["source_id"])
+    # Vinh Phuc: its plan's yearly average (1,000) against the 15 % floor's 2026 requirement; the new Phu Tho
+    # has no plan of its own for 2026, and the report says so.
+    vinh_phuc = reports["vinh-phuc", "en"]
+    assert vinh_phuc.scalars["coming_plan_bn_vnd"] == target(pkg, "vinh-phuc-st-i-dt-budget-2025-2030")["value"]
+    assert vinh_phuc.scalars["coming_plan_rule"] == "plan_average"
+    assert reports["phu-tho-2025", "en"].scalars["coming_plan_bn_vnd"] is None
+    assert "The data hold no 2026 plan" in reports["phu-tho-2025", "en"].narrative_markdown()
+
+
+def test_capacity_is_a_plan_forecast_never_observed(pkg, reports):
+    report = reports["vinh-phuc", "en"]
+    capacity = record(report, "capacity_bn_vnd")
+    assert capacity["kind"] == ASSUMED and capacity["basis"].startswith("a plan's forecast, not an observation")
+    assert report.scalars["capacity_kind"] == ASSUMED
+    assert "is the plan's forecast, not an observation" in report.narrative_markdown()
+    assert "là dự báo của kế hoạch" in reports["vinh-phuc", "vi"].narrative_markdown()
+
+
+def test_fiscal_space_line(pkg, reports):
+    """The floor's spending above the status quo in the ramp year, as a share of the budget's growth since the
+    base year and of total spending, recomputed from the yearly table."""
+    for geo in GEOS:
+        report = reports[geo, "en"]
+        yearly = report.tables["yearly"].query("scenario == 'floor'").set_index("year")
+        extra = yearly.loc[2030, "spending_bn_vnd"] - yearly.loc[2030, "status_quo_spending_bn_vnd"]
+        growth = yearly.loc[2030, "expenditure_bn_vnd"] - yearly.loc[2025, "expenditure_bn_vnd"]
+        assert report.scalars["fiscal_year"] == 2030
+        assert report.scalars["fiscal_extra_bn_vnd"] == pytest.approx(extra)
+        assert report.scalars["fiscal_extra_share_of_growth_pct"] == pytest.approx(extra / growth * 100)
+        assert report.scalars["fiscal_extra_share_of_expenditure_pct"] == pytest.approx(
+            report.scalars["floor_pct"] - report.scalars["current_share_pct"])
+        assert "Fiscal space: in 2030" in report.narrative_markdown()
+        assert "Dư địa tài khóa" in reports[geo, "vi"].narrative_markdown()
+        assert set(report.tables["fiscal_space"]["year"]) == {2025, 2030, 2035, 2040, 2045}
+    assert reports["vn", "en"].scalars["fiscal_extra_share_of_growth_pct"] == pytest.approx(6.18, abs=0.01)
+    # A floor that takes more than the budget's whole growth says other spending must fall.
+    tight = run_steps(params(geo="vn", floor_pct=15.0, budget_growth_pct=1.0), pkg)
+    assert tight.scalars["fiscal_extra_share_of_growth_pct"] > 100
+    assert "more than the whole growth, so other spending would have to fall" in tight.narrative_markdown()

@@ -50,8 +50,10 @@ def test_fraction_floor_message_says_what_to_write(tmp_path):
 
 @pytest.mark.slow
 def test_geography_without_inputs_is_skipped_with_reason(tmp_path):
+    # Issue 22, item 9: the only report skipped means nothing ran: exit 2 with the reason on one line
+    # (this run used to exit 0 with an empty manifest), nothing written.
     out, _ = run("--notebook", "budget_floor", "--geo", "cao-bang", reports_dir=tmp_path)
-    assert out.returncode == 0, out.stderr
-    manifest = json.loads(next(tmp_path.glob("runs/*/manifest.json")).read_text(encoding="utf-8"))
-    assert manifest["counts"]["skipped"] == 1 and manifest["jobs"] == []
-    assert "cao-bang" in manifest["skipped"][0]["geo"] and manifest["skipped"][0]["reason"]
+    lines = out.stderr.strip().splitlines()
+    assert out.returncode == 2 and len(lines) == 1, out.stderr
+    assert "nothing to run" in lines[0] and "budget_floor / cao-bang: " in lines[0]
+    assert not list(tmp_path.glob("runs/*"))

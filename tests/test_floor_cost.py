@@ -501,3 +501,43 @@ def test_bad_scenario_in_result_methods():
 def test_numpy_years_are_accepted():
     inputs = toy_inputs(base_year=np.int64(2025), ramp_year=np.int64(2029))
     assert type(inputs.base_year) is int and inputs.ramp_year == 2029
+
+
+# ------------------------------------------------------------------ beside the floor (issue 22, item 8)
+
+def test_constant_share_totals_worked_example():
+    # Budget 1,000, 1,100, 1,210 in 2025-2027: a 5 % share spends 165.5; the 10 % floor 331, 165.5 more.
+    result = run_budget(toy_inputs())
+    table = budget.constant_share_totals(result, 5.0).set_index("period")
+    assert table.loc["2025–2027", "cumulative_spending_bn_vnd"] == pytest.approx(165.5)
+    assert table.loc["2025–2027", "cumulative_floor_bn_vnd"] == pytest.approx(331.0)
+    assert table.loc["2025–2027", "cumulative_gap_bn_vnd"] == pytest.approx(165.5)
+    # at the status quo's own share the gap is the engine's own gap to the status quo
+    own = budget.constant_share_totals(result, 2.0).set_index("period")
+    assert own.loc["2028–2030", "cumulative_gap_bn_vnd"] == pytest.approx(
+        period_row(result, "floor", "2028–2030")["cumulative_gap_bn_vnd"])
+    with pytest.raises(ParameterError, match="share_pct"):
+        budget.constant_share_totals(result, 120.0)
+
+
+def test_fiscal_space_worked_example():
+    """Floor 10 %, status quo 2 %, budget +10 % a year from 1,000: in 2029 the floor's extra 8 % of 1,464.1
+    (117.128) takes 117.128 / 464.1 of the growth since 2025 and (0.08 x 1.1 / 0.1) = 88 % of that year's growth."""
+    space = budget.fiscal_space(run_budget(toy_inputs()))
+    floor = space[space["scenario"] == "floor"].set_index("year")
+    assert floor.loc[2029, "extra_spending_bn_vnd"] == pytest.approx(117.128)
+    assert floor.loc[2029, "budget_growth_since_base_bn_vnd"] == pytest.approx(464.1)
+    assert floor.loc[2029, "extra_share_of_growth_pct"] == pytest.approx(117.128 / 464.1 * 100)
+    assert floor.loc[2029, "extra_share_of_increment_pct"] == pytest.approx(88.0)
+    assert floor.loc[2029, "extra_share_of_expenditure_pct"] == pytest.approx(8.0)
+    assert math.isnan(floor.loc[2025, "extra_share_of_growth_pct"])  # no growth in the base year
+    assert math.isnan(floor.loc[2025, "budget_increment_bn_vnd"])
+    ramp = space[space["scenario"] == "ramp"].set_index("year")
+    assert ramp.loc[2025, "extra_spending_bn_vnd"] == pytest.approx(0.0)  # the ramp starts at the status quo
+    assert ramp.loc[2027, "extra_share_of_growth_pct"] == pytest.approx(0.04 * 1210 / 210 * 100)  # share 6 %
+    assert list(space.columns) == list(budget.FISCAL_SPACE_COLUMNS)
+    # A budget that does not grow leaves no space: the shares of growth are missing, never infinite.
+    flat = budget.fiscal_space(run_budget(toy_inputs(budget_growth_pct=0.0)))
+    assert flat["extra_share_of_growth_pct"].isna().all() and np.isfinite(flat["extra_spending_bn_vnd"]).all()
+    with pytest.raises(ParameterError, match="scenarios"):
+        budget.fiscal_space(run_budget(toy_inputs(), scenarios=["floor"]), ["ramp"])

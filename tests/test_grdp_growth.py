@@ -65,10 +65,58 @@ def test_merged_unit_weights_old_units_by_grdp(mini_root):
     assert "weighted" in rates[0].basis
 
 
-def test_no_growth_is_a_parameter_error(mini_root):
-    pkg = _package(mini_root, [])
-    with pytest.raises(Exception, match="real_growth_pct"):
+def test_no_growth_anywhere_is_a_parameter_error(mini_root):
+    pkg = _package(mini_root, [])  # the fixture has no real growth of the nation either: nothing to borrow
+    with pytest.raises(Exception, match="real_growth_pct.*ha-noi.*nor for the nation"):
         grdp_growth.growth_assumption(pkg, "ha-noi", 2024, deflator_pct=3.5)
+
+
+def test_a_geography_without_growth_borrows_the_nation_s_labelled(mini_root):
+    """Issue 22, item 9: one rule for both reports. A missing real-growth series is borrowed from the
+    nation (it used to be borrowed by the digital-economy report and refused by the budget report),
+    labelled ASSUMED with the geography's name and the nation's years; never "set by the run"."""
+    rates = {2022: 8.0, 2023: 5.0, 2024: 7.1}
+    pkg = _package(mini_root, [_obs("vn", "grdp_growth_pct", y, v, "% y/y") for y, v in rates.items()])
+    national = grdp_growth.growth_assumption(pkg, "vn", 2024, deflator_pct=3.5)
+    g = grdp_growth.growth_assumption(pkg, "ha-noi", 2024, deflator_pct=3.5)
+    assert (g.rule, g.borrowed_from, g.real_kind) == (grdp_growth.BORROWED, "vn", ASSUMED)
+    assert national.rule == grdp_growth.MEDIUM_TERM and national.borrowed_from is None
+    assert g.real_pct == pytest.approx(national.real_pct) and g.years == national.years == (2022, 2023, 2024)
+    basis = g.real_basis.render("en")
+    assert f"no real GRDP growth of {data.geo_name(pkg, 'ha-noi', 'en')} in" in basis and "ha-noi" not in basis
+    assert "2022-2024" in basis
+    assert data.geo_name(pkg, "ha-noi", "vi") in g.real_basis.render("vi")
+    assert g.assumptions()[0].kind == ASSUMED
+    user = grdp_growth.growth_assumption(pkg, "ha-noi", 2024, real_growth_pct=6.0, deflator_pct=3.5)
+    assert (user.rule, user.real_kind) == (grdp_growth.PARAMETER, ASSUMED)
+
+
+def test_the_growth_window_ends_at_the_as_of_year_or_an_earlier_base_year(mini_root):
+    pkg = _package(mini_root, [])
+    as_of = data.as_of_year(pkg)
+    assert grdp_growth.window_end(pkg) == as_of
+    assert grdp_growth.window_end(pkg, as_of - 3) == as_of - 3
+    assert grdp_growth.window_end(pkg, as_of + 5) == as_of  # a later base year sees no more data than exists
+
+
+def test_one_deflator_label(mini_root):
+    """Issue 22, item 9: the deflator is DERIVED where the data confirm the default (the rounded mean GDP
+    deflator they imply), ASSUMED otherwise; the kind is the one the assumptions table prints."""
+    levels = {2021: 1000.0, 2023: 1000.0 * 1.05 * 1.06 * 1.04 ** 2}
+    rates = {2022: 5.0, 2023: 6.0}
+    pkg = _package(mini_root, [_obs("vn", "grdp_current_bn_vnd", y, v, "bn VND") for y, v in levels.items()]
+                   + [_obs("vn", "grdp_growth_pct", y, v, "% y/y") for y, v in rates.items()])
+    assert grdp_growth.observed_gdp_deflator(pkg, 2023).mean_pct == pytest.approx(4.0)
+    derived = grdp_growth.deflator_choice(pkg, 4.0, 2023, default_pct=4.0)
+    assert (derived.kind, derived.rule) == (DERIVED, "observed_mean") and "2022–2023" in derived.basis.render("en")
+    assert grdp_growth.growth_assumption(pkg, "vn", 2023, deflator_pct=4.0, default_deflator_pct=4.0
+                                         ).assumptions()[1].kind == DERIVED
+    differs = grdp_growth.deflator_choice(pkg, 3.5, 2023, default_pct=3.5)
+    assert (differs.kind, differs.rule) == (ASSUMED, "default") and "no longer equals" in differs.basis.render("en")
+    user = grdp_growth.deflator_choice(pkg, 4.5, 2023, default_pct=4.0)
+    assert (user.kind, user.rule) == (ASSUMED, "parameter")
+    none = grdp_growth.deflator_choice(pkg, 4.0, 2020, default_pct=4.0)
+    assert (none.kind, none.observed) == (ASSUMED, None)
 
 
 def test_merged_unit_weights_from_the_nearest_year_within_two(mini_root):

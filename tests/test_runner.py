@@ -144,6 +144,19 @@ def test_plan_dedupes_aliases_and_skips_geographies_without_data(env):
     assert [s["geo"] for s in skipped] == ["gamma", "gamma"]
 
 
+def test_a_run_in_which_every_report_is_skipped_exits_2_with_one_line_and_writes_nothing(env, tmp_path):
+    """Issue 22, item 9: a batch that runs nothing is not a success (it used to exit 0 with an empty run)."""
+    reports = tmp_path / "reports"
+    code, out, err = nq57_run(reports, "--notebook", "tiny", "--geo", "gamma")
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, err
+    assert "parameter 'geo': nothing to run" in lines[0] and "tiny / gamma: no observations of test_indicator" in lines[0]
+    assert not list(reports.glob("runs/*")), "nothing is written for a run that runs nothing"
+    two = runner.nothing_to_run([{"notebook": "a", "geo": "x", "reason": "why\nnot"},
+                                 {"notebook": "b", "geo": "y", "reason": "other"}])
+    assert "\n" not in two and two.endswith("a / x: why not (and 1 more skipped)")
+
+
 def test_overrides_apply_only_to_notebooks_that_have_the_parameter(env):
     assert runner.parse_overrides(["n=4", "title=x"], ["tiny"]) == {"n": 4, "title": "x"}
     with pytest.raises(ParameterError, match="did you mean 'title'"):

@@ -569,8 +569,12 @@ def test_damped_path_is_monotone_in_the_pace(share, growth, extra, phi):
 
 
 def test_split_targets_as_of_the_data():
-    ahead, passed = pj.split_targets_as_of(VP_TARGETS, 2025)
+    # Issue 22, item 9: a target due in the as-of year is still open (it used to count as passed here and
+    # not in the scorecard); one due before it has passed (share_projection.target_has_passed).
+    ahead, passed = pj.split_targets_as_of(VP_TARGETS, 2026)
     assert passed["target_id"].tolist() == ["vp-2025"] and ahead["target_id"].tolist() == ["vp-2030", "vp-2045"]
+    ahead, passed = pj.split_targets_as_of(VP_TARGETS, 2025)
+    assert passed.empty and ahead["target_id"].tolist() == ["vp-2025", "vp-2030", "vp-2045"]
     with pytest.raises(ParameterError, match="as_of_year"):
         pj.split_targets_as_of(VP_TARGETS, "2025")
 
