@@ -71,15 +71,19 @@ pa = _import_pandera()
 TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets", "labels")
 
 # The best-observation rule (data/README.md, ``series``): an outcome over a plan, a later revision
-# of the same producer, then the kind of publication, an unrounded figure over its rounded highlight, a point value over a bound,
+# of the same producer, a figure attributed to a producer over an unattributed one, then the kind of publication, an unrounded figure over its rounded highlight, a point value over a bound,
 # the newer release, the producer's tier, the firmer status; the source id breaks remaining ties.
 KIND_ORDER = ("statistical_publication", "official_portal", "press", "other")
 TIER_ORDER = ("statistics_office", "ministry", "government_portal", "major_newspaper", "other")
 STATUS_ORDER = ("official", "preliminary", "estimate", "plan")
+# Producers of figures (the tiers of ``attributed_to`` that name one): a figure attributed to one
+# (or published by one) beats an unattributed figure whatever the outlet.
+PRODUCER_TIERS = ("statistics_office", "ministry")
 # (sort column, words saying why the winner beat the runner-up at that step)
 RULE_STEPS = (
     ("_plan", "outcome over plan"),
     ("_superseded", "later revision by the same producer"),
+    ("_attributed", "attributed to a producer"),
     ("_kind", "kind of publication"),
     ("_rounded", "unrounded figure over its rounded highlight"),
     ("_bound", "point value over a bound"),
@@ -973,6 +977,7 @@ def _rule_keys(frame: pd.DataFrame) -> pd.DataFrame:
     group = [out[c] for c in _competition(out)] + [out["producer"]]
     latest = released.groupby([*group, is_plan]).transform("max")
     out["_superseded"] = (released < latest).astype(int)
+    out["_attributed"] = (~out["tier"].isin(PRODUCER_TIERS)).astype(int)
     rounded = out["is_rounded"].fillna(False).astype(bool)
     # A rounded figure yields only to an unrounded one of the same producer and release ("its" highlight).
     has_exact = (~rounded).groupby([*group, released]).transform("any")
@@ -1025,14 +1030,18 @@ def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None
        ``sources.producer``, else the statistics office for its own releases and for figures
        ``attributed_to`` it (a paper quoting the office reports the office's figure), else the
        publisher;
-    2. kind of publication: the producer's own statistical publication (yearbook, statistics-office
-       release, an index's own results) > official portal > press > other sites;
-    3. an unrounded figure beats its rounded highlight (same producer and release, ``is_rounded``);
-    4. a point value beats a bound (``comparator`` set: "more than ...");
-    5. the newer release (``published`` of the observation, else of its source; unknown last);
-    6. the producer's tier (``attributed_to``, else the publisher's tier);
-    7. the firmer status (official > preliminary > estimate > plan);
-    8. the source id, so the choice is deterministic.
+    2. attribution: a figure attributed to a producer (``attributed_to`` the statistics office or a
+       ministry) or published by one (the publisher's tier) beats an unattributed one, whatever the
+       outlet;
+    3. kind of publication, between figures of the same attribution: the producer's own statistical
+       publication (yearbook, statistics-office release, an index's own results) > official portal >
+       press > other sites;
+    4. an unrounded figure beats its rounded highlight (same producer and release, ``is_rounded``);
+    5. a point value beats a bound (``comparator`` set: "more than ...");
+    6. the newer release (``published`` of the observation, else of its source; unknown last);
+    7. the producer's tier (``attributed_to``, else the publisher's tier);
+    8. the firmer status (official > preliminary > estimate > plan);
+    9. the source id, so the choice is deterministic.
 
     Columns: year, value, comparator, unit, status, concept, published (the release used by the
     rule), source_id, publisher, kind, tier, url, note, derivation, rank_out_of, is_rounded,
@@ -1060,7 +1069,8 @@ def audit(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None 
     """Every candidate observation per (concept, year), ranked by the rule of ``series``, with why.
 
     One row per observation: concept, year, rank (1 = the one ``series`` returns), value,
-    comparator, status, released, source_id, kind, producer, tier, is_rounded, chosen (bool) and
+    comparator, status, released, source_id, kind, attributed_to (the producer the source attributes
+    the figure to, if any), producer, tier, is_rounded, chosen (bool) and
     ``why``: for the winner the step that chose it, for the others the step at which they lost to
     the winner. ``concept`` restricts to one definition (default: all, each ranked separately).
     """
@@ -1069,7 +1079,7 @@ def audit(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None 
     if concept is not None:
         cands = cands[cands["concept"] == concept]
     columns = ["concept", "year", "rank", "value", "comparator", "status", "released", "source_id", "kind",
-               "producer", "tier", "is_rounded", "chosen", "why"]
+               "attributed_to", "producer", "tier", "is_rounded", "chosen", "why"]
     frames = []
     for _, group in cands.groupby("concept", sort=True):
         keyed = _rule_keys(group)
@@ -1232,6 +1242,66 @@ def coverage_summary(pkg: DataPackage) -> pd.DataFrame:
                       n_sources=("source_id", "nunique"),
                       sources=("source_id", lambda s: ";".join(sorted(set(s)))))
     return out.reset_index()
+
+
+COVERAGE_YEARS = range(2019, 2026)
+
+
+def coverage_matrix(pkg: DataPackage, years: Iterable[int] = COVERAGE_YEARS,
+                    geos: Sequence[str] | None = None) -> pd.DataFrame:
+    """The unit x indicator x year matrix of the 34 units of 1 July 2025 and the nation (or ``geos``).
+
+    One row per (geo_id, indicator_id, year) for every indicator with an observation of these
+    units or their old provinces in ``years``: ``n_obs`` the unit's own observations (every
+    concept, status and vintage), ``n_old`` and ``n_old_with_data`` its old provinces (a unit
+    created by the merger) and how many of them have an observation that year, and ``basis``:
+    'own' (the unit's own figure), 'old units' (none of its own, but every old province has one,
+    as for ``merged_series``'s sum), 'some old units' or '' (nothing).
+    """
+    years = sorted({int(y) for y in years})
+    if geos is None:
+        geos = ["vn", *units(pkg, "34")]
+    olds = {g: old_units(pkg, g) for g in geos}
+    obs = pkg.observations[pkg.observations["year"].isin(years)]
+    counts = obs.groupby(["geo_id", "indicator_id", "year"]).size()
+    wanted = set(geos) | {o for parts in olds.values() for o in parts}
+    indicators = sorted(set(obs.loc[obs["geo_id"].isin(wanted), "indicator_id"]))
+    rows = []
+    for ind in indicators:
+        for geo in geos:
+            for year in years:
+                own = int(counts.get((geo, ind, year), 0))
+                parts = olds[geo]
+                with_data = sum(counts.get((o, ind, year), 0) > 0 for o in parts)
+                basis = ("own" if own else "old units" if parts and with_data == len(parts)
+                         else "some old units" if with_data else "")
+                rows.append((geo, ind, year, own, len(parts), with_data, basis))
+    return pd.DataFrame(rows, columns=["geo_id", "indicator_id", "year", "n_obs", "n_old", "n_old_with_data",
+                                       "basis"])
+
+
+def coverage_counts(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator and year of a ``coverage_matrix``: the units with their own figure, and in
+    brackets how many more are covered by every one of their old provinces ("12 (+20)"), out of
+    the units of the matrix."""
+    n_units = matrix["geo_id"].nunique()
+    own = (matrix["basis"] == "own").groupby([matrix["indicator_id"], matrix["year"]]).sum()
+    old = (matrix["basis"] == "old units").groupby([matrix["indicator_id"], matrix["year"]]).sum()
+    table = pd.DataFrame({"own": own, "old": old}).reset_index()
+    table["cell"] = [f"{a}" + (f" (+{b})" if b else "") for a, b in zip(table["own"], table["old"])]
+    out = table.pivot(index="indicator_id", columns="year", values="cell")
+    out.columns = [str(c) for c in out.columns]
+    out.index.name = f"indicator (units of {n_units})"
+    return out
+
+
+def target_coverage(pkg: DataPackage, geos: Sequence[str] | None = None) -> dict[str, int]:
+    """How many of ``geos`` (default: the nation and the 34 units) have targets of their own: any
+    target, and a digital-economy share target (``de_share_pct``)."""
+    geos = set(geos if geos is not None else ["vn", *units(pkg, "34")])
+    tg = pkg.targets[pkg.targets["geo_id"].isin(geos)]
+    return {"any": int(tg["geo_id"].nunique()),
+            "de_share_pct": int(tg.loc[tg["indicator_id"] == "de_share_pct", "geo_id"].nunique())}
 
 
 def label(kind: str, key: str, lang: str, pkg: DataPackage | None = None, default: str | None = None) -> str:

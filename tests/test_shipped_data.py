@@ -92,8 +92,9 @@ def test_resolution_57_targets_present(pkg):
 def test_merged_phu_tho_grdp_2024_sum_and_published_differ(pkg):
     m = data.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd")
     row = m[m["year"] == 2024].iloc[0]
-    # Phú Thọ's best 2024 figure is the press report (109,200) over the aggregator's (107,300): kind of publication.
-    assert row["value_sum"] == pytest.approx(173140 + 109200 + 72180)
+    # Phú Thọ's best 2024 figure is the aggregator's 107,300, attributed to the statistics office, over the
+    # press's unattributed 109,200 (issue 23: attribution before the kind of outlet).
+    assert row["value_sum"] == pytest.approx(173140 + 107300 + 72180)
     assert row["value_published"] == pytest.approx(354600)
 
 
@@ -114,18 +115,21 @@ def test_cli_data_bad_geo_exits_2():
 # ---------------------------------------------------------------- issue 11: the primary publication wins
 
 @pytest.mark.parametrize("geo_id, indicator, year, value, source_id, chosen_by", [
+    # Issue 23: the statistics office's own publications now win at the attribution step (their
+    # runners-up are unattributed), one step before the kind of publication.
     # The 2020 yearbook, not the real-estate blog's repost of a Dec-2020 estimate (122,600).
-    ("vinh-phuc", "grdp_current_bn_vnd", 2020, 123575, "thongkevinhphuc-ad5b5834", "kind of publication"),
+    ("vinh-phuc", "grdp_current_bn_vnd", 2020, 123575, "thongkevinhphuc-ad5b5834", "attributed to a producer"),
     # The 2019 yearbook's exact figure, not its rounded highlight (119,000).
     ("vinh-phuc", "grdp_current_bn_vnd", 2019, 118958, "thongkevinhphuc-fd77a535",
      "unrounded figure over its rounded highlight"),
-    ("vinh-phuc", "grdp_growth_pct", 2019, 8.10, "thongkevinhphuc-841bd16b", "kind of publication"),
-    ("vinh-phuc", "grdp_growth_pct", 2020, 2.79, "thongkevinhphuc-ad5b5834", "kind of publication"),
-    ("vinh-phuc", "grdp_growth_pct", 2021, 8.29, "danvan-e09077cc", "kind of publication"),
+    ("vinh-phuc", "grdp_growth_pct", 2019, 8.10, "thongkevinhphuc-841bd16b", "attributed to a producer"),
+    ("vinh-phuc", "grdp_growth_pct", 2020, 2.79, "thongkevinhphuc-ad5b5834", "attributed to a producer"),
+    # Issue 23: the statistics office's 8.02 (quoted by an aggregator) beats danvan.vn's unattributed 8.29.
+    ("vinh-phuc", "grdp_growth_pct", 2021, 8.02, "nghean24h-bdf08dae", "attributed to a producer"),
     # The 2022 yearbook's own figure (9.4, "ước tăng 9,4%") outranks the press's 9.54: see data/README.md.
-    ("vinh-phuc", "grdp_growth_pct", 2022, 9.4, "thongkevinhphuc-e7175951", "kind of publication"),
-    ("vinh-phuc", "grdp_per_capita_mn_vnd", 2020, 105.5, "thongkevinhphuc-ad5b5834", "kind of publication"),
-    ("vinh-phuc", "budget_revenue_bn_vnd", 2019, 35070, "thongkevinhphuc-fd77a535", "kind of publication"),
+    ("vinh-phuc", "grdp_growth_pct", 2022, 9.4, "thongkevinhphuc-e7175951", "attributed to a producer"),
+    ("vinh-phuc", "grdp_per_capita_mn_vnd", 2020, 105.5, "thongkevinhphuc-ad5b5834", "attributed to a producer"),
+    ("vinh-phuc", "budget_revenue_bn_vnd", 2019, 35070, "thongkevinhphuc-fd77a535", "attributed to a producer"),
 ])
 def test_primary_publication_wins(pkg, geo_id, indicator, year, value, source_id, chosen_by):
     s = data.series(pkg, geo_id, indicator)
@@ -135,7 +139,8 @@ def test_primary_publication_wins(pkg, geo_id, indicator, year, value, source_id
 
 def test_vinh_phuc_growth_2019_2022(pkg):
     s = data.series(pkg, "vinh-phuc", "grdp_growth_pct").set_index("year")["value"]
-    assert s.loc[2019:2022].tolist() == [8.10, 2.79, 8.29, 9.4]
+    # 2021: the statistics office's 8.02 (attributed) over danvan.vn's unattributed 8.29 (issue 23)
+    assert s.loc[2019:2022].tolist() == [8.10, 2.79, 8.02, 9.4]
 
 
 @pytest.mark.parametrize("indicator", ["agriculture_share_pct", "industry_construction_share_pct",
