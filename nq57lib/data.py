@@ -71,7 +71,8 @@ pa = _import_pandera()
 TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets", "labels")
 
 # The best-observation rule (data/README.md, ``series``): an outcome over a plan, a later revision
-# of the same producer, a figure attributed to a producer over an unattributed one, then the kind of publication, an unrounded figure over its rounded highlight, a point value over a bound,
+# of the same producer, a point value over a bound, a figure attributed to a producer over an
+# unattributed one, then the kind of publication, an unrounded figure over its rounded highlight,
 # the newer release, the producer's tier, the firmer status; the source id breaks remaining ties.
 KIND_ORDER = ("statistical_publication", "official_portal", "press", "other")
 TIER_ORDER = ("statistics_office", "ministry", "government_portal", "major_newspaper", "other")
@@ -83,10 +84,10 @@ PRODUCER_TIERS = ("statistics_office", "ministry")
 RULE_STEPS = (
     ("_plan", "outcome over plan"),
     ("_superseded", "later revision by the same producer"),
+    ("_bound", "point value over a bound"),
     ("_attributed", "attributed to a producer"),
     ("_kind", "kind of publication"),
     ("_rounded", "unrounded figure over its rounded highlight"),
-    ("_bound", "point value over a bound"),
     ("_release", "newer release"),
     ("_tier", "producer's tier"),
     ("_status", "firmer status"),
@@ -1030,14 +1031,15 @@ def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None
        ``sources.producer``, else the statistics office for its own releases and for figures
        ``attributed_to`` it (a paper quoting the office reports the office's figure), else the
        publisher;
-    2. attribution: a figure attributed to a producer (``attributed_to`` the statistics office or a
+    2. a point value beats a bound (``comparator`` set: "more than ..."), whatever its source: a
+       bound is never used as a value;
+    3. attribution: a figure attributed to a producer (``attributed_to`` the statistics office or a
        ministry) or published by one (the publisher's tier) beats an unattributed one, whatever the
        outlet;
-    3. kind of publication, between figures of the same attribution: the producer's own statistical
+    4. kind of publication, between figures of the same attribution: the producer's own statistical
        publication (yearbook, statistics-office release, an index's own results) > official portal >
        press > other sites;
-    4. an unrounded figure beats its rounded highlight (same producer and release, ``is_rounded``);
-    5. a point value beats a bound (``comparator`` set: "more than ...");
+    5. an unrounded figure beats its rounded highlight (same producer and release, ``is_rounded``);
     6. the newer release (``published`` of the observation, else of its source; unknown last);
     7. the producer's tier (``attributed_to``, else the publisher's tier);
     8. the firmer status (official > preliminary > estimate > plan);

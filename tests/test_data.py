@@ -616,3 +616,16 @@ def test_cli_coverage_writes_the_matrix(tmp_path, capsys):
     assert set(matrix["year"]) == {2024, 2025} and matrix["geo_id"].nunique() == 35
     assert main(["data", "--coverage", "--years", "2025-2019"]) == 2
     assert "--years" in capsys.readouterr().err
+
+
+def test_point_value_beats_a_bound_from_a_better_outlet(mini_root):
+    # Issue 23 (the nation's 2026 central budget): a portal's "more than 1.8 million billion" must not
+    # beat the press's exact figure from the same vote: a bound yields to any point value.
+    portal = dict(SRC_UNDATED, source_id="src-portal", published="2025-11-14")
+    pkg = _with(mini_root, [
+        _obs("vn", "budget_expenditure_bn_vnd", 2026, 1800000, "bn VND", status="plan", concept="central",
+             source="src-portal", published="2025-11-14", comparator=">"),
+        _obs("vn", "budget_expenditure_bn_vnd", 2026, 1809056, "bn VND", status="plan", concept="central",
+             source="src-press", published="2025-11-13")], [portal])
+    row = data.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="central").set_index("year").loc[2026]
+    assert (row["value"], row["chosen_by"]) == (1809056, "point value over a bound") and pd.isna(row["comparator"])
