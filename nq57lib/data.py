@@ -534,6 +534,7 @@ def _check_package(t: dict[str, pd.DataFrame]) -> None:
     _check_dates(t["sources"], t["observations"])
     _check_against_indicators(t["observations"], ind, ["value"])
     _check_inferred_concepts(t["observations"], ind)
+    _check_revises(t["observations"])
     _check_against_indicators(t["targets"], ind, ["value", "value_high"])
     targets = t["targets"]
     between = targets["comparator"] == "between"
@@ -550,6 +551,43 @@ def _check_package(t: dict[str, pd.DataFrame]) -> None:
 # --------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------
+
+FIGURE_KEY = ["geo_id", "indicator_id", "year", "concept", "status"]
+
+
+def _check_contradictions(file, known: pd.DataFrame, new: pd.DataFrame) -> None:
+    """A new point value that differs from a known one of the same (geography, indicator, year,
+    concept, status) is refused unless its ``revises`` names the source of that known figure: a new
+    year of figures must not silently contradict the package (data/README.md, "Adding a year")."""
+    points = known[known["comparator"].isna()]
+    merged = new.reset_index(drop=True).reset_index().merge(
+        points[FIGURE_KEY + ["value", "source_id"]], on=FIGURE_KEY, how="inner", suffixes=("", "_known"))
+    merged = merged[merged["comparator"].isna()]
+    differs = ~np.isclose(merged["value"].astype(float), merged["value_known"].astype(float), rtol=1e-9, atol=0)
+    for _, row in merged[np.asarray(differs, dtype=bool)].iterrows():
+        named = set(str(row["revises"]).split("|")) if pd.notna(row["revises"]) else set()
+        if row["source_id_known"] not in named:
+            raise DataError(file, f"value {row['value']:g} contradicts {row['value_known']:g} of source "
+                                  f"{row['source_id_known']} for the same geography, indicator, year, concept and "
+                                  f"status; if it is a revision, set revises to {row['source_id_known']}",
+                            row=int(row["_row"]), column="value")
+
+
+def _check_revises(observations: pd.DataFrame) -> None:
+    """``revises`` names a source that has an observation of the same figure key (and another value)."""
+    stated = observations[observations["revises"].notna()]
+    if stated.empty:
+        return
+    keys = {(*k, src): v for *k, src, v in observations[FIGURE_KEY + ["source_id", "value"]].itertuples(index=False)}
+    for _, row in stated.iterrows():
+        for target in str(row["revises"]).split("|"):
+            known = keys.get((*(row[c] for c in FIGURE_KEY), target))
+            if known is None or target == row["source_id"]:
+                raise DataError(row["_file"], f"revises {target!r}: that source has no other observation of "
+                                              f"{row['geo_id']} {row['indicator_id']} {row['year']} "
+                                              f"({row['concept']}, {row['status']})", row=int(row["_row"]),
+                                column="revises")
+
 
 def _split_env(name: str) -> tuple[str, ...]:
     return tuple(p for p in os.environ.get(name, "").split(os.pathsep) if p.strip())
@@ -625,6 +663,8 @@ def _load_cached(root: str, extra_obs: tuple[str, ...], extra_src: tuple[str, ..
             if not dupes.empty:
                 raise DataError(file, f"duplicate key ({', '.join(key)}) already in the data",
                                 row=int(dupes.iloc[0]["_row"]))
+            if kind == "observations":
+                _check_contradictions(file, tables[kind], extra)
             tables[kind] = combined
     _check_package(tables)
     return DataPackage(**tables, version=str(descriptor.get("version", "")),

@@ -629,3 +629,53 @@ def test_point_value_beats_a_bound_from_a_better_outlet(mini_root):
              source="src-press", published="2025-11-13")], [portal])
     row = data.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="central").set_index("year").loc[2026]
     assert (row["value"], row["chosen_by"]) == (1809056, "point value over a bound") and pd.isna(row["comparator"])
+
+
+# ---------------------------------------------------------------- issue 23: a new year must not contradict silently
+
+def test_new_figure_contradicting_a_known_one_needs_a_stated_revision(mini_root):
+    row = dict(status="preliminary", source="src-press", published="2026-01-05")
+    with pytest.raises(DataError, match=r"more\.csv row 2 column 'value': value 173500 contradicts 173140 of source "
+                                        r"src-gso .*set revises to src-gso"):
+        _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173500, "bn VND", **row)])
+    pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173500, "bn VND", revises="src-gso",
+                                 **row)])
+    assert 173500 in set(pkg.observations["value"])
+    # the same value from another outlet, another status, or a bound is no contradiction
+    _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173140, "bn VND", **row)])
+    _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 170000, "bn VND", status="plan",
+                           source="src-press", published="2023-12")])
+    _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 170000, "bn VND", comparator=">", **row)])
+
+
+def test_revises_must_name_a_source_of_the_same_figure(mini_root):
+    with pytest.raises(DataError, match=r"column 'revises': revises 'src-gso': that source has no other observation"):
+        _with(mini_root, [_obs("ha-noi", "grdp_growth_pct", 2024, 6.5, "% y/y", status="preliminary",
+                               source="src-press", published="2026-01-05", revises="src-gso")])
+
+
+def test_new_year_template_covers_every_unit_and_loads_once_filled(tmp_path):
+    import csv
+
+    from nq57lib import config
+
+    template = config.DATA_DIR / "templates" / "new_year_observations.csv"
+    with open(template, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+    assert reader.fieldnames == HEADERS["observations"]
+    pkg = data.load_package(use_env=False)
+    growth = {r["geo_id"] for r in rows if r["indicator_id"] == "grdp_growth_pct"}
+    assert growth == {"vn", *data.units(pkg, "34")} and len(growth) == 35
+    assert all(r["value"] == "" and r["source_id"] == "" for r in rows)  # nothing pre-filled but the keys
+    # a blank template is refused (no value), a filled row of it loads against the shipped data
+    with pytest.raises(DataError, match="value"):
+        data.load_package(extra_observations=template, use_env=False)
+    filled = dict(rows[1], value="7.5", status="estimate", source_id="vietnamplus-fc02397e", published="2026-12")
+    path = tmp_path / "mine.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=HEADERS["observations"])
+        writer.writeheader()
+        writer.writerow(filled)
+    pkg = data.load_package(extra_observations=path, use_env=False)
+    assert ((pkg.observations["year"] == 2026) & (pkg.observations["value"] == 7.5)).sum() == 1
