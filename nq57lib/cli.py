@@ -98,7 +98,7 @@ def _coverage(pkg, args: argparse.Namespace) -> int:
     counts = data.coverage_counts(matrix)
     n_units = matrix["geo_id"].nunique()
     print(f"coverage of the nation and the 34 units ({n_units} geographies), {years[0]}-{years[-1]}: units with "
-          f"their own figure (+ units covered by all their old provinces)")
+          f"a point value of their own (+ units covered by all their old provinces) /units with only a bound")
     if args.format == "csv":
         counts.to_csv(sys.stdout)
     else:

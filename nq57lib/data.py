@@ -27,6 +27,7 @@ import functools
 import io
 import json
 import os
+import re
 import unicodedata
 import weakref
 from dataclasses import dataclass
@@ -553,40 +554,47 @@ def _check_package(t: dict[str, pd.DataFrame]) -> None:
 # --------------------------------------------------------------------------------------------
 
 FIGURE_KEY = ["geo_id", "indicator_id", "year", "concept", "status"]
+# A stated revision, in an observation's note: "Revises <source_id>[|<source_id>...]: why".
+REVISES = re.compile(r"\bRevises ([a-z0-9][a-z0-9_.-]*(?:\|[a-z0-9][a-z0-9_.-]*)*)")
+
+
+def revised_sources(note) -> set[str]:
+    """The source ids an observation's note says it revises ("Revises <source_id>: ...")."""
+    if not isinstance(note, str):
+        return set()
+    return {sid.rstrip(".") for m in REVISES.finditer(note) for sid in m.group(1).split("|")}
 
 
 def _check_contradictions(file, known: pd.DataFrame, new: pd.DataFrame) -> None:
     """A new point value that differs from a known one of the same (geography, indicator, year,
-    concept, status) is refused unless its ``revises`` names the source of that known figure: a new
-    year of figures must not silently contradict the package (data/README.md, "Adding a year")."""
+    concept, status) is refused unless its note states the revision ("Revises <source_id>: why"):
+    a new year of figures must not silently contradict the package (data/README.md, "Adding a year")."""
     points = known[known["comparator"].isna()]
-    merged = new.reset_index(drop=True).reset_index().merge(
+    merged = new.reset_index(drop=True).merge(
         points[FIGURE_KEY + ["value", "source_id"]], on=FIGURE_KEY, how="inner", suffixes=("", "_known"))
     merged = merged[merged["comparator"].isna()]
     differs = ~np.isclose(merged["value"].astype(float), merged["value_known"].astype(float), rtol=1e-9, atol=0)
     for _, row in merged[np.asarray(differs, dtype=bool)].iterrows():
-        named = set(str(row["revises"]).split("|")) if pd.notna(row["revises"]) else set()
-        if row["source_id_known"] not in named:
+        if row["source_id_known"] not in revised_sources(row["note"]):
             raise DataError(file, f"value {row['value']:g} contradicts {row['value_known']:g} of source "
                                   f"{row['source_id_known']} for the same geography, indicator, year, concept and "
-                                  f"status; if it is a revision, set revises to {row['source_id_known']}",
-                            row=int(row["_row"]), column="value")
+                                  f"status; if it is a revision, say so in the note: 'Revises "
+                                  f"{row['source_id_known']}: why'", row=int(row["_row"]), column="value")
 
 
 def _check_revises(observations: pd.DataFrame) -> None:
-    """``revises`` names a source that has an observation of the same figure key (and another value)."""
-    stated = observations[observations["revises"].notna()]
+    """A note's "Revises <source_id>" names another source with an observation of the same figure key."""
+    stated = observations[observations["note"].fillna("").map(lambda n: REVISES.search(n) is not None).astype(bool)]
     if stated.empty:
         return
-    keys = {(*k, src): v for *k, src, v in observations[FIGURE_KEY + ["source_id", "value"]].itertuples(index=False)}
+    keys = set(map(tuple, observations[FIGURE_KEY + ["source_id"]].itertuples(index=False)))
     for _, row in stated.iterrows():
-        for target in str(row["revises"]).split("|"):
-            known = keys.get((*(row[c] for c in FIGURE_KEY), target))
-            if known is None or target == row["source_id"]:
-                raise DataError(row["_file"], f"revises {target!r}: that source has no other observation of "
-                                              f"{row['geo_id']} {row['indicator_id']} {row['year']} "
+        for target in sorted(revised_sources(row["note"])):
+            if target == row["source_id"] or (*(row[c] for c in FIGURE_KEY), target) not in keys:
+                raise DataError(row["_file"], f"the note revises {target!r}, but that source has no other "
+                                              f"observation of {row['geo_id']} {row['indicator_id']} {row['year']} "
                                               f"({row['concept']}, {row['status']})", row=int(row["_row"]),
-                                column="revises")
+                                column="note")
 
 
 def _split_env(name: str) -> tuple[str, ...]:
@@ -1295,10 +1303,11 @@ def coverage_matrix(pkg: DataPackage, years: Iterable[int] = COVERAGE_YEARS,
 
     One row per (geo_id, indicator_id, year) for every indicator with an observation of these
     units or their old provinces in ``years``: ``n_obs`` the unit's own observations (every
-    concept, status and vintage), ``n_old`` and ``n_old_with_data`` its old provinces (a unit
-    created by the merger) and how many of them have an observation that year, and ``basis``:
-    'own' (the unit's own figure), 'old units' (none of its own, but every old province has one,
-    as for ``merged_series``'s sum), 'some old units' or '' (nothing).
+    concept, status and vintage), ``n_points`` how many of them are point values (not bounds),
+    ``n_old`` and ``n_old_with_data`` its old provinces (a unit created by the merger) and how many
+    of them have a point value that year, and ``basis``: 'own' (a point value of its own), 'own
+    bound' (only a "more than ..." bound of its own), 'old units' (none of its own, but every old
+    province has a point value, as ``merged_series`` sums them), 'some old units' or '' (nothing).
     """
     years = sorted({int(y) for y in years})
     if geos is None:
@@ -1306,6 +1315,7 @@ def coverage_matrix(pkg: DataPackage, years: Iterable[int] = COVERAGE_YEARS,
     olds = {g: old_units(pkg, g) for g in geos}
     obs = pkg.observations[pkg.observations["year"].isin(years)]
     counts = obs.groupby(["geo_id", "indicator_id", "year"]).size()
+    points = obs[obs["comparator"].isna()].groupby(["geo_id", "indicator_id", "year"]).size()
     wanted = set(geos) | {o for parts in olds.values() for o in parts}
     indicators = sorted(set(obs.loc[obs["geo_id"].isin(wanted), "indicator_id"]))
     rows = []
@@ -1313,24 +1323,28 @@ def coverage_matrix(pkg: DataPackage, years: Iterable[int] = COVERAGE_YEARS,
         for geo in geos:
             for year in years:
                 own = int(counts.get((geo, ind, year), 0))
+                own_points = int(points.get((geo, ind, year), 0))
                 parts = olds[geo]
-                with_data = sum(counts.get((o, ind, year), 0) > 0 for o in parts)
-                basis = ("own" if own else "old units" if parts and with_data == len(parts)
+                with_data = sum(points.get((o, ind, year), 0) > 0 for o in parts)
+                basis = ("own" if own_points else "own bound" if own
+                         else "old units" if parts and with_data == len(parts)
                          else "some old units" if with_data else "")
-                rows.append((geo, ind, year, own, len(parts), with_data, basis))
-    return pd.DataFrame(rows, columns=["geo_id", "indicator_id", "year", "n_obs", "n_old", "n_old_with_data",
-                                       "basis"])
+                rows.append((geo, ind, year, own, own_points, len(parts), with_data, basis))
+    return pd.DataFrame(rows, columns=["geo_id", "indicator_id", "year", "n_obs", "n_points", "n_old",
+                                       "n_old_with_data", "basis"])
 
 
 def coverage_counts(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator and year of a ``coverage_matrix``: the units with their own figure, and in
-    brackets how many more are covered by every one of their old provinces ("12 (+20)"), out of
-    the units of the matrix."""
+    """Per indicator and year of a ``coverage_matrix``: the units with a point value of their own; in
+    brackets how many more are covered by every one of their old provinces ("12 (+20)"), and after a
+    slash how many more have only a bound of their own ("12 (+20) /3b"), out of the units of the matrix."""
     n_units = matrix["geo_id"].nunique()
-    own = (matrix["basis"] == "own").groupby([matrix["indicator_id"], matrix["year"]]).sum()
-    old = (matrix["basis"] == "old units").groupby([matrix["indicator_id"], matrix["year"]]).sum()
-    table = pd.DataFrame({"own": own, "old": old}).reset_index()
-    table["cell"] = [f"{a}" + (f" (+{b})" if b else "") for a, b in zip(table["own"], table["old"])]
+    by = [matrix["indicator_id"], matrix["year"]]
+    table = pd.DataFrame({"own": (matrix["basis"] == "own").groupby(by).sum(),
+                          "old": (matrix["basis"] == "old units").groupby(by).sum(),
+                          "bound": (matrix["basis"] == "own bound").groupby(by).sum()}).reset_index()
+    table["cell"] = [f"{a}" + (f" (+{b})" if b else "") + (f" /{c}b" if c else "")
+                     for a, b, c in zip(table["own"], table["old"], table["bound"])]
     out = table.pivot(index="indicator_id", columns="year", values="cell")
     out.columns = [str(c) for c in out.columns]
     out.index.name = f"indicator (units of {n_units})"

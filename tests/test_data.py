@@ -636,10 +636,10 @@ def test_point_value_beats_a_bound_from_a_better_outlet(mini_root):
 def test_new_figure_contradicting_a_known_one_needs_a_stated_revision(mini_root):
     row = dict(status="preliminary", source="src-press", published="2026-01-05")
     with pytest.raises(DataError, match=r"more\.csv row 2 column 'value': value 173500 contradicts 173140 of source "
-                                        r"src-gso .*set revises to src-gso"):
+                                        r"src-gso .*'Revises src-gso: why'"):
         _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173500, "bn VND", **row)])
-    pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173500, "bn VND", revises="src-gso",
-                                 **row)])
+    pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173500, "bn VND",
+                                 note="Revises src-gso: the office's revised release.", **row)])
     assert 173500 in set(pkg.observations["value"])
     # the same value from another outlet, another status, or a bound is no contradiction
     _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173140, "bn VND", **row)])
@@ -649,9 +649,10 @@ def test_new_figure_contradicting_a_known_one_needs_a_stated_revision(mini_root)
 
 
 def test_revises_must_name_a_source_of_the_same_figure(mini_root):
-    with pytest.raises(DataError, match=r"column 'revises': revises 'src-gso': that source has no other observation"):
+    with pytest.raises(DataError, match=r"column 'note': the note revises 'src-gso', but that source has no other "
+                                        r"observation of ha-noi grdp_growth_pct 2024"):
         _with(mini_root, [_obs("ha-noi", "grdp_growth_pct", 2024, 6.5, "% y/y", status="preliminary",
-                               source="src-press", published="2026-01-05", revises="src-gso")])
+                               source="src-press", published="2026-01-05", note="Revises src-gso: a misprint.")])
 
 
 def test_new_year_template_covers_every_unit_and_loads_once_filled(tmp_path):

@@ -361,14 +361,15 @@ def test_merged_unit_without_own_data_uses_the_sum_of_its_old_provinces(pkg):
 
 
 def test_province_without_targets_still_builds(pkg, build):
-    assert pkg.targets[pkg.targets["geo_id"] == "bac-kan"].empty
-    report = build("bac-kan")
+    # Issue 23 gave Bắc Kạn's successor (Thái Nguyên) targets: old Nam Định's (Ninh Bình) has none.
+    assert pkg.targets[pkg.targets["geo_id"].isin(["nam-dinh", "ninh-binh-2025"])].empty
+    report = build("nam-dinh")
     assert report.tables["targets"].empty and list(report.tables["targets"].columns) == sc.TARGET_COLUMNS
     assert report.scalars["n_targets"] == 0
     assert "no registered targets" in report.narrative[0]
     assert len(report.tables["national_targets"]) == len(pkg.targets[pkg.targets["geo_id"] == "vn"])
     dti = report.tables["panel_dti_rank_basis_63"]
-    assert dti.loc[dti["highlight"] == "geography", "geo_id"].tolist() == ["bac-kan"]
+    assert dti.loc[dti["highlight"] == "geography", "geo_id"].tolist() == ["nam-dinh"]
 
 
 # ------------------------------------------------------------------------------------------------

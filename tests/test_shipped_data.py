@@ -181,9 +181,12 @@ def test_every_source_is_dated_or_says_why(pkg):
 def test_lower_bounds_are_bounds(pkg):
     obs = pkg.observations
     bounds = obs[obs["comparator"].notna()]
-    assert len(bounds) == 4 and set(bounds["comparator"]) == {">"}
-    printed_bound = obs["note"].fillna("").str.contains(r"[Pp]rinted as '(?:more than|over) ", regex=True)
-    assert bounds.index.equals(obs[printed_bound].index)
+    # Issue 23 added the panel's bounds: 'more than' levels and ranks known only as a group ('bottom three').
+    assert len(bounds) == 18 and set(bounds["comparator"]) == {">", ">="}
+    printed_bound = obs["note"].fillna("").str.contains(r"[Pp]rinted as '(?:more than|over|above) ", regex=True)
+    assert bounds[bounds["comparator"] == ">"].index.equals(obs[printed_bound].index)
+    ranks = bounds[bounds["comparator"] == ">="]
+    assert set(ranks["unit"]) == {"rank"} and ranks["note"].str.contains("only the bound is kept").all()
 
 
 def test_target_fixes(pkg):
@@ -197,7 +200,9 @@ def test_target_fixes(pkg):
     unverified = set(t.index[t["unverified_reason"].notna()])
     assert unverified == {"vinh-phuc-de-share-2030-qd843", "vinh-phuc-dti-top15-2030",
                           "vinh-phuc-grdp-growth-to-2030", "vinh-phuc-grdp-per-capita-2030",
-                          "vinh-phuc-grdp-growth-2024"}
+                          "vinh-phuc-grdp-growth-2024",
+                          # issue 23: read only at a pre-congress press conference or in a draft
+                          "lao-cai-2025-de-share-2030", "thanh-hoa-grdp-growth-2025-2030"}
 
 
 def test_merged_growth_not_computed_across_the_basis_change(pkg):
