@@ -331,8 +331,10 @@ def _with(mini_root, observations, sources=()):
 
 def test_later_revision_of_the_same_producer_wins_whoever_reposts_it(mini_root):
     # A press repost of a newer statistics-office figure supersedes the office's own older release.
+    # (Issue 23: a figure that contradicts a known one of the same status must state the revision.)
     pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 119100, "bn VND", source="src-press",
-                                 published="2026-01-05", attributed_to="statistics_office")])
+                                 published="2026-01-05", attributed_to="statistics_office",
+                                 note="Revises src-gso: the office's revised 2019 level.")])
     row = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year").loc[2019]
     assert (row["value"], row["chosen_by"]) == (119100, "later revision by the same producer")
 
