@@ -1061,8 +1061,8 @@ def summary(pkg, geo_id: str, assessed: pd.DataFrame, panels: Mapping[str, pd.Da
 
 # Theme key -> indicators, in the order the table shows them; an indicator in none goes to 'other'.
 THEMES: dict[str, tuple[str, ...]] = {
-    "digital": ("de_share_pct", "dti_rank", "dti_score", "egdi_rank", "digital_competitiveness_rank", "online_service_usage_pct",
-                "digital_tech_enterprises_count", "digital_tech_enterprises_advanced_count", "ai_rnd_rank"),
+    "digital": ("de_share_pct", "dti_rank", "dti_score", "egdi_rank", "digital_competitiveness_rank",
+                "online_service_usage_pct", "digital_tech_enterprises_count", "digital_tech_enterprises_advanced_count", "ai_rnd_rank"),
     "spending": ("st_expenditure_share_pct", "st_expenditure_bn_vnd", "gerd_pct_gdp", "st_investment_pct_gdp",
                  "rnd_nonstate_share_pct", "social_investment_cumulative_5y_bn_vnd"),
     "innovation": ("gii_rank", "pii_rank", "innovation_dt_rank", "st_enterprises_count", "hightech_enterprises_count",
@@ -1071,8 +1071,8 @@ THEMES: dict[str, tuple[str, ...]] = {
                    "patent_growth_pct", "patent_commercialisation_pct", "hightech_export_share_pct",
                    "industrial_parks_hightech_30pct_count", "innovation_growth_contribution_pct",
                    "tfp_growth_contribution_pct"),
-    "growth": ("grdp_growth_pct", "grdp_current_bn_vnd", "grdp_per_capita_mn_vnd", "grdp_multiple_x", "budget_revenue_bn_vnd",
-               "population_persons", "hdi_index"),
+    "growth": ("grdp_growth_pct", "grdp_current_bn_vnd", "grdp_per_capita_mn_vnd", "grdp_multiple_x",
+               "budget_revenue_bn_vnd", "population_persons", "hdi_index"),
 }
 
 
