@@ -24,6 +24,8 @@ def _data_command(args: argparse.Namespace) -> int:
     pkg = data.load_package(extra_observations=args.extra_observations, extra_sources=args.extra_sources)
     if args.audit:
         return _audit(pkg, args)
+    if args.coverage:
+        return _coverage(pkg, args)
     if args.geos:
         geo = pkg.geography.copy()
         geo["system"] = [("34 (from 2025-07-01)" if str(vf) != "NaT" else "63 (until 2025-06-30)" if str(vt) != "NaT"
@@ -71,6 +73,45 @@ def _audit(pkg, args: argparse.Namespace) -> int:
     return 0
 
 
+def _coverage(pkg, args: argparse.Namespace) -> int:
+    """The unit x indicator x year matrix of the 34 units and the nation: counts per indicator and
+    year on the screen, the whole matrix as CSV with --output."""
+    import pandas as pd
+
+    from . import data
+    from .errors import ParameterError
+
+    years = data.COVERAGE_YEARS
+    if args.years:
+        first, _, last = args.years.partition("-")
+        if not (first.isdigit() and (not last or last.isdigit())) or int(last or first) < int(first):
+            raise ParameterError("--years", f"expected a year or a range such as 2019-2025, got {args.years!r}")
+        years = range(int(first), int(last or first) + 1)
+    matrix = data.coverage_matrix(pkg, years)
+    if args.output:
+        from .errors import OutputError
+
+        try:
+            matrix.to_csv(args.output, index=False)
+        except OSError as exc:
+            raise OutputError(args.output, str(exc.strerror or exc)) from exc
+    counts = data.coverage_counts(matrix)
+    n_units = matrix["geo_id"].nunique()
+    print(f"coverage of the nation and the 34 units ({n_units} geographies), {years[0]}-{years[-1]}: units with "
+          f"a point value of their own (+ units covered by all their old provinces) /units with only a bound")
+    if args.format == "csv":
+        counts.to_csv(sys.stdout)
+    else:
+        with pd.option_context("display.max_rows", None, "display.width", 200):
+            print(counts.to_string())
+    tc = data.target_coverage(pkg)
+    print(f"targets: {tc['any']} of {n_units} with any target of their own, {tc['de_share_pct']} with a "
+          f"digital-economy share target")
+    if args.output:
+        print(f"matrix written to {args.output}")
+    return 0
+
+
 def _prune_command(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
@@ -101,6 +142,11 @@ def build_parser(only_data: bool = False) -> argparse.ArgumentParser:
     p_data.add_argument("--indicator", help="indicator id (with --audit)")
     p_data.add_argument("--audit", action="store_true",
                         help="with --geo and --indicator: every candidate observation per year, which won, and why")
+    p_data.add_argument("--coverage", action="store_true",
+                        help="the unit x indicator x year matrix of the 34 units and the nation: counts per "
+                             "indicator and year (--output FILE writes the matrix as CSV)")
+    p_data.add_argument("--years", help="with --coverage: a year or a range (default 2019-2025)")
+    p_data.add_argument("--output", metavar="FILE", help="with --coverage: write the matrix to this CSV file")
     p_data.add_argument("--format", choices=("table", "csv"), default="table")
     p_data.add_argument("--extra-observations", action="append", metavar="FILE",
                         help="your own observations (CSV or Excel, same schema); repeatable")

@@ -27,6 +27,7 @@ import functools
 import io
 import json
 import os
+import re
 import unicodedata
 import weakref
 from dataclasses import dataclass
@@ -71,18 +72,23 @@ pa = _import_pandera()
 TABLES = ("geography", "mergers", "sources", "indicators", "observations", "targets", "labels")
 
 # The best-observation rule (data/README.md, ``series``): an outcome over a plan, a later revision
-# of the same producer, then the kind of publication, an unrounded figure over its rounded highlight, a point value over a bound,
+# of the same producer, a point value over a bound, a figure attributed to a producer over an
+# unattributed one, then the kind of publication, an unrounded figure over its rounded highlight,
 # the newer release, the producer's tier, the firmer status; the source id breaks remaining ties.
 KIND_ORDER = ("statistical_publication", "official_portal", "press", "other")
 TIER_ORDER = ("statistics_office", "ministry", "government_portal", "major_newspaper", "other")
 STATUS_ORDER = ("official", "preliminary", "estimate", "plan")
+# Producers of figures (the tiers of ``attributed_to`` that name one): a figure attributed to one
+# (or published by one) beats an unattributed figure whatever the outlet.
+PRODUCER_TIERS = ("statistics_office", "ministry")
 # (sort column, words saying why the winner beat the runner-up at that step)
 RULE_STEPS = (
     ("_plan", "outcome over plan"),
     ("_superseded", "later revision by the same producer"),
+    ("_bound", "point value over a bound"),
+    ("_attributed", "attributed to a producer"),
     ("_kind", "kind of publication"),
     ("_rounded", "unrounded figure over its rounded highlight"),
-    ("_bound", "point value over a bound"),
     ("_release", "newer release"),
     ("_tier", "producer's tier"),
     ("_status", "firmer status"),
@@ -529,6 +535,7 @@ def _check_package(t: dict[str, pd.DataFrame]) -> None:
     _check_dates(t["sources"], t["observations"])
     _check_against_indicators(t["observations"], ind, ["value"])
     _check_inferred_concepts(t["observations"], ind)
+    _check_revises(t["observations"])
     _check_against_indicators(t["targets"], ind, ["value", "value_high"])
     targets = t["targets"]
     between = targets["comparator"] == "between"
@@ -545,6 +552,50 @@ def _check_package(t: dict[str, pd.DataFrame]) -> None:
 # --------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------
+
+FIGURE_KEY = ["geo_id", "indicator_id", "year", "concept", "status"]
+# A stated revision, in an observation's note: "Revises <source_id>[|<source_id>...]: why".
+REVISES = re.compile(r"\bRevises ([a-z0-9][a-z0-9_.-]*(?:\|[a-z0-9][a-z0-9_.-]*)*)")
+
+
+def revised_sources(note) -> set[str]:
+    """The source ids an observation's note says it revises ("Revises <source_id>: ...")."""
+    if not isinstance(note, str):
+        return set()
+    return {sid.rstrip(".") for m in REVISES.finditer(note) for sid in m.group(1).split("|")}
+
+
+def _check_contradictions(file, known: pd.DataFrame, new: pd.DataFrame) -> None:
+    """A new point value that differs from a known one of the same (geography, indicator, year,
+    concept, status) is refused unless its note states the revision ("Revises <source_id>: why"):
+    a new year of figures must not silently contradict the package (data/README.md, "Adding a year")."""
+    points = known[known["comparator"].isna()]
+    merged = new.reset_index(drop=True).merge(
+        points[FIGURE_KEY + ["value", "source_id"]], on=FIGURE_KEY, how="inner", suffixes=("", "_known"))
+    merged = merged[merged["comparator"].isna()]
+    differs = ~np.isclose(merged["value"].astype(float), merged["value_known"].astype(float), rtol=1e-9, atol=0)
+    for _, row in merged[np.asarray(differs, dtype=bool)].iterrows():
+        if row["source_id_known"] not in revised_sources(row["note"]):
+            raise DataError(file, f"value {row['value']:g} contradicts {row['value_known']:g} of source "
+                                  f"{row['source_id_known']} for the same geography, indicator, year, concept and "
+                                  f"status; if it is a revision, say so in the note: 'Revises "
+                                  f"{row['source_id_known']}: why'", row=int(row["_row"]), column="value")
+
+
+def _check_revises(observations: pd.DataFrame) -> None:
+    """A note's "Revises <source_id>" names another source with an observation of the same figure key."""
+    stated = observations[observations["note"].fillna("").map(lambda n: REVISES.search(n) is not None).astype(bool)]
+    if stated.empty:
+        return
+    keys = set(map(tuple, observations[FIGURE_KEY + ["source_id"]].itertuples(index=False)))
+    for _, row in stated.iterrows():
+        for target in sorted(revised_sources(row["note"])):
+            if target == row["source_id"] or (*(row[c] for c in FIGURE_KEY), target) not in keys:
+                raise DataError(row["_file"], f"the note revises {target!r}, but that source has no other "
+                                              f"observation of {row['geo_id']} {row['indicator_id']} {row['year']} "
+                                              f"({row['concept']}, {row['status']})", row=int(row["_row"]),
+                                column="note")
+
 
 def _split_env(name: str) -> tuple[str, ...]:
     return tuple(p for p in os.environ.get(name, "").split(os.pathsep) if p.strip())
@@ -620,6 +671,8 @@ def _load_cached(root: str, extra_obs: tuple[str, ...], extra_src: tuple[str, ..
             if not dupes.empty:
                 raise DataError(file, f"duplicate key ({', '.join(key)}) already in the data",
                                 row=int(dupes.iloc[0]["_row"]))
+            if kind == "observations":
+                _check_contradictions(file, tables[kind], extra)
             tables[kind] = combined
     _check_package(tables)
     return DataPackage(**tables, version=str(descriptor.get("version", "")),
@@ -973,6 +1026,7 @@ def _rule_keys(frame: pd.DataFrame) -> pd.DataFrame:
     group = [out[c] for c in _competition(out)] + [out["producer"]]
     latest = released.groupby([*group, is_plan]).transform("max")
     out["_superseded"] = (released < latest).astype(int)
+    out["_attributed"] = (~out["tier"].isin(PRODUCER_TIERS)).astype(int)
     rounded = out["is_rounded"].fillna(False).astype(bool)
     # A rounded figure yields only to an unrounded one of the same producer and release ("its" highlight).
     has_exact = (~rounded).groupby([*group, released]).transform("any")
@@ -1025,14 +1079,19 @@ def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None
        ``sources.producer``, else the statistics office for its own releases and for figures
        ``attributed_to`` it (a paper quoting the office reports the office's figure), else the
        publisher;
-    2. kind of publication: the producer's own statistical publication (yearbook, statistics-office
-       release, an index's own results) > official portal > press > other sites;
-    3. an unrounded figure beats its rounded highlight (same producer and release, ``is_rounded``);
-    4. a point value beats a bound (``comparator`` set: "more than ...");
-    5. the newer release (``published`` of the observation, else of its source; unknown last);
-    6. the producer's tier (``attributed_to``, else the publisher's tier);
-    7. the firmer status (official > preliminary > estimate > plan);
-    8. the source id, so the choice is deterministic.
+    2. a point value beats a bound (``comparator`` set: "more than ..."), whatever its source: a
+       bound is never used as a value;
+    3. attribution: a figure attributed to a producer (``attributed_to`` the statistics office or a
+       ministry) or published by one (the publisher's tier) beats an unattributed one, whatever the
+       outlet;
+    4. kind of publication, between figures of the same attribution: the producer's own statistical
+       publication (yearbook, statistics-office release, an index's own results) > official portal >
+       press > other sites;
+    5. an unrounded figure beats its rounded highlight (same producer and release, ``is_rounded``);
+    6. the newer release (``published`` of the observation, else of its source; unknown last);
+    7. the producer's tier (``attributed_to``, else the publisher's tier);
+    8. the firmer status (official > preliminary > estimate > plan);
+    9. the source id, so the choice is deterministic.
 
     Columns: year, value, comparator, unit, status, concept, published (the release used by the
     rule), source_id, publisher, kind, tier, url, note, derivation, rank_out_of, is_rounded,
@@ -1060,7 +1119,8 @@ def audit(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None 
     """Every candidate observation per (concept, year), ranked by the rule of ``series``, with why.
 
     One row per observation: concept, year, rank (1 = the one ``series`` returns), value,
-    comparator, status, released, source_id, kind, producer, tier, is_rounded, chosen (bool) and
+    comparator, status, released, source_id, kind, attributed_to (the producer the source attributes
+    the figure to, if any), producer, tier, is_rounded, chosen (bool) and
     ``why``: for the winner the step that chose it, for the others the step at which they lost to
     the winner. ``concept`` restricts to one definition (default: all, each ranked separately).
     """
@@ -1069,7 +1129,7 @@ def audit(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None 
     if concept is not None:
         cands = cands[cands["concept"] == concept]
     columns = ["concept", "year", "rank", "value", "comparator", "status", "released", "source_id", "kind",
-               "producer", "tier", "is_rounded", "chosen", "why"]
+               "attributed_to", "producer", "tier", "is_rounded", "chosen", "why"]
     frames = []
     for _, group in cands.groupby("concept", sort=True):
         keyed = _rule_keys(group)
@@ -1232,6 +1292,72 @@ def coverage_summary(pkg: DataPackage) -> pd.DataFrame:
                       n_sources=("source_id", "nunique"),
                       sources=("source_id", lambda s: ";".join(sorted(set(s)))))
     return out.reset_index()
+
+
+COVERAGE_YEARS = range(2019, 2026)
+
+
+def coverage_matrix(pkg: DataPackage, years: Iterable[int] = COVERAGE_YEARS,
+                    geos: Sequence[str] | None = None) -> pd.DataFrame:
+    """The unit x indicator x year matrix of the 34 units of 1 July 2025 and the nation (or ``geos``).
+
+    One row per (geo_id, indicator_id, year) for every indicator with an observation of these
+    units or their old provinces in ``years``: ``n_obs`` the unit's own observations (every
+    concept, status and vintage), ``n_points`` how many of them are point values (not bounds),
+    ``n_old`` and ``n_old_with_data`` its old provinces (a unit created by the merger) and how many
+    of them have a point value that year, and ``basis``: 'own' (a point value of its own), 'own
+    bound' (only a "more than ..." bound of its own), 'old units' (none of its own, but every old
+    province has a point value, as ``merged_series`` sums them), 'some old units' or '' (nothing).
+    """
+    years = sorted({int(y) for y in years})
+    if geos is None:
+        geos = ["vn", *units(pkg, "34")]
+    olds = {g: old_units(pkg, g) for g in geos}
+    obs = pkg.observations[pkg.observations["year"].isin(years)]
+    counts = obs.groupby(["geo_id", "indicator_id", "year"]).size()
+    points = obs[obs["comparator"].isna()].groupby(["geo_id", "indicator_id", "year"]).size()
+    wanted = set(geos) | {o for parts in olds.values() for o in parts}
+    indicators = sorted(set(obs.loc[obs["geo_id"].isin(wanted), "indicator_id"]))
+    rows = []
+    for ind in indicators:
+        for geo in geos:
+            for year in years:
+                own = int(counts.get((geo, ind, year), 0))
+                own_points = int(points.get((geo, ind, year), 0))
+                parts = olds[geo]
+                with_data = sum(points.get((o, ind, year), 0) > 0 for o in parts)
+                basis = ("own" if own_points else "own bound" if own
+                         else "old units" if parts and with_data == len(parts)
+                         else "some old units" if with_data else "")
+                rows.append((geo, ind, year, own, own_points, len(parts), with_data, basis))
+    return pd.DataFrame(rows, columns=["geo_id", "indicator_id", "year", "n_obs", "n_points", "n_old",
+                                       "n_old_with_data", "basis"])
+
+
+def coverage_counts(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator and year of a ``coverage_matrix``: the units with a point value of their own; in
+    brackets how many more are covered by every one of their old provinces ("12 (+20)"), and after a
+    slash how many more have only a bound of their own ("12 (+20) /3b"), out of the units of the matrix."""
+    n_units = matrix["geo_id"].nunique()
+    by = [matrix["indicator_id"], matrix["year"]]
+    table = pd.DataFrame({"own": (matrix["basis"] == "own").groupby(by).sum(),
+                          "old": (matrix["basis"] == "old units").groupby(by).sum(),
+                          "bound": (matrix["basis"] == "own bound").groupby(by).sum()}).reset_index()
+    table["cell"] = [f"{a}" + (f" (+{b})" if b else "") + (f" /{c}b" if c else "")
+                     for a, b, c in zip(table["own"], table["old"], table["bound"])]
+    out = table.pivot(index="indicator_id", columns="year", values="cell")
+    out.columns = [str(c) for c in out.columns]
+    out.index.name = f"indicator (units of {n_units})"
+    return out
+
+
+def target_coverage(pkg: DataPackage, geos: Sequence[str] | None = None) -> dict[str, int]:
+    """How many of ``geos`` (default: the nation and the 34 units) have targets of their own: any
+    target, and a digital-economy share target (``de_share_pct``)."""
+    geos = set(geos if geos is not None else ["vn", *units(pkg, "34")])
+    tg = pkg.targets[pkg.targets["geo_id"].isin(geos)]
+    return {"any": int(tg["geo_id"].nunique()),
+            "de_share_pct": int(tg.loc[tg["indicator_id"] == "de_share_pct", "geo_id"].nunique())}
 
 
 def label(kind: str, key: str, lang: str, pkg: DataPackage | None = None, default: str | None = None) -> str:

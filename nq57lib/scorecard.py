@@ -69,17 +69,38 @@ class PanelSpec:
 PANELS = (
     PanelSpec("de_share_ministry", "de_share_pct", "ministry", include_nation=True),
     PanelSpec("dti_rank_basis_63", "dti_rank", "basis_63"),
+    PanelSpec("dti_rank_basis_34", "dti_rank", "basis_34"),
     PanelSpec("pii_rank_basis_63", "pii_rank", "basis_63"),
     PanelSpec("pii_rank_basis_34", "pii_rank", "basis_34"),
+    PanelSpec("grdp_growth", "grdp_growth_pct", "standard", include_nation=True),
 )
+# From this year the panels list the 34 units of 1 July 2025 (issue 23); before it the 63 provinces.
+# A concept that names its basis (basis_63, basis_34) keeps that basis whatever the year.
+PANEL_34_FROM = 2024
+
+
+def _panel_units(pkg, candidates: pd.DataFrame, concept: str) -> pd.DataFrame:
+    """The candidates of the unit system each row's year (or the concept's basis) calls for, and the nation."""
+    in_34 = set(data.units(pkg, "34")) | {NATION}
+    in_63 = set(data.units(pkg, "63")) | {NATION}
+    if concept == "basis_63":
+        keep = candidates["geo_id"].isin(in_63)
+    elif concept == "basis_34":
+        keep = candidates["geo_id"].isin(in_34)
+    else:
+        late = candidates["year"] >= PANEL_34_FROM
+        keep = (late & candidates["geo_id"].isin(in_34)) | (~late & candidates["geo_id"].isin(in_63))
+    return candidates[keep.to_numpy(dtype=bool)]
 
 
 def panel_candidates(pkg, indicator_id: str, concept: str) -> pd.DataFrame:
     """Every outcome observation of one indicator and concept, with the producer's tier, ranked per
     (geography, year) as ``data.series`` ranks them (``data.ranked_across_geographies``): ``rank`` 1 is
-    the observation ``data.series`` picks for that geography and year.
+    the observation ``data.series`` picks for that geography and year. From ``PANEL_34_FROM`` only the
+    34 units (and the nation) are listed, before it only the 63 provinces; a basis_63 or basis_34
+    concept keeps its own basis.
     """
-    return data.ranked_across_geographies(pkg, indicator_id, concept, OUTCOME_STATUSES)
+    return _panel_units(pkg, data.ranked_across_geographies(pkg, indicator_id, concept, OUTCOME_STATUSES), concept)
 
 
 def panel_year(candidates: pd.DataFrame) -> int | None:
@@ -113,6 +134,7 @@ def panel_table(pkg, spec: PanelSpec, roles: dict[str, str], lang: str) -> pd.Da
     if year is None:
         return pd.DataFrame(columns=PANEL_COLUMNS)
     best = candidates[(candidates["year"] == year) & (candidates["rank"] == 1)].copy()
+    best = best[best["comparator"].isna()]  # a bound ("32nd or lower") is never placed as a value
     geo = pkg.geography.set_index("geo_id")
     best["level"] = best["geo_id"].map(geo["level"])
     if not spec.include_nation:
@@ -353,8 +375,8 @@ def summary(pkg, geo_id: str, verdicts: pd.DataFrame, panels: Mapping[str, pd.Da
 
 # Theme key -> indicators, in the order the table shows them; an indicator in none goes to 'other'.
 THEMES: dict[str, tuple[str, ...]] = {
-    "digital": ("de_share_pct", "dti_rank", "egdi_rank", "digital_competitiveness_rank", "online_service_usage_pct",
-                "digital_tech_enterprises_count", "digital_tech_enterprises_advanced_count", "ai_rnd_rank"),
+    "digital": ("de_share_pct", "dti_rank", "dti_score", "egdi_rank", "digital_competitiveness_rank",
+                "online_service_usage_pct", "digital_tech_enterprises_count", "digital_tech_enterprises_advanced_count", "ai_rnd_rank"),
     "spending": ("st_expenditure_share_pct", "st_expenditure_bn_vnd", "gerd_pct_gdp", "st_investment_pct_gdp",
                  "rnd_nonstate_share_pct", "social_investment_cumulative_5y_bn_vnd"),
     "innovation": ("gii_rank", "pii_rank", "innovation_dt_rank", "st_enterprises_count", "hightech_enterprises_count",
@@ -363,8 +385,8 @@ THEMES: dict[str, tuple[str, ...]] = {
                    "patent_growth_pct", "patent_commercialisation_pct", "hightech_export_share_pct",
                    "industrial_parks_hightech_30pct_count", "innovation_growth_contribution_pct",
                    "tfp_growth_contribution_pct"),
-    "growth": ("grdp_growth_pct", "grdp_per_capita_mn_vnd", "grdp_multiple_x", "budget_revenue_bn_vnd",
-               "population_persons", "hdi_index"),
+    "growth": ("grdp_growth_pct", "grdp_current_bn_vnd", "grdp_per_capita_mn_vnd", "grdp_multiple_x",
+               "budget_revenue_bn_vnd", "population_persons", "hdi_index"),
 }
 
 

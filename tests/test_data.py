@@ -331,17 +331,56 @@ def _with(mini_root, observations, sources=()):
 
 def test_later_revision_of_the_same_producer_wins_whoever_reposts_it(mini_root):
     # A press repost of a newer statistics-office figure supersedes the office's own older release.
+    # (Issue 23: a figure that contradicts a known one of the same status must state the revision.)
     pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 119100, "bn VND", source="src-press",
-                                 published="2026-01-05", attributed_to="statistics_office")])
+                                 published="2026-01-05", attributed_to="statistics_office",
+                                 note="Revises src-gso: the office's revised 2019 level.")])
     row = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year").loc[2019]
     assert (row["value"], row["chosen_by"]) == (119100, "later revision by the same producer")
 
 
-def test_kind_of_publication_beats_a_newer_repost_of_another_producer(mini_root):
+def test_producer_beats_a_newer_unattributed_repost(mini_root):
+    # Issue 23: the yearbook (published by the statistics office) now wins at the attribution step,
+    # which comes before the kind of publication.
     pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 118000, "bn VND", status="estimate",
                                  source="src-blog", published="2026-02")], [SRC_BLOG])
     row = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year").loc[2019]
-    assert (row["value"], row["chosen_by"]) == (118958, "kind of publication")
+    assert (row["value"], row["chosen_by"]) == (118958, "attributed to a producer")
+
+
+def test_kind_of_publication_decides_between_figures_of_the_same_attribution(mini_root):
+    # Neither attributed: the official portal beats the newer blog post.
+    portal = dict(SRC_UNDATED, source_id="src-portal", published="2025-03")
+    pkg = _with(mini_root, [
+        _obs("ha-noi", "grdp_growth_pct", 2024, 6.52, "% y/y", status="estimate", source="src-portal",
+             published="2025-03"),
+        _obs("ha-noi", "grdp_growth_pct", 2024, 6.50, "% y/y", status="estimate", source="src-blog",
+             published="2026-02")], [portal, SRC_BLOG])
+    row = data.series(pkg, "ha-noi", "grdp_growth_pct").set_index("year").loc[2024]
+    assert (row["value"], row["chosen_by"]) == (6.52, "kind of publication")
+
+
+def test_figure_attributed_to_a_producer_beats_an_unattributed_one_whatever_the_outlet(mini_root):
+    # Issue 23 (old Phú Thọ 2024): an aggregator quoting the statistics office's preliminary figure
+    # beats a newspaper's unattributed figure, although the newspaper is the better kind of outlet.
+    pkg = _with(mini_root, [
+        _obs("ha-noi", "grdp_current_bn_vnd", 2024, 107300, "bn VND", status="preliminary", source="src-blog",
+             published="2025-04", attributed_to="statistics_office"),
+        _obs("ha-noi", "grdp_current_bn_vnd", 2024, 109200, "bn VND", status="preliminary", source="src-press",
+             published="2025-06")], [SRC_BLOG])
+    row = data.series(pkg, "ha-noi", "grdp_current_bn_vnd").set_index("year").loc[2024]
+    assert (row["value"], row["chosen_by"]) == (107300, "attributed to a producer")
+    table = data.audit(pkg, "ha-noi", "grdp_current_bn_vnd")
+    assert table["attributed_to"].fillna("").tolist() == ["statistics_office", ""]
+    assert table["why"].tolist() == ["attributed to a producer", "lost on: attributed to a producer"]
+    # attribution to a non-producer (a portal) does not count as a producer's figure
+    pkg = _with(mini_root, [
+        _obs("ha-noi", "grdp_current_bn_vnd", 2024, 107300, "bn VND", status="preliminary", source="src-blog",
+             published="2025-04", attributed_to="government_portal"),
+        _obs("ha-noi", "grdp_current_bn_vnd", 2024, 109200, "bn VND", status="preliminary", source="src-press",
+             published="2025-06")], [SRC_BLOG])
+    row = data.series(pkg, "ha-noi", "grdp_current_bn_vnd").set_index("year").loc[2024]
+    assert (row["value"], row["chosen_by"]) == (109200, "kind of publication")
 
 
 def test_unrounded_figure_beats_its_rounded_highlight(mini_root):
@@ -368,7 +407,8 @@ def test_audit_lists_every_candidate_with_why(mini_root):
     table = data.audit(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
     year = table[table["year"] == 2024]
     assert year["rank"].tolist() == [1, 2]
-    assert year["why"].tolist() == ["kind of publication", "lost on: kind of publication"]
+    # the statistics office's figure wins at the attribution step (issue 23), before the kind of outlet
+    assert year["why"].tolist() == ["attributed to a producer", "lost on: attributed to a producer"]
     assert year["chosen"].tolist() == [True, False]
     assert table.loc[table["year"] == 2018, "why"].item() == "only candidate"
 
@@ -542,3 +582,103 @@ def test_indicator_row_and_geo_row():
 def test_bad_statuses_are_refused_with_the_parameter_named(statuses, pattern):
     with pytest.raises(ParameterError, match=f"'statuses'.*{pattern}"):
         data.series(data.load_package(), "vinh-phuc", "grdp_current_bn_vnd", statuses=statuses)
+
+
+# ---------------------------------------------------------------- issue 23: coverage matrix
+
+def test_coverage_matrix_counts_own_figures_and_complete_old_units(mini_root):
+    pkg = load(mini_root)
+    m = data.coverage_matrix(pkg, years=[2019, 2024])
+    assert set(m["geo_id"]) == {"vn", "ha-noi", "phu-tho-2025"}
+    cell = m.set_index(["geo_id", "indicator_id", "year"])
+    assert cell.loc[("phu-tho-2025", "grdp_current_bn_vnd", 2024), "basis"] == "own"
+    assert cell.loc[("phu-tho-2025", "grdp_current_bn_vnd", 2024), "n_obs"] == 1
+    # 2019: Vĩnh Phúc and Hòa Bình report, old Phú Thọ does not
+    row = cell.loc[("phu-tho-2025", "grdp_current_bn_vnd", 2019)]
+    assert (row["basis"], row["n_old"], row["n_old_with_data"]) == ("some old units", 3, 2)
+    assert cell.loc[("ha-noi", "grdp_current_bn_vnd", 2024), "basis"] == ""
+    counts = data.coverage_counts(m)
+    assert counts.loc["grdp_current_bn_vnd", "2024"] == "1" and counts.loc["grdp_current_bn_vnd", "2019"] == "0"
+    # every old province reports 2024: a unit without its own figure counts in brackets
+    pkg = _with(mini_root, [_obs("phu-tho", "grdp_growth_pct", 2024, 9.53, "% y/y", status="preliminary"),
+                            _obs("hoa-binh", "grdp_growth_pct", 2024, 8.1, "% y/y", status="preliminary")])
+    counts = data.coverage_counts(data.coverage_matrix(pkg, years=[2024]))
+    assert counts.loc["grdp_growth_pct", "2024"] == "0 (+1)"
+    assert data.target_coverage(pkg) == {"any": 1, "de_share_pct": 1}
+
+
+def test_cli_coverage_writes_the_matrix(tmp_path, capsys):
+    from nq57lib.cli import main
+
+    out = tmp_path / "coverage.csv"
+    assert main(["data", "--coverage", "--years", "2024-2025", "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "grdp_current_bn_vnd" in printed and "targets:" in printed
+    matrix = pd.read_csv(out, keep_default_na=False)
+    assert set(matrix["year"]) == {2024, 2025} and matrix["geo_id"].nunique() == 35
+    assert main(["data", "--coverage", "--years", "2025-2019"]) == 2
+    assert "--years" in capsys.readouterr().err
+
+
+def test_point_value_beats_a_bound_from_a_better_outlet(mini_root):
+    # Issue 23 (the nation's 2026 central budget): a portal's "more than 1.8 million billion" must not
+    # beat the press's exact figure from the same vote: a bound yields to any point value.
+    portal = dict(SRC_UNDATED, source_id="src-portal", published="2025-11-14")
+    pkg = _with(mini_root, [
+        _obs("vn", "budget_expenditure_bn_vnd", 2026, 1800000, "bn VND", status="plan", concept="central",
+             source="src-portal", published="2025-11-14", comparator=">"),
+        _obs("vn", "budget_expenditure_bn_vnd", 2026, 1809056, "bn VND", status="plan", concept="central",
+             source="src-press", published="2025-11-13")], [portal])
+    row = data.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="central").set_index("year").loc[2026]
+    assert (row["value"], row["chosen_by"]) == (1809056, "point value over a bound") and pd.isna(row["comparator"])
+
+
+# ---------------------------------------------------------------- issue 23: a new year must not contradict silently
+
+def test_new_figure_contradicting_a_known_one_needs_a_stated_revision(mini_root):
+    row = dict(status="preliminary", source="src-press", published="2026-01-05")
+    with pytest.raises(DataError, match=r"more\.csv row 2 column 'value': value 173500 contradicts 173140 of source "
+                                        r"src-gso .*'Revises src-gso: why'"):
+        _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173500, "bn VND", **row)])
+    pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173500, "bn VND",
+                                 note="Revises src-gso: the office's revised release.", **row)])
+    assert 173500 in set(pkg.observations["value"])
+    # the same value from another outlet, another status, or a bound is no contradiction
+    _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 173140, "bn VND", **row)])
+    _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 170000, "bn VND", status="plan",
+                           source="src-press", published="2023-12")])
+    _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2024, 170000, "bn VND", comparator=">", **row)])
+
+
+def test_revises_must_name_a_source_of_the_same_figure(mini_root):
+    with pytest.raises(DataError, match=r"column 'note': the note revises 'src-gso', but that source has no other "
+                                        r"observation of ha-noi grdp_growth_pct 2024"):
+        _with(mini_root, [_obs("ha-noi", "grdp_growth_pct", 2024, 6.5, "% y/y", status="preliminary",
+                               source="src-press", published="2026-01-05", note="Revises src-gso: a misprint.")])
+
+
+def test_new_year_template_covers_every_unit_and_loads_once_filled(tmp_path):
+    import csv
+
+    from nq57lib import config
+
+    template = config.DATA_DIR / "templates" / "new_year_observations.csv"
+    with open(template, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+    assert reader.fieldnames == HEADERS["observations"]
+    pkg = data.load_package(use_env=False)
+    growth = {r["geo_id"] for r in rows if r["indicator_id"] == "grdp_growth_pct"}
+    assert growth == {"vn", *data.units(pkg, "34")} and len(growth) == 35
+    assert all(r["value"] == "" and r["source_id"] == "" for r in rows)  # nothing pre-filled but the keys
+    # a blank template is refused (no value), a filled row of it loads against the shipped data
+    with pytest.raises(DataError, match="value"):
+        data.load_package(extra_observations=template, use_env=False)
+    filled = dict(rows[1], value="7.5", status="estimate", source_id="vietnamplus-fc02397e", published="2026-12")
+    path = tmp_path / "mine.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=HEADERS["observations"])
+        writer.writeheader()
+        writer.writerow(filled)
+    pkg = data.load_package(extra_observations=path, use_env=False)
+    assert ((pkg.observations["year"] == 2026) & (pkg.observations["value"] == 7.5)).sum() == 1

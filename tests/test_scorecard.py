@@ -379,14 +379,15 @@ def test_merged_unit_without_own_data_uses_the_sum_of_its_old_provinces(pkg):
 
 
 def test_province_without_targets_still_builds(pkg, build):
-    assert pkg.targets[pkg.targets["geo_id"] == "bac-kan"].empty
-    report = build("bac-kan")
+    # Issue 23 gave Bắc Kạn's successor (Thái Nguyên) targets: old Nam Định's (Ninh Bình) has none.
+    assert pkg.targets[pkg.targets["geo_id"].isin(["nam-dinh", "ninh-binh-2025"])].empty
+    report = build("nam-dinh")
     assert report.tables["targets"].empty and list(report.tables["targets"].columns) == target_assessment.TARGET_COLUMNS
     assert report.scalars["n_targets"] == 0
     assert "no registered targets" in report.narrative[0]
     assert len(report.tables["national_targets"]) == len(pkg.targets[pkg.targets["geo_id"] == "vn"])
     dti = report.tables["panel_dti_rank_basis_63"]
-    assert dti.loc[dti["highlight"] == "geography", "geo_id"].tolist() == ["bac-kan"]
+    assert dti.loc[dti["highlight"] == "geography", "geo_id"].tolist() == ["nam-dinh"]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -558,3 +559,22 @@ def test_steps_see_an_edit_of_the_package_between_them():
     pkg.observations.loc[hit, "value"] = 12.5
     again = target_assessment.latest_values(pkg, selection, "en").set_index("target_id")
     assert again.loc[row.name, "latest_value"] == 12.5 != row["latest_value"]
+
+
+def test_panels_list_the_34_units_from_2024_and_keep_a_named_basis(pkg):
+    # Issue 23: a 2024-onward panel lists the 34 units (and the nation), never an old province; a
+    # basis_63 concept keeps the 63 provinces; a rank known only as a bound is not placed.
+    units_34 = set(data.units(pkg, "34"))
+    growth = sc.cross_province_panels(pkg, "vinh-phuc", "en")["grdp_growth"]
+    assert growth["year"].iloc[0] == 2025 and set(growth["geo_id"]) - {"vn"} <= units_34
+    assert len(growth) >= 30 and "vn" in set(growth["geo_id"])
+    assert growth.loc[growth["highlight"] == "successor", "geo_id"].tolist() == ["phu-tho-2025"]
+    candidates = sc.panel_candidates(pkg, "grdp_growth_pct", "standard")
+    old = set(data.units(pkg, "63")) - units_34
+    assert not (candidates["geo_id"].isin(old) & (candidates["year"] >= sc.PANEL_34_FROM)).any()
+    assert (candidates["geo_id"].isin(old) & (candidates["year"] < sc.PANEL_34_FROM)).any()
+    dti63 = sc.panel_candidates(pkg, "dti_rank", "basis_63")
+    assert set(dti63.loc[dti63["year"] == 2024, "geo_id"]) & old  # old provinces ranked among 63 in 2024
+    dti34 = sc.cross_province_panels(pkg, "hung-yen-2025", "en")["dti_rank_basis_34"]
+    assert dti34["year"].iloc[0] == 2024 and "hung-yen-2025" not in set(dti34["geo_id"])  # ">= 32" only
+    assert set(dti34["geo_id"]) <= units_34
