@@ -11,7 +11,7 @@ import pytest
 from nq57lib import budget_floor as B
 from nq57lib import data, grdp_growth
 from nq57lib import digital_economy as share
-from nq57lib import scorecard as sc
+from nq57lib import target_assessment as sc
 from nq57lib import share_projection
 from nq57lib.formatting import fmt_pct
 from nq57lib.params import Parameters
