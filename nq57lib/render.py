@@ -30,6 +30,7 @@ from typing import Any
 
 from . import config, report
 from .errors import OutputError, ParameterError
+from .params import default_reports_dir
 from .provenance import sha256_file
 
 PARTIAL_NOTEBOOK = ".notebook.partial.ipynb"  # papermill saves here while cells run (nq57 run, the DAG)
@@ -307,7 +308,7 @@ def render_planned(plan: dict[str, Any], runner: str = "airflow", **fields: Any)
     papermill wrote one; its record says so. Safe to repeat (a retried task): a job already
     published is rendered again from its published files.
     """
-    reports_dir = Path(plan["reports_dir"])
+    reports_dir = default_reports_dir(plan["reports_dir"])
     records = []
     for job in plan["jobs"]:
         job_dir = reports_dir / job["job_dir"]
@@ -393,8 +394,8 @@ def plan_render(paths: list[Path], results: Path | None, notebook: str | None) -
 def main(args: argparse.Namespace) -> int:
     """Run ``nq57 render``; returns 0 if every notebook had succeeded, 1 if any had failed."""
     t_start, started_utc = time.perf_counter(), utc_now()
+    reports_dir = default_reports_dir(args.reports_dir)  # never data/, notebooks/, nq57lib/ or the root
     planned = plan_render(args.executed, args.results, args.notebook)
-    reports_dir = Path(args.reports_dir or config.REPORTS_DIR).resolve()
     run_id = new_run_id()
     try:
         (reports_dir / "runs" / run_id).mkdir(parents=True)

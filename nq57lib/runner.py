@@ -33,7 +33,8 @@ from typing import Any, Callable, Iterator
 
 from . import config, render, report, reuse
 from .errors import ParameterError, check_choice, shorten
-from .params import Parameters, parameters_cell, parse_override, spec_for, validate_parameters
+from .params import (Parameters, default_reports_dir, parameters_cell, parse_override, spec_for,
+                     validate_parameters)
 from .provenance import sha256_file
 from .registry import SPECS
 from .render import PARTIAL_NOTEBOOK, STAGING_RESULTS, first_line, utc_now
@@ -591,6 +592,7 @@ def main(args: argparse.Namespace) -> int:
     skip_slow_optional_imports()
 
     # 1. Check everything and create the run folder; nothing is written before the checks passed.
+    args.reports_dir = default_reports_dir(args.reports_dir)  # never data/, notebooks/, nq57lib/ or the root
     use_extra_files(getattr(args, "extra_observations", None), getattr(args, "extra_sources", None))
     kernel = pick_kernel(args.kernel)
     force = getattr(args, "force", False)
@@ -634,7 +636,7 @@ def main(args: argparse.Namespace) -> int:
 
 def reusable_reports(reports_dir: str | Path | None) -> dict[str, dict]:
     """Fingerprint -> the newest successful job of an earlier run into ``reports_dir`` with its files."""
-    folder = Path(reports_dir or config.REPORTS_DIR).resolve()
+    folder = default_reports_dir(reports_dir)
     manifests, _ = report.read_manifests(folder)
     return reuse.reusable_jobs(manifests, folder)
 
@@ -687,7 +689,7 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
 
     planned, skipped = plan_jobs(selected, list(geos or config.DEFAULT_REPORT_GEOS), overrides,
                                  unchanged=(lambda params: fingerprint(params) in reusable) if reusable else None)
-    reports_dir = Path(reports_dir or config.REPORTS_DIR).resolve()
+    reports_dir = default_reports_dir(reports_dir)
     run_id = render.new_run_id()
     try:
         (reports_dir / "runs" / run_id).mkdir(parents=True)
