@@ -342,15 +342,58 @@ def write_manifest(run_dir: str | Path, manifest: Mapping[str, Any]) -> Path:
     return atomic_write_text(Path(run_dir) / MANIFEST_NAME, dumps_json(dict(manifest)))
 
 
+# A run folder's name: the UTC start and a random suffix (``render.new_run_id``). Prune touches only these.
+RUN_ID_PATTERN = r"^[0-9]{8}T[0-9]{6}Z-[0-9a-z]+$"
+# A link in the index: a plain relative path inside the reports folder (no scheme, host, "..", backslash).
+_RELATIVE_LINK = r"^(?![/\\])(?!.*//)(?!(.*/)?\.\.?(/|$))[A-Za-z0-9_./@+=-]+$"
+_TEXT = {"type": "string"}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_PLAIN_NAME = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "maxLength": 200}
+_LINK = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": _RELATIVE_LINK, "maxLength": 1000}]}
+MANIFEST_JSON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["schema", "run_id", "jobs", "duration_s"],
+    "properties": {
+        "schema": {"const": MANIFEST_SCHEMA},
+        "run_id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*$", "maxLength": 100},
+        "runner": _TEXT, "started_utc": _TEXT, "finished_utc": _TEXT, "duration_s": {"type": "number"},
+        "interrupted": {"type": "boolean"}, "nq57lib_version": _TEXT, "python": _TEXT, "kernel": _TEXT,
+        "reused": {"type": "integer"}, "overrides": {"type": "object"},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "data": {"type": "object", "properties": {"version": _TEXT, "checksum": _TEXT,
+                                                  "extra_files": {"type": "array", "items": _TEXT}}},
+        "jobs": {"type": "array", "items": {
+            "type": "object",
+            "required": ["notebook", "geo", "status"],
+            "properties": {
+                "notebook": _PLAIN_NAME, "geo": _PLAIN_NAME, "status": {"type": "string", "maxLength": 40},
+                "parameters": {"type": "object"}, "started_utc": _TEXT_OR_NULL, "finished_utc": _TEXT_OR_NULL,
+                "duration_s": _NUMBER_OR_NULL, "execute_s": _NUMBER_OR_NULL, "export_s": _NUMBER_OR_NULL,
+                "report_html": _LINK, "executed_notebook": _LINK, "results_dir": _LINK, "error": _TEXT_OR_NULL,
+                "reused": {"type": "boolean"}, "reused_from": _TEXT_OR_NULL,
+            },
+        }},
+        "skipped": {"type": "array", "items": {"type": "object", "required": ["notebook", "geo", "reason"],
+                                               "properties": {"notebook": _TEXT, "geo": _TEXT, "reason": _TEXT}}},
+    },
+}
+
+
 def read_manifests(reports_dir: str | Path) -> tuple[list[dict], list[str]]:
     """Manifests of all finished runs (newest first) and ids of run folders without one.
 
-    A manifest that is not valid JSON, or not one of ours (another schema, a field of the wrong
-    type), is skipped with a one-line warning on stderr, so one bad file never breaks later runs.
+    Run records are data and are validated as such: a manifest that is not valid JSON, not one of
+    ours, or fails ``MANIFEST_JSON_SCHEMA`` (a field of the wrong type, a link out of the reports
+    folder), whose ``run_id`` is not its folder's name (a copied run folder), or a run folder that is a
+    symbolic link, is skipped with a one-line warning on stderr, so one bad file never breaks later runs.
     """
     runs_dir = Path(reports_dir) / "runs"
     manifests, incomplete = [], []
     for run_dir in sorted(runs_dir.iterdir(), reverse=True) if runs_dir.is_dir() else []:
+        if run_dir.is_symlink():
+            print(f"nq57: warning: skipped {run_dir}: a symbolic link, not a run folder", file=sys.stderr)
+            continue
         if not run_dir.is_dir():
             continue
         path = run_dir / MANIFEST_NAME
@@ -360,8 +403,10 @@ def read_manifests(reports_dir: str | Path) -> tuple[list[dict], list[str]]:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
             problem = manifest_problem(manifest)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             problem = f"unreadable ({type(exc).__name__})"
+        if problem is None and manifest["run_id"] != run_dir.name:
+            problem = f"its run_id {manifest['run_id']!r} is not its folder's name (a copied run?)"
         if problem is not None:
             print(f"nq57: warning: skipped {path}: {problem}", file=sys.stderr)
             continue
@@ -370,29 +415,22 @@ def read_manifests(reports_dir: str | Path) -> tuple[list[dict], list[str]]:
 
 
 def manifest_problem(manifest: Any) -> str | None:
-    """Why ``manifest`` is not a run manifest of this schema the index can show, or None."""
+    """Why ``manifest`` is not a run manifest of this schema (``MANIFEST_JSON_SCHEMA``), in one line, or None."""
+    import jsonschema
+
     if not isinstance(manifest, dict) or manifest.get("schema") != MANIFEST_SCHEMA:
         return "not an nq57 run manifest (schema)"
-    if not isinstance(manifest.get("run_id"), str) or not isinstance(manifest.get("jobs"), list):
-        return "run_id or jobs missing"
-    if not isinstance(manifest.get("duration_s"), (int, float)) or isinstance(manifest.get("duration_s"), bool):
-        return "duration_s is not a number"
-    for field in ("counts", "data"):
-        if not isinstance(manifest.get(field, {}), dict):
-            return f"{field} is not an object"
-    for job in manifest["jobs"]:
-        if not isinstance(job, dict) or not all(isinstance(job.get(k), str) for k in ("notebook", "geo", "status")):
-            return "a job lacks notebook, geo or status"
-        if not isinstance(job.get("duration_s") or 0, (int, float)):
-            return "a job's duration_s is not a number"
-        for key in ("report_html", "executed_notebook", "results_dir", "error"):
-            if job.get(key) is not None and not isinstance(job[key], str):
-                return f"a job's {key} is not text"
-    if not isinstance(manifest.get("skipped", []), list) or not all(
-            isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("notebook", "geo", "reason"))
-            for s in manifest.get("skipped", [])):
-        return "skipped is malformed"
-    return None
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(MANIFEST_JSON_SCHEMA).iter_errors(manifest))
+    if error is None:
+        return None
+    where = "/".join(str(part) for part in error.absolute_path) or "(top)"
+    return f"{where}: {shorten_text(error.message, 160)}"
+
+
+def shorten_text(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # Parameters that say which report a job is, not how it was computed (never make a run a what-if).
@@ -497,23 +535,31 @@ def update_index(reports_dir: str | Path, generated_utc: str) -> Path:
 def prune_runs(reports_dir: str | Path, keep: int, generated_utc: str) -> list[str]:
     """Remove finished runs older than the ``keep`` newest; return the removed run ids (oldest last).
 
-    Never removed: a run that holds a latest report (default, or what-if where no default exists), and a
-    run folder without a manifest (in progress, or interrupted: the runner's own business). Runs the index
-    lock, moves each run out of ``runs/`` in one rename, deletes it, then rebuilds the index.
+    Decided from folder names and its own checks, never from what a manifest claims: only a real
+    folder (not a link) under ``runs/`` named like a run id (``RUN_ID_PATTERN``) whose valid manifest
+    names that same folder counts as a run; the ``keep`` newest by name are kept. Never removed: a run
+    that holds a latest report (default, or what-if where no default exists), a run folder without a
+    manifest (in progress, or interrupted: the runner's own business), anything else under ``runs/``.
+    A missing reports folder is an error (nothing is created). Runs under the index lock, moves each
+    run out of ``runs/`` in one rename, deletes it, then rebuilds the index.
     """
     import shutil
 
     if keep < 0:
         raise ParameterError("--keep", f"must be 0 or more, got {keep}")
     reports_dir = Path(reports_dir)
+    if not reports_dir.is_dir() or not (reports_dir / "runs").is_dir():
+        raise ParameterError("reports-dir", f"{reports_dir}: no runs/ folder here; nothing to prune")
     removed = []
     with locked(reports_dir / ".index.lock"):
-        manifests, _ = read_manifests(reports_dir)
+        manifests, _ = read_manifests(reports_dir)  # valid, run_id == folder name, no links; newest first
+        runs = [m for m in manifests if re.fullmatch(RUN_ID_PATTERN, m["run_id"])]
         protected = {row["run_id"] for row in latest_reports(manifests)}
-        for manifest in manifests[keep:]:
+        for manifest in runs[keep:]:
             run_id = manifest["run_id"]
             run_dir = reports_dir / "runs" / run_id
-            if run_id in protected or Path(run_id).name != run_id or not (run_dir / MANIFEST_NAME).is_file():
+            if (run_id in protected or run_dir.is_symlink() or not run_dir.is_dir()
+                    or not (run_dir / MANIFEST_NAME).is_file()):
                 continue
             trash = reports_dir / f".pruning-{run_id}"
             os.replace(run_dir, trash)
@@ -538,7 +584,7 @@ code { font-size: 90%; }
 
 
 def _link(path: str | None, text: str) -> str:
-    if not path:
+    if not path or not re.fullmatch(_RELATIVE_LINK, path):  # never a link off the reports folder
         return ""
     return f'<a href="{html.escape(quote(path))}">{html.escape(text)}</a>'
 

@@ -146,3 +146,108 @@ def test_output_dir_may_not_be_the_clone_root():
 def test_a_reports_folder_inside_the_clone_is_fine(tmp_path):
     plan = runner.plan_run(["budget_floor"], ["vn"], {}, tmp_path / "reports")
     assert Path(plan["reports_dir"]) == (tmp_path / "reports").resolve()
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. Run records are data, validated; prune decides from folder names and its own checks
+
+def write_run(reports: Path, folder: str, **changes) -> Path:
+    """A finished run with one successful job and its files, as ``nq57 run`` leaves it; ``changes``
+    replace manifest fields (``job`` replaces fields of the job)."""
+    rel = f"runs/{folder}/budget_floor/vn"
+    (reports / rel / "results").mkdir(parents=True)
+    for name in ("notebook.ipynb", "report.html"):
+        (reports / rel / name).write_text("{}", encoding="utf-8")
+    job = {"notebook": "budget_floor", "geo": "vn", "status": "ok", "parameters": {"geo": "vn", "lang": "en"},
+           "started_utc": "2026-01-01T00:00:00Z", "finished_utc": "2026-01-01T00:00:05Z", "duration_s": 5.0,
+           "executed_notebook": f"{rel}/notebook.ipynb", "report_html": f"{rel}/report.html",
+           "results_dir": f"{rel}/results", "error": None, **changes.pop("job", {})}
+    manifest = {"schema": report.MANIFEST_SCHEMA, "run_id": folder, "runner": "nq57 run",
+                "started_utc": "2026-01-01T00:00:00Z", "finished_utc": "2026-01-01T00:00:06Z", "duration_s": 6.0,
+                "interrupted": False, "counts": {"ok": 1, "failed": 0, "skipped": 0, "not_run": 0},
+                "data": {"version": "1", "checksum": "abc", "extra_files": []}, "overrides": {},
+                "jobs": [job], "skipped": [], **changes}
+    (reports / "runs" / folder / report.MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    return reports / "runs" / folder
+
+
+RUNS = ("20260101T000000Z-aaaaaa", "20260102T000000Z-bbbbbb", "20260103T000000Z-cccccc")
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"finished_utc": 5}, "finished_utc"),
+    ({"job": {"finished_utc": 5}}, "finished_utc"),
+    ({"job": {"parameters": ["lang"]}}, "parameters"),
+    ({"run_id": ".."}, "run_id"),
+    ({"job": {"report_html": "//evil.example/x.html"}}, "report_html"),
+    ({"job": {"results_dir": "https:evil.example"}}, "results_dir"),
+    ({"job": {"executed_notebook": "../../etc/passwd"}}, "executed_notebook"),
+    ({"counts": {"ok": "1"}}, "counts"),
+])
+def test_a_manifest_failing_its_schema_is_skipped_with_one_line_and_the_index_rebuilds(tmp_path, capsys,
+                                                                                        changes, field):
+    reports = tmp_path / "reports"
+    write_run(reports, RUNS[0])
+    bad = write_run(reports, RUNS[1], **changes)
+    report.update_index(reports, "now")  # no traceback
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and str(bad / report.MANIFEST_NAME) in warnings[0] and field in warnings[0], warnings
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert f"Run {RUNS[0]}" in index and RUNS[1] not in index and "evil.example" not in index
+    assert [r["run_id"] for r in json.loads((reports / "latest.json").read_text())["reports"]] == [RUNS[0]]
+
+
+def test_a_later_nq57_run_still_ends_with_a_rebuilt_index(monkeypatch, tmp_path):
+    """The issue's case: after a manifest with ``"finished_utc": 5`` every later run ended in a traceback."""
+    reports = tmp_path / "reports"
+    write_run(reports, RUNS[0], job={"finished_utc": 5})
+    monkeypatch.setattr(runner, "execute_batch", lambda jobs, workers, **kw: ([], False))
+    code, out, err = nq57("run", "--notebook", "budget_floor", "--geo", "vn", "--reports-dir", str(reports),
+                          "--force")
+    assert "Traceback" not in err and "index:" in out, err
+    assert code == 0 and (reports / "index.html").is_file()
+
+
+def test_prune_keeps_the_newest_run_when_a_copy_of_it_is_in_runs(tmp_path):
+    """``cp -a runs/<newest> runs/0-backup; nq57 prune --keep 1`` deleted the newest (its id came from the copy)."""
+    reports = tmp_path / "reports"
+    write_run(reports, RUNS[0])  # the latest default report (kept as such)
+    for run_id in RUNS[1:]:  # what-if runs (lang vi): the newest is kept by --keep 1 only
+        write_run(reports, run_id, job={"parameters": {"geo": "vn", "lang": "vi"}})
+    shutil.copytree(reports / "runs" / RUNS[-1], reports / "runs" / "0-backup", symlinks=True)
+    code, out, _ = nq57("prune", "--keep", "1", "--reports-dir", str(reports))
+    assert code == 0
+    left = sorted(p.name for p in (reports / "runs").iterdir())
+    assert RUNS[-1] in left and "0-backup" in left  # the newest run and the copy (not a run: not its name) stay
+    assert RUNS[0] in left and RUNS[1] not in left
+
+
+def test_prune_survives_a_dotdot_run_id_and_never_follows_a_link(tmp_path):
+    reports = tmp_path / "reports"
+    for run_id in RUNS:
+        write_run(reports, run_id, job={"parameters": {"geo": "vn", "lang": "vi"}})
+    write_run(reports, "20260104T000000Z-dddddd", run_id="..")
+    elsewhere = tmp_path / "elsewhere"
+    target = write_run(elsewhere, "20251231T000000Z-eeeeee")
+    (reports / "runs" / "20251231T000000Z-eeeeee").symlink_to(target, target_is_directory=True)
+    code, out, err = nq57("prune", "--keep", "1", "--reports-dir", str(reports))
+    assert code == 0 and "Traceback" not in err
+    assert (target / report.MANIFEST_NAME).is_file() and (reports / "runs" / "20251231T000000Z-eeeeee").is_symlink()
+    assert (reports / "runs" / "20260104T000000Z-dddddd").is_dir()  # a run whose manifest is invalid is left alone
+    assert (reports / "runs" / RUNS[-1]).is_dir() and not (reports / "runs" / RUNS[0]).exists()
+    assert tmp_path.is_dir() and (reports / "runs").is_dir()
+
+
+def test_prune_never_creates_a_missing_folder(tmp_path):
+    missing = tmp_path / "no-such-reports"
+    code, _, err = nq57("prune", "--keep", "1", "--reports-dir", str(missing))
+    one_line_naming(code, err, "reports-dir")
+    assert not missing.exists()
+
+
+def test_an_index_link_never_leaves_the_reports_folder():
+    row = {"notebook": "budget_floor", "geo": "vn", "run_id": RUNS[0], "finished_utc": "", "lang": "en",
+           "report_html": "https://evil.example/r.html", "results_dir": "//evil.example", "executed_notebook": None,
+           "what_if": False, "differing_parameters": {}, "extra_files": []}
+    page = report.render_index([], [], [row], "now")
+    assert "evil.example" not in page
