@@ -311,6 +311,11 @@ def render_planned(plan: dict[str, Any], runner: str = "airflow", **fields: Any)
     reports_dir = default_reports_dir(plan["reports_dir"])
     records = []
     for job in plan["jobs"]:
+        if job.get("reuse"):  # unchanged since an earlier successful run: its files are linked, not rendered
+            from .reuse import reuse_job
+
+            records.append(reuse_job(job["reuse"], reports_dir, job["job_dir"], utc_now(), utc_now()))
+            continue
         job_dir = reports_dir / job["job_dir"]
         source = next((p for p in (Path(job["output_nb"]), job_dir / "notebook.ipynb") if p.is_file()), None)
         results = next((p for p in (Path(job["output_dir"]), job_dir / "results") if p.is_dir()), None)
@@ -320,8 +325,13 @@ def render_planned(plan: dict[str, Any], runner: str = "airflow", **fields: Any)
                             "results_dir": None, "error": "no executed notebook: papermill did not start "
                                                           "(see the execute task's log)"})
             continue
-        records.append(render_job(Executed(path=source, results_dir=results, move=True), reports_dir,
-                                  plan["run_id"], notebook=job["notebook"]))
+        record = render_job(Executed(path=source, results_dir=results, move=True), reports_dir,
+                            plan["run_id"], notebook=job["notebook"])
+        if job.get("fingerprint"):  # what a later run compares to reuse this report (nq57lib.reuse)
+            from .reuse import FINGERPRINT_KEY
+
+            record[FINGERPRINT_KEY] = job["fingerprint"]
+        records.append(record)
     started = datetime.strptime(plan["started_utc"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     return finish_run(reports_dir, plan["run_id"], records, started_utc=plan["started_utc"],
                       duration_s=(datetime.now(timezone.utc) - started).total_seconds(), runner=runner,
