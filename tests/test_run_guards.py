@@ -251,3 +251,105 @@ def test_an_index_link_never_leaves_the_reports_folder():
            "what_if": False, "differing_parameters": {}, "extra_files": []}
     page = report.render_index([], [], [row], "now")
     assert "evil.example" not in page
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. User data bounds
+
+import zipfile  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from nq57lib import data  # noqa: E402
+from nq57lib.errors import DataError  # noqa: E402
+
+from conftest import HEADERS, _obs, write_csv  # noqa: E402
+
+
+def load(root, **kw):
+    return data.load_package(root, use_env=False, **kw)
+
+
+def this_year() -> int:
+    return pd.Timestamp.now(tz="UTC").year
+
+
+@pytest.mark.parametrize("ahead", [2, 5])  # the 2028 and 2031, seen from 2026
+def test_an_estimate_for_a_future_year_is_refused_as_a_projection(mini_root, ahead):
+    year = this_year() + ahead
+    path = write_csv(mini_root / "mine.csv", "observations", [
+        _obs("vn", "de_share_pct", year, 40.0, "% of GRDP", concept="nso", status="estimate", source="src-mic",
+             published="2023-09")])
+    with pytest.raises(DataError, match=rf"mine\.csv row 2 column 'year': estimate figure for {year}, a future "
+                                        r"year .*projection"):
+        load(mini_root, extra_observations=path)
+
+
+def test_an_estimate_for_this_year_is_still_accepted(mini_root):
+    path = write_csv(mini_root / "mine.csv", "observations", [
+        _obs("ha-noi", "grdp_growth_pct", this_year(), 6.5, "% y/y", status="estimate", source="src-press")])
+    assert len(load(mini_root, extra_observations=path).observations) > 0
+
+
+@pytest.mark.parametrize("start", ["\uff1d", "\uff0b", "\uff0d", "\uff20"])  # ＝ ＋ － ＠
+def test_fullwidth_formula_starts_are_refused(mini_root, start):
+    path = write_csv(mini_root / "mine.csv", "observations", [
+        _obs("ha-noi", "grdp_growth_pct", 2023, 6.27, "% y/y", note=f"{start}HYPERLINK(\"https://x.example\")")])
+    with pytest.raises(DataError, match=r"mine\.csv row 2 column 'note': text starts with =, \+, -, @ \(or their "
+                                        r"fullwidth forms\)"):
+        load(mini_root, extra_observations=path)
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u061c"])
+def test_bidi_controls_are_refused(mini_root, control):
+    path = write_csv(mini_root / "mine.csv", "observations", [
+        _obs("ha-noi", "grdp_growth_pct", 2023, 6.27, "% y/y", note=f"fine{control}txt.exe")])
+    with pytest.raises(DataError, match=r"mine\.csv row 2 column 'note': text contains a control character"):
+        load(mini_root, extra_observations=path)
+
+
+def _workbook(path: Path, rows: list[list]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "observations"
+    sheet.append(HEADERS["observations"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _row(**values) -> list:
+    obs = _obs("ha-noi", "grdp_growth_pct", 2023, 6.27, "% y/y") | values
+    return [obs.get(name, None) for name in HEADERS["observations"]]
+
+
+def test_excel_formula_cells_are_refused(mini_root):
+    path = _workbook(mini_root / "mine.xlsx", [_row(value="=6+0.27")])
+    with pytest.raises(DataError, match=r"mine\.xlsx row 2 column 'value': cell E2 is a formula \('=6\+0\.27'\)"):
+        load(mini_root, extra_observations=path)
+
+
+def test_excel_plain_values_still_load(mini_root):
+    path = _workbook(mini_root / "mine.xlsx", [_row(value=6.5, year=2024)])
+    assert len(load(mini_root, extra_observations=path).observations) > 0
+
+
+def test_excel_uncompressed_size_is_checked_before_parsing(mini_root, monkeypatch):
+    path = _workbook(mini_root / "mine.xlsx", [_row()])
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (60 * 2**20))  # ~60 KB on disk, 60 MB unpacked
+    assert path.stat().st_size < 1_000_000
+    monkeypatch.setattr(pd, "read_excel", lambda *a, **k: pytest.fail("the workbook was parsed"))
+    with pytest.raises(DataError, match=r"mine\.xlsx: workbook unpacks to 60 MB, above the limit of 50 MB"):
+        load(mini_root, extra_observations=path)
+
+
+def test_a_huge_cell_gets_an_accurate_error(mini_root):
+    path = write_csv(mini_root / "mine.csv", "observations", [
+        _obs("ha-noi", "grdp_growth_pct", 2023, 6.27, "% y/y", note="x" * (15 * 2**20))])
+    with pytest.raises(DataError, match=r"mine\.csv row 2: a cell holds more than 131,072 characters") as caught:
+        load(mini_root, extra_observations=path)
+    assert "truncated" not in str(caught.value)
