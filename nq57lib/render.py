@@ -83,9 +83,38 @@ def read_executed(path: str | Path) -> Any:
         raise ParameterError("notebook", f"{path}: no such file") from None
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets one line
         raise ParameterError("notebook", f"{path}: not a readable notebook ({type(exc).__name__})") from None
-    if "papermill" not in nb.metadata or "parameters" not in nb.metadata.papermill:
+    if "papermill" not in nb.metadata or not isinstance(nb.metadata.papermill, dict) \
+            or "parameters" not in nb.metadata.papermill:
         raise ParameterError("notebook", f"{path}: no papermill metadata; render the output of a papermill run")
+    problem = papermill_metadata_problem(nb.metadata.papermill)
+    if problem:
+        raise ParameterError("notebook", f"{path}: malformed papermill metadata: {problem}")
     return nb
+
+
+def papermill_metadata_problem(meta: Any) -> str | None:
+    """What in a notebook's ``metadata.papermill`` is not as papermill writes it (types, timestamps), or None.
+
+    Checked when the notebook is read, so a malformed one is one error line before any run folder exists.
+    """
+    if not isinstance(meta.get("parameters"), dict) or not all(isinstance(k, str) for k in meta["parameters"]):
+        return "parameters is not a mapping of names to values"
+    for key in ("input_path", "output_path", "start_time", "end_time"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            return f"{key} is not text"
+    for key in ("start_time", "end_time"):
+        if meta.get(key):
+            try:
+                datetime.fromisoformat(str(meta[key]))
+            except ValueError:
+                return f"{key} {str(meta[key])[:40]!r} is not an ISO date and time"
+    duration = meta.get("duration")
+    if duration is not None and (isinstance(duration, bool) or not isinstance(duration, (int, float))
+                                 or not duration >= 0 or duration == float("inf")):
+        return "duration is not a number of seconds"
+    if meta.get("exception") not in (None, True, False):
+        return "exception is not true, false or null"
+    return None
 
 
 def notebook_name(nb: Any, path: Path, name: str | None = None) -> str:

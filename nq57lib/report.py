@@ -306,32 +306,148 @@ def notebook_to_html(nb: Any, title: str, header_html: str, lang: str = "en") ->
     """Render an executed notebook as a self-contained HTML report: code hidden, figures inline.
 
     Runs nbconvert in this process (a ``jupyter nbconvert`` subprocess costs ~1.8 s of start-up).
-    Raises ``ValueError`` if the page would load anything from the network.
+    Offline means offline: raises ``ValueError`` if the page would load or run anything by itself
+    (``external_references``: remote images, styles, frames, scripts of any kind, a refresh, a base
+    URL), then sanitises the page with an allow-list (``sanitise_page``) and checks the result again.
     """
     body, _ = _html_exporter().from_notebook_node(
         nb, resources={"metadata": {"name": title}, "nq57_header": header_html, "nq57_css": _HEADER_CSS})
     if lang in ("en", "vi"):  # the page's language, for screen readers, hyphenation and translation tools
         body = body.replace('<html lang="en">', f'<html lang="{lang}">', 1)
-    remote = external_references(body)
-    if remote:
-        raise ValueError(f"report would load {len(remote)} remote resource(s), e.g. {remote[0]!r}; "
-                         "reports must open offline")
+    refuse_remote(body)
+    body = sanitise_page(body)
+    refuse_remote(body)  # the sanitised page, checked again
     return body
 
 
-_REMOTE = re.compile(
-    r"""(?:\b(?:src|srcset|data|poster|action)\s*=\s*["']?\s*|<link\b[^>]*\bhref\s*=\s*["']?\s*|url\(\s*["']?\s*|@import\s+["'])"""
-    r"""((?:https?:)?//[^"'\s)>]+)""",
-    re.IGNORECASE,
-)
+def refuse_remote(page: str) -> None:
+    """Raise ``ValueError`` naming the first thing ``page`` would fetch or run by itself (``external_references``)."""
+    remote = external_references(page)
+    if remote:
+        raise ValueError(f"report would load {len(remote)} remote resource(s) or script(s), e.g. "
+                         f"{remote[0]!r}; reports must open offline")
+
+
+# What a report page may hold (nh3, the Ammonia HTML sanitiser): the elements and attributes nbconvert's
+# lab template, the reader tables and Markdown cells produce. Everything else is removed; a script or
+# template element with its content. Images only as data: URLs; links http(s), mailto, relative, #anchor.
+_BODY_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd",
+    "li", "main", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "style", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"})
+_BODY_ATTRIBUTES = {
+    "*": {"class", "id", "lang", "title", "style", "tabindex", "data-mime-type", "align"},
+    "a": {"href"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"}, "details": {"open"}, "style": {"type"}, "ol": {"start"}}
+_HEAD_TAGS = frozenset({"meta", "title", "style"})
+_HEAD_ATTRIBUTES = {"meta": {"charset", "name", "content"}, "style": {"type"}}
+_BODY_TAG = re.compile(r'<body(?:\s+(?:class|data-jp-theme-light|data-jp-theme-name)="[^"<>]*")*\s*>')
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: an image source only as a data: URL, inline CSS only without url() or @import."""
+    if attribute == "src" and not value.strip().lower().startswith("data:image/"):
+        return None
+    if attribute == "style" and css_problem(value):
+        return None
+    return value
+
+
+def sanitise_page(page: str) -> str:
+    """The report page rebuilt from allow-listed parts: its head (meta, title, styles) and body cleaned by
+    nh3 (``_BODY_TAGS``, ``_BODY_ATTRIBUTES``; scripts removed with their content; no event handlers,
+    frames, forms, SVG, ``<base>``, ``<link>`` or ``<meta http-equiv>``). CSS is checked, not rewritten:
+    ``external_references`` refuses a style sheet that would fetch."""
+    import nh3
+
+    lang = re.search(r'<html lang="(en|vi)"', page)
+    head = re.search(r"<head>(.*?)</head>", page, flags=re.DOTALL)
+    body_open = _BODY_TAG.search(page)
+    start = page.find(">", page.find("<body")) + 1 if "<body" in page else 0
+    end = page.rfind("</body>") if "</body>" in page else len(page)
+    common = dict(clean_content_tags={"script", "template", "noscript"}, strip_comments=True, link_rel=None,
+                  url_schemes={"http", "https", "mailto", "data"}, attribute_filter=_keep_attribute)
+    clean_head = nh3.clean(head.group(1), tags=set(_HEAD_TAGS), attributes=_HEAD_ATTRIBUTES, **common) if head else ""
+    clean_body = nh3.clean(page[start:end], tags=set(_BODY_TAGS), attributes=_BODY_ATTRIBUTES, **common)
+    return (f'<!DOCTYPE html>\n<html lang="{lang.group(1) if lang else "en"}">\n<head>{clean_head}</head>\n'
+            f'{body_open.group(0) if body_open else "<body>"}{clean_body}</body>\n</html>\n')
+
+
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.DOTALL)
+_CSS_FETCH = re.compile(r"""(@import|\b(?:url|image|image-set|cross-fade|src)\s*\(\s*(?!["']?\s*data:)[^)]*)""",
+                        re.IGNORECASE)
+
+
+def css_problem(css: str) -> str | None:
+    """What in the CSS text ``css`` would fetch a resource (``@import``, ``url()`` other than a data: URL), or None.
+
+    Comments are dropped and CSS escapes decoded first, so ``u\\72l(`` is seen as ``url(``.
+    """
+    text = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    text = _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), text)
+    found = _CSS_FETCH.search(text)
+    return found.group(0)[:120] if found else None
+
+
+# Attributes whose value a browser loads by itself (any tag), and the tags that load or run something
+# whatever their attributes say. ``<a href>`` is a link the reader may follow, never fetched on opening.
+_FETCH_ATTRIBUTES = frozenset({"src", "srcset", "data", "poster", "action", "formaction", "background", "ping",
+                               "href", "xlink:href", "codebase", "archive", "longdesc", "lowsrc", "dynsrc",
+                               "manifest", "icon", "profile", "imagesrcset"})
+_ALWAYS_REFUSED = frozenset({"script", "base", "iframe", "frame", "frameset", "object", "embed", "applet",
+                             "portal", "fencedframe"})
+_SCHEME = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|[\\/]{2})")
 
 
 def external_references(page: str) -> list[str]:
-    """URLs the browser would fetch on its own when opening ``page`` (scripts, images, styles).
+    """What the browser would fetch or run on its own when opening ``page``, one description each.
 
-    Plain ``<a href>`` links in the text are not fetched and are not reported.
+    Refused: an absolute or scheme-relative URL in any loading attribute (``src``, ``srcset``, SVG
+    ``<image href>``, ``<link href>``, ...), also without ``//`` (``https:host``), unless a data: URL;
+    ``<meta http-equiv="refresh">``; ``<base>``, ``<script>`` (inline too), frames, objects and embeds;
+    event-handler attributes; CSS ``@import`` and ``url()`` other than data: URLs, in style sheets and
+    ``style`` attributes. Plain ``<a href>`` links in the text are not fetched and are not reported.
     """
-    return _REMOTE.findall(page)
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Scan(HTMLParser):
+        style_depth = 0
+
+        def handle_starttag(self, tag, attrs):
+            tag = tag.lower()
+            if tag in _ALWAYS_REFUSED:
+                found.append(f"<{tag}>")
+            if tag == "style":
+                self.style_depth += 1
+            values = {k.lower(): (v or "") for k, v in attrs}
+            if tag == "meta" and values.get("http-equiv", "").strip().lower() in ("refresh", "set-cookie",
+                                                                                  "content-security-policy"):
+                found.append(f"<meta http-equiv={values['http-equiv']}>")
+            for name, value in values.items():
+                if name.startswith("on"):
+                    found.append(f"<{tag} {name}=...>")
+                elif name in _FETCH_ATTRIBUTES and not (tag == "a" and name == "href"):
+                    for url in (value.split(",") if "srcset" in name else [value]):
+                        if _SCHEME.match(url) and not url.strip().lower().startswith("data:"):
+                            found.append(url.strip()[:200])
+                elif name == "style" and css_problem(value):
+                    found.append(css_problem(value))
+
+        def handle_endtag(self, tag):
+            if tag.lower() == "style":
+                self.style_depth = max(0, self.style_depth - 1)
+
+        def handle_data(self, data):
+            if self.style_depth and css_problem(data):
+                found.append(css_problem(data))
+
+    scan = Scan(convert_charrefs=True)
+    scan.feed(page)
+    scan.close()
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

