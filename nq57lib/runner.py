@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reports-dir", type=_folder, metavar="DIR",
                         help="where reports go (default: reports/ or $NQ57_REPORTS_DIR)")
     parser.add_argument("--kernel", metavar="NAME",
-                        help="Jupyter kernel (default: 'nq57' if installed, else 'python3')")
+                        help="Jupyter kernel (default: 'nq57', installed by make or 'nq57 kernel install')")
     parser.add_argument("--extra-observations", action="append", metavar="FILE",
                         help="your own observations (CSV or Excel, same schema) for every notebook; repeatable")
     parser.add_argument("--extra-sources", action="append", metavar="FILE",
@@ -286,16 +286,19 @@ def plan_jobs(notebooks: list[str], geos: list[str], overrides: dict[str, Any],
 
 
 def pick_kernel(name: str | None) -> str:
-    """The kernel to run with: ``name`` if installed, else 'nq57' if installed, else 'python3'."""
+    """The kernel to run with: ``name``, by default 'nq57'; one that is not installed is an error naming it
+    (never a silent fall-back to another kernel, which would run the reports on another environment)."""
     wanted = name or "nq57"
     if wanted in kernel_spec_dirs():  # found where Jupyter looks first: no need to import jupyter_client
         return wanted
     from jupyter_client.kernelspec import KernelSpecManager
 
     installed = sorted(KernelSpecManager().find_kernel_specs())
-    if name is None:
-        return "nq57" if "nq57" in installed else "python3"
-    return check_choice("kernel", name, installed)
+    if name is None and "nq57" not in installed:
+        raise ParameterError("kernel", "the Jupyter kernel 'nq57' is not installed; run 'make' (or "
+                                       "'nq57 kernel install --sys-prefix'), or choose one with --kernel "
+                                       f"(installed: {', '.join(installed) or 'none'})")
+    return check_choice("kernel", wanted, installed)
 
 
 def kernel_spec_dirs() -> set[str]:

@@ -452,3 +452,18 @@ def test_malformed_papermill_metadata_is_one_line_and_leaves_no_run_folder(tmp_p
     line = one_line_naming(code, err, "notebook")
     assert "Traceback" not in err and ("malformed papermill metadata" in line or "no papermill metadata" in line)
     assert not [p for p in reports.glob("runs/*") if not (p / report.MANIFEST_NAME).exists()]
+
+
+# ---------------------------------------------------------------------------------------------
+# 12. Set-up edges (the rest is in tests/test_setup_edges.py)
+
+def test_a_missing_nq57_kernel_is_a_clear_error_not_a_fall_back(monkeypatch, tmp_path):
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    monkeypatch.setattr(runner, "kernel_spec_dirs", lambda: set())
+    monkeypatch.setattr(KernelSpecManager, "find_kernel_specs", lambda self: {"python3": "/nowhere/python3"})
+    monkeypatch.setattr(runner, "run_jobs", lambda *a, **k: pytest.fail("a kernel would have started"))
+    code, _, err = nq57("run", "--notebook", "budget_floor", "--geo", "vn", "--reports-dir", str(tmp_path / "r"))
+    line = one_line_naming(code, err, "kernel")
+    assert "'nq57' is not installed" in line and "python3" in line  # names what is installed
+    assert not (tmp_path / "r").exists()
