@@ -50,6 +50,9 @@ def airflow_env(tmp: Path) -> dict[str, str]:
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{tmp / 'airflow.db'}",
             "AIRFLOW__CORE__DAGS_FOLDER": str(config.PROJ_ROOT / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            # importing Airflow and the papermill provider takes seconds; on a loaded test machine more than
+            # the default 30 s DAG import timeout (seen at a load average of 18 on 2 cores)
+            "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "600", "AIRFLOW__CORE__DAG_FILE_PROCESSOR_TIMEOUT": "900",
             "NQ57_PYTHON": sys.executable, "NQ57_REPORTS_DIR": str(tmp / "reports")}
 
 
