@@ -213,7 +213,8 @@ def test_airflow_dags_list_after_the_readme_steps(home):
     _, env = home
     listed = airflow(env, "dags", "list", "--output", "json")
     assert listed.returncode == 0, listed.stderr[-3000:]
-    assert "nq57_reports" in [d["dag_id"] for d in json.loads(listed.stdout[listed.stdout.index("["):])]
+    (table,) = [line for line in listed.stdout.splitlines() if line.startswith("[{")]  # log lines aside
+    assert "nq57_reports" in [d["dag_id"] for d in json.loads(table)]
     errors = airflow(env, "dags", "list-import-errors", "--output", "json")
     assert "nq57_reports.py" not in errors.stdout, errors.stdout
 
