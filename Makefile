@@ -9,6 +9,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PYTEST_ARGS ?= -n 2
 RUN_ARGS ?=
+LAB_ARGS ?=
 AIRFLOW_VENV ?= .venv-airflow
 
 # Environments are built with uv (seconds) from the same pinned constraints; uv is the one on PATH,
@@ -54,7 +55,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
@@ -78,15 +79,20 @@ endif
 	@$(MAKE) --no-print-directory git-filter BIN=$(BIN) AUTO=1
 	touch $(STAMP)
 
-# Notebook outputs never reach git: .gitattributes runs *.ipynb through the nbstripout filter on
-# `git add`. The filter is configured here (git keeps filter commands out of the repository). In a
-# linked worktree the bootstrap leaves the shared repository config alone; run `make git-filter`.
+# Notebook outputs never reach git: .gitattributes runs *.ipynb through the filter "nbstripout" on
+# `git add`: tools/strip_notebook.py (standard library only) drops outputs, papermill's metadata and
+# injected cell. It runs on the base Python interpreter behind $(PYTHON) (an absolute path, never one
+# of the project's environments), and `required` makes git refuse the add when it cannot run (fail
+# closed). The filter is configured here (git keeps filter commands out of the repository). In a linked
+# worktree the bootstrap leaves the shared repository config alone; run `make git-filter`.
+FILTER_PYTHON = $(shell $(PYTHON) -c 'import sys; print(getattr(sys, "_base_executable", "") or sys.executable)')
 git-filter:
 	@if ! git rev-parse --git-dir >/dev/null 2>&1; then echo "git-filter: not a git clone, nothing to do"; \
 	elif [ -n "$(AUTO)" ] && [ "$$(git rev-parse --git-dir)" != "$$(git rev-parse --git-common-dir)" ]; then \
 	  echo "git-filter: linked worktree; run 'make git-filter' to strip notebook outputs on git add"; \
-	else git config filter.nbstripout.clean '$(BIN)/python -m nbstripout --keep-id' && \
-	  git config filter.nbstripout.smudge cat && echo "git-filter: notebook outputs are stripped on git add"; fi
+	else git config filter.nbstripout.clean '"$(FILTER_PYTHON)" tools/strip_notebook.py' && \
+	  git config filter.nbstripout.smudge cat && git config filter.nbstripout.required true && \
+	  echo "git-filter: notebook outputs are stripped on git add"; fi
 
 # Airflow 3 and the papermill provider in their own environment (never in nq57's): the DAG's plan
 # and publish tasks run in $(VENV) through ExternalPythonOperator. Pins: constraints-airflow.txt.

@@ -115,9 +115,10 @@ def _coverage(pkg, args: argparse.Namespace) -> int:
 def _prune_command(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from . import config, report
+    from . import report
+    from .params import default_reports_dir
 
-    reports_dir = args.reports_dir or config.REPORTS_DIR
+    reports_dir = default_reports_dir(args.reports_dir)
     removed = report.prune_runs(reports_dir, args.keep, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     print(f"removed {len(removed)} run(s)" + (": " + ", ".join(removed) if removed else ""))
     return 0

@@ -159,17 +159,75 @@ def _decode(path: Path, raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+# One cell of a table file holds at most this many characters (the csv module's own field limit; a
+# spreadsheet's is 32,767): a longer one is refused with what it is, not as a damaged file.
+MAX_CELL_CHARS = 131_072
+
+
 def _rows_from_csv(path: Path, text: str) -> tuple[list[str], list[list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         records = [rec for rec in reader]
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise DataError(path, f"a cell holds more than {MAX_CELL_CHARS:,} characters, the limit for one cell",
+                            row=reader.line_num) from None
         raise DataError(path, f"malformed CSV ({exc}); is the file truncated?", row=reader.line_num) from None
     records = [rec for rec in records if rec]  # tolerate blank lines
     return records[0], records[1:]
 
 
+# An Excel workbook is a zip of XML files: its uncompressed size is checked before it is parsed (a 158 KB
+# workbook that unpacks to hundreds of MB once took 11 s to read). README "Limits".
+MAX_EXCEL_UNCOMPRESSED_BYTES = 50 * 2**20
+
+
+def _check_excel_container(path: Path) -> None:
+    """Refuse a workbook that is not a zip or unpacks to more than ``MAX_EXCEL_UNCOMPRESSED_BYTES``
+    (the sizes its zip directory declares, read without unpacking anything)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DataError(path, f"not an Excel workbook (.xlsx is a zip file: {type(exc).__name__})") from None
+    if unpacked > MAX_EXCEL_UNCOMPRESSED_BYTES:
+        raise DataError(path, f"workbook unpacks to {unpacked / 2**20:.0f} MB, above the limit of "
+                              f"{MAX_EXCEL_UNCOMPRESSED_BYTES / 2**20:g} MB; save only the sheet you need, or as CSV")
+
+
+def _check_no_formulas(path: Path, sheet: str) -> None:
+    """Refuse formula cells in ``sheet``: their values are whatever a spreadsheet last computed (or nothing
+    at all, read as empty), not data. openpyxl with ``data_only=False`` sees the formulas themselves."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a damaged workbook
+        raise DataError(path, f"cannot read Excel workbook ({type(exc).__name__}: {exc})") from None
+    try:
+        if sheet not in book.sheetnames:
+            return  # named in the caller's error
+        header: list[str] = []
+        for number, row in enumerate(book[sheet].iter_rows(), start=1):
+            if number == 1:
+                header = [str(c.value or "").strip() for c in row]
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    index = (getattr(cell, "column", None) or 1) - 1
+                    name = header[index] if index < len(header) and header[index] else get_column_letter(index + 1)
+                    raise DataError(path, f"cell {get_column_letter(index + 1)}{number} is a formula "
+                                          f"({shorten(str(cell.value))!r}); type its value instead",
+                                    row=number, column=name)
+    finally:
+        book.close()
+
+
 def _rows_from_excel(path: Path, sheet: str) -> tuple[list[str], list[list[str]]]:
+    _check_excel_container(path)
+    _check_no_formulas(path, sheet)
     try:
         book = pd.read_excel(path, sheet_name=None, dtype=object, header=None, keep_default_na=False)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
@@ -262,7 +320,12 @@ _MARKUP = r"<\s*[A-Za-z/!?]"
 _MARKDOWN_LINK = r"\][(\[]|!\["
 # A cell a spreadsheet program would run as a formula (text cells are stripped, so a leading tab or
 # carriage return reaches this check as the character after it). Negative numbers live in number columns.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Their fullwidth forms (＝ ＋ － ＠) count too: spreadsheet programs may fold them to the ASCII ones.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Bidirectional controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM) reorder how text
+# is shown ("Trojan source"): data text never needs them.
+_BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+_CONTROL = f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{_BIDI}]"
 
 
 def _check_plain_text(path: Path, frame: pd.DataFrame, columns: list[str], free: list[str]) -> None:
@@ -279,13 +342,14 @@ def _check_plain_text(path: Path, frame: pd.DataFrame, columns: list[str], free:
     for column in columns:
         text = frame[column].astype("string")
         problems = (
-            (text.str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", regex=True, na=False),
-             "contains a control character (NUL or similar)"),
+            (text.str.contains(_CONTROL, regex=True, na=False),
+             "contains a control character (NUL, a bidirectional control or similar)"),
             (text.str.contains(_MARKUP, regex=True, na=False), "looks like HTML markup"),
             (text.str.contains(_MARKDOWN_LINK, regex=True, na=False),
              "looks like a Markdown link or image (data text is plain text; the report makes the links)"),
             (text.str.startswith(FORMULA_START, na=False) & (column in free),
-             "starts with =, +, -, @, a tab or a carriage return (a spreadsheet would run it as a formula)"),
+             "starts with =, +, -, @ (or their fullwidth forms), a tab or a carriage return (a spreadsheet "
+             "would run it as a formula)"),
         )
         for hits, why in problems:
             if hits.any():
@@ -294,7 +358,7 @@ def _check_plain_text(path: Path, frame: pd.DataFrame, columns: list[str], free:
                                 column=column)
 
 
-_ANY_SUSPECT = f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]|{_MARKUP}|{_MARKDOWN_LINK}"
+_ANY_SUSPECT = f"{_CONTROL}|{_MARKUP}|{_MARKDOWN_LINK}"
 
 
 def _any_suspect_text(frame: pd.DataFrame, columns: list[str], free: list[str]) -> bool:
@@ -481,11 +545,14 @@ def _check_dates(sources: pd.DataFrame, observations: pd.DataFrame) -> None:
                                       "exists (use status estimate or plan, or fix the year)",
                         row=int(row["_row"]), column="year")
     this_year = pd.Timestamp.now(tz="UTC").year
-    future = observations[observations["status"].isin(["official", "preliminary"]) & (observations["year"] > this_year)]
-    if not future.empty:
+    future = observations[observations["status"].isin(["official", "preliminary", "estimate"])
+                          & (observations["year"] > this_year)]
+    if not future.empty:  # an estimate of a year still to come is a projection: nq57 makes those itself
         row = future.iloc[0]
-        raise DataError(row["_file"], f"{row['status']} figure for {row['year']}, a future year "
-                                      f"(it is {this_year}); use status estimate or plan, or fix the year",
+        what = ("an estimate for a future year is a projection, never an observation (the reports make their "
+                "own projections)" if row["status"] == "estimate" else "a figure cannot be observed before it exists")
+        raise DataError(row["_file"], f"{row['status']} figure for {row['year']}, a future year (it is {this_year}): "
+                                      f"{what}; use status plan for a planned figure, or fix the year",
                         row=int(row["_row"]), column="year")
 
 

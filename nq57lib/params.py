@@ -129,20 +129,55 @@ def protected_dirs() -> tuple[Path, ...]:
 
 
 def check_output_dir(name: str, value: str) -> str:
-    """``value`` unless it resolves into ``data/``, ``notebooks/`` or ``nq57lib/`` (checked before any write).
+    """``value`` unless it resolves into ``data/``, ``notebooks/`` or ``nq57lib/``, or is the
+    project's root itself (checked before any write).
 
     A relative path is resolved from the current folder, as the notebook's own ``save_results``
     resolves it (papermill's ``--cwd``), so ``../data`` from ``notebooks/`` is refused.
     """
     if not value:
         return value
+    problem = protected_target(value)
+    if problem:
+        raise ParameterError(name, f"{shorten(str(value))!r} {problem}; results must go elsewhere (e.g. reports/)")
+    return value
+
+
+def protected_target(value: str | Path) -> str | None:
+    """Why no run may write to the folder ``value`` (a project folder, or inside one), or None.
+
+    Refused: the project's root itself and ``data/``, ``notebooks/``, ``nq57lib/`` with everything in
+    them; ``reports/`` (or any other folder inside the clone) is fine. Links are resolved first.
+    """
     target = Path(value).expanduser().resolve()
+    if target == Path(config.PROJ_ROOT).resolve():
+        return "is the project's root folder"
     for folder in protected_dirs():
         folder = folder.resolve()
         if target == folder or folder in target.parents:
-            raise ParameterError(name, f"{shorten(value)!r} resolves into the project's {folder.name}/ folder; "
-                                       "results must go elsewhere (e.g. reports/)")
-    return value
+            return f"resolves into the project's {folder.name}/ folder"
+    return None
+
+
+def check_reports_dir(name: str, value: str | Path) -> Path:
+    """The reports folder ``value``, resolved, unless it is a project folder (``protected_target``).
+
+    Every route checks it before any kernel starts and before anything is written: ``nq57 run
+    --reports-dir``, ``nq57 render --reports-dir``, ``nq57 prune --reports-dir``, the Airflow DAG's
+    ``reports_dir`` and ``NQ57_REPORTS_DIR`` (also where plain papermill writes ``scratch/``).
+    """
+    problem = protected_target(value)
+    if problem:
+        raise ParameterError(name, f"{shorten(str(value))!r} {problem}; reports go in a reports folder "
+                                   "(e.g. reports/ or a folder outside the clone)")
+    return Path(value).expanduser().resolve()
+
+
+def default_reports_dir(given: str | Path | None = None, name: str = "reports-dir") -> Path:
+    """``given`` (an option) or else ``NQ57_REPORTS_DIR`` / ``reports/``, checked by ``check_reports_dir``."""
+    if given:
+        return check_reports_dir(name, given)
+    return check_reports_dir("NQ57_REPORTS_DIR", config.REPORTS_DIR)
 
 
 def injected_names(namespace: Mapping[str, Any]) -> list[str]:
@@ -260,12 +295,14 @@ def validate_parameters(notebook: str, namespace: Mapping[str, Any] | None = Non
         if spec.after is not None and not checked[spec.name] > checked[spec.after]:
             raise ParameterError(spec.name, f"must be after {spec.after} ({checked[spec.after]}), "
                                             f"got {checked[spec.name]}")
+    if namespace is not None and checked.get("output_dir", None) == "":
+        default_reports_dir()  # results will go to reports/scratch/: refuse a project folder before any work
     return Parameters(notebook, checked)
 
 
 def default_output_dir(params: Parameters) -> Path:
     """Where results go when ``output_dir`` is "" (an interactive run in JupyterLab)."""
-    return Path(config.REPORTS_DIR) / "scratch" / params.notebook / params.geo
+    return default_reports_dir() / "scratch" / params.notebook / params.geo
 
 
 def parameters_cell(notebook: str) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 
 from . import config, report
 from .errors import OutputError, ParameterError
+from .params import default_reports_dir
 from .provenance import sha256_file
 
 PARTIAL_NOTEBOOK = ".notebook.partial.ipynb"  # papermill saves here while cells run (nq57 run, the DAG)
@@ -82,9 +83,38 @@ def read_executed(path: str | Path) -> Any:
         raise ParameterError("notebook", f"{path}: no such file") from None
     except Exception as exc:  # noqa: BLE001 - any unreadable file gets one line
         raise ParameterError("notebook", f"{path}: not a readable notebook ({type(exc).__name__})") from None
-    if "papermill" not in nb.metadata or "parameters" not in nb.metadata.papermill:
+    if "papermill" not in nb.metadata or not isinstance(nb.metadata.papermill, dict) \
+            or "parameters" not in nb.metadata.papermill:
         raise ParameterError("notebook", f"{path}: no papermill metadata; render the output of a papermill run")
+    problem = papermill_metadata_problem(nb.metadata.papermill)
+    if problem:
+        raise ParameterError("notebook", f"{path}: malformed papermill metadata: {problem}")
     return nb
+
+
+def papermill_metadata_problem(meta: Any) -> str | None:
+    """What in a notebook's ``metadata.papermill`` is not as papermill writes it (types, timestamps), or None.
+
+    Checked when the notebook is read, so a malformed one is one error line before any run folder exists.
+    """
+    if not isinstance(meta.get("parameters"), dict) or not all(isinstance(k, str) for k in meta["parameters"]):
+        return "parameters is not a mapping of names to values"
+    for key in ("input_path", "output_path", "start_time", "end_time"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            return f"{key} is not text"
+    for key in ("start_time", "end_time"):
+        if meta.get(key):
+            try:
+                datetime.fromisoformat(str(meta[key]))
+            except ValueError:
+                return f"{key} {str(meta[key])[:40]!r} is not an ISO date and time"
+    duration = meta.get("duration")
+    if duration is not None and (isinstance(duration, bool) or not isinstance(duration, (int, float))
+                                 or not duration >= 0 or duration == float("inf")):
+        return "duration is not a number of seconds"
+    if meta.get("exception") not in (None, True, False):
+        return "exception is not true, false or null"
+    return None
 
 
 def notebook_name(nb: Any, path: Path, name: str | None = None) -> str:
@@ -309,9 +339,14 @@ def render_planned(plan: dict[str, Any], runner: str = "airflow", **fields: Any)
     papermill wrote one; its record says so. Safe to repeat (a retried task): a job already
     published is rendered again from its published files.
     """
-    reports_dir = Path(plan["reports_dir"])
+    reports_dir = default_reports_dir(plan["reports_dir"])
     records = []
     for job in plan["jobs"]:
+        if job.get("reuse"):  # unchanged since an earlier successful run: its files are linked, not rendered
+            from .reuse import reuse_job
+
+            records.append(reuse_job(job["reuse"], reports_dir, job["job_dir"], utc_now(), utc_now()))
+            continue
         job_dir = reports_dir / job["job_dir"]
         source = next((p for p in (Path(job["output_nb"]), job_dir / "notebook.ipynb") if p.is_file()), None)
         results = next((p for p in (Path(job["output_dir"]), job_dir / "results") if p.is_dir()), None)
@@ -321,8 +356,13 @@ def render_planned(plan: dict[str, Any], runner: str = "airflow", **fields: Any)
                             "results_dir": None, "error": "no executed notebook: papermill did not start "
                                                           "(see the execute task's log)"})
             continue
-        records.append(render_job(Executed(path=source, results_dir=results, move=True), reports_dir,
-                                  plan["run_id"], notebook=job["notebook"]))
+        record = render_job(Executed(path=source, results_dir=results, move=True), reports_dir,
+                            plan["run_id"], notebook=job["notebook"])
+        if job.get("fingerprint"):  # what a later run compares to reuse this report (nq57lib.reuse)
+            from .reuse import FINGERPRINT_KEY
+
+            record[FINGERPRINT_KEY] = job["fingerprint"]
+        records.append(record)
     started = datetime.strptime(plan["started_utc"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     return finish_run(reports_dir, plan["run_id"], records, started_utc=plan["started_utc"],
                       duration_s=(datetime.now(timezone.utc) - started).total_seconds(), runner=runner,
@@ -395,8 +435,8 @@ def plan_render(paths: list[Path], results: Path | None, notebook: str | None) -
 def main(args: argparse.Namespace) -> int:
     """Run ``nq57 render``; returns 0 if every notebook had succeeded, 1 if any had failed."""
     t_start, started_utc = time.perf_counter(), utc_now()
+    reports_dir = default_reports_dir(args.reports_dir)  # never data/, notebooks/, nq57lib/ or the root
     planned = plan_render(args.executed, args.results, args.notebook)
-    reports_dir = Path(args.reports_dir or config.REPORTS_DIR).resolve()
     run_id = new_run_id()
     try:
         (reports_dir / "runs" / run_id).mkdir(parents=True)

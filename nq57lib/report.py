@@ -341,33 +341,149 @@ def notebook_to_html(nb: Any, title: str, header_html: str, lang: str = "en", ti
     """Render an executed notebook as a self-contained HTML report: code hidden, figures inline.
 
     Runs nbconvert in this process (a ``jupyter nbconvert`` subprocess costs ~1.8 s of start-up).
-    Raises ``ValueError`` if the page would load anything from the network.
+    Offline means offline: raises ``ValueError`` if the page would load or run anything by itself
+    (``external_references``: remote images, styles, frames, scripts of any kind, a refresh, a base
+    URL), then sanitises the page with an allow-list (``sanitise_page``) and checks the result again.
     """
     body, _ = _html_exporter().from_notebook_node(
         nb, resources={"metadata": {"name": title}, "nq57_header": header_html, "nq57_css": _HEADER_CSS,
                        "nq57_title": title_block or f'<header class="nq57-title"><h1>{html.escape(title)}</h1></header>'})
     if lang in ("en", "vi"):  # the page's language, for screen readers, hyphenation and translation tools
         body = body.replace('<html lang="en">', f'<html lang="{lang}">', 1)
-    remote = external_references(body)
-    if remote:
-        raise ValueError(f"report would load {len(remote)} remote resource(s), e.g. {remote[0]!r}; "
-                         "reports must open offline")
+    refuse_remote(body)
+    body = sanitise_page(body)
+    refuse_remote(body)  # the sanitised page, checked again
     return body
 
 
-_REMOTE = re.compile(
-    r"""(?:\b(?:src|srcset|data|poster|action)\s*=\s*["']?\s*|<link\b[^>]*\bhref\s*=\s*["']?\s*|url\(\s*["']?\s*|@import\s+["'])"""
-    r"""((?:https?:)?//[^"'\s)>]+)""",
-    re.IGNORECASE,
-)
+def refuse_remote(page: str) -> None:
+    """Raise ``ValueError`` naming the first thing ``page`` would fetch or run by itself (``external_references``)."""
+    remote = external_references(page)
+    if remote:
+        raise ValueError(f"report would load {len(remote)} remote resource(s) or script(s), e.g. "
+                         f"{remote[0]!r}; reports must open offline")
+
+
+# What a report page may hold (nh3, the Ammonia HTML sanitiser): the elements and attributes nbconvert's
+# lab template, the reader tables and Markdown cells produce. Everything else is removed; a script or
+# template element with its content. Images only as data: URLs; links http(s), mailto, relative, #anchor.
+_BODY_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd",
+    "li", "main", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "style", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"})
+_BODY_ATTRIBUTES = {
+    "*": {"class", "id", "lang", "title", "style", "tabindex", "data-mime-type", "align"},
+    "a": {"href"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"}, "details": {"open"}, "style": {"type"}, "ol": {"start"}}
+_HEAD_TAGS = frozenset({"meta", "title", "style"})
+_HEAD_ATTRIBUTES = {"meta": {"charset", "name", "content"}, "style": {"type"}}
+_BODY_TAG = re.compile(r'<body(?:\s+(?:class|data-jp-theme-light|data-jp-theme-name)="[^"<>]*")*\s*>')
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: an image source only as a data: URL, inline CSS only without url() or @import."""
+    if attribute == "src" and not value.strip().lower().startswith("data:image/"):
+        return None
+    if attribute == "style" and css_problem(value):
+        return None
+    return value
+
+
+def sanitise_page(page: str) -> str:
+    """The report page rebuilt from allow-listed parts: its head (meta, title, styles) and body cleaned by
+    nh3 (``_BODY_TAGS``, ``_BODY_ATTRIBUTES``; scripts removed with their content; no event handlers,
+    frames, forms, SVG, ``<base>``, ``<link>`` or ``<meta http-equiv>``). CSS is checked, not rewritten:
+    ``external_references`` refuses a style sheet that would fetch."""
+    import nh3
+
+    lang = re.search(r'<html lang="(en|vi)"', page)
+    head = re.search(r"<head>(.*?)</head>", page, flags=re.DOTALL)
+    body_open = _BODY_TAG.search(page)
+    start = page.find(">", page.find("<body")) + 1 if "<body" in page else 0
+    end = page.rfind("</body>") if "</body>" in page else len(page)
+    common = dict(clean_content_tags={"script", "template", "noscript"}, strip_comments=True, link_rel=None,
+                  url_schemes={"http", "https", "mailto", "data"}, attribute_filter=_keep_attribute)
+    clean_head = nh3.clean(head.group(1), tags=set(_HEAD_TAGS), attributes=_HEAD_ATTRIBUTES, **common) if head else ""
+    clean_body = nh3.clean(page[start:end], tags=set(_BODY_TAGS), attributes=_BODY_ATTRIBUTES, **common)
+    return (f'<!DOCTYPE html>\n<html lang="{lang.group(1) if lang else "en"}">\n<head>{clean_head}</head>\n'
+            f'{body_open.group(0) if body_open else "<body>"}{clean_body}</body>\n</html>\n')
+
+
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.DOTALL)
+_CSS_FETCH = re.compile(r"""(@import|\b(?:url|image|image-set|cross-fade|src)\s*\(\s*(?!["']?\s*data:)[^)]*)""",
+                        re.IGNORECASE)
+
+
+def css_problem(css: str) -> str | None:
+    """What in the CSS text ``css`` would fetch a resource (``@import``, ``url()`` other than a data: URL), or None.
+
+    Comments are dropped and CSS escapes decoded first, so ``u\\72l(`` is seen as ``url(``.
+    """
+    text = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    text = _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), text)
+    found = _CSS_FETCH.search(text)
+    return found.group(0)[:120] if found else None
+
+
+# Attributes whose value a browser loads by itself (any tag), and the tags that load or run something
+# whatever their attributes say. ``<a href>`` is a link the reader may follow, never fetched on opening.
+_FETCH_ATTRIBUTES = frozenset({"src", "srcset", "data", "poster", "action", "formaction", "background", "ping",
+                               "href", "xlink:href", "codebase", "archive", "longdesc", "lowsrc", "dynsrc",
+                               "manifest", "icon", "profile", "imagesrcset"})
+_ALWAYS_REFUSED = frozenset({"script", "base", "iframe", "frame", "frameset", "object", "embed", "applet",
+                             "portal", "fencedframe"})
+_SCHEME = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|[\\/]{2})")
 
 
 def external_references(page: str) -> list[str]:
-    """URLs the browser would fetch on its own when opening ``page`` (scripts, images, styles).
+    """What the browser would fetch or run on its own when opening ``page``, one description each.
 
-    Plain ``<a href>`` links in the text are not fetched and are not reported.
+    Refused: an absolute or scheme-relative URL in any loading attribute (``src``, ``srcset``, SVG
+    ``<image href>``, ``<link href>``, ...), also without ``//`` (``https:host``), unless a data: URL;
+    ``<meta http-equiv="refresh">``; ``<base>``, ``<script>`` (inline too), frames, objects and embeds;
+    event-handler attributes; CSS ``@import`` and ``url()`` other than data: URLs, in style sheets and
+    ``style`` attributes. Plain ``<a href>`` links in the text are not fetched and are not reported.
     """
-    return _REMOTE.findall(page)
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Scan(HTMLParser):
+        style_depth = 0
+
+        def handle_starttag(self, tag, attrs):
+            tag = tag.lower()
+            if tag in _ALWAYS_REFUSED:
+                found.append(f"<{tag}>")
+            if tag == "style":
+                self.style_depth += 1
+            values = {k.lower(): (v or "") for k, v in attrs}
+            if tag == "meta" and values.get("http-equiv", "").strip().lower() in ("refresh", "set-cookie",
+                                                                                  "content-security-policy"):
+                found.append(f"<meta http-equiv={values['http-equiv']}>")
+            for name, value in values.items():
+                if name.startswith("on"):
+                    found.append(f"<{tag} {name}=...>")
+                elif name in _FETCH_ATTRIBUTES and not (tag == "a" and name == "href"):
+                    for url in (value.split(",") if "srcset" in name else [value]):
+                        if _SCHEME.match(url) and not url.strip().lower().startswith("data:"):
+                            found.append(url.strip()[:200])
+                elif name == "style" and css_problem(value):
+                    found.append(css_problem(value))
+
+        def handle_endtag(self, tag):
+            if tag.lower() == "style":
+                self.style_depth = max(0, self.style_depth - 1)
+
+        def handle_data(self, data):
+            if self.style_depth and css_problem(data):
+                found.append(css_problem(data))
+
+    scan = Scan(convert_charrefs=True)
+    scan.feed(page)
+    scan.close()
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,15 +494,58 @@ def write_manifest(run_dir: str | Path, manifest: Mapping[str, Any]) -> Path:
     return atomic_write_text(Path(run_dir) / MANIFEST_NAME, dumps_json(dict(manifest)))
 
 
+# A run folder's name: the UTC start and a random suffix (``render.new_run_id``). Prune touches only these.
+RUN_ID_PATTERN = r"^[0-9]{8}T[0-9]{6}Z-[0-9a-z]+$"
+# A link in the index: a plain relative path inside the reports folder (no scheme, host, "..", backslash).
+_RELATIVE_LINK = r"^(?![/\\])(?!.*//)(?!(.*/)?\.\.?(/|$))[A-Za-z0-9_./@+=-]+$"
+_TEXT = {"type": "string"}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_PLAIN_NAME = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "maxLength": 200}
+_LINK = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": _RELATIVE_LINK, "maxLength": 1000}]}
+MANIFEST_JSON_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["schema", "run_id", "jobs", "duration_s"],
+    "properties": {
+        "schema": {"const": MANIFEST_SCHEMA},
+        "run_id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*$", "maxLength": 100},
+        "runner": _TEXT, "started_utc": _TEXT, "finished_utc": _TEXT, "duration_s": {"type": "number"},
+        "interrupted": {"type": "boolean"}, "nq57lib_version": _TEXT, "python": _TEXT, "kernel": _TEXT,
+        "reused": {"type": "integer"}, "overrides": {"type": "object"},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "data": {"type": "object", "properties": {"version": _TEXT, "checksum": _TEXT,
+                                                  "extra_files": {"type": "array", "items": _TEXT}}},
+        "jobs": {"type": "array", "items": {
+            "type": "object",
+            "required": ["notebook", "geo", "status"],
+            "properties": {
+                "notebook": _PLAIN_NAME, "geo": _PLAIN_NAME, "status": {"type": "string", "maxLength": 40},
+                "parameters": {"type": "object"}, "started_utc": _TEXT_OR_NULL, "finished_utc": _TEXT_OR_NULL,
+                "duration_s": _NUMBER_OR_NULL, "execute_s": _NUMBER_OR_NULL, "export_s": _NUMBER_OR_NULL,
+                "report_html": _LINK, "executed_notebook": _LINK, "results_dir": _LINK, "error": _TEXT_OR_NULL,
+                "reused": {"type": "boolean"}, "reused_from": _TEXT_OR_NULL,
+            },
+        }},
+        "skipped": {"type": "array", "items": {"type": "object", "required": ["notebook", "geo", "reason"],
+                                               "properties": {"notebook": _TEXT, "geo": _TEXT, "reason": _TEXT}}},
+    },
+}
+
+
 def read_manifests(reports_dir: str | Path) -> tuple[list[dict], list[str]]:
     """Manifests of all finished runs (newest first) and ids of run folders without one.
 
-    A manifest that is not valid JSON, or not one of ours (another schema, a field of the wrong
-    type), is skipped with a one-line warning on stderr, so one bad file never breaks later runs.
+    Run records are data and are validated as such: a manifest that is not valid JSON, not one of
+    ours, or fails ``MANIFEST_JSON_SCHEMA`` (a field of the wrong type, a link out of the reports
+    folder), whose ``run_id`` is not its folder's name (a copied run folder), or a run folder that is a
+    symbolic link, is skipped with a one-line warning on stderr, so one bad file never breaks later runs.
     """
     runs_dir = Path(reports_dir) / "runs"
     manifests, incomplete = [], []
     for run_dir in sorted(runs_dir.iterdir(), reverse=True) if runs_dir.is_dir() else []:
+        if run_dir.is_symlink():
+            print(f"nq57: warning: skipped {run_dir}: a symbolic link, not a run folder", file=sys.stderr)
+            continue
         if not run_dir.is_dir():
             continue
         path = run_dir / MANIFEST_NAME
@@ -396,8 +555,10 @@ def read_manifests(reports_dir: str | Path) -> tuple[list[dict], list[str]]:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
             problem = manifest_problem(manifest)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             problem = f"unreadable ({type(exc).__name__})"
+        if problem is None and manifest["run_id"] != run_dir.name:
+            problem = f"its run_id {manifest['run_id']!r} is not its folder's name (a copied run?)"
         if problem is not None:
             print(f"nq57: warning: skipped {path}: {problem}", file=sys.stderr)
             continue
@@ -406,29 +567,22 @@ def read_manifests(reports_dir: str | Path) -> tuple[list[dict], list[str]]:
 
 
 def manifest_problem(manifest: Any) -> str | None:
-    """Why ``manifest`` is not a run manifest of this schema the index can show, or None."""
+    """Why ``manifest`` is not a run manifest of this schema (``MANIFEST_JSON_SCHEMA``), in one line, or None."""
+    import jsonschema
+
     if not isinstance(manifest, dict) or manifest.get("schema") != MANIFEST_SCHEMA:
         return "not an nq57 run manifest (schema)"
-    if not isinstance(manifest.get("run_id"), str) or not isinstance(manifest.get("jobs"), list):
-        return "run_id or jobs missing"
-    if not isinstance(manifest.get("duration_s"), (int, float)) or isinstance(manifest.get("duration_s"), bool):
-        return "duration_s is not a number"
-    for field in ("counts", "data"):
-        if not isinstance(manifest.get(field, {}), dict):
-            return f"{field} is not an object"
-    for job in manifest["jobs"]:
-        if not isinstance(job, dict) or not all(isinstance(job.get(k), str) for k in ("notebook", "geo", "status")):
-            return "a job lacks notebook, geo or status"
-        if not isinstance(job.get("duration_s") or 0, (int, float)):
-            return "a job's duration_s is not a number"
-        for key in ("report_html", "executed_notebook", "results_dir", "error"):
-            if job.get(key) is not None and not isinstance(job[key], str):
-                return f"a job's {key} is not text"
-    if not isinstance(manifest.get("skipped", []), list) or not all(
-            isinstance(s, dict) and all(isinstance(s.get(k), str) for k in ("notebook", "geo", "reason"))
-            for s in manifest.get("skipped", [])):
-        return "skipped is malformed"
-    return None
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(MANIFEST_JSON_SCHEMA).iter_errors(manifest))
+    if error is None:
+        return None
+    where = "/".join(str(part) for part in error.absolute_path) or "(top)"
+    return f"{where}: {shorten_text(error.message, 160)}"
+
+
+def shorten_text(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # Parameters that say which report a job is, not how it was computed (never make a run a what-if).
@@ -539,23 +693,31 @@ def update_index(reports_dir: str | Path, generated_utc: str) -> Path:
 def prune_runs(reports_dir: str | Path, keep: int, generated_utc: str) -> list[str]:
     """Remove finished runs older than the ``keep`` newest; return the removed run ids (oldest last).
 
-    Never removed: a run that holds a latest report (default, or what-if where no default exists), and a
-    run folder without a manifest (in progress, or interrupted: the runner's own business). Runs the index
-    lock, moves each run out of ``runs/`` in one rename, deletes it, then rebuilds the index.
+    Decided from folder names and its own checks, never from what a manifest claims: only a real
+    folder (not a link) under ``runs/`` named like a run id (``RUN_ID_PATTERN``) whose valid manifest
+    names that same folder counts as a run; the ``keep`` newest by name are kept. Never removed: a run
+    that holds a latest report (default, or what-if where no default exists), a run folder without a
+    manifest (in progress, or interrupted: the runner's own business), anything else under ``runs/``.
+    A missing reports folder is an error (nothing is created). Runs under the index lock, moves each
+    run out of ``runs/`` in one rename, deletes it, then rebuilds the index.
     """
     import shutil
 
     if keep < 0:
         raise ParameterError("--keep", f"must be 0 or more, got {keep}")
     reports_dir = Path(reports_dir)
+    if not reports_dir.is_dir() or not (reports_dir / "runs").is_dir():
+        raise ParameterError("reports-dir", f"{reports_dir}: no runs/ folder here; nothing to prune")
     removed = []
     with locked(reports_dir / ".index.lock"):
-        manifests, _ = read_manifests(reports_dir)
+        manifests, _ = read_manifests(reports_dir)  # valid, run_id == folder name, no links; newest first
+        runs = [m for m in manifests if re.fullmatch(RUN_ID_PATTERN, m["run_id"])]
         protected = {row["run_id"] for row in latest_reports(manifests)}
-        for manifest in manifests[keep:]:
+        for manifest in runs[keep:]:
             run_id = manifest["run_id"]
             run_dir = reports_dir / "runs" / run_id
-            if run_id in protected or Path(run_id).name != run_id or not (run_dir / MANIFEST_NAME).is_file():
+            if (run_id in protected or run_dir.is_symlink() or not run_dir.is_dir()
+                    or not (run_dir / MANIFEST_NAME).is_file()):
                 continue
             trash = reports_dir / f".pruning-{run_id}"
             os.replace(run_dir, trash)
@@ -582,7 +744,7 @@ code { font-size: 90%; }
 
 
 def _link(path: str | None, text: str) -> str:
-    if not path:
+    if not path or not re.fullmatch(_RELATIVE_LINK, path):  # never a link off the reports folder
         return ""
     return f'<a href="{html.escape(quote(path))}">{html.escape(text)}</a>'
 

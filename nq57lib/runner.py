@@ -33,7 +33,8 @@ from typing import Any, Callable, Iterator
 
 from . import config, render, report, reuse
 from .errors import ParameterError, check_choice, shorten
-from .params import Parameters, parameters_cell, parse_override, spec_for, validate_parameters
+from .params import (Parameters, default_reports_dir, parameters_cell, parse_override, spec_for,
+                     validate_parameters)
 from .provenance import sha256_file
 from .registry import SPECS
 from .render import PARTIAL_NOTEBOOK, STAGING_RESULTS, first_line, utc_now
@@ -59,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reports-dir", type=_folder, metavar="DIR",
                         help="where reports go (default: reports/ or $NQ57_REPORTS_DIR)")
     parser.add_argument("--kernel", metavar="NAME",
-                        help="Jupyter kernel (default: 'nq57' if installed, else 'python3')")
+                        help="Jupyter kernel (default: 'nq57', installed by make or 'nq57 kernel install')")
     parser.add_argument("--extra-observations", action="append", metavar="FILE",
                         help="your own observations (CSV or Excel, same schema) for every notebook; repeatable")
     parser.add_argument("--extra-sources", action="append", metavar="FILE",
@@ -295,16 +296,19 @@ def nothing_to_run(skipped: list[dict[str, str]]) -> str:
 
 
 def pick_kernel(name: str | None) -> str:
-    """The kernel to run with: ``name`` if installed, else 'nq57' if installed, else 'python3'."""
+    """The kernel to run with: ``name``, by default 'nq57'; one that is not installed is an error naming it
+    (never a silent fall-back to another kernel, which would run the reports on another environment)."""
     wanted = name or "nq57"
     if wanted in kernel_spec_dirs():  # found where Jupyter looks first: no need to import jupyter_client
         return wanted
     from jupyter_client.kernelspec import KernelSpecManager
 
     installed = sorted(KernelSpecManager().find_kernel_specs())
-    if name is None:
-        return "nq57" if "nq57" in installed else "python3"
-    return check_choice("kernel", name, installed)
+    if name is None and "nq57" not in installed:
+        raise ParameterError("kernel", "the Jupyter kernel 'nq57' is not installed; run 'make' (or "
+                                       "'nq57 kernel install --sys-prefix'), or choose one with --kernel "
+                                       f"(installed: {', '.join(installed) or 'none'})")
+    return check_choice("kernel", wanted, installed)
 
 
 def kernel_spec_dirs() -> set[str]:
@@ -601,6 +605,7 @@ def main(args: argparse.Namespace) -> int:
     skip_slow_optional_imports()
 
     # 1. Check everything and create the run folder; nothing is written before the checks passed.
+    args.reports_dir = default_reports_dir(args.reports_dir)  # never data/, notebooks/, nq57lib/ or the root
     use_extra_files(getattr(args, "extra_observations", None), getattr(args, "extra_sources", None))
     kernel = pick_kernel(args.kernel)
     force = getattr(args, "force", False)
@@ -644,7 +649,7 @@ def main(args: argparse.Namespace) -> int:
 
 def reusable_reports(reports_dir: str | Path | None) -> dict[str, dict]:
     """Fingerprint -> the newest successful job of an earlier run into ``reports_dir`` with its files."""
-    folder = Path(reports_dir or config.REPORTS_DIR).resolve()
+    folder = default_reports_dir(reports_dir)
     manifests, _ = report.read_manifests(folder)
     return reuse.reusable_jobs(manifests, folder)
 
@@ -699,7 +704,7 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
                                  unchanged=(lambda params: fingerprint(params) in reusable) if reusable else None)
     if not planned:  # every pair skipped: a run that runs nothing is an error, said in one line, nothing written
         raise ParameterError("geo", nothing_to_run(skipped))
-    reports_dir = Path(reports_dir or config.REPORTS_DIR).resolve()
+    reports_dir = default_reports_dir(reports_dir)
     run_id = render.new_run_id()
     try:
         (reports_dir / "runs" / run_id).mkdir(parents=True)

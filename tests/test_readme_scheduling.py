@@ -52,9 +52,12 @@ def test_every_shell_command_exists_and_parses():
             name, _, value = argv[1].partition("=")
             assert name == "AIRFLOW__CORE__DAGS_FOLDER" and value == "/srv/nq57/dags" and DAG_FILE.is_file()
         elif argv[0] == ".venv-airflow/bin/airflow":
-            assert argv[1] in ("db", "dags"), argv
-            if argv[1] == "dags":
+            assert argv[1] in ("db", "dags", "pools"), argv
+            if argv[1] == "dags" and argv[2] != "list":
                 assert argv[2] in ("test", "trigger") and argv[3] == dag_id, argv
+            if argv[1] == "pools":  # the pool the notebook tasks run in
+                assert argv[2:4] == ["set", "nq57_kernels"] and int(argv[4]) > 0, argv
+                assert 'os.environ.get("NQ57_AIRFLOW_POOL") or "nq57_kernels"' in DAG_FILE.read_text()
         else:
             pytest.fail(f"unexpected command in the README: {argv}")
     assert "airflow-env" in make_targets() and (ROOT / "constraints-airflow.txt").is_file()
@@ -72,7 +75,7 @@ def test_trigger_example_is_a_valid_batch(tmp_path):
     (trigger,) = [argv for argv in commands("sh") if argv[1:3] == ["dags", "trigger"]]
     conf = json.loads(trigger[trigger.index("--conf") + 1])
     params = set(re.findall(r'"(\w+)": Param\(', DAG_FILE.read_text()))
-    assert set(conf) <= params and {"notebooks", "geos", "overrides", "reports_dir", "kernel"} == params
+    assert set(conf) <= params and {"notebooks", "geos", "overrides", "reports_dir", "kernel", "force"} == params
     plan = runner.plan_run(conf["notebooks"], conf["geos"], conf["overrides"], tmp_path)  # raises if invalid
     assert [(j["notebook"], j["geo"], j["parameters"]["floor_pct"]) for j in plan["jobs"]] == [("budget_floor", "vn", 3)]
 

@@ -1,5 +1,6 @@
-"""Notebook outputs never reach git: the committed notebooks are stripped, and the nbstripout git
-filter that ``make`` configures strips a notebook saved with outputs when it is added."""
+"""Notebook outputs never reach git: the committed notebooks are stripped, and the git filter that
+``make`` configures (``tools/strip_notebook.py``, named ``nbstripout`` in .gitattributes) strips a
+notebook saved with outputs when it is added."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from nq57lib import config
 
 ROOT = config.PROJ_ROOT
 BIN = Path(sys.executable).parent
-STRIP = [sys.executable, "-m", "nbstripout", "--keep-id"]  # the filter `make git-filter` configures
+STRIP = [sys.executable, str(ROOT / "tools" / "strip_notebook.py")]  # the filter `make git-filter` configures
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 
@@ -46,6 +47,8 @@ def test_git_filter_strips_outputs_when_a_notebook_is_added(tmp_path):
     repo.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     shutil.copy(ROOT / ".gitattributes", repo)
+    (repo / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "strip_notebook.py", repo / "tools")  # the filter, as in every clone
     (repo / ".venv").symlink_to(BIN.parent, target_is_directory=True)  # the clone's own environment
     out = subprocess.run(["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "-C", str(repo), "git-filter"],
                          capture_output=True, text=True, timeout=60,
