@@ -369,12 +369,12 @@ def refuse_remote(page: str) -> None:
 # template element with its content. Images only as data: URLs; links http(s), mailto, relative, #anchor.
 _BODY_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div", "dl",
-    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd",
-    "li", "main", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "style", "sub",
+    "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins",
+    "kbd", "li", "main", "mark", "nav", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "style", "sub",
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"})
 _BODY_ATTRIBUTES = {
     "*": {"class", "id", "lang", "title", "style", "tabindex", "data-mime-type", "align"},
-    "a": {"href"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan"},
+    "a": {"href"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan", "data-label"},
     "th": {"colspan", "rowspan", "scope"}, "details": {"open"}, "style": {"type"}, "ol": {"start"}}
 _HEAD_TAGS = frozenset({"meta", "title", "style"})
 _HEAD_ATTRIBUTES = {"meta": {"charset", "name", "content"}, "style": {"type"}}
