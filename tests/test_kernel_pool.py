@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import papermill
@@ -230,3 +231,48 @@ print('ok')
 """
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+# Issue 24, case 11: on a loaded machine the new kernel after a failure took longer than the per-cell
+# timeout to import the libraries before its first notebook, and the notebook failed with a bare
+# AssertionError from nbclient (its timeout handler asserts a cell). The kernel here is made slow at
+# exactly that step (importing nq57lib.fresh_namespace takes 7 s), as load makes it, without load.
+SLOW_PREPARATION = ("import builtins, time; builtins.__import__ = lambda name, *a, _import=builtins.__import__, "
+                    "_sleep=time.sleep, **k: (_sleep(7) if name == 'nq57lib.fresh_namespace' else None, "
+                    "_import(name, *a, **k))[1]")
+
+
+@pytest.mark.slow
+def test_a_slow_preparation_is_not_a_cell_timeout_and_never_a_bare_assertion_error(tmp_path):
+    path = write_notebook(tmp_path / "quick.ipynb", ["1 + 1"])
+    kernel = kernel_pool.WarmKernel(runner.pick_kernel(None))
+    try:
+        extra = kernel.engine_kwargs(str(tmp_path))
+        papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name=kernel.kernel_name,
+                                   cwd=str(tmp_path), progress_bar=False, execution_timeout=1,
+                                   extra_arguments=[f"--IPKernelApp.exec_lines={SLOW_PREPARATION}"], **extra)
+    finally:
+        kernel.discard()
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert shown(nb, 0) == "2" and nb.metadata["nq57"]["kernel"]["notebook_in_kernel"] == 1
+
+
+def test_a_preparation_that_never_answers_fails_with_a_line_saying_so(monkeypatch):
+    """The preparation's own timeout gives a message, not nbclient's bare AssertionError."""
+    import asyncio
+    from queue import Empty
+
+    class Channel:
+        async def get_msg(self, timeout):
+            raise Empty
+
+    class Client:  # stands in for the notebook client: a kernel alive but silent
+        kc = SimpleNamespace(shell_channel=Channel())
+        shell_timeout_interval = 0.01
+
+        async def _async_check_alive(self):
+            return None
+
+    monkeypatch.setattr(kernel_pool, "FRESH_START_TIMEOUT_S", 0.05)
+    with pytest.raises(RuntimeError, match=r"did not prepare a fresh namespace within 0.05 s"):
+        asyncio.run(kernel_pool.WarmNotebookClient._wait_for_preparation(Client(), "id"))
