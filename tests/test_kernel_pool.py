@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
+import pandas as pd
 import papermill
 import pytest
 
@@ -276,3 +277,53 @@ def test_a_preparation_that_never_answers_fails_with_a_line_saying_so(monkeypatc
     monkeypatch.setattr(kernel_pool, "FRESH_START_TIMEOUT_S", 0.05)
     with pytest.raises(RuntimeError, match=r"did not prepare a fresh namespace within 0.05 s"):
         asyncio.run(kernel_pool.WarmNotebookClient._wait_for_preparation(Client(), "id"))
+
+
+# Issue 24, case 1: a notebook that wrote through load_package()'s tables (.array) changed the data
+# package the warm kernel keeps, and so the next notebook's results. The kept tables are read-only.
+WRITES = {
+    "series.array": lambda pkg: pkg.observations["value"].array.__setitem__(0, 999.0),
+    "text column array": lambda pkg: pkg.observations["geo_id"].array.__setitem__(0, "vn"),
+    "numpy column values": lambda pkg: pkg.observations["_row"].values.__setitem__(0, 5),
+    "to_numpy()": lambda pkg: pkg.observations["_row"].to_numpy().__setitem__(0, 5),
+    "masked buffer": lambda pkg: pkg.observations["value"].array._data.__setitem__(0, 999.0),
+    "sources array": lambda pkg: pkg.sources["publisher"].array.__setitem__(0, "edited"),
+}
+
+
+@pytest.mark.parametrize("how", sorted(WRITES))
+def test_a_write_into_the_kept_tables_raises_and_changes_nothing(how):
+    from nq57lib import data
+
+    before = data.load_package()
+    expected = {name: getattr(before, name).copy(deep=True) for name in ("observations", "sources")}
+    with pytest.raises(ValueError, match="read-only"):
+        WRITES[how](data.load_package())
+    after = data.load_package()
+    for name, table in expected.items():
+        pd.testing.assert_frame_equal(getattr(after, name), table)
+
+
+def test_pandas_edits_of_a_loaded_table_change_only_that_copy():
+    from nq57lib import data
+
+    pkg = data.load_package()
+    pkg.observations.iloc[0, pkg.observations.columns.get_loc("value")] = -5.0
+    pkg.observations["note"] = "edited"
+    own = pkg.observations.copy()
+    own["value"].array[1] = -6.0  # a copy is the notebook's own, writable
+    assert own["value"].iloc[:2].tolist() == [-5.0, -6.0] and pkg.observations["value"].iloc[1] != -6.0
+    again = data.load_package()
+    assert (again.observations["value"].iloc[:2] != pd.Series([-5.0, -6.0])).all()
+    assert (again.observations["note"] != "edited").all()
+
+
+@pytest.mark.slow
+def test_a_write_into_the_kept_tables_fails_its_cell_with_a_line_saying_to_copy_first(tmp_path):
+    path = write_notebook(tmp_path / "write.ipynb", [
+        "from nq57lib import data\npkg = data.load_package()",
+        "pkg.observations['value'].array[0] = 36.6"])
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        run(path, tmp_path / "out.ipynb", None)
+    assert failure.value.ename == "ValueError"
+    assert "read-only" in failure.value.evalue and "copy first" in failure.value.evalue
