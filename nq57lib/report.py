@@ -417,8 +417,16 @@ def differing_parameters(job: Mapping[str, Any], manifest: Mapping[str, Any]) ->
 
 
 def is_what_if(job: Mapping[str, Any], manifest: Mapping[str, Any]) -> bool:
-    """A what-if run: a parameter differs from the defaults, or the run merged user data files."""
-    return bool(differing_parameters(job, manifest) or (manifest.get("data") or {}).get("extra_files"))
+    """A what-if run: a parameter differs from the defaults, the run merged user data files, or the notebook
+    differs from the committed one (``nq57lib.shipped``)."""
+    return bool(differing_parameters(job, manifest) or (manifest.get("data") or {}).get("extra_files")
+                or edited_notebook(job))
+
+
+def edited_notebook(job: Mapping[str, Any]) -> bool:
+    """Whether the job ran a notebook that differs from the committed one (its record says so)."""
+    inputs = job.get("inputs")
+    return isinstance(inputs, Mapping) and inputs.get("notebook_edited") is True
 
 
 def latest_reports(manifests: list[dict]) -> list[dict]:
@@ -442,7 +450,8 @@ def latest_reports(manifests: list[dict]) -> list[dict]:
                            "executed_notebook": job.get("executed_notebook"), "what_if": what_if,
                            "lang": (job.get("parameters") or {}).get("lang", "en"),
                            "differing_parameters": differing_parameters(job, manifest),
-                           "extra_files": list((manifest.get("data") or {}).get("extra_files") or [])}
+                           "extra_files": list((manifest.get("data") or {}).get("extra_files") or []),
+                           "edited_notebook": edited_notebook(job)}
     return [latest[key] for key in sorted(latest)]
 
 
@@ -552,6 +561,8 @@ def _describe(row: Mapping[str, Any]) -> str:
                 if differing else "default parameters")
     if row.get("extra_files"):
         bits.append("user data files: " + ", ".join(f"<code>{esc(f)}</code>" for f in row["extra_files"]))
+    if row.get("edited_notebook"):
+        bits.append("edited notebook")
     return "; ".join(bits)
 
 
@@ -566,7 +577,8 @@ def what_if_reports(manifests: list[dict]) -> list[dict]:
                              "results_dir": job.get("results_dir"), "what_if": True,
                              "lang": (job.get("parameters") or {}).get("lang", "en"),
                              "differing_parameters": differing_parameters(job, manifest),
-                             "extra_files": list((manifest.get("data") or {}).get("extra_files") or [])})
+                             "extra_files": list((manifest.get("data") or {}).get("extra_files") or []),
+                             "edited_notebook": edited_notebook(job)})
     return rows
 
 
@@ -591,7 +603,7 @@ def render_index(manifests: list[dict], incomplete: list[str], latest: list[dict
              "<h1>nq57 reports</h1>",
              f'<p class="muted">Index rebuilt {esc(generated_utc)} UTC from {len(manifests)} run manifest(s). '
              "Each geography shows its latest default report per notebook; what-if runs (parameters other "
-             "than the defaults, or user data files) are listed apart and never replace a default report.</p>"]
+             "than the defaults, user data files, or an edited notebook) are listed apart and never replace a default report.</p>"]
     if latest:
         for geo in sorted({row["geo"] for row in latest}):
             parts.append(f'<section class="geo"><h2>{esc(geo_heading(geo))} <small class="muted">'

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import config, render, report, reuse
+from . import config, render, report, reuse, shipped
 from .errors import ParameterError, check_choice, shorten
 from .params import Parameters, parameters_cell, parse_override, spec_for, validate_parameters
 from .provenance import sha256_file
@@ -148,6 +148,7 @@ def select_notebooks(names: list[str] | None) -> list[str]:
         spec_for(name)  # unknown name: "did you mean"
         if not notebook_path(name).is_file():
             raise ParameterError("notebook", f"notebook file {notebook_path(name)} not found")
+        shipped.check_pair(notebook_path(name))  # an edit of X.py not synced into X.ipynb would be ignored
     return selected
 
 
@@ -327,13 +328,18 @@ class Job:
     job_dir: str                    # relative to reports_dir: runs/<run_id>/<notebook>/<geo>
     run_id: str
     fingerprint: str = ""           # nq57lib.reuse.fingerprint of the job's inputs
+    notebook_edited: bool = True    # not the committed notebook (nq57lib.shipped): run in a kernel of its own
 
 
 def execute_job(job: Job, kernel: Any = None) -> dict[str, Any]:
     """Run one notebook through papermill, then render it (``nq57lib.render``); never raises.
 
     ``kernel``: a ``kernel_pool.WarmKernel`` to run it in (a fresh namespace in a kept kernel),
-    or None for a kernel of its own, as plain papermill does. Returns the job's manifest record.
+    or None for a kernel of its own, as plain papermill does. A notebook that differs from the
+    committed one (``job.notebook_edited``) always gets a kernel of its own: a fresh namespace does
+    not undo every process-wide change (a patched library, an IPython input transformer, a thread)
+    that unreviewed code can make, and the warm kernel's next notebook must not inherit one.
+    Returns the job's manifest record.
     The executed notebook is kept for a failed run (it shows the traceback); the HTML report and
     results are published only for a successful one.
     """
@@ -344,6 +350,8 @@ def execute_job(job: Job, kernel: Any = None) -> dict[str, Any]:
     job_dir.mkdir(parents=True, exist_ok=True)
     staging, partial = job_dir / STAGING_RESULTS, job_dir / PARTIAL_NOTEBOOK
     cwd = str(Path(job.input_path).parent)
+    if job.notebook_edited:
+        kernel = None
     error = None
     try:
         papermill.execute_notebook(
@@ -606,7 +614,8 @@ def main(args: argparse.Namespace) -> int:
     reports_dir, run_id = Path(plan["reports_dir"]), plan["run_id"]
     jobs = [Job(notebook=j["notebook"], geo=j["geo"], parameters=j["parameters"], input_path=j["input_nb"],
                 notebook_sha256=plan["notebooks"][j["notebook"]]["sha256"], kernel=kernel, timeout_s=args.timeout,
-                reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id, fingerprint=j["fingerprint"])
+                reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id, fingerprint=j["fingerprint"],
+                notebook_edited=plan["notebooks"][j["notebook"]]["edited"])
             for j in plan["jobs"]]
     echo_resolved_geos(args.geo or [])
     reused, jobs = reuse_unchanged(jobs, reusable)
@@ -680,6 +689,7 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
     overrides = check_overrides(overrides or {}, selected)
     data = report.data_vintage()
     sha = {nb: sha256_file(notebook_path(nb)) for nb in selected}
+    edited = {nb: shipped.is_edited(notebook_path(nb)) for nb in selected}
     version = report.package_version()
 
     def fingerprint(params: Parameters) -> str:
@@ -705,7 +715,8 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
                      "fingerprint": fingerprint(params)})
     return {"run_id": run_id, "reports_dir": str(reports_dir), "started_utc": utc_now(), "data": data,
             "overrides": overrides, "skipped": skipped, "jobs": jobs,
-            "notebooks": {nb: {"path": notebook_path(nb).name, "sha256": sha[nb]} for nb in selected}}
+            "notebooks": {nb: {"path": notebook_path(nb).name, "sha256": sha[nb], "edited": edited[nb]}
+                          for nb in selected}}
 
 
 def execute_batch(jobs: list[Job], workers: int, fresh_kernels: bool = False) -> tuple[list[dict], bool]:
