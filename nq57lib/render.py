@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import config, report, shipped
+from . import config, report, reuse, shipped
 from .errors import OutputError, ParameterError
 from .provenance import sha256_file
 
@@ -316,6 +316,7 @@ def render_job(executed: Executed, reports_dir: str | Path, run_id: str, *, note
                 place(results, job_dir / "results", executed.move)
                 record["results_dir"] = f"{rel_dir}/results"
             record.update(status="ok", report_html=f"{rel_dir}/report.html")
+            record[reuse.CHECKSUMS_KEY] = reuse.file_checksums(job_dir)  # what a later reuse checks
         except Exception as exc:  # noqa: BLE001
             record["error"] = f"publishing the report failed: {type(exc).__name__}: {first_line(exc)}"
     if executed.move and results is not None and record["results_dir"] is None:

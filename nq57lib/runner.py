@@ -605,7 +605,7 @@ def main(args: argparse.Namespace) -> int:
     fresh_kernels = getattr(args, "fresh_kernels", False)
     reusable = {} if force else reusable_reports(args.reports_dir)
     plan = plan_run(args.notebook, args.geo, parse_overrides(args.param, select_notebooks(args.notebook)),
-                    args.reports_dir, reusable=reusable)
+                    args.reports_dir, reusable=reusable, kernel=kernel)
     if ALL_GEOS not in (args.geo or []):  # with "all", skips are expected; the manifest lists them
         for item in plan["skipped"]:
             print(f"skipped {item['notebook']} / {item['geo']}: {item['reason']}", file=sys.stderr)
@@ -674,7 +674,8 @@ def reuse_unchanged(jobs: list[Job], found: dict[str, dict]) -> tuple[list[dict]
 
 
 def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dict[str, Any],
-             reports_dir: str | Path | None, reusable: dict[str, dict] | None = None) -> dict[str, Any]:
+             reports_dir: str | Path | None, reusable: dict[str, dict] | None = None,
+             kernel: str | None = None) -> dict[str, Any]:
     """Check a batch and create its run folder; return the plan as plain data (JSON-ready).
 
     The one planning step of every route that runs the notebooks itself: ``nq57 run`` and the
@@ -683,6 +684,7 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
     input notebook, where papermill writes the executed notebook (``output_nb``), and its
     parameters including ``output_dir``, and the fingerprint of its inputs (``nq57lib.reuse``).
     ``reusable`` (fingerprint -> earlier job) spares the data checks of jobs an earlier run passed.
+    ``kernel`` is part of the fingerprint (default: the one ``nq57 run`` would pick).
     Raises ``ParameterError`` before anything is written.
     """
     selected = select_notebooks(notebooks or None)
@@ -691,9 +693,11 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
     sha = {nb: sha256_file(notebook_path(nb)) for nb in selected}
     edited = {nb: shipped.is_edited(notebook_path(nb)) for nb in selected}
     version = report.package_version()
+    kernel = kernel or pick_kernel(None)
 
     def fingerprint(params: Parameters) -> str:
-        return reuse.fingerprint(sha[params.notebook], dict(params.items()), data, version)
+        return reuse.fingerprint(sha[params.notebook], dict(params.items()), data, version, kernel=kernel,
+                                 notebook_dir=config.NOTEBOOKS_DIR)
 
     planned, skipped = plan_jobs(selected, list(geos or config.DEFAULT_REPORT_GEOS), overrides,
                                  unchanged=(lambda params: fingerprint(params) in reusable) if reusable else None)
