@@ -135,6 +135,12 @@ def test_planned_batch_renders_like_the_dag_publish_task_and_can_be_repeated(tmp
 # ---------------------------------------------------------------------------------------------
 # Issue 24, cases 2 and 3: status and identity come from the executed notebook itself.
 
+@pytest.fixture
+def no_scratch(tmp_path, monkeypatch):
+    """An empty default reports folder, so no scratch results of other runs are found (reports/scratch/...)."""
+    monkeypatch.setattr(config, "REPORTS_DIR", tmp_path / "default-reports")
+
+
 def prepared(tmp_path: Path, *args: str, edit=None) -> nbformat.NotebookNode:
     """``papermill --prepare-only`` of the scorecard (parameters injected, nothing run); ``edit(nb)`` first."""
     source = config.NOTEBOOKS_DIR / "scorecard.ipynb"
@@ -162,7 +168,7 @@ def as_if_executed(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def test_a_notebook_prepared_but_never_run_is_not_published_as_ok(tmp_path):
+def test_a_notebook_prepared_but_never_run_is_not_published_as_ok(tmp_path, no_scratch):
     prepared(tmp_path, "-p", "geo", "vn")
     out = nq57("render", "prepared.ipynb", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
     assert out.returncode == 1
@@ -173,7 +179,7 @@ def test_a_notebook_prepared_but_never_run_is_not_published_as_ok(tmp_path):
 
 @pytest.mark.parametrize("problem, expected", [
     ("never_ran", "never completed"), ("out_of_order", "did not run in order"), ("no_end", "not executed")])
-def test_an_incomplete_execution_is_a_failure(tmp_path, problem, expected):
+def test_an_incomplete_execution_is_a_failure(tmp_path, no_scratch, problem, expected):
     nb = as_if_executed(prepared(tmp_path, "-p", "geo", "vn"))
     code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     if problem == "never_ran":
@@ -188,7 +194,7 @@ def test_an_incomplete_execution_is_a_failure(tmp_path, problem, expected):
     assert out.returncode == 1 and job["status"] == "failed" and expected in job["error"], job["error"]
 
 
-def test_identity_is_read_from_the_parameters_cell_that_ran(tmp_path):
+def test_identity_is_read_from_the_parameters_cell_that_ran(tmp_path, no_scratch):
     """A parameters cell edited to geo = "vn", run without -p, is the vn report (an edited notebook: a what-if)."""
     def edit(nb):
         cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
@@ -205,7 +211,7 @@ def test_identity_is_read_from_the_parameters_cell_that_ran(tmp_path):
     assert [(r["geo"], r["what_if"]) for r in latest] == [("vn", True)]
 
 
-def test_the_unedited_notebook_is_not_a_what_if(tmp_path):
+def test_the_unedited_notebook_is_not_a_what_if(tmp_path, no_scratch):
     nbformat.write(as_if_executed(prepared(tmp_path, "-p", "geo", "vn")), tmp_path / "executed.ipynb")
     out = nq57("render", "executed.ipynb", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
@@ -215,7 +221,7 @@ def test_the_unedited_notebook_is_not_a_what_if(tmp_path):
     assert [(r["geo"], r["what_if"]) for r in latest] == [("vn", False)]
 
 
-def test_metadata_that_disagrees_with_the_injected_cell_is_refused(tmp_path):
+def test_metadata_that_disagrees_with_the_injected_cell_is_refused(tmp_path, no_scratch):
     nb = as_if_executed(prepared(tmp_path, "-p", "geo", "vn"))
     nb.metadata.papermill.parameters["geo"] = "vinh-phuc"
     nbformat.write(nb, tmp_path / "executed.ipynb")
@@ -236,3 +242,15 @@ def test_results_an_earlier_run_left_in_the_folder_are_refused(plain_run, tmp_pa
     out = nq57("render", str(plain_run / "out.ipynb"), "--results", str(earlier), "--reports-dir",
                str(tmp_path / "r"), cwd=tmp_path)
     assert out.returncode == 2 and "not written while" in out.stderr and not (tmp_path / "r").exists()
+
+
+def test_a_prepared_notebook_never_takes_the_results_an_earlier_scratch_run_left(tmp_path, no_scratch):
+    """Results of the same notebook and parameters in the default scratch folder are not this notebook's."""
+    prepared(tmp_path, "-p", "geo", "vn")
+    scratch = config.REPORTS_DIR / "scratch" / "scorecard" / "vn"
+    scratch.mkdir(parents=True)
+    (scratch / "results.json").write_text(json.dumps({"notebook": "scorecard", "parameters": {"geo": "vn", "lang": "en"},
+                                                      "scalars": {}}), encoding="utf-8")
+    out = nq57("render", "prepared.ipynb", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
+    assert out.returncode != 0
+    assert not list((tmp_path / "r").glob("runs/*/*/*/results")) and not list((tmp_path / "r").glob("runs/*/*/*/report.html"))

@@ -262,7 +262,7 @@ def test_manifest_records_parameters_timings_status_and_input_checksums(batches,
     good = job(m1, "tiny")
     assert good["parameters"] == {"geo": "alpha", "lang": "en", "mode": "ok", "n": 3, "title": TITLE}
     assert good["inputs"] == {"notebook": "tiny.ipynb", "notebook_sha256": sha256_file(notebooks_dir / "tiny.ipynb"),
-                              "data_checksum": fixture_specs.DATA_CHECKSUM}
+                              "notebook_edited": False, "data_checksum": fixture_specs.DATA_CHECKSUM}
     assert 0 < good["execute_s"] < good["duration_s"] and good["export_s"] > 0
 
 
