@@ -688,7 +688,14 @@ def load_package(root: str | Path | None = None, *, extra_observations=None, ext
     Results are cached per (files, modification times), so repeated calls are cheap; each call
     returns its own copy of the tables, so editing them in one notebook (or one warm kernel's
     notebook, ``nq57lib.fresh_namespace``) never changes what the next call returns.
+
+    The copies share their memory with the cached package, which is read-only: an edit through
+    pandas (``.loc``, ``.iloc``, ``pkg.observations[col] = ...``) copies first (copy-on-write) and
+    changes only this call's table; a write into the shared arrays themselves (``.array``,
+    ``.values``, ``.to_numpy()``) raises ``ValueError`` saying to copy the table first
+    (``READ_ONLY_HINT``).
     """
+    install_read_only_hint()
     cached = shared_package(root, extra_observations=extra_observations, extra_sources=extra_sources,
                              use_env=use_env)
     # Copy-on-write (pandas 3) makes a shallow copy independent: an edit on either side copies first.
@@ -742,9 +749,65 @@ def _load_cached(root: str, extra_obs: tuple[str, ...], extra_src: tuple[str, ..
                 _check_contradictions(file, tables[kind], extra)
             tables[kind] = combined
     _check_package(tables)
+    for table in tables.values():
+        if isinstance(table, pd.DataFrame):
+            read_only(table)
     return DataPackage(**tables, version=str(descriptor.get("version", "")),
                        checksum=data_checksum(root_path, extra_obs + extra_src),
                        extra_files=extra_obs + extra_src)
+
+
+READ_ONLY_HINT = ("the data package's tables are shared by every load_package() call (and every notebook of a "
+                  "warm kernel) and are read-only: copy first, e.g. observations = pkg.observations.copy(), "
+                  "or edit with .loc")
+_READ_ONLY_MESSAGES = ("Cannot modify read-only array", "assignment destination is read-only")
+
+
+def read_only(frame: pd.DataFrame) -> pd.DataFrame:
+    """Make every array of ``frame`` (columns and index) read-only, in place; return it.
+
+    pandas 3's extension arrays (``Float64``, ``Int64``, ``boolean``, ``str``) refuse writes when
+    flagged read-only; their numpy buffers and plain numpy columns get ``flags.writeable = False``.
+    A write then raises ``ValueError``; pandas' own edits (``.loc``...) copy first instead.
+    """
+    def freeze(values) -> None:
+        if isinstance(values, np.ndarray):
+            values.flags.writeable = False
+            return
+        values._readonly = True
+        for name in ("_ndarray", "_data", "_mask"):
+            buffer = getattr(values, name, None)
+            if isinstance(buffer, np.ndarray):
+                buffer.flags.writeable = False
+
+    for block in frame._mgr.blocks:
+        freeze(block.values)
+    index_values = getattr(frame.index, "_data", None)
+    if isinstance(index_values, np.ndarray):
+        index_values.flags.writeable = False
+    return frame
+
+
+def install_read_only_hint() -> None:
+    """In an IPython kernel, add ``READ_ONLY_HINT`` to the error a write into the shared tables raises.
+
+    pandas and numpy word it "Cannot modify read-only array" / "assignment destination is read-only",
+    without saying why or what to do. The hint is added to such a ``ValueError`` when a cell fails with
+    it (IPython's custom exception handler; one that a notebook installed itself is left alone).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "custom_exceptions", None) == ():  # none yet: not ours, nor the notebook's
+        shell.set_custom_exc((ValueError,), _read_only_handler)
+
+
+def _read_only_handler(shell, etype, value, tb, tb_offset=None):
+    if value.args and isinstance(value.args[0], str) and value.args[0] in _READ_ONLY_MESSAGES:
+        value.args = (f"{value.args[0]}: {READ_ONLY_HINT}", *value.args[1:])
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)  # as IPython shows any other error
 
 
 def data_checksum(root: str | Path | None = None, extra_files: Sequence[str] = ()) -> str:

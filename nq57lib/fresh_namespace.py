@@ -15,14 +15,18 @@ is put back to how the kernel was before its first notebook:
   floating-point error handling; the recursion limit;
 - the warning filters, and the record of warnings already shown, so a warning is printed in
   every notebook that triggers it, as in a fresh kernel;
-- ``sys.path``, ``os.environ`` and the working directory (set to the notebook's folder).
+- ``sys.path``, ``os.environ`` and the working directory (set to the notebook's folder);
+- process-wide switches a notebook can flip: IPython's AST and input transformers and custom
+  exception handlers, the garbage collector's on/off switch, ``decimal``'s context, the root
+  logger's level, and every function of an nq57lib module (a notebook that patched one).
 
 After the reset, what is left (modules and kept caches) is frozen out of the cyclic garbage
 collector (``gc.freeze``), so the reset's full collection scans one notebook's objects, not the
 whole kernel.
 
-A notebook that changes other process-wide state (patches a library, registers display
-formatters, changes logging) should be run with ``nq57 run --fresh-kernels``. The pool's tests
+What cannot be put back (a thread a notebook started, a patched third-party library, a display
+formatter) is why ``nq57 run`` gives every notebook that differs from the committed one a kernel of
+its own (``nq57lib.shipped``): only the repository's reviewed notebooks share a warm kernel. The pool's tests
 check that the results files and every cell's output are byte-identical to fresh-kernel runs.
 
 This module is imported in the kernel only; it must stay light (no papermill, no jupyter_client).
@@ -52,6 +56,11 @@ class _State:
     numpy_print: dict[str, Any]
     numpy_errors: dict[str, str]
     recursion_limit: int
+    shell: dict[str, Any]
+    gc_enabled: bool
+    decimal_context: Any
+    root_log_level: int
+    nq57lib_functions: dict[str, Any]
 
 
 _before_first: _State | None = None
@@ -89,7 +98,9 @@ def start(cwd: str) -> None:
 # Imported before the first notebook's state is recorded, as the notebooks would import them: their
 # import installs process-wide state (statsmodels and scipy add warning filters) that a module
 # imported once, by an earlier notebook, would not install again for the next one.
-PRELOADED = ("numpy", "pandas", "matplotlib.pyplot", "statsmodels.tsa.exponential_smoothing.ets")
+# nq57lib.params (light: config and errors) is loaded too, so its functions are recorded before any notebook
+# could patch them.
+PRELOADED = ("numpy", "pandas", "matplotlib.pyplot", "statsmodels.tsa.exponential_smoothing.ets", "nq57lib.params")
 
 
 def _snapshot() -> _State:
@@ -103,10 +114,44 @@ def _snapshot() -> _State:
     import matplotlib.pyplot as plt
     import numpy as np
 
+    import decimal
+    import logging
+
     return _State(sys_path=list(sys.path), environ=dict(os.environ), warning_filters=list(warnings.filters),
                   random_state=random.getstate(), numpy_random_state=np.random.get_state(),
                   rc_params=dict(plt.rcParams.copy()), numpy_print=np.get_printoptions(),
-                  numpy_errors=np.geterr(), recursion_limit=sys.getrecursionlimit())
+                  numpy_errors=np.geterr(), recursion_limit=sys.getrecursionlimit(), shell=_shell_state(),
+                  gc_enabled=gc.isenabled(), decimal_context=decimal.getcontext().copy(),
+                  root_log_level=logging.getLogger().level, nq57lib_functions=_nq57lib_functions())
+
+
+_SHELL_LISTS = ("ast_transformers", "input_transformers_post", "input_transformers_cleanup")
+
+
+def _shell_state() -> dict[str, Any]:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return {}
+    state = {name: list(getattr(shell, name)) for name in _SHELL_LISTS if hasattr(shell, name)}
+    state["custom_exc"] = (shell.custom_exceptions, shell.CustomTB)
+    return state
+
+
+def _nq57lib_functions(known: dict[str, Any] | None = None) -> dict[str, Any]:
+    """(module, its functions and classes by name) of every loaded nq57lib module not in ``known``.
+
+    A module first imported by a notebook is recorded at the next notebook's start; what that notebook
+    defined itself (``__module__`` ``__main__``, a patch) is left out of the record.
+    """
+    found = {}
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "nq57lib" or name.startswith("nq57lib.")) or name in (known or {}):
+            continue
+        found[name] = (module, {k: v for k, v in vars(module).items()
+                                if callable(v) and getattr(v, "__module__", None) not in (None, "__main__")})
+    return found
 
 
 def _restore(state: _State) -> None:
@@ -130,10 +175,35 @@ def _restore(state: _State) -> None:
     np.set_printoptions(**state.numpy_print)
     np.seterr(**state.numpy_errors)
     sys.setrecursionlimit(state.recursion_limit)
+    _restore_switches(state)
     warnings.filters[:] = state.warning_filters
     with warnings.catch_warnings():  # entering and leaving marks the filters changed: shown-once records reset
         pass
     clear_caches()
+
+
+def _restore_switches(state: _State) -> None:
+    import decimal
+    import logging
+
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None and state.shell:
+        for name in _SHELL_LISTS:
+            if name in state.shell:
+                getattr(shell, name)[:] = state.shell[name]
+        shell.custom_exceptions, shell.CustomTB = state.shell["custom_exc"]
+    (gc.enable if state.gc_enabled else gc.disable)()
+    decimal.setcontext(state.decimal_context.copy())
+    logging.getLogger().setLevel(state.root_log_level)
+    for module_name, (module, functions) in state.nq57lib_functions.items():
+        if sys.modules.get(module_name) is not module:
+            continue  # replaced by a stand-in (the tests' fixtures): not ours to restore
+        for name, value in functions.items():
+            if vars(module).get(name) is not value:
+                setattr(module, name, value)
+    state.nq57lib_functions.update(_nq57lib_functions(state.nq57lib_functions))
 
 
 # Caches kept between notebooks, each with the reason it cannot carry state from one to the next.

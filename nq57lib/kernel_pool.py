@@ -22,9 +22,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
+from queue import Empty
 from typing import Any
 
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.log import logger
@@ -33,6 +35,10 @@ from papermill.utils import merge_kwargs, remove_args
 ENGINE = "nq57-warm"
 SAVE_EVERY_S = 5.0  # the executed notebook is written at start, at the end, and between cells at most this often
 MAX_NOTEBOOKS_PER_WORKER = 50  # then the worker and its kernel are replaced, so no process grows without bound
+# How long the preparation before a notebook may take. It is not one of the notebook's cells, so the
+# per-cell timeout does not apply: a new kernel's first preparation imports numpy, pandas, matplotlib
+# and statsmodels (about 1 s idle, 10-20 s on a loaded machine).
+FRESH_START_TIMEOUT_S = 180.0
 
 
 class WarmKernel:
@@ -109,11 +115,33 @@ class WarmNotebookClient(PapermillNotebookClient):
         """Run ``nq57lib.fresh_namespace.start`` in the kernel; raise if it did not succeed."""
         code = f"__import__('nq57lib.fresh_namespace').fresh_namespace.start({json.dumps(self.warm_cwd)})"
         msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
-        reply = self.wait_for_reply(msg_id)
+        reply = run_sync(self._wait_for_preparation)(msg_id)
         content = (reply or {}).get("content", {})
         if content.get("status") != "ok":
             raise RuntimeError(f"the warm kernel could not start a fresh namespace: "
                                f"{content.get('ename', 'no reply')}: {content.get('evalue', '')}")
+
+
+    async def _wait_for_preparation(self, msg_id: str) -> dict[str, Any]:
+        """The kernel's reply to the preparation, waiting at most ``FRESH_START_TIMEOUT_S``.
+
+        Not nbclient's ``wait_for_reply``: that applies the per-cell timeout, and on a timeout
+        without a cell it fails with a bare ``AssertionError`` (issue 24: under load, the new
+        kernel after a failure took longer than the cell timeout to import the libraries).
+        A kernel that dies meanwhile raises nbclient's ``DeadKernelError``.
+        """
+        deadline = time.monotonic() + FRESH_START_TIMEOUT_S
+        while True:
+            try:
+                msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=self.shell_timeout_interval))
+            except Empty:
+                await self._async_check_alive()
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the warm kernel did not prepare a fresh namespace within "
+                                       f"{FRESH_START_TIMEOUT_S:g} s") from None
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg
 
 
 class FewerSaves(NotebookExecutionManager):

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import config, report
+from . import config, report, reuse, shipped
 from .errors import OutputError, ParameterError
 from .params import default_reports_dir
 from .provenance import sha256_file
@@ -130,15 +130,58 @@ def notebook_name(nb: Any, path: Path, name: str | None = None) -> str:
 
 
 def executed_parameters(nb: Any, path: Path, notebook: str) -> tuple[Any, str]:
-    """The notebook's validated parameters (``output_dir`` kept) and the raw ``output_dir`` given."""
+    """The notebook's validated parameters (``output_dir`` kept) and the raw ``output_dir`` given.
+
+    Read from what ran: the values of the ``parameters`` cell, overridden by papermill's injected
+    cell; papermill's metadata must name exactly the injected values (issue 24: a parameters cell
+    edited to ``geo = "vn"`` and run without ``-p`` is the ``vn`` report, not the default one).
+    """
     from .params import validate_parameters
 
-    given = dict(nb.metadata.papermill.parameters)
+    injected, cell_values = cell_assignments(nb, path, "injected-parameters"), cell_assignments(nb, path, "parameters")
+    recorded = dict(nb.metadata.papermill.parameters or {})
+    if injected != recorded:
+        differ = sorted(k for k in set(injected) | set(recorded) if injected.get(k, _MISSING) != recorded.get(k, _MISSING))
+        raise ParameterError("notebook", f"{path}: papermill's metadata and the injected parameters cell disagree "
+                                         f"({', '.join(differ)}); the notebook was edited after papermill ran")
+    given = {**cell_values, **injected}
     output_dir = str(given.pop("output_dir", "") or "")
     try:
         return validate_parameters(notebook, **given, output_dir=output_dir), output_dir
     except ParameterError as error:
         raise ParameterError(error.name, f"{path}: {error.problem}") from None
+
+
+_MISSING = object()
+
+
+def cell_assignments(nb: Any, path: Path, tag: str) -> dict[str, Any]:
+    """``name = literal`` assignments of the code cell tagged ``tag`` (papermill's ``parameters`` or
+    ``injected-parameters``); {} if there is none. A value that is not a literal cannot be read: an error."""
+    import ast
+
+    values: dict[str, Any] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or tag not in cell.get("metadata", {}).get("tags", []):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            raise ParameterError("notebook", f"{path}: the {tag} cell is not valid Python") from None
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                target, value = node.targets[0].id, node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                target, value = node.target.id, node.value
+            else:
+                raise ParameterError("notebook", f"{path}: the {tag} cell holds more than name = value lines "
+                                                 f"(line {node.lineno}); its parameters cannot be read")
+            try:
+                values[target] = ast.literal_eval(value)
+            except ValueError:
+                raise ParameterError(target, f"{path}: the {tag} cell sets it to an expression, not a value; "
+                                             "its parameters cannot be read") from None
+    return values
 
 
 def notebook_error(nb: Any) -> str | None:
@@ -151,11 +194,52 @@ def notebook_error(nb: Any) -> str | None:
                 return f"{output.get('ename')}: {first_line(output.get('evalue', ''))} (cell [{cell.execution_count}])"
     if nb.metadata.papermill.get("exception"):
         return "papermill recorded an exception; the notebook did not run to the end"
-    unfinished = [c for c in nb.cells if c.cell_type == "code"
-                  and c.metadata.get("papermill", {}).get("status", "completed") != "completed"]
-    if unfinished:
-        return "the notebook did not run to the end (a cell never completed)"
+    return execution_problem(nb)
+
+
+def execution_problem(nb: Any) -> str | None:
+    """Why ``nb`` is not a complete papermill execution, or None: papermill recorded its start and end,
+    and every code cell with code ran (papermill's status ``completed``, an execution count), in order.
+
+    A notebook prepared with ``papermill --prepare-only`` has parameters but ran nothing (issue 24).
+    """
+    meta = nb.metadata.papermill
+    if not meta.get("start_time") or not meta.get("end_time"):
+        return "the notebook was not executed (papermill recorded no start and end; prepared only?)"
+    last = 0
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue  # papermill runs no empty cell
+        count = cell.get("execution_count")
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        if status != "completed" or not isinstance(count, int) or isinstance(count, bool):
+            return f"the notebook did not run to the end (cell {index + 1} never completed)"
+        if count <= last:
+            return f"the cells did not run in order (cell {index + 1} ran as [{count}] after [{last}])"
+        last = count
     return None
+
+
+def results_written_during(results_dir: Path, nb: Any) -> bool:
+    """Whether ``results.json`` was written while the notebook ran (between papermill's start and end,
+    two seconds of slack each side): results an earlier run left in the same folder are not this run's."""
+    start, end = nb.metadata.papermill.get("start_time"), nb.metadata.papermill.get("end_time")
+    if not start or not end:
+        return False
+    def utc(text: Any) -> float:  # papermill writes naive UTC times
+        moment = datetime.fromisoformat(str(text))
+        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+
+    try:
+        written = (results_dir / report.RESULTS_JSON).stat().st_mtime
+        return utc(start) - 2 <= written <= utc(end) + 2
+    except (OSError, ValueError):
+        return False
+
+
+def shipped_notebook(notebook: str) -> Path:
+    """The repository's notebook of that name (``notebooks/<name>.ipynb``), what an executed one is compared with."""
+    return Path(config.NOTEBOOKS_DIR) / f"{notebook}.ipynb"
 
 
 def page_title(nb: Any, notebook: str, geo: str, lang: str) -> str:
@@ -241,6 +325,7 @@ def render_job(executed: Executed, reports_dir: str | Path, run_id: str, *, note
         "notebook": notebook, "geo": params.geo, "status": "failed", "parameters": parameters,
         "inputs": {"notebook": input_path.name,
                    "notebook_sha256": sha256_file(input_path) if input_path.is_file() else None,
+                   "notebook_edited": shipped.is_edited(shipped_notebook(notebook), nb),
                    "data_checksum": ""},
         "started_utc": executed.started_utc or started, "executed_notebook": None, "report_html": None,
         "results_dir": None, "error": executed.error or notebook_error(nb),
@@ -263,6 +348,7 @@ def render_job(executed: Executed, reports_dir: str | Path, run_id: str, *, note
                 place(results, job_dir / "results", executed.move)
                 record["results_dir"] = f"{rel_dir}/results"
             record.update(status="ok", report_html=f"{rel_dir}/report.html")
+            record[reuse.CHECKSUMS_KEY] = reuse.file_checksums(job_dir)  # what a later reuse checks
         except Exception as exc:  # noqa: BLE001
             record["error"] = f"publishing the report failed: {type(exc).__name__}: {first_line(exc)}"
     if executed.move and results is not None and record["results_dir"] is None:
@@ -421,6 +507,9 @@ def plan_render(paths: list[Path], results: Path | None, notebook: str | None) -
         folder = results or (Path(output_dir) if output_dir else default_output_dir(params))
         if (folder / report.RESULTS_JSON).is_file():
             check_results(folder, name, params)
+            if not results_written_during(folder, nb):
+                raise ParameterError("results", f"{folder / report.RESULTS_JSON} was not written while {path} ran "
+                                                "(results of another run)")
         elif results is not None:
             raise ParameterError("results", f"{folder}: no {report.RESULTS_JSON}")
         else:

@@ -608,8 +608,16 @@ def differing_parameters(job: Mapping[str, Any], manifest: Mapping[str, Any]) ->
 
 
 def is_what_if(job: Mapping[str, Any], manifest: Mapping[str, Any]) -> bool:
-    """A what-if run: a parameter differs from the defaults, or the run merged user data files."""
-    return bool(differing_parameters(job, manifest) or (manifest.get("data") or {}).get("extra_files"))
+    """A what-if run: a parameter differs from the defaults, the run merged user data files, or the notebook
+    differs from the committed one (``nq57lib.shipped``)."""
+    return bool(differing_parameters(job, manifest) or (manifest.get("data") or {}).get("extra_files")
+                or edited_notebook(job))
+
+
+def edited_notebook(job: Mapping[str, Any]) -> bool:
+    """Whether the job ran a notebook that differs from the committed one (its record says so)."""
+    inputs = job.get("inputs")
+    return isinstance(inputs, Mapping) and inputs.get("notebook_edited") is True
 
 
 def latest_reports(manifests: list[dict]) -> list[dict]:
@@ -633,7 +641,8 @@ def latest_reports(manifests: list[dict]) -> list[dict]:
                            "executed_notebook": job.get("executed_notebook"), "what_if": what_if,
                            "lang": (job.get("parameters") or {}).get("lang", "en"),
                            "differing_parameters": differing_parameters(job, manifest),
-                           "extra_files": list((manifest.get("data") or {}).get("extra_files") or [])}
+                           "extra_files": list((manifest.get("data") or {}).get("extra_files") or []),
+                           "edited_notebook": edited_notebook(job)}
     return [latest[key] for key in sorted(latest)]
 
 
@@ -759,6 +768,8 @@ def _describe(row: Mapping[str, Any], lang: str = "en") -> str:
                 if differing else _t("index.default_parameters", lang))
     if row.get("extra_files"):
         bits.append(_t("index.user_files", lang, files=", ".join(f"<code>{esc(f)}</code>" for f in row["extra_files"])))
+    if row.get("edited_notebook"):
+        bits.append(_t("index.edited_notebook", lang))
     return "; ".join(bits)
 
 
@@ -814,7 +825,8 @@ def what_if_reports(manifests: list[dict]) -> list[dict]:
                              "results_dir": job.get("results_dir"), "what_if": True,
                              "lang": (job.get("parameters") or {}).get("lang", "en"),
                              "differing_parameters": differing_parameters(job, manifest),
-                             "extra_files": list((manifest.get("data") or {}).get("extra_files") or [])})
+                             "extra_files": list((manifest.get("data") or {}).get("extra_files") or []),
+                             "edited_notebook": edited_notebook(job)})
     return rows
 
 

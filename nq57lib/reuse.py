@@ -2,12 +2,20 @@
 
 A report is fully determined by its inputs: the notebook's bytes, its parameters, the data it read
 (the data checksum covers every shipped table and every user data file; their names are added so a
-renamed file is a new input), and the version of nq57lib that computed it (its version number and
-a digest of its source files, for checkouts edited in place). ``fingerprint`` hashes
-exactly these. ``nq57 run`` records each job's fingerprint in its manifest; a later run finds a
+renamed file is a new input), the version of nq57lib that computed it (its version number and
+a digest of its source files, for checkouts edited in place), the ``matplotlibrc`` of the notebook's
+folder (matplotlib reads it from the working directory), the kernel's name and the locked
+environment (``constraints.txt`` and the installed versions of the libraries the reports compute
+with: ``environment_digest``). ``fingerprint`` hashes exactly these. ``nq57 run`` records each job's fingerprint in its manifest; a later run finds a
 successful job with the same fingerprint whose files are all still there, and links them into its
 own run folder instead of executing the notebook again (``reused_from`` names the run that executed
 it). ``nq57 run --force`` executes every notebook. A failed job is never reused.
+
+Reuse checks, never trusts, the earlier files: a successful job records the SHA-256 of each file it
+published (``files_sha256``: the executed notebook, the report page, every results file); a job is
+reused only if its files are in its own folder (``runs/<run_id>/<notebook>/<geo>/``, so a manifest
+cannot point one job at another geography's files), none is a symbolic link, and every checksum
+still matches (an edited or emptied ``results.json`` is not reused; the job is executed again).
 
 The linked files are hard links where the file system allows (copies elsewhere): published files
 are only ever replaced whole (atomic renames), never edited in place, so a link cannot change under
@@ -25,10 +33,15 @@ from pathlib import Path
 from typing import Any, Mapping
 
 FINGERPRINT_KEY = "input_fingerprint"
+CHECKSUMS_KEY = "files_sha256"
+
+# The libraries whose versions change what a report computes or shows (with constraints.txt).
+KEY_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "pandera", "openpyxl", "papermill",
+                "nbclient", "nbconvert", "ipykernel", "jupytext")
 
 
 def fingerprint(notebook_sha256: str, parameters: Mapping[str, Any], data: Mapping[str, Any],
-                package_version: str) -> str:
+                package_version: str, *, kernel: str = "", notebook_dir: str | Path | None = None) -> str:
     """SHA-256 over everything a report depends on (parameters without ``output_dir``)."""
     from .report import plain_value
 
@@ -39,6 +52,9 @@ def fingerprint(notebook_sha256: str, parameters: Mapping[str, Any], data: Mappi
         "extra_files": sorted(data.get("extra_files") or []),
         "nq57lib_version": package_version,
         "nq57lib_code": code_digest(),
+        "kernel": kernel,
+        "matplotlibrc": _file_digest(Path(notebook_dir) / "matplotlibrc") if notebook_dir is not None else None,
+        "environment": environment_digest(),
     }
     text = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -57,11 +73,54 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def environment_digest() -> str:
+    """SHA-256 over ``constraints.txt`` (the locked environment) and the installed versions of ``KEY_PACKAGES``."""
+    from importlib import metadata
+
+    from . import config
+
+    versions = {}
+    for name in KEY_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    document = {"constraints": _file_digest(Path(config.PROJ_ROOT) / "constraints.txt"), "versions": versions}
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def file_checksums(job_dir: str | Path) -> dict[str, str] | None:
+    """SHA-256 of each file a job published (``notebook.ipynb``, ``report.html``, ``results/...``), by path
+    relative to its folder; None if one of them is a symbolic link (reuse never follows one)."""
+    job_dir = Path(job_dir)
+    files = [job_dir / "notebook.ipynb", job_dir / "report.html"]
+    results = job_dir / "results"
+    if results.is_symlink():
+        return None
+    if results.is_dir():
+        files += sorted(p for p in results.rglob("*") if p.is_symlink() or p.is_file())
+    checksums = {}
+    for path in files:
+        if path.is_symlink():
+            return None
+        if path.is_file():
+            checksums[path.relative_to(job_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return checksums
+
+
 def reusable_jobs(manifests: list[dict], reports_dir: str | Path) -> dict[str, dict]:
-    """Fingerprint -> the newest successful job record (with its ``run_id``) whose files all exist.
+    """Fingerprint -> the newest successful job record (with its ``run_id``) whose files check out.
 
     ``manifests`` newest first (``report.read_manifests``). A job of an interrupted run counts as
-    long as it finished ok; its files are checked, not trusted.
+    long as it finished ok; its files are checked, not trusted (``verified``).
     """
     found: dict[str, dict] = {}
     for manifest in manifests:
@@ -69,25 +128,30 @@ def reusable_jobs(manifests: list[dict], reports_dir: str | Path) -> dict[str, d
             key = job.get(FINGERPRINT_KEY)
             if not isinstance(key, str) or key in found or job.get("status") != "ok":
                 continue
-            if _files_present(job, reports_dir):
+            if verified(job, manifest.get("run_id"), reports_dir):
                 found[key] = dict(job, run_id=manifest["run_id"])
     return found
 
 
-def _files_present(job: Mapping[str, Any], reports_dir: str | Path) -> bool:
+def verified(job: Mapping[str, Any], run_id: Any, reports_dir: str | Path) -> bool:
+    """Whether ``job`` (of run ``run_id``) published its files in its own folder and they are unchanged."""
     root = Path(reports_dir).resolve()
-    for key, required in (("executed_notebook", True), ("report_html", True), ("results_dir", False)):
-        rel = job.get(key)
-        if rel is None:
-            if required:
-                return False
-            continue
-        if not isinstance(rel, str):
-            return False
-        path = (root / rel).resolve()
-        if root not in path.parents or not path.exists():  # never follow a path out of reports/
-            return False
-    return True
+    if not all(isinstance(v, str) and v for v in (run_id, job.get("notebook"), job.get("geo"))):
+        return False
+    rel_dir = f"runs/{run_id}/{job['notebook']}/{job['geo']}"
+    folder = root / rel_dir
+    if root not in folder.resolve().parents or folder.is_symlink():  # never follow a path out of reports/
+        return False
+    if (job.get("executed_notebook"), job.get("report_html")) != (f"{rel_dir}/notebook.ipynb", f"{rel_dir}/report.html"):
+        return False  # another job's (another geography's) files
+    if job.get("results_dir") not in (None, f"{rel_dir}/results"):
+        return False
+    recorded = job.get(CHECKSUMS_KEY)
+    if not isinstance(recorded, dict) or "report.html" not in recorded or "notebook.ipynb" not in recorded:
+        return False  # nothing to check the files against
+    if (job.get("results_dir") is None) != (not any(k.startswith("results/") for k in recorded)):
+        return False
+    return file_checksums(folder) == recorded
 
 
 def reuse_job(previous: Mapping[str, Any], reports_dir: str | Path, job_dir: str, started_utc: str,

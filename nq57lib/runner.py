@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import config, render, report, reuse
+from . import config, render, report, reuse, shipped
 from .errors import ParameterError, check_choice, shorten
 from .params import (Parameters, default_reports_dir, parameters_cell, parse_override, spec_for,
                      validate_parameters)
@@ -149,6 +149,7 @@ def select_notebooks(names: list[str] | None) -> list[str]:
         spec_for(name)  # unknown name: "did you mean"
         if not notebook_path(name).is_file():
             raise ParameterError("notebook", f"notebook file {notebook_path(name)} not found")
+        shipped.check_pair(notebook_path(name))  # an edit of X.py not synced into X.ipynb would be ignored
     return selected
 
 
@@ -341,13 +342,18 @@ class Job:
     job_dir: str                    # relative to reports_dir: runs/<run_id>/<notebook>/<geo>
     run_id: str
     fingerprint: str = ""           # nq57lib.reuse.fingerprint of the job's inputs
+    notebook_edited: bool = True    # not the committed notebook (nq57lib.shipped): run in a kernel of its own
 
 
 def execute_job(job: Job, kernel: Any = None) -> dict[str, Any]:
     """Run one notebook through papermill, then render it (``nq57lib.render``); never raises.
 
     ``kernel``: a ``kernel_pool.WarmKernel`` to run it in (a fresh namespace in a kept kernel),
-    or None for a kernel of its own, as plain papermill does. Returns the job's manifest record.
+    or None for a kernel of its own, as plain papermill does. A notebook that differs from the
+    committed one (``job.notebook_edited``) always gets a kernel of its own: a fresh namespace does
+    not undo every process-wide change (a patched library, an IPython input transformer, a thread)
+    that unreviewed code can make, and the warm kernel's next notebook must not inherit one.
+    Returns the job's manifest record.
     The executed notebook is kept for a failed run (it shows the traceback); the HTML report and
     results are published only for a successful one.
     """
@@ -358,6 +364,8 @@ def execute_job(job: Job, kernel: Any = None) -> dict[str, Any]:
     job_dir.mkdir(parents=True, exist_ok=True)
     staging, partial = job_dir / STAGING_RESULTS, job_dir / PARTIAL_NOTEBOOK
     cwd = str(Path(job.input_path).parent)
+    if job.notebook_edited:
+        kernel = None
     error = None
     try:
         papermill.execute_notebook(
@@ -612,7 +620,7 @@ def main(args: argparse.Namespace) -> int:
     fresh_kernels = getattr(args, "fresh_kernels", False)
     reusable = {} if force else reusable_reports(args.reports_dir)
     plan = plan_run(args.notebook, args.geo, parse_overrides(args.param, select_notebooks(args.notebook)),
-                    args.reports_dir, reusable=reusable)
+                    args.reports_dir, reusable=reusable, kernel=kernel)
     if ALL_GEOS not in (args.geo or []):  # with "all", skips are expected; the manifest lists them
         for item in plan["skipped"]:
             print(f"skipped {item['notebook']} / {item['geo']}: {item['reason']}", file=sys.stderr)
@@ -621,7 +629,8 @@ def main(args: argparse.Namespace) -> int:
     reports_dir, run_id = Path(plan["reports_dir"]), plan["run_id"]
     jobs = [Job(notebook=j["notebook"], geo=j["geo"], parameters=j["parameters"], input_path=j["input_nb"],
                 notebook_sha256=plan["notebooks"][j["notebook"]]["sha256"], kernel=kernel, timeout_s=args.timeout,
-                reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id, fingerprint=j["fingerprint"])
+                reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id, fingerprint=j["fingerprint"],
+                notebook_edited=plan["notebooks"][j["notebook"]]["edited"])
             for j in plan["jobs"]]
     echo_resolved_geos(args.geo or [])
     reused, jobs = reuse_unchanged(jobs, reusable)
@@ -680,7 +689,8 @@ def reuse_unchanged(jobs: list[Job], found: dict[str, dict]) -> tuple[list[dict]
 
 
 def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dict[str, Any],
-             reports_dir: str | Path | None, reusable: dict[str, dict] | None = None) -> dict[str, Any]:
+             reports_dir: str | Path | None, reusable: dict[str, dict] | None = None,
+             kernel: str | None = None) -> dict[str, Any]:
     """Check a batch and create its run folder; return the plan as plain data (JSON-ready).
 
     The one planning step of every route that runs the notebooks itself: ``nq57 run`` and the
@@ -689,16 +699,20 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
     input notebook, where papermill writes the executed notebook (``output_nb``), and its
     parameters including ``output_dir``, and the fingerprint of its inputs (``nq57lib.reuse``).
     ``reusable`` (fingerprint -> earlier job) spares the data checks of jobs an earlier run passed.
+    ``kernel`` is part of the fingerprint (default: the one ``nq57 run`` would pick).
     Raises ``ParameterError`` before anything is written.
     """
     selected = select_notebooks(notebooks or None)
     overrides = check_overrides(overrides or {}, selected)
     data = report.data_vintage()
     sha = {nb: sha256_file(notebook_path(nb)) for nb in selected}
+    edited = {nb: shipped.is_edited(notebook_path(nb)) for nb in selected}
     version = report.package_version()
+    kernel = kernel or pick_kernel(None)
 
     def fingerprint(params: Parameters) -> str:
-        return reuse.fingerprint(sha[params.notebook], dict(params.items()), data, version)
+        return reuse.fingerprint(sha[params.notebook], dict(params.items()), data, version, kernel=kernel,
+                                 notebook_dir=config.NOTEBOOKS_DIR)
 
     planned, skipped = plan_jobs(selected, list(geos or config.DEFAULT_REPORT_GEOS), overrides,
                                  unchanged=(lambda params: fingerprint(params) in reusable) if reusable else None)
@@ -722,7 +736,8 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
                      "fingerprint": fingerprint(params)})
     return {"run_id": run_id, "reports_dir": str(reports_dir), "started_utc": utc_now(), "data": data,
             "overrides": overrides, "skipped": skipped, "jobs": jobs,
-            "notebooks": {nb: {"path": notebook_path(nb).name, "sha256": sha[nb]} for nb in selected}}
+            "notebooks": {nb: {"path": notebook_path(nb).name, "sha256": sha[nb], "edited": edited[nb]}
+                          for nb in selected}}
 
 
 def execute_batch(jobs: list[Job], workers: int, fresh_kernels: bool = False) -> tuple[list[dict], bool]:

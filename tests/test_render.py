@@ -130,3 +130,127 @@ def test_planned_batch_renders_like_the_dag_publish_task_and_can_be_repeated(tmp
     assert [j["status"] for j in again["jobs"]] == ["ok", "failed"]
     assert (tmp_path / ok["report_html"]).is_file() and (tmp_path / ok["results_dir"] / "results.json").is_file()
     assert not list(tmp_path.rglob(".*partial*"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 24, cases 2 and 3: status and identity come from the executed notebook itself.
+
+@pytest.fixture
+def no_scratch(tmp_path, monkeypatch):
+    """An empty default reports folder, so no scratch results of other runs are found (reports/scratch/...)."""
+    monkeypatch.setattr(config, "REPORTS_DIR", tmp_path / "default-reports")
+
+
+def prepared(tmp_path: Path, *args: str, edit=None) -> nbformat.NotebookNode:
+    """``papermill --prepare-only`` of the scorecard (parameters injected, nothing run); ``edit(nb)`` first."""
+    source = config.NOTEBOOKS_DIR / "scorecard.ipynb"
+    if edit is not None:
+        nb = nbformat.read(source, as_version=4)
+        edit(nb)
+        source = tmp_path / "scorecard.ipynb"
+        nbformat.write(nb, source)
+    out = subprocess.run([str(BIN / "papermill"), "--prepare-only", str(source), str(tmp_path / "prepared.ipynb"),
+                          *args], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return nbformat.read(tmp_path / "prepared.ipynb", as_version=4)
+
+
+def as_if_executed(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """What papermill's execution adds to a prepared notebook: start and end, every code cell completed in order."""
+    nb.metadata.papermill.update(start_time="2026-01-01T00:00:00.000001", end_time="2026-01-01T00:00:09.000001",
+                                 duration=9.0, exception=None)
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.strip():
+            count += 1
+            cell.execution_count = count
+            cell.metadata["papermill"] = {"status": "completed", "exception": False}
+    return nb
+
+
+def test_a_notebook_prepared_but_never_run_is_not_published_as_ok(tmp_path, no_scratch):
+    prepared(tmp_path, "-p", "geo", "vn")
+    out = nq57("render", "prepared.ipynb", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
+    assert out.returncode == 1
+    job = only_manifest(tmp_path / "r")["jobs"][0]
+    assert job["status"] == "failed" and "not executed" in job["error"] and job["report_html"] is None
+    assert not list((tmp_path / "r").glob("runs/*/*/*/report.html"))
+
+
+@pytest.mark.parametrize("problem, expected", [
+    ("never_ran", "never completed"), ("out_of_order", "did not run in order"), ("no_end", "not executed")])
+def test_an_incomplete_execution_is_a_failure(tmp_path, no_scratch, problem, expected):
+    nb = as_if_executed(prepared(tmp_path, "-p", "geo", "vn"))
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    if problem == "never_ran":
+        code[-1].execution_count, code[-1].metadata["papermill"]["status"] = None, "pending"
+    elif problem == "out_of_order":
+        code[2].execution_count, code[3].execution_count = code[3].execution_count, code[2].execution_count
+    else:
+        del nb.metadata.papermill["end_time"]
+    nbformat.write(nb, tmp_path / "executed.ipynb")
+    out = nq57("render", "executed.ipynb", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
+    job = only_manifest(tmp_path / "r")["jobs"][0]
+    assert out.returncode == 1 and job["status"] == "failed" and expected in job["error"], job["error"]
+
+
+def test_identity_is_read_from_the_parameters_cell_that_ran(tmp_path, no_scratch):
+    """A parameters cell edited to geo = "vn", run without -p, is the vn report (an edited notebook: a what-if)."""
+    def edit(nb):
+        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        cell.source = cell.source.replace('geo: str = "vinh-phuc"', 'geo: str = "vn"')
+        assert 'geo: str = "vn"' in cell.source
+
+    nbformat.write(as_if_executed(prepared(tmp_path, edit=edit)), tmp_path / "executed.ipynb")
+    out = nq57("render", "executed.ipynb", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    job = only_manifest(tmp_path / "r")["jobs"][0]
+    assert (job["notebook"], job["geo"], job["parameters"]["geo"]) == ("scorecard", "vn", "vn")
+    assert job["inputs"]["notebook_edited"] is True
+    latest = json.loads((tmp_path / "r" / "latest.json").read_text(encoding="utf-8"))["reports"]
+    assert [(r["geo"], r["what_if"]) for r in latest] == [("vn", True)]
+
+
+def test_the_unedited_notebook_is_not_a_what_if(tmp_path, no_scratch):
+    nbformat.write(as_if_executed(prepared(tmp_path, "-p", "geo", "vn")), tmp_path / "executed.ipynb")
+    out = nq57("render", "executed.ipynb", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    job = only_manifest(tmp_path / "r")["jobs"][0]
+    assert job["inputs"]["notebook_edited"] is False and job["status"] == "ok"
+    latest = json.loads((tmp_path / "r" / "latest.json").read_text(encoding="utf-8"))["reports"]
+    assert [(r["geo"], r["what_if"]) for r in latest] == [("vn", False)]
+
+
+def test_metadata_that_disagrees_with_the_injected_cell_is_refused(tmp_path, no_scratch):
+    nb = as_if_executed(prepared(tmp_path, "-p", "geo", "vn"))
+    nb.metadata.papermill.parameters["geo"] = "vinh-phuc"
+    nbformat.write(nb, tmp_path / "executed.ipynb")
+    out = nq57("render", "executed.ipynb", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
+    assert out.returncode == 2 and "disagree" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.slow
+def test_results_an_earlier_run_left_in_the_folder_are_refused(plain_run, tmp_path):
+    """Same notebook and parameters, but written before this execution started: not this run's results."""
+    import os
+
+    earlier = tmp_path / "scratch"
+    shutil.copytree(plain_run / "res", earlier)
+    hour_ago = (earlier / "results.json").stat().st_mtime - 3600
+    os.utime(earlier / "results.json", (hour_ago, hour_ago))
+    out = nq57("render", str(plain_run / "out.ipynb"), "--results", str(earlier), "--reports-dir",
+               str(tmp_path / "r"), cwd=tmp_path)
+    assert out.returncode == 2 and "not written while" in out.stderr and not (tmp_path / "r").exists()
+
+
+def test_a_prepared_notebook_never_takes_the_results_an_earlier_scratch_run_left(tmp_path, no_scratch):
+    """Results of the same notebook and parameters in the default scratch folder are not this notebook's."""
+    prepared(tmp_path, "-p", "geo", "vn")
+    scratch = config.REPORTS_DIR / "scratch" / "scorecard" / "vn"
+    scratch.mkdir(parents=True)
+    (scratch / "results.json").write_text(json.dumps({"notebook": "scorecard", "parameters": {"geo": "vn", "lang": "en"},
+                                                      "scalars": {}}), encoding="utf-8")
+    out = nq57("render", "prepared.ipynb", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
+    assert out.returncode != 0
+    assert not list((tmp_path / "r").glob("runs/*/*/*/results")) and not list((tmp_path / "r").glob("runs/*/*/*/report.html"))

@@ -110,7 +110,8 @@ def test_a_report_whose_files_are_gone_is_not_reused(env, executed, tmp_path, re
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("change", ["parameter", "data_checksum", "extra_file", "package_version", "code", "notebook"])
+@pytest.mark.parametrize("change", ["parameter", "data_checksum", "extra_file", "package_version", "code", "notebook",
+                                    "kernel", "matplotlibrc", "environment"])
 def test_any_changed_input_executes_again(env, executed, tmp_path, recorder, monkeypatch, notebooks_dir, change):
     reports = copy_reports(executed, tmp_path)
     args = ["--notebook", "tiny", "--geo", "alpha"]
@@ -125,6 +126,15 @@ def test_any_changed_input_executes_again(env, executed, tmp_path, recorder, mon
         monkeypatch.setattr(report, "package_version", lambda: "9.9.9")
     elif change == "code":
         monkeypatch.setattr(reuse, "code_digest", lambda: "e" * 64)
+    elif change == "kernel":  # issue 24: --kernel python3 reused the nq57 kernel's report
+        args += ["--kernel", "python3" if runner.pick_kernel(None) != "python3" else "nq57"]
+    elif change == "environment":  # issue 24: another locked environment (constraints, library versions)
+        monkeypatch.setattr(reuse, "environment_digest", lambda: "9" * 64)
+    elif change == "matplotlibrc":  # issue 24: matplotlib reads the notebook folder's matplotlibrc
+        changed = tmp_path / "notebooks"
+        shutil.copytree(notebooks_dir, changed)
+        (changed / "matplotlibrc").write_text("figure.dpi: 200\n", encoding="utf-8")
+        monkeypatch.setattr(runner.config, "NOTEBOOKS_DIR", changed)
     else:  # the notebook's bytes (a copy of the folder, so other tests keep the original)
         changed = tmp_path / "notebooks"
         shutil.copytree(notebooks_dir, changed)
@@ -146,3 +156,79 @@ def test_the_fingerprint_covers_every_input():
                 dict(base, data={"checksum": "c" * 64, "extra_files": ["mine.csv"]}),
                 dict(base, package_version="1.1")]
     assert len({key, *(reuse.fingerprint(**v) for v in variants)}) == 6
+
+
+# Issue 24, case 5: reuse checks the files it links, never trusts them.
+@pytest.mark.slow
+@pytest.mark.parametrize("tamper", ["edited results.json", "empty results.json", "edited report",
+                                    "another geography's files", "no checksums recorded"])
+def test_reuse_checks_the_earlier_files(env, executed, tmp_path, recorder, tamper):
+    reports = copy_reports(executed, tmp_path)
+    manifest_path = next(reports.glob("runs/*/manifest.json"))
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    old = next(j for j in manifest["jobs"] if j["notebook"] == "tiny")
+    results_json = reports / old["results_dir"] / "results.json"
+    for path in reports.rglob("*"):  # the copy's own files: edits must not reach the module's fixture (hard links)
+        if path.is_file():
+            path.write_bytes(path.read_bytes())
+    if tamper == "edited results.json":
+        document = json.loads(results_json.read_text(encoding="utf-8"))
+        document["scalars"]["total_pct"] = 99.0
+        results_json.write_text(json.dumps(document), encoding="utf-8")
+    elif tamper == "empty results.json":
+        results_json.write_bytes(b"")
+    elif tamper == "edited report":
+        (reports / old["report_html"]).write_text("<p>not the report</p>", encoding="utf-8")
+    elif tamper == "another geography's files":  # vn's job pointed at Vinh Phuc's files: here alpha's at beta's
+        own = reports / Path(old["report_html"]).parent
+        shutil.copytree(own, own.parent / "beta")  # same bytes, so the recorded checksums match
+        for key in ("executed_notebook", "report_html", "results_dir"):
+            old[key] = old[key].replace("/tiny/alpha/", "/tiny/beta/")
+        manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    else:  # a manifest of an earlier version, or edited: nothing to check against
+        old.pop("files_sha256")
+        manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    nq57_run(reports, "--notebook", "tiny", "--geo", "alpha")
+    assert recorder == [("tiny", "alpha")]
+
+
+@pytest.mark.slow
+def test_a_successful_job_records_the_checksum_of_every_published_file(executed):
+    job = next(j for j in manifests(executed)[0]["jobs"] if j["notebook"] == "tiny")
+    checksums = job["files_sha256"]
+    assert {"notebook.ipynb", "report.html", "results/results.json"} <= set(checksums)
+    folder = executed / Path(job["report_html"]).parent
+    assert checksums == reuse.file_checksums(folder)
+
+
+def test_the_fingerprint_covers_the_kernel_matplotlibrc_and_the_environment(tmp_path, monkeypatch):
+    base = dict(notebook_sha256="a" * 64, parameters={"geo": "vn"}, data={"checksum": "c" * 64},
+                package_version="1.0", kernel="nq57", notebook_dir=tmp_path)
+    key = reuse.fingerprint(**base)
+    assert reuse.fingerprint(**dict(base, kernel="python3")) != key
+    (tmp_path / "matplotlibrc").write_text("figure.dpi: 200\n", encoding="utf-8")
+    assert reuse.fingerprint(**base) != key
+    with_rc = reuse.fingerprint(**base)
+    monkeypatch.setattr(reuse, "environment_digest", lambda: "9" * 64)
+    assert reuse.fingerprint(**base) != with_rc
+
+
+def test_the_environment_digest_covers_the_constraints_and_library_versions(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from nq57lib import config
+
+    reuse.environment_digest.cache_clear()
+    key = reuse.environment_digest()
+    (tmp_path / "constraints.txt").write_text("numpy==0.0.1\n", encoding="utf-8")
+    monkeypatch.setattr(config, "PROJ_ROOT", tmp_path)
+    reuse.environment_digest.cache_clear()
+    other_constraints = reuse.environment_digest()
+    monkeypatch.undo()
+    real_version = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0.1" if name == "pandas" else real_version(name))
+    reuse.environment_digest.cache_clear()
+    other_pandas = reuse.environment_digest()
+    monkeypatch.undo()
+    reuse.environment_digest.cache_clear()
+    assert len({key, other_constraints, other_pandas}) == 3 and reuse.environment_digest() == key

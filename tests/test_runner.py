@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from nq57lib import cli, config, report, runner
+from nq57lib import cli, config, report, runner, shipped
 from nq57lib.errors import ParameterError
 from nq57lib import registry
 from nq57lib.registry import SPECS
@@ -59,6 +59,7 @@ def fixture_env(notebooks_dir: Path):
         for name, spec in fixture_specs.FIXTURE_SPECS.items():
             mp.setitem(SPECS, name, spec)
         mp.setattr(config, "NOTEBOOKS_DIR", notebooks_dir)
+        mp.setattr(shipped, "committed_cells", shipped.read_cells)  # the fixtures count as committed, unedited
         yield mp
 
 
@@ -274,7 +275,7 @@ def test_manifest_records_parameters_timings_status_and_input_checksums(batches,
     good = job(m1, "tiny")
     assert good["parameters"] == {"geo": "alpha", "lang": "en", "mode": "ok", "n": 3, "title": TITLE}
     assert good["inputs"] == {"notebook": "tiny.ipynb", "notebook_sha256": sha256_file(notebooks_dir / "tiny.ipynb"),
-                              "data_checksum": fixture_specs.DATA_CHECKSUM}
+                              "notebook_edited": False, "data_checksum": fixture_specs.DATA_CHECKSUM}
     assert 0 < good["execute_s"] < good["duration_s"] and good["export_s"] > 0
 
 
@@ -522,3 +523,70 @@ def test_provenance_header_escapes_every_value():
         "2025-01-01T00:00:00Z", lang="vi")
     assert "<script>" not in header and "<b>" not in header and "1&lt;2" in header and "r&amp;d" in header
     assert "Tham số" in header
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 24, cases 1 and 4: an edited notebook is a what-if in a kernel of its own; X.py and X.ipynb agree.
+
+# An IPython AST transformer (process-wide, untouched by the warm kernel's reset) that turns every literal 3
+# into 4: the fixture's default n = 3 becomes 4 rows, while the manifest would still say n = 3.
+TRANSFORMER = """import ast
+class Three(ast.NodeTransformer):
+    def visit_Constant(self, node):
+        return ast.copy_location(ast.Constant(4), node) if node.value == 3 else node
+get_ipython().ast_transformers.append(Three())"""
+
+
+@pytest.fixture
+def edited_env(env, notebooks_dir, tmp_path):
+    """The fixtures in a folder of their own, ``tiny_raise`` edited (a first cell that installs TRANSFORMER);
+    the committed notebooks are the session's unedited fixtures."""
+    import nbformat
+
+    folder = tmp_path / "notebooks"
+    shutil.copytree(notebooks_dir, folder)
+    nb = nbformat.read(folder / "tiny_raise.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(TRANSFORMER))
+    nbformat.write(nb, folder / "tiny_raise.ipynb")
+    env.setattr(config, "NOTEBOOKS_DIR", folder)
+    env.setattr(shipped, "committed_cells", lambda path: shipped.read_cells(notebooks_dir / Path(path).name))
+    return folder
+
+
+@pytest.mark.slow
+def test_an_edited_notebook_runs_in_a_kernel_of_its_own_and_is_a_what_if(edited_env, tmp_path):
+    reports = tmp_path / "reports"
+    code, out, err = nq57_run(reports, "--notebook", "tiny_raise", "--notebook", "tiny", "--geo", "alpha",
+                              "-p", "mode=ok", "--jobs", "1")
+    assert code == 0, out + err
+    manifest = report.read_manifests(reports)[0][0]
+    edited, shipped_job = job(manifest, "tiny_raise"), job(manifest, "tiny")
+    assert edited["inputs"]["notebook_edited"] is True and shipped_job["inputs"]["notebook_edited"] is False
+    assert manifest["notebooks"]["tiny_raise"]["edited"] is True
+    for record, warm in ((edited, False), (shipped_job, True)):
+        executed = json.loads((reports / record["executed_notebook"]).read_text(encoding="utf-8"))
+        assert ("kernel" in executed["metadata"].get("nq57", {})) is warm
+    # the edited notebook's transformer reached its own kernel only: the next notebook computed with n = 3
+    edited_rows = json.loads((reports / edited["results_dir"] / "results.json").read_text(encoding="utf-8"))
+    rows = json.loads((reports / shipped_job["results_dir"] / "results.json").read_text(encoding="utf-8"))
+    assert edited_rows["scalars"]["total_pct"] != rows["scalars"]["total_pct"]
+    assert rows["parameters"]["n"] == 3 and rows["scalars"]["total_pct"] == pytest.approx(1.0)
+    latest = {(r["notebook"], r["what_if"]) for r in
+              json.loads((reports / "latest.json").read_text(encoding="utf-8"))["reports"]}
+    assert latest == {("tiny_raise", True), ("tiny", False)}
+    assert "edited notebook" in (reports / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_of_the_py_not_synced_into_the_ipynb_stops_the_run(edited_env, tmp_path):
+    import jupytext
+
+    nb = jupytext.read(edited_env / "tiny.ipynb")
+    jupytext.write(nb, edited_env / "tiny.py", fmt="py:percent")
+    runner.select_notebooks(["tiny"])  # in sync: fine
+    nb.cells[-1].source += "\nprint('an edit made in the .py')"
+    jupytext.write(nb, edited_env / "tiny.py", fmt="py:percent")
+    code, out, err = nq57_run(tmp_path / "reports", "--notebook", "tiny", "--geo", "alpha")
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and "tiny.ipynb and tiny.py differ" in lines[0], err
+    assert f"jupytext --sync {edited_env / 'tiny.py'}" in lines[0] or "jupytext --sync" in lines[0]
+    assert not (tmp_path / "reports").exists()
