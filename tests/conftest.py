@@ -10,6 +10,7 @@ import contextlib
 import csv
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -167,19 +168,33 @@ def report_run(tmp_path_factory):
     return reports_dir, json.loads(manifests[0].read_text(encoding="utf-8"))
 
 
-# Fixtures that one module's tests share (scope="module") and that cost seconds to minutes: kernels, a
-# browser, an Airflow run. pytest-xdist builds a module fixture in every worker that runs one of its
-# tests, so their tests form one xdist group (`--dist loadgroup`, in addopts): each is built once a run.
-SHARED_MODULE_FIXTURES = ("dag_run", "vietnamese_run", "browser", "probes", "batches", "executed", "plain_run",
-                          "conda_like")
+
+def run_once(tmp_path_factory, name: str, build):
+    """``build(folder)``'s value, computed once a test run: by the first pytest-xdist worker that needs it
+    (under a file lock, in a folder every worker sees), then read (unpickled) by every other worker that
+    needs it. For a module fixture that starts kernels or Airflow: xdist spreads one module's tests over
+    its workers, and each would build the fixture again. Treat the value and its files as read-only. A
+    failed build fails every test that needs it, with the error.
+    """
+    shared = run_wide_dir(tmp_path_factory, name)
+    result = shared / "result.pickle"
+    with _exclusive(shared / ".lock"):
+        if not result.exists():
+            work = shared / "work"
+            work.mkdir()
+            try:
+                value = ("ok", build(work))
+            except Exception as error:
+                result.write_bytes(pickle.dumps(("error", f"{type(error).__name__}: {error}")))
+                raise
+            result.write_bytes(pickle.dumps(value))
+    kind, value = pickle.loads(result.read_bytes())
+    if kind == "error":
+        pytest.fail(f"{name}: the shared fixture failed in the worker that built it: {value}")
+    return value
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        shared = [name for name in SHARED_MODULE_FIXTURES if name in getattr(item, "fixturenames", ())]
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}.{shared[0]}"))
     # The slow tests first (stable order otherwise): the quick ones then fill both workers to the end,
     # instead of one worker finishing a multi-minute test alone.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)

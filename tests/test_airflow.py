@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_once
 from nq57lib import config
 
 AIRFLOW_VENV = Path(os.environ.get("NQ57_AIRFLOW_VENV") or config.PROJ_ROOT / ".venv-airflow")
@@ -49,8 +50,12 @@ def airflow_env(tmp: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def dag_run(tmp_path_factory):
-    """One ``airflow dags test`` of the DAG with its defaults; returns (tmp folder, seconds, output)."""
-    tmp = tmp_path_factory.mktemp("airflow")
+    """One ``airflow dags test`` of the DAG with its defaults, once a test run (conftest.run_once);
+    returns (tmp folder, output, seconds)."""
+    return run_once(tmp_path_factory, "airflow-dags-test", _dag_run)
+
+
+def _dag_run(tmp: Path):
     env = airflow_env(tmp)
     nq57 = Path(sys.executable).with_name("nq57")
     subprocess.run([str(nq57), "kernel", "install", "--user"], env=env, check=True, capture_output=True)

@@ -18,6 +18,7 @@ import nbformat
 import papermill
 import pytest
 
+from conftest import run_once
 from nq57lib import cli, kernel_pool, runner
 
 # The notebook run first sets everything a notebook can set; the probe, run next in the same
@@ -73,8 +74,12 @@ def shown(nb: nbformat.NotebookNode, cell: int) -> str:
 
 @pytest.fixture(scope="module")
 def probes(tmp_path_factory):
-    """The probe after the setter in one kept kernel, and the probe alone in a fresh kernel."""
-    folder = tmp_path_factory.mktemp("pool")
+    """The probe after the setter in one kept kernel, and the probe alone in a fresh kernel; once a test
+    run (conftest.run_once)."""
+    return run_once(tmp_path_factory, "kernel-pool-probes", _probes)
+
+
+def _probes(folder: Path):
     setter, probe = write_notebook(folder / "setter.ipynb", SETTER), write_notebook(folder / "probe.ipynb", PROBE)
     kernel = kernel_pool.WarmKernel(runner.pick_kernel(None))
     try:
