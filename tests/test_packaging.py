@@ -68,7 +68,9 @@ def _make_dry_run(*args: str, path: str | None = None) -> subprocess.CompletedPr
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "NQ57_INSTALLER")}
     if path is not None:
         env["PATH"] = path
-    return subprocess.run(["make", "--no-print-directory", "-n", "-B", ".venv/.nq57-installed", *args], cwd=ROOT,
+    # A make above this one (test_make's USE_CURRENT_ENV=1 run) exports its command-line variables: reset them.
+    return subprocess.run(["make", "--no-print-directory", "-n", "-B", ".venv/.nq57-installed", "USE_CURRENT_ENV=",
+                           "VENV=.venv", "UV_HOME=.tools/uv", "PYTHON=python3", *args], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=120)
 
 
