@@ -12,27 +12,37 @@ RUN_ARGS ?=
 LAB_ARGS ?=
 AIRFLOW_VENV ?= .venv-airflow
 
-# Environments are built with uv (seconds) from the same pinned constraints; uv is the one on PATH,
-# else one installed from the package registry into $(UV_HOME) (a tool folder, not the project's
-# environments); where uv cannot be had, the stdlib venv and pip build the same environment (minutes).
+# Environments are built with uv (seconds) from the same pinned constraints; uv is the one on PATH
+# (if it runs), else one installed from the package registry into $(UV_HOME) (a tool folder, not
+# the project's environments; its version pinned in constraints.txt); where uv cannot be had, the
+# stdlib venv and pip build the same environment (minutes), and say so.
 # NQ57_INSTALLER=pip forces the pip route (benchmarks/bench_setup.py compares the two).
 UV_HOME ?= .tools/uv
 NQ57_INSTALLER ?= uv
+ifeq ($(filter $(NQ57_INSTALLER),uv pip),)
+$(error NQ57_INSTALLER must be uv or pip, not '$(NQ57_INSTALLER)')
+endif
 define find_uv
 $(shell if [ "$(NQ57_INSTALLER)" = pip ]; then exit 0; fi; \
-  if command -v uv >/dev/null 2>&1; then command -v uv; \
-  elif [ -x $(UV_HOME)/bin/uv ]; then echo $(UV_HOME)/bin/uv; \
-  elif $(PYTHON) -m venv $(UV_HOME) >/dev/null 2>&1 && \
-       $(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; then \
-    echo $(UV_HOME)/bin/uv; fi)
+  if uv --version >/dev/null 2>&1; then command -v uv; \
+  elif $(UV_HOME)/bin/uv --version >/dev/null 2>&1; then echo $(UV_HOME)/bin/uv; \
+  else echo "nq57: no working uv on PATH; installing uv into $(UV_HOME) from the package registry" >&2; \
+    rm -rf $(UV_HOME); \
+    if { $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(UV_HOME) -c constraints.txt uv || \
+         { rm -rf $(UV_HOME) && $(PYTHON) -m venv $(UV_HOME) && \
+           $(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt uv; }; \
+       } >/dev/null 2>&1 && $(UV_HOME)/bin/uv --version >/dev/null 2>&1; then echo $(UV_HOME)/bin/uv; \
+    else rm -rf $(UV_HOME); echo "nq57: uv could not be installed; building with venv and pip instead (a few minutes)" >&2; fi; fi)
 endef
 # Looked up (and installed if need be) once, and only when an environment is built.
 UV = $(eval UV := $(find_uv))$(UV)
 comma := ,
+# The interpreter $(PYTHON) names, as a path: uv builds on exactly the Python the version check ran.
+PYTHON_EXE = $$($(PYTHON) -c 'import sys; print(sys.executable)')
 # $(call make_env,DIR,INSTALL-ARGS): a fresh environment in DIR with INSTALL-ARGS installed.
 define make_env
 	@rm -rf $(1)
-	$(if $(UV),$(UV) venv --quiet --python $(PYTHON) $(1) && VIRTUAL_ENV=$(1) $(UV) pip install --quiet --python $(1)/bin/python $(2),\
+	$(if $(UV),$(UV) venv --quiet --python $(PYTHON_EXE) $(1) && VIRTUAL_ENV=$(1) $(UV) pip install --quiet --python $(1)/bin/python $(2),\
 	$(PYTHON) -m venv $(1) && $(1)/bin/python -m pip install --quiet --disable-pip-version-check $(2))
 endef
 

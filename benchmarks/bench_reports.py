@@ -36,10 +36,10 @@ PROJ_ROOT = config.PROJ_ROOT
 BIN = Path(sys.executable).parent
 
 
-def timed(argv: list[str], cwd: Path = PROJ_ROOT) -> float:
+def timed(argv: list[str], cwd: Path = PROJ_ROOT, env: dict[str, str] | None = None) -> float:
     """Wall time of one command; stop the benchmark if it fails."""
     start = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"benchmark command failed ({done.returncode}): {' '.join(argv)}\n{done.stdout}\n{done.stderr}")

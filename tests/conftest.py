@@ -6,8 +6,11 @@ values written here, and keep passing when the shipped data grows.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -117,18 +120,81 @@ def mini_root(tmp_path: Path) -> Path:
     return root
 
 
+@contextlib.contextmanager
+def _exclusive(lock_file: Path):
+    """Hold an exclusive lock on ``lock_file`` (every pytest-xdist worker of the run waits on the same file)."""
+    import fcntl
+
+    with open(lock_file, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_wide_dir(tmp_path_factory, name: str) -> Path:
+    """A folder shared by every worker of this test run (pytest-xdist gives each worker its own
+    temporary folder under the run's; a session fixture alone is built once per worker)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def report_run(tmp_path_factory):
     """One real `nq57 run` of the default report set into a temporary reports folder.
 
     Returns (reports_dir, manifest). Shared by the tests that inspect real reports (browser,
-    determinism, HTML provenance) so the kernels start once per test session.
+    determinism, HTML provenance, Airflow) so the kernels start once per test run: the first worker
+    to need it runs the batch under a file lock, the others wait and read the same folder (treat it
+    as read-only). A failed batch fails every test that needs it, with the same message.
     """
     from nq57lib.cli import main
 
-    reports_dir = tmp_path_factory.mktemp("reports")
-    status = main(["run", "--reports-dir", str(reports_dir), "--jobs", "2"])
+    shared = run_wide_dir(tmp_path_factory, "default-report-run")
+    reports_dir, done = shared / "reports", shared / "exit-status.json"
+    with _exclusive(shared / ".lock"):
+        if not done.exists():
+            status = main(["run", "--reports-dir", str(reports_dir), "--jobs", "2"])
+            done.write_text(json.dumps(status), encoding="utf-8")
+    status = json.loads(done.read_text(encoding="utf-8"))
     assert status == 0, "the default report run failed; see the executed notebooks under " + str(reports_dir)
     manifests = sorted(reports_dir.glob("runs/*/manifest.json"))
     assert len(manifests) == 1
     return reports_dir, json.loads(manifests[0].read_text(encoding="utf-8"))
+
+
+
+def run_once(tmp_path_factory, name: str, build):
+    """``build(folder)``'s value, computed once a test run: by the first pytest-xdist worker that needs it
+    (under a file lock, in a folder every worker sees), then read (unpickled) by every other worker that
+    needs it. For a module fixture that starts kernels or Airflow: xdist spreads one module's tests over
+    its workers, and each would build the fixture again. Treat the value and its files as read-only. A
+    failed build fails every test that needs it, with the error.
+    """
+    shared = run_wide_dir(tmp_path_factory, name)
+    result = shared / "result.pickle"
+    with _exclusive(shared / ".lock"):
+        if not result.exists():
+            work = shared / "work"
+            work.mkdir()
+            try:
+                value = ("ok", build(work))
+            except Exception as error:
+                result.write_bytes(pickle.dumps(("error", f"{type(error).__name__}: {error}")))
+                raise
+            result.write_bytes(pickle.dumps(value))
+    kind, value = pickle.loads(result.read_bytes())
+    if kind == "error":
+        pytest.fail(f"{name}: the shared fixture failed in the worker that built it: {value}")
+    return value
+
+
+def pytest_collection_modifyitems(config, items):
+    # The slow tests first (stable order otherwise): the quick ones then fill both workers to the end,
+    # instead of one worker finishing a multi-minute test alone.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -519,19 +519,24 @@ def _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses):
     return best[data.SERIES_COLUMNS].reset_index(drop=True)
 
 
-def test_whole_package_ranking_ranks_each_series_as_alone():
+RANKING_SHARDS = 2  # every series is checked; the shards only let two workers share the work
+
+
+@pytest.mark.parametrize("shard", range(RANKING_SHARDS))
+@pytest.mark.parametrize("statuses", [None, ("official", "preliminary", "estimate"), ("plan",)])
+def test_whole_package_ranking_ranks_each_series_as_alone(statuses, shard):
     """series ranks the whole package at once; every series must be what ranking its own candidates alone
     gives (contests never cross indicators that share a concept name), for each status filter."""
     pkg = data.load_package()
     pairs = list(pkg.observations[["geo_id", "indicator_id", "concept"]].drop_duplicates().itertuples(index=False))
-    for statuses in (None, ("official", "preliminary", "estimate"), ("plan",)):
-        for geo_id, indicator_id, concept in pairs:
-            got = data.series(pkg, geo_id, indicator_id, concept, statuses)
-            expected = _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses)
-            if expected.empty:
-                assert got.empty
-                continue
-            pd.testing.assert_frame_equal(got, expected, obj=f"{geo_id} {indicator_id} {concept} {statuses}")
+    assert len(pairs) > 100
+    for geo_id, indicator_id, concept in pairs[shard::RANKING_SHARDS]:
+        got = data.series(pkg, geo_id, indicator_id, concept, statuses)
+        expected = _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses)
+        if expected.empty:
+            assert got.empty
+            continue
+        pd.testing.assert_frame_equal(got, expected, obj=f"{geo_id} {indicator_id} {concept} {statuses}")
 
 
 def test_shared_concept_names_do_not_compete_across_indicators():

@@ -59,3 +59,45 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in readme and "make test" in ci
     assert "make report" in readme
+
+
+def _make_dry_run(*args: str, path: str | None = None) -> subprocess.CompletedProcess:
+    """``make -n`` (print the commands, run none) of the environment build, in a clean make environment."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "NQ57_INSTALLER")}
+    if path is not None:
+        env["PATH"] = path
+    # A make above this one (test_make's USE_CURRENT_ENV=1 run) exports its command-line variables: reset them.
+    return subprocess.run(["make", "--no-print-directory", "-n", "-B", ".venv/.nq57-installed", "USE_CURRENT_ENV=",
+                           "VENV=.venv", "UV_HOME=.tools/uv", "PYTHON=python3", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_make_builds_with_a_working_uv_and_falls_back_to_pip_on_request(tmp_path):
+    """A uv on PATH that does not run (a pyenv shim without uv) is passed over for the tool folder's uv;
+    NQ57_INSTALLER=pip builds with venv and pip; another value is refused in one line."""
+    import os
+
+    broken = tmp_path / "path"
+    broken.mkdir()
+    (broken / "uv").write_text("#!/bin/sh\necho 'pyenv: uv: command not found' >&2\nexit 127\n")
+    tools = tmp_path / "tools"
+    (tools / "bin").mkdir(parents=True)
+    (tools / "bin" / "uv").write_text("#!/bin/sh\necho uv 0.0.0\n")
+    for script in (broken / "uv", tools / "bin" / "uv"):
+        script.chmod(0o755)
+    path = f"{broken}{os.pathsep}{os.environ['PATH']}"
+    out = _make_dry_run(f"UV_HOME={tools}", f"PYTHON={sys.executable}", path=path)
+    assert out.returncode == 0, out.stderr
+    assert f"{tools}/bin/uv venv" in out.stdout and f"{tools}/bin/uv pip install" in out.stdout
+    assert "-c constraints.txt" in out.stdout and "pip install --quiet --disable-pip-version-check" not in out.stdout
+
+    out = _make_dry_run("NQ57_INSTALLER=pip", f"PYTHON={sys.executable}")
+    assert out.returncode == 0, out.stderr
+    assert f"{sys.executable} -m venv .venv" in out.stdout and "uv venv" not in out.stdout
+    assert ".venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt" in out.stdout
+
+    out = _make_dry_run("NQ57_INSTALLER=conda")
+    assert out.returncode == 2 and out.stderr.strip().endswith("NQ57_INSTALLER must be uv or pip, not 'conda'.  Stop.")
+    assert len(out.stderr.strip().splitlines()) == 1

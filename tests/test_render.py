@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+from conftest import run_once
 from nq57lib import cli, config, data
 
 BIN = Path(sys.executable).parent
@@ -31,8 +32,12 @@ def nq57(*args: str, cwd: Path) -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def plain_run(tmp_path_factory) -> Path:
-    """The README's plain papermill call (scorecard for the nation), run from a scratch folder."""
-    folder = tmp_path_factory.mktemp("plain")
+    """The README's plain papermill call (scorecard for the nation), run from a scratch folder, once a test
+    run (conftest.run_once)."""
+    return run_once(tmp_path_factory, "render-plain-run", _plain_run)
+
+
+def _plain_run(folder: Path) -> Path:
     out = subprocess.run([str(BIN / "papermill"), str(config.NOTEBOOKS_DIR / "scorecard.ipynb"), "out.ipynb",
                           "-p", "geo", "Việt Nam", "-p", "output_dir", "res", "--no-progress-bar"],
                          cwd=folder, capture_output=True, text=True, timeout=300)

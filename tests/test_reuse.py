@@ -17,6 +17,7 @@ import pytest
 from nq57lib import report, reuse, runner
 
 sys.path.insert(0, str(Path(__file__).parent))
+from conftest import run_once  # noqa: E402
 from test_runner import env, fixture_env, notebooks_dir, nq57_run  # noqa: F401,E402
 
 
@@ -27,8 +28,12 @@ def manifests(reports: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def executed(notebooks_dir, tmp_path_factory):
-    """One real run of the good fixture notebook and one of the failing one."""
-    reports = tmp_path_factory.mktemp("reports")
+    """One real run of the good fixture notebook and one of the failing one, once a test run
+    (conftest.run_once; the tests work on copies)."""
+    return run_once(tmp_path_factory, "reuse-executed", lambda reports: _executed(notebooks_dir, reports))
+
+
+def _executed(notebooks_dir: Path, reports: Path) -> Path:
     with fixture_env(notebooks_dir):
         code, _, _ = nq57_run(reports, "--notebook", "tiny", "--notebook", "tiny_raise", "--geo", "alpha")
     assert code == 1  # tiny_raise fails on purpose

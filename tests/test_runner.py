@@ -31,17 +31,23 @@ from nq57lib.provenance import sha256_file
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 sys.path.insert(0, str(FIXTURES))
 import fixture_specs  # noqa: E402
+from conftest import run_once  # noqa: E402
 
 TITLE = 'Tom & Jerry\'s "report"'  # free text with characters HTML must escape
 
 
 @pytest.fixture(scope="session")
 def notebooks_dir(tmp_path_factory) -> Path:
-    """The fixture notebooks as .ipynb (converted from the jupytext file, as the real ones are)."""
+    """The fixture notebooks as .ipynb (converted from the jupytext file, as the real ones are); one
+    folder for every worker of the run (conftest.run_once), so runs shared between workers name the same
+    notebooks, byte for byte."""
+    return run_once(tmp_path_factory, "fixture-notebooks", _write_fixture_notebooks)
+
+
+def _write_fixture_notebooks(folder: Path) -> Path:
     import jupytext
     import nbformat
 
-    folder = tmp_path_factory.mktemp("notebooks")
     nb = jupytext.read(FIXTURES / "tiny.py")
     for name in fixture_specs.FIXTURE_SPECS:
         nbformat.write(nb, folder / f"{name}.ipynb")
@@ -183,8 +189,12 @@ def test_default_kernel_is_installed():
 @pytest.fixture(scope="module")
 def batches(notebooks_dir, tmp_path_factory):
     """Batch 1: a good notebook beside one that raises, one that hangs and one whose kernel dies.
-    Batch 2: the good notebook for every geography with data (gamma has none)."""
-    reports = tmp_path_factory.mktemp("reports")
+    Batch 2: the good notebook for every geography with data (gamma has none). Once a test run
+    (conftest.run_once)."""
+    return run_once(tmp_path_factory, "runner-batches", lambda reports: _batches(notebooks_dir, reports))
+
+
+def _batches(notebooks_dir: Path, reports: Path) -> SimpleNamespace:
     with fixture_env(notebooks_dir):
         t0 = time.perf_counter()
         first = nq57_run(reports, "--notebook", "tiny", "--notebook", "tiny_raise", "--notebook", "tiny_hang",

@@ -16,6 +16,7 @@ import string
 
 import pytest
 
+from conftest import run_once
 from nq57lib import cli, text
 
 pytestmark = pytest.mark.slow
@@ -50,7 +51,11 @@ GEOS = ("vinh-phuc", "phu-tho-2025", "vn")  # the default geographies of ``nq57 
 
 @pytest.fixture(scope="module")
 def vietnamese_run(tmp_path_factory):
-    reports = tmp_path_factory.mktemp("reports-vi")
+    """The default reports with lang=vi, once a test run (conftest.run_once): (reports folder, manifest)."""
+    return run_once(tmp_path_factory, "vietnamese-run", _vietnamese_run)
+
+
+def _vietnamese_run(reports):
     status = cli.main(["run", *[a for n in NOTEBOOKS for a in ("--notebook", n)],
                        *[a for g in GEOS for a in ("--geo", g)], "-p", "lang=vi", "--reports-dir", str(reports),
                        "--jobs", "2"])
