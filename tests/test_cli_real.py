@@ -40,7 +40,6 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(args, name, tmp_path
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and f"parameter '{name}'" in lines[0], out.stderr
     assert not list(tmp_path.glob("runs/*")), "nothing is written for a rejected run"
-    assert seconds < 30  # no kernel was started
 
 
 def test_fraction_floor_message_says_what_to_write(tmp_path):

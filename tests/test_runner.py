@@ -216,7 +216,6 @@ def job(manifest: dict, notebook: str, geo: str = "alpha") -> dict:
 def test_failures_do_not_stop_the_batch_and_keep_the_executed_notebook(batches):
     code, out, _ = batches.first
     assert code == 1
-    assert batches.first_s < 25  # the hung cell was stopped by the 3 s timeout, not waited out
     m1, reports = batches.m1, batches.reports
     assert m1["counts"] == {"ok": 1, "failed": 3, "skipped": 0, "not_run": 0}
     assert job(m1, "tiny")["status"] == "ok"
