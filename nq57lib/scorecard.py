@@ -408,8 +408,9 @@ def _row_note(row: dict, lang: str) -> str:
     notes = []
     if not is_missing(row.get("unverified_reason")):
         notes.append(_say("table.footnote_unverified", lang, reason=row["unverified_reason"]))
-    if ";" in str(row["target_ids"]):
-        notes.append(_say("table.footnote_documents", lang, documents=row["documents"]))
+    if ";" in str(row["target_ids"]):  # instruments are English data texts (issue 27): a count in Vietnamese
+        notes.append(_say("table.footnote_documents", lang, documents=row["documents"]) if lang == "en"
+                     else _say("table.footnote_documents_count", lang, n=len(str(row["target_ids"]).split(";"))))
     if row["documents_note"]:
         notes.append(row["documents_note"])
     return "; ".join(notes)

@@ -297,7 +297,9 @@ def _reading(row: dict, lang: str) -> str:
     text = comparator_text(row["comparator"], float(row["target_value"]), high, lang, decimals_of(row["target_value"]))
     if not is_missing(row["from_year"]):
         text = _say("from_year", lang, reading=text, from_year=int(row["from_year"]))
-    return f"{text} ({row['instrument']})"
+    # instruments are English data texts until the data carry their Vietnamese names (issue 27): a Vietnamese
+    # report gives the readings without them
+    return f"{text} ({row['instrument']})" if lang == "en" else text
 
 
 def _documents_note(rows: list[dict], lang: str) -> str:
@@ -308,8 +310,8 @@ def _documents_note(rows: list[dict], lang: str) -> str:
     concepts = {r["series_concept"] for r in rows if not is_missing(r["series_concept"])}
     if len(concepts) > 1:
         notes.append(_say("documents_definitions", lang, readings="; ".join(
-            f"{r['instrument']}: {_definition_words(r['series_concept'], lang)}" for r in rows
-            if not is_missing(r["series_concept"]))))
+            (f"{r['instrument']}: " if lang == "en" else "") + _definition_words(r["series_concept"], lang)
+            for r in rows if not is_missing(r["series_concept"]))))
     unverified = [r for r in rows if not is_missing(r.get("target_unverified_reason"))]
     if unverified and len(unverified) < len(rows):
         notes.append(_say("documents_unverified", lang, n=len(unverified), total=len(rows)))

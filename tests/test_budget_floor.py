@@ -787,7 +787,7 @@ def test_status_quo_is_observed_with_the_plan_beside_and_the_gap_measured_from_i
     assert "the plan&#x27;s share, 3.0 % (a plan, not spending)" in page and "share basis" not in page.lower()
     assert "plan_average" not in table_view(reports["vinh-phuc", "en"], "coming_plan").html
     assert reports["phu-tho-2025", "en"].scalars["gap_2025_2030_bn_vnd"] == pytest.approx(78_680, abs=1)  # GRDP 107,300 (issue 23)
-    assert reports["phu-tho-2025", "en"].scalars["gap_2025_2030_vs_plan_share_bn_vnd"] == pytest.approx(65_797, abs=1)
+    assert reports["phu-tho-2025", "en"].scalars["gap_2025_2030_vs_plan_share_bn_vnd"] == pytest.approx(65_795, abs=1)
     nation = reports["vn", "en"]
     assert nation.scalars["current_share_rule"] == "observed" and nation.scalars["plan_share_pct"] is None
     assert "The status quo is Vietnam's observed S&T share" in nation.narrative_markdown()

@@ -294,8 +294,10 @@ def test_report_html_hides_code_and_carries_the_escaped_provenance_header(batche
     assert "validate_parameters" not in page and "import base64" not in page  # no code
     body = page[page.index("<body"):]
     assert "jp-InputArea-editor" not in body and "jp-InputPrompt" not in body and "jp-OutputPrompt" not in body
-    header = page[page.index('<header class="nq57-provenance">'):page.index("</header>")]
-    assert page.index("</header>") < page.index('class="jp-Cell')  # the header comes first
+    # the title and its links come first; the run record is at the end, folded (issue 21)
+    assert page.index('<header class="nq57-title">') < page.index('class="jp-Cell')
+    header = page[page.index('<footer class="nq57-provenance">'):page.index("</footer>")]
+    assert page.rindex('class="jp-Cell') < page.index('<footer class="nq57-provenance">') and "<details>" in header
     # nbconvert re-serializes the page (BeautifulSoup): quotes in text stay, '&' '<' '>' are escaped
     assert html.escape(json.dumps(TITLE), quote=False) in header and TITLE not in page
     assert "0.0.0-test&lt;&amp;&gt;" in header and "test<&>" not in page
