@@ -342,17 +342,13 @@ def _beside(pkg, row: dict, as_of: int, lang: str) -> str:
 
 def _assess_on(pkg, row: dict, concept: str, as_of: int, lang: str) -> dict:
     """``row``'s target assessed on another definition (the same steps, the concept stated)."""
-    one = pd.DataFrame([{k: row[k] for k in ("target_id", "geo_id", "indicator_id", "comparator", "value",
-                                             "value_high", "year", "from_year", "unit", "scope", "instrument",
-                                             "source_id", "relation", "unverified_reason") if k in row}])
-    if one.empty or "geo_id" not in one:
-        one = pd.DataFrame([{"target_id": row["target_id"], "geo_id": row["set_by_geo_id"],
-                             "indicator_id": row["indicator_id"], "comparator": row["comparator"],
-                             "value": row["target_value"], "value_high": row["target_value_high"],
-                             "year": row["target_year"], "from_year": row["from_year"], "unit": row["unit"],
-                             "scope": row["scope"], "instrument": row["instrument"],
-                             "source_id": row["target_source_id"], "relation": row["relation"],
-                             "unverified_reason": row.get("target_unverified_reason")}])
+    one = pd.DataFrame([{"target_id": row["target_id"], "geo_id": row["set_by_geo_id"],
+                         "indicator_id": row["indicator_id"], "comparator": row["comparator"],
+                         "value": row["target_value"], "value_high": row["target_value_high"],
+                         "year": row["target_year"], "from_year": row["from_year"], "unit": row["unit"],
+                         "scope": row["scope"], "instrument": row["instrument"],
+                         "source_id": row["target_source_id"], "relation": row["relation"],
+                         "unverified_reason": row.get("target_unverified_reason")}])
     one["concept"] = concept
     latest = latest_values(pkg, one, lang)
     return records(assess_targets(pkg, required_paces(pkg, latest, as_of, lang), as_of, lang))[0]
@@ -435,7 +431,8 @@ def answer_table(verdicts: pd.DataFrame, lang: str, caption: str, target_words: 
         if r["beside"]:
             why = _say("beside", lang, why=why, beside=r["beside"])
         if r["documents_note"]:
-            why = _say("with_note", lang, why=why, note=r["documents_note"])
+            note = r["documents_note"]
+            why = _say("with_note", lang, why=why, note=note[:1].upper() + note[1:])
         if not is_missing(r.get("unverified_reason")):
             why = _say("with_note", lang, why=why, note=_say("unverified", lang))
         rows.append({"target": target, "status": verdict_badge(r["verdict"], lang), "why": why})
