@@ -159,7 +159,7 @@ def _rewrite(path, transform):
 @pytest.mark.parametrize("mutate, pattern", [
     (lambda t: t.replace("geo_id,indicator_id", "geo,indicator_id", 1),
      r"observations\.csv row 1 column 'geo_id': missing column"),
-    (lambda t: t.replace(",note\n", ",note,extra\n", 1).replace("\n", ",\n").replace(",note,extra,\n", ",note,extra\n", 1),
+    (lambda t: t.replace(",note_vi\n", ",note_vi,extra\n", 1).replace("\n", ",\n").replace(",note_vi,extra,\n", ",note_vi,extra\n", 1),
      r"observations\.csv row 1 column 'extra': unexpected column"),
     (lambda t: t.replace(",2024,,173140,", ",2024,,lots,", 1), r"row \d+ column 'value': expected a number, got 'lots'"),
     (lambda t: t.replace(",2024,,173140,", ",20x4,,173140,", 1), r"row \d+ column 'year': expected an integer"),
@@ -446,7 +446,7 @@ def test_merged_growth_is_not_computed_across_a_change_of_basis(mini_root):
 
 def test_user_file_without_the_new_optional_columns_still_loads(mini_root):
     # A researcher's file written before comparator / is_rounded / is_concept_inferred existed: they read as empty.
-    header = [h for h in HEADERS["observations"] if h not in ("comparator", "is_rounded", "is_concept_inferred")]
+    header = [h for h in HEADERS["observations"] if h not in ("comparator", "is_rounded", "is_concept_inferred", "note_vi")]
     path = mini_root / "old.csv"
     path.write_text(",".join(header) + "\n" + "ha-noi,grdp_growth_pct,2024,6.5,% y/y,estimate,standard,2025,src-gso,,,,\n",
                     encoding="utf-8")
