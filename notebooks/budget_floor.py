@@ -98,7 +98,8 @@ verdicts = budget_floor.verdicts(pkg, paths, P.lang)
 verdicts
 
 # %%
-budget_floor.one_minute_answer(pkg, paths, by_input, verdicts, P.lang)
+answer = budget_floor.one_minute_answer(pkg, paths, by_input, verdicts, P.lang)
+answer
 
 # %% tags=["remove_output"]
 narrative = budget_floor.narrative(pkg, paths, rnd, by_input, P.lang)
@@ -112,7 +113,7 @@ R.scalars
 show(R.figure("spending"))
 
 # %%
-narrative
+budget_floor.why(answer, narrative)
 
 # %%
 display(heading(R, "budget"))

@@ -69,15 +69,18 @@ panels
 # %%
 scorecard.summary(pkg, P.geo, verdicts, panels, as_of, P.lang)
 
+# %%
+scorecard.panel_charts(pkg, panels, P.lang)
+
+# %%
+scorecard.panel_summary(pkg, P.geo, panels, P.lang)
+
 # %% tags=["remove_output"]
 themes = scorecard.default_themes()
 themes
 
 # %%
 scorecard.reader_table(pkg, verdicts, themes, as_of, P.lang)
-
-# %%
-scorecard.panel_charts(pkg, panels, P.lang)
 
 # %% tags=["remove_output"]
 results = scorecard.results(pkg, P.geo, assessed, verdicts, panels, as_of, P.lang)

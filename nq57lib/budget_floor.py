@@ -1156,6 +1156,14 @@ class Narrative:
         return self.markdown()
 
 
+def why(answer: "Answer", text: Narrative) -> Any:
+    """Step 9b, below the first chart: the answer in plain sentences, how the verdict is decided, then the
+    narrative's paragraphs (Markdown; the title is the page's)."""
+    from IPython.display import Markdown
+
+    return Markdown("\n\n".join([answer.paragraph, t("verdict.rule_text", answer.lang), *text.paragraphs]))
+
+
 def _records(paths: BudgetPaths, rnd: RndView | None) -> list[Assumption]:
     records: list[Assumption] = list(paths.main.assumptions)
     for floor in paths.floors[1:]:
@@ -1876,12 +1884,10 @@ class Answer:
     verdicts: Any  # reader_tables.ReaderTable
     table: Any  # reader_tables.ReaderTable
     frame: pd.DataFrame
+    lang: str = "en"
 
     def _repr_html_(self) -> str:
-        import html as _html
-
-        return (f'<div class="nq57-answer"><p>{_html.escape(self.paragraph)}</p>{self.verdicts.html}'
-                f"{self.table.html}</div>")
+        return f'<div class="nq57-answer">{self.verdicts.html}{self.table.html}</div>'
 
 
 def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, verdicts: pd.DataFrame,
@@ -1943,5 +1949,6 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, ve
                       parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)))
     if len(rows) > 1:
         text.append(t(key + "others", lang, n=len(rows) - 1))
-    verdict_table = target_verdicts.answer_table(verdicts, lang, t(key + "verdicts_caption", lang))
-    return Answer(" ".join(text), verdict_table, table, frame)
+    verdict_table = target_verdicts.answer_table(verdicts, lang, t(key + "verdicts_caption", lang),
+                                                 target_verdicts.target_labels(pkg, verdicts, lang))
+    return Answer(" ".join(text), verdict_table, table, frame, lang)

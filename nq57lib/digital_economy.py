@@ -1151,10 +1151,12 @@ def _tagged(assumption: Assumption, concept: str) -> Assumption:
 
 
 def narrative(report: Report) -> Any:
-    """Step 9b: the report's title and narrative (Markdown, in the report's language)."""
+    """Step 9b: below the first chart, the answer in three plain sentences, how the verdict is decided, and the
+    narrative (Markdown, in the report's language)."""
     from IPython.display import Markdown
 
-    return Markdown(f"## {report.title}\n\n{report.narrative_markdown()}")
+    paragraph = _answer_paragraph(report, report.tables["verdicts"])
+    return Markdown("\n\n".join([paragraph, t("verdict.rule_text", report.lang), report.narrative_markdown()]))
 
 
 def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, simulation: Simulation,
@@ -1464,17 +1466,16 @@ def verdicts(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
 
 @dataclass
 class Answer:
-    """Step 9a's result: a short paragraph answering the report's question and the verdict table (each target,
-    its verdict and the one line of evidence it rests on, the other definition beside it)."""
+    """Step 9a's result: the verdict table (each target, its verdict and the one line of evidence it rests on,
+    the other definition beside it), shown first; the short paragraph answering the report's question is
+    shown below the first chart (``narrative``)."""
 
     paragraph: str
     table: Any  # reader_tables.ReaderTable
     frame: pd.DataFrame
 
     def _repr_html_(self) -> str:
-        import html as _html
-
-        return f'<div class="nq57-answer"><p>{_html.escape(self.paragraph)}</p>{self.table.html}</div>'
+        return f'<div class="nq57-answer">{self.table.html}</div>'
 
 
 def one_minute_answer(report: Report) -> Answer:

@@ -36,7 +36,7 @@ from .provenance import DERIVED, Assumption
 from .report_view import assumptions_frame, source_ids_in, sources_frame
 from .target_assessment import (NATION, OUTCOME_STATUSES, TARGET_COLUMNS, concept_text, is_missing,
                                 records, related_geos, series_cache, unit_text)
-from .target_verdicts import VERDICTS, verdict_badge, verdict_word
+from .target_verdicts import VERDICTS, glance_table, verdict_badge, verdict_word
 from .target_verdicts import counts as verdict_counts
 from .text import plain, section, t
 
@@ -339,10 +339,11 @@ def _absence(pkg, spec: PanelSpec, geo_id: str, year: int, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Summary:
-    """The report's title and its short answer, as Markdown (shown as such in a notebook)."""
+    """The report's title, the verdicts at a glance (a reader table) and its short answer in plain sentences."""
 
     title: str
     paragraphs: tuple[str, ...]
+    table: Any = None  # reader_tables.ReaderTable: the glance table
 
     def markdown(self) -> str:
         return "\n\n".join((f"## {self.title}", *self.paragraphs))
@@ -350,12 +351,20 @@ class Summary:
     def _repr_markdown_(self) -> str:
         return self.markdown()
 
+    def _repr_html_(self) -> str:
+        import mistune
+
+        render = mistune.create_markdown(escape=True)
+        table = self.table.html if self.table is not None else ""
+        return f"{table}{render(chr(10).join(chr(10) + p for p in self.paragraphs))}"  # the page's h1 is the title
+
 
 def summary(pkg, geo_id: str, verdicts: pd.DataFrame, panels: Mapping[str, pd.DataFrame], as_of: int,
             lang: str) -> Summary:
-    """Step 7: the title and a short summary: counts by status of the geography's own targets, its
-    old units' or successor's, the national ones; the latest digital-economy share; where it stands
-    among the provinces; the scorecard's rules. Target by target, the table says the rest."""
+    """Step 7: the answer first: the geography's own verdicts at a glance (a table), then the counts of its own
+    targets, its old units' or successor's and the national ones in plain sentences. Where it stands among
+    the provinces and the rule follow the charts (``panel_summary``); target by target, the table says the
+    rest."""
     geo_id = data.resolve_geo(geo_id, pkg, name="geo")
     own = verdicts[verdicts["relation"] == "own"]
     related = verdicts[verdicts["relation"].isin(["old unit", "successor"])]
@@ -365,12 +374,20 @@ def summary(pkg, geo_id: str, verdicts: pd.DataFrame, panels: Mapping[str, pd.Da
         counts = verdict_counts(national)
         paragraphs.append(_say("national", lang, n=counts["n_targets"], n_with_data=_with_data(national),
                                counts=_counts_sentence(counts, lang)))
-    paragraphs.append(_de_share_sentence(pkg, geo_id, lang))
-    panel_text = [_panel_sentence(pkg, _spec(key), table, geo_id, lang) for key, table in panels.items()]
-    paragraphs.append(_say("panels_lead", lang) + " ".join(panel_text))
-    paragraphs.append(t("verdict.rule_text", lang))
     title = _say("title", lang, geo=plain(data.geo_name(pkg, geo_id, lang)))  # data text in Markdown
-    return Summary(title, tuple(p for p in paragraphs if p))
+    table = glance_table(own if not own.empty else verdicts, lang, _say("glance_caption", lang))
+    return Summary(title, tuple(p for p in paragraphs if p), table)
+
+
+def panel_summary(pkg, geo_id: str, panels: Mapping[str, pd.DataFrame], lang: str) -> Any:
+    """Step 7c, below the charts: the latest digital-economy share, where the geography stands in each
+    cross-province chart, in words, and how the verdict is decided (once per report)."""
+    from IPython.display import Markdown
+
+    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
+    text = [_panel_sentence(pkg, _spec(key), table, geo_id, lang) for key, table in panels.items()]
+    return Markdown("\n\n".join([_de_share_sentence(pkg, geo_id, lang), _say("panels_lead", lang) + " ".join(text),
+                                   t("verdict.rule_text", lang)]))
 
 
 # Theme key -> indicators, in the order the table shows them; an indicator in none goes to 'other'.
@@ -458,7 +475,7 @@ def reader_table(pkg, verdicts: pd.DataFrame, themes: Mapping[str, Sequence[str]
     columns += [rt.Column("target_source", words["target_source"], "link"),
                 rt.Column("data_source", words["data_source"], "link")]
     return rt.reader_table(frame, columns, lang, group="group", marks="mark", footnotes=notes,
-                           caption=_say("table_heading", lang))
+                           caption=_say("table_heading", lang), css_class="nq57-every-target")
 
 
 # ------------------------------------------------------------------------------------------------

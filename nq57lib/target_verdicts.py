@@ -57,7 +57,8 @@ TREND_OF_CATEGORY = {"target already met": "on track", "significant progress": "
 # Comparators in the order a group of documents picks the one it is judged with (the firmest reading first).
 COMPARATOR_ORDER = (">=", ">", "<=", "<", "between", "=")
 RESOLUTION_57 = "57-NQ/TW"  # the resolution this package tracks: its documents lead a group
-VERDICT_COLUMNS = ["target_id", "target_ids", "geo_id", "relation", "indicator_id", "target", "target_value", "target_year",
+VERDICT_COLUMNS = ["target_id", "target_ids", "geo_id", "relation", "indicator_id", "target", "target_level",
+                   "target_value", "target_year",
                    "documents", "documents_note", "definition", "verdict", "verdict_text", "reason", "rule",
                    "evidence", "value", "value_year", "needed_per_year", "needed_unit", "observed_paces",
                    "beside", "unverified_reason", "target_source_id", "data_source_id"]
@@ -375,7 +376,8 @@ def verdict_table(pkg, assessed: pd.DataFrame, as_of: int, lang: str) -> pd.Data
         out.append({
             "target_id": row["target_id"], "target_ids": ";".join(r["target_id"] for r in rows),
             "geo_id": row["set_by_geo_id"], "relation": row["relation"], "indicator_id": row["indicator_id"],
-            "target": f"{row['indicator']}: {row['target']}", "target_value": float(row["target_value"]),
+            "target": f"{row['indicator']}: {row['target']}", "target_level": row["target"],
+            "target_value": float(row["target_value"]),
             "target_year": int(row["target_year"]),
             "documents": "; ".join(dict.fromkeys(str(r["instrument"]) for r in rows)),
             "documents_note": _documents_note(rows, lang), "definition": concept,
@@ -416,9 +418,58 @@ def counts(verdicts: pd.DataFrame) -> dict[str, int]:
             **{"n_" + v.replace(" ", "_"): int((verdicts["verdict"] == v).sum()) for v in VERDICTS}}
 
 
+GLANCE_NAMED = 4  # targets named per decisive verdict in the glance table before "and N more"
+
+
+def glance_table(verdicts: pd.DataFrame, lang: str, caption: str):
+    """The verdict table a long report opens with (the scorecard): one row per verdict the targets got, its
+    number of targets and which they are (a decisive verdict names its targets; 'cannot tell' and 'not
+    assessed' count their reasons). Read from the same verdicts as the full table, so the words agree."""
+    from .reader_tables import Column, reader_table
+
+    rows = []
+    for verdict in VERDICTS:
+        these = verdicts[verdicts["verdict"] == verdict]
+        if these.empty:
+            continue
+        if verdict in ("cannot tell", "not assessed"):
+            reasons = these["reason"].fillna("").astype(str).value_counts(sort=True)
+            which = "; ".join(_say("glance.reason_count", lang, reason=_say("glance.reason." + (reason or "none"), lang),
+                                   n=int(n)) for reason, n in reasons.items())
+        else:
+            named = [_say("glance.target_year", lang, target=r["target"], year=int(r["target_year"]))
+                     for r in records(these.head(GLANCE_NAMED))]
+            which = "; ".join(named)
+            if len(these) > GLANCE_NAMED:
+                which = _say("glance.more", lang, which=which, n=len(these) - GLANCE_NAMED)
+        rows.append({"status": verdict_badge(verdict, lang), "n": len(these), "which": which})
+    frame = pd.DataFrame(rows, columns=["status", "n", "which"])
+    columns = [Column("status", _say("col_verdict", lang), "badge"), Column("n", _say("glance.col_n", lang), "int"),
+               Column("which", _say("glance.col_which", lang))]
+    return reader_table(frame, columns, lang, caption=caption, css_class="nq57-verdicts")
+
+
+def rule_note(lang: str):
+    """How the verdict is decided, once per report, below the answer (Markdown)."""
+    from IPython.display import Markdown
+
+    return Markdown(_say("rule_text", lang))
+
+
+def target_labels(pkg, verdicts: pd.DataFrame, lang: str) -> dict[str, str]:
+    """target_id -> "Vĩnh Phúc: ≥ 3 % of budget expenditure by 2030": who set it (where the rows are set by more
+    than one unit), the level and the year; for a verdict table of one indicator."""
+    several = verdicts["geo_id"].nunique() > 1
+    return {r["target_id"]: _say("glance.who_target" if several else "glance.target_year", lang,
+                                 who=data.geo_name(pkg, r["geo_id"], lang), target=r["target_level"],
+                                 year=int(r["target_year"]))
+            for r in records(verdicts)}
+
+
 def answer_table(verdicts: pd.DataFrame, lang: str, caption: str, target_words: dict[str, str] | None = None):
     """The verdict table a report opens with: each target (with how many documents set it), its verdict and
-    why in one line (the other definition beside it, where the documents differ), the rule as its footnote."""
+    why in one line (the other definition beside it, where the documents differ). The rule is shown once,
+    below the first chart (:func:`rule_note`)."""
     from .reader_tables import Column, reader_table
 
     rows = []
@@ -439,5 +490,4 @@ def answer_table(verdicts: pd.DataFrame, lang: str, caption: str, target_words: 
     frame = pd.DataFrame(rows, columns=["target", "status", "why"])
     columns = [Column("target", _say("col_target", lang)), Column("status", _say("col_verdict", lang), "badge"),
                Column("why", _say("col_why", lang))]
-    return reader_table(frame, columns, lang, caption=caption, footnotes=[_say("rule_text", lang)],
-                        css_class="nq57-verdicts")
+    return reader_table(frame, columns, lang, caption=caption, css_class="nq57-verdicts")

@@ -169,6 +169,22 @@ def report_run(tmp_path_factory):
 
 
 
+def _vietnamese_run(reports):
+    from nq57lib.cli import main
+
+    status = main(["run", "-p", "lang=vi", "--reports-dir", str(reports), "--jobs", "2"])
+    assert status == 0, "the Vietnamese default report run failed; see the executed notebooks under " + str(reports)
+    manifest = json.loads(next(reports.glob("runs/*/manifest.json")).read_text(encoding="utf-8"))
+    return reports, manifest
+
+
+@pytest.fixture(scope="session")
+def report_run_vi(tmp_path_factory):
+    """The default report set with ``lang=vi`` (every notebook, the default geographies), once a test run
+    (``run_once``): (reports folder, manifest). Read-only."""
+    return run_once(tmp_path_factory, "vietnamese-run", _vietnamese_run)
+
+
 def run_once(tmp_path_factory, name: str, build):
     """``build(folder)``'s value, computed once a test run: by the first pytest-xdist worker that needs it
     (under a file lock, in a folder every worker sees), then read (unpickled) by every other worker that

@@ -50,7 +50,9 @@ class Scorecard:
         self.summary = sc.summary(pkg, P.geo, self.verdicts, self.panels, self.as_of, P.lang)
         self.results = sc.results(pkg, P.geo, self.assessed, self.verdicts, self.panels, self.as_of, P.lang)
         self.tables, self.scalars = self.results.tables, self.results.scalars
-        self.narrative, self.title = list(self.summary.paragraphs), self.summary.title
+        self.below_charts = sc.panel_summary(pkg, P.geo, self.panels, P.lang)
+        self.narrative = [*self.summary.paragraphs, *self.below_charts.data.split("\n\n")]
+        self.title = self.summary.title
         self.sources, self.assumptions = self.tables["sources"], self.tables["assumptions"]
 
     def narrative_markdown(self) -> str:

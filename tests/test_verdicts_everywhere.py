@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import re
+from collections import Counter
 
 import pytest
 
@@ -56,13 +57,39 @@ def test_each_report_shows_the_verdicts_it_saved(report_run):
     for (notebook, geo), job in _jobs(manifest).items():
         page = (reports_dir / job["report_html"]).read_text(encoding="utf-8")
         table = page[page.index('class="nq57-reader nq57-verdicts"') if notebook != "scorecard"
-                     else page.index("nq57-reader"):]
+                     else page.index("nq57-every-target"):]
         table = table[:table.index("</table>")]
-        words = [r["verdict_text"] for r in _verdicts(reports_dir, job)]
+        saved = _verdicts(reports_dir, job)
+        words = [r["verdict_text"] for r in saved]
         if notebook == "scorecard":  # grouped by theme, the national targets after the geography's
             assert sorted(_badges(table)) == sorted(words), (notebook, geo)
+            # the glance table at the top counts the geography's own verdicts (the nation's: all) in the same words
+            glance = page[page.index('class="nq57-reader nq57-verdicts"'):]
+            glance = glance[:glance.index("</table>")]
+            own = [r for r in saved if r["relation"] == "own"] or saved
+            counted = dict(zip(_badges(glance), map(int, re.findall(r'class="nq57-num"[^>]*>(\d+)<', glance))))
+            assert counted == dict(Counter(r["verdict_text"] for r in own)), geo
         else:
             assert _badges(table) == words, (notebook, geo)
+
+
+def _visible_words_before_first_chart(page: str) -> int:
+    """Words a reader meets before the first chart: the page's text up to its first image, without the style,
+    script and navigation (Vietnamese counted by syllable, as written)."""
+    head = page[:page.index("<img")]
+    head = re.sub(r"(?s)<(style|script|nav|head|title)\b.*?</\1>", " ", head)
+    return len(html.unescape(re.sub(r"<[^>]+>", " ", head)).split())
+
+
+def test_the_answer_comes_first_in_few_words(report_run, report_run_vi):
+    """Title, the verdict table, then the first chart: <= 250 words before it in English, and in Vietnamese
+    <= 350 syllables (a Vietnamese word is 1.4 syllables on average, and the page counts syllables)."""
+    for (reports_dir, manifest), limit in ((report_run, 250), (report_run_vi, 350)):
+        for job in manifest["jobs"]:
+            page = (reports_dir / job["report_html"]).read_text(encoding="utf-8")
+            first_table = page.index('class="nq57-reader nq57-verdicts"')
+            assert first_table < page.index("<img") and 'class="nq57-reader' not in page[:first_table], job["report_html"]
+            assert _visible_words_before_first_chart(page) <= limit, job["report_html"]
 
 
 def test_the_index_shows_the_verdicts_of_the_reports(report_run):

@@ -10,14 +10,12 @@ table is data, not locale, and is left out: the sources (publishers' names and t
 from __future__ import annotations
 
 import html
-import json
 import re
 import string
 
 import pytest
 
-from conftest import run_once
-from nq57lib import cli, text
+from nq57lib import text
 
 pytestmark = pytest.mark.slow
 
@@ -50,18 +48,9 @@ GEOS = ("vinh-phuc", "phu-tho-2025", "vn")  # the default geographies of ``nq57 
 
 
 @pytest.fixture(scope="module")
-def vietnamese_run(tmp_path_factory):
-    """The default reports with lang=vi, once a test run (conftest.run_once): (reports folder, manifest)."""
-    return run_once(tmp_path_factory, "vietnamese-run", _vietnamese_run)
-
-
-def _vietnamese_run(reports):
-    status = cli.main(["run", *[a for n in NOTEBOOKS for a in ("--notebook", n)],
-                       *[a for g in GEOS for a in ("--geo", g)], "-p", "lang=vi", "--reports-dir", str(reports),
-                       "--jobs", "2"])
-    assert status == 0
-    manifest = json.loads(next(reports.glob("runs/*/manifest.json")).read_text(encoding="utf-8"))
-    return reports, manifest
+def vietnamese_run(report_run_vi):
+    """The default reports with lang=vi, once a test run (conftest.report_run_vi): (reports folder, manifest)."""
+    return report_run_vi
 
 
 def test_the_scan_finds_english_in_an_english_text():
