@@ -1910,10 +1910,13 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, ve
     labels = _period_labels(inputs)
     words = section("report.scenario", lang)
     rows = []
-    for floor in paths.floors:
+    chosen = d.items["floor"]
+    rule = chosen.rule if paths.floors[0].floor_pct == chosen.value else "edited"
+    for i, floor in enumerate(paths.floors):
         scenario = floor.scenario
-        row = {"floor": t(key + "floor", lang, name=words.get(scenario, scenario),
-                          value=format_number(floor.floor_pct, lang, 1)),
+        name = (t(key + "floor_name." + rule, lang, geo=data.geo_name(pkg, d.geo, lang)) if i == 0
+                else words.get(scenario, scenario))  # the report's floor says where it comes from
+        row = {"floor": t(key + "floor", lang, name=name, value=format_number(floor.floor_pct, lang, 1)),
                "today": share_text,
                "ramp_year": _value(yearly, scenario, inputs.ramp_year, "spending_bn_vnd"),
                "first": _period_value(periods, scenario, labels[0], "cumulative_spending_bn_vnd"),
