@@ -217,7 +217,7 @@ def test_thin_data_gets_no_probability_but_the_pace_and_the_scenario_range(pkg):
     assert set(r.tables["scenarios"]["concept"]) == {"ministry", "nso"}  # both definitions, side by side
     text = r.narrative_markdown()
     assert "the data cannot tell which scenario is right" in text
-    assert "needs 4.28 % a year (1.61 pp a year) from 22.87 % in 2022" in text
+    assert "needs 4.28 % a year (1.61 percentage points a year) from 22.87 % in 2022" in text
     assert "the scenarios reach it in 20" in text
     assert "100 %" not in text and "probability" not in text.split("**What the targets require.**")[1].split("With")[0]
 

@@ -339,14 +339,14 @@ def test_a_corrupt_or_foreign_manifest_is_skipped_with_a_warning(tmp_path, capsy
 def test_sigterm_is_handled_like_ctrl_c(notebooks_dir, tmp_path):
     reports = tmp_path / "reports"
     proc = nq57_process(notebooks_dir, reports, "--notebook", "tiny", "--notebook", "tiny_hang", "--geo", "alpha",
-                        "--timeout", "60", "--jobs", "2")
-    deadline = time.monotonic() + 60
+                        "--timeout", "900", "--jobs", "2")
+    deadline = time.monotonic() + 900  # a hang guard, not a speed check (a loaded machine is slow)
     while not list(reports.glob("runs/*/tiny/alpha/report.html")):
         assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
         time.sleep(0.1)
     time.sleep(0.5)
     os.kill(proc.pid, signal.SIGTERM)  # what kill, systemd or a scheduler's timeout sends
-    proc.communicate(timeout=30)
+    proc.communicate(timeout=900)
     assert proc.returncode == 130
     manifests, _ = report.read_manifests(reports)
     assert manifests[0]["interrupted"] is True
