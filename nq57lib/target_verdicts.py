@@ -449,13 +449,6 @@ def glance_table(verdicts: pd.DataFrame, lang: str, caption: str):
     return reader_table(frame, columns, lang, caption=caption, css_class="nq57-verdicts")
 
 
-def rule_note(lang: str):
-    """How the verdict is decided, once per report, below the answer (Markdown)."""
-    from IPython.display import Markdown
-
-    return Markdown(_say("rule_text", lang))
-
-
 def target_labels(pkg, verdicts: pd.DataFrame, lang: str) -> dict[str, str]:
     """target_id -> "Vĩnh Phúc: ≥ 3 % of budget expenditure by 2030": who set it (where the rows are set by more
     than one unit), the level and the year; for a verdict table of one indicator."""
@@ -469,7 +462,7 @@ def target_labels(pkg, verdicts: pd.DataFrame, lang: str) -> dict[str, str]:
 def answer_table(verdicts: pd.DataFrame, lang: str, caption: str, target_words: dict[str, str] | None = None):
     """The verdict table a report opens with: each target (with how many documents set it), its verdict and
     why in one line (the other definition beside it, where the documents differ). The rule is shown once,
-    below the first chart (:func:`rule_note`)."""
+    below the first chart (``[verdict] rule_text``)."""
     from .reader_tables import Column, reader_table
 
     rows = []
