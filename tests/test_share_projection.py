@@ -222,8 +222,9 @@ def test_project_table_and_assumptions():
     scenarios = [pj.Scenario("fast", "cagr", {"growth_pct": 10}, "test"), pj.Scenario("pp", "pp", {"pp_per_year": 1})]
     result = pj.project(VINH_PHUC, scenarios, 2030)
     table = result.table
-    assert list(table.columns) == ["scenario", "scenario_vi", "method", "year", "share_pct", "share_lo_pct",
-                                   "share_hi_pct", "kind"]
+    assert list(table.columns) == ["scenario_id", "scenario", "scenario_vi", "method", "year", "share_pct",
+                                   "share_lo_pct", "share_hi_pct", "kind"]
+    assert list(dict.fromkeys(table["scenario_id"])) == ["fast", "pp"]  # no id given: the scenario's name
     fast = table[table["scenario"] == "fast"].set_index("year")
     assert fast.loc[2022, "kind"] == "observed" and fast.loc[2023, "kind"] == "projected"
     assert fast.loc[2030, "share_pct"] == pytest.approx(22.87 * 1.1 ** 8)
