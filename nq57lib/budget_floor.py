@@ -1250,6 +1250,24 @@ def _period_labels(inputs: BudgetInputs) -> list[str]:
     return [f"{first}–{last}" for first, last in inputs.periods]
 
 
+# Result names never embed a parameter's value (issue 25): a year is named by its role, and the year itself is a
+# field of its own (``start_year``, ``ramp_year``, ``end_year``, ``periods``), so ``-p ramp_year=2028`` keeps every
+# name and the index finds its headline numbers.
+KEY_YEARS = ("start", "ramp", "end")
+PERIODS = ("to_ramp", "after_ramp")  # start year to ramp year, the year after the ramp to the end year
+
+
+def key_years(inputs: BudgetInputs) -> dict[str, int]:
+    """{"start": start year, "ramp": ramp year, "end": end year}: the years the results name by role."""
+    return dict(zip(KEY_YEARS, (inputs.start_year, inputs.ramp_year, inputs.end_year)))
+
+
+def period_keys(inputs: BudgetInputs) -> dict[str, str]:
+    """{"to_ramp": "2025–2030", "after_ramp": "2031–2045"}: each period's name in the results and its label
+    in the tables (one period, "to_ramp", when the ramp year is the end year)."""
+    return dict(zip(PERIODS, _period_labels(inputs)))
+
+
 def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
     d, yearly, periods, main = paths.derivation, paths.yearly, paths.periods, paths.main
     inputs, items = main.inputs, d.items
@@ -1290,16 +1308,18 @@ def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
     }
     scalars.update(_reality_scalars(pkg, paths))
     others = [f.scenario for f in paths.floors[1:]]
-    for year in _key_years(inputs):
-        scalars[f"expenditure_{year}_bn_vnd"] = _value(yearly, "floor", year, "expenditure_bn_vnd")
-        scalars[f"required_{year}_bn_vnd"] = _value(yearly, "floor", year, "spending_bn_vnd")
-        scalars[f"required_{year}_const_bn_vnd"] = _value(yearly, "floor", year, "spending_const_bn_vnd")
-        scalars[f"required_{year}_pct_grdp"] = _value(yearly, "floor", year, "share_of_grdp_pct")
-        scalars[f"status_quo_{year}_bn_vnd"] = _value(yearly, "status_quo", year, "spending_bn_vnd")
+    years = key_years(inputs)
+    scalars.update({f"{at}_year": year for at, year in years.items()})
+    scalars["periods"] = {key: [first, last] for key, (first, last) in zip(PERIODS, inputs.periods)}
+    for at, year in years.items():
+        scalars[f"expenditure_at_{at}_bn_vnd"] = _value(yearly, "floor", year, "expenditure_bn_vnd")
+        scalars[f"required_at_{at}_bn_vnd"] = _value(yearly, "floor", year, "spending_bn_vnd")
+        scalars[f"required_at_{at}_const_bn_vnd"] = _value(yearly, "floor", year, "spending_const_bn_vnd")
+        scalars[f"required_at_{at}_pct_grdp"] = _value(yearly, "floor", year, "share_of_grdp_pct")
+        scalars[f"status_quo_at_{at}_bn_vnd"] = _value(yearly, "status_quo", year, "spending_bn_vnd")
         for other in others:
-            scalars[f"{other}_{year}_bn_vnd"] = _value(yearly, other, year, "spending_bn_vnd")
-    for period in _period_labels(inputs):
-        key = period.replace("–", "_")
+            scalars[f"{other}_at_{at}_bn_vnd"] = _value(yearly, other, year, "spending_bn_vnd")
+    for key, period in period_keys(inputs).items():
         scalars[f"cumulative_{key}_bn_vnd"] = _period_value(periods, "floor", period, "cumulative_spending_bn_vnd")
         scalars[f"cumulative_{key}_const_bn_vnd"] = _period_value(periods, "floor", period,
                                                                   "cumulative_spending_const_bn_vnd")
@@ -1314,10 +1334,10 @@ def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
         year = rnd.year
         scalars.update({
             "rnd_year": year,
-            f"gerd_required_{year}_bn_vnd": float(row["gerd_required_bn_vnd"]),
-            f"nonstate_rnd_min_{year}_bn_vnd": float(row["nonstate_rnd_min_bn_vnd"]),
-            f"public_rnd_max_{year}_bn_vnd": float(row["public_rnd_max_bn_vnd"]),
-            f"public_rnd_share_of_national_floor_{year}_pct": float(row["public_rnd_share_of_national_floor_pct"]),
+            "gerd_required_at_rnd_year_bn_vnd": float(row["gerd_required_bn_vnd"]),
+            "nonstate_rnd_min_at_rnd_year_bn_vnd": float(row["nonstate_rnd_min_bn_vnd"]),
+            "public_rnd_max_at_rnd_year_bn_vnd": float(row["public_rnd_max_bn_vnd"]),
+            "public_rnd_share_of_national_floor_at_rnd_year_pct": float(row["public_rnd_share_of_national_floor_pct"]),
         })
     return scalars
 
@@ -1423,13 +1443,14 @@ def _reality_scalars(pkg, paths: BudgetPaths) -> dict[str, Any]:
         "coming_plan_rule": None if coming is None else coming.rule,
     }
     status = reality_tables(paths)["status_quo_shares"]
+    key_of = {period: key for key, period in period_keys(inputs).items()}
     for row in status[status["share_basis"] == "plan"].itertuples():
-        out[f"gap_{row.period.replace('–', '_')}_vs_plan_share_bn_vnd"] = float(row.cumulative_gap_bn_vnd)
+        out[f"gap_{key_of[row.period]}_vs_plan_share_bn_vnd"] = float(row.cumulative_gap_bn_vnd)
     run = _outturn_run(paths)
     if run is not None:
         out["base_expenditure_at_outturn_rate_bn_vnd"] = run.inputs.base_expenditure_bn_vnd
-        for period in _period_labels(inputs):
-            out[f"cumulative_{period.replace('–', '_')}_at_outturn_rate_bn_vnd"] = _period_value(
+        for key, period in period_keys(inputs).items():
+            out[f"cumulative_{key}_at_outturn_rate_bn_vnd"] = _period_value(
                 run.periods, "floor", period, "cumulative_spending_bn_vnd")
     rows = _coming_plan_rows(paths)
     main = rows[rows["scenario"] == "floor"]
