@@ -51,7 +51,7 @@ GRDP (GDP for the nation): the latest grdp_current_bn_vnd up to the base year; f
   ``data.merged_series`` (the old units' sum before the merger, else its own published figure).
 Real growth: ``real_growth_pct`` if != 0, else ``nq57lib.grdp_growth.growth_assumption`` (the geometric
   mean of the latest observed years up to ``grdp_growth.window_end``, named; a geography without real
-  growth borrows the nation's, labelled: the digital-economy report's rule too). Deflator: ``deflator_pct`` (one default in the registry:
+  growth borrows the nation's, labelled: the digital-economy report's rule too). Deflator: ``deflator_pct`` (one default, ``config.DEFAULT_DEFLATOR_PCT``:
   the nation's mean GDP deflator implied by the data, rounded; its basis recomputes it and names the
   years, ``nq57lib.grdp_growth.observed_gdp_deflator``). Budget growth: ``budget_growth_pct`` if != 0, else nominal GRDP growth.
 Absorptive capacity: ``capacity_bn_vnd`` if > 0, else the geography's absorption forecast in
@@ -69,7 +69,8 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from . import data, grdp_growth, registry, target_verdicts
+from . import data, grdp_growth, target_verdicts
+from .config import NATION
 from .floor_cost import (
     SCENARIOS, SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, RndResult, SensitivityResult,
     check_floor_pct, compare_public_rnd_with_floor, constant_share_totals, fiscal_space, nominal_growth_pct,
@@ -84,7 +85,6 @@ from .text import Joined, Names, Phrase, bilingual, names, phrase, plain, sectio
 _P = "budget_floor.basis."  # the inputs table's bases (words in the locale files)
 
 NOTEBOOK = "budget_floor"
-NATION = "vn"
 # Targets read from targets.csv by id: the national floor (Resolution 57's own), the R&D target and split.
 NATIONAL_FLOOR_TARGET_ID = "vn-st-budget-floor-res57"
 GERD_TARGET_ID = "vn-gerd-2030"
@@ -366,8 +366,7 @@ def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
     else (no rates for ``geo``) the nation's, borrowed and labelled."""
     assumption = grdp_growth.growth_assumption(pkg, geo, grdp_growth.window_end(pkg, P.start_year),
                                                real_growth_pct=P.real_growth_pct, deflator_pct=P.deflator_pct,
-                                               default_deflator_pct=registry.parameter_default(NOTEBOOK,
-                                                                                               "deflator_pct"))
+                                               deflator_set="deflator_pct" in P.given)
     if assumption.rule == grdp_growth.PARAMETER:
         real = Derived(assumption.real_pct, ASSUMED, phrase(_P + "user", parameter="real_growth_pct"),
                        rule="parameter")
@@ -385,11 +384,12 @@ def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
 
 
 def _deflator(pkg, P) -> Derived:
-    """The deflator labelled by ``grdp_growth.deflator_choice`` (the registry default, DERIVED when the mean
-    GDP deflator the data imply, rounded, equals it; else ASSUMED), with the budget report's caveat."""
+    """The deflator labelled by ``grdp_growth.deflator_choice`` (the default, DERIVED when the mean GDP deflator
+    the data imply, rounded, equals it; else ASSUMED; the user's when they gave it), with the budget report's
+    caveat."""
     rate = float(P.deflator_pct)
     choice = grdp_growth.deflator_choice(pkg, rate, grdp_growth.window_end(pkg, P.start_year),
-                                         registry.parameter_default(NOTEBOOK, "deflator_pct"))
+                                         user_set="deflator_pct" in P.given)
     observed = choice.observed
     if choice.rule == "parameter":
         return Derived(rate, ASSUMED, phrase(_P + "user", parameter="deflator_pct"), rule="parameter",
@@ -901,7 +901,33 @@ def derive_inputs(pkg, P) -> Derivation:
 
 def inputs_table(derivation: Derivation) -> pd.DataFrame:
     """The base-year inputs of a derivation as a table: name, value, unit, kind, label, basis."""
-    return assumptions_frame(derivation.inputs.assumptions())
+    return assumptions_frame(as_run(derivation).inputs.assumptions())
+
+
+# The derivation item behind each engine input a notebook may edit, and the caveat a user's value carries.
+EDITABLE_INPUTS = {"base": "base_expenditure_bn_vnd", "share": "current_share_pct", "real": "real_growth_pct",
+                   "deflator": "deflator_pct"}
+_USER_CAVEATS = {"deflator": "caveat.deflator_user"}
+
+
+def as_run(derivation: Derivation) -> Derivation:
+    """The derivation with its words made from the values the engine runs with: an engine input edited in the
+    notebook after step 1 (e.g. ``dataclasses.replace(inputs.inputs, deflator_pct=5.0)``) is the user's value,
+    and its item, basis and caveats say so; the words derived for the old value are dropped, never kept beside
+    the new number. A derivation nobody edited is returned as it is."""
+    items, bases, edited = dict(derivation.items), dict(derivation.inputs.bases), False
+    for key, name in EDITABLE_INPUTS.items():
+        value = getattr(derivation.inputs, name)
+        if items.get(key) is None or items[key].value == value:
+            continue
+        edited = True
+        basis = phrase(_P + "user", parameter=name)
+        caveats = ((_USER_CAVEATS[key], {"rate": ("pct", value, 1)}),) if key in _USER_CAVEATS else ()
+        items[key] = Derived(value, ASSUMED, basis, rule="parameter", caveats=caveats)
+        bases[name] = (ASSUMED, basis)
+    if not edited:
+        return derivation
+    return replace(derivation, inputs=replace(derivation.inputs, bases=bases), items=items)
 
 
 
@@ -983,8 +1009,10 @@ class BudgetPaths:
 
 
 def budget_paths(derivation: Derivation, floors: Sequence[Floor]) -> BudgetPaths:
-    """Step 3: the budget path and each floor's yearly spending on it (``nq57lib.floor_cost.run_budget``)."""
+    """Step 3: the budget path and each floor's yearly spending on it (``nq57lib.floor_cost.run_budget``); the
+    words about each input come from the value it runs with (:func:`as_run`)."""
     floors = _check_floors(floors)
+    derivation = as_run(derivation)
     first, others = floors[0], floors[1:]
     bases = dict(derivation.inputs.bases)
     main_inputs = replace(derivation.inputs, floor_pct=first.floor_pct,

@@ -65,6 +65,7 @@ import pandas as pd
 
 from . import (backtest, bounds, ceilings, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment,
                share_projection, target_verdicts)
+from .config import NATION
 from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, Assumption
@@ -75,7 +76,6 @@ from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, r
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 INDICATOR = "de_share_pct"
-NATION = "vn"
 CONCEPTS = ("nso", "ministry")  # the two definitions: statistics office value added, ministry estimate
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
 # Error of an assumed starting level (merged unit, relative level), sd in log points x100: a round prior,
@@ -506,7 +506,7 @@ def grdp_growth_assumption(pkg: data.DataPackage, inputs: ShareInputs, P) -> grd
                                             phrase(_B + "nominal_run"), phrase(_B + "in_g_grdp"),
                                             rule=grdp_growth.PARAMETER)
     return grdp_growth.growth_assumption(pkg, inputs.geo_id, grdp_growth.window_end(pkg),
-                                         deflator_pct=P.deflator_pct)
+                                         deflator_pct=P.deflator_pct, deflator_set="deflator_pct" in P.given)
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,8 +18,10 @@ from nq57lib.report_view import source_ids_in
 from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
-from nq57lib.registry import DEFAULT_DEFLATOR_PCT
+from nq57lib.config import DEFAULT_DEFLATOR_PCT
 from nq57lib.report import save_results
+
+from notebook_steps import run_notebook_steps
 
 DEFAULTS = dict(geo="vinh-phuc", lang="en", floor_pct=0.0, start_year=2025, ramp_year=2030, end_year=2045,
                 base_expenditure_bn_vnd=0.0, current_share_pct=0.0, real_growth_pct=0.0,
@@ -33,16 +35,9 @@ def params(**changes) -> Parameters:
     return Parameters("budget_floor", {**DEFAULTS, **changes})
 
 
-def run_steps(P, pkg):
-    """The notebook's steps in order, as its cells call them; returns the saved Report."""
-    inputs = B.derive_inputs(pkg, P)
-    paths = B.budget_paths(inputs, B.default_floors(inputs))
-    rnd = B.rnd_view(pkg, paths)
-    by_input = B.sensitivity_by_input(pkg, paths, P.lang)
-    text = B.narrative(pkg, paths, rnd, by_input, P.lang)
-    verdicts = B.verdicts(pkg, paths, P.lang)
-    return B.report(pkg, paths, B.absorption_check(paths), rnd, B.sensitivity(paths), by_input, text, verdicts,
-                    P.lang)
+def run_steps(P, pkg, edits=None):
+    """The notebook's own step cells in order (``notebook_steps``); returns the saved Report."""
+    return run_notebook_steps(P, pkg, edits=edits)["R"]
 
 
 @pytest.fixture(scope="module")
