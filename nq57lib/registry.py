@@ -58,7 +58,7 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
     "digital_economy": _common(
         ParamSpec("concept", str, "both", "definition(s) shown: both, nso (statistics office value added) or "
                   "ministry (the ministry's broader estimate)", choices=("both", "nso", "ministry"), kind=CHOICE),
-        ParamSpec("horizon_year", int, 2045, "last year projected", low=2030, high=2100),
+        ParamSpec("horizon_year", int, 2045, "last year projected", low=2030, high=bounds.LAST_YEAR),
         ParamSpec("n_paths", int, 20_000, "Monte Carlo paths (memory grows with it)", low=bounds.MIN_PATHS,
                   high=bounds.MAX_PATHS),
         ParamSpec("seed", int, 57, "random seed: same seed, same results", low=0, high=2**63 - 1),
@@ -80,9 +80,9 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
                   "for Vinh Phuc and, as a scenario, its successor; 3 for the nation; else its own or 3)",
                   low=0, high=100),
         ParamSpec("start_year", int, 2025, "first year the floor applies", low=2020, high=2045),
-        ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2020, high=2100,
+        ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2020, high=bounds.LAST_YEAR,
                   not_before="start_year"),
-        ParamSpec("end_year", int, 2045, "last year computed", low=2030, high=2100, after="start_year"),
+        ParamSpec("end_year", int, 2045, "last year computed", low=2030, high=bounds.LAST_YEAR, after="start_year"),
         ParamSpec("base_expenditure_bn_vnd", float, 0.0, "budget expenditure in the start year, bn VND (0: from data)",
                   low=0, high=bounds.MAX_AMOUNT_BN_VND),
         ParamSpec("current_share_pct", float, 0.0, "status-quo S&T share of expenditure, % (0: from data)",
