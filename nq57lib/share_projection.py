@@ -882,8 +882,12 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
     if not scenarios or not all(isinstance(s, Scenario) for s in scenarios):
         raise ParameterError("scenarios", "expected a non-empty list of Scenario objects")
     names, ids = [s.name for s in scenarios], [s.id for s in scenarios]
-    if len(set(names)) != len(names) or len(set(ids)) != len(ids):
-        raise ParameterError("scenarios", "scenario names and ids must be unique")
+    if len(set(names)) != len(names):
+        raise ParameterError("scenarios", "scenario names must be unique")
+    twice = next((i for i in ids if ids.count(i) > 1), None)
+    if twice is not None:
+        raise ParameterError("scenarios", f"two scenarios have the id {twice!r}: give a copy its own id, e.g. "
+                                          f"dataclasses.replace(scenario, name='...', id='...')")
     required = {"cagr": ("growth_pct",), "pp": ("pp_per_year",), "logistic": ("growth_pct", "ceiling_pct"),
                 "decomposition": ("de_growth_pct", "grdp_growth_pct"), "ets": (), "path": ("points",),
                 "damped": ("start_growth_pct", "damping"), "relative": ("proxy_points", "proxy_label")}
