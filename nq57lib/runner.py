@@ -685,6 +685,17 @@ def reuse_unchanged(jobs: list[Job], found: dict[str, dict]) -> tuple[list[dict]
     return reused, remaining
 
 
+_UNSET = object()
+
+
+def parameters_cell_values(notebook: str) -> dict[str, Any]:
+    """The values of the notebook's own ``parameters`` cell (``render.cell_assignments``)."""
+    import nbformat
+
+    path = notebook_path(notebook)
+    return render.cell_assignments(nbformat.read(str(path), as_version=4), path, "parameters")
+
+
 def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dict[str, Any],
              reports_dir: str | Path | None, reusable: dict[str, dict] | None = None,
              kernel: str | None = None) -> dict[str, Any]:
@@ -704,6 +715,7 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
     data = report.data_vintage()
     sha = {nb: sha256_file(notebook_path(nb)) for nb in selected}
     edited = {nb: shipped.is_edited(notebook_path(nb)) for nb in selected}
+    cells = {nb: parameters_cell_values(nb) for nb in selected}
     version = report.package_version()
     kernel = kernel or pick_kernel(None)
 
@@ -729,9 +741,11 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
                      "input_nb": str(notebook_path(params.notebook).resolve()),
                      "output_nb": str(reports_dir / job_dir / PARTIAL_NOTEBOOK),
                      "parameters": {k: v for k, v in params.items() if k != "output_dir"},
-                     # injected by papermill: the geography and the -p values, so the kernel's ``P.given`` names
-                     # what the user gave (a default passed explicitly is the user's; the others stay defaults)
-                     "given": {k: v for k, v in params.items() if k in params.given | {"geo"} and k != "output_dir"},
+                     # injected by papermill: the geography, the -p values and any value the notebook's parameters
+                     # cell does not already hold, so the kernel's ``P.given`` names what the user gave (a default
+                     # passed explicitly is the user's) and the registry's values still win over an edited cell
+                     "given": {k: v for k, v in params.items() if k != "output_dir" and (
+                         k in params.given | {"geo"} or cells[params.notebook].get(k, _UNSET) != v)},
                      "output_dir": str(reports_dir / job_dir / STAGING_RESULTS),
                      "fingerprint": fingerprint(params)})
     return {"run_id": run_id, "reports_dir": str(reports_dir), "started_utc": utc_now(), "data": data,

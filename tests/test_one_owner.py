@@ -187,3 +187,15 @@ def test_a_ramp_year_other_than_2030_keeps_the_index_s_headline_numbers(pkg, tmp
     floor_2028 = yearly[(yearly["scenario"] == "floor") & (yearly["year"] == 2028)]["spending_bn_vnd"].iloc[0]
     assert s["required_at_ramp_bn_vnd"] == pytest.approx(floor_2028)
     assert not [k for k in s if any(str(y) in k for y in range(2020, 2101))]  # no name embeds a year
+
+
+def test_nq57_run_injects_only_what_the_user_gave_so_the_kernel_knows_it(tmp_path):
+    """The runner (and the Airflow DAG, from the same plan) injects the geography, the -p values and any registry
+    value the notebook's parameters cell does not hold; the kernel's ``P.given`` is then what the user gave."""
+    from nq57lib import runner
+
+    explicit = runner.plan_run(["budget_floor"], ["vn"], {"deflator_pct": DEFAULT_DEFLATOR_PCT}, tmp_path / "a")
+    implicit = runner.plan_run(["budget_floor"], ["vn"], {}, tmp_path / "b")
+    assert explicit["jobs"][0]["given"] == {"geo": "vn", "deflator_pct": DEFAULT_DEFLATOR_PCT}
+    assert implicit["jobs"][0]["given"] == {"geo": "vn"}
+    assert explicit["jobs"][0]["parameters"] == implicit["jobs"][0]["parameters"]  # the same values either way
