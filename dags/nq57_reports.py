@@ -138,7 +138,7 @@ def plan(conf: dict) -> dict:
 def papermill_jobs(batch: dict, conf: dict) -> list[dict]:
     """One set of notebook-task arguments per planned job that is not reused."""
     return [{"input_nb": job["input_nb"], "output_nb": job["output_nb"], "kernel_name": conf["kernel"],
-             "parameters": {**job["parameters"], "output_dir": job["output_dir"]}}
+             "parameters": {**job.get("given", job["parameters"]), "output_dir": job["output_dir"]}}
             for job in batch["jobs"] if not job.get("reuse")]
 
 

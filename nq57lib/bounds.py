@@ -13,6 +13,11 @@ from typing import Any, Iterable
 
 from .errors import ParameterError, check_int
 
+# Years: every year an engine takes lies in [FIRST_YEAR, LAST_YEAR] (one bound for every engine; a year outside
+# is a typo, and a horizon beyond LAST_YEAR is a typo, not a policy question).
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+
 # Monte Carlo: fewer paths give meaningless 5 % / 95 % quantiles; the simulation holds a float32 cube
 # of paths x years x path shapes plus one temporary of the same size, so peak memory is about 8 bytes
 # per cell: the cap of 60 million cells is ~0.5 GB.

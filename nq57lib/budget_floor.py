@@ -51,7 +51,7 @@ GRDP (GDP for the nation): the latest grdp_current_bn_vnd up to the base year; f
   ``data.merged_series`` (the old units' sum before the merger, else its own published figure).
 Real growth: ``real_growth_pct`` if != 0, else ``nq57lib.grdp_growth.growth_assumption`` (the geometric
   mean of the latest observed years up to ``grdp_growth.window_end``, named; a geography without real
-  growth borrows the nation's, labelled: the digital-economy report's rule too). Deflator: ``deflator_pct`` (one default in the registry:
+  growth borrows the nation's, labelled: the digital-economy report's rule too). Deflator: ``deflator_pct`` (one default, ``config.DEFAULT_DEFLATOR_PCT``:
   the nation's mean GDP deflator implied by the data, rounded; its basis recomputes it and names the
   years, ``nq57lib.grdp_growth.observed_gdp_deflator``). Budget growth: ``budget_growth_pct`` if != 0, else nominal GRDP growth.
 Absorptive capacity: ``capacity_bn_vnd`` if > 0, else the geography's absorption forecast in
@@ -69,7 +69,8 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from . import data, grdp_growth, registry, target_verdicts
+from . import data, grdp_growth, target_verdicts
+from .config import NATION
 from .floor_cost import (
     SCENARIOS, SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, RndResult, SensitivityResult,
     check_floor_pct, compare_public_rnd_with_floor, constant_share_totals, fiscal_space, nominal_growth_pct,
@@ -84,7 +85,6 @@ from .text import Joined, Names, Phrase, bilingual, names, phrase, plain, sectio
 _P = "budget_floor.basis."  # the inputs table's bases (words in the locale files)
 
 NOTEBOOK = "budget_floor"
-NATION = "vn"
 # Targets read from targets.csv by id: the national floor (Resolution 57's own), the R&D target and split.
 NATIONAL_FLOOR_TARGET_ID = "vn-st-budget-floor-res57"
 GERD_TARGET_ID = "vn-gerd-2030"
@@ -366,8 +366,7 @@ def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
     else (no rates for ``geo``) the nation's, borrowed and labelled."""
     assumption = grdp_growth.growth_assumption(pkg, geo, grdp_growth.window_end(pkg, P.start_year),
                                                real_growth_pct=P.real_growth_pct, deflator_pct=P.deflator_pct,
-                                               default_deflator_pct=registry.parameter_default(NOTEBOOK,
-                                                                                               "deflator_pct"))
+                                               deflator_set="deflator_pct" in P.given)
     if assumption.rule == grdp_growth.PARAMETER:
         real = Derived(assumption.real_pct, ASSUMED, phrase(_P + "user", parameter="real_growth_pct"),
                        rule="parameter")
@@ -385,11 +384,12 @@ def _growth(pkg, geo: str, P) -> tuple[Derived, Derived]:
 
 
 def _deflator(pkg, P) -> Derived:
-    """The deflator labelled by ``grdp_growth.deflator_choice`` (the registry default, DERIVED when the mean
-    GDP deflator the data imply, rounded, equals it; else ASSUMED), with the budget report's caveat."""
+    """The deflator labelled by ``grdp_growth.deflator_choice`` (the default, DERIVED when the mean GDP deflator
+    the data imply, rounded, equals it; else ASSUMED; the user's when they gave it), with the budget report's
+    caveat."""
     rate = float(P.deflator_pct)
     choice = grdp_growth.deflator_choice(pkg, rate, grdp_growth.window_end(pkg, P.start_year),
-                                         registry.parameter_default(NOTEBOOK, "deflator_pct"))
+                                         user_set="deflator_pct" in P.given)
     observed = choice.observed
     if choice.rule == "parameter":
         return Derived(rate, ASSUMED, phrase(_P + "user", parameter="deflator_pct"), rule="parameter",
@@ -901,7 +901,33 @@ def derive_inputs(pkg, P) -> Derivation:
 
 def inputs_table(derivation: Derivation) -> pd.DataFrame:
     """The base-year inputs of a derivation as a table: name, value, unit, kind, label, basis."""
-    return assumptions_frame(derivation.inputs.assumptions())
+    return assumptions_frame(as_run(derivation).inputs.assumptions())
+
+
+# The derivation item behind each engine input a notebook may edit, and the caveat a user's value carries.
+EDITABLE_INPUTS = {"base": "base_expenditure_bn_vnd", "share": "current_share_pct", "real": "real_growth_pct",
+                   "deflator": "deflator_pct"}
+_USER_CAVEATS = {"deflator": "caveat.deflator_user"}
+
+
+def as_run(derivation: Derivation) -> Derivation:
+    """The derivation with its words made from the values the engine runs with: an engine input edited in the
+    notebook after step 1 (e.g. ``dataclasses.replace(inputs.inputs, deflator_pct=5.0)``) is the user's value,
+    and its item, basis and caveats say so; the words derived for the old value are dropped, never kept beside
+    the new number. A derivation nobody edited is returned as it is."""
+    items, bases, edited = dict(derivation.items), dict(derivation.inputs.bases), False
+    for key, name in EDITABLE_INPUTS.items():
+        value = getattr(derivation.inputs, name)
+        if items.get(key) is None or items[key].value == value:
+            continue
+        edited = True
+        basis = phrase(_P + "user", parameter=name)
+        caveats = ((_USER_CAVEATS[key], {"rate": ("pct", value, 1)}),) if key in _USER_CAVEATS else ()
+        items[key] = Derived(value, ASSUMED, basis, rule="parameter", caveats=caveats)
+        bases[name] = (ASSUMED, basis)
+    if not edited:
+        return derivation
+    return replace(derivation, inputs=replace(derivation.inputs, bases=bases), items=items)
 
 
 
@@ -983,8 +1009,10 @@ class BudgetPaths:
 
 
 def budget_paths(derivation: Derivation, floors: Sequence[Floor]) -> BudgetPaths:
-    """Step 3: the budget path and each floor's yearly spending on it (``nq57lib.floor_cost.run_budget``)."""
+    """Step 3: the budget path and each floor's yearly spending on it (``nq57lib.floor_cost.run_budget``); the
+    words about each input come from the value it runs with (:func:`as_run`)."""
     floors = _check_floors(floors)
+    derivation = as_run(derivation)
     first, others = floors[0], floors[1:]
     bases = dict(derivation.inputs.bases)
     main_inputs = replace(derivation.inputs, floor_pct=first.floor_pct,
@@ -1258,6 +1286,24 @@ def _period_labels(inputs: BudgetInputs) -> list[str]:
     return [f"{first}–{last}" for first, last in inputs.periods]
 
 
+# Result names never embed a parameter's value (issue 25): a year is named by its role, and the year itself is a
+# field of its own (``start_year``, ``ramp_year``, ``end_year``, ``periods``), so ``-p ramp_year=2028`` keeps every
+# name and the index finds its headline numbers.
+KEY_YEARS = ("start", "ramp", "end")
+PERIODS = ("to_ramp", "after_ramp")  # start year to ramp year, the year after the ramp to the end year
+
+
+def key_years(inputs: BudgetInputs) -> dict[str, int]:
+    """{"start": start year, "ramp": ramp year, "end": end year}: the years the results name by role."""
+    return dict(zip(KEY_YEARS, (inputs.start_year, inputs.ramp_year, inputs.end_year)))
+
+
+def period_keys(inputs: BudgetInputs) -> dict[str, str]:
+    """{"to_ramp": "2025–2030", "after_ramp": "2031–2045"}: each period's name in the results and its label
+    in the tables (one period, "to_ramp", when the ramp year is the end year)."""
+    return dict(zip(PERIODS, _period_labels(inputs)))
+
+
 def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
     d, yearly, periods, main = paths.derivation, paths.yearly, paths.periods, paths.main
     inputs, items = main.inputs, d.items
@@ -1298,16 +1344,18 @@ def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
     }
     scalars.update(_reality_scalars(pkg, paths))
     others = [f.scenario for f in paths.floors[1:]]
-    for year in _key_years(inputs):
-        scalars[f"expenditure_{year}_bn_vnd"] = _value(yearly, "floor", year, "expenditure_bn_vnd")
-        scalars[f"required_{year}_bn_vnd"] = _value(yearly, "floor", year, "spending_bn_vnd")
-        scalars[f"required_{year}_const_bn_vnd"] = _value(yearly, "floor", year, "spending_const_bn_vnd")
-        scalars[f"required_{year}_pct_grdp"] = _value(yearly, "floor", year, "share_of_grdp_pct")
-        scalars[f"status_quo_{year}_bn_vnd"] = _value(yearly, "status_quo", year, "spending_bn_vnd")
+    years = key_years(inputs)
+    scalars.update({f"{at}_year": year for at, year in years.items()})
+    scalars["periods"] = {key: [first, last] for key, (first, last) in zip(PERIODS, inputs.periods)}
+    for at, year in years.items():
+        scalars[f"expenditure_at_{at}_bn_vnd"] = _value(yearly, "floor", year, "expenditure_bn_vnd")
+        scalars[f"required_at_{at}_bn_vnd"] = _value(yearly, "floor", year, "spending_bn_vnd")
+        scalars[f"required_at_{at}_const_bn_vnd"] = _value(yearly, "floor", year, "spending_const_bn_vnd")
+        scalars[f"required_at_{at}_pct_grdp"] = _value(yearly, "floor", year, "share_of_grdp_pct")
+        scalars[f"status_quo_at_{at}_bn_vnd"] = _value(yearly, "status_quo", year, "spending_bn_vnd")
         for other in others:
-            scalars[f"{other}_{year}_bn_vnd"] = _value(yearly, other, year, "spending_bn_vnd")
-    for period in _period_labels(inputs):
-        key = period.replace("–", "_")
+            scalars[f"{other}_at_{at}_bn_vnd"] = _value(yearly, other, year, "spending_bn_vnd")
+    for key, period in period_keys(inputs).items():
         scalars[f"cumulative_{key}_bn_vnd"] = _period_value(periods, "floor", period, "cumulative_spending_bn_vnd")
         scalars[f"cumulative_{key}_const_bn_vnd"] = _period_value(periods, "floor", period,
                                                                   "cumulative_spending_const_bn_vnd")
@@ -1322,10 +1370,10 @@ def _scalars(pkg, paths: BudgetPaths, rnd: RndView | None) -> dict[str, Any]:
         year = rnd.year
         scalars.update({
             "rnd_year": year,
-            f"gerd_required_{year}_bn_vnd": float(row["gerd_required_bn_vnd"]),
-            f"nonstate_rnd_min_{year}_bn_vnd": float(row["nonstate_rnd_min_bn_vnd"]),
-            f"public_rnd_max_{year}_bn_vnd": float(row["public_rnd_max_bn_vnd"]),
-            f"public_rnd_share_of_national_floor_{year}_pct": float(row["public_rnd_share_of_national_floor_pct"]),
+            "gerd_required_at_rnd_year_bn_vnd": float(row["gerd_required_bn_vnd"]),
+            "nonstate_rnd_min_at_rnd_year_bn_vnd": float(row["nonstate_rnd_min_bn_vnd"]),
+            "public_rnd_max_at_rnd_year_bn_vnd": float(row["public_rnd_max_bn_vnd"]),
+            "public_rnd_share_of_national_floor_at_rnd_year_pct": float(row["public_rnd_share_of_national_floor_pct"]),
         })
     return scalars
 
@@ -1431,13 +1479,14 @@ def _reality_scalars(pkg, paths: BudgetPaths) -> dict[str, Any]:
         "coming_plan_rule": None if coming is None else coming.rule,
     }
     status = reality_tables(paths)["status_quo_shares"]
+    key_of = {period: key for key, period in period_keys(inputs).items()}
     for row in status[status["share_basis"] == "plan"].itertuples():
-        out[f"gap_{row.period.replace('–', '_')}_vs_plan_share_bn_vnd"] = float(row.cumulative_gap_bn_vnd)
+        out[f"gap_{key_of[row.period]}_vs_plan_share_bn_vnd"] = float(row.cumulative_gap_bn_vnd)
     run = _outturn_run(paths)
     if run is not None:
         out["base_expenditure_at_outturn_rate_bn_vnd"] = run.inputs.base_expenditure_bn_vnd
-        for period in _period_labels(inputs):
-            out[f"cumulative_{period.replace('–', '_')}_at_outturn_rate_bn_vnd"] = _period_value(
+        for key, period in period_keys(inputs).items():
+            out[f"cumulative_{key}_at_outturn_rate_bn_vnd"] = _period_value(
                 run.periods, "floor", period, "cumulative_spending_bn_vnd")
     rows = _coming_plan_rows(paths)
     main = rows[rows["scenario"] == "floor"]

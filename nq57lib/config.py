@@ -17,5 +17,13 @@ REPORTS_DIR = Path(os.environ.get("NQ57_REPORTS_DIR") or PROJ_ROOT / "reports")
 ENV_EXTRA_OBSERVATIONS = "NQ57_EXTRA_OBSERVATIONS"
 ENV_EXTRA_SOURCES = "NQ57_EXTRA_SOURCES"
 
+NATION = "vn"  # the nation's geography id (every module that means the nation reads this one)
 DEFAULT_GEO = "vinh-phuc"
-DEFAULT_REPORT_GEOS = ("vinh-phuc", "phu-tho-2025", "vn")
+DEFAULT_REPORT_GEOS = ("vinh-phuc", "phu-tho-2025", NATION)
+
+# The one default deflator (GRDP price growth, % a year) of every notebook that needs one: the nation's mean
+# GDP deflator over 2022-2025 implied by the data (GDP at current prices 2021 and 2025 over real growth
+# 2022-2025: 3.65 %, rounded; grdp_growth.observed_gdp_deflator). A parameters cell holds literals, so it is
+# written here; the budget report recomputes the mean, names the years and says so if the two part, and
+# tests/test_budget_floor.py checks this literal against the data. It replaced an unsourced round 3.5.
+DEFAULT_DEFLATOR_PCT = 3.7

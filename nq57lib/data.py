@@ -1441,7 +1441,7 @@ def coverage_matrix(pkg: DataPackage, years: Iterable[int] = COVERAGE_YEARS,
     """
     years = sorted({int(y) for y in years})
     if geos is None:
-        geos = ["vn", *units(pkg, "34")]
+        geos = [config.NATION, *units(pkg, "34")]
     olds = {g: old_units(pkg, g) for g in geos}
     obs = pkg.observations[pkg.observations["year"].isin(years)]
     counts = obs.groupby(["geo_id", "indicator_id", "year"]).size()
@@ -1484,7 +1484,7 @@ def coverage_counts(matrix: pd.DataFrame) -> pd.DataFrame:
 def target_coverage(pkg: DataPackage, geos: Sequence[str] | None = None) -> dict[str, int]:
     """How many of ``geos`` (default: the nation and the 34 units) have targets of their own: any
     target, and a digital-economy share target (``de_share_pct``)."""
-    geos = set(geos if geos is not None else ["vn", *units(pkg, "34")])
+    geos = set(geos if geos is not None else [config.NATION, *units(pkg, "34")])
     tg = pkg.targets[pkg.targets["geo_id"].isin(geos)]
     return {"any": int(tg["geo_id"].nunique()),
             "de_share_pct": int(tg.loc[tg["indicator_id"] == "de_share_pct", "geo_id"].nunique())}

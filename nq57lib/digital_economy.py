@@ -65,6 +65,7 @@ import pandas as pd
 
 from . import (backtest, bounds, ceilings, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment,
                share_projection, target_verdicts)
+from .config import NATION
 from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
 from .provenance import ASSUMED, Assumption
@@ -75,7 +76,6 @@ from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, r
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 INDICATOR = "de_share_pct"
-NATION = "vn"
 CONCEPTS = ("nso", "ministry")  # the two definitions: statistics office value added, ministry estimate
 HISTORY_COLUMNS = ["year", "value", "unit", "status", "concept", "source_id", "publisher", "segment"]
 # Error of an assumed starting level (merged unit, relative level), sd in log points x100: a round prior,
@@ -506,12 +506,15 @@ def grdp_growth_assumption(pkg: data.DataPackage, inputs: ShareInputs, P) -> grd
                                             phrase(_B + "nominal_run"), phrase(_B + "in_g_grdp"),
                                             rule=grdp_growth.PARAMETER)
     return grdp_growth.growth_assumption(pkg, inputs.geo_id, grdp_growth.window_end(pkg),
-                                         deflator_pct=P.deflator_pct)
+                                         deflator_pct=P.deflator_pct, deflator_set="deflator_pct" in P.given)
 
 
 # --------------------------------------------------------------------------------------------
 # Step 4: the scenarios (the notebook's editable list is built from these)
 # --------------------------------------------------------------------------------------------
+
+RELATIVE, DECOMPOSITION = "relative", "decomposition"  # this report's own scenario ids (words: [digital_economy.scenario])
+
 
 @dataclass(frozen=True)
 class DefinitionScenario:
@@ -521,19 +524,19 @@ class DefinitionScenario:
     scenario: share_projection.Scenario
 
 
-def _default(calibrations: Calibrations, concept: str, name: str, **kw) -> list[DefinitionScenario]:
-    """The engine's default scenario called ``name`` (English) for ``concept``, if it applies."""
+def _default(calibrations: Calibrations, concept: str, scenario_id: str, **kw) -> list[DefinitionScenario]:
+    """The engine's default scenario ``scenario_id`` (``share_projection.TARGET_PATH``, ...) for ``concept``, if it
+    applies."""
     cal = calibrations.by_concept[concept]
     for scenario in share_projection.default_scenarios(cal, **kw):
-        if scenario.name == name:
+        if scenario.id == scenario_id:
             return [DefinitionScenario(concept, scenario)]
     return []
 
 
 def current_trend(calibrations: Calibrations) -> list[DefinitionScenario]:
     """The calibrated pace held constant (CAGR), on each definition; capped at the ceiling."""
-    name = t("common.scenario.current_trend", "en")
-    return [s for c in calibrations.by_concept for s in _default(calibrations, c, name)]
+    return [s for c in calibrations.by_concept for s in _default(calibrations, c, share_projection.CURRENT_TREND)]
 
 
 def linear_trend(calibrations: Calibrations) -> list[DefinitionScenario]:
@@ -571,7 +574,7 @@ def relative_level(calibrations: Calibrations, inputs: ShareInputs) -> list[Defi
                     if inputs.lang == "vi" else label)
         out.append(DefinitionScenario(concept, share_projection.relative_level_scenario(
             t("digital_economy.scenario.relative", "en", proxy=label), cal.base_year, cal.base_share_pct, table,
-            label, name_vi=t("digital_economy.scenario.relative", "vi", proxy=label_vi))))
+            label, name_vi=t("digital_economy.scenario.relative", "vi", proxy=label_vi), scenario_id=RELATIVE)))
     return out
 
 
@@ -585,8 +588,8 @@ def ceiling(pkg: data.DataPackage, inputs: ShareInputs, P) -> ceilings.Ceiling:
 def logistic(calibrations: Calibrations, ceiling_pct: ceilings.Ceiling | float) -> list[DefinitionScenario]:
     """The current pace slowing as the share nears the ceiling (skipped where the base is at it)."""
     ceiling = ceilings.as_pct(ceiling_pct)
-    name = t("common.scenario.logistic", "en", ceiling=f"{ceiling:.3g}")
-    return [s for c in calibrations.by_concept for s in _default(calibrations, c, name, ceiling_pct=ceiling)]
+    return [s for c in calibrations.by_concept
+            for s in _default(calibrations, c, share_projection.LOGISTIC, ceiling_pct=ceiling)]
 
 
 def target_path(calibrations: Calibrations, inputs: ShareInputs) -> list[DefinitionScenario]:
@@ -595,14 +598,13 @@ def target_path(calibrations: Calibrations, inputs: ShareInputs) -> list[Definit
     for concept, cal in calibrations.by_concept.items():
         ahead = targets_ahead(inputs, concept)
         if not ahead.empty:
-            out += _default(calibrations, concept, t("common.scenario.target_path", "en"), targets=ahead)
+            out += _default(calibrations, concept, share_projection.TARGET_PATH, targets=ahead)
     return out
 
 
 def damped_trend_ets(calibrations: Calibrations) -> list[DefinitionScenario]:
     """Damped-trend exponential smoothing, on each definition with >= 6 own observations."""
-    name = t("common.scenario.ets", "en")
-    return [s for c in calibrations.by_concept for s in _default(calibrations, c, name)]
+    return [s for c in calibrations.by_concept for s in _default(calibrations, c, share_projection.ETS)]
 
 
 DE_GROWTH_INDICATOR = "de_va_nominal_growth_pct"
@@ -654,7 +656,7 @@ def decomposition(calibrations: Calibrations, de_growth_pct: DigitalGrowth | flo
         t("digital_economy.scenario.decomposition", "en"), "decomposition",
         {"de_growth_pct": de_growth_pct.value_pct, "grdp_growth_pct": grdp.nominal_pct},
         phrase(_B + "decomposition", growth=de_growth_pct.basis, nominal=grdp.nominal_pct),
-        t("digital_economy.scenario.decomposition", "vi"))
+        t("digital_economy.scenario.decomposition", "vi"), DECOMPOSITION)
     return [DefinitionScenario(c, scenario) for c in calibrations.by_concept]
 
 
@@ -1211,6 +1213,9 @@ def tornado_figure(report: Report, tornado: pd.DataFrame):
 # Narrative (generated from the numbers)
 # --------------------------------------------------------------------------------------------
 
+REACH_EXCLUDED_SCENARIO = share_projection.TARGET_PATH  # reaches every target by construction: not evidence
+
+
 def _category(text: str, lang: str) -> str:
     key = f"common.assessment.{text.replace(' ', '_')}"
     return t(key, lang) if key in catalog(lang) else text
@@ -1268,7 +1273,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
             for concept in sorted(group["concept"].unique(), key=lambda c: list(inputs.concepts).index(c)):
                 row = group[group["concept"] == concept].iloc[0]
                 reached = att[(att["target_id"] == ids[0]) & (att["concept"] == concept)
-                              & (att["scenario"] != t("common.scenario.target_path", "en"))]  # reaches by construction
+                              & (att["scenario_id"] != REACH_EXCLUDED_SCENARIO)]
                 years = sorted(int(y) for y in reached["attained_year"].dropna())
                 n_never = int(reached["attained_year"].isna().sum())
                 p = prob[(prob["target_id"] == ids[0]) & (prob["fan"] == concept)] if not prob.empty else prob
@@ -1454,7 +1459,6 @@ def view(report: Report, name: str) -> Any:
 # Step 9a: the one-minute answer
 # --------------------------------------------------------------------------------------------
 
-ANSWER_EXCLUDED_SCENARIO = "target path"  # reaches every target by construction: not evidence
 
 
 def verdicts(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:

@@ -53,14 +53,14 @@ SENSITIVITY_FLOORS_PCT = (3.0, 5.0, 10.0, 15.0)
 SENSITIVITY_GROWTHS_PCT = (6.0, 8.0, 10.0, 12.0, 14.0)
 
 _KINDS = (OBSERVED, DERIVED, ASSUMED)
-_YEAR_RANGE = (1990, 2100)
+_YEAR_RANGE = (bounds.FIRST_YEAR, bounds.LAST_YEAR)
 
 # ---------------------------------------------------------------------------------------------
 # Argument checks shared by the input classes and the functions
 # ---------------------------------------------------------------------------------------------
 
 def _check_year(name: str, value: Any) -> int:
-    """A calendar year in 1990–2100; numpy integers (as read from a DataFrame) are accepted."""
+    """A calendar year in ``bounds.FIRST_YEAR``–``LAST_YEAR``; numpy integers (as read from a DataFrame) are accepted."""
     if isinstance(value, Integral) and not isinstance(value, bool):
         value = int(value)
     return check_int(name, value, low=_YEAR_RANGE[0], high=_YEAR_RANGE[1])

@@ -11,7 +11,7 @@ earlier years, the mean of its old units' rates weighted by their GRDP in curren
 year (a derived figure that says so). Nominal growth compounds real growth with a deflator:
 ``(1 + real) * (1 + deflator) - 1``.
 
-The default deflator (``registry.DEFAULT_DEFLATOR_PCT``) is the nation's GDP deflator as the data
+The default deflator (``config.DEFAULT_DEFLATOR_PCT``) is the nation's GDP deflator as the data
 imply it: :func:`observed_gdp_deflator` divides the change of GDP at current prices between the
 first and last year of the medium-term window by the real growth compounded over the same years.
 Provinces publish no deflator series in the data, so every geography uses the nation's.
@@ -26,7 +26,9 @@ One rule for the shared things, used by both reports (issue 22, item 9):
   report never says "set by the run" for it. Only when the nation has none either is it an error.
 - **Deflator label.** :func:`deflator_choice`: the default deflator is DERIVED when the rounded mean the
   data imply (:func:`observed_gdp_deflator`) equals it, ASSUMED when the data no longer confirm it or
-  hold too little, ASSUMED (set by the run) when the user changed it. Both reports print that kind.
+  hold too little, ASSUMED (set by the run) when the user set it: a parameter the user gave (``Parameters.given``:
+  passed with papermill ``-p`` or ``nq57 run -p``, or edited in the parameters cell), even at the default's value.
+  Both reports print that kind.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import data
+from .config import DEFAULT_DEFLATOR_PCT, NATION
 from .floor_cost import nominal_growth_pct
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, Assumption
@@ -49,8 +52,7 @@ MEDIUM_TERM_YEARS = 5  # a plan period: long enough to smooth one shock year (20
 GROWTH_INDICATOR = "grdp_growth_pct"
 LEVEL_INDICATOR = "grdp_current_bn_vnd"
 WEIGHT_YEAR_DISTANCE = 2  # years between a growth rate and the GRDP that weights it, at most
-DEFLATOR_GEO = "vn"  # whose GDP deflator the default is: the nation's (no provincial deflator in the data)
-NATION = "vn"  # whose real growth a geography without its own borrows
+DEFLATOR_GEO = NATION  # whose GDP deflator the default is: the nation's (no provincial deflator in the data)
 # How the real growth was obtained (GrowthAssumption.rule): the words differ, so a report must not conflate them.
 MEDIUM_TERM, BORROWED, PARAMETER = "medium_term", "borrowed", "parameter"
 
@@ -224,16 +226,16 @@ class DeflatorChoice:
 
 
 def deflator_choice(pkg: data.DataPackage, deflator_pct: float, up_to_year: int,
-                    default_pct: float | None = None) -> DeflatorChoice:
+                    default_pct: float | None = None, user_set: bool = False) -> DeflatorChoice:
     """Label the run's deflator: DERIVED when it is the default and the data's rounded mean deflator
     (``observed_gdp_deflator`` up to ``up_to_year``) equals it; ASSUMED otherwise, saying why.
 
-    ``default_pct``: the notebooks' default (``registry.DEFAULT_DEFLATOR_PCT`` when None).
+    ``default_pct``: the notebooks' default (``config.DEFAULT_DEFLATOR_PCT`` when None). ``user_set``: the user
+    gave the value (``"deflator_pct" in P.given``), so it is the user's also when it equals the default; a value
+    other than the default is the user's in any case.
     """
-    if default_pct is None:
-        from .registry import DEFAULT_DEFLATOR_PCT as default_pct  # noqa: N811 (lazy: registry is heavier)
     rate = float(deflator_pct)
-    if rate != float(default_pct):
+    if user_set or rate != float(DEFAULT_DEFLATOR_PCT if default_pct is None else default_pct):
         return DeflatorChoice(rate, ASSUMED, "parameter", phrase(_B + "deflator_run"))
     observed = observed_gdp_deflator(pkg, up_to_year)
     if observed is None:
@@ -250,7 +252,7 @@ def deflator_choice(pkg: data.DataPackage, deflator_pct: float, up_to_year: int,
 
 def growth_assumption(pkg: data.DataPackage, geo_id: str, up_to_year: int, *, real_growth_pct: float = 0.0,
                       deflator_pct: float, n_years: int = MEDIUM_TERM_YEARS,
-                      default_deflator_pct: float | None = None) -> GrowthAssumption:
+                      default_deflator_pct: float | None = None, deflator_set: bool = False) -> GrowthAssumption:
     """The run's growth assumption: the user's real growth if non-zero, else the medium-term mean; a
     geography without real growth in the data borrows the nation's (ASSUMED, rule BORROWED, named).
 
@@ -258,7 +260,7 @@ def growth_assumption(pkg: data.DataPackage, geo_id: str, up_to_year: int, *, re
     is labelled by :func:`deflator_choice` over the same window. Callers pass ``up_to_year`` from
     :func:`window_end`.
     """
-    deflator = deflator_choice(pkg, deflator_pct, up_to_year, default_deflator_pct)
+    deflator = deflator_choice(pkg, deflator_pct, up_to_year, default_deflator_pct, deflator_set)
     common = {"deflator_kind": deflator.kind, "window_end": int(up_to_year)}
     if real_growth_pct != 0:
         return GrowthAssumption(geo_id, float(real_growth_pct), float(deflator_pct), ASSUMED,
@@ -273,7 +275,7 @@ def growth_assumption(pkg: data.DataPackage, geo_id: str, up_to_year: int, *, re
                                                     f"nor for the nation ({NATION}), whose would stand in; set "
                                                     f"real_growth_pct") from None
         national = growth_assumption(pkg, NATION, up_to_year, deflator_pct=deflator_pct, n_years=n_years,
-                                     default_deflator_pct=default_deflator_pct)
+                                     default_deflator_pct=default_deflator_pct, deflator_set=deflator_set)
         basis = phrase(_B + "nation_stands_in", geo=names(en=data.geo_name(pkg, geo_id, "en"),
                                                           vi=data.geo_name(pkg, geo_id, "vi")),
                        basis=national.real_basis)

@@ -19,7 +19,7 @@ import pandas as pd
 from .errors import ParameterError, check_growth, check_int, check_number
 # The bounds (paths, memory guard, horizon, ceiling) are defined once in nq57lib.bounds: the runner
 # checks the same ones before any kernel starts.
-from .bounds import MAX_PATHS, MAX_SIM_CELLS, MIN_PATHS, check_ceiling, check_horizon, check_paths, check_sim_size  # noqa: F401
+from .bounds import FIRST_YEAR, MAX_PATHS, MAX_SIM_CELLS, MIN_PATHS, check_ceiling, check_horizon, check_paths, check_sim_size  # noqa: F401
 from .provenance import ASSUMED, Assumption
 from .text import Joined, Phrase, phrase
 from .share_projection import (LAST_YEAR, Calibration, as_python_scalar, check_end_year, check_target_after_base,
@@ -178,7 +178,7 @@ def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
     frame["ceiling_pct"] = frame["ceiling_pct"].map(lambda v: 100.0 if is_missing(v) else v)
     for row in frame.to_dict("records"):
         where = f"inputs ({row['geo_id']})"
-        check_int(f"{where}.base_year", as_python_scalar(row["base_year"]), low=1900, high=LAST_YEAR)
+        check_int(f"{where}.base_year", as_python_scalar(row["base_year"]), low=FIRST_YEAR, high=LAST_YEAR)
         check_number(f"{where}.base_share_pct", as_python_scalar(row["base_share_pct"]), low=0, low_open=True, high=100)
         check_growth(f"{where}.growth_pct", as_python_scalar(row["growth_pct"]))
         check_number(f"{where}.trend_sd_pct", as_python_scalar(row["trend_sd_pct"]), low=0, high=100)

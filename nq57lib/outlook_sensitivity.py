@@ -54,7 +54,7 @@ def outlook_summary(config: Mapping[str, Any], years: Sequence[int] = REPORT_YEA
     Returns ``{"share_<year>_pct": ..., "attained_year": ...}``.
     """
     c = {**_DEFAULTS, **dict(config)}
-    base_year = check_int("base_year", c.get("base_year"), low=1900, high=share_projection.LAST_YEAR)
+    base_year = check_int("base_year", c.get("base_year"), low=share_projection.FIRST_YEAR, high=share_projection.LAST_YEAR)
     base = check_number("base_share_pct", c.get("base_share_pct"), low=0, low_open=True, high=100)
     ceiling = check_number("ceiling_pct", c["ceiling_pct"], low=0, low_open=True, high=100)
     method = check_choice("method", c["method"], OUTLOOK_METHODS)

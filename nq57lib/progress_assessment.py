@@ -48,6 +48,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .errors import ParameterError, check_choice, check_int, check_number
+from .bounds import FIRST_YEAR
 from .share_projection import (COMPARATORS, FLOAT_TOL, LAST_YEAR, as_python_scalar, meets_target, reached_comparator,
                                required_growth_pct, years_between)
 
@@ -110,7 +111,7 @@ def _check_observations(years: Any, values: Any) -> tuple[np.ndarray, np.ndarray
     years_list, values_list = list(years), list(values)
     if len(years_list) != len(values_list):
         raise ParameterError("values", f"has {len(values_list)} items for {len(years_list)} years")
-    checked_years = [check_int("years", as_python_scalar(y), low=1900, high=LAST_YEAR) for y in years_list]
+    checked_years = [check_int("years", as_python_scalar(y), low=FIRST_YEAR, high=LAST_YEAR) for y in years_list]
     checked_values = [check_number("values", as_python_scalar(v), low=0, high=100) for v in values_list]
     if len(set(checked_years)) != len(checked_years):
         raise ParameterError("years", "must not repeat a year")
@@ -152,7 +153,7 @@ def assess_eurostat(years: Sequence[int], values: Sequence[float], target_pct: f
     """
     obs_years, obs_values = _check_observations(years, values)
     target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
-    check_int("target_year", target_year, low=1900, high=LAST_YEAR)
+    check_int("target_year", target_year, low=FIRST_YEAR, high=LAST_YEAR)
     if len(obs_years) < 2:
         return ProgressAssessment("eurostat", "insufficient data", None, None, None, None,
                                   int(obs_years[0]) if len(obs_years) else None,
@@ -232,7 +233,7 @@ def assess_unsd_chart(years: Sequence[int], values: Sequence[float], target_pct:
     """
     obs_years, obs_values = _check_observations(years, values)
     target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
-    check_int("target_year", target_year, low=1900, high=LAST_YEAR)
+    check_int("target_year", target_year, low=FIRST_YEAR, high=LAST_YEAR)
     if len(obs_years) < 2:
         return ProgressAssessment(UNSD_METHOD, "insufficient data", None, None, None, None,
                                   int(obs_years[0]) if len(obs_years) else None,
@@ -289,7 +290,7 @@ def assess_unsd_chart_2022(years: Sequence[int], values: Sequence[float], target
     """
     obs_years, obs_values = _check_observations(years, values)
     target, comparator, high = _check_assessment_target(target_pct, comparator, value_high)
-    check_int("target_year", target_year, low=1900, high=LAST_YEAR)
+    check_int("target_year", target_year, low=FIRST_YEAR, high=LAST_YEAR)
     first = int(obs_years[0]) if len(obs_years) else None
     last = int(obs_years[-1]) if len(obs_years) else None
     if len(obs_years) < 2 or obs_values[0] <= 0:

@@ -2,7 +2,7 @@
 
 One entry per notebook in ``NOTEBOOKS``:
 
-- ``params``: the parameter specs (``nq57lib.params.ParamSpec``) in the order of the notebook's
+- ``params``: the parameter specs (``nq57lib.param_spec.ParamSpec``) in the order of the notebook's
   ``parameters`` cell; ``params.parameters_cell`` prints that cell from them and a test checks
   every notebook against them;
 - ``steps_module``: the ``nq57lib`` module holding the notebook's steps (named after the notebook);
@@ -22,7 +22,7 @@ from typing import Any
 
 from . import bounds, config
 from .errors import Nq57Error, check_choice
-from .params import CHOICE, GEO, GEO_OR_EMPTY, PATH, ParamSpec
+from .param_spec import CHOICE, GEO, GEO_OR_EMPTY, PATH, ParamSpec
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,8 @@ def _common(*middle: ParamSpec, geo: str = config.DEFAULT_GEO) -> tuple[ParamSpe
     )
 
 
-# Defaults shared with the engines and between notebooks (tests check they agree with them):
-# The one default deflator (GRDP price growth, % a year) of every notebook that needs one: the nation's mean
-# GDP deflator over 2022-2025 implied by the data (GDP at current prices 2021 and 2025 over real growth
-# 2022-2025: 3.65 %, rounded; grdp_growth.observed_gdp_deflator). A parameters cell holds literals, so it is
-# written here; the budget report recomputes the mean, names the years and says so if the two part, and
-# tests/test_budget_floor.py checks this literal against the data. It replaced an unsourced round 3.5.
-DEFAULT_DEFLATOR_PCT = 3.7
+# Defaults shared with the engines and between notebooks (tests check they agree with them): the deflator's is
+# ``config.DEFAULT_DEFLATOR_PCT`` (the engines read it there, below this module).
 # After the 1 July 2025 merger the budget report's default geography is the new Phu Tho (Vinh Phuc's budget
 # report is a labelled counterfactual).
 BUDGET_DEFAULT_GEO = "phu-tho-2025"
@@ -63,7 +58,7 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
     "digital_economy": _common(
         ParamSpec("concept", str, "both", "definition(s) shown: both, nso (statistics office value added) or "
                   "ministry (the ministry's broader estimate)", choices=("both", "nso", "ministry"), kind=CHOICE),
-        ParamSpec("horizon_year", int, 2045, "last year projected", low=2030, high=2100),
+        ParamSpec("horizon_year", int, 2045, "last year projected", low=2030, high=bounds.LAST_YEAR),
         ParamSpec("n_paths", int, 20_000, "Monte Carlo paths (memory grows with it)", low=bounds.MIN_PATHS,
                   high=bounds.MAX_PATHS),
         ParamSpec("seed", int, 57, "random seed: same seed, same results", low=0, high=2**63 - 1),
@@ -74,7 +69,7 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
                   "old provinces'; else 70, labelled as a fallback)", low=0, high=100),
         ParamSpec("g_grdp_pct", float, 0.0, "scenario: nominal GRDP growth, % a year (0: from data, real growth "
                   "mean and deflator_pct, as the budget report)", low=-100, high=100, low_open=True),
-        ParamSpec("deflator_pct", float, DEFAULT_DEFLATOR_PCT, "scenario: GRDP deflator, % a year (with "
+        ParamSpec("deflator_pct", float, config.DEFAULT_DEFLATOR_PCT, "scenario: GRDP deflator, % a year (with "
                   "g_grdp_pct 0)", low=-100, high=100, low_open=True),
         ParamSpec("de_growth_pct", float, 0.0, "scenario: digital-economy value-added growth at current prices, % "
                   "a year (decomposition; 0: the latest observed, the geography's else the nation's; any other "
@@ -85,16 +80,16 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
                   "for Vinh Phuc and, as a scenario, its successor; 3 for the nation; else its own or 3)",
                   low=0, high=100),
         ParamSpec("start_year", int, 2025, "first year the floor applies", low=2020, high=2045),
-        ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2020, high=2100,
+        ParamSpec("ramp_year", int, 2030, "scenario: year the ramp reaches the floor", low=2020, high=bounds.LAST_YEAR,
                   not_before="start_year"),
-        ParamSpec("end_year", int, 2045, "last year computed", low=2030, high=2100, after="start_year"),
+        ParamSpec("end_year", int, 2045, "last year computed", low=2030, high=bounds.LAST_YEAR, after="start_year"),
         ParamSpec("base_expenditure_bn_vnd", float, 0.0, "budget expenditure in the start year, bn VND (0: from data)",
                   low=0, high=bounds.MAX_AMOUNT_BN_VND),
         ParamSpec("current_share_pct", float, 0.0, "status-quo S&T share of expenditure, % (0: from data)",
                   low=0, high=100),
         ParamSpec("real_growth_pct", float, 0.0, "scenario: real GRDP growth, % a year (0: mean of the latest "
                   "5 observed years)", low=-100, high=100, low_open=True),
-        ParamSpec("deflator_pct", float, DEFAULT_DEFLATOR_PCT, "GRDP deflator, % a year (default: the nation's "
+        ParamSpec("deflator_pct", float, config.DEFAULT_DEFLATOR_PCT, "GRDP deflator, % a year (default: the nation's "
                   "recent mean GDP deflator implied by the data, rounded; the report names the years)",
                   low=-100, high=100, low_open=True),
         ParamSpec("budget_growth_pct", float, 0.0, "scenario: nominal budget growth, % a year (0: with nominal GRDP)",
@@ -123,6 +118,11 @@ def notebook(name: str) -> Notebook:
     """The registry entry of notebook ``name``; an unknown name gets a "did you mean"."""
     check_choice("notebook", name, list(NOTEBOOKS))
     return NOTEBOOKS[name]
+
+
+def notebook_names() -> list[str]:
+    """The report notebooks, in their default order (the one lookup every route uses)."""
+    return list(SPECS)
 
 
 def steps_module(name: str):

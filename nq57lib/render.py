@@ -119,7 +119,7 @@ def papermill_metadata_problem(meta: Any) -> str | None:
 
 def notebook_name(nb: Any, path: Path, name: str | None = None) -> str:
     """The report notebook ``nb`` was executed from: ``name`` if given, else its input file's name."""
-    from .runner import notebook_names
+    from .registry import notebook_names
 
     if name is None:
         name = Path(str(nb.metadata.papermill.get("input_path") or "")).stem

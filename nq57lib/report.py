@@ -648,12 +648,13 @@ def latest_reports(manifests: list[dict]) -> list[dict]:
 
 NOTEBOOK_NAMES = ("digital_economy", "budget_floor", "scorecard")  # named in the index's words ([index.notebook])
 # Headline numbers on the index, per notebook: (results scalar, label, unit, decimals). Only scalars a run
-# actually wrote are shown; a missing one is left out, never guessed.
+# actually wrote are shown; a missing one is left out, never guessed. The names never embed a parameter's value
+# (the ramp year is ``ramp_year``, the period ``periods``), so a run with other years keeps its headline numbers.
 INDEX_HEADLINES: dict[str, tuple[tuple[str, str, str, int], ...]] = {
     "digital_economy": (("base_share_pct", "share", "pct_grdp", 2),),
     "budget_floor": (("floor_pct", "floor", "pct_budget", 1),
-                     ("required_2030_bn_vnd", "spending_2030", "bn_vnd", 0),
-                     ("cumulative_2025_2030_bn_vnd", "cumulative", "bn_vnd", 0)),
+                     ("required_at_ramp_bn_vnd", "spending_at_ramp", "bn_vnd", 0),
+                     ("cumulative_to_ramp_bn_vnd", "cumulative", "bn_vnd", 0)),
     "scorecard": (("n_targets", "targets", "", 0), ("n_met", "met", "", 0), ("n_not_met", "not_met", "", 0),
                   ("n_on_track", "on_track", "", 0), ("n_at_risk", "at_risk", "", 0),
                   ("n_off_track", "off_track", "", 0), ("n_cannot_tell", "cannot_tell", "", 0)),
@@ -681,7 +682,11 @@ def headline_numbers(reports_dir: str | Path, row: Mapping[str, Any], lang: str 
                 concept = _t("index.concept." + scalars["concept"], lang) if scalars.get("concept") in ("nso", "ministry") else ""
                 assumed = _t("index.assumed", lang) if scalars.get("base_is_assumed") else ""
                 text += f" ({scalars['base_year']}{', ' + concept if concept else ''}{assumed})"
-            numbers.append(f"{_t('index.headline.' + label, lang)} {text}")
+            periods = scalars.get("periods")
+            span = periods.get("to_ramp") if isinstance(periods, dict) else None
+            first, last = span if isinstance(span, list) and len(span) == 2 else ("", "")
+            words = _t("index.headline." + label, lang, year=scalars.get("ramp_year", ""), first=first, last=last)
+            numbers.append(f"{words} {text}")
     return numbers
 
 

@@ -36,7 +36,7 @@ from .errors import ParameterError, check_choice, shorten
 from .params import (Parameters, default_reports_dir, parameters_cell, parse_override, spec_for,
                      validate_parameters)
 from .provenance import sha256_file
-from .registry import SPECS
+from .registry import notebook_names
 from .render import PARTIAL_NOTEBOOK, STAGING_RESULTS, first_line, utc_now
 
 ALL_GEOS = "all"
@@ -136,11 +136,6 @@ def cap_jobs(requested: int | None, n_jobs: int) -> tuple[int, str | None]:
 
 # ---------------------------------------------------------------------------------------------
 # Planning: everything here runs before any kernel starts, and raises ParameterError (exit 2).
-
-def notebook_names() -> list[str]:
-    """The report notebooks, in their default order (the one lookup every route uses)."""
-    return list(SPECS)
-
 
 def select_notebooks(names: list[str] | None) -> list[str]:
     """The notebooks to run, each checked to exist as ``notebooks/<name>.ipynb``."""
@@ -343,6 +338,7 @@ class Job:
     run_id: str
     fingerprint: str = ""           # nq57lib.reuse.fingerprint of the job's inputs
     notebook_edited: bool = True    # not the committed notebook (nq57lib.shipped): run in a kernel of its own
+    given: dict[str, Any] | None = None  # what papermill injects: the values the user gave (None: every parameter)
 
 
 def execute_job(job: Job, kernel: Any = None) -> dict[str, Any]:
@@ -369,7 +365,8 @@ def execute_job(job: Job, kernel: Any = None) -> dict[str, Any]:
     error = None
     try:
         papermill.execute_notebook(
-            job.input_path, str(partial), parameters=dict(job.parameters, output_dir=str(staging)),
+            job.input_path, str(partial), parameters=dict(job.parameters if job.given is None else job.given,
+                                                          output_dir=str(staging)),
             kernel_name=job.kernel, cwd=cwd, progress_bar=False,
             log_output=False, execution_timeout=math.ceil(job.timeout_s),  # nbclient wants whole seconds
             # Every cell has finished and its outputs are in the notebook when the kernel is shut
@@ -630,7 +627,7 @@ def main(args: argparse.Namespace) -> int:
     jobs = [Job(notebook=j["notebook"], geo=j["geo"], parameters=j["parameters"], input_path=j["input_nb"],
                 notebook_sha256=plan["notebooks"][j["notebook"]]["sha256"], kernel=kernel, timeout_s=args.timeout,
                 reports_dir=str(reports_dir), job_dir=j["job_dir"], run_id=run_id, fingerprint=j["fingerprint"],
-                notebook_edited=plan["notebooks"][j["notebook"]]["edited"])
+                notebook_edited=plan["notebooks"][j["notebook"]]["edited"], given=j.get("given"))
             for j in plan["jobs"]]
     echo_resolved_geos(args.geo or [])
     reused, jobs = reuse_unchanged(jobs, reusable)
@@ -688,6 +685,17 @@ def reuse_unchanged(jobs: list[Job], found: dict[str, dict]) -> tuple[list[dict]
     return reused, remaining
 
 
+_UNSET = object()
+
+
+def parameters_cell_values(notebook: str) -> dict[str, Any]:
+    """The values of the notebook's own ``parameters`` cell (``render.cell_assignments``)."""
+    import nbformat
+
+    path = notebook_path(notebook)
+    return render.cell_assignments(nbformat.read(str(path), as_version=4), path, "parameters")
+
+
 def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dict[str, Any],
              reports_dir: str | Path | None, reusable: dict[str, dict] | None = None,
              kernel: str | None = None) -> dict[str, Any]:
@@ -707,6 +715,7 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
     data = report.data_vintage()
     sha = {nb: sha256_file(notebook_path(nb)) for nb in selected}
     edited = {nb: shipped.is_edited(notebook_path(nb)) for nb in selected}
+    cells = {nb: parameters_cell_values(nb) for nb in selected}
     version = report.package_version()
     kernel = kernel or pick_kernel(None)
 
@@ -732,6 +741,11 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
                      "input_nb": str(notebook_path(params.notebook).resolve()),
                      "output_nb": str(reports_dir / job_dir / PARTIAL_NOTEBOOK),
                      "parameters": {k: v for k, v in params.items() if k != "output_dir"},
+                     # injected by papermill: the geography, the -p values and any value the notebook's parameters
+                     # cell does not already hold, so the kernel's ``P.given`` names what the user gave (a default
+                     # passed explicitly is the user's) and the registry's values still win over an edited cell
+                     "given": {k: v for k, v in params.items() if k != "output_dir" and (
+                         k in params.given | {"geo"} or cells[params.notebook].get(k, _UNSET) != v)},
                      "output_dir": str(reports_dir / job_dir / STAGING_RESULTS),
                      "fingerprint": fingerprint(params)})
     return {"run_id": run_id, "reports_dir": str(reports_dir), "started_utc": utc_now(), "data": data,

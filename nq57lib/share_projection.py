@@ -35,6 +35,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .bounds import FIRST_YEAR, LAST_YEAR
 from .errors import ParameterError, check_choice, check_growth, check_int, check_number
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .text import Names, Phrase, catalog, names, phrase, t
@@ -48,7 +49,10 @@ METHODS = ("cagr", "pp", "logistic", "decomposition", "ets", "path", "damped", "
 
 ETS_MIN_OBS = 6  # fewer points cannot identify level, trend, damping and noise at once
 ETS_INTERVAL_PCT = 90  # matches the 5-95 % Monte Carlo band, so the two can be read side by side
-LAST_YEAR = 2100  # a horizon beyond this is a typo, not a policy question
+# The ids of the default scenarios (``Scenario.id``): what the code matches on; the locale renders each one
+# (``common.scenario.<id>``), so changing a scenario's words never changes which scenario it is.
+CURRENT_TREND, REFERENCE_PACE, LOGISTIC, TARGET_PATH, ETS, LINEAR, DAMPED = (
+    "current_trend", "reference_pace", "logistic", "target_path", "ets", "linear", "damped")
 
 
 # Default saturation ceiling (%, a parameter of every report). It is set from the sector structure, never
@@ -101,7 +105,9 @@ class Scenario:
     Every path is capped at the projection's ceiling (:func:`project`, ``ceiling_pct``) and at 100 %.
 
     ``basis`` says where the parameters come from (text, or a ``text.Phrase`` shown in the report's
-    language); ``name_vi`` is the Vietnamese name shown in plots.
+    language); ``name_vi`` is the Vietnamese name shown in plots. ``id`` identifies the scenario in code and
+    results (``scenario_id``; the default scenarios' ids are this module's constants, e.g. ``TARGET_PATH``);
+    the names are only its words. A scenario written in the notebook without an id is identified by its name.
     """
 
     name: str
@@ -109,11 +115,14 @@ class Scenario:
     params: Mapping[str, Any] = field(default_factory=dict)
     basis: str | Phrase = ""
     name_vi: str = ""
+    id: str = ""
 
     def __post_init__(self):
         # A private copy: changing the caller's dict afterwards must not change a defined scenario.
         # (A plain dict rather than a read-only proxy, so scenarios can be pickled and deep-copied.)
         object.__setattr__(self, "params", dict(self.params))
+        if not self.id:
+            object.__setattr__(self, "id", self.name)
 
 
 @dataclass(frozen=True)
@@ -164,7 +173,7 @@ class DefinitionCheck:
 class ProjectionResult:
     """Scenario paths in a tidy table, with the assumptions and notes that produced them.
 
-    ``table`` columns: scenario, scenario_vi, method, year, share_pct, share_lo_pct, share_hi_pct
+    ``table`` columns: scenario_id, scenario, scenario_vi, method, year, share_pct, share_lo_pct, share_hi_pct
     (the ETS prediction interval; NaN for other methods), kind ('observed' for the base row that every
     scenario starts from, 'projected' after it).
     """
@@ -175,7 +184,8 @@ class ProjectionResult:
     concept: str
     base_year: int
     base_share_pct: float
-    caps: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["scenario", "cap_pct", "cap_year"]))
+    caps: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["scenario_id", "scenario", "cap_pct",
+                                                                             "cap_year"]))
     """One row per scenario: cap_pct (the ceiling, or 100) and cap_year (first year at the cap; <NA> if never)."""
 
 
@@ -283,7 +293,7 @@ def check_targets(targets: Any, name: str = "targets") -> pd.DataFrame:
         high = None
         if comparator == "between":
             high = check_number(f"{where}.value_high", as_python_scalar(row["value_high"]), low=value, high=100)
-        year = check_int(f"{where}.year", as_python_scalar(row["year"]), low=1900, high=LAST_YEAR)
+        year = check_int(f"{where}.year", as_python_scalar(row["year"]), low=FIRST_YEAR, high=LAST_YEAR)
         concept = None if is_missing(row["concept"]) else str(row["concept"])
         records.append({"target_id": str(row["target_id"]), "geo_id": str(row["geo_id"]),
                         "indicator_id": row["indicator_id"], "concept": concept, "comparator": comparator,
@@ -357,8 +367,8 @@ def implied_de_growth_pct(share_growth_pct: float, grdp_growth_pct: float) -> fl
 def years_between(base_year: Any, target_year: Any) -> int:
     """Whole years from ``base_year`` to a later ``target_year`` (both checked); ParameterError naming
     'target_year' when it is not after the base year."""
-    base = check_int("base_year", base_year, low=1900, high=LAST_YEAR)
-    target = check_int("target_year", target_year, low=1900, high=LAST_YEAR)
+    base = check_int("base_year", base_year, low=FIRST_YEAR, high=LAST_YEAR)
+    target = check_int("target_year", target_year, low=FIRST_YEAR, high=LAST_YEAR)
     if target <= base:
         raise ParameterError("target_year", f"must be after the base year {base}, got {target}")
     return target - base
@@ -694,7 +704,7 @@ def fit_damped_pace(series: pd.DataFrame, *, concept: str | None = None, label: 
 
 
 def relative_level_scenario(name: str, base_year: int, base_share_pct: float, proxy_table: pd.DataFrame,
-                            proxy_label: str, *, name_vi: str = "") -> Scenario:
+                            proxy_label: str, *, name_vi: str = "", scenario_id: str = "") -> Scenario:
     """A 'relative' scenario: the proxy's path, scaled by the level relative to the proxy in the base year.
 
     ``proxy_table``: year and share_pct of the proxy (its observations and one of its projected paths),
@@ -705,7 +715,7 @@ def relative_level_scenario(name: str, base_year: int, base_share_pct: float, pr
         raise ParameterError("proxy_table", "expected a DataFrame with columns year and share_pct")
     if not isinstance(proxy_label, str) or not proxy_label.strip():
         raise ParameterError("proxy_label", "name the proxy so the basis can say which it is")
-    base_year = check_int("base_year", as_python_scalar(base_year), low=1900, high=LAST_YEAR)
+    base_year = check_int("base_year", as_python_scalar(base_year), low=FIRST_YEAR, high=LAST_YEAR)
     base = check_number("base_share_pct", as_python_scalar(base_share_pct), low=0, low_open=True, high=100)
     table = proxy_table.dropna(subset=["share_pct"]).drop_duplicates("year", keep="last")
     points = tuple((int(y), float(v)) for y, v in zip(table["year"], table["share_pct"]) if int(y) >= base_year)
@@ -716,7 +726,8 @@ def relative_level_scenario(name: str, base_year: int, base_share_pct: float, pr
     ratio = base / points[0][1]
     basis = phrase(_B + "relative_path", proxy=proxy_label, year=base_year, base=base, proxy_base=points[0][1],
                    ratio=ratio)
-    return Scenario(name, "relative", {"proxy_points": points, "proxy_label": proxy_label}, basis, name_vi)
+    return Scenario(name, "relative", {"proxy_points": points, "proxy_label": proxy_label}, basis, name_vi,
+                    scenario_id)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -779,7 +790,7 @@ def split_targets(targets: Any, base_year: int) -> tuple[pd.DataFrame, pd.DataFr
     makes explicit rather than dropping it silently.
     """
     frame = check_targets(targets)
-    base = check_int("base_year", as_python_scalar(base_year), low=1900, high=LAST_YEAR)
+    base = check_int("base_year", as_python_scalar(base_year), low=FIRST_YEAR, high=LAST_YEAR)
     later = frame["year"] > base
     return frame[later].reset_index(drop=True), frame[~later].reset_index(drop=True)
 
@@ -802,7 +813,7 @@ def split_targets_as_of(targets: Any, as_of_year: int) -> tuple[pd.DataFrame, pd
     assessed on the data ("target year passed", with the latest value), not projected.
     """
     frame = check_targets(targets)
-    as_of = check_int("as_of_year", as_python_scalar(as_of_year), low=1900, high=LAST_YEAR)
+    as_of = check_int("as_of_year", as_python_scalar(as_of_year), low=FIRST_YEAR, high=LAST_YEAR)
     passed = frame["year"].map(lambda year: target_has_passed(year, as_of)).astype(bool)
     return frame[~passed].reset_index(drop=True), frame[passed].reset_index(drop=True)
 
@@ -826,7 +837,7 @@ def target_path_points(targets: Any, base_year: int, base_share_pct: float) -> t
 def attainment_years(projection: ProjectionResult, targets: Any) -> pd.DataFrame:
     """First year each scenario satisfies each target ('not within horizon' when it never does).
 
-    Columns: scenario, target_id, target_year, attained_year (nullable Int64), on_time (reached by the
+    Columns: scenario_id, scenario, target_id, target_year, attained_year (nullable Int64), on_time (reached by the
     target year), status ('already met' at the base year, 'reached', or 'not within horizon'),
     definition_note.
     """
@@ -837,7 +848,7 @@ def attainment_years(projection: ProjectionResult, targets: Any) -> pd.DataFrame
     for target in frame.to_dict("records"):
         check_target_after_base(target, projection.base_year)
     rows = []
-    for scenario, path in projection.table.groupby("scenario", sort=False):
+    for (scenario_id, scenario), path in projection.table.groupby(["scenario_id", "scenario"], sort=False):
         path = path.sort_values("year")
         for target in frame.to_dict("records"):
             comparator = reached_comparator(target["comparator"], target["value"], projection.base_share_pct)
@@ -846,7 +857,8 @@ def attainment_years(projection: ProjectionResult, targets: Any) -> pd.DataFrame
             year = int(years[0]) if len(years) else None
             status = ("not within horizon" if year is None
                       else "already met" if year == projection.base_year else "reached")
-            rows.append({"scenario": scenario, "target_id": target["target_id"], "target_year": target["year"],
+            rows.append({"scenario_id": scenario_id, "scenario": scenario, "target_id": target["target_id"],
+                         "target_year": target["year"],
                          "attained_year": year, "on_time": year is not None and year <= target["year"],
                          "status": status,
                          "definition_note": check_definition(projection.concept, target["concept"]).note})
@@ -869,9 +881,13 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
     scenarios = list(scenarios)
     if not scenarios or not all(isinstance(s, Scenario) for s in scenarios):
         raise ParameterError("scenarios", "expected a non-empty list of Scenario objects")
-    names = [s.name for s in scenarios]
+    names, ids = [s.name for s in scenarios], [s.id for s in scenarios]
     if len(set(names)) != len(names):
         raise ParameterError("scenarios", "scenario names must be unique")
+    twice = next((i for i in ids if ids.count(i) > 1), None)
+    if twice is not None:
+        raise ParameterError("scenarios", f"two scenarios have the id {twice!r}: give a copy its own id, e.g. "
+                                          f"dataclasses.replace(scenario, name='...', id='...')")
     required = {"cagr": ("growth_pct",), "pp": ("pp_per_year",), "logistic": ("growth_pct", "ceiling_pct"),
                 "decomposition": ("de_growth_pct", "grdp_growth_pct"), "ets": (), "path": ("points",),
                 "damped": ("start_growth_pct", "damping"), "relative": ("proxy_points", "proxy_label")}
@@ -911,7 +927,7 @@ def _check_scenarios(scenarios: Any, base_share: float, base_year: int, n_obs: i
                     or not all(isinstance(p, Sequence) and len(p) == 2 for p in points)):
                 raise ParameterError(f"{where}.params.proxy_points", "expected ((year, share_pct), ...)")
             for year, share in points:
-                check_int(f"{where}.params.proxy_points year", as_python_scalar(year), low=1900, high=LAST_YEAR)
+                check_int(f"{where}.params.proxy_points year", as_python_scalar(year), low=FIRST_YEAR, high=LAST_YEAR)
                 check_number(f"{where}.params.proxy_points share_pct", as_python_scalar(share), low=0, high=100)
             years_given = [p[0] for p in points]
             if base_year not in years_given:
@@ -1054,7 +1070,7 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
             notes += [phrase("common.notes.scenario", name=_names(scenario), note=n) for n in ets_notes]
         share, low, high = (np.minimum(share, cap), np.minimum(low, cap), np.minimum(high, cap))
         at_cap = np.flatnonzero(share >= cap - FLOAT_TOL)
-        caps.append({"scenario": scenario.name, "cap_pct": cap,
+        caps.append({"scenario_id": scenario.id, "scenario": scenario.name, "cap_pct": cap,
                      "cap_year": int(years[at_cap[0]]) if len(at_cap) else None})
         for key, value in p.items():
             if key not in ("points", "proxy_points", "proxy_label"):
@@ -1066,13 +1082,14 @@ def project(history: pd.DataFrame, scenarios: Any, end_year: int, *,
                 assumptions.append(Assumption(f"{scenario.name}: share_pct {year}", float(value), "%", ASSUMED,
                                               phrase(_L + "scenario_level", name=_names(scenario), year=year),
                                               _basis(scenario)))
-        frame = pd.DataFrame({"scenario": scenario.name, "scenario_vi": scenario.name_vi or scenario.name,
+        frame = pd.DataFrame({"scenario_id": scenario.id, "scenario": scenario.name,
+                              "scenario_vi": scenario.name_vi or scenario.name,
                               "method": scenario.method, "year": years, "share_pct": share,
                               "share_lo_pct": low, "share_hi_pct": high,
                               "kind": np.where(steps == 0, "observed", "projected")})
         frames.append(frame.dropna(subset=["share_pct"]))
     table = pd.concat(frames, ignore_index=True)
-    caps_table = pd.DataFrame(caps, columns=["scenario", "cap_pct", "cap_year"])
+    caps_table = pd.DataFrame(caps, columns=["scenario_id", "scenario", "cap_pct", "cap_year"])
     caps_table["cap_year"] = caps_table["cap_year"].astype("Int64")
     if ceiling_pct is not None:
         assumptions.append(Assumption("ceiling_pct", cap, "%", ASSUMED, phrase(_L + "ceiling"), phrase(_B + "ceiling")
@@ -1117,7 +1134,7 @@ def linear_scenario(calibration: Calibration) -> Scenario:
     basis = phrase(_B + ("linear" if cal.source == "own" else "linear_proxy"), series=cal.pace_label,
                    concept=concept_word(cal.pace_concept), period=f"{cal.pace_first_year}-{cal.pace_last_year}")
     return Scenario(t("common.scenario.linear", "en"), "pp", {"pp_per_year": cal.pp_per_year}, basis,
-                    t("common.scenario.linear", "vi"))
+                    t("common.scenario.linear", "vi"), LINEAR)
 
 
 def damped_scenario(fit: DampedFit) -> Scenario:
@@ -1126,7 +1143,7 @@ def damped_scenario(fit: DampedFit) -> Scenario:
         raise ParameterError("damped", f"expected a DampedFit, got {type(fit).__name__}")
     return Scenario(t("common.scenario.damped", "en"), "damped",
                     {"start_growth_pct": fit.start_growth_pct, "damping": fit.damping}, fit.note,
-                    t("common.scenario.damped", "vi"))
+                    t("common.scenario.damped", "vi"), DAMPED)
 
 
 def default_scenarios(calibration: Calibration, *, targets: Any = None, reference: Calibration | None = None,
@@ -1163,7 +1180,7 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
     cal = calibration
     scenarios = [Scenario(t("common.scenario.current_trend", "en"), "cagr", {"growth_pct": cal.growth_pct},
                           cal.note_phrase if cal.note_phrase is not None else cal.note,
-                          t("common.scenario.current_trend", "vi"))]
+                          t("common.scenario.current_trend", "vi"), CURRENT_TREND)]
     if reference is not None and not math.isclose(reference.growth_pct, cal.growth_pct, rel_tol=1e-9):
         differs = reference.pace_concept != cal.concept
         basis = phrase(_B + "cagr", series=reference.pace_label, concept=concept_word(reference.pace_concept),
@@ -1173,7 +1190,7 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         scenarios.append(Scenario(t("common.scenario.reference_pace", "en", reference=reference.pace_label), "cagr",
                                   {"growth_pct": reference.growth_pct}, basis,
                                   t("common.scenario.reference_pace", "vi",
-                                    reference=reference_name_vi or reference.pace_label)))
+                                    reference=reference_name_vi or reference.pace_label), REFERENCE_PACE))
     if cal.base_share_pct < ceiling:
         params = {"growth_pct": cal.growth_pct, "ceiling_pct": ceiling}
         if cal.pace_share_pct is not None and cal.pace_share_pct < ceiling:
@@ -1181,16 +1198,17 @@ def default_scenarios(calibration: Calibration, *, targets: Any = None, referenc
         scenarios.append(Scenario(t("common.scenario.logistic", "en", ceiling=f"{ceiling:.3g}"), "logistic", params,
                                   phrase(_B + "logistic", share=params.get("pace_share_pct", cal.base_share_pct),
                                          ceiling=ceiling),
-                                  t("common.scenario.logistic", "vi", ceiling=f"{ceiling:.3g}".replace(".", ","))))
+                                  t("common.scenario.logistic", "vi", ceiling=f"{ceiling:.3g}".replace(".", ",")),
+                                  LOGISTIC))
     if targets is not None:
         points = target_path_points(targets, cal.base_year, cal.base_share_pct)
         scenarios.append(Scenario(t("common.scenario.target_path", "en"), "path", {"points": points},
                                   phrase(_B + "target_path"),
-                                  t("common.scenario.target_path", "vi")))
+                                  t("common.scenario.target_path", "vi"), TARGET_PATH))
     if cal.source == "own" and cal.pace_n_obs >= ETS_MIN_OBS:
         scenarios.append(Scenario(t("common.scenario.ets", "en"), "ets", {},
                                   phrase(_B + "ets", n=cal.pace_n_obs),
-                                  t("common.scenario.ets", "vi")))
+                                  t("common.scenario.ets", "vi"), ETS))
     scenarios.append(linear_scenario(cal))
     if damped is not None and damped_scenario(damped).params["damping"] < 1:
         scenarios.append(damped_scenario(damped))

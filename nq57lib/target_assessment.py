@@ -62,6 +62,8 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from . import data
+from .bounds import FIRST_YEAR, LAST_YEAR
+from .config import NATION
 from .errors import ParameterError, check_choice, check_int, check_number
 from .formatting import comparator_text, fmt_number
 from .progress_assessment import (EUROSTAT_SHORT_TERM_YEARS, STATUS_OF_CATEGORY, ProgressAssessment, assess_headline, eurostat_category)
@@ -77,7 +79,6 @@ PROVINCIAL_TARGET_CONCEPT = "ministry"  # the only definition published for prov
 REGIONAL_SCOPES = ("southeast asia", "asean")
 RATE_UNITS = ("% y/y", "% per year")
 OUTCOME_STATUSES = ("official", "preliminary", "estimate")  # 'plan' is an intention, not an outcome
-NATION = "vn"
 # Assessment category -> status badge of the reader table. The progress categories' statuses are
 # ``progress_assessment.STATUS_OF_CATEGORY``, the statuses the digital-economy report shows.
 BADGES = {
@@ -157,8 +158,8 @@ def required_pace(kind: str, latest: float, latest_year: int, level: float, targ
     check_choice("kind", kind, ("rank", "share", "level"))
     latest = check_number("latest", latest)
     level = check_number("level", level)
-    latest_year = check_int("latest_year", latest_year, low=1900, high=2100)
-    target_year = check_int("target_year", target_year, low=1900, high=2100)
+    latest_year = check_int("latest_year", latest_year, low=FIRST_YEAR, high=LAST_YEAR)
+    target_year = check_int("target_year", target_year, low=FIRST_YEAR, high=LAST_YEAR)
     if target_year <= latest_year:
         raise ParameterError("target_year", f"must be after the latest year {latest_year}, got {target_year}")
     years = target_year - latest_year
@@ -186,8 +187,8 @@ def assess_rank_pace(years: Sequence[int], ranks: Sequence[float], target_rank: 
     comparator = check_choice("comparator", comparator, ("<=", "<", "="))
     comparator = "<=" if comparator == "=" else comparator
     target_rank = check_number("target_rank", target_rank, low=1)
-    target_year = check_int("target_year", target_year, low=1900, high=2100)
-    pairs = sorted(zip((check_int("years", int(y), low=1900, high=2100) for y in years),
+    target_year = check_int("target_year", target_year, low=FIRST_YEAR, high=LAST_YEAR)
+    pairs = sorted(zip((check_int("years", int(y), low=FIRST_YEAR, high=LAST_YEAR) for y in years),
                        (check_number("ranks", float(r), low=1) for r in ranks)))
     if len({y for y, _ in pairs}) != len(pairs):
         raise ParameterError("years", "must not repeat a year")

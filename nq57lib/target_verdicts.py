@@ -40,6 +40,7 @@ from typing import Any
 import pandas as pd
 
 from . import data
+from .config import NATION
 from .formatting import comparator_text, fmt_number
 from .share_projection import meets_target
 from .target_assessment import (SHARE_INDICATOR, assess_targets, concept_text, decimals_of, indicator_kind, is_missing,
@@ -47,7 +48,6 @@ from .target_assessment import (SHARE_INDICATOR, assess_targets, concept_text, d
                                 target_data, unit_text)
 from .text import t
 
-NATION = "vn"
 VERDICTS = ("met", "not met", "on track", "at risk", "off track", "cannot tell", "not assessed")
 MIN_OBSERVATIONS = 3  # own observations on the target's definition before a trend verdict
 STALE_YEARS = 3  # a latest value older than this many years before the as-of year cannot carry a trend verdict

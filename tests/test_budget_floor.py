@@ -18,8 +18,10 @@ from nq57lib.report_view import source_ids_in
 from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
-from nq57lib.registry import DEFAULT_DEFLATOR_PCT
+from nq57lib.config import DEFAULT_DEFLATOR_PCT
 from nq57lib.report import save_results
+
+from notebook_steps import run_notebook_steps
 
 DEFAULTS = dict(geo="vinh-phuc", lang="en", floor_pct=0.0, start_year=2025, ramp_year=2030, end_year=2045,
                 base_expenditure_bn_vnd=0.0, current_share_pct=0.0, real_growth_pct=0.0,
@@ -33,16 +35,9 @@ def params(**changes) -> Parameters:
     return Parameters("budget_floor", {**DEFAULTS, **changes})
 
 
-def run_steps(P, pkg):
-    """The notebook's steps in order, as its cells call them; returns the saved Report."""
-    inputs = B.derive_inputs(pkg, P)
-    paths = B.budget_paths(inputs, B.default_floors(inputs))
-    rnd = B.rnd_view(pkg, paths)
-    by_input = B.sensitivity_by_input(pkg, paths, P.lang)
-    text = B.narrative(pkg, paths, rnd, by_input, P.lang)
-    verdicts = B.verdicts(pkg, paths, P.lang)
-    return B.report(pkg, paths, B.absorption_check(paths), rnd, B.sensitivity(paths), by_input, text, verdicts,
-                    P.lang)
+def run_steps(P, pkg, edits=None):
+    """The notebook's own step cells in order (``notebook_steps``); returns the saved Report."""
+    return run_notebook_steps(P, pkg, edits=edits)["R"]
 
 
 @pytest.fixture(scope="module")
@@ -306,7 +301,7 @@ def test_user_values_override_the_data_and_are_labelled_as_such(pkg):
                         ("budget_growth_pct", 9.0), ("base_expenditure_bn_vnd", 40000.0), ("floor_pct", 15.0)):
         row = record(report, name)
         assert (row["value"], row["kind"]) == (value, ASSUMED) and "set by the user" in row["basis"]
-    assert report.scalars["required_2025_bn_vnd"] == pytest.approx(0.15 * 40000.0)
+    assert report.scalars["required_at_start_bn_vnd"] == pytest.approx(0.15 * 40000.0)
 
 
 def test_province_runs_when_the_user_supplies_its_budget(pkg):
@@ -354,18 +349,21 @@ def test_scalars_equal_the_table_values(reports, geo):
     def cell(scenario, year, column):
         return yearly[(yearly["scenario"] == scenario) & (yearly["year"] == year)][column].iloc[0]
 
-    for year in (2025, 2030, 2045):
-        assert s[f"required_{year}_bn_vnd"] == cell("floor", year, "spending_bn_vnd")
-        assert s[f"required_{year}_const_bn_vnd"] == cell("floor", year, "spending_const_bn_vnd")
+    assert (s["start_year"], s["ramp_year"], s["end_year"]) == (2025, 2030, 2045)
+    assert s["periods"] == {"to_ramp": [2025, 2030], "after_ramp": [2031, 2045]}
+    for at, year in (("start", 2025), ("ramp", 2030), ("end", 2045)):
+        assert s[f"required_at_{at}_bn_vnd"] == cell("floor", year, "spending_bn_vnd")
+        assert s[f"required_at_{at}_const_bn_vnd"] == cell("floor", year, "spending_const_bn_vnd")
         other = "vinh_phuc_floor" if geo == "vn" else "national_floor"
-        assert s[f"{other}_{year}_bn_vnd"] == cell(other, year, "spending_bn_vnd")
-    assert s["required_2025_bn_vnd"] == pytest.approx(s["base_expenditure_bn_vnd"] * s["floor_pct"] / 100, rel=1e-12)
+        assert s[f"{other}_at_{at}_bn_vnd"] == cell(other, year, "spending_bn_vnd")
+    assert s["required_at_start_bn_vnd"] == pytest.approx(s["base_expenditure_bn_vnd"] * s["floor_pct"] / 100,
+                                                          rel=1e-12)
     floor = yearly[yearly["scenario"] == "floor"]
     first = floor[floor["year"] <= 2030]["spending_bn_vnd"].sum()
-    assert s["cumulative_2025_2030_bn_vnd"] == pytest.approx(first, rel=1e-12)
-    assert s["cumulative_2031_2045_bn_vnd"] == pytest.approx(floor[floor["year"] > 2030]["spending_bn_vnd"].sum())
+    assert s["cumulative_to_ramp_bn_vnd"] == pytest.approx(first, rel=1e-12)
+    assert s["cumulative_after_ramp_bn_vnd"] == pytest.approx(floor[floor["year"] > 2030]["spending_bn_vnd"].sum())
     gap = periods[(periods["scenario"] == "floor") & (periods["period"] == "2031–2045")]["cumulative_gap_bn_vnd"]
-    assert s["gap_2031_2045_bn_vnd"] == gap.iloc[0]
+    assert s["gap_after_ramp_bn_vnd"] == gap.iloc[0]
     assert s["years_above_capacity"] == [int(y) for y in floor.loc[floor["is_above_capacity"].fillna(False), "year"]]
 
 
@@ -387,9 +385,10 @@ def test_absorption_and_rnd_results(pkg, reports):
     assert rnd.loc[2030, "gerd_required_pct_gdp"] == gerd_target
     assert rnd.loc[2030, "public_rnd_max_bn_vnd"] == pytest.approx(
         (1 - nonstate / 100) * gerd_target / 100 * rnd.loc[2030, "gdp_bn_vnd"])
-    assert vn.scalars["public_rnd_max_2030_bn_vnd"] == rnd.loc[2030, "public_rnd_max_bn_vnd"]
-    assert vn.scalars["public_rnd_share_of_national_floor_2030_pct"] == pytest.approx(
-        rnd.loc[2030, "public_rnd_max_bn_vnd"] / vn.scalars["required_2030_bn_vnd"] * 100)
+    assert vn.scalars["rnd_year"] == 2030
+    assert vn.scalars["public_rnd_max_at_rnd_year_bn_vnd"] == rnd.loc[2030, "public_rnd_max_bn_vnd"]
+    assert vn.scalars["public_rnd_share_of_national_floor_at_rnd_year_pct"] == pytest.approx(
+        rnd.loc[2030, "public_rnd_max_bn_vnd"] / vn.scalars["required_at_ramp_bn_vnd"] * 100)
     gerd = latest(data.series(pkg, "vn", "gerd_pct_gdp"), 2025)
     assert record(vn, "gerd_base_pct_gdp")["value"] == gerd["value"] and gerd["concept"] == "most_survey"
     assert "UIS" in record(vn, "gerd_base_pct_gdp")["basis"]
@@ -401,9 +400,10 @@ def test_narrative_states_the_key_numbers(reports, geo, lang):
     report = reports[geo, lang]
     text = report.narrative_markdown()
     s = report.scalars
-    for key in ("base_expenditure_bn_vnd", "required_2025_bn_vnd", "required_2030_bn_vnd", "required_2045_bn_vnd",
-                "required_2030_const_bn_vnd", "cumulative_2025_2030_bn_vnd", "cumulative_2031_2045_bn_vnd",
-                "gap_2025_2030_bn_vnd", "vinh_phuc_floor_2030_bn_vnd" if geo == "vn" else "national_floor_2030_bn_vnd"):
+    for key in ("base_expenditure_bn_vnd", "required_at_start_bn_vnd", "required_at_ramp_bn_vnd",
+                "required_at_end_bn_vnd", "required_at_ramp_const_bn_vnd", "cumulative_to_ramp_bn_vnd",
+                "cumulative_after_ramp_bn_vnd", "gap_to_ramp_bn_vnd",
+                "vinh_phuc_floor_at_ramp_bn_vnd" if geo == "vn" else "national_floor_at_ramp_bn_vnd"):
         assert fmt_number(s[key], lang, 0) in text, key
     assert ("bn VND" if lang == "en" else "tỷ đồng") in text
     # One paragraph says what is observed, derived and assumed; the 15 % floor is "as reported".
@@ -411,7 +411,7 @@ def test_narrative_states_the_key_numbers(reports, geo, lang):
     assert ("Assumptions:" if lang == "en" else "Giả định:") in last
     assert ("primary text not found" if lang == "en" else "chưa tìm thấy văn bản gốc") in text
     if geo == "vn":
-        assert fmt_number(s["public_rnd_max_2030_bn_vnd"], lang, 0) in text
+        assert fmt_number(s["public_rnd_max_at_rnd_year_bn_vnd"], lang, 0) in text
     assert data.geo_name(data.load_package(), geo, lang) in report.title
 
 
@@ -771,8 +771,8 @@ def test_status_quo_is_observed_with_the_plan_beside_and_the_gap_measured_from_i
         floor = report.tables["yearly"].query("scenario == 'floor' and 2025 <= year <= 2030")
         spent, budget = floor["spending_bn_vnd"].sum(), floor["expenditure_bn_vnd"].sum()
         assert report.scalars["floor_pct"] == 15.0  # the floor stays: what changes is what it is compared with
-        assert report.scalars["gap_2025_2030_bn_vnd"] == pytest.approx(spent - share / 100 * budget)
-        assert report.scalars["gap_2025_2030_vs_plan_share_bn_vnd"] == pytest.approx(spent - 0.03 * budget)
+        assert report.scalars["gap_to_ramp_bn_vnd"] == pytest.approx(spent - share / 100 * budget)
+        assert report.scalars["gap_to_ramp_vs_plan_share_bn_vnd"] == pytest.approx(spent - 0.03 * budget)
         assert report.scalars["current_share_rule"] == "national" and report.scalars["current_share_from_geo"] == "vn"
         assert report.scalars["plan_share_pct"] == 3.0 and report.scalars["plan_share_geo"] == "vinh-phuc"
         shares = report.tables["status_quo_shares"].set_index(["share_basis", "period"])
@@ -786,8 +786,8 @@ def test_status_quo_is_observed_with_the_plan_beside_and_the_gap_measured_from_i
     page = table_view(reports["phu-tho-2025", "en"], "status_quo_shares").html  # words for the reader, no ids
     assert "the plan&#x27;s share, 3.0 % (a plan, not spending)" in page and "share basis" not in page.lower()
     assert "plan_average" not in table_view(reports["vinh-phuc", "en"], "coming_plan").html
-    assert reports["phu-tho-2025", "en"].scalars["gap_2025_2030_bn_vnd"] == pytest.approx(78_680, abs=1)  # GRDP 107,300 (issue 23)
-    assert reports["phu-tho-2025", "en"].scalars["gap_2025_2030_vs_plan_share_bn_vnd"] == pytest.approx(65_795, abs=1)
+    assert reports["phu-tho-2025", "en"].scalars["gap_to_ramp_bn_vnd"] == pytest.approx(78_680, abs=1)  # GRDP 107,300 (issue 23)
+    assert reports["phu-tho-2025", "en"].scalars["gap_to_ramp_vs_plan_share_bn_vnd"] == pytest.approx(65_795, abs=1)
     nation = reports["vn", "en"]
     assert nation.scalars["current_share_rule"] == "observed" and nation.scalars["plan_share_pct"] is None
     assert "The status quo is Vietnam's observed S&T share" in nation.narrative_markdown()

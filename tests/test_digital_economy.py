@@ -1,6 +1,6 @@
 """The digital-economy notebook's steps on the shipped data: history, assumptions, narrative, results.
 
-``build`` below calls the steps in the notebook's order (the notebook's default scenarios list)."""
+``build`` below runs the notebook's own step cells (``notebook_steps.run_notebook_steps``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from nq57lib import digital_economy as share
 from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 
+from notebook_steps import run_notebook_steps
+
 DEFAULTS = dict(lang="en", concept="both", horizon_year=2045, n_paths=2000, seed=57, proxy="", ceiling_pct=0.0,
                 g_grdp_pct=0.0, deflator_pct=3.5, de_growth_pct=0.0, output_dir="")
 
@@ -22,30 +24,10 @@ def pkg():
     return data.load_package(use_env=False)
 
 
-def build(pkg, geo, **kw):
+def build(pkg, geo, edits=None, **kw):
+    """The report of the notebook's own steps for ``geo`` (``edits``: step results replaced, as edited cells)."""
     P = Parameters("digital_economy", {**DEFAULTS, "geo": geo, **kw})
-    inputs = share.load_inputs(pkg, P)
-    calibrations = share.calibrate(pkg, inputs)
-    grdp = share.grdp_growth_assumption(pkg, inputs, P)
-    ceiling = share.ceiling(pkg, inputs, P)
-    de_growth = share.digital_growth(pkg, inputs, P)
-    scenarios = [
-        *share.current_trend(calibrations),
-        *share.linear_trend(calibrations),
-        *share.damped_pace(calibrations),
-        *share.relative_level(calibrations, inputs),
-        *share.logistic(calibrations, ceiling_pct=ceiling),
-        *share.target_path(calibrations, inputs),
-        *share.damped_trend_ets(calibrations),
-        *share.decomposition(calibrations, de_growth_pct=de_growth, grdp=grdp),
-    ]
-    projection = share.project(inputs, calibrations, scenarios, P, ceiling)
-    return share.collect_report(pkg, P, inputs, calibrations, grdp, projection,
-                                share.required_paths(inputs, calibrations, grdp), share.attainment(inputs, projection),
-                                share.simulate(inputs, calibrations, P, ceiling), share.assess_progress(inputs),
-                                share.targets_passed(inputs), share.backtest_table(inputs, P, ceiling),
-                                share.sensitivity(inputs, calibrations, grdp, P, ceiling), ceiling,
-                                share.verdicts(pkg, inputs))
+    return run_notebook_steps(P, pkg, edits=edits)["report"]
 
 
 def test_vinh_phuc_starts_from_its_observed_ministry_share(pkg):

@@ -30,7 +30,7 @@ def _run(reports: Path, run_id: str, jobs: list[tuple[str, str, dict]], *, overr
 def test_what_if_runs_never_replace_the_latest_default_report(tmp_path):
     reports = tmp_path / "reports"
     _run(reports, "20260101T000000Z-a", [("budget_floor", "vn", {"geo": "vn", "lang": "en"})],
-         scalars={"floor_pct": 3.0, "required_2030_bn_vnd": 123456.7})
+         scalars={"floor_pct": 3.0, "required_at_ramp_bn_vnd": 123456.7, "ramp_year": 2030})
     _run(reports, "20260102T000000Z-b", [("budget_floor", "vn", {"geo": "vn", "lang": "en", "floor_pct": 2.0})],
          overrides={"floor_pct": 2.0})
     _run(reports, "20260103T000000Z-c", [("budget_floor", "vn", {"geo": "vn", "lang": "vi"})])
@@ -105,7 +105,7 @@ def test_headline_numbers_say_when_a_starting_share_is_assumed(tmp_path):
 def test_geography_sections_are_headed_by_name_with_the_cli_id(tmp_path):
     reports = tmp_path / "reports"
     _run(reports, "20260101T000000Z-a", [("budget_floor", "vn", {"geo": "vn", "lang": "en"})],
-         scalars={"floor_pct": 3.0, "required_2030_bn_vnd": 123456.7})
+         scalars={"floor_pct": 3.0, "required_at_ramp_bn_vnd": 123456.7, "ramp_year": 2030})
     manifests, incomplete = report.read_manifests(reports)
     page = report.render_index(manifests, incomplete, report.latest_reports(manifests), "now", reports)
     assert '<h2>Vietnam <small class="muted">(--geo vn)</small></h2>' in page

@@ -15,7 +15,8 @@ import pytest
 
 from nq57lib import params
 from nq57lib.errors import ParameterError
-from nq57lib.params import ParamSpec, parse_override, parameters_cell, validate_parameters
+from nq57lib.param_spec import ParamSpec
+from nq57lib.params import parse_override, parameters_cell, validate_parameters
 from nq57lib.registry import SPECS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"

@@ -28,6 +28,8 @@ from nq57lib.params import Parameters  # noqa: E402
 from nq57lib.charts.chart_style import PALETTE  # noqa: E402
 from nq57lib.charts.scorecard_charts import plot_panel  # noqa: E402
 
+from notebook_steps import run_notebook_steps  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def pkg():
@@ -35,20 +37,15 @@ def pkg():
 
 
 class Scorecard:
-    """The scorecard's steps called in order, as the notebook calls them (tests only)."""
+    """The scorecard's own step cells in order (``notebook_steps``), and its summary (tests only)."""
 
     def __init__(self, pkg, geo: str, lang: str):
         P = Parameters("scorecard", {"geo": geo, "lang": lang, "output_dir": ""})
+        steps = run_notebook_steps(P, pkg)
         self.pkg, self.geo, self.lang = pkg, P.geo, P.lang
-        self.selection = target_assessment.select_targets(pkg, P.geo)
-        self.as_of = data.as_of_year(pkg)
-        latest = target_assessment.latest_values(pkg, self.selection, P.lang)
-        paced = target_assessment.required_paces(pkg, latest, self.as_of, P.lang)
-        self.assessed = target_assessment.assess_targets(pkg, paced, self.as_of, P.lang)
-        self.verdicts = target_verdicts.verdict_table(pkg, self.assessed, self.as_of, P.lang)
-        self.panels = sc.cross_province_panels(pkg, P.geo, P.lang)
+        self.selection, self.as_of, self.assessed = steps["targets"], steps["as_of"], steps["assessed"]
+        self.verdicts, self.panels, self.results = steps["verdicts"], steps["panels"], steps["results"]
         self.summary = sc.summary(pkg, P.geo, self.verdicts, self.panels, self.as_of, P.lang)
-        self.results = sc.results(pkg, P.geo, self.assessed, self.verdicts, self.panels, self.as_of, P.lang)
         self.tables, self.scalars = self.results.tables, self.results.scalars
         self.below_charts = sc.panel_summary(pkg, P.geo, self.panels, P.lang)
         self.narrative = [*self.summary.paragraphs, *self.below_charts.data.split("\n\n")]

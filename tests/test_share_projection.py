@@ -7,6 +7,7 @@ Vĩnh Phúc targets).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
 
@@ -222,8 +223,9 @@ def test_project_table_and_assumptions():
     scenarios = [pj.Scenario("fast", "cagr", {"growth_pct": 10}, "test"), pj.Scenario("pp", "pp", {"pp_per_year": 1})]
     result = pj.project(VINH_PHUC, scenarios, 2030)
     table = result.table
-    assert list(table.columns) == ["scenario", "scenario_vi", "method", "year", "share_pct", "share_lo_pct",
-                                   "share_hi_pct", "kind"]
+    assert list(table.columns) == ["scenario_id", "scenario", "scenario_vi", "method", "year", "share_pct",
+                                   "share_lo_pct", "share_hi_pct", "kind"]
+    assert list(dict.fromkeys(table["scenario_id"])) == ["fast", "pp"]  # no id given: the scenario's name
     fast = table[table["scenario"] == "fast"].set_index("year")
     assert fast.loc[2022, "kind"] == "observed" and fast.loc[2023, "kind"] == "projected"
     assert fast.loc[2030, "share_pct"] == pytest.approx(22.87 * 1.1 ** 8)
@@ -586,3 +588,13 @@ def test_bad_relative_scenario_is_rejected_before_projecting(points, match):
     scenario = pj.Scenario("r", "relative", {"proxy_points": points, "proxy_label": "nation"})
     with pytest.raises(ParameterError, match=match):
         pj.project(VINH_PHUC, [scenario], 2030)
+
+
+def test_a_scenario_is_identified_by_its_id_and_a_copy_needs_its_own():
+    """Ids, not words, identify scenarios (issue 25): a copy under another name keeps the id until given its own."""
+    s = pj.Scenario("fast", "cagr", {"growth_pct": 10}, "test", id="x")
+    copy = dataclasses.replace(s, name="faster")
+    with pytest.raises(ParameterError, match="two scenarios have the id 'x'"):
+        pj.project(VINH_PHUC, [s, copy], 2030)
+    table = pj.project(VINH_PHUC, [s, dataclasses.replace(copy, id="y")], 2030).table
+    assert list(dict.fromkeys(zip(table["scenario_id"], table["scenario"]))) == [("x", "fast"), ("y", "faster")]

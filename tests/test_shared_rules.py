@@ -16,7 +16,7 @@ from nq57lib import share_projection
 from nq57lib.formatting import fmt_pct
 from nq57lib.params import Parameters
 from nq57lib.provenance import ASSUMED, DERIVED
-from nq57lib.registry import DEFAULT_DEFLATOR_PCT
+from nq57lib.config import DEFAULT_DEFLATOR_PCT
 
 from test_budget_floor import params, run_steps
 from test_digital_economy import build
