@@ -443,10 +443,12 @@ def test_results_are_saved(reports, tmp_path):
 
 # ------------------------------------------------------------------ bad parameters
 
+NO_GRDP = "<an old province without GRDP in the data>"
+
 @pytest.mark.parametrize("changes, name, fragment", [
     ({"geo": "ha-noi"}, "base_expenditure_bn_vnd", "set base_expenditure_bn_vnd"),
     ({"geo": "phu-tho"}, "base_expenditure_bn_vnd", "no budget expenditure for phu-tho"),
-    ({"geo": "an-giang"}, "geo", "no GRDP"),
+    ({"geo": NO_GRDP}, "geo", "no GRDP"),
     ({"geo": "vinh-phuk"}, "geo", "did you mean"),
     ({"floor_pct": 0.15}, "floor_pct", "fraction"),
     ({"end_year": 2025}, "end_year", "after start_year"),
@@ -455,6 +457,9 @@ def test_results_are_saved(reports, tmp_path):
     ({"deflator_pct": -100.0}, "deflator_pct", "> -100"),
 ])
 def test_bad_parameters_name_the_parameter(pkg, changes, name, fragment):
+    if changes.get("geo") == NO_GRDP:  # a geography the shipped data hold no GRDP for (data updates move it)
+        observed = set(pkg.observations.loc[pkg.observations["indicator_id"] == "grdp_current_bn_vnd", "geo_id"])
+        changes = {"geo": next(g for g in data.units(pkg, "63") if g not in observed and g != "vinh-phuc")}
     with pytest.raises(ParameterError) as caught:
         run_steps(params(**changes), pkg)
     assert caught.value.name == name
