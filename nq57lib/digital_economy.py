@@ -1460,6 +1460,8 @@ def _range_text(ranges: pd.DataFrame | None, target_id: str, fan: str, lang: str
     if hit.empty:
         return ""
     r = hit.iloc[0]
+    if r["p_low_text"] == r["p_high_text"]:
+        return t("digital_economy.narrative.p_range_same", lang, p=_p_text(r["p_low_text"], lang), n=int(r["n_priors"]))
     return t("digital_economy.narrative.p_range", lang, low=_p_text(r["p_low_text"], lang),
              high=_p_text(r["p_high_text"], lang),
              n=int(r["n_priors"]))
