@@ -1582,7 +1582,7 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         if lang == "vi":  # decimal commas
             out = out.assign(observed_paces=out["observed_paces"].str.replace(".", ",", regex=False))
         out = out[["target", "concept", "compared_on", "needed_growth_pct", "observed_paces", "recent_pace_pct",
-                   "damped_pace_pct", "pace_series"]]
+                   "damped_pace_pct"]]  # the series' name (English) stays in the results file
     elif name == "probability_range":
         prior = lambda text: ", ".join(t("digital_economy.view.prior_" + p.replace(" ", "_"), lang)  # noqa: E731
                                        for p in str(text).split(", "))
