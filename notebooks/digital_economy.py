@@ -169,6 +169,8 @@ display(heading(report, "paths"))
 display(digital_economy.view(report, "required_paths"))
 display(digital_economy.view(report, "attainment"))
 display(digital_economy.view(report, "probabilities"))
+display(digital_economy.view(report, "pace_gap"))
+display(digital_economy.view(report, "probability_range"))
 display(digital_economy.view(report, "targets_due"))
 display(digital_economy.view(report, "assessment"))
 
@@ -176,6 +178,8 @@ display(digital_economy.view(report, "assessment"))
 show(report.figure("tornado"))
 display(digital_economy.view(report, "sensitivity"))
 display(digital_economy.view(report, "backtest"))
+display(digital_economy.view(report, "coverage"))
+display(digital_economy.view(report, "validation"))
 
 # %%
 display(heading(report, "data"))

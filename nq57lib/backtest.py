@@ -19,8 +19,9 @@ Methods (each as the report's scenarios fit it, :mod:`nq57lib.share_projection`)
 Band coverage is the share of held-out points inside the 25-75 % (50 %) and 5-95 % (90 %) bands. With
 fewer than ``BAND_JUDGE_MIN_POINTS`` held-out points a coverage figure cannot tell a good band from a bad
 one (the binomial error of a 50 % coverage over n points is 50 / sqrt(n) %); the ``band_note`` column
-says so and nothing is tuned. The back-test uses the data as they are now (latest vintage of each year),
-not the vintages available at each origin.
+says so and nothing is tuned. This back-test uses the data as they are now (latest vintage of each year),
+not the vintages available at each origin: it compares the methods. Whether the Monte Carlo earns a probability
+is decided on the data as first published, by :mod:`nq57lib.model_validation`.
 """
 
 from __future__ import annotations

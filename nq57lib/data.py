@@ -26,6 +26,7 @@ import dataclasses
 import functools
 import io
 import json
+import math
 import os
 import re
 import unicodedata
@@ -1124,7 +1125,7 @@ def _ranked(pkg: DataPackage, statuses: Sequence[str] | None) -> _Ranked:
         best["n_candidates"] = ranked.groupby(_competition(ranked))["rank"].transform("size")[winner].astype("Int64")
         best["published"] = best["released"]
         brk = best["indicator_id"].map(pkg.indicators.set_index("indicator_id")["series_break_year"]).astype(float)
-        best["segment"] = np.where(brk.isna(), 0, best["year"] >= brk).astype(int)
+        best["segment"] = np.where(brk.isna(), 0, best["year"] >= brk).astype(int) + method_break_segments(pkg, best)
         best["value"] = best["value"].astype(float)
         best = best.reset_index(drop=True)
         ranking.by_statuses[key] = _Ranked(ranked, ranked.groupby(["geo_id", "indicator_id"], sort=False).indices,
@@ -1166,6 +1167,90 @@ def _rule_keys(frame: pd.DataFrame) -> pd.DataFrame:
     out["_tier"] = out["tier"].map({t: i for i, t in enumerate(TIER_ORDER)}).fillna(len(TIER_ORDER))
     out["_status"] = out["status"].map({st: i for i, st in enumerate(STATUS_ORDER)})
     return out
+
+
+METHOD_BREAK_NOTE = "Method break:"  # a note starting so flags a figure as (likely) on another method
+
+
+def method_breaks(pkg: DataPackage) -> pd.DataFrame:
+    """The observations flagged as a (likely) method break: geo_id, indicator_id, concept, year, note.
+
+    A figure whose ``note`` starts with ``Method break:`` (then why) is on another method than the later
+    figures of its series (one geography, indicator and concept): a new segment starts after its year, so no
+    trend is fitted across it (``series``' ``segment``). It stays in the data and in its segment; it is not
+    corrected. E.g. the ministry's 2021 national share (11.91 %), below the statistics office's narrower 12.87 %.
+    """
+    obs = pkg.observations
+    flagged = obs[obs["note"].fillna("").astype(str).str.startswith(METHOD_BREAK_NOTE)]
+    return flagged[["geo_id", "indicator_id", "concept", "year", "note"]].drop_duplicates(
+        ["geo_id", "indicator_id", "concept", "year"]).reset_index(drop=True)
+
+
+def method_break_segments(pkg: DataPackage, rows: pd.DataFrame) -> np.ndarray:
+    """Per row of ``rows`` (geo_id, indicator_id, concept, year): how many flagged method breaks of its series
+    lie before its year (:func:`method_breaks`), added to the indicator's series-break segment."""
+    out = np.zeros(len(rows), dtype=int)
+    for brk in method_breaks(pkg).itertuples():
+        out += ((rows["geo_id"] == brk.geo_id) & (rows["indicator_id"] == brk.indicator_id)
+                & (rows["concept"] == brk.concept) & (rows["year"] > brk.year)).to_numpy(dtype=int)
+    return out
+
+
+def releases(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str) -> pd.DataFrame:
+    """Every dated release of one series (a geography, indicator and concept; outcomes, not plans; point
+    values, not bounds), with provenance and ``release_date`` (the observation's ``published``, else its
+    source's, a date of lower precision at the start of its period). An undated figure cannot be placed in
+    time and is left out. The vintages the back-test reads (:func:`real_time_series`, :func:`first_releases`);
+    :func:`series` keeps choosing the best observation of today."""
+    geo_id = resolve_geo(geo_id, pkg)
+    frame = observations_for(pkg, geo_id, indicator_id)
+    frame = frame[(frame["concept"] == concept) & (frame["status"] != "plan")
+                  & frame["comparator"].fillna("").astype(str).eq("")]
+    frame = frame.assign(release_date=frame["released"].fillna("").astype(str).map(_period_start))
+    return frame[frame["release_date"] != ""].reset_index(drop=True)
+
+
+def real_time_series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str, as_of: str) -> pd.DataFrame:
+    """The series as it could be read on the date ``as_of`` ('YYYY-MM-DD'): the best observation per year
+    (the rule of :func:`series`) among the releases published on or before that date. Columns: year, value,
+    status, source_id, release_date, segment (method breaks flagged in the data, indicator breaks)."""
+    frame = releases(pkg, geo_id, indicator_id, concept)
+    frame = frame[frame["release_date"] <= str(as_of)]
+    columns = ["year", "value", "status", "source_id", "release_date", "segment"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    ranked = rank_observations(frame.assign(_order=np.arange(len(frame))))
+    best = frame.iloc[ranked.loc[ranked["rank"] == 1, "_order"].to_numpy()].sort_values("year")
+    brk = pkg.indicator(indicator_id)["series_break_year"]
+    best = best.assign(segment=(0 if pd.isna(brk) else (best["year"] >= int(brk)).astype(int))
+                       + method_break_segments(pkg, best), value=best["value"].astype(float))
+    return best[columns].reset_index(drop=True)
+
+
+def first_releases(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str) -> pd.DataFrame:
+    """Per year, the value as first published and the value today: year, first_value, first_release_date,
+    first_status, first_source_id, current_value, current_source_id, revision (current - first, in the
+    indicator's unit), n_releases (distinct release dates). "First published" is the earliest dated release
+    (the best of that date's releases by the rule); "today" is :func:`series`."""
+    frame = releases(pkg, geo_id, indicator_id, concept)
+    columns = ["year", "first_value", "first_release_date", "first_status", "first_source_id", "current_value",
+               "current_source_id", "revision", "n_releases"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    current = series(pkg, geo_id, indicator_id, concept=concept).set_index("year")
+    rows = []
+    for year, group in frame.groupby("year", sort=True):
+        first_date = group["release_date"].min()
+        first = real_time_series(pkg, geo_id, indicator_id, concept, first_date)
+        first = first[first["year"] == year].iloc[0]
+        now = current.loc[year] if year in current.index else None
+        rows.append({"year": int(year), "first_value": float(first["value"]), "first_release_date": first_date,
+                     "first_status": first["status"], "first_source_id": first["source_id"],
+                     "current_value": math.nan if now is None else float(now["value"]),
+                     "current_source_id": "" if now is None else now["source_id"],
+                     "revision": math.nan if now is None else float(now["value"]) - float(first["value"]),
+                     "n_releases": int(group["release_date"].nunique())})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _period_start(date: str) -> str:
@@ -1228,7 +1313,8 @@ def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None
     n_candidates, chosen_by (the step that chose the row, or "only candidate"), segment.
     ``comparator`` is empty for a point value and '>', '>=', '<' or '<=' when the only figure is a
     bound: never treat such a row as a point value. ``segment`` increases at each known series
-    break (indicator ``series_break_year``): fit no trend across segments.
+    break (indicator ``series_break_year``, or after a figure flagged as a likely method break of its series,
+    :func:`method_breaks`): fit no trend across segments.
     """
     geo_id = resolve_geo(geo_id, pkg)
     check_indicator(pkg, indicator_id)

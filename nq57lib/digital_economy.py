@@ -42,9 +42,14 @@ Choices, each stated in the report:
   (``data.as_of_year``). A target whose year is before it has passed
   (``share_projection.target_has_passed``, the scorecard's rule too): it is not projected and reads
   "target year passed" with the latest value (and met / not met where the target year itself is observed).
-- **Probabilities only where the data support them**: with fewer than 3 own observations on a
-  definition (``monte_carlo.MIN_OBS_FOR_PROBABILITY``) there is no probability; the headline gives
-  the pace each target needs and the range of years in which the scenarios reach it instead.
+- **Probabilities only from a model that earned them** (:mod:`nq57lib.model_validation`): with fewer than 3 own
+  observations on a definition (``monte_carlo.MIN_OBS_FOR_PROBABILITY``) there is no probability, and with 3 or
+  more a probability is printed only where the Monte Carlo set-up was back-tested on the data as first published
+  (at least 5 held-out points, 90 % band coverage consistent with 90 %). Otherwise the report gives the pace-gap
+  table (pace needed, paces observed, damped pace) and P as a range across stated priors, labelled as not
+  validated; no fan is drawn and ``bands.csv`` is empty with its reason.
+- **Paths may slow**: each path draws its own damping of the pace (``model_validation.damping_prior``), so every
+  horizon (2030, 2045) has its own spread from one model, not a pace averaged to the first target.
 - **One ceiling** (``ceiling``, :mod:`nq57lib.ceilings`): the geography's own sector bound (100 -
   agriculture - taxes on products), a merged unit's old provinces' GRDP-weighted bounds, else 70 % as a
   labelled fallback; ``ceiling_pct`` > 0 sets it. The notebook passes the one value to every step that caps a
@@ -63,8 +68,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import (backtest, bounds, ceilings, data, grdp_growth, monte_carlo, outlook_sensitivity, progress_assessment,
-               share_projection, target_verdicts)
+from . import (backtest, bounds, ceilings, data, grdp_growth, model_validation, monte_carlo, outlook_sensitivity,
+               progress_assessment, share_projection, target_verdicts)
 from .config import NATION
 from .errors import ParameterError, check_number
 from .formatting import comparator_text, fmt_number, fmt_pct, format_number
@@ -354,6 +359,8 @@ class ShareInputs:
     national: pd.DataFrame
     nso_first_published: str
     base_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # an imputed base's range
+    # the geography's own series as published at each release, per definition (the real-time back-test)
+    vintages: dict[str, model_validation.Vintages] = field(default_factory=dict)
 
     @property
     def history(self) -> pd.DataFrame:
@@ -396,7 +403,9 @@ def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str
                        national=_national_position(pkg) if geo != NATION else pd.DataFrame(),
                        nso_first_published=first,
                        base_ranges={c: histories[c].attrs["base_range"] for c in order
-                                    if "base_range" in histories[c].attrs})
+                                    if "base_range" in histories[c].attrs},
+                       vintages={c: model_validation.read_vintages(pkg, geo, INDICATOR, c) for c in order
+                                 if n_own[c] >= model_validation.REALTIME_MIN_TRAIN})
 
 
 # --------------------------------------------------------------------------------------------
@@ -809,11 +818,17 @@ class Simulation:
 
     One fan per definition (``fan`` = the concept) plus a pooled one over both definitions' paces
     (``fan`` = 'pooled', on the first definition's base), so parameter and definition uncertainty stay
-    apart.
+    apart. ``coverage``: per definition, the gate's reading of the real-time back-test
+    (:class:`model_validation.Coverage`); ``points``: that back-test's held-out points; ``ranges``: P across
+    stated priors where a probability is withheld (not a validated probability).
     """
 
     result: monte_carlo.SimulationResult | None
     note: dict[str, str]
+    coverage: dict[str, model_validation.Coverage] = field(default_factory=dict)
+    points: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=model_validation.POINT_COLUMNS))
+    ranges: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["target_id", "fan", "p_low", "p_high", "p_low_text", "p_high_text", "n_priors", "priors"]))
 
     @property
     def p_meet(self) -> pd.DataFrame:
@@ -823,69 +838,79 @@ class Simulation:
     def bands(self) -> pd.DataFrame:
         return self.result.bands if self.result is not None else pd.DataFrame()
 
+    def earned(self, fan: str) -> bool:
+        """Whether the fan's model earned a probability (the pooled fan: every definition's)."""
+        if fan == POOLED_FAN:
+            return bool(self.coverage) and all(c.earned for c in self.coverage.values())
+        cov = self.coverage.get(fan)
+        return cov is not None and cov.earned
+
+    def coverage_table(self) -> pd.DataFrame:
+        return pd.DataFrame([c.row() for c in self.coverage.values()],
+                            columns=["concept", "n", "inside", "coverage_pct", "wilson_low_pct", "wilson_high_pct",
+                                     "p_value", "earned", "reason", "min_points"])
+
     def _repr_html_(self) -> str:
         return _frame_html(self.p_meet, self.note["en"])
 
 
-def slowing_pace_prior(cal: share_projection.Calibration, fit: share_projection.DampedFit | None,
-                       ahead: pd.DataFrame, horizon_year: int) -> dict | None:
-    """The Monte Carlo's pace on a definition whose growth is seen to slow (damped fit with damping < 1):
-    a documented prior spanning the constant pace and the damped pace, as the pooled fan spans the
-    definitions. Log mean = the mean of ln(1 + constant pace) and the damped path's mean log pace from the
-    fitted series' last observation to the first target year ahead (else ``horizon_year``); sd = the
-    parameter sd and half the gap between the two paces in quadrature, so +-1 sd reaches both. None when
-    the pace is not seen to slow (the constant pace stands, as in ``damped_pace``).
+NOT_VALIDATED = "not validated"  # the start of p_meet's reason where the gate withholds a probability
 
-    E.g. the nation on the ministry's measure (log growths 18.0, 14.6, 10.4 points): constant 15.39 % (14.35
-    log points), damped from 2024 (start 10.91 %, damping 0.77) to 2030: mean 4.58 points (4.69 %); log mean
-    9.46 points (9.91 % a year), sd sqrt(2.21^2 + 4.88^2) = 5.35 points (was 15.39 % +- 2.21).
-    """
-    if fit is None or fit.damping >= 1 or cal.trend_sd_pct is None:
-        return None
-    last_year = int(cal.pace_last_year)
-    year = int(ahead["year"].min()) if not ahead.empty else int(horizon_year)
-    k = max(1, year - last_year)
-    damped_log = math.log(share_projection.damped_path(1.0, fit.start_growth_pct, fit.damping, np.array([k]))[0]) / k
-    constant_log = math.log1p(cal.growth_pct / 100)
-    half_gap = abs(constant_log - damped_log) / 2
-    mean = (constant_log + damped_log) / 2
-    sd = math.sqrt((cal.trend_sd_pct / 100) ** 2 + half_gap ** 2) * 100
-    return {"growth_pct": math.expm1(mean) * 100, "trend_sd_pct": sd,
-            "basis": phrase("digital_economy.simulation.slowing_prior",
-                            note=cal.note_phrase if cal.note_phrase is not None else cal.note,
-                            damping=fit.damping, constant=cal.growth_pct,
-                            damped=math.expm1(damped_log) * 100, period=f"{last_year}-{year}")}
+
+def _gate(sim: monte_carlo.SimulationResult, simulation_coverage: dict, earned) -> monte_carlo.SimulationResult:
+    """The result with every probability of a fan whose model did not earn one withheld (p_meet NaN, no text,
+    ``reason`` 'not validated: <gate reason>'); the raw probabilities are not kept."""
+    p = sim.p_meet.copy()
+    for i, row in p.iterrows():
+        if row["p_meet_text"] and not earned(row["fan"]):
+            cov = simulation_coverage.get(row["fan"])
+            why = "pooled" if row["fan"] == POOLED_FAN else (cov.reason if cov is not None else "no_points")
+            p.loc[i, ["p_meet", "p_meet_text", "reason"]] = [math.nan, "", f"{NOT_VALIDATED}: {why}"]
+    return replace(sim, p_meet=p)
 
 
 def simulate(inputs: ShareInputs, calibrations: Calibrations, P, ceiling: ceilings.Ceiling | float) -> Simulation:
-    """Step 7: Monte Carlo fans of the share on each definition and pooled, and P(meet) where the data
-    support one (>= 3 own observations on the definition; otherwise ``p_meet`` is empty and ``reason``
-    says why)."""
-    rows, targets = [], []
+    """Step 7: Monte Carlo fans of the share on each definition and pooled, with each path's pace slowing by its
+    own damping draw (``model_validation.fan_input``), and P(meet) only where the data support one (>= 3 own
+    observations) and the model earned it (``model_validation``: its back-test on the data as first published).
+    Otherwise ``p_meet`` is empty with the reason, and ``ranges`` gives P across stated priors."""
+    rows, targets, fits = [], [], {}
+    cap_pct = ceilings.as_pct(ceiling)
     for concept, cal in calibrations.by_concept.items():
         if cal.trend_sd_pct is None or cal.shock_sd_pct is None:
             continue
-        row = monte_carlo.simulation_inputs(cal, inputs.geo_id, ceiling_pct=max(ceilings.as_pct(ceiling), min(
-            100.0, cal.base_share_pct + 1e-6)))
-        row.update(slowing_pace_prior(cal, calibrations.damped.get(concept), targets_ahead(inputs, concept),
-                                      P.horizon_year) or {})
-        row.update(fan=concept, n_obs=inputs.n_own[concept],
-                   base_sd_pct=ASSUMED_BASE_SD_PCT if inputs.is_assumed(concept) else 0.0)
-        rows.append(row)
+        fits[concept] = calibrations.damped.get(concept)
+        rows.append(model_validation.fan_input(
+            cal, fits[concept], inputs.geo_id, cap_pct, fan=concept, n_obs=inputs.n_own[concept],
+            base_sd_pct=ASSUMED_BASE_SD_PCT if inputs.is_assumed(concept) else 0.0))
         targets.append(targets_ahead(inputs, concept))
     if not rows:
         return Simulation(None, {lang: t("digital_economy.simulation.not_run", lang) for lang in LANGS})
+    points = [model_validation.realtime_points(inputs.vintages[c], inputs.geo_id, cap_pct, seed=P.seed)
+              for c in inputs.concepts if c in inputs.vintages]
+    points = pd.concat(points, ignore_index=True) if points else pd.DataFrame(columns=model_validation.POINT_COLUMNS)
+    coverage = {r["fan"]: model_validation.coverage(points[points["concept"] == r["fan"]], r["fan"]) for r in rows}
+    own_rows = list(rows)
     if len(rows) > 1:
-        rows.append(monte_carlo.pooled_input(rows, fan=POOLED_FAN))
+        pooled = monte_carlo.pooled_input(rows, fan=POOLED_FAN)
+        pooled["damping_low"] = min(r["damping_low"] for r in rows)
+        rows.append(pooled)
     ceiling = rows[0]["ceiling_pct"]
     # The engine scores every target on every fan of the geography: the targets ahead of every base year.
     ahead = pd.concat(targets, ignore_index=True).drop_duplicates("target_id")
     ahead = ahead[ahead["year"] > max(int(r["base_year"]) for r in rows)]
     sim = monte_carlo.simulate(rows, P.horizon_year, n_paths=P.n_paths, seed=P.seed,
                                targets=ahead if not ahead.empty else None)
-    return Simulation(sim, {lang: t("digital_economy.simulation.ran", lang, n=format_number(P.n_paths, lang, 0),
-                                    seed=P.seed, ceiling=format_number(ceiling, lang))
-                            for lang in LANGS})
+    out = Simulation(sim, {lang: t("digital_economy.simulation.ran", lang, n=format_number(P.n_paths, lang, 0),
+                                   seed=P.seed, ceiling=format_number(ceiling, lang))
+                           for lang in LANGS}, coverage=coverage, points=points)
+    withheld = [r for r in own_rows if not out.earned(r["fan"])
+                and (r.get("n_obs") or 0) >= monte_carlo.MIN_OBS_FOR_PROBABILITY]
+    if withheld and not ahead.empty:
+        out.ranges = model_validation.probability_range(withheld, fits, P.horizon_year, ahead, n_paths=P.n_paths,
+                                                        seed=P.seed)
+    out.result = _gate(sim, coverage, out.earned)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -963,7 +988,8 @@ def backtest_table(inputs: ShareInputs, P, ceiling: ceilings.Ceiling | float) ->
     (errors in pp per method and horizon, Monte Carlo band coverage; ``nq57lib.backtest``)."""
     frames = []
     for concept in inputs.concepts:
-        if inputs.n_own[concept] >= backtest.BACKTEST_MIN_OBS:
+        own = inputs.histories[concept]
+        if inputs.n_own[concept] and len(own[own["segment"] == own["segment"].max()]) >= backtest.BACKTEST_MIN_OBS:
             frames.append(backtest.backtest(inputs.histories[concept][HISTORY_COLUMNS], concept=concept,
                                             ceiling_pct=ceilings.as_pct(ceiling), seed=P.seed).assign(concept=concept))
     if not frames:
@@ -974,14 +1000,55 @@ def backtest_table(inputs: ShareInputs, P, ceiling: ceilings.Ceiling | float) ->
 
 def simulation_pace(inputs: ShareInputs, calibrations: Calibrations, concept: str, horizon_year: int
                     ) -> tuple[float, float | None]:
-    """The pace the Monte Carlo draws on ``concept`` (:func:`simulate`): its log mean as % a year and its sd in
-    log points x100 -- the slowing-pace prior where the series' growth is seen to slow
-    (:func:`slowing_pace_prior`), else the calibrated pace and its parameter sd (None when it has none)."""
+    """The pace the Monte Carlo centres on for ``concept`` (:func:`simulate`), as a constant % a year, and its sd
+    in log points x100 (the calibrated pace's parameter sd, None when it has none). Each path starts at the
+    calibrated pace and slows by its damping draw (``model_validation.damping_prior``); the centre is the mean
+    yearly pace of the path at the calibrated pace and the middle of the damping prior, from the base year to the
+    first target ahead (else ``horizon_year``): a tornado's neutral outlook, not the simulation's spread."""
     cal = calibrations.by_concept[concept]
-    prior = slowing_pace_prior(cal, calibrations.damped.get(concept), targets_ahead(inputs, concept), horizon_year)
-    if prior is not None:
-        return prior["growth_pct"], prior["trend_sd_pct"]
-    return cal.growth_pct, cal.trend_sd_pct
+    low, high = model_validation.damping_prior(calibrations.damped.get(concept))
+    ahead = targets_ahead(inputs, concept)
+    year = int(ahead["year"].min()) if not ahead.empty else int(horizon_year)
+    k = max(1, year - int(cal.base_year))
+    phi = (low + high) / 2
+    mu = math.log1p(cal.growth_pct / 100)
+    total = mu * (k if phi >= 1 else (1 - phi ** k) / (1 - phi))
+    return math.expm1(total / k) * 100, cal.trend_sd_pct
+
+
+PACE_GAP_COLUMNS = ["target_id", "concept", "compared_on", "target_year", "needed_growth_pct", "observed_paces",
+                    "latest_growth_pct", "recent_pace_pct", "damped_pace_pct", "pace_series"]
+
+
+def pace_gap(inputs: ShareInputs, calibrations: Calibrations, required: pd.DataFrame) -> pd.DataFrame:
+    """The pace-gap table (what the report gives where no model earned a probability): per target ahead and
+    definition, the pace needed (% a year from the base), the paces observed in the last years (each year-on-year
+    growth of the calibration's series, latest segment, the last three), the mean pace of that segment (the
+    calibrated pace) and the damped pace (the fitted damped path's mean yearly pace from the base to the target
+    year; empty where fewer than 3 observations show no slowing or speeding). ``pace_series`` names the series."""
+    rows = []
+    if required is None or required.empty:
+        return pd.DataFrame(columns=PACE_GAP_COLUMNS)
+    for r in required.drop_duplicates(["target_id", "concept"]).to_dict("records"):
+        cal = calibrations.by_concept.get(r["concept"])
+        if cal is None:
+            continue
+        own = cal.source != "proxy"
+        series = (inputs.histories if own else inputs.proxy_histories).get(r["concept"])
+        if series is None or series.empty:
+            growths = []
+        else:
+            latest = series[series["segment"] == series["segment"].max()] if "segment" in series else series
+            growths = model_validation.yearly_growths(latest)[-3:]
+        fit = calibrations.damped.get(r["concept"])
+        rows.append({"target_id": r["target_id"], "concept": r["concept"], "compared_on": bool(r["compared_on"]),
+                     "target_year": int(r["target_year"]), "needed_growth_pct": float(r["required_growth_pct"]),
+                     "observed_paces": "; ".join(f"{a}-{b}: {g:.1f}" for a, b, g in growths),
+                     "latest_growth_pct": growths[-1][2] if growths else math.nan,
+                     "recent_pace_pct": float(cal.growth_pct),
+                     "damped_pace_pct": model_validation.damped_mean_pace(fit, int(cal.base_year), int(r["target_year"])),
+                     "pace_series": cal.pace_label})
+    return pd.DataFrame(rows, columns=PACE_GAP_COLUMNS)
 
 
 NEUTRAL_CENTRE = "simulation central pace"
@@ -1125,6 +1192,9 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
         "attainment": attained, "assessment": assessment, "targets_due": passed,
         "bands": fans_with_probability(simulation),
         "probabilities": simulation.p_meet, "national": inputs.national, "backtest": backtested,
+        "validation": simulation.points, "coverage": simulation.coverage_table(),
+        "pace_gap": pace_gap(inputs, calibrations, required), "probability_range": simulation.ranges,
+        "method_breaks": method_breaks_table(pkg, inputs),
         "sensitivity": tornado, "verdicts": verdicts,
     }
     report.scalars = {
@@ -1135,8 +1205,7 @@ def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: 
         "nominal_grdp_growth_pct": grdp.nominal_pct, "ceiling_pct": cap.value_pct,
         "ceiling_kind": cap.kind, "n_paths": P.n_paths,
         "seed": P.seed, "simulation_note": simulation.note["en"],
-        "bands_note": "" if not fans_with_probability(simulation).empty else
-        "no band: the data support no probability on any definition (fewer than 3 own observations)",
+        "bands_note": bands_note(simulation),
     }
     report.assumptions = assumptions
     report.sources = sources_frame(pkg, cited)
@@ -1186,6 +1255,40 @@ def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, 
         notes.append(t("charts.digital_economy.mc_note", lang).format(n=simulation.result.n_paths,
                                                                       seed=simulation.result.seed))
     return plot_share_outlooks(panels, geo_id=inputs.geo_id, lang=lang, title=report.title, footnotes=notes)
+
+
+def bands_note(simulation: Simulation) -> str:
+    """Why ``bands.csv`` is empty ('' when a fan is saved): no simulation or too few own observations, or no
+    model earned a probability in its back-test on the data as first published (the points each had)."""
+    if not fans_with_probability(simulation).empty:
+        return ""
+    probs = simulation.p_meet
+    if simulation.result is None or probs.empty or not probs["reason"].astype(str).str.startswith(NOT_VALIDATED).any():
+        return "no band: the data support no probability on any definition (fewer than 3 own observations)"
+    points = ", ".join(f"{c}: {cov.inside} of {cov.n} inside the 90 % band" for c, cov in simulation.coverage.items())
+    return (f"no band: no model earned a probability (back-test on the data as first published needs >= "
+            f"{model_validation.MIN_HELD_OUT_POINTS} held-out points and a 90 % band coverage consistent with 90 %; "
+            f"{points})")
+
+
+def method_breaks_table(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
+    """The likely method breaks flagged in the data on the series this report reads (the geography's and the
+    nation's, each definition): geo_id, concept, year, value, note."""
+    breaks = data.method_breaks(pkg)
+    breaks = breaks[(breaks["indicator_id"] == INDICATOR) & breaks["geo_id"].isin({inputs.geo_id, NATION})]
+    rows = []
+    for b in breaks.itertuples():
+        s = data.series(pkg, b.geo_id, INDICATOR, concept=b.concept)
+        hit = s[s["year"] == b.year]
+        other = [c for c in CONCEPTS if c != b.concept][0]
+        o = data.series(pkg, b.geo_id, INDICATOR, concept=other)
+        o = o[o["year"] == b.year]
+        rows.append({"geo_id": b.geo_id, "name": data.geo_name(pkg, b.geo_id, inputs.lang), "concept": b.concept,
+                     "year": int(b.year),
+                     "value": float(hit["value"].iloc[0]) if not hit.empty else math.nan, "other_concept": other,
+                     "other_value": float(o["value"].iloc[0]) if not o.empty else math.nan, "note": b.note})
+    return pd.DataFrame(rows, columns=["geo_id", "name", "concept", "year", "value", "other_concept", "other_value",
+                                       "note"])
 
 
 def fans_with_probability(simulation: Simulation) -> pd.DataFrame:
@@ -1280,6 +1383,8 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
                 prob_text = ""
                 if not p.empty and p["p_meet_text"].iloc[0]:
                     prob_text = t(key + "probability", lang, p=p["p_meet_text"].iloc[0].replace(".", "," if lang == "vi" else "."))
+                else:
+                    prob_text = _range_text(tables.get("probability_range"), ids[0], concept, lang)
                 per.append(t(key + "target_on", lang, concept=concept_name[concept],
                              rule=t(key + "compared_on", lang) if bool(row["compared_on"]) else "",
                              growth=fmt_pct(row["required_growth_pct"], lang, 2),
@@ -1297,6 +1402,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
         if thin:
             out.append(t(key + "thin", lang, concepts=t(key + "and", lang).join(concept_name[c] for c in thin),
                          n=monte_carlo.MIN_OBS_FOR_PROBABILITY))
+    out += _validation_paragraphs(tables, lang, concept_name)
     passed = tables["targets_due"]
     if not passed.empty:
         words = _target_words(inputs.targets, lang)
@@ -1349,6 +1455,52 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
 # Reader views: the report's tables with human headers, targets in words, no ids
 # --------------------------------------------------------------------------------------------
 
+def _p_text(text: str, lang: str) -> str:
+    return str(text).replace(".", ",") if lang == "vi" else str(text)
+
+
+def _range_text(ranges: pd.DataFrame | None, target_id: str, fan: str, lang: str) -> str:
+    """'; not a validated probability: P 0.31-0.84 across 3 stated priors' where the table has the row, else ''."""
+    if ranges is None or ranges.empty:
+        return ""
+    hit = ranges[(ranges["target_id"] == target_id) & (ranges["fan"] == fan)]
+    if hit.empty:
+        return ""
+    r = hit.iloc[0]
+    if r["p_low_text"] == r["p_high_text"]:
+        return t("digital_economy.narrative.p_range_same", lang, p=_p_text(r["p_low_text"], lang), n=int(r["n_priors"]))
+    return t("digital_economy.narrative.p_range", lang, low=_p_text(r["p_low_text"], lang),
+             high=_p_text(r["p_high_text"], lang),
+             n=int(r["n_priors"]))
+
+
+def _validation_paragraphs(tables: dict, lang: str, concept_name: dict) -> list[str]:
+    """The likely method break (one sentence) and whether a probability was earned, from the report's tables."""
+    key = "digital_economy.narrative."
+    out = []
+    breaks = tables.get("method_breaks")
+    if breaks is not None and not breaks.empty:
+        for b in breaks.itertuples():
+            out.append(t(key + "method_break", lang, name=b.name, concept=concept_name[b.concept], year=int(b.year),
+                         value=fmt_pct(b.value, lang, 2), other=concept_name[b.other_concept],
+                         other_value=fmt_pct(b.other_value, lang, 2)))
+    cov = tables.get("coverage")
+    if cov is not None and not cov.empty:
+        parts = []
+        for r in cov.to_dict("records"):
+            if r["n"] == 0:
+                parts.append(t(key + "coverage_none", lang, concept=concept_name.get(r["concept"], r["concept"])))
+            else:
+                parts.append(t(key + "coverage_part", lang, concept=concept_name.get(r["concept"], r["concept"]),
+                               inside=int(r["inside"]), n=int(r["n"]), low=fmt_pct(r["wilson_low_pct"], lang, 0),
+                               high=fmt_pct(r["wilson_high_pct"], lang, 0),
+                               verdict=t(key + ("coverage_earned" if r["earned"] else
+                                                "coverage_" + str(r["reason"])), lang)))
+        out.append(t(key + "validation", lang, minimum=model_validation.MIN_HELD_OUT_POINTS,
+                     parts=" ".join(parts)))
+    return out
+
+
 def _target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
     """target_id -> "≥ 35.0 % by 2030" in ``lang`` (what a reader sees instead of the id); targets that
     would read the same (one level set by several documents) carry their instrument, so a reader can
@@ -1391,7 +1543,9 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
             out["scenario"] = out["scenario"].map(lambda s: names.get(s, s))
     elif name == "probabilities":
         out = frame.assign(target=frame["target_id"].map(words), concept=frame["fan"].map(concept))
-        out = out.assign(reason=[_probability_reason(r, lang) for r in frame["reason"]])
+        covered = {r["concept"]: r for r in tables["coverage"].to_dict("records")} if "coverage" in tables else {}
+        out = out.assign(reason=[_probability_reason(r, lang, covered.get(f)) for r, f in zip(frame["reason"],
+                                                                                            frame["fan"])])
         out = out[["target", "concept", "p_meet_text", "reason"]].drop_duplicates(subset=["target", "concept"])
     elif name == "targets_due":
         out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
@@ -1418,6 +1572,30 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
                                       for n, note in zip(frame["n_band"], frame["band_note"])])
         out = out[["concept", "method", "horizon_years", "n", "mean_error_pp", "mae_pp", "in_band50_pct",
                    "in_band90_pct", "band_note"]]
+    elif name == "validation":
+        yes = t("digital_economy.view.yes", lang)
+        out = frame.assign(concept=frame["concept"].map(concept),
+                           in_band90=frame["in_band90"].map(lambda v: yes if bool(v) else t("digital_economy.view.no", lang)))
+        out = out[["concept", "origin_release", "train", "year", "horizon_years", "predicted_pct", "band90_lo_pct",
+                   "band90_hi_pct", "first_published_pct", "first_release", "current_pct", "in_band90"]]
+    elif name == "coverage":
+        out = frame.assign(concept=frame["concept"].map(concept),
+                           earned=frame["earned"].map(lambda v: t("digital_economy.view.yes" if bool(v) else
+                                                                  "digital_economy.view.no", lang)))
+        out = out[["concept", "n", "inside", "coverage_pct", "wilson_low_pct", "wilson_high_pct", "p_value", "earned"]]
+    elif name == "pace_gap":
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),
+                           compared_on=frame["compared_on"].map(yes_no))
+        if lang == "vi":  # decimal commas
+            out = out.assign(observed_paces=out["observed_paces"].str.replace(".", ",", regex=False))
+        out = out[["target", "concept", "compared_on", "needed_growth_pct", "observed_paces", "recent_pace_pct",
+                   "damped_pace_pct"]]  # the series' name (English) stays in the results file
+    elif name == "probability_range":
+        prior = lambda text: ", ".join(t("digital_economy.view.prior_" + p.replace(" ", "_"), lang)  # noqa: E731
+                                       for p in str(text).split(", "))
+        out = frame.assign(target=frame["target_id"].map(words), concept=frame["fan"].map(concept),
+                           priors=frame["priors"].map(prior))
+        out = out[["target", "concept", "p_low_text", "p_high_text", "n_priors", "priors"]]
     elif name == "history":
         out = frame.assign(concept=frame["concept"].map(concept),
                            status=frame["status"].map(lambda s: t(f"digital_economy.status.{s}", lang)
@@ -1429,10 +1607,17 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
     return out
 
 
-def _probability_reason(reason: Any, lang: str) -> str:
-    """The Monte Carlo's English reason for withholding a probability, in ``lang`` (its count kept)."""
+def _probability_reason(reason: Any, lang: str, coverage: dict | None = None) -> str:
+    """The Monte Carlo's English reason for withholding a probability, in ``lang`` (its count kept); a probability
+    the gate withheld says how many held-out points the model had (``coverage``: the fan's coverage row)."""
     import re
 
+    if str(reason or "").startswith(NOT_VALIDATED):
+        why = str(reason).split(": ", 1)[-1]
+        if coverage is None or why == "pooled":
+            return t("digital_economy.view.not_validated_pooled", lang)
+        return t(f"digital_economy.view.not_validated_{why}", lang, n=int(coverage["n"]), inside=int(coverage["inside"]),
+                 minimum=model_validation.MIN_HELD_OUT_POINTS)
     match = re.match(r"(\d+) own observation", str(reason or ""))
     if not match:
         return "" if reason is None or (isinstance(reason, float) and math.isnan(reason)) else str(reason)
@@ -1524,6 +1709,8 @@ def _answer_paragraph(report: Report, verdicts: pd.DataFrame) -> str:
     probs = tables["probabilities"]
     shown = probs[probs["p_meet_text"].fillna("").astype(str) != ""] if not probs.empty else probs
     thin = verdicts["reason"].isin(["one_point", "few_points", "stale"]).any() if not verdicts.empty else False
+    gated = not probs.empty and probs["reason"].astype(str).str.startswith(NOT_VALIDATED).any()
     text.append(t(key + "probability", lang) if not shown.empty else
+                t(key + "not_validated", lang, minimum=model_validation.MIN_HELD_OUT_POINTS) if gated else
                 t(key + "thin", lang) if thin else t(key + "no_probability", lang))
     return " ".join(text)

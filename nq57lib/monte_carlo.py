@@ -1,7 +1,9 @@
 """Monte Carlo of the share indicator: how likely each target is met, given the calibrated pace and noise.
 
-Each geography's share follows a path whose trend growth is drawn once per path (``trend_sd_pct``) and
-whose yearly shocks are drawn per year (``shock_sd_pct``), from the base year of its calibration
+Each geography's share follows a path whose trend growth is drawn once per path (``trend_sd_pct``), may slow
+by a damping factor drawn per path (``damping_low`` to ``damping_high``: the pace of year k after the base is the
+path's pace times phi ** (k - 1)), and whose yearly shocks are drawn per year (``shock_sd_pct``), from the base
+year of its calibration
 (:mod:`nq57lib.share_projection`). The result gives quantile bands per year and, per target, the
 share of paths that meet it. Inputs are checked first; the memory guard rejects a run too large for
 the machine before any array is allocated.
@@ -173,6 +175,10 @@ def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
     frame["base_sd_pct"] = frame["base_sd_pct"].map(lambda v: 0.0 if is_missing(v) else v)
     if "n_obs" not in frame.columns:
         frame["n_obs"] = None
+    for column in ("damping_low", "damping_high"):
+        if column not in frame.columns:
+            frame[column] = 1.0
+        frame[column] = frame[column].map(lambda v: 1.0 if is_missing(v) else v)
     if "ceiling_pct" not in frame.columns:
         frame["ceiling_pct"] = 100.0
     frame["ceiling_pct"] = frame["ceiling_pct"].map(lambda v: 100.0 if is_missing(v) else v)
@@ -184,6 +190,8 @@ def _check_sim_inputs(inputs: Any) -> pd.DataFrame:
         check_number(f"{where}.trend_sd_pct", as_python_scalar(row["trend_sd_pct"]), low=0, high=100)
         check_number(f"{where}.shock_sd_pct", as_python_scalar(row["shock_sd_pct"]), low=0, high=100)
         check_number(f"{where}.base_sd_pct", as_python_scalar(row["base_sd_pct"]), low=0, high=100)
+        low = check_number(f"{where}.damping_low", as_python_scalar(row["damping_low"]), low=0, high=1)
+        check_number(f"{where}.damping_high", as_python_scalar(row["damping_high"]), low=low, high=1)
         if not is_missing(row["n_obs"]):
             check_int(f"{where}.n_obs", as_python_scalar(row["n_obs"]), low=0)
         ceiling = check_number(f"{where}.ceiling_pct", as_python_scalar(row["ceiling_pct"]), low=0, high=100)
@@ -208,9 +216,12 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     (error of the base value in log points x100, one draw B per path, shared by all years: an uncertain
     starting level), fan (rows are keyed by geo_id and fan: one fan per definition's pace, plus the
     pooled one of :func:`pooled_input`, so parameter and definition uncertainty stay apart; default
-    'main') and n_obs (own observations on the definition; with fewer than 3, p_meet is NaN and
-    ``reason`` says why). Three sources of uncertainty, each labelled: the pace (tau, per path), the
-    base value (beta, per path) and yearly shocks (sigma, per year).
+    'main'), n_obs (own observations on the definition; with fewer than 3, p_meet is NaN and
+    ``reason`` says why) and damping_low / damping_high (default 1: a constant pace). Four sources of
+    uncertainty, each labelled: the pace (tau, per path), its slowing (phi, per path, uniform between
+    damping_low and damping_high: year k after the base grows by ``pace * phi ** (k - 1)`` in log terms, so
+    the log share after t years moves by ``pace * (1 - phi ** t) / (1 - phi)``; each horizon gets its own
+    spread from the same draws), the base value (beta, per path) and yearly shocks (sigma, per year).
 
     Common random numbers: Z and E are drawn once and shared by all geographies (E indexed by calendar
     year). Each geography's distribution is exactly the one it would have alone, and its results are
@@ -247,8 +258,12 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     scale[scale == 0] = 1.0  # no uncertainty at all: W is 0 and the path is the constant-growth one
     steps = years[None, :] - base_years[:, None]  # (geos, years); negative before a geography's base year
 
-    shapes = list(zip(base_years.tolist(), (tau / scale).tolist(), (sigma / scale).tolist(),
-                      (beta / scale).tolist()))
+    damp_low = frame["damping_low"].to_numpy(dtype=float)
+    damp_high = frame["damping_high"].to_numpy(dtype=float)
+    damped = damp_low < 1.0
+    # A geography whose paths may slow has a path shape of its own (its W depends on its pace and damping).
+    shapes = [(*shape, ("damped", g) if damped[g] else None) for g, shape in enumerate(
+        zip(base_years.tolist(), (tau / scale).tolist(), (sigma / scale).tolist(), (beta / scale).tolist()))]
     distinct = list(dict.fromkeys(shapes))  # one cube slice per distinct path shape, in input order
     shape_of = np.array([distinct.index(shape) for shape in shapes])
     shape_base = np.array([shape[0] for shape in distinct])
@@ -276,6 +291,19 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
     if np.any(base_weight > 0):  # error of the base value: one draw per path, drawn after the others so
         base_draw = rng.standard_normal(paths, dtype=np.float32)  # runs without it keep their streams
         cube += base_weight[:, None, None] * base_draw[None, None, :]
+    if np.any(damped):  # slowing: one uniform draw per path, after the others, shared by the geographies
+        uniform = rng.random(paths, dtype=np.float32)
+        for g in np.nonzero(damped)[0]:  # float32 throughout, like the cube (memory guard)
+            s = shape_of[g]
+            phi = np.float32(damp_low[g]) + np.float32(damp_high[g] - damp_low[g]) * uniform
+            t_years = np.maximum(shape_steps[s], np.float32(0))[:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where(phi[None, :] < 1, (1 - phi[None, :] ** t_years) / (1 - phi[None, :]),
+                                  t_years)  # sum of phi ** (k - 1) over the years since the base
+            factor -= t_years
+            factor *= (np.float32(mu[g]) + np.float32(tau[g]) * pace_draw)[None, :] / np.float32(scale[g])
+            cube[s] += factor
+            del factor
 
     def to_share(g: int, year_index: Any, w: np.ndarray) -> np.ndarray:
         """Share of geography g from W values in the given year(s)."""
@@ -341,8 +369,10 @@ def simulate(inputs: Any, end_year: int, *, n_paths: int = 10_000, seed: int = 5
                                  ("growth_pct", "% per year", "mc_growth"),
                                  ("trend_sd_pct", "% per year (log points)", "mc_trend_sd"),
                                  ("shock_sd_pct", "% per year (log points)", "mc_shock_sd"),
+                                 ("damping_low", "phi", "mc_damping_low"),
+                                 ("damping_high", "phi", "mc_damping_high"),
                                  ("ceiling_pct", "%", "mc_ceiling")):
-            if key == "base_sd_pct" and not row[key]:
+            if (key == "base_sd_pct" and not row[key]) or (key.startswith("damping") and row["damping_low"] >= 1):
                 continue
             assumptions.append(Assumption(f"{prefix}: {key}", float(row[key]), unit, ASSUMED,
                                           phrase(_L + label), basis))

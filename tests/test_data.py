@@ -515,6 +515,7 @@ def _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses):
     best["published"] = best["released"]
     brk = pkg.indicator(indicator_id)["series_break_year"]
     best["segment"] = 0 if pd.isna(brk) else (best["year"] >= int(brk)).astype(int)
+    best["segment"] = best["segment"] + data.method_break_segments(pkg, best)  # a figure flagged 'Method break:'
     best["value"] = best["value"].astype(float)
     return best[data.SERIES_COLUMNS].reset_index(drop=True)
 

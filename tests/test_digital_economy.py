@@ -36,7 +36,8 @@ def test_vinh_phuc_starts_from_its_observed_ministry_share(pkg):
     assert r.scalars["concept"] == "ministry" and not r.scalars["base_is_assumed"]
     # one observation: the pace comes from the national series of the same definition, and says so
     assert r.scalars["calibration_source"] == "proxy"
-    expected = ((18.3 / 11.91) ** (1 / 3) - 1) * 100  # national ministry estimate 2021 -> 2024
+    # national ministry estimate 2022 -> 2024: its 2021 value is flagged as a likely method break (issue 22)
+    expected = ((18.3 / 14.26) ** (1 / 2) - 1) * 100
     assert r.scalars["current_trend_growth_pct"] == pytest.approx(expected)
 
 
@@ -205,12 +206,15 @@ def test_thin_data_gets_no_probability_but_the_pace_and_the_scenario_range(pkg):
 
 
 def test_nation_probabilities_have_the_precision_the_data_support(pkg):
-    prob = build(pkg, "vn").tables["probabilities"]
-    assert set(prob["fan"]) == {"ministry", "nso", "pooled"}
-    own = prob[prob["fan"] != "pooled"]
-    assert own["p_meet"].notna().all()
-    assert all(text.startswith(("> 0.", "< 0.")) or len(text) == 3 for text in own["p_meet_text"])
-    assert not any(text in ("1", "1.0", "0", "0.0") for text in prob["p_meet_text"])
+    # issue 22: the nation's probabilities are withheld (no model earned one on the data as first published); the
+    # range across stated priors that stands in is written with no more precision than the data support
+    r = build(pkg, "vn")
+    prob = r.tables["probabilities"]
+    assert set(prob["fan"]) == {"ministry", "nso", "pooled"} and prob["p_meet"].isna().all()
+    ranges = r.tables["probability_range"]
+    texts = [*ranges["p_low_text"], *ranges["p_high_text"]]
+    assert texts and all(text.startswith(("> 0.", "< 0.")) or len(text) == 3 for text in texts)
+    assert not any(text in ("1", "1.0", "0", "0.0") for text in texts)
 
 
 @pytest.mark.parametrize("geo", ["vinh-phuc", "vn", "phu-tho-2025"])
@@ -228,7 +232,8 @@ def test_no_path_above_its_ceiling(pkg, geo):
 
 def test_nation_backtest_and_none_for_thin_series(pkg):
     bt = build(pkg, "vn").tables["backtest"]
-    assert set(bt["concept"]) == {"nso", "ministry"}
+    # the ministry's series after its likely 2021 method break has 3 points, fewer than a back-test needs
+    assert set(bt["concept"]) == {"nso"}
     assert {"mae_pp", "mean_error_pp", "in_band50_pct", "in_band90_pct", "band_note"} <= set(bt.columns)
     assert build(pkg, "vinh-phuc").tables["backtest"].empty
 
@@ -292,7 +297,7 @@ def test_the_one_minute_answer_gives_the_pace_needed_against_the_paces_observed_
     v = _verdict(r, "vinh-phuc-de-share-2030")
     assert v["verdict"] == "cannot tell" and v["reason"] == "one_point"
     assert v["evidence"].startswith("one data point; latest 22.87 % (2022, ministry estimate")
-    assert "needs 5.5 % a year" in v["evidence"] and "Vietnam 15.4 % a year" in v["evidence"]
+    assert "needs 5.5 % a year" in v["evidence"] and "Vietnam 13.3 % a year" in v["evidence"]  # 2022-2024
     assert "Vietnam 2.1 % a year (statistics office measure" in v["evidence"]
     passed = _verdict(r, "vinh-phuc-de-share-2025")
     assert passed["verdict"] == "cannot tell" and passed["reason"] == "no_value_for_year"
@@ -337,10 +342,11 @@ def test_resolution_57_is_judged_on_its_definition_with_the_other_beside_it(pkg)
 
 
 def test_a_slowing_pace_widens_the_monte_carlo_pace_and_lowers_the_probability(pkg):
-    prob = build(pkg, "vn").tables["probabilities"].set_index(["target_id", "fan"])
-    # ministry log growth 18.0, 14.6, 10.4 points: the damped path is at 24 % in 2030, below 30 %
-    assert prob.loc[("vn-de-share-2030", "ministry"), "p_meet"] < 0.8
-    assert prob.loc[("vn-de-share-2030", "ministry"), "p_meet_text"] != "> 0.9"
+    ranges = build(pkg, "vn").tables["probability_range"].set_index(["target_id", "fan"])
+    # ministry 2022-2024 log growths 14.6, 10.4 points (damping 0.71): a slowing prior keeps P(>= 30 % by 2030)
+    # low, the constant pace high -- the range says how much the prior decides (no validated probability)
+    row = ranges.loc[("vn-de-share-2030", "ministry")]
+    assert row["p_low"] < 0.3 < 0.8 < row["p_high"] and row["n_priors"] == 3
 
 
 def test_the_tornado_is_centred_on_the_simulations_pace_and_says_so(pkg):
