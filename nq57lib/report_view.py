@@ -175,7 +175,7 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
     from . import data
 
     if name == "sources":  # titles and publishers in the report's language (data texts, issue 27)
-        return sources_table(data.texts_in(None, frame, report.lang), report.lang)
+        return sources_table(frame, report.lang)
     if name in EMPTY_WITHOUT and EMPTY_WITHOUT[name] in frame.columns and frame[EMPTY_WITHOUT[name]].isna().all():
         from IPython.display import Markdown
 
