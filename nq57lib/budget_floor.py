@@ -174,7 +174,8 @@ def _status_names(status: str) -> Names:
 
 def _cite(row: Mapping[str, Any]) -> str:
     """'status, publisher, source-id' of one observation row."""
-    return phrase(_P + "cite", status=_status_names(row["status"]), publisher=row["publisher"], source=row["source_id"])
+    return phrase(_P + "cite", status=_status_names(row["status"]), publisher=data.data_names("publisher", row["publisher"]),
+                  source=row["source_id"])
 
 
 def _latest(frame: pd.DataFrame, up_to: int, since: int | None = None) -> pd.Series | None:
@@ -200,9 +201,9 @@ def _target(pkg, target_id: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def _target_source(row: pd.Series) -> str:
+def _target_source(row: pd.Series) -> Joined:
     """'target-id: instrument, source-id' for a basis."""
-    return f"{row['target_id']}: {row['instrument']}, {row['source_id']}"
+    return Joined("", (f"{row['target_id']}: ", data.data_names("instrument", row["instrument"]), f", {row['source_id']}"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -294,7 +295,8 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
     if year != base_year:
         basis = phrase(_P + "grown", basis=basis, year=base_year, growth=growth_pct, value=value)
     caveats = []
-    note = observed["note"].rstrip(". ") if isinstance(observed["note"], str) else ""
+    note = data.data_names("note", observed["note"].rstrip(". ")) if isinstance(observed["note"], str) \
+        and observed["note"].strip() else ""
     if note:
         basis = phrase(_P + "data_note", basis=basis, note=note)
         caveats.append(("caveat.data_note", {"note": note}))
@@ -303,8 +305,9 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
                              "others": [(float(r["value"]), r["status"], r["publisher"]) for _, r in others.iterrows()]}
     if not others.empty:
         listed = tuple(phrase(_P + "other_figure", value=float(r["value"]), status=_status_names(r["status"]),
-                              publisher=r["publisher"], source=r["source_id"],
-                              note=": " + r["note"].rstrip(". ") if isinstance(r["note"], str) and r["note"] else "")
+                              publisher=data.data_names("publisher", r["publisher"]), source=r["source_id"],
+                              note=Joined("", (": ", data.data_names("note", r["note"].rstrip(". "))))
+                              if isinstance(r["note"], str) and r["note"] else "")
                        for _, r in others.iterrows())
         basis = phrase(_P + "other_figures", basis=basis, year=year, listed=listed)
     kind = OBSERVED if year == base_year else DERIVED
@@ -342,7 +345,7 @@ def _national_floor(pkg) -> Derived:
     cite = _target_source(row)
     basis = phrase(_P + "national_floor", value=float(row["value"]), cite=cite)
     if not same.empty:
-        basis = phrase(_P + "same_floor", basis=basis, by="; ".join(_target_source(r) for _, r in same.iterrows()))
+        basis = phrase(_P + "same_floor", basis=basis, by=tuple(_target_source(r) for _, r in same.iterrows()))
     return Derived(float(row["value"]), OBSERVED, basis, rule="target",
                    facts={"cite": cite, "target_id": row["target_id"], "instrument": row["instrument"]})
 
@@ -729,7 +732,8 @@ def _capacity(pkg, geo: str, P, base_year: int, deflator_pct: float) -> Derived 
         if first <= base_year <= row["year"]:
             low = float(row["value"])
             high = float(row["value_high"]) if pd.notna(row["value_high"]) else low
-            basis = phrase(_P + "capacity", low=low, high=high, instrument=row["instrument"], first=int(first),
+            basis = phrase(_P + "capacity", low=low, high=high, instrument=data.data_names("instrument", row["instrument"]),
+                           first=int(first),
                            last=int(row["year"]), target=row["target_id"], source=row["source_id"], year=base_year)
             facts = {"low_bn_vnd": low, "high_bn_vnd": high, "last_year": int(row["year"]),
                      "target_id": row["target_id"], "growth_pct": deflator_pct}
@@ -1151,7 +1155,7 @@ def spending_figure(pkg, paths: BudgetPaths, lang: str):
     from .charts.budget_floor_charts import plot_spending_paths
 
     return plot_spending_paths(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
-                               comparison=list(paths.comparisons.values()) or None, source_names=source_names(pkg))
+                               comparison=list(paths.comparisons.values()) or None, source_names=source_names(pkg, lang))
 
 
 def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):
@@ -1159,7 +1163,7 @@ def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):
     from .charts.budget_floor_charts import plot_cumulative_gap
 
     return plot_cumulative_gap(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
-                               source_names=source_names(pkg))
+                               source_names=source_names(pkg, lang))
 
 
 def sensitivity_figure(pkg, result: SensitivityResult, lang: str):
@@ -1167,7 +1171,7 @@ def sensitivity_figure(pkg, result: SensitivityResult, lang: str):
     from .charts.budget_floor_charts import plot_sensitivity_heatmap
 
     return plot_sensitivity_heatmap(result, lang, geo_name=data.geo_name(pkg, result.inputs.geography, lang),
-                                    source_names=source_names(pkg))
+                                    source_names=source_names(pkg, lang))
 
 
 @dataclass(frozen=True)
@@ -1523,7 +1527,7 @@ def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
     if plan is not None and share.rule not in ("plan", "proxy"):
         status = reality_tables(paths, lang)["status_quo_shares"].set_index(["share_basis", "period"])
         text.append(_w(key + "plan_beside", lang, holder=data.geo_name(pkg, plan.facts["geo"], lang),
-                       instrument=plain(plan.facts["instrument"]), plan=_share(plan.value, lang), period=first,
+                       instrument=plain(data.text_in(pkg, "instrument", plan.facts["instrument"], lang)), plan=_share(plan.value, lang), period=first,
                        gap_plan=_money(status.loc[("plan", first), "cumulative_gap_bn_vnd"], lang),
                        gap=_money(status.loc[(share.rule, first), "cumulative_gap_bn_vnd"], lang)))
     run, outturn = _outturn_run(paths), d.items.get("plan_outturn")
@@ -1544,9 +1548,9 @@ def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
                      required=_money(row["required_bn_vnd"], lang),
                      share=fmt_pct(row["plan_share_of_expenditure_pct"], lang, 2))
         if coming.rule == "plan_figure":
-            text.append(_w(key + "coming_plan", lang, publisher=plain(coming.facts["publisher"]), **words))
+            text.append(_w(key + "coming_plan", lang, publisher=plain(data.text_in(pkg, "publisher", coming.facts["publisher"], lang)), **words))
         else:
-            text.append(_w(key + "coming_plan_average", lang, instrument=plain(coming.facts["instrument"]),
+            text.append(_w(key + "coming_plan_average", lang, instrument=plain(data.text_in(pkg, "instrument", coming.facts["instrument"], lang)),
                            period=coming.facts["period"], **words))
     elif inputs.base_year + 1 <= inputs.end_year:
         text.append(_w(key + "coming_plan_none", lang, name=name, year=inputs.base_year + 1))
@@ -1617,14 +1621,16 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
             fmt[name] = data.geo_name(pkg, value[1], lang)
         elif isinstance(value, tuple) and value[0] == "geos":
             fmt[name] = _join([data.geo_name(pkg, g, lang) for g in value[1]], lang)
+        elif isinstance(value, (Names, Joined, Phrase)):  # a data text in both languages (data.data_names)
+            fmt[name] = value.render(lang)
         else:
             fmt[name] = value
     return _w(key, lang, **fmt)
 
 
-def source_names(pkg) -> dict[str, str]:
-    """Source id -> its publisher, the name a reader sees in footnotes (ids stay in the results CSVs)."""
-    return {str(r.source_id): str(r.publisher) for r in pkg.sources.itertuples()}
+def source_names(pkg, lang: str = "en") -> dict[str, str]:
+    """Source id -> its publisher in ``lang``, the name a reader sees in footnotes (ids stay in the results CSVs)."""
+    return {str(r.source_id): str(data.text_in(pkg, "publisher", r.publisher, lang)) for r in pkg.sources.itertuples()}
 
 
 def ratio_is_partial(base: Derived) -> bool:
@@ -1665,8 +1671,8 @@ def _floor_why(pkg, floor: Floor, d: Derivation, lang: str) -> str:
     else:
         rule = "edited"
     own = d.items["floor"].facts.get("target_id")
-    return _w(f"why.{rule}", lang, instrument=plain(national.facts["instrument"]), label=floor.label,
-              own=plain(_target(pkg, own)["instrument"]) if own else "", mission=data.geo_name(pkg, MISSION_GEO, lang))
+    return _w(f"why.{rule}", lang, instrument=plain(data.text_in(pkg, "instrument", national.facts["instrument"], lang)), label=floor.label,
+              own=plain(data.text_in(pkg, "instrument", _target(pkg, own)["instrument"], lang)) if own else "", mission=data.geo_name(pkg, MISSION_GEO, lang))
 
 
 def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
@@ -1690,7 +1696,7 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
     if base.rule == "parameter":
         short = _w("set_by_user", lang)
     elif base.rule == "estimate":
-        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=plain(facts["publisher"]),
+        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=plain(data.text_in(pkg, "publisher", facts["publisher"], lang)),
                    year=year)
         if facts["left_out"]:
             extra = " " + _w("base.left_out", lang, listed=_join([_money(v, lang) for v in facts["left_out"]], lang))
@@ -1719,7 +1725,7 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
     else:  # an observed outturn (the nation without a budget estimate)
         grown = base.year != year
         short = _w("base.observed_grown" if grown else "base.observed", lang, status=_status(facts["status"], lang),
-                   year=base.year, publisher=plain(facts["publisher"]), base_year=year)
+                   year=base.year, publisher=plain(data.text_in(pkg, "publisher", facts["publisher"], lang)), base_year=year)
     plan = facts.get("plan")
     if plan is not None and base.rule != "plan":
         extra += " " + _w("base.alternative", lang, geo=data.geo_name(pkg, plan["geo"], lang),
@@ -1882,9 +1888,9 @@ def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year:
     return _w("paragraph.rnd", lang, goal=_share(float(target["value"]), lang), target_year=int(target["year"]),
               gerd=_share(gerd["value"], lang), gerd_year=int(gerd["year"]),
               concept=data.label("concept", gerd["concept"], lang, pkg, default=gerd["concept"]), uis=uis_text,
-              instrument=plain(target["instrument"]), year=year, required=_money(row["gerd_required_bn_vnd"], lang),
+              instrument=plain(data.text_in(pkg, "instrument", target["instrument"], lang)), year=year, required=_money(row["gerd_required_bn_vnd"], lang),
               gdp=_money(row["gdp_bn_vnd"], lang), gap=_money(row["gerd_gap_bn_vnd"], lang),
-              ns=_share(float(nonstate["value"]), lang), nonstate_instrument=plain(nonstate["instrument"]),
+              ns=_share(float(nonstate["value"]), lang), nonstate_instrument=plain(data.text_in(pkg, "instrument", nonstate["instrument"], lang)),
               nonstate=_money(row["nonstate_rnd_min_bn_vnd"], lang), public=_money(row["public_rnd_max_bn_vnd"], lang),
               share_floor=fmt_pct(row["public_rnd_share_of_national_floor_pct"], lang, 0),
               national=_share(d.items["national"].value, lang),
@@ -1897,7 +1903,7 @@ def _assumptions_paragraph(pkg, d: Derivation, lang: str, records: list[Assumpti
     unique = list({(a.name, a.value, a.basis): a for a in records}.values())
     caveats = [caveat_text(pkg, c, lang) for item in d.items.values() if item is not None for c in item.caveats]
     return " ".join([_w("paragraph.assumptions", lang), *footnote_lines(
-        unique, lang, {k: plain(v) for k, v in source_names(pkg).items()}), *caveats])
+        unique, lang, {k: plain(v) for k, v in source_names(pkg, lang).items()}), *caveats])
 
 
 # --------------------------------------------------------------------------------------------

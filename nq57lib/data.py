@@ -735,6 +735,7 @@ def _load_cached(root: str, extra_obs: tuple[str, ...], extra_src: tuple[str, ..
         if path.is_file():
             _verify_hash(path, resource)
         tables[name] = read_table(path, resource)
+    _check_vietnamese_texts(tables)  # the shipped rows only: a researcher's file may leave them empty
     for kind, files in (("sources", extra_src), ("observations", extra_obs)):
         resource = _resource(descriptor, kind)
         for file in files:
@@ -1591,6 +1592,115 @@ def label(kind: str, key: str, lang: str, pkg: DataPackage | None = None, defaul
             return default
         raise KeyError(f"no {kind} label for {key!r} in labels.csv")
     return str(rows.iloc[0][f"label_{lang}"])
+
+
+# --------------------------------------------------------------------------------------------
+# Vietnamese data texts (issue 27)
+# --------------------------------------------------------------------------------------------
+
+# The column a Vietnamese report shows for each English data text a report can show.
+VI_TEXT_COLUMNS = {
+    "sources": {"title": "title_vi", "publisher": "publisher_vi"},
+    "targets": {"instrument": "instrument_vi", "note": "note_vi", "unverified_reason": "unverified_reason_vi"},
+    "observations": {"note": "note_vi"},
+}
+_VI_TEXTS: "weakref.WeakKeyDictionary[DataPackage, dict]" = weakref.WeakKeyDictionary()
+
+
+def _filled(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_vietnamese_texts(tables: dict[str, pd.DataFrame]) -> None:
+    """A shipped row whose English text a report can show has its Vietnamese text (data/README.md)."""
+    for name, columns in VI_TEXT_COLUMNS.items():
+        frame = tables[name]
+        for english, vietnamese in columns.items():
+            if vietnamese not in frame.columns:
+                continue
+            missing = frame[frame[english].map(_filled) & ~frame[vietnamese].map(_filled)]
+            if not missing.empty:
+                row = missing.iloc[0]
+                raise DataError(row["_file"], f"{vietnamese} is empty but {english} is not: a Vietnamese report "
+                                              f"shows this text; write it in Vietnamese (data/README.md)",
+                                row=int(row["_row"]), column=vietnamese)
+
+
+def _is_description(title: str) -> bool:
+    """A Vietnamese title that describes its source in square brackets (or names a file and describes it) rather
+    than giving or translating its title."""
+    return title.startswith("[") or re.match(r"^[\w./-]+ \[", title) is not None
+
+
+def _vi_texts(pkg: DataPackage) -> dict[str, dict[str, str]]:
+    """{English column: {English text: the text a Vietnamese report shows}}, made once per package.
+
+    A source title keeps its own words where the source is Vietnamese (the original title, or a description in
+    square brackets); another language's title is shown as a translation, labelled so."""
+    texts = _VI_TEXTS.get(pkg)
+    if texts is None:
+        texts = {}
+        for name, columns in VI_TEXT_COLUMNS.items():
+            frame = getattr(pkg, name)
+            for english, vietnamese in columns.items():
+                if vietnamese not in frame.columns:
+                    continue
+                pairs = texts.setdefault(english, {})
+                language = frame["language"] if "language" in frame.columns else pd.Series("vi", index=frame.index)
+                for en, vi, lang in zip(frame[english], frame[vietnamese], language):
+                    if not _filled(en):
+                        continue
+                    if not _filled(vi):  # a researcher's row: known, shown with the fallback (text_in)
+                        pairs.setdefault(str(en), "")
+                        continue
+                    if english == "title" and lang != "vi" and not _is_description(vi):
+                        vi = t("data_text.translated_title", "vi", title=vi)
+                    if not pairs.get(str(en)):
+                        pairs[str(en)] = vi
+        _VI_TEXTS[pkg] = texts
+    return texts
+
+
+def text_in(pkg: DataPackage | None, column: str, english, lang: str):
+    """The data text ``english`` of ``column`` (a source's ``title`` or ``publisher``, a target's
+    ``instrument`` or ``unverified_reason``, a target's or observation's ``note``) in ``lang``.
+
+    English: unchanged. Vietnamese: the row's ``_vi`` text. A researcher's own file may leave it empty
+    (the shipped rows cannot: ``_check_vietnamese_texts``): a title or publisher is then shown as written (a
+    name), any other text in its English words, labelled as such."""
+    if lang != "vi" or not _filled(english):
+        return english
+    vi = _vi_texts(pkg if pkg is not None else shared_package()).get(column, {}).get(str(english))
+    if vi:
+        return vi
+    if column in ("title", "publisher"):
+        return english
+    return t("data_text.untranslated", "vi", text=str(english).rstrip(". "))
+
+
+def data_names(column: str, english, pkg: DataPackage | None = None):
+    """A data text in both languages for a phrase (``text.Names``): the English text and what a Vietnamese
+    report shows (``text_in``; ``pkg`` None: the shared package). Not text: returned as it is."""
+    from .text import names
+
+    if not _filled(english):
+        return english
+    return names(en=str(english), vi=text_in(pkg, column, english, "vi"))
+
+
+def texts_in(pkg: DataPackage | None, frame: pd.DataFrame, lang: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """``frame`` with its data-text columns (``title``, ``publisher``, ``instrument``, ``note``,
+    ``unverified_reason``, and those named in ``columns`` as ``{shown column: data column}``) in ``lang``."""
+    if lang != "vi":
+        return frame
+    out = frame.copy()
+    mapping = dict(columns or {c: c for c in ("title", "publisher", "instrument", "note", "unverified_reason")})
+    known = _vi_texts(pkg if pkg is not None else shared_package())
+    for shown, column in mapping.items():
+        if shown in out.columns:  # only the data's own texts: a note the project wrote is already in the language
+            out[shown] = [text_in(pkg, column, v, lang) if isinstance(v, str) and v in known.get(column, {}) else v
+                          for v in out[shown]]
+    return out
 
 
 def as_of_year(pkg: DataPackage) -> int:

@@ -1347,7 +1347,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
             parts.append(t(key + "stand_observed", lang, concept=concept_name[concept],
                            value=fmt_pct(last["value"], lang, 2), year=int(last["year"]),
                            status=data.label("status", last["status"], lang, default=last["status"]),
-                           source=plain(last["publisher"]), n=inputs.n_own[concept]))
+                           source=plain(data.text_in(None, "publisher", last["publisher"], lang)), n=inputs.n_own[concept]))
     out.append(t(key + "where", lang, name=inputs.name) + " " + " ".join(parts))
     nat = tables["national"]
     if not nat.empty:
@@ -1509,7 +1509,8 @@ def _target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
                                target=comparator_text(r["comparator"], r["value"], r["value_high"], lang) + " %")
              for r in targets.to_dict("records")}
     counts = pd.Series(list(words.values())).value_counts()
-    instruments = dict(zip(targets["target_id"], targets["instrument"])) if "instrument" in targets else {}
+    instruments = ({i: data.text_in(None, "instrument", v, lang) for i, v in zip(targets["target_id"], targets["instrument"])}
+                   if "instrument" in targets else {})  # in the report's language (data texts, issue 27)
     for target_id, text in words.items():
         instrument = instruments.get(target_id)
         if counts[text] > 1 and isinstance(instrument, str) and instrument:
@@ -1601,7 +1602,7 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
                            status=frame["status"].map(lambda s: t(f"digital_economy.status.{s}", lang)
                                                       if f"digital_economy.status.{s}" in catalog(lang)
                                                       else data.label("status", s, lang, default=s)))
-        out = out[["year", "concept", "value", "status", "publisher", "source_id"]]
+        out = data.texts_in(None, out[["year", "concept", "value", "status", "publisher", "source_id"]], lang)
     else:
         out = frame
     return out

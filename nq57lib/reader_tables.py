@@ -369,14 +369,17 @@ def results_table(frame: pd.DataFrame, headers: dict[str, str], lang: str, capti
 
 
 def sources_table(sources: pd.DataFrame, lang: str) -> ReaderTable:
-    """The cited sources for readers: publisher, title (a link to the source), date published.
+    """The cited sources for readers: publisher, title (a link to the source), date published; in Vietnamese the
+    data's Vietnamese titles and publishers (``data.texts_in``).
 
     Headers and caption come from ``[report.columns]`` and ``[report.captions]``; source ids stay
     in the results file.
     """
+    from .data import texts_in
     from .text import t
 
     lang = check_choice("lang", lang, LANGS)
+    sources = texts_in(None, sources, lang)  # titles and publishers in the report's language (issue 27)
     frame = pd.DataFrame({
         "publisher": sources["publisher"].tolist(),
         "title": list(zip(sources["title"].fillna("").tolist(), sources["url"].tolist())),

@@ -172,7 +172,9 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
         from IPython.display import Markdown
 
         return Markdown(f"*{text}: {t('report.none', report.lang)}*")
-    if name == "sources":
+    from . import data
+
+    if name == "sources":  # titles and publishers in the report's language (data texts, issue 27)
         return sources_table(frame, report.lang)
     if name in EMPTY_WITHOUT and EMPTY_WITHOUT[name] in frame.columns and frame[EMPTY_WITHOUT[name]].isna().all():
         from IPython.display import Markdown
@@ -181,6 +183,7 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
     value_kind = value_kinds(frame)  # a value column whose rows hold years, counts, shares and money
     if name in READER_COLUMNS:
         frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
+    frame = data.texts_in(None, frame, report.lang)  # the data's titles, publishers, instruments, notes
     empty = [c for c in frame.columns if frame[c].isna().all()]
     if empty:  # an all-empty column says nothing: hidden, named in one line under the caption
         names = headers or section("report.columns", report.lang)
@@ -188,14 +191,12 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
         frame = frame.drop(columns=empty)
     frame = merge_status_quo_twins(frame, report.lang)
     if name == "assumptions":  # kind and unit in the report's language (labels and bases: see the README)
-        from . import data
-
         kinds = section("report.kind", report.lang)
         frame = frame.assign(kind=frame["kind"].map(lambda k: kinds.get(k, k)),
                              unit=frame["unit"].map(lambda u: data.label("unit", u, report.lang, default=u)
                                                     if isinstance(u, str) else u))
         if "basis" in frame.columns:
-            frame = frame.assign(basis=frame["basis"].map(publishers_for_ids))
+            frame = frame.assign(basis=frame["basis"].map(lambda b: publishers_for_ids(b, report.lang)))
     if "scenario" in frame.columns:  # the budget report's scenario ids in words (a user's own floor keeps its name)
         words = section("report.scenario", report.lang)
         frame = frame.assign(scenario=frame["scenario"].map(lambda s: words.get(s, s)))
@@ -205,7 +206,7 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
                          row_kinds=row_kinds)
 
 
-def publishers_for_ids(text: Any) -> Any:
+def publishers_for_ids(text: Any, lang: str = "en") -> Any:
     """A basis for readers: source ids replaced by their publishers, target ids (``target-id: `` or
     ``target-id, ``) dropped.
 
@@ -216,10 +217,12 @@ def publishers_for_ids(text: Any) -> Any:
         return text
     from . import data
 
-    publishers, targets = _reader_names(data.shared_package())
+    pkg = data.shared_package()
+    publishers, targets = _reader_names(pkg)
 
-    def names(match) -> str:
-        return ", ".join(dict.fromkeys(publishers.get(i, i) for i in _SOURCE_ID.findall(match.group(0))))
+    def names(match) -> str:  # the publishers in the report's language (data texts, issue 27)
+        return ", ".join(dict.fromkeys(str(data.text_in(pkg, "publisher", publishers.get(i, i), lang))
+                                       for i in _SOURCE_ID.findall(match.group(0))))
 
     return _SOURCE_ID_RUN.sub(names, targets.sub("", text))
 

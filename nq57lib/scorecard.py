@@ -218,7 +218,8 @@ def panel_charts(pkg, panels: Mapping[str, pd.DataFrame], lang: str) -> PanelCha
             continue
         spec = _spec(key)
         unit = pkg.indicator(spec.indicator_id)["unit"]
-        sources = list(dict.fromkeys(publishers.get(s, s) for s in table["source_id"]))  # names, not ids
+        sources = list(dict.fromkeys(data.text_in(pkg, "publisher", publishers.get(s, s), lang)
+                                     for s in table["source_id"]))  # names, not ids
         notes = [_say("ministry_note", lang)] if spec.concept == "ministry" else []
         n_listed, out_of = int(table["n_listed"].iloc[0]), table["rank_out_of"].max()
         if pd.notna(out_of) and n_listed < int(out_of):
@@ -425,9 +426,8 @@ def _row_note(row: dict, lang: str) -> str:
     notes = []
     if not is_missing(row.get("unverified_reason")):
         notes.append(_say("table.footnote_unverified", lang, reason=row["unverified_reason"]))
-    if ";" in str(row["target_ids"]):  # instruments are English data texts (issue 27): a count in Vietnamese
-        notes.append(_say("table.footnote_documents", lang, documents=row["documents"]) if lang == "en"
-                     else _say("table.footnote_documents_count", lang, n=len(str(row["target_ids"]).split(";"))))
+    if ";" in str(row["target_ids"]):  # the instruments in the report's language (target_assessment)
+        notes.append(_say("table.footnote_documents", lang, documents=row["documents"]))
     if row["documents_note"]:
         notes.append(row["documents_note"])
     return "; ".join(notes)
@@ -451,7 +451,8 @@ def reader_table(pkg, verdicts: pd.DataFrame, themes: Mapping[str, Sequence[str]
 
         def link(source: Any):
             first = "" if is_missing(source) else str(source).split(";")[0]
-            return (sources.at[first, "publisher"], sources.at[first, "url"]) if first in sources.index else None
+            return ((data.text_in(pkg, "publisher", sources.at[first, "publisher"], lang), sources.at[first, "url"])
+                    if first in sources.index else None)
 
         rows.append({
             "order": (national, theme_order.get(theme, len(theme_order))),

@@ -533,7 +533,8 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
             "comparator": target["comparator"], "target_value": float(target["value"]), "target_value_high": high,
             "target_year": int(target["year"]),
             "from_year": None if is_missing(target["from_year"]) else int(target["from_year"]),
-            "unit": target["unit"], "scope": scope, "instrument": target["instrument"],
+            "unit": target["unit"], "scope": scope,
+            "instrument": data.text_in(pkg, "instrument", target["instrument"], lang),  # data text in the language
             "target_source_id": target["source_id"], "series_concept": found.concept, "data_basis": found.basis,
             "latest_year": None if latest is None else int(latest["year"]),
             "latest_value": None if latest is None else float(latest["value"]),
@@ -547,7 +548,8 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
             "required_places_per_year": None, "pace_note": "", "assessment": "", "assessment_group": "",
             "assessment_text": "", "assessment_ratio": None, "assessment_method": "", "assessment_note": "",
             "target_concept": stated or rule,
-            "target_unverified_reason": None if is_missing(unverified) or not str(unverified).strip() else unverified,
+            "target_unverified_reason": None if is_missing(unverified) or not str(unverified).strip()
+            else data.text_in(pkg, "unverified_reason", unverified, lang),
         })
     return _typed(rows, STEP_COLUMNS)
 

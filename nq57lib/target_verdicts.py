@@ -289,8 +289,16 @@ def _pick(rows: list[dict]) -> dict:
     def rank(row: dict) -> tuple:
         unverified = not is_missing(row.get("target_unverified_reason"))
         order = COMPARATOR_ORDER.index(row["comparator"]) if row["comparator"] in COMPARATOR_ORDER else 99
-        return (unverified, RESOLUTION_57 not in str(row["instrument"]), order)
+        return (unverified, RESOLUTION_57 not in _english_instrument(row), order)
     return sorted(rows, key=rank)[0]
+
+
+def _english_instrument(row: dict) -> str:
+    """The target's instrument as the data name it in English: the rule reads the same words in every language
+    (a row's ``instrument`` is in the report's language, and a Vietnamese citation names more than the English)."""
+    targets = data.shared_package().targets
+    hit = targets.loc[targets["target_id"] == row.get("target_id"), "instrument"]
+    return str(hit.iloc[0]) if len(hit) else str(row["instrument"])
 
 
 def _reading(row: dict, lang: str) -> str:
@@ -298,9 +306,7 @@ def _reading(row: dict, lang: str) -> str:
     text = comparator_text(row["comparator"], float(row["target_value"]), high, lang, decimals_of(row["target_value"]))
     if not is_missing(row["from_year"]):
         text = _say("from_year", lang, reading=text, from_year=int(row["from_year"]))
-    # instruments are English data texts until the data carry their Vietnamese names (issue 27): a Vietnamese
-    # report gives the readings without them
-    return f"{text} ({row['instrument']})" if lang == "en" else text
+    return f"{text} ({row['instrument']})"  # the instrument in the report's language (target_assessment)
 
 
 def _documents_note(rows: list[dict], lang: str) -> str:
@@ -311,7 +317,7 @@ def _documents_note(rows: list[dict], lang: str) -> str:
     concepts = {r["series_concept"] for r in rows if not is_missing(r["series_concept"])}
     if len(concepts) > 1:
         notes.append(_say("documents_definitions", lang, readings="; ".join(
-            (f"{r['instrument']}: " if lang == "en" else "") + _definition_words(r["series_concept"], lang)
+            f"{r['instrument']}: " + _definition_words(r["series_concept"], lang)
             for r in rows if not is_missing(r["series_concept"]))))
     unverified = [r for r in rows if not is_missing(r.get("target_unverified_reason"))]
     if unverified and len(unverified) < len(rows):

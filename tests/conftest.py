@@ -90,13 +90,20 @@ TARGETS = [
 ]
 
 
+VI_TEXTS = {"title_vi", "publisher_vi", "instrument_vi", "note_vi", "unverified_reason_vi"}
+
+
 def write_csv(path: Path, table: str, rows: list[dict]) -> Path:
-    """Write ``rows`` under the table's header (missing keys become empty cells)."""
+    """Write ``rows`` under the table's header (missing keys become empty cells). In a package's own table file
+    (``<table>.csv``) a missing Vietnamese text ``X_vi`` of a filled ``X`` repeats ``X``, as a shipped row must
+    have one (``data._check_vietnamese_texts``); a researcher's file (any other name) leaves it empty."""
+    shipped = Path(path).name == f"{table}.csv"
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=HEADERS[table])
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: row.get(k, "") for k in HEADERS[table]})
+            writer.writerow({k: row.get(k, row.get(k[:-3], "") if shipped and k in VI_TEXTS else "")
+                             for k in HEADERS[table]})
     return path
 
 

@@ -423,7 +423,8 @@ def test_figures_carry_source_footnotes(pkg, reports):
         for name in ("spending", "cumulative_gap", "sensitivity"):
             fig = report.figure(name)
             text = "\n".join(t.get_text() for t in fig.texts)
-            assert publisher(pkg, plan_source) in text.replace("\n", " "), name  # the publisher, not the id
+            # the publisher, not the id, and in the report's language (issue 27: publisher_vi)
+            assert data.text_in(pkg, "publisher", publisher(pkg, plan_source), "vi") in text.replace("\n", " "), name
             assert "Vĩnh Phúc" in fig.axes[0].get_title()
         spending = reports["vn", "en"].figure("spending")  # the nation: national floor and the 15 % beside it
         assert publisher(pkg, national_source) in " ".join(t.get_text() for t in spending.texts).replace("\n", " ")

@@ -71,6 +71,8 @@ def marked():
     targets = pkg.targets.copy()
     targets["unverified_reason"] = None
     targets.loc[targets["target_id"] == "vinh-phuc-de-share-2045", "unverified_reason"] = "source not found"
+    targets["unverified_reason_vi"] = None  # and its Vietnamese text, which a Vietnamese report shows (issue 27)
+    targets.loc[targets["target_id"] == "vinh-phuc-de-share-2045", "unverified_reason_vi"] = "không tìm thấy nguồn"
     return dataclasses.replace(pkg, targets=targets, checksum="test-unverified")
 
 
@@ -81,24 +83,24 @@ def _steps(pkg, geo: str, lang: str):
     return assessed, target_verdicts.verdict_table(pkg, assessed, as_of, lang), as_of
 
 
-@pytest.mark.parametrize("lang, word, note", [
-    ("en", "unverified", "Unverified target: source not found"),
-    ("vi", "chưa kiểm chứng", "Mục tiêu chưa kiểm chứng: source not found"),
+@pytest.mark.parametrize("lang, word, note, reason", [
+    ("en", "unverified", "Unverified target: source not found", "source not found"),
+    ("vi", "chưa kiểm chứng", "Mục tiêu chưa kiểm chứng: không tìm thấy nguồn", "không tìm thấy nguồn"),
 ])
-def test_an_unverified_target_keeps_its_verdict_and_says_why_it_is_unverified(marked, lang, word, note):
+def test_an_unverified_target_keeps_its_verdict_and_says_why_it_is_unverified(marked, lang, word, note, reason):
     """Unverified is a flag beside the verdict, never instead of it (issue 21): the row keeps the verdict the
-    rule gives and its footnote gives the reason."""
+    rule gives and its footnote gives the reason, in the report's language (issue 27: ``unverified_reason_vi``)."""
     assessed, verdicts, as_of = _steps(marked, "vinh-phuc", lang)
     row = assessed[assessed["target_id"] == "vinh-phuc-de-share-2045"].iloc[0]
-    assert row["target_unverified_reason"] == "source not found" and row["assessment"] == "insufficient data"
+    assert row["target_unverified_reason"] == reason and row["assessment"] == "insufficient data"
     verdict = verdicts.set_index("target_id").loc["vinh-phuc-de-share-2045"]
-    assert verdict["verdict"] == "cannot tell" and verdict["unverified_reason"] == "source not found"
+    assert verdict["verdict"] == "cannot tell" and verdict["unverified_reason"] == reason
     html = sc.reader_table(marked, verdicts, sc.default_themes(), as_of, lang).html
     assert "nq57-badge-unverified" not in html
     assert f"<li>{note}</li>" in html
     results = sc.results(marked, "vinh-phuc", assessed, verdicts, {}, as_of, lang)
     saved = results.tables["targets"].set_index("target_id")["target_unverified_reason"]
-    assert saved["vinh-phuc-de-share-2045"] == "source not found" and saved.drop("vinh-phuc-de-share-2045").isna().all()
+    assert saved["vinh-phuc-de-share-2045"] == reason and saved.drop("vinh-phuc-de-share-2045").isna().all()
 
 
 def test_without_the_column_no_target_is_unverified():
