@@ -297,6 +297,11 @@ def validate_parameters(notebook: str, namespace: Mapping[str, Any] | None = Non
                                             f"got {checked[spec.name]}")
     if namespace is not None and checked.get("output_dir", None) == "":
         default_reports_dir()  # results will go to reports/scratch/: refuse a project folder before any work
+    if namespace is not None and checked.get("geo"):  # a report's words: GDP for the nation, GRDP for a province
+        from .data import geo_row, shared_package
+        from .text import use_geography_level
+
+        use_geography_level(str(geo_row(shared_package(), checked["geo"])["level"]))
     return Parameters(notebook, checked)
 
 
