@@ -54,11 +54,6 @@ def use_geography_level(level: str) -> None:
     _LEVEL["level"] = "nation" if level == "nation" else "province"
 
 
-def geography_level() -> str:
-    """'nation' or 'province': the level set by :func:`use_geography_level` (default 'province')."""
-    return _LEVEL["level"]
-
-
 def _with_aggregate(text: str, lang: str) -> str:
     if "{aggregate" not in text:
         return text

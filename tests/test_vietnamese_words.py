@@ -80,9 +80,9 @@ def test_validating_a_reports_parameters_sets_its_geographys_level(nation_level)
 
     names = {s.name: s.default for s in spec_for("scorecard")}
     validate_parameters("scorecard", {**names, "geo": "vn", "output_dir": "/tmp/nq57-level-test"})
-    assert text.geography_level() == "nation"
+    assert text.t("report.columns.grdp_bn_vnd", "vi") == "GDP, tỷ đồng"
     validate_parameters("scorecard", {**names, "geo": "vinh-phuc", "output_dir": "/tmp/nq57-level-test"})
-    assert text.geography_level() == "province"
+    assert text.t("report.columns.grdp_bn_vnd", "vi") == "GRDP, tỷ đồng"
 
 
 def test_the_merger_in_the_resolutions_wording():
