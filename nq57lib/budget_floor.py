@@ -76,7 +76,7 @@ from .floor_cost import (
     check_floor_pct, compare_public_rnd_with_floor, constant_share_totals, fiscal_space, nominal_growth_pct,
     rnd_target_path, run_budget, sensitivity_table,
 )
-from .formatting import fmt_number, fmt_pct, format_number
+from .formatting import fmt_number, fmt_pct, format_number, trim_zeros
 from .errors import ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
@@ -324,15 +324,22 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
     return best
 
 
+def _concept_words(concept: str):
+    """A concept code of the data (e.g. 'total') in each language's words (``labels.csv``)."""
+    return names(**{lang: data.label("concept", concept, lang, default=concept) for lang in ("en", "vi")})
+
+
 def _observed_share(row: pd.Series, prefix: str | Phrase) -> Derived:
     """An observed S&T share, with a caveat when its scope is narrower than the floor's."""
     value, year = float(row["value"]), int(row["year"])
-    basis = phrase(_P + "observed_share", prefix=prefix, year=year, value=value, concept=row["concept"],
+    basis = phrase(_P + "observed_share", prefix=prefix, year=year, value=value,
+                   concept=_concept_words(row["concept"]),
                    cite=_cite(row))
     caveats = ()
     if row["concept"] != PLAN_CONCEPT:
         basis = phrase(_P + "narrower", basis=basis)
-        caveats = (("caveat.narrow_scope", {"share": ("pct", value, 2), "year": year, "concept": row["concept"]}),)
+        caveats = (("caveat.narrow_scope", {"share": ("pct", value, 2), "year": year,
+                                            "concept": ("concept", row["concept"])}),)
     return Derived(value, OBSERVED, basis, year, "observed", caveats)
 
 
@@ -862,7 +869,8 @@ def _rnd_inputs(pkg, derivation: Derivation) -> RndInputs:
     inputs, items = derivation.inputs, derivation.items
     gerd, uis = _gerd(pkg, inputs.base_year)
     target, nonstate = _target(pkg, GERD_TARGET_ID), _target(pkg, NONSTATE_TARGET_ID)
-    gerd_basis = phrase(_P + "gerd", year=int(gerd["year"]), value=float(gerd["value"]), concept=gerd["concept"],
+    gerd_basis = phrase(_P + "gerd", year=int(gerd["year"]), value=float(gerd["value"]),
+                        concept=_concept_words(gerd["concept"]),
                         cite=_cite(gerd))
     if uis is not None:
         gerd_basis = phrase(_P + "uis", basis=gerd_basis, value=float(uis["value"]), year=int(uis["year"]),
@@ -1608,7 +1616,8 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
     """One caveat of a derived input in ``lang``: its locale key, its values formatted for the language.
 
     A value given as ("pct", x, decimals) or ("num", x, decimals) is formatted as a percentage or a
-    number; ("geo", id) becomes the geography's name, ("geos", ids) their names joined.
+    number; ("geo", id) becomes the geography's name, ("geos", ids) their names joined, ("concept", code) the
+    concept's label.
     """
     key, values = caveat
     fmt = {}
@@ -1623,6 +1632,8 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
             fmt[name] = _join([data.geo_name(pkg, g, lang) for g in value[1]], lang)
         elif isinstance(value, (Names, Joined, Phrase)):  # a data text in both languages (data.data_names)
             fmt[name] = value.render(lang)
+        elif isinstance(value, tuple) and value[0] == "concept":
+            fmt[name] = data.label("concept", value[1], lang, pkg, default=value[1])
         else:
             fmt[name] = value
     return _w(key, lang, **fmt)
@@ -1684,7 +1695,9 @@ def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
         text += " " + _w("floors.beside", lang, beside=beside)
     successor = _successor(pkg, d.geo)
     if successor is not None:
-        text += " " + _w("floors.counterfactual", lang, name=name, successor=data.geo_name(pkg, successor, lang))
+        together = _join([data.geo_name(pkg, g, lang) for g in data.old_units(pkg, successor)], lang)
+        text += " " + _w("floors.counterfactual", lang, name=name, names=together,
+                         successor=data.geo_name(pkg, successor, lang))
     return _w("paragraph.floors", lang, text=text)
 
 
@@ -1971,7 +1984,7 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, ve
         scenario = floor.scenario
         name = (t(key + "floor_name." + rule, lang, geo=data.geo_name(pkg, d.geo, lang)) if i == 0
                 else words.get(scenario, scenario))  # the report's floor says where it comes from
-        row = {"floor": t(key + "floor", lang, name=name, value=format_number(floor.floor_pct, lang, 1)),
+        row = {"floor": t(key + "floor", lang, name=name, value=trim_zeros(format_number(floor.floor_pct, lang, 1), lang)),
                "today": share_text,
                "ramp_year": _value(yearly, scenario, inputs.ramp_year, "spending_bn_vnd"),
                "first": _period_value(periods, scenario, labels[0], "cumulative_spending_bn_vnd"),

@@ -72,7 +72,8 @@ from . import (backtest, bounds, ceilings, data, grdp_growth, model_validation, 
                progress_assessment, share_projection, target_verdicts)
 from .config import NATION
 from .errors import ParameterError, check_number
-from .formatting import comparator_text, fmt_number, fmt_pct, format_number
+from .formatting import (comparator_text, fmt_number, fmt_pct, format_date, format_number, localize_marks,
+                         percent_text)
 from .provenance import ASSUMED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
 from .target_assessment import (UNSTATED_TARGET_CONCEPT, nso_first_published, target_definitions)
@@ -1252,8 +1253,8 @@ def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, 
                                   else "digital_economy.panel", lang, concept=data.label("concept", concept, lang))})
     notes = [t("digital_economy.base_assumed_note", lang)] if any(p["assumed"] for p in panels) else []
     if simulation.result is not None:
-        notes.append(t("charts.digital_economy.mc_note", lang).format(n=simulation.result.n_paths,
-                                                                      seed=simulation.result.seed))
+        notes.append(t("charts.digital_economy.mc_note", lang, n=format_number(simulation.result.n_paths, lang, 0),
+                       seed=simulation.result.seed))
     return plot_share_outlooks(panels, geo_id=inputs.geo_id, lang=lang, title=report.title, footnotes=notes)
 
 
@@ -1354,7 +1355,8 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
         items = [f"{fmt_pct(r.share_pct, lang, 2)} ({concept_name[r.concept]}, {r.year})" for r in nat.itertuples()]
         out.append(t(key + "national", lang, parts=t(key + "and", lang).join(items)))
     out.append(t(key + "definition_rule", lang, concept=concept_name[UNSTATED_TARGET_CONCEPT],
-                 published=inputs.nso_first_published or "–"))
+                 published=format_date(inputs.nso_first_published, lang, prose=True) if inputs.nso_first_published
+                 else "–"))
     # What the targets require, on each definition.
     req, att, prob = tables["required_paths"], tables["attainment"], tables["probabilities"]
     thin = [c for c in inputs.concepts if inputs.n_own[c] < monte_carlo.MIN_OBS_FOR_PROBABILITY]
@@ -1371,7 +1373,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
             docs = "" if len(ids) == 1 else t(key + "documents", lang, n=len(ids))
             target = stated.loc[ids[0]]
             head = t(key + "target_head", lang, year=int(year), docs=docs,
-                     target=comparator_text(r.comparator, target["value"], target["value_high"], lang) + " %")
+                     target=percent_text(comparator_text(r.comparator, target["value"], target["value_high"], lang), lang))
             per = []
             for concept in sorted(group["concept"].unique(), key=lambda c: list(inputs.concepts).index(c)):
                 row = group[group["concept"] == concept].iloc[0]
@@ -1428,7 +1430,8 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
     if not bt.empty:
         one = bt[bt["horizon_years"] == bt["horizon_years"].min()]
         best = one[one["n"] == one["n"].max()].sort_values("mae_pp", kind="stable").iloc[0]  # most held-out points
-        out.append(t(key + "backtest", lang, method=best["method"], concept=concept_name[best["concept"]],
+        out.append(t(key + "backtest", lang, method=backtest.method_word(best["method"], lang),
+                     concept=concept_name[best["concept"]],
                      mae=fmt_number(best["mae_pp"], lang, 2), horizon=int(best["horizon_years"]), n=int(best["n"])))
     tornado = tables["sensitivity"]
     if not tornado.empty:
@@ -1506,7 +1509,7 @@ def _target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
     would read the same (one level set by several documents) carry their instrument, so a reader can
     tell them apart: "≈ 35.0 % by 2030 (QĐ 843/QĐ-UBND ...)"."""
     words = {r["target_id"]: t("digital_economy.view.target", lang, year=int(r["year"]),
-                               target=comparator_text(r["comparator"], r["value"], r["value_high"], lang) + " %")
+                               target=percent_text(comparator_text(r["comparator"], r["value"], r["value_high"], lang), lang))
              for r in targets.to_dict("records")}
     counts = pd.Series(list(words.values())).value_counts()
     instruments = ({i: data.text_in(None, "instrument", v, lang) for i, v in zip(targets["target_id"], targets["instrument"])}
@@ -1547,6 +1550,7 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         covered = {r["concept"]: r for r in tables["coverage"].to_dict("records")} if "coverage" in tables else {}
         out = out.assign(reason=[_probability_reason(r, lang, covered.get(f)) for r, f in zip(frame["reason"],
                                                                                             frame["fan"])])
+        out = out.assign(p_meet_text=out["p_meet_text"].map(lambda p: localize_marks(p, lang) if isinstance(p, str) else p))
         out = out[["target", "concept", "p_meet_text", "reason"]].drop_duplicates(subset=["target", "concept"])
     elif name == "targets_due":
         out = frame.assign(target=frame["target_id"].map(words), concept=frame["concept"].map(concept),

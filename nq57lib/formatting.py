@@ -1,19 +1,43 @@
-"""Numbers as readers see them, by language: one home for number and percentage formatting.
+"""Numbers, percentages and dates as readers see them, by language: one home for their formatting.
 
-It sits below the charts and the reports: figure labels (``nq57lib.charts``), table views and report
-sentences (the notebook modules) all format numbers here, so "33,333.5" in English is "33.333,5" in
-Vietnamese everywhere.
+It sits below the charts and the reports: figure labels (``nq57lib.charts``), table views, phrases of the
+locale files (``nq57lib.text``) and report sentences (the notebook modules) all format numbers here, so
+"33,333.5" in English is "33.333,5" in Vietnamese everywhere. The marks (decimal and grouping symbols)
+come from the Unicode CLDR through Babel; a Vietnamese percentage is written as in Vietnamese
+administrative documents and CLDR ("35%", "0,65%": no space, no needless ",0"), an English one keeps this
+project's "35.0 %"; a Vietnamese date is the administrative form ("14/9/2023", "ngày 14/9/2023" in prose).
 """
 
 from __future__ import annotations
 
 import math
+import re
+from functools import lru_cache
 from typing import Any
 
 from .errors import check_choice
 
 LANGS = ("en", "vi")
 MISSING = "–"  # an absent number in prose
+PERCENT = {"en": " %", "vi": "%"}  # the percent sign after a number, by language
+
+
+@lru_cache(maxsize=None)
+def number_marks(lang: str) -> tuple[str, str]:
+    """(decimal mark, grouping mark) of ``lang`` from the CLDR (Babel): ('.', ',') in English, (',', '.') in
+    Vietnamese."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    check_choice("lang", lang, LANGS)
+    return get_decimal_symbol(lang), get_group_symbol(lang)
+
+
+def localize_marks(text: str, lang: str) -> str:
+    """A number written with Python's marks ('33,333.5') given ``lang``'s marks ('33.333,5' in Vietnamese)."""
+    decimal, group = number_marks(lang)
+    if (decimal, group) == (".", ","):
+        return text
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
 
 def format_number(value: float, lang: str, decimals: int | None = None) -> str:
@@ -27,9 +51,7 @@ def format_number(value: float, lang: str, decimals: int | None = None) -> str:
         text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
     else:
         text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return localize_marks(text, lang)
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -51,8 +73,59 @@ def fmt_number(value: Any, lang: str, decimals: int = 1) -> str:
 
 
 def fmt_pct(value: Any, lang: str, decimals: int = 1) -> str:
-    """A percentage for prose ('22.9 %' / '22,9 %')."""
-    return f"{fmt_number(value, lang, decimals)} %"
+    """A percentage for prose ('22.9 %' / '22,9%'; '35.0 %' / '35%': Vietnamese drops a needless ',0')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    return percent_text(fmt_number(value, lang, decimals), lang)
+
+
+def percent_text(number: str, lang: str) -> str:
+    """A number already written for ``lang`` with the percent sign: '35.0 %' in English, '35%' in Vietnamese
+    (trailing decimal zeros dropped: '35,0' -> '35', '0,50' -> '0,5')."""
+    return f"{trim_zeros(number, lang)}{PERCENT[lang]}"
+
+
+def trim_zeros(number: str, lang: str) -> str:
+    """A number written for ``lang`` without needless decimal zeros in Vietnamese ('5,0' -> '5', '0,50' ->
+    '0,5'; a grouped '1.000' is left as it is); English as it is."""
+    decimal = number_marks(lang)[0]
+    if lang == "vi" and re.search(rf"{re.escape(decimal)}\d+$", number):
+        number = number.rstrip("0").rstrip(decimal)
+    return number
+
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def format_date(value: Any, lang: str, prose: bool = False) -> str:
+    """A date of the data ('2023-09-14', '2023-09', '2023') for ``lang``: as written in English; in
+    Vietnamese the administrative form '14/9/2023' ('ngày 14/9/2023' with ``prose``), '9/2023' ('tháng
+    9/2023'), '2023' (CLDR pattern through Babel). Anything else is returned as it is."""
+    check_choice("lang", lang, LANGS)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    text = str(value).strip()
+    found = _ISO_DATE.match(text)
+    if lang == "en" or not found:
+        return text
+    year, month, day = found.groups()
+    if day:
+        import datetime
+
+        from babel.dates import format_date as babel_date
+
+        written = babel_date(datetime.date(int(year), int(month), int(day)), "d/M/y", locale=lang)
+        return _date_words("day", written, lang) if prose else written
+    if month:
+        written = f"{int(month)}/{year}"
+        return _date_words("month", written, lang) if prose else written
+    return year
+
+
+def _date_words(kind: str, date: str, lang: str) -> str:
+    from .text import t  # the words of a date ('ngày …', 'tháng …') live in the locale files
+
+    return t(f"common.date.{kind}", lang, date=date)
 
 
 def comparator_text(comparator: str, value: float, value_high: float | None, lang: str, decimals: int = 1) -> str:

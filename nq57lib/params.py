@@ -168,6 +168,11 @@ def validate_parameters(notebook: str, namespace: Mapping[str, Any] | None = Non
         default_reports_dir()  # results will go to reports/scratch/: refuse a project folder before any work
     given_names = set(values) | set(injected_names(namespace) if namespace is not None else ())
     given_names |= {spec.name for spec in specs if namespace is not None and checked[spec.name] != spec.default}
+    if namespace is not None and checked.get("geo"):  # a report's words: GDP for the nation, GRDP for a province
+        from .data import geo_row, shared_package
+        from .text import use_geography_level
+
+        use_geography_level(str(geo_row(shared_package(), checked["geo"])["level"]))
     return Parameters(notebook, checked, given_names & set(names))
 
 

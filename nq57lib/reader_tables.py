@@ -34,7 +34,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from .errors import ParameterError, check_choice
-from .formatting import LANGS, format_number, format_significant
+from .formatting import LANGS, format_date, format_number, format_significant
 
 KINDS = ("text", "int", "year", "share", "money", "number", "number_text", "badge", "link")
 NUMERIC_KINDS = ("int", "year", "share", "money", "number", "number_text")
@@ -286,12 +286,12 @@ def kind_of(name: str, values: pd.Series) -> str:
         return "link"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "text"
+    if n.endswith(("_bn_vnd", "_vnd")):  # before years: 'spending_last_year_bn_vnd' is money, grouped
+        return "money"
     if (n == "year" or n.endswith("_year") or n.startswith("year_") or "_year_" in n) and "_per_year" not in n:
         return "year"
     if n == "n" or n.startswith("n_") or n.endswith(("_rank", "_years", "_count")) or n == "rank":
         return "int"
-    if n.endswith(("_bn_vnd", "_vnd")):
-        return "money"
     if n.endswith(("_pct", "_pp")) or "_pct_" in n or "_pp_" in n:
         return "share"
     if pd.api.types.is_integer_dtype(values):
@@ -383,7 +383,7 @@ def sources_table(sources: pd.DataFrame, lang: str) -> ReaderTable:
     frame = pd.DataFrame({
         "publisher": sources["publisher"].tolist(),
         "title": list(zip(sources["title"].fillna("").tolist(), sources["url"].tolist())),
-        "published": sources["published"].tolist(),
+        "published": [format_date(p, lang) for p in sources["published"].tolist()],
     })
     columns = [Column("publisher", t("report.columns.publisher", lang)),
                Column("title", t("report.columns.title", lang), "link"),

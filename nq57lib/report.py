@@ -664,7 +664,7 @@ INDEX_HEADLINES: dict[str, tuple[tuple[str, str, str, int], ...]] = {
 def headline_numbers(reports_dir: str | Path, row: Mapping[str, Any], lang: str = "en") -> list[str]:
     """The index's headline numbers of one report, read from its ``results.json`` (empty if unreadable), in
     ``lang``'s words ([index.headline])."""
-    from .formatting import format_number
+    from .formatting import format_number, trim_zeros
 
     if not row.get("results_dir"):
         return []
@@ -677,7 +677,9 @@ def headline_numbers(reports_dir: str | Path, row: Mapping[str, Any], lang: str 
     for key, label, unit, decimals in INDEX_HEADLINES.get(row["notebook"], ()):
         value = scalars.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            text = format_number(float(value), lang, decimals) + (_t("index.unit." + unit, lang) if unit else "")
+            unit = "pct_gdp" if unit == "pct_grdp" and row.get("geo") == "vn" else unit  # the nation has GDP
+            text = trim_zeros(format_number(float(value), lang, decimals), lang) + (_t("index.unit." + unit, lang)
+                                                                                   if unit else "")
             if key == "base_share_pct" and scalars.get("base_year"):
                 concept = _t("index.concept." + scalars["concept"], lang) if scalars.get("concept") in ("nso", "ministry") else ""
                 assumed = _t("index.assumed", lang) if scalars.get("base_is_assumed") else ""

@@ -262,14 +262,21 @@ def _own_paragraph(pkg, geo_id: str, own: pd.DataFrame, as_of: int, lang: str) -
                 counts=_counts_sentence(counts, lang))
 
 
+def _listed(names: list[str], lang: str) -> str:
+    """'A, B and C' in ``lang``."""
+    return names[0] if len(names) < 2 else ", ".join(names[:-1]) + t("digital_economy.narrative.and", lang) + names[-1]
+
+
 def _related_paragraph(pkg, geo_id: str, related: pd.DataFrame, lang: str) -> str:
     name = data.geo_name(pkg, geo_id, lang)
     olds, after = data.old_units(pkg, geo_id), data.successor(pkg, geo_id)
     out = []
     if olds:
-        out.append(_say("formed_from", lang, name=name, names=", ".join(data.geo_name(pkg, g, lang) for g in olds)))
+        out.append(_say("formed_from", lang, name=name, names=_listed([data.geo_name(pkg, g, lang) for g in olds], lang)))
     if after:
-        out.append(_say("merged_into", lang, name=name, successor=data.geo_name(pkg, after, lang)))
+        together = [data.geo_name(pkg, g, lang) for g in data.old_units(pkg, after)]
+        out.append(_say("merged_into", lang, name=name, successor=data.geo_name(pkg, after, lang),
+                        names=_listed(together, lang)))
     if not out:
         return ""
     if related.empty:

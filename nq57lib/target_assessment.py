@@ -65,7 +65,7 @@ from . import data
 from .bounds import FIRST_YEAR, LAST_YEAR
 from .config import NATION
 from .errors import ParameterError, check_choice, check_int, check_number
-from .formatting import comparator_text, fmt_number
+from .formatting import comparator_text, fmt_number, percent_text
 from .progress_assessment import (EUROSTAT_SHORT_TERM_YEARS, STATUS_OF_CATEGORY, ProgressAssessment, assess_headline, eurostat_category)
 from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
                                target_has_passed, target_level)
@@ -401,13 +401,19 @@ def unit_text(unit: str, lang: str) -> str:
     return _say("unit_index", lang) if unit == "index 0-1" else unit
 
 
-def target_text(comparator: str, value: float, value_high: Any, unit: str, lang: str) -> str:
-    """A target in words: '≥ 35 % of GRDP', 'rank ≤ 15', '40–50 organisations'."""
+def target_text(comparator: str, value: float, value_high: Any, unit: str, lang: str, nation: bool = False) -> str:
+    """A target in words: '≥ 35 % of GRDP', 'rank ≤ 15', '40–50 organisations'; a ``nation``'s share of
+    GRDP is a share of GDP."""
+    if nation and unit == "% of GRDP":
+        unit = "% of GDP"
     high = None if is_missing(value_high) else float(value_high)
     condition = comparator_text(comparator, float(value), high, lang, decimals_of(value, high))
     if unit == "rank":
         return _say("rank_prefix", lang) + condition
-    return f"{condition} {unit_text(unit, lang)}"
+    words = unit_text(unit, lang)
+    if lang == "vi" and words.startswith("%"):  # '≥ 35% GRDP', as Vietnamese documents write it
+        return percent_text(condition, lang) + words[1:]
+    return f"{condition} {words}"
 
 
 def category_text(category: str, lang: str) -> str:
@@ -529,7 +535,8 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
             "relation_note": _relation_note(target["relation"], name, lang),
             "set_by_geo_id": geo_id, "set_by": name,
             "indicator_id": target["indicator_id"], "indicator": meta["name_vi"] if lang == "vi" else meta["name_en"],
-            "target": target_text(target["comparator"], float(target["value"]), high, target["unit"], lang),
+            "target": target_text(target["comparator"], float(target["value"]), high, target["unit"], lang,
+                                  nation=data.geo_row(pkg, geo_id)["level"] == "nation"),
             "comparator": target["comparator"], "target_value": float(target["value"]), "target_value_high": high,
             "target_year": int(target["year"]),
             "from_year": None if is_missing(target["from_year"]) else int(target["from_year"]),

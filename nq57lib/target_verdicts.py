@@ -41,7 +41,7 @@ import pandas as pd
 
 from . import data
 from .config import NATION
-from .formatting import comparator_text, fmt_number
+from .formatting import comparator_text, fmt_number, percent_text, trim_zeros
 from .share_projection import meets_target
 from .target_assessment import (SHARE_INDICATOR, assess_targets, concept_text, decimals_of, indicator_kind, is_missing,
                                 latest_segment, latest_values, records, required_paces, select_targets, series_cache,
@@ -206,14 +206,14 @@ def _value_text(pkg, value: float, unit: str, indicator_id: str, lang: str) -> s
     if unit == "rank":
         return t("scorecard.rank_value", lang, number=number)
     if str(unit).startswith("%"):
-        return f"{number} %"
+        return percent_text(number, lang)
     return f"{number} {unit_text(unit, lang)}"
 
 
 def _pace_text(pace: float, kind: str, lang: str) -> str:
     if kind == "rank":
         return _say("places_a_year", lang, n=fmt_number(pace, lang, 1))
-    return _say("pct_a_year", lang, n=fmt_number(pace, lang, 1))
+    return _say("pct_a_year", lang, n=trim_zeros(fmt_number(pace, lang, 1), lang))
 
 
 def _definition_words(concept: str | None, lang: str) -> str:

@@ -1,4 +1,4 @@
-"""Every user-facing word, by key: ``t("report.headings.data", "vi")`` -> "Số liệu và giả định".
+"""Every user-facing word, by key: ``t("report.headings.sensitivity", "vi")`` -> "Phân tích độ nhạy".
 
 The words live in ``nq57lib/locale/en.toml`` and ``nq57lib/locale/vi.toml`` (read with the standard
 library's ``tomllib``), one file per language with the same keys; a test checks that every key is in
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import check_choice
+from .formatting import localize_marks
 
 LANGS = ("en", "vi")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -41,12 +42,35 @@ def catalog(lang: str) -> dict[str, str]:
         return _flatten(tomllib.load(handle))
 
 
+# The report geography's level, for the words of its aggregate: GDP for the nation, GRDP for a province.
+_LEVEL = {"level": "province"}
+
+
+def use_geography_level(level: str) -> None:
+    """Say whether the report's geography is the nation (``level`` 'nation': its aggregate is GDP) or a
+    province (any other level: GRDP). Every text then reads ``{aggregate}`` ("GDP"/"GRDP") and
+    ``{aggregate_full}`` (spelled out, e.g. "tổng sản phẩm trên địa bàn (GRDP)") as that geography's
+    (``common.aggregate`` in the locale files). Set once per report when its parameters are validated."""
+    _LEVEL["level"] = "nation" if level == "nation" else "province"
+
+
+def _with_aggregate(text: str, lang: str) -> str:
+    if "{aggregate" not in text:
+        return text
+    words = catalog(lang)
+    level = _LEVEL["level"]
+    return (text.replace("{aggregate_full}", words[f"common.aggregate.{level}_full"])
+            .replace("{aggregate}", words[f"common.aggregate.{level}"]))
+
+
 def t(key: str, lang: str, /, **fmt: Any) -> str:
-    """The text of ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt`` when given."""
+    """The text of ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt`` when given (and the
+    report geography's aggregate, ``{aggregate}``/``{aggregate_full}``, always)."""
     texts = catalog(lang)
     if key not in texts:
         raise KeyError(f"no text {key!r} in locale/{lang}.toml")
-    return texts[key].format(**fmt) if fmt else texts[key]
+    text = _with_aggregate(texts[key], lang)
+    return text.format(**fmt) if fmt else text
 
 
 _MARKDOWN_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|#!"})
@@ -63,8 +87,9 @@ def plain(value: Any) -> str:
 
 
 def section(prefix: str, lang: str) -> dict[str, str]:
-    """{entry: text} of every key directly under ``prefix`` (e.g. ``report.columns``): the caller's own copy."""
-    return dict(_section(prefix, lang))
+    """{entry: text} of every key directly under ``prefix`` (e.g. ``report.columns``): the caller's own copy,
+    the report geography's aggregate filled in."""
+    return {key: _with_aggregate(text, lang) for key, text in _section(prefix, lang).items()}
 
 
 @lru_cache(maxsize=None)
@@ -74,10 +99,21 @@ def _section(prefix: str, lang: str) -> dict[str, str]:
             if key.startswith(start) and "." not in key[len(start):]}
 
 
+class _ByLang(dict):
+    """{lang: text} whose texts get the report geography's aggregate when read (label tables are built at
+    import, before a report says which geography it is about)."""
+
+    def __getitem__(self, lang: str) -> str:
+        return _with_aggregate(super().__getitem__(lang), lang)
+
+    def get(self, lang: str, default: Any = None) -> Any:
+        return self[lang] if lang in self else default
+
+
 def bilingual(prefix: str) -> dict[str, dict[str, str]]:
     """{entry: {"en": text, "vi": text}} of every key directly under ``prefix``, for label tables."""
-    en, vi = section(prefix, "en"), section(prefix, "vi")
-    return {key: {"en": en[key], "vi": vi[key]} for key in en}
+    en, vi = _section(prefix, "en"), _section(prefix, "vi")
+    return {key: _ByLang(en=en[key], vi=vi[key]) for key in en}
 
 
 class _Number(float):
@@ -86,15 +122,26 @@ class _Number(float):
     lang = "en"
 
     def __format__(self, spec: str) -> str:
-        text = float.__format__(self, spec or "g")
-        if self.lang == "vi":
-            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        return text
+        return localize_marks(float.__format__(self, spec or "g"), self.lang)
+
+
+class _Integer(int):
+    """A whole number placed in a phrase ('{n:,}'): formatted by the spec, then given ``lang``'s marks."""
+
+    lang = "en"
+
+    def __format__(self, spec: str) -> str:
+        return localize_marks(int.__format__(self, spec or "d"), self.lang)
 
 
 @lru_cache(maxsize=None)
 def _number_in(lang: str):
     return type(f"_Number_{lang}", (_Number,), {"lang": lang})
+
+
+@lru_cache(maxsize=None)
+def _integer_in(lang: str):
+    return type(f"_Integer_{lang}", (_Integer,), {"lang": lang})
 
 
 class Phrase(str):
@@ -136,6 +183,8 @@ def _value(value: Any, lang: str, number) -> Any:
         return "; ".join(str(_value(v, lang, number)) for v in value)
     if isinstance(value, float):
         return number(value)
+    if isinstance(value, int) and not isinstance(value, bool):  # numpy ints are not ``int``: left as they are
+        return _integer_in(lang)(value)
     return value
 
 

@@ -75,11 +75,11 @@ def test_spending_paths_in_constant_prices_and_vietnamese():
     fig = plot_spending_paths(RESULT, "vi", constant_prices=True, scenarios=["floor", "status_quo"])
     ax = fig.axes[0]
     lines = labelled_lines(ax)
-    assert set(lines) == {"Mức sàn 15 % từ 2025", "Giữ tỷ lệ hiện tại 3 %", "Khả năng hấp thụ"}
+    assert set(lines) == {"Mức chi tối thiểu 15% từ năm 2025", "Giữ tỷ lệ hiện nay 3%", "Khả năng giải ngân"}
     floor = RESULT.yearly[RESULT.yearly["scenario"] == "floor"]
-    np.testing.assert_allclose(lines["Mức sàn 15 % từ 2025"].get_ydata(), floor["spending_const_bn_vnd"])
-    assert ax.get_ylabel() == "tỷ đồng, giá năm 2025"
-    assert "Chi KH&CN" in ax.get_title()
+    np.testing.assert_allclose(lines["Mức chi tối thiểu 15% từ năm 2025"].get_ydata(), floor["spending_const_bn_vnd"])
+    assert ax.get_ylabel() == "tỷ đồng, theo giá so sánh năm 2025"
+    assert "Chi cho KHCN, ĐMST và CĐS" in ax.get_title()
     assert ax.yaxis.get_major_formatter()(40000, 0) == "40.000"
 
 
@@ -98,10 +98,10 @@ def test_comparison_floor_is_drawn_and_cited():
         **PROVINCE.bases, "floor_pct": (OBSERVED, f"a floor ({FLOOR_ID})")}), scenarios=["floor"])
     fig = plot_spending_paths(RESULT, "vi", comparison=comparison, geo_name="Vĩnh Phúc")
     lines = labelled_lines(fig.axes[0])
-    line = lines["So sánh: mức sàn 5 % từ 2025"]
+    line = lines["So sánh: mức chi tối thiểu 5% từ năm 2025"]
     np.testing.assert_allclose(line.get_ydata(), comparison.yearly["spending_bn_vnd"])
     text = figure_text(fig)
-    assert FLOOR_ID in text and "mức sàn so sánh 5 %" in text
+    assert FLOOR_ID in text and "mức chi tối thiểu so sánh 5% tổng chi ngân sách" in text
 
 
 def test_comparison_equal_to_the_status_quo_is_one_line_named_in_the_legend():
@@ -122,7 +122,7 @@ def test_footnote_lists_sources_and_assumptions():
     assert "base-year budget expenditure 33,333 bn VND" in text
     assert "deflator 3.5 %/yr" in text and "Assumptions:" in text
     vi = footnote_lines(RESULT.assumptions, "vi")
-    assert any(line.startswith("Giả định:") and "7,52 %/năm" in line for line in vi)
+    assert any(line.startswith("Giả định:") and "7,52%/năm" in line for line in vi)
     assert any("33.333 tỷ đồng" in line for line in vi)
 
 

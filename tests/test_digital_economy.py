@@ -101,7 +101,7 @@ def test_every_cited_source_resolves(pkg):
 def test_narrative_follows_numbers_and_language(pkg):
     en = build(pkg, "vinh-phuc").narrative_markdown()
     vi = build(pkg, "vinh-phuc", lang="vi").narrative_markdown()
-    assert "22.87 %" in en and "22,87 %" in vi
+    assert "22.87 %" in en and "22,87%" in vi
     assert "Hiện trạng" in vi and "Where it stands" in en
     assert "(set in 3 documents)" in en  # three documents give about 35 % by 2030
 

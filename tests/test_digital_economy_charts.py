@@ -87,9 +87,9 @@ def test_vietnamese_labels(inputs):
     fig = plot_share_outlook(VINH_PHUC, projection=projection, bands=simulation, targets=TARGETS,
                              required=required, lang="vi")
     text = texts(fig)
-    for expected in ("Tỷ trọng kinh tế số trong GDP/GRDP", "Năm", "Tỷ trọng trong GDP/GRDP (%)",
+    for expected in ("Tỷ trọng kinh tế số trong GRDP", "Năm", "Tỷ trọng trong GRDP (%)",
                      "xu hướng hiện tại", "lộ trình đạt mục tiêu", "Mục tiêu", "Nguồn:", "ước tính",
-                     "Mô phỏng Monte Carlo 5–95 %", "Lộ trình cần thiết (tăng đều)", "không nêu định nghĩa"):
+                     "Dải dự báo 5–95% (mô phỏng Monte Carlo)", "Lộ trình cần đạt (tăng đều)", "không nêu cách tính"):
         assert expected in text
     for english in ("Source", "Target", "current trend", "Year"):
         assert english not in text

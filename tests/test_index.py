@@ -99,7 +99,7 @@ def test_headline_numbers_say_when_a_starting_share_is_assumed(tmp_path):
     assert report.headline_numbers(reports, row) == [
         "digital-economy share 18.46 % of GRDP (2022, ministry's broader estimate, assumed: no published value)"]
     assert report.headline_numbers(reports, row, "vi") == [
-        "tỷ trọng kinh tế số 18,46 % GRDP (2022, ước tính rộng hơn của Bộ, giả định: chưa có số liệu công bố)"]
+        "tỷ trọng kinh tế số 18,46% GRDP (2022, ước tính rộng hơn của Bộ TT&TT (nay là Bộ KH&CN), giả định: chưa có số liệu công bố)"]
 
 
 def test_geography_sections_are_headed_by_name_with_the_cli_id(tmp_path):

@@ -402,8 +402,8 @@ def test_vietnamese_report(pkg, build):
     names = pkg.indicators.set_index("indicator_id")["name_vi"]
     table = report.tables["targets"]
     assert (table["indicator"] == table["indicator_id"].map(names)).all()
-    assert row(report, "vinh-phuc-de-share-2030")["target"] == "≥ 35 % GRDP"
-    assert report.title.startswith("Bảng theo dõi")
+    assert row(report, "vinh-phuc-de-share-2030")["target"] == "≥ 35% GRDP"
+    assert report.title.startswith("Theo dõi thực hiện các mục tiêu")
     english = build("vinh-phuc").narrative_markdown()
     assert "registered targets" in english and "mục tiêu" not in english
 

@@ -97,7 +97,8 @@ def test_vietnamese_scorecard_page_has_no_english_scorecard_text(tmp_path):
     assert '<html lang="vi">' in page
     # Only what a reader sees: the sources' own titles (some are English publications) are data.
     visible = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)
-    visible = re.sub(r'<table><caption>Nguồn</caption>.*?</table>', " ", visible, flags=re.S)
+    caption = re.escape(text.t("report.captions.sources", "vi"))
+    visible = re.sub(rf"<table><caption>{caption}</caption>.*?</table>", " ", visible, flags=re.S)
     words = html.unescape(re.sub(r"<[^>]+>", " ", visible))  # text only: URLs in links are not prose
     found = [p for p in _english_fragments() if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", words)]
     assert _english_fragments() and found == []

@@ -26,8 +26,10 @@ def test_every_area_has_its_section():
 
 def test_t_fills_placeholders_and_names_a_missing_key():
     assert text.t("common.scenario.logistic", "en", ceiling="75") == "logistic to 75 % ceiling"
-    assert text.t("common.scenario.logistic", "vi", ceiling="75") == "đường logistic đến trần 75 %"
-    assert text.t("report.headings.data", "vi") == "Số liệu và giả định"
+    # issue 27 (T24, formats): the saturation level named, "75%" without a space as Vietnamese documents write it
+    assert text.t("common.scenario.logistic", "vi", ceiling="75") == "đường cong logistic (mức bão hòa 75%)"
+    # issue 27 item 4: the inputs, data and sources close the report as its technical annex
+    assert text.t("report.headings.data", "vi") == "Phụ lục kỹ thuật: số liệu, giả định và nguồn"
     with pytest.raises(KeyError, match="report.nope"):
         text.t("report.nope", "en")
 
@@ -57,12 +59,12 @@ def test_a_phrase_is_its_english_text_and_renders_in_vietnamese_with_its_marks()
     basis = text.phrase("budget_floor.basis.grown", basis=text.phrase("common.inputs.basis.not_given"), year=2025,
                         growth=9.7449, value=190012.4)
     assert basis == "not given; grown to 2025 at the path's 9.74 % a year = 190,012 bn VND"
-    assert basis.render("vi") == ("không ghi; tăng đến năm 2025 theo tốc độ 9,74 % một năm của lộ trình "
+    assert basis.render("vi") == ("không ghi; tăng đến năm 2025 theo tốc độ 9,74% một năm của dự báo chi ngân sách "
                                   "= 190.012 tỷ đồng")
     assert pickle.loads(pickle.dumps(basis)).render("vi") == basis.render("vi")
     named = text.phrase("common.inputs.basis.series", name=text.names(en="Vietnam", vi="Việt Nam"),
                         concept=text.Phrase("common.inputs.concept.ministry"))
-    assert (named, named.render("vi")) == ("Vietnam (ministry's estimate)", "Việt Nam (Bộ)")
+    assert (named, named.render("vi")) == ("Vietnam (ministry's estimate)", "Việt Nam (Bộ TT&TT, nay là Bộ KH&CN)")
 
 
 def test_an_assumption_shows_its_phrase_in_the_readers_language_and_keeps_its_english_name():

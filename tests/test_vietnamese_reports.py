@@ -98,3 +98,115 @@ def test_a_report_shows_no_source_or_target_id(vietnamese_run, notebook, geo):
     pkg = data.load_package()
     ids = [*pkg.sources["source_id"], *pkg.targets["target_id"]]
     assert [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", words)] == []
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 27: the administration's terms, the project's words in Vietnamese, Vietnamese formats
+# ------------------------------------------------------------------------------------------------
+
+# Words no Vietnamese report may use: the merger as an annexation or a succession, a charged status word, a
+# budget term that is not the resolution's, calques the review flagged, the English word for the tool, the
+# old marks of merged units.
+FORBIDDEN = ("sáp nhập vào", "hợp nhất vào", "tỉnh kế thừa", "đơn vị kế thừa", "chệch hướng", "mức sàn",
+             "Trả lời trong một phút", "lốc xoáy", "kiểm định ngược", "phân rã", "hạt giống", "phản thực tế",
+             "QD ", "notebook", "(đến 06/2025)", "(từ 07/2025)")
+
+
+def body_text(page: str) -> str:
+    """What a reader sees before the technical annex (or, in a report without one, before the run record),
+    the sources table left out (data)."""
+    words = visible_text(page)
+    for heading in (text.t("report.headings.data", "vi"), text.t("report.page.record", "vi")):
+        if heading in words:
+            return words[:words.index(heading)]
+    return words
+
+
+def data_english_texts() -> list[str]:
+    """The data's own English texts (titles, publishers, instruments, notes, names): the other side of issue 27
+    (Vietnamese data texts), left out of the scan of the project's words, the longest first."""
+    from nq57lib import data
+
+    pkg = data.load_package()
+    found = set()
+    for table in (pkg.sources, pkg.targets, pkg.observations, pkg.indicators, pkg.geography):
+        for column in ("title", "publisher", "instrument", "note", "unverified_reason", "name_en", "definition"):
+            if column in table.columns:
+                found.update(str(v) for v in table[column].dropna() if str(v).strip())
+    found |= {re.sub(r"\s*\([^()]*\)$", "", v) for v in found}  # shown without a closing remark in brackets
+    return sorted((v for v in found if v.strip()), key=len, reverse=True)
+
+
+def _load_counter():
+    import importlib.util
+
+    from nq57lib import config
+
+    spec = importlib.util.spec_from_file_location("count_english_vi", config.PROJ_ROOT / "scripts" / "count_english_vi.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+count_english_vi = _load_counter()  # scripts/count_english_vi.py: the words and runs it counts
+
+
+def project_english_words() -> set[str]:
+    """English words of the project's catalogue (``en.toml``) that the Vietnamese side never writes (so 'Monte
+    Carlo', 'seed', 'Eurostat' and names pass)."""
+    english = count_english_vi._words([count_english_vi._literal(v) for v in text.catalog("en").values()],
+                                      lowercase_only=True)
+    return english - count_english_vi.vocabularies()[1]
+
+
+def test_the_word_scan_finds_the_projects_english():
+    words = project_english_words()
+    assert count_english_vi.strings_in("Kết luận: the report is a counterfactual", words) == \
+        ["the report", "counterfactual"]  # words of two letters ('is', 'a') are not evidence on their own
+    assert count_english_vi.strings_in("mô phỏng Monte Carlo, giá trị khởi tạo ngẫu nhiên (seed) 57", words) == []
+    assert count_english_vi.strings_in("tham số capacity_bn_vnd", words) == ["capacity_bn_vnd"]
+
+
+@pytest.mark.parametrize("geo", GEOS)
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_a_vietnamese_report_uses_the_administrations_terms_and_no_english_of_the_project(vietnamese_run, notebook,
+                                                                                           geo):
+    reports, manifest = vietnamese_run
+    job = next(j for j in manifest["jobs"] if j["notebook"] == notebook and j["geo"] == geo)
+    page = (reports / job["report_html"]).read_text(encoding="utf-8")
+    words = body_text(page)
+    assert [w for w in FORBIDDEN if w in visible_text(page)] == []
+    if geo == "vn":  # the nation has GDP; GRDP only where provinces are compared (the scorecard's panels)
+        assert "% GRDP" not in words and "trong GRDP" not in words.replace("trong GRDP theo tỉnh", "")
+        if notebook != "scorecard":
+            assert "GRDP" not in words
+    for piece in data_english_texts():  # the data's own English is issue 27's other half (data/*.csv)
+        words = words.replace(piece, " ")
+    words = re.sub(r"\[[^\]]*\]", " ", words)  # a source's title in brackets is data too
+    assert count_english_vi.strings_in(words, project_english_words()) == []
+
+
+def test_a_vietnamese_reports_tables_and_captions_are_in_vietnamese_formats(vietnamese_run):
+    """Every table (cells and caption) of the budget report of Vĩnh Phúc before the run record, the sources'
+    own titles aside: numbers with Vietnamese marks, grouped; percentages '35%'; no ISO date (charts:
+    test_vietnamese_words)."""
+    from test_vietnamese_words import format_faults
+
+    reports, manifest = vietnamese_run
+    job = next(j for j in manifest["jobs"] if j["notebook"] == "budget_floor" and j["geo"] == "vinh-phuc")
+    page = (reports / job["report_html"]).read_text(encoding="utf-8")
+    page = page[:page.index(text.t("report.page.record", "vi"))] if text.t("report.page.record", "vi") in page \
+        else page
+    sources = f"<caption>{html.escape(text.t('report.captions.sources', 'vi'), quote=False)}</caption>"
+    tables = [t for t in re.findall(r"<table\b.*?</table>", page, flags=re.S) if sources not in t]  # data titles
+    assert len(tables) >= 6
+    faults = {}
+    for table in tables:
+        words = html.unescape(re.sub(r"<[^>]+>", "\n", table))
+        words = re.sub(r"\[[^\]]*\]", " ", words)  # a source's own title (data)
+        found = format_faults(words)
+        if found:
+            faults[re.sub(r"<[^>]+>", "", re.search(r"<caption>(.*?)</caption>", table, flags=re.S).group(1))
+                   if "<caption>" in table else table[:80]] = found
+    assert faults == {}
+    assert re.search(r"\b\d{1,2}/\d{1,2}/20\d\d\b", page)  # the sources' dates in the administrative form

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..errors import ParameterError, check_choice
+from ..formatting import format_number, percent_text
 from ..monte_carlo import SimulationResult
 from ..share_projection import ProjectionResult, check_history
 from ..text import bilingual
@@ -90,7 +91,7 @@ def _band_table(bands: Any, geo_id: str | None, lang: str) -> tuple[pd.DataFrame
         return None, ""
     note = ""
     if isinstance(bands, SimulationResult):
-        note = _text("mc_note", lang).format(n=bands.n_paths, seed=bands.seed)
+        note = _text("mc_note", lang).format(n=format_number(bands.n_paths, lang, 0), seed=bands.seed)
         bands = bands.bands
     if not isinstance(bands, pd.DataFrame) or "p05_share_pct" not in bands.columns:
         raise ParameterError("bands", "expected a SimulationResult or its bands table")
@@ -153,11 +154,9 @@ def _draw_targets(ax, targets: pd.DataFrame, definition_marks: dict, lang: str) 
             definition_marks.get(r.get("target_id")), "") for r in rows))
         if high is not None:
             ax.vlines(year, value, high, color=PALETTE["vermillion"], linewidth=2)
-            text = f"{value:g}–{high:g} %{marks}"
+            text = percent_text(f"{format_number(value, lang)}–{format_number(high, lang)}", lang) + marks
         else:
-            text = f"{signs}{value:g} %{marks}"
-        if lang == "vi":  # one decimal mark per language, as in the tables
-            text = text.replace(".", ",")
+            text = signs + percent_text(format_number(value, lang), lang) + marks
         ax.annotate(text, (year, value), textcoords="offset points", xytext=(6, 6), fontsize=8)
 
 
