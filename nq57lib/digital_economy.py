@@ -72,12 +72,12 @@ from . import (backtest, bounds, ceilings, data, grdp_growth, model_validation, 
                progress_assessment, share_projection, target_verdicts)
 from .config import NATION
 from .errors import ParameterError, check_number
-from .formatting import (comparator_text, fmt_number, fmt_pct, format_date, format_number, localize_marks,
+from .formatting import (comparator_text, fmt_number, fmt_pct, format_number, localize_marks,
                          percent_text)
 from .provenance import ASSUMED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
 from .target_assessment import (UNSTATED_TARGET_CONCEPT, nso_first_published, target_definitions)
-from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, render, section, t
+from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, prose_date, render, section, t
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
@@ -1355,7 +1355,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
         items = [f"{fmt_pct(r.share_pct, lang, 2)} ({concept_name[r.concept]}, {r.year})" for r in nat.itertuples()]
         out.append(t(key + "national", lang, parts=t(key + "and", lang).join(items)))
     out.append(t(key + "definition_rule", lang, concept=concept_name[UNSTATED_TARGET_CONCEPT],
-                 published=format_date(inputs.nso_first_published, lang, prose=True) if inputs.nso_first_published
+                 published=prose_date(inputs.nso_first_published, lang) if inputs.nso_first_published
                  else "–"))
     # What the targets require, on each definition.
     req, att, prob = tables["required_paths"], tables["attainment"], tables["probabilities"]

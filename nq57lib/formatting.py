@@ -97,10 +97,18 @@ def trim_zeros(number: str, lang: str) -> str:
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-def format_date(value: Any, lang: str, prose: bool = False) -> str:
+def date_kind(value: Any) -> str | None:
+    """'day', 'month' or 'year' for an ISO date of the data ('2023-09-14', '2023-09', '2023'); None otherwise."""
+    found = _ISO_DATE.match(str(value).strip()) if value is not None else None
+    if not found:
+        return None
+    return "day" if found.group(3) else "month" if found.group(2) else "year"
+
+
+def format_date(value: Any, lang: str) -> str:
     """A date of the data ('2023-09-14', '2023-09', '2023') for ``lang``: as written in English; in
-    Vietnamese the administrative form '14/9/2023' ('ngày 14/9/2023' with ``prose``), '9/2023' ('tháng
-    9/2023'), '2023' (CLDR pattern through Babel). Anything else is returned as it is."""
+    Vietnamese the administrative form '14/9/2023', '9/2023', '2023' (CLDR pattern through Babel). Anything
+    else is returned as it is. In a sentence, ``text.prose_date`` adds the words ('ngày …', 'tháng …')."""
     check_choice("lang", lang, LANGS)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
@@ -114,18 +122,10 @@ def format_date(value: Any, lang: str, prose: bool = False) -> str:
 
         from babel.dates import format_date as babel_date
 
-        written = babel_date(datetime.date(int(year), int(month), int(day)), "d/M/y", locale=lang)
-        return _date_words("day", written, lang) if prose else written
+        return babel_date(datetime.date(int(year), int(month), int(day)), "d/M/y", locale=lang)
     if month:
-        written = f"{int(month)}/{year}"
-        return _date_words("month", written, lang) if prose else written
+        return f"{int(month)}/{year}"
     return year
-
-
-def _date_words(kind: str, date: str, lang: str) -> str:
-    from .text import t  # the words of a date ('ngày …', 'tháng …') live in the locale files
-
-    return t(f"common.date.{kind}", lang, date=date)
 
 
 def comparator_text(comparator: str, value: float, value_high: float | None, lang: str, decimals: int = 1) -> str:

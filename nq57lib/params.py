@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 
 from . import config
 from .errors import ParameterError, check_choice, shorten
-from .param_spec import ParamSpec, protected_target
+from .param_spec import GEO, ParamSpec, protected_target
 from .registry import SPECS, parameter_default
 
 
@@ -168,7 +168,8 @@ def validate_parameters(notebook: str, namespace: Mapping[str, Any] | None = Non
         default_reports_dir()  # results will go to reports/scratch/: refuse a project folder before any work
     given_names = set(values) | set(injected_names(namespace) if namespace is not None else ())
     given_names |= {spec.name for spec in specs if namespace is not None and checked[spec.name] != spec.default}
-    if namespace is not None and checked.get("geo"):  # a report's words: GDP for the nation, GRDP for a province
+    shipped_geo = any(spec.name == "geo" and spec.kind == GEO for spec in specs)  # a geography of the data
+    if namespace is not None and shipped_geo:  # a report's words: GDP for the nation, GRDP for a province
         from .data import geo_row, shared_package
         from .text import use_geography_level
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import check_choice
-from .formatting import localize_marks
+from .formatting import date_kind, format_date, localize_marks
 
 LANGS = ("en", "vi")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -224,3 +224,13 @@ class Joined:
     def render(self, lang: str) -> str:
         number = _number_in(lang)
         return self.sep.join(str(_value(v, lang, number)) for v in self.items)
+
+
+def prose_date(value, lang: str) -> str:
+    """A date of the data in a sentence: as written in English; in Vietnamese 'ngày 14/9/2023', 'tháng
+    9/2023' or '2023' (``formatting.format_date`` with the words of ``[common.date]``)."""
+    written = format_date(value, lang)
+    kind = date_kind(value)
+    if lang == "en" or kind not in ("day", "month"):
+        return written
+    return t(f"common.date.{kind}", lang, date=written)

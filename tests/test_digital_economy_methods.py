@@ -194,7 +194,7 @@ def test_the_chart_legend_never_calls_an_imputed_start_observed(pkg):
 def test_the_decomposition_uses_the_observed_digital_value_added_growth(pkg):
     r = build(pkg, "vn")
     scenarios = r.tables["scenarios"]
-    path = scenarios[(scenarios["scenario"] == "decomposition") & (scenarios["concept"] == "nso")].set_index("year")
+    path = scenarios[(scenarios["scenario_id"] == "decomposition") & (scenarios["concept"] == "nso")].set_index("year")
     nominal = r.scalars["nominal_grdp_growth_pct"]
     # 14.02 % (2025) x (1.146 / (1 + nominal))^5 in 2030: the statistics office's observed 14.6 % (2025)
     assert path.loc[2030, "share_pct"] == pytest.approx(14.02 * (1.146 / (1 + nominal / 100)) ** 5)

@@ -14,6 +14,7 @@ import pytest
 
 from nq57lib import data, text
 from nq57lib.formatting import fmt_pct, format_date, format_number, number_marks, percent_text
+from nq57lib.text import prose_date
 
 # A number written the English way, one Vietnamese readers would misread: '0.6', '20,000', '28351', '35,0%',
 # '35 %', an ISO date.
@@ -44,9 +45,9 @@ def test_numbers_percentages_and_dates_follow_the_locale():
     assert fmt_pct(35.0, "vi") == "35%" and fmt_pct(0.65, "vi", 2) == "0,65%" and fmt_pct(12.5, "vi") == "12,5%"
     assert fmt_pct(35.0, "en") == "35.0 %"  # English keeps the project's style
     assert percent_text("≥ 3,0", "vi") == "≥ 3%" and percent_text("1.000", "vi") == "1.000%"
-    assert format_date("2023-09-14", "vi") == "14/9/2023" and format_date("2023-09-14", "vi", prose=True) == \
-        "ngày 14/9/2023"
-    assert format_date("2024-12", "vi", prose=True) == "tháng 12/2024" and format_date("2024", "vi") == "2024"
+    assert format_date("2023-09-14", "vi") == "14/9/2023" and prose_date("2023-09-14", "vi") == "ngày 14/9/2023"
+    assert prose_date("2024-12", "vi") == "tháng 12/2024" and format_date("2024", "vi") == "2024"
+    assert prose_date("2024-12", "en") == "2024-12" and prose_date("2024", "vi") == "2024"
     assert format_date("2023-09-14", "en") == "2023-09-14" and format_date("n.d.", "vi") == "n.d."
 
 
