@@ -1163,7 +1163,7 @@ def spending_figure(pkg, paths: BudgetPaths, lang: str):
     from .charts.budget_floor_charts import plot_spending_paths
 
     return plot_spending_paths(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
-                               comparison=list(paths.comparisons.values()) or None, source_names=source_names(pkg, lang))
+                               comparison=paths.comparisons or None, source_names=source_names(pkg, lang))
 
 
 def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):

@@ -211,6 +211,10 @@ KEPT_CACHES = {
     "nq57lib.data._load_cached": "keyed by the files' paths, sizes and modification times; load_package copies "
                                  "the tables for each caller",
     "nq57lib.data._schema_cache": "pandera schemas built from datapackage.json's text; nothing edits them",
+    "nq57lib.charts.scorecard_charts._panel_base": "keyed by a cross-province panel's whole content (rows, words, "
+                                                   "notes) and matplotlib's settings, from which alone it is drawn; "
+                                                   "never handed to a notebook: each report gets PNG bytes drawn "
+                                                   "over a copy of its pixels, and its figure is put back after",
 }
 
 

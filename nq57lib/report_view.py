@@ -264,8 +264,14 @@ def figure_png(fig) -> bytes:
 
 
 def figure_alt(fig) -> str:
-    """A figure's text alternative: what it shows, from its own words (figure title, each panel's title and
-    axis labels), so a screen reader or a page without images still says what the chart is about."""
+    """A figure's text alternative: what the chart says, as its chart function wrote it from the numbers
+    (``charts.chart_style.set_message``: e.g. where the share stands and what the target needs); else what it
+    shows, from its own words (figure title, each panel's title and axis labels), so a screen reader or a
+    page without images still says what the chart is about."""
+    from .charts.chart_style import message
+
+    if message(fig):
+        return message(fig)[:1000]
     words = []
     title = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
     words += [title] if title else []

@@ -197,19 +197,38 @@ def _spec(key: str) -> PanelSpec:
     return next(s for s in PANELS if s.key == key)
 
 
+@dataclass(frozen=True)
+class PanelChart:
+    """One panel chart: its PNG (``charts.scorecard_charts.panel_png``), its text alternative, and how to draw it
+    again as a matplotlib Figure (``figure()``, e.g. to save it in another format)."""
+
+    png: bytes
+    alt: str
+    arguments: dict
+
+    def figure(self):
+        from .charts.scorecard_charts import plot_panel
+
+        return plot_panel(**self.arguments)
+
+
 class PanelCharts(list):
-    """The panel figures; displayed one after the other (and freed) when shown in a notebook."""
+    """The panel charts (:class:`PanelChart`); displayed one after the other, each with its text alternative."""
 
     def _ipython_display_(self):
-        from .report_view import show
+        import base64
 
-        for fig in self:
-            show(fig)
+        from IPython.display import display
+
+        for chart in self:
+            display({"image/png": base64.b64encode(chart.png).decode("ascii"), "text/plain": chart.alt},
+                    metadata={"image/png": {"alt": chart.alt}}, raw=True)
 
 
 def panel_charts(pkg, panels: Mapping[str, pd.DataFrame], lang: str) -> PanelCharts:
-    """Step 6b: one sorted bar chart per non-empty panel (``charts.scorecard_charts.plot_panel``)."""
-    from .charts.scorecard_charts import plot_panel
+    """Step 6b: one sorted bar chart per non-empty panel (``charts.scorecard_charts.panel_png``: each panel's
+    plain bars drawn once per content, this geography's rows highlighted over them)."""
+    from .charts.scorecard_charts import panel_png
 
     publishers = pkg.sources.set_index("source_id")["publisher"]
     figures = PanelCharts()
@@ -224,9 +243,10 @@ def panel_charts(pkg, panels: Mapping[str, pd.DataFrame], lang: str) -> PanelCha
         n_listed, out_of = int(table["n_listed"].iloc[0]), table["rank_out_of"].max()
         if pd.notna(out_of) and n_listed < int(out_of):
             notes.append(_say("partial_list_note", lang, n=n_listed, out_of=int(out_of)))
-        figures.append(plot_panel(table, kind="rank" if unit == "rank" else "value",
-                                  title=panel_title(pkg, spec, int(table["year"].iloc[0]), lang),
-                                  unit=unit_text(unit, lang), lang=lang, sources=sources, footnotes=notes))
+        arguments = dict(table=table, kind="rank" if unit == "rank" else "value",
+                         title=panel_title(pkg, spec, int(table["year"].iloc[0]), lang),
+                         unit=unit_text(unit, lang), lang=lang, sources=sources, footnotes=notes)
+        figures.append(PanelChart(*panel_png(**arguments), arguments))
     return figures
 
 

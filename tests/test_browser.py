@@ -125,6 +125,27 @@ def test_no_default_report_scrolls_sideways_at_desktop_or_phone_width(browser, r
         browser.set_window_size(1280, 2000)
 
 
+_IMAGES = ("return Array.from(document.images).map(i => [i.naturalWidth, i.getBoundingClientRect().width,"
+           " i.parentElement.getBoundingClientRect().width]);")
+
+
+def test_figures_have_the_width_the_charts_assume_at_1280_px(browser, report_run):
+    """chart_style.screen_px assumes a figure is shown at its own size up to REPORT_IMAGE_WIDTH_PX (wider ones
+    scaled to it): at a 1280 px window every figure's box is at least that wide and no figure is shrunk more."""
+    from nq57lib.charts.chart_style import REPORT_IMAGE_WIDTH_PX
+
+    reports_dir, manifest = report_run
+    browser.set_window_size(1280, 1000)
+    try:
+        for job in (j for j in manifest["jobs"] if j["status"] == "ok"):
+            _open(browser, reports_dir / job["report_html"])
+            for natural, shown, box in browser.execute_script(_IMAGES):
+                assert box >= REPORT_IMAGE_WIDTH_PX, (job["notebook"], box)
+                assert shown >= min(natural, REPORT_IMAGE_WIDTH_PX) - 0.5, (job["notebook"], natural, shown)
+    finally:
+        browser.set_window_size(1280, 2000)
+
+
 def test_a_report_prints_to_a4_pages_with_content(browser, report_run, tmp_path):
     """The print stylesheet: Chromium prints a budget report to A4 PDF; every page has text or a figure."""
     import base64

@@ -87,10 +87,12 @@ def check_layout(fig) -> None:
 @pytest.mark.parametrize("geo", ["vinh-phuc", "phu-tho-2025"])
 def test_scorecard_panels_fit_in_their_figures(pkg, geo, lang):
     panels = scorecard.cross_province_panels(pkg, geo, lang)
-    figures = scorecard.panel_charts(pkg, panels, lang)
-    assert len(figures) >= 3  # value and rank panels
-    for fig in figures:
+    charts = scorecard.panel_charts(pkg, panels, lang)
+    assert len(charts) >= 3  # value and rank panels
+    for chart in charts:
+        fig = chart.figure()  # the chart its PNG shows, drawn whole
         check_layout(fig)
+        assert Image.open(io.BytesIO(chart.png)).size == Image.open(io.BytesIO(figure_png(fig))).size
 
 
 @pytest.mark.parametrize("lang", LANGS)

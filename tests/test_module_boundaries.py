@@ -46,6 +46,7 @@ PUBLIC_API_ONLY = {
     "units": "data: the units of an indicator system, for a researcher",
     "compare_with_notebook": "params: the notebook-drift check the tests run on every notebook",
     "sector_ceiling_pct": "share_projection: a geography's own ceiling from its sector structure (README)",
+    "screen_px": "chart_style: a text's size on a 1280 px screen, the check the chart tests run (MIN_TEXT_PX)",
 }
 
 

@@ -475,7 +475,9 @@ def test_figures_highlight_the_right_bars(pkg, build):
     assert list(report.panels) == [p.key for p in sc.PANELS] and all(not t.empty for t in report.panels.values())
     charts = report.charts()
     assert len(charts) == len(sc.PANELS)
-    fig = charts[[p.key for p in sc.PANELS].index("dti_rank_basis_63")]
+    chart = charts[[p.key for p in sc.PANELS].index("dti_rank_basis_63")]
+    assert chart.png.startswith(b"\x89PNG") and "Phu Tho is" in chart.alt
+    fig = chart.figure()  # the chart the PNG shows, as a Figure
     bars = fig.axes[0].patches
     table = report.tables["panel_dti_rank_basis_63"]
     orange = [b for b in bars if to_hex(b.get_facecolor()) == PALETTE["orange"].lower()]
@@ -483,9 +485,9 @@ def test_figures_highlight_the_right_bars(pkg, build):
     publisher = pkg.sources.set_index("source_id").at["dti-4a6c02a2", "publisher"]
     assert "Source" in fig.texts[-1].get_text() and publisher in fig.texts[-1].get_text()
     assert "dti-4a6c02a2" not in fig.texts[-1].get_text()  # publishers' names, not ids, in the reader's view
-    vi = build("vinh-phuc", "vi").charts()[[p.key for p in sc.PANELS].index("pii_rank_basis_34")]
+    vi = build("vinh-phuc", "vi").charts()[[p.key for p in sc.PANELS].index("pii_rank_basis_34")].figure()
     assert "Thứ hạng" in vi.axes[0].get_xlabel() and "Nguồn" in vi.texts[-1].get_text()
-    de = build("vinh-phuc", "vi").charts()[0]
+    de = build("vinh-phuc", "vi").charts()[0].figure()
     assert "22,87" in {t.get_text() for t in de.axes[0].texts}  # the Vietnamese decimal mark on the bars
 
 

@@ -16,12 +16,13 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..floor_cost import SCENARIOS, BudgetResult, SensitivityResult
+from ..floor_cost import BudgetResult, SensitivityResult
 from ..errors import ParameterError, check_choice
 from ..provenance import ASSUMED, DERIVED, OBSERVED, SOURCE_ID_PATTERN, Assumption
 from ..formatting import format_number
 from ..text import bilingual
-from .chart_style import LANGS, PALETTE, SERIES_STYLES, add_footnote, label, new_figure
+from .chart_style import (LANGS, PALETTE, add_footnote, label, label_line_ends, new_figure, scenario_colour,
+                          scenario_style, set_message)
 
 _SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
 
@@ -30,6 +31,7 @@ _LABELS = bilingual("charts.budget_floor")
 # Short names of the inputs for footnotes; ``Assumption.label`` (English, longer) is the fallback.
 _INPUT_NAMES = bilingual("charts.budget_floor.input_names")
 _UNITS = bilingual("charts.budget_floor.units")
+_ALT = bilingual("charts.alt")
 
 HEATMAP_METRICS = ("cumulative_spending_bn_vnd", "cumulative_spending_const_bn_vnd", "cumulative_gap_bn_vnd",
                    "spending_last_year_bn_vnd")
@@ -99,13 +101,15 @@ def _format_axes(ax, lang: str) -> None:
 
 def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices: bool = False,
                         scenarios: Sequence[str] | None = None, geo_name: str | None = None,
-                        comparison: BudgetResult | Sequence[BudgetResult] | None = None,
+                        comparison: BudgetResult | Sequence[BudgetResult] | Mapping[str, BudgetResult] | None = None,
                         source_names: Mapping[str, str] | None = None):
     """Required S&T spending per scenario against the status quo, with the absorptive capacity.
 
     ``comparison`` is another run on the same budget path (e.g. the national floor applied to a
-    province), or a list of them, whose ``floor`` scenario is drawn as one more line each, so a
-    reader sees every floor compared.
+    province), a list of them, or a mapping of scenario ids to them (``budget_floor.BudgetPaths.comparisons``:
+    the id gives each floor its colour, the same in every report), whose ``floor`` scenario is drawn as one
+    more line each, so a reader sees every floor compared. Every line is labelled at its end (no legend),
+    the y-axis starts at 0.
     """
     check_choice("lang", lang, LANGS)
     _check_result(result)
@@ -116,14 +120,16 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
         raise ParameterError("scenarios", f"expected a non-empty sequence of scenario names, got {chosen!r}")
     chosen = [check_choice("scenarios", s, result.scenarios) for s in chosen]
     if comparison is None:
-        comparisons = []
+        comparisons = {}
     elif isinstance(comparison, BudgetResult):
-        comparisons = [comparison]
+        comparisons = {"comparison": comparison}
+    elif isinstance(comparison, Mapping):
+        comparisons = dict(comparison)
     elif isinstance(comparison, Sequence) and not isinstance(comparison, str):
-        comparisons = list(comparison)
+        comparisons = {f"comparison_{i + 1}": other for i, other in enumerate(comparison)}
     else:
         raise ParameterError("comparison", "expected a BudgetResult with a 'floor' scenario, or a list of them")
-    for other in comparisons:
+    for other in comparisons.values():
         if not isinstance(other, BudgetResult) or "floor" not in other.scenarios:
             raise ParameterError("comparison", "expected a BudgetResult with a 'floor' scenario")
         if other.inputs.base_year != result.inputs.base_year:
@@ -133,29 +139,32 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
 
     # A comparison floor equal to the status-quo share would draw the status quo's line again: it is
     # named in the status quo's label instead (and its sources stay in the footnote).
-    same = [o for o in comparisons if o.inputs.floor_pct == result.inputs.current_share_pct]
-    comparisons = [o for o in comparisons if o.inputs.floor_pct != result.inputs.current_share_pct]
+    same = [o for o in comparisons.values() if o.inputs.floor_pct == result.inputs.current_share_pct]
+    comparisons = {k: o for k, o in comparisons.items() if o.inputs.floor_pct != result.inputs.current_share_pct}
     column = "spending_const_bn_vnd" if constant_prices else "spending_bn_vnd"
-    fig, ax = new_figure()
+    fig, ax = new_figure(9.0, 4.8)
+    ends = []
     for scenario in chosen:
         rows = result.yearly[result.yearly["scenario"] == scenario]
         name = "status_quo_equal" if scenario == "status_quo" and same else scenario
-        ax.plot(rows["year"], rows[column], label=_scenario_label(name, result, lang),
-                linewidth=2, **SERIES_STYLES[SCENARIOS.index(scenario)])
+        text = _scenario_label(name, result, lang)
+        ax.plot(rows["year"], rows[column], label=text, linewidth=2, **scenario_style(scenario))
+        ends.append((rows["year"].iloc[-1], rows[column].iloc[-1], text, scenario_colour(scenario)))
     assumptions = list(result.assumptions)
     assumptions += [replace(a, name="comparison_floor_pct") for o in same for a in o.assumptions
                     if a.name == "floor_pct"]
-    for i, other in enumerate(comparisons):
+    for scenario_id, other in comparisons.items():
         rows = other.yearly[other.yearly["scenario"] == "floor"]
-        ax.plot(rows["year"], rows[column], label=_scenario_label("comparison", other, lang),
-                linewidth=1.5, **SERIES_STYLES[(len(SCENARIOS) + i) % len(SERIES_STYLES)])
+        text = _scenario_label("comparison", other, lang)
+        ax.plot(rows["year"], rows[column], label=text, linewidth=1.5, **scenario_style(scenario_id))
+        ends.append((rows["year"].iloc[-1], rows[column].iloc[-1], text, scenario_colour(scenario_id)))
         assumptions += [replace(a, name="comparison_floor_pct") for a in other.assumptions
                         if a.name == "floor_pct"]
     first = result.yearly[result.yearly["scenario"] == chosen[0]]
     if first["capacity_bn_vnd"].notna().all():
         capacity = first["capacity_bn_vnd"] / (first["price_index"] if constant_prices else 1.0)
-        ax.plot(first["year"], capacity, color=PALETTE["grey"], linestyle=(0, (1, 2)), linewidth=1.5,
-                label=_text("capacity", lang))
+        ax.plot(first["year"], capacity, linewidth=1.5, label=_text("capacity", lang), **scenario_style("capacity"))
+        ends.append((first["year"].iloc[-1], capacity.iloc[-1], _text("capacity", lang), scenario_colour("capacity")))
     for _first, last in result.inputs.periods[:-1]:
         ax.axvline(last + 0.5, color=PALETTE["grey"], linewidth=0.8, alpha=0.6)
     ax.set_title(_text("title_paths", lang, geo=geo))
@@ -163,9 +172,31 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
     ax.set_ylabel(_text("bn_const", lang, year=result.inputs.base_year) if constant_prices
                   else _text("bn_current", lang))
     _format_axes(ax, lang)
-    ax.legend(loc="upper left")
+    ax.set_ylim(bottom=0)
+    label_line_ends(ax, [(x, y, _wrapped(text), colour) for x, y, text, colour in ends])
     add_footnote(fig, footnote_lines(assumptions, lang, source_names), lang)
+    set_message(fig, _spending_message(result, column, ax.get_title(), lang))
     return fig
+
+
+def _wrapped(text: str, width: int = 26) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _spending_message(result: BudgetResult, column: str, title: str, lang: str) -> str:
+    """The spending chart's text alternative: what the floor needs at the first period's end against the
+    status quo."""
+    year = result.inputs.periods[0][1]
+    at = result.yearly[result.yearly["year"] == year].set_index("scenario")[column]
+    if "floor" not in at.index or "status_quo" not in at.index:
+        return title
+    floor, status_quo = float(at["floor"]), float(at["status_quo"])
+    return f"{title}. " + _ALT["spending"][lang].format(
+        year=year, floor=format_number(result.inputs.floor_pct, lang), required=format_number(floor, lang, 0),
+        status_quo=format_number(status_quo, lang, 0), current=format_number(result.inputs.current_share_pct, lang),
+        ratio=format_number(floor / status_quo, lang, 1) if status_quo > 0 else "–")
 
 
 def plot_cumulative_gap(result: BudgetResult, lang: str = "en", geo_name: str | None = None,
@@ -180,11 +211,14 @@ def plot_cumulative_gap(result: BudgetResult, lang: str = "en", geo_name: str | 
     period_ends = [last for _first, last in result.inputs.periods]
     fig, ax = new_figure()
     labels = []  # (year, value, colour) of each period-end point
+    line_ends = []  # each line's end, labelled there
     for scenario in scenarios:
         rows = result.yearly[result.yearly["scenario"] == scenario]
-        style = SERIES_STYLES[SCENARIOS.index(scenario)]
-        ax.plot(rows["year"], rows["cumulative_gap_bn_vnd"], label=_scenario_label(scenario, result, lang),
-                linewidth=2, **style)
+        style = scenario_style(scenario)
+        text = _scenario_label(scenario, result, lang)
+        ax.plot(rows["year"], rows["cumulative_gap_bn_vnd"], label=text, linewidth=2, **style)
+        last = rows.iloc[-1]
+        line_ends.append((last["year"], last["cumulative_gap_bn_vnd"], _wrapped(text), style["color"]))
         ends = rows[rows["year"].isin(period_ends)]
         ax.scatter(ends["year"], ends["cumulative_gap_bn_vnd"], color=style["color"], zorder=3)
         labels += [(year, value, style["color"]) for year, value in zip(ends["year"], ends["cumulative_gap_bn_vnd"])]
@@ -195,15 +229,29 @@ def plot_cumulative_gap(result: BudgetResult, lang: str = "en", geo_name: str | 
         for rank, (_, value, colour) in enumerate(at_year):
             offset = (-6, 7) if rank == 0 else (-6, -7 - 12 * (rank - 1))
             ax.annotate(format_number(value, lang, 0), (year, value), textcoords="offset points", xytext=offset,
-                        ha="right", va="bottom" if rank == 0 else "top", fontsize=8, color=colour, zorder=4,
+                        ha="right", va="bottom" if rank == 0 else "top", fontsize=8.5, color=colour, zorder=4,
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     ax.set_title(_text("title_gap", lang, year=result.inputs.base_year, geo=geo))
     ax.set_xlabel(label("year", lang))
     ax.set_ylabel(_text("bn_current", lang))
     _format_axes(ax, lang)
-    ax.legend(loc="upper left")
+    lowest = min(float(np.nanmin(line.get_ydata())) for line in ax.get_lines())
+    if lowest >= 0:  # from 0 (below it only where a floor spends less than the status quo)
+        ax.set_ylim(bottom=0)
+    label_line_ends(ax, line_ends)
     add_footnote(fig, footnote_lines(result.assumptions, lang, source_names), lang)
+    set_message(fig, _gap_message(result, ax.get_title(), lang))
     return fig
+
+
+def _gap_message(result: BudgetResult, title: str, lang: str) -> str:
+    """The cumulative gap's text alternative: each scenario's total above the status quo at the first period's end."""
+    year = result.inputs.periods[0][1]
+    at = result.yearly[result.yearly["year"] == year].set_index("scenario")["cumulative_gap_bn_vnd"]
+    parts = [_ALT["gap"][lang].format(name=_scenario_label(s, result, lang), gap=format_number(float(at[s]), lang, 0),
+                                      year=year, base=result.inputs.base_year)
+             for s in result.scenarios if s != "status_quo" and s in at.index]
+    return f"{title}. " + "; ".join(parts) + "."
 
 
 def plot_sensitivity_heatmap(sensitivity: SensitivityResult, lang: str = "en", period: str | None = None,
@@ -242,4 +290,10 @@ def plot_sensitivity_heatmap(sensitivity: SensitivityResult, lang: str = "en", p
     ax.set_xlabel(_text("growth_axis", lang))
     ax.set_ylabel(_text("floor_axis", lang))
     add_footnote(fig, [_text("heat_grid", lang)] + footnote_lines(sensitivity.assumptions, lang, source_names), lang)
+    low = np.unravel_index(np.nanargmin(values), values.shape)
+    high = np.unravel_index(np.nanargmax(values), values.shape)
+    set_message(fig, f"{ax.get_title()}. " + _ALT["heat"][lang].format(
+        low=format_number(values[low], lang, 0), floor_low=format_number(grid.index[low[0]], lang),
+        growth_low=format_number(grid.columns[low[1]], lang), high=format_number(values[high], lang, 0),
+        floor_high=format_number(grid.index[high[0]], lang), growth_high=format_number(grid.columns[high[1]], lang)))
     return fig

@@ -32,6 +32,86 @@ SERIES_STYLES = [
 # Marker per source status, so history points show how firm each figure is.
 STATUS_MARKERS = {"official": "o", "preliminary": "s", "estimate": "^", "plan": "D"}
 
+# One style per scenario id, the same in every report, panel and language (issue 21): the one place that
+# maps a scenario to its colour. Within a notebook no two scenarios share a colour; colour and dash both
+# differ, so print in greyscale still tells them apart. Ids: the digital-economy report's scenario methods
+# (``digital_economy_charts.scenario_id``) and the budget report's scenarios (``floor_cost.SCENARIOS`` and
+# the floors compared beside them, ``budget_floor.default_floors``).
+SCENARIO_STYLES = {
+    # digital-economy share
+    "target_path": {"color": PALETTE["vermillion"], "linestyle": "--"},
+    "current_trend": {"color": PALETTE["blue"], "linestyle": "-"},
+    "damped": {"color": PALETTE["green"], "linestyle": "-."},
+    "logistic": {"color": PALETTE["purple"], "linestyle": ":"},
+    "decomposition": {"color": PALETTE["orange"], "linestyle": (0, (5, 1, 1, 1))},
+    "ets": {"color": PALETTE["sky"], "linestyle": (0, (3, 1, 1, 1, 1, 1))},
+    "relative": {"color": PALETTE["black"], "linestyle": (0, (1, 1))},
+    "linear": {"color": PALETTE["grey"], "linestyle": (0, (4, 2))},
+    "median": {"color": "#0B3C5D", "linestyle": (0, (2, 1))},  # the fan's median: darker than its bands
+    # S&T budget floor
+    "floor": {"color": PALETTE["blue"], "linestyle": "-"},
+    "ramp": {"color": PALETTE["vermillion"], "linestyle": "--"},
+    "status_quo": {"color": PALETTE["green"], "linestyle": "-."},
+    "national_floor": {"color": PALETTE["purple"], "linestyle": ":"},
+    "vinh_phuc_floor": {"color": PALETTE["orange"], "linestyle": (0, (5, 1, 1, 1))},
+    "capacity": {"color": PALETTE["grey"], "linestyle": (0, (1, 2))},
+}
+# A scenario of the researcher's own (an id not above) gets one of these, chosen by its id's checksum: the
+# same id, the same style in every report.
+OTHER_SCENARIO_STYLES = [
+    {"color": PALETTE["sky"], "linestyle": (0, (3, 1, 1, 1, 1, 1))},
+    {"color": PALETTE["black"], "linestyle": (0, (1, 1))},
+    {"color": PALETTE["yellow"], "linestyle": "--"},
+    {"color": PALETTE["grey"], "linestyle": "-"},
+    {"color": PALETTE["green"], "linestyle": (0, (5, 2))},
+    {"color": PALETTE["purple"], "linestyle": "-"},
+]
+
+
+def scenario_style(scenario_id: str) -> dict:
+    """The line style (``color``, ``linestyle``) of a scenario, by its id: the same in every report."""
+    import zlib
+
+    if scenario_id in SCENARIO_STYLES:
+        return dict(SCENARIO_STYLES[scenario_id])
+    return dict(OTHER_SCENARIO_STYLES[zlib.crc32(str(scenario_id).encode("utf-8")) % len(OTHER_SCENARIO_STYLES)])
+
+
+def scenario_colour(scenario_id: str) -> str:
+    """The colour of a scenario, by its id (:func:`scenario_style`)."""
+    return scenario_style(scenario_id)["color"]
+
+
+# What a chart may hold, so it reads at a glance (issue 21): at most this many lines a panel, each labelled
+# at its end, and no text smaller than MIN_TEXT_PX on a 1280 px screen.
+MAX_LINES_PER_PANEL = 6
+MIN_TEXT_PX = 10.0
+# The width, in CSS px, an image may take in a report at a 1280 px window (measured in headless Chromium:
+# the lab template's output area, code and prompts hidden); a wider PNG is scaled down to it
+# (``max-width: 100%``), a narrower one is shown at its own size (one PNG px a CSS px).
+REPORT_IMAGE_WIDTH_PX = 1200.0  # measured: 1,219 px (Chromium, 1280 × 1000 window); 1,200 leaves a margin
+
+
+def screen_scale(fig) -> float:
+    """CSS px a PNG px of ``fig`` takes in a report at a 1280 px window (1, or less for a wide figure)."""
+    return min(1.0, REPORT_IMAGE_WIDTH_PX / (fig.get_figwidth() * fig.dpi))
+
+
+def screen_px(fig, size_pt: float) -> float:
+    """How tall ``size_pt`` (a font size in points) is on a 1280 px screen, in CSS px."""
+    return size_pt * fig.dpi / 72.0 * screen_scale(fig)
+
+
+def set_message(fig, text: str) -> None:
+    """Give ``fig`` its text alternative: what the chart says, in the report's language (read by
+    ``report_view.figure_alt``)."""
+    fig.nq57_message = " ".join(str(text).split())
+
+
+def message(fig) -> str:
+    """The text alternative set by :func:`set_message` ('' if none)."""
+    return getattr(fig, "nq57_message", "")
+
 def label(key: str, lang: str, extra: dict | None = None) -> str:
     """Return the label ``key`` in ``lang`` ('en' or 'vi'): from ``extra`` first, then the ``[charts]``
     section of the locale files, then the status labels of the data package (official, plan, ...)."""
@@ -130,3 +210,71 @@ def _wrap(note, paragraph: str, width_px: float, renderer) -> str:
         capacity = int(len(widest) * width_px / width(widest))  # characters a line holds, about
         even = math.ceil(len(paragraph) / math.ceil(len(paragraph) / capacity)) + 8  # lines of even length
         chars = max(20, min(chars - 1, capacity, even))
+
+
+END_LABEL_PT = 9.0  # labels at line ends (13.75 px at a figure's own size, 110 dpi)
+
+
+def label_line_ends(ax, ends, fontsize: float = END_LABEL_PT) -> list:
+    """Label lines at their ends instead of in a legend: ``ends`` holds ``(x, y, text, colour)`` per line, the
+    line's last point, its label and colour. Each label sits just right of its point in the line's colour;
+    labels of ends that lie close are moved apart vertically when the figure is drawn (never off the axes'
+    height), so none covers another. Returns the labels (matplotlib Annotations)."""
+    from matplotlib.artist import Artist
+
+    labels = [ax.annotate(text, (x, y), xytext=(9, 0), textcoords="offset points", ha="left", va="center",
+                          fontsize=fontsize, color=colour, annotation_clip=False)
+              for x, y, text, colour in ends]
+
+    class _Apart(Artist):
+        """Drawn before the labels (lowest zorder): sets each label's vertical offset from its final
+        on-screen position, which is known only once the layout has run."""
+
+        zorder = -100
+
+        def draw(self, renderer):
+            spread_labels(labels, renderer)
+
+        def get_window_extent(self, renderer=None):
+            from matplotlib.transforms import Bbox
+
+            return Bbox.null()
+
+    if labels:
+        apart = _Apart()
+        apart.set_in_layout(False)
+        ax.add_artist(apart)
+    return labels
+
+
+def spread_labels(labels, renderer, pad_px: float = 1.0) -> None:
+    """Offset ``labels`` (annotations anchored at line ends, ``va='center'``) vertically so that no two
+    overlap: in the order of their anchors, each at least half their heights plus ``pad_px`` apart,
+    all within the axes' height."""
+    if not labels:
+        return
+    ax = labels[0].axes
+    to_pt = 72.0 / renderer.dpi
+    anchors = [float(ax.transData.transform(label.xy)[1]) for label in labels]
+    heights = []
+    for label in labels:
+        label.xyann = (label.xyann[0], 0.0)
+        heights.append(label.get_window_extent(renderer).height)
+    order = sorted(range(len(labels)), key=lambda i: anchors[i])
+    low, high = ax.bbox.y0, ax.bbox.y1
+    y = {}
+    for k, i in enumerate(order):  # upwards: never below the one under it
+        want = max(anchors[i], low + heights[i] / 2)
+        if k:
+            j = order[k - 1]
+            want = max(want, y[j] + (heights[i] + heights[j]) / 2 + pad_px)
+        y[i] = want
+    for k in range(len(order) - 1, -1, -1):  # then down from the top: never above the axes
+        i = order[k]
+        cap = high - heights[i] / 2
+        if k < len(order) - 1:
+            j = order[k + 1]
+            cap = min(cap, y[j] - (heights[i] + heights[j]) / 2 - pad_px)
+        y[i] = min(y[i], cap)
+    for i, label in enumerate(labels):
+        label.xyann = (label.xyann[0], (y[i] - anchors[i]) * to_pt)

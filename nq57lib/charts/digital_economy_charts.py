@@ -18,10 +18,12 @@ from ..formatting import format_number, percent_text
 from ..monte_carlo import SimulationResult
 from ..share_projection import ProjectionResult, check_history
 from ..text import bilingual
-from .chart_style import (LANGS, PALETTE, SERIES_STYLES, STATUS_MARKERS, add_footnote, figure_title, label,
-                          new_figure)
+from ..text import t
+from .chart_style import (LANGS, MAX_LINES_PER_PANEL, PALETTE, STATUS_MARKERS, add_footnote, figure_title, label,
+                          label_line_ends, new_figure, scenario_colour, scenario_style, set_message)
 
 _LABELS = bilingual("charts.digital_economy")
+_CURRENT_TREND = t("common.scenario.current_trend", "en")  # the English name the reports give the current trend
 _CONCEPT_COLORS = {"nso": PALETTE["black"], "ministry": PALETTE["grey"]}
 # '=' targets are printed "about X" in their sources, hence the approximately-equal sign.
 _COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "≈", "between": ""}
@@ -110,21 +112,16 @@ def _draw_bands(ax, bands: pd.DataFrame, lang: str) -> None:
                     linewidth=0, label=_text("band_90", lang))
     ax.fill_between(bands["year"], bands["p25_share_pct"], bands["p75_share_pct"], color=color, alpha=0.38,
                     linewidth=0, label=_text("band_50", lang))
-    ax.plot(bands["year"], bands["p50_share_pct"], color=PALETTE["blue"], linewidth=0.8, alpha=0.8,
-            label=_text("median", lang))
+    ax.plot(bands["year"], bands["p50_share_pct"], linewidth=1.0, label=_text("median", lang),
+            **scenario_style("median"))
 
 
-# Scenario styles: the shared cycle, extended so up to nine scenarios never share a style.
-_SCENARIO_STYLES = SERIES_STYLES + [{"color": PALETTE["black"], "linestyle": (0, (1, 1))},
-                                    {"color": PALETTE["grey"], "linestyle": "-"},
-                                    {"color": PALETTE["yellow"], "linestyle": "--"}]
-
-
-def _draw_scenarios(ax, table: pd.DataFrame, lang: str, order: list[str] | None = None) -> None:
-    """Each scenario's path; ``order`` (scenario names) keeps one style per scenario across panels."""
+def _draw_scenarios(ax, table: pd.DataFrame, lang: str) -> None:
+    """Each scenario's path, in its id's style (``chart_style.scenario_style``), named in the legend."""
     name_column = "scenario_vi" if lang == "vi" else "scenario"
-    for i, (name, path) in enumerate(table.groupby("scenario", sort=False)):
-        style = _SCENARIO_STYLES[(order.index(name) if order and name in order else i) % len(_SCENARIO_STYLES)]
+    ids = _scenario_ids(table)
+    for name, path in table.groupby("scenario", sort=False):
+        style = scenario_style(ids[path.index[0]])
         path = path.sort_values("year")
         ax.plot(path["year"], path["share_pct"], linewidth=1.8, label=path[name_column].iloc[0], **style)
         if path["share_lo_pct"].notna().any():
@@ -157,7 +154,8 @@ def _draw_targets(ax, targets: pd.DataFrame, definition_marks: dict, lang: str) 
             text = percent_text(f"{format_number(value, lang)}–{format_number(high, lang)}", lang) + marks
         else:
             text = signs + percent_text(format_number(value, lang), lang) + marks
-        ax.annotate(text, (year, value), textcoords="offset points", xytext=(6, 6), fontsize=8)
+        # up and to the left of the star: the right of a line's end is its label's
+        ax.annotate(text, (year, value), textcoords="offset points", xytext=(-7, 7), ha="right", fontsize=9)
 
 
 # History statuses of a starting share built by the report (merged unit, relative level): never drawn as observed.
@@ -220,12 +218,94 @@ def _panel_note(title: str, frame: pd.DataFrame, required: pd.DataFrame | None, 
     return f"{title}: " + "; ".join(parts) + "." if parts else ""
 
 
+# The order in which scenarios take the panel's lines (at most ``MAX_LINES_PER_PANEL`` a panel): the path the
+# targets need, the current trend, a researcher's own scenarios (ids not listed), then the other readings of
+# the same data. Scenarios left out are named under the figure; every one stays in the scenarios table.
+DRAW_ORDER = ("target_path", "current_trend", None, "damped", "logistic", "decomposition", "ets", "relative",
+              "linear")
+_METHOD_IDS = {"pp": "linear", "path": "target_path", "logistic": "logistic", "decomposition": "decomposition",
+               "damped": "damped", "relative": "relative", "ets": "ets"}
+PANEL_WIDTH_IN = 4.0  # a panel's share of the figure's width; two panels: 11 in, 1,210 px at 110 dpi
+MAX_LABEL_CHARS = 24  # a longer line-end label wraps
+TITLE_CHARS = 52  # a longer panel title wraps (the panel's width at 11 pt)
+
+
+def scenario_id(name: str, method: str) -> str:
+    """The id a scenario's path is styled by (``chart_style.scenario_style``), the same in every report:
+    its method (``pp`` is ``linear``, ``path`` ``target_path``), the current trend for the constant-growth
+    path the report calls so, and any other constant-growth path (a researcher's what-if) its own name."""
+    if method in _METHOD_IDS:
+        return _METHOD_IDS[method]
+    if name == _CURRENT_TREND:
+        return "current_trend"
+    return str(name)
+
+
+def _scenario_ids(table: pd.DataFrame) -> pd.Series:
+    """Each row's scenario id: the table's own ``scenario_id`` where it has one, else :func:`scenario_id`."""
+    if "scenario_id" in table.columns:
+        return table["scenario_id"].astype(str)
+    methods = table["method"] if "method" in table.columns else pd.Series("", index=table.index)
+    return pd.Series([scenario_id(n, m) for n, m in zip(table["scenario"], methods)], index=table.index)
+
+
+def _draw_order(ids: Iterable[str]) -> list[str]:
+    known = [i for i in DRAW_ORDER if i is not None]
+    ids = list(dict.fromkeys(ids))
+    ordered = []
+    for slot in DRAW_ORDER:
+        ordered += [i for i in ids if i not in known] if slot is None else [i for i in ids if i == slot]
+    return ordered
+
+
+def _wrapped(text: str, width: int = MAX_LABEL_CHARS) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _lines_of_history(frame: pd.DataFrame) -> int:
+    """Lines the history draws (a segment of one point is a marker, not a line)."""
+    statuses = frame["status"] if "status" in frame else pd.Series("official", index=frame.index)
+    observed = frame[~statuses.isin(NOT_OBSERVED_STATUSES)]
+    return int(sum(len(seg) > 1 for _, rows in observed.groupby("concept") for _, seg in rows.groupby("segment")))
+
+
+def _draw_scenario_lines(ax, table: pd.DataFrame, lang: str, room: int) -> tuple[list, list[str]]:
+    """At most ``room`` scenario paths, in ``DRAW_ORDER``, each in its id's style; returns the line ends to
+    label and the names of the scenarios left out."""
+    name_column = "scenario_vi" if lang == "vi" and "scenario_vi" in table.columns else "scenario"
+    table = table.assign(_id=_scenario_ids(table))
+    ends, left_out = [], []
+    for k, sid in enumerate(_draw_order(table["_id"])):
+        path = table[table["_id"] == sid].sort_values("year")
+        name = str(path[name_column].iloc[0])
+        if k >= room:
+            left_out.append(name)
+            continue
+        style = scenario_style(sid)
+        ax.plot(path["year"], path["share_pct"], linewidth=1.8, label=name, **style)
+        if path["share_lo_pct"].notna().any():
+            ax.fill_between(path["year"], path["share_lo_pct"], path["share_hi_pct"], color=style["color"],
+                            alpha=0.12, linewidth=0, label=f"{name}: {_text('interval', lang)}")
+        last = path.iloc[-1]
+        ends.append((float(last["year"]), float(last["share_pct"]), _wrapped(name), scenario_colour(sid)))
+    return ends, left_out
+
+
 def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: str = "en",
                         title: str | None = None, footnotes: Iterable[str] = ()):
-    """One panel per definition, side by side on a shared y-axis: the definitions are never drawn on
+    """One panel per definition, side by side on a shared y-axis from 0: the definitions are never drawn on
     one path. Each ``panels`` item holds ``title`` and the arguments of :func:`plot_share_outlook`
     (``history``, ``projection``, ``bands`` (a bands table of that definition's fan), ``targets``,
-    ``required``). Returns the Figure."""
+    ``required``). Returns the Figure.
+
+    A panel reads at a glance: at most ``MAX_LINES_PER_PANEL`` lines (the observed series, the fan's median
+    where a fan is drawn, then scenarios in ``DRAW_ORDER``; those left out are named under the figure), each
+    labelled at its end in its scenario's colour (the same in every report); targets are stars labelled
+    with their level. Only symbols (observed points by status, targets, the fan's bands) are in the legend,
+    under the panels. The figure's text alternative says where the share stands and what the nearest target
+    needs, per definition (``chart_style.set_message``)."""
     import matplotlib.pyplot as plt
 
     from .chart_style import apply_style
@@ -234,44 +314,100 @@ def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: 
     if not panels:
         raise ParameterError("panels", "expected at least one definition to draw")
     apply_style()
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels) + 2.6, 5.4), layout="constrained",
-                             sharey=True, squeeze=False)
-    top, lines = [], []
-    order = list(dict.fromkeys(name for panel in panels if panel.get("projection") is not None
-                               for name in panel["projection"].table["scenario"]))
+    width = min(11.0, 3.0 + PANEL_WIDTH_IN * len(panels))
+    fig, axes = plt.subplots(1, len(panels), figsize=(width, 4.6), layout="constrained", sharey=True, squeeze=False)
+    top, lines, left_out, sentences, frames, history_lines = [], [], [], [], [], []
     for ax, panel in zip(axes[0], panels):
         frame = check_history(panel["history"])
+        room = MAX_LINES_PER_PANEL - _lines_of_history(frame)
+        ends = []
         band_table = None
         if panel.get("bands") is not None and not panel["bands"].empty:
             band_table, _ = _band_table(panel["bands"], geo_id, lang)
             _draw_bands(ax, band_table, lang)
+            last = band_table.iloc[-1]
+            ends.append((float(last["year"]), float(last["p50_share_pct"]), _wrapped(_text("median", lang)),
+                         scenario_colour("median")))
+            room -= 1
             top.append(band_table["p95_share_pct"].max())
         projection = panel.get("projection")
         if projection is not None:
-            _draw_scenarios(ax, projection.table, lang, order)
+            drawn, skipped = _draw_scenario_lines(ax, projection.table, lang, room)
+            ends += drawn
+            left_out += skipped
             top.append(projection.table["share_pct"].max())
         required = panel.get("required")
-        if required is not None and not required.empty:
-            _draw_required(ax, required, lang)
         targets = panel.get("targets")
         marks = {} if required is None else dict(zip(required["target_id"], required["definition_status"]))
         if targets is not None and not targets.empty:
             _draw_targets(ax, pd.DataFrame(targets), marks, lang)
             top.append(pd.DataFrame(targets)["value"].max())
+        drawn_before = len(ax.lines)
         _draw_history(ax, frame, lang)
+        history_lines += ax.lines[drawn_before:]
+        frames.append(frame)
         top.append(frame["value"].max())
-        ax.set_title(panel.get("title", ""), loc="left", fontsize=10)
+        ax.set_title(_wrapped(panel.get("title", ""), TITLE_CHARS), loc="left", fontsize=11)
         ax.set_xlabel(label("year", lang))
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(loc="upper left", fontsize=7, frameon=False)
+        label_line_ends(ax, ends)
         lines.append(_panel_note(panel.get("title", ""), frame, required, lang))
+        sentences.append(_panel_message(panel, frame, band_table is not None, lang))
     axes[0][0].set_ylabel(_text("ylabel", lang))
     axes[0][0].set_ylim(0, min(100.0, max(top) * 1.12 + 1.0))
     figure_title(fig, title or _text("title", lang))
+    handles = {}  # the legend: symbols and the observed series; paths are labelled at their ends
+    for ax in axes[0]:
+        for handle, name in zip(*ax.get_legend_handles_labels()):
+            is_path = isinstance(handle, Line2D) and handle.get_linestyle() not in ("None", "none", "")
+            if not is_path or handle in history_lines:
+                handles.setdefault(name, handle)
+    for frame in frames:
+        for status, marker in STATUS_MARKERS.items():
+            if "status" in frame and (frame["status"] == status).any():
+                handles.setdefault(label(status, lang), Line2D([], [], color=PALETTE["grey"], marker=marker,
+                                                               markerfacecolor="white", linestyle="none"))
+    legend = fig.legend(handles=list(handles.values()), labels=list(handles), loc="lower center", borderaxespad=0,
+                        ncols=min(3, max(1, len(handles))), frameon=False, fontsize=9) if handles else None
     notes = list(dict.fromkeys(line for line in lines if line))
     notes.append(_text("scenarios_note", lang))
-    add_footnote(fig, notes + list(footnotes), lang)
+    if left_out:
+        notes.append(bilingual("charts.glance")["left_out_note"][lang].format(names=", ".join(dict.fromkeys(left_out))))
+    add_footnote(fig, notes + list(footnotes), lang, legend=legend)
+    set_message(fig, " ".join([f"{title or _text('title', lang)}."] + [s for s in sentences if s]))
     return fig
+
+
+def _panel_message(panel: dict, frame: pd.DataFrame, fan: bool, lang: str) -> str:
+    """One sentence of the text alternative for a panel: the latest share, the pace the nearest target
+    read on this definition needs, the current trend's value in its year, and whether a fan is drawn."""
+    from ..formatting import format_number
+
+    words = bilingual("charts.alt")
+    say = lambda key, **kw: words[key][lang].format(**kw)  # noqa: E731
+    last = frame.sort_values("year").iloc[-1]
+    name = str(panel.get("title", ""))
+    parts = [say("outlook_panel", panel=name[:1].upper() + name[1:], value=format_number(float(last["value"]), lang, 2),
+                 year=int(last["year"]))]
+    required = panel.get("required")
+    if required is not None and not required.empty:
+        read_on = required[required["compared_on"]] if "compared_on" in required.columns else required
+        row = (read_on if not read_on.empty else required).sort_values("target_year").iloc[0]
+        sign = _COMPARATOR_SIGNS.get(row["comparator"], "")
+        pace = row["required_growth_pct"]
+        target = f"{sign}{format_number(float(row['target_pct']), lang)} %"
+        if pd.notna(pace):
+            parts.append(say("outlook_target", target=target, target_year=int(row["target_year"]),
+                             pace=format_number(float(pace), lang, 1), base_year=int(row["base_year"])))
+        projection = panel.get("projection")
+        if projection is not None:
+            table = projection.table.assign(_id=_scenario_ids(projection.table))
+            at = table[(table["_id"] == "current_trend") & (table["year"] == int(row["target_year"]))]
+            if not at.empty:
+                parts.append(say("outlook_trend", value=format_number(float(at["share_pct"].iloc[0]), lang, 1),
+                                 year=int(row["target_year"])))
+    parts.append(say("outlook_fan" if fan else "outlook_no_fan"))
+    return "; ".join(parts) + "."
 
 
 def plot_tornado(table: pd.DataFrame, *, years: Iterable[int] = (2030, 2045), labels: dict[str, str] | None = None,
@@ -291,7 +427,7 @@ def plot_tornado(table: pd.DataFrame, *, years: Iterable[int] = (2030, 2045), la
     if not isinstance(table, pd.DataFrame) or table.empty or not needed <= set(table.columns):
         raise ParameterError("table", f"expected a non-empty sensitivity table with {sorted(needed)}")
     apply_style()
-    fig, axes = plt.subplots(1, len(years), figsize=(6.0 * len(years) + 1.5, 0.6 * len(table) + 1.8),
+    fig, axes = plt.subplots(1, len(years), figsize=(min(11.0, 4.6 * len(years) + 1.8), 0.6 * len(table) + 1.8),
                              layout="constrained", sharey=True, squeeze=False)
     rows = table.iloc[::-1].reset_index(drop=True)  # largest swing on top
     names = labels or {}
@@ -313,7 +449,7 @@ def plot_tornado(table: pd.DataFrame, *, years: Iterable[int] = (2030, 2045), la
                 if isinstance(end_label, str) and end_label:
                     text += f" ({end_label})"
                 ax.annotate(text, (value, i), textcoords="offset points", xytext=(3 if value > base else -3, 0),
-                                ha="left" if value > base else "right", va="center", fontsize=7)
+                                ha="left" if value > base else "right", va="center", fontsize=8)
         ax.axvline(base, color=PALETTE["black"], linewidth=1,
                    label=_text("tornado_base", lang).format(value=f"{base:.1f}".replace(".", decimal)))
         ax.set_yticks(range(len(rows)), [names.get(a, a) for a in rows["assumption"]])
@@ -322,7 +458,19 @@ def plot_tornado(table: pd.DataFrame, *, years: Iterable[int] = (2030, 2045), la
         ax.margins(x=0.45)
     handles = {h.get_label(): h for ax in axes[0] for h in ax.get_legend_handles_labels()[0]}
     legend = fig.legend(handles=list(handles.values()), loc="lower center", borderaxespad=0, ncols=3, frameon=False,
-                        fontsize=8)
+                        fontsize=9)
     figure_title(fig, title or _text("tornado_title", lang))
     add_footnote(fig, [_text("tornado_note", lang)], lang, legend=legend)
+    set_message(fig, _tornado_message(table, years[0], names, title or _text("tornado_title", lang), lang))
     return fig
+
+
+def _tornado_message(table: pd.DataFrame, year: int, names: dict[str, str], title: str, lang: str) -> str:
+    """The tornado's text alternative: the assumption that moves the first year's share most, its range."""
+    from ..formatting import format_number
+
+    row = table.iloc[0]  # the largest swing first
+    low, high = sorted((float(row[f"share_{year}_low_pct"]), float(row[f"share_{year}_high_pct"])))
+    return f"{title}. " + bilingual("charts.alt")["tornado"][lang].format(
+        year=year, name=names.get(row["assumption"], row["assumption"]), low=format_number(low, lang, 1),
+        high=format_number(high, lang, 1), base=format_number(float(row[f"share_{year}_base_pct"]), lang, 1))
