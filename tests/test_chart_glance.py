@@ -181,7 +181,7 @@ def test_the_text_alternative_states_the_message(figures, pkg):
             assert not re.search(r"\b(needs|gives|against|from \d|more than)\b", alt), alt
     vp = figure_alt(figures["digital_economy", "vinh-phuc", "en", "outlook"])
     assert "22.87 % in 2022" in vp and "by 2030 needs" in vp and "no fan" in vp
-    assert "Năm 2030, mức sàn 15 %" in figure_alt(figures["budget_floor", "vinh-phuc", "vi", "spending"])
+    assert "Năm 2030, mức chi tối thiểu 15%" in figure_alt(figures["budget_floor", "vinh-phuc", "vi", "spending"])
     panels = scorecard.cross_province_panels(pkg, "vinh-phuc", "en")
     alts = [chart.alt for chart in scorecard.panel_charts(pkg, panels, "en")]
     rank = panels["dti_rank_basis_63"]

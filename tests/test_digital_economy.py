@@ -168,10 +168,10 @@ def test_steps_are_live_removing_a_scenario_removes_its_paths(pkg, tmp_path):
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, execution_timeout=300)
     import pandas as pd
 
-    edited_names = set(pd.read_csv(results / "scenarios.csv")["scenario"])
-    default_names = set(build(pkg, "vinh-phuc").tables["scenarios"]["scenario"])
-    assert "decomposition" in default_names
-    assert edited_names == default_names - {"decomposition"}
+    edited_ids = set(pd.read_csv(results / "scenarios.csv")["scenario_id"])
+    default_ids = set(build(pkg, "vinh-phuc").tables["scenarios"]["scenario_id"])
+    assert "decomposition" in default_ids
+    assert edited_ids == default_ids - {"decomposition"}
 
 
 def test_notebook_is_the_analysis_step_by_step():

@@ -174,10 +174,13 @@ def _draw_history(ax, frame: pd.DataFrame, lang: str) -> None:
         color = _CONCEPT_COLORS.get(concept, PALETTE["purple"])
         key = f"observed_{concept}"
         name = _text(key, lang) if key in _LABELS else f"{label('observed', lang)}: {concept}"
-        for k, (_, segment) in enumerate(rows.groupby("segment")):
-            segment = segment.sort_values("year")
+        segments = [segment.sort_values("year") for _, segment in rows.groupby("segment")]
+        # the legend names the series once, on its first segment that draws a line (a lone point before a
+        # method break is only a marker)
+        named = next((k for k, segment in enumerate(segments) if len(segment) > 1), 0)
+        for k, segment in enumerate(segments):
             ax.plot(segment["year"], segment["value"], color=color, linewidth=1.2,
-                    label=name if k == 0 else None, zorder=6)
+                    label=name if k == named else None, zorder=6)
             statuses = segment["status"] if "status" in segment else pd.Series("official", index=segment.index)
             for status, points in segment.groupby(statuses):
                 ax.plot(points["year"], points["value"], linestyle="none", color=color, markersize=6,
@@ -367,8 +370,10 @@ def plot_share_outlooks(panels: list[dict], *, geo_id: str | None = None, lang: 
             if "status" in frame and (frame["status"] == status).any():
                 handles.setdefault(label(status, lang), Line2D([], [], color=PALETTE["grey"], marker=marker,
                                                                markerfacecolor="white", linestyle="none"))
+    widest = max((len(name) for name in handles), default=0)  # long (Vietnamese) labels: fewer columns fit
+    columns = 3 if widest <= 32 else 2 if widest <= 55 else 1
     legend = fig.legend(handles=list(handles.values()), labels=list(handles), loc="lower center", borderaxespad=0,
-                        ncols=min(3, max(1, len(handles))), frameon=False, fontsize=9) if handles else None
+                        ncols=min(columns, max(1, len(handles))), frameon=False, fontsize=9) if handles else None
     notes = list(dict.fromkeys(line for line in lines if line))
     notes.append(_text("scenarios_note", lang))
     if left_out:
