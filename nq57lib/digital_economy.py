@@ -72,7 +72,7 @@ from . import (backtest, bounds, ceilings, data, grdp_growth, model_validation, 
                progress_assessment, share_projection, target_verdicts)
 from .config import NATION
 from .errors import ParameterError, check_number
-from .formatting import (comparator_text, fmt_number, fmt_pct, format_number, localize_marks,
+from .formatting import (comparator_text, fmt_number, fmt_pct, format_date, format_number, localize_marks,
                          percent_text)
 from .provenance import ASSUMED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
@@ -1581,8 +1581,10 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         yes = t("digital_economy.view.yes", lang)
         out = frame.assign(concept=frame["concept"].map(concept),
                            in_band90=frame["in_band90"].map(lambda v: yes if bool(v) else t("digital_economy.view.no", lang)))
-        out = out[["concept", "origin_release", "train", "year", "horizon_years", "predicted_pct", "band90_lo_pct",
-                   "band90_hi_pct", "first_published_pct", "first_release", "current_pct", "in_band90"]]
+        out = out.assign(origin_release=out["origin_release"].map(lambda d: format_date(d, lang)),
+                         train=out["train"].map(lambda text: localize_marks(str(text), lang)))
+        out = out[["concept", "origin_release", "train", "year", "predicted_pct", "band90_lo_pct", "band90_hi_pct",
+                   "first_published_pct", "in_band90"]]  # the horizon, release dates and today's value: validation.csv
     elif name == "coverage":
         out = frame.assign(concept=frame["concept"].map(concept),
                            earned=frame["earned"].map(lambda v: t("digital_economy.view.yes" if bool(v) else

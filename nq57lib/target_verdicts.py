@@ -34,6 +34,7 @@ Every word comes from the ``[verdict]`` section of the locale files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -301,12 +302,23 @@ def _english_instrument(row: dict) -> str:
     return str(hit.iloc[0]) if len(hit) else str(row["instrument"])
 
 
+_NAME_END = re.compile(r" \(| ngày \d| của | về ")  # where an instrument's number ends and its gloss begins
+
+
+def _instrument_name(instrument: str) -> str:
+    """An instrument as a verdict row names it: its number without the date, issuer and gloss ('Resolution
+    57-NQ/TW', 'Nghị quyết số 57-NQ/TW'); the full citation is in the sources and the documents list."""
+    text = str(instrument)
+    found = _NAME_END.search(text)
+    return text[:found.start()] if found and found.start() > 0 else text
+
+
 def _reading(row: dict, lang: str) -> str:
     high = None if is_missing(row["target_value_high"]) else float(row["target_value_high"])
     text = comparator_text(row["comparator"], float(row["target_value"]), high, lang, decimals_of(row["target_value"]))
     if not is_missing(row["from_year"]):
         text = _say("from_year", lang, reading=text, from_year=int(row["from_year"]))
-    return f"{text} ({row['instrument']})"  # the instrument in the report's language (target_assessment)
+    return f"{text} ({_instrument_name(row['instrument'])})"  # in the report's language (target_assessment)
 
 
 def _documents_note(rows: list[dict], lang: str) -> str:
@@ -317,7 +329,7 @@ def _documents_note(rows: list[dict], lang: str) -> str:
     concepts = {r["series_concept"] for r in rows if not is_missing(r["series_concept"])}
     if len(concepts) > 1:
         notes.append(_say("documents_definitions", lang, readings="; ".join(
-            f"{r['instrument']}: " + _definition_words(r["series_concept"], lang)
+            f"{_instrument_name(r['instrument'])}: " + _definition_words(r["series_concept"], lang)
             for r in rows if not is_missing(r["series_concept"]))))
     unverified = [r for r in rows if not is_missing(r.get("target_unverified_reason"))]
     if unverified and len(unverified) < len(rows):
