@@ -138,6 +138,8 @@ class _LabelledInputs:
             if value is None:
                 continue
             kind, basis = self.bases.get(name, (ASSUMED, phrase(_B + "no_basis")))
+            if isinstance(text, Phrase):  # built at import: worded again now, for this report's geography (GDP/GRDP)
+                text = Phrase(text.key, text.values)
             records.append(Assumption(name, float(value), unit, kind, text, basis))
         return records
 
