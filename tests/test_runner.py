@@ -87,9 +87,11 @@ def nq57_run(reports_dir: Path, *args: str) -> tuple[int, str, str]:
 
 
 def nq57_process(notebooks_dir: Path, reports_dir: Path, *args: str, **popen) -> subprocess.Popen:
-    """``nq57 run`` on the fixtures in a separate process (for concurrent and killed runs)."""
-    code = ("import sys; sys.path.insert(1, sys.argv[1]); import fixture_specs; "
-            "sys.exit(fixture_specs.main(sys.argv[2:]))")
+    """``nq57 run`` on the fixtures in a separate process (for concurrent and killed runs). Its Ctrl-C is the
+    terminal's default even when the suite itself runs with SIGINT ignored (``nohup … &`` in a script ignores
+    it, and a child inherits that), as a user's ``nq57 run`` in a terminal has it."""
+    code = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "sys.path.insert(1, sys.argv[1]); import fixture_specs; sys.exit(fixture_specs.main(sys.argv[2:]))")
     return subprocess.Popen([sys.executable, "-c", code, str(FIXTURES), str(notebooks_dir),
                              "--reports-dir", str(reports_dir), *args],
                             cwd=config.PROJ_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
