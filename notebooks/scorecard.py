@@ -67,7 +67,7 @@ panels = scorecard.cross_province_panels(pkg, P.geo, P.lang)
 panels
 
 # %%
-scorecard.summary(pkg, P.geo, verdicts, panels, as_of, P.lang)
+scorecard.summary(pkg, P.geo, verdicts, as_of, P.lang)
 
 # %%
 scorecard.panel_charts(pkg, panels, P.lang)

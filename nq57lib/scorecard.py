@@ -384,11 +384,10 @@ class Summary:
 
         render = mistune.create_markdown(escape=True)
         table = self.table.html if self.table is not None else ""
-        return f"{table}{render(chr(10).join(chr(10) + p for p in self.paragraphs))}"  # the page's h1 is the title
+        return table + render("\n\n".join(self.paragraphs))  # the page's h1 is the title
 
 
-def summary(pkg, geo_id: str, verdicts: pd.DataFrame, panels: Mapping[str, pd.DataFrame], as_of: int,
-            lang: str) -> Summary:
+def summary(pkg, geo_id: str, verdicts: pd.DataFrame, as_of: int, lang: str) -> Summary:
     """Step 7: the answer first: the geography's own verdicts at a glance (a table), then the counts of its own
     targets, its old units' or successor's and the national ones in plain sentences. Where it stands among
     the provinces and the rule follow the charts (``panel_summary``); target by target, the table says the

@@ -363,23 +363,22 @@ def test_kind_of_publication_decides_between_figures_of_the_same_attribution(min
 def test_figure_attributed_to_a_producer_beats_an_unattributed_one_whatever_the_outlet(mini_root):
     # Issue 23 (old Phú Thọ 2024): an aggregator quoting the statistics office's preliminary figure
     # beats a newspaper's unattributed figure, although the newspaper is the better kind of outlet.
-    pkg = _with(mini_root, [
-        _obs("ha-noi", "grdp_current_bn_vnd", 2024, 107300, "bn VND", status="preliminary", source="src-blog",
-             published="2025-04", attributed_to="statistics_office"),
-        _obs("ha-noi", "grdp_current_bn_vnd", 2024, 109200, "bn VND", status="preliminary", source="src-press",
-             published="2025-06")], [SRC_BLOG])
-    row = data.series(pkg, "ha-noi", "grdp_current_bn_vnd").set_index("year").loc[2024]
+    def blog_attributed_to(who: str):
+        """The blog's 107,300 attributed to ``who`` against the newspaper's unattributed 109,200."""
+        pkg = _with(mini_root, [
+            _obs("ha-noi", "grdp_current_bn_vnd", 2024, 107300, "bn VND", status="preliminary", source="src-blog",
+                 published="2025-04", attributed_to=who),
+            _obs("ha-noi", "grdp_current_bn_vnd", 2024, 109200, "bn VND", status="preliminary", source="src-press",
+                 published="2025-06")], [SRC_BLOG])
+        return pkg, data.series(pkg, "ha-noi", "grdp_current_bn_vnd").set_index("year").loc[2024]
+
+    pkg, row = blog_attributed_to("statistics_office")
     assert (row["value"], row["chosen_by"]) == (107300, "attributed to a producer")
     table = data.audit(pkg, "ha-noi", "grdp_current_bn_vnd")
     assert table["attributed_to"].fillna("").tolist() == ["statistics_office", ""]
     assert table["why"].tolist() == ["attributed to a producer", "lost on: attributed to a producer"]
     # attribution to a non-producer (a portal) does not count as a producer's figure
-    pkg = _with(mini_root, [
-        _obs("ha-noi", "grdp_current_bn_vnd", 2024, 107300, "bn VND", status="preliminary", source="src-blog",
-             published="2025-04", attributed_to="government_portal"),
-        _obs("ha-noi", "grdp_current_bn_vnd", 2024, 109200, "bn VND", status="preliminary", source="src-press",
-             published="2025-06")], [SRC_BLOG])
-    row = data.series(pkg, "ha-noi", "grdp_current_bn_vnd").set_index("year").loc[2024]
+    _, row = blog_attributed_to("government_portal")
     assert (row["value"], row["chosen_by"]) == (109200, "kind of publication")
 
 

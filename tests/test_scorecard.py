@@ -45,7 +45,7 @@ class Scorecard:
         self.pkg, self.geo, self.lang = pkg, P.geo, P.lang
         self.selection, self.as_of, self.assessed = steps["targets"], steps["as_of"], steps["assessed"]
         self.verdicts, self.panels, self.results = steps["verdicts"], steps["panels"], steps["results"]
-        self.summary = sc.summary(pkg, P.geo, self.verdicts, self.panels, self.as_of, P.lang)
+        self.summary = sc.summary(pkg, P.geo, self.verdicts, self.as_of, P.lang)
         self.tables, self.scalars = self.results.tables, self.results.scalars
         self.below_charts = sc.panel_summary(pkg, P.geo, self.panels, P.lang)
         self.narrative = [*self.summary.paragraphs, *self.below_charts.data.split("\n\n")]
