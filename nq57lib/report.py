@@ -221,6 +221,11 @@ _HEADER_CSS = """
   .nq57-reader table { font-size: 8pt; }
   img { max-width: 100% !important; height: auto; break-inside: avoid; }
   tr, .nq57-badge { break-inside: avoid; }
+  /* JupyterLab keeps an output whole on one page: a tall answer then leaves page 1 empty but the title */
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output, .nq57-answer,
+  .nq57-reader { break-inside: auto !important; }
+  .nq57-reader td.nq57-badge-cell { white-space: normal; }  /* a long verdict wraps inside the page */
+  .nq57-reader td:first-child { min-width: 7em; }  /* never one letter a line */
   thead { display: table-header-group; }
   h1, h2, h3, caption { break-after: avoid; }
   a { color: inherit; }
