@@ -452,9 +452,18 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
                     busy[worker.connection] = worker
                 else:  # the worker had died while idle
                     dead_worker(worker, job, started=False)
-            for connection in wait(list(busy)):
-                worker = busy[connection]
+            # Wait on each busy worker's pipe and process sentinel, and ask the OS (waitpid) at
+            # least every WATCH_S whether a worker has exited: its pipe and sentinel report the exit
+            # only once every copy of their ends is closed, and a process forked meanwhile (by the
+            # worker, or by any thread of the caller) may hold a copy for as long as it lives.
+            owner = {**busy, **{worker.process.sentinel: worker for worker in busy.values()}}
+            ready = [owner[obj] for obj in wait(list(owner), timeout=WATCH_S)]
+            exited = [worker for worker in busy.values() if not worker.process.is_alive()]
+            for worker in dict.fromkeys([*ready, *exited]):
+                connection = worker.connection
                 try:
+                    if not connection.poll():  # exited with nothing left to read
+                        raise EOFError
                     message = connection.recv()
                 except (EOFError, OSError):  # the worker died
                     del busy[connection]
@@ -480,6 +489,7 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
 
 
 _STARTED = "started"  # what a worker sends when it has taken a job, before its record
+WATCH_S = 1.0  # how often the runner checks that its busy workers are alive
 HAND_OVERS = 2  # a job whose workers keep dying before taking it fails after this many hand-overs
 
 

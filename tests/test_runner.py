@@ -448,6 +448,41 @@ def test_a_worker_that_dies_before_taking_its_job_is_replaced_and_the_job_runs(t
         ("alpha", "ok"), ("beta", "ok"), ("gamma", "ok")]
 
 
+def test_a_dead_worker_is_seen_even_while_another_process_holds_its_pipe(tmp_path, monkeypatch):
+    # A process forked while a worker's pipe is open (here the worker's own child; in a test
+    # session, any thread that forks) keeps the pipe from reporting end-of-file: the runner must
+    # notice the worker's exit from the process itself, or it waits for as long as that copy lives.
+    real_worker = runner._worker_process
+    marker, holder_pid = tmp_path / "first-worker-died", tmp_path / "holder.pid"
+
+    def worker(connection, *args):
+        if not marker.exists():
+            marker.touch()
+            pid = os.fork()
+            if pid == 0:  # the holder: keeps the worker's end of the pipe open for 30 s
+                time.sleep(30)
+                os._exit(0)
+            holder_pid.write_text(str(pid))
+            os._exit(9)
+        real_worker(connection, *args)
+
+    def execute(job, kernel=None):
+        return {"notebook": job.notebook, "geo": job.geo, "status": "ok", "error": None}
+
+    monkeypatch.setattr(runner, "_worker_process", worker)
+    monkeypatch.setattr(runner, "execute_job", execute)
+    jobs = [runner.Job(notebook="tiny", geo="alpha", parameters={}, input_path="", notebook_sha256="", kernel="",
+                       timeout_s=1, reports_dir=str(tmp_path), job_dir="runs/r/tiny/alpha", run_id="r")]
+    records, started = [], time.monotonic()
+    try:
+        runner.run_jobs(jobs, 1, records.append, fresh_kernels=True)
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(holder_pid.read_text()), signal.SIGKILL)
+    assert [(r["geo"], r["status"]) for r in records] == [("alpha", "ok")]
+    assert time.monotonic() - started < 20
+
+
 def test_atomic_write_leaves_no_temp_file_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
     target = tmp_path / "out.json"
     report.atomic_write_text(target, "first")
