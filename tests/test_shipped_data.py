@@ -204,7 +204,11 @@ def test_target_fixes(pkg):
                           "vinh-phuc-grdp-growth-2024",
                           # issue 23: read only at a pre-congress press conference or in a draft
                           "lao-cai-2025-de-share-2030", "thanh-hoa-grdp-growth-2025-2030",
-                          "lam-dong-2025-de-share-2030"}
+                          "lam-dong-2025-de-share-2030",
+                          # s30: Quảng Trị's targets read only in the draft political report
+                          "quang-tri-2025-de-share-2030", "quang-tri-2025-grdp-2030",
+                          # s30: Khánh Hòa's 2030 digital-economy share, two press summaries disagree (30 vs 35 %)
+                          "khanh-hoa-2025-de-share-2030", "khanh-hoa-2025-de-share-2030-dnhn"}
 
 
 def test_merged_growth_not_computed_across_the_basis_change(pkg):
