@@ -40,17 +40,17 @@ def build_inputs() -> tuple[pd.DataFrame, list[dict]]:
     """Simulation inputs for every geography with a digital-economy share in data/, calibrated as the
     report does (``nq57lib.digital_economy.calibration_for``), and their targets after the base year."""
     from nq57lib import data
-    from nq57lib import digital_economy as share
+    from nq57lib import digital_economy, share_inputs, target_assessment
 
     pkg = data.load_package(use_env=False)
-    observed = sorted(set(pkg.observations.loc[pkg.observations["indicator_id"] == share.INDICATOR, "geo_id"]))
+    observed = sorted(set(pkg.observations.loc[pkg.observations["indicator_id"] == share_inputs.INDICATOR, "geo_id"]))
     rows, targets = [], []
     for geo_id in observed + ["phu-tho-2025"]:  # the merged unit runs on its labelled assumed base
-        _, _, cal, _ = share.calibration_for(pkg, geo_id)
+        _, _, cal, _ = digital_economy.calibration_for(pkg, geo_id)
         if cal.trend_sd_pct is None:
             continue
         rows.append(mc.simulation_inputs(cal, geo_id, ceiling_pct=max(CEILING_PCT, cal.base_share_pct + 1)))
-        registered = share.geo_targets(pkg, geo_id)
+        registered = target_assessment.geo_targets(pkg, geo_id)
         if not registered.empty:
             ahead, _ = pj.split_targets(registered, cal.base_year)
             targets += ahead.to_dict("records")
@@ -61,16 +61,16 @@ def build_outlook_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
     """The issue-9 outlook for every geography: a fan per definition's national pace, plus the pooled one,
     with an error in the base value and each geography's own observation count (for p_meet)."""
     from nq57lib import data
-    from nq57lib import digital_economy as share
+    from nq57lib import share_inputs
 
     pkg = data.load_package(use_env=False)
     paces = {}
     for concept in ("nso", "ministry"):
-        national = data.series(pkg, "vn", share.INDICATOR, concept=concept)
-        paces[concept] = pj.calibrate(national[share.HISTORY_COLUMNS], concept=concept, label=f"Vietnam ({concept})")
+        national = data.series(pkg, "vn", share_inputs.INDICATOR, concept=concept)
+        paces[concept] = pj.calibrate(national[share_inputs.HISTORY_COLUMNS], concept=concept, label=f"Vietnam ({concept})")
     rows = []
     for row in inputs.to_dict("records"):
-        n_obs = int((data.series(pkg, row["geo_id"], share.INDICATOR)["concept"] == "ministry").sum()) \
+        n_obs = int((data.series(pkg, row["geo_id"], share_inputs.INDICATOR)["concept"] == "ministry").sum()) \
             if row["geo_id"] != "vn" else 6
         fans = []
         for concept, cal in paces.items():
