@@ -29,6 +29,8 @@ import pandas as pd
 
 from nq57lib import monte_carlo as mc
 from nq57lib import share_projection as pj
+from nq57lib import share_formulas as sf
+from nq57lib import share_calibration as sc
 
 END_YEAR = 2045
 CEILING_PCT = pj.DEFAULT_CEILING_PCT  # the engine's default ceiling (sector structure)
@@ -52,7 +54,7 @@ def build_inputs() -> tuple[pd.DataFrame, list[dict]]:
         rows.append(mc.simulation_inputs(cal, geo_id, ceiling_pct=max(CEILING_PCT, cal.base_share_pct + 1)))
         registered = target_assessment.geo_targets(pkg, geo_id)
         if not registered.empty:
-            ahead, _ = pj.split_targets(registered, cal.base_year)
+            ahead, _ = sf.split_targets(registered, cal.base_year)
             targets += ahead.to_dict("records")
     return pd.DataFrame(rows), targets
 
@@ -67,7 +69,7 @@ def build_outlook_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
     paces = {}
     for concept in ("nso", "ministry"):
         national = data.series(pkg, "vn", share_inputs.INDICATOR, concept=concept)
-        paces[concept] = pj.calibrate(national[share_inputs.HISTORY_COLUMNS], concept=concept, label=f"Vietnam ({concept})")
+        paces[concept] = sc.calibrate(national[share_inputs.HISTORY_COLUMNS], concept=concept, label=f"Vietnam ({concept})")
     rows = []
     for row in inputs.to_dict("records"):
         n_obs = int((data.series(pkg, row["geo_id"], share_inputs.INDICATOR)["concept"] == "ministry").sum()) \
@@ -102,7 +104,7 @@ def simulate_with_a_loop(inputs: pd.DataFrame, targets: list[dict], n_paths: int
     for key, shares in values.items():
         shares.sort()
         bands[key] = [shares[(q * n_paths + 99) // 100 - 1] for q in mc.QUANTILES_PCT]
-    p_meet = {t["target_id"]: sum(bool(pj.meets_target(s, pj.reached_comparator(t["comparator"], t["value"], base[t["geo_id"]]),
+    p_meet = {t["target_id"]: sum(bool(sf.meets_target(s, sf.reached_comparator(t["comparator"], t["value"], base[t["geo_id"]]),
                                                          t["value"], t["value_high"]))
                                   for s in values[(t["geo_id"], t["year"])]) / n_paths
               for t in targets}

@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import ceilings, data, digital_economy_prose, grdp_growth, share_inputs, share_outlook, share_projection
-from . import target_verdicts
+from . import (ceilings, data, digital_economy_prose, grdp_growth, share_formulas, share_inputs, share_outlook,
+               share_projection, target_verdicts)
 from .errors import check_number
 from .formatting import format_number
 from .provenance import ASSUMED, Assumption
@@ -164,8 +164,8 @@ def relative_level(calibrations: Calibrations, inputs: ShareInputs) -> list[Defi
         fit = calibrations.damped.get(concept)
         steps = np.arange(1, share_projection.LAST_YEAR - last_year + 1)
         slowing = fit is not None and fit.damping < 1  # as damped_pace: only a pace seen to slow is damped
-        path = (share_projection.damped_path(last, fit.start_growth_pct, fit.damping, steps) if slowing
-                else share_projection.cagr_path(last, cal.growth_pct, steps))
+        path = (share_formulas.damped_path(last, fit.start_growth_pct, fit.damping, steps) if slowing
+                else share_formulas.cagr_path(last, cal.growth_pct, steps))
         table = pd.concat([proxy.rename(columns={"value": "share_pct"})[["year", "share_pct"]],
                            pd.DataFrame({"year": steps + last_year, "share_pct": path})], ignore_index=True)
         table = table[table["year"] >= cal.base_year]

@@ -15,7 +15,7 @@ assumptions), the proxy's series, the targets and the definition each is read on
 - **Targets that do not state their definition** are read on the definition in use when they were set
   (``nq57lib.target_assessment.target_definitions``; ``target_concept``).
 - **Time as of the data**: a target whose year is before the as-of year has passed and is not projected
-  (``targets_ahead``; ``share_projection.target_has_passed``, the scorecard's rule too).
+  (``targets_ahead``; ``share_formulas.target_has_passed``, the scorecard's rule too).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import bounds, ceilings, data, model_validation, share_projection
+from . import bounds, ceilings, data, model_validation, share_formulas
 from .config import NATION
 from .errors import ParameterError
 from .provenance import ASSUMED, Assumption
@@ -119,14 +119,14 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
             if not national_row.empty:
                 sources.add(national_row["source_id"].iloc[0])
             pieces.append(phrase(_B + "piece_imputed", geo=geo_id_words(pkg, p), share=shares[p], year=year,
-                                 concept=share_projection.concept_word(concept),
+                                 concept=share_formulas.concept_word(concept),
                                  comparables=Joined(", ", tuple(geo_id_words(pkg, c) for c in comparables)),
                                  low=lows[p], high=highs[p], sources=", ".join(comparable_sources)))
         else:
             shares[p] = lows[p] = highs[p] = float(national_row["value"].iloc[0])
             sources.add(national_row["source_id"].iloc[0])
             pieces.append(phrase(_B + "piece_assumed", geo=geo_id_words(pkg, p), share=shares[p],
-                                 concept=share_projection.concept_word(concept), year=year,
+                                 concept=share_formulas.concept_word(concept), year=year,
                                  source=national_row["source_id"].iloc[0]))
     total = sum(weights.values())
     value = sum(shares[p] * weights[p] for p in parts) / total
@@ -138,7 +138,7 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
         basis = phrase(_B + "weighted_base_range", base=basis, low=low, high=high)
     assumption = Assumption("base_share_pct", value, "%", ASSUMED,
                             phrase(_L + "assumed_share", year=year, geo=geo_id_words(pkg, geo_id),
-                                   concept=share_projection.concept_word(concept)), basis)
+                                   concept=share_formulas.concept_word(concept)), basis)
     history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": IMPUTED_STATUS,
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted(sources)
@@ -169,13 +169,13 @@ def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other:
     ratio = float(row["value"]) / float(po["value"].iloc[0])
     value = float(pc["value"].iloc[0]) * ratio
     basis = phrase(_B + "relative_base", proxy=geo_id_words(pkg, proxy_geo),
-                   concept=share_projection.concept_word(concept), year=year,
+                   concept=share_formulas.concept_word(concept), year=year,
                    proxy_share=float(pc["value"].iloc[0]), proxy_source=pc["source_id"].iloc[0],
-                   geo=geo_id_words(pkg, geo_id), other=share_projection.concept_word(other_concept), own=float(row["value"]), proxy_other=float(po["value"].iloc[0]),
+                   geo=geo_id_words(pkg, geo_id), other=share_formulas.concept_word(other_concept), own=float(row["value"]), proxy_other=float(po["value"].iloc[0]),
                    ratio=ratio, other_source=po["source_id"].iloc[0], value=value)
     assumption = Assumption(f"base_share_pct ({concept})", value, "%", ASSUMED,
                             phrase(_L + "assumed_share", year=year, geo=geo_id_words(pkg, geo_id),
-                                   concept=share_projection.concept_word(concept)), basis)
+                                   concept=share_formulas.concept_word(concept)), basis)
     history = pd.DataFrame([{"year": year, "value": value, "unit": "% of GRDP", "status": ASSUMED_STATUS,
                              "concept": concept, "source_id": "", "publisher": "nq57 assumption", "segment": 0}])
     history.attrs["sources"] = sorted({str(pc["source_id"].iloc[0]), str(po["source_id"].iloc[0]),
@@ -352,11 +352,11 @@ def compared_concepts(inputs: ShareInputs) -> dict[str, str]:
 
 
 def targets_ahead(inputs: ShareInputs, concept: str) -> pd.DataFrame:
-    """The targets to project on ``concept``: year not passed (``share_projection.target_has_passed``) and after
+    """The targets to project on ``concept``: year not passed (``share_formulas.target_has_passed``) and after
     its base year."""
     if inputs.targets.empty:
         return inputs.targets
-    ahead, _ = share_projection.split_targets_as_of(inputs.targets, inputs.as_of_year)
+    ahead, _ = share_formulas.split_targets_as_of(inputs.targets, inputs.as_of_year)
     base_year = int(inputs.histories[concept]["year"].iloc[-1])
     return ahead[ahead["year"] > base_year].reset_index(drop=True)
 

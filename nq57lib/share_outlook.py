@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from . import (backtest, ceilings, data, grdp_growth, model_validation, monte_carlo, outlook_sensitivity,
-               progress_assessment, share_projection)
+               progress_assessment, share_calibration, share_formulas, share_projection)
 from .config import NATION
 from .errors import ParameterError
 from .formatting import fmt_pct, format_number
@@ -55,8 +55,8 @@ REPORT_YEARS = (2030, 2045)
 class Calibrations:
     """The calibration of each definition (base and pace) and, where the series allows, its damped pace."""
 
-    by_concept: dict[str, share_projection.Calibration]
-    damped: dict[str, share_projection.DampedFit | None]
+    by_concept: dict[str, share_calibration.Calibration]
+    damped: dict[str, share_calibration.DampedFit | None]
 
     def table(self) -> pd.DataFrame:
         """One row per definition: base, pace, where the pace comes from, the damped fit."""
@@ -87,15 +87,15 @@ def calibrate_definitions(pkg: data.DataPackage, inputs: ShareInputs) -> Calibra
     for concept in inputs.concepts:
         proxy = inputs.proxy_histories.get(concept)
         proxy_label = phrase(_B + "series", name=geo_names(pkg, inputs.proxy_geo),
-                             concept=share_projection.concept_word(concept))
-        cal = share_projection.calibrate(inputs.histories[concept][HISTORY_COLUMNS], concept=concept, label=label,
+                             concept=share_formulas.concept_word(concept))
+        cal = share_calibration.calibrate(inputs.histories[concept][HISTORY_COLUMNS], concept=concept, label=label,
                                          proxy=proxy, proxy_label=proxy_label,
                                          base_is_assumed=inputs.is_assumed(concept))  # never count it as one
         by_concept[concept] = cal
         fitted = inputs.histories[concept] if cal.source == "own" else proxy
         fit_label = label if cal.source == "own" else proxy_label
-        damped[concept] = (share_projection.fit_damped_pace(fitted[HISTORY_COLUMNS], concept=concept, label=fit_label)
-                           if fitted is not None and len(fitted) >= share_projection.DAMPED_MIN_OBS else None)
+        damped[concept] = (share_calibration.fit_damped_pace(fitted[HISTORY_COLUMNS], concept=concept, label=fit_label)
+                           if fitted is not None and len(fitted) >= share_calibration.DAMPED_MIN_OBS else None)
     return Calibrations(by_concept, damped)
 RELATIVE, DECOMPOSITION = "relative", "decomposition"  # this report's own scenario ids (words: [digital_economy.scenario])
 
@@ -194,7 +194,7 @@ def _scenarios_of(scenarios, concept: str) -> list[share_projection.Scenario]:
     return out
 
 
-def ceiling_for(calibration: share_projection.Calibration, ceiling_pct: float) -> float:
+def ceiling_for(calibration: share_calibration.Calibration, ceiling_pct: float) -> float:
     """The cap of every path: the ceiling, or the base share when a geography already sits above it."""
     return max(float(ceiling_pct), calibration.base_share_pct)
 
@@ -228,7 +228,7 @@ def required_paths_table(inputs: ShareInputs, calibrations: Calibrations,
         ahead = targets_ahead(inputs, concept)
         if ahead.empty:
             continue
-        frame = share_projection.required_paths(inputs.histories[concept][HISTORY_COLUMNS], ahead, concept=concept,
+        frame = share_formulas.required_paths(inputs.histories[concept][HISTORY_COLUMNS], ahead, concept=concept,
                                                 grdp_growth_pct=grdp.nominal_pct)
         rule = compared_concepts(inputs)
         frame["concept"] = concept
@@ -394,7 +394,7 @@ def passed_targets_table(inputs: ShareInputs) -> pd.DataFrame:
     if inputs.targets.empty:
         return pd.DataFrame(columns=["target_id", "target_year", "concept", "compared_on", "status", "latest_pct",
                                      "latest_year", "observed_pct", "verdict"])
-    _, passed = share_projection.split_targets_as_of(inputs.targets, inputs.as_of_year)
+    _, passed = share_formulas.split_targets_as_of(inputs.targets, inputs.as_of_year)
     for target in passed.to_dict("records"):
         for concept in inputs.concepts:
             own = inputs.histories[concept]
@@ -404,7 +404,7 @@ def passed_targets_table(inputs: ShareInputs) -> pd.DataFrame:
                 verdict, value = "no observation for the target year", math.nan
             else:
                 value = float(hit["value"].iloc[0])
-                ok = share_projection.meets_target(value, target["comparator"], target["value"], target["value_high"])
+                ok = share_formulas.meets_target(value, target["comparator"], target["value"], target["value_high"])
                 verdict = "met" if bool(ok) else "not met"
             latest = observed.iloc[-1] if not observed.empty else None
             rows.append({"target_id": target["target_id"], "target_year": target["year"], "concept": concept,
@@ -509,7 +509,7 @@ def tornado_table(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_gr
     target = None
     if not ahead.empty:
         last = ahead[ahead["year"] == ahead["year"].max()].iloc[0]
-        target = share_projection.target_level(last["comparator"], last["value"], last["value_high"],
+        target = share_formulas.target_level(last["comparator"], last["value"], last["value_high"],
                                                cal.base_share_pct)
     top = ceiling_for(cal, cap.value_pct)
     end = max(horizon_year, max(REPORT_YEARS))
