@@ -108,7 +108,8 @@ def floor_why(pkg, floor: Floor, d: Derivation, lang: str) -> str:
 def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
     d = paths.derivation
     first, others = paths.floors[0], paths.floors[1:]
-    beside = _join([f"{_share(f.floor_pct, lang)} ({floor_why(pkg, f, d, lang)})" for f in others], lang)
+    beside = _join([_w("floors.beside_item", lang, floor=_share(f.floor_pct, lang), why=floor_why(pkg, f, d, lang))
+                    for f in others], lang)
     text = _w("floors.default", lang, floor=_share(first.floor_pct, lang), why=floor_why(pkg, first, d, lang))
     if beside:
         text += " " + _w("floors.beside", lang, beside=beside)

@@ -54,7 +54,8 @@ def narrative_paragraphs(report: Report, inputs: ShareInputs, calibrations: Cali
     out.append(t(key + "where", lang, name=inputs.name) + " " + " ".join(parts))
     nat = tables["national"]
     if not nat.empty:
-        items = [f"{fmt_pct(r.share_pct, lang, 2)} ({concept_name[r.concept]}, {r.year})" for r in nat.itertuples()]
+        items = [t(key + "national_part", lang, value=fmt_pct(r.share_pct, lang, 2), concept=concept_name[r.concept],
+                   year=r.year) for r in nat.itertuples()]
         out.append(t(key + "national", lang, parts=t(key + "and", lang).join(items)))
     out.append(t(key + "definition_rule", lang, concept=concept_name[UNSTATED_TARGET_CONCEPT],
                  published=prose_date(inputs.nso_first_published, lang) if inputs.nso_first_published
@@ -121,8 +122,9 @@ def narrative_paragraphs(report: Report, inputs: ShareInputs, calibrations: Cali
                     f", {_category(row.verdict, lang)}"
                 values.append(t(key + "latest", lang, value=fmt_pct(row.latest_pct, lang, 2), year=int(row.latest_year),
                                 concept=concept_name[row.concept]) + verdict)
-            items.append(f"**{words.get(target_id, target_id)}**: {t(key + 'passed', lang)}"
-                         + (" (" + "; ".join(values) + ")" if values else ""))
+            target = words.get(target_id, target_id)
+            items.append(t(key + "passed_item_values", lang, target=target, values="; ".join(values)) if values
+                         else t(key + "passed_item", lang, target=target))
         out.append(t(key + "due", lang, year=inputs.as_of_year) + "; ".join(items) + ".")
     assess = tables["assessment"]
     if not assess.empty:
