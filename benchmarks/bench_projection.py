@@ -29,6 +29,8 @@ import pandas as pd
 
 from nq57lib import monte_carlo as mc
 from nq57lib import share_projection as pj
+from nq57lib import share_formulas as sf
+from nq57lib import share_calibration as sc
 
 END_YEAR = 2045
 CEILING_PCT = pj.DEFAULT_CEILING_PCT  # the engine's default ceiling (sector structure)
@@ -40,19 +42,19 @@ def build_inputs() -> tuple[pd.DataFrame, list[dict]]:
     """Simulation inputs for every geography with a digital-economy share in data/, calibrated as the
     report does (``nq57lib.digital_economy.calibration_for``), and their targets after the base year."""
     from nq57lib import data
-    from nq57lib import digital_economy as share
+    from nq57lib import digital_economy, share_inputs, target_assessment
 
     pkg = data.load_package(use_env=False)
-    observed = sorted(set(pkg.observations.loc[pkg.observations["indicator_id"] == share.INDICATOR, "geo_id"]))
+    observed = sorted(set(pkg.observations.loc[pkg.observations["indicator_id"] == share_inputs.INDICATOR, "geo_id"]))
     rows, targets = [], []
     for geo_id in observed + ["phu-tho-2025"]:  # the merged unit runs on its labelled assumed base
-        _, _, cal, _ = share.calibration_for(pkg, geo_id)
+        _, _, cal, _ = digital_economy.calibration_for(pkg, geo_id)
         if cal.trend_sd_pct is None:
             continue
         rows.append(mc.simulation_inputs(cal, geo_id, ceiling_pct=max(CEILING_PCT, cal.base_share_pct + 1)))
-        registered = share.geo_targets(pkg, geo_id)
+        registered = target_assessment.geo_targets(pkg, geo_id)
         if not registered.empty:
-            ahead, _ = pj.split_targets(registered, cal.base_year)
+            ahead, _ = sf.split_targets(registered, cal.base_year)
             targets += ahead.to_dict("records")
     return pd.DataFrame(rows), targets
 
@@ -61,16 +63,16 @@ def build_outlook_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
     """The issue-9 outlook for every geography: a fan per definition's national pace, plus the pooled one,
     with an error in the base value and each geography's own observation count (for p_meet)."""
     from nq57lib import data
-    from nq57lib import digital_economy as share
+    from nq57lib import share_inputs
 
     pkg = data.load_package(use_env=False)
     paces = {}
     for concept in ("nso", "ministry"):
-        national = data.series(pkg, "vn", share.INDICATOR, concept=concept)
-        paces[concept] = pj.calibrate(national[share.HISTORY_COLUMNS], concept=concept, label=f"Vietnam ({concept})")
+        national = data.series(pkg, "vn", share_inputs.INDICATOR, concept=concept)
+        paces[concept] = sc.calibrate(national[share_inputs.HISTORY_COLUMNS], concept=concept, label=f"Vietnam ({concept})")
     rows = []
     for row in inputs.to_dict("records"):
-        n_obs = int((data.series(pkg, row["geo_id"], share.INDICATOR)["concept"] == "ministry").sum()) \
+        n_obs = int((data.series(pkg, row["geo_id"], share_inputs.INDICATOR)["concept"] == "ministry").sum()) \
             if row["geo_id"] != "vn" else 6
         fans = []
         for concept, cal in paces.items():
@@ -102,7 +104,7 @@ def simulate_with_a_loop(inputs: pd.DataFrame, targets: list[dict], n_paths: int
     for key, shares in values.items():
         shares.sort()
         bands[key] = [shares[(q * n_paths + 99) // 100 - 1] for q in mc.QUANTILES_PCT]
-    p_meet = {t["target_id"]: sum(bool(pj.meets_target(s, pj.reached_comparator(t["comparator"], t["value"], base[t["geo_id"]]),
+    p_meet = {t["target_id"]: sum(bool(sf.meets_target(s, sf.reached_comparator(t["comparator"], t["value"], base[t["geo_id"]]),
                                                          t["value"], t["value_high"]))
                                   for s in values[(t["geo_id"], t["year"])]) / n_paths
               for t in targets}

@@ -9,7 +9,7 @@ Methods (each as the report's scenarios fit it, :mod:`nq57lib.share_projection`)
 
 * 'current trend': constant CAGR of the training observations;
 * 'linear': constant change in pp a year of the training observations;
-* 'damped pace': :func:`share_projection.fit_damped_pace` (needs >= 3 training observations);
+* 'damped pace': :func:`share_calibration.fit_damped_pace` (needs >= 3 training observations);
 * 'logistic': the current pace bending toward ``ceiling_pct`` (calibrated where the pace was measured);
 * 'ets': damped-trend exponential smoothing on the logit (needs >= 6 training observations, so with
   today's series it never applies: the table says so by having no row for it);
@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import monte_carlo, share_projection
+from . import monte_carlo, share_calibration, share_formulas, share_projection
 from .errors import ParameterError, check_int, check_number
 from .text import catalog, t
 
@@ -51,10 +51,10 @@ def backtest_points(history: pd.DataFrame, *, concept: str | None = None,
                     n_paths: int = 2000, seed: int = 57) -> pd.DataFrame:
     """Every (method, origin, held-out year) prediction of the rolling-origin back-test (``POINT_COLUMNS``).
 
-    ``history`` is one geography's history (see :func:`share_projection.check_history`); ``concept``
+    ``history`` is one geography's history (see :func:`share_formulas.check_history`); ``concept``
     picks the definition when it holds several. Raises ParameterError with fewer than 4 observations.
     """
-    series = share_projection.select_series(history, concept)
+    series = share_formulas.select_series(history, concept)
     if len(series) < BACKTEST_MIN_OBS:
         raise ParameterError("history", f"a back-test needs >= {BACKTEST_MIN_OBS} observations of one definition, "
                                         f"has {len(series)}")
@@ -90,15 +90,15 @@ def _point(method: str, origin: int, year: int, n_train: int, predicted: float, 
 
 def _predictions(train: pd.DataFrame, base: float, steps: np.ndarray, ceiling: float) -> dict[str, np.ndarray]:
     """Each applicable method's prediction for the given steps after the training data's last year."""
-    cal = share_projection.calibrate(train, label="training data")
-    out = {"current trend": np.minimum(ceiling, share_projection.cagr_path(base, cal.growth_pct, steps)),
-           "linear": np.clip(share_projection.pp_path(base, cal.pp_per_year, steps), 0, ceiling)}
-    if len(train) >= share_projection.DAMPED_MIN_OBS:
-        fit = share_projection.fit_damped_pace(train)
-        out["damped pace"] = np.minimum(ceiling, share_projection.damped_path(base, fit.start_growth_pct,
+    cal = share_calibration.calibrate(train, label="training data")
+    out = {"current trend": np.minimum(ceiling, share_formulas.cagr_path(base, cal.growth_pct, steps)),
+           "linear": np.clip(share_formulas.pp_path(base, cal.pp_per_year, steps), 0, ceiling)}
+    if len(train) >= share_calibration.DAMPED_MIN_OBS:
+        fit = share_calibration.fit_damped_pace(train)
+        out["damped pace"] = np.minimum(ceiling, share_formulas.damped_path(base, fit.start_growth_pct,
                                                                               fit.damping, steps))
     if base < ceiling:
-        out["logistic"] = share_projection.logistic_path(base, cal.growth_pct, ceiling, steps, cal.pace_share_pct)
+        out["logistic"] = share_formulas.logistic_path(base, cal.growth_pct, ceiling, steps, cal.pace_share_pct)
     if len(train) >= share_projection.ETS_MIN_OBS and np.all(np.diff(train["year"]) == 1):
         table, _, _ = share_projection.ets_forecast(train, int(train["year"].iloc[-1] + steps.max()))
         by_year = dict(zip(table["year"], table["share_pct"]))
@@ -109,7 +109,7 @@ def _predictions(train: pd.DataFrame, base: float, steps: np.ndarray, ceiling: f
 def _monte_carlo_points(train: pd.DataFrame, origin: int, held: list, ceiling: float, paths: int,
                         seed: int) -> list[dict]:
     """The Monte Carlo median and bands at each held-out year, calibrated on the training data alone."""
-    cal = share_projection.calibrate(train, label="training data")
+    cal = share_calibration.calibrate(train, label="training data")
     if cal.trend_sd_pct is None:  # < 3 training observations: no spread, no band
         return []
     inputs = monte_carlo.simulation_inputs(cal, "backtest", ceiling_pct=max(ceiling, cal.base_share_pct))

@@ -2,7 +2,7 @@
 
 Both definitions of the digital economy measure value added. Taxes on products are no sector's value added
 and agriculture is almost undigitised in both measures, so the share cannot exceed 100 - agriculture -
-taxes on products (each % of GRDP including taxes on products; :func:`share_projection.sector_ceiling_pct`).
+taxes on products (each % of GRDP including taxes on products; :func:`share_formulas.sector_ceiling_pct`).
 The ceiling caps every path of a report (scenarios, Monte Carlo, back-test, tornado) and is the logistic
 scenario's saturation level; it is one value with one owner (:class:`Ceiling`), passed from the notebook to
 every step that uses it.
@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from . import data
 from .errors import ParameterError, check_number
 from .provenance import ASSUMED, DERIVED, Assumption
-from .share_projection import DEFAULT_CEILING_PCT, sector_ceiling_pct
+from .share_formulas import sector_ceiling_pct
+from .share_projection import DEFAULT_CEILING_PCT
 from .text import Joined, Phrase, names, phrase
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."

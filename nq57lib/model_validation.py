@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import monte_carlo, share_projection
+from . import monte_carlo, share_calibration, share_formulas
 from .errors import ParameterError
 from .text import phrase
 
@@ -104,7 +104,7 @@ def read_vintages(pkg, geo_id: str, indicator_id: str, concept: str) -> Vintages
     return Vintages(concept, tuple(origins), data.first_releases(pkg, geo_id, indicator_id, concept))
 
 
-def damping_prior(fit: share_projection.DampedFit | None) -> tuple[float, float]:
+def damping_prior(fit: share_calibration.DampedFit | None) -> tuple[float, float]:
     """(low, high) of the damping phi drawn per path: [min(0.8, fitted damping), 1], never below 0.5."""
     low = DAMPING_PRIOR_LOW
     if fit is not None and fit.damping < 1:
@@ -112,7 +112,7 @@ def damping_prior(fit: share_projection.DampedFit | None) -> tuple[float, float]
     return max(DAMPING_FLOOR, low), 1.0
 
 
-def fan_input(cal: share_projection.Calibration, fit: share_projection.DampedFit | None, geo_id: str,
+def fan_input(cal: share_calibration.Calibration, fit: share_calibration.DampedFit | None, geo_id: str,
               ceiling_pct: float, **extra) -> dict:
     """The Monte Carlo input the report uses for one definition (and the back-test tries): the calibrated pace
     as each path's starting pace with its parameter sd, yearly shocks, the damping drawn per path
@@ -147,8 +147,8 @@ def realtime_points(vintages: Vintages, geo_id: str, ceiling_pct: float, *, n_pa
         if held.empty:
             continue
         history = _history(train, vintages.concept)
-        cal = share_projection.calibrate(history, concept=vintages.concept, label="real-time series")
-        fit = share_projection.fit_damped_pace(history, concept=vintages.concept, label="real-time series")
+        cal = share_calibration.calibrate(history, concept=vintages.concept, label="real-time series")
+        fit = share_calibration.fit_damped_pace(history, concept=vintages.concept, label="real-time series")
         row = fan_input(cal, fit, geo_id, ceiling_pct)
         bands = monte_carlo.simulate([row], int(held.index.max()), n_paths=n_paths, seed=seed).bands.set_index("year")
         text = "; ".join(f"{int(y)}: {v:.2f}" for y, v in zip(train["year"], train["value"]))
@@ -190,12 +190,12 @@ def yearly_growths(history: pd.DataFrame) -> list[tuple[int, int, float]]:
             if v0 > 0 and b > a]
 
 
-def damped_mean_pace(fit: share_projection.DampedFit | None, base_year: int, target_year: int) -> float:
+def damped_mean_pace(fit: share_calibration.DampedFit | None, base_year: int, target_year: int) -> float:
     """The fitted damped path's mean yearly pace (%) from the base year to ``target_year`` (NaN without a fit)."""
     if fit is None or target_year <= base_year:
         return math.nan
     k = target_year - base_year
-    level = share_projection.damped_path(1.0, fit.start_growth_pct, fit.damping, np.array([k], dtype=float))[0]
+    level = share_formulas.damped_path(1.0, fit.start_growth_pct, fit.damping, np.array([k], dtype=float))[0]
     return (level ** (1 / k) - 1) * 100
 
 

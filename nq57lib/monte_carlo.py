@@ -24,8 +24,11 @@ from .errors import ParameterError, check_growth, check_int, check_number
 from .bounds import FIRST_YEAR, MAX_PATHS, MAX_SIM_CELLS, MIN_PATHS, check_ceiling, check_horizon, check_paths, check_sim_size  # noqa: F401
 from .provenance import ASSUMED, Assumption
 from .text import Joined, Phrase, phrase
-from .share_projection import (LAST_YEAR, Calibration, as_python_scalar, check_end_year, check_target_after_base,
-                               check_targets, concept_word, is_missing, meets_target, reached_comparator)
+from .share_calibration import Calibration
+from .share_formulas import (
+    as_python_scalar, check_end_year, check_target_after_base, check_targets, concept_word, is_missing, meets_target, reached_comparator,
+)
+from .bounds import LAST_YEAR
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 

@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import share_projection
+from . import share_formulas, share_projection
 from .errors import ParameterError, check_choice, check_int, check_number
 
 REPORT_YEARS = (2030, 2045)
@@ -62,15 +62,15 @@ def outlook_summary(config: Mapping[str, Any], years: Sequence[int] = REPORT_YEA
     growth = share_growth_pct(c)
     steps = np.arange(0, end - base_year + 1, dtype=float)
     if method == "cagr":
-        path = share_projection.cagr_path(base, growth, steps)
+        path = share_formulas.cagr_path(base, growth, steps)
     elif method == "damped":
         damping = check_number("damping", c["damping"], low=0, high=1)
-        path = share_projection.damped_path(base, growth, damping, steps)
+        path = share_formulas.damped_path(base, growth, damping, steps)
     else:
         if base >= ceiling:
             path = np.full(steps.shape, base)
         else:
-            path = share_projection.logistic_path(base, growth, ceiling, steps, c["pace_share_pct"])
+            path = share_formulas.logistic_path(base, growth, ceiling, steps, c["pace_share_pct"])
     path = np.minimum(path, max(ceiling, base))
     out = {}
     for year in years:

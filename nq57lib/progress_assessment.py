@@ -49,8 +49,10 @@ import numpy as np
 
 from .errors import ParameterError, check_choice, check_int, check_number
 from .bounds import FIRST_YEAR
-from .share_projection import (COMPARATORS, FLOAT_TOL, LAST_YEAR, as_python_scalar, meets_target, reached_comparator,
-                               required_growth_pct, years_between)
+from .share_formulas import (
+    as_python_scalar, COMPARATORS, FLOAT_TOL, meets_target, reached_comparator, required_growth_pct, years_between,
+)
+from .bounds import LAST_YEAR
 
 # Eurostat thresholds of the ratio of actual to required growth.
 SIGNIFICANT_RATIO = 0.95

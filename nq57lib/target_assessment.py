@@ -17,9 +17,9 @@ a number chosen by us):
    ranks.
 2. **As-of year.** A target year has passed when it is before the year of the newest publication
    date among the observations (the data vintage), so a report is reproducible from its data
-   (``share_projection.target_has_passed``, the digital-economy report's rule too).
+   (``share_formulas.target_has_passed``, the digital-economy report's rule too).
 3. **Assessment.**
-   - a value for the target year exists: 'met' / 'not met' (``share_projection.meets_target``);
+   - a value for the target year exists: 'met' / 'not met' (``share_formulas.meets_target``);
    - the target year has passed without a value for it: 'no value for the target year';
    - a target over a period (``from_year``, e.g. "3 % every year 2025-2030" or "1,000 bn VND a
      year on average") is not judged on a single year: 'not assessed (period target)';
@@ -39,10 +39,10 @@ a number chosen by us):
      beside it by ``target_verdicts``, never instead of it, so one target never reads two ways.
    An '=' target ("about X") is read as a level to reach in the indicator's good direction ('>='
    when higher is better, '<=' for ranks), or, for a neutral indicator, from the side of the first
-   observation (``share_projection.reached_comparator``).
+   observation (``share_formulas.reached_comparator``).
 4. **Required pace** from the latest value to the target level (the target value, or the nearer end
    of a range): for shares and levels the constant relative growth (% a year) and the absolute
-   change per year (``share_projection.required_growth_pct`` / ``required_pp_per_year`` for shares, the
+   change per year (``share_formulas.required_growth_pct`` / ``required_pp_per_year`` for shares, the
    same formulas in :func:`required_pace` for unbounded levels); for ranks the places to gain per
    year. None when the latest value already meets the target or the target year is not after it.
 
@@ -67,8 +67,9 @@ from .config import NATION
 from .errors import ParameterError, check_choice, check_int, check_number
 from .formatting import comparator_text, fmt_number, percent_text
 from .progress_assessment import (EUROSTAT_SHORT_TERM_YEARS, STATUS_OF_CATEGORY, ProgressAssessment, assess_headline, eurostat_category)
-from .share_projection import (meets_target, reached_comparator, required_growth_pct, required_pp_per_year,
-                               target_has_passed, target_level)
+from .share_formulas import (
+    meets_target, reached_comparator, required_growth_pct, required_pp_per_year, target_has_passed, target_level,
+)
 from .text import section, t
 
 SHARE_INDICATOR = "de_share_pct"  # read on both definitions, as the digital-economy report reads it
@@ -135,7 +136,7 @@ def effective_comparator(comparator: str, target_value: float, direction: str, b
     """The comparator an '=' ("about X") target is judged with; others are returned unchanged.
 
     '>=' when higher is better, '<=' when lower is better, and for a neutral indicator the side of
-    ``base_value`` (the first observation), as ``share_projection.reached_comparator`` reads it.
+    ``base_value`` (the first observation), as ``share_formulas.reached_comparator`` reads it.
     """
     if comparator != "=":
         return comparator
@@ -152,7 +153,7 @@ def required_pace(kind: str, latest: float, latest_year: int, level: float, targ
     Returns ``growth_pct`` (constant relative growth, % a year; None when a value is <= 0 or for
     ranks), ``change_per_year`` (absolute change in the indicator's unit; percentage points for a
     share) and ``places_per_year`` (ranks only: places to gain a year, positive = move up).
-    Shares use ``share_projection.required_growth_pct`` and ``required_pp_per_year``; unbounded levels the
+    Shares use ``share_formulas.required_growth_pct`` and ``required_pp_per_year``; unbounded levels the
     same formulas here, because the projection functions check that values lie within 0-100.
     """
     check_choice("kind", kind, ("rank", "share", "level"))
@@ -492,7 +493,7 @@ def records(table: pd.DataFrame) -> list[dict]:
 
 def share_definitions(pkg, selection: pd.DataFrame) -> dict[str, str]:
     """target_id -> the definition the digital-economy report compares each selected share target on
-    (``digital_economy.target_definitions``), for the targets that state none."""
+    (``target_definitions``), for the targets that state none."""
     shares = selection[selection["indicator_id"] == SHARE_INDICATOR]
     first = nso_first_published(pkg) if not shares.empty else ""
     out: dict[str, str] = {}

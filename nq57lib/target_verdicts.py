@@ -43,7 +43,7 @@ import pandas as pd
 from . import data
 from .config import NATION
 from .formatting import comparator_text, fmt_number, percent_text, trim_zeros
-from .share_projection import meets_target
+from .share_formulas import meets_target
 from .target_assessment import (SHARE_INDICATOR, assess_targets, concept_text, decimals_of, indicator_kind, is_missing,
                                 latest_segment, latest_values, records, required_paces, select_targets, series_cache,
                                 target_data, unit_text)

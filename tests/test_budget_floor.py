@@ -1,4 +1,5 @@
-"""Tests of nq57lib.budget_floor on the shipped data package: every input is derived with its basis.
+"""Tests of nq57lib.budget_floor (the notebook's steps) and the rules below it (floor_inputs, floor_paths) on the
+shipped data package: every input is derived with its basis.
 
 Expected values are recomputed here from the package tables (targets, best observations), not copied
 from the builder, so a change in a derivation rule or in the data shows up as a failure.
@@ -13,6 +14,7 @@ import pytest
 
 from nq57lib import data, grdp_growth
 from nq57lib import budget_floor as B
+from nq57lib import floor_inputs, floor_paths
 from nq57lib.formatting import fmt_number
 from nq57lib.report_view import source_ids_in
 from nq57lib.errors import ParameterError
@@ -107,7 +109,7 @@ def nominal(pkg, geo: str) -> float:
 
 def test_vinh_phuc_base_is_the_observed_ratio_times_grdp(pkg, reports):
     ratios = observed_ratios(pkg, "vinh-phuc")
-    years = sorted(ratios)[-B.BASE_RATIO_YEARS:]
+    years = sorted(ratios)[-floor_inputs.BASE_RATIO_YEARS:]
     assert years == [2019, 2023]  # the two years with both figures in the data
     mean = sum(ratios[y] for y in years) / len(years)
     grdp = latest(data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
@@ -156,7 +158,7 @@ def test_growth_is_the_shared_medium_term_mean(pkg, reports):
 def test_nation_uses_the_budget_estimate_and_the_national_floor(pkg, reports):
     inputs = B.budget_inputs(pkg, params(geo="vn"))
     # Done when: the 3 % floor on a base from the state budget estimate, never the "check scope" row.
-    assert inputs.floor_pct == target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["value"] == 3.0
+    assert inputs.floor_pct == target(pkg, floor_inputs.NATIONAL_FLOOR_TARGET_ID)["value"] == 3.0
     every = data.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
     scope = every[every["note"].fillna("").str.contains("check scope")]
     assert inputs.base_expenditure_bn_vnd not in set(scope["value"])
@@ -253,7 +255,7 @@ def test_status_quo_equal_to_the_national_floor_is_said_once(pkg, reports):
         labels = [line.get_label() for line in fig.axes[0].get_lines()]
         assert not any(label.startswith("Comparison") for label in labels)  # one line, the status quo's
         assert any("(= the comparison floor" in label for label in labels)
-        national_source = target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["source_id"]  # cited by its publisher's name
+        national_source = target(pkg, floor_inputs.NATIONAL_FLOOR_TARGET_ID)["source_id"]  # cited by its publisher's name
         publisher = pkg.sources.set_index("source_id").loc[national_source, "publisher"]
         assert publisher.split()[0] in "\n".join(text.get_text() for text in fig.texts)
     finally:
@@ -261,12 +263,12 @@ def test_status_quo_equal_to_the_national_floor_is_said_once(pkg, reports):
 
 
 def test_plausibility_beside_gerd_and_warning_rule(pkg, reports):
-    reference = B.reference_share(pkg)
+    reference = floor_inputs.reference_share(pkg)
     assert reference is not None
     for geo in GEOS:
         report = reports[geo, "en"]
         floor = report.scalars["floor_pct"]
-        far = floor > B.FAR_ABOVE_FACTOR * reference[0]
+        far = floor > floor_inputs.FAR_ABOVE_FACTOR * reference[0]
         assert report.scalars["is_floor_far_above_observed"] == far
         assert ("Warning:" in report.narrative_markdown()) == far
         assert "GERD" in report.narrative[2]
@@ -321,7 +323,7 @@ def test_every_source_id_resolves_and_is_listed(pkg, reports, geo):
     assert cited and cited <= set(pkg.sources["source_id"])
     # Every source listed is cited by an input's basis or by a figure set beside the floor (the plan's share,
     # the plan-to-outturn rate, the coming year's plan: issue 22, item 8).
-    beside = source_ids_in(*B.reality_bases(B.derive_inputs(pkg, params(geo=geo))))
+    beside = source_ids_in(*floor_paths.reality_bases(B.derive_inputs(pkg, params(geo=geo))))
     assert set(report.sources["source_id"]) == cited | beside
     for _, row in report.assumptions.iterrows():
         if row["kind"] == OBSERVED:
@@ -331,14 +333,14 @@ def test_every_source_id_resolves_and_is_listed(pkg, reports, geo):
 
 @pytest.mark.parametrize("geo", GEOS)
 def test_national_floor_is_always_shown(pkg, reports, geo):
-    national = target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["value"]
+    national = target(pkg, floor_inputs.NATIONAL_FLOOR_TARGET_ID)["value"]
     report = reports[geo, "en"]
     scenario = "floor" if geo == "vn" else "national_floor"  # the nation's own floor is the national one
     rows = report.tables["yearly"][report.tables["yearly"]["scenario"] == scenario]
     assert len(rows) == 2045 - 2025 + 1 and (rows["share_of_budget_pct"] == national).all()
     assert record(report, "floor_pct" if geo == "vn" else "national_floor_pct")["kind"] == OBSERVED
     assert {3.0, 5.0, 10.0, 15.0, national} <= set(report.tables["sensitivity"]["floor_pct"])
-    assert target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["instrument"] in report.narrative_markdown()  # named, no id
+    assert target(pkg, floor_inputs.NATIONAL_FLOOR_TARGET_ID)["instrument"] in report.narrative_markdown()  # named, no id
 
 
 @pytest.mark.parametrize("geo", GEOS)
@@ -380,8 +382,8 @@ def test_absorption_and_rnd_results(pkg, reports):
     assert "rnd" not in vp.tables
     vn = reports["vn", "en"]
     rnd = vn.tables["rnd"].set_index("year")
-    gerd_target = target(pkg, B.GERD_TARGET_ID)["value"]
-    nonstate = target(pkg, B.NONSTATE_TARGET_ID)["value"]
+    gerd_target = target(pkg, floor_inputs.GERD_TARGET_ID)["value"]
+    nonstate = target(pkg, floor_inputs.NONSTATE_TARGET_ID)["value"]
     assert rnd.loc[2030, "gerd_required_pct_gdp"] == gerd_target
     assert rnd.loc[2030, "public_rnd_max_bn_vnd"] == pytest.approx(
         (1 - nonstate / 100) * gerd_target / 100 * rnd.loc[2030, "gdp_bn_vnd"])
@@ -418,7 +420,7 @@ def test_narrative_states_the_key_numbers(reports, geo, lang):
 def test_figures_carry_source_footnotes(pkg, reports):
     report = reports["vinh-phuc", "vi"]
     plan_source = target(pkg, "vinh-phuc-st-i-dt-budget-2025-2030")["source_id"]
-    national_source = target(pkg, B.NATIONAL_FLOOR_TARGET_ID)["source_id"]
+    national_source = target(pkg, floor_inputs.NATIONAL_FLOOR_TARGET_ID)["source_id"]
     try:
         for name in ("spending", "cumulative_gap", "sensitivity"):
             fig = report.figure(name)
@@ -469,9 +471,9 @@ def test_bad_parameters_name_the_parameter(pkg, changes, name, fragment):
 
 def test_rnd_view_is_national_only(pkg):
     with pytest.raises(ParameterError) as caught:
-        B.rnd_inputs(pkg, params(geo="vinh-phuc"))
+        floor_inputs.rnd_inputs(pkg, params(geo="vinh-phuc"))
     assert caught.value.name == "geo"
-    assert B.rnd_inputs(pkg, params(geo="vn")).target_year == target(pkg, B.GERD_TARGET_ID)["year"]
+    assert floor_inputs.rnd_inputs(pkg, params(geo="vn")).target_year == target(pkg, floor_inputs.GERD_TARGET_ID)["year"]
 
 
 def test_the_notebook_is_the_analysis_no_god_function():
@@ -489,9 +491,9 @@ def test_the_notebook_is_the_analysis_no_god_function():
 def test_floors_list_is_checked(pkg):
     inputs = B.derive_inputs(pkg, params())
     with pytest.raises(ParameterError, match="fraction"):
-        B.Floor("half", 0.5, ASSUMED, "x")
+        floor_paths.Floor("half", 0.5, ASSUMED, "x")
     with pytest.raises(ParameterError) as caught:
-        B.budget_paths(inputs, [B.default_floors(inputs)[0], B.Floor("ramp", 5.0, ASSUMED, "x")])
+        B.budget_paths(inputs, [B.default_floors(inputs)[0], floor_paths.Floor("ramp", 5.0, ASSUMED, "x")])
     assert caught.value.name == "floors"
 
 
@@ -582,14 +584,14 @@ def test_a_merged_unit_uses_only_the_years_of_its_widest_set_of_reporting_units(
         return [{"year": y, "geo": geo, "budget": b, "grdp": 100.0, "sources": "s", "inferred": []}
                 for y, b in rows.get(geo, {}).items()]
 
-    monkeypatch.setattr(B, "_ratio_years", fake)
-    ratio = B._observed_ratio(pkg, "phu-tho-2025", 2025)
+    monkeypatch.setattr(floor_inputs, "_ratio_years", fake)
+    ratio = floor_inputs._observed_ratio(pkg, "phu-tho-2025", 2025)
     # {hoa-binh, vinh-phuc} in 2019 and {hoa-binh, phu-tho} in 2021 tie at two units: the later set wins.
     assert ratio["years"] == [2021] and ratio["parts"] == ["hoa-binh", "phu-tho"]
     assert ratio["missing"] == ["vinh-phuc"] and ratio["partial"]
     assert ratio["mean_pct"] == pytest.approx(50.0 / 200.0 * 100)
     rows["phu-tho"][2019] = 15.0  # all three report in 2019: the complete year alone
-    ratio = B._observed_ratio(pkg, "phu-tho-2025", 2025)
+    ratio = floor_inputs._observed_ratio(pkg, "phu-tho-2025", 2025)
     assert ratio["years"] == [2019] and not ratio["partial"] and ratio["missing"] == []
     assert ratio["mean_pct"] == pytest.approx(30.0 / 300.0 * 100)
 
@@ -630,7 +632,7 @@ def test_the_reader_sees_names_not_ids_and_no_empty_or_twin_rows(pkg, reports):
     for (geo, lang), report in reports.items():
         text = report.narrative_markdown()
         assert not source_ids_in(text), (geo, lang, source_ids_in(text))
-        assert B.NATIONAL_FLOOR_TARGET_ID not in text and B.GERD_TARGET_ID not in text
+        assert floor_inputs.NATIONAL_FLOOR_TARGET_ID not in text and floor_inputs.GERD_TARGET_ID not in text
         assert "data/sources.csv" not in text
         fig = report.figure("spending")
         try:
@@ -680,7 +682,7 @@ def test_a_base_on_a_figure_of_inferred_scope_says_so_in_both_languages(pkg, rep
 def test_the_widest_set_rule_only_looks_at_recent_years_and_names_the_years_left_out(pkg, monkeypatch):
     """An old year in which every old unit reported does not beat recent years: only years at most
     MERGED_RATIO_WINDOW_YEARS before the base year compete, and the basis names the years left out."""
-    window = B.MERGED_RATIO_WINDOW_YEARS
+    window = floor_inputs.MERGED_RATIO_WINDOW_YEARS
     assert 5 <= window <= 10  # a documented choice: see the constant's comment
     old = 2025 - window - 1
     rows = {"hoa-binh": {old: 40.0, 2019: 10.0}, "phu-tho": {old: 30.0}, "vinh-phuc": {old: 20.0, 2019: 5.0,
@@ -690,8 +692,8 @@ def test_the_widest_set_rule_only_looks_at_recent_years_and_names_the_years_left
         return [{"year": y, "geo": geo, "budget": b, "grdp": 100.0, "sources": "s", "inferred": []}
                 for y, b in rows.get(geo, {}).items()]
 
-    monkeypatch.setattr(B, "_ratio_years", fake)
-    ratio = B._observed_ratio(pkg, "phu-tho-2025", 2025)
+    monkeypatch.setattr(floor_inputs, "_ratio_years", fake)
+    ratio = floor_inputs._observed_ratio(pkg, "phu-tho-2025", 2025)
     assert ratio["years"] == [2019] and ratio["parts"] == ["hoa-binh", "vinh-phuc"] and ratio["missing"] == ["phu-tho"]
     assert ratio["left_out"] == [{"year": old, "reason": "window", "geos": []},
                                  {"year": 2023, "reason": "units", "geos": ["vinh-phuc"]}]
@@ -701,7 +703,7 @@ def test_the_widest_set_rule_only_looks_at_recent_years_and_names_the_years_left
     assert f"các năm không dùng: {old} (trước năm 2025 hơn {window} năm)" in base.basis.render("vi")
     rows["phu-tho"][old + 1] = 30.0  # inside the window, all three report: the complete year wins
     rows["hoa-binh"][old + 1] = rows["vinh-phuc"][old + 1] = 10.0
-    assert B._observed_ratio(pkg, "phu-tho-2025", 2025)["years"] == [old + 1]
+    assert floor_inputs._observed_ratio(pkg, "phu-tho-2025", 2025)["years"] == [old + 1]
 
 
 def test_the_inputs_table_names_places_cites_each_source_once_and_says_one_year_plainly(pkg, reports):
@@ -745,7 +747,7 @@ def test_the_readmes_describe_the_15_floor_and_the_new_phu_tho_base_as_the_repor
         assert not re.search(r"15 %[^.]*unsourced|unsourced[^.]*15 %", text), name
     data_readme = " ".join((root / "data/README.md").read_text(encoding="utf-8").split())
     assert "does not state whether carry-over spending is included" in data_readme
-    assert f"{B.MERGED_RATIO_WINDOW_YEARS} years before the base year" in data_readme
+    assert f"{floor_inputs.MERGED_RATIO_WINDOW_YEARS} years before the base year" in data_readme
 
 
 def test_no_budget_ratio_is_formed_with_grdp_from_before_its_series_break(pkg):
@@ -762,7 +764,7 @@ def test_no_budget_ratio_is_formed_with_grdp_from_before_its_series_break(pkg):
                  & (obs["year"] == brk)]
     assert len(budget) == 1
     added = dataclasses.replace(pkg, observations=pd.concat([obs, budget.assign(year=old)], ignore_index=True))
-    years = [r["year"] for r in B._ratio_years(added, "vinh-phuc", 2025)]
+    years = [r["year"] for r in floor_inputs._ratio_years(added, "vinh-phuc", 2025)]
     assert brk in years and old not in years
 
 
@@ -827,7 +829,7 @@ def test_the_coming_year_s_same_scope_plan_is_set_against_the_requirement(pkg, r
     assert report.scalars["coming_plan_to_required_pct"] == pytest.approx(plan / required * 100)
     assert report.scalars["coming_plan_to_required_pct"] > 100
     assert "95,000 bn VND" in report.narrative_markdown() and "85,088 bn VND" in report.narrative_markdown()
-    assert set(source_ids_in(*B.reality_bases(B.derive_inputs(pkg, params(geo="vn"))))) <= set(
+    assert set(source_ids_in(*floor_paths.reality_bases(B.derive_inputs(pkg, params(geo="vn"))))) <= set(
         report.sources["source_id"])
     # Vinh Phuc: its plan's yearly average (1,000) against the 15 % floor's 2026 requirement; the new Phu Tho
     # has no plan of its own for 2026, and the report says so.

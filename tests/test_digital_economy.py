@@ -10,6 +10,8 @@ import pytest
 
 from nq57lib import data
 from nq57lib import digital_economy as share
+from nq57lib.text import t
+from nq57lib.target_assessment import nso_first_published
 from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 
@@ -133,7 +135,7 @@ def test_figure_draws(pkg):
     tornado = r.figure("tornado")
     labels = [tick.get_text() for tick in tornado.axes[0].get_yticklabels()]
     top = r.tables["sensitivity"]["assumption"].iloc[0]  # the table is sorted by swing, largest first
-    assert labels[-1] == share.t(f"digital_economy.assumption.{top.replace(' ', '_')}", "en")  # on top
+    assert labels[-1] == t(f"digital_economy.assumption.{top.replace(' ', '_')}", "en")  # on top
     plt.close(tornado)
 
 
@@ -317,7 +319,7 @@ def test_the_one_minute_answer_in_vietnamese_and_for_an_assumed_base(pkg):
 
 def test_unstated_definition_rule_uses_every_nso_vintage_and_the_target_date(pkg):
     # the statistics office's first publication: its Sep 2023 pilot, not the best row's Jan 2025 vintage
-    assert share.nso_first_published(pkg) == "2023-09-14"
+    assert nso_first_published(pkg) == "2023-09-14"
     r = build(pkg, "vn")
     rule = r.tables["targets"].set_index("target_id")
     assert rule.loc["vn-de-share-2030", "compared_concept"] == "nso"  # Res. 57 source 2024-12: after

@@ -12,6 +12,8 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from nq57lib import monte_carlo as mc  # noqa: E402
 from nq57lib import share_projection as pj  # noqa: E402
+from nq57lib import share_formulas as sf  # noqa: E402
+from nq57lib import share_calibration as sc  # noqa: E402
 from nq57lib.errors import ParameterError  # noqa: E402
 from nq57lib.charts.digital_economy_charts import plot_share_outlook  # noqa: E402
 
@@ -28,11 +30,11 @@ TARGETS = [{"target_id": f"vp-{year}", "geo_id": "vinh-phuc", "indicator_id": "d
 
 @pytest.fixture(scope="module")
 def inputs():
-    cal = pj.calibrate(VINH_PHUC, label="Vĩnh Phúc", proxy=NATION_MINISTRY, proxy_label="nation (ministry)")
+    cal = sc.calibrate(VINH_PHUC, label="Vĩnh Phúc", proxy=NATION_MINISTRY, proxy_label="nation (ministry)")
     scenarios = pj.default_scenarios(cal, targets=TARGETS)
     projection = pj.project(VINH_PHUC, scenarios, 2045)
     simulation = mc.simulate([mc.simulation_inputs(cal, "vinh-phuc")], 2045, n_paths=500, targets=TARGETS)
-    return projection, simulation, pj.required_paths(VINH_PHUC, TARGETS)
+    return projection, simulation, sf.required_paths(VINH_PHUC, TARGETS)
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +64,7 @@ def test_full_figure_has_every_layer(inputs):
             "Observed: ministry estimate", "estimate"} <= set(legend)
     required_lines = {(tuple(line.get_xdata()), tuple(line.get_ydata())) for line in ax.get_lines()
                       if len(line.get_xdata()) == 2}
-    # "> 25 %" is aimed 0.01 pp above its value (share_projection.STRICT_MARGIN_PP, issue 9)
+    # "> 25 %" is aimed 0.01 pp above its value (share_formulas.STRICT_MARGIN_PP, issue 9)
     assert required_lines == {((2022, 2025), (22.87, 25.01)), ((2022, 2030), (22.87, 35)),
                               ((2022, 2045), (22.87, 60))}
     annotations = [t.get_text() for t in ax.texts]

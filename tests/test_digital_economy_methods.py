@@ -10,6 +10,7 @@ import pytest
 
 from nq57lib import ceilings, data, model_validation
 from nq57lib import digital_economy as share
+from nq57lib import share_outlook
 from nq57lib.params import Parameters
 
 from test_digital_economy import DEFAULTS, build  # noqa: E402
@@ -131,7 +132,7 @@ def test_the_tornado_centre_and_pace_spread_are_the_simulations(pkg):
     centre = tornado["centre_growth_pct"].iloc[0]
     assert centre == pytest.approx(centre_by_hand, rel=1e-9)
     pace = tornado.set_index("assumption").loc["pace"]
-    sd = share.simulation_pace(inputs, calibrations, "ministry", 2045)[1] / 100
+    sd = share_outlook.simulation_pace(inputs, calibrations, "ministry", 2045)[1] / 100
     cal = calibrations.by_concept["ministry"]
     fan = model_validation.fan_input(cal, calibrations.damped["ministry"], "vn", 79.59)
     assert sd * 100 == pytest.approx(fan["trend_sd_pct"]) and (fan["damping_low"], fan["damping_high"]) == (

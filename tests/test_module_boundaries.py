@@ -41,7 +41,7 @@ def test_the_check_finds_a_private_import(tmp_path):
 # Public functions and classes kept although nothing in the package, the notebooks or the scripts calls them:
 # each is a documented way in for a researcher or a check the tests run.
 PUBLIC_API_ONLY = {
-    "rnd_inputs": "budget_floor: the national R&D inputs, for a researcher",
+    "rnd_inputs": "floor_inputs: the national R&D inputs, for a researcher",
     "plot_share_outlook": "digital_economy_charts: one definition's panel, the unit plot_share_outlooks repeats",
     "units": "data: the units of an indicator system, for a researcher",
     "compare_with_notebook": "params: the notebook-drift check the tests run on every notebook",

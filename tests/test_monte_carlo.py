@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from nq57lib import monte_carlo as mc
 from nq57lib import share_projection as pj
+from nq57lib import share_calibration as sc
 from nq57lib.errors import ParameterError
 
 from test_share_projection import NATION, history, one_geo, shares, target  # noqa: E402
@@ -84,13 +85,13 @@ def test_simulation_assumptions_name_every_input():
 
 
 def test_simulation_inputs_from_a_calibration():
-    cal = pj.calibrate(NATION, concept="nso")
+    cal = sc.calibrate(NATION, concept="nso")
     row = mc.simulation_inputs(cal, "vietnam", growth_pct=5.0)
     basis = row.pop("basis")
     assert row == {"geo_id": "vietnam", "base_year": 2025, "base_share_pct": 14.02, "growth_pct": 5.0,
                    "trend_sd_pct": cal.trend_sd_pct, "shock_sd_pct": cal.shock_sd_pct, "ceiling_pct": 100.0}
     assert cal.note in basis and "growth_pct" in basis
-    two_points = pj.calibrate(history({2020: 10.0, 2021: 11.0}, "nso"))
+    two_points = sc.calibrate(history({2020: 10.0, 2021: 11.0}, "nso"))
     with pytest.raises(ParameterError) as error:
         mc.simulation_inputs(two_points, "x")
     assert error.value.name == "calibration"
@@ -198,7 +199,7 @@ def test_geographies_sharing_a_path_shape_share_one_slice_of_the_memory_guard():
 
 
 def test_simulation_inputs_carry_fan_observations_and_base_error():
-    cal = pj.calibrate(NATION, concept="ministry", label="nation (ministry)")
+    cal = sc.calibrate(NATION, concept="ministry", label="nation (ministry)")
     row = mc.simulation_inputs(cal, "vn", fan="ministry", n_obs=4, base_sd_pct=2.0)
     assert (row["fan"], row["n_obs"], row["base_sd_pct"]) == ("ministry", 4, 2.0)
     assert "fan" not in mc.simulation_inputs(cal, "vn")

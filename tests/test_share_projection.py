@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from nq57lib import monte_carlo as mc
 from nq57lib import progress_assessment as pa
 from nq57lib import share_projection as pj
+from nq57lib import share_formulas as sf
+from nq57lib import share_calibration as sc
 from nq57lib.errors import ParameterError
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
 
@@ -66,22 +68,22 @@ def first_year_at_or_above(start_year, start, growth_pct, level, end_year):
 
 
 def test_required_growth_and_pp_from_vinh_phuc_2022_to_60_pct_in_2045():
-    assert pj.required_growth_pct(22.87, 2022, 60, 2045) == pytest.approx(((60 / 22.87) ** (1 / 23) - 1) * 100)
-    assert pj.required_growth_pct(22.87, 2022, 60, 2045) == pytest.approx(4.2827, abs=1e-4)
-    assert pj.required_pp_per_year(22.87, 2022, 60, 2045) == pytest.approx((60 - 22.87) / 23)
+    assert sf.required_growth_pct(22.87, 2022, 60, 2045) == pytest.approx(((60 / 22.87) ** (1 / 23) - 1) * 100)
+    assert sf.required_growth_pct(22.87, 2022, 60, 2045) == pytest.approx(4.2827, abs=1e-4)
+    assert sf.required_pp_per_year(22.87, 2022, 60, 2045) == pytest.approx((60 - 22.87) / 23)
 
 
 def test_implied_de_growth_combines_share_and_grdp_growth():
     share_growth = ((60 / 22.87) ** (1 / 23) - 1) * 100
     expected = ((1 + share_growth / 100) * 1.08 - 1) * 100
-    assert pj.implied_de_growth_pct(share_growth, 8.0) == pytest.approx(expected)
-    assert pj.implied_de_growth_pct(0.0, 7.0) == pytest.approx(7.0)  # a constant share grows with GRDP
+    assert sf.implied_de_growth_pct(share_growth, 8.0) == pytest.approx(expected)
+    assert sf.implied_de_growth_pct(0.0, 7.0) == pytest.approx(7.0)  # a constant share grows with GRDP
 
 
 def test_required_paths_table_for_vinh_phuc():
-    table = pj.required_paths(VINH_PHUC, VP_TARGETS, grdp_growth_pct=8.0).set_index("target_id")
+    table = sf.required_paths(VINH_PHUC, VP_TARGETS, grdp_growth_pct=8.0).set_index("target_id")
     row = table.loc["vp-2025"]  # "more than 25 %": aimed 0.01 pp (the data's precision) above 25
-    assert pj.STRICT_MARGIN_PP == 0.01 and row["target_pct"] == pytest.approx(25.01)
+    assert sf.STRICT_MARGIN_PP == 0.01 and row["target_pct"] == pytest.approx(25.01)
     assert row["required_growth_pct"] == pytest.approx(cagr(22.87, 25.01, 3))
     assert row["required_pp_per_year"] == pytest.approx((25.01 - 22.87) / 3)
     assert row["implied_de_growth_pct"] == pytest.approx(((1 + cagr(22.87, 25.01, 3) / 100) * 1.08 - 1) * 100)
@@ -93,14 +95,14 @@ def test_required_paths_table_for_vinh_phuc():
 
 
 def test_required_paths_without_grdp_growth_leaves_implied_growth_empty_and_flags_met_targets():
-    table = pj.required_paths(VINH_PHUC, [target("low", 20, 2030)])
+    table = sf.required_paths(VINH_PHUC, [target("low", 20, 2030)])
     assert math.isnan(table.loc[0, "implied_de_growth_pct"])
     assert bool(table.loc[0, "already_met"])
     assert table.loc[0, "required_growth_pct"] == pytest.approx(cagr(22.87, 20, 8))  # negative: room to fall
 
 
 def test_between_target_aims_at_the_nearer_end():
-    table = pj.required_paths(VINH_PHUC, [target("band", 30, 2030, "between", value_high=40)])
+    table = sf.required_paths(VINH_PHUC, [target("band", 30, 2030, "between", value_high=40)])
     assert table.loc[0, "target_pct"] == 30
     assert table.loc[0, "required_growth_pct"] == pytest.approx(cagr(22.87, 30, 8))
 
@@ -109,18 +111,18 @@ def test_between_target_aims_at_the_nearer_end():
 
 
 def test_definition_check_states_every_mismatch():
-    assert pj.check_definition("nso", "nso").status == "same"
-    assert pj.check_definition("nso", "nso").note == ""
-    unstated = pj.check_definition("ministry", None)
+    assert sf.check_definition("nso", "nso").status == "same"
+    assert sf.check_definition("nso", "nso").note == ""
+    unstated = sf.check_definition("ministry", None)
     assert unstated.status == "unstated" and "does not state" in unstated.note and "ministry" in unstated.note
-    assert pj.check_definition("ministry", "").status == "unstated"
-    different = pj.check_definition("nso", "ministry")
+    assert sf.check_definition("ministry", "").status == "unstated"
+    different = sf.check_definition("nso", "ministry")
     assert different.status == "different"
     assert "'ministry'" in different.note and "'nso'" in different.note
 
 
 def test_required_paths_records_a_target_set_on_another_definition():
-    table = pj.required_paths(NATION, [target("vn-2030", 30, 2030, geo_id="vietnam", concept="ministry")],
+    table = sf.required_paths(NATION, [target("vn-2030", 30, 2030, geo_id="vietnam", concept="ministry")],
                               concept="nso")
     assert table.loc[0, "definition_status"] == "different"
     assert table.loc[0, "series_concept"] == "nso"
@@ -132,16 +134,16 @@ def test_required_paths_records_a_target_set_on_another_definition():
 def test_select_series_keeps_one_concept_and_the_latest_segment():
     broken = pd.concat([history({2015: 5.0, 2016: 6.0}, "nso", segment=0),
                         history({2019: 9.0, 2020: 9.5, 2021: 10.0}, "nso", segment=1)], ignore_index=True)
-    series = pj.select_series(broken)
+    series = sf.select_series(broken)
     assert series["year"].tolist() == [2019, 2020, 2021]
-    assert pj.select_series(NATION, "ministry")["value"].tolist() == list(MINISTRY.values())
+    assert sf.select_series(NATION, "ministry")["value"].tolist() == list(MINISTRY.values())
     with pytest.raises(ParameterError) as error:
-        pj.select_series(NATION)
+        sf.select_series(NATION)
     assert error.value.name == "concept"
 
 
 def test_calibrate_own_national_series():
-    cal = pj.calibrate(NATION, concept="nso", label="nation (nso)")
+    cal = sc.calibrate(NATION, concept="nso", label="nation (nso)")
     assert cal.source == "own" and not cal.definition_differs
     assert (cal.base_year, cal.base_share_pct) == (2025, 14.02)
     assert cal.growth_pct == pytest.approx(cagr(12.66, 14.02, 5))
@@ -154,14 +156,14 @@ def test_calibrate_own_national_series():
 
 
 def test_calibrate_sd_with_a_gap_counts_the_gap_as_several_years():
-    cal = pj.calibrate(history({2020: 10.0, 2021: 11.0, 2023: 12.0}, "nso"))
+    cal = sc.calibrate(history({2020: 10.0, 2021: 11.0, 2023: 12.0}, "nso"))
     mean = math.log(12 / 10) / 3
     deviations = [(math.log(11 / 10) - mean) ** 2 / 1, (math.log(12 / 11) - 2 * mean) ** 2 / 2]
     assert cal.log_growth_sd_pct == pytest.approx(math.sqrt(sum(deviations) / 1) * 100)
 
 
 def test_calibrate_vinh_phuc_from_the_named_national_proxy():
-    cal = pj.calibrate(VINH_PHUC, label="Vĩnh Phúc", proxy=NATION, proxy_label="nation (ministry)")
+    cal = sc.calibrate(VINH_PHUC, label="Vĩnh Phúc", proxy=NATION, proxy_label="nation (ministry)")
     assert cal.source == "proxy" and cal.pace_concept == "ministry" and not cal.definition_differs
     assert (cal.base_year, cal.base_share_pct, cal.base_source_id) == (2022, 22.87, "itpc-1")
     assert cal.growth_pct == pytest.approx(cagr(11.91, 18.3, 3))
@@ -171,7 +173,7 @@ def test_calibrate_vinh_phuc_from_the_named_national_proxy():
 
 
 def test_calibrate_flags_a_proxy_on_another_definition():
-    cal = pj.calibrate(VINH_PHUC, proxy=history(NSO, "nso"), proxy_label="nation (nso)")
+    cal = sc.calibrate(VINH_PHUC, proxy=history(NSO, "nso"), proxy_label="nation (nso)")
     assert cal.definition_differs
     assert cal.growth_pct == pytest.approx(cagr(12.66, 14.02, 5))
     assert "another definition" in cal.note
@@ -182,40 +184,40 @@ def test_calibrate_flags_a_proxy_on_another_definition():
 
 def test_path_formulas_match_hand_computation():
     steps = np.array([0, 1, 2, 10])
-    np.testing.assert_allclose(pj.cagr_path(22.87, 10, steps), [22.87, 25.157, 27.6727, min(100, 22.87 * 1.1 ** 10)])
-    assert pj.cagr_path(50, 100, [2])[0] == 100  # capped
-    np.testing.assert_allclose(pj.pp_path(22.87, 1.5, steps), [22.87, 24.37, 25.87, 37.87])
-    assert pj.pp_path(5, -2, [10])[0] == 0  # clipped
-    np.testing.assert_allclose(pj.decomposition_path(20, 12, 7, steps), 20 * (1.12 / 1.07) ** steps)
+    np.testing.assert_allclose(sf.cagr_path(22.87, 10, steps), [22.87, 25.157, 27.6727, min(100, 22.87 * 1.1 ** 10)])
+    assert sf.cagr_path(50, 100, [2])[0] == 100  # capped
+    np.testing.assert_allclose(sf.pp_path(22.87, 1.5, steps), [22.87, 24.37, 25.87, 37.87])
+    assert sf.pp_path(5, -2, [10])[0] == 0  # clipped
+    np.testing.assert_allclose(sf.decomposition_path(20, 12, 7, steps), 20 * (1.12 / 1.07) ** steps)
 
 
 def test_logistic_path_starts_at_the_base_grows_at_the_given_pace_and_saturates():
     s0, g, ceiling = 22.87, 10.0, 75.0
     rate = math.log(1.1) / (1 - s0 / ceiling)
     midpoint = math.log(ceiling / s0 - 1) / rate  # where an S-curve is at half its ceiling
-    path = pj.logistic_path(s0, g, ceiling, np.array([0.0, midpoint, 500.0]))
+    path = sf.logistic_path(s0, g, ceiling, np.array([0.0, midpoint, 500.0]))
     np.testing.assert_allclose(path, [s0, ceiling / 2, ceiling])
     h = 1e-6  # relative growth at the base year equals ln(1 + g)
-    slope = (math.log(pj.logistic_path(s0, g, ceiling, [h])[0]) - math.log(s0)) / h
+    slope = (math.log(sf.logistic_path(s0, g, ceiling, [h])[0]) - math.log(s0)) / h
     assert slope == pytest.approx(math.log(1.1), rel=1e-4)
 
 
 def test_target_path_passes_through_every_target():
-    points = pj.target_path_points(VP_TARGETS, 2022, 22.87)
+    points = sf.target_path_points(VP_TARGETS, 2022, 22.87)
     assert points == ((2025, 25.01), (2030, 35.0), (2045, 60.0))  # '> 25' is met at 25.01
     years = np.arange(2022, 2046)
-    path = pj.points_path(2022, 22.87, points, years)
+    path = sf.points_path(2022, 22.87, points, years)
     assert path[years == 2027][0] == pytest.approx(25.01 * (35 / 25.01) ** (2 / 5))
     assert path[years == 2045][0] == 60.0
 
 
 def test_target_path_takes_the_highest_level_of_one_year():
     same_year = VP_TARGETS + [target("vp-2030-plan", 35, 2030, "="), target("vp-2030-high", 40, 2030)]
-    assert pj.target_path_points(same_year, 2022, 22.87) == ((2025, 25.01), (2030, 40.0), (2045, 60.0))
+    assert sf.target_path_points(same_year, 2022, 22.87) == ((2025, 25.01), (2030, 40.0), (2045, 60.0))
 
 
 def test_split_targets_separates_those_already_due():
-    later, due = pj.split_targets(VN_TARGETS + [target("vn-2025", 20, 2025, geo_id="vietnam")], 2025)
+    later, due = sf.split_targets(VN_TARGETS + [target("vn-2025", 20, 2025, geo_id="vietnam")], 2025)
     assert later["target_id"].tolist() == ["vn-2030", "vn-2045"] and due["target_id"].tolist() == ["vn-2025"]
 
 
@@ -251,12 +253,12 @@ def test_ets_scenario_matches_statsmodels_on_the_logit():
 
 
 def test_default_scenarios_for_vinh_phuc_and_the_nation():
-    vp = pj.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
-    nso = pj.calibrate(NATION, concept="nso", label="nation (nso)")
+    vp = sc.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
+    nso = sc.calibrate(NATION, concept="nso", label="nation (nso)")
     names = [s.name for s in pj.default_scenarios(vp, targets=VP_TARGETS, reference=nso)]
     assert names == ["current trend", "nation (nso) pace", "logistic to 70 % ceiling", "target path",
                      "linear trend"]
-    nation = pj.default_scenarios(nso, targets=VN_TARGETS, reference=pj.calibrate(NATION, concept="ministry",
+    nation = pj.default_scenarios(nso, targets=VN_TARGETS, reference=sc.calibrate(NATION, concept="ministry",
                                                                                   label="nation (ministry)"))
     assert [s.method for s in nation] == ["cagr", "cagr", "logistic", "path", "ets", "pp"]
     assert all(s.basis for s in nation)
@@ -266,11 +268,11 @@ def test_default_scenarios_for_vinh_phuc_and_the_nation():
 
 
 def test_attainment_years_per_scenario():
-    vp = pj.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
+    vp = sc.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
     nso_pace = cagr(12.66, 14.02, 5)
     scenarios = [pj.Scenario("ministry pace", "cagr", {"growth_pct": vp.growth_pct}),
                  pj.Scenario("nso pace", "cagr", {"growth_pct": nso_pace}),
-                 pj.Scenario("target path", "path", {"points": pj.target_path_points(VP_TARGETS, 2022, 22.87)})]
+                 pj.Scenario("target path", "path", {"points": sf.target_path_points(VP_TARGETS, 2022, 22.87)})]
     table = pj.attainment_years(pj.project(VINH_PHUC, scenarios, 2045), VP_TARGETS)
     got = table.set_index(["scenario", "target_id"])
     assert got.loc[("ministry pace", "vp-2030"), "attained_year"] == first_year_at_or_above(
@@ -287,9 +289,9 @@ def test_attainment_years_per_scenario():
 
 
 def test_an_about_target_counts_as_reached_from_the_base_side():
-    assert pj.reached_comparator("=", 35, 22.87) == ">="
-    assert pj.reached_comparator("=", 20, 22.87) == "<="
-    assert pj.reached_comparator(">", 25, 22.87) == ">"
+    assert sf.reached_comparator("=", 35, 22.87) == ">="
+    assert sf.reached_comparator("=", 20, 22.87) == "<="
+    assert sf.reached_comparator(">", 25, 22.87) == ">"
     result = pj.project(VINH_PHUC, [pj.Scenario("fast", "cagr", {"growth_pct": 10})], 2035)
     row = pj.attainment_years(result, [target("about", 35, 2030, "=")]).iloc[0]
     assert row["attained_year"] == first_year_at_or_above(2022, 22.87, 10, 35, 2035)
@@ -363,30 +365,30 @@ def scenario(**params):
 
 
 BAD_INPUT = [
-    ("target year equals base year", lambda: pj.required_growth_pct(22.87, 2022, 60, 2022), "target_year"),
-    ("target year before base year", lambda: pj.required_pp_per_year(22.87, 2022, 60, 2020), "target_year"),
-    ("target share above 100", lambda: pj.required_growth_pct(22.87, 2022, 120, 2045), "target_pct"),
-    ("base share negative", lambda: pj.required_pp_per_year(-1, 2022, 60, 2045), "base_share_pct"),
-    ("base share NaN", lambda: pj.required_growth_pct(float("nan"), 2022, 60, 2045), "base_share_pct"),
-    ("base share a string", lambda: pj.required_growth_pct("22.87", 2022, 60, 2045), "base_share_pct"),
-    ("year a float", lambda: pj.required_growth_pct(22.87, 2022.0, 60, 2045), "base_year"),
-    ("year a bool", lambda: pj.required_growth_pct(22.87, 2022, 60, True), "target_year"),
-    ("share growth -100 %", lambda: pj.implied_de_growth_pct(-100, 7), "share_growth_pct"),
-    ("grdp growth below -100 %", lambda: pj.implied_de_growth_pct(5, -150), "grdp_growth_pct"),
-    ("grdp growth infinite", lambda: pj.required_paths(VINH_PHUC, VP_TARGETS, grdp_growth_pct=math.inf),
+    ("target year equals base year", lambda: sf.required_growth_pct(22.87, 2022, 60, 2022), "target_year"),
+    ("target year before base year", lambda: sf.required_pp_per_year(22.87, 2022, 60, 2020), "target_year"),
+    ("target share above 100", lambda: sf.required_growth_pct(22.87, 2022, 120, 2045), "target_pct"),
+    ("base share negative", lambda: sf.required_pp_per_year(-1, 2022, 60, 2045), "base_share_pct"),
+    ("base share NaN", lambda: sf.required_growth_pct(float("nan"), 2022, 60, 2045), "base_share_pct"),
+    ("base share a string", lambda: sf.required_growth_pct("22.87", 2022, 60, 2045), "base_share_pct"),
+    ("year a float", lambda: sf.required_growth_pct(22.87, 2022.0, 60, 2045), "base_year"),
+    ("year a bool", lambda: sf.required_growth_pct(22.87, 2022, 60, True), "target_year"),
+    ("share growth -100 %", lambda: sf.implied_de_growth_pct(-100, 7), "share_growth_pct"),
+    ("grdp growth below -100 %", lambda: sf.implied_de_growth_pct(5, -150), "grdp_growth_pct"),
+    ("grdp growth infinite", lambda: sf.required_paths(VINH_PHUC, VP_TARGETS, grdp_growth_pct=math.inf),
      "grdp_growth_pct"),
-    ("history share above 100", lambda: pj.calibrate(bad_history(120.0)), "history"),
-    ("history share NaN", lambda: pj.select_series(bad_history(float("nan"))), "history"),
-    ("history share not numeric", lambda: pj.select_series(bad_history("abc")), "history"),
-    ("history infinite", lambda: pj.select_series(bad_history(math.inf)), "history"),
-    ("history not a DataFrame", lambda: pj.select_series([22.87]), "history"),
-    ("history without concept", lambda: pj.select_series(pd.DataFrame({"year": [2022], "value": [1.0]})),
+    ("history share above 100", lambda: sc.calibrate(bad_history(120.0)), "history"),
+    ("history share NaN", lambda: sf.select_series(bad_history(float("nan"))), "history"),
+    ("history share not numeric", lambda: sf.select_series(bad_history("abc")), "history"),
+    ("history infinite", lambda: sf.select_series(bad_history(math.inf)), "history"),
+    ("history not a DataFrame", lambda: sf.select_series([22.87]), "history"),
+    ("history without concept", lambda: sf.select_series(pd.DataFrame({"year": [2022], "value": [1.0]})),
      "history"),
-    ("history duplicate year", lambda: pj.select_series(pd.concat([VINH_PHUC, VINH_PHUC])), "history"),
-    ("unknown concept", lambda: pj.select_series(NATION, "gso"), "concept"),
-    ("proxy missing", lambda: pj.calibrate(VINH_PHUC), "proxy"),
-    ("proxy unnamed", lambda: pj.calibrate(VINH_PHUC, proxy=NATION), "proxy_label"),
-    ("proxy with one observation", lambda: pj.calibrate(VINH_PHUC, proxy=VINH_PHUC, proxy_label="p"), "proxy"),
+    ("history duplicate year", lambda: sf.select_series(pd.concat([VINH_PHUC, VINH_PHUC])), "history"),
+    ("unknown concept", lambda: sf.select_series(NATION, "gso"), "concept"),
+    ("proxy missing", lambda: sc.calibrate(VINH_PHUC), "proxy"),
+    ("proxy unnamed", lambda: sc.calibrate(VINH_PHUC, proxy=NATION), "proxy_label"),
+    ("proxy with one observation", lambda: sc.calibrate(VINH_PHUC, proxy=VINH_PHUC, proxy_label="p"), "proxy"),
     ("growth -100 %", lambda: pj.project(VINH_PHUC, scenario(growth_pct=-100), 2030),
      "scenarios[0].params.growth_pct"),
     ("growth infinite", lambda: pj.project(VINH_PHUC, scenario(growth_pct=math.inf), 2030),
@@ -409,16 +411,16 @@ BAD_INPUT = [
     ("end year equals base", lambda: pj.project(VINH_PHUC, scenario(growth_pct=1), 2022), "end_year"),
     ("end year absurd", lambda: pj.project(VINH_PHUC, scenario(growth_pct=1), 3000), "end_year"),
     ("end year a string", lambda: pj.project(VINH_PHUC, scenario(growth_pct=1), "2030"), "end_year"),
-    ("target year not after base", lambda: pj.required_paths(VINH_PHUC, [target("old", 20, 2022)]), "targets"),
-    ("target share above 100", lambda: pj.required_paths(VINH_PHUC, [target("x", 150, 2030)]), "targets (x).value"),
-    ("target comparator unknown", lambda: pj.required_paths(VINH_PHUC, [target("x", 30, 2030, "=>")]),
+    ("target year not after base", lambda: sf.required_paths(VINH_PHUC, [target("old", 20, 2022)]), "targets"),
+    ("target share above 100", lambda: sf.required_paths(VINH_PHUC, [target("x", 150, 2030)]), "targets (x).value"),
+    ("target comparator unknown", lambda: sf.required_paths(VINH_PHUC, [target("x", 30, 2030, "=>")]),
      "targets (x).comparator"),
-    ("target indicator unknown", lambda: pj.required_paths(VINH_PHUC, [{**target("x", 30, 2030),
+    ("target indicator unknown", lambda: sf.required_paths(VINH_PHUC, [{**target("x", 30, 2030),
                                                                         "indicator_id": "gdp_share"}]),
      "targets (x).indicator_id"),
-    ("target between without high", lambda: pj.required_paths(VINH_PHUC, [target("x", 30, 2030, "between")]),
+    ("target between without high", lambda: sf.required_paths(VINH_PHUC, [target("x", 30, 2030, "between")]),
      "targets (x).value_high"),
-    ("targets of two geographies", lambda: pj.required_paths(VINH_PHUC, VP_TARGETS + VN_TARGETS), "targets"),
+    ("targets of two geographies", lambda: sf.required_paths(VINH_PHUC, VP_TARGETS + VN_TARGETS), "targets"),
     ("zero paths", lambda: mc.simulate([one_geo()], 2045, n_paths=0), "n_paths"),
     ("paths a float", lambda: mc.simulate([one_geo()], 2045, n_paths=1e5), "n_paths"),
     ("absurd paths", lambda: mc.simulate([one_geo()], 2045, n_paths=10**9), "n_paths"),
@@ -456,28 +458,28 @@ def test_bad_input_is_rejected_naming_the_argument(case, call, name):
 
 
 def test_worked_examples_of_the_required_path_still_hold():
-    assert pj.required_growth_pct(22.87, 2022, 60, 2045) == pytest.approx(4.2827, abs=5e-5)
-    assert pj.required_pp_per_year(22.87, 2022, 60, 2045) == pytest.approx(1.6143, abs=5e-5)
+    assert sf.required_growth_pct(22.87, 2022, 60, 2045) == pytest.approx(4.2827, abs=5e-5)
+    assert sf.required_pp_per_year(22.87, 2022, 60, 2045) == pytest.approx(1.6143, abs=5e-5)
 
 
 def test_strict_target_path_meets_its_targets_including_the_new_phu_tho():
     # new Phú Thọ: "> 30 % by 2030" from an assumed 2022 base; its own target path must meet it
     base = history({2022: 17.5}, "ministry")
     goal = [target("pt-2030", 30, 2030, ">", geo_id="phu-tho-2025")]
-    points = pj.target_path_points(goal, 2022, 17.5)
+    points = sf.target_path_points(goal, 2022, 17.5)
     assert points == ((2030, 30.01),)
     result = pj.project(base, [pj.Scenario("target path", "path", {"points": points})], 2045)
     row = pj.attainment_years(result, goal).iloc[0]
     assert (row["attained_year"], bool(row["on_time"])) == (2030, True)
-    assert pj.target_level("<", 10, None, 20) == pytest.approx(9.99)
+    assert sf.target_level("<", 10, None, 20) == pytest.approx(9.99)
 
 
 def test_ceiling_default_is_the_sector_structure_bound_not_a_target():
-    assert pj.sector_ceiling_pct(5.36, 23.18) == pytest.approx(71.46)  # Vĩnh Phúc 2023
-    assert pj.sector_ceiling_pct(6.11, 25.77) == pytest.approx(68.12)  # Vĩnh Phúc 2020
+    assert sf.sector_ceiling_pct(5.36, 23.18) == pytest.approx(71.46)  # Vĩnh Phúc 2023
+    assert sf.sector_ceiling_pct(6.11, 25.77) == pytest.approx(68.12)  # Vĩnh Phúc 2020
     assert 68.12 <= pj.DEFAULT_CEILING_PCT <= 71.46 and "not the targets" in pj.CEILING_BASIS
     with pytest.raises(ParameterError, match="product_taxes_share_pct"):
-        pj.sector_ceiling_pct(60, 40)
+        sf.sector_ceiling_pct(60, 40)
 
 
 def test_project_caps_constant_growth_at_the_ceiling_and_states_the_year():
@@ -497,27 +499,27 @@ def test_project_caps_constant_growth_at_the_ceiling_and_states_the_year():
 def test_damped_pace_fit_on_the_national_ministry_series_by_hand():
     r = [math.log(14.26 / 11.91), math.log(16.5 / 14.26), math.log(18.3 / 16.5)]  # 0.180, 0.146, 0.104
     phi = (r[0] * r[1] + r[1] * r[2]) / (r[0] ** 2 + r[1] ** 2)
-    fit = pj.fit_damped_pace(NATION, concept="ministry", label="nation (ministry)")
+    fit = sc.fit_damped_pace(NATION, concept="ministry", label="nation (ministry)")
     assert fit.damping == pytest.approx(phi) and fit.damping == pytest.approx(0.7704, abs=1e-4)
     assert fit.start_growth_pct == pytest.approx((18.3 / 16.5 - 1) * 100)
     assert fit.n_obs == 4 and "0.770" in fit.note
-    path = pj.damped_path(22.87, fit.start_growth_pct, fit.damping, np.array([0, 1, 2]))
+    path = sf.damped_path(22.87, fit.start_growth_pct, fit.damping, np.array([0, 1, 2]))
     np.testing.assert_allclose(path, [22.87, 22.87 * math.exp(r[2] * phi), 22.87 * math.exp(r[2] * (phi + phi ** 2))])
     limit = 22.87 * math.exp(r[2] * phi / (1 - phi))  # the share the slowing pace approaches: 32.4 %
-    assert pj.damped_path(22.87, fit.start_growth_pct, fit.damping, [500])[0] == pytest.approx(limit)
+    assert sf.damped_path(22.87, fit.start_growth_pct, fit.damping, [500])[0] == pytest.approx(limit)
     # the statistics-office series does not slow (fitted ratio 1.77): phi held at 1 and said so
-    nso = pj.fit_damped_pace(NATION, concept="nso")
+    nso = sc.fit_damped_pace(NATION, concept="nso")
     assert nso.damping == 1.0 and "no slowing" in nso.note
     with pytest.raises(ParameterError, match=">= 3"):
-        pj.fit_damped_pace(VINH_PHUC)
+        sc.fit_damped_pace(VINH_PHUC)
 
 
 def test_default_scenarios_add_the_damped_pace_only_when_growth_slows():
-    vp = pj.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
-    slowing = pj.fit_damped_pace(NATION, concept="ministry")
+    vp = sc.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
+    slowing = sc.fit_damped_pace(NATION, concept="ministry")
     names = [s.name for s in pj.default_scenarios(vp, damped=slowing)]
     assert names[-2:] == ["linear trend", "damped pace"]
-    assert "damped pace" not in [s.name for s in pj.default_scenarios(vp, damped=pj.fit_damped_pace(NATION,
+    assert "damped pace" not in [s.name for s in pj.default_scenarios(vp, damped=sc.fit_damped_pace(NATION,
                                                                                                    concept="nso"))]
 
 
@@ -537,14 +539,14 @@ def test_logistic_slows_as_it_fills_and_bends_down_near_the_ceiling():
     level = math.sqrt(11.91 * 18.3)
     k = math.log(1.154) / (1 - level / 70)
     h = 1e-6
-    slope = (math.log(pj.logistic_path(56.83, 15.4, 70, [h], level)[0]) - math.log(56.83)) / h
+    slope = (math.log(sf.logistic_path(56.83, 15.4, 70, [h], level)[0]) - math.log(56.83)) / h
     assert slope == pytest.approx(k * (1 - 56.83 / 70), rel=1e-4)  # 3.4 % a year, not 15.4 %
-    path = pj.logistic_path(22.87, 15.4, 70, np.arange(0, 40), level)
+    path = sf.logistic_path(22.87, 15.4, 70, np.arange(0, 40), level)
     growth, change = np.diff(np.log(path)), np.diff(path)
     assert np.all(np.diff(growth) < 0) and path.max() < 70
     assert np.all(np.diff(change[path[:-1] >= 35]) < 0)  # pp a year fall once past half the ceiling
-    assert np.all(path <= pj.cagr_path(22.87, 15.4, np.arange(0, 40)) + 1e-9)
-    vp = pj.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
+    assert np.all(path <= sf.cagr_path(22.87, 15.4, np.arange(0, 40)) + 1e-9)
+    vp = sc.calibrate(VINH_PHUC, proxy=NATION, proxy_label="nation (ministry)")
     assert vp.pace_share_pct == pytest.approx(level)
     logistic = [s for s in pj.default_scenarios(vp) if s.method == "logistic"][0]
     assert logistic.params["pace_share_pct"] == pytest.approx(level)
@@ -565,20 +567,20 @@ def test_no_projected_path_exceeds_the_ceiling(share, growth, ceiling, phi, pp):
 @given(share=st.floats(1, 60), growth=st.floats(0, 30), extra=st.floats(0.1, 10), phi=st.floats(0, 1))
 def test_damped_path_is_monotone_in_the_pace(share, growth, extra, phi):
     steps = np.arange(0, 25)
-    slow = pj.damped_path(share, growth, phi, steps)
-    fast = pj.damped_path(share, growth + extra, phi, steps)
+    slow = sf.damped_path(share, growth, phi, steps)
+    fast = sf.damped_path(share, growth + extra, phi, steps)
     assert np.all(fast >= slow - 1e-9)
 
 
 def test_split_targets_as_of_the_data():
     # Issue 22, item 9: a target due in the as-of year is still open (it used to count as passed here and
-    # not in the scorecard); one due before it has passed (share_projection.target_has_passed).
-    ahead, passed = pj.split_targets_as_of(VP_TARGETS, 2026)
+    # not in the scorecard); one due before it has passed (share_formulas.target_has_passed).
+    ahead, passed = sf.split_targets_as_of(VP_TARGETS, 2026)
     assert passed["target_id"].tolist() == ["vp-2025"] and ahead["target_id"].tolist() == ["vp-2030", "vp-2045"]
-    ahead, passed = pj.split_targets_as_of(VP_TARGETS, 2025)
+    ahead, passed = sf.split_targets_as_of(VP_TARGETS, 2025)
     assert passed.empty and ahead["target_id"].tolist() == ["vp-2025", "vp-2030", "vp-2045"]
     with pytest.raises(ParameterError, match="as_of_year"):
-        pj.split_targets_as_of(VP_TARGETS, "2025")
+        sf.split_targets_as_of(VP_TARGETS, "2025")
 
 
 @pytest.mark.parametrize("points, match", [("2022:14", "proxy_points"), (((2022, 14.26, 1),), "proxy_points"),

@@ -12,7 +12,7 @@ from nq57lib import budget_floor as B
 from nq57lib import data, grdp_growth
 from nq57lib import digital_economy as share
 from nq57lib import target_assessment as sc
-from nq57lib import share_projection
+from nq57lib import share_formulas
 from nq57lib.formatting import fmt_pct
 from nq57lib.params import Parameters
 from nq57lib.provenance import ASSUMED, DERIVED
@@ -78,14 +78,14 @@ def test_one_deflator_label_and_one_growth_window_in_both_reports(pkg, geo):
 
 
 def test_a_target_due_in_the_as_of_year_is_open_in_every_report(pkg):
-    """One function decides (share_projection.target_has_passed): a target due in the as-of year has not
+    """One function decides (share_formulas.target_has_passed): a target due in the as-of year has not
     passed (the digital-economy report counted it as passed, the scorecard did not)."""
     as_of = data.as_of_year(pkg)
-    assert not share_projection.target_has_passed(as_of, as_of)
-    assert share_projection.target_has_passed(as_of - 1, as_of)
+    assert not share_formulas.target_has_passed(as_of, as_of)
+    assert share_formulas.target_has_passed(as_of - 1, as_of)
     targets = pkg.targets[pkg.targets["indicator_id"] == "de_share_pct"].copy()
     due_now = targets.iloc[[0]].assign(target_id="due-now", year=as_of)
-    ahead, passed = share_projection.split_targets_as_of(due_now, as_of)
+    ahead, passed = share_formulas.split_targets_as_of(due_now, as_of)
     assert list(ahead["target_id"]) == ["due-now"] and passed.empty
     # The scorecard reads the new Phu Tho's growth target due in the as-of year as open, not passed.
     assert int(pkg.targets.set_index("target_id").loc["phu-tho-2025-grdp-growth-2026", "year"]) == as_of

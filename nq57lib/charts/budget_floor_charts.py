@@ -61,7 +61,7 @@ def footnote_lines(assumptions: Sequence[Assumption], lang: str,
                    source_names: Mapping[str, str] | None = None) -> list[str]:
     """Footnote lines: observed, derived and assumed inputs with their values, then the sources.
 
-    With ``source_names`` (source id -> publisher, e.g. from ``nq57lib.budget_floor.source_names``) the
+    With ``source_names`` (source id -> publisher, e.g. from ``nq57lib.budget_floor_prose.source_names``) the
     sources line names the publishers a reader knows; without it, the data-package ids.
     """
     check_choice("lang", lang, LANGS)
@@ -106,7 +106,7 @@ def plot_spending_paths(result: BudgetResult, lang: str = "en", constant_prices:
     """Required S&T spending per scenario against the status quo, with the absorptive capacity.
 
     ``comparison`` is another run on the same budget path (e.g. the national floor applied to a
-    province), a list of them, or a mapping of scenario ids to them (``budget_floor.BudgetPaths.comparisons``:
+    province), a list of them, or a mapping of scenario ids to them (``floor_paths.BudgetPaths.comparisons``:
     the id gives each floor its colour, the same in every report), whose ``floor`` scenario is drawn as one
     more line each, so a reader sees every floor compared. Every line is labelled at its end (no legend),
     the y-axis starts at 0.

@@ -16,7 +16,8 @@ from matplotlib.lines import Line2D
 from ..errors import ParameterError, check_choice
 from ..formatting import format_number, percent_text
 from ..monte_carlo import SimulationResult
-from ..share_projection import ProjectionResult, check_history
+from ..share_formulas import check_history
+from ..share_projection import ProjectionResult
 from ..text import bilingual
 from ..text import t
 from .chart_style import (LANGS, MAX_LINES_PER_PANEL, PALETTE, STATUS_MARKERS, add_footnote, figure_title, label,
@@ -44,7 +45,7 @@ def plot_share_outlook(history: pd.DataFrame, *, projection: ProjectionResult | 
     is drawn as its own series, with a marker per source status). ``projection`` comes from
     :func:`~nq57lib.share_projection.project`, ``bands`` from :func:`~nq57lib.monte_carlo.simulate` (its result
     or its ``bands`` table; pass ``geo_id`` when it holds several geographies), ``required`` from
-    :func:`~nq57lib.share_projection.required_paths`, ``targets`` as in the data package. The footnote lists
+    :func:`~nq57lib.share_formulas.required_paths`, ``targets`` as in the data package. The footnote lists
     the sources of the history, the definition caveats of the targets and any ``footnotes`` given.
     """
     lang = check_choice("lang", lang, LANGS)
