@@ -218,6 +218,7 @@ def run_once(tmp_path_factory, name: str, build):
 
 
 def pytest_collection_modifyitems(config, items):
-    # The slow tests first (stable order otherwise): the quick ones then fill both workers to the end,
-    # instead of one worker finishing a multi-minute test alone.
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    # The slow tests and the groups kept on one worker (xdist_group: a costly module fixture) first, stable
+    # order otherwise: the quick ones then fill both workers to the end, instead of one worker finishing a
+    # multi-minute test alone.
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("xdist_group")))

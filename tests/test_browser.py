@@ -20,7 +20,7 @@ from nq57lib import config
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # one worker: one Chromium for the module
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("CI"):
