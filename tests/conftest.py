@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import pickle
@@ -190,6 +191,39 @@ def report_run_vi(tmp_path_factory):
     """The default report set with ``lang=vi`` (every notebook, the default geographies), once a test run
     (``run_once``): (reports folder, manifest). Read-only."""
     return run_once(tmp_path_factory, "vietnamese-run", _vietnamese_run)
+
+
+# Six real reports (every notebook, a province and the nation), one kernel: tests/test_kernel_pool.py compares
+# them with fresh kernels' reports, tests/test_reports_real.py with the default run's (same parameters and seeds).
+SIX_REPORTS = ["--notebook", "digital_economy", "--notebook", "budget_floor", "--notebook", "scorecard",
+               "--geo", "vinh-phuc", "--geo", "vn", "--jobs", "1", "--force"]
+
+
+def _warm_and_fresh_runs(folder: Path) -> tuple[Path, Path]:
+    import subprocess
+    import sys
+
+    from nq57lib.cli import main
+
+    # The fresh-kernel batch in a process of its own, beside the warm one (independent: two cores, half the wait).
+    fresh = subprocess.Popen([str(Path(sys.executable).with_name("nq57")), "run", "--reports-dir", str(folder / "fresh"),
+                              "--fresh-kernels", *SIX_REPORTS], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            warm_status = main(["run", "--reports-dir", str(folder / "warm"), *SIX_REPORTS])
+    finally:
+        _, fresh_errors = fresh.communicate(timeout=1800)
+    assert warm_status == 0, "the warm batch of six reports failed; see " + str(folder / "warm")
+    assert fresh.returncode == 0, fresh_errors[-3000:]
+    return next((folder / "warm" / "runs").iterdir()), next((folder / "fresh" / "runs").iterdir())
+
+
+@pytest.fixture(scope="session")
+def warm_and_fresh_runs(tmp_path_factory):
+    """``nq57 run`` of ``SIX_REPORTS`` in one warm kernel, and with ``--fresh-kernels``: (warm run folder,
+    fresh run folder), once a test run (``run_once``). Read-only."""
+    return run_once(tmp_path_factory, "warm-and-fresh-runs", _warm_and_fresh_runs)
 
 
 def run_once(tmp_path_factory, name: str, build):
