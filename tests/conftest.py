@@ -251,7 +251,26 @@ def run_once(tmp_path_factory, name: str, build):
     return value
 
 
+def keep_groups_together(config, items) -> None:
+    """Name each test of an ``xdist_group`` ``<node id>@<group>``, as pytest-xdist's ``--dist loadgroup`` does, so
+    the group's tests run on one worker. pytest-xdist 3.8 renames them through ``item._nodeid``, which pytest 9.2
+    no longer reads (a node's id is ``item._id``): without this, the tests of a group went to whichever worker
+    was free, and each worker built the group's module fixture again. Nothing to do once xdist's own
+    renaming works (the id already ends in ``@<group>``), nor in a run without workers."""
+    if not getattr(config.option, "loadgroup", False):  # set on the workers of a --dist loadgroup run
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                         for mark in item.iter_markers("xdist_group")})
+        nodeid = item.nodeid
+        if groups and nodeid.rfind("@") <= nodeid.rfind("]") and hasattr(item, "_id"):
+            item._id = coerce_node_id(f"{nodeid}@{'_'.join(groups)}")
+
+
 def pytest_collection_modifyitems(config, items):
+    keep_groups_together(config, items)
     # The slow tests and the groups kept on one worker (xdist_group: a costly module fixture) first, stable
     # order otherwise: the quick ones then fill both workers to the end, instead of one worker finishing a
     # multi-minute test alone.
