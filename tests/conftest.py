@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import pickle
@@ -192,6 +193,39 @@ def report_run_vi(tmp_path_factory):
     return run_once(tmp_path_factory, "vietnamese-run", _vietnamese_run)
 
 
+# Six real reports (every notebook, a province and the nation), one kernel: tests/test_kernel_pool.py compares
+# them with fresh kernels' reports, tests/test_reports_real.py with the default run's (same parameters and seeds).
+SIX_REPORTS = ["--notebook", "digital_economy", "--notebook", "budget_floor", "--notebook", "scorecard",
+               "--geo", "vinh-phuc", "--geo", "vn", "--jobs", "1", "--force"]
+
+
+def _warm_and_fresh_runs(folder: Path) -> tuple[Path, Path]:
+    import subprocess
+    import sys
+
+    from nq57lib.cli import main
+
+    # The fresh-kernel batch in a process of its own, beside the warm one (independent: two cores, half the wait).
+    fresh = subprocess.Popen([str(Path(sys.executable).with_name("nq57")), "run", "--reports-dir", str(folder / "fresh"),
+                              "--fresh-kernels", *SIX_REPORTS], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            warm_status = main(["run", "--reports-dir", str(folder / "warm"), *SIX_REPORTS])
+    finally:
+        _, fresh_errors = fresh.communicate(timeout=1800)
+    assert warm_status == 0, "the warm batch of six reports failed; see " + str(folder / "warm")
+    assert fresh.returncode == 0, fresh_errors[-3000:]
+    return next((folder / "warm" / "runs").iterdir()), next((folder / "fresh" / "runs").iterdir())
+
+
+@pytest.fixture(scope="session")
+def warm_and_fresh_runs(tmp_path_factory):
+    """``nq57 run`` of ``SIX_REPORTS`` in one warm kernel, and with ``--fresh-kernels``: (warm run folder,
+    fresh run folder), once a test run (``run_once``). Read-only."""
+    return run_once(tmp_path_factory, "warm-and-fresh-runs", _warm_and_fresh_runs)
+
+
 def run_once(tmp_path_factory, name: str, build):
     """``build(folder)``'s value, computed once a test run: by the first pytest-xdist worker that needs it
     (under a file lock, in a folder every worker sees), then read (unpickled) by every other worker that
@@ -217,7 +251,27 @@ def run_once(tmp_path_factory, name: str, build):
     return value
 
 
+def keep_groups_together(config, items) -> None:
+    """Name each test of an ``xdist_group`` ``<node id>@<group>``, as pytest-xdist's ``--dist loadgroup`` does, so
+    the group's tests run on one worker. pytest-xdist 3.8 renames them through ``item._nodeid``, which pytest 9.2
+    no longer reads (a node's id is ``item._id``): without this, the tests of a group went to whichever worker
+    was free, and each worker built the group's module fixture again. Nothing to do once xdist's own
+    renaming works (the id already ends in ``@<group>``), nor in a run without workers."""
+    if not getattr(config.option, "loadgroup", False):  # set on the workers of a --dist loadgroup run
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                         for mark in item.iter_markers("xdist_group")})
+        nodeid = item.nodeid
+        if groups and nodeid.rfind("@") <= nodeid.rfind("]") and hasattr(item, "_id"):
+            item._id = coerce_node_id(f"{nodeid}@{'_'.join(groups)}")
+
+
 def pytest_collection_modifyitems(config, items):
-    # The slow tests first (stable order otherwise): the quick ones then fill both workers to the end,
-    # instead of one worker finishing a multi-minute test alone.
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    keep_groups_together(config, items)
+    # The slow tests and the groups kept on one worker (xdist_group: a costly module fixture) first, stable
+    # order otherwise: the quick ones then fill both workers to the end, instead of one worker finishing a
+    # multi-minute test alone.
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("xdist_group")))

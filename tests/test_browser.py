@@ -20,7 +20,7 @@ from nq57lib import config
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # one worker: one Chromium for the module
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("CI"):
@@ -74,6 +74,65 @@ def _assert_offline(result: dict) -> None:
     assert remote == [], f"requests left the machine: {remote[:5]}"
 
 
+_WIDTHS = ("const t = Array.from(document.querySelectorAll('.nq57-reader table'));"
+           "return [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+           " Math.max(0, ...t.map(e => e.getBoundingClientRect().right)), t.length];")
+_IMAGES = ("return Array.from(document.images).map(i => [i.naturalWidth, i.getBoundingClientRect().width,"
+           " i.parentElement.getBoundingClientRect().width]);")
+_VERDICT_BOX = ("const cells = Array.from(document.querySelectorAll('.nq57-reader td.nq57-badge-cell')).slice(0, 40);"
+                "return [cells.length, Math.max(0, ...cells.map(c => c.getBoundingClientRect().right)),"
+                " Math.min(...cells.map(c => c.getBoundingClientRect().left)), window.innerWidth];")
+
+
+def _artifacts(*parts: str) -> Path:
+    folder = Path(os.environ.get("NQ57_TEST_ARTIFACTS") or config.REPORTS_DIR / "test-artifacts", *parts)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def laid_out(browser, report_run):
+    """Every default report opened once at 390 px and once at 1280 px wide: (job, width) -> what the page's
+    layout measures (``_WIDTHS``, ``_IMAGES``, ``_VERDICT_BOX``), read by the layout tests below (one page load
+    serves them all). The top of each report at both widths is kept as a test artefact
+    (``reports/test-artifacts/verdicts/``)."""
+    reports_dir, manifest = report_run
+    artifacts = _artifacts("verdicts")
+    measured = {}
+    try:
+        for width in (390, 1280):
+            browser.set_window_size(width, 1000)
+            for job in (j for j in manifest["jobs"] if j["status"] == "ok"):
+                _open(browser, reports_dir / job["report_html"])
+                measured[job["notebook"], job["geo"], width] = {
+                    name: browser.execute_script(script)
+                    for name, script in (("widths", _WIDTHS), ("images", _IMAGES), ("verdicts", _VERDICT_BOX))}
+                browser.save_screenshot(str(artifacts / f"{job['notebook']}-{job['geo']}-{width}.png"))
+    finally:
+        browser.set_window_size(1280, 2000)
+    return measured
+
+
+@pytest.fixture(scope="module")
+def printed(browser, report_run):
+    """Every default report printed by Chromium to A4 PDF once: (notebook, geo) -> the PDF's bytes (kept as
+    test artefacts, ``reports/test-artifacts/verdicts/``)."""
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    reports_dir, manifest = report_run
+    artifacts = _artifacts("verdicts")
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7  # A4, cm
+    pdfs = {}
+    for job in (j for j in manifest["jobs"] if j["status"] == "ok"):
+        _open(browser, reports_dir / job["report_html"])
+        pdfs[job["notebook"], job["geo"]] = pdf = base64.b64decode(browser.print_page(options))
+        (artifacts / f"{job['notebook']}-{job['geo']}.pdf").write_bytes(pdf)
+    return pdfs
+
+
 def test_index_and_reports_render_offline(browser, report_run):
     reports_dir, manifest = report_run
     index = _open(browser, reports_dir / "index.html")
@@ -101,68 +160,42 @@ def test_index_and_reports_render_offline(browser, report_run):
     assert seen == {"digital_economy", "budget_floor", "scorecard"}
 
 
-_WIDTHS = ("const t = Array.from(document.querySelectorAll('.nq57-reader table'));"
-           "return [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
-           " Math.max(0, ...t.map(e => e.getBoundingClientRect().right)), t.length];")
-
-
-def test_no_default_report_scrolls_sideways_at_desktop_or_phone_width(browser, report_run):
+def test_no_default_report_scrolls_sideways_at_desktop_or_phone_width(laid_out):
     """Every default report at 1280 px and at 390 px: the page never scrolls horizontally; at 1280 px every
     reader table fits the page (at 390 px a wide table scrolls inside its own box)."""
-    reports_dir, manifest = report_run
-    try:
-        for width in (1280, 390):
-            browser.set_window_size(width, 1000)
-            for job in (j for j in manifest["jobs"] if j["status"] == "ok"):
-                _open(browser, reports_dir / job["report_html"])
-                page_width, view_width, table_right, n_tables = browser.execute_script(_WIDTHS)
-                where = (job["notebook"], job["geo"], width)
-                assert n_tables > 0, where
-                assert page_width <= view_width, (where, page_width, view_width)
-                if width == 1280:
-                    assert 0 < table_right <= view_width, (where, table_right, view_width)
-    finally:
-        browser.set_window_size(1280, 2000)
+    assert {width for *_, width in laid_out} == {1280, 390} and len(laid_out) == 2 * 9
+    for (notebook, geo, width), measured in laid_out.items():
+        page_width, view_width, table_right, n_tables = measured["widths"]
+        where = (notebook, geo, width)
+        assert n_tables > 0, where
+        assert page_width <= view_width, (where, page_width, view_width)
+        if width == 1280:
+            assert 0 < table_right <= view_width, (where, table_right, view_width)
 
 
-_IMAGES = ("return Array.from(document.images).map(i => [i.naturalWidth, i.getBoundingClientRect().width,"
-           " i.parentElement.getBoundingClientRect().width]);")
-
-
-def test_figures_have_the_width_the_charts_assume_at_1280_px(browser, report_run):
+def test_figures_have_the_width_the_charts_assume_at_1280_px(laid_out):
     """chart_style.screen_px assumes a figure is shown at its own size up to REPORT_IMAGE_WIDTH_PX (wider ones
     scaled to it): at a 1280 px window every figure's box is at least that wide and no figure is shrunk more."""
     from nq57lib.charts.chart_style import REPORT_IMAGE_WIDTH_PX
 
-    reports_dir, manifest = report_run
-    browser.set_window_size(1280, 1000)
-    try:
-        for job in (j for j in manifest["jobs"] if j["status"] == "ok"):
-            _open(browser, reports_dir / job["report_html"])
-            for natural, shown, box in browser.execute_script(_IMAGES):
-                assert box >= REPORT_IMAGE_WIDTH_PX, (job["notebook"], box)
-                assert shown >= min(natural, REPORT_IMAGE_WIDTH_PX) - 0.5, (job["notebook"], natural, shown)
-    finally:
-        browser.set_window_size(1280, 2000)
+    for (notebook, geo, width), measured in laid_out.items():
+        if width != 1280:
+            continue
+        for natural, shown, box in measured["images"]:
+            assert box >= REPORT_IMAGE_WIDTH_PX, (notebook, box)
+            assert shown >= min(natural, REPORT_IMAGE_WIDTH_PX) - 0.5, (notebook, natural, shown)
 
 
-def test_a_report_prints_to_a4_pages_with_content(browser, report_run, tmp_path):
+def test_a_report_prints_to_a4_pages_with_content(printed, report_run):
     """The print stylesheet: Chromium prints a budget report to A4 PDF; every page has text or a figure."""
-    import base64
     import io
 
     from pypdf import PdfReader
-    from selenium.webdriver.common.print_page_options import PrintOptions
 
-    reports_dir, manifest = report_run
+    _, manifest = report_run
     job = next(j for j in manifest["jobs"] if j["notebook"] == "budget_floor" and j["status"] == "ok")
-    _open(browser, reports_dir / job["report_html"])
-    options = PrintOptions()
-    options.page_width, options.page_height = 21.0, 29.7  # A4, cm
-    pdf = base64.b64decode(browser.print_page(options))
-    artifacts = Path(os.environ.get("NQ57_TEST_ARTIFACTS") or config.REPORTS_DIR / "test-artifacts")
-    artifacts.mkdir(parents=True, exist_ok=True)
-    (artifacts / "budget_floor.pdf").write_bytes(pdf)
+    pdf = printed[job["notebook"], job["geo"]]
+    (_artifacts() / "budget_floor.pdf").write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 3
     for number, page in enumerate(reader.pages, 1):
@@ -173,46 +206,27 @@ def test_a_report_prints_to_a4_pages_with_content(browser, report_run, tmp_path)
     assert sum(len(page.images) for page in reader.pages) >= 2  # the figures are printed
 
 
-_VERDICT_BOX = ("const cells = Array.from(document.querySelectorAll('.nq57-reader td.nq57-badge-cell')).slice(0, 40);"
-                "return [cells.length, Math.max(0, ...cells.map(c => c.getBoundingClientRect().right)),"
-                " Math.min(...cells.map(c => c.getBoundingClientRect().left)), window.innerWidth];")
-
-
-def test_the_verdict_column_is_on_screen_and_on_paper_in_every_default_report(browser, report_run):
+def test_the_verdict_column_is_on_screen_and_on_paper_in_every_default_report(laid_out, printed, report_run):
     """Issue 21: at 390 px and 1280 px the verdict column of every default report is visible without scrolling
     sideways (below 600 px each row is a card); printed to A4, every verdict word and the scorecard's source
-    columns are on the paper. The top of each report at both widths and page 1 of each PDF are kept as test
-    artefacts (``reports/test-artifacts/verdicts/``)."""
-    import base64
+    columns are on the paper. The top of each report at both widths and each PDF are kept as test
+    artefacts (``reports/test-artifacts/verdicts/``, by the fixtures ``laid_out`` and ``printed``)."""
     import csv
     import io
     import unicodedata
 
     from pypdf import PdfReader
-    from selenium.webdriver.common.print_page_options import PrintOptions
 
     reports_dir, manifest = report_run
-    artifacts = Path(os.environ.get("NQ57_TEST_ARTIFACTS") or config.REPORTS_DIR / "test-artifacts") / "verdicts"
-    artifacts.mkdir(parents=True, exist_ok=True)
     jobs = [j for j in manifest["jobs"] if j["status"] == "ok"]
-    try:
-        for width in (390, 1280):
-            browser.set_window_size(width, 900)
-            for job in jobs:
-                _open(browser, reports_dir / job["report_html"])
-                n_cells, right, left, view = browser.execute_script(_VERDICT_BOX)
-                where = (job["notebook"], job["geo"], width)
-                assert n_cells > 0, where
-                assert 0 <= left and right <= view, (where, left, right, view)
-                browser.save_screenshot(str(artifacts / f"{job['notebook']}-{job['geo']}-{width}.png"))
-    finally:
-        browser.set_window_size(1280, 2000)
-    options = PrintOptions()
-    options.page_width, options.page_height = 21.0, 29.7
+    for width in (390, 1280):
+        for job in jobs:
+            n_cells, right, left, view = laid_out[job["notebook"], job["geo"], width]["verdicts"]
+            where = (job["notebook"], job["geo"], width)
+            assert n_cells > 0, where
+            assert 0 <= left and right <= view, (where, left, right, view)
     for job in jobs:
-        _open(browser, reports_dir / job["report_html"])
-        pdf = base64.b64decode(browser.print_page(options))
-        (artifacts / f"{job['notebook']}-{job['geo']}.pdf").write_bytes(pdf)
+        pdf = printed[job["notebook"], job["geo"]]
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
         text = unicodedata.normalize("NFKC", text)  # the PDF's ligatures ("ﬀ") as letters
         with open(reports_dir / job["results_dir"] / "verdicts.csv", encoding="utf-8", newline="") as handle:

@@ -32,6 +32,7 @@ from test_digital_economy import build  # noqa: E402
 
 GEOS = ("vinh-phuc", "phu-tho-2025", "vn")
 LANGS = ("en", "vi")
+pytestmark = pytest.mark.xdist_group("chart-glance")  # one worker: the module's figures are drawn once
 
 
 @pytest.fixture(scope="module")

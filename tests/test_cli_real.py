@@ -1,8 +1,14 @@
 """`nq57 run` on the real notebooks and data: bad input exits 2 with one line before any kernel starts,
-and geographies a report cannot serve are skipped with the reason."""
+and geographies a report cannot serve are skipped with the reason.
+
+The command's own process (the console script: its exit status, everything it writes to stderr) is run
+by the last two tests; the table of bad inputs calls the same ``nq57lib.cli.main`` in this process
+(the console script exits with its return value), sparing a Python start and the imports (~2 s each)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -12,6 +18,18 @@ from pathlib import Path
 import pytest
 
 NQ57 = str(Path(sys.executable).with_name("nq57"))
+
+
+def run_here(*args, reports_dir, monkeypatch):
+    """``nq57 run ARGS`` through ``cli.main`` in this process: (exit status, stderr)."""
+    from nq57lib import cli, runner
+
+    monkeypatch.setitem(sys.modules, "rfc3987_syntax", sys.modules.get("rfc3987_syntax"))  # runner.main sets it
+    monkeypatch.setattr(runner, "run_jobs", lambda *a, **k: pytest.fail("a kernel would have started"))
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = cli.main(["run", "--reports-dir", str(reports_dir), *args])
+    return code, err.getvalue()
 
 
 def run(*args, reports_dir):
@@ -34,11 +52,11 @@ def run(*args, reports_dir):
     (["--notebook", "budget_floor", "-p", "flor_pct=3"], "flor_pct"),
     (["--notebook", "digital_economy", "-p", "output_dir=/tmp/x\x01"], "output_dir"),
 ])
-def test_bad_input_exits_2_with_one_line_and_writes_nothing(args, name, tmp_path):
-    out, seconds = run(*args, reports_dir=tmp_path)
-    assert out.returncode == 2, out.stderr
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1 and f"parameter '{name}'" in lines[0], out.stderr
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(args, name, tmp_path, monkeypatch):
+    code, stderr = run_here(*args, reports_dir=tmp_path, monkeypatch=monkeypatch)
+    assert code == 2, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and f"parameter '{name}'" in lines[0], stderr
     assert not list(tmp_path.glob("runs/*")), "nothing is written for a rejected run"
 
 

@@ -7,11 +7,7 @@ worker) are in test_runner.py; these check the kernel itself and the real report
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,7 +17,7 @@ import papermill
 import pytest
 
 from conftest import run_once
-from nq57lib import cli, kernel_pool, runner
+from nq57lib import kernel_pool, runner
 from nq57lib import target_assessment  # noqa: E402
 
 # The notebook run first sets everything a notebook can set; the probe, run next in the same
@@ -131,32 +127,16 @@ def test_a_kept_kernel_numbers_cells_and_shows_warnings_as_a_fresh_one(probes):
     assert "nq57" not in fresh.metadata  # plain papermill: nothing of the pool
 
 
-def nq57_run(*args: str) -> int:
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        return cli.main(["run", *args])
-
-
 def executed_cells(job_dir: Path) -> list:
     nb = json.loads((job_dir / "notebook.ipynb").read_text(encoding="utf-8"))
     return [(c.get("execution_count"), c.get("outputs")) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
 @pytest.mark.slow
-def test_reports_from_one_kept_kernel_are_byte_identical_to_fresh_kernel_reports(tmp_path):
-    """Six real reports in one warm kernel, one after another, against each in a kernel of its own."""
-    args = ["--notebook", "digital_economy", "--notebook", "budget_floor", "--notebook", "scorecard",
-            "--geo", "vinh-phuc", "--geo", "vn", "--jobs", "1", "--force"]
-    # The fresh-kernel batch in a process of its own, beside the warm one (independent: two cores, half the wait).
-    fresh_process = subprocess.Popen([str(Path(sys.executable).with_name("nq57")), "run", "--reports-dir",
-                                      str(tmp_path / "fresh"), "--fresh-kernels", *args],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        assert nq57_run("--reports-dir", str(tmp_path / "warm"), *args) == 0
-    finally:
-        _, fresh_errors = fresh_process.communicate(timeout=1800)
-    assert fresh_process.returncode == 0, fresh_errors[-3000:]
-    warm_run = next((tmp_path / "warm" / "runs").iterdir())
-    fresh_run = next((tmp_path / "fresh" / "runs").iterdir())
+def test_reports_from_one_kept_kernel_are_byte_identical_to_fresh_kernel_reports(warm_and_fresh_runs):
+    """Six real reports in one warm kernel, one after another, against each in a kernel of its own
+    (conftest.warm_and_fresh_runs)."""
+    warm_run, fresh_run = warm_and_fresh_runs
     results = sorted(p.relative_to(warm_run) for p in warm_run.rglob("results/*"))
     assert len(results) > 20 and results == sorted(p.relative_to(fresh_run) for p in fresh_run.rglob("results/*"))
     for path in results:

@@ -21,7 +21,7 @@ import pytest
 from nq57lib import config
 
 ROOT = config.PROJ_ROOT
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("make")]  # one worker: one stand-in environment
 
 
 def project_copy(target: Path) -> Path:

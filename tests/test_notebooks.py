@@ -1,5 +1,8 @@
 """The report notebooks: paired text files in sync, parameters cells match their specs, and every
-notebook runs end to end through plain papermill with defaults and with other parameters."""
+notebook runs end to end, with its defaults and with other parameters: through plain papermill, or, for the
+parameters the shared default batches (conftest.report_run, report_run_vi) already ran, read from there
+(tests/test_kernel_pool.py checks a batch's reports are byte-identical to those of fresh kernels, as plain
+papermill runs them)."""
 
 from __future__ import annotations
 
@@ -79,22 +82,23 @@ def _execute(name: str, tmp_path: Path, **parameters):
 
 
 RUNS = [
-    ("digital_economy", {}),
+    ("budget_floor", {}),  # nothing injected but output_dir: the notebook's own defaults (its own default geography)
     ("digital_economy", {"geo": "phu-tho-2025", "lang": "vi", "n_paths": 500}),
     ("digital_economy", {"geo": "vn", "horizon_year": 2050, "seed": 1, "n_paths": 500}),
-    ("budget_floor", {}),
     ("budget_floor", {"geo": "vn", "floor_pct": 3.0, "lang": "vi"}),
     ("budget_floor", {"geo": "phu-tho-2025", "ramp_year": 2028}),
+]
+# Runs the shared default batches (conftest.report_run, report_run_vi) make with exactly these parameters:
+# read there, not executed again.
+IN_DEFAULT_BATCHES = [
+    ("digital_economy", {}),
     ("scorecard", {}),
     ("scorecard", {"geo": "phu-tho-2025", "lang": "vi"}),
     ("scorecard", {"geo": "vn"}),
 ]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name, parameters", RUNS, ids=[f"{n}-{p.get('geo', 'default')}" for n, p in RUNS])
-def test_notebook_runs_through_plain_papermill(name, parameters, tmp_path):
-    nb, results = _execute(name, tmp_path, **parameters)
+def check_executed(name: str, parameters: dict, nb, results: dict) -> None:
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
     expected_geo = parameters.get("geo", parameter_default(name, "geo"))
@@ -103,6 +107,28 @@ def test_notebook_runs_through_plain_papermill(name, parameters, tmp_path):
     assert results["tables"]["sources"]["n_rows"] > 0
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert images, "the report shows at least one figure"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, parameters", RUNS, ids=[f"{n}-{p.get('geo', 'default')}" for n, p in RUNS])
+def test_notebook_runs_through_plain_papermill(name, parameters, tmp_path):
+    nb, results = _execute(name, tmp_path, **parameters)
+    check_executed(name, parameters, nb, results)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, parameters", IN_DEFAULT_BATCHES,
+                         ids=[f"{n}-{p.get('geo', 'default')}" for n, p in IN_DEFAULT_BATCHES])
+def test_notebook_runs_end_to_end_in_the_default_batch(name, parameters, request):
+    batch = "report_run_vi" if parameters.get("lang") == "vi" else "report_run"
+    reports, manifest = request.getfixturevalue(batch)
+    geo = parameters.get("geo", parameter_default(name, "geo"))
+    job = next(j for j in manifest["jobs"] if (j["notebook"], j["geo"]) == (name, geo))
+    defaults = {spec.name: spec.default for spec in SPECS[name] if spec.name != "output_dir"}
+    assert job["parameters"] == {**defaults, **parameters}, "the batch ran other parameters"
+    nb = nbformat.read(reports / job["executed_notebook"], as_version=4)
+    results = json.loads((reports / job["results_dir"] / "results.json").read_text(encoding="utf-8"))
+    check_executed(name, parameters, nb, results)
 
 
 @pytest.mark.slow

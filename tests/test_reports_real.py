@@ -7,7 +7,6 @@ import filecmp
 import pytest
 
 from nq57lib import data
-from nq57lib.cli import main
 from nq57lib.report import external_references
 
 pytestmark = pytest.mark.slow
@@ -35,15 +34,13 @@ def test_html_reports_hide_code_and_carry_provenance(report_run):
         assert page.count("data:image/png;base64,") >= 1
 
 
-def test_same_parameters_and_seed_give_identical_results(report_run, tmp_path):
+def test_same_parameters_and_seed_give_identical_results(report_run, warm_and_fresh_runs):
     reports_dir, manifest = report_run
-    status = main(["run", "--notebook", "digital_economy", "--notebook", "budget_floor", "--geo", "vinh-phuc",
-                   "--reports-dir", str(tmp_path), "--jobs", "1"])
-    assert status == 0
+    other_run, _ = warm_and_fresh_runs  # another `nq57 run` of these notebooks, parameters and seeds (--jobs 1)
     for notebook in ("digital_economy", "budget_floor"):
         first = next(reports_dir / j["results_dir"] for j in manifest["jobs"]
                      if j["notebook"] == notebook and j["geo"] == "vinh-phuc")
-        second = next(tmp_path.glob(f"runs/*/{notebook}/vinh-phuc/results"))
+        second = other_run / notebook / "vinh-phuc" / "results"
         names = sorted(p.name for p in first.iterdir())
         assert names == sorted(p.name for p in second.iterdir()) and "results.json" in names
         match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)

@@ -91,8 +91,12 @@ def _english_fragments() -> list[str]:
 
 
 @pytest.mark.slow
-def test_vietnamese_scorecard_page_has_no_english_scorecard_text(tmp_path):
-    executed, _ = _execute(nbformat.read(NOTEBOOK, as_version=4), tmp_path, geo="phu-tho-2025", lang="vi")
+def test_vietnamese_scorecard_page_has_no_english_scorecard_text(report_run_vi):
+    # The unedited scorecard for the new Phu Tho in Vietnamese, as executed by the shared lang=vi batch
+    reports, manifest = report_run_vi
+    job = next(j for j in manifest["jobs"] if (j["notebook"], j["geo"]) == ("scorecard", "phu-tho-2025"))
+    executed = nbformat.read(reports / job["executed_notebook"], as_version=4)
+    assert executed.metadata.papermill.parameters["lang"] == "vi"
     page = report.notebook_to_html(executed, "Bảng theo dõi", "", lang="vi")
     assert '<html lang="vi">' in page
     # Only what a reader sees: the sources' own titles (some are English publications) are data.
