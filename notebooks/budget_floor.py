@@ -43,11 +43,11 @@ P = validate_parameters("budget_floor", globals())
 # %% tags=["remove_output"]
 from IPython.display import display
 
-from nq57lib import budget_floor, data
-from nq57lib.report import save_results
+from nq57lib import budget_floor, data_package
+from nq57lib.results_files import save_results
 from nq57lib.report_view import heading, show, table_view
 
-pkg = data.load_package()
+pkg = data_package.load_package()
 
 # %% [markdown] tags=["remove_cell"]
 # **1. The base-year inputs**, each observed, derived or assumed, with its basis (budget, GRDP, growth,

@@ -69,7 +69,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from . import data, grdp_growth, target_verdicts
+from . import data_package, data_texts, geography, grdp_growth, series_ranking, target_verdicts
 from .config import NATION
 from .floor_cost import (
     SCENARIOS, SENSITIVITY_FLOORS_PCT, BudgetInputs, BudgetResult, RndInputs, RndResult, SensitivityResult,
@@ -77,7 +77,7 @@ from .floor_cost import (
     rnd_target_path, run_budget, sensitivity_table,
 )
 from .formatting import fmt_number, fmt_pct, format_number, trim_zeros
-from .errors import ParameterError
+from .errors import DataError, ParameterError
 from .provenance import ASSUMED, DERIVED, OBSERVED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
 from .text import Joined, Names, Phrase, bilingual, names, phrase, plain, section, t
@@ -159,7 +159,7 @@ def _bn(value: float) -> str:
 
 def _geo_names(pkg, geo: str) -> Names:
     """A geography's name in each language, for a phrase."""
-    return names(en=data.geo_name(pkg, geo, "en"), vi=data.geo_name(pkg, geo, "vi"))
+    return names(en=geography.geo_name(pkg, geo, "en"), vi=geography.geo_name(pkg, geo, "vi"))
 
 
 def _geos_joined(pkg, geos: Sequence[str], sep: str = ", ") -> Joined:
@@ -169,12 +169,12 @@ def _geos_joined(pkg, geos: Sequence[str], sep: str = ", ") -> Joined:
 
 def _status_names(status: str) -> Names:
     """An observation's status in each language (labels.csv), for a phrase."""
-    return names(en=status, vi=data.label("status", status, "vi", default=status))
+    return names(en=status, vi=data_texts.label("status", status, "vi", default=status))
 
 
 def _cite(row: Mapping[str, Any]) -> str:
     """'status, publisher, source-id' of one observation row."""
-    return phrase(_P + "cite", status=_status_names(row["status"]), publisher=data.data_names("publisher", row["publisher"]),
+    return phrase(_P + "cite", status=_status_names(row["status"]), publisher=data_texts.data_names("publisher", row["publisher"]),
                   source=row["source_id"])
 
 
@@ -191,19 +191,19 @@ def _grow(value: float, growth_pct: float, from_year: int, to_year: int) -> floa
 
 
 def _level(pkg, geo: str) -> str:
-    return "nation" if data.geo_row(pkg, geo)["level"] == "nation" else "province"
+    return "nation" if geography.geo_row(pkg, geo)["level"] == "nation" else "province"
 
 
 def _target(pkg, target_id: str) -> pd.Series:
     rows = pkg.targets[pkg.targets["target_id"] == target_id]
     if rows.empty:
-        raise data.DataError("targets.csv", f"target {target_id!r} is missing; the budget report needs it")
+        raise DataError("targets.csv", f"target {target_id!r} is missing; the budget report needs it")
     return rows.iloc[0]
 
 
 def _target_source(row: pd.Series) -> Joined:
     """'target-id: instrument, source-id' for a basis."""
-    return Joined("", (f"{row['target_id']}: ", data.data_names("instrument", row["instrument"]), f", {row['source_id']}"))
+    return Joined("", (f"{row['target_id']}: ", data_texts.data_names("instrument", row["instrument"]), f", {row['source_id']}"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,8 +212,8 @@ def _target_source(row: pd.Series) -> Joined:
 
 def _grdp(pkg, geo: str, base_year: int) -> Derived:
     """Latest GRDP (GDP) level up to the base year; a merged unit's sum of old units or own figure."""
-    if data.old_units(pkg, geo):
-        merged = data.merged_series(pkg, geo, "grdp_current_bn_vnd")
+    if geography.old_units(pkg, geo):
+        merged = series_ranking.merged_series(pkg, geo, "grdp_current_bn_vnd")
         row = _latest(merged, base_year)
         if row is not None:
             year, summed = int(row["year"]), row["basis"] == "sum of old units"
@@ -226,7 +226,7 @@ def _grdp(pkg, geo: str, base_year: int) -> Derived:
                                value=float(other))
             return Derived(float(row["value"]), DERIVED if summed else OBSERVED, basis, year, "merged")
     else:
-        row = _latest(data.series(pkg, geo, "grdp_current_bn_vnd"), base_year)
+        row = _latest(series_ranking.series(pkg, geo, "grdp_current_bn_vnd"), base_year)
         if row is not None:
             word = "GDP" if _level(pkg, geo) == "nation" else "GRDP"
             basis = phrase(_P + "grdp", word=word, year=int(row["year"]), value=float(row["value"]), cite=_cite(row))
@@ -264,10 +264,10 @@ def _budget_observations(pkg, geo: str, up_to: int, since: int | None) -> tuple[
     """Best budget-expenditure observation in [since, up_to] (outturns first) and the other figures of its year."""
     concept = _BUDGET_CONCEPT[_level(pkg, geo)]
     for statuses in (OUTTURN_STATUSES, None):
-        row = _latest(data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=statuses),
+        row = _latest(series_ranking.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=statuses),
                       up_to, since)
         if row is not None:
-            every = data.observations_for(pkg, geo, "budget_expenditure_bn_vnd")
+            every = series_ranking.observations_for(pkg, geo, "budget_expenditure_bn_vnd")
             others = every[(every["year"] == row["year"]) & (every["concept"] == concept)
                            & ~((every["source_id"] == row["source_id"]) & (every["status"] == row["status"]))]
             return row, others.sort_values("value")
@@ -295,7 +295,7 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
     if year != base_year:
         basis = phrase(_P + "grown", basis=basis, year=base_year, growth=growth_pct, value=value)
     caveats = []
-    note = data.data_names("note", observed["note"].rstrip(". ")) if isinstance(observed["note"], str) \
+    note = data_texts.data_names("note", observed["note"].rstrip(". ")) if isinstance(observed["note"], str) \
         and observed["note"].strip() else ""
     if note:
         basis = phrase(_P + "data_note", basis=basis, note=note)
@@ -305,8 +305,8 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
                              "others": [(float(r["value"]), r["status"], r["publisher"]) for _, r in others.iterrows()]}
     if not others.empty:
         listed = tuple(phrase(_P + "other_figure", value=float(r["value"]), status=_status_names(r["status"]),
-                              publisher=data.data_names("publisher", r["publisher"]), source=r["source_id"],
-                              note=Joined("", (": ", data.data_names("note", r["note"].rstrip(". "))))
+                              publisher=data_texts.data_names("publisher", r["publisher"]), source=r["source_id"],
+                              note=Joined("", (": ", data_texts.data_names("note", r["note"].rstrip(". "))))
                               if isinstance(r["note"], str) and r["note"] else "")
                        for _, r in others.iterrows())
         basis = phrase(_P + "other_figures", basis=basis, year=year, listed=listed)
@@ -318,7 +318,7 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
     """Latest S&T share of budget expenditure: the concept with the latest year (first concept on ties)."""
     best = None
     for concept in pkg.indicator("st_expenditure_share_pct")["concepts"].split("|"):
-        row = _latest(data.series(pkg, geo, "st_expenditure_share_pct", concept=concept), up_to)
+        row = _latest(series_ranking.series(pkg, geo, "st_expenditure_share_pct", concept=concept), up_to)
         if row is not None and (best is None or row["year"] > best["year"]):
             best = row
     return best
@@ -326,7 +326,7 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
 
 def _concept_words(concept: str):
     """A concept code of the data (e.g. 'total') in each language's words (``labels.csv``)."""
-    return names(**{lang: data.label("concept", concept, lang, default=concept) for lang in ("en", "vi")})
+    return names(**{lang: data_texts.label("concept", concept, lang, default=concept) for lang in ("en", "vi")})
 
 
 def _observed_share(row: pd.Series, prefix: str | Phrase) -> Derived:
@@ -440,7 +440,7 @@ def _national_estimate(pkg, year: int) -> tuple[pd.Series | None, pd.DataFrame]:
         flagged |= rows["comparator"].fillna("").isin(["<", "<=", ">", ">="])
     left_out = rows[mine & flagged]
     kept = replace(pkg, observations=rows[~(mine & flagged)])
-    series = data.series(kept, NATION, "budget_expenditure_bn_vnd", concept="state_total", statuses=["plan"])
+    series = series_ranking.series(kept, NATION, "budget_expenditure_bn_vnd", concept="state_total", statuses=["plan"])
     chosen = series[series["year"] == year]
     return (None if chosen.empty else chosen.iloc[0]), left_out
 
@@ -448,10 +448,10 @@ def _national_estimate(pkg, year: int) -> tuple[pd.Series | None, pd.DataFrame]:
 def _ratio_years(pkg, geo: str, base_year: int) -> list[dict[str, Any]]:
     """Years (up to the base year, from GRDP's series break) with an observed local budget outturn and GRDP
     of ``geo``: ratio rows."""
-    budget = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=_BUDGET_CONCEPT["province"],
+    budget = series_ranking.series(pkg, geo, "budget_expenditure_bn_vnd", concept=_BUDGET_CONCEPT["province"],
                          statuses=list(OUTTURN_STATUSES)) if _has(pkg, geo, "budget_expenditure_bn_vnd") \
         else pd.DataFrame(columns=["year", "value"])
-    grdp = data.series(pkg, geo, "grdp_current_bn_vnd").set_index("year") \
+    grdp = series_ranking.series(pkg, geo, "grdp_current_bn_vnd").set_index("year") \
         if _has(pkg, geo, "grdp_current_bn_vnd") else pd.DataFrame(columns=["value"])
     inferred = _inferred_concepts(pkg, geo, "budget_expenditure_bn_vnd")
     # GRDP levels before the series break (the 2019 re-evaluation) are on another basis: no ratio across it.
@@ -494,8 +494,8 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
     """
     own = _ratio_years(pkg, geo, base_year)
     parts, partial, missing, left_out = [geo], False, [], []
-    if not own and data.old_units(pkg, geo):
-        parts = list(data.old_units(pkg, geo))
+    if not own and geography.old_units(pkg, geo):
+        parts = list(geography.old_units(pkg, geo))
         by_unit = {u: {r["year"]: r for r in _ratio_years(pkg, u, base_year)} for u in parts}
         every = sorted(set().union(*(set(v) for v in by_unit.values())))
         years = [y for y in every if y >= base_year - MERGED_RATIO_WINDOW_YEARS]  # the recency window first
@@ -636,7 +636,7 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
         share = plan["share"]
         basis = phrase(_P + "plan_share", value=float(share["value"]), source=_target_source(share))
         return Derived(float(share["value"]), ASSUMED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
-    proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
+    proxies = [old for old in geography.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if proxies:
         share = _plan(pkg, proxies[0], base_year)["share"]
         basis = phrase(_P + "proxy_share", geo=_geo_names(pkg, geo), old=_geo_names(pkg, proxies[0]),
@@ -653,7 +653,7 @@ def _plan_share(pkg, geo: str, base_year: int) -> Derived | None:
     covering the base year, else (a unit created by the 2025 merger) an old unit's plan, named; None without
     one. A plan, not spending: ASSUMED if it were used as the status quo, shown here only for comparison."""
     own = _plan(pkg, geo, base_year)
-    olds = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
+    olds = [old for old in geography.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if own is None and not olds:
         return None
     holder = geo if own is not None else olds[0]
@@ -671,7 +671,7 @@ def _plan_row(pkg, geo: str, year: int) -> pd.Series | None:
     if geo == NATION:
         return _national_estimate(pkg, year)[0]
     concept = _BUDGET_CONCEPT[_level(pkg, geo)]
-    rows = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=["plan"]) \
+    rows = series_ranking.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=["plan"]) \
         if _has(pkg, geo, "budget_expenditure_bn_vnd") else pd.DataFrame(columns=["year", "value"])
     rows = rows[(rows["year"] == year) & rows["value"].notna()]
     return None if rows.empty else rows.iloc[0]
@@ -684,7 +684,7 @@ def _plan_outturn(pkg, geo: str, base_year: int) -> Derived | None:
     if not _has(pkg, geo, "budget_expenditure_bn_vnd"):
         return None
     concept = _BUDGET_CONCEPT[_level(pkg, geo)]
-    outturns = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=list(OUTTURN_STATUSES))
+    outturns = series_ranking.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=list(OUTTURN_STATUSES))
     for row in outturns[outturns["value"].notna() & (outturns["year"] <= base_year)].sort_values(
             "year", ascending=False).itertuples():
         plan = _plan_row(pkg, geo, int(row.year))
@@ -708,7 +708,7 @@ def _coming_plan(pkg, geo: str, base_year: int) -> Derived | None:
     period). A plan, not spending: its kind says where it was read, its basis that it is a plan."""
     year = base_year + 1
     if _has(pkg, geo, "st_expenditure_bn_vnd"):
-        rows = data.series(pkg, geo, "st_expenditure_bn_vnd", concept=PLAN_CONCEPT, statuses=["plan"])
+        rows = series_ranking.series(pkg, geo, "st_expenditure_bn_vnd", concept=PLAN_CONCEPT, statuses=["plan"])
         rows = rows[(rows["year"] == year) & rows["value"].notna()]
         if not rows.empty:
             row = rows.iloc[0]
@@ -739,7 +739,7 @@ def _capacity(pkg, geo: str, P, base_year: int, deflator_pct: float) -> Derived 
         if first <= base_year <= row["year"]:
             low = float(row["value"])
             high = float(row["value_high"]) if pd.notna(row["value_high"]) else low
-            basis = phrase(_P + "capacity", low=low, high=high, instrument=data.data_names("instrument", row["instrument"]),
+            basis = phrase(_P + "capacity", low=low, high=high, instrument=data_texts.data_names("instrument", row["instrument"]),
                            first=int(first),
                            last=int(row["year"]), target=row["target_id"], source=row["source_id"], year=base_year)
             facts = {"low_bn_vnd": low, "high_bn_vnd": high, "last_year": int(row["year"]),
@@ -775,7 +775,7 @@ def _floor(pkg, geo: str, P, national: Derived) -> Derived:
         return replace(national, rule="national")
     if geo == MISSION_GEO:
         return _vinh_phuc_floor(pkg)
-    if MISSION_GEO in data.old_units(pkg, geo):
+    if MISSION_GEO in geography.old_units(pkg, geo):
         carried = _vinh_phuc_floor(pkg)
         basis = phrase(_P + "carried_floor", geo=_geo_names(pkg, geo), basis=carried.basis)
         return Derived(carried.value, ASSUMED, basis, rule="carried",
@@ -789,7 +789,7 @@ def _floor(pkg, geo: str, P, national: Derived) -> Derived:
 def _derive(pkg, P) -> Derivation:
     """Derive every engine input for ``P`` from ``pkg`` (rules in the module docstring)."""
     _check_years(P)
-    geo = data.resolve_geo(P.geo, pkg)
+    geo = geography.resolve_geo(P.geo, pkg)
     base_year, end_year = P.start_year, P.end_year
     grdp = _grdp(pkg, geo, base_year)
     real, deflator = _growth(pkg, geo, P)
@@ -858,10 +858,10 @@ def rnd_inputs(pkg, P) -> RndInputs:
 
 def _gerd(pkg, up_to: int) -> tuple[pd.Series, pd.Series | None]:
     """Latest national GERD (the indicator's default concept, the ministry survey) and the latest UIS value."""
-    gerd = _latest(data.series(pkg, NATION, "gerd_pct_gdp"), up_to)
+    gerd = _latest(series_ranking.series(pkg, NATION, "gerd_pct_gdp"), up_to)
     if gerd is None:
-        raise data.DataError("observations.csv", "no gerd_pct_gdp for vn; the R&D view needs it")
-    uis = None if gerd["concept"] == "uis" else _latest(data.series(pkg, NATION, "gerd_pct_gdp", concept="uis"), up_to)
+        raise DataError("observations.csv", "no gerd_pct_gdp for vn; the R&D view needs it")
+    uis = None if gerd["concept"] == "uis" else _latest(series_ranking.series(pkg, NATION, "gerd_pct_gdp", concept="uis"), up_to)
     return gerd, uis
 
 
@@ -1162,7 +1162,7 @@ def spending_figure(pkg, paths: BudgetPaths, lang: str):
     """
     from .charts.budget_floor_charts import plot_spending_paths
 
-    return plot_spending_paths(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
+    return plot_spending_paths(paths.main, lang, geo_name=geography.geo_name(pkg, paths.derivation.geo, lang),
                                comparison=paths.comparisons or None, source_names=source_names(pkg, lang))
 
 
@@ -1170,7 +1170,7 @@ def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):
     """Figure: the running total of each scenario's spending above the status quo."""
     from .charts.budget_floor_charts import plot_cumulative_gap
 
-    return plot_cumulative_gap(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
+    return plot_cumulative_gap(paths.main, lang, geo_name=geography.geo_name(pkg, paths.derivation.geo, lang),
                                source_names=source_names(pkg, lang))
 
 
@@ -1178,7 +1178,7 @@ def sensitivity_figure(pkg, result: SensitivityResult, lang: str):
     """Figure: the sensitivity table's first period as a heat map (floor x budget growth)."""
     from .charts.budget_floor_charts import plot_sensitivity_heatmap
 
-    return plot_sensitivity_heatmap(result, lang, geo_name=data.geo_name(pkg, result.inputs.geography, lang),
+    return plot_sensitivity_heatmap(result, lang, geo_name=geography.geo_name(pkg, result.inputs.geography, lang),
                                     source_names=source_names(pkg, lang))
 
 
@@ -1219,7 +1219,7 @@ def narrative(pkg, paths: BudgetPaths, rnd: RndView | None, by_input: pd.DataFra
     """Step 8: the one-minute answer: the floors and why, the budget path, what the floor costs and how
     plausible it is, totals, absorption, the floors beside it, what the assumptions change, R&D, the inputs."""
     d = replace(paths.derivation, inputs=paths.main.inputs)  # the list's first floor is the report's floor
-    name = data.geo_name(pkg, d.geo, lang)
+    name = geography.geo_name(pkg, d.geo, lang)
     yearly, periods, main = paths.yearly, paths.periods, paths.main
     paragraphs = [_floors_paragraph(pkg, paths, lang, name), _budget_paragraph(pkg, d, lang, name, yearly),
                   _floor_paragraph(pkg, d, lang, yearly), _cumulative_paragraph(d, lang, periods),
@@ -1236,7 +1236,7 @@ def narrative(pkg, paths: BudgetPaths, rnd: RndView | None, by_input: pd.DataFra
     if ratio_is_partial(d.items["base"]):
         ratio = d.items["base"].facts["ratio"]
         title = t("budget_floor.title_partial_base", lang, geo=name,
-                  parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang))
+                  parts=_join([geography.geo_name(pkg, g, lang) for g in ratio["parts"]], lang))
     return Narrative(title, tuple(paragraphs))
 
 
@@ -1476,7 +1476,7 @@ def _reality_scalars(pkg, paths: BudgetPaths) -> dict[str, Any]:
     share, plan, outturn, coming = (d.items["share"], d.items.get("plan_share"), d.items.get("plan_outturn"),
                                     d.items.get("coming_plan"))
     out: dict[str, Any] = {
-        "as_of_year": data.as_of_year(pkg), "growth_window_end": d.items["real"].facts.get("window_end"),
+        "as_of_year": data_package.as_of_year(pkg), "growth_window_end": d.items["real"].facts.get("window_end"),
         "real_growth_rule": d.items["real"].rule, "deflator_kind": d.items["deflator"].kind,
         "current_share_rule": share.rule,
         "current_share_from_geo": share.facts.get("geo", d.geo) if share.rule in ("observed", "national") else None,
@@ -1523,7 +1523,7 @@ def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
     same-scope plan against the requirement, the capacity as a plan forecast, and the fiscal space."""
     d, inputs = paths.derivation, paths.main.inputs
     key = "reality."
-    name = data.geo_name(pkg, d.geo, lang)
+    name = geography.geo_name(pkg, d.geo, lang)
     share, plan = d.items["share"], d.items.get("plan_share")
     first = _period_labels(inputs)[0]
     text = []
@@ -1534,8 +1534,8 @@ def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
                        year=share.year))
     if plan is not None and share.rule not in ("plan", "proxy"):
         status = reality_tables(paths, lang)["status_quo_shares"].set_index(["share_basis", "period"])
-        text.append(_w(key + "plan_beside", lang, holder=data.geo_name(pkg, plan.facts["geo"], lang),
-                       instrument=plain(data.text_in(pkg, "instrument", plan.facts["instrument"], lang)), plan=_share(plan.value, lang), period=first,
+        text.append(_w(key + "plan_beside", lang, holder=geography.geo_name(pkg, plan.facts["geo"], lang),
+                       instrument=plain(data_texts.text_in(pkg, "instrument", plan.facts["instrument"], lang)), plan=_share(plan.value, lang), period=first,
                        gap_plan=_money(status.loc[("plan", first), "cumulative_gap_bn_vnd"], lang),
                        gap=_money(status.loc[(share.rule, first), "cumulative_gap_bn_vnd"], lang)))
     run, outturn = _outturn_run(paths), d.items.get("plan_outturn")
@@ -1556,9 +1556,9 @@ def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
                      required=_money(row["required_bn_vnd"], lang),
                      share=fmt_pct(row["plan_share_of_expenditure_pct"], lang, 2))
         if coming.rule == "plan_figure":
-            text.append(_w(key + "coming_plan", lang, publisher=plain(data.text_in(pkg, "publisher", coming.facts["publisher"], lang)), **words))
+            text.append(_w(key + "coming_plan", lang, publisher=plain(data_texts.text_in(pkg, "publisher", coming.facts["publisher"], lang)), **words))
         else:
-            text.append(_w(key + "coming_plan_average", lang, instrument=plain(data.text_in(pkg, "instrument", coming.facts["instrument"], lang)),
+            text.append(_w(key + "coming_plan_average", lang, instrument=plain(data_texts.text_in(pkg, "instrument", coming.facts["instrument"], lang)),
                            period=coming.facts["period"], **words))
     elif inputs.base_year + 1 <= inputs.end_year:
         text.append(_w(key + "coming_plan_none", lang, name=name, year=inputs.base_year + 1))
@@ -1609,7 +1609,7 @@ def _relative(value: float, reference: float, lang: str) -> str:
 
 
 def _status(status: str, lang: str) -> str:
-    return data.label("status", status, lang, default=status)
+    return data_texts.label("status", status, lang, default=status)
 
 
 def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
@@ -1627,13 +1627,13 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
         elif isinstance(value, tuple) and value[0] == "num":
             fmt[name] = fmt_number(value[1], lang, value[2])
         elif isinstance(value, tuple) and value[0] == "geo":
-            fmt[name] = data.geo_name(pkg, value[1], lang)
+            fmt[name] = geography.geo_name(pkg, value[1], lang)
         elif isinstance(value, tuple) and value[0] == "geos":
-            fmt[name] = _join([data.geo_name(pkg, g, lang) for g in value[1]], lang)
+            fmt[name] = _join([geography.geo_name(pkg, g, lang) for g in value[1]], lang)
         elif isinstance(value, (Names, Joined, Phrase)):  # a data text in both languages (data.data_names)
             fmt[name] = value.render(lang)
         elif isinstance(value, tuple) and value[0] == "concept":
-            fmt[name] = data.label("concept", value[1], lang, pkg, default=value[1])
+            fmt[name] = data_texts.label("concept", value[1], lang, pkg, default=value[1])
         else:
             fmt[name] = value
     return _w(key, lang, **fmt)
@@ -1641,7 +1641,7 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
 
 def source_names(pkg, lang: str = "en") -> dict[str, str]:
     """Source id -> its publisher in ``lang``, the name a reader sees in footnotes (ids stay in the results CSVs)."""
-    return {str(r.source_id): str(data.text_in(pkg, "publisher", r.publisher, lang)) for r in pkg.sources.itertuples()}
+    return {str(r.source_id): str(data_texts.text_in(pkg, "publisher", r.publisher, lang)) for r in pkg.sources.itertuples()}
 
 
 def ratio_is_partial(base: Derived) -> bool:
@@ -1682,8 +1682,8 @@ def _floor_why(pkg, floor: Floor, d: Derivation, lang: str) -> str:
     else:
         rule = "edited"
     own = d.items["floor"].facts.get("target_id")
-    return _w(f"why.{rule}", lang, instrument=plain(data.text_in(pkg, "instrument", national.facts["instrument"], lang)), label=floor.label,
-              own=plain(data.text_in(pkg, "instrument", _target(pkg, own)["instrument"], lang)) if own else "", mission=data.geo_name(pkg, MISSION_GEO, lang))
+    return _w(f"why.{rule}", lang, instrument=plain(data_texts.text_in(pkg, "instrument", national.facts["instrument"], lang)), label=floor.label,
+              own=plain(data_texts.text_in(pkg, "instrument", _target(pkg, own)["instrument"], lang)) if own else "", mission=geography.geo_name(pkg, MISSION_GEO, lang))
 
 
 def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
@@ -1695,9 +1695,9 @@ def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
         text += " " + _w("floors.beside", lang, beside=beside)
     successor = _successor(pkg, d.geo)
     if successor is not None:
-        together = _join([data.geo_name(pkg, g, lang) for g in data.old_units(pkg, successor)], lang)
+        together = _join([geography.geo_name(pkg, g, lang) for g in geography.old_units(pkg, successor)], lang)
         text += " " + _w("floors.counterfactual", lang, name=name, names=together,
-                         successor=data.geo_name(pkg, successor, lang))
+                         successor=geography.geo_name(pkg, successor, lang))
     return _w("paragraph.floors", lang, text=text)
 
 
@@ -1709,15 +1709,15 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
     if base.rule == "parameter":
         short = _w("set_by_user", lang)
     elif base.rule == "estimate":
-        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=plain(data.text_in(pkg, "publisher", facts["publisher"], lang)),
+        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=plain(data_texts.text_in(pkg, "publisher", facts["publisher"], lang)),
                    year=year)
         if facts["left_out"]:
             extra = " " + _w("base.left_out", lang, listed=_join([_money(v, lang) for v in facts["left_out"]], lang))
     elif base.rule == "ratio" and ratio_is_partial(base):
         ratio = facts["ratio"]
         short = _w("base.ratio_partial", lang, n=len(ratio["missing"]), total=len(ratio["parts"]) + len(ratio["missing"]),
-                   missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
-                   parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang),
+                   missing=_join([geography.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
+                   parts=_join([geography.geo_name(pkg, g, lang) for g in ratio["parts"]], lang),
                    ratio=fmt_pct(ratio["mean_pct"], lang, 2), years=_years_text(ratio["years"], lang),
                    grdp=_money(facts["grdp_base_bn_vnd"], lang), year=year)
     elif base.rule == "ratio":
@@ -1727,21 +1727,21 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
                    low=fmt_pct(ratio["low_pct"], lang, 1), high=fmt_pct(ratio["high_pct"], lang, 1),
                    grdp=_money(facts["grdp_base_bn_vnd"], lang), year=year)
         if ratio["parts"] != [d.geo]:
-            parts = _join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)
+            parts = _join([geography.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)
             short += _w("base.ratio_parts", lang, parts=parts)
             if ratio["missing"]:
                 short += _w("base.ratio_missing", lang,
-                            missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang))
+                            missing=_join([geography.geo_name(pkg, g, lang) for g in ratio["missing"]], lang))
     elif base.rule == "plan":
         short = _w("base.plan", lang, amount=_money(facts["plan"]["amount_bn_vnd"], lang),
                    share=_share(facts["plan"]["share_pct"], lang))
     else:  # an observed outturn (the nation without a budget estimate)
         grown = base.year != year
         short = _w("base.observed_grown" if grown else "base.observed", lang, status=_status(facts["status"], lang),
-                   year=base.year, publisher=plain(data.text_in(pkg, "publisher", facts["publisher"], lang)), base_year=year)
+                   year=base.year, publisher=plain(data_texts.text_in(pkg, "publisher", facts["publisher"], lang)), base_year=year)
     plan = facts.get("plan")
     if plan is not None and base.rule != "plan":
-        extra += " " + _w("base.alternative", lang, geo=data.geo_name(pkg, plan["geo"], lang),
+        extra += " " + _w("base.alternative", lang, geo=geography.geo_name(pkg, plan["geo"], lang),
                           value=_money(plan["value"], lang), amount=_money(plan["amount_bn_vnd"], lang),
                           share=_share(plan["share_pct"], lang),
                           relative=_relative(plan["value"], d.inputs.base_expenditure_bn_vnd, lang))
@@ -1801,7 +1801,7 @@ def _floor_paragraph(pkg, d: Derivation, lang: str, yearly: pd.DataFrame) -> str
     if reference is not None and inputs.floor_pct > FAR_ABOVE_FACTOR * reference[0]:
         text += " " + _w("plausibility.far_above", lang, floor=_share(inputs.floor_pct, lang),
                          times=fmt_number(inputs.floor_pct / reference[0], lang, 0),
-                         reference=_share(reference[0], lang), where=data.geo_name(pkg, reference[1], lang),
+                         reference=_share(reference[0], lang), where=geography.geo_name(pkg, reference[1], lang),
                          year=reference[2], factor=fmt_number(FAR_ABOVE_FACTOR, lang, 0))
     return text
 
@@ -1900,10 +1900,10 @@ def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year:
     uis_text = "" if uis is None else _w("rnd.uis", lang, share=_share(uis["value"], lang), year=int(uis["year"]))
     return _w("paragraph.rnd", lang, goal=_share(float(target["value"]), lang), target_year=int(target["year"]),
               gerd=_share(gerd["value"], lang), gerd_year=int(gerd["year"]),
-              concept=data.label("concept", gerd["concept"], lang, pkg, default=gerd["concept"]), uis=uis_text,
-              instrument=plain(data.text_in(pkg, "instrument", target["instrument"], lang)), year=year, required=_money(row["gerd_required_bn_vnd"], lang),
+              concept=data_texts.label("concept", gerd["concept"], lang, pkg, default=gerd["concept"]), uis=uis_text,
+              instrument=plain(data_texts.text_in(pkg, "instrument", target["instrument"], lang)), year=year, required=_money(row["gerd_required_bn_vnd"], lang),
               gdp=_money(row["gdp_bn_vnd"], lang), gap=_money(row["gerd_gap_bn_vnd"], lang),
-              ns=_share(float(nonstate["value"]), lang), nonstate_instrument=plain(data.text_in(pkg, "instrument", nonstate["instrument"], lang)),
+              ns=_share(float(nonstate["value"]), lang), nonstate_instrument=plain(data_texts.text_in(pkg, "instrument", nonstate["instrument"], lang)),
               nonstate=_money(row["nonstate_rnd_min_bn_vnd"], lang), public=_money(row["public_rnd_max_bn_vnd"], lang),
               share_floor=fmt_pct(row["public_rnd_share_of_national_floor_pct"], lang, 0),
               national=_share(d.items["national"].value, lang),
@@ -1929,7 +1929,7 @@ SHARE_INDICATOR = "st_expenditure_share_pct"  # the floor's targets: S&T spendin
 def verdicts(pkg, paths: BudgetPaths, lang: str) -> pd.DataFrame:
     """Step 7a: the verdict of each S&T-share target of the geography, its related units and the nation
     (``target_verdicts``: the rule every report, the index and the results files read), one row per target."""
-    return target_verdicts.verdicts_for(pkg, paths.derivation.geo, data.as_of_year(pkg), lang,
+    return target_verdicts.verdicts_for(pkg, paths.derivation.geo, data_package.as_of_year(pkg), lang,
                                         indicators=(SHARE_INDICATOR,))
 
 
@@ -1982,7 +1982,7 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, ve
     rule = chosen.rule if paths.floors[0].floor_pct == chosen.value else "edited"
     for i, floor in enumerate(paths.floors):
         scenario = floor.scenario
-        name = (t(key + "floor_name." + rule, lang, geo=data.geo_name(pkg, d.geo, lang)) if i == 0
+        name = (t(key + "floor_name." + rule, lang, geo=geography.geo_name(pkg, d.geo, lang)) if i == 0
                 else words.get(scenario, scenario))  # the report's floor says where it comes from
         row = {"floor": t(key + "floor", lang, name=name, value=trim_zeros(format_number(floor.floor_pct, lang, 1), lang)),
                "today": share_text,
@@ -2002,7 +2002,7 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, ve
     main = rows[0]
     lead = {"plan": "lead_plan", "observed": "lead"}.get(current.rule, "lead_assumed")
     plain_share = t(key + "share", lang, value=format_number(float(current.value), lang, 2))
-    text = [t(key + lead, lang, name=data.geo_name(pkg, d.geo, lang), share=share_text if observed else plain_share,
+    text = [t(key + lead, lang, name=geography.geo_name(pkg, d.geo, lang), share=share_text if observed else plain_share,
               floor=format_number(paths.floors[0].floor_pct, lang, 1),
               year=inputs.ramp_year, spend=format_number(main["ramp_year"], lang, 0), period=labels[0],
               total=format_number(main["first"], lang, 0),
@@ -2016,8 +2016,8 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, ve
         ratio = d.items["base"].facts["ratio"]
         text.append(t(key + "partial_base", lang, n=len(ratio["missing"]),
                       total=len(ratio["parts"]) + len(ratio["missing"]),
-                      missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
-                      parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)))
+                      missing=_join([geography.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
+                      parts=_join([geography.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)))
     if len(rows) > 1:
         text.append(t(key + "others", lang, n=len(rows) - 1))
     verdict_table = target_verdicts.answer_table(verdicts, lang, t(key + "verdicts_caption", lang),

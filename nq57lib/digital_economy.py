@@ -68,8 +68,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import (backtest, bounds, ceilings, data, grdp_growth, model_validation, monte_carlo, outlook_sensitivity,
-               progress_assessment, share_projection, target_verdicts)
+from . import (backtest, bounds, ceilings, data_package, data_texts, geography, grdp_growth, model_validation, monte_carlo, outlook_sensitivity, progress_assessment, series_ranking, share_projection, target_verdicts)
 from .config import NATION
 from .errors import ParameterError, check_number
 from .formatting import (comparator_text, fmt_number, fmt_pct, format_date, format_number, localize_marks,
@@ -109,7 +108,7 @@ IMPUTED_STATUS = "imputed"  # the history status of a starting share built from 
 ASSUMED_STATUS = "assumed"  # the history status of a starting share carried across definitions
 
 
-def imputed_share(pkg: data.DataPackage, concept: str, year: int, national: pd.DataFrame
+def imputed_share(pkg: data_package.DataPackage, concept: str, year: int, national: pd.DataFrame
                   ) -> tuple[float, float, float, list[str], list[str]] | None:
     """(median, low, high, comparable provinces, their source ids) of the comparable provinces' shares on
     ``concept`` in ``year`` (:data:`COMPARABLE_PROVINCES`): the median is the imputed share; the range runs from
@@ -118,7 +117,7 @@ def imputed_share(pkg: data.DataPackage, concept: str, year: int, national: pd.D
     the nation has none. None when no comparable province has a share that year."""
     values, geos, sources = [], [], []
     for geo in COMPARABLE_PROVINCES:
-        series = data.series(pkg, geo, INDICATOR, concept=concept)
+        series = series_ranking.series(pkg, geo, INDICATOR, concept=concept)
         hit = series[series["year"] == year]
         if not hit.empty:
             values.append(float(hit["value"].iloc[0]))
@@ -131,7 +130,7 @@ def imputed_share(pkg: data.DataPackage, concept: str, year: int, national: pd.D
     return float(np.median(values)), min(values), max(high, max(values)), geos, sorted(set(sources))
 
 
-def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") -> tuple[pd.DataFrame, Assumption]:
+def assumed_merged_base(pkg: data_package.DataPackage, geo_id: str, lang: str = "en") -> tuple[pd.DataFrame, Assumption]:
     """A one-row history for a merged 2025 unit, built as a labelled assumption (status 'imputed').
 
     share = sum_i(w_i * s_i) / sum_i(w_i) over the old provinces i, where s_i is the province's
@@ -142,8 +141,8 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
     ``attrs['base_range']`` holds the share with every imputed part at the low and at the high end of its range
     (the tornado's range). Raises ParameterError when no old province has an observed share.
     """
-    parts = data.old_units(pkg, geo_id)
-    observed = {p: data.series(pkg, p, INDICATOR) for p in parts}
+    parts = geography.old_units(pkg, geo_id)
+    observed = {p: series_ranking.series(pkg, p, INDICATOR) for p in parts}
     observed = {p: s for p, s in observed.items() if not s.empty}
     if not parts or not observed:
         raise ParameterError("geo", f"no digital-economy share is observed for {geo_id!r} or the provinces it was "
@@ -151,10 +150,10 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
     concept = pd.Series([s["concept"].iloc[-1] for s in observed.values()]).mode().iloc[0]
     observed = {p: s for p, s in observed.items() if s["concept"].iloc[-1] == concept}
     year = max(int(s["year"].iloc[-1]) for s in observed.values())
-    national = data.series(pkg, NATION, INDICATOR, concept=concept)
+    national = series_ranking.series(pkg, NATION, INDICATOR, concept=concept)
     national_row = national[national["year"] == year]
     imputed = imputed_share(pkg, concept, year, national) if len(observed) < len(parts) else None
-    grdp = {p: data.series(pkg, p, "grdp_current_bn_vnd") for p in parts}
+    grdp = {p: series_ranking.series(pkg, p, "grdp_current_bn_vnd") for p in parts}
     common_years = set.intersection(*[set(g["year"].astype(int)) for g in grdp.values()]) if grdp else set()
     if not common_years or (len(observed) < len(parts) and national_row.empty and imputed is None):
         raise ParameterError("geo", f"cannot weight the old provinces of {geo_id!r}: GRDP of every province in one "
@@ -208,7 +207,7 @@ def _history_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[[c for c in HISTORY_COLUMNS + ["published", "tier", "url", "note"] if c in frame]].copy()
 
 
-def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other: pd.DataFrame,
+def relative_level_base(pkg: data_package.DataPackage, geo_id: str, concept: str, other: pd.DataFrame,
                         proxy_geo: str) -> tuple[pd.DataFrame, Assumption] | None:
     """A one-row history on ``concept`` for a geography with a base only on the other definition.
 
@@ -219,8 +218,8 @@ def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other:
     """
     row = other.iloc[-1]
     year, other_concept = int(row["year"]), str(row["concept"])
-    proxy_c = data.series(pkg, proxy_geo, INDICATOR, concept=concept)
-    proxy_o = data.series(pkg, proxy_geo, INDICATOR, concept=other_concept)
+    proxy_c = series_ranking.series(pkg, proxy_geo, INDICATOR, concept=concept)
+    proxy_o = series_ranking.series(pkg, proxy_geo, INDICATOR, concept=other_concept)
     pc, po = proxy_c[proxy_c["year"] == year], proxy_o[proxy_o["year"] == year]
     if pc.empty or po.empty or float(po["value"].iloc[0]) <= 0:
         return None
@@ -242,17 +241,17 @@ def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other:
     return history, assumption
 
 
-def definition_histories(pkg: data.DataPackage, geo_id: str, proxy_geo: str
+def definition_histories(pkg: data_package.DataPackage, geo_id: str, proxy_geo: str
                          ) -> tuple[dict[str, pd.DataFrame], dict[str, list[Assumption]], dict[str, int]]:
     """(history, base assumptions, own observation count) on every definition with data for the
     geography or its proxy. Raises ParameterError when the geography has no base on any definition."""
     histories, assumptions, n_own = {}, {}, {}
     for concept in CONCEPTS:
-        own = data.series(pkg, geo_id, INDICATOR, concept=concept)
+        own = series_ranking.series(pkg, geo_id, INDICATOR, concept=concept)
         n_own[concept] = len(own)
         if not own.empty:
             histories[concept], assumptions[concept] = _history_rows(own), []
-    if not histories and data.old_units(pkg, geo_id):
+    if not histories and geography.old_units(pkg, geo_id):
         history, assumption = assumed_merged_base(pkg, geo_id)
         concept = str(history["concept"].iloc[0])
         histories[concept], assumptions[concept] = history, [assumption]
@@ -272,9 +271,9 @@ def definition_histories(pkg: data.DataPackage, geo_id: str, proxy_geo: str
     return histories, assumptions, n_own
 
 
-def share_history(pkg: data.DataPackage, geo_id: str) -> tuple[pd.DataFrame, list[Assumption]]:
+def share_history(pkg: data_package.DataPackage, geo_id: str) -> tuple[pd.DataFrame, list[Assumption]]:
     """The history the projection starts from on the indicator's default definition, and its assumptions."""
-    history = data.series(pkg, geo_id, INDICATOR)
+    history = series_ranking.series(pkg, geo_id, INDICATOR)
     if not history.empty:
         return _history_rows(history), []
     histories, assumptions, _ = definition_histories(pkg, geo_id, geo_id)
@@ -282,7 +281,7 @@ def share_history(pkg: data.DataPackage, geo_id: str) -> tuple[pd.DataFrame, lis
     return histories[concept], assumptions[concept]
 
 
-def share_history_for(pkg: data.DataPackage, P) -> pd.DataFrame:
+def share_history_for(pkg: data_package.DataPackage, P) -> pd.DataFrame:
     """The histories of a run's parameters (the runner's cheap input check): raises ParameterError
     naming ``geo`` or ``concept`` when the report cannot run, and the parameter whose value an engine
     would refuse later (:func:`check_bounds`)."""
@@ -310,12 +309,12 @@ def check_bounds(inputs: ShareInputs, P, ceiling: ceilings.Ceiling) -> None:
     bounds.check_sim_size("n_paths", P.n_paths, P.horizon_year - min(base_years) + 1, fans)
 
 
-def _proxy_history(pkg: data.DataPackage, proxy_geo: str, concept: str) -> pd.DataFrame | None:
-    proxy = data.series(pkg, proxy_geo, INDICATOR, concept=concept)
+def _proxy_history(pkg: data_package.DataPackage, proxy_geo: str, concept: str) -> pd.DataFrame | None:
+    proxy = series_ranking.series(pkg, proxy_geo, INDICATOR, concept=concept)
     return None if proxy.empty else proxy[HISTORY_COLUMNS]
 
 
-def calibration_for(pkg: data.DataPackage, geo: str, proxy: str = ""):
+def calibration_for(pkg: data_package.DataPackage, geo: str, proxy: str = ""):
     """(history, base assumptions, calibration, proxy history) on the indicator's default definition
     for the geography (``share_history``: the statistics office's where it has data).
 
@@ -378,12 +377,12 @@ class ShareInputs:
         return _frame_html(self.history[HISTORY_COLUMNS], f"{self.name}: {INDICATOR} (as of {self.as_of_year})")
 
 
-def load_inputs(pkg: data.DataPackage, P) -> ShareInputs:
+def load_inputs(pkg: data_package.DataPackage, P) -> ShareInputs:
     """Step 1: the histories on each definition, targets, proxy series, as-of year, national position."""
     return _inputs(pkg, P.geo, P.proxy, P.lang, P.concept)
 
 
-def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str) -> ShareInputs:
+def _inputs(pkg: data_package.DataPackage, geo: str, proxy: str, lang: str, concept: str) -> ShareInputs:
     proxy_geo = proxy or NATION
     histories, assumptions, n_own = definition_histories(pkg, geo, proxy_geo)
     wanted = CONCEPTS if concept == "both" else (concept,)
@@ -395,11 +394,11 @@ def _inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str
     first = nso_first_published(pkg)
     targets = target_definitions(pkg, geo, first)
     proxies = {c: _proxy_history(pkg, proxy_geo, c) for c in order} if proxy_geo != geo else {}
-    return ShareInputs(geo_id=geo, name=data.geo_name(pkg, geo, lang), lang=lang, concepts=tuple(order),
+    return ShareInputs(geo_id=geo, name=geography.geo_name(pkg, geo, lang), lang=lang, concepts=tuple(order),
                        histories={c: histories[c] for c in order},
                        base_assumptions={c: assumptions[c] for c in order}, n_own={c: n_own[c] for c in order},
-                       targets=targets, as_of_year=data.as_of_year(pkg), proxy_geo=proxy_geo,
-                       proxy_name=data.geo_name(pkg, proxy_geo, lang),
+                       targets=targets, as_of_year=data_package.as_of_year(pkg), proxy_geo=proxy_geo,
+                       proxy_name=geography.geo_name(pkg, proxy_geo, lang),
                        proxy_histories={c: h for c, h in proxies.items() if h is not None},
                        national=_national_position(pkg) if geo != NATION else pd.DataFrame(),
                        nso_first_published=first,
@@ -463,21 +462,21 @@ class Calibrations:
         return _frame_html(self.table(), "calibration")
 
 
-def _geo_names(pkg: data.DataPackage, geo_id: str) -> Names:
-    return names(en=data.geo_name(pkg, geo_id, "en"), vi=data.geo_name(pkg, geo_id, "vi"))
+def _geo_names(pkg: data_package.DataPackage, geo_id: str) -> Names:
+    return names(en=geography.geo_name(pkg, geo_id, "en"), vi=geography.geo_name(pkg, geo_id, "vi"))
 
 
-def _geo_phrase(pkg: data.DataPackage, geo_id: str) -> Phrase:
+def _geo_phrase(pkg: data_package.DataPackage, geo_id: str) -> Phrase:
     """A geography's name as a phrase (English name; Vietnamese in a Vietnamese report)."""
     return phrase(_B + "name", name=_geo_names(pkg, geo_id))
 
 
-def _geo_id_words(pkg: data.DataPackage, geo_id: str) -> Names:
+def _geo_id_words(pkg: data_package.DataPackage, geo_id: str) -> Names:
     """A geography's id where the results have always named it, its Vietnamese name for a Vietnamese reader."""
-    return names(en=geo_id, vi=data.geo_name(pkg, geo_id, "vi"))
+    return names(en=geo_id, vi=geography.geo_name(pkg, geo_id, "vi"))
 
 
-def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
+def calibrate(pkg: data_package.DataPackage, inputs: ShareInputs) -> Calibrations:
     """Step 3: base observation and pace on each definition, and the damped pace where it can be fitted.
 
     The pace comes from the geography's own series when it has >= 2 observations of the definition,
@@ -502,7 +501,7 @@ def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
     return Calibrations(by_concept, damped)
 
 
-def grdp_growth_assumption(pkg: data.DataPackage, inputs: ShareInputs, P) -> grdp_growth.GrowthAssumption:
+def grdp_growth_assumption(pkg: data_package.DataPackage, inputs: ShareInputs, P) -> grdp_growth.GrowthAssumption:
     """Step 3b: the nominal GRDP growth of the implied digital-economy growth and the decomposition.
 
     ``g_grdp_pct`` 0 means "from data": :func:`nq57lib.grdp_growth.growth_assumption`, the one the budget
@@ -588,7 +587,7 @@ def relative_level(calibrations: Calibrations, inputs: ShareInputs) -> list[Defi
     return out
 
 
-def ceiling(pkg: data.DataPackage, inputs: ShareInputs, P) -> ceilings.Ceiling:
+def ceiling(pkg: data_package.DataPackage, inputs: ShareInputs, P) -> ceilings.Ceiling:
     """Step 3c: the ceiling of every path (one owner: pass it to every step below that caps a path). From the
     geography's own sector structure, else its old provinces' (a 2025 unit), else Vĩnh Phúc's 70 % as a
     labelled fallback; ``P.ceiling_pct`` > 0 sets it (:func:`nq57lib.ceilings.geography_ceiling`)."""
@@ -635,7 +634,7 @@ class DigitalGrowth:
         return float(self.value_pct)
 
 
-def digital_growth(pkg: data.DataPackage, inputs: ShareInputs, P) -> DigitalGrowth:
+def digital_growth(pkg: data_package.DataPackage, inputs: ShareInputs, P) -> DigitalGrowth:
     """Step 3d: the decomposition's digital-economy value-added growth. ``P.de_growth_pct`` 0 means "from
     data": the latest observed growth of digital-economy value added at current prices (indicator
     ``de_va_nominal_growth_pct``) of the geography, else the nation's, named as borrowed (e.g. 14.6 % in 2025,
@@ -643,7 +642,7 @@ def digital_growth(pkg: data.DataPackage, inputs: ShareInputs, P) -> DigitalGrow
     if P.de_growth_pct != 0:
         return DigitalGrowth(float(P.de_growth_pct), "set", phrase(_B + "de_growth_set", value=float(P.de_growth_pct)))
     for geo in dict.fromkeys((inputs.geo_id, NATION)):
-        series = data.series(pkg, geo, DE_GROWTH_INDICATOR)
+        series = series_ranking.series(pkg, geo, DE_GROWTH_INDICATOR)
         if series.empty:
             continue
         last = series.iloc[-1]
@@ -1138,11 +1137,11 @@ def base_range(inputs: ShareInputs, concept: str, base_share_pct: float) -> tupl
     return base_share_pct * (1 - BASE_RANGE_PCT / 100), base_share_pct * (1 + BASE_RANGE_PCT / 100)
 
 
-def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
+def _national_position(pkg: data_package.DataPackage) -> pd.DataFrame:
     """The nation's latest share on each definition, for the narrative's comparison."""
     rows = []
     for concept in CONCEPTS:
-        s = data.series(pkg, NATION, INDICATOR, concept=concept)
+        s = series_ranking.series(pkg, NATION, INDICATOR, concept=concept)
         if not s.empty:
             last = s.iloc[-1]
             rows.append({"concept": concept, "year": int(last["year"]), "share_pct": float(last["value"]),
@@ -1154,7 +1153,7 @@ def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
 # Step 9: the report (tables, assumptions, sources, figures) and its narrative
 # --------------------------------------------------------------------------------------------
 
-def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: Calibrations,
+def collect_report(pkg: data_package.DataPackage, P, inputs: ShareInputs, calibrations: Calibrations,
                    grdp: grdp_growth.GrowthAssumption, projection: Projection, required: pd.DataFrame,
                    attained: pd.DataFrame, simulation: Simulation, assessment: pd.DataFrame, passed: pd.DataFrame,
                    backtested: pd.DataFrame, tornado: pd.DataFrame, ceiling: ceilings.Ceiling | float,
@@ -1250,7 +1249,7 @@ def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, 
                        "required": req if not req.empty else None,
                        "assumed": inputs.is_assumed(concept),
                        "title": t("digital_economy.panel_assumed" if inputs.is_assumed(concept)
-                                  else "digital_economy.panel", lang, concept=data.label("concept", concept, lang))})
+                                  else "digital_economy.panel", lang, concept=data_texts.label("concept", concept, lang))})
     notes = [t("digital_economy.base_assumed_note", lang)] if any(p["assumed"] for p in panels) else []
     if simulation.result is not None:
         notes.append(t("charts.digital_economy.mc_note", lang, n=format_number(simulation.result.n_paths, lang, 0),
@@ -1272,19 +1271,19 @@ def bands_note(simulation: Simulation) -> str:
             f"{points})")
 
 
-def method_breaks_table(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
+def method_breaks_table(pkg: data_package.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
     """The likely method breaks flagged in the data on the series this report reads (the geography's and the
     nation's, each definition): geo_id, concept, year, value, note."""
-    breaks = data.method_breaks(pkg)
+    breaks = series_ranking.method_breaks(pkg)
     breaks = breaks[(breaks["indicator_id"] == INDICATOR) & breaks["geo_id"].isin({inputs.geo_id, NATION})]
     rows = []
     for b in breaks.itertuples():
-        s = data.series(pkg, b.geo_id, INDICATOR, concept=b.concept)
+        s = series_ranking.series(pkg, b.geo_id, INDICATOR, concept=b.concept)
         hit = s[s["year"] == b.year]
         other = [c for c in CONCEPTS if c != b.concept][0]
-        o = data.series(pkg, b.geo_id, INDICATOR, concept=other)
+        o = series_ranking.series(pkg, b.geo_id, INDICATOR, concept=other)
         o = o[o["year"] == b.year]
-        rows.append({"geo_id": b.geo_id, "name": data.geo_name(pkg, b.geo_id, inputs.lang), "concept": b.concept,
+        rows.append({"geo_id": b.geo_id, "name": geography.geo_name(pkg, b.geo_id, inputs.lang), "concept": b.concept,
                      "year": int(b.year),
                      "value": float(hit["value"].iloc[0]) if not hit.empty else math.nan, "other_concept": other,
                      "other_value": float(o["value"].iloc[0]) if not o.empty else math.nan, "note": b.note})
@@ -1334,7 +1333,7 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
     """Markdown paragraphs in the report's language describing the results in ``report``."""
     lang, tables = report.lang, report.tables
     key = "digital_economy.narrative."
-    concept_name = {c: data.label("concept", c, lang) for c in CONCEPTS}
+    concept_name = {c: data_texts.label("concept", c, lang) for c in CONCEPTS}
     out = []
     # Where it stands, on each definition.
     parts = []
@@ -1347,8 +1346,8 @@ def _narrative(report: Report, inputs: ShareInputs, calibrations: Calibrations, 
         else:
             parts.append(t(key + "stand_observed", lang, concept=concept_name[concept],
                            value=fmt_pct(last["value"], lang, 2), year=int(last["year"]),
-                           status=data.label("status", last["status"], lang, default=last["status"]),
-                           source=plain(data.text_in(None, "publisher", last["publisher"], lang)), n=inputs.n_own[concept]))
+                           status=data_texts.label("status", last["status"], lang, default=last["status"]),
+                           source=plain(data_texts.text_in(None, "publisher", last["publisher"], lang)), n=inputs.n_own[concept]))
     out.append(t(key + "where", lang, name=inputs.name) + " " + " ".join(parts))
     nat = tables["national"]
     if not nat.empty:
@@ -1512,7 +1511,7 @@ def _target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
                                target=percent_text(comparator_text(r["comparator"], r["value"], r["value_high"], lang), lang))
              for r in targets.to_dict("records")}
     counts = pd.Series(list(words.values())).value_counts()
-    instruments = ({i: data.text_in(None, "instrument", v, lang) for i, v in zip(targets["target_id"], targets["instrument"])}
+    instruments = ({i: data_texts.text_in(None, "instrument", v, lang) for i, v in zip(targets["target_id"], targets["instrument"])}
                    if "instrument" in targets else {})  # in the report's language (data texts, issue 27)
     for target_id, text in words.items():
         instrument = instruments.get(target_id)
@@ -1524,7 +1523,7 @@ def _target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
 def _reader_frame(report: Report, name: str) -> pd.DataFrame:
     lang, tables = report.lang, report.tables
     words = _target_words(tables["targets"], lang)
-    concept = lambda c: data.label("concept", c, lang) if c in CONCEPTS else t("digital_economy.view.pooled", lang)  # noqa: E731
+    concept = lambda c: data_texts.label("concept", c, lang) if c in CONCEPTS else t("digital_economy.view.pooled", lang)  # noqa: E731
     yes_no = lambda v: t("digital_economy.view.yes", lang) if bool(v) else ""  # noqa: E731
     frame = tables[name]
     if frame.empty:
@@ -1607,8 +1606,8 @@ def _reader_frame(report: Report, name: str) -> pd.DataFrame:
         out = frame.assign(concept=frame["concept"].map(concept),
                            status=frame["status"].map(lambda s: t(f"digital_economy.status.{s}", lang)
                                                       if f"digital_economy.status.{s}" in catalog(lang)
-                                                      else data.label("status", s, lang, default=s)))
-        out = data.texts_in(None, out[["year", "concept", "value", "status", "publisher", "source_id"]], lang)
+                                                      else data_texts.label("status", s, lang, default=s)))
+        out = data_texts.texts_in(None, out[["year", "concept", "value", "status", "publisher", "source_id"]], lang)
     else:
         out = frame
     return out
@@ -1653,7 +1652,7 @@ def view(report: Report, name: str) -> Any:
 
 
 
-def verdicts(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
+def verdicts(pkg: data_package.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
     """Step 8b: the verdict of each of the geography's share targets (``target_verdicts``: the rule every report,
     the index and the results files read), one row per target, as of the data."""
     table = target_verdicts.verdicts_for(pkg, inputs.geo_id, inputs.as_of_year, inputs.lang, indicators=(INDICATOR,))
@@ -1695,7 +1694,7 @@ def _latest_text(report: Report, concept: str, value: float, year: int) -> str:
         kind = defs.set_index("concept").at[concept, "base_kind"]
     return t("digital_economy.answer." + ("assumed" if kind == "assumed" else "latest"), report.lang,
              value=fmt_number(value, report.lang, 2), year=int(year),
-             definition=data.label("concept", concept, report.lang))
+             definition=data_texts.label("concept", concept, report.lang))
 
 
 def _answer_paragraph(report: Report, verdicts: pd.DataFrame) -> str:
