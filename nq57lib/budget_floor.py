@@ -789,7 +789,7 @@ def _floor(pkg, geo: str, P, national: Derived) -> Derived:
 def _derive(pkg, P) -> Derivation:
     """Derive every engine input for ``P`` from ``pkg`` (rules in the module docstring)."""
     _check_years(P)
-    geo = geography.resolve_geo(P.geo, pkg)
+    geo = P.geo  # the id validate_parameters resolved: decided once, not resolved again
     base_year, end_year = P.start_year, P.end_year
     grdp = _grdp(pkg, geo, base_year)
     real, deflator = _growth(pkg, geo, P)

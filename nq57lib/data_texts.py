@@ -9,6 +9,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from .formatting import LANGS
 from .text import t
 from .data_package import DataPackage, VI_TEXT_COLUMNS, filled_text, shared_package
 
@@ -20,7 +21,7 @@ def label(kind: str, key: str, lang: str, pkg: DataPackage | None = None, defaul
     """
     from .errors import check_choice
 
-    check_choice("lang", lang, ("en", "vi"))
+    check_choice("lang", lang, LANGS)
     labels = (pkg or shared_package()).labels
     rows = labels[(labels["kind"] == kind) & (labels["key"] == key)] if labels is not None else labels
     if rows is None or rows.empty:

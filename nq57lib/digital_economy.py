@@ -71,12 +71,12 @@ import pandas as pd
 from . import (backtest, bounds, ceilings, data_package, data_texts, geography, grdp_growth, model_validation, monte_carlo, outlook_sensitivity, progress_assessment, series_ranking, share_projection, target_verdicts)
 from .config import NATION
 from .errors import ParameterError, check_number
-from .formatting import (comparator_text, fmt_number, fmt_pct, format_date, format_number, localize_marks,
+from .formatting import (LANGS, comparator_text, fmt_number, fmt_pct, format_date, format_number, localize_marks,
                          percent_text)
 from .provenance import ASSUMED, Assumption
 from .report_view import Report, assumptions_frame, source_ids_in, sources_frame
 from .target_assessment import (UNSTATED_TARGET_CONCEPT, nso_first_published, target_definitions)
-from .text import LANGS, Joined, Names, Phrase, catalog, names, phrase, plain, prose_date, render, section, t
+from .text import Joined, Names, Phrase, catalog, names, phrase, plain, prose_date, render, section, t
 
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 

@@ -88,6 +88,18 @@ def resolve_geo(text, pkg: DataPackage | None = None, *, name: str = "geo") -> s
     raise ParameterError(name, f"unknown geography {shorten(text)!r}{suggestion}")
 
 
+def geo_id_of(pkg: DataPackage, text, *, name: str = "geo") -> str:
+    """``text`` itself when it is a geography id of ``pkg``, else ``resolve_geo(text)``.
+
+    The geography is decided once: validated parameters hold its id (``P.geo``, resolved by
+    ``validate_parameters``), and the functions that take it (the steps, ``series``...) take an id as it is,
+    never resolving it again; only a name a researcher passes directly is resolved (or refused) here.
+    """
+    if isinstance(text, str) and (pkg.geography["geo_id"].to_numpy() == text).any():
+        return text
+    return resolve_geo(text, pkg, name=name)
+
+
 def geo_row(pkg: DataPackage, geo_id: str) -> pd.Series:
     """Geography metadata of one unit."""
     hits = np.flatnonzero(pkg.geography["geo_id"].to_numpy() == geo_id)

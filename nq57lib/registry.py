@@ -22,6 +22,7 @@ from typing import Any
 
 from . import bounds, config
 from .errors import Nq57Error, check_choice
+from .formatting import LANGS
 from .param_spec import CHOICE, GEO, GEO_OR_EMPTY, PATH, ParamSpec
 
 
@@ -40,7 +41,7 @@ def _common(*middle: ParamSpec, geo: str = config.DEFAULT_GEO) -> tuple[ParamSpe
     """Every report notebook takes ``geo`` and ``lang`` first and ``output_dir`` last."""
     return (
         ParamSpec("geo", str, geo, "geography id or name (list: nq57 data --geos)", kind=GEO),
-        ParamSpec("lang", str, "en", "language of labels and narrative: en or vi", choices=("en", "vi"), kind=CHOICE),
+        ParamSpec("lang", str, "en", "language of labels and narrative: en or vi", choices=LANGS, kind=CHOICE),
         *middle,
         ParamSpec("output_dir", str, "", 'folder for machine-readable results (empty: reports/scratch/...)', kind=PATH),
     )

@@ -156,7 +156,7 @@ def panel_table(pkg, spec: PanelSpec, roles: dict[str, str], lang: str) -> pd.Da
 def cross_province_panels(pkg, geo_id: str, lang: str, specs: Sequence[PanelSpec] = PANELS) -> dict[str, pd.DataFrame]:
     """Step 6: one cross-province table per panel spec (key -> table; empty when there are no data),
     the geography and its old units or successor marked in ``highlight``."""
-    geo_id = geography.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     roles = highlight_roles(pkg, geo_id)
     return {spec.key: panel_table(pkg, spec, roles, lang) for spec in specs}
 
@@ -392,7 +392,7 @@ def summary(pkg, geo_id: str, verdicts: pd.DataFrame, as_of: int, lang: str) -> 
     targets, its old units' or successor's and the national ones in plain sentences. Where it stands among
     the provinces and the rule follow the charts (``panel_summary``); target by target, the table says the
     rest."""
-    geo_id = geography.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     own = verdicts[verdicts["relation"] == "own"]
     related = verdicts[verdicts["relation"].isin(["old unit", "successor"])]
     national = verdicts[verdicts["relation"] == "national"]
@@ -411,7 +411,7 @@ def panel_summary(pkg, geo_id: str, panels: Mapping[str, pd.DataFrame], lang: st
     cross-province chart, in words, and how the verdict is decided (once per report)."""
     from IPython.display import Markdown
 
-    geo_id = geography.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     text = [_panel_sentence(pkg, _spec(key), table, geo_id, lang) for key, table in panels.items()]
     return Markdown("\n\n".join([_de_share_sentence(pkg, geo_id, lang), _say("panels_lead", lang) + " ".join(text),
                                    t("verdict.rule_text", lang)]))
@@ -540,7 +540,7 @@ def results(pkg, geo_id: str, assessed: pd.DataFrame, verdicts: pd.DataFrame, pa
             as_of: int, lang: str) -> Results:
     """Step 8: the results tables (verdicts, targets, national targets, non-empty panels, assumptions,
     sources) and scalars (targets per verdict, latest digital-economy share, panel positions)."""
-    geo_id = geography.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     columns = TARGET_COLUMNS
     table = assessed[assessed["relation"] != "national"][columns].reset_index(drop=True)
     national = assessed[assessed["relation"] == "national"][columns].reset_index(drop=True)

@@ -21,7 +21,7 @@ import pandas as pd
 from .text import t
 from .errors import ParameterError, shorten
 from .data_package import DataPackage, TABLES, check_indicator
-from .geography import old_units, resolve_geo
+from .geography import geo_id_of, old_units
 
 
 # The best-observation rule (data/README.md, ``series``): an outcome over a plan, a later revision
@@ -281,7 +281,7 @@ def releases(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str) -> 
     source's, a date of lower precision at the start of its period). An undated figure cannot be placed in
     time and is left out. The vintages the back-test reads (:func:`real_time_series`, :func:`first_releases`);
     :func:`series` keeps choosing the best observation of today."""
-    geo_id = resolve_geo(geo_id, pkg)
+    geo_id = geo_id_of(pkg, geo_id)
     frame = observations_for(pkg, geo_id, indicator_id)
     frame = frame[(frame["concept"] == concept) & (frame["status"] != "plan")
                   & frame["comparator"].fillna("").astype(str).eq("")]
@@ -395,7 +395,7 @@ def series(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None
     break (indicator ``series_break_year``, or after a figure flagged as a likely method break of its series,
     :func:`method_breaks`): fit no trend across segments.
     """
-    geo_id = resolve_geo(geo_id, pkg)
+    geo_id = geo_id_of(pkg, geo_id)
     check_indicator(pkg, indicator_id)
     ranked = _ranked(pkg, statuses)
     if concept is None:
@@ -419,7 +419,7 @@ def audit(pkg: DataPackage, geo_id: str, indicator_id: str, concept: str | None 
     ``why``: for the winner the step that chose it, for the others the step at which they lost to
     the winner. ``concept`` restricts to one definition (default: all, each ranked separately).
     """
-    geo_id = resolve_geo(geo_id, pkg)
+    geo_id = geo_id_of(pkg, geo_id)
     cands = observations_for(pkg, geo_id, indicator_id)
     if concept is not None:
         cands = cands[cands["concept"] == concept]
@@ -466,7 +466,7 @@ def merged_series(pkg: DataPackage, new_geo_id: str, indicator_id: str, concept:
     change of basis it is missing and ``reason`` says so (the sum of the old units and the new
     unit's published aggregate are different measurements).
     """
-    new_geo_id = resolve_geo(new_geo_id, pkg)
+    new_geo_id = geo_id_of(pkg, new_geo_id)
     parts = old_units(pkg, new_geo_id)
     meta = pkg.indicator(indicator_id)
     own = series(pkg, new_geo_id, indicator_id, concept, statuses)

@@ -463,7 +463,7 @@ def select_targets(pkg, geo_id: str) -> pd.DataFrame:
     columns plus ``relation``): its own, its old provinces' or successor's, then the national ones
     ('national'; none when the geography is the nation). Edit the table to score fewer or other targets.
     """
-    geo_id = geography.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     relations = related_geos(pkg, geo_id)
     targets = pkg.targets
     order = {g: i for i, g in enumerate(relations)}
@@ -506,9 +506,9 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Step 3: for every selected target, the series it is compared with (rule 1) and its latest value.
 
     One row per target with the scorecard columns (pace and assessment still empty) and the
-    target's stated concept (``target_concept``), which the next steps read.
+    target's stated concept (``target_concept``), which the next steps read. ``lang`` is the validated
+    parameters' (``P.lang``), decided once there; every word goes through ``text.t``.
     """
-    check_choice("lang", lang, ("en", "vi"))
     cache = series_cache(pkg)
     definitions = share_definitions(pkg, selection)
     rows = []
