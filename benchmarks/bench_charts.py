@@ -101,10 +101,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="fresh figures timed per kind (median)")
     args = parser.parse_args()
 
-    from nq57lib import data, scorecard
+    from nq57lib import data_package, scorecard
     from nq57lib.charts import chart_style
 
-    pkg = data.load_package(use_env=False)
+    pkg = data_package.load_package(use_env=False)
     kinds: list[tuple[str, str, object]] = []  # (geo, kind, function returning a list of figures)
     for geo in GEOS:
         panels = scorecard.cross_province_panels(pkg, geo, "en")

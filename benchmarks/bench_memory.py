@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from nq57lib import bounds, config, data, share_inputs
+from nq57lib import bounds, config, data_package, share_inputs
 from nq57lib.params import validate_parameters
 from nq57lib.runner import pick_kernel
 
@@ -35,7 +35,7 @@ print(json.dumps({"kernel_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_m
 def largest_paths(geo: str) -> int:
     """The most paths the memory guard accepts for ``geo`` at the default horizon."""
     P = validate_parameters("digital_economy", geo=geo)
-    inputs = share_inputs.read_inputs(data.load_package(), geo, P.proxy, "en", "both")
+    inputs = share_inputs.read_inputs(data_package.load_package(), geo, P.proxy, "en", "both")
     years = P.horizon_year - min(int(inputs.histories[c]["year"].iloc[-1]) for c in inputs.concepts) + 1
     fans = len(inputs.concepts) + (1 if len(inputs.concepts) > 1 else 0)
     return min(bounds.MAX_PATHS, bounds.MAX_SIM_CELLS // (years * fans))

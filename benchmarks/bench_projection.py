@@ -41,10 +41,10 @@ BASE_SD_PCT = 5.0  # illustrative error of the base value (log points x100) for 
 def build_inputs() -> tuple[pd.DataFrame, list[dict]]:
     """Simulation inputs for every geography with a digital-economy share in data/, calibrated as the
     report does (``nq57lib.digital_economy.calibration_for``), and their targets after the base year."""
-    from nq57lib import data
+    from nq57lib import data_package
     from nq57lib import digital_economy, share_inputs, target_assessment
 
-    pkg = data.load_package(use_env=False)
+    pkg = data_package.load_package(use_env=False)
     observed = sorted(set(pkg.observations.loc[pkg.observations["indicator_id"] == share_inputs.INDICATOR, "geo_id"]))
     rows, targets = [], []
     for geo_id in observed + ["phu-tho-2025"]:  # the merged unit runs on its labelled assumed base
@@ -62,17 +62,17 @@ def build_inputs() -> tuple[pd.DataFrame, list[dict]]:
 def build_outlook_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
     """The issue-9 outlook for every geography: a fan per definition's national pace, plus the pooled one,
     with an error in the base value and each geography's own observation count (for p_meet)."""
-    from nq57lib import data
+    from nq57lib import data_package, series_ranking
     from nq57lib import share_inputs
 
-    pkg = data.load_package(use_env=False)
+    pkg = data_package.load_package(use_env=False)
     paces = {}
     for concept in ("nso", "ministry"):
-        national = data.series(pkg, "vn", share_inputs.INDICATOR, concept=concept)
+        national = series_ranking.series(pkg, "vn", share_inputs.INDICATOR, concept=concept)
         paces[concept] = sc.calibrate(national[share_inputs.HISTORY_COLUMNS], concept=concept, label=f"Vietnam ({concept})")
     rows = []
     for row in inputs.to_dict("records"):
-        n_obs = int((data.series(pkg, row["geo_id"], share_inputs.INDICATOR)["concept"] == "ministry").sum()) \
+        n_obs = int((series_ranking.series(pkg, row["geo_id"], share_inputs.INDICATOR)["concept"] == "ministry").sum()) \
             if row["geo_id"] != "vn" else 6
         fans = []
         for concept, cal in paces.items():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nq57lib import config, data
+from nq57lib import config, data_package
 
 SYNTHETIC_PUBLISHER = "SYNTHETIC benchmark data (not real)"
 
@@ -65,6 +65,6 @@ def synthetic_package(target: Path, copies: int = 2) -> dict[str, int]:
     pd.concat(new_geos).to_csv(target / "geography.csv", index=False)
     pd.concat(new_obs).to_csv(target / "observations.csv", index=False)
     pd.concat([sources, twin_sources]).to_csv(target / "sources.csv", index=False)
-    data.rehash(target)
+    data_package.rehash(target)
     return {"provinces": len(provinces), "provinces_after": len(provinces) * (copies + 1),
             "observations": len(observations), "observations_after": len(observations) + copies * len(own)}

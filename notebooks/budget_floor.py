@@ -17,8 +17,9 @@
 # # The S&T budget floor: what it costs, year by year, to 2030 and 2045
 #
 # Report notebook of **nq57** (Resolution 57-NQ/TW). Change the parameters below, or pass them with
-# `papermill ... -p geo vn` or `-p floor_pct 3` or `nq57 run --notebook budget_floor -p floor_pct=3`. All computation is
-# in `nq57lib.budget_floor`; each cell below is one step of the analysis, and you can edit any of them.
+# `papermill ... -p geo vn` or `-p floor_pct 3` or `nq57 run --notebook budget_floor -p floor_pct=3`. Each cell below is
+# one step of the analysis, a function of `nq57lib.budget_floor` (the rules it applies are in
+# `nq57lib.floor_inputs` and `nq57lib.floor_paths`), and you can edit any of them.
 
 # %% tags=["parameters"]
 geo: str = "phu-tho-2025"  # geography id or name (list: nq57 data --geos)
@@ -43,11 +44,11 @@ P = validate_parameters("budget_floor", globals())
 # %% tags=["remove_output"]
 from IPython.display import display
 
-from nq57lib import budget_floor, data
-from nq57lib.report import save_results
+from nq57lib import budget_floor, data_package
+from nq57lib.results_files import save_results
 from nq57lib.report_view import heading, show, table_view
 
-pkg = data.load_package()
+pkg = data_package.load_package()
 
 # %% [markdown] tags=["remove_cell"]
 # **1. The base-year inputs**, each observed, derived or assumed, with its basis (budget, GRDP, growth,

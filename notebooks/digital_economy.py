@@ -44,11 +44,11 @@ P = validate_parameters("digital_economy", globals())
 # %% tags=["remove_output"]
 from IPython.display import display
 
-from nq57lib import data, digital_economy, share_projection
-from nq57lib.report import save_results
+from nq57lib import data_package, digital_economy, share_projection
+from nq57lib.results_files import save_results
 from nq57lib.report_view import heading, show, table_view
 
-pkg = data.load_package()
+pkg = data_package.load_package()
 
 # %% [markdown] tags=["remove_cell"]
 # ## The data: history on each definition, targets, proxy, as-of year

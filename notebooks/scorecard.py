@@ -32,10 +32,10 @@ from nq57lib.params import validate_parameters
 P = validate_parameters("scorecard", globals())
 
 # %% tags=["remove_output"]
-from nq57lib import data, reader_tables, scorecard, target_assessment, target_verdicts
-from nq57lib.report import save_results
+from nq57lib import data_package, reader_tables, scorecard, target_assessment, target_verdicts
+from nq57lib.results_files import save_results
 
-pkg = data.load_package()
+pkg = data_package.load_package()
 pkg.targets.shape
 
 # %% tags=["remove_output"]
@@ -43,7 +43,7 @@ targets = target_assessment.select_targets(pkg, P.geo)
 targets
 
 # %% tags=["remove_output"]
-as_of = data.as_of_year(pkg)
+as_of = data_package.as_of_year(pkg)
 as_of
 
 # %% tags=["remove_output"]

@@ -1,7 +1,7 @@
 """nq57lib: sourced public statistics, projections and budget arithmetic for Resolution 57-NQ/TW.
 
 Importing the package is cheap: pandas, numpy, matplotlib and statsmodels load only when a
-submodule that needs them is first used (``nq57lib.data``, ``nq57lib.share_projection``, ...).
+submodule that needs them is first used (``nq57lib.data_package``, ``nq57lib.share_projection``, ...).
 """
 
 __all__ = ["__version__"]

@@ -3,7 +3,7 @@
 Each step is the one public function a notebook cell calls; it shows its result in the notebook. The notebook
 calls them in order: ``derive_inputs`` -> ``default_floors`` (an editable list of ``Floor``) -> ``budget_paths``
 -> ``cumulative_totals``, ``absorption_check``, ``rnd_view``, ``sensitivity``, ``sensitivity_by_input`` ->
-``verdicts``, ``one_minute_answer`` -> ``narrative`` -> ``report`` (saved by ``nq57lib.report.save_results``)
+``verdicts``, ``one_minute_answer`` -> ``narrative`` -> ``report`` (saved by ``nq57lib.results_files.save_results``)
 -> ``why``. The rules are below the steps: the inputs and their bases in ``nq57lib.floor_inputs`` (the
 derivation rules are in its docstring), the floors' paths, totals and results in ``nq57lib.floor_paths``, the
 report's sentences in ``nq57lib.budget_floor_prose`` (words in the locale files, section [budget_floor]).
@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from . import budget_floor_prose, data, floor_inputs, floor_paths, target_verdicts
+from . import budget_floor_prose, data_package, floor_inputs, floor_paths, geography, target_verdicts
 from .floor_cost import BudgetInputs, SensitivityResult
 from .floor_inputs import Derivation
 from .floor_paths import BudgetPaths, Floor, RndView, path_value, period_labels, period_value
@@ -120,7 +120,7 @@ def spending_figure(pkg, paths: BudgetPaths, lang: str):
     """
     from .charts.budget_floor_charts import plot_spending_paths
 
-    return plot_spending_paths(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
+    return plot_spending_paths(paths.main, lang, geo_name=geography.geo_name(pkg, paths.derivation.geo, lang),
                                comparison=paths.comparisons or None, source_names=budget_floor_prose.source_names(pkg, lang))
 
 
@@ -128,7 +128,7 @@ def cumulative_gap_figure(pkg, paths: BudgetPaths, lang: str):
     """Figure: the running total of each scenario's spending above the status quo."""
     from .charts.budget_floor_charts import plot_cumulative_gap
 
-    return plot_cumulative_gap(paths.main, lang, geo_name=data.geo_name(pkg, paths.derivation.geo, lang),
+    return plot_cumulative_gap(paths.main, lang, geo_name=geography.geo_name(pkg, paths.derivation.geo, lang),
                                source_names=budget_floor_prose.source_names(pkg, lang))
 
 
@@ -136,7 +136,7 @@ def sensitivity_figure(pkg, result: SensitivityResult, lang: str):
     """Figure: the sensitivity table's first period as a heat map (floor x budget growth)."""
     from .charts.budget_floor_charts import plot_sensitivity_heatmap
 
-    return plot_sensitivity_heatmap(result, lang, geo_name=data.geo_name(pkg, result.inputs.geography, lang),
+    return plot_sensitivity_heatmap(result, lang, geo_name=geography.geo_name(pkg, result.inputs.geography, lang),
                                     source_names=budget_floor_prose.source_names(pkg, lang))
 
 
@@ -206,7 +206,7 @@ SHARE_INDICATOR = "st_expenditure_share_pct"  # the floor's targets: S&T spendin
 def verdicts(pkg, paths: BudgetPaths, lang: str) -> pd.DataFrame:
     """Step 7a: the verdict of each S&T-share target of the geography, its related units and the nation
     (``target_verdicts``: the rule every report, the index and the results files read), one row per target."""
-    return target_verdicts.verdicts_for(pkg, paths.derivation.geo, data.as_of_year(pkg), lang,
+    return target_verdicts.verdicts_for(pkg, paths.derivation.geo, data_package.as_of_year(pkg), lang,
                                         indicators=(SHARE_INDICATOR,))
 
 
@@ -257,7 +257,7 @@ def one_minute_answer(pkg, paths: BudgetPaths, by_input: pd.DataFrame | None, ve
     rule = chosen.rule if paths.floors[0].floor_pct == chosen.value else "edited"
     for i, floor in enumerate(paths.floors):
         scenario = floor.scenario
-        name = (t(key + "floor_name." + rule, lang, geo=data.geo_name(pkg, d.geo, lang)) if i == 0
+        name = (t(key + "floor_name." + rule, lang, geo=geography.geo_name(pkg, d.geo, lang)) if i == 0
                 else words.get(scenario, scenario))  # the report's floor says where it comes from
         row = {"floor": t(key + "floor", lang, name=name, value=trim_zeros(format_number(floor.floor_pct, lang, 1), lang)),
                "today": share_text,

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from . import data
+from . import data_texts, geography
 from .config import NATION
 from .floor_cost import BudgetResult, fiscal_space
 from .floor_inputs import (
@@ -54,7 +54,7 @@ def _relative(value: float, reference: float, lang: str) -> str:
 
 
 def _status(status: str, lang: str) -> str:
-    return data.label("status", status, lang, default=status)
+    return data_texts.label("status", status, lang, default=status)
 
 
 def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
@@ -72,13 +72,13 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
         elif isinstance(value, tuple) and value[0] == "num":
             fmt[name] = fmt_number(value[1], lang, value[2])
         elif isinstance(value, tuple) and value[0] == "geo":
-            fmt[name] = data.geo_name(pkg, value[1], lang)
+            fmt[name] = geography.geo_name(pkg, value[1], lang)
         elif isinstance(value, tuple) and value[0] == "geos":
-            fmt[name] = _join([data.geo_name(pkg, g, lang) for g in value[1]], lang)
+            fmt[name] = _join([geography.geo_name(pkg, g, lang) for g in value[1]], lang)
         elif isinstance(value, (Names, Joined, Phrase)):  # a data text in both languages (data.data_names)
             fmt[name] = value.render(lang)
         elif isinstance(value, tuple) and value[0] == "concept":
-            fmt[name] = data.label("concept", value[1], lang, pkg, default=value[1])
+            fmt[name] = data_texts.label("concept", value[1], lang, pkg, default=value[1])
         else:
             fmt[name] = value
     return _w(key, lang, **fmt)
@@ -86,7 +86,7 @@ def caveat_text(pkg, caveat: tuple[str, Mapping[str, Any]], lang: str) -> str:
 
 def source_names(pkg, lang: str = "en") -> dict[str, str]:
     """Source id -> its publisher in ``lang``, the name a reader sees in footnotes (ids stay in the results CSVs)."""
-    return {str(r.source_id): str(data.text_in(pkg, "publisher", r.publisher, lang)) for r in pkg.sources.itertuples()}
+    return {str(r.source_id): str(data_texts.text_in(pkg, "publisher", r.publisher, lang)) for r in pkg.sources.itertuples()}
 
 
 def floor_why(pkg, floor: Floor, d: Derivation, lang: str) -> str:
@@ -101,8 +101,8 @@ def floor_why(pkg, floor: Floor, d: Derivation, lang: str) -> str:
     else:
         rule = "edited"
     own = d.items["floor"].facts.get("target_id")
-    return _w(f"why.{rule}", lang, instrument=plain(data.text_in(pkg, "instrument", national.facts["instrument"], lang)), label=floor.label,
-              own=plain(data.text_in(pkg, "instrument", target_row(pkg, own)["instrument"], lang)) if own else "", mission=data.geo_name(pkg, MISSION_GEO, lang))
+    return _w(f"why.{rule}", lang, instrument=plain(data_texts.text_in(pkg, "instrument", national.facts["instrument"], lang)), label=floor.label,
+              own=plain(data_texts.text_in(pkg, "instrument", target_row(pkg, own)["instrument"], lang)) if own else "", mission=geography.geo_name(pkg, MISSION_GEO, lang))
 
 
 def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
@@ -115,9 +115,9 @@ def _floors_paragraph(pkg, paths: BudgetPaths, lang: str, name: str) -> str:
         text += " " + _w("floors.beside", lang, beside=beside)
     new_unit = successor(pkg, d.geo)
     if new_unit is not None:
-        together = _join([data.geo_name(pkg, g, lang) for g in data.old_units(pkg, new_unit)], lang)
+        together = _join([geography.geo_name(pkg, g, lang) for g in geography.old_units(pkg, new_unit)], lang)
         text += " " + _w("floors.counterfactual", lang, name=name, names=together,
-                         successor=data.geo_name(pkg, new_unit, lang))
+                         successor=geography.geo_name(pkg, new_unit, lang))
     return _w("paragraph.floors", lang, text=text)
 
 
@@ -129,15 +129,15 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
     if base.rule == "parameter":
         short = _w("set_by_user", lang)
     elif base.rule == "estimate":
-        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=plain(data.text_in(pkg, "publisher", facts["publisher"], lang)),
+        short = _w("base.estimate", lang, status=_status(facts["status"], lang), publisher=plain(data_texts.text_in(pkg, "publisher", facts["publisher"], lang)),
                    year=year)
         if facts["left_out"]:
             extra = " " + _w("base.left_out", lang, listed=_join([_money(v, lang) for v in facts["left_out"]], lang))
     elif base.rule == "ratio" and ratio_is_partial(base):
         ratio = facts["ratio"]
         short = _w("base.ratio_partial", lang, n=len(ratio["missing"]), total=len(ratio["parts"]) + len(ratio["missing"]),
-                   missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
-                   parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang),
+                   missing=_join([geography.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
+                   parts=_join([geography.geo_name(pkg, g, lang) for g in ratio["parts"]], lang),
                    ratio=fmt_pct(ratio["mean_pct"], lang, 2), years=_years_text(ratio["years"], lang),
                    grdp=_money(facts["grdp_base_bn_vnd"], lang), year=year)
     elif base.rule == "ratio":
@@ -147,21 +147,21 @@ def _base_text(pkg, d: Derivation, lang: str) -> tuple[str, str]:
                    low=fmt_pct(ratio["low_pct"], lang, 1), high=fmt_pct(ratio["high_pct"], lang, 1),
                    grdp=_money(facts["grdp_base_bn_vnd"], lang), year=year)
         if ratio["parts"] != [d.geo]:
-            parts = _join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)
+            parts = _join([geography.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)
             short += _w("base.ratio_parts", lang, parts=parts)
             if ratio["missing"]:
                 short += _w("base.ratio_missing", lang,
-                            missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang))
+                            missing=_join([geography.geo_name(pkg, g, lang) for g in ratio["missing"]], lang))
     elif base.rule == "plan":
         short = _w("base.plan", lang, amount=_money(facts["plan"]["amount_bn_vnd"], lang),
                    share=_share(facts["plan"]["share_pct"], lang))
     else:  # an observed outturn (the nation without a budget estimate)
         grown = base.year != year
         short = _w("base.observed_grown" if grown else "base.observed", lang, status=_status(facts["status"], lang),
-                   year=base.year, publisher=plain(data.text_in(pkg, "publisher", facts["publisher"], lang)), base_year=year)
+                   year=base.year, publisher=plain(data_texts.text_in(pkg, "publisher", facts["publisher"], lang)), base_year=year)
     plan = facts.get("plan")
     if plan is not None and base.rule != "plan":
-        extra += " " + _w("base.alternative", lang, geo=data.geo_name(pkg, plan["geo"], lang),
+        extra += " " + _w("base.alternative", lang, geo=geography.geo_name(pkg, plan["geo"], lang),
                           value=_money(plan["value"], lang), amount=_money(plan["amount_bn_vnd"], lang),
                           share=_share(plan["share_pct"], lang),
                           relative=_relative(plan["value"], d.inputs.base_expenditure_bn_vnd, lang))
@@ -221,7 +221,7 @@ def _floor_paragraph(pkg, d: Derivation, lang: str, yearly: pd.DataFrame) -> str
     if reference is not None and inputs.floor_pct > FAR_ABOVE_FACTOR * reference[0]:
         text += " " + _w("plausibility.far_above", lang, floor=_share(inputs.floor_pct, lang),
                          times=fmt_number(inputs.floor_pct / reference[0], lang, 0),
-                         reference=_share(reference[0], lang), where=data.geo_name(pkg, reference[1], lang),
+                         reference=_share(reference[0], lang), where=geography.geo_name(pkg, reference[1], lang),
                          year=reference[2], factor=fmt_number(FAR_ABOVE_FACTOR, lang, 0))
     return text
 
@@ -320,10 +320,10 @@ def _rnd_paragraph(pkg, d: Derivation, lang: str, rnd_table: pd.DataFrame, year:
     uis_text = "" if uis is None else _w("rnd.uis", lang, share=_share(uis["value"], lang), year=int(uis["year"]))
     return _w("paragraph.rnd", lang, goal=_share(float(target["value"]), lang), target_year=int(target["year"]),
               gerd=_share(gerd["value"], lang), gerd_year=int(gerd["year"]),
-              concept=data.label("concept", gerd["concept"], lang, pkg, default=gerd["concept"]), uis=uis_text,
-              instrument=plain(data.text_in(pkg, "instrument", target["instrument"], lang)), year=year, required=_money(row["gerd_required_bn_vnd"], lang),
+              concept=data_texts.label("concept", gerd["concept"], lang, pkg, default=gerd["concept"]), uis=uis_text,
+              instrument=plain(data_texts.text_in(pkg, "instrument", target["instrument"], lang)), year=year, required=_money(row["gerd_required_bn_vnd"], lang),
               gdp=_money(row["gdp_bn_vnd"], lang), gap=_money(row["gerd_gap_bn_vnd"], lang),
-              ns=_share(float(nonstate["value"]), lang), nonstate_instrument=plain(data.text_in(pkg, "instrument", nonstate["instrument"], lang)),
+              ns=_share(float(nonstate["value"]), lang), nonstate_instrument=plain(data_texts.text_in(pkg, "instrument", nonstate["instrument"], lang)),
               nonstate=_money(row["nonstate_rnd_min_bn_vnd"], lang), public=_money(row["public_rnd_max_bn_vnd"], lang),
               share_floor=fmt_pct(row["public_rnd_share_of_national_floor_pct"], lang, 0),
               national=_share(d.items["national"].value, lang),
@@ -345,7 +345,7 @@ def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
     same-scope plan against the requirement, the capacity as a plan forecast, and the fiscal space."""
     d, inputs = paths.derivation, paths.main.inputs
     key = "reality."
-    name = data.geo_name(pkg, d.geo, lang)
+    name = geography.geo_name(pkg, d.geo, lang)
     share, plan = d.items["share"], d.items.get("plan_share")
     first = period_labels(inputs)[0]
     text = []
@@ -356,8 +356,8 @@ def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
                        year=share.year))
     if plan is not None and share.rule not in ("plan", "proxy"):
         status = reality_tables(paths)["status_quo_shares"].set_index(["share_basis", "period"])
-        text.append(_w(key + "plan_beside", lang, holder=data.geo_name(pkg, plan.facts["geo"], lang),
-                       instrument=plain(data.text_in(pkg, "instrument", plan.facts["instrument"], lang)), plan=_share(plan.value, lang), period=first,
+        text.append(_w(key + "plan_beside", lang, holder=geography.geo_name(pkg, plan.facts["geo"], lang),
+                       instrument=plain(data_texts.text_in(pkg, "instrument", plan.facts["instrument"], lang)), plan=_share(plan.value, lang), period=first,
                        gap_plan=_money(status.loc[("plan", first), "cumulative_gap_bn_vnd"], lang),
                        gap=_money(status.loc[(share.rule, first), "cumulative_gap_bn_vnd"], lang)))
     run, outturn = outturn_run(paths), d.items.get("plan_outturn")
@@ -378,9 +378,9 @@ def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
                      required=_money(row["required_bn_vnd"], lang),
                      share=fmt_pct(row["plan_share_of_expenditure_pct"], lang, 2))
         if coming.rule == "plan_figure":
-            text.append(_w(key + "coming_plan", lang, publisher=plain(data.text_in(pkg, "publisher", coming.facts["publisher"], lang)), **words))
+            text.append(_w(key + "coming_plan", lang, publisher=plain(data_texts.text_in(pkg, "publisher", coming.facts["publisher"], lang)), **words))
         else:
-            text.append(_w(key + "coming_plan_average", lang, instrument=plain(data.text_in(pkg, "instrument", coming.facts["instrument"], lang)),
+            text.append(_w(key + "coming_plan_average", lang, instrument=plain(data_texts.text_in(pkg, "instrument", coming.facts["instrument"], lang)),
                            period=coming.facts["period"], **words))
     elif inputs.base_year + 1 <= inputs.end_year:
         text.append(_w(key + "coming_plan_none", lang, name=name, year=inputs.base_year + 1))
@@ -404,14 +404,14 @@ def reality_paragraph(pkg, paths: BudgetPaths, lang: str) -> str:
 def title(pkg, d: Derivation, lang: str) -> str:
     """The report's title: the geography's, a counterfactual's (a unit merged in 2025), or one that says the base
     rests on only some of a merged unit's old provinces."""
-    name = data.geo_name(pkg, d.geo, lang)
+    name = geography.geo_name(pkg, d.geo, lang)
     text = t("budget_floor.title", lang, geo=name)
     if successor(pkg, d.geo) is not None:
         text = t("budget_floor.title_counterfactual", lang, geo=name)
     if ratio_is_partial(d.items["base"]):
         ratio = d.items["base"].facts["ratio"]
         text = t("budget_floor.title_partial_base", lang, geo=name,
-                 parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang))
+                 parts=_join([geography.geo_name(pkg, g, lang) for g in ratio["parts"]], lang))
     return text
 
 
@@ -420,7 +420,7 @@ def paragraphs(pkg, paths: BudgetPaths, rnd: RndView | None, by_input: pd.DataFr
     is, totals, absorption, what the floor is compared with, the floors beside it, what the assumptions change,
     R&D, the inputs."""
     d = replace(paths.derivation, inputs=paths.main.inputs)  # the list's first floor is the report's floor
-    name = data.geo_name(pkg, d.geo, lang)
+    name = geography.geo_name(pkg, d.geo, lang)
     yearly, periods, main = paths.yearly, paths.periods, paths.main
     out = [_floors_paragraph(pkg, paths, lang, name), _budget_paragraph(pkg, d, lang, name, yearly),
            _floor_paragraph(pkg, d, lang, yearly), _cumulative_paragraph(d, lang, periods),
@@ -453,7 +453,7 @@ def answer_paragraph(pkg, paths: BudgetPaths, ramp_spending: float, first_total:
     observed = current.rule == "observed"  # a plan, proxy or user's share is no observation of spending
     lead = {"plan": "lead_plan", "observed": "lead"}.get(current.rule, "lead_assumed")
     plain_share = t(key + "share", lang, value=format_number(float(current.value), lang, 2))
-    text = [t(key + lead, lang, name=data.geo_name(pkg, d.geo, lang),
+    text = [t(key + lead, lang, name=geography.geo_name(pkg, d.geo, lang),
               share=today_share(d, lang) if observed else plain_share,
               floor=format_number(paths.floors[0].floor_pct, lang, 1),
               year=inputs.ramp_year, spend=format_number(ramp_spending, lang, 0), period=labels[0],
@@ -468,8 +468,8 @@ def answer_paragraph(pkg, paths: BudgetPaths, ramp_spending: float, first_total:
         ratio = d.items["base"].facts["ratio"]
         text.append(t(key + "partial_base", lang, n=len(ratio["missing"]),
                       total=len(ratio["parts"]) + len(ratio["missing"]),
-                      missing=_join([data.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
-                      parts=_join([data.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)))
+                      missing=_join([geography.geo_name(pkg, g, lang) for g in ratio["missing"]], lang),
+                      parts=_join([geography.geo_name(pkg, g, lang) for g in ratio["parts"]], lang)))
     if n_floors > 1:
         text.append(t(key + "others", lang, n=n_floors - 1))
     return " ".join(text)

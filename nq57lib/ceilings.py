@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-from . import data
+from . import data_package, geography, series_ranking
 from .errors import ParameterError, check_number
 from .provenance import ASSUMED, DERIVED, Assumption
 from .share_formulas import sector_ceiling_pct
@@ -96,18 +96,18 @@ class Ceiling:
                 f"{self.high_pct:.2f} %)<br>{self.basis}</p>")
 
 
-def _geo_words(pkg: data.DataPackage, geo_id: str):
-    return names(en=geo_id, vi=data.geo_name(pkg, geo_id, "vi"))
+def _geo_words(pkg: data_package.DataPackage, geo_id: str):
+    return names(en=geo_id, vi=geography.geo_name(pkg, geo_id, "vi"))
 
 
-def sector_bounds(pkg: data.DataPackage, geo_id: str) -> list[Bound]:
+def sector_bounds(pkg: data_package.DataPackage, geo_id: str) -> list[Bound]:
     """Every year in which ``geo_id`` has a product-tax share and an agriculture share (the basis including
     taxes on products, else the basis excluding them, converted), oldest first."""
-    taxes = data.series(pkg, geo_id, TAXES, concept=INCL)
+    taxes = series_ranking.series(pkg, geo_id, TAXES, concept=INCL)
     if taxes.empty:
         return []
-    incl = data.series(pkg, geo_id, AGRICULTURE, concept=INCL).set_index("year")
-    excl = data.series(pkg, geo_id, AGRICULTURE, concept=EXCL).set_index("year")
+    incl = series_ranking.series(pkg, geo_id, AGRICULTURE, concept=INCL).set_index("year")
+    excl = series_ranking.series(pkg, geo_id, AGRICULTURE, concept=EXCL).set_index("year")
     out = []
     for row in taxes.to_dict("records"):
         year, tax = int(row["year"]), float(row["value"])
@@ -127,7 +127,7 @@ def _range(value: float, values: list[float]) -> tuple[float, float]:
     return (min([*values, value - MIN_HALF_RANGE_PP]), min(100.0, max([*values, value + MIN_HALF_RANGE_PP])))
 
 
-def _bound_phrase(pkg: data.DataPackage, bound: Bound) -> Phrase:
+def _bound_phrase(pkg: data_package.DataPackage, bound: Bound) -> Phrase:
     if bound.agriculture_excl_pct is None:
         return phrase(_B + "ceiling_bound", geo=_geo_words(pkg, bound.geo_id), year=bound.year,
                       agriculture=bound.agriculture_pct, taxes=bound.taxes_pct, value=bound.value_pct,
@@ -137,7 +137,7 @@ def _bound_phrase(pkg: data.DataPackage, bound: Bound) -> Phrase:
                   value=bound.value_pct, sources=", ".join(bound.sources))
 
 
-def geography_ceiling(pkg: data.DataPackage, geo_id: str, set_pct: float = 0.0) -> Ceiling:
+def geography_ceiling(pkg: data_package.DataPackage, geo_id: str, set_pct: float = 0.0) -> Ceiling:
     """The ceiling of ``geo_id`` (module docstring): its own latest sector bound, else its old provinces'
     GRDP-weighted bounds (a 2025 unit), else the labelled 70 % fallback; ``set_pct`` > 0 replaces the value."""
     set_pct = check_number("ceiling_pct", set_pct, low=0, high=100)
@@ -160,8 +160,8 @@ def geography_ceiling(pkg: data.DataPackage, geo_id: str, set_pct: float = 0.0) 
                    phrase(_B + "ceiling_fallback", geo=_geo_words(pkg, geo_id), low=low, high=high))
 
 
-def _merged_ceiling(pkg: data.DataPackage, geo_id: str) -> Ceiling | None:
-    parts = data.old_units(pkg, geo_id)
+def _merged_ceiling(pkg: data_package.DataPackage, geo_id: str) -> Ceiling | None:
+    parts = geography.old_units(pkg, geo_id)
     if not parts:
         return None
     latest = {}
@@ -170,7 +170,7 @@ def _merged_ceiling(pkg: data.DataPackage, geo_id: str) -> Ceiling | None:
         if not bounds:
             return None  # one old province without a structure: no weighted bound
         latest[part] = bounds[-1]
-    grdp = {p: data.series(pkg, p, "grdp_current_bn_vnd") for p in parts}
+    grdp = {p: series_ranking.series(pkg, p, "grdp_current_bn_vnd") for p in parts}
     common = set.intersection(*[set(g["year"].astype(int)) for g in grdp.values()])
     if not common:
         return None

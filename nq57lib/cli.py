@@ -16,12 +16,12 @@ from .errors import Nq57Error, OutputError
 
 
 def _data_command(args: argparse.Namespace) -> int:
-    from . import data
+    from . import coverage, data_package, geography
 
     if args.rehash:
-        changed = data.rehash()
+        changed = data_package.rehash()
         print("checksums updated: " + (", ".join(changed) or "none changed"))
-    pkg = data.load_package(extra_observations=args.extra_observations, extra_sources=args.extra_sources)
+    pkg = data_package.load_package(extra_observations=args.extra_observations, extra_sources=args.extra_sources)
     if args.audit:
         return _audit(pkg, args)
     if args.coverage:
@@ -33,9 +33,9 @@ def _data_command(args: argparse.Namespace) -> int:
                          for vf, vt, lvl in zip(geo["valid_from"], geo["valid_to"], geo["level"])]
         print(geo[["geo_id", "code", "name_vi", "name_en", "system"]].to_string(index=False))
         return 0
-    summary = data.coverage_summary(pkg)
+    summary = coverage.coverage_summary(pkg)
     if args.geo:
-        geo_id = data.resolve_geo(args.geo, pkg)
+        geo_id = geography.resolve_geo(args.geo, pkg)
         summary = summary[summary["geo_id"] == geo_id]
     print(f"nq57 data package {pkg.version}  sha256 {pkg.checksum[:16]}  "
           f"{len(pkg.observations)} observations, {len(pkg.targets)} targets, {len(pkg.sources)} sources, "
@@ -54,13 +54,13 @@ def _data_command(args: argparse.Namespace) -> int:
 
 def _audit(pkg, args: argparse.Namespace) -> int:
     """Every candidate per year of one geography and indicator, which one won, and why."""
-    from . import data
+    from . import series_ranking
     from .errors import ParameterError
 
     if not args.geo or not args.indicator:
         raise ParameterError("--audit", "needs --geo and --indicator (e.g. nq57 data --audit --geo vinh-phuc "
                                         "--indicator grdp_current_bn_vnd)")
-    table = data.audit(pkg, args.geo, args.indicator)
+    table = series_ranking.audit(pkg, args.geo, args.indicator)
     table["chosen"] = table["chosen"].map({True: "*", False: ""})
     table = table.astype(object).where(table.notna(), "")
     if args.format == "csv":
@@ -78,16 +78,16 @@ def _coverage(pkg, args: argparse.Namespace) -> int:
     year on the screen, the whole matrix as CSV with --output."""
     import pandas as pd
 
-    from . import data
+    from . import coverage
     from .errors import ParameterError
 
-    years = data.COVERAGE_YEARS
+    years = coverage.COVERAGE_YEARS
     if args.years:
         first, _, last = args.years.partition("-")
         if not (first.isdigit() and (not last or last.isdigit())) or int(last or first) < int(first):
             raise ParameterError("--years", f"expected a year or a range such as 2019-2025, got {args.years!r}")
         years = range(int(first), int(last or first) + 1)
-    matrix = data.coverage_matrix(pkg, years)
+    matrix = coverage.coverage_matrix(pkg, years)
     if args.output:
         from .errors import OutputError
 
@@ -95,7 +95,7 @@ def _coverage(pkg, args: argparse.Namespace) -> int:
             matrix.to_csv(args.output, index=False)
         except OSError as exc:
             raise OutputError(args.output, str(exc.strerror or exc)) from exc
-    counts = data.coverage_counts(matrix)
+    counts = coverage.coverage_counts(matrix)
     n_units = matrix["geo_id"].nunique()
     print(f"coverage of the nation and the 34 units ({n_units} geographies), {years[0]}-{years[-1]}: units with "
           f"a point value of their own (+ units covered by all their old provinces) /units with only a bound")
@@ -104,7 +104,7 @@ def _coverage(pkg, args: argparse.Namespace) -> int:
     else:
         with pd.option_context("display.max_rows", None, "display.width", 200):
             print(counts.to_string())
-    tc = data.target_coverage(pkg)
+    tc = coverage.target_coverage(pkg)
     print(f"targets: {tc['any']} of {n_units} with any target of their own, {tc['de_share_pct']} with a "
           f"digital-economy share target")
     if args.output:
@@ -115,11 +115,11 @@ def _coverage(pkg, args: argparse.Namespace) -> int:
 def _prune_command(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from . import report
+    from . import run_record
     from .params import default_reports_dir
 
     reports_dir = default_reports_dir(args.reports_dir)
-    removed = report.prune_runs(reports_dir, args.keep, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    removed = run_record.prune_runs(reports_dir, args.keep, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     print(f"removed {len(removed)} run(s)" + (": " + ", ".join(removed) if removed else ""))
     return 0
 

@@ -35,8 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import (ceilings, data, digital_economy_prose, grdp_growth, share_formulas, share_inputs, share_outlook,
-               share_projection, target_verdicts)
+from . import (ceilings, data_package, data_texts, digital_economy_prose, grdp_growth, share_formulas, share_inputs, share_outlook, share_projection, target_verdicts)
 from .errors import check_number
 from .formatting import format_number
 from .provenance import ASSUMED, Assumption
@@ -50,7 +49,7 @@ from .text import phrase, section, t
 _L, _B = "common.inputs.label.", "common.inputs.basis."  # the inputs table's words
 
 
-def share_history_for(pkg: data.DataPackage, P) -> pd.DataFrame:
+def share_history_for(pkg: data_package.DataPackage, P) -> pd.DataFrame:
     """The histories of a run's parameters (the runner's cheap input check): raises ParameterError
     naming ``geo`` or ``concept`` when the report cannot run, and the parameter whose value an engine
     would refuse later (:func:`nq57lib.share_inputs.check_bounds`)."""
@@ -59,7 +58,7 @@ def share_history_for(pkg: data.DataPackage, P) -> pd.DataFrame:
     return inputs.history
 
 
-def calibration_for(pkg: data.DataPackage, geo: str, proxy: str = ""):
+def calibration_for(pkg: data_package.DataPackage, geo: str, proxy: str = ""):
     """(history, base assumptions, calibration, proxy history) on the indicator's default definition
     for the geography (``share_history``: the statistics office's where it has data).
 
@@ -76,7 +75,7 @@ def calibration_for(pkg: data.DataPackage, geo: str, proxy: str = ""):
 # --------------------------------------------------------------------------------------------
 
 
-def load_inputs(pkg: data.DataPackage, P) -> ShareInputs:
+def load_inputs(pkg: data_package.DataPackage, P) -> ShareInputs:
     """Step 1: the histories on each definition, targets, proxy series, as-of year, national position."""
     return share_inputs.read_inputs(pkg, P.geo, P.proxy, P.lang, P.concept)
 
@@ -113,7 +112,7 @@ def history_by_definition(inputs: ShareInputs) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def grdp_growth_assumption(pkg: data.DataPackage, inputs: ShareInputs, P) -> grdp_growth.GrowthAssumption:
+def grdp_growth_assumption(pkg: data_package.DataPackage, inputs: ShareInputs, P) -> grdp_growth.GrowthAssumption:
     """Step 3b: the nominal GRDP growth of the implied digital-economy growth and the decomposition.
 
     ``g_grdp_pct`` 0 means "from data": :func:`nq57lib.grdp_growth.growth_assumption`, the one the budget
@@ -179,7 +178,7 @@ def relative_level(calibrations: Calibrations, inputs: ShareInputs) -> list[Defi
     return out
 
 
-def ceiling(pkg: data.DataPackage, inputs: ShareInputs, P) -> ceilings.Ceiling:
+def ceiling(pkg: data_package.DataPackage, inputs: ShareInputs, P) -> ceilings.Ceiling:
     """Step 3c: the ceiling of every path (one owner: pass it to every step below that caps a path). From the
     geography's own sector structure, else its old provinces' (a 2025 unit), else Vĩnh Phúc's 70 % as a
     labelled fallback; ``P.ceiling_pct`` > 0 sets it (:func:`nq57lib.ceilings.geography_ceiling`)."""
@@ -228,14 +227,14 @@ def decomposition(calibrations: Calibrations, de_growth_pct: DigitalGrowth | flo
 # --------------------------------------------------------------------------------------------
 
 
-def calibrate(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
+def calibrate(pkg: data_package.DataPackage, inputs: ShareInputs) -> Calibrations:
     """Step 3: base observation and pace on each definition, and the damped pace where it can be fitted
     (:func:`nq57lib.share_outlook.calibrate_definitions`: the geography's own series with >= 2 observations of
     the definition, else the proxy's on the same definition)."""
     return share_outlook.calibrate_definitions(pkg, inputs)
 
 
-def digital_growth(pkg: data.DataPackage, inputs: ShareInputs, P) -> DigitalGrowth:
+def digital_growth(pkg: data_package.DataPackage, inputs: ShareInputs, P) -> DigitalGrowth:
     """Step 3d: the decomposition's digital-economy value-added growth. ``P.de_growth_pct`` 0 means "from
     data": the latest observed growth of digital-economy value added at current prices of the geography, else the
     nation's, named as borrowed; a non-zero value is a what-if set by the user, labelled as such
@@ -299,7 +298,7 @@ def sensitivity(inputs: ShareInputs, calibrations: Calibrations, grdp: grdp_grow
 # Step 9: the report (tables, assumptions, sources, figures) and its narrative
 # --------------------------------------------------------------------------------------------
 
-def collect_report(pkg: data.DataPackage, P, inputs: ShareInputs, calibrations: Calibrations,
+def collect_report(pkg: data_package.DataPackage, P, inputs: ShareInputs, calibrations: Calibrations,
                    grdp: grdp_growth.GrowthAssumption, projection: Projection, required: pd.DataFrame,
                    attained: pd.DataFrame, simulation: Simulation, assessment: pd.DataFrame, passed: pd.DataFrame,
                    backtested: pd.DataFrame, tornado: pd.DataFrame, ceiling: ceilings.Ceiling | float,
@@ -395,7 +394,7 @@ def outlook_figure(report: Report, inputs: ShareInputs, projection: Projection, 
                        "required": req if not req.empty else None,
                        "assumed": inputs.is_assumed(concept),
                        "title": t("digital_economy.panel_assumed" if inputs.is_assumed(concept)
-                                  else "digital_economy.panel", lang, concept=data.label("concept", concept, lang))})
+                                  else "digital_economy.panel", lang, concept=data_texts.label("concept", concept, lang))})
     notes = [t("digital_economy.base_assumed_note", lang)] if any(p["assumed"] for p in panels) else []
     if simulation.result is not None:
         notes.append(t("charts.digital_economy.mc_note", lang, n=format_number(simulation.result.n_paths, lang, 0),
@@ -427,7 +426,7 @@ def view(report: Report, name: str) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
-def verdicts(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
+def verdicts(pkg: data_package.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
     """Step 8b: the verdict of each of the geography's share targets (``target_verdicts``: the rule every report,
     the index and the results files read), one row per target, as of the data."""
     table = target_verdicts.verdicts_for(pkg, inputs.geo_id, inputs.as_of_year, inputs.lang, indicators=(INDICATOR,))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import backtest, data, grdp_growth, model_validation, monte_carlo, share_projection, target_verdicts
+from . import backtest, data_texts, grdp_growth, model_validation, monte_carlo, share_projection, target_verdicts
 from .formatting import comparator_text, fmt_number, fmt_pct, format_date, localize_marks, percent_text
 from .provenance import ASSUMED
 from .report_view import Report
@@ -36,7 +36,7 @@ def narrative_paragraphs(report: Report, inputs: ShareInputs, calibrations: Cali
     """Markdown paragraphs in the report's language describing the results in ``report``."""
     lang, tables = report.lang, report.tables
     key = "digital_economy.narrative."
-    concept_name = {c: data.label("concept", c, lang) for c in CONCEPTS}
+    concept_name = {c: data_texts.label("concept", c, lang) for c in CONCEPTS}
     out = []
     # Where it stands, on each definition.
     parts = []
@@ -49,8 +49,8 @@ def narrative_paragraphs(report: Report, inputs: ShareInputs, calibrations: Cali
         else:
             parts.append(t(key + "stand_observed", lang, concept=concept_name[concept],
                            value=fmt_pct(last["value"], lang, 2), year=int(last["year"]),
-                           status=data.label("status", last["status"], lang, default=last["status"]),
-                           source=plain(data.text_in(None, "publisher", last["publisher"], lang)), n=inputs.n_own[concept]))
+                           status=data_texts.label("status", last["status"], lang, default=last["status"]),
+                           source=plain(data_texts.text_in(None, "publisher", last["publisher"], lang)), n=inputs.n_own[concept]))
     out.append(t(key + "where", lang, name=inputs.name) + " " + " ".join(parts))
     nat = tables["national"]
     if not nat.empty:
@@ -212,7 +212,7 @@ def target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
                                target=percent_text(comparator_text(r["comparator"], r["value"], r["value_high"], lang), lang))
              for r in targets.to_dict("records")}
     counts = pd.Series(list(words.values())).value_counts()
-    instruments = ({i: data.text_in(None, "instrument", v, lang) for i, v in zip(targets["target_id"], targets["instrument"])}
+    instruments = ({i: data_texts.text_in(None, "instrument", v, lang) for i, v in zip(targets["target_id"], targets["instrument"])}
                    if "instrument" in targets else {})  # in the report's language (data texts, issue 27)
     for target_id, text in words.items():
         instrument = instruments.get(target_id)
@@ -224,7 +224,7 @@ def target_words(targets: pd.DataFrame, lang: str) -> dict[str, str]:
 def reader_frame(report: Report, name: str) -> pd.DataFrame:
     lang, tables = report.lang, report.tables
     words = target_words(tables["targets"], lang)
-    concept = lambda c: data.label("concept", c, lang) if c in CONCEPTS else t("digital_economy.view.pooled", lang)  # noqa: E731
+    concept = lambda c: data_texts.label("concept", c, lang) if c in CONCEPTS else t("digital_economy.view.pooled", lang)  # noqa: E731
     yes_no = lambda v: t("digital_economy.view.yes", lang) if bool(v) else ""  # noqa: E731
     frame = tables[name]
     if frame.empty:
@@ -307,8 +307,8 @@ def reader_frame(report: Report, name: str) -> pd.DataFrame:
         out = frame.assign(concept=frame["concept"].map(concept),
                            status=frame["status"].map(lambda s: t(f"digital_economy.status.{s}", lang)
                                                       if f"digital_economy.status.{s}" in catalog(lang)
-                                                      else data.label("status", s, lang, default=s)))
-        out = data.texts_in(None, out[["year", "concept", "value", "status", "publisher", "source_id"]], lang)
+                                                      else data_texts.label("status", s, lang, default=s)))
+        out = data_texts.texts_in(None, out[["year", "concept", "value", "status", "publisher", "source_id"]], lang)
     else:
         out = frame
     return out
@@ -344,7 +344,7 @@ def _latest_text(report: Report, concept: str, value: float, year: int) -> str:
         kind = defs.set_index("concept").at[concept, "base_kind"]
     return t("digital_economy.answer." + ("assumed" if kind == "assumed" else "latest"), report.lang,
              value=fmt_number(value, report.lang, 2), year=int(year),
-             definition=data.label("concept", concept, report.lang))
+             definition=data_texts.label("concept", concept, report.lang))
 
 
 def answer_paragraph(report: Report, verdicts: pd.DataFrame) -> str:

@@ -43,7 +43,7 @@ Beside the floor (``reality_tables``, ``reality_paragraph``): the plan-to-outtur
   spending above the status quo as a share of the budget's growth since the base year and of total
   spending, in the ramp year).
 GRDP (GDP for the nation): the latest grdp_current_bn_vnd up to the base year; for a merged unit
-  ``data.merged_series`` (the old units' sum before the merger, else its own published figure).
+  ``series_ranking.merged_series`` (the old units' sum before the merger, else its own published figure).
 Real growth: ``real_growth_pct`` if != 0, else ``nq57lib.grdp_growth.growth_assumption`` (the geometric
   mean of the latest observed years up to ``grdp_growth.window_end``, named; a geography without real
   growth borrows the nation's, labelled: the digital-economy report's rule too). Deflator: ``deflator_pct`` (one default, ``config.DEFAULT_DEFLATOR_PCT``:
@@ -61,9 +61,9 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from . import data, grdp_growth
+from . import data_texts, geography, grdp_growth, series_ranking
 from .config import NATION
-from .errors import ParameterError
+from .errors import DataError, ParameterError
 from .floor_cost import BudgetInputs, RndInputs, nominal_growth_pct
 from .provenance import ASSUMED, DERIVED, OBSERVED
 from .report_view import assumptions_frame
@@ -135,7 +135,7 @@ def _bn(value: float) -> str:
 
 def _geo_names(pkg, geo: str) -> Names:
     """A geography's name in each language, for a phrase."""
-    return names(en=data.geo_name(pkg, geo, "en"), vi=data.geo_name(pkg, geo, "vi"))
+    return names(en=geography.geo_name(pkg, geo, "en"), vi=geography.geo_name(pkg, geo, "vi"))
 
 
 def _geos_joined(pkg, geos: Sequence[str], sep: str = ", ") -> Joined:
@@ -145,12 +145,12 @@ def _geos_joined(pkg, geos: Sequence[str], sep: str = ", ") -> Joined:
 
 def _status_names(status: str) -> Names:
     """An observation's status in each language (labels.csv), for a phrase."""
-    return names(en=status, vi=data.label("status", status, "vi", default=status))
+    return names(en=status, vi=data_texts.label("status", status, "vi", default=status))
 
 
 def _cite(row: Mapping[str, Any]) -> str:
     """'status, publisher, source-id' of one observation row."""
-    return phrase(_P + "cite", status=_status_names(row["status"]), publisher=data.data_names("publisher", row["publisher"]),
+    return phrase(_P + "cite", status=_status_names(row["status"]), publisher=data_texts.data_names("publisher", row["publisher"]),
                   source=row["source_id"])
 
 
@@ -168,26 +168,26 @@ def _grow(value: float, growth_pct: float, from_year: int, to_year: int) -> floa
 
 def level_of(pkg, geo: str) -> str:
     """'nation' or 'province': which budget concept and which word (GDP or GRDP) a geography takes."""
-    return "nation" if data.geo_row(pkg, geo)["level"] == "nation" else "province"
+    return "nation" if geography.geo_row(pkg, geo)["level"] == "nation" else "province"
 
 
 def target_row(pkg, target_id: str) -> pd.Series:
     """The row of targets.csv with ``target_id``; a DataError naming it when the data lack it."""
     rows = pkg.targets[pkg.targets["target_id"] == target_id]
     if rows.empty:
-        raise data.DataError("targets.csv", f"target {target_id!r} is missing; the budget report needs it")
+        raise DataError("targets.csv", f"target {target_id!r} is missing; the budget report needs it")
     return rows.iloc[0]
 
 
 def _target_source(row: pd.Series) -> Joined:
     """'target-id: instrument, source-id' for a basis."""
-    return Joined("", (f"{row['target_id']}: ", data.data_names("instrument", row["instrument"]), f", {row['source_id']}"))
+    return Joined("", (f"{row['target_id']}: ", data_texts.data_names("instrument", row["instrument"]), f", {row['source_id']}"))
 
 
 def _grdp(pkg, geo: str, base_year: int) -> Derived:
     """Latest GRDP (GDP) level up to the base year; a merged unit's sum of old units or own figure."""
-    if data.old_units(pkg, geo):
-        merged = data.merged_series(pkg, geo, "grdp_current_bn_vnd")
+    if geography.old_units(pkg, geo):
+        merged = series_ranking.merged_series(pkg, geo, "grdp_current_bn_vnd")
         row = _latest(merged, base_year)
         if row is not None:
             year, summed = int(row["year"]), row["basis"] == "sum of old units"
@@ -200,7 +200,7 @@ def _grdp(pkg, geo: str, base_year: int) -> Derived:
                                value=float(other))
             return Derived(float(row["value"]), DERIVED if summed else OBSERVED, basis, year, "merged")
     else:
-        row = _latest(data.series(pkg, geo, "grdp_current_bn_vnd"), base_year)
+        row = _latest(series_ranking.series(pkg, geo, "grdp_current_bn_vnd"), base_year)
         if row is not None:
             word = "GDP" if level_of(pkg, geo) == "nation" else "GRDP"
             basis = phrase(_P + "grdp", word=word, year=int(row["year"]), value=float(row["value"]), cite=_cite(row))
@@ -238,10 +238,10 @@ def _budget_observations(pkg, geo: str, up_to: int, since: int | None) -> tuple[
     """Best budget-expenditure observation in [since, up_to] (outturns first) and the other figures of its year."""
     concept = _BUDGET_CONCEPT[level_of(pkg, geo)]
     for statuses in (OUTTURN_STATUSES, None):
-        row = _latest(data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=statuses),
+        row = _latest(series_ranking.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=statuses),
                       up_to, since)
         if row is not None:
-            every = data.observations_for(pkg, geo, "budget_expenditure_bn_vnd")
+            every = series_ranking.observations_for(pkg, geo, "budget_expenditure_bn_vnd")
             others = every[(every["year"] == row["year"]) & (every["concept"] == concept)
                            & ~((every["source_id"] == row["source_id"]) & (every["status"] == row["status"]))]
             return row, others.sort_values("value")
@@ -269,7 +269,7 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
     if year != base_year:
         basis = phrase(_P + "grown", basis=basis, year=base_year, growth=growth_pct, value=value)
     caveats = []
-    note = data.data_names("note", observed["note"].rstrip(". ")) if isinstance(observed["note"], str) \
+    note = data_texts.data_names("note", observed["note"].rstrip(". ")) if isinstance(observed["note"], str) \
         and observed["note"].strip() else ""
     if note:
         basis = phrase(_P + "data_note", basis=basis, note=note)
@@ -279,8 +279,8 @@ def _observed_base(observed: pd.Series, others: pd.DataFrame, concept: str, base
                              "others": [(float(r["value"]), r["status"], r["publisher"]) for _, r in others.iterrows()]}
     if not others.empty:
         listed = tuple(phrase(_P + "other_figure", value=float(r["value"]), status=_status_names(r["status"]),
-                              publisher=data.data_names("publisher", r["publisher"]), source=r["source_id"],
-                              note=Joined("", (": ", data.data_names("note", r["note"].rstrip(". "))))
+                              publisher=data_texts.data_names("publisher", r["publisher"]), source=r["source_id"],
+                              note=Joined("", (": ", data_texts.data_names("note", r["note"].rstrip(". "))))
                               if isinstance(r["note"], str) and r["note"] else "")
                        for _, r in others.iterrows())
         basis = phrase(_P + "other_figures", basis=basis, year=year, listed=listed)
@@ -292,7 +292,7 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
     """Latest S&T share of budget expenditure: the concept with the latest year (first concept on ties)."""
     best = None
     for concept in pkg.indicator("st_expenditure_share_pct")["concepts"].split("|"):
-        row = _latest(data.series(pkg, geo, "st_expenditure_share_pct", concept=concept), up_to)
+        row = _latest(series_ranking.series(pkg, geo, "st_expenditure_share_pct", concept=concept), up_to)
         if row is not None and (best is None or row["year"] > best["year"]):
             best = row
     return best
@@ -300,7 +300,7 @@ def _latest_share(pkg, geo: str, up_to: int) -> pd.Series | None:
 
 def _concept_words(concept: str):
     """A concept code of the data (e.g. 'total') in each language's words (``labels.csv``)."""
-    return names(**{lang: data.label("concept", concept, lang, default=concept) for lang in ("en", "vi")})
+    return names(**{lang: data_texts.label("concept", concept, lang, default=concept) for lang in ("en", "vi")})
 
 
 def _observed_share(row: pd.Series, prefix: str | Phrase) -> Derived:
@@ -410,7 +410,7 @@ def _national_estimate(pkg, year: int) -> tuple[pd.Series | None, pd.DataFrame]:
         flagged |= rows["comparator"].fillna("").isin(["<", "<=", ">", ">="])
     left_out = rows[mine & flagged]
     kept = replace(pkg, observations=rows[~(mine & flagged)])
-    series = data.series(kept, NATION, "budget_expenditure_bn_vnd", concept="state_total", statuses=["plan"])
+    series = series_ranking.series(kept, NATION, "budget_expenditure_bn_vnd", concept="state_total", statuses=["plan"])
     chosen = series[series["year"] == year]
     return (None if chosen.empty else chosen.iloc[0]), left_out
 
@@ -418,10 +418,10 @@ def _national_estimate(pkg, year: int) -> tuple[pd.Series | None, pd.DataFrame]:
 def _ratio_years(pkg, geo: str, base_year: int) -> list[dict[str, Any]]:
     """Years (up to the base year, from GRDP's series break) with an observed local budget outturn and GRDP
     of ``geo``: ratio rows."""
-    budget = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=_BUDGET_CONCEPT["province"],
+    budget = series_ranking.series(pkg, geo, "budget_expenditure_bn_vnd", concept=_BUDGET_CONCEPT["province"],
                          statuses=list(OUTTURN_STATUSES)) if _has(pkg, geo, "budget_expenditure_bn_vnd") \
         else pd.DataFrame(columns=["year", "value"])
-    grdp = data.series(pkg, geo, "grdp_current_bn_vnd").set_index("year") \
+    grdp = series_ranking.series(pkg, geo, "grdp_current_bn_vnd").set_index("year") \
         if _has(pkg, geo, "grdp_current_bn_vnd") else pd.DataFrame(columns=["value"])
     inferred = _inferred_concepts(pkg, geo, "budget_expenditure_bn_vnd")
     # GRDP levels before the series break (the 2019 re-evaluation) are on another basis: no ratio across it.
@@ -464,8 +464,8 @@ def _observed_ratio(pkg, geo: str, base_year: int) -> dict[str, Any] | None:
     """
     own = _ratio_years(pkg, geo, base_year)
     parts, partial, missing, left_out = [geo], False, [], []
-    if not own and data.old_units(pkg, geo):
-        parts = list(data.old_units(pkg, geo))
+    if not own and geography.old_units(pkg, geo):
+        parts = list(geography.old_units(pkg, geo))
         by_unit = {u: {r["year"]: r for r in _ratio_years(pkg, u, base_year)} for u in parts}
         every = sorted(set().union(*(set(v) for v in by_unit.values())))
         years = [y for y in every if y >= base_year - MERGED_RATIO_WINDOW_YEARS]  # the recency window first
@@ -606,7 +606,7 @@ def _current_share(pkg, geo: str, P, base_year: int) -> Derived:
         share = plan["share"]
         basis = phrase(_P + "plan_share", value=float(share["value"]), source=_target_source(share))
         return Derived(float(share["value"]), ASSUMED, basis, rule="plan", caveats=(("caveat.plan_share", {}),))
-    proxies = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
+    proxies = [old for old in geography.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if proxies:
         share = _plan(pkg, proxies[0], base_year)["share"]
         basis = phrase(_P + "proxy_share", geo=_geo_names(pkg, geo), old=_geo_names(pkg, proxies[0]),
@@ -623,7 +623,7 @@ def _plan_share(pkg, geo: str, base_year: int) -> Derived | None:
     covering the base year, else (a unit created by the 2025 merger) an old unit's plan, named; None without
     one. A plan, not spending: ASSUMED if it were used as the status quo, shown here only for comparison."""
     own = _plan(pkg, geo, base_year)
-    olds = [old for old in data.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
+    olds = [old for old in geography.old_units(pkg, geo) if _plan(pkg, old, base_year) is not None]
     if own is None and not olds:
         return None
     holder = geo if own is not None else olds[0]
@@ -641,7 +641,7 @@ def _plan_row(pkg, geo: str, year: int) -> pd.Series | None:
     if geo == NATION:
         return _national_estimate(pkg, year)[0]
     concept = _BUDGET_CONCEPT[level_of(pkg, geo)]
-    rows = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=["plan"]) \
+    rows = series_ranking.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=["plan"]) \
         if _has(pkg, geo, "budget_expenditure_bn_vnd") else pd.DataFrame(columns=["year", "value"])
     rows = rows[(rows["year"] == year) & rows["value"].notna()]
     return None if rows.empty else rows.iloc[0]
@@ -654,7 +654,7 @@ def _plan_outturn(pkg, geo: str, base_year: int) -> Derived | None:
     if not _has(pkg, geo, "budget_expenditure_bn_vnd"):
         return None
     concept = _BUDGET_CONCEPT[level_of(pkg, geo)]
-    outturns = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=list(OUTTURN_STATUSES))
+    outturns = series_ranking.series(pkg, geo, "budget_expenditure_bn_vnd", concept=concept, statuses=list(OUTTURN_STATUSES))
     for row in outturns[outturns["value"].notna() & (outturns["year"] <= base_year)].sort_values(
             "year", ascending=False).itertuples():
         plan = _plan_row(pkg, geo, int(row.year))
@@ -678,7 +678,7 @@ def _coming_plan(pkg, geo: str, base_year: int) -> Derived | None:
     period). A plan, not spending: its kind says where it was read, its basis that it is a plan."""
     year = base_year + 1
     if _has(pkg, geo, "st_expenditure_bn_vnd"):
-        rows = data.series(pkg, geo, "st_expenditure_bn_vnd", concept=PLAN_CONCEPT, statuses=["plan"])
+        rows = series_ranking.series(pkg, geo, "st_expenditure_bn_vnd", concept=PLAN_CONCEPT, statuses=["plan"])
         rows = rows[(rows["year"] == year) & rows["value"].notna()]
         if not rows.empty:
             row = rows.iloc[0]
@@ -709,7 +709,7 @@ def _capacity(pkg, geo: str, P, base_year: int, deflator_pct: float) -> Derived 
         if first <= base_year <= row["year"]:
             low = float(row["value"])
             high = float(row["value_high"]) if pd.notna(row["value_high"]) else low
-            basis = phrase(_P + "capacity", low=low, high=high, instrument=data.data_names("instrument", row["instrument"]),
+            basis = phrase(_P + "capacity", low=low, high=high, instrument=data_texts.data_names("instrument", row["instrument"]),
                            first=int(first),
                            last=int(row["year"]), target=row["target_id"], source=row["source_id"], year=base_year)
             facts = {"low_bn_vnd": low, "high_bn_vnd": high, "last_year": int(row["year"]),
@@ -745,7 +745,7 @@ def _floor(pkg, geo: str, P, national: Derived) -> Derived:
         return replace(national, rule="national")
     if geo == MISSION_GEO:
         return _vinh_phuc_floor(pkg)
-    if MISSION_GEO in data.old_units(pkg, geo):
+    if MISSION_GEO in geography.old_units(pkg, geo):
         carried = _vinh_phuc_floor(pkg)
         basis = phrase(_P + "carried_floor", geo=_geo_names(pkg, geo), basis=carried.basis)
         return Derived(carried.value, ASSUMED, basis, rule="carried",
@@ -759,7 +759,7 @@ def _floor(pkg, geo: str, P, national: Derived) -> Derived:
 def derive(pkg, P) -> Derivation:
     """Derive every engine input for ``P`` from ``pkg`` (rules in the module docstring)."""
     _check_years(P)
-    geo = data.resolve_geo(P.geo, pkg)
+    geo = P.geo  # resolved once, by validate_parameters
     base_year, end_year = P.start_year, P.end_year
     grdp = _grdp(pkg, geo, base_year)
     real, deflator = _growth(pkg, geo, P)
@@ -823,10 +823,10 @@ def rnd_inputs(pkg, P) -> RndInputs:
 
 def national_gerd(pkg, up_to: int) -> tuple[pd.Series, pd.Series | None]:
     """Latest national GERD (the indicator's default concept, the ministry survey) and the latest UIS value."""
-    gerd = _latest(data.series(pkg, NATION, "gerd_pct_gdp"), up_to)
+    gerd = _latest(series_ranking.series(pkg, NATION, "gerd_pct_gdp"), up_to)
     if gerd is None:
-        raise data.DataError("observations.csv", "no gerd_pct_gdp for vn; the R&D view needs it")
-    uis = None if gerd["concept"] == "uis" else _latest(data.series(pkg, NATION, "gerd_pct_gdp", concept="uis"), up_to)
+        raise DataError("observations.csv", "no gerd_pct_gdp for vn; the R&D view needs it")
+    uis = None if gerd["concept"] == "uis" else _latest(series_ranking.series(pkg, NATION, "gerd_pct_gdp", concept="uis"), up_to)
     return gerd, uis
 
 

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from . import data, grdp_growth
+from . import data_package, grdp_growth
 from .config import NATION
 from .errors import ParameterError
 from .floor_cost import (
@@ -449,7 +449,7 @@ def _reality_scalars(pkg, paths: BudgetPaths) -> dict[str, Any]:
     share, plan, outturn, coming = (d.items["share"], d.items.get("plan_share"), d.items.get("plan_outturn"),
                                     d.items.get("coming_plan"))
     out: dict[str, Any] = {
-        "as_of_year": data.as_of_year(pkg), "growth_window_end": d.items["real"].facts.get("window_end"),
+        "as_of_year": data_package.as_of_year(pkg), "growth_window_end": d.items["real"].facts.get("window_end"),
         "real_growth_rule": d.items["real"].rule, "deflator_kind": d.items["deflator"].kind,
         "current_share_rule": share.rule,
         "current_share_from_geo": share.facts.get("geo", d.geo) if share.rule in ("observed", "national") else None,

@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import check_choice
 
-LANGS = ("en", "vi")
+LANGS = ("en", "vi")  # the report languages: the one list (validate_parameters decides a report's language from it)
 MISSING = "–"  # an absent number in prose
 PERCENT = {"en": " %", "vi": "%"}  # the percent sign after a number, by language
 

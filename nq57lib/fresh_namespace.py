@@ -8,7 +8,7 @@ is put back to how the kernel was before its first notebook:
 - the user namespace, the output history and the execution counter (IPython's ``reset``; the
   first cell of every notebook is ``[1]`` again), and the last error shown (``sys.last_value``...);
 - every cache of nq57lib (``functools.lru_cache``, and the dictionaries of ``CACHE_DICTS``) except
-  the validated data package (``KEPT_CACHES``): ``data.load_package`` hands each call its own
+  the validated data package (``KEPT_CACHES``): ``data_package.load_package`` hands each call its own
   copy of the tables, so a notebook that edits them in place cannot change the next one's data;
 - matplotlib's ``rcParams`` and its open figures; pandas' options;
 - the global random states of ``random`` and ``numpy.random``; numpy's print options and
@@ -208,9 +208,9 @@ def _restore_switches(state: _State) -> None:
 
 # Caches kept between notebooks, each with the reason it cannot carry state from one to the next.
 KEPT_CACHES = {
-    "nq57lib.data._load_cached": "keyed by the files' paths, sizes and modification times; load_package copies "
+    "nq57lib.data_package._load_cached": "keyed by the files' paths, sizes and modification times; load_package copies "
                                  "the tables for each caller",
-    "nq57lib.data._schema_cache": "pandera schemas built from datapackage.json's text; nothing edits them",
+    "nq57lib.data_files._schema_cache": "pandera schemas built from datapackage.json's text; nothing edits them",
     "nq57lib.charts.scorecard_charts._panel_base": "keyed by a cross-province panel's whole content (rows, words, "
                                                    "notes) and matplotlib's settings, from which alone it is drawn; "
                                                    "never handed to a notebook: each report gets PNG bytes drawn "
@@ -219,7 +219,7 @@ KEPT_CACHES = {
 
 
 # Module-level dictionaries that cache what a notebook computed (cleared like the lru caches).
-CACHE_DICTS = ("nq57lib.data._LOOKUPS",)
+CACHE_DICTS = ("nq57lib.geography._LOOKUPS",)
 
 
 def clear_caches() -> None:

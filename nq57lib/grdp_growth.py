@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import data
+from . import data_package, geography, series_ranking
 from .config import DEFAULT_DEFLATOR_PCT, NATION
 from .floor_cost import nominal_growth_pct
 from .errors import ParameterError
@@ -118,7 +118,7 @@ class ObservedDeflator:
             f"{self.first_year + 1}–{self.last_year}"
 
 
-def observed_gdp_deflator(pkg: data.DataPackage, up_to_year: int, *, geo_id: str = DEFLATOR_GEO,
+def observed_gdp_deflator(pkg: data_package.DataPackage, up_to_year: int, *, geo_id: str = DEFLATOR_GEO,
                           n_years: int = MEDIUM_TERM_YEARS) -> ObservedDeflator | None:
     """Mean GDP deflator change over the latest ``n_years`` up to ``up_to_year``, implied by the data.
 
@@ -128,7 +128,7 @@ def observed_gdp_deflator(pkg: data.DataPackage, up_to_year: int, *, geo_id: str
     fine (a ratio of two levels needs only its ends); a missing real rate is not (returns None), nor
     are fewer than two levels.
     """
-    levels = data.series(pkg, geo_id, LEVEL_INDICATOR).dropna(subset=["value"])
+    levels = series_ranking.series(pkg, geo_id, LEVEL_INDICATOR).dropna(subset=["value"])
     levels = levels[(levels["year"] >= up_to_year - n_years) & (levels["year"] <= up_to_year)]
     if len(levels) < 2:
         return None
@@ -154,7 +154,7 @@ def geometric_mean_pct(rates_pct) -> float:
     return (total ** (1.0 / len(rates)) - 1.0) * 100.0
 
 
-def yearly_real_growth(pkg: data.DataPackage, geo_id: str) -> list[YearRate]:
+def yearly_real_growth(pkg: data_package.DataPackage, geo_id: str) -> list[YearRate]:
     """Every year's real growth of a geography: observed, or derived from a merged unit's old units.
 
     A year with the unit's own observation uses it. For a unit created by the 2025 merger, a year
@@ -163,14 +163,14 @@ def yearly_real_growth(pkg: data.DataPackage, geo_id: str) -> list[YearRate]:
     nearest year within ``WEIGHT_YEAR_DISTANCE`` that it reports (a provincial economy's share of the
     merged one moves slowly; the basis names every year used).
     """
-    own = data.series(pkg, geo_id, GROWTH_INDICATOR)
+    own = series_ranking.series(pkg, geo_id, GROWTH_INDICATOR)
     rates = {int(r.year): YearRate(int(r.year), float(r.value), phrase(_B + "rate_observed",
                                                                                         source=r.source_id))
              for r in own.itertuples() if pd.notna(r.value)}
-    parts = data.old_units(pkg, geo_id)
+    parts = geography.old_units(pkg, geo_id)
     if parts:
-        growth = {p: data.series(pkg, p, GROWTH_INDICATOR).set_index("year")["value"].dropna() for p in parts}
-        level = {p: data.series(pkg, p, LEVEL_INDICATOR).set_index("year")["value"].dropna() for p in parts}
+        growth = {p: series_ranking.series(pkg, p, GROWTH_INDICATOR).set_index("year")["value"].dropna() for p in parts}
+        level = {p: series_ranking.series(pkg, p, LEVEL_INDICATOR).set_index("year")["value"].dropna() for p in parts}
         years = set.intersection(*(set(int(y) for y in growth[p].index) for p in parts))
         for year in sorted(y for y in years if y not in rates):
             weight_years = {p: _nearest_year(level[p].index, year) for p in parts}
@@ -178,7 +178,7 @@ def yearly_real_growth(pkg: data.DataPackage, geo_id: str) -> list[YearRate]:
                 continue
             weights = {p: float(level[p][weight_years[p]]) for p in parts}
             mean = sum(float(growth[p][year]) * w for p, w in weights.items()) / sum(weights.values())
-            named = Joined(", ", tuple(Joined(" ", (names(en=data.geo_name(pkg, p, "en"), vi=data.geo_name(pkg, p, "vi")),
+            named = Joined(", ", tuple(Joined(" ", (names(en=geography.geo_name(pkg, p, "en"), vi=geography.geo_name(pkg, p, "vi")),
                                                     str(weight_years[p]))) for p in parts))  # names, not ids
             rates[year] = YearRate(year, mean, phrase(_B + "rate_weighted", parts=named))
     return [rates[y] for y in sorted(rates)]
@@ -190,7 +190,7 @@ def _nearest_year(years, year: int) -> int | None:
     return near[0][1] if near else None
 
 
-def medium_term_real_growth(pkg: data.DataPackage, geo_id: str, up_to_year: int,
+def medium_term_real_growth(pkg: data_package.DataPackage, geo_id: str, up_to_year: int,
                             n_years: int = MEDIUM_TERM_YEARS) -> tuple[float, list[YearRate]]:
     """Geometric mean of the latest ``n_years`` annual real growth rates up to ``up_to_year``.
 
@@ -204,13 +204,13 @@ def medium_term_real_growth(pkg: data.DataPackage, geo_id: str, up_to_year: int,
     return geometric_mean_pct(r.rate_pct for r in rates), rates
 
 
-def window_end(pkg: data.DataPackage, base_year: int | None = None) -> int:
+def window_end(pkg: data_package.DataPackage, base_year: int | None = None) -> int:
     """The last year a growth window may use: the data's as-of year, or ``base_year`` when that is earlier.
 
     The one rule of both reports: the digital-economy report passes no base year (its as-of year is the
     data's), the budget report its ``start_year``.
     """
-    as_of = data.as_of_year(pkg)
+    as_of = data_package.as_of_year(pkg)
     return as_of if base_year is None else min(as_of, int(base_year))
 
 
@@ -225,7 +225,7 @@ class DeflatorChoice:
     observed: ObservedDeflator | None = None
 
 
-def deflator_choice(pkg: data.DataPackage, deflator_pct: float, up_to_year: int,
+def deflator_choice(pkg: data_package.DataPackage, deflator_pct: float, up_to_year: int,
                     default_pct: float | None = None, user_set: bool = False) -> DeflatorChoice:
     """Label the run's deflator: DERIVED when it is the default and the data's rounded mean deflator
     (``observed_gdp_deflator`` up to ``up_to_year``) equals it; ASSUMED otherwise, saying why.
@@ -250,7 +250,7 @@ def deflator_choice(pkg: data.DataPackage, deflator_pct: float, up_to_year: int,
     return DeflatorChoice(rate, DERIVED, "observed_mean", basis, observed)
 
 
-def growth_assumption(pkg: data.DataPackage, geo_id: str, up_to_year: int, *, real_growth_pct: float = 0.0,
+def growth_assumption(pkg: data_package.DataPackage, geo_id: str, up_to_year: int, *, real_growth_pct: float = 0.0,
                       deflator_pct: float, n_years: int = MEDIUM_TERM_YEARS,
                       default_deflator_pct: float | None = None, deflator_set: bool = False) -> GrowthAssumption:
     """The run's growth assumption: the user's real growth if non-zero, else the medium-term mean; a
@@ -276,8 +276,8 @@ def growth_assumption(pkg: data.DataPackage, geo_id: str, up_to_year: int, *, re
                                                     f"real_growth_pct") from None
         national = growth_assumption(pkg, NATION, up_to_year, deflator_pct=deflator_pct, n_years=n_years,
                                      default_deflator_pct=default_deflator_pct, deflator_set=deflator_set)
-        basis = phrase(_B + "nation_stands_in", geo=names(en=data.geo_name(pkg, geo_id, "en"),
-                                                          vi=data.geo_name(pkg, geo_id, "vi")),
+        basis = phrase(_B + "nation_stands_in", geo=names(en=geography.geo_name(pkg, geo_id, "en"),
+                                                          vi=geography.geo_name(pkg, geo_id, "vi")),
                        basis=national.real_basis)
         return GrowthAssumption(geo_id, national.real_pct, float(deflator_pct), ASSUMED, basis, deflator.basis,
                                 national.years, rule=BORROWED, borrowed_from=NATION, **common)

@@ -90,18 +90,18 @@ class Coverage:
 def read_vintages(pkg, geo_id: str, indicator_id: str, concept: str) -> Vintages:
     """The vintages of one series (see :class:`Vintages`); a vintage whose series equals the one before is
     dropped (it adds no origin)."""
-    from . import data
+    from . import series_ranking
 
-    dates = sorted(set(data.releases(pkg, geo_id, indicator_id, concept)["release_date"]))
+    dates = sorted(set(series_ranking.releases(pkg, geo_id, indicator_id, concept)["release_date"]))
     origins, seen = [], set()
     for date in dates:
-        frame = data.real_time_series(pkg, geo_id, indicator_id, concept, date)
+        frame = series_ranking.real_time_series(pkg, geo_id, indicator_id, concept, date)
         frame = frame[frame["segment"] == frame["segment"].max()] if not frame.empty else frame
         key = tuple(zip(frame["year"].astype(int), frame["value"].round(6)))
         if key and key not in seen:
             seen.add(key)
             origins.append((date, frame.assign(concept=concept).reset_index(drop=True)))
-    return Vintages(concept, tuple(origins), data.first_releases(pkg, geo_id, indicator_id, concept))
+    return Vintages(concept, tuple(origins), series_ranking.first_releases(pkg, geo_id, indicator_id, concept))
 
 
 def damping_prior(fit: share_calibration.DampedFit | None) -> tuple[float, float]:

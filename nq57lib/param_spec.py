@@ -147,7 +147,7 @@ def protected_target(value: str | Path) -> str | None:
 
 def resolve_geo_param(name: str, text: str) -> str:
     """Canonical geography id for ``text``; the error names ``name`` (``geo`` or ``proxy``)."""
-    from .data import resolve_geo  # lazy: loading the geography table imports pandas
+    from .geography import resolve_geo  # lazy: loading the geography table imports pandas
 
     geo_id = resolve_geo(text, name=name)
     if not _SAFE_NAME.match(geo_id):  # canonical ids are slugs; anything else must not reach a path

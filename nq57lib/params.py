@@ -170,7 +170,8 @@ def validate_parameters(notebook: str, namespace: Mapping[str, Any] | None = Non
     given_names |= {spec.name for spec in specs if namespace is not None and checked[spec.name] != spec.default}
     shipped_geo = any(spec.name == "geo" and spec.kind == GEO for spec in specs)  # a geography of the data
     if namespace is not None and shipped_geo:  # a report's words: GDP for the nation, GRDP for a province
-        from .data import geo_row, shared_package
+        from .data_package import shared_package
+        from .geography import geo_row
         from .text import use_geography_level
 
         use_geography_level(str(geo_row(shared_package(), checked["geo"])["level"]))

@@ -375,7 +375,7 @@ def sources_table(sources: pd.DataFrame, lang: str) -> ReaderTable:
     Headers and caption come from ``[report.columns]`` and ``[report.captions]``; source ids stay
     in the results file.
     """
-    from .data import texts_in
+    from .data_texts import texts_in
     from .text import t
 
     lang = check_choice("lang", lang, LANGS)

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import bounds, config
 from .errors import Nq57Error, check_choice
+from .formatting import LANGS
 from .param_spec import CHOICE, GEO, GEO_OR_EMPTY, PATH, ParamSpec
 
 
@@ -40,7 +41,7 @@ def _common(*middle: ParamSpec, geo: str = config.DEFAULT_GEO) -> tuple[ParamSpe
     """Every report notebook takes ``geo`` and ``lang`` first and ``output_dir`` last."""
     return (
         ParamSpec("geo", str, geo, "geography id or name (list: nq57 data --geos)", kind=GEO),
-        ParamSpec("lang", str, "en", "language of labels and narrative: en or vi", choices=("en", "vi"), kind=CHOICE),
+        ParamSpec("lang", str, "en", "language of labels and narrative: en or vi", choices=LANGS, kind=CHOICE),
         *middle,
         ParamSpec("output_dir", str, "", 'folder for machine-readable results (empty: reports/scratch/...)', kind=PATH),
     )
@@ -141,14 +142,14 @@ def available_geos(name: str, pkg=None) -> dict[str, str | None]:
     A merged 2025 unit counts as having an indicator when any of its old units has it (the
     notebook then builds the boundary-consistent series or a labelled assumption).
     """
-    from . import data  # lazy: loads pandas
+    from . import data_package, geography  # lazy: loads pandas
 
     needs = notebook(name).data_needs
-    pkg = pkg or data.load_package()
+    pkg = pkg or data_package.load_package()
     have = pkg.observations.groupby("indicator_id")["geo_id"].agg(set).to_dict()
     result = {}
     for geo_id in pkg.geography["geo_id"]:
-        related = {geo_id, *data.old_units(pkg, geo_id)}
+        related = {geo_id, *geography.old_units(pkg, geo_id)}
         missing = [ind for ind in needs if not related & have.get(ind, set())]
         result[geo_id] = None if not missing else f"no observations of {', '.join(missing)}"
     return result
@@ -164,10 +165,10 @@ def input_error(params, pkg=None) -> Nq57Error | None:
     entry = NOTEBOOKS.get(getattr(params, "notebook", ""))
     if entry is None or entry.input_check is None:
         return None
-    from . import data  # lazy: loads pandas
+    from . import data_package  # lazy: loads pandas
 
     try:
-        getattr(steps_module(entry.name), entry.input_check)(pkg or data.load_package(), params)
+        getattr(steps_module(entry.name), entry.input_check)(pkg or data_package.load_package(), params)
     except Nq57Error as exc:
         return exc
     return None

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import config, report, reuse, shipped
+from . import config, report_html, results_files, reuse, run_record, shipped
 from .errors import OutputError, ParameterError
 from .params import default_reports_dir
 from .provenance import sha256_file
@@ -231,7 +231,7 @@ def results_written_during(results_dir: Path, nb: Any) -> bool:
         return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
 
     try:
-        written = (results_dir / report.RESULTS_JSON).stat().st_mtime
+        written = (results_dir / results_files.RESULTS_JSON).stat().st_mtime
         return utc(start) - 2 <= written <= utc(end) + 2
     except (OSError, ValueError):
         return False
@@ -245,7 +245,7 @@ def shipped_notebook(notebook: str) -> Path:
 def page_title(nb: Any, notebook: str, geo: str, lang: str) -> str:
     """The report page's title in the report's language: the notebook's name (``<notebook>.notebook_name``
     in the locale files, else its first heading) and the geography's name (its id if unknown)."""
-    from . import data
+    from . import data_package, geography
     from .text import t
 
     try:
@@ -253,7 +253,7 @@ def page_title(nb: Any, notebook: str, geo: str, lang: str) -> str:
     except (KeyError, ParameterError):
         name = notebook_title(nb, notebook)
     try:
-        place = data.geo_name(data.load_package(), geo, lang)
+        place = geography.geo_name(data_package.load_package(), geo, lang)
     except Exception:  # noqa: BLE001 - a title never fails a report
         place = geo
     return f"{name} — {place}"
@@ -283,12 +283,12 @@ def check_results(results_dir: Path, notebook: str, params: Any) -> None:
     """Refuse results that another run wrote: ``results.json`` must name this notebook and parameters."""
     import json
 
-    path = results_dir / report.RESULTS_JSON
+    path = results_dir / results_files.RESULTS_JSON
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ParameterError("results", f"{path}: unreadable ({type(error).__name__})") from None
-    expected = {k: report.plain_value(k, v) for k, v in params.items() if k != "output_dir"}
+    expected = {k: results_files.plain_value(k, v) for k, v in params.items() if k != "output_dir"}
     if document.get("notebook") != notebook or document.get("parameters") != expected:
         raise ParameterError("results", f"{path} was written by another run (notebook or parameters differ "
                                         f"from the executed notebook's)")
@@ -333,17 +333,17 @@ def render_job(executed: Executed, reports_dir: str | Path, run_id: str, *, note
     place(path, job_dir / "notebook.ipynb", executed.move)
     record["executed_notebook"] = f"{rel_dir}/notebook.ipynb"
     results = executed.results_dir
-    data = results_data(results) or report.data_vintage()  # what the kernel read, where it says so
+    data = results_data(results) or results_files.data_vintage()  # what the kernel read, where it says so
     record["inputs"]["data_checksum"] = data.get("checksum", "")
     if record["error"] is None:
         try:
             lang = str(parameters.get("lang", "en"))
             title = page_title(nb, notebook, params.geo, lang)
-            header = report.provenance_header_html(title, parameters, data, report.package_version(), run_id,
+            header = report_html.provenance_header_html(title, parameters, data, results_files.package_version(), run_id,
                                                    record["started_utc"] or "", lang=lang)
-            top = report.title_html(title, params.geo, lang, has_results=results is not None and results.is_dir())
-            report.atomic_write_text(job_dir / "report.html",
-                                     report.notebook_to_html(nb, title, header, lang=lang, title_block=top))
+            top = report_html.title_html(title, params.geo, lang, has_results=results is not None and results.is_dir())
+            results_files.atomic_write_text(job_dir / "report.html",
+                                     report_html.notebook_to_html(nb, title, header, lang=lang, title_block=top))
             if results is not None and results.is_dir():
                 place(results, job_dir / "results", executed.move)
                 record["results_dir"] = f"{rel_dir}/results"
@@ -364,9 +364,9 @@ def results_data(results_dir: Path | None) -> dict[str, Any] | None:
     """The data vintage the notebook's kernel used, as its ``results.json`` records it."""
     import json
 
-    if results_dir is None or not (results_dir / report.RESULTS_JSON).is_file():
+    if results_dir is None or not (results_dir / results_files.RESULTS_JSON).is_file():
         return None
-    return json.loads((results_dir / report.RESULTS_JSON).read_text(encoding="utf-8")).get("data")
+    return json.loads((results_dir / results_files.RESULTS_JSON).read_text(encoding="utf-8")).get("data")
 
 
 def place(source: Path, target: Path, move: bool) -> None:
@@ -378,7 +378,7 @@ def place(source: Path, target: Path, move: bool) -> None:
         shutil.copytree(source, staging, dirs_exist_ok=True)
         os.replace(staging, target)
     else:
-        report.atomic_write_bytes(target, source.read_bytes())
+        results_files.atomic_write_bytes(target, source.read_bytes())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,9 +396,9 @@ def finish_run(reports_dir: str | Path, run_id: str, records: list[dict], *, sta
     skipped = skipped or []
     failed = [r for r in records if r["status"] != "ok"]
     manifest = {
-        "schema": report.MANIFEST_SCHEMA, "run_id": run_id, "runner": runner, "started_utc": started_utc,
+        "schema": run_record.MANIFEST_SCHEMA, "run_id": run_id, "runner": runner, "started_utc": started_utc,
         "finished_utc": utc_now(), "duration_s": round(duration_s, 3), "interrupted": interrupted,
-        "nq57lib_version": report.package_version(), "python": sys.version.split()[0],
+        "nq57lib_version": results_files.package_version(), "python": sys.version.split()[0],
         **fields,
         "counts": {"ok": len(records) - len(failed), "failed": len(failed), "skipped": len(skipped),
                    "not_run": not_run},
@@ -406,14 +406,14 @@ def finish_run(reports_dir: str | Path, run_id: str, records: list[dict], *, sta
     }
     run_dir = reports_dir / "runs" / run_id
     try:
-        report.write_manifest(run_dir, manifest)
+        run_record.write_manifest(run_dir, manifest)
     except OSError as exc:
-        raise OutputError(run_dir / report.MANIFEST_NAME, f"{exc.strerror or exc}; the run's files are in {run_dir}") from None
+        raise OutputError(run_dir / run_record.MANIFEST_NAME, f"{exc.strerror or exc}; the run's files are in {run_dir}") from None
     try:
-        report.update_index(reports_dir, utc_now())
+        run_record.update_index(reports_dir, utc_now())
     except OSError as exc:
         raise OutputError(reports_dir / "index.html", f"{exc.strerror or exc}; the run's manifest is "
-                                                      f"{run_dir / report.MANIFEST_NAME}") from None
+                                                      f"{run_dir / run_record.MANIFEST_NAME}") from None
     return manifest
 
 
@@ -470,7 +470,7 @@ def print_summary(manifest: dict, reports_dir: Path) -> None:
             print(f"FAILED {record['notebook']} / {record['geo']}: {record['error']}")
             if record.get("executed_notebook"):
                 print(f"       executed notebook: {reports_dir / record['executed_notebook']}")
-    print(f"manifest: {reports_dir / 'runs' / manifest['run_id'] / report.MANIFEST_NAME}")
+    print(f"manifest: {reports_dir / 'runs' / manifest['run_id'] / run_record.MANIFEST_NAME}")
     print(f"index: {reports_dir / 'index.html'}")
 
 
@@ -505,13 +505,13 @@ def plan_render(paths: list[Path], results: Path | None, notebook: str | None) -
             raise ParameterError("notebook", f"{path}: a second {name} report for {params.geo} in one run")
         seen.add((name, params.geo))
         folder = results or (Path(output_dir) if output_dir else default_output_dir(params))
-        if (folder / report.RESULTS_JSON).is_file():
+        if (folder / results_files.RESULTS_JSON).is_file():
             check_results(folder, name, params)
             if not results_written_during(folder, nb):
-                raise ParameterError("results", f"{folder / report.RESULTS_JSON} was not written while {path} ran "
+                raise ParameterError("results", f"{folder / results_files.RESULTS_JSON} was not written while {path} ran "
                                                 "(results of another run)")
         elif results is not None:
-            raise ParameterError("results", f"{folder}: no {report.RESULTS_JSON}")
+            raise ParameterError("results", f"{folder}: no {results_files.RESULTS_JSON}")
         else:
             if notebook_error(nb) is None:
                 print(f"note: {path}: no results in {folder}; the report is published without them",
@@ -533,7 +533,7 @@ def main(args: argparse.Namespace) -> int:
         raise ParameterError("reports-dir", f"cannot create a run folder in {reports_dir}: {error.strerror}") from None
     records = [render_job(executed, reports_dir, run_id, notebook=name, nb=nb) for executed, nb, name in planned]
     manifest = finish_run(reports_dir, run_id, records, started_utc=started_utc,
-                          duration_s=time.perf_counter() - t_start, runner="nq57 render", data=report.data_vintage(),
+                          duration_s=time.perf_counter() - t_start, runner="nq57 render", data=results_files.data_vintage(),
                           kernel=", ".join(sorted({nb.metadata.get("kernelspec", {}).get("name", "")
                                                    for _, nb, _ in planned})),
                           sources=[str(e.path) for e, _, _ in planned])

@@ -57,7 +57,7 @@ class Report:
         return self.figures[name]()
 
     def results(self) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-        """(tables, scalars) for ``nq57lib.report.save_results``: assumptions and sources included."""
+        """(tables, scalars) for ``nq57lib.results_files.save_results``: assumptions and sources included."""
         tables = dict(self.tables)
         tables["assumptions"] = self.assumptions
         tables["sources"] = self.sources
@@ -172,7 +172,7 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
         from IPython.display import Markdown
 
         return Markdown(f"*{text}: {t('report.none', report.lang)}*")
-    from . import data
+    from . import data_texts
 
     if name == "sources":  # titles and publishers in the report's language (data texts, issue 27)
         return sources_table(frame, report.lang)
@@ -183,7 +183,7 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
     value_kind = value_kinds(frame)  # a value column whose rows hold years, counts, shares and money
     if name in READER_COLUMNS:
         frame = frame[[c for c in READER_COLUMNS[name] if c in frame.columns]]
-    frame = data.texts_in(None, frame, report.lang)  # the data's titles, publishers, instruments, notes
+    frame = data_texts.texts_in(None, frame, report.lang)  # the data's titles, publishers, instruments, notes
     empty = [c for c in frame.columns if frame[c].isna().all()]
     if empty:  # an all-empty column says nothing: hidden, named in one line under the caption
         names = headers or section("report.columns", report.lang)
@@ -193,7 +193,7 @@ def table_view(report: Report, name: str, caption: str | None = None, headers: d
     if name == "assumptions":  # kind and unit in the report's language (labels and bases: see the README)
         kinds = section("report.kind", report.lang)
         frame = frame.assign(kind=frame["kind"].map(lambda k: kinds.get(k, k)),
-                             unit=frame["unit"].map(lambda u: data.label("unit", u, report.lang, default=u)
+                             unit=frame["unit"].map(lambda u: data_texts.label("unit", u, report.lang, default=u)
                                                     if isinstance(u, str) else u))
         if "basis" in frame.columns:
             frame = frame.assign(basis=frame["basis"].map(lambda b: publishers_for_ids(b, report.lang)))
@@ -215,13 +215,13 @@ def publishers_for_ids(text: Any, lang: str = "en") -> Any:
     """
     if not isinstance(text, str) or not text:
         return text
-    from . import data
+    from . import data_package, data_texts
 
-    pkg = data.shared_package()
+    pkg = data_package.shared_package()
     publishers, targets = _reader_names(pkg)
 
     def names(match) -> str:  # the publishers in the report's language (data texts, issue 27)
-        return ", ".join(dict.fromkeys(str(data.text_in(pkg, "publisher", publishers.get(i, i), lang))
+        return ", ".join(dict.fromkeys(str(data_texts.text_in(pkg, "publisher", publishers.get(i, i), lang))
                                        for i in _SOURCE_ID.findall(match.group(0))))
 
     return _SOURCE_ID_RUN.sub(names, targets.sub("", text))

@@ -43,7 +43,7 @@ KEY_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "pander
 def fingerprint(notebook_sha256: str, parameters: Mapping[str, Any], data: Mapping[str, Any],
                 package_version: str, *, kernel: str = "", notebook_dir: str | Path | None = None) -> str:
     """SHA-256 over everything a report depends on (parameters without ``output_dir``)."""
-    from .report import plain_value
+    from .results_files import plain_value
 
     document = {
         "notebook_sha256": notebook_sha256,
@@ -119,7 +119,7 @@ def file_checksums(job_dir: str | Path) -> dict[str, str] | None:
 def reusable_jobs(manifests: list[dict], reports_dir: str | Path) -> dict[str, dict]:
     """Fingerprint -> the newest successful job record (with its ``run_id``) whose files check out.
 
-    ``manifests`` newest first (``report.read_manifests``). A job of an interrupted run counts as
+    ``manifests`` newest first (``run_record.read_manifests``). A job of an interrupted run counts as
     long as it finished ok; its files are checked, not trusted (``verified``).
     """
     found: dict[str, dict] = {}

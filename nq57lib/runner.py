@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import config, render, report, reuse, shipped
+from . import config, render, report_html, results_files, reuse, run_record, shipped
 from .errors import ParameterError, check_choice, shorten
 from .params import (Parameters, default_reports_dir, parameters_cell, parse_override, spec_for,
                      validate_parameters)
@@ -187,11 +187,11 @@ def use_extra_files(observations: list[str] | None, sources: list[str] | None) -
     """
     if not observations and not sources:
         return
-    from . import data
+    from . import data_package
 
     obs = [str(Path(p).resolve()) for p in observations or []]
     src = [str(Path(p).resolve()) for p in sources or []]
-    data.load_package(extra_observations=obs, extra_sources=src)
+    data_package.load_package(extra_observations=obs, extra_sources=src)
     for name, files in ((config.ENV_EXTRA_OBSERVATIONS, obs), (config.ENV_EXTRA_SOURCES, src)):
         if files:
             os.environ[name] = os.pathsep.join(p for p in [*files, os.environ.get(name, "")] if p)
@@ -199,7 +199,7 @@ def use_extra_files(observations: list[str] | None, sources: list[str] | None) -
 
 def echo_resolved_geos(texts: list[str]) -> None:
     """Print, for each --geo given as a name, the id it resolved to (``'Vĩnh Phúc' -> vinh-phuc``)."""
-    from .data import resolve_geo
+    from .geography import resolve_geo
 
     for text in texts:
         if text != ALL_GEOS:
@@ -427,7 +427,7 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
 
     from . import kernel_pool
 
-    report.warm_up_exporter()
+    report_html.warm_up_exporter()
     context = multiprocessing.get_context("fork")
     per_worker = 1 if fresh_kernels else kernel_pool.MAX_NOTEBOOKS_PER_WORKER
     pending, idle, busy = list(reversed(jobs)), [], {}
@@ -666,7 +666,7 @@ def main(args: argparse.Namespace) -> int:
 def reusable_reports(reports_dir: str | Path | None) -> dict[str, dict]:
     """Fingerprint -> the newest successful job of an earlier run into ``reports_dir`` with its files."""
     folder = default_reports_dir(reports_dir)
-    manifests, _ = report.read_manifests(folder)
+    manifests, _ = run_record.read_manifests(folder)
     return reuse.reusable_jobs(manifests, folder)
 
 
@@ -722,11 +722,11 @@ def plan_run(notebooks: list[str] | None, geos: list[str] | None, overrides: dic
     """
     selected = select_notebooks(notebooks or None)
     overrides = check_overrides(overrides or {}, selected)
-    data = report.data_vintage()
+    data = results_files.data_vintage()
     sha = {nb: sha256_file(notebook_path(nb)) for nb in selected}
     edited = {nb: shipped.is_edited(notebook_path(nb)) for nb in selected}
     cells = {nb: parameters_cell_values(nb) for nb in selected}
-    version = report.package_version()
+    version = results_files.package_version()
     kernel = kernel or pick_kernel(None)
 
     def fingerprint(params: Parameters) -> str:

@@ -30,7 +30,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import data
+from . import data_texts, geography, series_ranking
 from .formatting import fmt_number
 from .provenance import DERIVED, Assumption
 from .report_view import assumptions_frame, source_ids_in, sources_frame
@@ -81,8 +81,8 @@ PANEL_34_FROM = 2024
 
 def _panel_units(pkg, candidates: pd.DataFrame, concept: str) -> pd.DataFrame:
     """The candidates of the unit system each row's year (or the concept's basis) calls for, and the nation."""
-    in_34 = set(data.units(pkg, "34")) | {NATION}
-    in_63 = set(data.units(pkg, "63")) | {NATION}
+    in_34 = set(geography.units(pkg, "34")) | {NATION}
+    in_63 = set(geography.units(pkg, "63")) | {NATION}
     if concept == "basis_63":
         keep = candidates["geo_id"].isin(in_63)
     elif concept == "basis_34":
@@ -94,13 +94,13 @@ def _panel_units(pkg, candidates: pd.DataFrame, concept: str) -> pd.DataFrame:
 
 
 def panel_candidates(pkg, indicator_id: str, concept: str) -> pd.DataFrame:
-    """Every outcome observation of one indicator and concept, with the producer's tier, ranked per
-    (geography, year) as ``data.series`` ranks them (``data.ranked_across_geographies``): ``rank`` 1 is
-    the observation ``data.series`` picks for that geography and year. From ``PANEL_34_FROM`` only the
-    34 units (and the nation) are listed, before it only the 63 provinces; a basis_63 or basis_34
-    concept keeps its own basis.
+    """Every outcome observation of one indicator and concept, with the producer's tier, ranked per (geography,
+    year) as ``series_ranking.series`` ranks them (``series_ranking.ranked_across_geographies``): ``rank`` 1 is the
+    observation ``series_ranking.series`` picks for that geography and year. From ``PANEL_34_FROM`` only the 34
+    units (and the nation) are listed, before it only the 63 provinces; a basis_63 or basis_34 concept keeps its own
+    basis.
     """
-    return _panel_units(pkg, data.ranked_across_geographies(pkg, indicator_id, concept, OUTCOME_STATUSES), concept)
+    return _panel_units(pkg, series_ranking.ranked_across_geographies(pkg, indicator_id, concept, OUTCOME_STATUSES), concept)
 
 
 def panel_year(candidates: pd.DataFrame) -> int | None:
@@ -156,7 +156,7 @@ def panel_table(pkg, spec: PanelSpec, roles: dict[str, str], lang: str) -> pd.Da
 def cross_province_panels(pkg, geo_id: str, lang: str, specs: Sequence[PanelSpec] = PANELS) -> dict[str, pd.DataFrame]:
     """Step 6: one cross-province table per panel spec (key -> table; empty when there are no data),
     the geography and its old units or successor marked in ``highlight``."""
-    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     roles = highlight_roles(pkg, geo_id)
     return {spec.key: panel_table(pkg, spec, roles, lang) for spec in specs}
 
@@ -237,7 +237,7 @@ def panel_charts(pkg, panels: Mapping[str, pd.DataFrame], lang: str) -> PanelCha
             continue
         spec = _spec(key)
         unit = pkg.indicator(spec.indicator_id)["unit"]
-        sources = list(dict.fromkeys(data.text_in(pkg, "publisher", publishers.get(s, s), lang)
+        sources = list(dict.fromkeys(data_texts.text_in(pkg, "publisher", publishers.get(s, s), lang)
                                      for s in table["source_id"]))  # names, not ids
         notes = [_say("ministry_note", lang)] if spec.concept == "ministry" else []
         n_listed, out_of = int(table["n_listed"].iloc[0]), table["rank_out_of"].max()
@@ -273,7 +273,7 @@ def _ordinal(n: int, lang: str) -> str:
 
 
 def _own_paragraph(pkg, geo_id: str, own: pd.DataFrame, as_of: int, lang: str) -> str:
-    name = data.geo_name(pkg, geo_id, lang)
+    name = geography.geo_name(pkg, geo_id, lang)
     if own.empty:
         return _say("no_targets", lang, name=name)
     counts = verdict_counts(own)
@@ -288,14 +288,14 @@ def _listed(names: list[str], lang: str) -> str:
 
 
 def _related_paragraph(pkg, geo_id: str, related: pd.DataFrame, lang: str) -> str:
-    name = data.geo_name(pkg, geo_id, lang)
-    olds, after = data.old_units(pkg, geo_id), data.successor(pkg, geo_id)
+    name = geography.geo_name(pkg, geo_id, lang)
+    olds, after = geography.old_units(pkg, geo_id), geography.successor(pkg, geo_id)
     out = []
     if olds:
-        out.append(_say("formed_from", lang, name=name, names=_listed([data.geo_name(pkg, g, lang) for g in olds], lang)))
+        out.append(_say("formed_from", lang, name=name, names=_listed([geography.geo_name(pkg, g, lang) for g in olds], lang)))
     if after:
-        together = [data.geo_name(pkg, g, lang) for g in data.old_units(pkg, after)]
-        out.append(_say("merged_into", lang, name=name, successor=data.geo_name(pkg, after, lang),
+        together = [geography.geo_name(pkg, g, lang) for g in geography.old_units(pkg, after)]
+        out.append(_say("merged_into", lang, name=name, successor=geography.geo_name(pkg, after, lang),
                         names=_listed(together, lang)))
     if not out:
         return ""
@@ -304,7 +304,7 @@ def _related_paragraph(pkg, geo_id: str, related: pd.DataFrame, lang: str) -> st
     counts = verdict_counts(related)
     if olds:
         per_unit = related.groupby("geo_id", sort=False).size()
-        by_unit = ", ".join(f"{data.geo_name(pkg, g, lang)}: {n}" for g, n in per_unit.items())
+        by_unit = ", ".join(f"{geography.geo_name(pkg, g, lang)}: {n}" for g, n in per_unit.items())
         out.append(_say("related_olds", lang, n=counts["n_targets"], by_unit=by_unit,
                         counts=_counts_sentence(counts, lang)))
     else:
@@ -313,12 +313,12 @@ def _related_paragraph(pkg, geo_id: str, related: pd.DataFrame, lang: str) -> st
 
 
 def _de_share_sentence(pkg, geo_id: str, lang: str) -> str:
-    name = data.geo_name(pkg, geo_id, lang)
+    name = geography.geo_name(pkg, geo_id, lang)
     latest = latest_de_share(pkg, geo_id)
     if latest is None:
         return _say("de_share_none", lang, name=name)
     return _say("de_share", lang, name=name, value=fmt_number(latest["value"], lang, 2), year=int(latest["year"]),
-                concept=concept_text(latest["concept"], lang), status=data.label("status", latest["status"], lang))
+                concept=concept_text(latest["concept"], lang), status=data_texts.label("status", latest["status"], lang))
 
 
 def _panel_sentence(pkg, spec: PanelSpec, table: pd.DataFrame, geo_id: str, lang: str) -> str:
@@ -356,9 +356,9 @@ def _panel_sentence(pkg, spec: PanelSpec, table: pd.DataFrame, geo_id: str, lang
 
 def _absence(pkg, spec: PanelSpec, geo_id: str, year: int, lang: str) -> str:
     """Why the geography is not in a panel: it did not exist in that unit system, or it is not in the data."""
-    name = data.geo_name(pkg, geo_id, lang)
-    row = data.geo_row(pkg, geo_id)
-    if pd.notna(row["valid_from"]) and spec.concept != "basis_34" and year < data.MERGER_YEAR:
+    name = geography.geo_name(pkg, geo_id, lang)
+    row = geography.geo_row(pkg, geo_id)
+    if pd.notna(row["valid_from"]) and spec.concept != "basis_34" and year < series_ranking.MERGER_YEAR:
         return _say("absent_formed_later", lang, name=name)
     if pd.notna(row["valid_to"]) and spec.concept == "basis_34":
         return _say("absent_merged", lang, name=name)
@@ -392,7 +392,7 @@ def summary(pkg, geo_id: str, verdicts: pd.DataFrame, as_of: int, lang: str) -> 
     targets, its old units' or successor's and the national ones in plain sentences. Where it stands among
     the provinces and the rule follow the charts (``panel_summary``); target by target, the table says the
     rest."""
-    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     own = verdicts[verdicts["relation"] == "own"]
     related = verdicts[verdicts["relation"].isin(["old unit", "successor"])]
     national = verdicts[verdicts["relation"] == "national"]
@@ -401,7 +401,7 @@ def summary(pkg, geo_id: str, verdicts: pd.DataFrame, as_of: int, lang: str) -> 
         counts = verdict_counts(national)
         paragraphs.append(_say("national", lang, n=counts["n_targets"], n_with_data=_with_data(national),
                                counts=_counts_sentence(counts, lang)))
-    title = _say("title", lang, geo=plain(data.geo_name(pkg, geo_id, lang)))  # data text in Markdown
+    title = _say("title", lang, geo=plain(geography.geo_name(pkg, geo_id, lang)))  # data text in Markdown
     table = glance_table(own if not own.empty else verdicts, lang, _say("glance_caption", lang))
     return Summary(title, tuple(p for p in paragraphs if p), table)
 
@@ -411,7 +411,7 @@ def panel_summary(pkg, geo_id: str, panels: Mapping[str, pd.DataFrame], lang: st
     cross-province chart, in words, and how the verdict is decided (once per report)."""
     from IPython.display import Markdown
 
-    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     text = [_panel_sentence(pkg, _spec(key), table, geo_id, lang) for key, table in panels.items()]
     return Markdown("\n\n".join([_de_share_sentence(pkg, geo_id, lang), _say("panels_lead", lang) + " ".join(text),
                                    t("verdict.rule_text", lang)]))
@@ -477,7 +477,7 @@ def reader_table(pkg, verdicts: pd.DataFrame, themes: Mapping[str, Sequence[str]
 
         def link(source: Any):
             first = "" if is_missing(source) else str(source).split(";")[0]
-            return ((data.text_in(pkg, "publisher", sources.at[first, "publisher"], lang), sources.at[first, "url"])
+            return ((data_texts.text_in(pkg, "publisher", sources.at[first, "publisher"], lang), sources.at[first, "url"])
                     if first in sources.index else None)
 
         rows.append({
@@ -485,7 +485,7 @@ def reader_table(pkg, verdicts: pd.DataFrame, themes: Mapping[str, Sequence[str]
             "group": _say("table.national_group", lang, theme=group) if national else group,
             "target": row["target"], "by": row["target_year"], "status": verdict_badge(row["verdict"], lang),
             "why": _why_cell(row, lang),
-            "set_by": "" if row["relation"] in ("own", "national") else data.geo_name(pkg, row["geo_id"], lang),
+            "set_by": "" if row["relation"] in ("own", "national") else geography.geo_name(pkg, row["geo_id"], lang),
             "target_source": link(row["target_source_id"]), "data_source": link(row["data_source_id"]),
             "note": _row_note(row, lang),
         })
@@ -526,7 +526,7 @@ def _split_sources(values: Iterable[Any]) -> set[str]:
 
 @dataclass
 class Results:
-    """The machine-readable results of one scorecard: ``tables`` and ``scalars`` (``report.save_results``)."""
+    """The machine-readable results of one scorecard: ``tables`` and ``scalars`` (``results_files.save_results``)."""
 
     tables: dict[str, pd.DataFrame]
     scalars: dict[str, Any]
@@ -540,7 +540,7 @@ def results(pkg, geo_id: str, assessed: pd.DataFrame, verdicts: pd.DataFrame, pa
             as_of: int, lang: str) -> Results:
     """Step 8: the results tables (verdicts, targets, national targets, non-empty panels, assumptions,
     sources) and scalars (targets per verdict, latest digital-economy share, panel positions)."""
-    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     columns = TARGET_COLUMNS
     table = assessed[assessed["relation"] != "national"][columns].reset_index(drop=True)
     national = assessed[assessed["relation"] == "national"][columns].reset_index(drop=True)

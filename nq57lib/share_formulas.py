@@ -367,7 +367,7 @@ def target_level(comparator: str, value: float, value_high: float | None, start:
 
 def _concept_label(concept: str) -> str:
     """The English label of a definition (``labels.csv`` of the data package); the id when it has none."""
-    from .data import label  # lazy: the data package loads on first use
+    from .data_texts import label  # lazy: the data package loads on first use
 
     return label("concept", concept, "en", default=concept)
 

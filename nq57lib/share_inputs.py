@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import bounds, ceilings, data, model_validation, share_formulas
+from . import bounds, ceilings, data_package, geography, model_validation, series_ranking, share_formulas
 from .config import NATION
 from .errors import ParameterError
 from .provenance import ASSUMED, Assumption
@@ -51,7 +51,7 @@ IMPUTED_STATUS = "imputed"  # the history status of a starting share built from 
 ASSUMED_STATUS = "assumed"  # the history status of a starting share carried across definitions
 
 
-def imputed_share(pkg: data.DataPackage, concept: str, year: int, national: pd.DataFrame
+def imputed_share(pkg: data_package.DataPackage, concept: str, year: int, national: pd.DataFrame
                   ) -> tuple[float, float, float, list[str], list[str]] | None:
     """(median, low, high, comparable provinces, their source ids) of the comparable provinces' shares on
     ``concept`` in ``year`` (:data:`COMPARABLE_PROVINCES`): the median is the imputed share; the range runs from
@@ -60,7 +60,7 @@ def imputed_share(pkg: data.DataPackage, concept: str, year: int, national: pd.D
     the nation has none. None when no comparable province has a share that year."""
     values, geos, sources = [], [], []
     for geo in COMPARABLE_PROVINCES:
-        series = data.series(pkg, geo, INDICATOR, concept=concept)
+        series = series_ranking.series(pkg, geo, INDICATOR, concept=concept)
         hit = series[series["year"] == year]
         if not hit.empty:
             values.append(float(hit["value"].iloc[0]))
@@ -73,7 +73,7 @@ def imputed_share(pkg: data.DataPackage, concept: str, year: int, national: pd.D
     return float(np.median(values)), min(values), max(high, max(values)), geos, sorted(set(sources))
 
 
-def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") -> tuple[pd.DataFrame, Assumption]:
+def assumed_merged_base(pkg: data_package.DataPackage, geo_id: str, lang: str = "en") -> tuple[pd.DataFrame, Assumption]:
     """A one-row history for a merged 2025 unit, built as a labelled assumption (status 'imputed').
 
     share = sum_i(w_i * s_i) / sum_i(w_i) over the old provinces i, where s_i is the province's
@@ -84,8 +84,8 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
     ``attrs['base_range']`` holds the share with every imputed part at the low and at the high end of its range
     (the tornado's range). Raises ParameterError when no old province has an observed share.
     """
-    parts = data.old_units(pkg, geo_id)
-    observed = {p: data.series(pkg, p, INDICATOR) for p in parts}
+    parts = geography.old_units(pkg, geo_id)
+    observed = {p: series_ranking.series(pkg, p, INDICATOR) for p in parts}
     observed = {p: s for p, s in observed.items() if not s.empty}
     if not parts or not observed:
         raise ParameterError("geo", f"no digital-economy share is observed for {geo_id!r} or the provinces it was "
@@ -93,10 +93,10 @@ def assumed_merged_base(pkg: data.DataPackage, geo_id: str, lang: str = "en") ->
     concept = pd.Series([s["concept"].iloc[-1] for s in observed.values()]).mode().iloc[0]
     observed = {p: s for p, s in observed.items() if s["concept"].iloc[-1] == concept}
     year = max(int(s["year"].iloc[-1]) for s in observed.values())
-    national = data.series(pkg, NATION, INDICATOR, concept=concept)
+    national = series_ranking.series(pkg, NATION, INDICATOR, concept=concept)
     national_row = national[national["year"] == year]
     imputed = imputed_share(pkg, concept, year, national) if len(observed) < len(parts) else None
-    grdp = {p: data.series(pkg, p, "grdp_current_bn_vnd") for p in parts}
+    grdp = {p: series_ranking.series(pkg, p, "grdp_current_bn_vnd") for p in parts}
     common_years = set.intersection(*[set(g["year"].astype(int)) for g in grdp.values()]) if grdp else set()
     if not common_years or (len(observed) < len(parts) and national_row.empty and imputed is None):
         raise ParameterError("geo", f"cannot weight the old provinces of {geo_id!r}: GRDP of every province in one "
@@ -150,7 +150,7 @@ def _history_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[[c for c in HISTORY_COLUMNS + ["published", "tier", "url", "note"] if c in frame]].copy()
 
 
-def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other: pd.DataFrame,
+def relative_level_base(pkg: data_package.DataPackage, geo_id: str, concept: str, other: pd.DataFrame,
                         proxy_geo: str) -> tuple[pd.DataFrame, Assumption] | None:
     """A one-row history on ``concept`` for a geography with a base only on the other definition.
 
@@ -161,8 +161,8 @@ def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other:
     """
     row = other.iloc[-1]
     year, other_concept = int(row["year"]), str(row["concept"])
-    proxy_c = data.series(pkg, proxy_geo, INDICATOR, concept=concept)
-    proxy_o = data.series(pkg, proxy_geo, INDICATOR, concept=other_concept)
+    proxy_c = series_ranking.series(pkg, proxy_geo, INDICATOR, concept=concept)
+    proxy_o = series_ranking.series(pkg, proxy_geo, INDICATOR, concept=other_concept)
     pc, po = proxy_c[proxy_c["year"] == year], proxy_o[proxy_o["year"] == year]
     if pc.empty or po.empty or float(po["value"].iloc[0]) <= 0:
         return None
@@ -184,17 +184,17 @@ def relative_level_base(pkg: data.DataPackage, geo_id: str, concept: str, other:
     return history, assumption
 
 
-def definition_histories(pkg: data.DataPackage, geo_id: str, proxy_geo: str
+def definition_histories(pkg: data_package.DataPackage, geo_id: str, proxy_geo: str
                          ) -> tuple[dict[str, pd.DataFrame], dict[str, list[Assumption]], dict[str, int]]:
     """(history, base assumptions, own observation count) on every definition with data for the
     geography or its proxy. Raises ParameterError when the geography has no base on any definition."""
     histories, assumptions, n_own = {}, {}, {}
     for concept in CONCEPTS:
-        own = data.series(pkg, geo_id, INDICATOR, concept=concept)
+        own = series_ranking.series(pkg, geo_id, INDICATOR, concept=concept)
         n_own[concept] = len(own)
         if not own.empty:
             histories[concept], assumptions[concept] = _history_rows(own), []
-    if not histories and data.old_units(pkg, geo_id):
+    if not histories and geography.old_units(pkg, geo_id):
         history, assumption = assumed_merged_base(pkg, geo_id)
         concept = str(history["concept"].iloc[0])
         histories[concept], assumptions[concept] = history, [assumption]
@@ -214,9 +214,9 @@ def definition_histories(pkg: data.DataPackage, geo_id: str, proxy_geo: str
     return histories, assumptions, n_own
 
 
-def share_history(pkg: data.DataPackage, geo_id: str) -> tuple[pd.DataFrame, list[Assumption]]:
+def share_history(pkg: data_package.DataPackage, geo_id: str) -> tuple[pd.DataFrame, list[Assumption]]:
     """The history the projection starts from on the indicator's default definition, and its assumptions."""
-    history = data.series(pkg, geo_id, INDICATOR)
+    history = series_ranking.series(pkg, geo_id, INDICATOR)
     if not history.empty:
         return _history_rows(history), []
     histories, assumptions, _ = definition_histories(pkg, geo_id, geo_id)
@@ -243,8 +243,8 @@ def check_bounds(inputs: ShareInputs, P, ceiling: ceilings.Ceiling) -> None:
     bounds.check_sim_size("n_paths", P.n_paths, P.horizon_year - min(base_years) + 1, fans)
 
 
-def _proxy_history(pkg: data.DataPackage, proxy_geo: str, concept: str) -> pd.DataFrame | None:
-    proxy = data.series(pkg, proxy_geo, INDICATOR, concept=concept)
+def _proxy_history(pkg: data_package.DataPackage, proxy_geo: str, concept: str) -> pd.DataFrame | None:
+    proxy = series_ranking.series(pkg, proxy_geo, INDICATOR, concept=concept)
     return None if proxy.empty else proxy[HISTORY_COLUMNS]
 
 
@@ -295,7 +295,7 @@ class ShareInputs:
         return frame_html(self.history[HISTORY_COLUMNS], f"{self.name}: {INDICATOR} (as of {self.as_of_year})")
 
 
-def read_inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept: str) -> ShareInputs:
+def read_inputs(pkg: data_package.DataPackage, geo: str, proxy: str, lang: str, concept: str) -> ShareInputs:
     proxy_geo = proxy or NATION
     histories, assumptions, n_own = definition_histories(pkg, geo, proxy_geo)
     wanted = CONCEPTS if concept == "both" else (concept,)
@@ -307,11 +307,11 @@ def read_inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept:
     first = nso_first_published(pkg)
     targets = target_definitions(pkg, geo, first)
     proxies = {c: _proxy_history(pkg, proxy_geo, c) for c in order} if proxy_geo != geo else {}
-    return ShareInputs(geo_id=geo, name=data.geo_name(pkg, geo, lang), lang=lang, concepts=tuple(order),
+    return ShareInputs(geo_id=geo, name=geography.geo_name(pkg, geo, lang), lang=lang, concepts=tuple(order),
                        histories={c: histories[c] for c in order},
                        base_assumptions={c: assumptions[c] for c in order}, n_own={c: n_own[c] for c in order},
-                       targets=targets, as_of_year=data.as_of_year(pkg), proxy_geo=proxy_geo,
-                       proxy_name=data.geo_name(pkg, proxy_geo, lang),
+                       targets=targets, as_of_year=data_package.as_of_year(pkg), proxy_geo=proxy_geo,
+                       proxy_name=geography.geo_name(pkg, proxy_geo, lang),
                        proxy_histories={c: h for c, h in proxies.items() if h is not None},
                        national=_national_position(pkg) if geo != NATION else pd.DataFrame(),
                        nso_first_published=first,
@@ -321,18 +321,18 @@ def read_inputs(pkg: data.DataPackage, geo: str, proxy: str, lang: str, concept:
                                  if n_own[c] >= model_validation.REALTIME_MIN_TRAIN})
 
 
-def geo_names(pkg: data.DataPackage, geo_id: str) -> Names:
-    return names(en=data.geo_name(pkg, geo_id, "en"), vi=data.geo_name(pkg, geo_id, "vi"))
+def geo_names(pkg: data_package.DataPackage, geo_id: str) -> Names:
+    return names(en=geography.geo_name(pkg, geo_id, "en"), vi=geography.geo_name(pkg, geo_id, "vi"))
 
 
-def geo_phrase(pkg: data.DataPackage, geo_id: str) -> Phrase:
+def geo_phrase(pkg: data_package.DataPackage, geo_id: str) -> Phrase:
     """A geography's name as a phrase (English name; Vietnamese in a Vietnamese report)."""
     return phrase(_B + "name", name=geo_names(pkg, geo_id))
 
 
-def geo_id_words(pkg: data.DataPackage, geo_id: str) -> Names:
+def geo_id_words(pkg: data_package.DataPackage, geo_id: str) -> Names:
     """A geography's id where the results have always named it, its Vietnamese name for a Vietnamese reader."""
-    return names(en=geo_id, vi=data.geo_name(pkg, geo_id, "vi"))
+    return names(en=geo_id, vi=geography.geo_name(pkg, geo_id, "vi"))
 
 
 def target_concept(target: dict | pd.Series) -> str:
@@ -361,11 +361,11 @@ def targets_ahead(inputs: ShareInputs, concept: str) -> pd.DataFrame:
     return ahead[ahead["year"] > base_year].reset_index(drop=True)
 
 
-def _national_position(pkg: data.DataPackage) -> pd.DataFrame:
+def _national_position(pkg: data_package.DataPackage) -> pd.DataFrame:
     """The nation's latest share on each definition, for the narrative's comparison."""
     rows = []
     for concept in CONCEPTS:
-        s = data.series(pkg, NATION, INDICATOR, concept=concept)
+        s = series_ranking.series(pkg, NATION, INDICATOR, concept=concept)
         if not s.empty:
             last = s.iloc[-1]
             rows.append({"concept": concept, "year": int(last["year"]), "share_pct": float(last["value"]),

@@ -28,14 +28,16 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from . import (backtest, ceilings, data, grdp_growth, model_validation, monte_carlo, outlook_sensitivity,
-               progress_assessment, share_calibration, share_formulas, share_projection)
+from . import (backtest, ceilings, data_package, geography, grdp_growth, model_validation, monte_carlo,
+               outlook_sensitivity, progress_assessment, series_ranking, share_calibration, share_formulas,
+               share_projection)
 from .config import NATION
 from .errors import ParameterError
 from .formatting import fmt_pct, format_number
 from .share_inputs import (CONCEPTS, HISTORY_COLUMNS, INDICATOR, ShareInputs, compared_concepts, frame_html,
                            geo_id_words, geo_names, geo_phrase, target_concept, targets_ahead)
-from .text import LANGS, Phrase, phrase, t
+from .formatting import LANGS
+from .text import Phrase, phrase, t
 
 _B = "common.inputs.basis."  # the inputs table's words
 
@@ -74,7 +76,7 @@ class Calibrations:
         return frame_html(self.table(), "calibration")
 
 
-def calibrate_definitions(pkg: data.DataPackage, inputs: ShareInputs) -> Calibrations:
+def calibrate_definitions(pkg: data_package.DataPackage, inputs: ShareInputs) -> Calibrations:
     """Base observation and pace on each definition, and the damped pace where it can be fitted.
 
     The pace comes from the geography's own series when it has >= 2 observations of the definition,
@@ -134,7 +136,7 @@ class DigitalGrowth:
         return float(self.value_pct)
 
 
-def observed_digital_growth(pkg: data.DataPackage, inputs: ShareInputs, de_growth_pct: float) -> DigitalGrowth:
+def observed_digital_growth(pkg: data_package.DataPackage, inputs: ShareInputs, de_growth_pct: float) -> DigitalGrowth:
     """The decomposition's digital-economy value-added growth. ``de_growth_pct`` 0 means "from
     data": the latest observed growth of digital-economy value added at current prices (indicator
     ``de_va_nominal_growth_pct``) of the geography, else the nation's, named as borrowed (e.g. 14.6 % in 2025,
@@ -142,7 +144,7 @@ def observed_digital_growth(pkg: data.DataPackage, inputs: ShareInputs, de_growt
     if de_growth_pct != 0:
         return DigitalGrowth(float(de_growth_pct), "set", phrase(_B + "de_growth_set", value=float(de_growth_pct)))
     for geo in dict.fromkeys((inputs.geo_id, NATION)):
-        series = data.series(pkg, geo, DE_GROWTH_INDICATOR)
+        series = series_ranking.series(pkg, geo, DE_GROWTH_INDICATOR)
         if series.empty:
             continue
         last = series.iloc[-1]
@@ -583,19 +585,19 @@ def bands_note(simulation: Simulation) -> str:
             f"{points})")
 
 
-def method_breaks_table(pkg: data.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
+def method_breaks_table(pkg: data_package.DataPackage, inputs: ShareInputs) -> pd.DataFrame:
     """The likely method breaks flagged in the data on the series this report reads (the geography's and the
     nation's, each definition): geo_id, concept, year, value, note."""
-    breaks = data.method_breaks(pkg)
+    breaks = series_ranking.method_breaks(pkg)
     breaks = breaks[(breaks["indicator_id"] == INDICATOR) & breaks["geo_id"].isin({inputs.geo_id, NATION})]
     rows = []
     for b in breaks.itertuples():
-        s = data.series(pkg, b.geo_id, INDICATOR, concept=b.concept)
+        s = series_ranking.series(pkg, b.geo_id, INDICATOR, concept=b.concept)
         hit = s[s["year"] == b.year]
         other = [c for c in CONCEPTS if c != b.concept][0]
-        o = data.series(pkg, b.geo_id, INDICATOR, concept=other)
+        o = series_ranking.series(pkg, b.geo_id, INDICATOR, concept=other)
         o = o[o["year"] == b.year]
-        rows.append({"geo_id": b.geo_id, "name": data.geo_name(pkg, b.geo_id, inputs.lang), "concept": b.concept,
+        rows.append({"geo_id": b.geo_id, "name": geography.geo_name(pkg, b.geo_id, inputs.lang), "concept": b.concept,
                      "year": int(b.year),
                      "value": float(hit["value"].iloc[0]) if not hit.empty else math.nan, "other_concept": other,
                      "other_value": float(o["value"].iloc[0]) if not o.empty else math.nan, "note": b.note})

@@ -6,11 +6,11 @@ Rules (they are the only "assumptions" of reading a target; each is a documented
 a number chosen by us):
 
 1. **Series.** A target is compared with the geography's best observation per year
-   (:func:`nq57lib.data.series`) on the target's concept; when the target does not state one, on
+   (:func:`nq57lib.series_ranking.series`) on the target's concept; when the target does not state one, on
    the indicator's first concept with data, and the row says so (``definition_status`` 'unstated').
    When the target states a concept that has no data while another one has, the latest value on
    the other concept is shown for context and the target is *not* assessed ('different').
-   A merged 2025 unit without its own data uses :func:`nq57lib.data.merged_series` (the sum of its
+   A merged 2025 unit without its own data uses :func:`nq57lib.series_ranking.merged_series` (the sum of its
    old provinces, for additive indicators or shares with additive parts); otherwise it has no data.
    'plan' figures (budget estimates) are intentions, not outcomes, and are left out.
    A rank target set within a region (e.g. "top 3 in Southeast Asia") is not compared with world
@@ -61,7 +61,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from . import data
+from . import data_package, data_texts, geography, series_ranking
 from .bounds import FIRST_YEAR, LAST_YEAR
 from .config import NATION
 from .errors import ParameterError, check_choice, check_int, check_number
@@ -265,7 +265,7 @@ class SeriesCache:
 
     def __init__(self, pkg):
         self._pkg = weakref.ref(pkg)  # not a strong reference: the cache must not keep its package alive
-        self.snapshot = data.TableSnapshot.of(pkg)
+        self.snapshot = series_ranking.TableSnapshot.of(pkg)
         self._own: dict = {}
         self._merged: dict = {}
         self.targets: dict = {}  # (geo_id, indicator_id, stated concept, lang) -> TargetData
@@ -273,7 +273,7 @@ class SeriesCache:
     def own(self, geo_id: str, indicator_id: str, concept: str | None) -> pd.DataFrame:
         key = (geo_id, indicator_id, concept)
         if key not in self._own:
-            frame = data.series(self.pkg, geo_id, indicator_id, concept, statuses=OUTCOME_STATUSES)
+            frame = series_ranking.series(self.pkg, geo_id, indicator_id, concept, statuses=OUTCOME_STATUSES)
             self._own[key] = frame.assign(basis="own series")
         return self._own[key]
 
@@ -284,7 +284,7 @@ class SeriesCache:
     def merged(self, geo_id: str, indicator_id: str, concept: str | None) -> pd.DataFrame:
         key = (geo_id, indicator_id, concept)
         if key not in self._merged:
-            self._merged[key] = data.merged_series(self.pkg, geo_id, indicator_id, concept,
+            self._merged[key] = series_ranking.merged_series(self.pkg, geo_id, indicator_id, concept,
                                                    statuses=OUTCOME_STATUSES)
         return self._merged[key]
 
@@ -303,7 +303,7 @@ def series_cache(pkg) -> SeriesCache:
 
 
 def _merged_history(pkg, merged: pd.DataFrame, indicator_id: str, concept: str | None) -> pd.DataFrame:
-    """Rows of a merged series with a value, in the shape of ``data.series`` (segment from the break year)."""
+    """Rows of a merged series with a value, in the shape of ``series_ranking.series`` (segment from the break year)."""
     rows = merged[merged["value"].notna()]
     brk = pkg.indicator(indicator_id)["series_break_year"]
     return pd.DataFrame({
@@ -327,9 +327,9 @@ def target_data(pkg, geo_id: str, target: Mapping[str, Any], cache: SeriesCache,
 
 def _target_data(pkg, geo_id: str, indicator_id: str, stated: str | None, cache: SeriesCache, lang: str) -> TargetData:
     frame, basis, reason = cache.own(geo_id, indicator_id, stated), "own series", ""
-    if frame.empty and data.old_units(pkg, geo_id):
+    if frame.empty and geography.old_units(pkg, geo_id):
         merged = cache.merged(geo_id, indicator_id, stated)
-        parts = [cache.own(old, indicator_id, stated) for old in data.old_units(pkg, geo_id)]
+        parts = [cache.own(old, indicator_id, stated) for old in geography.old_units(pkg, geo_id)]
         concept = stated or next((str(f["concept"].iloc[0]) for f in parts if not f.empty), None)
         frame = _merged_history(pkg, merged, indicator_id, concept)
         basis = "merged series"
@@ -398,7 +398,7 @@ def decimals_of(*values: Any) -> int:
 def unit_text(unit: str, lang: str) -> str:
     """The unit in ``lang`` (Vietnamese from ``labels.csv`` of the data package; the stored unit otherwise)."""
     if lang == "vi":
-        return data.label("unit", unit, "vi", default=unit)
+        return data_texts.label("unit", unit, "vi", default=unit)
     return _say("unit_index", lang) if unit == "index 0-1" else unit
 
 
@@ -452,8 +452,8 @@ def _relation_note(relation: str, name: str, lang: str) -> str:
 def related_geos(pkg, geo_id: str) -> dict[str, str]:
     """The geography itself ('own') and the units whose targets are listed beside it, with their relation."""
     relations = {geo_id: "own"}
-    relations.update({old: "old unit" for old in data.old_units(pkg, geo_id)})
-    after = data.successor(pkg, geo_id)
+    relations.update({old: "old unit" for old in geography.old_units(pkg, geo_id)})
+    after = geography.successor(pkg, geo_id)
     if after:
         relations[after] = "successor"
     return relations
@@ -464,7 +464,7 @@ def select_targets(pkg, geo_id: str) -> pd.DataFrame:
     columns plus ``relation``): its own, its old provinces' or successor's, then the national ones
     ('national'; none when the geography is the nation). Edit the table to score fewer or other targets.
     """
-    geo_id = data.resolve_geo(geo_id, pkg, name="geo")
+    geo_id = geography.geo_id_of(pkg, geo_id)
     relations = related_geos(pkg, geo_id)
     targets = pkg.targets
     order = {g: i for i, g in enumerate(relations)}
@@ -507,9 +507,9 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Step 3: for every selected target, the series it is compared with (rule 1) and its latest value.
 
     One row per target with the scorecard columns (pace and assessment still empty) and the
-    target's stated concept (``target_concept``), which the next steps read.
+    target's stated concept (``target_concept``), which the next steps read. ``lang`` is the validated
+    parameters' (``P.lang``), decided once there; every word goes through ``text.t``.
     """
-    check_choice("lang", lang, ("en", "vi"))
     cache = series_cache(pkg)
     definitions = share_definitions(pkg, selection)
     rows = []
@@ -529,7 +529,7 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
         history = found.history
         latest = history.iloc[-1] if not history.empty else None
         high = None if is_missing(target["value_high"]) else float(target["value_high"])
-        name = data.geo_name(pkg, geo_id, lang)
+        name = geography.geo_name(pkg, geo_id, lang)
         unverified = target.get("unverified_reason")
         rows.append({
             "target_id": target["target_id"], "relation": target["relation"],
@@ -537,12 +537,12 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
             "set_by_geo_id": geo_id, "set_by": name,
             "indicator_id": target["indicator_id"], "indicator": meta["name_vi"] if lang == "vi" else meta["name_en"],
             "target": target_text(target["comparator"], float(target["value"]), high, target["unit"], lang,
-                                  nation=data.geo_row(pkg, geo_id)["level"] == "nation"),
+                                  nation=geography.geo_row(pkg, geo_id)["level"] == "nation"),
             "comparator": target["comparator"], "target_value": float(target["value"]), "target_value_high": high,
             "target_year": int(target["year"]),
             "from_year": None if is_missing(target["from_year"]) else int(target["from_year"]),
             "unit": target["unit"], "scope": scope,
-            "instrument": data.text_in(pkg, "instrument", target["instrument"], lang),  # data text in the language
+            "instrument": data_texts.text_in(pkg, "instrument", target["instrument"], lang),  # data text in the language
             "target_source_id": target["source_id"], "series_concept": found.concept, "data_basis": found.basis,
             "latest_year": None if latest is None else int(latest["year"]),
             "latest_value": None if latest is None else float(latest["value"]),
@@ -557,7 +557,7 @@ def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
             "assessment_text": "", "assessment_ratio": None, "assessment_method": "", "assessment_note": "",
             "target_concept": stated or rule,
             "target_unverified_reason": None if is_missing(unverified) or not str(unverified).strip()
-            else data.text_in(pkg, "unverified_reason", unverified, lang),
+            else data_texts.text_in(pkg, "unverified_reason", unverified, lang),
         })
     return _typed(rows, STEP_COLUMNS)
 
@@ -676,7 +676,7 @@ def badge_of(assessment: str, unverified: Any = None) -> str:
 # Share targets: the definition each is compared on
 
 
-def geo_targets(pkg: data.DataPackage, geo_id: str) -> pd.DataFrame:
+def geo_targets(pkg: data_package.DataPackage, geo_id: str) -> pd.DataFrame:
     """The digital-economy share targets registered for ``geo_id``."""
     t = pkg.targets
     picked = t[(t["geo_id"] == geo_id) & (t["indicator_id"] == SHARE_INDICATOR)]
@@ -690,7 +690,7 @@ def geo_targets(pkg: data.DataPackage, geo_id: str) -> pd.DataFrame:
     return out.sort_values(["year", "target_id"]).reset_index(drop=True)
 
 
-def nso_first_published(pkg: data.DataPackage) -> str:
+def nso_first_published(pkg: data_package.DataPackage) -> str:
     """The first publication date of the statistics office's value-added measure: the earliest release
     (the observation's ``published``, else its source's) of ANY ``nso`` observation of the share, every
     geography and vintage (not only the best row per year). '' when there is none."""
@@ -739,7 +739,7 @@ def compared_on_definition(targets: pd.DataFrame, geo_id: str, first_nso: str,
     return out.assign(set_published=dates, compared_concept=concepts, compared_rule=rules)
 
 
-def target_definitions(pkg: data.DataPackage, geo_id: str, first_nso: str | None = None) -> pd.DataFrame:
+def target_definitions(pkg: data_package.DataPackage, geo_id: str, first_nso: str | None = None) -> pd.DataFrame:
     """The share targets of ``geo_id`` with the definition each is compared on (:func:`compared_on_definition`
     with the package's source dates and ``first_nso``, by default :func:`nso_first_published`). The scorecard
     reads a share target on the same definition, so one target never reads two ways."""

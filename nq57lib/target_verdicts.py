@@ -40,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import data
+from . import data_package, data_texts, geography
 from .config import NATION
 from .formatting import comparator_text, fmt_number, percent_text, trim_zeros
 from .share_formulas import meets_target
@@ -223,13 +223,13 @@ def _definition_words(concept: str | None, lang: str) -> str:
     if not concept:
         return ""
     words = concept_text(concept, lang)
-    return data.label("concept", concept, lang, default="") if words == concept else words
+    return data_texts.label("concept", concept, lang, default="") if words == concept else words
 
 
 def _paces_text(pkg, paces: list[Pace], kind: str, row: dict, lang: str) -> str:
     parts = []
     for pace in paces:
-        who = _say("own", lang) if pace.geo_id == row["set_by_geo_id"] else data.geo_name(pkg, pace.geo_id, lang)
+        who = _say("own", lang) if pace.geo_id == row["set_by_geo_id"] else geography.geo_name(pkg, pace.geo_id, lang)
         parts.append(_say("pace_of", lang, who=who, pace=_pace_text(pace.per_year, kind, lang),
                           definition=_definition_words(pace.concept, lang), start=pace.from_year, end=pace.to_year))
     return "; ".join(parts)
@@ -297,7 +297,7 @@ def _pick(rows: list[dict]) -> dict:
 def _english_instrument(row: dict) -> str:
     """The target's instrument as the data name it in English: the rule reads the same words in every language
     (a row's ``instrument`` is in the report's language, and a Vietnamese citation names more than the English)."""
-    targets = data.shared_package().targets
+    targets = data_package.shared_package().targets
     hit = targets.loc[targets["target_id"] == row.get("target_id"), "instrument"]
     return str(hit.iloc[0]) if len(hit) else str(row["instrument"])
 
@@ -472,7 +472,7 @@ def target_labels(pkg, verdicts: pd.DataFrame, lang: str) -> dict[str, str]:
     than one unit), the level and the year; for a verdict table of one indicator."""
     several = verdicts["geo_id"].nunique() > 1
     return {r["target_id"]: _say("glance.who_target" if several else "glance.target_year", lang,
-                                 who=data.geo_name(pkg, r["geo_id"], lang), target=r["target_level"],
+                                 who=geography.geo_name(pkg, r["geo_id"], lang), target=r["target_level"],
                                  year=int(r["target_year"]))
             for r in records(verdicts)}
 

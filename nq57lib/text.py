@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import check_choice
-from .formatting import date_kind, format_date, localize_marks
+from .formatting import LANGS, date_kind, format_date, localize_marks
 
-LANGS = ("en", "vi")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from nq57lib import config, report
+from nq57lib import config, run_record
 
 AIRFLOW_VENV = Path(os.environ.get("NQ57_AIRFLOW_VENV") or config.PROJ_ROOT / ".venv-airflow")
 AIRFLOW = AIRFLOW_VENV / "bin" / "airflow"
@@ -170,7 +170,7 @@ def test_results_equal_those_of_nq57_run(dag_run, report_run):
 def reports_with_an_index(folder: Path) -> dict[str, bytes]:
     """A reports folder with an index and latest.json already there; returns their bytes."""
     folder.mkdir(parents=True)
-    report.update_index(folder, "2026-01-01T00:00:00Z")
+    run_record.update_index(folder, "2026-01-01T00:00:00Z")
     return {name: (folder / name).read_bytes() for name in ("index.html", "latest.json")}
 
 

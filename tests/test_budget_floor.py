@@ -12,7 +12,7 @@ import json
 import matplotlib.pyplot as plt
 import pytest
 
-from nq57lib import data, grdp_growth
+from nq57lib import data_package, data_texts, geography, grdp_growth, series_ranking
 from nq57lib import budget_floor as B
 from nq57lib import floor_inputs, floor_paths
 from nq57lib.formatting import fmt_number
@@ -21,7 +21,7 @@ from nq57lib.errors import ParameterError
 from nq57lib.params import Parameters
 from nq57lib.provenance import ASSUMED, DERIVED, OBSERVED
 from nq57lib.config import DEFAULT_DEFLATOR_PCT
-from nq57lib.report import save_results
+from nq57lib.results_files import save_results
 
 from notebook_steps import run_notebook_steps
 
@@ -44,7 +44,7 @@ def run_steps(P, pkg, edits=None):
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package()
+    return data_package.load_package()
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def latest_national_share(pkg):
                             & (pkg.observations["indicator_id"] == "st_expenditure_share_pct")
                             & (pkg.observations["year"] <= 2025)]
     year = rows["year"].max()
-    return latest(data.series(pkg, "vn", "st_expenditure_share_pct", concept=rows[rows["year"] == year]
+    return latest(series_ranking.series(pkg, "vn", "st_expenditure_share_pct", concept=rows[rows["year"] == year]
                               ["concept"].iloc[0]), 2025)
 
 
@@ -97,9 +97,9 @@ def vinh_phuc_plan_base(pkg) -> float:
 
 def observed_ratios(pkg, geo: str, up_to: int = 2025) -> dict[int, float]:
     """Budget expenditure (local, excl. carry-over, outturns) / GRDP by year, recomputed from the package."""
-    budget = data.series(pkg, geo, "budget_expenditure_bn_vnd", concept="local_excl_carryover",
+    budget = series_ranking.series(pkg, geo, "budget_expenditure_bn_vnd", concept="local_excl_carryover",
                          statuses=["official", "preliminary", "estimate"]).set_index("year")["value"]
-    grdp = data.series(pkg, geo, "grdp_current_bn_vnd").set_index("year")["value"]
+    grdp = series_ranking.series(pkg, geo, "grdp_current_bn_vnd").set_index("year")["value"]
     return {int(y): budget[y] / grdp[y] * 100 for y in budget.index if y in grdp.index and y <= up_to}
 
 
@@ -112,7 +112,7 @@ def test_vinh_phuc_base_is_the_observed_ratio_times_grdp(pkg, reports):
     years = sorted(ratios)[-floor_inputs.BASE_RATIO_YEARS:]
     assert years == [2019, 2023]  # the two years with both figures in the data
     mean = sum(ratios[y] for y in years) / len(years)
-    grdp = latest(data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
+    grdp = latest(series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd"), 2025)
     expected = mean / 100 * grdp["value"] * (1 + nominal(pkg, "vinh-phuc") / 100) ** (2025 - grdp["year"])
     inputs = B.budget_inputs(pkg, params())
     assert inputs.base_expenditure_bn_vnd == pytest.approx(expected, rel=1e-9)
@@ -152,14 +152,14 @@ def test_growth_is_the_shared_medium_term_mean(pkg, reports):
         assert reports[geo, "en"].scalars["real_growth_years"] == list(assumption.years)
     inputs = B.budget_inputs(pkg, params())
     assert inputs.budget_growth_pct is None  # follows nominal GRDP
-    assert inputs.real_growth_pct != latest(data.series(pkg, "vinh-phuc", "grdp_growth_pct"), 2025)["value"]
+    assert inputs.real_growth_pct != latest(series_ranking.series(pkg, "vinh-phuc", "grdp_growth_pct"), 2025)["value"]
 
 
 def test_nation_uses_the_budget_estimate_and_the_national_floor(pkg, reports):
     inputs = B.budget_inputs(pkg, params(geo="vn"))
     # Done when: the 3 % floor on a base from the state budget estimate, never the "check scope" row.
     assert inputs.floor_pct == target(pkg, floor_inputs.NATIONAL_FLOOR_TARGET_ID)["value"] == 3.0
-    every = data.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
+    every = series_ranking.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
     scope = every[every["note"].fillna("").str.contains("check scope")]
     assert inputs.base_expenditure_bn_vnd not in set(scope["value"])
     plans = every[(every["year"] == 2025) & (every["status"] == "plan") & (every["concept"] == "state_total")]
@@ -186,18 +186,18 @@ def test_nation_base_is_the_national_assembly_estimate_after_the_data_fix(pkg):
 def test_merged_unit_sums_its_old_units_and_never_uses_the_plan_ratio(pkg, reports):
     report = reports["phu-tho-2025", "en"]
     inputs = B.budget_inputs(pkg, params(geo="phu-tho-2025"))
-    olds = data.old_units(pkg, "phu-tho-2025")
+    olds = geography.old_units(pkg, "phu-tho-2025")
     reporting = [u for u in olds if observed_ratios(pkg, u)]
     assert reporting == ["hoa-binh", "vinh-phuc"]  # the data has no budget of old Phu Tho (see data/README)
     # The two report together only in 2019 (Vinh Phuc alone in 2023): the ratio of their summed budgets
     # to their summed GRDP in 2019, never Vinh Phuc's 2023 ratio averaged with the two units' 2019 one.
-    budget = {u: data.series(pkg, u, "budget_expenditure_bn_vnd", concept="local_excl_carryover")
+    budget = {u: series_ranking.series(pkg, u, "budget_expenditure_bn_vnd", concept="local_excl_carryover")
               .set_index("year").loc[2019, "value"] for u in reporting}
-    grdp_2019 = {u: data.series(pkg, u, "grdp_current_bn_vnd").set_index("year").loc[2019, "value"]
+    grdp_2019 = {u: series_ranking.series(pkg, u, "grdp_current_bn_vnd").set_index("year").loc[2019, "value"]
                  for u in reporting}
     summed = sum(budget.values()) / sum(grdp_2019.values()) * 100
     assert summed == pytest.approx(16.88, abs=0.005)
-    grdp = data.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd").set_index("year").loc[2025, "value"]
+    grdp = series_ranking.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd").set_index("year").loc[2025, "value"]
     assert inputs.base_expenditure_bn_vnd == pytest.approx(summed / 100 * grdp, rel=1e-9)
     unit_ratios = [r for u in reporting for r in observed_ratios(pkg, u).values()]
     assert min(unit_ratios) <= inputs.base_expenditure_bn_vnd / grdp * 100 <= max(unit_ratios)
@@ -211,7 +211,7 @@ def test_merged_unit_sums_its_old_units_and_never_uses_the_plan_ratio(pkg, repor
     for lang in LANGS:
         text = reports["phu-tho-2025", lang].narrative_markdown()
         for old in ("hoa-binh", "phu-tho"):
-            assert data.geo_name(pkg, old, lang) in text
+            assert geography.geo_name(pkg, old, lang) in text
     assert record(report, "current_share_pct")["kind"] == ASSUMED
 
 
@@ -238,7 +238,7 @@ def test_floors_per_geography_and_15_beside_3_everywhere(pkg, reports):
 def test_vinh_phuc_is_a_labelled_counterfactual(pkg, reports):
     for lang in LANGS:
         report = reports["vinh-phuc", lang]
-        successor = data.geo_name(pkg, "phu-tho-2025", lang)
+        successor = geography.geo_name(pkg, "phu-tho-2025", lang)
         assert successor in report.narrative[0] and report.scalars["is_counterfactual"]
     assert "as if it had remained a province" in reports["vinh-phuc", "en"].title
     assert not reports["phu-tho-2025", "en"].scalars["is_counterfactual"]
@@ -391,7 +391,7 @@ def test_absorption_and_rnd_results(pkg, reports):
     assert vn.scalars["public_rnd_max_at_rnd_year_bn_vnd"] == rnd.loc[2030, "public_rnd_max_bn_vnd"]
     assert vn.scalars["public_rnd_share_of_national_floor_at_rnd_year_pct"] == pytest.approx(
         rnd.loc[2030, "public_rnd_max_bn_vnd"] / vn.scalars["required_at_ramp_bn_vnd"] * 100)
-    gerd = latest(data.series(pkg, "vn", "gerd_pct_gdp"), 2025)
+    gerd = latest(series_ranking.series(pkg, "vn", "gerd_pct_gdp"), 2025)
     assert record(vn, "gerd_base_pct_gdp")["value"] == gerd["value"] and gerd["concept"] == "most_survey"
     assert "UIS" in record(vn, "gerd_base_pct_gdp")["basis"]
 
@@ -414,7 +414,7 @@ def test_narrative_states_the_key_numbers(reports, geo, lang):
     assert ("primary text not found" if lang == "en" else "chưa tìm thấy văn bản gốc") in text
     if geo == "vn":
         assert fmt_number(s["public_rnd_max_at_rnd_year_bn_vnd"], lang, 0) in text
-    assert data.geo_name(data.load_package(), geo, lang) in report.title
+    assert geography.geo_name(data_package.load_package(), geo, lang) in report.title
 
 
 def test_figures_carry_source_footnotes(pkg, reports):
@@ -426,7 +426,7 @@ def test_figures_carry_source_footnotes(pkg, reports):
             fig = report.figure(name)
             text = "\n".join(t.get_text() for t in fig.texts)
             # the publisher, not the id, and in the report's language (issue 27: publisher_vi)
-            assert data.text_in(pkg, "publisher", publisher(pkg, plan_source), "vi") in text.replace("\n", " "), name
+            assert data_texts.text_in(pkg, "publisher", publisher(pkg, plan_source), "vi") in text.replace("\n", " "), name
             assert "Vĩnh Phúc" in fig.axes[0].get_title()
         spending = reports["vn", "en"].figure("spending")  # the nation: national floor and the 15 % beside it
         assert publisher(pkg, national_source) in " ".join(t.get_text() for t in spending.texts).replace("\n", " ")
@@ -462,7 +462,7 @@ NO_GRDP = "<an old province without GRDP in the data>"
 def test_bad_parameters_name_the_parameter(pkg, changes, name, fragment):
     if changes.get("geo") == NO_GRDP:  # a geography the shipped data hold no GRDP for (data updates move it)
         observed = set(pkg.observations.loc[pkg.observations["indicator_id"] == "grdp_current_bn_vnd", "geo_id"])
-        changes = {"geo": next(g for g in data.units(pkg, "63") if g not in observed and g != "vinh-phuc")}
+        changes = {"geo": next(g for g in geography.units(pkg, "63") if g not in observed and g != "vinh-phuc")}
     with pytest.raises(ParameterError) as caught:
         run_steps(params(**changes), pkg)
     assert caught.value.name == name
@@ -599,8 +599,8 @@ def test_a_merged_unit_uses_only_the_years_of_its_widest_set_of_reporting_units(
 def test_the_default_deflator_is_the_nation_s_observed_mean_gdp_deflator(pkg, reports):
     """registry.DEFAULT_DEFLATOR_PCT is a literal (a parameters cell holds literals); it must equal the
     mean GDP deflator the data imply, rounded to 0.1, and the report must say so and name the years."""
-    levels = data.series(pkg, "vn", "grdp_current_bn_vnd").set_index("year")["value"]
-    growth = data.series(pkg, "vn", "grdp_growth_pct").set_index("year")["value"]
+    levels = series_ranking.series(pkg, "vn", "grdp_current_bn_vnd").set_index("year")["value"]
+    growth = series_ranking.series(pkg, "vn", "grdp_growth_pct").set_index("year")["value"]
     real = 1.0
     for year in range(2022, 2026):
         real *= 1 + growth[year] / 100
@@ -805,7 +805,7 @@ def test_a_plan_to_outturn_rate_needs_an_outturn_of_the_plan_s_scope(pkg, report
     """The base (2,577,200) is a plan. The package's 2024 outturn (1,830,000, preliminary) is a year-end estimate
     whose scope the source does not state, filed as the narrower year-end concept (issue 23), so it is not set
     against the 2024 plan (state total): no plan-to-outturn rate is claimed, and the base stays the plan."""
-    rows = data.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
+    rows = series_ranking.observations_for(pkg, "vn", "budget_expenditure_bn_vnd")
     rows = rows[rows["year"] == 2024]
     assert set(zip(rows["status"], rows["concept"])) >= {("plan", "state_total"), ("preliminary", "state_total_year_end")}
     report = reports["vn", "en"]
@@ -818,7 +818,7 @@ def test_a_plan_to_outturn_rate_needs_an_outturn_of_the_plan_s_scope(pkg, report
 def test_the_coming_year_s_same_scope_plan_is_set_against_the_requirement(pkg, reports):
     """The nation's 2026 plan for S&T, innovation and digital transformation (about 95,000 bn VND) already
     exceeds what the 3 % floor requires in 2026 on the report's path (85,088)."""
-    plans = data.series(pkg, "vn", "st_expenditure_bn_vnd", concept="st_i_dt", statuses=["plan"]).set_index("year")
+    plans = series_ranking.series(pkg, "vn", "st_expenditure_bn_vnd", concept="st_i_dt", statuses=["plan"]).set_index("year")
     plan = plans.loc[2026, "value"]
     assert plan == 95000.0
     report = reports["vn", "en"]

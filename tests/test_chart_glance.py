@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Annotation, Text  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from nq57lib import data, scorecard  # noqa: E402
+from nq57lib import data_package, scorecard  # noqa: E402
 from nq57lib.charts import chart_style, scorecard_charts  # noqa: E402
 from nq57lib.report_view import figure_alt, figure_png  # noqa: E402
 from test_budget_floor import params, run_steps  # noqa: E402
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.xdist_group("chart-glance")  # one worker: the module's
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package(use_env=False)
+    return data_package.load_package(use_env=False)
 
 
 @pytest.fixture(scope="module")

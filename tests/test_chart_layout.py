@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from nq57lib import data, scorecard  # noqa: E402
+from nq57lib import data_package, scorecard  # noqa: E402
 from nq57lib.charts.chart_style import MARGIN_IN, add_footnote, new_figure  # noqa: E402
 from nq57lib.charts.digital_economy_charts import plot_share_outlook  # noqa: E402
 from nq57lib.report_view import figure_png, show  # noqa: E402
@@ -28,7 +28,7 @@ LANGS = ("en", "vi")
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package(use_env=False)
+    return data_package.load_package(use_env=False)
 
 
 @pytest.fixture(autouse=True)

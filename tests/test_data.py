@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nq57lib import data
+from nq57lib import coverage, data_package, geography, series_ranking
 from nq57lib.errors import DataError, ParameterError
 
 from conftest import HEADERS, OBSERVATIONS, _obs, write_csv
@@ -15,7 +15,7 @@ N_OBS = len(HEADERS["observations"])  # the observations schema's number of colu
 
 
 def load(root, **kw):
-    return data.load_package(root, use_env=False, **kw)
+    return data_package.load_package(root, use_env=False, **kw)
 
 
 # ---------------------------------------------------------------- loading and types
@@ -31,16 +31,16 @@ def test_loads_typed_tables(mini_root):
 
 
 def test_checksum_changes_with_data(mini_root):
-    before = data.data_checksum(mini_root)
+    before = data_package.data_checksum(mini_root)
     with open(mini_root / "observations.csv", "a", encoding="utf-8") as fh:
         fh.write("vn,grdp_growth_pct,2024,7.09,% y/y,official,standard,2025-01,src-gso,,,,\n")
-    assert data.data_checksum(mini_root) != before
+    assert data_package.data_checksum(mini_root) != before
 
 
 # ---------------------------------------------------------------- best observation
 
 def test_statistics_office_beats_newer_press(mini_root):
-    s = data.series(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
+    s = series_ranking.series(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
     row = s[s["year"] == 2024].iloc[0]
     assert row["value"] == 173140
     assert row["source_id"] == "src-gso"
@@ -49,7 +49,7 @@ def test_statistics_office_beats_newer_press(mini_root):
 
 def test_attributed_tier_then_newer_release(mini_root):
     # Both 2022 nso values are statistics-office figures (one relayed by the press); the newer release wins.
-    s = data.series(load(mini_root), "vn", "de_share_pct", concept="nso")
+    s = series_ranking.series(load(mini_root), "vn", "de_share_pct", concept="nso")
     assert s.loc[s["year"] == 2022, "value"].item() == 12.83
     assert s.loc[s["year"] == 2022, "tier"].item() == "statistics_office"
 
@@ -61,38 +61,38 @@ def test_newer_release_wins_within_a_tier(mini_root):
              status="estimate"),
     ])
     # Same key as a shipped row except status; the newer release (2025-06 > 2025-01) wins despite weaker status.
-    s = data.series(load(mini_root, extra_observations=extra), "vn", "de_share_pct", concept="nso")
+    s = series_ranking.series(load(mini_root, extra_observations=extra), "vn", "de_share_pct", concept="nso")
     assert s.loc[s["year"] == 2022, "value"].item() == 12.90
 
 
 def test_definitions_are_never_mixed(mini_root):
     pkg = load(mini_root)
-    nso = data.series(pkg, "vn", "de_share_pct")  # default concept: the first declared (nso)
-    ministry = data.series(pkg, "vn", "de_share_pct", concept="ministry")
+    nso = series_ranking.series(pkg, "vn", "de_share_pct")  # default concept: the first declared (nso)
+    ministry = series_ranking.series(pkg, "vn", "de_share_pct", concept="ministry")
     assert set(nso["concept"]) == {"nso"} and nso["value"].tolist() == [12.83]
     assert ministry["value"].tolist() == [14.26]
     # Vinh Phuc has only the ministry measure, so that is its default.
-    assert data.series(pkg, "vinh-phuc", "de_share_pct")["concept"].tolist() == ["ministry"]
+    assert series_ranking.series(pkg, "vinh-phuc", "de_share_pct")["concept"].tolist() == ["ministry"]
 
 
 def test_series_break_segments(mini_root):
-    s = data.series(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
+    s = series_ranking.series(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
     assert dict(zip(s["year"], s["segment"])) == {2018: 0, 2019: 1, 2024: 1}
 
 
 def test_statuses_filter(mini_root):
-    s = data.series(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd", statuses=["estimate"])
+    s = series_ranking.series(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd", statuses=["estimate"])
     assert s["value"].tolist() == [172500]
 
 
 def test_unknown_concept_is_rejected(mini_root):
     with pytest.raises(ParameterError, match="parameter 'concept'"):
-        data.series(load(mini_root), "vn", "de_share_pct", concept="gso")
+        series_ranking.series(load(mini_root), "vn", "de_share_pct", concept="gso")
 
 
 def test_unknown_indicator_suggests(mini_root):
     with pytest.raises(ParameterError, match="did you mean 'de_share_pct'"):
-        data.series(load(mini_root), "vn", "de_share_pc")
+        series_ranking.series(load(mini_root), "vn", "de_share_pc")
 
 
 # ---------------------------------------------------------------- user-supplied files
@@ -103,7 +103,7 @@ def test_user_csv_is_merged(mini_root):
     ])
     pkg = load(mini_root, extra_observations=extra)
     assert len(pkg.observations) == len(OBSERVATIONS) + 1
-    assert data.series(pkg, "hoa-binh", "grdp_growth_pct")["value"].tolist() == [9.0]
+    assert series_ranking.series(pkg, "hoa-binh", "grdp_growth_pct")["value"].tolist() == [9.0]
     assert pkg.extra_files == (str(extra),)
 
 
@@ -118,15 +118,15 @@ def test_user_excel_with_own_sources(mini_root):
     src_path = mini_root / "mine_sources.csv"
     write_csv(src_path, "sources", src.to_dict("records"))
     pkg = load(mini_root, extra_observations=path, extra_sources=src_path)
-    assert data.series(pkg, "ha-noi", "grdp_growth_pct")["source_id"].tolist() == ["my-report"]
+    assert series_ranking.series(pkg, "ha-noi", "grdp_growth_pct")["source_id"].tolist() == ["my-report"]
 
 
 def test_user_file_from_environment(mini_root, monkeypatch):
     extra = write_csv(mini_root / "env.csv", "observations", [
         _obs("ha-noi", "grdp_growth_pct", 2023, 6.27, "% y/y")])
     monkeypatch.setenv("NQ57_EXTRA_OBSERVATIONS", str(extra))
-    pkg = data.load_package(mini_root)
-    assert 2023 in data.series(pkg, "ha-noi", "grdp_growth_pct")["year"].tolist()
+    pkg = data_package.load_package(mini_root)
+    assert 2023 in series_ranking.series(pkg, "ha-noi", "grdp_growth_pct")["year"].tolist()
 
 
 def test_user_file_with_markup_is_rejected(mini_root):
@@ -209,7 +209,7 @@ def test_bad_target_between(mini_root):
 
 
 def test_checksum_mismatch(mini_root):
-    data.rehash(mini_root)
+    data_package.rehash(mini_root)
     load(mini_root)  # consistent after rehash
     _rewrite(mini_root / "targets.csv", lambda t: t.replace(",30,", ",31,", 1))
     with pytest.raises(DataError, match=r"targets\.csv: contents do not match the sha256 checksum"):
@@ -227,7 +227,7 @@ def test_nothing_loaded_half_way(mini_root):
 # ---------------------------------------------------------------- merger
 
 def test_merger_sum_when_every_old_unit_reports(mini_root):
-    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd")
+    m = series_ranking.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd")
     row = m[m["year"] == 2024].iloc[0]
     assert row["value_sum"] == 173140 + 107300 + 72180
     assert row["value_published"] == 354600
@@ -236,20 +236,20 @@ def test_merger_sum_when_every_old_unit_reports(mini_root):
 
 
 def test_merger_year_missing_with_reason(mini_root):
-    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd")
+    m = series_ranking.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd")
     row = m[m["year"] == 2019].iloc[0]
     assert pd.isna(row["value"])
     assert "missing for phu-tho" in row["reason"]
 
 
 def test_merger_post_merger_year_uses_published(mini_root):
-    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd")
+    m = series_ranking.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd")
     row = m[m["year"] == 2025].iloc[0]
     assert row["value"] == 412400 and row["basis"] == "published for the new unit"
 
 
 def test_share_combined_only_through_parts(mini_root):
-    m = data.merged_series(load(mini_root), "phu-tho-2025", "de_share_pct")
+    m = series_ranking.merged_series(load(mini_root), "phu-tho-2025", "de_share_pct")
     assert m["value"].isna().all()
     assert "only through its parts" in m.attrs["reason"] or m["reason"].str.contains("only through its parts").all()
 
@@ -258,7 +258,7 @@ def test_share_from_parts_when_available(mini_root):
     extra = write_csv(mini_root / "parts.csv", "observations", [
         _obs(g, "de_value_added_bn_vnd", 2024, v, "bn VND", concept="ministry", status="estimate")
         for g, v in (("vinh-phuc", 40000), ("phu-tho", 10000), ("hoa-binh", 5000))])
-    m = data.merged_series(load(mini_root, extra_observations=extra), "phu-tho-2025", "de_share_pct",
+    m = series_ranking.merged_series(load(mini_root, extra_observations=extra), "phu-tho-2025", "de_share_pct",
                            concept="ministry")
     row = m[m["year"] == 2024].iloc[0]
     assert row["value"] == pytest.approx(100 * 55000 / (173140 + 107300 + 72180))
@@ -266,7 +266,7 @@ def test_share_from_parts_when_available(mini_root):
 
 
 def test_non_additive_not_combined(mini_root):
-    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_growth_pct")
+    m = series_ranking.merged_series(load(mini_root), "phu-tho-2025", "grdp_growth_pct")
     assert m.empty and "not additive" in m.attrs["reason"]
 
 
@@ -277,27 +277,27 @@ def test_non_additive_not_combined(mini_root):
     ("phu-tho", "phu-tho"), ("phu-tho-2025", "phu-tho-2025"), ("TP. Hà Nội", "ha-noi"), ("Viet Nam", "vn"),
 ])
 def test_resolve_geo(mini_root, text, expected):
-    assert data.resolve_geo(text, load(mini_root)) == expected
+    assert geography.resolve_geo(text, load(mini_root)) == expected
 
 
 @pytest.mark.parametrize("text", ["vinh-phuk", "Vinh Phu"])
 def test_resolve_geo_suggests(mini_root, text):
     with pytest.raises(ParameterError, match=r"parameter 'geo': unknown geography .*did you mean 'vinh-phuc'"):
-        data.resolve_geo(text, load(mini_root))
+        geography.resolve_geo(text, load(mini_root))
 
 
 @pytest.mark.parametrize("text", ["../etc/passwd", "/abs", "a\x00b", "", 7])
 def test_resolve_geo_rejects_non_ids(mini_root, text):
     with pytest.raises(ParameterError, match="parameter 'geo'"):
-        data.resolve_geo(text, load(mini_root))
+        geography.resolve_geo(text, load(mini_root))
 
 
 def test_units_and_successors(mini_root):
     pkg = load(mini_root)
-    assert data.old_units(pkg, "phu-tho-2025") == ["hoa-binh", "phu-tho", "vinh-phuc"]
-    assert data.successor(pkg, "vinh-phuc") == "phu-tho-2025"
-    assert data.units(pkg, "63") == ["ha-noi", "hoa-binh", "phu-tho", "vinh-phuc"]
-    assert data.units(pkg, "34") == ["ha-noi", "phu-tho-2025"]
+    assert geography.old_units(pkg, "phu-tho-2025") == ["hoa-binh", "phu-tho", "vinh-phuc"]
+    assert geography.successor(pkg, "vinh-phuc") == "phu-tho-2025"
+    assert geography.units(pkg, "63") == ["ha-noi", "hoa-binh", "phu-tho", "vinh-phuc"]
+    assert geography.units(pkg, "34") == ["ha-noi", "phu-tho-2025"]
 
 
 def test_available_geos(mini_root):
@@ -309,7 +309,7 @@ def test_available_geos(mini_root):
 
 
 def test_coverage_summary(mini_root):
-    summary = data.coverage_summary(load(mini_root))
+    summary = coverage.coverage_summary(load(mini_root))
     row = summary[(summary["geo_id"] == "vinh-phuc") & (summary["indicator_id"] == "grdp_current_bn_vnd")].iloc[0]
     assert (row["n_obs"], row["first_year"], row["last_year"], row["n_years"]) == (4, 2018, 2024, 3)
     assert row["n_sources"] == 2 and row["sources"] == "src-gso;src-press"
@@ -335,7 +335,7 @@ def test_later_revision_of_the_same_producer_wins_whoever_reposts_it(mini_root):
     pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 119100, "bn VND", source="src-press",
                                  published="2026-01-05", attributed_to="statistics_office",
                                  note="Revises src-gso: the office's revised 2019 level.")])
-    row = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year").loc[2019]
+    row = series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year").loc[2019]
     assert (row["value"], row["chosen_by"]) == (119100, "later revision by the same producer")
 
 
@@ -344,7 +344,7 @@ def test_producer_beats_a_newer_unattributed_repost(mini_root):
     # which comes before the kind of publication.
     pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 118000, "bn VND", status="estimate",
                                  source="src-blog", published="2026-02")], [SRC_BLOG])
-    row = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year").loc[2019]
+    row = series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year").loc[2019]
     assert (row["value"], row["chosen_by"]) == (118958, "attributed to a producer")
 
 
@@ -356,7 +356,7 @@ def test_kind_of_publication_decides_between_figures_of_the_same_attribution(min
              published="2025-03"),
         _obs("ha-noi", "grdp_growth_pct", 2024, 6.50, "% y/y", status="estimate", source="src-blog",
              published="2026-02")], [portal, SRC_BLOG])
-    row = data.series(pkg, "ha-noi", "grdp_growth_pct").set_index("year").loc[2024]
+    row = series_ranking.series(pkg, "ha-noi", "grdp_growth_pct").set_index("year").loc[2024]
     assert (row["value"], row["chosen_by"]) == (6.52, "kind of publication")
 
 
@@ -370,11 +370,11 @@ def test_figure_attributed_to_a_producer_beats_an_unattributed_one_whatever_the_
                  published="2025-04", attributed_to=who),
             _obs("ha-noi", "grdp_current_bn_vnd", 2024, 109200, "bn VND", status="preliminary", source="src-press",
                  published="2025-06")], [SRC_BLOG])
-        return pkg, data.series(pkg, "ha-noi", "grdp_current_bn_vnd").set_index("year").loc[2024]
+        return pkg, series_ranking.series(pkg, "ha-noi", "grdp_current_bn_vnd").set_index("year").loc[2024]
 
     pkg, row = blog_attributed_to("statistics_office")
     assert (row["value"], row["chosen_by"]) == (107300, "attributed to a producer")
-    table = data.audit(pkg, "ha-noi", "grdp_current_bn_vnd")
+    table = series_ranking.audit(pkg, "ha-noi", "grdp_current_bn_vnd")
     assert table["attributed_to"].fillna("").tolist() == ["statistics_office", ""]
     assert table["why"].tolist() == ["attributed to a producer", "lost on: attributed to a producer"]
     # attribution to a non-producer (a portal) does not count as a producer's figure
@@ -385,7 +385,7 @@ def test_figure_attributed_to_a_producer_beats_an_unattributed_one_whatever_the_
 def test_unrounded_figure_beats_its_rounded_highlight(mini_root):
     pkg = _with(mini_root, [_obs("vinh-phuc", "grdp_current_bn_vnd", 2019, 119000, "bn VND", status="preliminary",
                                  published="2020", is_rounded="true")])
-    s = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year")
+    s = series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year")
     assert (s.loc[2019, "value"], s.loc[2019, "chosen_by"]) == (118958, "unrounded figure over its rounded highlight")
 
 
@@ -396,14 +396,14 @@ def test_point_value_beats_a_bound_and_a_lone_bound_says_so(mini_root):
         _obs("vinh-phuc", "grdp_current_bn_vnd", 2021, 135000, "bn VND", published="2021-11", comparator=">",
              status="estimate"),
     ])
-    s = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year")
+    s = series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd").set_index("year")
     assert (s.loc[2019, "value"], s.loc[2019, "chosen_by"]) == (118958, "point value over a bound")
     assert pd.isna(s.loc[2019, "comparator"])
     assert (s.loc[2021, "value"], s.loc[2021, "comparator"]) == (135000, ">")
 
 
 def test_audit_lists_every_candidate_with_why(mini_root):
-    table = data.audit(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
+    table = series_ranking.audit(load(mini_root), "vinh-phuc", "grdp_current_bn_vnd")
     year = table[table["year"] == 2024]
     assert year["rank"].tolist() == [1, 2]
     # the statistics office's figure wins at the attribution step (issue 23), before the kind of outlet
@@ -436,7 +436,7 @@ def test_no_observed_figure_for_a_year_after_its_release(mini_root, status, ok):
 
 
 def test_merged_growth_is_not_computed_across_a_change_of_basis(mini_root):
-    m = data.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd").set_index("year")
+    m = series_ranking.merged_series(load(mini_root), "phu-tho-2025", "grdp_current_bn_vnd").set_index("year")
     assert m.loc[2024, "basis"] == "sum of old units"
     assert m.loc[2025, "basis"] == "published for the new unit"
     assert pd.isna(m.loc[2025, "growth_pct"])
@@ -450,7 +450,7 @@ def test_user_file_without_the_new_optional_columns_still_loads(mini_root):
     path.write_text(",".join(header) + "\n" + "ha-noi,grdp_growth_pct,2024,6.5,% y/y,estimate,standard,2025,src-gso,,,,\n",
                     encoding="utf-8")
     pkg = load(mini_root, extra_observations=path)
-    row = data.series(pkg, "ha-noi", "grdp_growth_pct").iloc[0]
+    row = series_ranking.series(pkg, "ha-noi", "grdp_growth_pct").iloc[0]
     assert row["value"] == 6.5 and pd.isna(row["comparator"])
 
 
@@ -460,7 +460,7 @@ def test_an_inferred_concept_is_flagged_and_must_say_how(mini_root):
                    concept="local_excl_carryover", published="2020", is_concept_inferred="true",
                    note="The page does not say how carry-over is treated.")
     pkg = _with(mini_root, [flagged])
-    row = data.observations_for(pkg, "hoa-binh", "budget_expenditure_bn_vnd").iloc[0]
+    row = series_ranking.observations_for(pkg, "hoa-binh", "budget_expenditure_bn_vnd").iloc[0]
     assert bool(row["is_concept_inferred"])
     with pytest.raises(DataError, match=r"more\.csv row 2 column 'note': is_concept_inferred is true but the note "
                                         r"is empty"):
@@ -472,7 +472,7 @@ def test_an_inferred_concept_is_flagged_and_must_say_how(mini_root):
 
 
 def test_shipped_figures_whose_scope_the_source_does_not_state_are_flagged():
-    obs = data.load_package().observations
+    obs = data_package.load_package().observations
     flagged = obs[obs["is_concept_inferred"].fillna(False).astype(bool)]
     keys = set(zip(flagged["geo_id"], flagged["indicator_id"], flagged["year"]))
     assert ("hoa-binh", "budget_expenditure_bn_vnd", 2019) in keys  # the new Phu Tho's default base rests on it
@@ -484,8 +484,8 @@ def test_shipped_figures_whose_scope_the_source_does_not_state_are_flagged():
 def _rank_alone(cands: pd.DataFrame) -> pd.DataFrame:
     """The ranking as it was computed before the whole package was ranked at once (one series' candidates,
     a Python loop for chosen_by): an independent reference for rank_observations."""
-    keys = data._rule_keys(cands)
-    order = [col for col, _ in data.RULE_STEPS]
+    keys = series_ranking._rule_keys(cands)
+    order = [col for col, _ in series_ranking.RULE_STEPS]
     groups = ["geo_id", "concept", "year"]
     ranked = keys.sort_values([*groups, *order], kind="mergesort")
     ranked["rank"] = ranked.groupby(groups).cumcount() + 1
@@ -493,18 +493,18 @@ def _rank_alone(cands: pd.DataFrame) -> pd.DataFrame:
     for _, group in ranked.groupby(groups, sort=False):
         first = group.index[0]
         if len(group) == 1:
-            ranked.loc[first, "chosen_by"] = data.ONLY_CANDIDATE
+            ranked.loc[first, "chosen_by"] = series_ranking.ONLY_CANDIDATE
             continue
         second = group.index[1]
         ranked.loc[first, "chosen_by"] = next(
-            (words for col, words in data.RULE_STEPS if ranked.loc[first, col] != ranked.loc[second, col]),
+            (words for col, words in series_ranking.RULE_STEPS if ranked.loc[first, col] != ranked.loc[second, col]),
             "source id (tie)")
     return ranked.drop(columns=order[:-1])
 
 
 def _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses):
     """series as it was computed before the whole package was ranked at once: its own candidates only."""
-    cands = data.observations_for(pkg, geo_id, indicator_id)
+    cands = series_ranking.observations_for(pkg, geo_id, indicator_id)
     if statuses is not None:
         cands = cands[cands["status"].isin(list(statuses))]
     cands = cands[cands["concept"] == concept]
@@ -514,9 +514,9 @@ def _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses):
     best["published"] = best["released"]
     brk = pkg.indicator(indicator_id)["series_break_year"]
     best["segment"] = 0 if pd.isna(brk) else (best["year"] >= int(brk)).astype(int)
-    best["segment"] = best["segment"] + data.method_break_segments(pkg, best)  # a figure flagged 'Method break:'
+    best["segment"] = best["segment"] + series_ranking.method_break_segments(pkg, best)  # a figure flagged 'Method break:'
     best["value"] = best["value"].astype(float)
-    return best[data.SERIES_COLUMNS].reset_index(drop=True)
+    return best[series_ranking.SERIES_COLUMNS].reset_index(drop=True)
 
 
 RANKING_SHARDS = 2  # every series is checked; the shards only let two workers share the work
@@ -527,11 +527,11 @@ RANKING_SHARDS = 2  # every series is checked; the shards only let two workers s
 def test_whole_package_ranking_ranks_each_series_as_alone(statuses, shard):
     """series ranks the whole package at once; every series must be what ranking its own candidates alone
     gives (contests never cross indicators that share a concept name), for each status filter."""
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     pairs = list(pkg.observations[["geo_id", "indicator_id", "concept"]].drop_duplicates().itertuples(index=False))
     assert len(pairs) > 100
     for geo_id, indicator_id, concept in pairs[shard::RANKING_SHARDS]:
-        got = data.series(pkg, geo_id, indicator_id, concept, statuses)
+        got = series_ranking.series(pkg, geo_id, indicator_id, concept, statuses)
         expected = _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses)
         if expected.empty:
             assert got.empty
@@ -541,8 +541,8 @@ def test_whole_package_ranking_ranks_each_series_as_alone(statuses, shard):
 
 def test_shared_concept_names_do_not_compete_across_indicators():
     """Several indicators use the concept 'standard': ranked together, each keeps its own winners."""
-    pkg = data.load_package()
-    everything = data.rank_observations(data.with_provenance(pkg, pkg.observations))
+    pkg = data_package.load_package()
+    everything = series_ranking.rank_observations(series_ranking.with_provenance(pkg, pkg.observations))
     winners = everything[everything["rank"] == 1]
     assert not winners.duplicated(["geo_id", "indicator_id", "concept", "year"]).any()
     per_contest = everything.groupby(["geo_id", "indicator_id", "concept", "year"])["rank"].agg(["min", "max", "size"])
@@ -553,30 +553,30 @@ def test_shared_concept_names_do_not_compete_across_indicators():
 
 def test_an_edited_table_is_seen_by_the_next_lookup():
     """Rankings are kept per package object, but an edit of its tables (in place) is never hidden."""
-    pkg = data.load_package()
-    before = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
+    pkg = data_package.load_package()
+    before = series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
     year = int(before["year"].iloc[-1])
     obs = pkg.observations
     rows = obs.index[(obs["geo_id"] == "vinh-phuc") & (obs["indicator_id"] == "grdp_current_bn_vnd")
                      & (obs["year"] == year) & (obs["source_id"] == before["source_id"].iloc[-1])]
     pkg.observations.loc[rows, "value"] = 1.5  # in place, the same DataFrame object
-    after = data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
+    after = series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
     assert after["value"].iloc[-1] == 1.5
     pkg.sources.loc[pkg.sources["source_id"] == after["source_id"].iloc[-1], "publisher"] = "Edited publisher"
-    assert data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")["publisher"].iloc[-1] == "Edited publisher"
+    assert series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")["publisher"].iloc[-1] == "Edited publisher"
     # a write through the array itself (not seen by copy-on-write) is seen too
     values = pkg.observations["value"].array
     values[int(pkg.observations.index.get_loc(rows[0]))] = 2.5
-    assert data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")["value"].iloc[-1] == 2.5
+    assert series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")["value"].iloc[-1] == 2.5
     # the next package is unaffected (its own copy)
-    assert data.series(data.load_package(), "vinh-phuc", "grdp_current_bn_vnd")["value"].iloc[-1] == before["value"].iloc[-1]
+    assert series_ranking.series(data_package.load_package(), "vinh-phuc", "grdp_current_bn_vnd")["value"].iloc[-1] == before["value"].iloc[-1]
 
 
 def test_indicator_row_and_geo_row():
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     row = pkg.indicator("de_share_pct")
     assert row.name == "de_share_pct" and "indicator_id" not in row.index and row["unit"] == "% of GRDP"
-    assert data.geo_row(pkg, "vinh-phuc")["name_vi"] == "Vĩnh Phúc"
+    assert geography.geo_row(pkg, "vinh-phuc")["name_vi"] == "Vĩnh Phúc"
     with pytest.raises(ParameterError, match="did you mean 'de_share_pct'"):
         pkg.indicator("de-share")
 
@@ -588,14 +588,14 @@ def test_indicator_row_and_geo_row():
 ])
 def test_bad_statuses_are_refused_with_the_parameter_named(statuses, pattern):
     with pytest.raises(ParameterError, match=f"'statuses'.*{pattern}"):
-        data.series(data.load_package(), "vinh-phuc", "grdp_current_bn_vnd", statuses=statuses)
+        series_ranking.series(data_package.load_package(), "vinh-phuc", "grdp_current_bn_vnd", statuses=statuses)
 
 
 # ---------------------------------------------------------------- issue 23: coverage matrix
 
 def test_coverage_matrix_counts_own_figures_and_complete_old_units(mini_root):
     pkg = load(mini_root)
-    m = data.coverage_matrix(pkg, years=[2019, 2024])
+    m = coverage.coverage_matrix(pkg, years=[2019, 2024])
     assert set(m["geo_id"]) == {"vn", "ha-noi", "phu-tho-2025"}
     cell = m.set_index(["geo_id", "indicator_id", "year"])
     assert cell.loc[("phu-tho-2025", "grdp_current_bn_vnd", 2024), "basis"] == "own"
@@ -604,14 +604,14 @@ def test_coverage_matrix_counts_own_figures_and_complete_old_units(mini_root):
     row = cell.loc[("phu-tho-2025", "grdp_current_bn_vnd", 2019)]
     assert (row["basis"], row["n_old"], row["n_old_with_data"]) == ("some old units", 3, 2)
     assert cell.loc[("ha-noi", "grdp_current_bn_vnd", 2024), "basis"] == ""
-    counts = data.coverage_counts(m)
+    counts = coverage.coverage_counts(m)
     assert counts.loc["grdp_current_bn_vnd", "2024"] == "1" and counts.loc["grdp_current_bn_vnd", "2019"] == "0"
     # every old province reports 2024: a unit without its own figure counts in brackets
     pkg = _with(mini_root, [_obs("phu-tho", "grdp_growth_pct", 2024, 9.53, "% y/y", status="preliminary"),
                             _obs("hoa-binh", "grdp_growth_pct", 2024, 8.1, "% y/y", status="preliminary")])
-    counts = data.coverage_counts(data.coverage_matrix(pkg, years=[2024]))
+    counts = coverage.coverage_counts(coverage.coverage_matrix(pkg, years=[2024]))
     assert counts.loc["grdp_growth_pct", "2024"] == "0 (+1)"
-    assert data.target_coverage(pkg) == {"any": 1, "de_share_pct": 1}
+    assert coverage.target_coverage(pkg) == {"any": 1, "de_share_pct": 1}
 
 
 def test_cli_coverage_writes_the_matrix(tmp_path, capsys):
@@ -636,7 +636,7 @@ def test_point_value_beats_a_bound_from_a_better_outlet(mini_root):
              source="src-portal", published="2025-11-14", comparator=">"),
         _obs("vn", "budget_expenditure_bn_vnd", 2026, 1809056, "bn VND", status="plan", concept="central",
              source="src-press", published="2025-11-13")], [portal])
-    row = data.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="central").set_index("year").loc[2026]
+    row = series_ranking.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="central").set_index("year").loc[2026]
     assert (row["value"], row["chosen_by"]) == (1809056, "point value over a bound") and pd.isna(row["comparator"])
 
 
@@ -674,18 +674,18 @@ def test_new_year_template_covers_every_unit_and_loads_once_filled(tmp_path):
         reader = csv.DictReader(fh)
         rows = list(reader)
     assert reader.fieldnames == HEADERS["observations"]
-    pkg = data.load_package(use_env=False)
+    pkg = data_package.load_package(use_env=False)
     growth = {r["geo_id"] for r in rows if r["indicator_id"] == "grdp_growth_pct"}
-    assert growth == {"vn", *data.units(pkg, "34")} and len(growth) == 35
+    assert growth == {"vn", *geography.units(pkg, "34")} and len(growth) == 35
     assert all(r["value"] == "" and r["source_id"] == "" for r in rows)  # nothing pre-filled but the keys
     # a blank template is refused (no value), a filled row of it loads against the shipped data
     with pytest.raises(DataError, match="value"):
-        data.load_package(extra_observations=template, use_env=False)
+        data_package.load_package(extra_observations=template, use_env=False)
     filled = dict(rows[1], value="7.5", status="estimate", source_id="vietnamplus-fc02397e", published="2026-12")
     path = tmp_path / "mine.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=HEADERS["observations"])
         writer.writeheader()
         writer.writerow(filled)
-    pkg = data.load_package(extra_observations=path, use_env=False)
+    pkg = data_package.load_package(extra_observations=path, use_env=False)
     assert ((pkg.observations["year"] == 2026) & (pkg.observations["value"] == 7.5)).sum() == 1

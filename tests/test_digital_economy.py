@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from nq57lib import data
+from nq57lib import data_package
 from nq57lib import digital_economy as share
 from nq57lib.text import t
 from nq57lib.target_assessment import nso_first_published
@@ -23,7 +23,7 @@ DEFAULTS = dict(lang="en", concept="both", horizon_year=2045, n_paths=2000, seed
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package(use_env=False)
+    return data_package.load_package(use_env=False)
 
 
 def build(pkg, geo, edits=None, **kw):

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from nq57lib import ceilings, data, model_validation
+from nq57lib import ceilings, data_package, model_validation
 from nq57lib import digital_economy as share
 from nq57lib import share_outlook
 from nq57lib.params import Parameters
@@ -18,7 +18,7 @@ from test_digital_economy import DEFAULTS, build  # noqa: E402
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package(use_env=False)
+    return data_package.load_package(use_env=False)
 
 
 # ------------------------------------------------------------------------------------------ item 2: ceilings

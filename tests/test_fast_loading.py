@@ -1,4 +1,4 @@
-"""Fast loading: ``nq57lib.data`` imports pandera without hypothesis, and validates exactly as before.
+"""Fast loading: ``nq57lib.data_files`` imports pandera without hypothesis, and validates exactly as before.
 
 The test process has hypothesis imported (the property tests), so pandera is imported as usual here;
 a fresh process (as ``nq57 data`` and every report kernel) takes the fast path. Both must give the
@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from nq57lib import data
+from nq57lib import data_package
 from nq57lib.errors import DataError
 
 # (file, old text, new text): each makes a different check fail (type, enum, finiteness, bounds,
@@ -33,13 +33,13 @@ MUTATIONS = [
 SCRIPT = """
 import json, sys
 from pathlib import Path
-from nq57lib import data
-assert "hypothesis" not in sys.modules, "imported before nq57lib.data"
-package = data.load_package(use_env=False)
+from nq57lib import data_package
+assert "hypothesis" not in sys.modules, "imported before nq57lib.data_package"
+package = data_package.load_package(use_env=False)
 errors = []
 for root in sys.argv[1:]:
     try:
-        data.load_package(root, use_env=False)
+        data_package.load_package(root, use_env=False)
         errors.append(None)
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
@@ -67,12 +67,12 @@ def test_a_fresh_process_skips_hypothesis_and_validates_like_this_one(mini_root,
     here = []
     for root in roots:
         with pytest.raises(DataError) as caught:
-            data.load_package(root, use_env=False)
+            data_package.load_package(root, use_env=False)
         here.append(f"DataError: {caught.value}")
     out = subprocess.run([sys.executable, "-c", SCRIPT, *map(str, roots)], capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr
     fresh = json.loads(out.stdout)
     assert fresh["hidden"] is True
-    assert fresh["rows"] == len(data.load_package(use_env=False).observations)
+    assert fresh["rows"] == len(data_package.load_package(use_env=False).observations)
     assert fresh["errors"] == here

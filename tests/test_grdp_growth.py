@@ -7,7 +7,7 @@ import math
 import pytest
 
 from conftest import OBSERVATIONS, _obs, write_csv
-from nq57lib import data, grdp_growth
+from nq57lib import data_package, geography, grdp_growth
 from nq57lib.provenance import ASSUMED, DERIVED
 
 
@@ -28,7 +28,7 @@ def test_nominal_compounds_real_and_deflator():
 
 def _package(mini_root, extra):
     write_csv(mini_root / "observations.csv", "observations", OBSERVATIONS + extra)
-    return data.load_package(mini_root)
+    return data_package.load_package(mini_root)
 
 
 def test_medium_term_mean_names_the_latest_years(mini_root):
@@ -83,9 +83,9 @@ def test_a_geography_without_growth_borrows_the_nation_s_labelled(mini_root):
     assert national.rule == grdp_growth.MEDIUM_TERM and national.borrowed_from is None
     assert g.real_pct == pytest.approx(national.real_pct) and g.years == national.years == (2022, 2023, 2024)
     basis = g.real_basis.render("en")
-    assert f"no real GRDP growth of {data.geo_name(pkg, 'ha-noi', 'en')} in" in basis and "ha-noi" not in basis
+    assert f"no real GRDP growth of {geography.geo_name(pkg, 'ha-noi', 'en')} in" in basis and "ha-noi" not in basis
     assert "2022-2024" in basis
-    assert data.geo_name(pkg, "ha-noi", "vi") in g.real_basis.render("vi")
+    assert geography.geo_name(pkg, "ha-noi", "vi") in g.real_basis.render("vi")
     assert g.assumptions()[0].kind == ASSUMED
     user = grdp_growth.growth_assumption(pkg, "ha-noi", 2024, real_growth_pct=6.0, deflator_pct=3.5)
     assert (user.rule, user.real_kind) == (grdp_growth.PARAMETER, ASSUMED)
@@ -93,7 +93,7 @@ def test_a_geography_without_growth_borrows_the_nation_s_labelled(mini_root):
 
 def test_the_growth_window_ends_at_the_as_of_year_or_an_earlier_base_year(mini_root):
     pkg = _package(mini_root, [])
-    as_of = data.as_of_year(pkg)
+    as_of = data_package.as_of_year(pkg)
     assert grdp_growth.window_end(pkg) == as_of
     assert grdp_growth.window_end(pkg, as_of - 3) == as_of - 3
     assert grdp_growth.window_end(pkg, as_of + 5) == as_of  # a later base year sees no more data than exists

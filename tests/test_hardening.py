@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nq57lib import cli, config, data, render, report, runner, text
+from nq57lib import cli, config, data_files, data_package, geography, render, run_record, runner, series_ranking, text
 from nq57lib import errors
 from nq57lib.errors import DataError, ParameterError
 from nq57lib.params import validate_parameters
@@ -31,7 +31,7 @@ from test_runner import env, fixture_env, notebooks_dir, nq57_process, nq57_run 
 
 
 def load(root, **kw):
-    return data.load_package(root, use_env=False, **kw)
+    return data_package.load_package(root, use_env=False, **kw)
 
 
 def plan_only(monkeypatch, tmp_path: Path, *args: str) -> tuple[int, str, str]:
@@ -179,8 +179,8 @@ def test_the_pre_kernel_check_and_the_engine_share_one_definition():
 @pytest.mark.parametrize("text_, ids", [("Bắc Ninh", "bac-ninh, bac-ninh-2025"), ("Phu Tho", "phu-tho, phu-tho-2025")])
 def test_a_name_shared_by_an_old_and_a_new_unit_lists_both_ids(text_, ids):
     with pytest.raises(ParameterError, match=f"names several units: {ids}"):
-        data.resolve_geo(text_)
-    assert data.resolve_geo("phu-tho") == "phu-tho" and data.resolve_geo("Bắc Ninh (mới)") == "bac-ninh-2025"
+        geography.resolve_geo(text_)
+    assert geography.resolve_geo("phu-tho") == "phu-tho" and geography.resolve_geo("Bắc Ninh (mới)") == "bac-ninh-2025"
 
 
 def test_a_name_that_resolves_prints_its_id(capsys):
@@ -226,7 +226,7 @@ def test_a_fractional_timeout_runs(notebooks_dir, tmp_path):
 def test_a_file_above_the_size_limit_is_refused(mini_root, monkeypatch):
     path = write_csv(mini_root / "big.csv", "observations", [
         _obs("ha-noi", "grdp_growth_pct", 1000 + i, 6.0, "% y/y", note="x" * 100) for i in range(1000)])
-    monkeypatch.setattr(data, "MAX_TABLE_BYTES", 100_000)  # above every table of the mini package
+    monkeypatch.setattr(data_files, "MAX_TABLE_BYTES", 100_000)  # above every table of the mini package
     with pytest.raises(DataError, match=r"big\.csv: file is 0\.2 MB, above the limit of 0\.0953674 MB"):
         load(mini_root, extra_observations=path)
 
@@ -241,7 +241,7 @@ def _workbook(path: Path, sheet: str, rows: list[dict]) -> Path:
 def test_excel_date_cells_are_accepted(mini_root):
     row = _obs("ha-noi", "grdp_growth_pct", 2024, 6.5, "% y/y", published=pd.Timestamp("2025-01-15"))
     pkg = load(mini_root, extra_observations=_workbook(mini_root / "mine.xlsx", "observations", [row]))
-    got = data.series(pkg, "ha-noi", "grdp_growth_pct").set_index("year").loc[2024]
+    got = series_ranking.series(pkg, "ha-noi", "grdp_growth_pct").set_index("year").loc[2024]
     assert str(got["published"])[:10] == "2025-01-15"
     assert len(pkg.observations) == len(OBSERVATIONS) + 1
 
@@ -300,7 +300,7 @@ def test_a_manifest_that_cannot_be_written_gives_one_line(env, tmp_path, monkeyp
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(runner, "execute_batch", lambda jobs, workers, **kw: ([], False))
-    monkeypatch.setattr(report, "write_manifest", full)
+    monkeypatch.setattr(run_record, "write_manifest", full)
     code, _, err = nq57_run(tmp_path / "reports", "--notebook", "tiny", "--geo", "alpha")
     assert code == 1 and err.strip().splitlines()[-1].startswith("nq57: error: cannot write ")
     assert "No space left on device" in err and "Traceback" not in err
@@ -314,22 +314,22 @@ def test_a_lock_that_cannot_be_taken_gives_one_line(env, tmp_path, monkeypatch):
     assert code == 1 and "cannot take the lock" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     with pytest.raises(errors.OutputError):
-        report.update_index(reports, "now")
+        run_record.update_index(reports, "now")
 
 
 @pytest.mark.parametrize("manifest", [
     {"duration_s": None}, {"jobs": "x"}, {"schema": "other/1"}, {"jobs": [{"notebook": 1}]}, "not json",
 ])
 def test_a_corrupt_or_foreign_manifest_is_skipped_with_a_warning(tmp_path, capsys, manifest):
-    good = {"schema": report.MANIFEST_SCHEMA, "run_id": "20260101T000000Z-aaaa", "duration_s": 1.0, "jobs": [],
+    good = {"schema": run_record.MANIFEST_SCHEMA, "run_id": "20260101T000000Z-aaaa", "duration_s": 1.0, "jobs": [],
             "counts": {}, "started_utc": "", "skipped": []}
     for run_id, content in (("20260101T000000Z-aaaa", good), ("20260102T000000Z-bbbb",
                                                                  {**good, "run_id": "b", **manifest}
                                                                  if isinstance(manifest, dict) else manifest)):
         folder = tmp_path / "runs" / run_id
         folder.mkdir(parents=True)
-        (folder / report.MANIFEST_NAME).write_text(content if isinstance(content, str) else json.dumps(content))
-    report.update_index(tmp_path, "now")
+        (folder / run_record.MANIFEST_NAME).write_text(content if isinstance(content, str) else json.dumps(content))
+    run_record.update_index(tmp_path, "now")
     assert "Run 20260101T000000Z-aaaa" in (tmp_path / "index.html").read_text()
     err = capsys.readouterr().err
     assert "warning: skipped" in err and "20260102T000000Z-bbbb" in err
@@ -348,6 +348,6 @@ def test_sigterm_is_handled_like_ctrl_c(notebooks_dir, tmp_path):
     os.kill(proc.pid, signal.SIGTERM)  # what kill, systemd or a scheduler's timeout sends
     proc.communicate(timeout=900)
     assert proc.returncode == 130
-    manifests, _ = report.read_manifests(reports)
+    manifests, _ = run_record.read_manifests(reports)
     assert manifests[0]["interrupted"] is True
     assert [(j["notebook"], j["status"]) for j in manifests[0]["jobs"]] == [("tiny", "ok")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nq57lib import cli, report
+from nq57lib import cli, run_record
 
 
 def _run(reports: Path, run_id: str, jobs: list[tuple[str, str, dict]], *, overrides=None, extra_files=(),
@@ -22,7 +22,7 @@ def _run(reports: Path, run_id: str, jobs: list[tuple[str, str, dict]], *, overr
                         "report_html": f"{base}/report.html", "results_dir": f"{base}/results",
                         "executed_notebook": f"{base}/notebook.ipynb", "finished_utc": run_id})
     if finished:
-        report.write_manifest(run_dir, {"schema": report.MANIFEST_SCHEMA, "run_id": run_id, "jobs": records, "duration_s": 1.0,
+        run_record.write_manifest(run_dir, {"schema": run_record.MANIFEST_SCHEMA, "run_id": run_id, "jobs": records, "duration_s": 1.0,
                                         "overrides": overrides or {},
                                         "data": {"version": "t", "extra_files": list(extra_files)}})
 
@@ -36,7 +36,7 @@ def test_what_if_runs_never_replace_the_latest_default_report(tmp_path):
     _run(reports, "20260103T000000Z-c", [("budget_floor", "vn", {"geo": "vn", "lang": "vi"})])
     _run(reports, "20260104T000000Z-d", [("budget_floor", "vn", {"geo": "vn", "lang": "en"})],
          extra_files=["my_obs.csv"])
-    report.update_index(reports, "now")
+    run_record.update_index(reports, "now")
     latest = json.loads((reports / "latest.json").read_text(encoding="utf-8"))["reports"]
     # a lang=vi run with default parameters is the default report in Vietnamese, not a what-if
     assert [(r["run_id"], r["lang"], r["what_if"]) for r in latest] == [
@@ -57,10 +57,10 @@ def test_what_if_runs_never_replace_the_latest_default_report(tmp_path):
 def test_a_what_if_is_latest_only_where_no_default_report_exists(tmp_path):
     reports = tmp_path / "reports"
     _run(reports, "20260101T000000Z-a", [("digital_economy", "vn", {"geo": "vn", "seed": 1})])
-    latest = report.latest_reports(report.read_manifests(reports)[0])
+    latest = run_record.latest_reports(run_record.read_manifests(reports)[0])
     assert [(r["run_id"], r["what_if"], r["differing_parameters"]) for r in latest] == [
         ("20260101T000000Z-a", True, {"seed": 1})]
-    page = report.render_index(report.read_manifests(reports)[0], [], latest, "now", reports)
+    page = run_record.render_index(run_record.read_manifests(reports)[0], [], latest, "now", reports)
     assert '<span class="whatif">what-if</span> digital_economy' in page
 
 
@@ -79,7 +79,7 @@ def test_prune_keeps_the_newest_the_latest_default_and_runs_in_progress(tmp_path
     page = (reports / "index.html").read_text(encoding="utf-8")
     assert "20260102T000000Z-b" not in page and "20260101T000000Z-a" in page
     # the newest run holds the latest default report in Vietnamese: nothing more goes
-    assert report.prune_runs(reports, 0, "now") == []
+    assert run_record.prune_runs(reports, 0, "now") == []
     assert sorted(p.name for p in (reports / "runs").iterdir()) == [
         "20260101T000000Z-a", "20260103T000000Z-c", "20260105T000000Z-e"]
 
@@ -94,11 +94,11 @@ def test_headline_numbers_say_when_a_starting_share_is_assumed(tmp_path):
     _run(reports, "20260101T000000Z-a", [("digital_economy", "x", {"geo": "x"})],
          scalars={"base_share_pct": 18.4649, "base_year": 2022, "concept": "ministry", "base_is_assumed": True,
                   "current_trend_growth_pct": 15.39, "pace_label": "Vietnam (ministry)"})
-    row = report.latest_reports(report.read_manifests(reports)[0])[0]
+    row = run_record.latest_reports(run_record.read_manifests(reports)[0])[0]
     # the ministry's pace no longer leads the index: each target's verdict does (issue 21)
-    assert report.headline_numbers(reports, row) == [
+    assert run_record.headline_numbers(reports, row) == [
         "digital-economy share 18.46 % of GRDP (2022, ministry's broader estimate, assumed: no published value)"]
-    assert report.headline_numbers(reports, row, "vi") == [
+    assert run_record.headline_numbers(reports, row, "vi") == [
         "tỷ trọng kinh tế số 18,46% GRDP (2022, ước tính rộng hơn của Bộ TT&TT (nay là Bộ KH&CN), giả định: chưa có số liệu công bố)"]
 
 
@@ -106,6 +106,6 @@ def test_geography_sections_are_headed_by_name_with_the_cli_id(tmp_path):
     reports = tmp_path / "reports"
     _run(reports, "20260101T000000Z-a", [("budget_floor", "vn", {"geo": "vn", "lang": "en"})],
          scalars={"floor_pct": 3.0, "required_at_ramp_bn_vnd": 123456.7, "ramp_year": 2030})
-    manifests, incomplete = report.read_manifests(reports)
-    page = report.render_index(manifests, incomplete, report.latest_reports(manifests), "now", reports)
+    manifests, incomplete = run_record.read_manifests(reports)
+    page = run_record.render_index(manifests, incomplete, run_record.latest_reports(manifests), "now", reports)
     assert '<h2>Vietnam <small class="muted">(--geo vn)</small></h2>' in page

@@ -30,7 +30,7 @@ SETTER = [
     "np.set_printoptions(precision=2); np.seterr(all='raise'); sys.setrecursionlimit(500)\n"
     "from statsmodels.tsa.exponential_smoothing.ets import ETSModel",
     "random.seed(7); np.random.seed(7)\nwarnings.simplefilter('error')",
-    "from nq57lib import data\npkg = data.load_package()\npkg.observations.loc[:, 'value'] = -1.0",
+    "from nq57lib import data_package\npkg = data_package.load_package()\npkg.observations.loc[:, 'value'] = -1.0",
     # issue 24: process-wide switches that outlived the reset (the transformer made the next notebook compute
     # with seed 58 while its manifest said 57)
     "import ast, decimal, gc, logging\nimport nq57lib.params\n"
@@ -45,7 +45,7 @@ SETTER = [
 PROBE = [
     "import os, sys, random, warnings, json, decimal, gc, logging\nimport numpy as np, pandas as pd, matplotlib.pyplot as plt\n"
     "import nq57lib.params",
-    "from nq57lib import data\nfirst_value = float(data.load_package().observations['value'].iloc[0])\n"
+    "from nq57lib import data_package\nfirst_value = float(data_package.load_package().observations['value'].iloc[0])\n"
     "from statsmodels.tsa.exponential_smoothing.ets import ETSModel",
     "state = {'leak': 'leak' in globals(), 'env': os.environ.get('NQ57_LEAK'), 'path': '/leak' in sys.path,\n"
     "         'cwd': os.getcwd(), 'linewidth': plt.rcParams['lines.linewidth'], 'figures': plt.get_fignums(),\n"
@@ -150,12 +150,12 @@ def test_reports_from_one_kept_kernel_are_byte_identical_to_fresh_kernel_reports
 
 
 def test_each_load_gets_its_own_copy_of_the_cached_tables():
-    from nq57lib import data
+    from nq57lib import data_package
 
-    first = data.load_package()
+    first = data_package.load_package()
     first.observations.loc[:, "value"] = -1.0
     first.sources.loc[:, "publisher"] = "edited"
-    again = data.load_package()
+    again = data_package.load_package()
     assert (again.observations["value"] != -1.0).any() and (again.sources["publisher"] != "edited").all()
 
 
@@ -192,9 +192,9 @@ def test_every_module_level_dict_filled_at_run_time_is_cleared_between_notebooks
 def test_the_scorecard_s_series_cache_goes_with_its_data_package():
     import gc
 
-    from nq57lib import data
+    from nq57lib import data_package
 
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     target_assessment.latest_values(pkg, target_assessment.select_targets(pkg, "vinh-phuc"), "en")
     assert len(target_assessment._CACHE) >= 1
     del pkg
@@ -205,15 +205,15 @@ def test_the_scorecard_s_series_cache_goes_with_its_data_package():
 def test_the_kept_series_ranking_goes_with_its_data_package():
     import gc
 
-    from nq57lib import data
+    from nq57lib import data_package, series_ranking
 
-    pkg = data.load_package()
-    data.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
-    assert pkg in data._RANKINGS
-    before = len(data._RANKINGS)
+    pkg = data_package.load_package()
+    series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
+    assert pkg in series_ranking._RANKINGS
+    before = len(series_ranking._RANKINGS)
     del pkg
     gc.collect()
-    assert len(data._RANKINGS) == before - 1  # nothing of a finished notebook's data stays in the module
+    assert len(series_ranking._RANKINGS) == before - 1  # nothing of a finished notebook's data stays in the module
 
 
 def test_start_lets_the_last_error_go(tmp_path):
@@ -302,27 +302,27 @@ WRITES = {
 
 @pytest.mark.parametrize("how", sorted(WRITES))
 def test_a_write_into_the_kept_tables_raises_and_changes_nothing(how):
-    from nq57lib import data
+    from nq57lib import data_package
 
-    before = data.load_package()
+    before = data_package.load_package()
     expected = {name: getattr(before, name).copy(deep=True) for name in ("observations", "sources")}
     with pytest.raises(ValueError, match="read-only"):
-        WRITES[how](data.load_package())
-    after = data.load_package()
+        WRITES[how](data_package.load_package())
+    after = data_package.load_package()
     for name, table in expected.items():
         pd.testing.assert_frame_equal(getattr(after, name), table)
 
 
 def test_pandas_edits_of_a_loaded_table_change_only_that_copy():
-    from nq57lib import data
+    from nq57lib import data_package
 
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     pkg.observations.iloc[0, pkg.observations.columns.get_loc("value")] = -5.0
     pkg.observations["note"] = "edited"
     own = pkg.observations.copy()
     own["value"].array[1] = -6.0  # a copy is the notebook's own, writable
     assert own["value"].iloc[:2].tolist() == [-5.0, -6.0] and pkg.observations["value"].iloc[1] != -6.0
-    again = data.load_package()
+    again = data_package.load_package()
     assert (again.observations["value"].iloc[:2] != pd.Series([-5.0, -6.0])).all()
     assert (again.observations["note"] != "edited").all()
 
@@ -330,7 +330,7 @@ def test_pandas_edits_of_a_loaded_table_change_only_that_copy():
 @pytest.mark.slow
 def test_a_write_into_the_kept_tables_fails_its_cell_with_a_line_saying_to_copy_first(tmp_path):
     path = write_notebook(tmp_path / "write.ipynb", [
-        "from nq57lib import data\npkg = data.load_package()",
+        "from nq57lib import data_package\npkg = data_package.load_package()",
         "pkg.observations['value'].array[0] = 36.6"])
     with pytest.raises(papermill.PapermillExecutionError) as failure:
         run(path, tmp_path / "out.ipynb", None)

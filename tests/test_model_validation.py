@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nq57lib import data, model_validation as mv, monte_carlo as mc
+from nq57lib import data_package, model_validation as mv, monte_carlo as mc, series_ranking
 from nq57lib import digital_economy as share
 
 from test_digital_economy import build  # noqa: E402
@@ -17,23 +17,23 @@ from test_digital_economy import build  # noqa: E402
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package(use_env=False)
+    return data_package.load_package(use_env=False)
 
 
 # ------------------------------------------------------------------------------ the two national series
 
 
 def test_the_ministrys_2021_value_is_flagged_as_a_likely_method_break(pkg):
-    breaks = data.method_breaks(pkg)
+    breaks = series_ranking.method_breaks(pkg)
     assert list(breaks[["geo_id", "indicator_id", "concept", "year"]].itertuples(index=False, name=None)) == [
         ("vn", "de_share_pct", "ministry", 2021)]
-    ministry = data.series(pkg, "vn", "de_share_pct", concept="ministry").set_index("year")["segment"]
+    ministry = series_ranking.series(pkg, "vn", "de_share_pct", concept="ministry").set_index("year")["segment"]
     assert ministry.to_dict() == {2021: 0, 2022: 1, 2023: 1, 2024: 1}  # no pace is fitted across 2021
-    nso = data.series(pkg, "vn", "de_share_pct", concept="nso")
+    nso = series_ranking.series(pkg, "vn", "de_share_pct", concept="nso")
     assert set(nso["segment"]) == {0}  # the statistics office's series is not touched
     # the reason: 11.91 (ministry, broader) < 12.87 (statistics office, value added) in 2021
     assert ministry.index.min() == 2021
-    assert data.series(pkg, "vn", "de_share_pct", concept="nso").set_index("year").loc[2021, "value"] == 12.87
+    assert series_ranking.series(pkg, "vn", "de_share_pct", concept="nso").set_index("year").loc[2021, "value"] == 12.87
 
 
 def test_the_ministry_pace_is_fitted_after_the_break(pkg):
@@ -51,20 +51,20 @@ def test_the_ministry_pace_is_fitted_after_the_break(pkg):
 
 
 def test_first_releases_keep_the_statistics_offices_first_and_revised_values(pkg):
-    first = data.first_releases(pkg, "vn", "de_share_pct", "nso").set_index("year")
+    first = series_ranking.first_releases(pkg, "vn", "de_share_pct", "nso").set_index("year")
     row = first.loc[2023]
     assert (row["first_value"], row["first_status"], row["first_release_date"]) == (12.33, "preliminary", "2024-01-01")
     assert row["current_value"] == 12.87 and row["revision"] == pytest.approx(0.54)
     assert first.loc[2022, "first_value"] == 12.86 and first.loc[2022, "current_value"] == 12.83  # Sep 2023 pilot
     assert first.loc[2022, "n_releases"] >= 4
     # the best-observation rule still reads today's figures
-    assert data.series(pkg, "vn", "de_share_pct", concept="nso").set_index("year").loc[2023, "value"] == 12.87
+    assert series_ranking.series(pkg, "vn", "de_share_pct", concept="nso").set_index("year").loc[2023, "value"] == 12.87
 
 
 def test_the_series_as_it_could_be_read_on_a_date(pkg):
-    jan_2024 = data.real_time_series(pkg, "vn", "de_share_pct", "nso", "2024-01-31")
+    jan_2024 = series_ranking.real_time_series(pkg, "vn", "de_share_pct", "nso", "2024-01-31")
     assert dict(zip(jan_2024["year"], jan_2024["value"])) == {2020: 12.66, 2021: 12.87, 2022: 12.63, 2023: 12.33}
-    assert data.real_time_series(pkg, "vn", "de_share_pct", "nso", "2023-01-01").empty
+    assert series_ranking.real_time_series(pkg, "vn", "de_share_pct", "nso", "2023-01-01").empty
 
 
 def test_the_real_time_back_test_uses_the_reports_set_up_on_first_published_points(pkg):

@@ -43,7 +43,7 @@ def test_the_check_finds_a_private_import(tmp_path):
 PUBLIC_API_ONLY = {
     "rnd_inputs": "floor_inputs: the national R&D inputs, for a researcher",
     "plot_share_outlook": "digital_economy_charts: one definition's panel, the unit plot_share_outlooks repeats",
-    "units": "data: the units of an indicator system, for a researcher",
+    "units": "geography: the units of an indicator system, for a researcher",
     "compare_with_notebook": "params: the notebook-drift check the tests run on every notebook",
     "sector_ceiling_pct": "share_projection: a geography's own ceiling from its sector structure (README)",
     "screen_px": "chart_style: a text's size on a 1280 px screen, the check the chart tests run (MIN_TEXT_PX)",

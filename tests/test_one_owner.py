@@ -12,7 +12,7 @@ import json
 import pandas as pd
 import pytest
 
-from nq57lib import data, report, share_projection, text
+from nq57lib import data_package, results_files, run_record, share_projection, text
 from nq57lib.config import DEFAULT_DEFLATOR_PCT
 from nq57lib.params import Parameters, validate_parameters
 from nq57lib.provenance import ASSUMED
@@ -27,16 +27,16 @@ WORD_COLUMNS = ("scenario", "scenario_vi", "name", "label", "basis")  # where a 
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package(use_env=False)
+    return data_package.load_package(use_env=False)
 
 
 def _published(tmp_path, notebook: str, geo: str, P, saved) -> tuple[dict, list[str]]:
     """(results.json, the index's headline numbers) of a report saved into a reports folder."""
     out = tmp_path / "results"
-    report.save_results(Parameters(notebook, {**P, "output_dir": str(out)}), *saved)
-    results = json.loads((out / report.RESULTS_JSON).read_text(encoding="utf-8"))
+    results_files.save_results(Parameters(notebook, {**P, "output_dir": str(out)}), *saved)
+    results = json.loads((out / results_files.RESULTS_JSON).read_text(encoding="utf-8"))
     row = {"notebook": notebook, "geo": geo, "results_dir": "results"}
-    return results, report.headline_numbers(tmp_path, row)
+    return results, run_record.headline_numbers(tmp_path, row)
 
 
 def _without_words(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Notebook parameter specs and their validation: every bad value is one error naming the parameter.
 
-No kernel runs here. ``nq57lib.data`` is replaced by the fixture fake (geographies alpha, beta,
+No kernel runs here. ``nq57lib.geography`` and ``nq57lib.data_package`` are replaced by the fixture fakes (geographies alpha, beta,
 gamma), so these tests pin the parameter rules independently of the shipped data.
 """
 
@@ -27,7 +27,8 @@ import fixture_specs  # noqa: E402
 @pytest.fixture(autouse=True)
 def fake_data(monkeypatch):
     """Geographies come from the fixture fake; real specs use them through ``resolve_geo``."""
-    monkeypatch.setitem(sys.modules, "nq57lib.data", fixture_specs.fake_data_module())
+    for name, module in fixture_specs.fake_data_modules().items():
+        monkeypatch.setitem(sys.modules, name, module)
     monkeypatch.setattr(fixture_specs, "AVAILABILITY",
                         {**fixture_specs.AVAILABILITY, "vinh-phuc": None, "vn": None, "phu-tho-2025": None})
     for name, spec in fixture_specs.FIXTURE_SPECS.items():

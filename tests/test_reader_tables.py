@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from nq57lib import data
+from nq57lib import data_package
 from nq57lib import target_assessment, target_verdicts  # noqa: E402
 from nq57lib import reader_tables as rt
 from nq57lib import scorecard as sc
@@ -67,7 +67,7 @@ def test_reader_table_groups_aligns_and_escapes():
 @pytest.fixture(scope="module")
 def marked():
     """The shipped package with the data helper's column: one Vĩnh Phúc target marked unverified."""
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     targets = pkg.targets.copy()
     targets["unverified_reason"] = None
     targets.loc[targets["target_id"] == "vinh-phuc-de-share-2045", "unverified_reason"] = "source not found"
@@ -77,7 +77,7 @@ def marked():
 
 
 def _steps(pkg, geo: str, lang: str):
-    as_of = data.as_of_year(pkg)
+    as_of = data_package.as_of_year(pkg)
     latest = target_assessment.latest_values(pkg, target_assessment.select_targets(pkg, geo), lang)
     assessed = target_assessment.assess_targets(pkg, target_assessment.required_paces(pkg, latest, as_of, lang), as_of, lang)
     return assessed, target_verdicts.verdict_table(pkg, assessed, as_of, lang), as_of
@@ -104,7 +104,7 @@ def test_an_unverified_target_keeps_its_verdict_and_says_why_it_is_unverified(ma
 
 
 def test_without_the_column_no_target_is_unverified():
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     assert "unverified_reason" not in pkg.targets.columns or pkg.targets["unverified_reason"].notna().any()
     assessed, verdicts, as_of = _steps(pkg, "vn", "en")
     html = sc.reader_table(pkg, verdicts, sc.default_themes(), as_of, "en").html
@@ -117,7 +117,7 @@ def test_badges_cover_every_verdict_and_category_and_themes_every_target_indicat
     assert set(target_verdicts.VERDICTS) <= set(rt.BADGE_COLOURS) and set(target_verdicts.VERDICTS) <= set(rt.BADGE_SYMBOLS)
     assert set(target_assessment.BADGES.values()) | {"unverified"} <= set(rt.BADGE_COLOURS)
     themed = {i for ids in sc.default_themes().values() for i in ids}
-    assert set(data.load_package().targets["indicator_id"]) <= themed
+    assert set(data_package.load_package().targets["indicator_id"]) <= themed
 
 
 def test_results_columns_are_formatted_by_the_unit_in_their_name():
@@ -187,10 +187,10 @@ def test_the_sensitivity_by_input_formats_each_value_by_the_unit_in_the_input_na
 
 
 def test_a_basis_for_readers_names_publishers_not_source_or_target_ids():
-    from nq57lib import data
+    from nq57lib import data_package
     from nq57lib.report_view import publishers_for_ids
 
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     publisher = dict(zip(pkg.sources["source_id"], pkg.sources["publisher"]))
     a, b = sorted(publisher)[:2]
     target = pkg.targets["target_id"].iloc[0]

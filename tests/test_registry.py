@@ -35,9 +35,9 @@ def test_parameter_default_and_unknown_notebook():
 
 
 def test_available_geos_skips_a_geography_without_the_needed_data():
-    from nq57lib import data
+    from nq57lib import data_package
 
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     avail = registry.available_geos("digital_economy", pkg)
     assert avail["vn"] is None and avail["vinh-phuc"] is None
     assert all(reason is None for reason in registry.available_geos("scorecard", pkg).values())

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from conftest import run_once
-from nq57lib import cli, config, data
+from nq57lib import cli, config, data_package
 
 BIN = Path(sys.executable).parent
 
@@ -63,7 +63,7 @@ def test_plain_papermill_output_becomes_a_report_the_index_lists(plain_run, tmp_
     assert job["parameters"] == {"geo": "vn", "lang": "en"}
     assert job["inputs"]["notebook"] == "scorecard.ipynb" and job["inputs"]["notebook_sha256"]
     page = (reports / job["report_html"]).read_text(encoding="utf-8")
-    assert data.load_package(use_env=False).checksum in page and "validate_parameters" not in page
+    assert data_package.load_package(use_env=False).checksum in page and "validate_parameters" not in page
     assert "data:image/png;base64," in page
     published = reports / job["results_dir"]
     names = sorted(p.name for p in (plain_run / "res").iterdir())

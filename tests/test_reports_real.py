@@ -6,8 +6,8 @@ import filecmp
 
 import pytest
 
-from nq57lib import data
-from nq57lib.report import external_references
+from nq57lib import data_package
+from nq57lib.report_html import external_references
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ def test_default_report_set_is_complete(report_run):
 
 def test_html_reports_hide_code_and_carry_provenance(report_run):
     reports_dir, manifest = report_run
-    checksum = data.load_package(use_env=False).checksum
+    checksum = data_package.load_package(use_env=False).checksum
     for job in manifest["jobs"]:
         page = (reports_dir / job["report_html"]).read_text(encoding="utf-8")
         assert checksum in page, job["report_html"]

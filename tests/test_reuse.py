@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nq57lib import report, reuse, runner
+from nq57lib import results_files, reuse, run_record, runner
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import run_once  # noqa: E402
@@ -22,7 +22,7 @@ from test_runner import env, fixture_env, notebooks_dir, nq57_run  # noqa: F401,
 
 
 def manifests(reports: Path) -> list[dict]:
-    found, _ = report.read_manifests(reports)
+    found, _ = run_record.read_manifests(reports)
     return found  # newest first
 
 
@@ -85,7 +85,7 @@ def test_pruning_the_original_run_leaves_the_reusing_run_complete(env, executed,
     reports = copy_reports(executed, tmp_path)
     first = manifests(reports)[0]
     nq57_run(reports, "--notebook", "tiny", "--geo", "alpha")
-    removed = report.prune_runs(reports, 1, "now")
+    removed = run_record.prune_runs(reports, 1, "now")
     assert removed == [first["run_id"]]
     job = manifests(reports)[0]["jobs"][0]
     assert all((reports / job[key]).exists() for key in ("executed_notebook", "report_html", "results_dir"))
@@ -120,15 +120,15 @@ def test_a_report_whose_files_are_gone_is_not_reused(env, executed, tmp_path, re
 def test_any_changed_input_executes_again(env, executed, tmp_path, recorder, monkeypatch, notebooks_dir, change):
     reports = copy_reports(executed, tmp_path)
     args = ["--notebook", "tiny", "--geo", "alpha"]
-    vintage = report.data_vintage()
+    vintage = results_files.data_vintage()
     if change == "parameter":
         args += ["-p", "n=4"]
     elif change == "data_checksum":
-        monkeypatch.setattr(report, "data_vintage", lambda: dict(vintage, checksum="f" * 64))
+        monkeypatch.setattr(results_files, "data_vintage", lambda: dict(vintage, checksum="f" * 64))
     elif change == "extra_file":
-        monkeypatch.setattr(report, "data_vintage", lambda: dict(vintage, extra_files=["mine.csv"]))
+        monkeypatch.setattr(results_files, "data_vintage", lambda: dict(vintage, extra_files=["mine.csv"]))
     elif change == "package_version":
-        monkeypatch.setattr(report, "package_version", lambda: "9.9.9")
+        monkeypatch.setattr(results_files, "package_version", lambda: "9.9.9")
     elif change == "code":
         monkeypatch.setattr(reuse, "code_digest", lambda: "e" * 64)
     elif change == "kernel":  # issue 24: --kernel python3 reused the nq57 kernel's report

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from nq57lib import cli, config, render, report, runner
+from nq57lib import cli, config, render, report_html, run_record, runner
 from nq57lib.errors import ParameterError
 from nq57lib.params import validate_parameters
 
@@ -161,12 +161,12 @@ def write_run(reports: Path, folder: str, **changes) -> Path:
            "started_utc": "2026-01-01T00:00:00Z", "finished_utc": "2026-01-01T00:00:05Z", "duration_s": 5.0,
            "executed_notebook": f"{rel}/notebook.ipynb", "report_html": f"{rel}/report.html",
            "results_dir": f"{rel}/results", "error": None, **changes.pop("job", {})}
-    manifest = {"schema": report.MANIFEST_SCHEMA, "run_id": folder, "runner": "nq57 run",
+    manifest = {"schema": run_record.MANIFEST_SCHEMA, "run_id": folder, "runner": "nq57 run",
                 "started_utc": "2026-01-01T00:00:00Z", "finished_utc": "2026-01-01T00:00:06Z", "duration_s": 6.0,
                 "interrupted": False, "counts": {"ok": 1, "failed": 0, "skipped": 0, "not_run": 0},
                 "data": {"version": "1", "checksum": "abc", "extra_files": []}, "overrides": {},
                 "jobs": [job], "skipped": [], **changes}
-    (reports / "runs" / folder / report.MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    (reports / "runs" / folder / run_record.MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
     return reports / "runs" / folder
 
 
@@ -188,9 +188,9 @@ def test_a_manifest_failing_its_schema_is_skipped_with_one_line_and_the_index_re
     reports = tmp_path / "reports"
     write_run(reports, RUNS[0])
     bad = write_run(reports, RUNS[1], **changes)
-    report.update_index(reports, "now")  # no traceback
+    run_record.update_index(reports, "now")  # no traceback
     warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
-    assert len(warnings) == 1 and str(bad / report.MANIFEST_NAME) in warnings[0] and field in warnings[0], warnings
+    assert len(warnings) == 1 and str(bad / run_record.MANIFEST_NAME) in warnings[0] and field in warnings[0], warnings
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert f"Run {RUNS[0]}" in index and RUNS[1] not in index and "evil.example" not in index
     assert [r["run_id"] for r in json.loads((reports / "latest.json").read_text())["reports"]] == [RUNS[0]]
@@ -231,7 +231,7 @@ def test_prune_survives_a_dotdot_run_id_and_never_follows_a_link(tmp_path):
     (reports / "runs" / "20251231T000000Z-eeeeee").symlink_to(target, target_is_directory=True)
     code, out, err = nq57("prune", "--keep", "1", "--reports-dir", str(reports))
     assert code == 0 and "Traceback" not in err
-    assert (target / report.MANIFEST_NAME).is_file() and (reports / "runs" / "20251231T000000Z-eeeeee").is_symlink()
+    assert (target / run_record.MANIFEST_NAME).is_file() and (reports / "runs" / "20251231T000000Z-eeeeee").is_symlink()
     assert (reports / "runs" / "20260104T000000Z-dddddd").is_dir()  # a run whose manifest is invalid is left alone
     assert (reports / "runs" / RUNS[-1]).is_dir() and not (reports / "runs" / RUNS[0]).exists()
     assert tmp_path.is_dir() and (reports / "runs").is_dir()
@@ -248,7 +248,7 @@ def test_an_index_link_never_leaves_the_reports_folder():
     row = {"notebook": "budget_floor", "geo": "vn", "run_id": RUNS[0], "finished_utc": "", "lang": "en",
            "report_html": "https://evil.example/r.html", "results_dir": "//evil.example", "executed_notebook": None,
            "what_if": False, "differing_parameters": {}, "extra_files": []}
-    page = report.render_index([], [], [row], "now")
+    page = run_record.render_index([], [], [row], "now")
     assert "evil.example" not in page
 
 
@@ -259,14 +259,14 @@ import zipfile  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
-from nq57lib import data  # noqa: E402
+from nq57lib import data_package  # noqa: E402
 from nq57lib.errors import DataError  # noqa: E402
 
 from conftest import HEADERS, _obs, write_csv  # noqa: E402
 
 
 def load(root, **kw):
-    return data.load_package(root, use_env=False, **kw)
+    return data_package.load_package(root, use_env=False, **kw)
 
 
 def this_year() -> int:
@@ -390,9 +390,9 @@ def html_output_notebook(html: str):
 
 @pytest.mark.parametrize("vector", list(VECTORS))
 def test_every_external_load_vector_is_refused(vector):
-    assert report.external_references(VECTORS[vector]), vector
+    assert report_html.external_references(VECTORS[vector]), vector
     with pytest.raises(ValueError, match="offline"):
-        report.notebook_to_html(html_output_notebook(VECTORS[vector]), "t", "")
+        report_html.notebook_to_html(html_output_notebook(VECTORS[vector]), "t", "")
 
 
 def test_the_sanitiser_keeps_what_a_report_needs_and_drops_the_rest():
@@ -403,8 +403,8 @@ def test_the_sanitiser_keeps_what_a_report_needs_and_drops_the_rest():
             'onload="x()"><img src="https:evil.example/x.png"><script>fetch("x")</script>'
             '<svg><image href="https://evil.example/x.png"/></svg><form action="https://evil.example"></form>'
             '</body></html>')
-    clean = report.sanitise_page(page)
-    assert report.external_references(clean) == []
+    clean = report_html.sanitise_page(page)
+    assert report_html.external_references(clean) == []
     for kept in ('<html lang="vi">', '<meta charset="utf-8">', "<title>T</title>", '<body class="jp-Notebook">',
                  '<h1 id="a">T</h1>', '<td colspan="2">1</td>', '<a href="https://example.org/source">source</a>',
                  '<img src="data:image/png;base64,AAAA" alt="fig">'):
@@ -424,8 +424,8 @@ def test_a_real_report_page_is_unchanged_in_what_it_shows():
                                                  "</tr></table>", "text/plain": "x"}),
                                     v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=",
                                                                         "text/plain": "x"})])])
-    page = report.notebook_to_html(nb, "t", '<header class="nq57-provenance"><h1>t</h1></header>')
-    assert report.external_references(page) == []
+    page = report_html.notebook_to_html(nb, "t", '<header class="nq57-provenance"><h1>t</h1></header>')
+    assert report_html.external_references(page) == []
     assert 'href="https://example.org/a"' in page and "data:image/png;base64,iVBORw0KGgo=" in page
     assert '<th style="text-align: left">a</th>' in page and ".nq57-reader td { color: #333 }" in page
     assert '<header class="nq57-provenance">' in page and len(re.findall("<style", page)) >= 2
@@ -450,7 +450,7 @@ def test_malformed_papermill_metadata_is_one_line_and_leaves_no_run_folder(tmp_p
     code, _, err = nq57("render", str(papermill_output(tmp_path, **papermill)), "--reports-dir", str(reports))
     line = one_line_naming(code, err, "notebook")
     assert "Traceback" not in err and ("malformed papermill metadata" in line or "no papermill metadata" in line)
-    assert not [p for p in reports.glob("runs/*") if not (p / report.MANIFEST_NAME).exists()]
+    assert not [p for p in reports.glob("runs/*") if not (p / run_record.MANIFEST_NAME).exists()]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The report runner: fail fast on bad input, survive bad notebooks, publish atomically, index runs.
 
 Kernel-running tests use the tiny fixture notebooks (tests/fixtures/notebooks: no heavy imports)
-and the fake ``nq57lib.data`` of ``fixture_specs``, so they test the runner, not the data. The
+and the fake ``nq57lib.geography`` and ``nq57lib.data_package`` of ``fixture_specs``, so they test the runner, not the data. The
 ``tiny_raise``/``tiny_hang``/``tiny_die`` copies fail on purpose in one batch beside a good one.
 """
 
@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from nq57lib import cli, config, report, runner, shipped
+from nq57lib import cli, config, report_html, results_files, run_record, runner, shipped
 from nq57lib.errors import ParameterError
 from nq57lib import registry
 from nq57lib.registry import SPECS
@@ -61,7 +61,8 @@ def _write_fixture_notebooks(folder: Path) -> Path:
 @contextlib.contextmanager
 def fixture_env(notebooks_dir: Path):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(sys.modules, "nq57lib.data", fixture_specs.fake_data_module())
+        for name, module in fixture_specs.fake_data_modules().items():
+            mp.setitem(sys.modules, name, module)
         mp.setattr(registry, "available_geos", fixture_specs.available_geos)
         # runner.main sets this to skip a slow import; undo it for the tests that follow
         mp.setitem(sys.modules, "rfc3987_syntax", sys.modules.get("rfc3987_syntax"))
@@ -244,7 +245,7 @@ def test_one_warm_worker_replaces_its_kernel_after_each_failure_and_keeps_it_aft
     code, out, _ = nq57_run(reports, "--notebook", "tiny_die", "--notebook", "tiny_raise", "--notebook", "tiny_hang",
                             "--notebook", "tiny", "--geo", "alpha", "--geo", "beta", "--jobs", "1", "--timeout", "3")
     assert code == 1
-    manifest = report.read_manifests(reports)[0][0]
+    manifest = run_record.read_manifests(reports)[0][0]
     assert manifest["kernels"] == "warm" and manifest["workers"] == 1
     kernels = {}
     for record in manifest["jobs"]:
@@ -265,7 +266,7 @@ def test_fresh_kernels_runs_each_notebook_in_a_kernel_of_its_own(env, tmp_path):
     code, _, _ = nq57_run(reports, "--notebook", "tiny", "--geo", "alpha", "--geo", "beta", "--jobs", "1",
                           "--fresh-kernels")
     assert code == 0
-    manifest = report.read_manifests(reports)[0][0]
+    manifest = run_record.read_manifests(reports)[0][0]
     assert manifest["kernels"] == "fresh"
     for record in manifest["jobs"]:
         executed = json.loads((reports / record["executed_notebook"]).read_text(encoding="utf-8"))
@@ -284,7 +285,7 @@ def test_all_geographies_runs_those_with_data_and_skips_the_rest(batches):
 @pytest.mark.slow
 def test_manifest_records_parameters_timings_status_and_input_checksums(batches, notebooks_dir):
     m1 = batches.m1
-    assert m1["schema"] == report.MANIFEST_SCHEMA and m1["overrides"] == {"title": TITLE}
+    assert m1["schema"] == run_record.MANIFEST_SCHEMA and m1["overrides"] == {"title": TITLE}
     assert m1["data"]["checksum"] == fixture_specs.DATA_CHECKSUM
     good = job(m1, "tiny")
     assert good["parameters"] == {"geo": "alpha", "lang": "en", "mode": "ok", "n": 3, "title": TITLE}
@@ -306,10 +307,10 @@ def test_report_html_hides_code_and_carries_the_escaped_provenance_header(batche
     # nbconvert re-serializes the page (BeautifulSoup): quotes in text stay, '&' '<' '>' are escaped
     assert html.escape(json.dumps(TITLE), quote=False) in header and TITLE not in page
     assert "0.0.0-test&lt;&amp;&gt;" in header and "test<&>" not in page
-    assert fixture_specs.DATA_CHECKSUM in header and report.package_version() in header
+    assert fixture_specs.DATA_CHECKSUM in header and results_files.package_version() in header
     assert "<title>Tiny fixture report — alpha</title>" in page
     assert "data:image/png;base64," in page  # the figure is embedded
-    assert report.external_references(page) == [] and "<script src" not in page
+    assert report_html.external_references(page) == [] and "<script src" not in page
 
 
 @pytest.mark.slow
@@ -337,7 +338,7 @@ def test_index_links_every_run_and_the_latest_report_of_each(batches):
 
     links = re.findall(r'href="([^"]+)"', page)
     assert links and all((reports / html.unescape(link)).is_file() for link in links)
-    assert report.external_references(page) == []
+    assert report_html.external_references(page) == []
     assert "0.0.0-test&lt;&amp;&gt;" in page and "test<&>" not in page
 
 
@@ -351,7 +352,7 @@ def test_two_runs_at_once_into_one_reports_folder(notebooks_dir, tmp_path):
              for geo in ("alpha", "beta")]
     outputs = [proc.communicate(timeout=HANG_GUARD_S) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0], outputs
-    manifests, incomplete = report.read_manifests(reports)
+    manifests, incomplete = run_record.read_manifests(reports)
     assert len(manifests) == 2 and incomplete == []
     page = (reports / "index.html").read_text(encoding="utf-8")
     assert all(f"Run {m['run_id']}" in page for m in manifests)
@@ -396,7 +397,7 @@ def test_ctrl_c_stops_running_notebooks_and_records_the_finished_ones(notebooks_
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
     out, _ = proc.communicate(timeout=HANG_GUARD_S)
     assert proc.returncode == 130
-    manifests, _ = report.read_manifests(reports)
+    manifests, _ = run_record.read_manifests(reports)
     assert manifests[0]["interrupted"] is True
     assert [(j["notebook"], j["status"]) for j in manifests[0]["jobs"]] == [("tiny", "ok")]
     assert manifests[0]["counts"]["not_run"] == 1 and "interrupted: 1 notebook(s) did not finish" in out
@@ -485,7 +486,7 @@ def test_a_dead_worker_is_seen_even_while_another_process_holds_its_pipe(tmp_pat
 
 def test_atomic_write_leaves_no_temp_file_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
     target = tmp_path / "out.json"
-    report.atomic_write_text(target, "first")
+    results_files.atomic_write_text(target, "first")
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
     def interrupted(src, dst):
@@ -493,13 +494,14 @@ def test_atomic_write_leaves_no_temp_file_and_keeps_the_old_file_on_failure(tmp_
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        report.atomic_write_text(target, "second")
+        results_files.atomic_write_text(target, "second")
     assert target.read_text() == "first"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
 
 def test_save_results_is_byte_identical_across_runs_and_processes(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "nq57lib.data", fixture_specs.fake_data_module())
+    for name, module in fixture_specs.fake_data_modules().items():
+        monkeypatch.setitem(sys.modules, name, module)
     monkeypatch.setitem(SPECS, "tiny", fixture_specs.TINY)
     fixture_specs.write_sample_results(tmp_path / "a")
     fixture_specs.write_sample_results(tmp_path / "b")
@@ -531,7 +533,8 @@ def test_save_results_is_byte_identical_across_runs_and_processes(tmp_path, monk
     ({"tables": {"t": [1, 2]}}, "DataFrame"),
 ])
 def test_save_results_rejects_what_it_cannot_write_faithfully(tmp_path, monkeypatch, kwargs, match):
-    monkeypatch.setitem(sys.modules, "nq57lib.data", fixture_specs.fake_data_module())
+    for name, module in fixture_specs.fake_data_modules().items():
+        monkeypatch.setitem(sys.modules, name, module)
     monkeypatch.setitem(SPECS, "tiny", fixture_specs.TINY)
     import pandas as pd
 
@@ -539,7 +542,7 @@ def test_save_results_rejects_what_it_cannot_write_faithfully(tmp_path, monkeypa
 
     P = validate_parameters("tiny", output_dir=str(tmp_path / "out"))
     with pytest.raises(ParameterError, match=match):
-        report.save_results(P, **{"tables": {"fine": pd.DataFrame({"a": [1]})}, **kwargs})
+        results_files.save_results(P, **{"tables": {"fine": pd.DataFrame({"a": [1]})}, **kwargs})
     assert not (tmp_path / "out").exists()  # checked before anything is written
 
 
@@ -547,9 +550,9 @@ def test_html_export_refuses_remote_resources_but_keeps_plain_links():
     import nbformat.v4 as v4
 
     with pytest.raises(ValueError, match="offline"):
-        report.notebook_to_html(v4.new_notebook(cells=[v4.new_markdown_cell("![x](https://example.org/x.png)")]),
+        report_html.notebook_to_html(v4.new_notebook(cells=[v4.new_markdown_cell("![x](https://example.org/x.png)")]),
                                 "t", "")
-    page = report.notebook_to_html(v4.new_notebook(cells=[v4.new_markdown_cell("[src](https://example.org/a)")]),
+    page = report_html.notebook_to_html(v4.new_notebook(cells=[v4.new_markdown_cell("[src](https://example.org/a)")]),
                                    "t", "")
     assert 'href="https://example.org/a"' in page
 
@@ -565,11 +568,11 @@ def test_html_export_refuses_remote_resources_but_keeps_plain_links():
     ("see https://example.org in the text", False),
 ])
 def test_external_references(snippet, remote):
-    assert bool(report.external_references(snippet)) is remote
+    assert bool(report_html.external_references(snippet)) is remote
 
 
 def test_provenance_header_escapes_every_value():
-    header = report.provenance_header_html(
+    header = report_html.provenance_header_html(
         "<b>T</b>", {"title": "<script>x</script>", "n": 3}, {"version": "1<2", "checksum": "&"}, "0.1", "r&d",
         "2025-01-01T00:00:00Z", lang="vi")
     assert "<script>" not in header and "<b>" not in header and "1&lt;2" in header and "r&amp;d" in header
@@ -610,7 +613,7 @@ def test_an_edited_notebook_runs_in_a_kernel_of_its_own_and_is_a_what_if(edited_
     code, out, err = nq57_run(reports, "--notebook", "tiny_raise", "--notebook", "tiny", "--geo", "alpha",
                               "-p", "mode=ok", "--jobs", "1")
     assert code == 0, out + err
-    manifest = report.read_manifests(reports)[0][0]
+    manifest = run_record.read_manifests(reports)[0][0]
     edited, shipped_job = job(manifest, "tiny_raise"), job(manifest, "tiny")
     assert edited["inputs"]["notebook_edited"] is True and shipped_job["inputs"]["notebook_edited"] is False
     assert manifest["notebooks"]["tiny_raise"]["edited"] is True

@@ -19,7 +19,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from nq57lib import data  # noqa: E402
+from nq57lib import data_package, geography, series_ranking  # noqa: E402
 from nq57lib import target_assessment, target_verdicts  # noqa: E402
 from nq57lib import progress_assessment as pa  # noqa: E402
 from nq57lib import scorecard as sc  # noqa: E402
@@ -33,7 +33,7 @@ from notebook_steps import run_notebook_steps  # noqa: E402
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package()
+    return data_package.load_package()
 
 
 class Scorecard:
@@ -220,7 +220,7 @@ def test_vinh_phuc_met_and_not_met_from_the_target_year_value(pkg, build):
     dti_2022 = raw(pkg, "vinh-phuc", "dti_rank", "basis_63").set_index("year")["value"]
     r = row(report, "vinh-phuc-dti-top20-2022")
     assert r["target_year_value"] == dti_2022[2022] and (r["assessment"] == "met") == (dti_2022[2022] <= 20)
-    growth = data.series(pkg, "vinh-phuc", "grdp_growth_pct").set_index("year")["value"]
+    growth = series_ranking.series(pkg, "vinh-phuc", "grdp_growth_pct").set_index("year")["value"]
     r23 = row(report, "vinh-phuc-grdp-growth-2023")
     assert r23["target_year_value"] == growth[2023]
     assert r23["assessment"] == ("met" if 8 <= growth[2023] <= 9.5 else "not met")
@@ -248,7 +248,7 @@ def test_vinh_phuc_rank_and_level_paces(pkg, build):
 def test_progress_is_measured_after_the_series_break(pkg, build):
     # GRDP per capita breaks in 2019 (GDP re-evaluation): the Eurostat base is the first value from 2019.
     assert int(pkg.indicator("grdp_per_capita_mn_vnd")["series_break_year"]) == 2019
-    s = data.series(pkg, "vinh-phuc", "grdp_per_capita_mn_vnd", statuses=target_assessment.OUTCOME_STATUSES)
+    s = series_ranking.series(pkg, "vinh-phuc", "grdp_per_capita_mn_vnd", statuses=target_assessment.OUTCOME_STATUSES)
     after = s[s["year"] >= 2019].sort_values("year")
     base, latest = after.iloc[0], after.iloc[-1]
     actual = (latest["value"] / base["value"]) ** (1 / (latest["year"] - base["year"])) - 1
@@ -283,7 +283,7 @@ def test_vinh_phuc_panels_highlight_it_and_its_successor(pkg, build):
 def test_panel_rows_are_the_best_observation_per_unit(pkg, build):
     panel = build("vinh-phuc").tables["panel_pii_rank_basis_63"]
     for geo_id in panel["geo_id"]:
-        best = data.series(pkg, geo_id, "pii_rank", "basis_63", statuses=target_assessment.OUTCOME_STATUSES)
+        best = series_ranking.series(pkg, geo_id, "pii_rank", "basis_63", statuses=target_assessment.OUTCOME_STATUSES)
         best = best[best["year"] == panel["year"].iloc[0]].iloc[0]
         got = panel[panel["geo_id"] == geo_id].iloc[0]
         assert (got["value"], got["source_id"]) == (best["value"], best["source_id"])
@@ -299,8 +299,8 @@ def test_nation_has_one_table_and_reads_its_targets(pkg, build):
     assert "national_targets" not in report.tables
     table = report.tables["targets"]
     assert set(table["target_id"]) == set(pkg.targets.loc[pkg.targets["geo_id"] == "vn", "target_id"])
-    nso = data.series(pkg, "vn", "de_share_pct", "nso", statuses=target_assessment.OUTCOME_STATUSES)
-    ministry = data.series(pkg, "vn", "de_share_pct", "ministry", statuses=target_assessment.OUTCOME_STATUSES)
+    nso = series_ranking.series(pkg, "vn", "de_share_pct", "nso", statuses=target_assessment.OUTCOME_STATUSES)
+    ministry = series_ranking.series(pkg, "vn", "de_share_pct", "ministry", statuses=target_assessment.OUTCOME_STATUSES)
     verdicts = report.tables["verdicts"].set_index("target_id")
     # set before the statistics office's measure existed: read on the ministry's, which has no 2025 value; judged
     # on 2024 (a year before), the statistics office's 2025 value beside it, never instead of it
@@ -332,7 +332,7 @@ def test_merged_phu_tho_lists_own_and_old_units_targets(pkg, build):
     targets = pkg.targets
     assert set(table.loc[table["relation"] == "own", "target_id"]) == set(
         targets.loc[targets["geo_id"] == "phu-tho-2025", "target_id"])
-    olds = data.old_units(pkg, "phu-tho-2025")
+    olds = geography.old_units(pkg, "phu-tho-2025")
     assert set(table.loc[table["relation"] == "old unit", "target_id"]) == set(
         targets.loc[targets["geo_id"].isin(olds), "target_id"])
     vp = row(report, "vinh-phuc-de-share-2030")
@@ -370,8 +370,8 @@ def test_merged_unit_without_own_data_uses_the_sum_of_its_old_provinces(pkg):
     found = target_assessment.target_data(hidden, "phu-tho-2025", target, target_assessment.SeriesCache(hidden))
     assert found.basis == "merged series" and found.concept == "standard"
     expected = {}
-    for old in data.old_units(pkg, "phu-tho-2025"):
-        for year, value in data.series(pkg, old, "grdp_current_bn_vnd").set_index("year")["value"].items():
+    for old in geography.old_units(pkg, "phu-tho-2025"):
+        for year, value in series_ranking.series(pkg, old, "grdp_current_bn_vnd").set_index("year")["value"].items():
             expected.setdefault(year, []).append(value)
     sums = {y: sum(v) for y, v in expected.items() if len(v) == 3}
     assert sums and dict(zip(found.history["year"], found.history["value"])) == pytest.approx(sums)
@@ -500,7 +500,7 @@ def test_plot_panel_rejects_bad_input():
 
 
 def test_results_save_as_json(build, tmp_path):
-    from nq57lib.report import save_results
+    from nq57lib.results_files import save_results
 
     report = build("vinh-phuc")
     params = Parameters("scorecard", {"geo": "vinh-phuc", "lang": "en", "output_dir": str(tmp_path)})
@@ -550,7 +550,7 @@ def test_a_share_target_reads_the_same_in_the_scorecard_and_the_digital_economy_
 
 def test_steps_see_an_edit_of_the_package_between_them():
     """The steps share one series cache per package object; an edit of the tables between steps is seen."""
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     selection = target_assessment.select_targets(pkg, "vinh-phuc")
     first = target_assessment.latest_values(pkg, selection, "en").set_index("target_id")
     row = first.dropna(subset=["latest_source_id"]).iloc[0]
@@ -565,13 +565,13 @@ def test_steps_see_an_edit_of_the_package_between_them():
 def test_panels_list_the_34_units_from_2024_and_keep_a_named_basis(pkg):
     # Issue 23: a 2024-onward panel lists the 34 units (and the nation), never an old province; a
     # basis_63 concept keeps the 63 provinces; a rank known only as a bound is not placed.
-    units_34 = set(data.units(pkg, "34"))
+    units_34 = set(geography.units(pkg, "34"))
     growth = sc.cross_province_panels(pkg, "vinh-phuc", "en")["grdp_growth"]
     assert growth["year"].iloc[0] == 2025 and set(growth["geo_id"]) - {"vn"} <= units_34
     assert len(growth) >= 30 and "vn" in set(growth["geo_id"])
     assert growth.loc[growth["highlight"] == "successor", "geo_id"].tolist() == ["phu-tho-2025"]
     candidates = sc.panel_candidates(pkg, "grdp_growth_pct", "standard")
-    old = set(data.units(pkg, "63")) - units_34
+    old = set(geography.units(pkg, "63")) - units_34
     assert not (candidates["geo_id"].isin(old) & (candidates["year"] >= sc.PANEL_34_FROM)).any()
     assert (candidates["geo_id"].isin(old) & (candidates["year"] < sc.PANEL_34_FROM)).any()
     dti63 = sc.panel_candidates(pkg, "dti_rank", "basis_63")

@@ -14,7 +14,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from nq57lib import config, data, report, text
+from nq57lib import config, data_package, report_html, text
 from nq57lib import target_assessment  # noqa: E402
 from nq57lib.runner import pick_kernel
 
@@ -64,7 +64,7 @@ def test_steps_are_live_removing_targets_from_the_selection_changes_the_results(
     assert scalars["n_targets"] == (targets["relation"] == "own").sum()
     # The data hold such targets (the edit, not the data, removed them; the unedited notebook's
     # results are checked against main's by scripts/compare_results.py and in tests/test_notebooks.py).
-    registered = data.load_package().targets
+    registered = data_package.load_package().targets
     dropped = registered[registered["geo_id"].isin(["vinh-phuc", "phu-tho-2025", "vn"])
                          & (registered["indicator_id"] == "de_share_pct")]
     assert len(dropped) >= 3
@@ -97,7 +97,7 @@ def test_vietnamese_scorecard_page_has_no_english_scorecard_text(report_run_vi):
     job = next(j for j in manifest["jobs"] if (j["notebook"], j["geo"]) == ("scorecard", "phu-tho-2025"))
     executed = nbformat.read(reports / job["executed_notebook"], as_version=4)
     assert executed.metadata.papermill.parameters["lang"] == "vi"
-    page = report.notebook_to_html(executed, "Bảng theo dõi", "", lang="vi")
+    page = report_html.notebook_to_html(executed, "Bảng theo dõi", "", lang="vi")
     assert '<html lang="vi">' in page
     # Only what a reader sees: the sources' own titles (some are English publications) are data.
     visible = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from nq57lib import budget_floor as B
-from nq57lib import data, grdp_growth
+from nq57lib import data_package, grdp_growth
 from nq57lib import digital_economy as share
 from nq57lib import target_assessment as sc
 from nq57lib import share_formulas
@@ -24,7 +24,7 @@ from test_digital_economy import build
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package(use_env=False)
+    return data_package.load_package(use_env=False)
 
 
 def _de_growth(pkg, geo: str, **kw):
@@ -67,7 +67,7 @@ def test_one_deflator_label_and_one_growth_window_in_both_reports(pkg, geo):
     assert de_deflator.kind == budget_deflator[0] == DERIVED  # was "assumed" in one report, "derived" in the other
     assert de_deflator.basis == budget_deflator[1]
     # The window ends at the data's as-of year (capped by the budget's base year): the same years here.
-    as_of = data.as_of_year(pkg)
+    as_of = data_package.as_of_year(pkg)
     assert de.window_end == as_of and budget.items["real"].facts["window_end"] == min(as_of, 2025)
     assert budget.items["real"].facts["years"] == de.years
     assert budget.inputs.real_growth_pct == pytest.approx(de.real_pct)
@@ -80,7 +80,7 @@ def test_one_deflator_label_and_one_growth_window_in_both_reports(pkg, geo):
 def test_a_target_due_in_the_as_of_year_is_open_in_every_report(pkg):
     """One function decides (share_formulas.target_has_passed): a target due in the as-of year has not
     passed (the digital-economy report counted it as passed, the scorecard did not)."""
-    as_of = data.as_of_year(pkg)
+    as_of = data_package.as_of_year(pkg)
     assert not share_formulas.target_has_passed(as_of, as_of)
     assert share_formulas.target_has_passed(as_of - 1, as_of)
     targets = pkg.targets[pkg.targets["indicator_id"] == "de_share_pct"].copy()

@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nq57lib import config, data
+from nq57lib import config, data_files, data_package, geography, series_ranking
 from nq57lib import target_assessment  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def pkg():
-    return data.load_package(use_env=False)
+    return data_package.load_package(use_env=False)
 
 
 def test_frictionless_validate_passes():
@@ -26,7 +26,7 @@ def test_frictionless_validate_passes():
 
 
 def test_every_resource_has_a_checksum_that_matches():
-    descriptor = data.read_descriptor()
+    descriptor = data_files.read_descriptor()
     for resource in descriptor["resources"]:
         assert resource.get("hash", "").startswith("sha256:"), resource["name"]
 
@@ -50,11 +50,11 @@ def test_every_source_is_used(pkg):
 
 
 def test_geography_counts(pkg):
-    assert len(data.units(pkg, "63")) == 63
-    assert len(data.units(pkg, "34")) == 34
+    assert len(geography.units(pkg, "63")) == 63
+    assert len(geography.units(pkg, "34")) == 34
     assert len(pkg.mergers) == 52
     assert pkg.mergers["new_geo_id"].nunique() == 23
-    assert data.old_units(pkg, "phu-tho-2025") == ["hoa-binh", "phu-tho", "vinh-phuc"]
+    assert geography.old_units(pkg, "phu-tho-2025") == ["hoa-binh", "phu-tho", "vinh-phuc"]
     geo = pkg.geography.set_index("geo_id")
     assert geo.loc["phu-tho", "code"] == geo.loc["phu-tho-2025", "code"] == "25"
 
@@ -73,12 +73,12 @@ def test_new_unit_codes_come_from_their_old_units(pkg):
     ("vinh-phuc", "grdp_current_bn_vnd", "standard", 2024, 173140),
 ])
 def test_key_figures(pkg, geo_id, indicator, concept, year, value):
-    s = data.series(pkg, geo_id, indicator, concept=concept)
+    s = series_ranking.series(pkg, geo_id, indicator, concept=concept)
     assert s.loc[s["year"] == year, "value"].item() == pytest.approx(value)
 
 
 def test_national_nso_series_is_complete_2020_2025(pkg):
-    s = data.series(pkg, "vn", "de_share_pct", concept="nso")
+    s = series_ranking.series(pkg, "vn", "de_share_pct", concept="nso")
     assert set(range(2020, 2026)) <= set(s["year"])
 
 
@@ -91,7 +91,7 @@ def test_resolution_57_targets_present(pkg):
 
 
 def test_merged_phu_tho_grdp_2024_sum_and_published_differ(pkg):
-    m = data.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd")
+    m = series_ranking.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd")
     row = m[m["year"] == 2024].iloc[0]
     # Phú Thọ's best 2024 figure is the aggregator's 107,300, attributed to the statistics office, over the
     # press's unattributed 109,200 (issue 23: attribution before the kind of outlet).
@@ -133,13 +133,13 @@ def test_cli_data_bad_geo_exits_2():
     ("vinh-phuc", "budget_revenue_bn_vnd", 2019, 35070, "thongkevinhphuc-fd77a535", "attributed to a producer"),
 ])
 def test_primary_publication_wins(pkg, geo_id, indicator, year, value, source_id, chosen_by):
-    s = data.series(pkg, geo_id, indicator)
+    s = series_ranking.series(pkg, geo_id, indicator)
     row = s[s["year"] == year].iloc[0]
     assert (row["value"], row["source_id"], row["chosen_by"]) == (pytest.approx(value), source_id, chosen_by)
 
 
 def test_vinh_phuc_growth_2019_2022(pkg):
-    s = data.series(pkg, "vinh-phuc", "grdp_growth_pct").set_index("year")["value"]
+    s = series_ranking.series(pkg, "vinh-phuc", "grdp_growth_pct").set_index("year")["value"]
     # 2021: the statistics office's 8.02 (attributed) over danvan.vn's unattributed 8.29 (issue 23)
     assert s.loc[2019:2022].tolist() == [8.10, 2.79, 8.02, 9.4]
 
@@ -147,20 +147,20 @@ def test_vinh_phuc_growth_2019_2022(pkg):
 @pytest.mark.parametrize("indicator", ["agriculture_share_pct", "industry_construction_share_pct",
                                        "product_taxes_share_pct"])
 def test_hoa_binh_2018_structure_is_the_2019_yearbook_revision(pkg, indicator):
-    s = data.series(pkg, "hoa-binh", indicator)
+    s = series_ranking.series(pkg, "hoa-binh", indicator)
     row = s[s["year"] == 2018].iloc[0]
     assert row["source_id"] == "gso-7666fdec"  # Niên giám 2019, released 2020
     assert row["chosen_by"] == "later revision by the same producer"
 
 
 def test_national_2025_expenditure_plan_is_the_assembly_estimate_as_revised(pkg):
-    s = data.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="state_total", statuses=["plan"])
+    s = series_ranking.series(pkg, "vn", "budget_expenditure_bn_vnd", concept="state_total", statuses=["plan"])
     row = s[s["year"] == 2025].iloc[0]
     # The estimate as adjusted, reported from the MoF's 2026 budget report (2025), supersedes the National
     # Assembly's resolution as printed by the press (> 2,540,000, Nov 2024) and the 2023 three-year plan.
     assert (row["value"], row["source_id"], row["chosen_by"]) == (
         2577200, "laodong-962552b5", "later revision by the same producer")
-    every = data.audit(pkg, "vn", "budget_expenditure_bn_vnd", concept="state_total")
+    every = series_ranking.audit(pkg, "vn", "budget_expenditure_bn_vnd", concept="state_total")
     year = every[every["year"] == 2025].set_index("source_id")
     assert year.loc["vietnamnews-7eb161fa", "comparator"] == ">"
     assert year.loc["mof-1c8fb4c8", "why"] == "lost on: later revision by the same producer"
@@ -212,7 +212,7 @@ def test_target_fixes(pkg):
 
 
 def test_merged_growth_not_computed_across_the_basis_change(pkg):
-    m = data.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd").set_index("year")
+    m = series_ranking.merged_series(pkg, "phu-tho-2025", "grdp_current_bn_vnd").set_index("year")
     assert m.loc[2024, "basis"] == "sum of old units" and m.loc[2025, "basis"] == "published for the new unit"
     assert pd.isna(m.loc[2025, "growth_pct"])
     assert "basis changes" in m.loc[2025, "reason"]

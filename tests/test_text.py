@@ -36,9 +36,9 @@ def test_t_fills_placeholders_and_names_a_missing_key():
 
 def test_one_translation_for_the_terms_that_used_to_conflict():
     assert text.t("common.assessment.insufficient_data", "vi") == "chưa đủ số liệu"
-    from nq57lib import data
+    from nq57lib import data_texts
 
-    assert data.label("status", "plan", "vi") == "dự toán"
+    assert data_texts.label("status", "plan", "vi") == "dự toán"
 
 
 def test_packaging_ships_the_locale_files():

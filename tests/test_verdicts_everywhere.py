@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from nq57lib import data
+from nq57lib import data_package
 from nq57lib.target_verdicts import VERDICTS
 
 pytestmark = pytest.mark.slow
@@ -107,7 +107,7 @@ def test_the_index_shows_the_verdicts_of_the_reports(report_run):
 
 def test_no_scenario_count_empty_table_or_internal_id_in_the_verdict_tables(report_run):
     reports_dir, manifest = report_run
-    pkg = data.load_package(use_env=False)
+    pkg = data_package.load_package(use_env=False)
     ids = set(pkg.targets["target_id"]) | set(pkg.sources["source_id"])
     for job in manifest["jobs"]:
         page = (reports_dir / job["report_html"]).read_text(encoding="utf-8")

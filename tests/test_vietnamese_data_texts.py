@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from conftest import write_csv
-from nq57lib import data, text
+from nq57lib import data_package, data_texts, text
 from nq57lib.errors import DataError
 
 ENGLISH_COLUMNS = {"sources": ("title", "publisher"), "targets": ("instrument", "note", "unverified_reason"),
@@ -27,8 +27,8 @@ ENGLISH_COLUMNS = {"sources": ("title", "publisher"), "targets": ("instrument", 
 
 def english_data_texts(pkg=None) -> list[tuple[str, str, str]]:
     """(table, column, English text) of every data text a Vietnamese page must not show (module docstring)."""
-    pkg = pkg or data.load_package()
-    vietnamese = [str(v) for name, columns in data.VI_TEXT_COLUMNS.items() for vi in columns.values()
+    pkg = pkg or data_package.load_package()
+    vietnamese = [str(v) for name, columns in data_package.VI_TEXT_COLUMNS.items() for vi in columns.values()
                   for v in getattr(pkg, name)[vi].dropna() if str(v).strip()]
     found = {}
     for name, columns in ENGLISH_COLUMNS.items():
@@ -55,8 +55,8 @@ def english_in(words: str, texts) -> list[str]:
 # --------------------------------------------------------------------------------------------------------------
 
 def test_every_shipped_text_a_report_can_show_has_its_vietnamese_text():
-    pkg = data.load_package()
-    for name, columns in data.VI_TEXT_COLUMNS.items():
+    pkg = data_package.load_package()
+    for name, columns in data_package.VI_TEXT_COLUMNS.items():
         frame = getattr(pkg, name)
         for english, vietnamese in columns.items():
             shown = frame[english].fillna("").str.strip() != ""
@@ -85,7 +85,7 @@ def test_the_scan_list_holds_the_english_texts_and_spares_proper_names():
 def test_a_shipped_row_without_its_vietnamese_text_is_refused(mini_root, table, rows, column):
     write_csv(mini_root / f"{table}.csv", table, rows)
     with pytest.raises(DataError) as error:
-        data.load_package(mini_root, use_env=False)
+        data_package.load_package(mini_root, use_env=False)
     message = str(error.value)
     assert f"{table}.csv row 2 column '{column}'" in message and "Vietnamese" in message
     assert "\n" not in message
@@ -98,7 +98,7 @@ def test_a_shipped_source_without_its_vietnamese_title_is_refused(mini_root):
     sources[1]["title_vi"] = ""
     write_csv(mini_root / "sources.csv", "sources", sources)
     with pytest.raises(DataError, match=r"sources.csv row 3 column 'title_vi'"):
-        data.load_package(mini_root, use_env=False)
+        data_package.load_package(mini_root, use_env=False)
 
 
 def test_a_researchers_note_without_vietnamese_is_accepted_and_labelled(mini_root, tmp_path):
@@ -106,25 +106,25 @@ def test_a_researchers_note_without_vietnamese_is_accepted_and_labelled(mini_roo
         geo_id="vinh-phuc", indicator_id="grdp_current_bn_vnd", year=2023, value=150000, unit="bn VND",
         status="estimate", concept="standard", published="2024-01", source_id="src-press",
         note="My own reading of the page", note_vi="")])
-    pkg = data.load_package(mini_root, extra_observations=[extra], use_env=False)
-    shown = data.text_in(pkg, "note", "My own reading of the page", "vi")
+    pkg = data_package.load_package(mini_root, extra_observations=[extra], use_env=False)
+    shown = data_texts.text_in(pkg, "note", "My own reading of the page", "vi")
     assert shown == text.t("data_text.untranslated", "vi", text="My own reading of the page")
     assert "chưa có bản tiếng Việt" in shown
-    assert data.text_in(pkg, "note", "My own reading of the page", "en") == "My own reading of the page"
+    assert data_texts.text_in(pkg, "note", "My own reading of the page", "en") == "My own reading of the page"
 
 
 def test_vietnamese_texts_replace_the_english_ones_in_a_vietnamese_table():
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     sources = pkg.sources.set_index("source_id")
     frame = pd.DataFrame({"publisher": [sources.at["vietnamplus-8dae7026", "publisher"], "Not a data text"],
                           "title": [sources.at["vietnamplus-8dae7026", "title"], sources.at["afamily-76351b2b",
                                                                                           "title"]]})
-    shown = data.texts_in(pkg, frame, "vi")
+    shown = data_texts.texts_in(pkg, frame, "vi")
     assert shown["publisher"].tolist() == [sources.at["vietnamplus-8dae7026", "publisher_vi"], "Not a data text"]
     # another language's title is a translation and says so; a Vietnamese source's description stays in brackets
     assert shown["title"].tolist() == [text.t("data_text.translated_title", "vi", title=sources.at[
         "vietnamplus-8dae7026", "title_vi"]), sources.at["afamily-76351b2b", "title_vi"]]
-    assert shown["title"][1].startswith("[") and data.texts_in(pkg, frame, "en").equals(frame)
+    assert shown["title"][1].startswith("[") and data_texts.texts_in(pkg, frame, "en").equals(frame)
 
 
 def test_the_judged_document_does_not_depend_on_the_language():
@@ -132,8 +132,8 @@ def test_the_judged_document_does_not_depend_on_the_language():
     57): the rule that puts Resolution 57's documents first reads the English, so both languages judge alike."""
     from nq57lib import target_assessment, target_verdicts
 
-    pkg = data.load_package()
-    as_of = data.as_of_year(pkg)
+    pkg = data_package.load_package()
+    as_of = data_package.as_of_year(pkg)
     verdicts = {}
     for lang in ("en", "vi"):
         targets = target_assessment.select_targets(pkg, "vn")

@@ -90,12 +90,12 @@ def test_a_vietnamese_report_has_no_english_locale_text(vietnamese_run, notebook
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_a_report_shows_no_source_or_target_id(vietnamese_run, notebook, geo):
     """Readers see publishers and instruments; the ids stay in the results files."""
-    from nq57lib import data
+    from nq57lib import data_package
 
     reports, manifest = vietnamese_run
     job = next(j for j in manifest["jobs"] if j["notebook"] == notebook and j["geo"] == geo)
     words = visible_text((reports / job["report_html"]).read_text(encoding="utf-8"))
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     ids = [*pkg.sources["source_id"], *pkg.targets["target_id"]]
     assert [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", words)] == []
 
@@ -125,9 +125,9 @@ def body_text(page: str) -> str:
 def data_english_texts() -> list[str]:
     """The data's own English texts (titles, publishers, instruments, notes, names): the other side of issue 27
     (Vietnamese data texts), left out of the scan of the project's words, the longest first."""
-    from nq57lib import data
+    from nq57lib import data_package
 
-    pkg = data.load_package()
+    pkg = data_package.load_package()
     found = set()
     for table in (pkg.sources, pkg.targets, pkg.observations, pkg.indicators, pkg.geography):
         for column in ("title", "publisher", "instrument", "note", "unverified_reason", "name_en", "definition"):

@@ -12,7 +12,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
-from nq57lib import data, text
+from nq57lib import data_package, geography, text
 from nq57lib.formatting import fmt_pct, format_date, format_number, number_marks, percent_text
 from nq57lib.text import prose_date
 
@@ -87,10 +87,10 @@ def test_validating_a_reports_parameters_sets_its_geographys_level(nation_level)
 
 
 def test_the_merger_in_the_resolutions_wording():
-    pkg = data.load_package()
-    assert data.geo_name(pkg, "vinh-phuc", "vi") == "Vĩnh Phúc (cũ)"
-    assert data.geo_name(pkg, "phu-tho-2025", "vi") == "Phú Thọ (mới)"
-    assert data.geo_name(pkg, "vinh-phuc", "en") == "Vinh Phuc (until 06/2025)"  # English unchanged
+    pkg = data_package.load_package()
+    assert geography.geo_name(pkg, "vinh-phuc", "vi") == "Vĩnh Phúc (cũ)"
+    assert geography.geo_name(pkg, "phu-tho-2025", "vi") == "Phú Thọ (mới)"
+    assert geography.geo_name(pkg, "vinh-phuc", "en") == "Vinh Phuc (until 06/2025)"  # English unchanged
     from nq57lib.scorecard import _related_paragraph
     import pandas as pd
 
@@ -106,7 +106,7 @@ def test_every_text_of_a_vietnamese_budget_reports_charts_is_in_vietnamese_forma
     from test_budget_floor import params, run_steps
 
     matplotlib.use("Agg")
-    report = run_steps(params(geo="vinh-phuc", lang="vi"), data.load_package())
+    report = run_steps(params(geo="vinh-phuc", lang="vi"), data_package.load_package())
     seen = []
     for name in report.figures:
         fig = report.figure(name)

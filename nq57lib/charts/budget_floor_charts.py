@@ -3,7 +3,7 @@
 Each function takes a result of ``nq57lib.floor_cost`` and returns a matplotlib ``Figure`` whose
 footnote lists the sources (data-package ids) and every assumption of the run, in English or
 Vietnamese, so a figure copied out of a report still says where its numbers come from. Titles name
-the geography by ``geo_name`` (the caller's display name, e.g. from ``nq57lib.data.geo_name``);
+the geography by ``geo_name`` (the caller's display name, e.g. from ``nq57lib.geography.geo_name``);
 without it, the result's geography id is shown.
 """
 

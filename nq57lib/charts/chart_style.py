@@ -121,7 +121,7 @@ def label(key: str, lang: str, extra: dict | None = None) -> str:
     shared = section("charts", lang)
     if key in shared:
         return shared[key]
-    from ..data import label as data_label  # lazy: the data package loads pandas
+    from ..data_texts import label as data_label  # lazy: the data package loads pandas
 
     return data_label("status", key, lang)
 

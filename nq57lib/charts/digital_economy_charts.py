@@ -195,7 +195,7 @@ def _sources_line(frame: pd.DataFrame, lang: str) -> str:
     items = []
     for publisher, source_id in dict.fromkeys(zip(publishers, frame["source_id"])):
         if isinstance(source_id, str) and source_id:
-            from ..data import text_in  # the publisher in the chart's language (data texts, issue 27)
+            from ..data_texts import text_in  # the publisher in the chart's language (data texts, issue 27)
 
             publisher = text_in(None, "publisher", publisher, lang)
             items.append(f"{publisher} ({source_id})" if isinstance(publisher, str) and publisher else source_id)
