@@ -18,6 +18,7 @@ import functools
 import json
 import os
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -278,9 +279,23 @@ def load_package(root: str | Path | None = None, *, extra_observations=None, ext
     cached = shared_package(root, extra_observations=extra_observations, extra_sources=extra_sources,
                              use_env=use_env)
     # Copy-on-write (pandas 3) makes a shallow copy independent: an edit on either side copies first.
-    return dataclasses.replace(cached, **{f.name: getattr(cached, f.name).copy(deep=False)
+    copy = dataclasses.replace(cached, **{f.name: getattr(cached, f.name).copy(deep=False)
                                           for f in dataclasses.fields(cached)
                                           if isinstance(getattr(cached, f.name), pd.DataFrame)})
+    _COPIED_FROM[copy] = cached
+    return copy
+
+
+# Each package load_package handed out -> the cached package it copied (weak keys: it goes with the copy).
+_COPIED_FROM: "weakref.WeakKeyDictionary[DataPackage, DataPackage]" = weakref.WeakKeyDictionary()
+
+
+def copied_from(pkg: DataPackage) -> DataPackage | None:
+    """The cached package ``pkg`` was copied from by ``load_package`` (None for any other package).
+
+    The copy may have been edited since: a result kept for the cached package applies to the copy only
+    while the copy's tables equal what the result was made from (``series_ranking`` checks)."""
+    return _COPIED_FROM.get(pkg)
 
 
 def shared_package(root: str | Path | None = None, *, extra_observations=None, extra_sources=None,

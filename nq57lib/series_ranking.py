@@ -20,7 +20,7 @@ import pandas as pd
 
 from .text import t
 from .errors import ParameterError, shorten
-from .data_package import DataPackage, TABLES, check_indicator
+from .data_package import DataPackage, TABLES, check_indicator, copied_from, read_only
 from .geography import geo_id_of, old_units
 
 
@@ -167,8 +167,11 @@ class _Ranking:
     by_statuses: dict  # statuses key -> _Ranked
 
 
-# One ranking per data package object (weak keys: it goes with its package, so nothing outlives a notebook).
+# The ranking each data package object uses (weak keys: it goes with its package). The copies load_package
+# hands out share the ranking kept for the cached package they were copied from while their tables equal it,
+# so a warm kernel ranks the shipped package once, not once a notebook (the cost grew with the panel: issue 26).
 _RANKINGS: "weakref.WeakKeyDictionary[DataPackage, _Ranking]" = weakref.WeakKeyDictionary()
+RANKED_TABLES = ("observations", "sources", "indicators")
 
 
 def _statuses_key(statuses: Sequence[str]) -> tuple[str, ...]:
@@ -182,18 +185,34 @@ def _statuses_key(statuses: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(set(statuses)))
 
 
+def _ranking_for(pkg: DataPackage) -> _Ranking:
+    """The ranking ``pkg`` uses: its own while its tables equal the copies kept with it; for an unedited
+    ``load_package`` copy, the one kept for the cached package it was copied from; else a new one."""
+    ranking = _RANKINGS.get(pkg)
+    if ranking is not None and ranking.snapshot.matches(pkg):
+        return ranking
+    origin = copied_from(pkg)
+    if origin is not None:
+        kept = _RANKINGS.get(origin)
+        if kept is None or not kept.snapshot.matches(origin):
+            kept = _RANKINGS[origin] = _Ranking(TableSnapshot.of(origin, RANKED_TABLES), {})
+        if kept.snapshot.matches(pkg):
+            _RANKINGS[pkg] = kept
+            return kept
+    ranking = _RANKINGS[pkg] = _Ranking(TableSnapshot.of(pkg, RANKED_TABLES), {})
+    return ranking
+
+
 def _ranked(pkg: DataPackage, statuses: Sequence[str] | None) -> _Ranked:
-    """The whole package ranked once per package object and ``statuses``, kept while its tables are unedited.
+    """The whole package ranked once per content and ``statuses``, kept while its tables are unedited.
 
     Contests (geography, indicator, concept, year) are independent, so a row ranks as it would among
     its own series' candidates alone. The tables are compared with the kept copies on every call,
-    so an edit of a package's tables is always seen.
+    so an edit of a package's tables is always seen; the unedited copies of one cached package share
+    one ranking (``_ranking_for``).
     """
     key = None if statuses is None else _statuses_key(statuses)
-    ranking = _RANKINGS.get(pkg)
-    if ranking is None or not ranking.snapshot.matches(pkg):
-        ranking = _Ranking(TableSnapshot.of(pkg, ("observations", "sources", "indicators")), {})
-        _RANKINGS[pkg] = ranking
+    ranking = _ranking_for(pkg)
     if key not in ranking.by_statuses:
         obs = pkg.observations
         if key is not None:
@@ -207,9 +226,11 @@ def _ranked(pkg: DataPackage, statuses: Sequence[str] | None) -> _Ranked:
         best["segment"] = np.where(brk.isna(), 0, best["year"] >= brk).astype(int) + method_break_segments(pkg, best)
         best["value"] = best["value"].astype(float)
         best = best.reset_index(drop=True)
-        ranking.by_statuses[key] = _Ranked(ranked, ranked.groupby(["geo_id", "indicator_id"], sort=False).indices,
+        # Read-only like the cached package: a ranking may be shared by the notebooks of a warm kernel.
+        ranking.by_statuses[key] = _Ranked(read_only(ranked),
+                                           ranked.groupby(["geo_id", "indicator_id"], sort=False).indices,
                                            ranked.groupby(["indicator_id", "concept"], sort=False).indices,
-                                           best[SERIES_COLUMNS],
+                                           read_only(best[SERIES_COLUMNS]),
                                            best.groupby(["geo_id", "indicator_id", "concept"], sort=False).indices)
     return ranking.by_statuses[key]
 

@@ -336,3 +336,28 @@ def test_a_write_into_the_kept_tables_fails_its_cell_with_a_line_saying_to_copy_
         run(path, tmp_path / "out.ipynb", None)
     assert failure.value.ename == "ValueError"
     assert "read-only" in failure.value.evalue and "copy first" in failure.value.evalue
+
+
+def test_the_copies_of_one_cached_package_share_one_ranking_and_an_edited_copy_gets_its_own(monkeypatch):
+    """A warm kernel ranks the shipped package once, not once a notebook (issue 26: that cost grew with the
+    panel); a copy whose observations were edited is ranked on its own, so the edit is seen."""
+    from nq57lib import data_package, series_ranking
+
+    calls = []
+    real_rank = series_ranking.rank_observations
+    monkeypatch.setattr(series_ranking, "rank_observations", lambda frame: calls.append(len(frame)) or real_rank(frame))
+    first, second = data_package.load_package(), data_package.load_package()
+    before = series_ranking.series(first, "vinh-phuc", "grdp_current_bn_vnd")
+    n_after_first = len(calls)
+    assert series_ranking.series(second, "vinh-phuc", "grdp_current_bn_vnd").equals(before)
+    assert len(calls) == n_after_first  # the second notebook's package did not rank again
+
+    edited = data_package.load_package()
+    row = (edited.observations["geo_id"] == "vinh-phuc") & (edited.observations["indicator_id"] == "grdp_current_bn_vnd")
+    edited.observations.loc[row, "value"] = edited.observations.loc[row, "value"].astype(float) * 2
+    doubled = series_ranking.series(edited, "vinh-phuc", "grdp_current_bn_vnd")
+    assert len(calls) > n_after_first
+    assert list(doubled["value"]) == [2 * v for v in before["value"]]
+    assert series_ranking.series(second, "vinh-phuc", "grdp_current_bn_vnd").equals(before)  # others unchanged
+    with pytest.raises(ValueError, match="read-only"):
+        series_ranking._ranked(second, None).best["value"].to_numpy()[0] = 0.0
