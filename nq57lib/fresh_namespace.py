@@ -18,7 +18,8 @@ is put back to how the kernel was before its first notebook:
 - ``sys.path``, ``os.environ`` and the working directory (set to the notebook's folder);
 - process-wide switches a notebook can flip: IPython's AST and input transformers and custom
   exception handlers, the garbage collector's on/off switch, ``decimal``'s context, the root
-  logger's level, and every function of an nq57lib module (a notebook that patched one).
+  logger's level, and every function of an nq57lib module (a notebook that patched one);
+- the report geography's level that ``nq57lib.text`` words GDP or GRDP by (``use_geography_level``).
 
 After the reset, what is left (modules and kept caches) is frozen out of the cyclic garbage
 collector (``gc.freeze``), so the reset's full collection scans one notebook's objects, not the
@@ -180,6 +181,9 @@ def _restore(state: _State) -> None:
     with warnings.catch_warnings():  # entering and leaving marks the filters changed: shown-once records reset
         pass
     clear_caches()
+    text = sys.modules.get("nq57lib.text")
+    if text is not None and hasattr(text, "use_geography_level"):  # a stand-in module may have none
+        text.use_geography_level("province")  # as a fresh import; each report sets its own when it validates
 
 
 def _restore_switches(state: _State) -> None:

@@ -19,6 +19,18 @@ import pytest
 
 from nq57lib import config
 
+@pytest.fixture(autouse=True)
+def _a_province_report_s_words_unless_a_test_validates_another():
+    """Each test starts with the words of a province report (GRDP): validating the nation's parameters sets
+    the process-wide level (``text.use_geography_level``) a later test in the same worker would inherit."""
+    from nq57lib import text
+
+    text.use_geography_level("province")
+    yield
+    text.use_geography_level("province")
+
+
+
 HEADERS = {}
 for _res in json.loads((config.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
     HEADERS[_res["name"]] = [f["name"] for f in _res["schema"]["fields"]]

@@ -39,6 +39,7 @@ SETTER = [
     "        return ast.copy_location(ast.Constant(58), node) if node.value == 57 else node\n"
     "get_ipython().ast_transformers.append(Seed())\n"
     "gc.disable(); decimal.getcontext().prec = 5; logging.getLogger().setLevel(logging.CRITICAL)\n"
+    "import nq57lib.text\nnq57lib.text.use_geography_level('nation')  # as the nation's report sets it\n"
     "nq57lib.params.validate_parameters = lambda *a, **k: 'patched'",
     "os.getpid()",
 ]
@@ -57,7 +58,8 @@ PROBE = [
     "         'recursion_limit': sys.getrecursionlimit(),\n"
     "         'statsmodels_filters': sum('statsmodels' in repr(f[2]) for f in warnings.filters),\n"
     "         'seed': 57, 'gc': gc.isenabled(), 'decimal_prec': decimal.getcontext().prec,\n"
-    "         'log_level': logging.getLogger().level, 'validate': nq57lib.params.validate_parameters.__name__}\n"
+    "         'log_level': logging.getLogger().level, 'validate': nq57lib.params.validate_parameters.__name__,\n"
+    "         'aggregate': __import__('nq57lib.text').text.t('digital_economy.assumption.GRDP_growth', 'en')}\n"
     "json.dumps(state, sort_keys=True)",
     "import warnings\nwarnings.warn('shown once per process unless the record is reset', UserWarning)",
     "os.getpid()",
@@ -116,6 +118,7 @@ def test_the_next_notebook_in_a_kept_kernel_sees_nothing_the_previous_one_set(pr
     assert state["statsmodels_filters"] > 0  # installed once, at its first import, and kept for every notebook
     assert state["seed"] == 57 and state["gc"] is True and state["decimal_prec"] == 28
     assert state["log_level"] != 50 and state["validate"] == "validate_parameters"
+    assert state["aggregate"] == "GRDP growth"  # the previous report's geography level (the nation's GDP) is gone
 
 
 @pytest.mark.slow
