@@ -21,6 +21,10 @@ is put back to how the kernel was before its first notebook:
   logger's level, and every function of an nq57lib module (a notebook that patched one);
 - the report geography's level that ``nq57lib.text`` words GDP or GRDP by (``use_geography_level``).
 
+The ranking of the data package's observations (``series_ranking._ranking_for``) is kept with the cached
+package, like the package itself: it is read-only, computed from the cached tables alone, and each use first
+checks that the notebook's tables still equal them (an edited copy is ranked on its own).
+
 After the reset, what is left (modules and kept caches) is frozen out of the cyclic garbage
 collector (``gc.freeze``), so the reset's full collection scans one notebook's objects, not the
 whole kernel.

@@ -104,7 +104,8 @@ def geo_row(pkg: DataPackage, geo_id: str) -> pd.Series:
     """Geography metadata of one unit."""
     hits = np.flatnonzero(pkg.geography["geo_id"].to_numpy() == geo_id)
     if not hits.size:
-        resolve_geo(geo_id, pkg)  # raises with a suggestion
+        resolved = resolve_geo(geo_id, pkg)  # raises with a suggestion for an unknown one
+        raise ParameterError("geo", f"{shorten(str(geo_id))!r} is a name, not an id: use {resolved!r}")
     return pkg.geography.iloc[hits[0]]
 
 

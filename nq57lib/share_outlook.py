@@ -154,6 +154,8 @@ def observed_digital_growth(pkg: data_package.DataPackage, inputs: ShareInputs, 
         return DigitalGrowth(float(last["value"]), kind, basis, int(last["year"]), (str(last["source_id"]),))
     raise ParameterError("de_growth_pct", "no observed growth of digital-economy value added in the data for "
                                           f"{inputs.geo_id!r} or the nation; set de_growth_pct")
+
+
 MILESTONE_YEARS = (2025, 2030, 2035, 2040, 2045)
 
 

@@ -43,3 +43,13 @@ def test_geo_id_of_takes_an_id_as_it_is_and_resolves_only_a_name(monkeypatch):
     calls = refuse_resolving(monkeypatch)
     assert geography.geo_id_of(pkg, "vinh-phuc") == "vinh-phuc" and geography.geo_id_of(pkg, "vn") == "vn"
     assert calls == []
+
+
+def test_geo_row_given_a_name_says_to_use_the_id():
+    from nq57lib import data_package, geography
+    from nq57lib.errors import ParameterError
+
+    pkg = data_package.shared_package()
+    with pytest.raises(ParameterError, match="is a name, not an id: use 'vinh-phuc'"):
+        geography.geo_row(pkg, "Vinh Phuc")
+    assert geography.geo_row(pkg, "vinh-phuc")["level"] == "province"

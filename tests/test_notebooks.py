@@ -1,8 +1,9 @@
 """The report notebooks: paired text files in sync, parameters cells match their specs, and every
 notebook runs end to end, with its defaults and with other parameters: through plain papermill, or, for the
 parameters the shared default batches (conftest.report_run, report_run_vi) already ran, read from there
-(tests/test_kernel_pool.py checks a batch's reports are byte-identical to those of fresh kernels, as plain
-papermill runs them)."""
+(tests/test_kernel_pool.py checks that a warm batch's reports are byte-identical to those of fresh kernels, as
+plain papermill runs them, for every notebook on Vĩnh Phúc and the nation in English; the Vietnamese and
+Phú Thọ 2025 runs read here are not compared with a fresh kernel)."""
 
 from __future__ import annotations
 
