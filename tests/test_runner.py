@@ -425,14 +425,16 @@ def test_a_job_process_that_dies_fails_only_its_own_job(tmp_path, monkeypatch):
     assert by_geo["beta"]["status"] == "failed" and "exit code 3" in by_geo["beta"]["error"]
 
 
-def test_a_worker_that_dies_before_taking_its_job_is_replaced_and_the_job_runs(tmp_path, monkeypatch):
+def run_tiny_jobs_where_the_first_worker_dies(tmp_path, monkeypatch, geos, die) -> list[dict]:
+    """``run_jobs`` of one trivial job per geography on one fresh-kernel worker at a time, where the first
+    worker forked calls ``die()`` before reading any job (it must not return); the records."""
     real_worker = runner._worker_process
     marker = tmp_path / "first-worker-died"
 
     def worker(connection, *args):
-        if not marker.exists():  # the first worker forked dies at once, before reading any job
+        if not marker.exists():
             marker.touch()
-            os._exit(9)
+            die()
         real_worker(connection, *args)
 
     def execute(job, kernel=None):
@@ -442,41 +444,36 @@ def test_a_worker_that_dies_before_taking_its_job_is_replaced_and_the_job_runs(t
     monkeypatch.setattr(runner, "execute_job", execute)
     jobs = [runner.Job(notebook="tiny", geo=geo, parameters={}, input_path="", notebook_sha256="", kernel="",
                        timeout_s=1, reports_dir=str(tmp_path), job_dir=f"runs/r/tiny/{geo}", run_id="r")
-            for geo in ("alpha", "beta", "gamma")]
+            for geo in geos]
     records = []
     runner.run_jobs(jobs, 1, records.append, fresh_kernels=True)
-    assert marker.exists() and sorted((r["geo"], r["status"]) for r in records) == [
-        ("alpha", "ok"), ("beta", "ok"), ("gamma", "ok")]
+    assert marker.exists()
+    return records
+
+
+def test_a_worker_that_dies_before_taking_its_job_is_replaced_and_the_job_runs(tmp_path, monkeypatch):
+    records = run_tiny_jobs_where_the_first_worker_dies(tmp_path, monkeypatch, ("alpha", "beta", "gamma"),
+                                                        lambda: os._exit(9))
+    assert sorted((r["geo"], r["status"]) for r in records) == [("alpha", "ok"), ("beta", "ok"), ("gamma", "ok")]
 
 
 def test_a_dead_worker_is_seen_even_while_another_process_holds_its_pipe(tmp_path, monkeypatch):
     # A process forked while a worker's pipe is open (here the worker's own child; in a test
     # session, any thread that forks) keeps the pipe from reporting end-of-file: the runner must
     # notice the worker's exit from the process itself, or it waits for as long as that copy lives.
-    real_worker = runner._worker_process
-    marker, holder_pid = tmp_path / "first-worker-died", tmp_path / "holder.pid"
+    holder_pid = tmp_path / "holder.pid"
 
-    def worker(connection, *args):
-        if not marker.exists():
-            marker.touch()
-            pid = os.fork()
-            if pid == 0:  # the holder: keeps the worker's end of the pipe open for 30 s
-                time.sleep(30)
-                os._exit(0)
-            holder_pid.write_text(str(pid))
-            os._exit(9)
-        real_worker(connection, *args)
+    def fork_a_holder_then_die():
+        pid = os.fork()
+        if pid == 0:  # the holder: keeps the worker's end of the pipe open for 30 s
+            time.sleep(30)
+            os._exit(0)
+        holder_pid.write_text(str(pid))
+        os._exit(9)
 
-    def execute(job, kernel=None):
-        return {"notebook": job.notebook, "geo": job.geo, "status": "ok", "error": None}
-
-    monkeypatch.setattr(runner, "_worker_process", worker)
-    monkeypatch.setattr(runner, "execute_job", execute)
-    jobs = [runner.Job(notebook="tiny", geo="alpha", parameters={}, input_path="", notebook_sha256="", kernel="",
-                       timeout_s=1, reports_dir=str(tmp_path), job_dir="runs/r/tiny/alpha", run_id="r")]
-    records, started = [], time.monotonic()
+    started = time.monotonic()
     try:
-        runner.run_jobs(jobs, 1, records.append, fresh_kernels=True)
+        records = run_tiny_jobs_where_the_first_worker_dies(tmp_path, monkeypatch, ("alpha",), fork_a_holder_then_die)
     finally:
         with contextlib.suppress(OSError, ValueError):
             os.kill(int(holder_pid.read_text()), signal.SIGKILL)
