@@ -26,8 +26,6 @@ def _a_province_report_s_words_unless_a_test_validates_another():
     from nq57lib import text
 
     text.use_geography_level("province")
-    yield
-    text.use_geography_level("province")
 
 
 
