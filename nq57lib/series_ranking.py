@@ -122,25 +122,57 @@ def _chosen_by(ranked: pd.DataFrame) -> np.ndarray:
 class TableSnapshot:
     """Some tables of a data package as they are now, to tell later whether any has been edited.
 
-    The copies are deep (a few hundred rows each, copied once per kept result): a shallow copy would
-    share its arrays with the table, and a write through ``Series.array`` bypasses copy-on-write.
-    A result derived from a package may be kept while the package ``matches`` it.
+    A table whose arrays are all read-only (the cached package's, and the copies ``load_package`` hands
+    out until they are edited: ``data_package.read_only``) is kept as a shallow copy with its arrays, and a
+    table made of those same arrays later is unedited without comparing a value: nothing can write into
+    them, and pandas' own edits copy first (copy-on-write). Any other table is copied deep (a few hundred
+    rows, once per kept result): a shallow copy would share its arrays with the table, and a write through
+    ``Series.array`` bypasses copy-on-write; it is compared value by value. A result derived from a package
+    may be kept while the package ``matches`` it.
     """
 
     tables: tuple[tuple[str, pd.DataFrame | None], ...]
+    frozen: tuple[tuple | None, ...] = ()  # per table: where its read-only arrays lie when kept, else None
 
     @classmethod
     def of(cls, pkg: DataPackage, names: Sequence[str] = TABLES) -> "TableSnapshot":
-        return cls(tuple((name, None if getattr(pkg, name) is None else getattr(pkg, name).copy(deep=True))
-                         for name in names))
+        tables, frozen = [], []
+        for name in names:
+            table = getattr(pkg, name)
+            layout = _read_only_layout(table)
+            frozen.append(layout)
+            tables.append((name, None if table is None else table.copy(deep=layout is None)))
+        return cls(tuple(tables), tuple(frozen))
 
     def matches(self, pkg: DataPackage) -> bool:
         """Whether each table of ``pkg`` still equals its copy (values, labels and dtypes)."""
-        for name, kept in self.tables:
+        for (name, kept), layout in zip(self.tables, self.frozen):
             table = getattr(pkg, name)
-            if (table is None) != (kept is None) or (table is not None and not table.equals(kept)):
+            if (table is None) != (kept is None):
+                return False
+            if table is None or (layout is not None and _read_only_layout(table) == layout
+                                 and all(axis.equals(other) for axis, other in zip(table.axes, kept.axes))):
+                continue  # the same read-only memory (kept alive by ``kept``), the same labels
+            if not table.equals(kept):
                 return False
         return True
+
+
+def _read_only_layout(table: pd.DataFrame | None) -> tuple | None:
+    """Where each column block of ``table`` lies in memory (columns, dtype, address, shape and strides of its
+    arrays) when every array is read-only, else None. Two tables of the same layout hold the same values."""
+    if table is None:
+        return None
+    layout = []
+    for block in table._mgr.blocks:
+        values = block.values
+        buffers = [values] if isinstance(values, np.ndarray) else \
+            [b for b in (getattr(values, n, None) for n in ("_ndarray", "_data", "_mask")) if isinstance(b, np.ndarray)]
+        if not buffers or any(b.flags.writeable for b in buffers):  # (a write into a column goes to these)
+            return None
+        layout.append((tuple(block.mgr_locs.as_array.tolist()), str(values.dtype),
+                       tuple((b.__array_interface__["data"][0], b.shape, b.strides, b.dtype.str) for b in buffers)))
+    return tuple(layout)
 
 
 SERIES_COLUMNS = ["year", "value", "comparator", "unit", "status", "concept", "published", "source_id", "publisher",

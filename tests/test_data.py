@@ -572,6 +572,37 @@ def test_an_edited_table_is_seen_by_the_next_lookup():
     assert series_ranking.series(data_package.load_package(), "vinh-phuc", "grdp_current_bn_vnd")["value"].iloc[-1] == before["value"].iloc[-1]
 
 
+def test_an_unedited_copy_matches_its_snapshot_without_comparing_values_and_every_edit_is_seen(monkeypatch):
+    """The copies ``load_package`` hands out share the cached package's read-only arrays: a snapshot of one
+    matches another by where their arrays lie (the cost no longer grows with the tables, issue 26); any edit
+    makes the table the snapshot's no longer, and a writable table is compared value by value."""
+    snapshot = series_ranking.TableSnapshot.of(data_package.load_package())
+    assert all(layout is not None for layout in snapshot.frozen)
+    compared = []
+    real_equals = pd.DataFrame.equals
+    monkeypatch.setattr(pd.DataFrame, "equals", lambda self, other: compared.append(1) or real_equals(self, other))
+    assert snapshot.matches(data_package.load_package()) and compared == []
+
+    def edited(edit):
+        pkg = data_package.load_package()
+        edit(pkg)
+        return pkg
+
+    edits = {
+        "a value (.loc)": lambda p: p.observations.loc.__setitem__((0, "value"), -1.0),
+        "a text column": lambda p: p.sources.__setitem__("publisher", "edited"),
+        "a column dropped": lambda p: p.observations.__delitem__("note"),
+        "a column inserted": lambda p: p.targets.insert(0, "extra", 1),
+        "the column names": lambda p: setattr(p.geography, "columns", [*p.geography.columns[:-1], "renamed"]),
+        "the row labels": lambda p: setattr(p.indicators, "index", p.indicators.index + 1),
+    }
+    for what, edit in edits.items():
+        assert not snapshot.matches(edited(edit)), what
+    assert compared, "an edited, writable table is compared value by value"
+    with pytest.raises(ValueError):  # a write into the shared arrays themselves is refused (read-only)
+        data_package.load_package().observations["value"].array[0] = 2.5
+
+
 def test_indicator_row_and_geo_row():
     pkg = data_package.load_package()
     row = pkg.indicator("de_share_pct")
