@@ -250,7 +250,7 @@ def panel_png(table: pd.DataFrame, *, kind: str, title: str, unit: str = "", lan
 
 def _palette_png(pixels, dpi: float) -> bytes:
     """An opaque panel's pixels as a PNG of at most 256 colours (its flat bars, text and hatching need about
-    as many; a few antialiased edge pixels move to the nearest): a third of the bytes of full colour, and
+    as many; a few antialiased edge pixels move to the nearest): about a third of the bytes of full colour, and
     quicker to encode, a cost that grows with the panel's rows (issue 26). A panel with transparency is
     kept in full colour."""
     import io
@@ -263,7 +263,7 @@ def _palette_png(pixels, dpi: float) -> bytes:
         matplotlib.image.imsave(buffer, pixels, format="png", dpi=dpi)
         return buffer.getvalue()
     image = Image.fromarray(pixels[..., :3]).quantize(256, method=Image.Quantize.FASTOCTREE)
-    image.save(buffer, format="png", dpi=(dpi, dpi))
+    image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)  # as small as zlib's default here, quicker
     return buffer.getvalue()
 
 
