@@ -20,12 +20,15 @@ import pytest
 from nq57lib import config
 
 @pytest.fixture(autouse=True)
-def _a_province_report_s_words_unless_a_test_validates_another():
+def _a_province_report_s_words_unless_a_test_validates_another(request):
     """Each test starts with the words of a province report (GRDP): validating the nation's parameters sets
-    the process-wide level (``text.use_geography_level``) a later test in the same worker would inherit."""
+    the process-wide level (``text.use_geography_level``) a later test in the same worker would inherit.
+    A test that patches something (``monkeypatch``) builds its reports itself (``notebook_steps.unedited_result``)."""
+    import notebook_steps
     from nq57lib import text
 
     text.use_geography_level("province")
+    notebook_steps.reuse_allowed = "monkeypatch" not in request.fixturenames
 
 
 
@@ -203,42 +206,30 @@ def report_run_vi(tmp_path_factory):
     return run_once(tmp_path_factory, "vietnamese-run", _vietnamese_run)
 
 
-# Six real reports (every notebook, a province and the nation), one kernel: tests/test_kernel_pool.py compares
-# them with fresh kernels' reports, tests/test_reports_real.py with the default run's (same parameters and seeds).
+# Six real reports of the default run (every notebook, a province and the nation), each in a fresh kernel:
+# tests/test_kernel_pool.py compares them with the default run's, made in kept kernels (conftest.report_run),
+# and tests/test_reports_real.py with another run's (same parameters and seeds).
 SIX_REPORTS = ["--notebook", "digital_economy", "--notebook", "budget_floor", "--notebook", "scorecard",
                "--geo", "vinh-phuc", "--geo", "vn", "--jobs", "1", "--force"]
 
 
-def _warm_and_fresh_runs(folder: Path) -> tuple[Path, Path]:
+def _fresh_six(folder: Path) -> Path:
     import subprocess
     import sys
 
-    from nq57lib.cli import main
-
-    saved = sys.modules.get("rfc3987_syntax", ...)  # runner.main sets it; put back for the tests after this one
-    # The fresh-kernel batch in a process of its own, beside the warm one (independent: two cores, half the wait).
-    fresh = subprocess.Popen([str(Path(sys.executable).with_name("nq57")), "run", "--reports-dir", str(folder / "fresh"),
-                              "--fresh-kernels", *SIX_REPORTS], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             text=True)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            warm_status = main(["run", "--reports-dir", str(folder / "warm"), *SIX_REPORTS])
-    finally:
-        _, fresh_errors = fresh.communicate(timeout=1800)
-        if saved is ...:
-            sys.modules.pop("rfc3987_syntax", None)
-        else:
-            sys.modules["rfc3987_syntax"] = saved
-    assert warm_status == 0, "the warm batch of six reports failed; see " + str(folder / "warm")
-    assert fresh.returncode == 0, fresh_errors[-3000:]
-    return next((folder / "warm" / "runs").iterdir()), next((folder / "fresh" / "runs").iterdir())
+    done = subprocess.run([str(Path(sys.executable).with_name("nq57")), "run", "--reports-dir", str(folder),
+                           "--fresh-kernels", *SIX_REPORTS], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return next((folder / "runs").iterdir())
 
 
 @pytest.fixture(scope="session")
-def warm_and_fresh_runs(tmp_path_factory):
-    """``nq57 run`` of ``SIX_REPORTS`` in one warm kernel, and with ``--fresh-kernels``: (warm run folder,
-    fresh run folder), once a test run (``run_once``). Read-only."""
-    return run_once(tmp_path_factory, "warm-and-fresh-runs", _warm_and_fresh_runs)
+def warm_and_fresh_runs(tmp_path_factory, report_run):
+    """(the default run's folder, whose reports were made in kept kernels; the folder of ``nq57 run
+    --fresh-kernels`` of ``SIX_REPORTS``, made once a test run: ``run_once``). Read-only."""
+    reports_dir, manifest = report_run
+    return reports_dir / "runs" / manifest["run_id"], run_once(tmp_path_factory, "fresh-six-run", _fresh_six)
 
 
 def run_once(tmp_path_factory, name: str, build):

@@ -14,6 +14,7 @@ import ast
 from typing import Any, Callable, Mapping
 
 import jupytext
+import pandas as pd
 
 from nq57lib import config
 
@@ -45,3 +46,33 @@ def run_notebook_steps(P, pkg, *, edits: Mapping[str, Any | Callable[[dict], Any
     if edits:
         raise KeyError(f"no step of {P.notebook} assigns {sorted(edits)}")
     return namespace
+
+
+# name -> [(parameters key, snapshot of the package's tables, other package fields, result)], per test process.
+_RESULTS: dict[str, list] = {}
+# Off in a test that patches something (conftest: one that uses ``monkeypatch``): its report must be its own.
+reuse_allowed = True
+
+
+def unedited_result(P, pkg, name: str):
+    """``run_notebook_steps(P, pkg)[name]`` (the notebook's saved report), computed once per test process for
+    these parameters and a package of these contents, and handed out as a deep copy: a test may edit what it
+    gets. Many tests read the same default report; each built it again (issue 26: the suite's time).
+    A package whose tables were edited (``series_ranking.TableSnapshot``) gets its own, and so does a test that
+    patches a module or a locale (``reuse_allowed``)."""
+    import copy
+    import dataclasses
+
+    from nq57lib import series_ranking
+
+    if not reuse_allowed:
+        return run_notebook_steps(P, pkg)[name]
+    key = (P.notebook, repr(sorted(P.items(), key=lambda item: item[0])), tuple(sorted(P.given)))
+    others = tuple((f.name, getattr(pkg, f.name)) for f in dataclasses.fields(pkg)
+                   if not isinstance(getattr(pkg, f.name), pd.DataFrame))
+    for kept_key, snapshot, kept_others, result in _RESULTS.setdefault(name, []):
+        if kept_key == key and kept_others == others and snapshot.matches(pkg):
+            return copy.deepcopy(result)
+    result = run_notebook_steps(P, pkg)[name]
+    _RESULTS[name].append((key, series_ranking.TableSnapshot.of(pkg), others, result))
+    return copy.deepcopy(result)
