@@ -136,20 +136,23 @@ def executed_cells(job_dir: Path) -> list:
 
 
 @pytest.mark.slow
-def test_reports_from_one_kept_kernel_are_byte_identical_to_fresh_kernel_reports(warm_and_fresh_runs):
-    """Six real reports in one warm kernel, one after another, against each in a kernel of its own
-    (conftest.warm_and_fresh_runs)."""
+def test_reports_from_kept_kernels_are_byte_identical_to_fresh_kernel_reports(warm_and_fresh_runs):
+    """Six reports of the default run (two kept kernels, nine notebooks one after another) against each made in
+    a kernel of its own (conftest.warm_and_fresh_runs)."""
     warm_run, fresh_run = warm_and_fresh_runs
-    results = sorted(p.relative_to(warm_run) for p in warm_run.rglob("results/*"))
-    assert len(results) > 20 and results == sorted(p.relative_to(fresh_run) for p in fresh_run.rglob("results/*"))
+    results = sorted(p.relative_to(fresh_run) for p in fresh_run.rglob("results/*"))
+    assert len(results) > 20
     for path in results:
         assert (warm_run / path).read_bytes() == (fresh_run / path).read_bytes(), path
-    job_dirs = sorted(p.parent.relative_to(warm_run) for p in warm_run.rglob("notebook.ipynb"))
+    job_dirs = sorted(p.parent.relative_to(fresh_run) for p in fresh_run.rglob("notebook.ipynb"))
     assert len(job_dirs) == 6
     for job_dir in job_dirs:
         assert executed_cells(warm_run / job_dir) == executed_cells(fresh_run / job_dir), job_dir
-    kernel = json.loads((warm_run / job_dirs[-1] / "notebook.ipynb").read_text(encoding="utf-8"))["metadata"]["nq57"]
-    assert kernel["kernel"] == {"kernel": 1, "notebook_in_kernel": 6, "fresh_namespace": True}
+    kernels = [json.loads((warm_run / d / "notebook.ipynb").read_text(encoding="utf-8"))["metadata"]["nq57"]["kernel"]
+               for d in job_dirs]
+    assert all(k["fresh_namespace"] for k in kernels)
+    # at most one notebook a kernel ran first: the others ran after other notebooks in the same kernel
+    assert sum(k["notebook_in_kernel"] > 1 for k in kernels) >= 4 and max(k["notebook_in_kernel"] for k in kernels) >= 4
 
 
 def test_each_load_gets_its_own_copy_of_the_cached_tables():

@@ -36,7 +36,7 @@ def test_html_reports_hide_code_and_carry_provenance(report_run):
 
 def test_same_parameters_and_seed_give_identical_results(report_run, warm_and_fresh_runs):
     reports_dir, manifest = report_run
-    other_run, _ = warm_and_fresh_runs  # another `nq57 run` of these notebooks, parameters and seeds (--jobs 1)
+    _, other_run = warm_and_fresh_runs  # another `nq57 run` of these notebooks, parameters and seeds (fresh kernels)
     for notebook in ("digital_economy", "budget_floor"):
         first = next(reports_dir / j["results_dir"] for j in manifest["jobs"]
                      if j["notebook"] == notebook and j["geo"] == "vinh-phuc")
