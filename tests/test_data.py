@@ -502,9 +502,11 @@ def _rank_alone(cands: pd.DataFrame) -> pd.DataFrame:
     return ranked.drop(columns=order[:-1])
 
 
-def _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses):
-    """series as it was computed before the whole package was ranked at once: its own candidates only."""
-    cands = series_ranking.observations_for(pkg, geo_id, indicator_id)
+def _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses, provenance):
+    """series as it was computed before the whole package was ranked at once: its own candidates only
+    (``provenance``: every observation with its provenance, row by row, from which they are taken)."""
+    picked = (provenance["geo_id"] == geo_id) & (provenance["indicator_id"] == indicator_id)
+    cands = provenance[picked.to_numpy()].reset_index(drop=True)
     if statuses is not None:
         cands = cands[cands["status"].isin(list(statuses))]
     cands = cands[cands["concept"] == concept]
@@ -530,9 +532,12 @@ def test_whole_package_ranking_ranks_each_series_as_alone(statuses, shard):
     pkg = data_package.load_package()
     pairs = list(pkg.observations[["geo_id", "indicator_id", "concept"]].drop_duplicates().itertuples(index=False))
     assert len(pairs) > 100
+    provenance = series_ranking.with_provenance(pkg, pkg.observations)  # row by row: one series' rows are its own
+    assert provenance[(provenance["geo_id"] == "vn") & (provenance["indicator_id"] == "de_share_pct")].reset_index(
+        drop=True).equals(series_ranking.observations_for(pkg, "vn", "de_share_pct"))
     for geo_id, indicator_id, concept in pairs[shard::RANKING_SHARDS]:
         got = series_ranking.series(pkg, geo_id, indicator_id, concept, statuses)
-        expected = _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses)
+        expected = _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses, provenance)
         if expected.empty:
             assert got.empty
             continue

@@ -254,9 +254,10 @@ print('ok')
 # Issue 24, case 11: on a loaded machine the new kernel after a failure took longer than the per-cell
 # timeout to import the libraries before its first notebook, and the notebook failed with a bare
 # AssertionError from nbclient (its timeout handler asserts a cell). The kernel here is made slow at
-# exactly that step (importing nq57lib.fresh_namespace takes 7 s), as load makes it, without load.
+# exactly that step (importing nq57lib.fresh_namespace takes 3 s, three times the cell timeout), as load makes
+# it, without load.
 SLOW_PREPARATION = ("import builtins, time; builtins.__import__ = lambda name, *a, _import=builtins.__import__, "
-                    "_sleep=time.sleep, **k: (_sleep(7) if name == 'nq57lib.fresh_namespace' else None, "
+                    "_sleep=time.sleep, **k: (_sleep(3) if name == 'nq57lib.fresh_namespace' else None, "
                     "_import(name, *a, **k))[1]")
 
 
