@@ -101,3 +101,27 @@ def test_make_builds_with_a_working_uv_and_falls_back_to_pip_on_request(tmp_path
     out = _make_dry_run("NQ57_INSTALLER=conda")
     assert out.returncode == 2 and out.stderr.strip().endswith("NQ57_INSTALLER must be uv or pip, not 'conda'.  Stop.")
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_make_report_installs_the_reports_packages_and_make_test_adds_the_extras():
+    """A fresh clone's ``make report`` builds .venv with the reports' packages only; ``make test`` and ``make lab``
+    add the test and lab extras to the same environment (issue 26: `make report` in seconds)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "NQ57_INSTALLER")}
+
+    def dry(target: str) -> str:
+        out = subprocess.run(["make", "--no-print-directory", "-n", "-B", target, "USE_CURRENT_ENV=", "VENV=.venv",
+                              "NQ57_INSTALLER=pip", f"PYTHON={sys.executable}"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    report = dry("report")
+    assert "-c constraints.txt -e ." in report and "[test" not in report and "nq57 run" in report
+    for target in ("test", "lab"):
+        commands = dry(target).splitlines()
+        base = next(i for i, c in enumerate(commands) if "-c constraints.txt -e ." in c and "[test" not in c)
+        extras = next(i for i, c in enumerate(commands) if '-c constraints.txt -e ".[test,lab]"' in c)
+        assert base < extras and ".venv/bin/python -m pip install" in commands[extras], target
+        assert "touch .venv/.nq57-dev-installed" in commands[extras + 1], target
