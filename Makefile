@@ -44,12 +44,16 @@ PYTHON_EXE = $$($(PYTHON) -c 'import sys; print(sys.executable)')
 # compiled pandas, matplotlib and the rest again, ~28 s of CPU (benchmarks/bench_setup.py), and where
 # PYTHONDONTWRITEBYTECODE is set (CI) every run did. On the uv route, compileall (all cores) compiles every
 # module but the libraries' own test suites (a third of the files; nothing imports them): 3 s less than uv's
-# --compile-bytecode. A file that does not compile is skipped, as uv and pip skip it.
-COMPILE = -m compileall -q -j 0 -x '[/\\]tests?[/\\]'
+# --compile-bytecode. A file that does not compile is skipped (and said), as uv and pip skip it.
+COMPILE = -m compileall -q -j 0 -x '[/\\]site-packages[/\\].*[/\\]tests?[/\\]'
+define compile_env
+{ $(1)/bin/python $(COMPILE) "$$($(1)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" >/dev/null || \
+  echo "nq57: some modules of $(1) were not compiled ahead; they compile when imported" >&2; }
+endef
 define make_env
 	@rm -rf $(1)
 	$(if $(UV),$(UV) venv --quiet --python $(PYTHON_EXE) $(1) && VIRTUAL_ENV=$(1) $(UV) pip install --quiet --python $(1)/bin/python $(2) && \
-	{ $(1)/bin/python $(COMPILE) $$($(1)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))') >/dev/null 2>&1 || true; },\
+	$(call compile_env,$(1)),\
 	$(PYTHON) -m venv $(1) && $(1)/bin/python -m pip install --quiet --disable-pip-version-check $(2))
 endef
 
@@ -102,7 +106,8 @@ endif
 
 # The extras, into the environment above (rebuilt with it: a new .venv has no DEV_STAMP).
 $(VENV)/.nq57-dev-installed: $(STAMP)
-	$(if $(UV),VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python,$(BIN)/python -m pip install --quiet --disable-pip-version-check) -c constraints.txt -e ".[test$(comma)lab]"
+	$(if $(UV),VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[test$(comma)lab]" && \
+	$(call compile_env,$(VENV)),$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test$(comma)lab]")
 	touch $@
 
 # Notebook outputs never reach git: .gitattributes runs *.ipynb through the filter "nbstripout" on

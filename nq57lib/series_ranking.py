@@ -122,45 +122,42 @@ def _chosen_by(ranked: pd.DataFrame) -> np.ndarray:
 class TableSnapshot:
     """Some tables of a data package as they are now, to tell later whether any has been edited.
 
-    A table whose arrays are all read-only (the cached package's, and the copies ``load_package`` hands
-    out until they are edited: ``data_package.read_only``) is kept as a shallow copy with its arrays, and a
-    table made of those same arrays later is unedited without comparing a value: nothing can write into
-    them, and pandas' own edits copy first (copy-on-write). Any other table is copied deep (a few hundred
-    rows, once per kept result): a shallow copy would share its arrays with the table, and a write through
-    ``Series.array`` bypasses copy-on-write; it is compared value by value. A result derived from a package
-    may be kept while the package ``matches`` it.
+    Each table is copied deep (a few hundred rows, once per kept result): a shallow copy would share its
+    arrays with the table, and a write through ``Series.array`` bypasses copy-on-write. A table then matches
+    its copy when its column blocks hold the same bytes (a CRC-32 of each array: numbers as stored, texts as
+    the addresses of their string objects, which the deep copy keeps alive, so an address cannot be reused
+    for another string) and its labels are equal: a scan of memory, not a comparison value by value, so the
+    cost barely grows with the tables (issue 26). A table the checksums do not vouch for is compared with
+    its copy value by value (``DataFrame.equals``). A result derived from a package may be kept while the
+    package ``matches`` it.
     """
 
     tables: tuple[tuple[str, pd.DataFrame | None], ...]
-    frozen: tuple[tuple | None, ...] = ()  # per table: where its read-only arrays lie when kept, else None
+    layouts: tuple[tuple | None, ...]  # per table: its blocks' columns, dtypes and checksums when taken
 
     @classmethod
     def of(cls, pkg: DataPackage, names: Sequence[str] = TABLES) -> "TableSnapshot":
-        tables, frozen = [], []
-        for name in names:
-            table = getattr(pkg, name)
-            layout = _read_only_layout(table)
-            frozen.append(layout)
-            tables.append((name, None if table is None else table.copy(deep=layout is None)))
-        return cls(tuple(tables), tuple(frozen))
+        tables = tuple((name, None if getattr(pkg, name) is None else getattr(pkg, name).copy(deep=True))
+                       for name in names)
+        return cls(tables, tuple(_block_layout(getattr(pkg, name)) for name in names))
 
     def matches(self, pkg: DataPackage) -> bool:
         """Whether each table of ``pkg`` still equals its copy (values, labels and dtypes)."""
-        for (name, kept), layout in zip(self.tables, self.frozen):
+        for (name, kept), layout in zip(self.tables, self.layouts, strict=True):
             table = getattr(pkg, name)
             if (table is None) != (kept is None):
                 return False
-            if table is None or (layout is not None and _read_only_layout(table) == layout
+            if table is None or (layout is not None and _block_layout(table) == layout
                                  and all(axis.equals(other) for axis, other in zip(table.axes, kept.axes))):
-                continue  # the same read-only memory (kept alive by ``kept``), the same labels
+                continue  # the same bytes in the same columns, the same labels
             if not table.equals(kept):
                 return False
         return True
 
 
-def _read_only_layout(table: pd.DataFrame | None) -> tuple | None:
-    """Where each column block of ``table`` lies in memory (columns, dtype, address, shape and strides of its
-    arrays) when every array is read-only, else None. Two tables of the same layout hold the same values."""
+def _block_layout(table: pd.DataFrame | None) -> tuple | None:
+    """Per column block of ``table``: its columns, dtype, and the shape, strides and CRC-32 of each array
+    holding its values (None for a table with a block of another kind, e.g. Arrow-backed)."""
     if table is None:
         return None
     layout = []
@@ -168,11 +165,19 @@ def _read_only_layout(table: pd.DataFrame | None) -> tuple | None:
         values = block.values
         buffers = [values] if isinstance(values, np.ndarray) else \
             [b for b in (getattr(values, n, None) for n in ("_ndarray", "_data", "_mask")) if isinstance(b, np.ndarray)]
-        if not buffers or any(b.flags.writeable for b in buffers):  # (a write into a column goes to these)
+        if not buffers:
             return None
         layout.append((tuple(block.mgr_locs.as_array.tolist()), str(values.dtype),
-                       tuple((b.__array_interface__["data"][0], b.shape, b.strides, b.dtype.str) for b in buffers)))
+                       tuple((b.shape, b.dtype.str, _crc32(b)) for b in buffers)))
     return tuple(layout)
+
+
+def _crc32(array: np.ndarray) -> int:
+    """CRC-32 of an array's bytes as stored (an object array's: the addresses of its objects)."""
+    import zlib
+
+    array = np.ascontiguousarray(array)
+    return zlib.crc32(memoryview(array).cast("B") if array.dtype.hasobject else array.reshape(-1).view(np.uint8))
 
 
 SERIES_COLUMNS = ["year", "value", "comparator", "unit", "status", "concept", "published", "source_id", "publisher",

@@ -142,6 +142,9 @@ def test_reports_from_kept_kernels_are_byte_identical_to_fresh_kernel_reports(wa
     warm_run, fresh_run = warm_and_fresh_runs
     results = sorted(p.relative_to(fresh_run) for p in fresh_run.rglob("results/*"))
     assert len(results) > 20
+    for results_dir in {path.parent for path in results}:  # the same files in each job's results, no more
+        assert sorted(p.name for p in (warm_run / results_dir).iterdir()) == \
+            sorted(p.name for p in (fresh_run / results_dir).iterdir()), results_dir
     for path in results:
         assert (warm_run / path).read_bytes() == (fresh_run / path).read_bytes(), path
     job_dirs = sorted(p.parent.relative_to(fresh_run) for p in fresh_run.rglob("notebook.ipynb"))

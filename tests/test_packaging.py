@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -103,19 +104,32 @@ def test_make_builds_with_a_working_uv_and_falls_back_to_pip_on_request(tmp_path
     assert len(out.stderr.strip().splitlines()) == 1
 
 
-def test_make_report_installs_the_reports_packages_and_make_test_adds_the_extras():
+def test_make_report_installs_the_reports_packages_and_make_test_adds_the_extras(tmp_path):
     """A fresh clone's ``make report`` builds .venv with the reports' packages only; ``make test`` and ``make lab``
-    add the test and lab extras to the same environment (issue 26: `make report` in seconds)."""
+    add the test and lab extras to the same environment (issue 26: `make report` in seconds). On the uv route,
+    compileall compiles what each step installed, the libraries' test suites aside."""
     import os
 
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "NQ57_INSTALLER")}
+    tools = tmp_path / "tools"
+    (tools / "bin").mkdir(parents=True)
+    (tools / "bin" / "uv").write_text("#!/bin/sh\necho uv 0.0.0\n")
+    (tools / "bin" / "uv").chmod(0o755)
 
-    def dry(target: str) -> str:
+    def dry(target: str, installer: str = "pip") -> str:
         out = subprocess.run(["make", "--no-print-directory", "-n", "-B", target, "USE_CURRENT_ENV=", "VENV=.venv",
-                              "NQ57_INSTALLER=pip", f"PYTHON={sys.executable}"], cwd=ROOT, env=env,
+                              f"NQ57_INSTALLER={installer}", f"UV_HOME={tools}", f"PYTHON={sys.executable}"],
+                             cwd=ROOT, env={**env, "PATH": f"{tmp_path}{os.pathsep}{env['PATH']}"},
                              capture_output=True, text=True, timeout=120)
         assert out.returncode == 0, out.stderr
         return out.stdout
+
+    compile_all = r"-m compileall -q -j 0 -x '[/\\]site-packages[/\\].*[/\\]tests?[/\\]'"
+    uv_test = dry("test", "uv")
+    if shutil.which("uv") is None:  # (a working uv on PATH is used before the tool folder's)
+        assert f"{tools}/bin/uv pip install --quiet --python .venv/bin/python -c constraints.txt -e ." in uv_test
+    assert uv_test.count(compile_all) == 2 and "--compile-bytecode" not in uv_test
+    assert uv_test.index("-e .") < uv_test.index('-e ".[test,lab]"') < uv_test.rindex(compile_all)
 
     report = dry("report")
     assert "-c constraints.txt -e ." in report and "[test" not in report and "nq57 run" in report
