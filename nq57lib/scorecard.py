@@ -153,6 +153,7 @@ def panel_table(pkg, spec: PanelSpec, roles: dict[str, str], lang: str) -> pd.Da
     return best[PANEL_COLUMNS].reset_index(drop=True)
 
 
+@series_ranking.checks_tables_once
 def cross_province_panels(pkg, geo_id: str, lang: str, specs: Sequence[PanelSpec] = PANELS) -> dict[str, pd.DataFrame]:
     """Step 6: one cross-province table per panel spec (key -> table; empty when there are no data),
     the geography and its old units or successor marked in ``highlight``."""
@@ -387,6 +388,7 @@ class Summary:
         return table + render("\n\n".join(self.paragraphs))  # the page's h1 is the title
 
 
+@series_ranking.checks_tables_once
 def summary(pkg, geo_id: str, verdicts: pd.DataFrame, as_of: int, lang: str) -> Summary:
     """Step 7: the answer first: the geography's own verdicts at a glance (a table), then the counts of its own
     targets, its old units' or successor's and the national ones in plain sentences. Where it stands among
@@ -406,6 +408,7 @@ def summary(pkg, geo_id: str, verdicts: pd.DataFrame, as_of: int, lang: str) -> 
     return Summary(title, tuple(p for p in paragraphs if p), table)
 
 
+@series_ranking.checks_tables_once
 def panel_summary(pkg, geo_id: str, panels: Mapping[str, pd.DataFrame], lang: str) -> Any:
     """Step 7c, below the charts: the latest digital-economy share, where the geography stands in each
     cross-province chart, in words, and how the verdict is decided (once per report)."""
@@ -459,6 +462,7 @@ def _row_note(row: dict, lang: str) -> str:
     return "; ".join(notes)
 
 
+@series_ranking.checks_tables_once
 def reader_table(pkg, verdicts: pd.DataFrame, themes: Mapping[str, Sequence[str]], as_of: int, lang: str):
     """Step 7b: every target in one table, one row each (documents that set the same target are one row),
     grouped by theme (the national targets in their own groups after the geography's): the verdict first,
@@ -536,6 +540,7 @@ class Results:
         return f"Results: {sizes}; {len(self.scalars)} scalars"
 
 
+@series_ranking.checks_tables_once
 def results(pkg, geo_id: str, assessed: pd.DataFrame, verdicts: pd.DataFrame, panels: Mapping[str, pd.DataFrame],
             as_of: int, lang: str) -> Results:
     """Step 8: the results tables (verdicts, targets, national targets, non-empty panels, assumptions,

@@ -10,10 +10,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import math
 import weakref
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -180,6 +183,47 @@ def _crc32(array: np.ndarray) -> int:
     return zlib.crc32(memoryview(array).cast("B") if array.dtype.hasobject else array.reshape(-1).view(np.uint8))
 
 
+# The (snapshot, package) pairs found to match within the current ``tables_checked_once`` scope, else None.
+_MATCHED: contextvars.ContextVar[set | None] = contextvars.ContextVar("nq57_tables_matched", default=None)
+
+
+@contextlib.contextmanager
+def tables_checked_once() -> Iterator[None]:
+    """Within, each kept result's tables are compared with a package once, not at every lookup: for a library
+    step that looks many series up and runs none of the caller's code meanwhile, so no edit can come between
+    (a scorecard made ~150 comparisons a report, a cost that grew with the tables; issue 26). Nested scopes
+    share the outermost one's record."""
+    if _MATCHED.get() is not None:
+        yield
+        return
+    token = _MATCHED.set(set())
+    try:
+        yield
+    finally:
+        _MATCHED.reset(token)
+
+
+def checks_tables_once(step):
+    """Decorator: ``step`` runs in a ``tables_checked_once`` scope."""
+    @functools.wraps(step)
+    def checked(*args, **kwargs):
+        with tables_checked_once():
+            return step(*args, **kwargs)
+    return checked
+
+
+def still_matches(snapshot: TableSnapshot, pkg: DataPackage) -> bool:
+    """``snapshot.matches(pkg)``, once per ``tables_checked_once`` scope (every time outside one)."""
+    matched = _MATCHED.get()
+    if matched is not None and (id(snapshot), id(pkg)) in matched:
+        return True
+    if not snapshot.matches(pkg):
+        return False
+    if matched is not None:
+        matched.add((id(snapshot), id(pkg)))  # both live while the scope runs
+    return True
+
+
 SERIES_COLUMNS = ["year", "value", "comparator", "unit", "status", "concept", "published", "source_id", "publisher",
                   "kind", "tier", "url", "note", "derivation", "rank_out_of", "is_rounded", "n_candidates",
                   "chosen_by", "segment"]
@@ -226,14 +270,14 @@ def _ranking_for(pkg: DataPackage) -> _Ranking:
     """The ranking ``pkg`` uses: its own while its tables equal the copies kept with it; for an unedited
     ``load_package`` copy, the one kept for the cached package it was copied from; else a new one."""
     ranking = _RANKINGS.get(pkg)
-    if ranking is not None and ranking.snapshot.matches(pkg):
+    if ranking is not None and still_matches(ranking.snapshot, pkg):
         return ranking
     origin = copied_from(pkg)
     if origin is not None:
         kept = _RANKINGS.get(origin)
-        if kept is None or not kept.snapshot.matches(origin):
+        if kept is None or not still_matches(kept.snapshot, origin):
             kept = _RANKINGS[origin] = _Ranking(TableSnapshot.of(origin, RANKED_TABLES), {})
-        if kept.snapshot.matches(pkg):
+        if still_matches(kept.snapshot, pkg):
             _RANKINGS[pkg] = kept
             return kept
     ranking = _RANKINGS[pkg] = _Ranking(TableSnapshot.of(pkg, RANKED_TABLES), {})

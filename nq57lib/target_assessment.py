@@ -261,7 +261,7 @@ class TargetData:
 
 class SeriesCache:
     """Series looked up once for the steps of a notebook: many targets share a geography, indicator
-    and concept. Valid while the package's tables are unedited (``data.TableSnapshot``)."""
+    and concept. Valid while the package's tables are unedited (``series_ranking.TableSnapshot``)."""
 
     def __init__(self, pkg):
         self._pkg = weakref.ref(pkg)  # not a strong reference: the cache must not keep its package alive
@@ -297,7 +297,7 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def series_cache(pkg) -> SeriesCache:
     """The series cache of this data package (created on first use, and again after its tables were edited)."""
     cache = _CACHE.get(pkg)
-    if cache is None or not cache.snapshot.matches(pkg):
+    if cache is None or not series_ranking.still_matches(cache.snapshot, pkg):
         cache = _CACHE[pkg] = SeriesCache(pkg)
     return cache
 
@@ -503,6 +503,7 @@ def share_definitions(pkg, selection: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+@series_ranking.checks_tables_once
 def latest_values(pkg, selection: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Step 3: for every selected target, the series it is compared with (rule 1) and its latest value.
 
@@ -605,6 +606,7 @@ def _high(row: dict) -> float | None:
     return None if is_missing(row["target_value_high"]) else float(row["target_value_high"])
 
 
+@series_ranking.checks_tables_once
 def required_paces(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFrame:
     """Step 4: the pace each target needs from its latest value (rule 4), for the targets the
     progress method assesses; the others (passed, period, growth-rate, no data) get none."""
@@ -631,6 +633,7 @@ def required_paces(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFr
     return _typed(rows, table.columns)
 
 
+@series_ranking.checks_tables_once
 def assess_targets(pkg, table: pd.DataFrame, as_of: int, lang: str) -> pd.DataFrame:
     """Step 5: the assessment of each target (rule 3): met / not met in the target year, a rule's
     category, or the Eurostat progress method (``progress_assessment``) on the latest segment."""

@@ -40,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import data_package, data_texts, geography
+from . import data_package, data_texts, geography, series_ranking
 from .config import NATION
 from .formatting import comparator_text, fmt_number, percent_text, trim_zeros
 from .share_formulas import meets_target
@@ -373,6 +373,7 @@ def _assess_on(pkg, row: dict, concept: str, as_of: int, lang: str) -> dict:
     return records(assess_targets(pkg, required_paces(pkg, latest, as_of, lang), as_of, lang))[0]
 
 
+@series_ranking.checks_tables_once
 def verdict_table(pkg, assessed: pd.DataFrame, as_of: int, lang: str) -> pd.DataFrame:
     """The verdict of every target of an assessed table (``target_assessment.assess_targets``), one row per
     target: documents that set the same target are one row (:data:`VERDICT_COLUMNS`)."""

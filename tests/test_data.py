@@ -619,6 +619,25 @@ def test_an_unedited_copy_matches_its_snapshot_without_comparing_values_and_ever
         data_package._load_cached.cache_clear()  # the next load reads the files again, unedited
 
 
+def test_a_step_compares_the_tables_once_and_a_lookup_outside_one_each_time(monkeypatch):
+    """A library step (here the scorecard's latest values) checks each kept result against the package once,
+    however many series it looks up; a lookup outside a step checks every time, so an edit between two is seen."""
+    from nq57lib import target_assessment
+
+    pkg = data_package.load_package()
+    targets = target_assessment.select_targets(pkg, "vinh-phuc")
+    target_assessment.latest_values(pkg, targets, "en")  # the kept results made
+    calls = []
+    real = series_ranking.TableSnapshot.matches
+    monkeypatch.setattr(series_ranking.TableSnapshot, "matches", lambda self, p: calls.append(1) or real(self, p))
+    target_assessment.latest_values(pkg, targets, "en")
+    assert len(targets) > 5 and 1 <= len(calls) <= 3, len(calls)
+    calls.clear()
+    for _ in range(3):
+        series_ranking.series(pkg, "vinh-phuc", "grdp_current_bn_vnd")
+    assert len(calls) == 3
+
+
 def test_indicator_row_and_geo_row():
     pkg = data_package.load_package()
     row = pkg.indicator("de_share_pct")
