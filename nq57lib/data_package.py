@@ -278,6 +278,10 @@ def load_package(root: str | Path | None = None, *, extra_observations=None, ext
     install_read_only_hint()
     cached = shared_package(root, extra_observations=extra_observations, extra_sources=extra_sources,
                              use_env=use_env)
+    if _layouts(cached) != _AS_LOADED.get(cached):  # written into (an array made writable again): read anew
+        _load_cached.cache_clear()
+        cached = shared_package(root, extra_observations=extra_observations, extra_sources=extra_sources,
+                                 use_env=use_env)
     # Copy-on-write (pandas 3) makes a shallow copy independent: an edit on either side copies first.
     copy = dataclasses.replace(cached, **{f.name: getattr(cached, f.name).copy(deep=False)
                                           for f in dataclasses.fields(cached)
@@ -347,9 +351,46 @@ def _load_cached(root: str, extra_obs: tuple[str, ...], extra_src: tuple[str, ..
     for table in tables.values():
         if isinstance(table, pd.DataFrame):
             read_only(table)
-    return DataPackage(**tables, version=str(descriptor.get("version", "")),
-                       checksum=data_checksum(root_path, extra_obs + extra_src),
-                       extra_files=extra_obs + extra_src)
+    pkg = DataPackage(**tables, version=str(descriptor.get("version", "")),
+                      checksum=data_checksum(root_path, extra_obs + extra_src), extra_files=extra_obs + extra_src)
+    _AS_LOADED[pkg] = _layouts(pkg)
+    return pkg
+
+
+# The cached packages' tables as read (``block_layout`` and labels): read-only, yet a notebook can make an
+# array writable again (``setflags``) and write into it; ``load_package`` then reads the files again, so no
+# later notebook (nor the next notebook of a warm kernel) gets the edit.
+_AS_LOADED: "weakref.WeakKeyDictionary[DataPackage, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _layouts(pkg: DataPackage) -> tuple:
+    return tuple((block_layout(table), tuple(table.columns), block_layout(table.index.to_frame(index=False)))
+                 for table in (getattr(pkg, name) for name in TABLES) if table is not None)
+
+
+def block_layout(table: pd.DataFrame | None) -> tuple | None:
+    """Per column block of ``table``: its columns, dtype, and the shape, strides and CRC-32 of each array
+    holding its values (None for a table with a block of another kind, e.g. Arrow-backed)."""
+    if table is None:
+        return None
+    layout = []
+    for block in table._mgr.blocks:
+        values = block.values
+        buffers = [values] if isinstance(values, np.ndarray) else \
+            [b for b in (getattr(values, n, None) for n in ("_ndarray", "_data", "_mask")) if isinstance(b, np.ndarray)]
+        if not buffers:
+            return None
+        layout.append((tuple(block.mgr_locs.as_array.tolist()), str(values.dtype),
+                       tuple((b.shape, b.dtype.str, _crc32(b)) for b in buffers)))
+    return tuple(layout)
+
+
+def _crc32(array: np.ndarray) -> int:
+    """CRC-32 of an array's bytes as stored (an object array's: the addresses of its objects)."""
+    import zlib
+
+    array = np.ascontiguousarray(array)
+    return zlib.crc32(memoryview(array).cast("B") if array.dtype.hasobject else array.reshape(-1).view(np.uint8))
 
 
 READ_ONLY_HINT = ("the data package's tables are shared by every load_package() call (and every notebook of a "

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .text import t
 from .errors import ParameterError, shorten
-from .data_package import DataPackage, TABLES, check_indicator, copied_from, read_only
+from .data_package import DataPackage, TABLES, block_layout, check_indicator, copied_from, read_only
 from .geography import geo_id_of, old_units
 
 
@@ -142,7 +142,7 @@ class TableSnapshot:
     def of(cls, pkg: DataPackage, names: Sequence[str] = TABLES) -> "TableSnapshot":
         tables = tuple((name, None if getattr(pkg, name) is None else getattr(pkg, name).copy(deep=True))
                        for name in names)
-        return cls(tables, tuple(_block_layout(getattr(pkg, name)) for name in names))
+        return cls(tables, tuple(block_layout(getattr(pkg, name)) for name in names))
 
     def matches(self, pkg: DataPackage) -> bool:
         """Whether each table of ``pkg`` still equals its copy (values, labels and dtypes)."""
@@ -150,37 +150,12 @@ class TableSnapshot:
             table = getattr(pkg, name)
             if (table is None) != (kept is None):
                 return False
-            if table is None or (layout is not None and _block_layout(table) == layout
+            if table is None or (layout is not None and block_layout(table) == layout
                                  and all(axis.equals(other) for axis, other in zip(table.axes, kept.axes))):
                 continue  # the same bytes in the same columns, the same labels
             if not table.equals(kept):
                 return False
         return True
-
-
-def _block_layout(table: pd.DataFrame | None) -> tuple | None:
-    """Per column block of ``table``: its columns, dtype, and the shape, strides and CRC-32 of each array
-    holding its values (None for a table with a block of another kind, e.g. Arrow-backed)."""
-    if table is None:
-        return None
-    layout = []
-    for block in table._mgr.blocks:
-        values = block.values
-        buffers = [values] if isinstance(values, np.ndarray) else \
-            [b for b in (getattr(values, n, None) for n in ("_ndarray", "_data", "_mask")) if isinstance(b, np.ndarray)]
-        if not buffers:
-            return None
-        layout.append((tuple(block.mgr_locs.as_array.tolist()), str(values.dtype),
-                       tuple((b.shape, b.dtype.str, _crc32(b)) for b in buffers)))
-    return tuple(layout)
-
-
-def _crc32(array: np.ndarray) -> int:
-    """CRC-32 of an array's bytes as stored (an object array's: the addresses of its objects)."""
-    import zlib
-
-    array = np.ascontiguousarray(array)
-    return zlib.crc32(memoryview(array).cast("B") if array.dtype.hasobject else array.reshape(-1).view(np.uint8))
 
 
 # The (snapshot, package) pairs found to match within the current ``tables_checked_once`` scope, else None.

@@ -611,12 +611,12 @@ def test_an_unedited_copy_matches_its_snapshot_without_comparing_values_and_ever
     assert compared, "a table whose bytes differ is compared value by value"
     with pytest.raises(ValueError):  # a write into the shared arrays themselves is refused (read-only)
         data_package.load_package().observations["value"].array[0] = 2.5
-    try:
-        writable = data_package.load_package()
-        forced(writable)  # reaches the cached package's own array (its buffer is the owner's)
-        assert not snapshot.matches(writable) and not snapshot.matches(data_package.load_package())
-    finally:
-        data_package._load_cached.cache_clear()  # the next load reads the files again, unedited
+    writable = data_package.load_package()
+    forced(writable)  # reaches the cached package's own array (its buffer is the owner's)
+    assert not snapshot.matches(writable)
+    assert data_package.shared_package().sources["publisher"].iloc[0] == "edited in place"  # the cache was hit
+    again = data_package.load_package()  # ... and is read again from the files: no later notebook gets the edit
+    assert snapshot.matches(again) and again.sources["publisher"].iloc[0] != "edited in place"
 
 
 def test_a_step_compares_the_tables_once_and_a_lookup_outside_one_each_time(monkeypatch):
