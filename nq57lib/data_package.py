@@ -19,6 +19,7 @@ import json
 import os
 import re
 import weakref
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -278,7 +279,7 @@ def load_package(root: str | Path | None = None, *, extra_observations=None, ext
     install_read_only_hint()
     cached = shared_package(root, extra_observations=extra_observations, extra_sources=extra_sources,
                              use_env=use_env)
-    if _layouts(cached) != _AS_LOADED.get(cached):  # written into (an array made writable again): read anew
+    if not _AS_LOADED[cached].matches(cached):  # written into (an array made writable again): read anew
         _load_cached.cache_clear()
         cached = shared_package(root, extra_observations=extra_observations, extra_sources=extra_sources,
                                  use_env=use_env)
@@ -353,22 +354,54 @@ def _load_cached(root: str, extra_obs: tuple[str, ...], extra_src: tuple[str, ..
             read_only(table)
     pkg = DataPackage(**tables, version=str(descriptor.get("version", "")),
                       checksum=data_checksum(root_path, extra_obs + extra_src), extra_files=extra_obs + extra_src)
-    _AS_LOADED[pkg] = _layouts(pkg)
+    _AS_LOADED[pkg] = TableSnapshot.of(pkg)
     return pkg
 
 
-# The cached packages' tables as read (``block_layout`` and labels): read-only, yet a notebook can make an
-# array writable again (``setflags``) and write into it; ``load_package`` then reads the files again, so no
-# later notebook (nor the next notebook of a warm kernel) gets the edit.
-_AS_LOADED: "weakref.WeakKeyDictionary[DataPackage, tuple]" = weakref.WeakKeyDictionary()
+# The cached packages' tables as read: read-only, yet a notebook can make an array writable again (``setflags``)
+# and write into it; ``load_package`` then reads the files again, so no later notebook (nor the next notebook of a
+# warm kernel) gets the edit.
+_AS_LOADED: "weakref.WeakKeyDictionary[DataPackage, TableSnapshot]" = weakref.WeakKeyDictionary()
 
 
-def _layouts(pkg: DataPackage) -> tuple:
-    return tuple((block_layout(table), tuple(table.columns), block_layout(table.index.to_frame(index=False)))
-                 for table in (getattr(pkg, name) for name in TABLES) if table is not None)
+@dataclass(frozen=True, eq=False)
+class TableSnapshot:
+    """Some tables of a data package as they are now, to tell later whether any has been edited.
+
+    Each table is copied deep (a few hundred rows, once per kept result): a shallow copy would share its
+    arrays with the table, and a write through ``Series.array`` bypasses copy-on-write. A table then matches
+    its copy when its column blocks hold the same bytes (a CRC-32 of each array: numbers as stored, texts as
+    the addresses of their string objects, which the deep copy keeps alive, so an address cannot be reused
+    for another string) and its labels are equal: a scan of memory, not a comparison value by value, so the
+    cost barely grows with the tables (issue 26). A table the checksums do not vouch for is compared with
+    its copy value by value (``DataFrame.equals``). A result derived from a package may be kept while the
+    package ``matches`` it.
+    """
+
+    tables: tuple[tuple[str, pd.DataFrame | None], ...]
+    layouts: tuple[tuple | None, ...]  # per table: its blocks' columns, dtypes and checksums when taken
+
+    @classmethod
+    def of(cls, pkg: DataPackage, names: Sequence[str] = TABLES) -> "TableSnapshot":
+        tables = tuple((name, None if getattr(pkg, name) is None else getattr(pkg, name).copy(deep=True))
+                       for name in names)
+        return cls(tables, tuple(_block_layout(getattr(pkg, name)) for name in names))
+
+    def matches(self, pkg: DataPackage) -> bool:
+        """Whether each table of ``pkg`` still equals its copy (values, labels and dtypes)."""
+        for (name, kept), layout in zip(self.tables, self.layouts, strict=True):
+            table = getattr(pkg, name)
+            if (table is None) != (kept is None):
+                return False
+            if table is None or (layout is not None and _block_layout(table) == layout
+                                 and all(axis.equals(other) for axis, other in zip(table.axes, kept.axes))):
+                continue  # the same bytes in the same columns, the same labels
+            if not table.equals(kept):
+                return False
+        return True
 
 
-def block_layout(table: pd.DataFrame | None) -> tuple | None:
+def _block_layout(table: pd.DataFrame | None) -> tuple | None:
     """Per column block of ``table``: its columns, dtype, and the shape, strides and CRC-32 of each array
     holding its values (None for a table with a block of another kind, e.g. Arrow-backed)."""
     if table is None:
@@ -387,8 +420,6 @@ def block_layout(table: pd.DataFrame | None) -> tuple | None:
 
 def _crc32(array: np.ndarray) -> int:
     """CRC-32 of an array's bytes as stored (an object array's: the addresses of its objects)."""
-    import zlib
-
     array = np.ascontiguousarray(array)
     return zlib.crc32(memoryview(array).cast("B") if array.dtype.hasobject else array.reshape(-1).view(np.uint8))
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .text import t
 from .errors import ParameterError, shorten
-from .data_package import DataPackage, TABLES, block_layout, check_indicator, copied_from, read_only
+from .data_package import DataPackage, TableSnapshot, check_indicator, copied_from, read_only
 from .geography import geo_id_of, old_units
 
 
@@ -121,45 +121,8 @@ def _chosen_by(ranked: pd.DataFrame) -> np.ndarray:
     return np.where(has_runner_up, why, np.where(winner, ONLY_CANDIDATE, ""))
 
 
-@dataclass(frozen=True, eq=False)
-class TableSnapshot:
-    """Some tables of a data package as they are now, to tell later whether any has been edited.
-
-    Each table is copied deep (a few hundred rows, once per kept result): a shallow copy would share its
-    arrays with the table, and a write through ``Series.array`` bypasses copy-on-write. A table then matches
-    its copy when its column blocks hold the same bytes (a CRC-32 of each array: numbers as stored, texts as
-    the addresses of their string objects, which the deep copy keeps alive, so an address cannot be reused
-    for another string) and its labels are equal: a scan of memory, not a comparison value by value, so the
-    cost barely grows with the tables (issue 26). A table the checksums do not vouch for is compared with
-    its copy value by value (``DataFrame.equals``). A result derived from a package may be kept while the
-    package ``matches`` it.
-    """
-
-    tables: tuple[tuple[str, pd.DataFrame | None], ...]
-    layouts: tuple[tuple | None, ...]  # per table: its blocks' columns, dtypes and checksums when taken
-
-    @classmethod
-    def of(cls, pkg: DataPackage, names: Sequence[str] = TABLES) -> "TableSnapshot":
-        tables = tuple((name, None if getattr(pkg, name) is None else getattr(pkg, name).copy(deep=True))
-                       for name in names)
-        return cls(tables, tuple(block_layout(getattr(pkg, name)) for name in names))
-
-    def matches(self, pkg: DataPackage) -> bool:
-        """Whether each table of ``pkg`` still equals its copy (values, labels and dtypes)."""
-        for (name, kept), layout in zip(self.tables, self.layouts, strict=True):
-            table = getattr(pkg, name)
-            if (table is None) != (kept is None):
-                return False
-            if table is None or (layout is not None and block_layout(table) == layout
-                                 and all(axis.equals(other) for axis, other in zip(table.axes, kept.axes))):
-                continue  # the same bytes in the same columns, the same labels
-            if not table.equals(kept):
-                return False
-        return True
-
-
 # The (snapshot, package) pairs found to match within the current ``tables_checked_once`` scope, else None.
-_MATCHED: contextvars.ContextVar[set | None] = contextvars.ContextVar("nq57_tables_matched", default=None)
+_MATCHED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("nq57_tables_matched", default=None)
 
 
 @contextlib.contextmanager
@@ -171,7 +134,7 @@ def tables_checked_once() -> Iterator[None]:
     if _MATCHED.get() is not None:
         yield
         return
-    token = _MATCHED.set(set())
+    token = _MATCHED.set({})
     try:
         yield
     finally:
@@ -195,7 +158,7 @@ def still_matches(snapshot: TableSnapshot, pkg: DataPackage) -> bool:
     if not snapshot.matches(pkg):
         return False
     if matched is not None:
-        matched.add((id(snapshot), id(pkg)))  # both live while the scope runs
+        matched[id(snapshot), id(pkg)] = (snapshot, pkg)  # kept alive while the scope runs: no id is reused
     return True
 
 

@@ -261,11 +261,11 @@ class TargetData:
 
 class SeriesCache:
     """Series looked up once for the steps of a notebook: many targets share a geography, indicator
-    and concept. Valid while the package's tables are unedited (``series_ranking.TableSnapshot``)."""
+    and concept. Valid while the package's tables are unedited (``data_package.TableSnapshot``)."""
 
     def __init__(self, pkg):
         self._pkg = weakref.ref(pkg)  # not a strong reference: the cache must not keep its package alive
-        self.snapshot = series_ranking.TableSnapshot.of(pkg)
+        self.snapshot = data_package.TableSnapshot.of(pkg)
         self._own: dict = {}
         self._merged: dict = {}
         self.targets: dict = {}  # (geo_id, indicator_id, stated concept, lang) -> TargetData

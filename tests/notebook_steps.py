@@ -58,19 +58,17 @@ def unedited_result(P, pkg, name: str):
     """``run_notebook_steps(P, pkg)[name]`` (the notebook's saved report), computed once per test process for
     these parameters and a package of these contents, and handed out as a deep copy: a test may edit what it
     gets. Many tests read the same default report; each built it again (issue 26: the suite's time).
-    A package whose tables were edited (``series_ranking.TableSnapshot``) gets its own, and so does a test that
+    A package whose tables were edited (``data_package.TableSnapshot``) gets its own, and so does a test that
     patches a module or a locale with ``monkeypatch`` (``reuse_allowed``; a patch made otherwise is not seen:
     build with ``run_notebook_steps`` there). The copy's figures are drawn from the kept report (``deepcopy``
     keeps closures): a test that edits a report and then draws it builds its own."""
     import copy
     import dataclasses
 
-    from nq57lib import series_ranking
+    from nq57lib import data_package, text
 
     if not reuse_allowed:
         return run_notebook_steps(P, pkg)[name]
-    from nq57lib import text
-
     key = (P.notebook, repr(sorted(P.items(), key=lambda item: item[0])), tuple(sorted(P.given)),
            text._LEVEL["level"])  # the report's GDP/GRDP wording is process-wide state
     others = tuple((f.name, getattr(pkg, f.name)) for f in dataclasses.fields(pkg)
@@ -78,7 +76,7 @@ def unedited_result(P, pkg, name: str):
     for kept_key, snapshot, kept_others, result in _RESULTS.setdefault(name, []):
         if kept_key == key and kept_others == others and snapshot.matches(pkg):
             return copy.deepcopy(result)
-    snapshot = series_ranking.TableSnapshot.of(pkg)  # the package the steps start from
+    snapshot = data_package.TableSnapshot.of(pkg)  # the package the steps start from
     result = run_notebook_steps(P, pkg)[name]
     _RESULTS[name].append((key, snapshot, others, result))
     return copy.deepcopy(result)

@@ -83,7 +83,7 @@ def latest_national_share(pkg):
 
 
 def replace_observations(pkg, observations):
-    """The package with other observations (its ranking is recomputed: data.TableSnapshot)."""
+    """The package with other observations (its ranking is recomputed: data_package.TableSnapshot)."""
     from dataclasses import replace
 
     return replace(pkg, observations=observations.reset_index(drop=True))

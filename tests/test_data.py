@@ -581,7 +581,7 @@ def test_an_edited_table_is_seen_by_the_next_lookup():
 def test_an_unedited_copy_matches_its_snapshot_without_comparing_values_and_every_edit_is_seen(monkeypatch):
     """A snapshot matches a table of the same bytes and labels without comparing values (the cost no longer grows
     with the tables, issue 26); any edit, also one into the shared arrays after making them writable, is seen."""
-    snapshot = series_ranking.TableSnapshot.of(data_package.load_package())
+    snapshot = data_package.TableSnapshot.of(data_package.load_package())
     assert all(layout is not None for layout in snapshot.layouts)
     compared = []
     real_equals = pd.DataFrame.equals
@@ -628,8 +628,8 @@ def test_a_step_compares_the_tables_once_and_a_lookup_outside_one_each_time(monk
     targets = target_assessment.select_targets(pkg, "vinh-phuc")
     target_assessment.latest_values(pkg, targets, "en")  # the kept results made
     calls = []
-    real = series_ranking.TableSnapshot.matches
-    monkeypatch.setattr(series_ranking.TableSnapshot, "matches", lambda self, p: calls.append(1) or real(self, p))
+    real = data_package.TableSnapshot.matches
+    monkeypatch.setattr(data_package.TableSnapshot, "matches", lambda self, p: calls.append(1) or real(self, p))
     target_assessment.latest_values(pkg, targets, "en")
     assert len(targets) > 5 and 1 <= len(calls) <= 3, len(calls)
     calls.clear()
