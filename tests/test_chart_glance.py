@@ -228,6 +228,10 @@ def test_the_panel_png_is_the_figure_of_plot_panel(pkg):
         assert whole.shape == composed.shape
         differ = (np.abs(whole - composed).max(axis=2) > 40).mean()
         assert differ < 0.002, differ
+        # the flat colours exactly (the page's white background, the bars' grey): no off-white box on the page
+        commonest = [sorted(Image.fromarray(a.astype("uint8")).getcolors(1 << 16), reverse=True)[:2]
+                     for a in (whole, composed)]
+        assert [c for _, c in commonest[0]] == [c for _, c in commonest[1]] and commonest[1][0][1] == (255, 255, 255)
         plt.close(fig)
 
 

@@ -262,9 +262,28 @@ def _palette_png(pixels, dpi: float) -> bytes:
     if (pixels[..., 3] != 255).any():
         matplotlib.image.imsave(buffer, pixels, format="png", dpi=dpi)
         return buffer.getvalue()
-    image = Image.fromarray(pixels[..., :3]).quantize(256, method=Image.Quantize.FASTOCTREE)
+    rgb = Image.fromarray(pixels[..., :3])
+    image = rgb.quantize(256, method=Image.Quantize.FASTOCTREE)
+    _exact_flat_colours(image, rgb)
     image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)  # as small as zlib's default here, quicker
     return buffer.getvalue()
+
+
+def _exact_flat_colours(image, rgb) -> None:
+    """Give each palette entry of ``image`` that lies within 3 levels of one of ``rgb``'s 64 commonest colours
+    the commonest of them, exactly: the octree averages its buckets, which turned the white background 254 (a grey box on
+    a white page), the bars' grey and the text's black each one level off."""
+    import numpy as np
+
+    colours = rgb.getcolors(1 << 16)  # (count, colour) of each colour; None beyond 65,536 colours
+    if not colours:
+        return
+    common = np.array([colour for _, colour in sorted(colours, reverse=True)[:64]], dtype=int)
+    palette = np.array(image.getpalette(), dtype=int).reshape(-1, 3)
+    near = np.abs(palette[:, None, :] - common[None, :, :]).max(axis=2) <= 3
+    close = near.any(axis=1)
+    palette[close] = common[near.argmax(axis=1)[close]]  # the commonest near colour (``common`` is by count)
+    image.putpalette(palette.astype("uint8").ravel().tolist())
 
 
 def panel_message(rows: pd.DataFrame, kind: str, title: str, lang: str) -> str:
