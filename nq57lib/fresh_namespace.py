@@ -222,7 +222,7 @@ KEPT_CACHES = {
     "nq57lib.charts.scorecard_charts._panel_base": "keyed by a cross-province panel's whole content (rows, words, "
                                                    "notes) and matplotlib's settings, from which alone it is drawn; "
                                                    "never handed to a notebook: each report gets PNG bytes drawn "
-                                                   "over a copy of its pixels, and its figure is put back after",
+                                                   "over its pixels, and its pixels and figure are put back after",
 }
 
 

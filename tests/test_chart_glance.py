@@ -235,6 +235,44 @@ def test_the_panel_png_is_the_figure_of_plot_panel(pkg):
         plt.close(fig)
 
 
+def test_a_report_draws_only_in_its_boxes_and_puts_the_base_back(pkg, monkeypatch):
+    """A report draws its highlight over the kept base's pixels and re-colours only its boxes (the extents of
+    what it drew, OVERLAY_PAD wider): every pixel it changed lies in a box, the PNG is that drawing (to the
+    quantization's few levels), and the base's pixels are exactly as before afterwards, also after a failure."""
+    drawn = []
+    overlaid = scorecard_charts._overlaid_png
+
+    def keep(base, pixels, boxes, dpi):
+        drawn.append((base, pixels.copy(), list(boxes)))
+        return overlaid(base, pixels, boxes, dpi)
+
+    monkeypatch.setattr(scorecard_charts, "_overlaid_png", keep)
+    pngs = [chart.png for geo in ("phu-tho-2025", "vinh-phuc", "vn")
+            for chart in scorecard.panel_charts(pkg, scorecard.cross_province_panels(pkg, geo, "en"), "en")]
+    assert len(drawn) == len(pngs) >= 15
+    for (base, whole, boxes), png in zip(drawn, pngs):
+        changed = (whole != base.pixels).any(axis=2)
+        boxed = np.zeros_like(changed)
+        for box in boxes:
+            boxed[box] = True
+        assert changed.any() and not (changed & ~boxed).any(), int((changed & ~boxed).sum())
+        composed = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+        assert np.abs(composed - whole[..., :3]).max() <= 16
+        assert np.array_equal(np.asarray(base.renderer.buffer_rgba()), base.pixels)
+
+    table = scorecard.cross_province_panels(pkg, "phu-tho-2025", "en")["dti_rank_basis_63"]
+    arguments = dict(kind="rank", title="DTI", unit="rank", lang="en")
+    before, _ = scorecard_charts.panel_png(table, **arguments)
+    failed = []
+    monkeypatch.setattr(scorecard_charts, "_overlaid_png", lambda base, *_: failed.append(base) or 1 / 0)
+    with pytest.raises(ZeroDivisionError):  # fails after drawing
+        scorecard_charts.panel_png(table, **arguments)
+    assert np.array_equal(np.asarray(failed[0].renderer.buffer_rgba()), failed[0].pixels)
+    assert all(bar.get_hatch() is None for bar in failed[0].bars)  # the plain style back too
+    monkeypatch.setattr(scorecard_charts, "_overlaid_png", overlaid)
+    assert scorecard_charts.panel_png(table, **arguments)[0] == before
+
+
 def test_the_panel_base_is_keyed_by_content(pkg):
     table = scorecard.cross_province_panels(pkg, "vinh-phuc", "en")["dti_rank_basis_34"]
     arguments = dict(kind="rank", title="DTI", unit="rank", lang="en", sources=["MIC"])

@@ -10,10 +10,12 @@ A panel is the same for every geography but for its highlighted rows, and drawin
 is most of a scorecard's time (issue 26). So :func:`panel_png` draws a panel's *base* once per content
 (every unit in its plain colour: the nation blue, the others grey) and keeps it (``_panel_base``, an
 ``lru_cache`` keyed by the panel's whole content and matplotlib's settings, from which alone it is drawn;
-kept between the notebooks of a warm kernel, ``fresh_namespace.KEPT_CACHES``); each report then copies the
-base's pixels and draws over them only its highlighted bars, their names in bold and the legend. The layout
-is set with every name in bold, so a bold name always has room. The same content and settings give the same
-base, so a report's PNG is the same bytes whether the base was drawn for it or for an earlier report.
+kept between the notebooks of a warm kernel, ``fresh_namespace.KEPT_CACHES``) with its pixels and those pixels
+quantized to a palette. Each report then draws over the base's pixels only its highlighted bars, their names in
+bold and the legend, quantizes only the boxes it drew in (a few rows and the legend, whatever the panel's size)
+into the base's quantized image, and puts the base's pixels back. The layout is set with every name in bold, so a
+bold name always has room. The same content and settings give the same base, so a report's PNG is the same bytes
+whether the base was drawn for it or for an earlier report.
 :func:`plot_panel` returns the same chart as a matplotlib Figure.
 """
 
@@ -103,12 +105,21 @@ def _content(table: pd.DataFrame, kind: str, title: str, unit: str, lang: str, s
     return content, rows
 
 
+# Palette entries a report's highlighted rows and legend may take, beside the base's (at most 256 in all).
+OVERLAY_COLOURS = 64
+
+
 @dataclass
 class _Base:
+    """A panel drawn once in its plain colours, and kept: each report draws its highlight over ``renderer``'s
+    pixels and puts them back from ``pixels`` after."""
+
     figure: Any
     bars: list
     names: list
-    region: Any  # the drawn base's pixels (matplotlib BufferRegion)
+    renderer: Any  # the drawn base (matplotlib RendererAgg)
+    pixels: Any  # a copy of its RGBA pixels (numpy, rows top first)
+    quantized: Any  # the pixels in at most 256 - OVERLAY_COLOURS colours (a "P" PIL image), or None when not opaque
 
 
 def _draw(content: _Content):
@@ -158,13 +169,17 @@ def _draw(content: _Content):
 
 @functools.lru_cache(maxsize=16)
 def _panel_base(content: _Content) -> _Base:
-    """The panel drawn once for ``content`` (its cache key): the figure and the pixels of its plain draw."""
+    """The panel drawn once for ``content`` (its cache key): the figure, its renderer, a copy of its pixels and
+    those pixels quantized."""
+    import numpy as np
     from matplotlib.backends.backend_agg import RendererAgg
 
     fig, bars, names = _draw(content)
     renderer = RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
     fig.draw(renderer)
-    return _Base(fig, bars, names, renderer.copy_from_bbox(fig.bbox))
+    pixels = np.asarray(renderer.buffer_rgba()).copy()
+    opaque = bool((pixels[..., 3] == 255).all())
+    return _Base(fig, bars, names, renderer, pixels, _quantized(pixels, 256 - OVERLAY_COLOURS) if opaque else None)
 
 
 def _highlight(fig, bars, names, roles: list[str], lang: str, kind: str) -> list:
@@ -222,51 +237,93 @@ def plot_panel(table: pd.DataFrame, *, kind: str, title: str, unit: str = "", la
 def panel_png(table: pd.DataFrame, *, kind: str, title: str, unit: str = "", lang: str = "en",
               sources: Iterable[str] = (), footnotes: Iterable[str] = ()) -> tuple[bytes, str]:
     """The chart of :func:`plot_panel` as PNG bytes, and its text alternative: the panel's base drawn once per
-    content and kept (``_panel_base``), its highlighted rows and legend drawn over a copy of its pixels."""
+    content and kept (``_panel_base``), its highlighted rows and legend drawn over the base's pixels, which are
+    put back after. Only the pixels those draw on are quantized and placed into the base's quantized image, so
+    a report's cost barely grows with the panel's rows (issue 26)."""
     import numpy as np
-    from matplotlib.backends.backend_agg import RendererAgg
 
     kind, lang = _check(table, kind, lang)
     content, rows = _content(table, kind, title, unit, lang, sources, footnotes)
     base = _panel_base(content)
-    fig = base.figure
-    renderer = RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
-    renderer.restore_region(base.region)
+    fig, renderer = base.figure, base.renderer
+    pixels = np.asarray(renderer.buffer_rgba())
+    boxes = []
     try:
         changed = _highlight(fig, base.bars, base.names, _roles(rows), lang, kind)
-        pixels = np.asarray(renderer.buffer_rgba())
-        height = pixels.shape[0]
+        boxes = [_box(artist.get_window_extent(renderer), pixels.shape, OVERLAY_PAD) for artist in changed]
         for artist in changed:
             if artist in base.names:  # the plain name goes (white over the bold one's wider box) before it is drawn
-                box = artist.get_window_extent(renderer)
-                rows_ = slice(max(height - int(np.ceil(box.y1)) - 1, 0), height - int(box.y0) + 1)
-                pixels[rows_, max(int(box.x0) - 1, 0):int(np.ceil(box.x1)) + 1] = 255
+                pixels[_box(artist.get_window_extent(renderer), pixels.shape, 1)] = 255
         for artist in changed:
             artist.draw(renderer)
+        png = _overlaid_png(base, pixels, boxes, fig.dpi)
+    except BaseException:
+        pixels[...] = base.pixels
+        raise
+    else:
+        for box in boxes:  # the base's pixels back where the report drew
+            pixels[box] = base.pixels[box]
     finally:
         _plain(base.bars, base.names, content)
-    return _palette_png(pixels, fig.dpi), panel_message(rows, kind, title, lang)
+    return png, panel_message(rows, kind, title, lang)
 
 
-def _palette_png(pixels, dpi: float) -> bytes:
-    """An opaque panel's pixels as a PNG of at most 256 colours (its flat bars, text and hatching need about
-    as many; a few antialiased edge pixels move to the nearest): about a third of the bytes of full colour, and
-    quicker to encode, a cost that grows with the panel's rows (issue 26). A panel with transparency is
-    kept in full colour."""
+# Pixels around an artist's extent that its drawing may reach (antialiasing, edge lines): a report draws nowhere
+# else (tests/test_chart_glance.py checks it for every highlighted panel).
+OVERLAY_PAD = 3
+
+
+def _box(extent, shape: tuple, pad: int) -> tuple[slice, slice]:
+    """The rows (top first) and columns of pixels of a display-space extent, ``pad`` pixels wider each way."""
+    import math
+
+    height, width = shape[:2]
+    return (slice(max(height - math.ceil(extent.y1) - pad, 0), max(min(height - math.floor(extent.y0) + pad, height), 0)),
+            slice(max(math.floor(extent.x0) - pad, 0), max(min(math.ceil(extent.x1) + pad, width), 0)))
+
+
+def _overlaid_png(base: _Base, pixels, boxes: list, dpi: float) -> bytes:
+    """The PNG of ``pixels``: the base's quantized image with the pixels of ``boxes`` (where a report drew) in at
+    most ``OVERLAY_COLOURS`` colours of their own (a panel's flat bars, text and hatching need about 270 in all;
+    a few antialiased edge pixels move to the nearest): about a third of the bytes of full colour, and
+    quicker. A panel with transparency is saved in full colour."""
     import io
 
-    import matplotlib.image
+    import numpy as np
     from PIL import Image
 
     buffer = io.BytesIO()
-    if (pixels[..., 3] != 255).any():
+    if base.quantized is None or any((pixels[box][..., 3] != 255).any() for box in boxes):
+        import matplotlib.image
+
         matplotlib.image.imsave(buffer, pixels, format="png", dpi=dpi)
         return buffer.getvalue()
-    rgb = Image.fromarray(pixels[..., :3])
-    image = rgb.quantize(256, method=Image.Quantize.FASTOCTREE)
-    _exact_flat_colours(image, rgb)
+    indices = np.asarray(base.quantized).copy()
+    palette = base.quantized.getpalette()
+    drawn = [(box, pixels[box][..., :3]) for box in boxes if pixels[box].size]
+    if drawn:
+        overlay = _quantized(np.concatenate([part.reshape(-1, 3) for _, part in drawn])[None], OVERLAY_COLOURS)
+        placed, start = np.asarray(overlay)[0] + len(palette) // 3, 0
+        for box, part in drawn:
+            end = start + part.shape[0] * part.shape[1]
+            indices[box] = placed[start:end].reshape(part.shape[:2])
+            start = end
+        palette = palette + overlay.getpalette()
+    image = Image.fromarray(indices)  # one byte a pixel ("L"); its palette makes it "P"
+    image.putpalette(palette)
     image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)  # as small as zlib's default here, quicker
     return buffer.getvalue()
+
+
+def _quantized(pixels, colours: int):
+    """Opaque RGB(A) pixels in at most ``colours`` colours: a "P" PIL image, its flat colours exact."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = Image.fromarray(np.ascontiguousarray(pixels[..., :3]))
+    image = rgb.quantize(colours, method=Image.Quantize.FASTOCTREE)
+    _exact_flat_colours(image, rgb)
+    return image
 
 
 def _exact_flat_colours(image, rgb) -> None:
