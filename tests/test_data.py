@@ -510,6 +510,8 @@ def _series_ranked_alone(pkg, geo_id, indicator_id, concept, statuses, provenanc
     if statuses is not None:
         cands = cands[cands["status"].isin(list(statuses))]
     cands = cands[cands["concept"] == concept]
+    if cands.empty:  # nothing to rank (most series under the plan filter)
+        return pd.DataFrame(columns=series_ranking.SERIES_COLUMNS)
     ranked = _rank_alone(cands)
     best = ranked[ranked["rank"] == 1].copy()
     best["n_candidates"] = best["year"].map(ranked.groupby("year").size())

@@ -4,6 +4,7 @@ as ``nq57 run`` publishes one; bad inputs are refused with one line before anyth
 from __future__ import annotations
 
 import contextlib
+import copy
 import filecmp
 import io
 import json
@@ -146,8 +147,16 @@ def no_scratch(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "REPORTS_DIR", tmp_path / "default-reports")
 
 
+_PREPARED: dict[tuple[str, ...], nbformat.NotebookNode] = {}
+
+
 def prepared(tmp_path: Path, *args: str, edit=None) -> nbformat.NotebookNode:
-    """``papermill --prepare-only`` of the scorecard (parameters injected, nothing run); ``edit(nb)`` first."""
+    """``papermill --prepare-only`` of the scorecard (parameters injected, nothing run); ``edit(nb)`` first. Written to
+    ``tmp_path/prepared.ipynb``; papermill's command runs once a test process for the same ``args`` (without an
+    edit), and each test gets its own copy."""
+    if edit is None and args in _PREPARED:
+        nbformat.write(_PREPARED[args], tmp_path / "prepared.ipynb")
+        return copy.deepcopy(_PREPARED[args])
     source = config.NOTEBOOKS_DIR / "scorecard.ipynb"
     if edit is not None:
         nb = nbformat.read(source, as_version=4)
@@ -157,7 +166,10 @@ def prepared(tmp_path: Path, *args: str, edit=None) -> nbformat.NotebookNode:
     out = subprocess.run([str(BIN / "papermill"), "--prepare-only", str(source), str(tmp_path / "prepared.ipynb"),
                           *args], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    return nbformat.read(tmp_path / "prepared.ipynb", as_version=4)
+    nb = nbformat.read(tmp_path / "prepared.ipynb", as_version=4)
+    if edit is None:
+        _PREPARED[args] = copy.deepcopy(nb)
+    return nb
 
 
 def as_if_executed(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
