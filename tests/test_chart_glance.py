@@ -237,27 +237,29 @@ def test_the_panel_png_is_the_figure_of_plot_panel(pkg):
 
 def test_a_report_draws_only_in_its_boxes_and_puts_the_base_back(pkg, monkeypatch):
     """A report draws its highlight over the kept base's pixels and re-colours only its boxes (the extents of
-    what it drew, OVERLAY_PAD wider): every pixel it changed lies in a box, the PNG is that drawing (to the
-    quantization's few levels), and the base's pixels are exactly as before afterwards, also after a failure."""
+    what it drew, OVERLAY_PAD wider): with the default settings every pixel it changed lies in a box (so the
+    whole image is never quantized), the PNG is that drawing (to the quantization's few levels), and the base's
+    pixels are exactly as before afterwards, also after a failure."""
+    whole = []
+    monkeypatch.setattr(scorecard_charts, "_whole_png", lambda *a: whole.append(a) or b"")
     drawn = []
     overlaid = scorecard_charts._overlaid_png
 
-    def keep(base, pixels, boxes, dpi):
-        drawn.append((base, pixels.copy(), list(boxes)))
-        return overlaid(base, pixels, boxes, dpi)
+    def keep(base, parts, dpi):
+        composed = base.pixels.copy()
+        for box, part in parts:
+            composed[box] = part
+        drawn.append((base, composed))
+        return overlaid(base, parts, dpi)
 
     monkeypatch.setattr(scorecard_charts, "_overlaid_png", keep)
-    pngs = [chart.png for geo in ("phu-tho-2025", "vinh-phuc", "vn")
-            for chart in scorecard.panel_charts(pkg, scorecard.cross_province_panels(pkg, geo, "en"), "en")]
-    assert len(drawn) == len(pngs) >= 15
-    for (base, whole, boxes), png in zip(drawn, pngs):
-        changed = (whole != base.pixels).any(axis=2)
-        boxed = np.zeros_like(changed)
-        for box in boxes:
-            boxed[box] = True
-        assert changed.any() and not (changed & ~boxed).any(), int((changed & ~boxed).sum())
-        composed = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-        assert np.abs(composed - whole[..., :3]).max() <= 16
+    pngs = [chart.png for geo in ("phu-tho-2025", "vinh-phuc", "vn") for lang in ("en", "vi")
+            for chart in scorecard.panel_charts(pkg, scorecard.cross_province_panels(pkg, geo, lang), lang)]
+    assert whole == [] and len(drawn) == len(pngs) >= 30
+    for (base, composed), png in zip(drawn, pngs):
+        assert (composed != base.pixels).any()  # the highlight is in the boxes
+        decoded = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+        assert np.abs(decoded - composed[..., :3]).max() <= 16
         assert np.array_equal(np.asarray(base.renderer.buffer_rgba()), base.pixels)
 
     table = scorecard.cross_province_panels(pkg, "phu-tho-2025", "en")["dti_rank_basis_63"]
@@ -271,6 +273,27 @@ def test_a_report_draws_only_in_its_boxes_and_puts_the_base_back(pkg, monkeypatc
     assert all(bar.get_hatch() is None for bar in failed[0].bars)  # the plain style back too
     monkeypatch.setattr(scorecard_charts, "_overlaid_png", overlaid)
     assert scorecard_charts.panel_png(table, **arguments)[0] == before
+
+
+def test_a_report_that_draws_beyond_its_boxes_is_quantized_whole_and_leaves_the_base_as_it_was(pkg, monkeypatch):
+    """Settings that draw beyond the highlighted artists' extents (a legend's shadow): the report's PNG is the whole
+    drawing, and the next report's PNG is the same whether or not one was drawn from the same base before it."""
+    whole = []
+    whole_png = scorecard_charts._whole_png
+    monkeypatch.setattr(scorecard_charts, "_whole_png", lambda pixels, dpi: whole.append(pixels.copy()) or
+                        whole_png(pixels, dpi))
+    tables = {geo: scorecard.cross_province_panels(pkg, geo, "en")["dti_rank_basis_63"] for geo in ("vinh-phuc", "ha-noi")}
+    arguments = dict(kind="rank", title="DTI", unit="rank", lang="en")
+    with plt.rc_context({"legend.shadow": True}):
+        scorecard_charts._panel_base.cache_clear()
+        cold = scorecard_charts.panel_png(tables["ha-noi"], **arguments)[0]
+        scorecard_charts.panel_png(tables["vinh-phuc"], **arguments)
+        warm = scorecard_charts.panel_png(tables["ha-noi"], **arguments)[0]
+        base = scorecard_charts._panel_base.cache_info()
+    assert warm == cold and base.misses == 1 and len(whole) == 3
+    shadow = whole[0]
+    decoded = np.asarray(Image.open(io.BytesIO(cold)).convert("RGB"), dtype=int)
+    assert np.abs(decoded - shadow[..., :3]).max() <= 16
 
 
 def test_the_panel_base_is_keyed_by_content(pkg):

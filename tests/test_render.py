@@ -147,17 +147,20 @@ def no_scratch(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "REPORTS_DIR", tmp_path / "default-reports")
 
 
-_PREPARED: dict[tuple[str, ...], nbformat.NotebookNode] = {}
+_PREPARED: dict[tuple[str, ...], nbformat.NotebookNode] = {}  # (notebook, *args) -> prepared
 
 
 def prepared(tmp_path: Path, *args: str, edit=None) -> nbformat.NotebookNode:
     """``papermill --prepare-only`` of the scorecard (parameters injected, nothing run); ``edit(nb)`` first. Written to
     ``tmp_path/prepared.ipynb``; papermill's command runs once a test process for the same ``args`` (without an
     edit), and each test gets its own copy."""
-    if edit is None and args in _PREPARED:
-        nbformat.write(_PREPARED[args], tmp_path / "prepared.ipynb")
-        return copy.deepcopy(_PREPARED[args])
     source = config.NOTEBOOKS_DIR / "scorecard.ipynb"
+    key = (str(source), *args)
+    if edit is None and key in _PREPARED:
+        nb = copy.deepcopy(_PREPARED[key])
+        nb.metadata.papermill["output_path"] = str(tmp_path / "prepared.ipynb")  # as papermill writes it here
+        nbformat.write(nb, tmp_path / "prepared.ipynb")
+        return nb
     if edit is not None:
         nb = nbformat.read(source, as_version=4)
         edit(nb)
@@ -168,7 +171,7 @@ def prepared(tmp_path: Path, *args: str, edit=None) -> nbformat.NotebookNode:
     assert out.returncode == 0, out.stderr
     nb = nbformat.read(tmp_path / "prepared.ipynb", as_version=4)
     if edit is None:
-        _PREPARED[args] = copy.deepcopy(nb)
+        _PREPARED[key] = copy.deepcopy(nb)
     return nb
 
 

@@ -13,7 +13,8 @@ is most of a scorecard's time (issue 26). So :func:`panel_png` draws a panel's *
 kept between the notebooks of a warm kernel, ``fresh_namespace.KEPT_CACHES``) with its pixels and those pixels
 quantized to a palette. Each report then draws over the base's pixels only its highlighted bars, their names in
 bold and the legend, quantizes only the boxes it drew in (a few rows and the legend, whatever the panel's size)
-into the base's quantized image, and puts the base's pixels back. The layout is set with every name in bold, so a
+into a copy of the base's quantized image, and puts the base's pixels back, checking that it drew nowhere else
+(else, as under settings such as a legend shadow, the whole image is quantized). The layout is set with every name in bold, so a
 bold name always has room. The same content and settings give the same base, so a report's PNG is the same bytes
 whether the base was drawn for it or for an earlier report.
 :func:`plot_panel` returns the same chart as a matplotlib Figure.
@@ -112,14 +113,15 @@ OVERLAY_COLOURS = 64
 @dataclass
 class _Base:
     """A panel drawn once in its plain colours, and kept: each report draws its highlight over ``renderer``'s
-    pixels and puts them back from ``pixels`` after."""
+    pixels and puts them back from ``pixels`` after. Used by one thread at a time (a kernel runs one cell)."""
 
     figure: Any
     bars: list
     names: list
     renderer: Any  # the drawn base (matplotlib RendererAgg)
     pixels: Any  # a copy of its RGBA pixels (numpy, rows top first)
-    quantized: Any  # the pixels in at most 256 - OVERLAY_COLOURS colours (a "P" PIL image), or None when not opaque
+    indices: Any  # the pixels in at most 256 - OVERLAY_COLOURS colours: palette indices (numpy), or None when not opaque
+    palette: list | None  # their palette (flat R, G, B list)
 
 
 def _draw(content: _Content):
@@ -178,8 +180,10 @@ def _panel_base(content: _Content) -> _Base:
     renderer = RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
     fig.draw(renderer)
     pixels = np.asarray(renderer.buffer_rgba()).copy()
-    opaque = bool((pixels[..., 3] == 255).all())
-    return _Base(fig, bars, names, renderer, pixels, _quantized(pixels, 256 - OVERLAY_COLOURS) if opaque else None)
+    if not (pixels[..., 3] == 255).all():
+        return _Base(fig, bars, names, renderer, pixels, None, None)
+    image = _quantized(pixels, 256 - OVERLAY_COLOURS)
+    return _Base(fig, bars, names, renderer, pixels, np.asarray(image), image.getpalette())
 
 
 def _highlight(fig, bars, names, roles: list[str], lang: str, kind: str) -> list:
@@ -238,8 +242,10 @@ def panel_png(table: pd.DataFrame, *, kind: str, title: str, unit: str = "", lan
               sources: Iterable[str] = (), footnotes: Iterable[str] = ()) -> tuple[bytes, str]:
     """The chart of :func:`plot_panel` as PNG bytes, and its text alternative: the panel's base drawn once per
     content and kept (``_panel_base``), its highlighted rows and legend drawn over the base's pixels, which are
-    put back after. Only the pixels those draw on are quantized and placed into the base's quantized image, so
-    a report's cost barely grows with the panel's rows (issue 26)."""
+    put back after. Only the boxes those are drawn in are quantized, into a copy of the base's quantized image,
+    so a report's cost barely grows with the panel's rows (issue 26; what still grows is the PNG's compression
+    and one comparison of the pixels). Where the drawing reached beyond its boxes (matplotlib settings such as a
+    legend shadow or wide edge lines), the whole image is quantized instead."""
     import numpy as np
 
     kind, lang = _check(table, kind, lang)
@@ -247,29 +253,36 @@ def panel_png(table: pd.DataFrame, *, kind: str, title: str, unit: str = "", lan
     base = _panel_base(content)
     fig, renderer = base.figure, base.renderer
     pixels = np.asarray(renderer.buffer_rgba())
-    boxes = []
+    clean = False  # whether ``pixels`` are the base's again
     try:
         changed = _highlight(fig, base.bars, base.names, _roles(rows), lang, kind)
         boxes = [_box(artist.get_window_extent(renderer), pixels.shape, OVERLAY_PAD) for artist in changed]
+        face = np.round(np.array(fig.get_facecolor()) * 255).astype(np.uint8)
         for artist in changed:
-            if artist in base.names:  # the plain name goes (white over the bold one's wider box) before it is drawn
-                pixels[_box(artist.get_window_extent(renderer), pixels.shape, 1)] = 255
+            if artist in base.names:  # the plain name goes (the page over the bold one's wider box) before it is drawn
+                pixels[_box(artist.get_window_extent(renderer), pixels.shape, 1)] = face
         for artist in changed:
             artist.draw(renderer)
-        png = _overlaid_png(base, pixels, boxes, fig.dpi)
-    except BaseException:
-        pixels[...] = base.pixels
-        raise
-    else:
-        for box in boxes:  # the base's pixels back where the report drew
+        drawn = [(box, pixels[box].copy()) for box in boxes if pixels[box].size]
+        for box, _ in drawn:
             pixels[box] = base.pixels[box]
+        clean = np.array_equal(pixels.view(np.uint32), base.pixels.view(np.uint32))  # nothing drawn outside them
+        if clean and base.indices is not None:
+            png = _overlaid_png(base, drawn, fig.dpi)
+        else:
+            for box, part in drawn:
+                pixels[box] = part
+            clean = False
+            png = _whole_png(pixels, fig.dpi)
     finally:
+        if not clean:
+            pixels[...] = base.pixels
         _plain(base.bars, base.names, content)
     return png, panel_message(rows, kind, title, lang)
 
 
-# Pixels around an artist's extent that its drawing may reach (antialiasing, edge lines): a report draws nowhere
-# else (tests/test_chart_glance.py checks it for every highlighted panel).
+# Pixels around an artist's extent that its drawing may reach with matplotlib's default settings (antialiasing,
+# edge lines); tests/test_chart_glance.py checks that the default reports' highlights draw nowhere else.
 OVERLAY_PAD = 3
 
 
@@ -282,36 +295,45 @@ def _box(extent, shape: tuple, pad: int) -> tuple[slice, slice]:
             slice(max(math.floor(extent.x0) - pad, 0), max(min(math.ceil(extent.x1) + pad, width), 0)))
 
 
-def _overlaid_png(base: _Base, pixels, boxes: list, dpi: float) -> bytes:
-    """The PNG of ``pixels``: the base's quantized image with the pixels of ``boxes`` (where a report drew) in at
-    most ``OVERLAY_COLOURS`` colours of their own (a panel's flat bars, text and hatching need about 270 in all;
-    a few antialiased edge pixels move to the nearest): about a third of the bytes of full colour, and
-    quicker. A panel with transparency is saved in full colour."""
+def _overlaid_png(base: _Base, drawn: list, dpi: float) -> bytes:
+    """The PNG of the base's quantized image with the pixels ``drawn`` ((box, RGBA pixels) where a report drew)
+    in at most ``OVERLAY_COLOURS`` colours of their own: a panel's flat bars, text and hatching need about as
+    many in all as a palette holds, so a few antialiased edge pixels move to the nearest colour. About a third
+    of the bytes of full colour, and quicker."""
     import io
 
     import numpy as np
     from PIL import Image
 
-    buffer = io.BytesIO()
-    if base.quantized is None or any((pixels[box][..., 3] != 255).any() for box in boxes):
-        import matplotlib.image
-
-        matplotlib.image.imsave(buffer, pixels, format="png", dpi=dpi)
-        return buffer.getvalue()
-    indices = np.asarray(base.quantized).copy()
-    palette = base.quantized.getpalette()
-    drawn = [(box, pixels[box][..., :3]) for box in boxes if pixels[box].size]
+    indices, palette = base.indices.copy(), list(base.palette)
     if drawn:
-        overlay = _quantized(np.concatenate([part.reshape(-1, 3) for _, part in drawn])[None], OVERLAY_COLOURS)
-        placed, start = np.asarray(overlay)[0] + len(palette) // 3, 0
+        overlay = _quantized(np.concatenate([part.reshape(-1, 4) for _, part in drawn])[None], OVERLAY_COLOURS)
+        offset = len(palette) // 3
+        assert offset + len(overlay.getpalette()) // 3 <= 256, "palette over 256 colours"
+        placed, start = np.asarray(overlay)[0] + offset, 0
         for box, part in drawn:
             end = start + part.shape[0] * part.shape[1]
             indices[box] = placed[start:end].reshape(part.shape[:2])
             start = end
-        palette = palette + overlay.getpalette()
+        palette += overlay.getpalette()
     image = Image.fromarray(indices)  # one byte a pixel ("L"); its palette makes it "P"
     image.putpalette(palette)
+    buffer = io.BytesIO()
     image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)  # as small as zlib's default here, quicker
+    return buffer.getvalue()
+
+
+def _whole_png(pixels, dpi: float) -> bytes:
+    """The PNG of the whole image: at most 256 colours when opaque (as :func:`_overlaid_png`), else full colour."""
+    import io
+
+    buffer = io.BytesIO()
+    if (pixels[..., 3] == 255).all():
+        _quantized(pixels, 256).save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)
+    else:
+        import matplotlib.image
+
+        matplotlib.image.imsave(buffer, pixels, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
