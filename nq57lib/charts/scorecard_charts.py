@@ -155,6 +155,7 @@ def _draw(content: _Content):
     ax.set_xlim(0, top * 1.1)
     ax.set_ylim(n - 0.3, -0.7)  # the first row (the best) at the top
     ax.grid(axis="y", visible=False)
+    ax.set_axisbelow(True)  # grid lines under the bars: a bar highlighted over the base covers them as in the whole figure
     ax.set_xlabel(content.axis_label)
     figure_title(fig, content.title)
     add_footnote(fig, list(content.footnote), content.lang)
@@ -256,6 +257,7 @@ def panel_png(table: pd.DataFrame, *, kind: str, title: str, unit: str = "", lan
     clean = False  # whether ``pixels`` are the base's again
     try:
         changed = _highlight(fig, base.bars, base.names, _roles(rows), lang, kind)
+        changed += [spine for spine in fig.axes[0].spines.values() if spine.get_visible()]  # over the bars, as drawn
         boxes = [_box(artist.get_window_extent(renderer), pixels.shape, OVERLAY_PAD) for artist in changed]
         face = np.round(np.array(fig.get_facecolor()) * 255).astype(np.uint8)
         for artist in changed:
@@ -270,9 +272,9 @@ def panel_png(table: pd.DataFrame, *, kind: str, title: str, unit: str = "", lan
         if clean and base.indices is not None:
             png = _overlaid_png(base, drawn, fig.dpi)
         else:
+            clean = False
             for box, part in drawn:
                 pixels[box] = part
-            clean = False
             png = _whole_png(pixels, fig.dpi)
     finally:
         if not clean:
