@@ -282,7 +282,8 @@ def test_a_report_that_draws_beyond_its_boxes_is_quantized_whole_and_leaves_the_
     whole_png = scorecard_charts._whole_png
     monkeypatch.setattr(scorecard_charts, "_whole_png", lambda pixels, dpi: whole.append(pixels.copy()) or
                         whole_png(pixels, dpi))
-    tables = {geo: scorecard.cross_province_panels(pkg, geo, "en")["dti_rank_basis_63"] for geo in ("vinh-phuc", "ha-noi")}
+    tables = {geo: scorecard.cross_province_panels(pkg, geo, "en")["dti_rank_basis_63"]
+              for geo in ("vinh-phuc", "ha-noi")}
     arguments = dict(kind="rank", title="DTI", unit="rank", lang="en")
     with plt.rc_context({"legend.shadow": True}):
         scorecard_charts._panel_base.cache_clear()

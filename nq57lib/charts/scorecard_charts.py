@@ -14,9 +14,9 @@ kept between the notebooks of a warm kernel, ``fresh_namespace.KEPT_CACHES``) wi
 quantized to a palette. Each report then draws over the base's pixels only its highlighted bars, their names in
 bold and the legend, quantizes only the boxes it drew in (a few rows and the legend, whatever the panel's size)
 into a copy of the base's quantized image, and puts the base's pixels back, checking that it drew nowhere else
-(else, as under settings such as a legend shadow, the whole image is quantized). The layout is set with every name in bold, so a
-bold name always has room. The same content and settings give the same base, so a report's PNG is the same bytes
-whether the base was drawn for it or for an earlier report.
+(else, as under settings such as a legend shadow, the whole image is quantized). The layout is set with every
+name in bold, so a bold name always has room. The same content and settings give the same base, so a report's
+PNG is the same bytes whether the base was drawn for it or for an earlier report.
 :func:`plot_panel` returns the same chart as a matplotlib Figure.
 """
 
@@ -120,7 +120,7 @@ class _Base:
     names: list
     renderer: Any  # the drawn base (matplotlib RendererAgg)
     pixels: Any  # a copy of its RGBA pixels (numpy, rows top first)
-    indices: Any  # the pixels in at most 256 - OVERLAY_COLOURS colours: palette indices (numpy), or None when not opaque
+    indices: Any  # the pixels in at most 256 - OVERLAY_COLOURS colours: palette indices (numpy); None if not opaque
     palette: list | None  # their palette (flat R, G, B list)
 
 
@@ -155,7 +155,7 @@ def _draw(content: _Content):
     ax.set_xlim(0, top * 1.1)
     ax.set_ylim(n - 0.3, -0.7)  # the first row (the best) at the top
     ax.grid(axis="y", visible=False)
-    ax.set_axisbelow(True)  # grid lines under the bars: a bar highlighted over the base covers them as in the whole figure
+    ax.set_axisbelow(True)  # grid under the bars: a bar highlighted over the base covers it, as in the whole figure
     ax.set_xlabel(content.axis_label)
     figure_title(fig, content.title)
     add_footnote(fig, list(content.footnote), content.lang)
@@ -293,8 +293,9 @@ def _box(extent, shape: tuple, pad: int) -> tuple[slice, slice]:
     import math
 
     height, width = shape[:2]
-    return (slice(max(height - math.ceil(extent.y1) - pad, 0), max(min(height - math.floor(extent.y0) + pad, height), 0)),
-            slice(max(math.floor(extent.x0) - pad, 0), max(min(math.ceil(extent.x1) + pad, width), 0)))
+    top, bottom = height - math.ceil(extent.y1) - pad, height - math.floor(extent.y0) + pad
+    left, right = math.floor(extent.x0) - pad, math.ceil(extent.x1) + pad
+    return (slice(max(top, 0), max(min(bottom, height), 0)), slice(max(left, 0), max(min(right, width), 0)))
 
 
 def _overlaid_png(base: _Base, drawn: list, dpi: float) -> bytes:
@@ -352,8 +353,8 @@ def _quantized(pixels, colours: int):
 
 def _exact_flat_colours(image, rgb) -> None:
     """Give each palette entry of ``image`` that lies within 3 levels of one of ``rgb``'s 64 commonest colours
-    the commonest of them, exactly: the octree averages its buckets, which turned the white background 254 (a grey box on
-    a white page), the bars' grey and the text's black each one level off."""
+    the commonest of them, exactly: the octree averages its buckets, which turned the white background 254 (a grey
+    box on a white page), the bars' grey and the text's black each one level off."""
     import numpy as np
 
     colours = rgb.getcolors(1 << 16)  # (count, colour) of each colour; None beyond 65,536 colours
