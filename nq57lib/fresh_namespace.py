@@ -71,11 +71,15 @@ class _State:
 _before_first: _State | None = None
 
 
-def start(cwd: str) -> None:
-    """Make the kernel as fresh as a new one for the next notebook, whose folder is ``cwd``."""
+def start(cwd: str, imports: tuple[str, ...] = ()) -> None:
+    """Make the kernel as fresh as a new one for the next notebook, whose folder is ``cwd``.
+
+    ``imports``: modules imported before the kernel's state is recorded, at the first call (the registry's
+    ``kernel_imports`` of the notebooks the kernel runs: those whose import installs process-wide state).
+    """
     global _before_first
     if _before_first is None:
-        _before_first = _snapshot()
+        _before_first = _snapshot(imports)
     else:
         _restore(_before_first)
     os.chdir(cwd)
@@ -100,18 +104,17 @@ def start(cwd: str) -> None:
     gc.freeze()
 
 
-# Imported before the first notebook's state is recorded, as the notebooks would import them: their
-# import installs process-wide state (statsmodels and scipy add warning filters) that a module
-# imported once, by an earlier notebook, would not install again for the next one.
-# nq57lib.params (light: config and errors) is loaded too, so its functions are recorded before any notebook
-# could patch them.
-PRELOADED = ("numpy", "pandas", "matplotlib.pyplot", "statsmodels.tsa.exponential_smoothing.ets", "nq57lib.params")
+# Imported before the first notebook's state is recorded, whatever the notebooks: what the record and the
+# restore read (numpy, pandas, pyplot: the inline backend is the kernel's), and nq57lib.params (light: config
+# and errors), so its functions are recorded before any notebook could patch them. What the notebooks' own
+# imports install (statsmodels' warning filters) comes with ``start``'s ``imports`` (nq57lib.registry).
+ALWAYS_IMPORTED = ("numpy", "pandas", "matplotlib.pyplot", "nq57lib.params")
 
 
-def _snapshot() -> _State:
+def _snapshot(imports: tuple[str, ...] = ()) -> _State:
     import importlib
 
-    for name in PRELOADED:
+    for name in (*ALWAYS_IMPORTED, *imports):
         try:
             importlib.import_module(name)  # matplotlib.pyplot: the inline backend is the kernel's
         except ImportError:

@@ -48,8 +48,9 @@ class WarmKernel:
     kernel's output channel to fall silent, as long as a small notebook's own cells here.
     """
 
-    def __init__(self, kernel_name: str):
+    def __init__(self, kernel_name: str, imports: tuple[str, ...] = ()):
         self.kernel_name = kernel_name
+        self.imports = tuple(imports)  # imported before the first notebook (nq57lib.registry.kernel_imports)
         self.manager: Any = None  # jupyter_client's AsyncKernelManager, as nbclient uses
         self.client: Any = None   # its AsyncKernelClient, once papermill has started one
         self.notebooks = 0        # notebooks started in the current kernel
@@ -96,6 +97,11 @@ class WarmKernel:
                 pass
 
 
+def fresh_start_code(cwd: str, imports: tuple[str, ...]) -> str:
+    """The line run (silently) in a kept kernel before each notebook: ``nq57lib.fresh_namespace.start``."""
+    return f"__import__('nq57lib.fresh_namespace').fresh_namespace.start({json.dumps(cwd)}, {tuple(imports)!r})"
+
+
 class WarmNotebookClient(PapermillNotebookClient):
     """papermill's notebook client, starting each notebook with a fresh namespace in a kept kernel."""
 
@@ -113,7 +119,7 @@ class WarmNotebookClient(PapermillNotebookClient):
 
     def start_fresh(self) -> None:
         """Run ``nq57lib.fresh_namespace.start`` in the kernel; raise if it did not succeed."""
-        code = f"__import__('nq57lib.fresh_namespace').fresh_namespace.start({json.dumps(self.warm_cwd)})"
+        code = fresh_start_code(self.warm_cwd, self.warm_kernel.imports)
         msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
         reply = run_sync(self._wait_for_preparation)(msg_id)
         content = (reply or {}).get("content", {})

@@ -9,7 +9,8 @@ One entry per notebook in ``NOTEBOOKS``:
 - ``data_needs``: the indicators a geography must have (itself or, for a merged unit, an old unit)
   for the notebook to run there (:func:`available_geos`);
 - ``input_check``: the function of the steps module that checks a run's inputs cheaply, before any
-  kernel starts (:func:`input_error`), or None.
+  kernel starts (:func:`input_error`), or None;
+- ``kernel_imports``: what a kept kernel imports before its first notebook (:func:`kernel_imports`).
 
 ``SPECS`` (notebook -> parameter specs) is the view the parameter machinery and the runner read.
 """
@@ -35,6 +36,15 @@ class Notebook:
     steps_module: str
     data_needs: tuple[str, ...] = ()
     input_check: str | None = None
+    kernel_imports: tuple[str, ...] = ()
+
+
+# Imported by a kept kernel (nq57lib.kernel_pool) before its first report, as a report would import them: their
+# import installs process-wide state (statsmodels and scipy add warning filters) that a module imported once, by
+# an earlier notebook, would not install again for the next one (nq57lib.fresh_namespace puts back the state
+# recorded before the first notebook). Every report imports them (statsmodels' ETS for the projections, scipy
+# through it and through seaborn), so every report notebook names them all.
+REPORT_KERNEL_IMPORTS = ("statsmodels.tsa.exponential_smoothing.ets",)
 
 
 def _common(*middle: ParamSpec, geo: str = config.DEFAULT_GEO) -> tuple[ParamSpec, ...]:
@@ -105,10 +115,13 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
 
 NOTEBOOKS: dict[str, Notebook] = {
     "digital_economy": Notebook("digital_economy", _PARAMS["digital_economy"], "nq57lib.digital_economy",
-                                data_needs=("de_share_pct",), input_check="share_history_for"),
+                                data_needs=("de_share_pct",), input_check="share_history_for",
+                                kernel_imports=REPORT_KERNEL_IMPORTS),
     "budget_floor": Notebook("budget_floor", _PARAMS["budget_floor"], "nq57lib.budget_floor",
-                             data_needs=("grdp_current_bn_vnd",), input_check="budget_inputs"),
-    "scorecard": Notebook("scorecard", _PARAMS["scorecard"], "nq57lib.scorecard"),
+                             data_needs=("grdp_current_bn_vnd",), input_check="budget_inputs",
+                             kernel_imports=REPORT_KERNEL_IMPORTS),
+    "scorecard": Notebook("scorecard", _PARAMS["scorecard"], "nq57lib.scorecard",
+                          kernel_imports=REPORT_KERNEL_IMPORTS),
 }
 
 # Notebook name -> parameter specs. Test fixtures add their own notebooks here.
@@ -124,6 +137,14 @@ def notebook(name: str) -> Notebook:
 def notebook_names() -> list[str]:
     """The report notebooks, in their default order (the one lookup every route uses)."""
     return list(SPECS)
+
+
+def kernel_imports(names) -> tuple[str, ...]:
+    """What a kept kernel running notebooks ``names`` (any order, repeats) imports before the first of them: each
+    registered notebook's ``kernel_imports``, once, in order. A notebook known only by its parameters (``SPECS``:
+    the tests' fixtures) adds nothing; ``nq57lib.fresh_namespace`` imports what it needs itself."""
+    return tuple(dict.fromkeys(module for name in names if name in NOTEBOOKS
+                               for module in NOTEBOOKS[name].kernel_imports))
 
 
 def steps_module(name: str):

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import config, render, report_html, results_files, reuse, run_record, shipped
+from . import config, registry, render, report_html, results_files, reuse, run_record, shipped
 from .errors import ParameterError, check_choice, shorten
 from .params import (Parameters, default_reports_dir, parameters_cell, parse_override, spec_for,
                      validate_parameters)
@@ -210,8 +210,6 @@ def echo_resolved_geos(texts: list[str]) -> None:
 
 def geo_availability(notebook: str) -> dict[str, str | None]:
     """Every geography -> None if ``notebook`` has the data it needs there, else the reason not."""
-    from . import registry
-
     return registry.available_geos(notebook)
 
 
@@ -430,6 +428,7 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
     report_html.warm_up_exporter()
     context = multiprocessing.get_context("fork")
     per_worker = 1 if fresh_kernels else kernel_pool.MAX_NOTEBOOKS_PER_WORKER
+    imports = registry.kernel_imports(job.notebook for job in jobs)  # before any worker's first notebook
     pending, idle, busy = list(reversed(jobs)), [], {}
     lost: dict[tuple[str, str], int] = {}  # per job: workers that died before taking it
 
@@ -445,7 +444,7 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
     try:
         while pending or busy:
             while pending and len(idle) + len(busy) < workers:
-                idle.append(_Worker(context, jobs[0].kernel, per_worker, not fresh_kernels))
+                idle.append(_Worker(context, jobs[0].kernel, per_worker, not fresh_kernels, imports))
             while pending and idle:
                 worker, job = idle.pop(), pending.pop()
                 if worker.give(job):
@@ -496,10 +495,10 @@ HAND_OVERS = 2  # a job whose workers keep dying before taking it fails after th
 class _Worker:
     """A worker process of ``run_jobs`` and the runner's end of its pipe."""
 
-    def __init__(self, context: Any, kernel: str, max_jobs: int, warm: bool):
+    def __init__(self, context: Any, kernel: str, max_jobs: int, warm: bool, imports: tuple[str, ...] = ()):
         self.connection, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_worker_process, args=(child, kernel, max_jobs, warm, os.getpid()),
-                                       name="nq57 worker")
+        self.process = context.Process(target=_worker_process, name="nq57 worker",
+                                       args=(child, kernel, max_jobs, warm, os.getpid(), imports))
         self.process.start()
         child.close()
         self.job: Job | None = None
@@ -525,8 +524,10 @@ class _Worker:
         self.process.join()
 
 
-def _worker_process(connection: Any, kernel_name: str, max_jobs: int, warm: bool, parent_pid: int) -> None:
-    """Body of a worker: run up to ``max_jobs`` jobs sent by the runner, sending back each record."""
+def _worker_process(connection: Any, kernel_name: str, max_jobs: int, warm: bool, parent_pid: int,
+                    imports: tuple[str, ...] = ()) -> None:
+    """Body of a worker: run up to ``max_jobs`` jobs sent by the runner, sending back each record. A warm
+    worker's kernel imports ``imports`` before its first notebook (``registry.kernel_imports``)."""
     import threading
 
     from . import kernel_pool
@@ -540,7 +541,7 @@ def _worker_process(connection: Any, kernel_name: str, max_jobs: int, warm: bool
                 os._exit(1)
 
     threading.Thread(target=exit_if_orphaned, daemon=True).start()
-    kernel = kernel_pool.WarmKernel(kernel_name) if warm else None
+    kernel = kernel_pool.WarmKernel(kernel_name, imports) if warm else None
     try:
         for _ in range(max_jobs):
             job = connection.recv()

@@ -33,6 +33,9 @@ from test_digital_economy import build  # noqa: E402
 GEOS = ("vinh-phuc", "phu-tho-2025", "vn")
 LANGS = ("en", "vi")
 pytestmark = pytest.mark.xdist_group("chart-glance")  # one worker: the module's figures are drawn once
+# Monte Carlo paths of the digital-economy reports drawn here (the charts' properties do not depend on it); the
+# layout tests (test_chart_layout, same worker) use the same, so each report is built once (notebook_steps).
+N_PATHS = 2000
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +47,16 @@ def pkg():
 def figures(pkg):
     """(notebook, geo, lang, name) -> drawn Figure of every line chart of the default reports."""
     drawn = {}
-    for geo in GEOS:
-        for lang in LANGS:
-            report = build(pkg, geo, lang=lang, n_paths=2000)  # the charts' properties do not depend on it
-            budget = run_steps(params(geo=geo, lang=lang), pkg)
-            for notebook, source in (("digital_economy", report), ("budget_floor", budget)):
-                for name in source.figures:
-                    fig = source.figure(name)
-                    figure_png(fig)  # laid out and drawn as a report shows it (the end labels move apart then)
-                    drawn[notebook, geo, lang, name] = fig
+    with plt.rc_context({"figure.max_open_warning": 0}):  # kept open on purpose: every test reads them
+        for geo in GEOS:
+            for lang in LANGS:
+                report = build(pkg, geo, lang=lang, n_paths=N_PATHS)
+                budget = run_steps(params(geo=geo, lang=lang), pkg)
+                for notebook, source in (("digital_economy", report), ("budget_floor", budget)):
+                    for name in source.figures:
+                        fig = source.figure(name)
+                        figure_png(fig)  # laid out and drawn as a report shows it (the end labels move apart)
+                        drawn[notebook, geo, lang, name] = fig
     yield drawn
     plt.close("all")
 

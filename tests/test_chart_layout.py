@@ -20,10 +20,14 @@ from nq57lib.charts.chart_style import MARGIN_IN, add_footnote, new_figure  # no
 from nq57lib.charts.digital_economy_charts import plot_share_outlook  # noqa: E402
 from nq57lib.report_view import figure_png, show  # noqa: E402
 from test_budget_floor import params, run_steps  # noqa: E402
+from test_chart_glance import N_PATHS  # noqa: E402
 from test_digital_economy import build  # noqa: E402
 from test_digital_economy_charts import TARGETS, VINH_PHUC  # noqa: E402
 
 LANGS = ("en", "vi")
+# On the worker of test_chart_glance, which runs first: the reports and the scorecard's panel bases it made are
+# reused here (notebook_steps keeps reports per test process; scorecard_charts keeps bases by content).
+pytestmark = pytest.mark.xdist_group("chart-glance")
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +102,7 @@ def test_scorecard_panels_fit_in_their_figures(pkg, geo, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_digital_economy_figures_fit_in_their_figures(pkg, lang):
-    report = build(pkg, "vinh-phuc", lang=lang)
+    report = build(pkg, "vinh-phuc", lang=lang, n_paths=N_PATHS)
     assert set(report.figures) == {"outlook", "tornado"}
     for make in report.figures.values():
         check_layout(make())

@@ -17,7 +17,7 @@ import papermill
 import pytest
 
 from conftest import run_once
-from nq57lib import kernel_pool, runner
+from nq57lib import kernel_pool, registry, runner
 from nq57lib import target_assessment  # noqa: E402
 
 # The notebook run first sets everything a notebook can set; the probe, run next in the same
@@ -94,7 +94,7 @@ def probes(tmp_path_factory):
 
 def _probes(folder: Path):
     setter, probe = write_notebook(folder / "setter.ipynb", SETTER), write_notebook(folder / "probe.ipynb", PROBE)
-    kernel = kernel_pool.WarmKernel(runner.pick_kernel(None))
+    kernel = kernel_pool.WarmKernel(runner.pick_kernel(None), registry.REPORT_KERNEL_IMPORTS)
     try:
         set_nb = run(setter, folder / "setter.out.ipynb", kernel)
         warm = run(probe, folder / "probe.warm.ipynb", kernel)
@@ -267,7 +267,7 @@ SLOW_PREPARATION = ("import builtins, time; builtins.__import__ = lambda name, *
 @pytest.mark.slow
 def test_a_slow_preparation_is_not_a_cell_timeout_and_never_a_bare_assertion_error(tmp_path):
     path = write_notebook(tmp_path / "quick.ipynb", ["1 + 1"])
-    kernel = kernel_pool.WarmKernel(runner.pick_kernel(None))
+    kernel = kernel_pool.WarmKernel(runner.pick_kernel(None), registry.REPORT_KERNEL_IMPORTS)
     try:
         extra = kernel.engine_kwargs(str(tmp_path))
         papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name=kernel.kernel_name,
@@ -373,3 +373,14 @@ def test_the_copies_of_one_cached_package_share_one_ranking_and_an_edited_copy_g
     assert series_ranking.series(second, "vinh-phuc", "grdp_current_bn_vnd").equals(before)  # others unchanged
     with pytest.raises(ValueError, match="read-only"):
         series_ranking._ranked(second, None).best["value"].to_numpy()[0] = 0.0
+
+
+def test_kernel_imports_are_each_registered_notebook_s_once_in_order_and_reach_the_kernel_s_first_line():
+    assert registry.kernel_imports(["scorecard", "digital_economy", "scorecard"]) == registry.REPORT_KERNEL_IMPORTS
+    assert registry.kernel_imports(["not-registered"]) == ()  # a fixture known by its parameters alone
+    assert all(registry.notebook(name).kernel_imports == registry.REPORT_KERNEL_IMPORTS
+               for name in registry.NOTEBOOKS)
+    code = kernel_pool.fresh_start_code("/a b/'c'", ("statsmodels.tsa.exponential_smoothing.ets", "json"))
+    call = ast.parse(code).body[0].value
+    assert call.func.attr == "start" and [ast.literal_eval(a) for a in call.args] == \
+        ["/a b/'c'", ("statsmodels.tsa.exponential_smoothing.ets", "json")]

@@ -260,6 +260,29 @@ def test_one_warm_worker_replaces_its_kernel_after_each_failure_and_keeps_it_aft
     assert numbers == [(1, 1), (2, 1), (3, 1), (3, 2), (3, 3), (4, 1), (5, 1), (6, 1)], kernels
     assert "timed out" in job(manifest, "tiny_hang", "beta")["error"]
     assert "kernel died" in job(manifest, "tiny_die", "beta")["error"]
+    # nothing imported ahead for notebooks the registry names no kernel imports for (the tests' fixtures)
+    assert imported_ahead(reports, job(manifest, "tiny", "alpha")) is False
+
+
+def imported_ahead(reports: Path, record: dict) -> bool:
+    """What the tiny notebook printed: whether its kernel had statsmodels loaded before the notebook's end."""
+    executed = json.loads((reports / record["executed_notebook"]).read_text(encoding="utf-8"))
+    printed = "".join("".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", []))
+    answer = printed.split("statsmodels loaded: ")[1].split()[0]
+    return {"True": True, "False": False}[answer]
+
+
+@pytest.mark.slow
+def test_a_kept_kernel_imports_what_its_notebooks_registry_entries_name_before_the_first(env, tmp_path):
+    """A notebook registered with kernel imports (as every report is: statsmodels, whose warning filters the
+    fresh namespace must keep) has them loaded before its first cell, in a kept kernel."""
+    env.setitem(registry.NOTEBOOKS, "tiny", registry.Notebook("tiny", fixture_specs.TINY, "fixture_specs",
+                                                              kernel_imports=registry.REPORT_KERNEL_IMPORTS))
+    reports = tmp_path / "reports"
+    code, _, _ = nq57_run(reports, "--notebook", "tiny", "--geo", "alpha", "--jobs", "1")
+    assert code == 0
+    manifest = run_record.read_manifests(reports)[0][0]
+    assert imported_ahead(reports, job(manifest, "tiny", "alpha")) is True
 
 
 def test_fresh_kernels_runs_each_notebook_in_a_kernel_of_its_own(env, tmp_path):
