@@ -114,11 +114,13 @@ ALWAYS_IMPORTED = ("numpy", "pandas", "matplotlib.pyplot", "nq57lib.params")
 def _snapshot(imports: tuple[str, ...] = ()) -> _State:
     import importlib
 
-    for name in (*ALWAYS_IMPORTED, *imports):
+    for name in ALWAYS_IMPORTED:
         try:
             importlib.import_module(name)  # matplotlib.pyplot: the inline backend is the kernel's
         except ImportError:
             pass
+    for name in imports:  # named by the registry: a name that does not import is an error, not skipped
+        importlib.import_module(name)
     import matplotlib.pyplot as plt
     import numpy as np
 

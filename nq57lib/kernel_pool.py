@@ -20,7 +20,6 @@ when ``nq57 run`` names it.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 from queue import Empty
@@ -37,7 +36,8 @@ SAVE_EVERY_S = 5.0  # the executed notebook is written at start, at the end, and
 MAX_NOTEBOOKS_PER_WORKER = 50  # then the worker and its kernel are replaced, so no process grows without bound
 # How long the preparation before a notebook may take. It is not one of the notebook's cells, so the
 # per-cell timeout does not apply: a new kernel's first preparation imports numpy, pandas, matplotlib
-# and statsmodels (about 1 s idle, 10-20 s on a loaded machine).
+# and what the batch's notebooks name (nq57lib.registry.kernel_imports: statsmodels, seaborn; about 1 s
+# idle, 10-20 s on a loaded machine).
 FRESH_START_TIMEOUT_S = 180.0
 
 
@@ -99,7 +99,7 @@ class WarmKernel:
 
 def fresh_start_code(cwd: str, imports: tuple[str, ...]) -> str:
     """The line run (silently) in a kept kernel before each notebook: ``nq57lib.fresh_namespace.start``."""
-    return f"__import__('nq57lib.fresh_namespace').fresh_namespace.start({json.dumps(cwd)}, {tuple(imports)!r})"
+    return f"__import__('nq57lib.fresh_namespace').fresh_namespace.start({cwd!r}, {tuple(imports)!r})"
 
 
 class WarmNotebookClient(PapermillNotebookClient):

@@ -39,12 +39,14 @@ class Notebook:
     kernel_imports: tuple[str, ...] = ()
 
 
-# Imported by a kept kernel (nq57lib.kernel_pool) before its first report, as a report would import them: their
-# import installs process-wide state (statsmodels and scipy add warning filters) that a module imported once, by
-# an earlier notebook, would not install again for the next one (nq57lib.fresh_namespace puts back the state
-# recorded before the first notebook). Every report imports them (statsmodels' ETS for the projections, scipy
-# through it and through seaborn), so every report notebook names them all.
-REPORT_KERNEL_IMPORTS = ("statsmodels.tsa.exponential_smoothing.ets",)
+# What a kept kernel (nq57lib.kernel_pool) imports before its first report, as a report would import it: an import
+# that installs process-wide state (statsmodels' and scipy's warning filters) would install it only in the first
+# notebook of the kernel, and nq57lib.fresh_namespace puts back the state recorded before the first notebook.
+# Each notebook names the libraries its steps may import (a fresh kernel of it has their state): the
+# digital-economy report, statsmodels' ETS (a series of six or more years) and scipy.stats (model checks); the
+# scorecard, seaborn (its panels; it imports scipy.stats and statsmodels' top package); the budget report, neither.
+DIGITAL_ECONOMY_KERNEL_IMPORTS = ("statsmodels.tsa.exponential_smoothing.ets", "scipy.stats")
+SCORECARD_KERNEL_IMPORTS = ("seaborn",)
 
 
 def _common(*middle: ParamSpec, geo: str = config.DEFAULT_GEO) -> tuple[ParamSpec, ...]:
@@ -116,12 +118,11 @@ _PARAMS: dict[str, tuple[ParamSpec, ...]] = {
 NOTEBOOKS: dict[str, Notebook] = {
     "digital_economy": Notebook("digital_economy", _PARAMS["digital_economy"], "nq57lib.digital_economy",
                                 data_needs=("de_share_pct",), input_check="share_history_for",
-                                kernel_imports=REPORT_KERNEL_IMPORTS),
+                                kernel_imports=DIGITAL_ECONOMY_KERNEL_IMPORTS),
     "budget_floor": Notebook("budget_floor", _PARAMS["budget_floor"], "nq57lib.budget_floor",
-                             data_needs=("grdp_current_bn_vnd",), input_check="budget_inputs",
-                             kernel_imports=REPORT_KERNEL_IMPORTS),
+                             data_needs=("grdp_current_bn_vnd",), input_check="budget_inputs"),
     "scorecard": Notebook("scorecard", _PARAMS["scorecard"], "nq57lib.scorecard",
-                          kernel_imports=REPORT_KERNEL_IMPORTS),
+                          kernel_imports=SCORECARD_KERNEL_IMPORTS),
 }
 
 # Notebook name -> parameter specs. Test fixtures add their own notebooks here.

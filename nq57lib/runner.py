@@ -428,7 +428,8 @@ def run_jobs(jobs: list[Job], workers: int, on_done: Callable[[dict], None], fre
     report_html.warm_up_exporter()
     context = multiprocessing.get_context("fork")
     per_worker = 1 if fresh_kernels else kernel_pool.MAX_NOTEBOOKS_PER_WORKER
-    imports = registry.kernel_imports(job.notebook for job in jobs)  # before any worker's first notebook
+    # what a warm kernel imports before its first notebook (an edited notebook runs in a kernel of its own)
+    imports = registry.kernel_imports(job.notebook for job in jobs if not job.notebook_edited)
     pending, idle, busy = list(reversed(jobs)), [], {}
     lost: dict[tuple[str, str], int] = {}  # per job: workers that died before taking it
 

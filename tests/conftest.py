@@ -19,10 +19,11 @@ import pytest
 
 from nq57lib import config, runner
 
-# As in `nq57 run`: nbformat, imported by a dozen test modules, imports jsonschema, which would import the optional
-# rfc3987_syntax and build its grammar (about 1.3 s of CPU in each worker, before the first test); nothing here
-# checks the one string format it serves.
+# As in `nq57 run` (runner.skip_slow_optional_imports): nbformat, imported by a dozen test modules, imports
+# jsonschema, which would import the optional rfc3987_syntax and build its grammar (1.3 s of CPU measured in each
+# worker, before the first test); nothing here checks the one string format it serves.
 runner.skip_slow_optional_imports()
+
 
 @pytest.fixture(autouse=True)
 def _a_province_report_s_words_unless_a_test_validates_another(request):

@@ -24,7 +24,6 @@ def run_here(*args, reports_dir, monkeypatch):
     """``nq57 run ARGS`` through ``cli.main`` in this process: (exit status, stderr)."""
     from nq57lib import cli, runner
 
-    monkeypatch.setitem(sys.modules, "rfc3987_syntax", sys.modules.get("rfc3987_syntax"))  # runner.main sets it
     monkeypatch.setattr(runner, "run_jobs", lambda *a, **k: pytest.fail("a kernel would have started"))
     err = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):

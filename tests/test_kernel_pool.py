@@ -94,7 +94,7 @@ def probes(tmp_path_factory):
 
 def _probes(folder: Path):
     setter, probe = write_notebook(folder / "setter.ipynb", SETTER), write_notebook(folder / "probe.ipynb", PROBE)
-    kernel = kernel_pool.WarmKernel(runner.pick_kernel(None), registry.REPORT_KERNEL_IMPORTS)
+    kernel = kernel_pool.WarmKernel(runner.pick_kernel(None), registry.DIGITAL_ECONOMY_KERNEL_IMPORTS)
     try:
         set_nb = run(setter, folder / "setter.out.ipynb", kernel)
         warm = run(probe, folder / "probe.warm.ipynb", kernel)
@@ -267,7 +267,7 @@ SLOW_PREPARATION = ("import builtins, time; builtins.__import__ = lambda name, *
 @pytest.mark.slow
 def test_a_slow_preparation_is_not_a_cell_timeout_and_never_a_bare_assertion_error(tmp_path):
     path = write_notebook(tmp_path / "quick.ipynb", ["1 + 1"])
-    kernel = kernel_pool.WarmKernel(runner.pick_kernel(None), registry.REPORT_KERNEL_IMPORTS)
+    kernel = kernel_pool.WarmKernel(runner.pick_kernel(None), registry.DIGITAL_ECONOMY_KERNEL_IMPORTS)
     try:
         extra = kernel.engine_kwargs(str(tmp_path))
         papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name=kernel.kernel_name,
@@ -375,12 +375,28 @@ def test_the_copies_of_one_cached_package_share_one_ranking_and_an_edited_copy_g
         series_ranking._ranked(second, None).best["value"].to_numpy()[0] = 0.0
 
 
-def test_kernel_imports_are_each_registered_notebook_s_once_in_order_and_reach_the_kernel_s_first_line():
-    assert registry.kernel_imports(["scorecard", "digital_economy", "scorecard"]) == registry.REPORT_KERNEL_IMPORTS
+def test_kernel_imports_are_each_notebook_s_once_in_order_and_reach_the_kernel_s_first_line(monkeypatch):
+    monkeypatch.setitem(registry.NOTEBOOKS, "a", registry.Notebook("a", (), "m", kernel_imports=("x", "y")))
+    monkeypatch.setitem(registry.NOTEBOOKS, "b", registry.Notebook("b", (), "m", kernel_imports=("y", "z")))
+    assert registry.kernel_imports(["b", "a", "b", "not-registered"]) == ("y", "z", "x")
     assert registry.kernel_imports(["not-registered"]) == ()  # a fixture known by its parameters alone
-    assert all(registry.notebook(name).kernel_imports == registry.REPORT_KERNEL_IMPORTS
-               for name in registry.NOTEBOOKS)
-    code = kernel_pool.fresh_start_code("/a b/'c'", ("statsmodels.tsa.exponential_smoothing.ets", "json"))
-    call = ast.parse(code).body[0].value
-    assert call.func.attr == "start" and [ast.literal_eval(a) for a in call.args] == \
-        ["/a b/'c'", ("statsmodels.tsa.exponential_smoothing.ets", "json")]
+    folder = "/a b/'c'\"\U0001F600\udcff"  # quotes, a character outside the BMP, a byte os.fsdecode escaped
+    call = ast.parse(kernel_pool.fresh_start_code(folder, ("x.y", "z"))).body[0].value
+    assert call.func.attr == "start" and [ast.literal_eval(a) for a in call.args] == [folder, ("x.y", "z")]
+
+
+def test_every_kernel_import_the_registry_names_can_be_imported():
+    import importlib.util
+
+    for entry in registry.NOTEBOOKS.values():
+        for name in entry.kernel_imports:
+            assert importlib.util.find_spec(name) is not None, (entry.name, name)
+
+
+def test_a_kernel_import_that_fails_fails_the_preparation_not_silently(monkeypatch):
+    from nq57lib import fresh_namespace
+
+    monkeypatch.setattr(fresh_namespace, "_before_first", None)  # as in a new kernel: the first preparation
+    with pytest.raises(ModuleNotFoundError, match="nq57_no_such_module"):
+        fresh_namespace.start("/", ("nq57_no_such_module",))
+    assert fresh_namespace._before_first is None  # nothing recorded: the kernel is replaced, not half-prepared

@@ -130,6 +130,9 @@ def test_make_report_installs_the_reports_packages_and_make_test_adds_the_extras
         assert f"{tools}/bin/uv pip install --quiet --python .venv/bin/python -c constraints.txt -e ." in uv_test
     assert uv_test.count(compile_all) == 2 and "--compile-bytecode" not in uv_test
     assert uv_test.index("-e .") < uv_test.index('-e ".[test,lab]"') < uv_test.rindex(compile_all)
+    # then nq57lib and the tests' helpers, which every kernel and command of the suite imports, before the suite
+    own_code = uv_test.index("-m compileall -q -j 0 nq57lib tests")
+    assert uv_test.rindex(compile_all) < own_code < uv_test.index("-m pytest")
 
     report = dry("report")
     assert "-c constraints.txt -e ." in report and "[test" not in report and "nq57 run" in report

@@ -64,8 +64,6 @@ def fixture_env(notebooks_dir: Path):
         for name, module in fixture_specs.fake_data_modules().items():
             mp.setitem(sys.modules, name, module)
         mp.setattr(registry, "available_geos", fixture_specs.available_geos)
-        # runner.main sets this to skip a slow import; undo it for the tests that follow
-        mp.setitem(sys.modules, "rfc3987_syntax", sys.modules.get("rfc3987_syntax"))
         for name, spec in fixture_specs.FIXTURE_SPECS.items():
             mp.setitem(SPECS, name, spec)
         mp.setattr(config, "NOTEBOOKS_DIR", notebooks_dir)
@@ -265,7 +263,7 @@ def test_one_warm_worker_replaces_its_kernel_after_each_failure_and_keeps_it_aft
 
 
 def imported_ahead(reports: Path, record: dict) -> bool:
-    """What the tiny notebook printed: whether its kernel had statsmodels loaded before the notebook's end."""
+    """What the tiny notebook printed: whether its kernel had statsmodels loaded before the notebook's first line."""
     executed = json.loads((reports / record["executed_notebook"]).read_text(encoding="utf-8"))
     printed = "".join("".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", []))
     answer = printed.split("statsmodels loaded: ")[1].split()[0]
@@ -274,10 +272,10 @@ def imported_ahead(reports: Path, record: dict) -> bool:
 
 @pytest.mark.slow
 def test_a_kept_kernel_imports_what_its_notebooks_registry_entries_name_before_the_first(env, tmp_path):
-    """A notebook registered with kernel imports (as every report is: statsmodels, whose warning filters the
-    fresh namespace must keep) has them loaded before its first cell, in a kept kernel."""
-    env.setitem(registry.NOTEBOOKS, "tiny", registry.Notebook("tiny", fixture_specs.TINY, "fixture_specs",
-                                                              kernel_imports=registry.REPORT_KERNEL_IMPORTS))
+    """A notebook registered with kernel imports (as the digital-economy report is: statsmodels, whose warning
+    filters the fresh namespace must keep) has them loaded before its first line, in a kept kernel."""
+    env.setitem(registry.NOTEBOOKS, "tiny", registry.Notebook(
+        "tiny", fixture_specs.TINY, "fixture_specs", kernel_imports=registry.DIGITAL_ECONOMY_KERNEL_IMPORTS))
     reports = tmp_path / "reports"
     code, _, _ = nq57_run(reports, "--notebook", "tiny", "--geo", "alpha", "--jobs", "1")
     assert code == 0
