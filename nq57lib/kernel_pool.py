@@ -36,7 +36,7 @@ SAVE_EVERY_S = 5.0  # the executed notebook is written at start, at the end, and
 MAX_NOTEBOOKS_PER_WORKER = 50  # then the worker and its kernel are replaced, so no process grows without bound
 # How long the preparation before a notebook may take. It is not one of the notebook's cells, so the
 # per-cell timeout does not apply: a new kernel's first preparation imports numpy, pandas, matplotlib
-# and what the batch's notebooks name (nq57lib.registry.kernel_imports: statsmodels, seaborn; about 1 s
+# and what the batch's notebooks name (nq57lib.registry.kernel_imports: statsmodels, scipy, seaborn; about 1 s
 # idle, 10-20 s on a loaded machine).
 FRESH_START_TIMEOUT_S = 180.0
 

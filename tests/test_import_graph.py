@@ -150,3 +150,35 @@ def test_the_check_finds_an_upward_import_a_lazy_import_and_a_steps_module_impor
               "nq57lib.steps_b": (1, STEPS_LAYER)}
     assert upward_imports({"nq57lib.engine": found}, layers) == [
         "nq57lib.engine (steps) imports nq57lib.runner (run)", "nq57lib.engine (steps) imports nq57lib.steps_b (steps)"]
+
+
+# Libraries whose import installs process-wide state (warning filters) that a kept kernel must record before its
+# first notebook (nq57lib.registry, kernel_imports).
+STATEFUL_LIBRARIES = ("scipy", "seaborn", "statsmodels")
+
+
+def libraries_of(path: Path) -> set[str]:
+    """The STATEFUL_LIBRARIES ``path`` imports, at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else \
+            [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        found |= {name.split(".")[0] for name in names} & set(STATEFUL_LIBRARIES)
+    return found
+
+
+def test_a_kept_kernel_imports_first_exactly_the_libraries_a_notebook_s_steps_can_reach():
+    """Every stateful library a notebook's steps module reaches through nq57lib (lazy imports included) is among
+    its registry kernel_imports, and the registry names none it cannot reach (a budget report's kernel with
+    statsmodels' filters would differ from a fresh one)."""
+    paths = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {name: imports_of(path, set(paths)) for name, path in paths.items()}  # no by-name loads of steps
+    for entry in registry.NOTEBOOKS.values():
+        reached, todo = set(), [entry.steps_module]
+        while todo:
+            module = todo.pop()
+            if module not in reached:
+                reached.add(module)
+                todo.extend(graph[module])
+        libraries = set().union(*(libraries_of(paths[module]) for module in reached))
+        assert libraries == {name.split(".")[0] for name in entry.kernel_imports}, entry.name

@@ -393,10 +393,11 @@ def test_every_kernel_import_the_registry_names_can_be_imported():
             assert importlib.util.find_spec(name) is not None, (entry.name, name)
 
 
-def test_a_kernel_import_that_fails_fails_the_preparation_not_silently(monkeypatch):
+def test_a_kernel_import_that_fails_fails_the_preparation_not_silently(monkeypatch, tmp_path):
     from nq57lib import fresh_namespace
 
+    monkeypatch.chdir(tmp_path)  # were the import skipped, the preparation would change this process: contained
     monkeypatch.setattr(fresh_namespace, "_before_first", None)  # as in a new kernel: the first preparation
     with pytest.raises(ModuleNotFoundError, match="nq57_no_such_module"):
-        fresh_namespace.start("/", ("nq57_no_such_module",))
-    assert fresh_namespace._before_first is None  # nothing recorded: the kernel is replaced, not half-prepared
+        fresh_namespace.start(str(tmp_path), ("nq57_no_such_module",))
+    assert fresh_namespace._before_first is None  # nothing recorded (the runner then replaces the kernel)
