@@ -111,7 +111,7 @@ def start(cwd: str, imports: tuple[str, ...] = ()) -> None:
 ALWAYS_IMPORTED = ("numpy", "pandas", "matplotlib.pyplot", "nq57lib.params")
 
 
-def _snapshot(imports: tuple[str, ...] = ()) -> _State:
+def _snapshot(imports: tuple[str, ...]) -> _State:
     import importlib
 
     for name in ALWAYS_IMPORTED:

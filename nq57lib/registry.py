@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from . import bounds, config
 from .errors import Nq57Error, check_choice
@@ -140,7 +140,7 @@ def notebook_names() -> list[str]:
     return list(SPECS)
 
 
-def kernel_imports(names) -> tuple[str, ...]:
+def kernel_imports(names: Iterable[str]) -> tuple[str, ...]:
     """What a kept kernel running notebooks ``names`` (any order, repeats) imports before the first of them: each
     registered notebook's ``kernel_imports``, once, in order. A notebook known only by its parameters (``SPECS``:
     the tests' fixtures) adds nothing; ``nq57lib.fresh_namespace`` imports what it needs itself."""

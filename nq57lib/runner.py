@@ -496,7 +496,7 @@ HAND_OVERS = 2  # a job whose workers keep dying before taking it fails after th
 class _Worker:
     """A worker process of ``run_jobs`` and the runner's end of its pipe."""
 
-    def __init__(self, context: Any, kernel: str, max_jobs: int, warm: bool, imports: tuple[str, ...] = ()):
+    def __init__(self, context: Any, kernel: str, max_jobs: int, warm: bool, imports: tuple[str, ...]):
         self.connection, child = context.Pipe(duplex=True)
         self.process = context.Process(target=_worker_process, name="nq57 worker",
                                        args=(child, kernel, max_jobs, warm, os.getpid(), imports))
@@ -526,7 +526,7 @@ class _Worker:
 
 
 def _worker_process(connection: Any, kernel_name: str, max_jobs: int, warm: bool, parent_pid: int,
-                    imports: tuple[str, ...] = ()) -> None:
+                    imports: tuple[str, ...]) -> None:
     """Body of a worker: run up to ``max_jobs`` jobs sent by the runner, sending back each record. A warm
     worker's kernel imports ``imports`` before its first notebook (``registry.kernel_imports``)."""
     import threading

@@ -46,11 +46,17 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
     return {m for m in found if m in modules and m not in (name, "nq57lib")}
 
 
-def import_graph() -> dict[str, set[str]]:
-    """module -> the nq57lib modules it imports, with the registry's by-name loads of the steps modules."""
-    paths = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+def module_paths() -> dict[str, Path]:
+    return {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def import_graph(by_name: bool = True) -> dict[str, set[str]]:
+    """module -> the nq57lib modules it imports, with (``by_name``) the registry's by-name loads of the steps
+    modules."""
+    paths = module_paths()
     graph = {name: imports_of(path, set(paths)) for name, path in paths.items()}
-    graph["nq57lib.registry"] |= {entry.steps_module for entry in registry.NOTEBOOKS.values()}
+    if by_name:
+        graph["nq57lib.registry"] |= {entry.steps_module for entry in registry.NOTEBOOKS.values()}
     return graph
 
 
@@ -171,8 +177,7 @@ def test_a_kept_kernel_imports_first_exactly_the_libraries_a_notebook_s_steps_ca
     """Every stateful library a notebook's steps module reaches through nq57lib (lazy imports included) is among
     its registry kernel_imports, and the registry names none it cannot reach (a budget report's kernel with
     statsmodels' filters would differ from a fresh one)."""
-    paths = {module_name(p): p for p in PACKAGE.rglob("*.py")}
-    graph = {name: imports_of(path, set(paths)) for name, path in paths.items()}  # no by-name loads of steps
+    paths, graph = module_paths(), import_graph(by_name=False)  # what a steps module itself reaches
     for entry in registry.NOTEBOOKS.values():
         reached, todo = set(), [entry.steps_module]
         while todo:

@@ -303,8 +303,6 @@ def _overlaid_png(base: _Base, drawn: list, dpi: float) -> bytes:
     in at most ``OVERLAY_COLOURS`` colours of their own: a panel's flat bars, text and hatching need about as
     many in all as a palette holds, so a few antialiased edge pixels move to the nearest colour. About a third
     of the bytes of full colour, and quicker."""
-    import io
-
     import numpy as np
     from PIL import Image
 
@@ -321,22 +319,28 @@ def _overlaid_png(base: _Base, drawn: list, dpi: float) -> bytes:
         palette += overlay.getpalette()
     image = Image.fromarray(indices)  # one byte a pixel ("L"); its palette makes it "P"
     image.putpalette(palette)
-    buffer = io.BytesIO()
-    image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)  # as small as zlib's default here, quicker
-    return buffer.getvalue()
+    return _palette_png(image, dpi)
 
 
 def _whole_png(pixels, dpi: float) -> bytes:
     """The PNG of the whole image: at most 256 colours when opaque (as :func:`_overlaid_png`), else full colour."""
+    if (pixels[..., 3] == 255).all():
+        return _palette_png(_quantized(pixels, 256), dpi)
+    import io
+
+    import matplotlib.image
+
+    buffer = io.BytesIO()
+    matplotlib.image.imsave(buffer, pixels, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _palette_png(image, dpi: float) -> bytes:
+    """A palette image's PNG bytes, at zlib level 3: as small as zlib's default for these panels, and quicker."""
     import io
 
     buffer = io.BytesIO()
-    if (pixels[..., 3] == 255).all():
-        _quantized(pixels, 256).save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)
-    else:
-        import matplotlib.image
-
-        matplotlib.image.imsave(buffer, pixels, format="png", dpi=dpi)
+    image.save(buffer, format="png", dpi=(dpi, dpi), compress_level=3)
     return buffer.getvalue()
 
 
