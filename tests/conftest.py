@@ -179,6 +179,12 @@ def report_run(tmp_path_factory):
     determinism, HTML provenance, Airflow) so the kernels start once per test run: the first worker
     to need it runs the batch under a file lock, the others wait and read the same folder (treat it
     as read-only). A failed batch fails every test that needs it, with the same message.
+
+    One worker (``--jobs 1``), as in ``report_run_vi``: its one kept kernel runs all nine reports in turn, the
+    longest sequence in which a report could see what an earlier one left (tests/test_kernel_pool.py compares six
+    of them with reports made in fresh kernels). Two workers cost the batch about 6 s more CPU (a second kernel
+    and its first report's imports, beside the other pytest worker: issue 26); the runner's own tests run
+    batches of two and four workers.
     """
     from nq57lib.cli import main
 
@@ -186,7 +192,7 @@ def report_run(tmp_path_factory):
     reports_dir, done = shared / "reports", shared / "exit-status.json"
     with _exclusive(shared / ".lock"):
         if not done.exists():
-            status = main(["run", "--reports-dir", str(reports_dir), "--jobs", "2"])
+            status = main(["run", "--reports-dir", str(reports_dir), "--jobs", "1"])
             done.write_text(json.dumps(status), encoding="utf-8")
     status = json.loads(done.read_text(encoding="utf-8"))
     assert status == 0, "the default report run failed; see the executed notebooks under " + str(reports_dir)
@@ -199,7 +205,7 @@ def report_run(tmp_path_factory):
 def _vietnamese_run(reports):
     from nq57lib.cli import main
 
-    status = main(["run", "-p", "lang=vi", "--reports-dir", str(reports), "--jobs", "2"])
+    status = main(["run", "-p", "lang=vi", "--reports-dir", str(reports), "--jobs", "1"])
     assert status == 0, "the Vietnamese default report run failed; see the executed notebooks under " + str(reports)
     manifest = json.loads(next(reports.glob("runs/*/manifest.json")).read_text(encoding="utf-8"))
     return reports, manifest
@@ -220,13 +226,14 @@ SIX_REPORTS = ["--notebook", "digital_economy", "--notebook", "budget_floor", "-
 
 
 def _fresh_six(folder: Path) -> Path:
-    import subprocess
-    import sys
+    """``nq57 run --fresh-kernels`` of ``SIX_REPORTS`` in this process, as ``report_run`` (a command of its own
+    started Python, pandas and the planning's imports again: about 3 s of CPU); each report's kernel is new."""
+    from nq57lib.cli import main
 
-    done = subprocess.run([str(Path(sys.executable).with_name("nq57")), "run", "--reports-dir", str(folder),
-                           "--fresh-kernels", *SIX_REPORTS], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True, timeout=1800)
-    assert done.returncode == 0, done.stderr[-3000:]
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        status = main(["run", "--reports-dir", str(folder), "--fresh-kernels", *SIX_REPORTS])
+    assert status == 0, err.getvalue()[-3000:]
     return next((folder / "runs").iterdir())
 
 
