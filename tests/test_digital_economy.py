@@ -151,35 +151,6 @@ def test_results_tables_are_tidy(pkg):
     assert not any(isinstance(v, float) and math.isnan(v) for v in scalars.values())
 
 
-@pytest.mark.slow
-def test_steps_are_live_removing_a_scenario_removes_its_paths(pkg, tmp_path):
-    """Edit the notebook's scenarios cell (drop the decomposition line), execute it with papermill:
-    scenarios.csv loses that scenario and keeps the others."""
-    import nbformat
-    import papermill as pm
-
-    from nq57lib import config
-    from nq57lib.runner import pick_kernel
-
-    nb = nbformat.read(config.NOTEBOOKS_DIR / "digital_economy.ipynb", as_version=4)
-    cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("scenarios = ["))
-    kept = [line for line in cell.source.splitlines() if "decomposition(" not in line]
-    assert len(kept) == len(cell.source.splitlines()) - 1
-    cell.source = "\n".join(kept)
-    edited = tmp_path / "edited.ipynb"
-    nbformat.write(nb, edited)
-    results = tmp_path / "results"
-    pm.execute_notebook(str(edited), str(tmp_path / "out.ipynb"),
-                        parameters={"n_paths": 500, "output_dir": str(results)}, kernel_name=pick_kernel(None),
-                        cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, execution_timeout=300)
-    import pandas as pd
-
-    edited_ids = set(pd.read_csv(results / "scenarios.csv")["scenario_id"])
-    default_ids = set(build(pkg, "vinh-phuc").tables["scenarios"]["scenario_id"])
-    assert "decomposition" in default_ids
-    assert edited_ids == default_ids - {"decomposition"}
-
-
 def test_notebook_is_the_analysis_step_by_step():
     """At least six code cells after validation each call a public step; no build(, no private call."""
     import re

@@ -3,7 +3,8 @@ notebook runs end to end, with its defaults and with other parameters: through p
 parameters the shared default batches (conftest.report_run, report_run_vi) already ran, read from there
 (tests/test_kernel_pool.py checks that a warm batch's reports are byte-identical to those of fresh kernels, as
 plain papermill runs them, for every notebook on Vĩnh Phúc and the nation in English; the Vietnamese and
-Phú Thọ 2025 runs read here are not compared with a fresh kernel)."""
+Phú Thọ 2025 runs read here are not compared with a fresh kernel). Two plain papermill runs have a step edited
+as a researcher would (the budget's floors, the digital economy's scenarios): their saved results follow the edit."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Callable, NamedTuple
 from unittest import mock
 
 import jupytext
@@ -78,21 +80,90 @@ def test_help_notebook_lists_every_parameter(name):
         assert spec.help.split("(")[0].strip()[:30] in out.output.replace("\n", " "), spec.name
 
 
-def _execute(name: str, tmp_path: Path, **parameters):
+def _execute(name: str, tmp_path: Path, edit: str | None = None, **parameters):
+    """Plain papermill on the shipped notebook, or on a copy with one step edited (``EDITS[edit]``); returns the
+    executed notebook and its results.json."""
+    source = config.NOTEBOOKS_DIR / f"{name}.ipynb"
+    if edit is not None:
+        nb = nbformat.read(source, as_version=4)
+        EDITS[edit].change(nb)
+        source = tmp_path / f"{name}-edited.ipynb"
+        nbformat.write(nb, source)
     out = tmp_path / f"{name}.ipynb"
     results = tmp_path / "results"
-    pm.execute_notebook(str(config.NOTEBOOKS_DIR / f"{name}.ipynb"), str(out),
+    pm.execute_notebook(str(source), str(out),
                         parameters={**parameters, "output_dir": str(results)}, kernel_name=pick_kernel(None),
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, execution_timeout=300)
     return nbformat.read(out, as_version=4), json.loads((results / "results.json").read_text(encoding="utf-8"))
 
 
+def _one_code_cell(nb, needle: str):
+    cells = [c for c in nb.cells if c.cell_type == "code" and needle in c.source]
+    assert len(cells) == 1, f"expected one cell with {needle!r}"
+    return cells[0]
+
+
+def _floors_edited(nb) -> None:
+    """The researcher's edit of the floors step: drop the national floor, add an 8 % floor."""
+    _one_code_cell(nb, "default_floors(").source = (
+        'floors = [budget_floor.default_floors(inputs)[0],\n'
+        '          budget_floor.Floor("eight_pct", 8.0, "assumed", "an edited floor")]\nfloors')
+
+
+def _floors_follow_the_edit(results_dir: Path, parameters: dict) -> None:  # noqa: ARG001
+    import pandas as pd
+
+    yearly = pd.read_csv(results_dir / "yearly.csv")
+    assert set(yearly["scenario"]) == {"floor", "ramp", "status_quo", "eight_pct"}
+    assert (yearly.loc[yearly["scenario"] == "eight_pct", "share_of_budget_pct"] == 8.0).all()
+    sensitivity = pd.read_csv(results_dir / "sensitivity.csv")
+    assert 8.0 in set(sensitivity["floor_pct"])
+    scalars = json.loads((results_dir / "results.json").read_text(encoding="utf-8"))["scalars"]
+    assert "eight_pct_pct" in scalars and not any(k.startswith("national_floor") for k in scalars)
+
+
+def _decomposition_dropped(nb) -> None:
+    """The researcher's edit of the scenarios step: drop the decomposition line."""
+    cell = _one_code_cell(nb, "scenarios = [")
+    kept = [line for line in cell.source.splitlines() if "decomposition(" not in line]
+    assert len(kept) == len(cell.source.splitlines()) - 1
+    cell.source = "\n".join(kept)
+
+
+def _scenarios_follow_the_edit(results_dir: Path, parameters: dict) -> None:
+    """scenarios.csv loses the decomposition and keeps every other scenario of the unedited steps."""
+    import pandas as pd
+
+    from nq57lib import data_package
+    from test_digital_economy import build
+
+    edited_ids = set(pd.read_csv(results_dir / "scenarios.csv")["scenario_id"])
+    kw = {k: v for k, v in parameters.items() if k != "geo"}
+    default_ids = set(build(data_package.load_package(use_env=False), parameters["geo"], **kw)
+                      .tables["scenarios"]["scenario_id"])
+    assert "decomposition" in default_ids
+    assert edited_ids == default_ids - {"decomposition"}
+
+
+class Edit(NamedTuple):
+    change: Callable  # (notebook) -> None: the edit, in place
+    check: Callable  # (results folder, parameters) -> None: the saved results follow it
+
+
+# Steps a researcher edits, each checked in a plain papermill run below: the results follow the edit (the steps
+# are live, not a display of results computed elsewhere).
+EDITS = {"floors": Edit(_floors_edited, _floors_follow_the_edit),
+         "scenarios": Edit(_decomposition_dropped, _scenarios_follow_the_edit)}
+
+# Each run through plain papermill: the notebook, the parameters injected, and the step edited in it (None: as
+# shipped). Each run is a kernel of its own (3-5 s of CPU); an edit of a later step is checked in a run made anyway,
+# as it changes neither the parameters cell nor papermill's part (issue 26: the suite's time).
 RUNS = [
-    ("budget_floor", {}),  # nothing injected but output_dir: the notebook's own defaults (its own default geography)
-    ("digital_economy", {"geo": "phu-tho-2025", "lang": "vi", "n_paths": 500}),
-    ("digital_economy", {"geo": "vn", "horizon_year": 2050, "seed": 1, "n_paths": 500}),
-    ("budget_floor", {"geo": "vn", "floor_pct": 3.0, "lang": "vi"}),
-    ("budget_floor", {"geo": "phu-tho-2025", "ramp_year": 2028}),
+    ("budget_floor", {}, "floors"),  # nothing injected but output_dir: the notebook's own defaults (its own geography)
+    ("digital_economy", {"geo": "phu-tho-2025", "lang": "vi", "n_paths": 500}, None),
+    ("digital_economy", {"geo": "vn", "horizon_year": 2050, "seed": 1, "n_paths": 500}, "scenarios"),
+    ("budget_floor", {"geo": "vn", "floor_pct": 3.0, "lang": "vi"}, None),
+    ("budget_floor", {"geo": "phu-tho-2025", "ramp_year": 2028}, None),
 ]
 # Runs the shared default batches (conftest.report_run, report_run_vi) make with exactly these parameters:
 # read there, not executed again.
@@ -116,10 +187,13 @@ def check_executed(name: str, parameters: dict, nb, results: dict) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, parameters", RUNS, ids=[f"{n}-{p.get('geo', 'default')}" for n, p in RUNS])
-def test_notebook_runs_through_plain_papermill(name, parameters, tmp_path):
-    nb, results = _execute(name, tmp_path, **parameters)
+@pytest.mark.parametrize("name, parameters, edit", RUNS,
+                         ids=[f"{n}-{p.get('geo', 'default')}" + (f"-{e}-edited" if e else "") for n, p, e in RUNS])
+def test_notebook_runs_through_plain_papermill(name, parameters, edit, tmp_path):
+    nb, results = _execute(name, tmp_path, edit, **parameters)
     check_executed(name, parameters, nb, results)
+    if edit is not None:
+        EDITS[edit].check(tmp_path / "results", parameters)
 
 
 @pytest.mark.slow
@@ -145,28 +219,3 @@ def test_bad_parameter_fails_in_the_validation_cell(tmp_path):
     nb = nbformat.read(tmp_path / "digital_economy.ipynb", as_version=4)
     failed = [c for c in nb.cells if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)]
     assert len(failed) == 1 and "validate_parameters" in failed[0].source
-
-
-@pytest.mark.slow
-def test_budget_floor_steps_are_live(tmp_path):
-    """Edit the floors cell (drop the national floor, add an 8 % floor): the saved results follow the edit."""
-    nb = nbformat.read(config.NOTEBOOKS_DIR / "budget_floor.ipynb", as_version=4)
-    cells = [c for c in nb.cells if c.cell_type == "code" and "default_floors(" in c.source]
-    assert len(cells) == 1
-    cells[0].source = ('floors = [budget_floor.default_floors(inputs)[0],\n'
-                       '          budget_floor.Floor("eight_pct", 8.0, "assumed", "an edited floor")]\nfloors')
-    edited = tmp_path / "edited.ipynb"
-    nbformat.write(nb, edited)
-    results_dir = tmp_path / "results"
-    pm.execute_notebook(str(edited), str(tmp_path / "out.ipynb"), parameters={"output_dir": str(results_dir)},
-                        kernel_name=pick_kernel(None), cwd=str(config.NOTEBOOKS_DIR), progress_bar=False,
-                        execution_timeout=300)
-    import pandas as pd
-
-    yearly = pd.read_csv(results_dir / "yearly.csv")
-    assert set(yearly["scenario"]) == {"floor", "ramp", "status_quo", "eight_pct"}
-    assert (yearly.loc[yearly["scenario"] == "eight_pct", "share_of_budget_pct"] == 8.0).all()
-    sensitivity = pd.read_csv(results_dir / "sensitivity.csv")
-    assert 8.0 in set(sensitivity["floor_pct"])
-    scalars = json.loads((results_dir / "results.json").read_text(encoding="utf-8"))["scalars"]
-    assert "eight_pct_pct" in scalars and not any(k.startswith("national_floor") for k in scalars)
