@@ -16,6 +16,7 @@ import pytest
 
 import nq57lib
 from nq57lib import config, registry
+import source_trees
 
 PACKAGE = Path(nq57lib.__file__).resolve().parent
 STEPS_LAYER = "steps"
@@ -32,7 +33,7 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in source_trees.nodes(path):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - node.level + 1]
@@ -166,7 +167,7 @@ STATEFUL_LIBRARIES = ("scipy", "seaborn", "statsmodels")
 def libraries_of(path: Path) -> set[str]:
     """The STATEFUL_LIBRARIES ``path`` imports, at the top or inside a function."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in source_trees.nodes(path):
         names = [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else \
             [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
         found |= {name.split(".")[0] for name in names} & set(STATEFUL_LIBRARIES)

@@ -19,6 +19,7 @@ import pytest
 from conftest import run_once
 from nq57lib import kernel_pool, registry, runner
 from nq57lib import target_assessment  # noqa: E402
+import source_trees
 
 # The notebook run first sets everything a notebook can set; the probe, run next in the same
 # kernel, reports what it sees. Each cell's last line is shown, so the probe's output is its answer.
@@ -191,7 +192,7 @@ def test_every_module_level_dict_filled_at_run_time_is_cleared_between_notebooks
     found = set()
     for path in sorted((config.PROJ_ROOT / "nq57lib").rglob("*.py")):
         module = ".".join(path.relative_to(config.PROJ_ROOT).with_suffix("").parts)
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for node in source_trees.tree(path).body:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict) and not node.value.keys:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 found.update(f"{module}.{t.id}" for t in targets if isinstance(t, ast.Name))

@@ -7,17 +7,18 @@ import ast
 from pathlib import Path
 
 import nq57lib
+import source_trees
 
 PACKAGE = Path(nq57lib.__file__).resolve().parent
 
 
 def _private_imports(path: Path) -> list[str]:
     """``from .module import _name`` and ``module._name`` of another nq57lib module, in one file."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    modules = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    walked = source_trees.nodes(path)
+    modules = {alias.asname or alias.name for node in walked if isinstance(node, ast.ImportFrom)
                and node.level > 0 for alias in node.names if not alias.name.startswith("_")}
     found = []
-    for node in ast.walk(tree):
+    for node in walked:
         if isinstance(node, ast.ImportFrom) and node.level > 0:
             found += [f"from {'.' * node.level}{node.module or ''} import {a.name}" for a in node.names
                       if a.name.startswith("_") and not a.name.startswith("__")]
@@ -53,7 +54,7 @@ PUBLIC_API_ONLY = {
 def _names_used(paths) -> set[str]:
     used: set[str] = set()
     for path in paths:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in source_trees.nodes(path):
             if isinstance(node, ast.Name):
                 used.add(node.id)
             elif isinstance(node, ast.Attribute):
@@ -73,7 +74,7 @@ def test_no_dead_public_function():
                for p in (root / folder).rglob("*.py") if ".ipynb_checkpoints" not in p.parts]
     used = _names_used(sources)
     dead = sorted(f"{p.relative_to(PACKAGE)}:{node.name}" for p in PACKAGE.rglob("*.py")
-                  for node in ast.parse(p.read_text(encoding="utf-8")).body
+                  for node in source_trees.tree(p).body
                   if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
                   and node.name not in used and node.name not in PUBLIC_API_ONLY)
     assert dead == []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import json
 import os
 import re
 import shutil
@@ -21,6 +20,7 @@ import nbformat
 import pytest
 
 from nq57lib import config
+import source_trees
 
 ROOT = config.PROJ_ROOT
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -148,7 +148,7 @@ def imported_distributions() -> dict[str, str]:
 
     found = set()
     for path in [*(ROOT / "nq57lib").rglob("*.py"), *(ROOT / "notebooks").glob("*.py")]:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in source_trees.nodes(path):
             if isinstance(node, ast.Import):
                 found |= {a.name.split(".")[0] for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
