@@ -133,6 +133,9 @@ def test_make_report_installs_the_reports_packages_and_make_test_adds_the_extras
     # then nq57lib and the tests' helpers, which every kernel and command of the suite imports, before the suite
     own_code = uv_test.index("-m compileall -q -j 0 nq57lib tests")
     assert uv_test.rindex(compile_all) < own_code < uv_test.index("-m pytest")
+    # pytest keeps its rewritten test modules where PYTHONDONTWRITEBYTECODE is set (CI): each worker rewrote them all
+    (suite,) = [line for line in uv_test.splitlines() if "-m pytest" in line]
+    assert suite.startswith("env -u PYTHONDONTWRITEBYTECODE ")
 
     report = dry("report")
     assert "-c constraints.txt -e ." in report and "[test" not in report and "nq57 run" in report
