@@ -79,12 +79,11 @@ report: $(STAMP)
 # nq57lib and the tests' helper modules are compiled first (only what changed since): the suite starts about ninety
 # Python processes (some fifty of them kernels, the rest nq57 and papermill commands), and where
 # PYTHONDONTWRITEBYTECODE is set (CI) each one that imports nq57lib compiled it again, up to 0.4 s of CPU.
-# A module that does not compile is left to the tests to report. pytest keeps its rewritten test modules (assert
-# messages) beside them too, even where PYTHONDONTWRITEBYTECODE is set: else each worker rewrote every test module at
-# each run, ~2.3 s of CPU (a first run still does).
+# A module that does not compile is left to the tests to report. (pytest keeps its rewritten test modules beside
+# them too: tests/conftest.py.)
 test: $(DEV_STAMP)
 	@$(BIN)/python -m compileall -q -j 0 nq57lib tests >/dev/null || true
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(DEV_STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)

@@ -13,11 +13,18 @@ import json
 import os
 import pickle
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from nq57lib import config, runner
+
+# pytest keeps the test modules it rewrote (for its assert messages) in tests/__pycache__, also where
+# PYTHONDONTWRITEBYTECODE is set (CI, this machine): else each worker rewrote all of them at every run, ~2 s of CPU
+# (collection 5.5 s -> 3.5 s of CPU in a repeat run; a first run, as CI's clean clone, still rewrites them). Only
+# this process: kernels and commands the tests start keep the variable (make test compiles nq57lib first).
+sys.dont_write_bytecode = False
 
 # As in `nq57 run` (runner.skip_slow_optional_imports): nbformat, imported by a dozen test modules, imports
 # jsonschema, which would import the optional rfc3987_syntax and build its grammar (1.3 s of CPU measured in each
@@ -183,8 +190,8 @@ def report_run(tmp_path_factory):
     One worker (``--jobs 1``), as in ``report_run_vi``: its one kept kernel runs all nine reports in turn, the
     longest sequence in which a report could see what an earlier one left (tests/test_kernel_pool.py compares six
     of them with reports made in fresh kernels). Two workers cost the batch about 6 s more CPU (a second kernel
-    and its first report's imports, beside the other pytest worker: issue 26); the runner's own tests run
-    batches of two and four workers.
+    and its first report's imports, beside the other pytest worker: issue 26). Batches of two workers run the
+    runner's fixture notebooks (tests/test_runner.py, tests/test_hardening.py), not the real reports.
     """
     from nq57lib.cli import main
 
@@ -227,7 +234,8 @@ SIX_REPORTS = ["--notebook", "digital_economy", "--notebook", "budget_floor", "-
 
 def _fresh_six(folder: Path) -> Path:
     """``nq57 run --fresh-kernels`` of ``SIX_REPORTS`` in this process, as ``report_run`` (a command of its own
-    started Python, pandas and the planning's imports again: about 3 s of CPU); each report's kernel is new."""
+    started Python, pandas and the planning's imports again: about 3 s of CPU); each report's kernel is new. The
+    ``nq57`` command itself runs as a process in tests/test_cli_real.py, test_shipped_data.py and test_kernel.py."""
     from nq57lib.cli import main
 
     err = io.StringIO()

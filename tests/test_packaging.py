@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 from nq57lib import config
 
@@ -39,6 +40,13 @@ def test_constraints_pin_every_dependency():
     names += [_name_and_spec(r)[0] for extra in project["optional-dependencies"].values() for r in extra]
     unpinned = [n for n in names if not pins.get(n, "").startswith("==")]
     assert unpinned == []
+
+
+def test_pytest_keeps_its_rewritten_test_modules():
+    """conftest lets pytest keep the test modules it rewrote, also where PYTHONDONTWRITEBYTECODE is set (each
+    worker rewrote all of them at every run)."""
+    assert sys.dont_write_bytecode is False
+    assert list((Path(__file__).parent / "__pycache__").glob(f"{Path(__file__).stem}.*-pytest-*.pyc"))
 
 
 def test_import_is_light():
@@ -133,9 +141,6 @@ def test_make_report_installs_the_reports_packages_and_make_test_adds_the_extras
     # then nq57lib and the tests' helpers, which every kernel and command of the suite imports, before the suite
     own_code = uv_test.index("-m compileall -q -j 0 nq57lib tests")
     assert uv_test.rindex(compile_all) < own_code < uv_test.index("-m pytest")
-    # pytest keeps its rewritten test modules where PYTHONDONTWRITEBYTECODE is set (CI): each worker rewrote them all
-    (suite,) = [line for line in uv_test.splitlines() if "-m pytest" in line]
-    assert suite.startswith("env -u PYTHONDONTWRITEBYTECODE ")
 
     report = dry("report")
     assert "-c constraints.txt -e ." in report and "[test" not in report and "nq57 run" in report
