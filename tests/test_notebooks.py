@@ -80,9 +80,9 @@ def test_help_notebook_lists_every_parameter(name):
         assert spec.help.split("(")[0].strip()[:30] in out.output.replace("\n", " "), spec.name
 
 
-def _execute(name: str, tmp_path: Path, edit: str | None = None, **parameters):
+def _execute(name: str, tmp_path: Path, *, edit: str | None = None, **parameters):
     """Plain papermill on the shipped notebook, or on a copy with one step edited (``EDITS[edit]``); returns the
-    executed notebook and its results.json."""
+    executed notebook and its results.json (in ``results_folder(tmp_path)``)."""
     source = config.NOTEBOOKS_DIR / f"{name}.ipynb"
     if edit is not None:
         nb = nbformat.read(source, as_version=4)
@@ -90,11 +90,15 @@ def _execute(name: str, tmp_path: Path, edit: str | None = None, **parameters):
         source = tmp_path / f"{name}-edited.ipynb"
         nbformat.write(nb, source)
     out = tmp_path / f"{name}.ipynb"
-    results = tmp_path / "results"
+    results = results_folder(tmp_path)
     pm.execute_notebook(str(source), str(out),
                         parameters={**parameters, "output_dir": str(results)}, kernel_name=pick_kernel(None),
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, execution_timeout=300)
     return nbformat.read(out, as_version=4), json.loads((results / "results.json").read_text(encoding="utf-8"))
+
+
+def results_folder(tmp_path: Path) -> Path:
+    return tmp_path / "results"
 
 
 def _one_code_cell(nb, needle: str):
@@ -138,8 +142,9 @@ def _scenarios_follow_the_edit(results_dir: Path, parameters: dict) -> None:
     from test_digital_economy import build
 
     edited_ids = set(pd.read_csv(results_dir / "scenarios.csv")["scenario_id"])
-    kw = {k: v for k, v in parameters.items() if k != "geo"}
-    default_ids = set(build(data_package.load_package(use_env=False), parameters["geo"], **kw)
+    notebook = {spec.name: spec.default for spec in SPECS["digital_economy"] if spec.name not in ("geo", "output_dir")}
+    default_ids = set(build(data_package.load_package(use_env=False), parameters["geo"],
+                            **{**notebook, **{k: v for k, v in parameters.items() if k != "geo"}})
                       .tables["scenarios"]["scenario_id"])
     assert "decomposition" in default_ids
     assert edited_ids == default_ids - {"decomposition"}
@@ -168,6 +173,7 @@ RUNS = [
 # Runs the shared default batches (conftest.report_run, report_run_vi) make with exactly these parameters:
 # read there, not executed again.
 IN_DEFAULT_BATCHES = [
+    ("budget_floor", {}),  # its own default geography, unedited (the plain papermill run of its defaults is edited)
     ("digital_economy", {}),
     ("scorecard", {}),
     ("scorecard", {"geo": "phu-tho-2025", "lang": "vi"}),
@@ -190,10 +196,10 @@ def check_executed(name: str, parameters: dict, nb, results: dict) -> None:
 @pytest.mark.parametrize("name, parameters, edit", RUNS,
                          ids=[f"{n}-{p.get('geo', 'default')}" + (f"-{e}-edited" if e else "") for n, p, e in RUNS])
 def test_notebook_runs_through_plain_papermill(name, parameters, edit, tmp_path):
-    nb, results = _execute(name, tmp_path, edit, **parameters)
+    nb, results = _execute(name, tmp_path, edit=edit, **parameters)
     check_executed(name, parameters, nb, results)
     if edit is not None:
-        EDITS[edit].check(tmp_path / "results", parameters)
+        EDITS[edit].check(results_folder(tmp_path), parameters)
 
 
 @pytest.mark.slow

@@ -18,12 +18,6 @@ from notebook_steps import run_notebook_steps
 NOTEBOOK = config.NOTEBOOKS_DIR / "scorecard.ipynb"
 
 
-def _step_cell(nb, needle: str):
-    hits = [c for c in nb.cells if c.cell_type == "code" and needle in c.source]
-    assert len(hits) == 1, f"expected one cell with {needle!r}"
-    return hits[0]
-
-
 def test_the_notebook_is_steps_calling_public_functions():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
