@@ -30,8 +30,8 @@ def test_the_notebook_is_steps_calling_public_functions():
 
 def test_steps_are_live_removing_targets_from_the_selection_changes_the_results():
     """The researcher's edit of the targets step (drop every digital-economy share target), run through the
-    notebook's own step cells (``notebook_steps``, read from the paired notebooks/scorecard.py): the saved
-    tables, the counts and the reader's table follow it. The notebook file itself runs through plain papermill
+    notebook's own step cells (``notebook_steps``, read from the paired notebooks/scorecard.py): the tables
+    its last step saves, the counts and the reader's table follow it. The notebook file itself runs through plain papermill
     in tests/test_render.py and in kept kernels in the default batches."""
     pkg = data_package.load_package(use_env=False)
     P = Parameters("scorecard", {"geo": "vinh-phuc", "lang": "en", "output_dir": ""})
@@ -49,6 +49,7 @@ def test_steps_are_live_removing_targets_from_the_selection_changes_the_results(
     assert len(dropped) >= 3
     assert len(targets) + len(national) + len(dropped) == len(
         registered[registered["geo_id"].isin(["vinh-phuc", "phu-tho-2025", "vn"])])
+
     def badges(ns) -> int:  # the verdict badges of the reader's table
         return scorecard.reader_table(pkg, ns["verdicts"], ns["themes"], ns["as_of"], P.lang)._repr_html_().count(
             '<span class="nq57-badge ')
